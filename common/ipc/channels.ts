@@ -1,0 +1,30 @@
+// Every IPC channel, declared once, with the preload method that invokes it (runtime table, no schemas).
+import type { PulseApi } from './contract.ts';
+
+export const CHANNELS = {
+  'app:info': 'getAppInfo',
+  'studies:list': 'listStudies',
+  'studies:create': 'createStudy',
+  'studies:update': 'updateStudy',
+  'subjects:list': 'listSubjects',
+  'subjects:get': 'getSubject',
+  'subjects:create': 'createSubject',
+  'subjects:update': 'updateSubject',
+  'subjects:set-archived': 'setSubjectArchived',
+  'subjects:delete': 'deleteSubject',
+} as const;
+
+export type Channel = keyof typeof CHANNELS;
+export type MethodName = (typeof CHANNELS)[Channel];
+
+export const isChannel = (value: unknown): value is Channel =>
+  typeof value === 'string' && Object.hasOwn(CHANNELS, value);
+
+/** Builds the API object from any transport (Electron IPC, HTTP in browser mode, a test bridge). */
+export function createApi(invoke: (channel: Channel, input: unknown) => Promise<unknown>): PulseApi {
+  const api: Record<string, (input?: unknown) => Promise<unknown>> = {};
+  for (const [channel, method] of Object.entries(CHANNELS) as [Channel, string][]) {
+    api[method] = (input?: unknown) => invoke(channel, input);
+  }
+  return api as unknown as PulseApi;
+}

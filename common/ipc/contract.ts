@@ -1,0 +1,61 @@
+// The IPC contract: for each channel its input schema (validated in main) and its result type.
+import { z } from 'zod';
+import { id, studyFields, subjectFields, type Study, type Subject } from '../subjects.ts';
+import { CHANNELS, type Channel } from './channels.ts';
+import type { Result } from './result.ts';
+
+export interface AppInfo {
+  version: string;
+  dataDir: string;
+  platform: string;
+  /** 'electron' in the desktop app, 'browser' when the UI runs in a local browser. */
+  shell: 'electron' | 'browser';
+}
+
+const none = z.undefined();
+
+// `out<T>()` carries the result type alongside the runtime schema.
+const out = <T>() => undefined as unknown as T;
+
+export const contract = {
+  'app:info': { input: none, output: out<AppInfo>() },
+  'studies:list': { input: none, output: out<Study[]>() },
+  'studies:create': { input: studyFields, output: out<Study>() },
+  'studies:update': { input: studyFields.extend({ id }), output: out<Study>() },
+  'subjects:list': {
+    input: z.strictObject({
+      studyId: id,
+      search: z.string().max(200, 'Search text is too long').default(''),
+      includeArchived: z.boolean().default(false),
+    }),
+    output: out<Subject[]>(),
+  },
+  'subjects:get': { input: z.strictObject({ id }), output: out<Subject>() },
+  'subjects:create': { input: subjectFields.extend({ studyId: id }), output: out<Subject>() },
+  'subjects:update': { input: subjectFields.extend({ id }), output: out<Subject>() },
+  'subjects:set-archived': { input: z.strictObject({ id, archived: z.boolean() }), output: out<Subject>() },
+  'subjects:delete': {
+    input: z.strictObject({
+      id,
+      /** Must equal the subject's session count when it has sessions: deleting recordings is never implicit. */
+      confirmSessionCount: z.number().int().min(0).optional(),
+    }),
+    output: out<{ deletedSessions: number }>(),
+  },
+} satisfies Record<Channel, { input: z.ZodType; output: unknown }>;
+
+export type Contract = typeof contract;
+/** What a caller passes (defaults not yet applied). */
+export type InputOf<C extends Channel> = z.input<Contract[C]['input']>;
+/** What a handler receives after validation. */
+export type ParsedInputOf<C extends Channel> = z.output<Contract[C]['input']>;
+export type OutputOf<C extends Channel> = Contract[C]['output'];
+
+type MethodChannel<M> = { [C in Channel]: (typeof CHANNELS)[C] extends M ? C : never }[Channel];
+
+/** The API the preload exposes as `window.pulse`: one verb-first method per channel. */
+export type PulseApi = {
+  [M in (typeof CHANNELS)[Channel]]: InputOf<MethodChannel<M>> extends undefined
+    ? () => Promise<Result<OutputOf<MethodChannel<M>>>>
+    : (input: InputOf<MethodChannel<M>>) => Promise<Result<OutputOf<MethodChannel<M>>>>;
+};

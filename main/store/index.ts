@@ -1,0 +1,33 @@
+// The store: one data folder holding the SQLite database and per-session media folders.
+import fs from 'node:fs';
+import path from 'node:path';
+import { DATABASE_FILE, sessionDir } from './data-dir.ts';
+import { openDatabase, type Db } from './database.ts';
+import { StudyRepository } from './studies.ts';
+import { SubjectRepository } from './subjects.ts';
+
+export interface Store {
+  readonly dataDir: string;
+  readonly db: Db;
+  readonly studies: StudyRepository;
+  readonly subjects: SubjectRepository;
+  sessionDir(subjectId: number, sessionId: number): string;
+  close(): void;
+}
+
+export function openStore(dataDir: string): Store {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const db = openDatabase(path.join(dataDir, DATABASE_FILE));
+  const studies = new StudyRepository(db);
+  return {
+    dataDir,
+    db,
+    studies,
+    subjects: new SubjectRepository(db, studies, dataDir),
+    sessionDir: (subjectId, sessionId) => sessionDir(dataDir, subjectId, sessionId),
+    close: () => db.close(),
+  };
+}
+
+export { resolveDataDir, defaultDataDir, DATA_DIR_ENV } from './data-dir.ts';
+export { AppError } from '../../common/ipc/result.ts';

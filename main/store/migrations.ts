@@ -1,0 +1,120 @@
+// Numbered schema migrations; `PRAGMA user_version` records how many have been applied.
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'studies and subjects',
+    sql: `
+      CREATE TABLE studies (
+        id          INTEGER PRIMARY KEY,
+        name        TEXT NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 120),
+        description TEXT NOT NULL DEFAULT '',
+        contact     TEXT NOT NULL DEFAULT '',
+        created_at  TEXT NOT NULL
+      );
+      CREATE TABLE subjects (
+        id              INTEGER PRIMARY KEY,
+        study_id        INTEGER NOT NULL REFERENCES studies(id) ON DELETE RESTRICT,
+        code            TEXT NOT NULL CHECK (length(code) BETWEEN 1 AND 64),
+        birth_year      INTEGER CHECK (birth_year BETWEEN 1900 AND 2200),
+        sex             TEXT NOT NULL DEFAULT 'unknown' CHECK (sex IN ('female', 'male', 'other', 'unknown')),
+        skin_type       INTEGER CHECK (skin_type BETWEEN 1 AND 6),
+        notes           TEXT NOT NULL DEFAULT '',
+        consent_date    TEXT,
+        consent_version TEXT,
+        archived        INTEGER NOT NULL DEFAULT 0 CHECK (archived IN (0, 1)),
+        created_at      TEXT NOT NULL,
+        updated_at      TEXT NOT NULL,
+        UNIQUE (study_id, code)
+      );
+    `,
+  },
+  {
+    version: 2,
+    name: 'sessions and markers',
+    sql: `
+      CREATE TABLE sessions (
+        id                 INTEGER PRIMARY KEY,
+        -- RESTRICT: a subject's recordings are removed only by the explicit, confirmed delete.
+        subject_id         INTEGER NOT NULL REFERENCES subjects(id) ON DELETE RESTRICT,
+        source             TEXT NOT NULL DEFAULT 'camera' CHECK (source IN ('camera', 'import')),
+        status             TEXT NOT NULL CHECK (status IN ('recording', 'complete', 'interrupted')),
+        started_at         TEXT NOT NULL,
+        ended_at           TEXT,
+        camera_label       TEXT,
+        width              INTEGER,
+        height             INTEGER,
+        fps                REAL,
+        model_id           TEXT,
+        model_sha256       TEXT,
+        execution_provider TEXT,
+        app_version        TEXT NOT NULL,
+        notes              TEXT NOT NULL DEFAULT '',
+        created_at         TEXT NOT NULL
+      );
+      CREATE INDEX sessions_by_subject ON sessions (subject_id, started_at);
+      CREATE TABLE markers (
+        id         INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        t_s        REAL NOT NULL CHECK (t_s >= 0),
+        label      TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX markers_by_session ON markers (session_id, t_s);
+    `,
+  },
+  {
+    version: 3,
+    name: 'frames and versioned analysis results',
+    sql: `
+      -- One row per captured frame: real capture timestamps, so analysis never assumes a fixed fps.
+      CREATE TABLE frames (
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        idx        INTEGER NOT NULL,
+        t_ms       REAL NOT NULL,
+        face_found INTEGER NOT NULL CHECK (face_found IN (0, 1)),
+        PRIMARY KEY (session_id, idx)
+      ) WITHOUT ROWID;
+      -- Re-analysis adds a version; earlier versions are never overwritten.
+      CREATE TABLE analyses (
+        id                 INTEGER PRIMARY KEY,
+        session_id         INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        version            INTEGER NOT NULL,
+        created_at         TEXT NOT NULL,
+        model_id           TEXT,
+        model_sha256       TEXT,
+        execution_provider TEXT,
+        params_json        TEXT NOT NULL DEFAULT '{}',
+        summary_json       TEXT NOT NULL DEFAULT '{}',
+        UNIQUE (session_id, version)
+      );
+      CREATE TABLE hr_series (
+        analysis_id INTEGER NOT NULL REFERENCES analyses(id) ON DELETE CASCADE,
+        method      TEXT NOT NULL,
+        t_s         REAL NOT NULL,
+        bpm         REAL,
+        snr_db      REAL,
+        quality     TEXT NOT NULL CHECK (quality IN ('good', 'fair', 'poor')),
+        reasons     TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (analysis_id, method, t_s)
+      ) WITHOUT ROWID;
+      -- Waveforms as float32 little-endian blobs in chunks: compact, and appendable while recording.
+      CREATE TABLE waveform_chunks (
+        analysis_id INTEGER NOT NULL REFERENCES analyses(id) ON DELETE CASCADE,
+        method      TEXT NOT NULL,
+        start_s     REAL NOT NULL,
+        fs          REAL NOT NULL CHECK (fs > 0),
+        samples     BLOB NOT NULL,
+        PRIMARY KEY (analysis_id, method, start_s)
+      ) WITHOUT ROWID;
+    `,
+  },
+];
+
+export const LATEST_VERSION = MIGRATIONS.at(-1)!.version;
