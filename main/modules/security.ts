@@ -1,0 +1,56 @@
+// Electron security checklist items: app:// protocol, CSP header, permission handler, navigation lock.
+// https://www.electronjs.org/docs/latest/tutorial/security
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { app, net, protocol, session, shell, type Session } from 'electron';
+import { CONTENT_SECURITY_POLICY } from '../../common/csp.ts';
+import { APP_SCHEME, allowPermission, isAppUrl, resolveAppFile } from '../security/policy.ts';
+
+/** Must run before `app.whenReady()`: a standard, secure scheme gets a real origin for CSP and the camera. */
+export function registerAppScheme(): void {
+  protocol.registerSchemesAsPrivileged([
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
+  ]);
+}
+
+/** Serves the built renderer from disk under app://pulse/, with the CSP as a response header (#7). */
+export function serveRenderer(rendererDir: string, target: Session = session.defaultSession): void {
+  target.protocol.handle(APP_SCHEME, async (request) => {
+    const file = resolveAppFile(rendererDir, request.url, path.resolve, path.sep);
+    if (!file) return new Response('Not found', { status: 404 });
+    const response = await net.fetch(pathToFileURL(file).toString());
+    const headers = new Headers(response.headers);
+    headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    headers.set('X-Content-Type-Options', 'nosniff');
+    return new Response(response.body, { status: response.status, headers });
+  });
+}
+
+/** Camera for our own pages only (#5); everything else denied, checks included. */
+export function installPermissionHandlers(target: Session = session.defaultSession): void {
+  target.setPermissionRequestHandler((_contents, permission, callback, details) => {
+    const mediaTypes = 'mediaTypes' in details ? details.mediaTypes : [];
+    callback(allowPermission({ permission, requestingUrl: details.requestingUrl, mediaTypes }));
+  });
+  target.setPermissionCheckHandler((_contents, permission, requestingOrigin) =>
+    allowPermission({ permission, requestingUrl: requestingOrigin }),
+  );
+  target.setDevicePermissionHandler(() => false);
+}
+
+/** No navigation away from the app, no new windows, no webviews (#13, #14); http(s) links open in the browser. */
+export function lockNavigation(): void {
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (event, url) => {
+      if (!isAppUrl(url)) event.preventDefault();
+    });
+    contents.on('will-redirect', (event, url) => {
+      if (!isAppUrl(url)) event.preventDefault();
+    });
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(({ url }) => {
+      if (/^https:\/\//i.test(url)) void shell.openExternal(url);
+      return { action: 'deny' };
+    });
+  });
+}

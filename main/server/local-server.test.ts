@@ -1,0 +1,88 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ok } from '../../common/ipc/result.ts';
+import { BRIDGE_PATH, startLocalServer, TOKEN_HEADER, type LocalServer } from './local-server.ts';
+
+let dir: string;
+let server: LocalServer;
+const calls: [unknown, unknown][] = [];
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-server-'));
+  fs.mkdirSync(path.join(dir, 'renderer', 'assets'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'renderer', 'index.html'), '<html><head><title>t</title></head></html>');
+  fs.writeFileSync(path.join(dir, 'renderer', 'assets', 'a.js'), 'console.log(1)');
+  fs.writeFileSync(path.join(dir, 'secret.txt'), 'secret');
+  fs.writeFileSync(path.join(dir, 'bridge.js'), '/* bridge */');
+  server = await startLocalServer({
+    rendererDir: path.join(dir, 'renderer'),
+    api: { bridgeFile: path.join(dir, 'bridge.js'), dispatch: async (channel, input) => (calls.push([channel, input]), ok('done')) },
+  });
+});
+afterAll(async () => {
+  await server.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** Raw request, so Host and paths are sent exactly as given. */
+function request(urlPath: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
+  const { port } = new URL(server.url);
+  return new Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path: urlPath, method: init.method ?? 'GET', headers: init.headers }, (res) => {
+      let body = '';
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end(init.body);
+  });
+}
+const api = (channel: string, body: string, token = server.token) =>
+  request(`/api/${channel}`, { method: 'POST', headers: { [TOKEN_HEADER]: token, 'content-type': 'application/json' }, body });
+
+describe('local server (browser mode)', () => {
+  test('listens on loopback only and hands out a tokened address', () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(server.entryUrl).toBe(`${server.url}/#token=${server.token}`);
+    expect(server.token).toMatch(/^[0-9a-f]{48}$/);
+  });
+
+  test('serves the renderer with the CSP and the bridge script injected', async () => {
+    const page = await request('/');
+    expect(page.status).toBe(200);
+    expect(page.body).toContain(`<script src="${BRIDGE_PATH}"></script>`);
+    expect(page.headers['content-security-policy']).toContain("default-src 'none'");
+    expect((await request(BRIDGE_PATH)).body).toBe('/* bridge */');
+    expect((await request('/assets/a.js')).headers['content-type']).toContain('text/javascript');
+  });
+
+  test('never serves files outside the renderer folder', async () => {
+    for (const p of ['/../secret.txt', '/%2e%2e/secret.txt', '/..%2fsecret.txt', '/assets/%00']) {
+      expect((await request(p)).status).toBe(404);
+    }
+  });
+
+  test('refuses API calls without the right token, and other Host names', async () => {
+    expect((await api('studies:list', '{}', '')).status).toBe(403);
+    expect((await api('studies:list', '{}', 'f'.repeat(48))).status).toBe(403);
+    const rebinding = await request('/', { headers: { host: 'evil.example:80' } });
+    expect(rebinding.status).toBe(421);
+    expect(calls).toEqual([]);
+  });
+
+  test('passes the channel and input through to dispatch and returns its result', async () => {
+    const response = await api('subjects%3Aget', JSON.stringify({ input: { id: 3 } }));
+    expect(JSON.parse(response.body)).toEqual({ ok: true, value: 'done' });
+    expect(calls.at(-1)).toEqual(['subjects:get', { id: 3 }]);
+  });
+
+  test('answers malformed and oversized bodies with a typed error', async () => {
+    expect(JSON.parse((await api('studies:list', '{not json')).body)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    const huge = await api('studies:list', JSON.stringify({ input: 'x'.repeat(33 * 1024 * 1024) }));
+    expect(huge.status).toBe(413);
+    expect(JSON.parse(huge.body).error.message).toMatch(/too large/);
+  });
+});

@@ -1,0 +1,92 @@
+// Browser mode: the renderer and the IPC contract over HTTP on loopback, guarded by a random token.
+// Used where no Electron binary exists (and by tests), so the same UI runs against the same services.
+import crypto from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fail, type Result } from '../../common/ipc/result.ts';
+import type { Dispatch } from '../ipc/dispatch.ts';
+import { sendFile, sendText, securityHeaders, staticFile } from './static-files.ts';
+
+export const TOKEN_HEADER = 'x-pulse-token';
+export const BRIDGE_PATH = '/pulse-bridge.js';
+const MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+export interface LocalServerOptions {
+  rendererDir: string;
+  /** Without it the server only serves files (tests bridge the API themselves). */
+  api?: { dispatch: Dispatch; bridgeFile: string; token?: string };
+}
+
+export interface LocalServer {
+  url: string;
+  /** The page URL including the token, for the user to open. */
+  entryUrl: string;
+  token: string;
+  close(): Promise<void>;
+}
+
+export async function startLocalServer({ rendererDir, api }: LocalServerOptions): Promise<LocalServer> {
+  const token = api?.token ?? crypto.randomBytes(24).toString('hex');
+  let origin = '';
+
+  const server = http.createServer((req, res) => {
+    // Refuse other Host names: a web page cannot reach this server through DNS rebinding.
+    if (req.headers.host !== new URL(origin).host) return sendText(res, 421, 'Wrong host');
+    const urlPath = req.url ?? '/';
+    if (api && urlPath.startsWith('/api/')) return void handleApi(req, res, urlPath.slice(5), api.dispatch, token);
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed');
+    if (api && urlPath === BRIDGE_PATH) return sendFile(res, api.bridgeFile);
+    const file = staticFile(rendererDir, urlPath);
+    if (!file) return sendText(res, 404, 'Not found');
+    const injectBridge = api && file.endsWith('index.html');
+    sendFile(res, file, injectBridge ? (html) => html.replace('<head>', `<head><script src="${BRIDGE_PATH}"></script>`) : undefined);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  origin = `http://127.0.0.1:${port}`;
+  return {
+    url: origin,
+    entryUrl: `${origin}/#token=${token}`,
+    token,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function handleApi(req: http.IncomingMessage, res: http.ServerResponse, channel: string, dispatch: Dispatch, token: string) {
+  const reply = (status: number, result: Result<unknown>) => {
+    res.writeHead(status, { ...securityHeaders, 'Content-Type': 'application/json' });
+    res.end(JSON.stringify(result));
+  };
+  if (req.method !== 'POST') return reply(405, fail('invalid_input', 'Use POST'));
+  if (!tokenMatches(req.headers[TOKEN_HEADER], token)) return reply(403, fail('forbidden', 'Missing or wrong access token: open the address printed by the launcher'));
+
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) return reply(413, fail('invalid_input', `Request too large (over ${MAX_BODY_BYTES >> 20} MB)`));
+    chunks.push(chunk);
+  }
+  let body: { input?: unknown };
+  try {
+    body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { input?: unknown };
+  } catch {
+    return reply(400, fail('invalid_input', 'Request body is not valid JSON'));
+  }
+  let name: string;
+  try {
+    name = decodeURIComponent(channel);
+  } catch {
+    name = channel;
+  }
+  reply(200, await dispatch(name, body?.input));
+}
+
+function tokenMatches(given: string | string[] | undefined, expected: string): boolean {
+  if (typeof given !== 'string' || given.length !== expected.length) return false;
+  return crypto.timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+}
