@@ -1,0 +1,109 @@
+"""Exports the SSPD inference network to ONNX with a dynamic time axis.
+
+Usage: /usr/bin/python3 models/python/export.py --checkpoint ck.pth --output sspd.onnx
+       /usr/bin/python3 models/python/export.py --random-init --seed 0 --output random.onnx
+Input `frame_diffs` (1, 3, T, 128, 128) float32 raw B,G,R differences; output `waveform`
+(1, 2*floor(T/2)). BatchNorm is kept: ORT fuses it into the preceding conv at load, and the
+input BatchNorm cannot be folded into the first conv exactly (its zero time-padding sits after it).
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+
+import onnx
+from onnx import numpy_helper
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sspd_model import INPUT_SIZE, SSPD, load_checkpoint  # noqa: E402
+
+INPUT_NAME = 'frame_diffs'
+OUTPUT_NAME = 'waveform'
+# Short trace length: the time axis is dynamic, the tracer only needs an even T.
+TRACE_T = 8
+
+
+def build_model(checkpoint: str | None, seed: int) -> SSPD:
+    torch.manual_seed(seed)
+    model = SSPD()
+    if checkpoint is not None:
+        load_checkpoint(model, checkpoint)
+    return model.eval()
+
+
+def export(model: SSPD, output: str, opset: int) -> None:
+    dummy = torch.zeros(1, 3, TRACE_T, INPUT_SIZE, INPUT_SIZE)
+    tmp = output + '.partial'
+    with torch.no_grad():
+        torch.onnx.export(
+            model, dummy, tmp, input_names=[INPUT_NAME], output_names=[OUTPUT_NAME],
+            dynamic_axes={INPUT_NAME: {2: 'T'}, OUTPUT_NAME: {1: 'T_out'}},
+            opset_version=opset, do_constant_folding=True,
+            training=torch.onnx.TrainingMode.EVAL)
+    proto = drop_zero_pads(onnx.load(tmp))
+    onnx.checker.check_model(proto)
+    onnx.save(proto, tmp)
+    # Written under a temporary name then renamed, so a crash never leaves a truncated model
+    # where a cache would trust it.
+    os.replace(tmp, output)
+
+
+def drop_zero_pads(proto: onnx.ModelProto) -> onnx.ModelProto:
+    """Removes the all-zero Pad nodes torch 1.13 puts before every AveragePool.
+
+    They copy whole activation maps (the largest is 16×T×122×122) for nothing.
+    """
+    graph = proto.graph
+    consts = {n.output[0]: numpy_helper.to_array(n.attribute[0].t)
+              for n in graph.node if n.op_type == 'Constant' and n.attribute[0].name == 'value'}
+    consts.update({t.name: numpy_helper.to_array(t) for t in graph.initializer})
+    rename: dict[str, str] = {}
+    kept = []
+    for node in graph.node:
+        pads = consts.get(node.input[1]) if node.op_type == 'Pad' and len(node.input) > 1 else None
+        if pads is not None and not pads.any() and len(node.input) <= 3:
+            rename[node.output[0]] = node.input[0]
+            continue
+        kept.append(node)
+    for node in kept:
+        for i, name in enumerate(node.input):
+            while name in rename:
+                name = rename[name]
+            node.input[i] = name
+    used = {name for node in kept for name in node.input}
+    kept = [n for n in kept if n.op_type != 'Constant' or n.output[0] in used]
+    del graph.node[:]
+    graph.node.extend(kept)
+    return proto
+
+
+def sha256(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for block in iter(lambda: f.read(1 << 20), b''):
+            h.update(block)
+    return h.hexdigest()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    src = ap.add_mutually_exclusive_group(required=True)
+    src.add_argument('--checkpoint', help='state_dict with the authors\' key names')
+    src.add_argument('--random-init', action='store_true', help='untrained weights (benchmarks)')
+    ap.add_argument('--seed', type=int, default=0)
+    ap.add_argument('--output', required=True)
+    ap.add_argument('--opset', type=int, default=17)
+    args = ap.parse_args()
+    model = build_model(args.checkpoint, args.seed)
+    export(model, args.output, args.opset)
+    print(json.dumps({'output': args.output, 'sha256': sha256(args.output), 'opset': args.opset,
+                      'input': INPUT_NAME, 'output_name': OUTPUT_NAME,
+                      'source': args.checkpoint or f'random-init seed {args.seed}'}))
+
+
+if __name__ == '__main__':
+    main()
