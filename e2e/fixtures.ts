@@ -1,0 +1,80 @@
+// E2E fixtures: the built renderer in Chromium, with `window.pulse` bridged to the real main services
+// (real SQLite file in a temp data folder). Page errors and console errors fail the test.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test as base, expect, type Page } from '@playwright/test';
+import { CHANNELS } from '../common/ipc/channels.ts';
+import { createDispatch, type Dispatch } from '../main/ipc/dispatch.ts';
+import { createHandlers } from '../main/ipc/handlers.ts';
+import { startLocalServer, type LocalServer } from '../main/server/local-server.ts';
+import { openStore, type Store } from '../main/store/index.ts';
+
+export const RENDERER_DIR = path.resolve('dist', 'renderer');
+
+/** The main-process side of one test: a data folder and the services running on it. */
+export class Services {
+  readonly dataDir: string;
+  store!: Store;
+  dispatch!: Dispatch;
+
+  constructor(dataDir: string) {
+    this.dataDir = dataDir;
+    this.start();
+  }
+
+  start(): void {
+    this.store = openStore(this.dataDir);
+    this.store.studies.ensureOne();
+    const appInfo = { version: 'e2e', dataDir: this.dataDir, platform: process.platform, shell: 'browser' as const };
+    this.dispatch = createDispatch(createHandlers({ store: this.store, appInfo }));
+  }
+
+  /** Closes and reopens the database: what the UI shows next comes from the file alone. */
+  restart(): void {
+    this.store.close();
+    this.start();
+  }
+}
+
+interface Fixtures {
+  services: Services;
+  app: Page;
+}
+
+export const test = base.extend<Fixtures, { rendererServer: LocalServer }>({
+  rendererServer: [
+    async ({}, use) => {
+      if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) throw new Error('Build the renderer first: npm run build');
+      const server = await startLocalServer({ rendererDir: RENDERER_DIR });
+      await use(server);
+      await server.close();
+    },
+    { scope: 'worker' },
+  ],
+
+  services: async ({}, use) => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-e2e-'));
+    const services = new Services(dataDir);
+    await use(services);
+    services.store.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  },
+
+  app: async ({ page, services, rendererServer }, use, testInfo) => {
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => message.type() === 'error' && problems.push(`console error: ${message.text()}`));
+    // Same transport shape as the preload: each method invokes its channel; main validates the input.
+    await page.exposeBinding('__pulseInvoke', (_source, channel: unknown, input: unknown) => services.dispatch(channel, input));
+    await page.addInitScript((table: Record<string, string>) => {
+      const target = window as unknown as { pulse: Record<string, unknown>; __pulseInvoke: (c: string, i: unknown) => Promise<unknown> };
+      target.pulse = Object.fromEntries(Object.entries(table).map(([channel, method]) => [method, (input: unknown) => target.__pulseInvoke(channel, input)]));
+    }, CHANNELS);
+    await page.goto(`${rendererServer.url}/`);
+    await use(page);
+    if (testInfo.status === testInfo.expectedStatus) expect(problems, 'the page logged errors').toEqual([]);
+  },
+});
+
+export { expect };

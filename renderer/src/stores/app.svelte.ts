@@ -1,0 +1,65 @@
+// App-wide state: current view, studies and the chosen study, app info, and the notice bar.
+import type { AppInfo } from '../../../common/ipc/contract.ts';
+import type { Study, StudyFields } from '../../../common/subjects.ts';
+import { api, ApiError, unwrap } from '../lib/api.ts';
+
+export const VIEWS = [
+  { id: 'subjects', label: 'Subjects' },
+  { id: 'record', label: 'Record' },
+  { id: 'review', label: 'Review' },
+  { id: 'export', label: 'Export' },
+  { id: 'settings', label: 'Settings' },
+] as const;
+export type ViewId = (typeof VIEWS)[number]['id'];
+
+const STUDY_KEY = 'pulse-studio.study';
+
+export const app = $state({
+  view: 'subjects' as ViewId,
+  studies: [] as Study[],
+  studyId: null as number | null,
+  info: null as AppInfo | null,
+  notice: null as { kind: 'error' | 'info'; text: string } | null,
+});
+
+export const currentStudy = () => app.studies.find((s) => s.id === app.studyId) ?? null;
+
+export function notify(kind: 'error' | 'info', text: string): void {
+  app.notice = { kind, text };
+}
+
+/** Shows any failure in the notice bar; returns undefined so callers can `?? fallback`. */
+export async function attempt<T>(work: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await work();
+  } catch (error) {
+    notify('error', error instanceof ApiError ? error.info.message : String(error));
+    return undefined;
+  }
+}
+
+export async function loadApp(): Promise<void> {
+  await attempt(async () => {
+    app.info = await unwrap(api.getAppInfo());
+    await loadStudies();
+  });
+}
+
+export async function loadStudies(): Promise<void> {
+  app.studies = await unwrap(api.listStudies());
+  const remembered = Number(localStorage.getItem(STUDY_KEY));
+  const keep = app.studies.find((s) => s.id === (app.studyId ?? remembered));
+  selectStudy(keep?.id ?? app.studies[0]?.id ?? null);
+}
+
+export function selectStudy(id: number | null): void {
+  app.studyId = id;
+  if (id !== null) localStorage.setItem(STUDY_KEY, String(id));
+}
+
+export async function createStudy(fields: StudyFields): Promise<Study> {
+  const study = await unwrap(api.createStudy(fields));
+  await loadStudies();
+  selectStudy(study.id);
+  return study;
+}
