@@ -1,0 +1,136 @@
+// Worker-thread entry: owns the ORT session and the overlap-save stream, off the main thread.
+
+import { parentPort } from 'node:worker_threads';
+import { ModelError, errorMessage } from './model-error.ts';
+import { loadSspdModel, type LoadedModel } from './model-loader.ts';
+import { OverlapSaveStream, type WaveformChunk } from './overlap-save-stream.ts';
+import type { CommandResults, FromWorker, LoadModelRequest, ToWorker, WireError, WorkerCommand, WorkerStats } from './worker-protocol.ts';
+
+const port = parentPort;
+if (!port) throw new Error('inference-worker.ts must run in a worker thread');
+
+let model: LoadedModel | null = null;
+let request: LoadModelRequest | null = null;
+let stream: OverlapSaveStream | null = null;
+/** The one drain in progress; runs are serialized so chunks leave in order. */
+let draining: Promise<void> | null = null;
+/** Commands that wait for inference run one after another, in arrival order. */
+let queue: Promise<unknown> = Promise.resolve();
+/** Set when a run failed, so a broken model is not retried in a tight loop until new frames come. */
+let stalled = false;
+
+function post(message: FromWorker): void {
+  if (message.type === 'samples') port!.postMessage(message, [message.data.buffer as ArrayBuffer]);
+  else port!.postMessage(message);
+}
+
+function toWire(error: unknown): WireError {
+  return error instanceof ModelError ? { code: error.code, message: error.message } : { code: 'INFERENCE_FAILED', message: errorMessage(error) };
+}
+
+function freshStream(): OverlapSaveStream | null {
+  return model && request ? new OverlapSaveStream(model.run, { order: request.order ?? 'rgb', policy: request.policy }) : null;
+}
+
+/** Samples of a stream that was reset or replaced meanwhile belong to no one: drop them. */
+function emitter(owner: OverlapSaveStream): (chunk: WaveformChunk) => void {
+  return (chunk) => {
+    if (owner === stream) post({ type: 'samples', start: chunk.start, data: chunk.data });
+  };
+}
+
+/**
+ * Runs whatever is ready. While a chunk runs, new pushes queue up, so the next plan takes them
+ * all (up to the policy's cap): a slow machine gets longer chunks, never dropped frames.
+ */
+function kick(): void {
+  if (draining || !stream) return;
+  const current = stream;
+  draining = current.drain(false, emitter(current))
+    .catch((error: unknown) => {
+      stalled = true;
+      post({ type: 'error', error: toWire(error) });
+    })
+    .finally(() => {
+      draining = null;
+      if (!stalled && stream?.nextPlan(false)) kick();
+    });
+}
+
+async function idle(): Promise<void> {
+  while (draining) await draining;
+}
+
+function stats(): WorkerStats {
+  if (!stream) throw new ModelError('NO_MODEL_LOADED', 'load a model first');
+  const usage = process.resourceUsage();
+  return { ...stream.stats(), provider: model?.report.provider ?? null, rssBytes: process.memoryUsage.rss(), peakRssBytes: usage.maxRSS * 1024 };
+}
+
+async function unload(): Promise<void> {
+  const old = model;
+  model = null;
+  request = null;
+  stream = null;
+  await idle();
+  await old?.release();
+}
+
+async function queued(command: WorkerCommand): Promise<CommandResults[keyof CommandResults]> {
+  switch (command.type) {
+    case 'load': {
+      await unload();
+      const log = (message: string): void => post({ type: 'log', message });
+      const { modelPath, providers, intraOpThreads, enableCpuMemArena } = command.request;
+      model = await loadSspdModel(modelPath, { providers, intraOpThreads, enableCpuMemArena, log });
+      request = command.request;
+      stream = freshStream();
+      return model.report;
+    }
+    case 'flush': {
+      await idle();
+      const current = stream;
+      if (!current) throw new ModelError('NO_MODEL_LOADED', 'load a model first');
+      draining = current.drain(true, emitter(current)).finally(() => { draining = null; });
+      await draining;
+      return stats();
+    }
+    case 'unload':
+      await unload();
+      return null;
+    default:
+      throw new Error(`command ${command.type} is not queued`);
+  }
+}
+
+/** Reset answers at once: frames pushed after a reset must land in the new stream. */
+function resetNow(): null {
+  stream = freshStream();
+  return null;
+}
+
+function reply(id: number, work: () => CommandResults[keyof CommandResults] | Promise<CommandResults[keyof CommandResults]>): Promise<void> {
+  return Promise.resolve().then(work).then(
+    (value) => post({ type: 'reply', id, ok: true, value }),
+    (error: unknown) => post({ type: 'reply', id, ok: false, error: toWire(error) }),
+  );
+}
+
+port.on('message', (message: ToWorker) => {
+  if ('type' in message) {
+    if (!stream) {
+      post({ type: 'error', error: { code: 'NO_MODEL_LOADED', message: 'frames pushed before a model was loaded were not kept' } });
+      return;
+    }
+    stream.push(message.frames);
+    stalled = false;
+    kick();
+    return;
+  }
+  const { id, command } = message;
+  if (command.type === 'reset' || command.type === 'stats') {
+    void reply(id, () => (command.type === 'reset' ? resetNow() : stats()));
+    return;
+  }
+  queue = queue.then(() => reply(id, () => queued(command)));
+});

@@ -1,0 +1,27 @@
+// Typed errors of model loading and inference, with stable codes the UI can map to messages.
+
+export type ModelErrorCode =
+  | 'MODEL_NOT_FOUND'
+  | 'MODEL_UNREADABLE'
+  | 'MODEL_CORRUPT'
+  | 'MODEL_WRONG_IO'
+  | 'MODEL_WRONG_SHAPE'
+  | 'MODEL_TEST_FAILED'
+  | 'NO_EXECUTION_PROVIDER'
+  | 'NO_MODEL_LOADED'
+  | 'INFERENCE_FAILED'
+  | 'WORKER_FAILED';
+
+export class ModelError extends Error {
+  readonly code: ModelErrorCode;
+
+  constructor(code: ModelErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ModelError';
+    this.code = code;
+  }
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,57 @@
+// Messages between the inference worker thread and its client; plain structured-clone data.
+
+import type { ChunkPolicy } from './chunk-plan.ts';
+import type { ExecutionProviderName } from './execution-providers.ts';
+import type { ModelErrorCode } from './model-error.ts';
+import type { ModelReport } from './model-loader.ts';
+import type { StreamStats } from './overlap-save-stream.ts';
+import type { ChannelOrder } from './preprocess.ts';
+
+export interface LoadModelRequest {
+  readonly modelPath: string;
+  readonly providers?: readonly ExecutionProviderName[];
+  readonly intraOpThreads?: number;
+  readonly enableCpuMemArena?: boolean;
+  /** Order of the frames that will be pushed; 'rgb' for browser and ffmpeg frames. */
+  readonly order?: ChannelOrder;
+  readonly policy?: Partial<ChunkPolicy>;
+}
+
+export interface WorkerStats extends StreamStats {
+  readonly provider: ExecutionProviderName | null;
+  /** Process-wide figures: the worker shares its process with whoever started it. */
+  readonly rssBytes: number;
+  readonly peakRssBytes: number;
+}
+
+export interface WireError {
+  readonly code: ModelErrorCode;
+  readonly message: string;
+}
+
+/** Requests with replies; `push` has none so that capture never waits on inference. */
+export type WorkerCommand =
+  | { readonly type: 'load'; readonly request: LoadModelRequest }
+  | { readonly type: 'flush' }
+  | { readonly type: 'reset' }
+  | { readonly type: 'stats' }
+  | { readonly type: 'unload' };
+
+export interface CommandResults {
+  readonly load: ModelReport;
+  readonly flush: WorkerStats;
+  readonly reset: null;
+  readonly stats: WorkerStats;
+  readonly unload: null;
+}
+
+export type ToWorker =
+  | { readonly id: number; readonly command: WorkerCommand }
+  | { readonly type: 'push'; readonly frames: Uint8Array };
+
+export type FromWorker =
+  | { readonly type: 'reply'; readonly id: number; readonly ok: true; readonly value: CommandResults[keyof CommandResults] }
+  | { readonly type: 'reply'; readonly id: number; readonly ok: false; readonly error: WireError }
+  | { readonly type: 'samples'; readonly start: number; readonly data: Float32Array }
+  | { readonly type: 'error'; readonly error: WireError }
+  | { readonly type: 'log'; readonly message: string };
