@@ -1,0 +1,45 @@
+// The real desktop app under Playwright's Electron driver. Runs wherever an Electron binary exists.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { _electron as electron, expect, test } from '@playwright/test';
+import Database from 'better-sqlite3';
+import { electronBinary } from '../scripts/electron-binary.ts';
+import { SubjectsPage } from './pages/subjects-page.ts';
+
+const binary = electronBinary();
+if ('missing' in binary) console.log(`[electron.spec] skipping the desktop-app test: ${binary.missing}`);
+
+test.describe('desktop app (Electron)', () => {
+  test.skip('missing' in binary, `Skipped: no Electron binary on this machine — ${'missing' in binary ? binary.missing : ''}`);
+
+  test('opens a hardened window, creates a subject and stores it in the data folder', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-electron-'));
+    const app = await electron.launch({
+      executablePath: (binary as { path: string }).path,
+      args: ['.'],
+      env: { ...process.env, PULSE_STUDIO_DATA_DIR: dataDir },
+    });
+    try {
+      const window = await app.firstWindow();
+      await expect(window.getByRole('heading', { name: /^Subjects/ })).toBeVisible();
+
+      const prefs = await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.webContents.getLastWebPreferences());
+      expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
+      expect(await window.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
+      expect(await window.evaluate(() => window.open('https://example.com') === null)).toBe(true);
+      await window.evaluate(() => (location.href = 'https://example.com'));
+      await expect.poll(() => window.url()).toMatch(/^app:\/\/pulse\//);
+
+      const subjects = new SubjectsPage(window);
+      await subjects.create({ code: 'E-1', birthYear: '1970' });
+      await expect(subjects.row('E-1')).toBeVisible();
+    } finally {
+      await app.close();
+    }
+    const db = new Database(path.join(dataDir, 'pulse-studio.db'), { readonly: true });
+    expect(db.prepare('SELECT code, birth_year FROM subjects').all()).toEqual([{ code: 'E-1', birth_year: 1970 }]);
+    db.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+});
