@@ -21,17 +21,21 @@ test.describe('desktop app (Electron)', () => {
       env: { ...process.env, PULSE_STUDIO_DATA_DIR: dataDir },
     });
     try {
-      const window = await app.firstWindow();
-      await expect(window.getByRole('heading', { name: /^Subjects/ })).toBeVisible();
+      const page = await app.firstWindow();
+      await expect(page.getByRole('heading', { name: /^Subjects/ })).toBeVisible();
 
-      const prefs = await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.webContents.getLastWebPreferences());
-      expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
-      expect(await window.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
-      expect(await window.evaluate(() => window.open('https://example.com') === null)).toBe(true);
-      await window.evaluate(() => (location.href = 'https://example.com'));
-      await expect.poll(() => window.url()).toMatch(/^app:\/\/pulse\//);
+      // Isolation and sandbox, seen from the page: only the preload's API, no Node.
+      const globals = await page.evaluate(() => ({
+        require: typeof (globalThis as { require?: unknown }).require,
+        process: typeof (globalThis as { process?: unknown }).process,
+        api: typeof (globalThis as { pulse?: { createSubject?: unknown } }).pulse?.createSubject,
+      }));
+      expect(globals).toEqual({ require: 'undefined', process: 'undefined', api: 'function' });
+      expect(await page.evaluate(() => window.open('https://example.com') === null)).toBe(true);
+      await page.evaluate(() => (location.href = 'https://example.com'));
+      await expect.poll(() => page.url()).toMatch(/^app:\/\/pulse\//);
 
-      const subjects = new SubjectsPage(window);
+      const subjects = new SubjectsPage(page);
       await subjects.create({ code: 'E-1', birthYear: '1970' });
       await expect(subjects.row('E-1')).toBeVisible();
     } finally {

@@ -110,7 +110,7 @@ test('deletes a subject with recorded sessions only after the session count is t
 
 test('bad requests from the page get typed errors and the app keeps working', async ({ app, services }) => {
   const results = await app.evaluate(async () => {
-    const api = window.pulse as unknown as Record<string, (input?: unknown) => Promise<unknown>>;
+    const api = (window as unknown as { pulse: unknown }).pulse as Record<string, (input?: unknown) => Promise<unknown>>;
     const invoke = (window as unknown as { __pulseInvoke: (c: string, i: unknown) => Promise<unknown> }).__pulseInvoke;
     return [
       await api.createSubject!({ studyId: 1, code: 'x'.repeat(10 * 1024 * 1024) }),
