@@ -20,12 +20,15 @@ export interface ChunkPolicy {
 
 /**
  * Smallest hop whose recomputed context (about 2·margin steps per run) stays within
- * `overhead` − 1 of the new steps, rounded up to the pooling alignment.
+ * `overhead` − 1 of the new steps, rounded up to the pooling alignment; the cap lets a chunk
+ * grow by `growth` when inference falls behind, bounded because activations (≈2 MB per step)
+ * set the worker's peak memory.
  */
-export function defaultPolicy(ctx: TemporalContext, overhead = 1.4, growth = 2): ChunkPolicy {
-  const raw = Math.ceil((2 * ctx.margin + ctx.alignment) / (overhead - 1));
+export function defaultPolicy(ctx: TemporalContext, overhead = 1.4, growth = 1.5): ChunkPolicy {
+  // Rounded first: (2·11 + 2) / 0.4 is 60.000000000000007 in floating point.
+  const raw = Math.ceil(Number(((2 * ctx.margin + ctx.alignment) / (overhead - 1)).toFixed(6)));
   const hop = Math.ceil(raw / ctx.alignment) * ctx.alignment;
-  return { hop, maxNew: hop * growth };
+  return { hop, maxNew: Math.ceil((hop * growth) / ctx.alignment) * ctx.alignment };
 }
 
 /** First input step a chunk needs to emit exact samples from `emitted` on. */

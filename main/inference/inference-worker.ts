@@ -64,7 +64,8 @@ async function idle(): Promise<void> {
 function stats(): WorkerStats {
   if (!stream) throw new ModelError('NO_MODEL_LOADED', 'load a model first');
   const usage = process.resourceUsage();
-  return { ...stream.stats(), provider: model?.report.provider ?? null, rssBytes: process.memoryUsage.rss(), peakRssBytes: usage.maxRSS * 1024 };
+  const busy = draining !== null || stream.nextPlan(false) !== null;
+  return { ...stream.stats(), provider: model?.report.provider ?? null, busy, rssBytes: process.memoryUsage.rss(), peakRssBytes: usage.maxRSS * 1024 };
 }
 
 async function unload(): Promise<void> {

@@ -19,6 +19,8 @@ export interface LoadModelRequest {
 
 export interface WorkerStats extends StreamStats {
   readonly provider: ExecutionProviderName | null;
+  /** A chunk is running or ready to run; false once inference has caught up with the pushes. */
+  readonly busy: boolean;
   /** Process-wide figures: the worker shares its process with whoever started it. */
   readonly rssBytes: number;
   readonly peakRssBytes: number;
