@@ -1,0 +1,160 @@
+// Whole-session analysis: timing → filtering → windowed HR with quality → beats, HRV, respiration and the
+// classical baselines, one call shared by the app, the command line and the tests.
+
+import { BASELINE_IDS, CHECK_METHOD, type BaselineId } from './baselines.ts';
+import { detectBeats, type Beats } from './beats.ts';
+import { notEnoughData, type NotEnoughData } from './errors.ts';
+import { checkFpsSupport, type FpsSupport } from './fps-support.ts';
+import { filterWaveform, spectralSeries, type Filtered, type SpectralWindow } from './heart-rate.ts';
+import { computeHrv, type HrvResult } from './hrv.ts';
+import { baselineFiltered, rgbChannels, toUniform, type CaptureFlags, type TimedRgb, type TimedWaveform, type UniformInput } from './inputs.ts';
+import { resolveOptions, type SignalOptions } from './options.ts';
+import { flaggedShare, gradeWindow } from './quality.ts';
+import { estimateRespiration, type Respiration } from './respiration.ts';
+import { countQuality, sessionWarnings, summarizeBeats, summarizeHr, summarizeSeries, type HrSummary, type HrWindow, type QualityCounts } from './summary.ts';
+import type { FrameReport, Grid } from './timing.ts';
+
+export interface SessionInput {
+  /** The network's (SSPD) waveform; without it POS becomes the primary method. */
+  waveform?: TimedWaveform;
+  rgb?: TimedRgb;
+  capture?: CaptureFlags;
+  options?: Partial<SignalOptions>;
+}
+
+export type BaselineResult = { ok: true; id: BaselineId; series: SpectralWindow[]; summary: HrSummary } | NotEnoughData;
+
+export interface SessionAnalysis {
+  ok: true;
+  primary: 'sspd' | 'pos';
+  timing: { waveform: FrameReport | null; rgb: FrameReport | null; grid: Grid; fps: FpsSupport };
+  hrSeries: HrWindow[];
+  /** Peak-based beats; `ok[i]` = 0 when beat i lies in a poor window. */
+  beats: Beats & { ok: Uint8Array };
+  hrv: HrvResult;
+  respiration: Respiration;
+  baselines: Record<BaselineId, BaselineResult>;
+  quality: QualityCounts;
+  summary: {
+    hr: HrSummary;
+    beatHr: ReturnType<typeof summarizeBeats>;
+    checkHr: HrSummary;
+    warnings: string[];
+  };
+  options: SignalOptions;
+}
+
+export function analyzeSession(input: SessionInput): SessionAnalysis | NotEnoughData {
+  const o = resolveOptions(input.options);
+  const { waveform, rgb } = input;
+  if (!waveform && !rgb) return notEnoughData('empty', 'Neither a waveform nor RGB traces were given.');
+  const wave = waveform ? toUniform(waveform.t, [waveform.x], o) : null;
+  if (wave && 'ok' in wave) return wave;
+  // RGB shares the waveform's grid so every method's windows cover the same seconds.
+  const colour = rgb ? toUniform(rgb.t, rgbChannels(rgb), o, wave?.grid) : null;
+  if (!wave && colour && 'ok' in colour) return colour;
+  const rgbInput = colour && !('ok' in colour) ? colour : null;
+  const base = (wave ?? rgbInput)!;
+  const { grid } = base;
+  const baselines = runBaselines(rgbInput, colour && 'ok' in colour ? colour : null, o);
+  const primaryFiltered = wave ? filterWaveform(wave.channels[0]!, grid.fs, o) : baselineFiltered(CHECK_METHOD, rgbInput!, o);
+  if ('ok' in primaryFiltered) return primaryFiltered;
+  const fps = wave ? checkFpsSupport(wave.kept.report.effectiveFps, o.modelFpsRange) : { ...checkFpsSupport(grid.fs, { minFps: 0, maxFps: Infinity }), message: 'Classical methods accept any frame rate.' };
+  const spectral = spectralSeries(primaryFiltered.broad, grid.t0, grid.fs, o);
+  const check = baselines[CHECK_METHOD].ok ? baselines[CHECK_METHOD].series : null;
+  const hrSeries = gradeSeries(spectral, check, mergedMask(wave, rgbInput), Math.round(o.windowS * grid.fs), input.capture, fps.supported, o);
+  const beats = beatsOf(primaryFiltered, grid, spectral, hrSeries, o);
+  const quality = countQuality(hrSeries);
+  const timing = (wave ?? rgbInput)!.kept.report;
+  return {
+    ok: true,
+    primary: wave ? 'sspd' : 'pos',
+    timing: { waveform: wave?.kept.report ?? null, rgb: rgbInput?.kept.report ?? null, grid, fps },
+    hrSeries,
+    beats,
+    hrv: computeHrv(beats.t, o, beats.ok),
+    respiration: estimateRespiration(primaryFiltered.detrended, grid, beats, o),
+    baselines,
+    quality,
+    summary: {
+      hr: summarizeHr(hrSeries, o.includePoorInSummary),
+      beatHr: summarizeBeats(beats, beats.ok),
+      checkHr: baselines[CHECK_METHOD].ok ? baselines[CHECK_METHOD].summary : baselines[CHECK_METHOD],
+      warnings: sessionWarnings(fps, timing, quality, wave !== null, rgbInput !== null),
+    },
+    options: o,
+  };
+}
+
+function runBaselines(rgb: UniformInput | null, failure: NotEnoughData | null, o: SignalOptions): Record<BaselineId, BaselineResult> {
+  const missing = failure ?? notEnoughData('no-rgb-input', 'No RGB traces were given, so no classical method ran.');
+  const out = {} as Record<BaselineId, BaselineResult>;
+  for (const id of BASELINE_IDS) {
+    const filtered = rgb ? baselineFiltered(id, rgb, o) : missing;
+    if ('ok' in filtered) {
+      out[id] = filtered;
+      continue;
+    }
+    const series = spectralSeries(filtered.broad, rgb!.grid.t0, rgb!.grid.fs, o);
+    out[id] = { ok: true, id, series, summary: summarizeSeries(series) };
+  }
+  return out;
+}
+
+function mergedMask(wave: UniformInput | null, rgb: UniformInput | null): Uint8Array {
+  if (!wave) return rgb!.mask;
+  if (!rgb) return wave.mask;
+  return wave.mask.map((m, i) => Math.max(m, rgb.mask[i]!));
+}
+
+function gradeSeries(spectral: SpectralWindow[], check: SpectralWindow[] | null, mask: Uint8Array, windowLen: number, capture: CaptureFlags | undefined, fpsSupported: boolean, o: SignalOptions): HrWindow[] {
+  const faceLost = capture ? flaggedShare(capture.t, capture.faceLost, spectral) : null;
+  const motion = capture ? flaggedShare(capture.t, capture.motion, spectral) : null;
+  const dropped = new Float64Array(mask.length + 1);
+  const gaps = new Float64Array(mask.length + 1);
+  for (let i = 0; i < mask.length; i++) {
+    dropped[i + 1] = dropped[i]! + (mask[i]! >= 1 ? 1 : 0);
+    gaps[i + 1] = gaps[i]! + (mask[i] === 2 ? 1 : 0);
+  }
+  return spectral.map((w, k) => {
+    const end = Math.min(mask.length, w.start + windowLen);
+    const len = Math.max(1, end - w.start);
+    const c = check?.[k] ?? null;
+    const evidence = {
+      primary: w,
+      check: c,
+      faceLostShare: faceLost?.[k] ?? 0,
+      motionShare: motion?.[k] ?? 0,
+      droppedShare: (dropped[end]! - dropped[w.start]!) / len,
+      hasGap: gaps[end]! - gaps[w.start]! > 0,
+      fpsSupported,
+    };
+    const q = gradeWindow(evidence, o);
+    return {
+      tStart: w.tStart,
+      tEnd: w.tEnd,
+      bpm: w.bpm,
+      snrDb: w.snrDb,
+      subharmonicRatio: w.subharmonicRatio,
+      checkBpm: c?.bpm ?? null,
+      checkSnrDb: c ? c.snrDb : null,
+      ...q,
+      faceLostShare: evidence.faceLostShare,
+      motionShare: evidence.motionShare,
+      droppedShare: evidence.droppedShare,
+    };
+  });
+}
+
+/** Beats on the HR-band pulse; a beat is trusted when the window centred nearest to it is not poor. */
+function beatsOf(filtered: Filtered, grid: Grid, spectral: SpectralWindow[], graded: HrWindow[], o: SignalOptions): Beats & { ok: Uint8Array } {
+  const hop = Math.max(1, Math.round(o.stepS * grid.fs));
+  const halfWindow = Math.round((o.windowS * grid.fs) / 2);
+  const nearest = (sample: number): number => Math.min(spectral.length - 1, Math.max(0, Math.round((sample - halfWindow) / hop)));
+  const beats = detectBeats(filtered.pulse, grid.t0, grid.fs, o, (i) => (spectral.length ? spectral[nearest(i)]!.bpm : null));
+  const ok = new Uint8Array(beats.t.length);
+  for (let b = 0; b < ok.length; b++) {
+    ok[b] = spectral.length && graded[nearest((beats.t[b]! - grid.t0) * grid.fs)]!.grade !== 'poor' ? 1 : 0;
+  }
+  return { ...beats, ok };
+}

@@ -1,0 +1,106 @@
+// Analysis settings with their defaults, validated once so the modules below can trust them.
+
+import { assertOption } from './errors.ts';
+import { SSPD_FPS_RANGE, type FpsRange } from './fps-support.ts';
+import { DEFAULT_MAX_GAP_S } from './timing.ts';
+
+export interface SignalOptions {
+  /** Heart-rate search band in Hz (0.7–3.5 Hz = 42–210 bpm). */
+  hrBandHz: readonly [number, number];
+  /** Butterworth prototype order of every band-pass (scipy convention: 2·order poles). */
+  filterOrder: number;
+  /** Sliding HR window length and step, seconds. */
+  windowS: number;
+  stepS: number;
+  /** Welch segment inside a window, seconds; segments hop by stepS so neighbours share them. */
+  welchSegmentS: number;
+  /** Finest spectral bin before peak interpolation (zero-padding), Hz. */
+  resolutionHz: number;
+  /** Band over which SNR is measured (de Haan & Jeanne used 30–240 bpm). */
+  snrBandHz: readonly [number, number];
+  /** Signal template half-width around f0 and 2·f0; undefined: max(0.1 Hz, 1 / welchSegmentS). */
+  snrHalfWidthHz?: number;
+  /** Corner of the smoothness-priors detrend applied before filtering, Hz. */
+  detrendCutoffHz: number;
+  /** Resampling rate; undefined: the waveform's nominal frame rate. */
+  fs?: number;
+  maxGapS: number;
+  /** Frame rates the model producing the waveform supports. */
+  modelFpsRange: FpsRange;
+  /** Beat detection: minimum beat-to-beat distance as a share of the local spectral beat period. */
+  refractoryShare: number;
+  /** Beat detection: minimum peak prominence in units of the local RMS amplitude. */
+  minProminenceRms: number;
+  /** HRV: an interval further than this share from its local median is rejected. */
+  hrvMaxDeviationShare: number;
+  hrvMinDurationS: number;
+  hrvMinIntervals: number;
+  hrvMaxRejectedShare: number;
+  /** Respiration band (Hz), window and step (s). */
+  respBandHz: readonly [number, number];
+  respWindowS: number;
+  respStepS: number;
+  /** Quality: SNR at/above good is good, below poor is poor (dB, provisional, see quality.ts). */
+  snrGoodDb: number;
+  snrPoorDb: number;
+  /** Quality: |SSPD − POS| up to agreeBpm agrees; beyond disagreeBpm the window is poor. */
+  agreeBpm: number;
+  disagreeBpm: number;
+  /** Quality: share of frames with face lost / motion above which a window is fair, and poor. */
+  captureFairShare: number;
+  capturePoorShare: number;
+  /** Quality: share of interpolated (dropped-frame) samples above which a window is fair. */
+  droppedFairShare: number;
+  /** Power near f0/2 over power near f0 above which the peak may be a harmonic. */
+  subharmonicRatio: number;
+  /** Summaries include poor windows only when asked. */
+  includePoorInSummary: boolean;
+}
+
+export const DEFAULT_OPTIONS: Readonly<SignalOptions> = {
+  hrBandHz: [0.7, 3.5],
+  filterOrder: 4,
+  windowS: 10,
+  stepS: 1,
+  welchSegmentS: 6,
+  resolutionHz: 1 / 30,
+  snrBandHz: [0.5, 4],
+  detrendCutoffHz: 0.05,
+  maxGapS: DEFAULT_MAX_GAP_S,
+  modelFpsRange: SSPD_FPS_RANGE,
+  refractoryShare: 0.5,
+  minProminenceRms: 0.6,
+  hrvMaxDeviationShare: 0.2,
+  hrvMinDurationS: 60,
+  hrvMinIntervals: 40,
+  hrvMaxRejectedShare: 0.2,
+  respBandHz: [0.1, 0.5],
+  respWindowS: 60,
+  respStepS: 10,
+  snrGoodDb: 3,
+  snrPoorDb: -3,
+  agreeBpm: 5,
+  disagreeBpm: 10,
+  captureFairShare: 0.1,
+  capturePoorShare: 0.3,
+  droppedFairShare: 0.25,
+  subharmonicRatio: 0.3,
+  includePoorInSummary: false,
+};
+
+export function resolveOptions(partial: Partial<SignalOptions> = {}): SignalOptions {
+  const o: SignalOptions = { ...DEFAULT_OPTIONS, ...partial };
+  const [lo, hi] = o.hrBandHz;
+  assertOption(lo > 0 && hi > lo, `hrBandHz must be increasing and positive, got ${lo}–${hi}`);
+  assertOption(o.windowS > 0 && o.stepS > 0 && o.welchSegmentS > 0 && o.welchSegmentS <= o.windowS, 'need 0 < welchSegmentS ≤ windowS and stepS > 0');
+  assertOption(o.stepS <= o.welchSegmentS, 'stepS must not exceed welchSegmentS (segments hop by the step)');
+  assertOption(o.resolutionHz > 0, 'resolutionHz must be positive');
+  assertOption(o.snrGoodDb >= o.snrPoorDb && o.disagreeBpm >= o.agreeBpm, 'quality thresholds must be ordered');
+  assertOption(o.respBandHz[0] > 0 && o.respBandHz[1] > o.respBandHz[0], 'respBandHz must be increasing and positive');
+  assertOption(o.fs === undefined || (Number.isFinite(o.fs) && o.fs > 0), 'fs must be a positive number');
+  return o;
+}
+
+export function snrHalfWidth(o: SignalOptions): number {
+  return o.snrHalfWidthHz ?? Math.max(0.1, 1 / o.welchSegmentS);
+}

@@ -1,0 +1,132 @@
+// Grades each HR window good / fair / poor with the reasons: SNR, harmonic locking (the network's known
+// failure: twice the true HR), agreement with the classical check, capture problems and frame timing.
+
+import { SignalError } from './errors.ts';
+import type { SpectralEstimate } from './heart-rate.ts';
+import type { SignalOptions } from './options.ts';
+
+/** Relative tolerance on a 2:1 (or 1:2) ratio between the network's and the check's HR. */
+export const HARMONIC_RATIO_TOLERANCE = 0.1;
+
+export const GRADES = ['good', 'fair', 'poor'] as const;
+export type Grade = (typeof GRADES)[number];
+
+export const REASON_CODES = [
+  'no-peak',
+  'low-snr',
+  'very-low-snr',
+  'subharmonic-peak',
+  'double-of-check',
+  'half-of-check',
+  'check-disagrees',
+  'check-weak-agreement',
+  'unverified',
+  'face-lost',
+  'motion',
+  'dropped-frames',
+  'gap',
+  'fps-unsupported',
+] as const;
+export type ReasonCode = (typeof REASON_CODES)[number];
+
+export interface QualityReason {
+  code: ReasonCode;
+  severity: 'fair' | 'poor';
+  message: string;
+}
+
+/** How the primary HR relates to the check method's HR in a window. */
+export type Relation = 'agree' | 'weak' | 'double' | 'half' | 'disagree' | 'unverified';
+
+export interface WindowEvidence {
+  primary: SpectralEstimate;
+  /** The independent method's estimate; null when there is no RGB input. */
+  check: SpectralEstimate | null;
+  faceLostShare: number;
+  motionShare: number;
+  /** Share of grid samples interpolated over dropped frames, and whether a gap falls in the window. */
+  droppedShare: number;
+  hasGap: boolean;
+  fpsSupported: boolean;
+}
+
+export interface WindowQuality {
+  grade: Grade;
+  reasons: QualityReason[];
+  relation: Relation;
+}
+
+export function relate(primaryBpm: number, check: SpectralEstimate | null, o: SignalOptions): Relation {
+  if (!check || check.bpm === null || check.snrDb < o.snrPoorDb) return 'unverified';
+  const ratio = primaryBpm / check.bpm;
+  if (Math.abs(primaryBpm - check.bpm) <= o.agreeBpm) return 'agree';
+  if (Math.abs(ratio - 2) <= 2 * HARMONIC_RATIO_TOLERANCE) return 'double';
+  if (Math.abs(ratio - 0.5) <= 0.5 * HARMONIC_RATIO_TOLERANCE) return 'half';
+  return Math.abs(primaryBpm - check.bpm) <= o.disagreeBpm ? 'weak' : 'disagree';
+}
+
+const pct = (share: number): string => `${(share * 100).toFixed(0)} %`;
+
+export function gradeWindow(e: WindowEvidence, o: SignalOptions): WindowQuality {
+  const reasons: QualityReason[] = [];
+  const add = (code: ReasonCode, severity: 'fair' | 'poor', message: string): void => {
+    reasons.push({ code, severity, message });
+  };
+  const { primary, check } = e;
+  let relation: Relation = 'unverified';
+  if (primary.bpm === null) add('no-peak', 'poor', 'No spectral peak in the heart-rate band.');
+  else {
+    if (primary.snrDb < o.snrPoorDb) add('very-low-snr', 'poor', `SNR ${primary.snrDb.toFixed(1)} dB is below ${o.snrPoorDb} dB.`);
+    else if (primary.snrDb < o.snrGoodDb) add('low-snr', 'fair', `SNR ${primary.snrDb.toFixed(1)} dB is below ${o.snrGoodDb} dB.`);
+    if (primary.subharmonicRatio > o.subharmonicRatio) {
+      add('subharmonic-peak', 'fair', `Strong power at half the peak frequency (${primary.subharmonicRatio.toFixed(2)}×): the peak may be a harmonic.`);
+    }
+    relation = relate(primary.bpm, check, o);
+    const c = check?.bpm?.toFixed(0) ?? '?';
+    const p = primary.bpm.toFixed(0);
+    if (relation === 'double') add('double-of-check', 'poor', `HR ${p} bpm is about twice the classical check's ${c} bpm (harmonic lock).`);
+    else if (relation === 'half') add('half-of-check', 'poor', `HR ${p} bpm is about half the classical check's ${c} bpm.`);
+    else if (relation === 'disagree') add('check-disagrees', 'poor', `HR ${p} bpm differs from the classical check's ${c} bpm by more than ${o.disagreeBpm} bpm.`);
+    else if (relation === 'weak') add('check-weak-agreement', 'fair', `HR ${p} bpm differs from the classical check's ${c} bpm by more than ${o.agreeBpm} bpm.`);
+    else if (relation === 'unverified') add('unverified', 'fair', check ? 'The classical check found no clear pulse, so this HR is unconfirmed.' : 'No classical check available (no RGB input).');
+  }
+  const capture = (code: 'face-lost' | 'motion', share: number, what: string): void => {
+    if (share > o.capturePoorShare) add(code, 'poor', `${what} in ${pct(share)} of frames.`);
+    else if (share > o.captureFairShare) add(code, 'fair', `${what} in ${pct(share)} of frames.`);
+  };
+  capture('face-lost', e.faceLostShare, 'Face lost');
+  capture('motion', e.motionShare, 'Motion');
+  if (e.hasGap) add('gap', 'poor', `A gap longer than ${o.maxGapS} s in the frames.`);
+  else if (e.droppedShare > o.droppedFairShare) add('dropped-frames', 'fair', `${pct(e.droppedShare)} of samples interpolated over dropped frames.`);
+  if (!e.fpsSupported) add('fps-unsupported', 'poor', "Frame rate outside the model's supported range.");
+  const grade: Grade = reasons.some((r) => r.severity === 'poor') ? 'poor' : reasons.length > 0 ? 'fair' : 'good';
+  return { grade, reasons, relation };
+}
+
+/** Share of flagged capture frames (non-zero flag) inside each [start, end) time span. */
+export function flaggedShare(t: ArrayLike<number>, flags: ArrayLike<number> | undefined, spans: ReadonlyArray<{ tStart: number; tEnd: number }>): Float64Array {
+  const out = new Float64Array(spans.length);
+  if (!flags) return out;
+  if (flags.length !== t.length) throw new SignalError('length-mismatch', `capture flags (${flags.length}) and times (${t.length}) differ in length`);
+  const prefix = new Float64Array(t.length + 1);
+  for (let i = 0; i < t.length; i++) {
+    if (i > 0 && !(t[i]! >= t[i - 1]!)) throw new SignalError('non-monotonic-timestamps', `capture time ${i} is earlier than the one before`);
+    prefix[i + 1] = prefix[i]! + (flags[i] ? 1 : 0);
+  }
+  const lowerBound = (v: number): number => {
+    let lo = 0;
+    let hi = t.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (t[mid]! < v) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  spans.forEach((s, w) => {
+    const a = lowerBound(s.tStart);
+    const b = lowerBound(s.tEnd);
+    out[w] = b > a ? (prefix[b]! - prefix[a]!) / (b - a) : 0;
+  });
+  return out;
+}

@@ -1,0 +1,47 @@
+// Per-frame mean R, G, B of a face/skin crop (RGB interleaved bytes), the input of the classical methods.
+
+import { SignalError } from './errors.ts';
+
+export const CROP_SIZE = 128;
+
+export interface RgbTrace {
+  r: Float64Array;
+  g: Float64Array;
+  b: Float64Array;
+}
+
+/**
+ * Mean of each channel over a width×height crop, 3 bytes per pixel (R, G, B). With `mask`, only pixels
+ * whose mask byte is non-zero count (e.g. skin); an all-zero mask gives NaN channels, which the timing
+ * step then treats as a missing frame.
+ */
+export function cropMeans(crop: Uint8Array, width = CROP_SIZE, height = CROP_SIZE, mask?: Uint8Array): [number, number, number] {
+  const pixels = width * height;
+  if (crop.length !== pixels * 3) throw new SignalError('invalid-input', `a ${width}×${height} RGB crop has ${pixels * 3} bytes, got ${crop.length}`);
+  if (mask && mask.length !== pixels) throw new SignalError('length-mismatch', `mask has ${mask.length} entries for ${pixels} pixels`);
+  let r = 0;
+  let g = 0;
+  let b = 0;
+  let count = 0;
+  for (let p = 0, i = 0; p < pixels; p++, i += 3) {
+    if (mask && !mask[p]) continue;
+    r += crop[i]!;
+    g += crop[i + 1]!;
+    b += crop[i + 2]!;
+    count++;
+  }
+  return count > 0 ? [r / count, g / count, b / count] : [NaN, NaN, NaN];
+}
+
+/** Channel means of every crop in order, as three traces. */
+export function rgbTraceFromCrops(crops: readonly Uint8Array[], width = CROP_SIZE, height = CROP_SIZE, masks?: readonly (Uint8Array | undefined)[]): RgbTrace {
+  const n = crops.length;
+  const trace: RgbTrace = { r: new Float64Array(n), g: new Float64Array(n), b: new Float64Array(n) };
+  for (let f = 0; f < n; f++) {
+    const [r, g, b] = cropMeans(crops[f]!, width, height, masks?.[f]);
+    trace.r[f] = r;
+    trace.g[f] = g;
+    trace.b[f] = b;
+  }
+  return trace;
+}
