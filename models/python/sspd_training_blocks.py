@@ -1,0 +1,123 @@
+"""Training-only parts of SSPD: the TS (temporal self-similarity) blocks and the losses.
+
+Written from ../shared/models/SSPD-SPEC.md ("Training-only part", "Training method"). None of
+these tensors are in the released checkpoint or the ONNX export. Where the spec leaves a choice
+open (tokenizer stride, how a wave is read off a map, the exact frequency prior) the choice is
+ours and is said so below.
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+DIM = 256
+HEADS = 2
+TOKENIZER_KERNELS = (9, 7, 5)
+# Our choice: each tokenizer halves the sequence, so the three maps see three time scales.
+TOKENIZER_STRIDE = 2
+LOSS_WEIGHTS = {'map': 0.5, 'wave': 0.5, 'diagonal': 0.5, 'frequency': 0.2}
+BAND_HZ = (0.5, 3.0)
+
+
+class TSBlock(nn.Module):
+    """Tokenize (Conv1d + LayerNorm), 2-head attention with q·kᵀ/d_head, tanh, resized residual."""
+
+    def __init__(self, kernel: int, dim: int = DIM, heads: int = HEADS) -> None:
+        super().__init__()
+        self.heads = heads
+        self.tokenizer = nn.Conv1d(dim, dim, kernel, stride=TOKENIZER_STRIDE, padding=kernel // 2)
+        self.norm = nn.LayerNorm(dim, eps=1e-6)
+        self.q = nn.Linear(dim, dim)
+        self.k = nn.Linear(dim, dim)
+        self.v = nn.Linear(dim, dim)
+        self.out = nn.Linear(dim, dim)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """(N, C, T) → (N, C, T')."""
+        tokens = self.norm(self.tokenizer(x).transpose(1, 2))  # N, T', C
+        n, t, c = tokens.shape
+        d_head = c // self.heads
+
+        def split(proj: nn.Linear) -> torch.Tensor:
+            return proj(tokens).view(n, t, self.heads, d_head).transpose(1, 2)
+
+        q, k, v = split(self.q), split(self.k), split(self.v)
+        # The spec divides by d_head, not √d_head: flatter attention.
+        attn = torch.softmax(q @ k.transpose(-1, -2) / d_head, dim=-1)
+        y = torch.tanh(self.out((attn @ v).transpose(1, 2).reshape(n, t, c)))
+        residual = F.interpolate(x, size=t, mode='linear', align_corners=False)
+        return residual + y.transpose(1, 2)
+
+
+class SelfSimilarityHead(nn.Module):
+    """Three TS blocks in sequence; returns each level's self-similarity map (N, T', T')."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.blocks = nn.ModuleList(TSBlock(k) for k in TOKENIZER_KERNELS)
+
+    def forward(self, g: torch.Tensor) -> list[torch.Tensor]:
+        maps = []
+        x = g
+        for block in self.blocks:
+            x = block(x)
+            unit = F.normalize(x, dim=1)
+            maps.append(unit.transpose(1, 2) @ unit)
+        return maps
+
+
+def neg_pearson(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """1 − Pearson r along the last axis, averaged: 0 when a and b move together."""
+    a = a - a.mean(-1, keepdim=True)
+    b = b - b.mean(-1, keepdim=True)
+    r = (a * b).sum(-1) / (a.norm(dim=-1) * b.norm(dim=-1) + 1e-8)
+    return (1 - r).mean()
+
+
+def lags(t: int) -> range:
+    """Lags up to half the map (at least one, so short smoke-test maps work)."""
+    return range(1, max(2, t // 2 + 1))
+
+
+def map_wave(s: torch.Tensor) -> torch.Tensor:
+    """Mean of each diagonal of a self-similarity map: an autocorrelation over lag (our reading)."""
+    t = s.shape[-1]
+    return torch.stack([torch.diagonal(s, offset=lag, dim1=-2, dim2=-1).mean(-1)
+                        for lag in lags(t)], dim=-1)
+
+
+def diagonal_spread(s: torch.Tensor) -> torch.Tensor:
+    """Variance along each diagonal: zero for a perfectly periodic (stationary) signal."""
+    t = s.shape[-1]
+    return torch.stack([torch.diagonal(s, offset=lag, dim1=-2, dim2=-1).var(-1, unbiased=False).mean()
+                        for lag in lags(t)]).mean()
+
+
+def power_spectrum(wave: torch.Tensor) -> torch.Tensor:
+    wave = wave - wave.mean(-1, keepdim=True)
+    return torch.fft.rfft(wave, dim=-1).abs() ** 2
+
+
+def band_mask(length: int, fps: float, device: torch.device) -> torch.Tensor:
+    freqs = torch.fft.rfftfreq(length, d=1.0 / fps).to(device)
+    return (freqs >= BAND_HZ[0]) & (freqs <= BAND_HZ[1])
+
+
+def sspd_losses(student_maps: list[torch.Tensor], teacher_maps: list[torch.Tensor],
+                student_wave: torch.Tensor, teacher_wave: torch.Tensor, fps: float) -> dict[str, torch.Tensor]:
+    """Weighted loss terms; the total is their sum."""
+    mapl = sum(F.mse_loss(s, t) + neg_pearson(s.flatten(1), t.flatten(1))
+               + neg_pearson(map_wave(s), map_wave(t)) for s, t in zip(student_maps, teacher_maps))
+    ps, pt = power_spectrum(student_wave), power_spectrum(teacher_wave)
+    band = band_mask(student_wave.shape[-1], fps, student_wave.device)
+    in_band = ps[..., band].sum(-1) / (ps.sum(-1) + 1e-8)
+    wave = neg_pearson(student_wave, teacher_wave) + neg_pearson(ps, pt) + (1 - in_band).mean()
+    diag = sum(diagonal_spread(s) for s in student_maps)
+    # Frequency prior (our form): a pulse has one dominant rate, so in-band spectral entropy is low.
+    p = ps[..., band] / (ps[..., band].sum(-1, keepdim=True) + 1e-8)
+    entropy = -(p * (p + 1e-8).log()).sum(-1) / math.log(max(int(band.sum()), 2))
+    terms = {'map': mapl, 'wave': wave, 'diagonal': diag, 'frequency': entropy.mean()}
+    return {name: LOSS_WEIGHTS[name] * value for name, value in terms.items()}
