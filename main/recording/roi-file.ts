@@ -1,0 +1,169 @@
+// The lossless per-session face-crop file (`crops.roi`): append-only, self-delimiting, crash-tolerant chunks.
+//
+// Layout: a 16-byte header, then chunks. Each chunk holds its frames' capture timestamps and face flags
+// and the crops deflated after byte-wise delta coding against the previous frame (rPPG crops change
+// little between frames, so the deltas compress well). A chunk is complete or ignored: a crash leaves at
+// most a torn tail, which readers skip and `repairRoiFile` cuts off.
+import fs from 'node:fs';
+import zlib from 'node:zlib';
+
+const FILE_MAGIC = Buffer.from('PSROI\0\0\x01', 'latin1');
+const CHUNK_MAGIC = 0x4b4e4843; // "CHNK" little-endian
+const HEADER_BYTES = 16;
+const CHUNK_HEADER_BYTES = 20;
+/** Upper bound for one chunk's frames, so a corrupt length can never make a reader allocate gigabytes. */
+const MAX_FRAMES_PER_CHUNK = 4096;
+
+export interface RoiGeometry {
+  width: number;
+  height: number;
+  channels: number;
+}
+
+export interface RoiChunk {
+  firstFrame: number;
+  timestampsMs: Float64Array;
+  faceFound: Uint8Array;
+  /** frameCount × width × height × channels bytes, RGB interleaved. */
+  crops: Uint8Array;
+}
+
+export class RoiFileError extends Error {
+  readonly code = 'roi_file';
+}
+
+const frameBytes = (g: RoiGeometry) => g.width * g.height * g.channels;
+
+function encodeHeader(g: RoiGeometry): Buffer {
+  const header = Buffer.alloc(HEADER_BYTES);
+  FILE_MAGIC.copy(header, 0);
+  header.writeUInt16LE(g.width, 8);
+  header.writeUInt16LE(g.height, 10);
+  header.writeUInt8(g.channels, 12);
+  return header;
+}
+
+function decodeHeader(header: Buffer, file: string): RoiGeometry {
+  if (header.length < HEADER_BYTES || !header.subarray(0, 8).equals(FILE_MAGIC)) {
+    throw new RoiFileError(`${file} is not a Pulse Studio crop file (bad header)`);
+  }
+  return { width: header.readUInt16LE(8), height: header.readUInt16LE(10), channels: header.readUInt8(12) };
+}
+
+/** Byte-wise difference to the previous frame (mod 256); the first frame is kept as is. */
+function deltaEncode(crops: Uint8Array, size: number): Uint8Array {
+  const out = new Uint8Array(crops.length);
+  out.set(crops.subarray(0, size));
+  for (let i = size; i < crops.length; i++) out[i] = (crops[i]! - crops[i - size]!) & 0xff;
+  return out;
+}
+
+function deltaDecode(deltas: Uint8Array, size: number): Uint8Array {
+  const out = new Uint8Array(deltas);
+  for (let i = size; i < out.length; i++) out[i] = (out[i]! + out[i - size]!) & 0xff;
+  return out;
+}
+
+export class RoiWriter {
+  readonly file: string;
+  readonly geometry: RoiGeometry;
+  #fd: number;
+  #frames: number;
+
+  /** Opens for appending; creates the file with its header, or continues an existing one after repair. */
+  constructor(file: string, geometry: RoiGeometry) {
+    this.file = file;
+    this.geometry = geometry;
+    if (fs.existsSync(file) && fs.statSync(file).size > 0) {
+      const { geometry: existing, frames } = repairRoiFile(file);
+      if (existing.width !== geometry.width || existing.height !== geometry.height || existing.channels !== geometry.channels) {
+        throw new RoiFileError(`${file} holds ${existing.width}×${existing.height} crops, not ${geometry.width}×${geometry.height}`);
+      }
+      this.#fd = fs.openSync(file, 'a');
+      this.#frames = frames;
+    } else {
+      this.#fd = fs.openSync(file, 'w');
+      fs.writeSync(this.#fd, encodeHeader(geometry));
+      this.#frames = 0;
+    }
+  }
+
+  get frameCount(): number {
+    return this.#frames;
+  }
+
+  /** Appends one chunk and flushes it to disk; returns the index of its first frame. */
+  append(timestampsMs: Float64Array, faceFound: Uint8Array, crops: Uint8Array): number {
+    const n = timestampsMs.length;
+    const size = frameBytes(this.geometry);
+    if (n === 0 || n > MAX_FRAMES_PER_CHUNK) throw new RoiFileError(`A chunk holds 1–${MAX_FRAMES_PER_CHUNK} frames, got ${n}`);
+    if (faceFound.length !== n || crops.length !== n * size) {
+      throw new RoiFileError(`Chunk sizes disagree: ${n} timestamps, ${faceFound.length} flags, ${crops.length} crop bytes (expected ${n * size})`);
+    }
+    const compressed = zlib.deflateRawSync(deltaEncode(crops, size), { level: 6 });
+    const meta = Buffer.alloc(n * 9);
+    Buffer.from(timestampsMs.buffer, timestampsMs.byteOffset, n * 8).copy(meta, 0);
+    Buffer.from(faceFound.buffer, faceFound.byteOffset, n).copy(meta, n * 8);
+    const payload = Buffer.concat([meta, compressed]);
+    const header = Buffer.alloc(CHUNK_HEADER_BYTES);
+    header.writeUInt32LE(CHUNK_MAGIC, 0);
+    header.writeUInt32LE(payload.length, 4);
+    header.writeUInt32LE(this.#frames, 8);
+    header.writeUInt32LE(n, 12);
+    header.writeUInt32LE(zlib.crc32(payload), 16);
+    fs.writeSync(this.#fd, Buffer.concat([header, payload]));
+    fs.fsyncSync(this.#fd);
+    const first = this.#frames;
+    this.#frames += n;
+    return first;
+  }
+
+  close(): void {
+    fs.closeSync(this.#fd);
+  }
+}
+
+export interface RoiScan {
+  geometry: RoiGeometry;
+  frames: number;
+  /** Byte offset just past the last intact chunk. */
+  validBytes: number;
+  /** Bytes after the last intact chunk (a torn write from a crash). */
+  tornBytes: number;
+}
+
+/** Walks the chunk headers, checking each chunk's CRC, and calls `onChunk` for intact ones in order. */
+export function readRoiFile(file: string, onChunk?: (chunk: RoiChunk) => void): RoiScan {
+  const data = fs.readFileSync(file);
+  const geometry = decodeHeader(data, file);
+  const size = frameBytes(geometry);
+  let offset = HEADER_BYTES;
+  let frames = 0;
+  while (offset + CHUNK_HEADER_BYTES <= data.length) {
+    if (data.readUInt32LE(offset) !== CHUNK_MAGIC) break;
+    const length = data.readUInt32LE(offset + 4);
+    const firstFrame = data.readUInt32LE(offset + 8);
+    const n = data.readUInt32LE(offset + 12);
+    const end = offset + CHUNK_HEADER_BYTES + length;
+    if (n === 0 || n > MAX_FRAMES_PER_CHUNK || firstFrame !== frames || end > data.length || length < n * 9) break;
+    const payload = data.subarray(offset + CHUNK_HEADER_BYTES, end);
+    if (zlib.crc32(payload) !== data.readUInt32LE(offset + 16)) break;
+    if (onChunk) {
+      const crops = deltaDecode(zlib.inflateRawSync(payload.subarray(n * 9)), size);
+      if (crops.length !== n * size) break;
+      const timestampsMs = new Float64Array(n);
+      Buffer.from(timestampsMs.buffer).set(payload.subarray(0, n * 8));
+      onChunk({ firstFrame, timestampsMs, faceFound: new Uint8Array(payload.subarray(n * 8, n * 9)), crops });
+    }
+    frames += n;
+    offset = end;
+  }
+  return { geometry, frames, validBytes: offset, tornBytes: data.length - offset };
+}
+
+/** Cuts a torn tail left by a crash, so appending can continue; returns what remains. */
+export function repairRoiFile(file: string): RoiScan {
+  const scan = readRoiFile(file);
+  if (scan.tornBytes > 0) fs.truncateSync(file, scan.validBytes);
+  return { ...scan, tornBytes: 0 };
+}
