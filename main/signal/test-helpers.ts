@@ -1,0 +1,65 @@
+// Shared by the signal tests: fixture loading, a seeded random source and synthetic recordings.
+
+import { readFileSync } from 'node:fs';
+
+export function fixture<T>(name: string): T {
+  return JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as T;
+}
+
+/** Deterministic uniform [0, 1) source (mulberry32). */
+export function seeded(seed: number): { uniform: () => number; gauss: () => number } {
+  let s = seed >>> 0;
+  const uniform = (): number => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let z = s;
+    z = Math.imul(z ^ (z >>> 15), z | 1);
+    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
+    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
+  };
+  const gauss = (): number => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
+  return { uniform, gauss };
+}
+
+export interface SyntheticOptions {
+  durationS: number;
+  fps?: number;
+  jitterS?: number;
+  dropShare?: number;
+  seed?: number;
+}
+
+/** Frame times with jitter and random drops; `value(t, gauss)` gives the sample at each kept time. */
+export function synthesize(o: SyntheticOptions, value: (t: number, gauss: () => number) => number): { t: Float64Array; x: Float64Array } {
+  const fps = o.fps ?? 30;
+  const rnd = seeded(o.seed ?? 1);
+  const t: number[] = [];
+  const x: number[] = [];
+  for (let i = 0; i < Math.round(o.durationS * fps); i++) {
+    if (rnd.uniform() < (o.dropShare ?? 0)) continue;
+    const ti = i / fps + (rnd.uniform() * 2 - 1) * (o.jitterS ?? 0);
+    t.push(ti);
+    x.push(value(ti, rnd.gauss));
+  }
+  return { t: Float64Array.from(t), x: Float64Array.from(x) };
+}
+
+/** RGB means of skin pulsing at `bpm` along the skin-tone direction, with light flicker and noise. */
+export function syntheticRgb(o: SyntheticOptions, bpm: number | null): { t: Float64Array; r: Float64Array; g: Float64Array; b: Float64Array } {
+  const { t } = synthesize(o, () => 0);
+  const noise = seeded((o.seed ?? 1) + 1000);
+  const channel = (level: number, tone: number): Float64Array =>
+    t.map((ti) => {
+      const pulse = bpm === null ? 0 : 0.004 * tone * Math.sin((2 * Math.PI * bpm * ti) / 60);
+      return level * (1 + 0.02 * Math.sin(2 * Math.PI * 0.13 * ti)) * (1 + pulse) + 0.3 * noise.gauss();
+    });
+  return { t, r: channel(150, 0.33), g: channel(110, 0.77), b: channel(90, 0.53) };
+}
+
+/** Every number reachable in a result, for "never NaN" checks. */
+export function allNumbers(value: unknown, out: number[] = []): number[] {
+  if (typeof value === 'number') out.push(value);
+  else if (ArrayBuffer.isView(value) && !(value instanceof DataView)) for (const v of value as unknown as ArrayLike<number>) out.push(Number(v));
+  else if (Array.isArray(value)) for (const v of value) allNumbers(v, out);
+  else if (value && typeof value === 'object') for (const v of Object.values(value)) allNumbers(v, out);
+  return out;
+}
