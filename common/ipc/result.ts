@@ -8,6 +8,8 @@ export const ERROR_CODES = [
   'duplicate',
   'confirmation_required',
   'conflict',
+  /** Disk full or unwritable: the work so far is kept, the operation stopped. */
+  'storage',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

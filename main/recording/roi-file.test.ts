@@ -87,7 +87,7 @@ describe('ROI crop file', () => {
     writer.append(a.t, a.face, a.crops);
     writer.close();
     const bytes = fs.readFileSync(file);
-    bytes[bytes.length - 5] ^= 0xff;
+    bytes[bytes.length - 5] = bytes[bytes.length - 5]! ^ 0xff;
     fs.writeFileSync(file, bytes);
     expect(readAll(file).scan).toMatchObject({ frames: 10 });
     expect(readAll(file).scan.tornBytes).toBeGreaterThan(0);

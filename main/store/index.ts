@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DATABASE_FILE, sessionDir } from './data-dir.ts';
 import { openDatabase, type Db } from './database.ts';
+import { SessionRepository } from './sessions.ts';
 import { StudyRepository } from './studies.ts';
 import { SubjectRepository } from './subjects.ts';
 
@@ -11,6 +12,7 @@ export interface Store {
   readonly db: Db;
   readonly studies: StudyRepository;
   readonly subjects: SubjectRepository;
+  readonly sessions: SessionRepository;
   sessionDir(subjectId: number, sessionId: number): string;
   close(): void;
 }
@@ -19,11 +21,13 @@ export function openStore(dataDir: string): Store {
   fs.mkdirSync(dataDir, { recursive: true });
   const db = openDatabase(path.join(dataDir, DATABASE_FILE));
   const studies = new StudyRepository(db);
+  const subjects = new SubjectRepository(db, studies, dataDir);
   return {
     dataDir,
     db,
     studies,
-    subjects: new SubjectRepository(db, studies, dataDir),
+    subjects,
+    sessions: new SessionRepository(db, subjects),
     sessionDir: (subjectId, sessionId) => sessionDir(dataDir, subjectId, sessionId),
     close: () => db.close(),
   };

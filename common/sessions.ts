@@ -1,0 +1,58 @@
+// Sessions (one recording or imported video of a subject) and markers: shared shapes and input rules.
+import { z } from 'zod';
+import { id } from './subjects.ts';
+
+export const SESSION_STATUSES = ['recording', 'complete', 'interrupted'] as const;
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
+export const SESSION_SOURCES = ['camera', 'import'] as const;
+
+/** Face crops are 128×128 RGB, the SSPD input size. */
+export const CROP_SIZE = 128;
+export const CROP_BYTES = CROP_SIZE * CROP_SIZE * 3;
+/** Upper bound on one chunk of frames sent while recording (≈ 4 s at 60 fps). */
+export const MAX_CHUNK_FRAMES = 256;
+
+export const sessionStart = z.strictObject({
+  subjectId: id,
+  cameraLabel: z.string().max(200).nullable().default(null),
+  width: z.number().int().min(1).max(16384).nullable().default(null),
+  height: z.number().int().min(1).max(16384).nullable().default(null),
+  fps: z.number().positive().max(1000).nullable().default(null),
+  notes: z.string().max(10_000, 'Notes must be at most 10000 characters').default(''),
+});
+export type SessionStart = z.output<typeof sessionStart>;
+
+export const markerInput = z.strictObject({
+  sessionId: id,
+  tS: z.number().min(0).max(7 * 24 * 3600),
+  label: z.string().trim().min(1, 'Enter a marker label').max(200, 'Marker labels are at most 200 characters'),
+});
+
+export interface Session {
+  id: number;
+  subjectId: number;
+  source: (typeof SESSION_SOURCES)[number];
+  status: SessionStatus;
+  startedAt: string;
+  endedAt: string | null;
+  cameraLabel: string | null;
+  width: number | null;
+  height: number | null;
+  fps: number | null;
+  modelId: string | null;
+  modelSha256: string | null;
+  executionProvider: string | null;
+  appVersion: string;
+  notes: string;
+  frameCount: number;
+  /** From the first to the last stored frame timestamp. */
+  durationS: number;
+}
+
+export interface Marker {
+  id: number;
+  sessionId: number;
+  tS: number;
+  label: string;
+  createdAt: string;
+}

@@ -1,0 +1,178 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { AppError } from '../../common/ipc/result.ts';
+import { CROP_BYTES } from '../../common/sessions.ts';
+import { subjectFields } from '../../common/subjects.ts';
+import { openStore, type Store } from '../store/index.ts';
+import { Recorder, ROI_FILE, VIDEO_FILE } from './recorder.ts';
+import { readRoiFile } from './roi-file.ts';
+
+let dir: string;
+let store: Store;
+let recorder: Recorder;
+let subjectId: number;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-rec-'));
+  store = openStore(dir);
+  subjectId = store.subjects.create(store.studies.ensureOne().id, subjectFields.parse({ code: 'R-1' })).id;
+  recorder = new Recorder(store, 'test');
+});
+afterEach(() => {
+  store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const start = () => recorder.start({ subjectId, cameraLabel: 'Fake camera', width: 640, height: 480, fps: 30, notes: '' });
+
+function chunk(n: number, t0: number) {
+  const crops = new Uint8Array(n * CROP_BYTES);
+  for (let i = 0; i < crops.length; i++) crops[i] = (i * 31 + t0) & 0xff;
+  return {
+    timestampsMs: Float64Array.from({ length: n }, (_, i) => t0 + i * 33.3),
+    faceFound: Uint8Array.from({ length: n }, (_, i) => (i === 3 ? 0 : 1)),
+    crops,
+  };
+}
+
+const catchCode = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof AppError) return error.code;
+    throw error;
+  }
+  return 'no error';
+};
+
+describe('recording a session', () => {
+  test('creates the session at start and finishes it complete with every frame, video byte and marker', () => {
+    const session = start();
+    expect(session).toMatchObject({ status: 'recording', subjectId, cameraLabel: 'Fake camera', fps: 30, appVersion: 'test' });
+    expect(recorder.appendFrames(session.id, chunk(15, 1000))).toEqual({ frameCount: 15 });
+    expect(recorder.appendFrames(session.id, chunk(15, 1500))).toEqual({ frameCount: 30 });
+    expect(recorder.appendVideo(session.id, new Uint8Array([1, 2, 3]))).toEqual({ bytes: 3 });
+    recorder.addMarker(session.id, 0.5, 'eyes closed');
+
+    const done = recorder.stop(session.id);
+    expect(done).toMatchObject({ status: 'complete', frameCount: 30 });
+    expect(done.durationS).toBeCloseTo((1500 + 14 * 33.3 - 1000) / 1000, 6);
+    expect(done.endedAt).not.toBeNull();
+    const media = store.sessionDir(subjectId, session.id);
+    expect(readRoiFile(path.join(media, ROI_FILE)).frames).toBe(30);
+    expect(fs.readFileSync(path.join(media, VIDEO_FILE))).toEqual(Buffer.from([1, 2, 3]));
+    expect(store.sessions.markers(session.id).map((m) => m.label)).toEqual(['eyes closed']);
+    const flags = store.db.prepare('SELECT face_found FROM frames WHERE session_id = ? AND idx = 3').get(session.id);
+    expect(flags).toEqual({ face_found: 0 });
+  });
+
+  test('refuses frames whose timestamps go backwards, and writes none of them', () => {
+    const session = start();
+    recorder.appendFrames(session.id, chunk(5, 1000));
+    expect(catchCode(() => recorder.appendFrames(session.id, chunk(5, 900)))).toBe('invalid_input');
+    const bad = chunk(3, 2000);
+    bad.timestampsMs[1] = Number.NaN;
+    expect(catchCode(() => recorder.appendFrames(session.id, bad))).toBe('invalid_input');
+    expect(store.sessions.frameCount(session.id)).toBe(5);
+    expect(recorder.stop(session.id).frameCount).toBe(5);
+  });
+
+  test('refuses to record an archived subject or to write to a session that is not recording', () => {
+    store.subjects.setArchived(subjectId, true);
+    expect(catchCode(start)).toBe('conflict');
+    store.subjects.setArchived(subjectId, false);
+    const session = start();
+    recorder.stop(session.id);
+    expect(catchCode(() => recorder.appendFrames(session.id, chunk(2, 0)))).toBe('conflict');
+  });
+
+  test('on a full disk, stops the recording as interrupted and keeps the frames already stored', () => {
+    // /dev/full answers every write with ENOSPC.
+    const media = store.sessionDir(subjectId, 1);
+    fs.mkdirSync(media, { recursive: true });
+    fs.symlinkSync('/dev/full', path.join(media, VIDEO_FILE));
+    const session = start();
+    recorder.appendFrames(session.id, chunk(10, 0));
+    let message = '';
+    try {
+      recorder.appendVideo(session.id, new Uint8Array(100));
+    } catch (error) {
+      message = (error as AppError).message;
+      expect((error as AppError).code).toBe('storage');
+    }
+    expect(message).toMatch(/disk is full/);
+    expect(store.sessions.get(session.id)).toMatchObject({ status: 'interrupted', frameCount: 10 });
+  });
+
+  test('closing the window mid-recording marks the session interrupted with its data', () => {
+    const session = start();
+    recorder.appendFrames(session.id, chunk(8, 0));
+    expect(recorder.interruptAll().map((s) => [s.id, s.status, s.frameCount])).toEqual([[session.id, 'interrupted', 8]]);
+    expect(recorder.activeSessionIds).toEqual([]);
+  });
+});
+
+describe('crash recovery', () => {
+  test('after kill -9 mid-recording, the session reopens interrupted with every acknowledged frame', async () => {
+    store.close();
+    // A separate process records chunk after chunk and prints the acknowledged frame count.
+    const child = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `
+        import { openStore } from ${JSON.stringify(path.resolve('main/store/index.ts'))};
+        import { Recorder } from ${JSON.stringify(path.resolve('main/recording/recorder.ts'))};
+        const store = openStore(${JSON.stringify(dir)});
+        const recorder = new Recorder(store, 'crash-test');
+        const session = recorder.start({ subjectId: ${subjectId}, cameraLabel: null, width: null, height: null, fps: 30, notes: '' });
+        let t = 0;
+        for (;;) {
+          const n = 15;
+          const timestampsMs = Float64Array.from({ length: n }, () => (t += 33.3));
+          const { frameCount } = recorder.appendFrames(session.id, { timestampsMs, faceFound: new Uint8Array(n).fill(1), crops: new Uint8Array(n * ${CROP_BYTES}).fill(t & 255) });
+          console.log(frameCount);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        `,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let acknowledged = 0;
+    await new Promise<void>((resolve) => {
+      child.stdout.on('data', (data: Buffer) => {
+        acknowledged = Math.max(acknowledged, ...data.toString().trim().split('\n').map(Number));
+        if (acknowledged >= 90) {
+          child.kill('SIGKILL');
+          resolve();
+        }
+      });
+    });
+    await new Promise((resolve) => child.once('exit', resolve));
+
+    store = openStore(dir);
+    recorder = new Recorder(store, 'test');
+    const [recovered] = recorder.recoverInterrupted();
+    expect(recovered?.status).toBe('interrupted');
+    expect(recovered!.frameCount).toBeGreaterThanOrEqual(acknowledged);
+    const roi = readRoiFile(path.join(store.sessionDir(subjectId, recovered!.id), ROI_FILE));
+    expect(roi.tornBytes).toBe(0);
+    expect(roi.frames).toBe(recovered!.frameCount);
+    expect(recorder.recoverInterrupted()).toEqual([]);
+  }, 30_000);
+
+  test('restores frame rows that reached the crop file but not the database', () => {
+    const session = start();
+    recorder.appendFrames(session.id, chunk(10, 0));
+    recorder.appendFrames(session.id, chunk(10, 1000));
+    store.db.prepare('DELETE FROM frames WHERE session_id = ? AND idx >= 10').run(session.id); // as if killed between the two writes
+    store.close();
+    store = openStore(dir);
+    const [recovered] = new Recorder(store, 'test').recoverInterrupted();
+    expect(recovered).toMatchObject({ status: 'interrupted', frameCount: 20 });
+  });
+});

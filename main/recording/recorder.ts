@@ -1,0 +1,156 @@
+// Live recording on disk: the session row, the lossless crop file, the frame index and the camera video.
+// Each chunk reaches disk (fsync) before it is acknowledged, so a crash loses only what was in flight.
+import fs from 'node:fs';
+import path from 'node:path';
+import { AppError } from '../../common/ipc/result.ts';
+import { CROP_SIZE, type Marker, type Session, type SessionStart } from '../../common/sessions.ts';
+import type { Store } from '../store/index.ts';
+import { readRoiFile, repairRoiFile, RoiWriter } from './roi-file.ts';
+
+export const ROI_FILE = 'crops.roi';
+export const VIDEO_FILE = 'video.webm';
+const CROP_GEOMETRY = { width: CROP_SIZE, height: CROP_SIZE, channels: 3 };
+
+export interface FrameChunk {
+  timestampsMs: Float64Array;
+  faceFound: Uint8Array;
+  crops: Uint8Array;
+}
+
+interface ActiveRecording {
+  session: Session;
+  roi: RoiWriter;
+  videoFd: number;
+  lastTimestampMs: number;
+}
+
+export class Recorder {
+  readonly #store: Store;
+  readonly #appVersion: string;
+  readonly #active = new Map<number, ActiveRecording>();
+
+  constructor(store: Store, appVersion: string) {
+    this.#store = store;
+    this.#appVersion = appVersion;
+  }
+
+  get activeSessionIds(): number[] {
+    return [...this.#active.keys()];
+  }
+
+  start(start: SessionStart): Session {
+    const session = this.#store.sessions.create(start, { source: 'camera', appVersion: this.#appVersion });
+    const dir = this.#store.sessionDir(session.subjectId, session.id);
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      const roi = new RoiWriter(path.join(dir, ROI_FILE), CROP_GEOMETRY);
+      const videoFd = fs.openSync(path.join(dir, VIDEO_FILE), 'a');
+      this.#active.set(session.id, { session, roi, videoFd, lastTimestampMs: -Infinity });
+    } catch (error) {
+      this.#store.sessions.finish(session.id, 'interrupted');
+      throw storageError(error, 'Could not create the session folder');
+    }
+    return session;
+  }
+
+  appendFrames(sessionId: number, chunk: FrameChunk): { frameCount: number } {
+    const recording = this.#require(sessionId);
+    const { timestampsMs } = chunk;
+    for (let i = 0; i < timestampsMs.length; i++) {
+      const t = timestampsMs[i]!;
+      const previous = i === 0 ? recording.lastTimestampMs : timestampsMs[i - 1]!;
+      if (!Number.isFinite(t) || t <= previous) {
+        throw new AppError('invalid_input', `Frame timestamps must be finite and increasing (frame ${i}: ${t} after ${previous})`);
+      }
+    }
+    try {
+      const first = recording.roi.append(chunk.timestampsMs, chunk.faceFound, chunk.crops);
+      this.#store.sessions.appendFrames(sessionId, first, chunk.timestampsMs, chunk.faceFound);
+    } catch (error) {
+      this.#abort(sessionId, recording);
+      throw storageError(error, 'Could not store the frames; the recording was stopped and everything before is kept');
+    }
+    recording.lastTimestampMs = timestampsMs[timestampsMs.length - 1]!;
+    return { frameCount: recording.roi.frameCount };
+  }
+
+  appendVideo(sessionId: number, bytes: Uint8Array): { bytes: number } {
+    const recording = this.#require(sessionId);
+    try {
+      fs.writeSync(recording.videoFd, bytes);
+      fs.fdatasyncSync(recording.videoFd);
+    } catch (error) {
+      this.#abort(sessionId, recording);
+      throw storageError(error, 'Could not store the video; the recording was stopped and everything before is kept');
+    }
+    return { bytes: fs.fstatSync(recording.videoFd).size };
+  }
+
+  addMarker(sessionId: number, tS: number, label: string): Marker {
+    return this.#store.sessions.addMarker(sessionId, tS, label);
+  }
+
+  stop(sessionId: number): Session {
+    const recording = this.#require(sessionId);
+    this.#close(sessionId, recording);
+    return this.#store.sessions.finish(sessionId, 'complete');
+  }
+
+  /** Window closed or app quitting mid-recording: keep everything, mark the session interrupted. */
+  interruptAll(): Session[] {
+    return [...this.#active].map(([id, recording]) => {
+      this.#close(id, recording);
+      return this.#store.sessions.finish(id, 'interrupted');
+    });
+  }
+
+  /**
+   * At start-up, sessions still 'recording' were cut short by a crash. Cut torn bytes from their crop
+   * files, restore frame rows the crash kept from the database (the crop file holds their timestamps),
+   * and mark them interrupted, ending at the crop file's last write.
+   */
+  recoverInterrupted(): Session[] {
+    return this.#store.sessions.openSessionIds()
+      .filter((id) => !this.#active.has(id))
+      .map((id) => {
+        const session = this.#store.sessions.get(id);
+        const file = path.join(this.#store.sessionDir(session.subjectId, id), ROI_FILE);
+        if (!fs.existsSync(file)) return this.#store.sessions.finish(id, 'interrupted', session.startedAt);
+        repairRoiFile(file);
+        const stored = this.#store.sessions.frameCount(id);
+        readRoiFile(file, (chunk) => {
+          if (chunk.firstFrame >= stored) this.#store.sessions.appendFrames(id, chunk.firstFrame, chunk.timestampsMs, chunk.faceFound);
+        });
+        return this.#store.sessions.finish(id, 'interrupted', fs.statSync(file).mtime.toISOString());
+      });
+  }
+
+  #require(sessionId: number): ActiveRecording {
+    const recording = this.#active.get(sessionId);
+    if (!recording) throw new AppError('conflict', `Session ${sessionId} is not recording`);
+    return recording;
+  }
+
+  #close(sessionId: number, recording: ActiveRecording): void {
+    this.#active.delete(sessionId);
+    for (const close of [() => recording.roi.close(), () => fs.closeSync(recording.videoFd)]) {
+      try {
+        close();
+      } catch {
+        // Already failed while writing; the data before it is on disk.
+      }
+    }
+  }
+
+  #abort(sessionId: number, recording: ActiveRecording): void {
+    this.#close(sessionId, recording);
+    this.#store.sessions.finish(sessionId, 'interrupted');
+  }
+}
+
+function storageError(error: unknown, what: string): AppError {
+  if (error instanceof AppError) return error;
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason = code === 'ENOSPC' ? 'the disk is full' : code === 'EACCES' || code === 'EROFS' ? 'the data folder is not writable' : String(error);
+  return new AppError('storage', `${what}: ${reason}`);
+}

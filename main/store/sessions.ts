@@ -1,0 +1,141 @@
+// Sessions, their frame index (capture timestamps, face flags) and markers.
+import type { Marker, Session, SessionStart, SessionStatus } from '../../common/sessions.ts';
+import { AppError } from '../../common/ipc/result.ts';
+import type { Db } from './database.ts';
+import type { SubjectRepository } from './subjects.ts';
+
+interface SessionRow {
+  id: number;
+  subject_id: number;
+  source: Session['source'];
+  status: SessionStatus;
+  started_at: string;
+  ended_at: string | null;
+  camera_label: string | null;
+  width: number | null;
+  height: number | null;
+  fps: number | null;
+  model_id: string | null;
+  model_sha256: string | null;
+  execution_provider: string | null;
+  app_version: string;
+  notes: string;
+  frame_count: number;
+  first_ms: number | null;
+  last_ms: number | null;
+}
+
+const SELECT = `
+  SELECT s.*, count(f.idx) AS frame_count, min(f.t_ms) AS first_ms, max(f.t_ms) AS last_ms
+  FROM sessions s LEFT JOIN frames f ON f.session_id = s.id`;
+
+const toSession = (r: SessionRow): Session => ({
+  id: r.id,
+  subjectId: r.subject_id,
+  source: r.source,
+  status: r.status,
+  startedAt: r.started_at,
+  endedAt: r.ended_at,
+  cameraLabel: r.camera_label,
+  width: r.width,
+  height: r.height,
+  fps: r.fps,
+  modelId: r.model_id,
+  modelSha256: r.model_sha256,
+  executionProvider: r.execution_provider,
+  appVersion: r.app_version,
+  notes: r.notes,
+  frameCount: r.frame_count,
+  durationS: r.first_ms === null || r.last_ms === null ? 0 : (r.last_ms - r.first_ms) / 1000,
+});
+
+export interface SessionOrigin {
+  source: Session['source'];
+  appVersion: string;
+  modelId?: string | null;
+  modelSha256?: string | null;
+  executionProvider?: string | null;
+}
+
+export class SessionRepository {
+  readonly #db: Db;
+  readonly #subjects: SubjectRepository;
+  readonly #now: () => string;
+
+  constructor(db: Db, subjects: SubjectRepository, now: () => string = () => new Date().toISOString()) {
+    this.#db = db;
+    this.#subjects = subjects;
+    this.#now = now;
+  }
+
+  create(start: SessionStart, origin: SessionOrigin): Session {
+    const subject = this.#subjects.get(start.subjectId);
+    if (subject.archived) throw new AppError('conflict', `Subject ${subject.code} is archived: restore it before recording`);
+    const now = this.#now();
+    const { lastInsertRowid } = this.#db
+      .prepare(
+        `INSERT INTO sessions (subject_id, source, status, started_at, camera_label, width, height, fps,
+           model_id, model_sha256, execution_provider, app_version, notes, created_at)
+         VALUES (@subjectId, @source, 'recording', @now, @cameraLabel, @width, @height, @fps,
+           @modelId, @modelSha256, @executionProvider, @appVersion, @notes, @now)`,
+      )
+      .run({ modelId: null, modelSha256: null, executionProvider: null, ...start, ...origin, now });
+    return this.get(Number(lastInsertRowid));
+  }
+
+  get(id: number): Session {
+    const row = this.#db.prepare(`${SELECT} WHERE s.id = ? GROUP BY s.id`).get(id) as SessionRow | undefined;
+    if (!row) throw new AppError('not_found', `Session ${id} does not exist`);
+    return toSession(row);
+  }
+
+  listForSubject(subjectId: number): Session[] {
+    this.#subjects.get(subjectId);
+    const rows = this.#db.prepare(`${SELECT} WHERE s.subject_id = ? GROUP BY s.id ORDER BY s.started_at DESC`).all(subjectId) as SessionRow[];
+    return rows.map(toSession);
+  }
+
+  /** Ids of sessions still marked as recording (after a crash, nothing is recording at start-up). */
+  openSessionIds(): number[] {
+    return (this.#db.prepare(`SELECT id FROM sessions WHERE status = 'recording' ORDER BY id`).all() as { id: number }[]).map((r) => r.id);
+  }
+
+  /** Frame indices continue the session's sequence; one transaction per chunk keeps a crash from tearing it. */
+  appendFrames(sessionId: number, firstIndex: number, timestampsMs: Float64Array, faceFound: Uint8Array): void {
+    const insert = this.#db.prepare('INSERT INTO frames (session_id, idx, t_ms, face_found) VALUES (?, ?, ?, ?)');
+    this.#db.transaction(() => {
+      for (let i = 0; i < timestampsMs.length; i++) insert.run(sessionId, firstIndex + i, timestampsMs[i], faceFound[i] ? 1 : 0);
+    })();
+  }
+
+  frameCount(sessionId: number): number {
+    return (this.#db.prepare('SELECT count(*) AS n FROM frames WHERE session_id = ?').get(sessionId) as { n: number }).n;
+  }
+
+  finish(sessionId: number, status: Exclude<SessionStatus, 'recording'>, endedAt = this.#now()): Session {
+    this.#db.prepare(`UPDATE sessions SET status = ?, ended_at = ? WHERE id = ? AND status = 'recording'`).run(status, endedAt, sessionId);
+    return this.get(sessionId);
+  }
+
+  setRuntime(sessionId: number, runtime: Pick<SessionOrigin, 'modelId' | 'modelSha256' | 'executionProvider'>): void {
+    this.#db
+      .prepare('UPDATE sessions SET model_id = ?, model_sha256 = ?, execution_provider = ? WHERE id = ?')
+      .run(runtime.modelId ?? null, runtime.modelSha256 ?? null, runtime.executionProvider ?? null, sessionId);
+  }
+
+  addMarker(sessionId: number, tS: number, label: string): Marker {
+    this.get(sessionId);
+    const { lastInsertRowid } = this.#db
+      .prepare('INSERT INTO markers (session_id, t_s, label, created_at) VALUES (?, ?, ?, ?)')
+      .run(sessionId, tS, label, this.#now());
+    return this.#db
+      .prepare('SELECT id, session_id AS sessionId, t_s AS tS, label, created_at AS createdAt FROM markers WHERE id = ?')
+      .get(Number(lastInsertRowid)) as Marker;
+  }
+
+  markers(sessionId: number): Marker[] {
+    return this.#db
+      .prepare('SELECT id, session_id AS sessionId, t_s AS tS, label, created_at AS createdAt FROM markers WHERE session_id = ? ORDER BY t_s')
+      .all(sessionId) as Marker[];
+  }
+}
