@@ -151,7 +151,7 @@ function beatsOf(filtered: Filtered, grid: Grid, spectral: SpectralWindow[], gra
   const hop = Math.max(1, Math.round(o.stepS * grid.fs));
   const halfWindow = Math.round((o.windowS * grid.fs) / 2);
   const nearest = (sample: number): number => Math.min(spectral.length - 1, Math.max(0, Math.round((sample - halfWindow) / hop)));
-  const beats = detectBeats(filtered.pulse, grid.t0, grid.fs, o, (i) => (spectral.length ? spectral[nearest(i)]!.bpm : null));
+  const beats = detectBeats(filtered.pulse, filtered.beat, grid.t0, grid.fs, o, (i) => (spectral.length ? spectral[nearest(i)]!.bpm : null));
   const ok = new Uint8Array(beats.t.length);
   for (let b = 0; b < ok.length; b++) {
     ok[b] = spectral.length && graded[nearest((beats.t[b]! - grid.t0) * grid.fs)]!.grade !== 'poor' ? 1 : 0;

@@ -8,6 +8,9 @@ import { movingAverage } from './windows.ts';
 
 /** Span of the running RMS that normalises amplitude, so weak stretches still yield beats. */
 export const ENVELOPE_S = 4;
+/** How far (s, and share of the local beat period) a beat may move when timed on the wide-band signal. */
+export const REFINE_MAX_S = 0.1;
+export const REFINE_MAX_PERIOD_SHARE = 0.2;
 
 export interface Beats {
   /** Beat times in seconds, sub-sample (parabolic refinement of the sampled peak). */
@@ -22,10 +25,12 @@ export interface Beats {
 export const NO_BEATS: Beats = { t: new Float64Array(0), amplitude: new Float64Array(0), instantBpm: new Float64Array(0), instantT: new Float64Array(0) };
 
 /**
- * `localBpm(sample)` gives the spectral HR around a sample (or null); the refractory period is then
- * refractoryShare of that beat period, never shorter than the period at the top of the HR band.
+ * Beats are found on `pulse` (HR band: robust to noise) and timed on `wide` (beat band: keeps beat-to-beat
+ * variability) at the highest wide-band sample near each pulse peak. `localBpm(sample)` gives the spectral
+ * HR around a sample (or null); the refractory period is refractoryShare of that beat period, never
+ * shorter than the period at the top of the HR band.
  */
-export function detectBeats(pulse: Float64Array, t0: number, fs: number, o: SignalOptions, localBpm: (sample: number) => number | null = () => null): Beats {
+export function detectBeats(pulse: Float64Array, wide: Float64Array, t0: number, fs: number, o: SignalOptions, localBpm: (sample: number) => number | null = () => null): Beats {
   const n = pulse.length;
   if (n < 3) return NO_BEATS;
   const sq = new Float64Array(n);
@@ -47,8 +52,12 @@ export function detectBeats(pulse: Float64Array, t0: number, fs: number, o: Sign
   const amplitude = new Float64Array(count);
   for (let b = 0; b < count; b++) {
     const i = peaks.indices[b]!;
-    const d = i > 0 && i < n - 1 ? parabolicOffset(pulse[i - 1]!, pulse[i]!, pulse[i + 1]!) : 0;
-    t[b] = t0 + (i + d) / fs;
+    const bpm = localBpm(i);
+    const reach = Math.floor(Math.min(REFINE_MAX_S * fs, bpm ? (REFINE_MAX_PERIOD_SHARE * 60 * fs) / bpm : Infinity));
+    let j = i;
+    for (let k = Math.max(1, i - reach); k <= Math.min(n - 2, i + reach); k++) if (wide[k]! > wide[j]!) j = k;
+    const d = j > 0 && j < n - 1 ? parabolicOffset(wide[j - 1]!, wide[j]!, wide[j + 1]!) : 0;
+    t[b] = t0 + (j + d) / fs;
     amplitude[b] = peaks.prominences[b]! * Math.sqrt(power[i]!);
   }
   const intervals = Math.max(0, count - 1);

@@ -33,24 +33,27 @@ export interface Filtered {
   detrended: Float64Array;
   /** Band-passed over the SNR band (for spectra: keeps the first harmonic). */
   broad: Float64Array;
-  /** Band-passed over the HR band (for beats). */
+  /** Band-passed over the HR band (finds beats robustly). */
   pulse: Float64Array;
+  /** Band-passed over the wider beat band (times beats without smoothing their variability). */
+  beat: Float64Array;
 }
 
 /** Checks the frame rate can carry the HR band; returns the usable upper edges. */
-export function bandsFor(fs: number, o: SignalOptions): { hrHigh: number; broadLow: number; broadHigh: number } | NotEnoughData {
+export function bandsFor(fs: number, o: SignalOptions): { limit: number; hrHigh: number; broadLow: number; broadHigh: number } | NotEnoughData {
   const limit = MAX_BAND_SHARE_OF_FS * fs;
   if (limit <= o.hrBandHz[0] * 1.5) {
     return notEnoughData('fps-too-low', `${fs.toFixed(1)} Hz sampling cannot carry the ${o.hrBandHz[0]}–${o.hrBandHz[1]} Hz heart-rate band.`);
   }
   return {
+    limit,
     hrHigh: Math.min(o.hrBandHz[1], limit),
     broadLow: Math.min(o.hrBandHz[0], o.snrBandHz[0]),
     broadHigh: Math.min(Math.max(o.hrBandHz[1], o.snrBandHz[1]), limit),
   };
 }
 
-/** Detrend (smoothness priors) then zero-phase band-pass twice: broad for spectra, HR band for beats. */
+/** Detrend (smoothness priors) then zero-phase band-pass: broad for spectra, HR and beat bands for beats. */
 export function filterWaveform(x: Float64Array, fs: number, o: SignalOptions): Filtered | NotEnoughData {
   const bands = bandsFor(fs, o);
   if ('ok' in bands) return bands;
@@ -61,6 +64,7 @@ export function filterWaveform(x: Float64Array, fs: number, o: SignalOptions): F
     detrended,
     broad: bandpass(detrended, bands.broadLow, bands.broadHigh, fs, o.filterOrder),
     pulse: bandpass(detrended, o.hrBandHz[0], bands.hrHigh, fs, o.filterOrder),
+    beat: bandpass(detrended, o.beatBandHz[0], Math.min(o.beatBandHz[1], bands.limit), fs, o.beatFilterOrder),
   };
 }
 

@@ -58,7 +58,10 @@ export function syntheticRgb(o: SyntheticOptions, bpm: number | null): { t: Floa
 /** Every number reachable in a result, for "never NaN" checks. */
 export function allNumbers(value: unknown, out: number[] = []): number[] {
   if (typeof value === 'number') out.push(value);
-  else if (ArrayBuffer.isView(value) && !(value instanceof DataView)) for (const v of value as unknown as ArrayLike<number>) out.push(Number(v));
+  else if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    const view = value as unknown as ArrayLike<number>;
+    for (let i = 0; i < view.length; i++) out.push(Number(view[i]));
+  }
   else if (Array.isArray(value)) for (const v of value) allNumbers(v, out);
   else if (value && typeof value === 'object') for (const v of Object.values(value)) allNumbers(v, out);
   return out;
