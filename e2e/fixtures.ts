@@ -5,35 +5,41 @@ import os from 'node:os';
 import path from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
 import { CHANNELS } from '../common/ipc/channels.ts';
-import { createDispatch, type Dispatch } from '../main/ipc/dispatch.ts';
-import { createHandlers } from '../main/ipc/handlers.ts';
 import { startLocalServer, type LocalServer } from '../main/server/local-server.ts';
-import { openStore, type Store } from '../main/store/index.ts';
+import { openServices, type MainServices } from '../main/services.ts';
 
 export const RENDERER_DIR = path.resolve('dist', 'renderer');
 
 /** The main-process side of one test: a data folder and the services running on it. */
 export class Services {
   readonly dataDir: string;
-  store!: Store;
-  dispatch!: Dispatch;
+  #main: MainServices;
 
   constructor(dataDir: string) {
     this.dataDir = dataDir;
-    this.start();
+    this.#main = this.#open();
   }
 
-  start(): void {
-    this.store = openStore(this.dataDir);
-    this.store.studies.ensureOne();
-    const appInfo = { version: 'e2e', dataDir: this.dataDir, platform: process.platform, shell: 'browser' as const };
-    this.dispatch = createDispatch(createHandlers({ store: this.store, appInfo }));
+  get store() {
+    return this.#main.store;
+  }
+
+  get dispatch() {
+    return this.#main.dispatch;
   }
 
   /** Closes and reopens the database: what the UI shows next comes from the file alone. */
   restart(): void {
-    this.store.close();
-    this.start();
+    this.#main.close();
+    this.#main = this.#open();
+  }
+
+  close(): void {
+    this.#main.close();
+  }
+
+  #open(): MainServices {
+    return openServices(this.dataDir, { version: 'e2e', platform: process.platform, shell: 'browser' });
   }
 }
 
@@ -57,7 +63,7 @@ export const test = base.extend<Fixtures, { rendererServer: LocalServer }>({
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-e2e-'));
     const services = new Services(dataDir);
     await use(services);
-    services.store.close();
+    services.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   },
 

@@ -1,13 +1,12 @@
 // Electron entry: wires the plain Node services to the window. All logic lives in the services.
 import path from 'node:path';
 import { app, BrowserWindow } from 'electron';
-import { createDispatch } from './ipc/dispatch.ts';
-import { createHandlers } from './ipc/handlers.ts';
 import { registerIpc } from './modules/ipc.ts';
 import { installMenu } from './modules/menu.ts';
 import { installPermissionHandlers, lockNavigation, registerAppScheme, serveRenderer } from './modules/security.ts';
 import { createMainWindow } from './modules/window.ts';
-import { openStore, resolveDataDir } from './store/index.ts';
+import { openServices } from './services.ts';
+import { resolveDataDir } from './store/index.ts';
 
 app.enableSandbox();
 registerAppScheme();
@@ -22,16 +21,14 @@ if (!app.requestSingleInstanceLock()) {
 
 function start(): void {
   const dataDir = resolveDataDir(process.env, app.getPath('userData'));
-  const store = openStore(dataDir);
-  store.studies.ensureOne();
+  const services = openServices(dataDir, { version: app.getVersion(), platform: process.platform, shell: 'electron' });
 
   serveRenderer(path.join(__dirname, '..', 'renderer'));
   installPermissionHandlers();
   installMenu();
 
   let window = createMainWindow(path.join(__dirname, '..', 'preload', 'index.cjs'));
-  const appInfo = { version: app.getVersion(), dataDir, platform: process.platform, shell: 'electron' as const };
-  registerIpc(createDispatch(createHandlers({ store, appInfo })), (event) => event.sender === window.webContents);
+  registerIpc(services.dispatch, (event) => event.sender === window.webContents);
 
   app.on('second-instance', () => {
     if (window.isMinimized()) window.restore();
@@ -43,5 +40,6 @@ function start(): void {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
-  app.on('will-quit', () => store.close());
+  // Quitting mid-recording keeps the data and marks the session interrupted.
+  app.on('will-quit', () => services.close());
 }

@@ -1,5 +1,6 @@
 // Browser-mode stand-in for the preload: the same API object, carried over HTTP to the local server.
 import { createApi } from '../common/ipc/channels.ts';
+import { fromWire, toWire } from '../common/ipc/wire.ts';
 
 const TOKEN_KEY = 'pulse-token';
 const fromHash = new URLSearchParams(location.hash.slice(1)).get('token');
@@ -15,9 +16,9 @@ const token = sessionStorage.getItem(TOKEN_KEY) ?? '';
     const response = await fetch(`/api/${encodeURIComponent(channel)}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-pulse-token': token },
-      body: JSON.stringify({ input }),
+      body: toWire({ input }),
     });
-    return await response.json();
+    return fromWire(await response.text());
   } catch (error) {
     return { ok: false, error: { code: 'internal', message: `Pulse Studio is not reachable: ${String(error)}` } };
   }

@@ -21,7 +21,7 @@ if ('path' in electron) {
   const url = mode.server.entryUrl;
   console.log(`\nElectron is not available here: ${electron.missing}.`);
   console.log('Pulse Studio runs in browser mode instead — same UI, same services, bound to this computer only.');
-  console.log(`Data folder: ${mode.store.dataDir}`);
+  console.log(`Data folder: ${mode.services.store.dataDir}`);
   console.log(`\n  Open: ${url}\n`);
   console.log('Press Ctrl+C to stop.');
   openInBrowser(url);

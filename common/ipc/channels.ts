@@ -12,6 +12,13 @@ export const CHANNELS = {
   'subjects:update': 'updateSubject',
   'subjects:set-archived': 'setSubjectArchived',
   'subjects:delete': 'deleteSubject',
+  'sessions:list': 'listSessions',
+  'sessions:get': 'getSession',
+  'recording:start': 'startRecording',
+  'recording:append-frames': 'appendFrames',
+  'recording:append-video': 'appendVideo',
+  'recording:add-marker': 'addMarker',
+  'recording:stop': 'stopRecording',
 } as const;
 
 export type Channel = keyof typeof CHANNELS;

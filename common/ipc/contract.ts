@@ -1,5 +1,6 @@
 // The IPC contract: for each channel its input schema (validated in main) and its result type.
 import { z } from 'zod';
+import { CROP_BYTES, MAX_CHUNK_FRAMES, markerInput, sessionStart, type Marker, type Session } from '../sessions.ts';
 import { id, studyFields, subjectFields, type Study, type Subject } from '../subjects.ts';
 import { CHANNELS, type Channel } from './channels.ts';
 import type { Result } from './result.ts';
@@ -13,6 +14,25 @@ export interface AppInfo {
 }
 
 const none = z.undefined();
+
+const MAX_VIDEO_PIECE_BYTES = 16 * 1024 * 1024;
+
+const frameChunk = z
+  .strictObject({
+    sessionId: id,
+    timestampsMs: z.instanceof(Float64Array, { message: 'timestampsMs must be a Float64Array' }),
+    faceFound: z.instanceof(Uint8Array, { message: 'faceFound must be a Uint8Array' }),
+    crops: z.instanceof(Uint8Array, { message: 'crops must be a Uint8Array' }),
+  })
+  .refine((c) => c.timestampsMs.length >= 1 && c.timestampsMs.length <= MAX_CHUNK_FRAMES, {
+    message: `A chunk holds 1–${MAX_CHUNK_FRAMES} frames`,
+    path: ['timestampsMs'],
+  })
+  .refine((c) => c.faceFound.length === c.timestampsMs.length, { message: 'One face flag per frame', path: ['faceFound'] })
+  .refine((c) => c.crops.length === c.timestampsMs.length * CROP_BYTES, {
+    message: 'crops must hold one 128×128 RGB crop per frame',
+    path: ['crops'],
+  });
 
 // `out<T>()` carries the result type alongside the runtime schema.
 const out = <T>() => undefined as unknown as T;
@@ -42,6 +62,21 @@ export const contract = {
     }),
     output: out<{ deletedSessions: number }>(),
   },
+  'sessions:list': { input: z.strictObject({ subjectId: id }), output: out<Session[]>() },
+  'sessions:get': { input: z.strictObject({ id }), output: out<Session>() },
+  'recording:start': { input: sessionStart, output: out<Session>() },
+  'recording:append-frames': { input: frameChunk, output: out<{ frameCount: number }>() },
+  'recording:append-video': {
+    input: z.strictObject({
+      sessionId: id,
+      bytes: z.instanceof(Uint8Array, { message: 'bytes must be a Uint8Array' }).refine((b) => b.length <= MAX_VIDEO_PIECE_BYTES, {
+        message: 'A video piece is at most 16 MB',
+      }),
+    }),
+    output: out<{ bytes: number }>(),
+  },
+  'recording:add-marker': { input: markerInput, output: out<Marker>() },
+  'recording:stop': { input: z.strictObject({ sessionId: id }), output: out<Session>() },
 } satisfies Record<Channel, { input: z.ZodType; output: unknown }>;
 
 export type Contract = typeof contract;

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { CHANNELS, type Channel } from '../../common/ipc/channels.ts';
 import type { Result } from '../../common/ipc/result.ts';
+import { CROP_BYTES } from '../../common/sessions.ts';
+import { Recorder } from '../recording/recorder.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { createDispatch, type Dispatch } from './dispatch.ts';
 import { createHandlers } from './handlers.ts';
@@ -18,7 +20,7 @@ beforeEach(() => {
   store = openStore(dir);
   store.studies.ensureOne();
   const appInfo = { version: 'test', dataDir: dir, platform: 'linux', shell: 'browser' as const };
-  dispatch = createDispatch(createHandlers({ store, appInfo }), (message) => logged.push(message));
+  dispatch = createDispatch(createHandlers({ store, recorder: new Recorder(store, 'test'), appInfo }), (message) => logged.push(message));
 });
 afterEach(() => {
   store.close();
@@ -55,10 +57,24 @@ const BAD_INPUTS: Record<Channel, unknown[]> = {
   'subjects:update': [{ code: 'S1' }, { id: 1, code: 42 }, { id: 1, code: 'S1', notes: TEN_MB }],
   'subjects:set-archived': [{ id: 1 }, { id: 1, archived: 'yes' }],
   'subjects:delete': [{}, { id: 1, confirmSessionCount: -1 }, { id: 1, confirmSessionCount: 'all' }],
+  'sessions:list': [undefined, { subjectId: 'x' }],
+  'sessions:get': [{ id: 0 }, { id: TEN_MB }],
+  'recording:start': [undefined, { subjectId: 1, notes: TEN_MB }, { subjectId: 1, fps: -30 }, { subjectId: 1, cameraLabel: 5 }],
+  'recording:append-frames': [
+    { sessionId: 1 },
+    { sessionId: 1, timestampsMs: [1, 2], faceFound: [1, 1], crops: [] },
+    { sessionId: 1, timestampsMs: new Float64Array(0), faceFound: new Uint8Array(0), crops: new Uint8Array(0) },
+    { sessionId: 1, timestampsMs: new Float64Array(2), faceFound: new Uint8Array(1), crops: new Uint8Array(2 * CROP_BYTES) },
+    { sessionId: 1, timestampsMs: new Float64Array(2), faceFound: new Uint8Array(2), crops: new Uint8Array(CROP_BYTES) },
+    { sessionId: 1, timestampsMs: new Float64Array(300), faceFound: new Uint8Array(300), crops: new Uint8Array(300 * CROP_BYTES) },
+  ],
+  'recording:append-video': [{ sessionId: 1, bytes: 'AAAA' }, { sessionId: 1, bytes: new Uint8Array(17 * 1024 * 1024) }],
+  'recording:add-marker': [{ sessionId: 1, tS: -1, label: 'x' }, { sessionId: 1, tS: 1, label: '' }, { sessionId: 1, tS: 1, label: TEN_MB }],
+  'recording:stop': [{}, { sessionId: '1' }],
 };
 
 const countRows = () =>
-  ['studies', 'subjects', 'sessions'].map((t) => (store.db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n);
+  ['studies', 'subjects', 'sessions', 'frames', 'markers'].map((t) => (store.db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n);
 
 describe('IPC dispatch', () => {
   test('every declared channel has bad-input cases here', () => {
@@ -104,6 +120,23 @@ describe('IPC dispatch', () => {
     await dispatch('subjects:create', { studyId: 1, code: 'S1' });
     expect(await dispatch('subjects:create', { studyId: 1, code: 'S1' })).toMatchObject({ ok: false, error: { code: 'duplicate' } });
     expect(await dispatch('subjects:get', { id: 12345 })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  });
+
+  test('records a session end to end through the channels', async () => {
+    const subject = (await dispatch('subjects:create', { studyId: 1, code: 'REC-1' })) as Result<{ id: number }>;
+    if (!subject.ok) throw new Error(subject.error.message);
+    const started = (await dispatch('recording:start', { subjectId: subject.value.id, fps: 30 })) as Result<{ id: number }>;
+    if (!started.ok) throw new Error(started.error.message);
+    const sessionId = started.value.id;
+    const n = 4;
+    const frames = { sessionId, timestampsMs: Float64Array.from([0, 33, 67, 100]), faceFound: new Uint8Array(n).fill(1), crops: new Uint8Array(n * CROP_BYTES) };
+    expect(await dispatch('recording:append-frames', frames)).toEqual({ ok: true, value: { frameCount: 4 } });
+    expect(await dispatch('recording:append-video', { sessionId, bytes: new Uint8Array(10) })).toEqual({ ok: true, value: { bytes: 10 } });
+    expect(await dispatch('subjects:delete', { id: subject.value.id, confirmSessionCount: 1 })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(await dispatch('recording:add-marker', { sessionId, tS: 0.05, label: 'start task' })).toMatchObject({ ok: true });
+    expect(await dispatch('recording:stop', { sessionId })).toMatchObject({ ok: true, value: { status: 'complete', frameCount: 4 } });
+    expect(await dispatch('recording:stop', { sessionId })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(await dispatch('sessions:list', { subjectId: subject.value.id })).toMatchObject({ ok: true, value: [{ id: sessionId }] });
   });
 
   test('turns an unexpected failure into an internal error and logs it', async () => {

@@ -1,10 +1,13 @@
 // The handler table: one function per IPC channel, calling the plain Node services.
 import type { AppInfo, ParsedInputOf, OutputOf } from '../../common/ipc/contract.ts';
 import type { Channel } from '../../common/ipc/channels.ts';
+import { AppError } from '../../common/ipc/result.ts';
+import type { Recorder } from '../recording/recorder.ts';
 import type { Store } from '../store/index.ts';
 
 export interface Services {
   store: Store;
+  recorder: Recorder;
   appInfo: AppInfo;
 }
 
@@ -12,8 +15,8 @@ export type Handlers = {
   [C in Channel]: (input: ParsedInputOf<C>) => OutputOf<C> | Promise<OutputOf<C>>;
 };
 
-export function createHandlers({ store, appInfo }: Services): Handlers {
-  const { studies, subjects } = store;
+export function createHandlers({ store, recorder, appInfo }: Services): Handlers {
+  const { studies, subjects, sessions } = store;
   return {
     'app:info': () => appInfo,
     'studies:list': () => studies.list(),
@@ -24,6 +27,18 @@ export function createHandlers({ store, appInfo }: Services): Handlers {
     'subjects:create': ({ studyId, ...fields }) => subjects.create(studyId, fields),
     'subjects:update': ({ id, ...fields }) => subjects.update(id, fields),
     'subjects:set-archived': ({ id, archived }) => subjects.setArchived(id, archived),
-    'subjects:delete': ({ id, confirmSessionCount }) => subjects.delete(id, confirmSessionCount),
+    'subjects:delete': ({ id, confirmSessionCount }) => {
+      if (recorder.activeSessionIds.some((sessionId) => sessions.get(sessionId).subjectId === id)) {
+        throw new AppError('conflict', 'This subject is being recorded: stop the recording first');
+      }
+      return subjects.delete(id, confirmSessionCount);
+    },
+    'sessions:list': ({ subjectId }) => sessions.listForSubject(subjectId),
+    'sessions:get': ({ id }) => sessions.get(id),
+    'recording:start': (start) => recorder.start(start),
+    'recording:append-frames': ({ sessionId, ...chunk }) => recorder.appendFrames(sessionId, chunk),
+    'recording:append-video': ({ sessionId, bytes }) => recorder.appendVideo(sessionId, bytes),
+    'recording:add-marker': ({ sessionId, tS, label }) => recorder.addMarker(sessionId, tS, label),
+    'recording:stop': ({ sessionId }) => recorder.stop(sessionId),
   };
 }

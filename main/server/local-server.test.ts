@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ok } from '../../common/ipc/result.ts';
+import { fromWire, toWire } from '../../common/ipc/wire.ts';
 import { BRIDGE_PATH, startLocalServer, TOKEN_HEADER, type LocalServer } from './local-server.ts';
 
 let dir: string;
@@ -77,6 +78,12 @@ describe('local server (browser mode)', () => {
     const response = await api('subjects%3Aget', JSON.stringify({ input: { id: 3 } }));
     expect(JSON.parse(response.body)).toEqual({ ok: true, value: 'done' });
     expect(calls.at(-1)).toEqual(['subjects:get', { id: 3 }]);
+  });
+
+  test('carries typed arrays both ways', async () => {
+    const response = await api('recording%3Aappend-frames', toWire({ input: { bytes: Uint8Array.from([1, 2, 3]) } }));
+    expect(fromWire(response.body)).toEqual({ ok: true, value: 'done' });
+    expect(calls.at(-1)).toEqual(['recording:append-frames', { bytes: Uint8Array.from([1, 2, 3]) }]);
   });
 
   test('answers malformed and oversized bodies with a typed error', async () => {

@@ -1,0 +1,35 @@
+// Opens everything the main process serves — store, recorder, IPC dispatch — on one data folder.
+// One factory for the desktop app, browser mode and the end-to-end tests.
+import type { AppInfo } from '../common/ipc/contract.ts';
+import type { Session } from '../common/sessions.ts';
+import { createDispatch, type Dispatch } from './ipc/dispatch.ts';
+import { createHandlers } from './ipc/handlers.ts';
+import { Recorder } from './recording/recorder.ts';
+import { openStore, type Store } from './store/index.ts';
+
+export interface MainServices {
+  store: Store;
+  recorder: Recorder;
+  dispatch: Dispatch;
+  /** Sessions a crash left open, now closed as interrupted (shown to the user at start). */
+  recovered: Session[];
+  close(): void;
+}
+
+export function openServices(dataDir: string, appInfo: Omit<AppInfo, 'dataDir'>): MainServices {
+  const store = openStore(dataDir);
+  store.studies.ensureOne();
+  const recorder = new Recorder(store, appInfo.version);
+  const recovered = recorder.recoverInterrupted();
+  const dispatch = createDispatch(createHandlers({ store, recorder, appInfo: { ...appInfo, dataDir } }));
+  return {
+    store,
+    recorder,
+    dispatch,
+    recovered,
+    close: () => {
+      recorder.interruptAll();
+      store.close();
+    },
+  };
+}
