@@ -4,7 +4,7 @@
 import { BASELINE_IDS, CHECK_METHOD, type BaselineId } from './baselines.ts';
 import { detectBeats, type Beats } from './beats.ts';
 import { notEnoughData, type NotEnoughData } from './errors.ts';
-import { checkFpsSupport, type FpsSupport } from './fps-support.ts';
+import { ANY_FPS, checkFpsSupport, type FpsSupport } from './fps-support.ts';
 import { filterWaveform, spectralSeries, type Filtered, type SpectralWindow } from './heart-rate.ts';
 import { computeHrv, type HrvResult } from './hrv.ts';
 import { baselineFiltered, rgbChannels, toUniform, type CaptureFlags, type TimedRgb, type TimedWaveform, type UniformInput } from './inputs.ts';
@@ -59,7 +59,7 @@ export function analyzeSession(input: SessionInput): SessionAnalysis | NotEnough
   const baselines = runBaselines(rgbInput, colour && 'ok' in colour ? colour : null, o);
   const primaryFiltered = wave ? filterWaveform(wave.channels[0]!, grid.fs, o) : baselineFiltered(CHECK_METHOD, rgbInput!, o);
   if ('ok' in primaryFiltered) return primaryFiltered;
-  const fps = wave ? checkFpsSupport(wave.kept.report.effectiveFps, o.modelFpsRange) : { ...checkFpsSupport(grid.fs, { minFps: 0, maxFps: Infinity }), message: 'Classical methods accept any frame rate.' };
+  const fps = wave ? checkFpsSupport(wave.kept.report.effectiveFps, o.modelFpsRange) : { ...checkFpsSupport(grid.fs, ANY_FPS), message: 'Classical methods accept any frame rate.' };
   const spectral = spectralSeries(primaryFiltered.broad, grid.t0, grid.fs, o);
   const check = baselines[CHECK_METHOD].ok ? baselines[CHECK_METHOD].series : null;
   const hrSeries = gradeSeries(spectral, check, mergedMask(wave, rgbInput), Math.round(o.windowS * grid.fs), input.capture, fps.supported, o);

@@ -3,6 +3,9 @@
 /** Frame rates the released SSPD weights handle: trained at 30 fps; at 15 fps they output one fixed rhythm. */
 export const SSPD_FPS_RANGE: FpsRange = { minFps: 27, maxFps: 33 };
 
+/** For methods with no trained frame rate (the classical baselines). */
+export const ANY_FPS: FpsRange = { minFps: 0, maxFps: 1000 };
+
 export interface FpsRange {
   minFps: number;
   maxFps: number;

@@ -55,7 +55,7 @@ export interface SignalOptions {
   /** Quality: share of frames with face lost / motion above which a window is fair, and poor. */
   captureFairShare: number;
   capturePoorShare: number;
-  /** Quality: share of interpolated (dropped-frame) samples above which a window is fair. */
+  /** Quality: share of samples interpolated over dropped/invalid frames above which a window is fair. */
   droppedFairShare: number;
   /** Power near f0/2 over power near f0 above which the peak may be a harmonic. */
   subharmonicRatio: number;
@@ -91,7 +91,7 @@ export const DEFAULT_OPTIONS: Readonly<SignalOptions> = {
   disagreeBpm: 10,
   captureFairShare: 0.1,
   capturePoorShare: 0.3,
-  droppedFairShare: 0.25,
+  droppedFairShare: 0.1,
   subharmonicRatio: 0.3,
   includePoorInSummary: false,
 };

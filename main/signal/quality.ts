@@ -20,6 +20,7 @@ export const REASON_CODES = [
   'half-of-check',
   'check-disagrees',
   'check-weak-agreement',
+  'weak-check',
   'unverified',
   'face-lost',
   'motion',
@@ -88,7 +89,9 @@ export function gradeWindow(e: WindowEvidence, o: SignalOptions): WindowQuality 
     else if (relation === 'half') add('half-of-check', 'poor', `HR ${p} bpm is about half the classical check's ${c} bpm.`);
     else if (relation === 'disagree') add('check-disagrees', 'poor', `HR ${p} bpm differs from the classical check's ${c} bpm by more than ${o.disagreeBpm} bpm.`);
     else if (relation === 'weak') add('check-weak-agreement', 'fair', `HR ${p} bpm differs from the classical check's ${c} bpm by more than ${o.agreeBpm} bpm.`);
-    else if (relation === 'unverified') add('unverified', 'fair', check ? 'The classical check found no clear pulse, so this HR is unconfirmed.' : 'No classical check available (no RGB input).');
+    else if (relation === 'agree' && check && check.snrDb < o.snrGoodDb) {
+      add('weak-check', 'fair', `The classical check agrees, but its own SNR (${check.snrDb.toFixed(1)} dB) is below ${o.snrGoodDb} dB.`);
+    } else if (relation === 'unverified') add('unverified', 'fair', check ? 'The classical check found no clear pulse, so this HR is unconfirmed.' : 'No classical check available (no RGB input).');
   }
   const capture = (code: 'face-lost' | 'motion', share: number, what: string): void => {
     if (share > o.capturePoorShare) add(code, 'poor', `${what} in ${pct(share)} of frames.`);

@@ -28,17 +28,21 @@ export interface SyntheticOptions {
   seed?: number;
 }
 
-/** Frame times with jitter and random drops; `value(t, gauss)` gives the sample at each kept time. */
+/**
+ * Frame times with jitter and random drops; `value(t, gauss)` gives the sample at each kept time. Times and
+ * noise come from separate streams, so recordings with the same seed share their frames.
+ */
 export function synthesize(o: SyntheticOptions, value: (t: number, gauss: () => number) => number): { t: Float64Array; x: Float64Array } {
   const fps = o.fps ?? 30;
   const rnd = seeded(o.seed ?? 1);
+  const noise = seeded((o.seed ?? 1) + 7777);
   const t: number[] = [];
   const x: number[] = [];
   for (let i = 0; i < Math.round(o.durationS * fps); i++) {
     if (rnd.uniform() < (o.dropShare ?? 0)) continue;
     const ti = i / fps + (rnd.uniform() * 2 - 1) * (o.jitterS ?? 0);
     t.push(ti);
-    x.push(value(ti, rnd.gauss));
+    x.push(value(ti, noise.gauss));
   }
   return { t: Float64Array.from(t), x: Float64Array.from(x) };
 }
@@ -49,7 +53,7 @@ export function syntheticRgb(o: SyntheticOptions, bpm: number | null): { t: Floa
   const noise = seeded((o.seed ?? 1) + 1000);
   const channel = (level: number, tone: number): Float64Array =>
     t.map((ti) => {
-      const pulse = bpm === null ? 0 : 0.004 * tone * Math.sin((2 * Math.PI * bpm * ti) / 60);
+      const pulse = bpm === null ? 0 : 0.01 * tone * Math.sin((2 * Math.PI * bpm * ti) / 60);
       return level * (1 + 0.02 * Math.sin(2 * Math.PI * 0.13 * ti)) * (1 + pulse) + 0.3 * noise.gauss();
     });
   return { t, r: channel(150, 0.33), g: channel(110, 0.77), b: channel(90, 0.53) };

@@ -26,7 +26,7 @@ export interface FrameReport {
   droppedFrames: number;
   /** 1 / median frame interval: the rate the camera claims to run at. */
   nominalFps: number;
-  /** Kept frames per second of recording: what actually arrived. */
+  /** Distinct frames per second of recording (valid or not): what the camera actually delivered. */
   effectiveFps: number;
   durationS: number;
   longestGapS: number;
@@ -106,7 +106,7 @@ export function inspectFrames(t: ArrayLike<number>, channels: ArrayLike<number>[
     duplicatedFrames: duplicated,
     droppedFrames: dropped,
     nominalFps: 1 / nominal,
-    effectiveFps: (valid - 1) / durationS,
+    effectiveFps: (n - duplicated - 1) / (t[n - 1]! - t[0]!),
     durationS,
     longestGapS: longest,
     gaps,
@@ -140,20 +140,29 @@ export function resampleOnto(t: Float64Array, x: Float64Array, grid: Grid): Floa
   return out;
 }
 
-/** Per grid sample: 0 measured, 1 interpolated over dropped frames, 2 inside a gap or outside the frames. */
+/**
+ * Per grid sample: 1 at the sample nearest each missing (dropped or invalid) frame, 2 inside a gap longer
+ * than maxGapS or outside the frames' span, else 0. The share of 1s thus tracks the share of lost frames.
+ */
 export function interpolationMask(kept: KeptFrames, grid: Grid, maxGapS = DEFAULT_MAX_GAP_S): Uint8Array {
   const { t } = kept;
   const nominal = 1 / kept.report.nominalFps;
   const mask = new Uint8Array(grid.n);
-  const last = t.length - 1;
-  let j = 0;
-  for (let i = 0; i < grid.n; i++) {
-    const ti = grid.t0 + i / grid.fs;
-    while (j < last - 1 && t[j + 1]! <= ti) j++;
-    if (ti < t[0]! || ti > t[last]!) mask[i] = 2;
-    else {
-      const dt = t[j + 1]! - t[j]!;
-      mask[i] = dt > maxGapS ? 2 : dt > DROP_INTERVAL_SHARE * nominal ? 1 : 0;
+  const index = (time: number): number => Math.round((time - grid.t0) * grid.fs);
+  const markSpan = (from: number, to: number): void => {
+    for (let i = Math.max(0, Math.ceil((from - grid.t0) * grid.fs)); i < grid.n && grid.t0 + i / grid.fs < to; i++) mask[i] = 2;
+  };
+  markSpan(-Infinity, t[0]!);
+  markSpan(t[t.length - 1]! + 1e-9, Infinity);
+  for (let j = 0; j + 1 < t.length; j++) {
+    const dt = t[j + 1]! - t[j]!;
+    if (dt > maxGapS) markSpan(t[j]! + 1e-9, t[j + 1]!);
+    else if (dt > DROP_INTERVAL_SHARE * nominal) {
+      const missing = Math.round(dt / nominal) - 1;
+      for (let m = 1; m <= missing; m++) {
+        const i = index(t[j]! + (m * dt) / (missing + 1));
+        if (i >= 0 && i < grid.n && mask[i] === 0) mask[i] = 1;
+      }
     }
   }
   return mask;
