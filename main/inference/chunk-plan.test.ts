@@ -74,12 +74,12 @@ describe('temporal context of SSPD', () => {
     expect(temporalContext(SSPD_TIME_OPS)).toEqual({ margin: 11, alignment: 2 });
   });
 
-  it('gives a default hop of 2 s at 30 fps, keeping recomputation within 1.4×, and a 1.5× cap', () => {
+  it('gives a default hop of 2 s at 30 fps, keeping recomputation within 1.4×, and a 2× cap', () => {
     const ctx = temporalContext(SSPD_TIME_OPS);
     const { hop, maxNew } = defaultPolicy(ctx);
     expect(hop).toBe(60);
     expect((hop + 2 * ctx.margin + ctx.alignment) / hop).toBeLessThanOrEqual(1.4);
-    expect(maxNew).toBe(90);
+    expect(maxNew).toBe(120);
   });
 
   it('waits for a hop of new steps plus right context before planning a chunk', () => {
@@ -87,7 +87,15 @@ describe('temporal context of SSPD', () => {
     const policy = { hop: 20, maxNew: 40 };
     expect(planChunk(0, 30, false, ctx, policy)).toBeNull();
     expect(planChunk(0, 32, false, ctx, policy)).toEqual({ inputStart: 0, inputEnd: 32, outputStart: 0, outputEnd: 21 });
-    expect(planChunk(21, 60, false, ctx, policy)).toEqual({ inputStart: 10, inputEnd: 60, outputStart: 21, outputEnd: 49 });
+    expect(planChunk(21, 60, false, ctx, policy)).toEqual({ inputStart: 10, inputEnd: 52, outputStart: 21, outputEnd: 41 });
+  });
+
+  it('takes one hop while keeping up and grows to the cap once two hops are waiting', () => {
+    const ctx = temporalContext(SSPD_TIME_OPS);
+    const policy = { hop: 20, maxNew: 40 };
+    expect(planChunk(21, 60, false, ctx, policy)?.outputEnd).toBe(41);
+    expect(planChunk(21, 200, false, ctx, policy)).toEqual({ inputStart: 10, inputEnd: 72, outputStart: 21, outputEnd: 61 });
+    expect(planChunk(21, 200, true, ctx, policy)).toEqual({ inputStart: 10, inputEnd: 200, outputStart: 21, outputEnd: 200 });
   });
 });
 

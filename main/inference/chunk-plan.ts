@@ -12,19 +12,19 @@ export interface ChunkPlan {
 }
 
 export interface ChunkPolicy {
-  /** New output steps that trigger a run; sets the latency and the recomputation overhead. */
+  /** New output steps per run while keeping up; sets the latency and the recomputation overhead. */
   readonly hop: number;
-  /** Most new output steps per run, so a backlog grows chunks without unbounded memory. */
+  /** Most new output steps per run once two hops are waiting: a backlog grows the chunks, bounded. */
   readonly maxNew: number;
 }
 
 /**
  * Smallest hop whose recomputed context (about 2·margin steps per run) stays within
  * `overhead` − 1 of the new steps, rounded up to the pooling alignment; the cap lets a chunk
- * grow by `growth` when inference falls behind, bounded because activations (≈2 MB per step)
- * set the worker's peak memory.
+ * grow by `growth` when inference falls behind, bounded because activations (≈1 MB per step with
+ * the row-banded export) set the worker's peak memory.
  */
-export function defaultPolicy(ctx: TemporalContext, overhead = 1.4, growth = 1.5): ChunkPolicy {
+export function defaultPolicy(ctx: TemporalContext, overhead = 1.4, growth = 2): ChunkPolicy {
   // Rounded first: (2·11 + 2) / 0.4 is 60.000000000000007 in floating point.
   const raw = Math.ceil(Number(((2 * ctx.margin + ctx.alignment) / (overhead - 1)).toFixed(6)));
   const hop = Math.ceil(raw / ctx.alignment) * ctx.alignment;
@@ -37,20 +37,28 @@ export function chunkInputStart(emitted: number, ctx: TemporalContext): number {
   return Math.floor(Math.max(0, emitted - ctx.margin) / ctx.alignment) * ctx.alignment;
 }
 
+/** Largest end ≤ `limit` that keeps the chunk from `start` a whole number of pool windows. */
+function alignedEnd(start: number, limit: number, alignment: number): number {
+  return start + outputLength(limit - start, alignment);
+}
+
 /**
  * Next chunk after `emitted` exact outputs, given `available` input steps; null when there is not
- * enough new input yet. `final` means the recording has ended: its edge is the whole recording's
- * edge too, so the tail is exact without right context.
+ * enough new input yet. Keeping up, every chunk brings one hop of new samples, so chunk length
+ * (and memory) stays put; two hops behind, it takes up to `maxNew`. `final` means the recording
+ * has ended: its edge is the whole recording's edge too, so the tail is exact without context.
  */
 export function planChunk(emitted: number, available: number, final: boolean, ctx: TemporalContext, policy: ChunkPolicy): ChunkPlan | null {
   const { margin, alignment } = ctx;
   const inputStart = chunkInputStart(emitted, ctx);
   if (final) {
-    const outputEnd = inputStart + outputLength(available - inputStart, alignment);
+    const outputEnd = alignedEnd(inputStart, available, alignment);
     return outputEnd > emitted ? { inputStart, inputEnd: available, outputStart: emitted, outputEnd } : null;
   }
-  const limit = Math.min(available, emitted + policy.maxNew + margin);
-  const inputEnd = inputStart + outputLength(limit - inputStart, alignment);
-  const outputEnd = inputEnd - margin;
-  return outputEnd - emitted >= policy.hop ? { inputStart, inputEnd, outputStart: emitted, outputEnd } : null;
+  const ready = alignedEnd(inputStart, available, alignment) - margin - emitted;
+  if (ready < policy.hop) return null;
+  const take = ready >= 2 * policy.hop ? Math.min(ready, policy.maxNew) : policy.hop;
+  // Round the end up to the alignment where the input allows, so a chunk never falls short of `take`.
+  const inputEnd = alignedEnd(inputStart, Math.min(available, emitted + take + margin + alignment - 1), alignment);
+  return { inputStart, inputEnd, outputStart: emitted, outputEnd: inputEnd - margin };
 }

@@ -18,8 +18,9 @@ export interface SessionSettings {
   /** Intra-op threads; the app shares the CPU with capture and UI, so keep it small. */
   readonly intraOpThreads?: number;
   /**
-   * ORT's CPU arena keeps the largest chunk's activations for good; off by default because
-   * streaming chunks vary in length and the arena's growth raised peak memory in our runs.
+   * ORT's CPU arena keeps the largest chunk's activations for good. On by default: chunk length
+   * is bounded by the streaming policy, and without the arena glibc kept even more (freed
+   * multi-MB tensors stay in its heaps) — 84-step chunks peaked at 251 MB without, 216 MB with.
    */
   readonly enableCpuMemArena?: boolean;
   readonly log?: (message: string) => void;
@@ -73,7 +74,7 @@ export async function createSessionWithFallback(model: Uint8Array, settings: Ses
         interOpNumThreads: 1,
         executionMode: 'sequential',
         graphOptimizationLevel: 'all',
-        enableCpuMemArena: settings.enableCpuMemArena ?? false,
+        enableCpuMemArena: settings.enableCpuMemArena ?? true,
         // Memory patterns assume fixed shapes; the time axis changes from chunk to chunk.
         enableMemPattern: false,
       });

@@ -42,6 +42,8 @@ export class OverlapSaveStream {
   readonly #run: RunModel;
   readonly #order: ChannelOrder;
   readonly #frames = new FrameStore();
+  /** One input buffer for all chunks: a fresh 10–30 MB array per run only feeds the allocator. */
+  #input: Float32Array = new Float32Array(0);
   #emitted = 0;
   #chunks = 0;
   #lastSteps = 0;
@@ -76,7 +78,8 @@ export class OverlapSaveStream {
   /** Runs one planned chunk and returns its new exact samples. */
   async runChunk(plan: ChunkPlan): Promise<WaveformChunk> {
     const steps = plan.inputEnd - plan.inputStart;
-    const input = frameDiffTensor(this.#frames.bytes, plan.inputStart - this.#frames.first, steps + 1, this.#order);
+    const input = frameDiffTensor(this.#frames.bytes, plan.inputStart - this.#frames.first, steps + 1, this.#order, this.#input);
+    if (input.buffer !== this.#input.buffer) this.#input = input;
     const started = performance.now();
     const output = await this.#run(input, steps);
     this.#computeMs += performance.now() - started;

@@ -5,6 +5,11 @@ Usage: /usr/bin/python3 models/python/export.py --checkpoint ck.pth --output ssp
 Input `frame_diffs` (1, 3, T, 128, 128) float32 raw B,G,R differences; output `waveform`
 (1, 2*floor(T/2)). BatchNorm is kept: ORT fuses it into the preceding conv at load, and the
 input BatchNorm cannot be folded into the first conv exactly (its zero time-padding sits after it).
+
+The two first backbone steps are exported in horizontal bands (--row-tiles, default 4): their
+activations (8×T×124×124 and 16×T×122×122 floats) set the peak memory, and ORT frees each band
+before the next. Convs are spatially valid, so a band only needs a few extra input rows and the
+result is the same arithmetic (bit-identical in PyTorch); --row-tiles 1 gives the plain graph.
 """
 from __future__ import annotations
 
@@ -19,12 +24,47 @@ from onnx import numpy_helper
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sspd_model import INPUT_SIZE, SSPD, load_checkpoint  # noqa: E402
+from sspd_model import INPUT_SIZE, SSPD, BackboneStep, load_checkpoint  # noqa: E402
 
 INPUT_NAME = 'frame_diffs'
 OUTPUT_NAME = 'waveform'
 # Short trace length: the time axis is dynamic, the tracer only needs an even T.
 TRACE_T = 8
+
+
+DEFAULT_ROW_TILES = 4
+
+
+class RowTiledSSPD(torch.nn.Module):
+    """SSPD with backbone steps 1 and 2 run band by band over image rows."""
+
+    def __init__(self, model: SSPD, tiles: int) -> None:
+        super().__init__()
+        self.model = model
+        self.tiles = tiles
+
+    @staticmethod
+    def pooled_rows(step: BackboneStep, rows_in: int) -> int:
+        return (rows_in - (step.Conv_Layer1.kernel_size[1] - 1) - (step.Conv_Layer2.kernel_size[1] - 1)) // 2
+
+    def banded(self, step: BackboneStep, x: torch.Tensor, rows_in: int) -> torch.Tensor:
+        # Row counts are static (128 → 61 → 27): the bands are fixed slices, T stays dynamic.
+        k1 = step.Conv_Layer1.kernel_size[1]
+        k2 = step.Conv_Layer2.kernel_size[1]
+        pooled = self.pooled_rows(step, rows_in)
+        bounds = [round(i * pooled / self.tiles) for i in range(self.tiles + 1)]
+        # Pooled rows [p0, p1) come from conv2 rows [2·p0, 2·p1), i.e. input rows
+        # [2·p0, 2·p1 + k1 − 1 + k2 − 1); even starts keep the 2×2 pool windows in phase.
+        bands = [step(x[:, :, :, 2 * p0:2 * p1 + k1 - 1 + k2 - 1]) for p0, p1 in zip(bounds, bounds[1:])]
+        return torch.cat(bands, dim=3)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        m = self.model
+        if self.tiles == 1:
+            return m(x)
+        x = self.banded(m.backbone_step1, m.BN(x), INPUT_SIZE)
+        x = self.banded(m.backbone_step2, x, self.pooled_rows(m.backbone_step1, INPUT_SIZE))
+        return m.predictor(m.backbone_step4(m.backbone_step3(x)))
 
 
 def build_model(checkpoint: str | None, seed: int) -> SSPD:
@@ -35,7 +75,7 @@ def build_model(checkpoint: str | None, seed: int) -> SSPD:
     return model.eval()
 
 
-def export(model: SSPD, output: str, opset: int) -> None:
+def export(model: torch.nn.Module, output: str, opset: int) -> None:
     dummy = torch.zeros(1, 3, TRACE_T, INPUT_SIZE, INPUT_SIZE)
     tmp = output + '.partial'
     with torch.no_grad():
@@ -97,11 +137,12 @@ def main() -> None:
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--output', required=True)
     ap.add_argument('--opset', type=int, default=17)
+    ap.add_argument('--row-tiles', type=int, default=DEFAULT_ROW_TILES)
     args = ap.parse_args()
-    model = build_model(args.checkpoint, args.seed)
+    model = RowTiledSSPD(build_model(args.checkpoint, args.seed), args.row_tiles).eval()
     export(model, args.output, args.opset)
     print(json.dumps({'output': args.output, 'sha256': sha256(args.output), 'opset': args.opset,
-                      'input': INPUT_NAME, 'output_name': OUTPUT_NAME,
+                      'input': INPUT_NAME, 'output_name': OUTPUT_NAME, 'row_tiles': args.row_tiles,
                       'source': args.checkpoint or f'random-init seed {args.seed}'}))
 
 

@@ -55,6 +55,18 @@ class AuthorsCheckpointParity(unittest.TestCase):
         self.assertLess(float(np.abs(waveform - expected).max()), tolerance)
 
 
+class Export(unittest.TestCase):
+    def test_row_banded_export_module_matches_the_plain_network_exactly(self) -> None:
+        from export import RowTiledSSPD
+        torch.manual_seed(1)
+        model = SSPD().eval()
+        x = torch.randn(1, 3, 6, 128, 128) * 8
+        with torch.no_grad():
+            plain = model(x)
+            for tiles in (2, 4, 5):
+                self.assertTrue(torch.equal(RowTiledSSPD(model, tiles).eval()(x), plain), tiles)
+
+
 class Shapes(unittest.TestCase):
     def test_output_has_two_floor_half_t_samples_for_odd_and_even_t(self) -> None:
         model = SSPD().eval()
