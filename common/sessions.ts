@@ -56,3 +56,19 @@ export interface Marker {
   label: string;
   createdAt: string;
 }
+
+export type QualityGrade = 'good' | 'fair' | 'poor';
+
+/** What the Record view shows while recording; returned with every stored chunk of frames. */
+export interface LiveSnapshot {
+  frameCount: number;
+  elapsedS: number;
+  /** The waveform the HR comes from: the SSPD network, or POS while no model runs. */
+  source: 'sspd' | 'pos';
+  hr: { bpm: number | null; checkBpm: number | null; snrDb: number; grade: QualityGrade; reasons: string[] } | null;
+  /** Why there is no HR yet (e.g. fewer than 5 s of signal). */
+  waiting: string | null;
+  /** The recent waveform for plotting, seconds since the first frame. */
+  waveform: { t: number[]; x: number[] };
+  faceLostShare: number;
+}

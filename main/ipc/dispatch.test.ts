@@ -130,7 +130,7 @@ describe('IPC dispatch', () => {
     const sessionId = started.value.id;
     const n = 4;
     const frames = { sessionId, timestampsMs: Float64Array.from([0, 33, 67, 100]), faceFound: new Uint8Array(n).fill(1), crops: new Uint8Array(n * CROP_BYTES) };
-    expect(await dispatch('recording:append-frames', frames)).toEqual({ ok: true, value: { frameCount: 4 } });
+    expect(await dispatch('recording:append-frames', frames)).toMatchObject({ ok: true, value: { frameCount: 4, live: { hr: null } } });
     expect(await dispatch('recording:append-video', { sessionId, bytes: new Uint8Array(10) })).toEqual({ ok: true, value: { bytes: 10 } });
     expect(await dispatch('subjects:delete', { id: subject.value.id, confirmSessionCount: 1 })).toMatchObject({ ok: false, error: { code: 'conflict' } });
     expect(await dispatch('recording:add-marker', { sessionId, tS: 0.05, label: 'start task' })).toMatchObject({ ok: true });

@@ -52,8 +52,8 @@ describe('recording a session', () => {
   test('creates the session at start and finishes it complete with every frame, video byte and marker', () => {
     const session = start();
     expect(session).toMatchObject({ status: 'recording', subjectId, cameraLabel: 'Fake camera', fps: 30, appVersion: 'test' });
-    expect(recorder.appendFrames(session.id, chunk(15, 1000))).toEqual({ frameCount: 15 });
-    expect(recorder.appendFrames(session.id, chunk(15, 1500))).toEqual({ frameCount: 30 });
+    expect(recorder.appendFrames(session.id, chunk(15, 1000))).toMatchObject({ frameCount: 15, live: { frameCount: 15, source: "pos" } });
+    expect(recorder.appendFrames(session.id, chunk(15, 1500)).frameCount).toBe(30);
     expect(recorder.appendVideo(session.id, new Uint8Array([1, 2, 3]))).toEqual({ bytes: 3 });
     recorder.addMarker(session.id, 0.5, 'eyes closed');
 

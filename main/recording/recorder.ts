@@ -3,8 +3,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../common/ipc/result.ts';
-import { CROP_SIZE, type Marker, type Session, type SessionStart } from '../../common/sessions.ts';
+import { CROP_SIZE, type LiveSnapshot, type Marker, type Session, type SessionStart } from '../../common/sessions.ts';
 import type { Store } from '../store/index.ts';
+import { LiveAnalysis } from './live-analysis.ts';
 import { readRoiFile, repairRoiFile, RoiWriter } from './roi-file.ts';
 
 export const ROI_FILE = 'crops.roi';
@@ -22,6 +23,7 @@ interface ActiveRecording {
   roi: RoiWriter;
   videoFd: number;
   lastTimestampMs: number;
+  live: LiveAnalysis;
 }
 
 export class Recorder {
@@ -45,7 +47,7 @@ export class Recorder {
       fs.mkdirSync(dir, { recursive: true });
       const roi = new RoiWriter(path.join(dir, ROI_FILE), CROP_GEOMETRY);
       const videoFd = fs.openSync(path.join(dir, VIDEO_FILE), 'a');
-      this.#active.set(session.id, { session, roi, videoFd, lastTimestampMs: -Infinity });
+      this.#active.set(session.id, { session, roi, videoFd, lastTimestampMs: -Infinity, live: new LiveAnalysis() });
     } catch (error) {
       this.#store.sessions.finish(session.id, 'interrupted');
       throw storageError(error, 'Could not create the session folder');
@@ -53,7 +55,8 @@ export class Recorder {
     return session;
   }
 
-  appendFrames(sessionId: number, chunk: FrameChunk): { frameCount: number } {
+  /** Stores a chunk (crop file first, then the frame index) and returns the live numbers including it. */
+  appendFrames(sessionId: number, chunk: FrameChunk): { frameCount: number; live: LiveSnapshot } {
     const recording = this.#require(sessionId);
     const { timestampsMs } = chunk;
     for (let i = 0; i < timestampsMs.length; i++) {
@@ -71,7 +74,8 @@ export class Recorder {
       throw storageError(error, 'Could not store the frames; the recording was stopped and everything before is kept');
     }
     recording.lastTimestampMs = timestampsMs[timestampsMs.length - 1]!;
-    return { frameCount: recording.roi.frameCount };
+    recording.live.push(chunk.timestampsMs, chunk.faceFound, chunk.crops);
+    return { frameCount: recording.roi.frameCount, live: recording.live.snapshot() };
   }
 
   appendVideo(sessionId: number, bytes: Uint8Array): { bytes: number } {
