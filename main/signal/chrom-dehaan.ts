@@ -4,7 +4,7 @@
 // 60(10):2878–2886, 2013.
 
 import { bandpass } from './filtfilt.ts';
-import type { RgbTrace } from './rgb-means.ts';
+import { emptyTrace, normaliseWindow, type RgbTrace } from './rgb-means.ts';
 import { std } from './stats.ts';
 import { hann } from './windows.ts';
 
@@ -14,31 +14,20 @@ export const CHROM_WINDOW_S = 1.6;
 export const CHROM_FILTER_ORDER = 3;
 
 export function chromDeHaan(rgb: RgbTrace, fs: number, bandHz: readonly [number, number]): Float64Array {
-  const { r, g, b } = rgb;
-  const n = r.length;
+  const n = rgb.r.length;
   let win = Math.round(CHROM_WINDOW_S * fs);
   if (win % 2) win++;
   const half = win / 2;
   const out = new Float64Array(n);
+  const c = emptyTrace(win);
   const x = new Float64Array(win);
   const y = new Float64Array(win);
   const taper = hann(win, false);
   for (let start = 0; start + win <= n; start += half) {
-    let mr = 0;
-    let mg = 0;
-    let mb = 0;
-    for (let i = start; i < start + win; i++) {
-      mr += r[i]!;
-      mg += g[i]!;
-      mb += b[i]!;
-    }
-    if (!(mr > 0 && mg > 0 && mb > 0)) continue;
+    if (!normaliseWindow(rgb, start, win, c)) continue;
     for (let k = 0; k < win; k++) {
-      const rn = (r[start + k]! * win) / mr;
-      const gn = (g[start + k]! * win) / mg;
-      const bn = (b[start + k]! * win) / mb;
-      x[k] = 3 * rn - 2 * gn;
-      y[k] = 1.5 * rn + gn - 1.5 * bn;
+      x[k] = 3 * c.r[k]! - 2 * c.g[k]!;
+      y[k] = 1.5 * c.r[k]! + c.g[k]! - 1.5 * c.b[k]!;
     }
     const xf = bandpass(x, bandHz[0], bandHz[1], fs, CHROM_FILTER_ORDER);
     const yf = bandpass(y, bandHz[0], bandHz[1], fs, CHROM_FILTER_ORDER);

@@ -45,3 +45,29 @@ export function rgbTraceFromCrops(crops: readonly Uint8Array[], width = CROP_SIZ
   }
   return trace;
 }
+
+/**
+ * Writes samples [start, start + len) of each channel divided by its mean over that span into `out`
+ * (temporal normalisation, shared by POS and CHROM); false when a mean is not positive (no light).
+ */
+export function normaliseWindow(rgb: RgbTrace, start: number, len: number, out: RgbTrace): boolean {
+  let mr = 0;
+  let mg = 0;
+  let mb = 0;
+  for (let i = start; i < start + len; i++) {
+    mr += rgb.r[i]!;
+    mg += rgb.g[i]!;
+    mb += rgb.b[i]!;
+  }
+  if (!(mr > 0 && mg > 0 && mb > 0)) return false;
+  for (let k = 0; k < len; k++) {
+    out.r[k] = (rgb.r[start + k]! * len) / mr;
+    out.g[k] = (rgb.g[start + k]! * len) / mg;
+    out.b[k] = (rgb.b[start + k]! * len) / mb;
+  }
+  return true;
+}
+
+export function emptyTrace(n: number): RgbTrace {
+  return { r: new Float64Array(n), g: new Float64Array(n), b: new Float64Array(n) };
+}

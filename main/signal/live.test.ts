@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { liveHeartRate } from './live.ts';
+import { synthesize, syntheticRgb } from './test-helpers.ts';
+
+const recording = { durationS: 60, jitterS: 0.005, dropShare: 0.05 };
+
+describe('live heart rate', () => {
+  it('follows a heart rate that changed in the last 10 s within 1 bpm', () => {
+    const wave = synthesize(recording, (t, gauss) => Math.sin(2 * Math.PI * (t < 45 ? 70 : 95) * (t / 60)) + 0.3 * gauss());
+    const r = liveHeartRate({ waveform: wave, lastS: 10 });
+    if (!r.ok) throw new Error(r.reason);
+    expect(Math.abs(r.bpm! - 95)).toBeLessThan(1);
+    expect(r.spanS).toBeGreaterThan(9.5);
+  });
+
+  it('cross-checks with POS and grades the estimate', () => {
+    const r = liveHeartRate({ waveform: synthesize(recording, (t, gauss) => Math.sin((2 * Math.PI * 80 * t) / 60) + 0.3 * gauss()), rgb: syntheticRgb(recording, 80) });
+    if (!r.ok) throw new Error(r.reason);
+    expect(r.relation).toBe('agree');
+    expect(Math.abs(r.checkBpm! - 80)).toBeLessThan(2);
+    expect(r.grade).toBe('good');
+  });
+
+  it('says there is not enough data during the first seconds of a recording', () => {
+    const wave = synthesize({ durationS: 3 }, (t) => Math.sin(t * 7));
+    expect(liveHeartRate({ waveform: wave })).toMatchObject({ ok: false, code: 'too-short' });
+    expect(liveHeartRate({ waveform: { t: [], x: [] } })).toMatchObject({ ok: false, code: 'empty' });
+  });
+
+  it('costs well under 10 ms a call, so it can run every second', () => {
+    const wave = synthesize({ durationS: 600 }, (t, gauss) => Math.sin((2 * Math.PI * 72 * t) / 60) + 0.3 * gauss());
+    const rgb = syntheticRgb({ durationS: 600 }, 72);
+    liveHeartRate({ waveform: wave, rgb });
+    const start = performance.now();
+    for (let i = 0; i < 20; i++) liveHeartRate({ waveform: wave, rgb });
+    expect((performance.now() - start) / 20).toBeLessThan(10);
+  });
+});
