@@ -136,3 +136,23 @@ test('creates a study from the picker and switches to it', async ({ app }) => {
   await app.getByRole('button', { name: 'Settings' }).click();
   await expect(app.getByTestId('data-dir')).toBeVisible();
 });
+
+test('after a crash, says which recordings were cut short and lists them as interrupted', async ({ app, services }) => {
+  const study = services.store.studies.ensureOne();
+  const subject = services.store.subjects.create(study.id, {
+    code: 'C-1', birthYear: null, sex: 'unknown', skinType: null, notes: '', consentDate: null, consentVersion: null,
+  });
+  // A session left 'recording' as a killed app leaves it; the next start recovers it.
+  const session = services.store.sessions.create(
+    { subjectId: subject.id, cameraLabel: null, width: null, height: null, fps: 30, notes: '' },
+    { source: 'camera', appVersion: 'e2e' },
+  );
+  services.store.sessions.appendFrames(session.id, 0, Float64Array.from([0, 33, 67]), Uint8Array.from([1, 1, 1]));
+  services.restart();
+  await app.reload();
+  await expect(app.getByTestId('notice')).toContainText('1 recording(s) were cut short');
+  await new SubjectsPage(app).row('C-1').click();
+  const sessions = app.getByRole('region', { name: 'Sessions' });
+  await expect(sessions).toContainText('interrupted');
+  await expect(sessions).toContainText('3 frames');
+});

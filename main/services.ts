@@ -16,12 +16,13 @@ export interface MainServices {
   close(): void;
 }
 
-export function openServices(dataDir: string, appInfo: Omit<AppInfo, 'dataDir'>): MainServices {
+export function openServices(dataDir: string, appInfo: Omit<AppInfo, 'dataDir' | 'recoveredSessionIds'>): MainServices {
   const store = openStore(dataDir);
   store.studies.ensureOne();
   const recorder = new Recorder(store, appInfo.version);
   const recovered = recorder.recoverInterrupted();
-  const dispatch = createDispatch(createHandlers({ store, recorder, appInfo: { ...appInfo, dataDir } }));
+  const recoveredSessionIds = recovered.map((session) => session.id);
+  const dispatch = createDispatch(createHandlers({ store, recorder, appInfo: { ...appInfo, dataDir, recoveredSessionIds } }));
   return {
     store,
     recorder,

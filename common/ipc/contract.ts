@@ -11,6 +11,8 @@ export interface AppInfo {
   platform: string;
   /** 'electron' in the desktop app, 'browser' when the UI runs in a local browser. */
   shell: 'electron' | 'browser';
+  /** Sessions a crash had left open, closed as interrupted at this start (their data is kept). */
+  recoveredSessionIds: number[];
 }
 
 const none = z.undefined();

@@ -19,7 +19,7 @@ beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-ipc-'));
   store = openStore(dir);
   store.studies.ensureOne();
-  const appInfo = { version: 'test', dataDir: dir, platform: 'linux', shell: 'browser' as const };
+  const appInfo = { version: 'test', dataDir: dir, platform: 'linux', shell: 'browser' as const, recoveredSessionIds: [] };
   dispatch = createDispatch(createHandlers({ store, recorder: new Recorder(store, 'test'), appInfo }), (message) => logged.push(message));
 });
 afterEach(() => {

@@ -42,6 +42,10 @@ export async function loadApp(): Promise<void> {
   await attempt(async () => {
     app.info = await unwrap(api.getAppInfo());
     await loadStudies();
+    const recovered = app.info.recoveredSessionIds.length;
+    if (recovered > 0) {
+      notify('info', `${recovered} recording(s) were cut short when Pulse Studio last closed unexpectedly. Everything recorded up to then is kept; the session(s) are marked “interrupted”.`);
+    }
   });
 }
 

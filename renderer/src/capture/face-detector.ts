@@ -1,0 +1,63 @@
+// MediaPipe's short-range BlazeFace in VIDEO mode, loaded only from the app's own files (never a CDN).
+import { FaceDetector, type Detection } from '@mediapipe/tasks-vision';
+import { iou, type Box } from '../../../common/geometry/box.ts';
+
+/** Files written by scripts/mediapipe-assets.ts into renderer/public/mediapipe/. */
+export const MEDIAPIPE_FILES = {
+  // The ES-module build of the loader: the detector runs in a module worker, where importScripts throws.
+  wasmLoader: 'vision_wasm_module_internal.js',
+  wasmBinary: 'vision_wasm_module_internal.wasm',
+  model: 'blaze_face_short_range.tflite',
+} as const;
+
+export interface FaceTracker {
+  /** The face to follow in this frame, or null. `timestampMs` must increase from call to call. */
+  detect(frame: TexImageSource, timestampMs: number, previous: Box | null): Box | null;
+  close(): void;
+}
+
+export async function createFaceTracker(assetBase: string, minDetectionConfidence: number): Promise<FaceTracker> {
+  const base = assetBase.endsWith('/') ? assetBase : `${assetBase}/`;
+  const url = (file: string) => new URL(file, base).href;
+  const detector = await FaceDetector.createFromOptions(
+    { wasmLoaderPath: url(MEDIAPIPE_FILES.wasmLoader), wasmBinaryPath: url(MEDIAPIPE_FILES.wasmBinary) },
+    {
+      // CPU: BlazeFace is tiny, and the GPU delegate would compete with the preview and fail without WebGL.
+      baseOptions: { modelAssetPath: url(MEDIAPIPE_FILES.model), delegate: 'CPU' },
+      runningMode: 'VIDEO',
+      minDetectionConfidence,
+    },
+  );
+  let lastTs = -Infinity;
+  return {
+    detect(frame, timestampMs, previous) {
+      // MediaPipe refuses timestamps that do not increase; equal capture times happen with some drivers.
+      const ts = Math.max(Math.round(timestampMs), lastTs + 1);
+      lastTs = ts;
+      const boxes = detector.detectForVideo(frame, ts).detections.flatMap(toBox);
+      return pickFace(boxes, previous);
+    },
+    close: () => detector.close(),
+  };
+}
+
+type Scored = Box & { score: number };
+
+function toBox(d: Detection): Scored[] {
+  const b = d.boundingBox;
+  if (!b || b.width <= 0 || b.height <= 0) return [];
+  return [{ x: b.originX, y: b.originY, width: b.width, height: b.height, score: d.categories[0]?.score ?? 0 }];
+}
+
+/**
+ * One subject per session: keep following the face that overlaps the one we followed, so a second person
+ * entering the picture does not steal the crop; with nothing to follow, take the most confident face.
+ */
+export function pickFace(faces: Scored[], previous: Box | null): Box | null {
+  if (faces.length === 0) return null;
+  const best = previous
+    ? faces.reduce((a, b) => (iou(b, previous) > iou(a, previous) ? b : a))
+    : faces.reduce((a, b) => (b.score > a.score ? b : a));
+  const chosen = previous && iou(best, previous) === 0 ? faces.reduce((a, b) => (b.score > a.score ? b : a)) : best;
+  return { x: chosen.x, y: chosen.y, width: chosen.width, height: chosen.height };
+}

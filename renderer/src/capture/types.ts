@@ -1,0 +1,79 @@
+// Shapes that leave the capture layer (chunks of face crops, live stats) and the main↔worker messages.
+import type { Box, Size } from '../../../common/geometry/box.ts';
+import type { BoxSmootherOptions } from '../../../common/geometry/box-smoother.ts';
+
+/** Per-frame face flag values (stored as one byte per frame). */
+export const FACE_NONE = 0;
+/** A face was detected in this frame; its crop is from this frame. */
+export const FACE_DETECTED = 1;
+/**
+ * No face detected in this frame, but one was less than `holdMs` ago: the crop is this frame's pixels at the
+ * last known place (real data, not a copy of an old crop). Strict consumers treat it as lost.
+ */
+export const FACE_HELD = 2;
+export type FaceFlag = typeof FACE_NONE | typeof FACE_DETECTED | typeof FACE_HELD;
+
+/** Side of the square RGB crops in a chunk. */
+export const CROP_SIZE = 128;
+export const CROP_BYTES = CROP_SIZE * CROP_SIZE * 3;
+
+/** A batch of consecutive frames; every buffer is transferable and exactly sized. */
+export interface CaptureChunk {
+  /** Index of this chunk's first frame since capture started. */
+  firstFrame: number;
+  /** Capture time of each frame, Unix epoch milliseconds (sub-millisecond precision). */
+  timestampsMs: Float64Array;
+  /** FACE_NONE / FACE_DETECTED / FACE_HELD per frame. With FACE_NONE the crop is all zeros. */
+  faceFound: Uint8Array;
+  /** n × 128 × 128 × 3 bytes, RGB, row-major: the SSPD crop rule and resize (common/geometry). */
+  crops: Uint8Array;
+}
+
+export type TimestampSource = 'captureTime' | 'mediaTime' | 'now';
+
+export interface CaptureStats {
+  /** Frames processed per second over the last two seconds. */
+  fps: number;
+  framesCaptured: number;
+  /** Frames the video showed that we could not process (skipped by the page or refused for backlog). */
+  framesDropped: number;
+  frameSize: Size;
+  /** The latest raw detection (null: none in the latest frame). */
+  faceBox: Box | null;
+  /** The smoothed face box the crop is made from, and the crop itself, in frame pixels. */
+  smoothedBox: Box | null;
+  cropBox: Box | null;
+  /** Share of the last two seconds' frames with a face detected (0–1). */
+  faceRatio: number;
+  /** Mean Rec. 601 luma (0–255) of the face crop, or of the whole frame when there is none. */
+  brightness: number;
+  /** Face movement, face heights per second, averaged over about a second. */
+  motion: number;
+  /** Whether the crop is gliding to a new place (frames then carry some crop motion). */
+  cropMoving: boolean;
+  /** Mean worker time per frame, milliseconds: detection, and crop + resize. */
+  detectMs: number;
+  cropMs: number;
+  timestampSource: TimestampSource;
+}
+
+export interface CaptureWorkerOptions {
+  /** URL of the folder holding the MediaPipe wasm and model (absolute). */
+  assetBase: string;
+  chunkMs: number;
+  minDetectionConfidence: number;
+  smoother: Partial<BoxSmootherOptions>;
+}
+
+export type ToWorker =
+  | { type: 'start'; options: CaptureWorkerOptions }
+  | { type: 'frame'; frame: VideoFrame | ImageBitmap; timestampMs: number; dropped: number; timestampSource: TimestampSource }
+  | { type: 'stop' };
+
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'done' }
+  | { type: 'chunk'; chunk: CaptureChunk }
+  | { type: 'stats'; stats: CaptureStats }
+  | { type: 'error'; message: string }
+  | { type: 'stopped' };
