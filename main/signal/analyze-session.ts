@@ -62,7 +62,8 @@ export function analyzeSession(input: SessionInput): SessionAnalysis | NotEnough
   const fps = wave ? checkFpsSupport(wave.kept.report.effectiveFps, o.modelFpsRange) : { ...checkFpsSupport(grid.fs, ANY_FPS), message: 'Classical methods accept any frame rate.' };
   const spectral = spectralSeries(primaryFiltered.broad, grid.t0, grid.fs, o);
   const check = baselines[CHECK_METHOD].ok ? baselines[CHECK_METHOD].series : null;
-  const hrSeries = gradeSeries(spectral, check, mergedMask(wave, rgbInput), Math.round(o.windowS * grid.fs), input.capture, fps.supported, o);
+  const masks = { primary: base.mask, check: wave && rgbInput ? rgbInput.mask : null };
+  const hrSeries = gradeSeries(spectral, check, masks, Math.round(o.windowS * grid.fs), input.capture, fps.supported, o);
   const beats = beatsOf(primaryFiltered, grid, spectral, hrSeries, o);
   const quality = countQuality(hrSeries);
   const timing = (wave ?? rgbInput)!.kept.report;
@@ -101,32 +102,34 @@ function runBaselines(rgb: UniformInput | null, failure: NotEnoughData | null, o
   return out;
 }
 
-function mergedMask(wave: UniformInput | null, rgb: UniformInput | null): Uint8Array {
-  if (!wave) return rgb!.mask;
-  if (!rgb) return wave.mask;
-  return wave.mask.map((m, i) => Math.max(m, rgb.mask[i]!));
-}
-
-function gradeSeries(spectral: SpectralWindow[], check: SpectralWindow[] | null, mask: Uint8Array, windowLen: number, capture: CaptureFlags | undefined, fpsSupported: boolean, o: SignalOptions): HrWindow[] {
-  const faceLost = capture ? flaggedShare(capture.t, capture.faceLost, spectral) : null;
-  const motion = capture ? flaggedShare(capture.t, capture.motion, spectral) : null;
-  const dropped = new Float64Array(mask.length + 1);
+/** Running counts of lost (≥ 1) and gap (2) samples, so any window's share is two lookups. */
+function maskCounts(mask: Uint8Array): { lost: Float64Array; gaps: Float64Array } {
+  const lost = new Float64Array(mask.length + 1);
   const gaps = new Float64Array(mask.length + 1);
   for (let i = 0; i < mask.length; i++) {
-    dropped[i + 1] = dropped[i]! + (mask[i]! >= 1 ? 1 : 0);
+    lost[i + 1] = lost[i]! + (mask[i]! >= 1 ? 1 : 0);
     gaps[i + 1] = gaps[i]! + (mask[i] === 2 ? 1 : 0);
   }
+  return { lost, gaps };
+}
+
+/** The primary stream's lost frames grade the window; the check stream's gaps only void the check. */
+function gradeSeries(spectral: SpectralWindow[], check: SpectralWindow[] | null, masks: { primary: Uint8Array; check: Uint8Array | null }, windowLen: number, capture: CaptureFlags | undefined, fpsSupported: boolean, o: SignalOptions): HrWindow[] {
+  const faceLost = capture ? flaggedShare(capture.t, capture.faceLost, spectral) : null;
+  const motion = capture ? flaggedShare(capture.t, capture.motion, spectral) : null;
+  const primary = maskCounts(masks.primary);
+  const checkGaps = masks.check ? maskCounts(masks.check).gaps : null;
   return spectral.map((w, k) => {
-    const end = Math.min(mask.length, w.start + windowLen);
+    const end = Math.min(masks.primary.length, w.start + windowLen);
     const len = Math.max(1, end - w.start);
-    const c = check?.[k] ?? null;
+    const c = checkGaps && checkGaps[end]! - checkGaps[w.start]! > 0 ? null : (check?.[k] ?? null);
     const evidence = {
       primary: w,
       check: c,
       faceLostShare: faceLost?.[k] ?? 0,
       motionShare: motion?.[k] ?? 0,
-      droppedShare: (dropped[end]! - dropped[w.start]!) / len,
-      hasGap: gaps[end]! - gaps[w.start]! > 0,
+      droppedShare: (primary.lost[end]! - primary.lost[w.start]!) / len,
+      hasGap: primary.gaps[end]! - primary.gaps[w.start]! > 0,
       fpsSupported,
     };
     const q = gradeWindow(evidence, o);
