@@ -19,6 +19,7 @@ export interface FaceTracker {
 export async function createFaceTracker(assetBase: string, minDetectionConfidence: number): Promise<FaceTracker> {
   const base = assetBase.endsWith('/') ? assetBase : `${assetBase}/`;
   const url = (file: string) => new URL(file, base).href;
+  quietMediaPipeLogs();
   const detector = await FaceDetector.createFromOptions(
     { wasmLoaderPath: url(MEDIAPIPE_FILES.wasmLoader), wasmBinaryPath: url(MEDIAPIPE_FILES.wasmBinary) },
     {
@@ -38,6 +39,21 @@ export async function createFaceTracker(assetBase: string, minDetectionConfidenc
       return pickFace(boxes, previous);
     },
     close: () => detector.close(),
+  };
+}
+
+/**
+ * MediaPipe's wasm writes its glog lines ("INFO: Created TensorFlow Lite XNNPACK delegate…", "W0000 …") to
+ * console.error, which would read as failures in the app's console and fail the e2e error check. In this
+ * worker only, lines that glog marks as info or warning go to console.info/warn; real errors stay errors.
+ */
+function quietMediaPipeLogs(): void {
+  const error = console.error.bind(console);
+  console.error = (...args: unknown[]) => {
+    const text = typeof args[0] === 'string' ? args[0] : '';
+    if (/^(INFO:|I\d{4} )/.test(text)) console.info(...args);
+    else if (/^(WARNING:|W\d{4} )/.test(text)) console.warn(...args);
+    else error(...args);
   };
 }
 

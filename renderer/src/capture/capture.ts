@@ -1,0 +1,166 @@
+// Starts face-crop capture from a playing <video>: hands each new frame to the capture worker and passes its
+// chunks and stats on. The page's main thread only wraps frames (no pixel work), so it stays free.
+import type { BoxSmootherOptions } from '../../../common/geometry/box-smoother.ts';
+import type { CaptureChunk, CaptureStats, FromWorker, TimestampSource, ToWorker } from './types.ts';
+
+export interface CaptureOptions {
+  /** URL of the folder with the MediaPipe files; default `mediapipe/` beside the page. */
+  assetBase?: string;
+  /** Chunk length, ms (default 500). */
+  chunkMs?: number;
+  /** Detections below this confidence are ignored (default 0.5). */
+  minDetectionConfidence?: number;
+  smoother?: Partial<BoxSmootherOptions>;
+  /** Frames allowed to wait for the worker before new ones are counted as dropped (default 4). */
+  maxInFlight?: number;
+}
+
+export interface CaptureCallbacks {
+  onChunk(chunk: CaptureChunk): void;
+  onStats?(stats: CaptureStats): void;
+  /** Processing errors after start (a failed start rejects startCapture instead). */
+  onError?(message: string): void;
+}
+
+export interface CaptureSession {
+  /** Stops taking frames, delivers the last partial chunk, then ends the worker. */
+  stop(): Promise<void>;
+}
+
+type FrameMetadata = { captureTime?: number; mediaTime: number; presentedFrames: number };
+type VideoWithFrameCallback = HTMLVideoElement & {
+  requestVideoFrameCallback?(callback: (now: number, metadata: FrameMetadata) => void): number;
+  cancelVideoFrameCallback?(handle: number): void;
+};
+
+/** Resolves once the face detector is loaded and frames flow; rejects if it cannot load. */
+export async function startCapture(video: HTMLVideoElement, callbacks: CaptureCallbacks, options: CaptureOptions = {}): Promise<CaptureSession> {
+  const worker = new Worker(new URL('./capture-worker.ts', import.meta.url), { type: 'module', name: 'capture' });
+  const maxInFlight = options.maxInFlight ?? 4;
+  const send = (message: ToWorker, transfer: Transferable[] = []) => worker.postMessage(message, transfer);
+  let inFlight = 0;
+  let stopped = false;
+  let onStopped: () => void = () => {};
+
+  const ready = new Promise<void>((resolve, reject) => {
+    worker.onmessage = (event: MessageEvent<FromWorker>) => {
+      const m = event.data;
+      if (m.type === 'ready') resolve();
+      else if (m.type === 'done') inFlight--;
+      else if (m.type === 'chunk') callbacks.onChunk(m.chunk);
+      else if (m.type === 'stats') callbacks.onStats?.(m.stats);
+      else if (m.type === 'stopped') onStopped();
+      else if (m.type === 'error') {
+        reject(new Error(m.message));
+        callbacks.onError?.(m.message);
+      }
+    };
+    worker.onerror = (event) => {
+      const message = `The capture worker failed: ${event.message || 'could not load'}`;
+      reject(new Error(message));
+      callbacks.onError?.(message);
+    };
+  });
+  send({
+    type: 'start',
+    options: {
+      assetBase: new URL(options.assetBase ?? 'mediapipe/', document.baseURI).href,
+      chunkMs: options.chunkMs ?? 500,
+      minDetectionConfidence: options.minDetectionConfidence ?? 0.5,
+      smoother: options.smoother ?? {},
+    },
+  });
+  try {
+    await ready;
+  } catch (error) {
+    worker.terminate();
+    throw error;
+  }
+
+  const clock = frameClock();
+  const v = video as VideoWithFrameCallback;
+  let handle = 0;
+  let lastPresented = -1;
+  let pendingDrops = 0;
+
+  const onFrame = (now: number, metadata: FrameMetadata | null) => {
+    if (stopped) return;
+    schedule();
+    if (metadata) {
+      // presentedFrames counts every frame the video showed: a gap means frames we never saw.
+      if (lastPresented >= 0) pendingDrops += Math.max(0, metadata.presentedFrames - lastPresented - 1);
+      lastPresented = metadata.presentedFrames;
+    }
+    if (video.readyState < 2 || video.videoWidth === 0) return;
+    if (inFlight >= maxInFlight) {
+      pendingDrops++;
+      return;
+    }
+    const { timestampMs, source } = clock(now, metadata);
+    const frame = grab(video, timestampMs);
+    if (!frame) return;
+    inFlight++;
+    send({ type: 'frame', frame, timestampMs, dropped: pendingDrops, timestampSource: source }, [frame]);
+    pendingDrops = 0;
+  };
+
+  // requestVideoFrameCallback fires once per new video frame with its capture time; the fallback polls at
+  // display rate and can only see that the picture changed by its time.
+  let lastMediaTime = -1;
+  const schedule = () => {
+    if (v.requestVideoFrameCallback) handle = v.requestVideoFrameCallback(onFrame);
+    else
+      handle = requestAnimationFrame((now) => {
+        if (video.currentTime === lastMediaTime) return schedule();
+        lastMediaTime = video.currentTime;
+        onFrame(now, null);
+      });
+  };
+  schedule();
+
+  return {
+    stop: () => {
+      if (stopped) return Promise.resolve();
+      stopped = true;
+      if (v.cancelVideoFrameCallback) v.cancelVideoFrameCallback(handle);
+      else cancelAnimationFrame(handle);
+      return new Promise<void>((resolve) => {
+        const timer = setTimeout(finish, 5000);
+        function finish() {
+          clearTimeout(timer);
+          worker.terminate();
+          resolve();
+        }
+        onStopped = finish;
+        send({ type: 'stop' });
+      });
+    },
+  };
+}
+
+/** Wraps the video's current frame for transfer; VideoFrame is zero-copy where the browser has it. */
+function grab(video: HTMLVideoElement, timestampMs: number): VideoFrame | null {
+  try {
+    return new VideoFrame(video, { timestamp: Math.round(timestampMs * 1000) });
+  } catch {
+    // No current frame (e.g. between a resize and the next decode): skip this tick.
+    return null;
+  }
+}
+
+/**
+ * Frame times as Unix epoch ms, from one clock for the whole session: the camera's capture time where the
+ * browser gives it, else the media timeline, else the callback time. Mixing clocks would make the gaps lie.
+ */
+function frameClock(): (now: number, metadata: FrameMetadata | null) => { timestampMs: number; source: TimestampSource } {
+  let source: TimestampSource | null = null;
+  let mediaOffset = 0;
+  return (now, metadata) => {
+    if (source === null) {
+      source = metadata?.captureTime !== undefined ? 'captureTime' : metadata ? 'mediaTime' : 'now';
+      if (metadata) mediaOffset = now - metadata.mediaTime * 1000;
+    }
+    const perf = source === 'captureTime' ? (metadata?.captureTime ?? now) : source === 'mediaTime' && metadata ? metadata.mediaTime * 1000 + mediaOffset : now;
+    return { timestampMs: performance.timeOrigin + perf, source };
+  };
+}

@@ -1,0 +1,59 @@
+// Test page: opens the (fake) camera, captures for as long as asked and exposes what came out to the test.
+import { meanColor } from '../../../../common/geometry/resize.ts';
+import { listCameras, openCamera } from '../camera.ts';
+import { startCapture } from '../capture.ts';
+import { CROP_BYTES, type CaptureStats } from '../types.ts';
+
+export interface HarnessResult {
+  cameras: number;
+  settings: { width: number; height: number; frameRate: number };
+  timestampsMs: number[];
+  faceFound: number[];
+  chunkSizes: number[];
+  /** Mean RGB of each frame's crop. */
+  cropMeans: Array<[number, number, number]>;
+  /** One crop with a face, RGB bytes, for a look. */
+  sampleCrop: number[];
+  stats: CaptureStats[];
+  errors: string[];
+}
+
+declare global {
+  interface Window {
+    runCapture(durationMs: number): Promise<HarnessResult>;
+  }
+}
+
+const status = document.getElementById('status')!;
+
+window.runCapture = async (durationMs) => {
+  const cameras = await listCameras();
+  const camera = await openCamera({ width: 640, height: 480, frameRate: 30 });
+  const video = document.getElementById('preview') as HTMLVideoElement;
+  video.srcObject = camera.stream;
+  await video.play();
+  const result: HarnessResult = { cameras: cameras.length, settings: camera.settings, timestampsMs: [], faceFound: [], chunkSizes: [], cropMeans: [], sampleCrop: [], stats: [], errors: [] };
+  const session = await startCapture(video, {
+    onChunk(chunk) {
+      const n = chunk.timestampsMs.length;
+      result.chunkSizes.push(n);
+      result.timestampsMs.push(...chunk.timestampsMs);
+      result.faceFound.push(...chunk.faceFound);
+      if (chunk.crops.length !== n * CROP_BYTES) result.errors.push(`chunk of ${n} frames has ${chunk.crops.length} crop bytes`);
+      for (let i = 0; i < n; i++) {
+        const crop = chunk.crops.subarray(i * CROP_BYTES, (i + 1) * CROP_BYTES);
+        const m = meanColor({ data: crop, width: 128, height: 128, channels: 3 });
+        result.cropMeans.push([m.r, m.g, m.b]);
+        if (result.sampleCrop.length === 0 && chunk.faceFound[i] === 1) result.sampleCrop = Array.from(crop);
+      }
+      status.textContent = `${result.timestampsMs.length} frames`;
+    },
+    onStats: (stats) => result.stats.push(stats),
+    onError: (message) => result.errors.push(message),
+  });
+  await new Promise((resolve) => setTimeout(resolve, durationMs));
+  await session.stop();
+  camera.close();
+  return result;
+};
+status.textContent = 'ready';
