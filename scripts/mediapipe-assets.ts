@@ -20,16 +20,18 @@ const METADATA_NAME = 'TFLITE_METADATA';
 
 // ---- a minimal flatbuffer writer, front to back (parents first, so every uoffset points forward) ----
 
+/** An inline scalar field of a table. */
+type Scalar = { t: 'u8'; v: number } | { t: 'u32'; v: number };
 /** An object to serialise; `at` is one already in the output, at an absolute position. */
 export type Fb =
-  | { t: 'table'; fields: Array<Fb | { t: 'u8' | 'u32'; v: number } | undefined> }
+  | { t: 'table'; fields: Array<Fb | Scalar | undefined> }
   | { t: 'string'; s: string }
   | { t: 'tables'; items: Fb[] }
   | { t: 'f32s'; v: number[] }
   | { t: 'bytes'; v: Uint8Array; align: number }
   | { t: 'at'; pos: number };
 
-const table = (...fields: Array<Fb | { t: 'u8' | 'u32'; v: number } | undefined>): Fb => ({ t: 'table', fields });
+const table = (...fields: Array<Fb | Scalar | undefined>): Fb => ({ t: 'table', fields });
 const str = (s: string): Fb => ({ t: 'string', s });
 const tables = (...items: Fb[]): Fb => ({ t: 'tables', items });
 const u8 = (v: number) => ({ t: 'u8' as const, v });
@@ -50,30 +52,16 @@ class Writer {
   align(n: number, after = 0): void {
     while ((this.pos + after) % n !== 0) this.u8(0);
   }
-  u8(v: number): void {
-    this.ensure(1);
-    this.view.setUint8(this.pos++, v);
+  private put(size: number, set: (view: DataView, at: number) => void): void {
+    this.ensure(size);
+    set(this.view, this.pos);
+    this.pos += size;
   }
-  u16(v: number): void {
-    this.ensure(2);
-    this.view.setUint16(this.pos, v, true);
-    this.pos += 2;
-  }
-  u32(v: number): void {
-    this.ensure(4);
-    this.view.setUint32(this.pos, v, true);
-    this.pos += 4;
-  }
-  i32(v: number): void {
-    this.ensure(4);
-    this.view.setInt32(this.pos, v, true);
-    this.pos += 4;
-  }
-  f32(v: number): void {
-    this.ensure(4);
-    this.view.setFloat32(this.pos, v, true);
-    this.pos += 4;
-  }
+  u8 = (v: number) => this.put(1, (d, at) => d.setUint8(at, v));
+  u16 = (v: number) => this.put(2, (d, at) => d.setUint16(at, v, true));
+  u32 = (v: number) => this.put(4, (d, at) => d.setUint32(at, v, true));
+  i32 = (v: number) => this.put(4, (d, at) => d.setInt32(at, v, true));
+  f32 = (v: number) => this.put(4, (d, at) => d.setFloat32(at, v, true));
   raw(bytes: Uint8Array): void {
     this.ensure(bytes.length);
     this.buf.set(bytes, this.pos);
@@ -132,7 +120,7 @@ class Writer {
     this.patchU32(slot, target - slot);
   }
 
-  private writeTable(fields: Array<Fb | { t: 'u8' | 'u32'; v: number } | undefined>): number {
+  private writeTable(fields: Array<Fb | Scalar | undefined>): number {
     // Inline layout: 4-byte fields first, then bytes, so each sits at its natural alignment.
     const wide = fields.flatMap((f, i) => (f && f.t !== 'u8' ? [i] : []));
     const narrow = fields.flatMap((f, i) => (f?.t === 'u8' ? [i] : []));
@@ -262,7 +250,7 @@ export function withMetadata(model: Uint8Array, metadata: Uint8Array): Uint8Arra
   });
 
   const build = (shift: number) => {
-    const fields: Array<Fb | { t: 'u32'; v: number } | undefined> = [];
+    const fields: Array<Fb | Scalar | undefined> = [];
     for (let i = 0; i < MODEL_FIELDS; i++) {
       const slot = r.field(root, i);
       if (i === F_VERSION) fields.push(slot === null ? undefined : u32(r.u32(slot)));
@@ -284,30 +272,34 @@ export function withMetadata(model: Uint8Array, metadata: Uint8Array): Uint8Arra
   return out;
 }
 
+/** The model's metadata entries (name → buffer index), in order. */
+export function listMetadata(model: Uint8Array): Array<{ name: string; buffer: number }> {
+  const r = new Reader(model);
+  const slot = r.field(r.u32(0), F_METADATA);
+  if (slot === null) return [];
+  return r.vector(r.deref(slot)).map((m) => {
+    const name = r.field(m, 0);
+    const buffer = r.field(m, 1);
+    return { name: name === null ? '' : r.string(r.deref(name)), buffer: buffer === null ? 0 : r.u32(buffer) };
+  });
+}
+
 /** Reads the normalisation (mean, std) that the model's metadata declares for input 0, or null. */
 export function readInputNormalization(model: Uint8Array): { mean: number[]; std: number[] } | null {
+  const entry = listMetadata(model).find((m) => m.name === METADATA_NAME);
+  if (!entry) return null;
   const r = new Reader(model);
-  const root = r.u32(0);
-  const metaSlot = r.field(root, F_METADATA);
-  const buffersSlot = r.field(root, F_BUFFERS);
-  if (metaSlot === null || buffersSlot === null) return null;
-  for (const m of r.vector(r.deref(metaSlot))) {
-    const name = r.field(m, 0);
-    const index = r.field(m, 1);
-    if (name === null || index === null || r.string(r.deref(name)) !== METADATA_NAME) continue;
-    const buffer = r.vector(r.deref(buffersSlot))[r.u32(index)]!;
-    const data = r.deref(r.field(buffer, 0)!);
-    const meta = new Reader(model.subarray(data + 4, data + 4 + r.u32(data)));
-    if (new TextDecoder().decode(meta.bytes.subarray(4, 8)) !== 'M001') return null;
-    const path = (at: number, ...steps: number[]) => steps.reduce((pos, i) => meta.deref(meta.field(pos, i)!), at);
-    const subgraph = meta.vector(path(meta.u32(0), 3))[0]!;
-    const input = meta.vector(path(subgraph, 2))[0]!;
-    const unit = meta.vector(path(input, 4))[0]!;
-    const floats = (at: number) => Array.from({ length: meta.u32(at) }, (_, i) => meta.view.getFloat32(at + 4 + 4 * i, true));
-    const options = path(unit, 1);
-    return { mean: floats(path(options, 0)), std: floats(path(options, 1)) };
-  }
-  return null;
+  const buffer = r.vector(r.deref(r.field(r.u32(0), F_BUFFERS)!))[entry.buffer]!;
+  const data = r.deref(r.field(buffer, 0)!);
+  const meta = new Reader(model.subarray(data + 4, data + 4 + r.u32(data)));
+  if (new TextDecoder().decode(meta.bytes.subarray(4, 8)) !== 'M001') return null;
+  const path = (at: number, ...steps: number[]) => steps.reduce((pos, i) => meta.deref(meta.field(pos, i)!), at);
+  const subgraph = meta.vector(path(meta.u32(0), 3))[0]!;
+  const input = meta.vector(path(subgraph, 2))[0]!;
+  const unit = meta.vector(path(input, 4))[0]!;
+  const floats = (at: number) => Array.from({ length: meta.u32(at) }, (_, i) => meta.view.getFloat32(at + 4 + 4 * i, true));
+  const options = path(unit, 1);
+  return { mean: floats(path(options, 0)), std: floats(path(options, 1)) };
 }
 
 function copyIfChanged(from: string, to: string): void {

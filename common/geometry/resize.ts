@@ -14,19 +14,22 @@ export interface Image {
   channels: number;
 }
 
+/** What the resamplers return: always a fresh Uint8Array. */
+export type ResizedImage = Image & { data: Uint8Array };
+
 /** The size the authors stored crops at. */
 export const SSPD_STORED_SIZE = 151;
 /** The network's input size. */
 export const SSPD_INPUT_SIZE = 128;
 
 /** Crop (any size, RGB or RGBA) → 128×128 RGB: bilinear to 151×151, then area to 128×128. */
-export function sspdResize(crop: Image): Image {
+export function sspdResize(crop: Image): ResizedImage {
   const stored = resizeBilinear(crop, SSPD_STORED_SIZE, SSPD_STORED_SIZE, 3);
   return resizeArea(stored, SSPD_INPUT_SIZE, SSPD_INPUT_SIZE);
 }
 
 /** OpenCV INTER_LINEAR: pixel centres at +0.5, edges clamped. Keeps the first `outChannels` channels. */
-export function resizeBilinear(src: Image, width: number, height: number, outChannels = src.channels): Image {
+export function resizeBilinear(src: Image, width: number, height: number, outChannels = src.channels): ResizedImage {
   checkSizes(src, width, height, outChannels);
   const xs = linearTaps(src.width, width);
   const ys = linearTaps(src.height, height);
@@ -57,7 +60,7 @@ export function resizeBilinear(src: Image, width: number, height: number, outCha
  * pixels weighted by the fraction covered (separable, so done as a horizontal then a vertical pass).
  * Enlarging falls back to bilinear, which is what area interpolation amounts to there.
  */
-export function resizeArea(src: Image, width: number, height: number, outChannels = src.channels): Image {
+export function resizeArea(src: Image, width: number, height: number, outChannels = src.channels): ResizedImage {
   checkSizes(src, width, height, outChannels);
   if (width > src.width || height > src.height) return resizeBilinear(src, width, height, outChannels);
   const xs = areaTaps(src.width, width);
@@ -73,7 +76,8 @@ export function resizeArea(src: Image, width: number, height: number, outChannel
       for (let k = 0; k < tap.index.length; k++) {
         const i = rowIn + tap.index[k]! * channels;
         const w = tap.weight[k]!;
-        for (let c = 0; c < outChannels; c++) mid[rowOut + dx * outChannels + c] += data[i + c]! * w;
+        const o = rowOut + dx * outChannels;
+        for (let c = 0; c < outChannels; c++) mid[o + c] = mid[o + c]! + data[i + c]! * w;
       }
     }
   }

@@ -68,8 +68,9 @@ class Capture {
     let brightness: number;
     if (cropBox && cropBox.width > 0 && cropBox.height > 0) {
       const image = this.readCrop(frame, cropBox);
-      crop = sspdResize({ data: image.data, width: image.width, height: image.height, channels: 4 }).data;
-      brightness = meanColor({ data: crop, width: 128, height: 128, channels: 3 }).luma;
+      const resized = sspdResize({ data: image.data, width: image.width, height: image.height, channels: 4 });
+      crop = resized.data;
+      brightness = meanColor(resized).luma;
     } else {
       this.thumb2d.drawImage(frame, 0, 0, THUMB.width, THUMB.height);
       brightness = meanColor({ ...this.thumb2d.getImageData(0, 0, THUMB.width, THUMB.height), channels: 4 }).luma;
