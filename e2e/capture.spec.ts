@@ -100,6 +100,9 @@ test('finds the face and delivers 128×128 face crops with monotonic ~30 fps tim
   const crops = result.stats.map((s) => JSON.stringify(s.cropBox)).filter((c) => c !== 'null');
   expect(new Set(crops.slice(2)).size, 'crop box moves on a still face').toBe(1);
 
+  // The page's main thread only forwards frames: no long tasks while capturing.
+  expect(result.longTasksMs, 'main-thread tasks over 50 ms during capture').toEqual([]);
+
   // Nothing but the app's own origin: no CDN for the wasm or the model, no telemetry.
   expect(requests.length).toBeGreaterThan(0);
   expect(requests.filter((url) => !url.startsWith(`${server.url}/`) && !url.startsWith('blob:') && !url.startsWith('data:'))).toEqual([]);
@@ -109,4 +112,14 @@ test('finds the face and delivers 128×128 face crops with monotonic ~30 fps tim
   const raw = path.join(WORK, 'sample-crop.rgb');
   fs.writeFileSync(raw, Uint8Array.from(result.sampleCrop));
   execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', '128x128', '-i', raw, path.join(WORK, 'sample-crop.png')]);
+});
+
+test('names a camera that is not there as not_found', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${server.url}/`);
+  await expect(page.locator('#status')).toHaveText('ready');
+  expect(await page.evaluate(() => window.openCameraError('no-such-camera'))).toBe('not_found');
+  expect(await page.evaluate(() => window.openCameraError(''))).toBe('');
+  await context.close();
 });

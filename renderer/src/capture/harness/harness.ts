@@ -1,6 +1,6 @@
 // Test page: opens the (fake) camera, captures for as long as asked and exposes what came out to the test.
 import { meanColor } from '../../../../common/geometry/resize.ts';
-import { listCameras, openCamera } from '../camera.ts';
+import { CameraError, listCameras, openCamera } from '../camera.ts';
 import { startCapture } from '../capture.ts';
 import { CROP_BYTES, type CaptureStats } from '../types.ts';
 
@@ -16,11 +16,15 @@ export interface HarnessResult {
   sampleCrop: number[];
   stats: CaptureStats[];
   errors: string[];
+  /** Main-thread tasks over 50 ms while frames flowed (after the detector had loaded). */
+  longTasksMs: number[];
 }
 
 declare global {
   interface Window {
     runCapture(durationMs: number): Promise<HarnessResult>;
+    /** Opens a camera by id and returns the CameraError code it fails with ('' if it opened). */
+    openCameraError(deviceId: string): Promise<string>;
   }
 }
 
@@ -32,7 +36,7 @@ window.runCapture = async (durationMs) => {
   const video = document.getElementById('preview') as HTMLVideoElement;
   video.srcObject = camera.stream;
   await video.play();
-  const result: HarnessResult = { cameras: cameras.length, settings: camera.settings, timestampsMs: [], faceFound: [], chunkSizes: [], cropMeans: [], sampleCrop: [], stats: [], errors: [] };
+  const result: HarnessResult = { cameras: cameras.length, settings: camera.settings, timestampsMs: [], faceFound: [], chunkSizes: [], cropMeans: [], sampleCrop: [], stats: [], errors: [], longTasksMs: [] };
   const session = await startCapture(video, {
     onChunk(chunk) {
       const n = chunk.timestampsMs.length;
@@ -51,9 +55,21 @@ window.runCapture = async (durationMs) => {
     onStats: (stats) => result.stats.push(stats),
     onError: (message) => result.errors.push(message),
   });
+  const observer = new PerformanceObserver((list) => result.longTasksMs.push(...list.getEntries().map((e) => e.duration)));
+  observer.observe({ type: 'longtask' });
   await new Promise((resolve) => setTimeout(resolve, durationMs));
+  observer.disconnect();
   await session.stop();
   camera.close();
   return result;
 };
+window.openCameraError = async (deviceId) => {
+  try {
+    (await openCamera({ deviceId })).close();
+    return '';
+  } catch (error) {
+    return error instanceof CameraError ? error.code : `not a CameraError: ${String(error)}`;
+  }
+};
+
 status.textContent = 'ready';
