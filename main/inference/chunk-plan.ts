@@ -24,7 +24,7 @@ export interface ChunkPolicy {
  * grow by `growth` when inference falls behind, bounded because activations (≈1 MB per step with
  * the row-banded export) set the worker's peak memory.
  */
-export function defaultPolicy(ctx: TemporalContext, overhead = 1.4, growth = 2): ChunkPolicy {
+export function defaultPolicy(ctx: TemporalContext, overhead = 1.4, growth = 1.5): ChunkPolicy {
   // Rounded first: (2·11 + 2) / 0.4 is 60.000000000000007 in floating point.
   const raw = Math.ceil(Number(((2 * ctx.margin + ctx.alignment) / (overhead - 1)).toFixed(6)));
   const hop = Math.ceil(raw / ctx.alignment) * ctx.alignment;

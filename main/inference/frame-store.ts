@@ -1,53 +1,55 @@
-// Growable buffer of raw uint8 frames addressed by absolute frame index, dropping old frames.
+// Queue of raw uint8 frames addressed by absolute frame index, dropping frames no longer needed.
 
 import { BYTES_PER_FRAME } from './sspd-contract.ts';
 
+/** Returns frame `i` (HWC uint8, BYTES_PER_FRAME bytes) of some frame source. */
+export type FrameSource = (index: number) => Uint8Array;
+
+/** Frames laid out back to back in one buffer. */
+export function contiguousFrames(buffer: Uint8Array): FrameSource {
+  return (i) => buffer.subarray(i * BYTES_PER_FRAME, (i + 1) * BYTES_PER_FRAME);
+}
+
+/**
+ * Keeps views into the pushed buffers rather than one growing copy: no doubling, no compaction,
+ * and a pushed buffer is freed as soon as its last frame is dropped.
+ */
 export class FrameStore {
-  #buffer = new Uint8Array(0);
-  /** Absolute index of the frame stored at offset 0. */
+  #frames: Uint8Array[] = [];
+  /** Absolute index of #frames[0]. */
   #first = 0;
-  #count = 0;
 
   /** Number of frames ever appended. */
   get end(): number {
-    return this.#first + this.#count;
+    return this.#first + this.#frames.length;
   }
 
-  get first(): number {
-    return this.#first;
-  }
-
-  get bytes(): Uint8Array {
-    return this.#buffer.subarray(0, this.#count * BYTES_PER_FRAME);
-  }
+  /** Frame source in absolute indices; valid until frames are dropped. */
+  readonly source: FrameSource = (i) => {
+    const frame = this.#frames[i - this.#first];
+    if (!frame) throw new RangeError(`frame ${i} is not held (holding ${this.#first}…${this.end - 1})`);
+    return frame;
+  };
 
   append(frames: Uint8Array): void {
     if (frames.length % BYTES_PER_FRAME !== 0) {
       throw new RangeError(`frame data of ${frames.length} bytes is not a whole number of ${BYTES_PER_FRAME}-byte frames`);
     }
-    const used = this.#count * BYTES_PER_FRAME;
-    if (used + frames.length > this.#buffer.length) {
-      // Doubling keeps appends amortised O(1) however chunk sizes vary.
-      const grown = new Uint8Array(Math.max(used + frames.length, this.#buffer.length * 2));
-      grown.set(this.#buffer.subarray(0, used));
-      this.#buffer = grown;
+    for (let offset = 0; offset < frames.length; offset += BYTES_PER_FRAME) {
+      this.#frames.push(frames.subarray(offset, offset + BYTES_PER_FRAME));
     }
-    this.#buffer.set(frames, used);
-    this.#count += frames.length / BYTES_PER_FRAME;
   }
 
   /** Forgets frames before absolute index `keepFrom`; they will never be needed again. */
   dropBefore(keepFrom: number): void {
-    const drop = Math.min(Math.max(0, keepFrom - this.#first), this.#count);
+    const drop = Math.min(Math.max(0, keepFrom - this.#first), this.#frames.length);
     if (drop === 0) return;
-    this.#buffer.copyWithin(0, drop * BYTES_PER_FRAME, this.#count * BYTES_PER_FRAME);
+    this.#frames = this.#frames.slice(drop);
     this.#first += drop;
-    this.#count -= drop;
   }
 
   clear(): void {
-    this.#buffer = new Uint8Array(0);
+    this.#frames = [];
     this.#first = 0;
-    this.#count = 0;
   }
 }

@@ -48,13 +48,17 @@ export class InferenceWorker {
 
   /**
    * Queues 128×128 HWC uint8 frames (any whole number of them). Copies by default; with
-   * `transfer` the caller hands over `frames.buffer` and must not touch it again.
+   * `transfer` the caller hands over `frames.buffer` (when the view spans all of it) and must not
+   * touch it again.
    */
   pushFrames(frames: Uint8Array, options: { transfer?: boolean } = {}): void {
     if (this.#exited) throw this.#exited;
-    const message: ToWorker = { type: 'push', frames };
     const whole = frames.byteOffset === 0 && frames.byteLength === frames.buffer.byteLength && frames.buffer instanceof ArrayBuffer;
-    this.#worker.postMessage(message, options.transfer && whole ? [frames.buffer as ArrayBuffer] : []);
+    // Cloning a view clones its whole buffer: a one-second view of a long recording would
+    // otherwise send the recording each time. So send an exact copy and transfer that.
+    const own = options.transfer && whole ? frames : frames.slice();
+    const message: ToWorker = { type: 'push', frames: own };
+    this.#worker.postMessage(message, [own.buffer as ArrayBuffer]);
   }
 
   /** Samples received since the last pull, contiguous; `start` indexes the whole recording. */

@@ -78,7 +78,7 @@ export class OverlapSaveStream {
   /** Runs one planned chunk and returns its new exact samples. */
   async runChunk(plan: ChunkPlan): Promise<WaveformChunk> {
     const steps = plan.inputEnd - plan.inputStart;
-    const input = frameDiffTensor(this.#frames.bytes, plan.inputStart - this.#frames.first, steps + 1, this.#order, this.#input);
+    const input = frameDiffTensor(this.#frames.source, plan.inputStart, steps + 1, this.#order, this.#input);
     if (input.buffer !== this.#input.buffer) this.#input = input;
     const started = performance.now();
     const output = await this.#run(input, steps);
