@@ -9,6 +9,17 @@ export const SESSION_SOURCES = ['camera', 'import'] as const;
 /** Face crops are 128×128 RGB, the SSPD input size. */
 export const CROP_SIZE = 128;
 export const CROP_BYTES = CROP_SIZE * CROP_SIZE * 3;
+
+/** Per-frame face flags, one byte per frame in chunks and in the crop file. */
+export const FACE_NONE = 0;
+/** A face was detected in this frame; its crop is from this frame. */
+export const FACE_DETECTED = 1;
+/**
+ * No face detected in this frame, but one was moments ago: the crop is this frame's pixels at the last
+ * known place (real data, not a copy of an old crop). Counted as face lost in the frame index.
+ */
+export const FACE_HELD = 2;
+export type FaceFlag = typeof FACE_NONE | typeof FACE_DETECTED | typeof FACE_HELD;
 /** Upper bound on one chunk of frames sent while recording (≈ 4 s at 60 fps). */
 export const MAX_CHUNK_FRAMES = 256;
 

@@ -21,6 +21,8 @@ export function createMainWindow(preloadPath: string): BrowserWindow {
       allowRunningInsecureContent: false,
       webviewTag: false,
       spellcheck: false,
+      // Capture runs on the video's frame callbacks: a hidden window must keep recording.
+      backgroundThrottling: false,
     },
   });
   window.once('ready-to-show', () => window.show());

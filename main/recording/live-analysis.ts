@@ -1,6 +1,6 @@
 // Live numbers while recording: per-frame skin colour → POS pulse, the SSPD waveform when a model runs,
 // and heart rate over the last seconds. Cheap per call; the caller asks for a snapshot with every chunk.
-import { CROP_BYTES, type LiveSnapshot } from '../../common/sessions.ts';
+import { CROP_BYTES, FACE_DETECTED, FACE_NONE, type LiveSnapshot } from '../../common/sessions.ts';
 import type { InferenceWorker } from '../inference/inference-client.ts';
 import { BASELINES, cropMeans, gridFor, inspectFrames, liveHeartRate, resampleOnto } from '../signal/index.ts';
 
@@ -49,8 +49,9 @@ export class LiveAnalysis {
     for (let i = 0; i < timestampsMs.length; i++) {
       const t = timestampsMs[i]! / 1000 - this.#t0;
       // Frames without a face carry no skin colour: NaN makes the signal module treat them as dropped.
-      const [r, g, b] = faceFound[i] ? cropMeans(crops.subarray(i * CROP_BYTES, (i + 1) * CROP_BYTES)) : [NaN, NaN, NaN];
-      this.#rgb.push(t, r, g, b, faceFound[i]!);
+      // A held box still holds this frame's skin pixels, so its colour counts.
+      const [r, g, b] = faceFound[i] === FACE_NONE ? [NaN, NaN, NaN] : cropMeans(crops.subarray(i * CROP_BYTES, (i + 1) * CROP_BYTES));
+      this.#rgb.push(t, r, g, b, faceFound[i] === FACE_DETECTED ? 1 : 0);
       this.#frameTimes.push(t);
     }
     this.#frames += timestampsMs.length;

@@ -2,7 +2,9 @@
 
 import { SignalError } from './errors.ts';
 
-export const CROP_SIZE = 128;
+import { CROP_SIZE } from '../../common/sessions.ts';
+
+export { CROP_SIZE };
 
 export interface RgbTrace {
   r: Float64Array;

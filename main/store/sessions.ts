@@ -1,5 +1,5 @@
 // Sessions, their frame index (capture timestamps, face flags) and markers.
-import type { Marker, Session, SessionStart, SessionStatus } from '../../common/sessions.ts';
+import { FACE_DETECTED, type Marker, type Session, type SessionStart, type SessionStatus } from '../../common/sessions.ts';
 import { AppError } from '../../common/ipc/result.ts';
 import type { Db } from './database.ts';
 import type { SubjectRepository } from './subjects.ts';
@@ -100,11 +100,14 @@ export class SessionRepository {
     return (this.#db.prepare(`SELECT id FROM sessions WHERE status = 'recording' ORDER BY id`).all() as { id: number }[]).map((r) => r.id);
   }
 
-  /** Frame indices continue the session's sequence; one transaction per chunk keeps a crash from tearing it. */
+  /**
+   * Frame indices continue the session's sequence; one transaction per chunk keeps a crash from tearing it.
+   * Only a face detected in the frame itself counts as found (a held box is flagged in the crop file).
+   */
   appendFrames(sessionId: number, firstIndex: number, timestampsMs: Float64Array, faceFound: Uint8Array): void {
     const insert = this.#db.prepare('INSERT INTO frames (session_id, idx, t_ms, face_found) VALUES (?, ?, ?, ?)');
     this.#db.transaction(() => {
-      for (let i = 0; i < timestampsMs.length; i++) insert.run(sessionId, firstIndex + i, timestampsMs[i], faceFound[i] ? 1 : 0);
+      for (let i = 0; i < timestampsMs.length; i++) insert.run(sessionId, firstIndex + i, timestampsMs[i], faceFound[i] === FACE_DETECTED ? 1 : 0);
     })();
   }
 

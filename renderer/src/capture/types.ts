@@ -2,20 +2,8 @@
 import type { Box, Size } from '../../../common/geometry/box.ts';
 import type { BoxSmootherOptions } from '../../../common/geometry/box-smoother.ts';
 
-/** Per-frame face flag values (stored as one byte per frame). */
-export const FACE_NONE = 0;
-/** A face was detected in this frame; its crop is from this frame. */
-export const FACE_DETECTED = 1;
-/**
- * No face detected in this frame, but one was less than `holdMs` ago: the crop is this frame's pixels at the
- * last known place (real data, not a copy of an old crop). Strict consumers treat it as lost.
- */
-export const FACE_HELD = 2;
-export type FaceFlag = typeof FACE_NONE | typeof FACE_DETECTED | typeof FACE_HELD;
+export { CROP_BYTES, CROP_SIZE, FACE_DETECTED, FACE_HELD, FACE_NONE, type FaceFlag } from '../../../common/sessions.ts';
 
-/** Side of the square RGB crops in a chunk. */
-export const CROP_SIZE = 128;
-export const CROP_BYTES = CROP_SIZE * CROP_SIZE * 3;
 
 /** A batch of consecutive frames; every buffer is transferable and exactly sized. */
 export interface CaptureChunk {
