@@ -83,3 +83,16 @@ export interface LiveSnapshot {
   waveform: { t: number[]; x: number[] };
   faceLostShare: number;
 }
+
+/** Shown when a recording ends: the stored analysis in brief, or why there is none. */
+export interface RecordingSummary {
+  primary: 'sspd' | 'pos' | null;
+  /** Median HR over windows of usable quality; null when none qualified. */
+  medianBpm: number | null;
+  meanBpm: number | null;
+  usedWindows: number;
+  windows: number;
+  warnings: string[];
+  /** Why no analysis could be stored (e.g. too short); the recording itself is kept. */
+  notAnalysed: string | null;
+}

@@ -1,6 +1,6 @@
 // The IPC contract: for each channel its input schema (validated in main) and its result type.
 import { z } from 'zod';
-import { CROP_BYTES, MAX_CHUNK_FRAMES, markerInput, sessionStart, type LiveSnapshot, type Marker, type Session } from '../sessions.ts';
+import { CROP_BYTES, MAX_CHUNK_FRAMES, markerInput, sessionStart, type LiveSnapshot, type Marker, type RecordingSummary, type Session } from '../sessions.ts';
 import { id, studyFields, subjectFields, type Study, type Subject } from '../subjects.ts';
 import { CHANNELS, type Channel } from './channels.ts';
 import type { Result } from './result.ts';
@@ -78,7 +78,7 @@ export const contract = {
     output: out<{ bytes: number }>(),
   },
   'recording:add-marker': { input: markerInput, output: out<Marker>() },
-  'recording:stop': { input: z.strictObject({ sessionId: id }), output: out<Session>() },
+  'recording:stop': { input: z.strictObject({ sessionId: id }), output: out<{ session: Session; summary: RecordingSummary }>() },
 } satisfies Record<Channel, { input: z.ZodType; output: unknown }>;
 
 export type Contract = typeof contract;

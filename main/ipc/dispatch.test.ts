@@ -134,7 +134,7 @@ describe('IPC dispatch', () => {
     expect(await dispatch('recording:append-video', { sessionId, bytes: new Uint8Array(10) })).toEqual({ ok: true, value: { bytes: 10 } });
     expect(await dispatch('subjects:delete', { id: subject.value.id, confirmSessionCount: 1 })).toMatchObject({ ok: false, error: { code: 'conflict' } });
     expect(await dispatch('recording:add-marker', { sessionId, tS: 0.05, label: 'start task' })).toMatchObject({ ok: true });
-    expect(await dispatch('recording:stop', { sessionId })).toMatchObject({ ok: true, value: { status: 'complete', frameCount: 4 } });
+    expect(await dispatch('recording:stop', { sessionId })).toMatchObject({ ok: true, value: { session: { status: 'complete', frameCount: 4 } } });
     expect(await dispatch('recording:stop', { sessionId })).toMatchObject({ ok: false, error: { code: 'conflict' } });
     expect(await dispatch('sessions:list', { subjectId: subject.value.id })).toMatchObject({ ok: true, value: [{ id: sessionId }] });
   });

@@ -50,3 +50,20 @@ describe('live analysis without a model (POS)', () => {
     expect(snapshot.faceLostShare).toBeCloseTo(0.25, 5);
   });
 });
+
+describe('whole-session analysis at the end', () => {
+  test('stores an HR series whose median is the true rate, with the POS waveform', () => {
+    const live = new LiveAnalysis();
+    for (let f = 0; f < 1200; f += 15) {
+      const c = pulsingChunk(f, 15, 66);
+      live.push(c.timestampsMs, c.faceFound, c.crops);
+    }
+    const final = live.finalAnalysis();
+    if ('reason' in final) throw new Error(final.reason);
+    expect(final.summary.primary).toBe('pos');
+    expect(Math.abs(final.summary.medianBpm! - 66)).toBeLessThan(2);
+    expect(final.analysis.hrSeries.pos!.length).toBe(final.summary.windows);
+    expect(final.analysis.waveforms.pos!.fs).toBeGreaterThan(29);
+    expect(final.analysis.waveforms.pos!.samples.length).toBeGreaterThan(1100);
+  });
+});

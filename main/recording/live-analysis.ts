@@ -1,43 +1,21 @@
 // Live numbers while recording: per-frame skin colour → POS pulse, the SSPD waveform when a model runs,
 // and heart rate over the last seconds. Cheap per call; the caller asks for a snapshot with every chunk.
-import { CROP_BYTES, FACE_DETECTED, FACE_NONE, type LiveSnapshot } from '../../common/sessions.ts';
+// At the end, the same trace gives the whole-session analysis that is stored.
+import { CROP_BYTES, FACE_DETECTED, FACE_NONE, type LiveSnapshot, type RecordingSummary } from '../../common/sessions.ts';
 import type { InferenceWorker } from '../inference/inference-client.ts';
-import { BASELINES, cropMeans, gridFor, inspectFrames, liveHeartRate, resampleOnto } from '../signal/index.ts';
+import { analyzeSession, cropMeans, liveHeartRate, type SignalOptions } from '../signal/index.ts';
+import type { NewAnalysis } from '../store/analyses.ts';
+import { firstAtOrAfter, SessionTrace, type Series } from './session-trace.ts';
 
 /** Seconds of waveform the live plot shows. */
 export const LIVE_PLOT_S = 15;
-/** Seconds of history kept for live estimates; older samples are dropped (they are on disk). */
-const HISTORY_S = 30;
-const HR_BAND_HZ: [number, number] = [0.7, 3.5];
-
-/** A growable window over the last HISTORY_S seconds of per-frame values. */
-class History {
-  t: number[] = [];
-  values: number[][];
-  constructor(channels: number) {
-    this.values = Array.from({ length: channels }, () => []);
-  }
-  push(t: number, ...values: number[]) {
-    this.t.push(t);
-    values.forEach((v, i) => this.values[i]!.push(v));
-  }
-  trim(now: number) {
-    let drop = 0;
-    while (drop < this.t.length && this.t[drop]! < now - HISTORY_S) drop++;
-    if (drop === 0) return;
-    this.t.splice(0, drop);
-    this.values.forEach((v) => v.splice(0, drop));
-  }
-}
+/** Seconds of signal the live estimate and POS pulse are computed over. */
+const LIVE_WINDOW_S = 20;
+const SIGNAL_OPTIONS: Partial<SignalOptions> = { hrBandHz: [0.7, 3.5] };
 
 export class LiveAnalysis {
   readonly #inference: InferenceWorker | null;
-  readonly #rgb = new History(4); // r, g, b, faceFound
-  readonly #sspd = new History(1);
-  /** Capture time (s) of every frame the network has seen, to place its output samples. */
-  readonly #frameTimes: number[] = [];
-  #frameTimesOffset = 0;
-  #frames = 0;
+  readonly trace = new SessionTrace();
   #t0: number | null = null;
 
   constructor(inference: InferenceWorker | null = null) {
@@ -46,38 +24,93 @@ export class LiveAnalysis {
 
   push(timestampsMs: Float64Array, faceFound: Uint8Array, crops: Uint8Array): void {
     this.#t0 ??= timestampsMs[0]! / 1000;
+    const { trace } = this;
     for (let i = 0; i < timestampsMs.length; i++) {
-      const t = timestampsMs[i]! / 1000 - this.#t0;
       // Frames without a face carry no skin colour: NaN makes the signal module treat them as dropped.
       // A held box still holds this frame's skin pixels, so its colour counts.
       const [r, g, b] = faceFound[i] === FACE_NONE ? [NaN, NaN, NaN] : cropMeans(crops.subarray(i * CROP_BYTES, (i + 1) * CROP_BYTES));
-      this.#rgb.push(t, r, g, b, faceFound[i] === FACE_DETECTED ? 1 : 0);
-      this.#frameTimes.push(t);
+      trace.t.push(timestampsMs[i]! / 1000 - this.#t0);
+      trace.r.push(r);
+      trace.g.push(g);
+      trace.b.push(b);
+      trace.faceLost.push(faceFound[i] === FACE_DETECTED ? 0 : 1);
     }
-    this.#frames += timestampsMs.length;
     this.#inference?.pushFrames(crops);
   }
 
   snapshot(): LiveSnapshot {
-    const now = this.#rgb.t.at(-1) ?? 0;
     this.#collectSspd();
-    this.#rgb.trim(now);
-    this.#sspd.trim(now);
-    const [r, g, b, face] = this.#rgb.values as [number[], number[], number[], number[]];
-    const rgb = { t: this.#rgb.t, r, g, b };
-    const useSspd = this.#inference !== null && this.#sspd.t.length > 0;
-    const waveform = useSspd ? { t: this.#sspd.t, x: this.#sspd.values[0]! } : this.#posWaveform();
-    const hr = liveHeartRate({ waveform, rgb, options: { hrBandHz: HR_BAND_HZ } });
-    const plotFrom = waveform.t.findIndex((t) => t >= now - LIVE_PLOT_S);
-    const start = plotFrom < 0 ? waveform.t.length : plotFrom;
+    const { trace } = this;
+    const now = trace.t.at(trace.frames - 1) ?? 0;
+    const from = now - LIVE_WINDOW_S;
+    const sspd = trace.sspd(from);
+    const pos = sspd ? null : trace.pos(from);
+    const waveform: Series = sspd ?? (pos ? { t: Float64Array.from(pos.x, (_, i) => pos.t0 + i / pos.fs), x: pos.x } : { t: new Float64Array(0), x: new Float64Array(0) });
+    const hr = liveHeartRate({ waveform, rgb: trace.rgb(from), options: SIGNAL_OPTIONS });
+    const plotFrom = firstAtOrAfter(waveform.t, now - LIVE_PLOT_S);
+    const lost = trace.faceLost.view(firstAtOrAfter(trace.t.view(), from));
     return {
-      frameCount: this.#frames,
+      frameCount: trace.frames,
       elapsedS: now,
-      source: useSspd ? 'sspd' : 'pos',
+      source: sspd ? 'sspd' : 'pos',
       hr: hr.ok ? { bpm: hr.bpm, checkBpm: hr.checkBpm, snrDb: hr.snrDb, grade: hr.grade, reasons: hr.reasons.map((r) => r.message) } : null,
       waiting: hr.ok ? null : hr.reason,
-      waveform: { t: Array.from(waveform.t).slice(start), x: Array.from(waveform.x).slice(start) },
-      faceLostShare: face.length ? face.filter((f) => !f).length / face.length : 0,
+      waveform: { t: Array.from(waveform.t.subarray(plotFrom)), x: Array.from(waveform.x.subarray(plotFrom)) },
+      faceLostShare: lost.length ? lost.reduce((a, v) => a + v, 0) / lost.length : 0,
+    };
+  }
+
+  /** The whole-session analysis to store when recording ends with its summary, or why there is none. */
+  finalAnalysis(): { analysis: NewAnalysis; summary: RecordingSummary } | { reason: string } {
+    this.#collectSspd();
+    const { trace } = this;
+    const capture = { t: trace.t.view(), faceLost: trace.faceLost.view() };
+    const result = analyzeSession({ waveform: trace.sspd() ?? undefined, rgb: trace.rgb(), capture, options: SIGNAL_OPTIONS });
+    if (!result.ok) return { reason: result.reason };
+    const primary = result.primary;
+    const pos = trace.pos();
+    const sspd = trace.sspd();
+    const hrSeries: NewAnalysis['hrSeries'] = {
+      [primary]: result.hrSeries.map((w) => ({
+        tS: (w.tStart + w.tEnd) / 2,
+        bpm: w.bpm,
+        snrDb: w.snrDb,
+        quality: w.grade,
+        reasons: w.reasons.map((r) => r.message).join('; '),
+      })),
+    };
+    const { snrGoodDb, snrPoorDb } = result.options;
+    for (const [id, baseline] of Object.entries(result.baselines)) {
+      if (id === primary || !baseline.ok) continue;
+      // Classical checks are graded on their own SNR alone (no cross-check applies to them).
+      hrSeries[id] = baseline.series.map((w) => ({
+        tS: (w.tStart + w.tEnd) / 2,
+        bpm: w.bpm,
+        snrDb: w.snrDb,
+        quality: w.snrDb >= snrGoodDb ? 'good' : w.snrDb < snrPoorDb ? 'poor' : 'fair',
+        reasons: 'graded on SNR only',
+      }));
+    }
+    const waveforms: NewAnalysis['waveforms'] = {};
+    if (pos) waveforms.pos = { startS: pos.t0, fs: pos.fs, samples: Float32Array.from(pos.x) };
+    if (sspd) waveforms.sspd = { startS: sspd.t[0]!, fs: result.timing.grid.fs, samples: Float32Array.from(sspd.x) };
+    const hr = result.summary.hr;
+    return {
+      analysis: {
+        params: { signal: result.options },
+        summary: { primary, hr, checkHr: result.summary.checkHr, quality: result.quality, warnings: result.summary.warnings, hrv: result.hrv },
+        hrSeries,
+        waveforms,
+      },
+      summary: {
+        primary,
+        medianBpm: hr.ok ? hr.medianBpm : null,
+        meanBpm: hr.ok ? hr.meanBpm : null,
+        usedWindows: hr.ok ? hr.usedWindows : 0,
+        windows: result.hrSeries.length,
+        warnings: result.summary.warnings,
+        notAnalysed: hr.ok ? null : hr.reason,
+      },
     };
   }
 
@@ -86,24 +119,10 @@ export class LiveAnalysis {
     if (!this.#inference) return;
     const { start, data } = this.#inference.pullSamples();
     for (let i = 0; i < data.length; i++) {
-      const t = this.#frameTimes[start + i + 1 - this.#frameTimesOffset];
-      if (t !== undefined) this.#sspd.push(t, data[i]!);
+      const t = this.trace.t.at(start + i + 1);
+      if (t === undefined) continue;
+      this.trace.sspdT.push(t);
+      this.trace.sspdX.push(data[i]!);
     }
-    // Keep only frame times the network may still need (a generous margin behind its output).
-    const keepFrom = Math.max(0, start + data.length - 600 - this.#frameTimesOffset);
-    this.#frameTimes.splice(0, keepFrom);
-    this.#frameTimesOffset += keepFrom;
-  }
-
-  /** POS (Wang 2017) over the history on a uniform grid: the live pulse when no model is loaded. */
-  #posWaveform(): { t: number[]; x: number[] } {
-    const [r, g, b] = this.#rgb.values as [number[], number[], number[]];
-    if (this.#rgb.t.length < 3) return { t: [], x: [] };
-    const kept = inspectFrames(this.#rgb.t, [r, g, b]);
-    if ('ok' in kept) return { t: [], x: [] };
-    const grid = gridFor(kept);
-    const [ur, ug, ub] = kept.channels.map((c) => resampleOnto(kept.t, c, grid)) as [Float64Array, Float64Array, Float64Array];
-    const pulse = BASELINES.pos({ r: ur, g: ug, b: ub }, grid.fs, HR_BAND_HZ);
-    return { t: Array.from({ length: grid.n }, (_, i) => grid.t0 + i / grid.fs), x: Array.from(pulse) };
   }
 }

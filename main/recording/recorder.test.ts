@@ -57,8 +57,9 @@ describe('recording a session', () => {
     expect(recorder.appendVideo(session.id, new Uint8Array([1, 2, 3]))).toEqual({ bytes: 3 });
     recorder.addMarker(session.id, 0.5, 'eyes closed');
 
-    const done = recorder.stop(session.id);
+    const { session: done, summary } = recorder.stop(session.id);
     expect(done).toMatchObject({ status: 'complete', frameCount: 30 });
+    expect(summary.notAnalysed).toMatch(/constant|short|enough/i); // 30 synthetic frames are no pulse
     expect(done.durationS).toBeCloseTo((1500 + 14 * 33.3 - 1000) / 1000, 6);
     expect(done.endedAt).not.toBeNull();
     const media = store.sessionDir(subjectId, session.id);
@@ -77,7 +78,7 @@ describe('recording a session', () => {
     bad.timestampsMs[1] = Number.NaN;
     expect(catchCode(() => recorder.appendFrames(session.id, bad))).toBe('invalid_input');
     expect(store.sessions.frameCount(session.id)).toBe(5);
-    expect(recorder.stop(session.id).frameCount).toBe(5);
+    expect(recorder.stop(session.id).session.frameCount).toBe(5);
   });
 
   test('refuses to record an archived subject or to write to a session that is not recording', () => {

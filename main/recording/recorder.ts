@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../common/ipc/result.ts';
-import { CROP_SIZE, type LiveSnapshot, type Marker, type Session, type SessionStart } from '../../common/sessions.ts';
+import { CROP_SIZE, type LiveSnapshot, type Marker, type RecordingSummary, type Session, type SessionStart } from '../../common/sessions.ts';
 import type { Store } from '../store/index.ts';
 import { LiveAnalysis } from './live-analysis.ts';
 import { readRoiFile, repairRoiFile, RoiWriter } from './roi-file.ts';
@@ -94,10 +94,18 @@ export class Recorder {
     return this.#store.sessions.addMarker(sessionId, tS, label);
   }
 
-  stop(sessionId: number): Session {
+  /** Closes the files, stores the whole-session analysis as version 1, and marks the session complete. */
+  stop(sessionId: number): { session: Session; summary: RecordingSummary } {
     const recording = this.#require(sessionId);
     this.#close(sessionId, recording);
-    return this.#store.sessions.finish(sessionId, 'complete');
+    const final = recording.live.finalAnalysis();
+    const session = this.#store.sessions.finish(sessionId, 'complete');
+    if ('reason' in final) {
+      const summary = { primary: null, medianBpm: null, meanBpm: null, usedWindows: 0, windows: 0, warnings: [], notAnalysed: final.reason };
+      return { session, summary };
+    }
+    this.#store.analyses.add(sessionId, final.analysis);
+    return { session, summary: final.summary };
   }
 
   /** Window closed or app quitting mid-recording: keep everything, mark the session interrupted. */

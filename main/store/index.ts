@@ -1,6 +1,7 @@
 // The store: one data folder holding the SQLite database and per-session media folders.
 import fs from 'node:fs';
 import path from 'node:path';
+import { AnalysisRepository } from './analyses.ts';
 import { DATABASE_FILE, sessionDir } from './data-dir.ts';
 import { openDatabase, type Db } from './database.ts';
 import { SessionRepository } from './sessions.ts';
@@ -13,6 +14,7 @@ export interface Store {
   readonly studies: StudyRepository;
   readonly subjects: SubjectRepository;
   readonly sessions: SessionRepository;
+  readonly analyses: AnalysisRepository;
   sessionDir(subjectId: number, sessionId: number): string;
   close(): void;
 }
@@ -28,6 +30,7 @@ export function openStore(dataDir: string): Store {
     studies,
     subjects,
     sessions: new SessionRepository(db, subjects),
+    analyses: new AnalysisRepository(db),
     sessionDir: (subjectId, sessionId) => sessionDir(dataDir, subjectId, sessionId),
     close: () => db.close(),
   };
