@@ -104,7 +104,8 @@ async function streamingChild(modelPath: string, seconds: number): Promise<void>
     const started = performance.now();
     for (let s = 0; s < seconds; s++) {
       worker.pushFrames(second(s), { transfer: true });
-      while ((await worker.stats()).busy) await sleep(1);
+      // Coarse polling: each stats call wakes the worker thread, which competes for the 2 cores.
+      while ((await worker.stats()).busy) await sleep(10);
     }
     const stats = { ...(await worker.flush()), wallMs: performance.now() - started };
     if (!live || stats.wallMs < live.wallMs) live = stats;
@@ -157,7 +158,9 @@ async function main(): Promise<void> {
 
   const video = stream.live.samplesEmitted / TRAINED_FPS;
   const livePerSecond = stream.live.computeMs / 1000 / video;
-  const wholePerSecond = ort.median / 10;
+  // Best against best: the live figure is the better of two passes, and contention on shared
+  // cores only ever adds time.
+  const wholePerSecond = ort.min / 10;
   const overWhole = livePerSecond / wholePerSecond;
   const rtf = video / (stream.live.wallMs / 1000);
   const backlogRtf = video / (stream.backlog.wallMs / 1000);
@@ -170,7 +173,7 @@ async function main(): Promise<void> {
     ['ORT speed-up over PyTorch, warm', `${speedup.toFixed(2)}×`, `${verdict(speedup >= TARGETS.ortVsTorch, `≥ ${TARGETS.ortVsTorch}×`)}; best ÷ best, median ÷ median ${(torch.median / ort.median).toFixed(2)}×`],
     ['ORT speed-up over PyTorch, first calls', `${coldSpeedup.toFixed(2)}×`, verdict(coldSpeedup >= TARGETS.ortVsTorch, `≥ ${TARGETS.ortVsTorch}×`)],
     ['streaming compute per video second (s)', livePerSecond.toFixed(3), `${stream.live.chunksRun} chunks of ≤ ${stream.live.largestChunkSteps} steps`],
-    ['whole-window compute per video second (s)', wholePerSecond.toFixed(3), 'median window ÷ 10 s'],
+    ['whole-window compute per video second (s)', wholePerSecond.toFixed(3), 'best window ÷ 10 s'],
     ['streaming ÷ whole-window compute', `${overWhole.toFixed(2)}×`, `${verdict(overWhole <= TARGETS.streamingOverWhole, `≤ ${TARGETS.streamingOverWhole}×`)}; steps recomputed ${stream.live.recomputeRatio.toFixed(2)}×`],
     ['streaming real-time factor (live pacing)', rtf.toFixed(2), `${verdict(rtf >= TARGETS.realTimeFactor, `≥ ${TARGETS.realTimeFactor}`)}; latency ${stream.live.latencyFrames} frames + compute`],
     ['real-time factor, all frames at once', backlogRtf.toFixed(2), `backlog ${stream.backlog.backlogPeak} frames; chunks grew to ${stream.backlog.largestChunkSteps} steps; ${stream.backlog.samplesEmitted} samples from ${stream.backlog.framesReceived} frames`],

@@ -74,12 +74,13 @@ describe('temporal context of SSPD', () => {
     expect(temporalContext(SSPD_TIME_OPS)).toEqual({ margin: 11, alignment: 2 });
   });
 
-  it('gives a default hop of 2 s at 30 fps, keeping recomputation within 1.4×, and a 1.5× cap', () => {
+  it('gives a default hop of 80 steps, keeping recomputation within 1.3×, and a 1.25× cap', () => {
     const ctx = temporalContext(SSPD_TIME_OPS);
     const { hop, maxNew } = defaultPolicy(ctx);
-    expect(hop).toBe(60);
-    expect((hop + 2 * ctx.margin + ctx.alignment) / hop).toBeLessThanOrEqual(1.4);
-    expect(maxNew).toBe(90);
+    expect(hop).toBe(80);
+    expect((hop + 2 * ctx.margin + ctx.alignment) / hop).toBeLessThanOrEqual(1.3);
+    expect(maxNew).toBe(100);
+    expect(defaultPolicy(ctx, 1.4, 1.5)).toEqual({ hop: 60, maxNew: 90 });
   });
 
   it('waits for a hop of new steps plus right context before planning a chunk', () => {
