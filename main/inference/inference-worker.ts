@@ -32,11 +32,12 @@ function freshStream(): OverlapSaveStream | null {
   return model && request ? new OverlapSaveStream(model.run, { order: request.order ?? 'rgb', policy: request.policy }) : null;
 }
 
-/** Samples of a stream that was reset or replaced meanwhile belong to no one: drop them. */
-function emitter(owner: OverlapSaveStream): (chunk: WaveformChunk) => void {
-  return (chunk) => {
-    if (owner === stream) post({ type: 'samples', start: chunk.start, data: chunk.data });
-  };
+const emit = (chunk: WaveformChunk): void => post({ type: 'samples', start: chunk.start, data: chunk.data });
+
+/** Replaces the stream; the old one stops after its current chunk and emits nothing more. */
+function replaceStream(next: OverlapSaveStream | null): void {
+  stream?.cancel();
+  stream = next;
 }
 
 /**
@@ -46,7 +47,7 @@ function emitter(owner: OverlapSaveStream): (chunk: WaveformChunk) => void {
 function kick(): void {
   if (draining || !stream) return;
   const current = stream;
-  draining = current.drain(false, emitter(current))
+  draining = current.drain(false, emit)
     .catch((error: unknown) => {
       stalled = true;
       post({ type: 'error', error: toWire(error) });
@@ -72,7 +73,7 @@ async function unload(): Promise<void> {
   const old = model;
   model = null;
   request = null;
-  stream = null;
+  replaceStream(null);
   await idle();
   await old?.release();
 }
@@ -85,14 +86,14 @@ async function queued(command: WorkerCommand): Promise<CommandResults[keyof Comm
       const { modelPath, providers, intraOpThreads, enableCpuMemArena } = command.request;
       model = await loadSspdModel(modelPath, { providers, intraOpThreads, enableCpuMemArena, log });
       request = command.request;
-      stream = freshStream();
+      replaceStream(freshStream());
       return model.report;
     }
     case 'flush': {
       await idle();
       const current = stream;
       if (!current) throw new ModelError('NO_MODEL_LOADED', 'load a model first');
-      draining = current.drain(true, emitter(current)).finally(() => { draining = null; });
+      draining = current.drain(true, emit).finally(() => { draining = null; });
       await draining;
       return stats();
     }
@@ -106,7 +107,7 @@ async function queued(command: WorkerCommand): Promise<CommandResults[keyof Comm
 
 /** Reset answers at once: frames pushed after a reset must land in the new stream. */
 function resetNow(): null {
-  stream = freshStream();
+  replaceStream(freshStream());
   return null;
 }
 

@@ -50,6 +50,7 @@ export class OverlapSaveStream {
   #largestSteps = 0;
   #computedSteps = 0;
   #computeMs = 0;
+  #cancelled = false;
 
   constructor(run: RunModel, options: StreamOptions) {
     this.#run = run;
@@ -97,11 +98,17 @@ export class OverlapSaveStream {
     return { start: plan.outputStart, data };
   }
 
-  /** Runs every chunk that is ready now (all remaining input when `final`). */
+  /** Runs every chunk that is ready now (all remaining input when `final`), until cancelled. */
   async drain(final: boolean, onChunk: (chunk: WaveformChunk) => void): Promise<void> {
-    for (let plan = this.nextPlan(final); plan !== null; plan = this.nextPlan(final)) {
-      onChunk(await this.runChunk(plan));
+    for (let plan = this.nextPlan(final); plan !== null && !this.#cancelled; plan = this.nextPlan(final)) {
+      const chunk = await this.runChunk(plan);
+      if (!this.#cancelled) onChunk(chunk);
     }
+  }
+
+  /** Stops a drain after its current chunk: a reset must not keep computing the old recording. */
+  cancel(): void {
+    this.#cancelled = true;
   }
 
   stats(): StreamStats {

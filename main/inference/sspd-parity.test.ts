@@ -37,11 +37,17 @@ describe.skipIf(!sharedAvailable())('SSPD export of the authors’ checkpoint in
       const report = await worker.loadModel({ modelPath, providers: ['cpu'], intraOpThreads: 2, order: 'rgb', policy: { hop: 24, maxNew: 48 } });
       expect(report.sha256).toBe(model.report.sha256);
       const rgb = toRgb(fixture.framesBgr);
+      const push = (): void => {
+        for (let f = 0; f < fixture.frameCount; f += 17) {
+          worker.pushFrames(rgb.subarray(f * BYTES_PER_FRAME, Math.min(f + 17, fixture.frameCount) * BYTES_PER_FRAME));
+        }
+      };
+      // A first recording abandoned mid-way: none of its samples may leak into the second.
+      push();
+      await worker.reset();
       const seen: number[] = [];
       worker.onSamples((chunk) => seen.push(chunk.start));
-      for (let f = 0; f < fixture.frameCount; f += 17) {
-        worker.pushFrames(rgb.subarray(f * BYTES_PER_FRAME, Math.min(f + 17, fixture.frameCount) * BYTES_PER_FRAME));
-      }
+      push();
       const stats = await worker.flush();
       const streamed = worker.pullSamples();
       expect(streamed.start).toBe(0);
