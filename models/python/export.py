@@ -30,8 +30,6 @@ INPUT_NAME = 'frame_diffs'
 OUTPUT_NAME = 'waveform'
 # Short trace length: the time axis is dynamic, the tracer only needs an even T.
 TRACE_T = 8
-
-
 DEFAULT_ROW_TILES = 4
 
 
