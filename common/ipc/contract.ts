@@ -19,12 +19,16 @@ const none = z.undefined();
 
 const MAX_VIDEO_PIECE_BYTES = 16 * 1024 * 1024;
 
+/** A typed-array field: structured clone (IPC) and the wire format deliver real typed arrays. */
+const typed = <T>(ctor: abstract new (...args: never[]) => T, name: string) =>
+  z.custom<T>((value) => value instanceof ctor, { message: `${name} must be a ${ctor.name}` });
+
 const frameChunk = z
   .strictObject({
     sessionId: id,
-    timestampsMs: z.instanceof(Float64Array, { message: 'timestampsMs must be a Float64Array' }),
-    faceFound: z.instanceof(Uint8Array, { message: 'faceFound must be a Uint8Array' }),
-    crops: z.instanceof(Uint8Array, { message: 'crops must be a Uint8Array' }),
+    timestampsMs: typed<Float64Array>(Float64Array, 'timestampsMs'),
+    faceFound: typed<Uint8Array>(Uint8Array, 'faceFound'),
+    crops: typed<Uint8Array>(Uint8Array, 'crops'),
   })
   .refine((c) => c.timestampsMs.length >= 1 && c.timestampsMs.length <= MAX_CHUNK_FRAMES, {
     message: `A chunk holds 1–${MAX_CHUNK_FRAMES} frames`,
@@ -71,7 +75,7 @@ export const contract = {
   'recording:append-video': {
     input: z.strictObject({
       sessionId: id,
-      bytes: z.instanceof(Uint8Array, { message: 'bytes must be a Uint8Array' }).refine((b) => b.length <= MAX_VIDEO_PIECE_BYTES, {
+      bytes: typed<Uint8Array>(Uint8Array, 'bytes').refine((b) => b.length <= MAX_VIDEO_PIECE_BYTES, {
         message: 'A video piece is at most 16 MB',
       }),
     }),

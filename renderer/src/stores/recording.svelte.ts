@@ -1,0 +1,192 @@
+// The Record view's state machine: camera preview → pre-flight → recording (upload queue, live numbers,
+// video, markers) → stopped. Every chunk is stored in order; nothing is dropped when main is slow.
+import type { LiveSnapshot, Marker, RecordingSummary, Session } from '../../../common/sessions.ts';
+import { CameraError, openCamera, type OpenedCamera } from '../capture/camera.ts';
+import { startCapture, type CaptureSession } from '../capture/capture.ts';
+import type { CaptureChunk, CaptureStats } from '../capture/types.ts';
+import { api, ApiError, unwrap } from '../lib/api.ts';
+import { UploadQueue } from '../lib/upload-queue.ts';
+
+export type Phase = 'idle' | 'opening' | 'preview' | 'recording' | 'paused' | 'stopping' | 'stopped';
+
+export interface CameraChoice {
+  deviceId?: string;
+  width: number;
+  height: number;
+  frameRate: number;
+}
+
+export const recording = $state({
+  phase: 'idle' as Phase,
+  camera: null as OpenedCamera['settings'] | null,
+  stats: null as CaptureStats | null,
+  session: null as Session | null,
+  live: null as LiveSnapshot | null,
+  markers: [] as Marker[],
+  summary: null as RecordingSummary | null,
+  /** Chunks waiting to be stored: above a few, main is falling behind and the UI says so. */
+  backlog: 0,
+  error: null as string | null,
+});
+
+let camera: OpenedCamera | null = null;
+let capture: CaptureSession | null = null;
+let recorder: MediaRecorder | null = null;
+let stopCameraWatch: (() => void) | null = null;
+let queue: UploadQueue | null = null;
+/** Frames captured before Start (pre-flight) are not part of the session. */
+let startedAtMs = Infinity;
+
+const message = (error: unknown) => (error instanceof ApiError || error instanceof CameraError ? error.message : String(error));
+
+/** Opens the camera into `video` and starts face tracking for the pre-flight check and preview. */
+export async function openPreview(video: HTMLVideoElement, choice: CameraChoice): Promise<void> {
+  await closePreview();
+  recording.phase = 'opening';
+  recording.error = null;
+  try {
+    camera = await openCamera(choice);
+    video.srcObject = camera.stream;
+    await video.play();
+    recording.camera = camera.settings;
+    stopCameraWatch = camera.onEnded((error) => void cameraLost(error));
+    capture = await startCapture(video, { onChunk, onStats: (s) => (recording.stats = s), onError: (m) => (recording.error = m) });
+    recording.phase = 'preview';
+  } catch (error) {
+    recording.error = message(error);
+    await closePreview();
+  }
+}
+
+export async function closePreview(): Promise<void> {
+  if (recording.phase === 'recording' || recording.phase === 'paused') await stop();
+  await capture?.stop();
+  capture = null;
+  stopCameraWatch?.();
+  camera?.close();
+  camera = null;
+  recording.camera = null;
+  recording.stats = null;
+  recording.phase = 'idle';
+}
+
+export async function start(subjectId: number, notes: string): Promise<void> {
+  if (recording.phase !== 'preview' && recording.phase !== 'stopped') return;
+  if (!camera) return;
+  recording.error = null;
+  recording.summary = null;
+  recording.live = null;
+  recording.markers = [];
+  const { settings } = camera;
+  try {
+    recording.session = await unwrap(
+      api.startRecording({ subjectId, cameraLabel: settings.label || null, width: settings.width, height: settings.height, fps: settings.frameRate, notes }),
+    );
+  } catch (error) {
+    recording.error = message(error);
+    return;
+  }
+  const sessionId = recording.session.id;
+  queue = new UploadQueue((backlog) => (recording.backlog = backlog), (error) => void fail(error));
+  startedAtMs = Date.now();
+  startVideo(sessionId, camera.stream);
+  recording.phase = 'recording';
+}
+
+export function pause(): void {
+  if (recording.phase !== 'recording') return;
+  recording.phase = 'paused';
+  recorder?.pause();
+  void addMarker('paused');
+}
+
+export function resume(): void {
+  if (recording.phase !== 'paused') return;
+  recording.phase = 'recording';
+  recorder?.resume();
+  void addMarker('resumed');
+}
+
+export async function addMarker(label: string): Promise<void> {
+  const session = recording.session;
+  if (!session || (recording.phase !== 'recording' && recording.phase !== 'paused')) return;
+  const tS = Math.max(0, recording.live?.elapsedS ?? (Date.now() - startedAtMs) / 1000);
+  try {
+    recording.markers = [...recording.markers, await unwrap(api.addMarker({ sessionId: session.id, tS, label }))];
+  } catch (error) {
+    recording.error = message(error);
+  }
+}
+
+/** Stops and stores everything still in flight: last video piece, last frames, then the session. */
+export async function stop(): Promise<void> {
+  const session = recording.session;
+  if (!session || (recording.phase !== 'recording' && recording.phase !== 'paused')) return;
+  recording.phase = 'stopping';
+  await stopVideo();
+  await queue?.drained();
+  try {
+    const result = await unwrap(api.stopRecording({ sessionId: session.id }));
+    recording.session = result.session;
+    recording.summary = result.summary;
+  } catch (error) {
+    recording.error = message(error);
+  }
+  queue = null;
+  startedAtMs = Infinity;
+  recording.phase = 'stopped';
+}
+
+function onChunk(chunk: CaptureChunk): void {
+  const session = recording.session;
+  if (!session || !queue || recording.phase === 'paused' || recording.phase === 'stopped') return;
+  const keepFrom = chunk.timestampsMs.findIndex((t) => t >= startedAtMs);
+  if (keepFrom < 0) return;
+  const n = chunk.timestampsMs.length;
+  const part = keepFrom === 0 ? chunk : {
+    timestampsMs: chunk.timestampsMs.slice(keepFrom),
+    faceFound: chunk.faceFound.slice(keepFrom),
+    crops: chunk.crops.slice((keepFrom * chunk.crops.length) / n),
+  };
+  queue.add(async () => {
+    const stored = await unwrap(api.appendFrames({ sessionId: session.id, timestampsMs: part.timestampsMs, faceFound: part.faceFound, crops: part.crops }));
+    recording.live = stored.live;
+  });
+}
+
+function startVideo(sessionId: number, stream: MediaStream): void {
+  const mimeType = ['video/webm;codecs=vp9', 'video/webm;codecs=vp8', 'video/webm'].find((t) => MediaRecorder.isTypeSupported(t));
+  recorder = new MediaRecorder(stream, mimeType ? { mimeType, videoBitsPerSecond: 2_500_000 } : {});
+  recorder.ondataavailable = (event) => {
+    if (event.data.size === 0) return;
+    const blob = event.data;
+    queue?.add(async () => void (await unwrap(api.appendVideo({ sessionId, bytes: new Uint8Array(await blob.arrayBuffer()) }))));
+  };
+  recorder.start(1000);
+}
+
+function stopVideo(): Promise<void> {
+  const current = recorder;
+  recorder = null;
+  if (!current || current.state === 'inactive') return Promise.resolve();
+  return new Promise((resolve) => {
+    current.addEventListener('stop', () => resolve(), { once: true });
+    current.stop();
+  });
+}
+
+async function cameraLost(error: CameraError): Promise<void> {
+  const wasRecording = recording.phase === 'recording' || recording.phase === 'paused';
+  recording.error = `${error.message}${wasRecording ? ' The recording was stopped; everything up to now is saved.' : ''}`;
+  if (wasRecording) await stop();
+  await closePreview();
+}
+
+/** Storing failed (e.g. disk full): main has closed the session; keep the preview, show why. */
+async function fail(error: unknown): Promise<void> {
+  recording.error = message(error);
+  await stopVideo();
+  queue = null;
+  startedAtMs = Infinity;
+  recording.phase = 'stopped';
+}
