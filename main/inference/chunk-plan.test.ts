@@ -136,7 +136,8 @@ describe('overlap-save streaming on a network with SSPD’s temporal structure',
     expect(stats.largestChunkSteps).toBeLessThanOrEqual(64 + 2 * 11 + 2);
   });
 
-  it('rejects a cap smaller than the hop', () => {
+  it('rejects a cap smaller than the hop and grows the cap with a hop chosen alone', () => {
     expect(() => new OverlapSaveStream(run, { order: 'rgb', policy: { hop: 60, maxNew: 30 } })).toThrow(RangeError);
+    expect(new OverlapSaveStream(run, { order: 'rgb', policy: { hop: 200 } }).policy).toEqual({ hop: 200, maxNew: 250 });
   });
 });

@@ -18,19 +18,33 @@ export interface ChunkPolicy {
   readonly maxNew: number;
 }
 
+/** How far a chunk may outgrow the hop when behind; more costs ≈1 MB of activations per step. */
+const DEFAULT_GROWTH = 1.25;
+
 /**
- * The defaults come from the 2-core budget: a whole 10 s window costs ≈1.5 s, so a real-time
- * factor of 5 leaves ≈1.3× for recomputation; 1.3 gives hop 80 (2.7 s at 30 fps, latency ≈3.1 s).
- * Smallest hop whose recomputed context (about 2·margin steps per run) stays within
- * `overhead` − 1 of the new steps, rounded up to the pooling alignment; the cap lets a chunk
- * grow by `growth` when inference falls behind, bounded because activations (≈1 MB per step with
- * the row-banded export) set the worker's peak memory.
+ * Smallest hop whose recomputed context (2·margin + alignment steps per run) stays within
+ * `overhead` − 1 of the new steps, rounded up to the pooling alignment, and a cap `growth` times
+ * the hop. The default 1.3 comes from the 2-core budget: a whole 10 s window costs ≈1.5 s, so a
+ * real-time factor of 5 leaves ≈1.3× for recomputation; it gives hop 80 (2.7 s at 30 fps,
+ * latency ≈3.1 s).
  */
-export function defaultPolicy(ctx: TemporalContext, overhead = 1.3, growth = 1.25): ChunkPolicy {
+export function defaultPolicy(ctx: TemporalContext, overhead = 1.3, growth = DEFAULT_GROWTH): ChunkPolicy {
   // Rounded first: (2·11 + 2) / 0.4 is 60.000000000000007 in floating point.
   const raw = Math.ceil(Number(((2 * ctx.margin + ctx.alignment) / (overhead - 1)).toFixed(6)));
   const hop = Math.ceil(raw / ctx.alignment) * ctx.alignment;
-  return { hop, maxNew: Math.ceil((hop * growth) / ctx.alignment) * ctx.alignment };
+  return { hop, maxNew: grown(hop, growth, ctx) };
+}
+
+function grown(hop: number, growth: number, ctx: TemporalContext): number {
+  return Math.ceil((hop * growth) / ctx.alignment) * ctx.alignment;
+}
+
+/** Fills in a partial policy: the default hop, and a cap that grows whatever hop was chosen. */
+export function resolvePolicy(ctx: TemporalContext, partial: Partial<ChunkPolicy> = {}): ChunkPolicy {
+  const hop = partial.hop ?? defaultPolicy(ctx).hop;
+  const maxNew = partial.maxNew ?? grown(hop, DEFAULT_GROWTH, ctx);
+  if (!(hop >= 1) || !(maxNew >= hop)) throw new RangeError(`chunk policy needs 1 ≤ hop ≤ maxNew (got hop ${hop}, maxNew ${maxNew})`);
+  return { hop, maxNew };
 }
 
 /** First input step a chunk needs to emit exact samples from `emitted` on. */

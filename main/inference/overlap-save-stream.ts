@@ -1,6 +1,6 @@
 // Streaming SSPD inference by overlap-save: frames in, a continuous exact waveform out.
 
-import { chunkInputStart, defaultPolicy, planChunk, type ChunkPlan, type ChunkPolicy } from './chunk-plan.ts';
+import { chunkInputStart, planChunk, resolvePolicy, type ChunkPlan, type ChunkPolicy } from './chunk-plan.ts';
 import { FrameStore } from './frame-store.ts';
 import { frameDiffTensor, type ChannelOrder } from './preprocess.ts';
 import { temporalContext, type TemporalContext } from './receptive-field.ts';
@@ -56,13 +56,7 @@ export class OverlapSaveStream {
     this.#run = run;
     this.#order = options.order;
     this.context = options.context ?? temporalContext(SSPD_TIME_OPS);
-    const base = defaultPolicy(this.context);
-    const hop = options.policy?.hop ?? base.hop;
-    const maxNew = options.policy?.maxNew ?? Math.max(base.maxNew, hop);
-    if (hop < 1 || maxNew < hop + this.context.alignment) {
-      throw new RangeError(`chunk policy needs 1 ≤ hop and maxNew ≥ hop + ${this.context.alignment} (got hop ${hop}, maxNew ${maxNew})`);
-    }
-    this.policy = { hop, maxNew };
+    this.policy = resolvePolicy(this.context, options.policy);
   }
 
   /** Appends HWC uint8 frames; never drops any. */
@@ -124,17 +118,6 @@ export class OverlapSaveStream {
       computeMs: this.#computeMs,
       latencyFrames: this.policy.hop + this.context.margin + this.context.alignment,
     };
-  }
-
-  /** Starts a new recording with the same model. */
-  reset(): void {
-    this.#frames.clear();
-    this.#emitted = 0;
-    this.#chunks = 0;
-    this.#lastSteps = 0;
-    this.#largestSteps = 0;
-    this.#computedSteps = 0;
-    this.#computeMs = 0;
   }
 }
 
