@@ -62,11 +62,16 @@ async function idle(): Promise<void> {
   while (draining) await draining;
 }
 
-function stats(): WorkerStats {
+function loadedStream(): OverlapSaveStream {
   if (!stream) throw new ModelError('NO_MODEL_LOADED', 'load a model first');
+  return stream;
+}
+
+function stats(): WorkerStats {
+  const current = loadedStream();
   const usage = process.resourceUsage();
-  const busy = draining !== null || stream.nextPlan(false) !== null;
-  return { ...stream.stats(), provider: model?.report.provider ?? null, busy, rssBytes: process.memoryUsage.rss(), peakRssBytes: usage.maxRSS * 1024 };
+  const busy = draining !== null || current.nextPlan(false) !== null;
+  return { ...current.stats(), provider: model?.report.provider ?? null, busy, rssBytes: process.memoryUsage.rss(), peakRssBytes: usage.maxRSS * 1024 };
 }
 
 async function unload(): Promise<void> {
@@ -91,8 +96,7 @@ async function queued(command: WorkerCommand): Promise<CommandResults[keyof Comm
     }
     case 'flush': {
       await idle();
-      const current = stream;
-      if (!current) throw new ModelError('NO_MODEL_LOADED', 'load a model first');
+      const current = loadedStream();
       draining = current.drain(true, emit).finally(() => { draining = null; });
       await draining;
       return stats();
