@@ -26,6 +26,8 @@ export const recording = $state({
   summary: null as RecordingSummary | null,
   /** Chunks waiting to be stored: above a few, main is falling behind and the UI says so. */
   backlog: 0,
+  /** Frames the camera delivered since Start; compared with what was stored when the session ends. */
+  framesCaptured: 0,
   error: null as string | null,
 });
 
@@ -77,6 +79,7 @@ export async function start(subjectId: number, notes: string): Promise<void> {
   recording.summary = null;
   recording.live = null;
   recording.markers = [];
+  recording.framesCaptured = 0;
   const { settings } = camera;
   try {
     recording.session = await unwrap(
@@ -148,6 +151,7 @@ function onChunk(chunk: CaptureChunk): void {
     faceFound: chunk.faceFound.slice(keepFrom),
     crops: chunk.crops.slice((keepFrom * chunk.crops.length) / n),
   };
+  recording.framesCaptured += part.timestampsMs.length;
   queue.add(async () => {
     const stored = await unwrap(api.appendFrames({ sessionId: session.id, timestampsMs: part.timestampsMs, faceFound: part.faceFound, crops: part.crops }));
     recording.live = stored.live;

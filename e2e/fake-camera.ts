@@ -1,0 +1,46 @@
+// Test subjects for Chromium's fake camera: a public-domain face photo whose colour pulses at a known
+// heart rate, written as a seamless y4m loop (a whole number of beats), optionally with slow head motion.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import config from '../playwright.config.ts';
+
+export const FACE_PHOTO = path.resolve('..', 'shared', 'faces', 'astronaut.png');
+
+export interface PulsingFace {
+  bpm: number;
+  /** Loop length; chosen so the loop holds whole beats. */
+  seconds: number;
+  /** Slow sideways head drift, pixels of amplitude (0: still). */
+  motionPx?: number;
+}
+
+/** Writes (once, cached by parameters) the y4m for a pulsing face and returns its path. */
+export function pulsingFaceY4m(dir: string, { bpm, seconds, motionPx = 0 }: PulsingFace): string {
+  const beats = (bpm / 60) * seconds;
+  if (Math.abs(beats - Math.round(beats)) > 1e-6) throw new Error(`${seconds} s at ${bpm} bpm is not a whole number of beats`);
+  const file = path.join(dir, `face-${bpm}bpm-${seconds}s-motion${motionPx}.y4m`);
+  if (fs.existsSync(file)) return file;
+  fs.mkdirSync(dir, { recursive: true });
+  const f = bpm / 60;
+  // Blood volume changes absorb green most: a skin-like colour signature, a few grey levels deep.
+  const pulse = (depth: number, c: string) => `${c}(X,Y)*(1+${depth}*sin(2*PI*${f}*T))`;
+  // A drift period that divides the loop keeps the loop seamless.
+  const drift = motionPx ? `crop=640:480:x='${motionPx}+${motionPx}*sin(2*PI*t/${seconds})':y=${motionPx}` : 'null';
+  const pad = motionPx * 2;
+  execFileSync('ffmpeg', [
+    '-v', 'error', '-y', '-loop', '1', '-i', FACE_PHOTO, '-t', String(seconds), '-r', '30',
+    '-vf', [`scale=${640 + pad}:${480 + pad}`, drift, 'format=rgb24', `geq=r='${pulse(0.01, 'r')}':g='${pulse(0.022, 'g')}':b='${pulse(0.008, 'b')}'`, 'format=yuv420p'].join(','),
+    '-f', 'yuv4mpegpipe', file,
+  ]);
+  return file;
+}
+
+/** Chromium launch options that play `y4m` as the camera, on top of the project's flags. */
+export function fakeCameraLaunch(y4m: string) {
+  const launch = config.use?.launchOptions ?? {};
+  return {
+    ...launch,
+    args: [...(launch.args ?? []), '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${y4m}`],
+  };
+}

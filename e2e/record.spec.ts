@@ -1,0 +1,63 @@
+// Recording a subject with Chromium's fake camera playing a face that pulses at a known rate: live HR,
+// stored HR, every frame stored, a playable video — through the real services and a real SQLite file.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { expect, test } from './fixtures.ts';
+import { fakeCameraLaunch, pulsingFaceY4m } from './fake-camera.ts';
+import { RecordPage } from './pages/record-page.ts';
+
+const WORK = path.resolve('test-results', 'fake-camera');
+const TRUE_BPM = 72;
+const RECORD_S = 60;
+
+// Chromium reads the file when the page opens the camera, after beforeAll has written it.
+test.use({ launchOptions: fakeCameraLaunch(path.join(WORK, `face-${TRUE_BPM}bpm-10s-motion0.y4m`)) });
+test.beforeAll(() => void pulsingFaceY4m(WORK, { bpm: TRUE_BPM, seconds: 10 }));
+
+test.describe('recording a still subject', () => {
+  test('shows and stores the true heart rate, keeps every frame and a playable video', async ({ app, services }) => {
+    test.setTimeout(RECORD_S * 1000 + 120_000);
+    const record = new RecordPage(app);
+    await record.openWithNewSubject('REC-72');
+    await app.getByRole('button', { name: 'Start recording' }).click();
+
+    await app.waitForTimeout(RECORD_S * 1000 / 2);
+    await app.keyboard.press('m');
+    await app.getByLabel('Marker label').fill('halfway');
+    await app.keyboard.press('Enter');
+    await expect(app.getByRole('list', { name: 'Markers' })).toContainText('halfway');
+    await app.waitForTimeout(RECORD_S * 1000 / 2);
+
+    const live = await record.liveBpm();
+    expect(Math.abs(live - TRUE_BPM), `live HR ${live}`).toBeLessThanOrEqual(3);
+    await app.getByRole('button', { name: 'Stop' }).click();
+    await expect(record.summary).toContainText('Session saved', { timeout: 60_000 });
+    await expect(app.getByTestId('frames-check')).toHaveText(/^All \d+ captured frames are stored\.$/);
+
+    const db = new Database(path.join(services.dataDir, 'pulse-studio.db'), { readonly: true });
+    const session = db.prepare('SELECT id, subject_id, status FROM sessions').get() as { id: number; subject_id: number; status: string };
+    const frames = (db.prepare('SELECT count(*) AS n, (max(t_ms) - min(t_ms)) / 1000 AS span FROM frames').get()) as { n: number; span: number };
+    const analysis = JSON.parse((db.prepare('SELECT summary_json FROM analyses WHERE session_id = ?').get(session.id) as { summary_json: string }).summary_json);
+    const markers = db.prepare('SELECT label FROM markers').all();
+    db.close();
+
+    expect(session.status).toBe('complete');
+    expect(frames.span).toBeGreaterThan(RECORD_S - 3);
+    const captured = Number((await app.getByTestId('frames-check').textContent())!.match(/\d+/)![0]);
+    expect(frames.n).toBe(captured);
+    expect(Math.abs(analysis.hr.medianBpm - TRUE_BPM), `stored HR ${analysis.hr.medianBpm}`).toBeLessThanOrEqual(3);
+    expect(markers).toEqual([{ label: 'halfway' }]);
+
+    const video = path.join(services.store.sessionDir(session.subject_id, session.id), 'video.webm');
+    // Decoding the whole file proves it plays; MediaRecorder's webm carries no duration header.
+    const decoded = execFileSync('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,nb_read_frames', '-of', 'json', video]);
+    const stream = JSON.parse(decoded.toString()).streams[0];
+    expect(stream.codec_name).toMatch(/vp8|vp9/);
+    expect(Number(stream.nb_read_frames)).toBeGreaterThan(RECORD_S * 15);
+
+    await app.getByRole('button', { name: 'Subjects' }).click();
+    await app.getByRole('row').filter({ hasText: 'REC-72' }).click();
+    await expect(app.getByRole('region', { name: 'Sessions' })).toContainText('complete');
+  });
+});
