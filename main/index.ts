@@ -1,6 +1,6 @@
 // Electron entry: wires the plain Node services to the window. All logic lives in the services.
 import path from 'node:path';
-import { app, BrowserWindow } from 'electron';
+import { app, BrowserWindow, dialog } from 'electron';
 import { registerIpc } from './modules/ipc.ts';
 import { installMenu } from './modules/menu.ts';
 import { installPermissionHandlers, lockNavigation, registerAppScheme, serveRenderer } from './modules/security.ts';
@@ -27,7 +27,25 @@ function start(): void {
   installPermissionHandlers();
   installMenu();
 
-  let window = createMainWindow(path.join(__dirname, '..', 'preload', 'index.cjs'));
+  const openWindow = () => {
+    const created = createMainWindow(path.join(__dirname, '..', 'preload', 'index.cjs'));
+    created.on('close', (event) => {
+      if (services.recorder.activeSessionIds.length === 0) return;
+      // Closing mid-recording: ask, then keep everything recorded and close the session properly.
+      const choice = dialog.showMessageBoxSync(created, {
+        type: 'warning',
+        buttons: ['Keep recording', 'Stop and close'],
+        defaultId: 0,
+        cancelId: 0,
+        message: 'A recording is in progress.',
+        detail: 'Closing stops it. Everything recorded so far is kept and the session is marked interrupted.',
+      });
+      if (choice === 0) event.preventDefault();
+      else services.recorder.interruptAll();
+    });
+    return created;
+  };
+  let window = openWindow();
   registerIpc(services.dispatch, (event) => event.sender === window.webContents);
 
   app.on('second-instance', () => {
@@ -35,7 +53,7 @@ function start(): void {
     window.focus();
   });
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) window = createMainWindow(path.join(__dirname, '..', 'preload', 'index.cjs'));
+    if (BrowserWindow.getAllWindows().length === 0) window = openWindow();
   });
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
