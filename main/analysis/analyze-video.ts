@@ -1,0 +1,196 @@
+// The headless pipeline, one video at a time: decode → crop (face or full frame) → RGB means → SSPD (when a
+// model is given) → analyzeSession. The same stages as a live recording, fed from a file.
+import { InferenceWorker } from '../inference/inference-client.ts';
+import type { ModelReport } from '../inference/model-loader.ts';
+import type { WorkerStats } from '../inference/worker-protocol.ts';
+import { analyzeSession, cropMeans, type NotEnoughData, type SessionAnalysis, type SignalOptions, type TimedRgb } from '../signal/index.ts';
+import { faceCropper, fullFrameCropper, type FaceDetector, type RoiMode } from './crop-frames.ts';
+import { openVideo, type VideoInfo } from './decode-video.ts';
+import { AnalysisError } from './errors.ts';
+
+/** Frames handed to the network and to `onCrops` at a time (≈ 2 s at 30 fps). */
+export const CHUNK_FRAMES = 64;
+/** Frames the network may lag behind decoding before decoding waits (≈ 20 s, ≈ 30 MB of crops). */
+export const MAX_INFERENCE_BACKLOG = 600;
+/** Share of frames without a face above which a face-mode analysis is refused. */
+export const NO_FACE_SHARE = 0.9;
+const CROP_BYTES = 128 * 128 * 3;
+
+export interface CropChunk {
+  timestampsMs: Float64Array;
+  faceFound: Uint8Array;
+  /** frames × 128 × 128 × 3 RGB. */
+  crops: Uint8Array;
+}
+
+export interface Progress {
+  frames: number;
+  tS: number;
+  durationS: number | null;
+}
+
+export interface AnalyzeOptions {
+  roi: RoiMode;
+  /** An SSPD ONNX model; without one POS is the primary method. */
+  modelPath?: string;
+  /** Needed for roi 'face'. */
+  detector?: FaceDetector;
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+  /** Every chunk of crops, in order (the import path stores them). */
+  onCrops?: (chunk: CropChunk) => void;
+  signalOptions?: Partial<SignalOptions>;
+  /** ORT intra-op threads for the network (default: ORT's choice). */
+  threads?: number;
+}
+
+/** Milliseconds spent per stage; `infer` is the network's compute in its worker thread (it overlaps decoding). */
+export interface StageTimings {
+  decode: number;
+  detect: number;
+  crop: number;
+  infer: number;
+  signal: number;
+  total: number;
+}
+
+export interface VideoAnalysis {
+  file: string;
+  roi: RoiMode;
+  info: VideoInfo;
+  frames: number;
+  facesFound: number;
+  /** Frame times in seconds from the first frame, and the per-frame crop means (NaN without a face). */
+  rgb: TimedRgb;
+  /** SSPD output, one sample per frame difference, placed at the later frame's time. */
+  sspd: { t: Float64Array; x: Float32Array } | null;
+  model: ModelReport | null;
+  session: SessionAnalysis | NotEnoughData;
+  timings: StageTimings;
+  warnings: string[];
+}
+
+/** Growable per-frame columns: a 1-hour video has 108 000 frames, so no arrays of objects. */
+class Columns {
+  n = 0;
+  t = new Float64Array(1024);
+  r = new Float64Array(1024);
+  g = new Float64Array(1024);
+  b = new Float64Array(1024);
+  push(t: number, [r, g, b]: readonly [number, number, number]): void {
+    if (this.n === this.t.length) for (const key of ['t', 'r', 'g', 'b'] as const) this[key] = grow(this[key]);
+    this.t[this.n] = t;
+    this.r[this.n] = r;
+    this.g[this.n] = g;
+    this.b[this.n] = b;
+    this.n++;
+  }
+}
+
+function grow(a: Float64Array): Float64Array<ArrayBuffer> {
+  const next = new Float64Array(a.length * 2);
+  next.set(a);
+  return next;
+}
+
+async function startModel(modelPath: string, threads: number | undefined): Promise<{ worker: InferenceWorker; report: ModelReport }> {
+  const worker = new InferenceWorker();
+  try {
+    const report = await worker.loadModel({ modelPath, order: 'rgb', ...(threads ? { intraOpThreads: threads } : {}) });
+    return { worker, report };
+  } catch (error) {
+    await worker.close();
+    throw error;
+  }
+}
+
+/** Waits while the network is far behind, so crops do not pile up in its worker. */
+async function keepUp(worker: InferenceWorker, pushed: number): Promise<void> {
+  for (;;) {
+    const stats = await worker.stats();
+    if (pushed - stats.samplesEmitted <= MAX_INFERENCE_BACKLOG) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export async function analyzeVideo(file: string, o: AnalyzeOptions): Promise<VideoAnalysis> {
+  const started = performance.now();
+  if (o.roi === 'face' && !o.detector) throw new AnalysisError('bad-argument', 'Face mode needs a face detector');
+  const cropper = o.roi === 'face' ? faceCropper(o.detector!) : fullFrameCropper();
+  const stream = openVideo(file, o.signal ? { signal: o.signal } : {});
+  const model = o.modelPath ? await startModel(o.modelPath, o.threads).catch((e: unknown) => (stream.close(), Promise.reject(e))) : null;
+  const timings: StageTimings = { decode: 0, detect: 0, crop: 0, infer: 0, signal: 0, total: 0 };
+  const cols = new Columns();
+  let info: VideoInfo;
+  let faces = 0;
+  let chunk = { t: new Float64Array(CHUNK_FRAMES), face: new Uint8Array(CHUNK_FRAMES), crops: new Uint8Array(CHUNK_FRAMES * CROP_BYTES), n: 0 };
+  let t0Ms: number | null = null;
+  let flushStats: WorkerStats | null = null;
+  const flushChunk = async (): Promise<void> => {
+    if (chunk.n === 0) return;
+    const out: CropChunk = { timestampsMs: chunk.t.slice(0, chunk.n), faceFound: chunk.face.slice(0, chunk.n), crops: chunk.crops.subarray(0, chunk.n * CROP_BYTES) };
+    o.onCrops?.(out);
+    if (model) {
+      model.worker.pushFrames(out.crops, { transfer: true });
+      await keepUp(model.worker, cols.n);
+    }
+    chunk = { t: new Float64Array(CHUNK_FRAMES), face: new Uint8Array(CHUNK_FRAMES), crops: new Uint8Array(CHUNK_FRAMES * CROP_BYTES), n: 0 };
+  };
+  try {
+    info = await stream.info;
+    let mark = performance.now();
+    for await (const frame of stream.frames()) {
+      timings.decode += performance.now() - mark;
+      const crop = await cropper.crop(frame, info.width, info.height);
+      timings.detect += crop.detectMs;
+      timings.crop += crop.cropMs;
+      t0Ms ??= frame.tMs;
+      const signalStart = performance.now();
+      cols.push((frame.tMs - t0Ms) / 1000, crop.faceFound ? cropMeans(crop.rgb) : [Number.NaN, Number.NaN, Number.NaN]);
+      timings.signal += performance.now() - signalStart;
+      if (crop.faceFound) faces++;
+      chunk.t[chunk.n] = frame.tMs;
+      chunk.face[chunk.n] = crop.faceFound ? 1 : 0;
+      chunk.crops.set(crop.rgb, chunk.n * CROP_BYTES);
+      if (++chunk.n === CHUNK_FRAMES) await flushChunk();
+      if (cols.n % 30 === 0) o.onProgress?.({ frames: cols.n, tS: cols.t[cols.n - 1]!, durationS: info.durationS });
+      mark = performance.now();
+    }
+    await flushChunk();
+    if (model) flushStats = await model.worker.flush();
+  } catch (error) {
+    await model?.worker.close();
+    throw error;
+  } finally {
+    stream.close();
+  }
+  const n = cols.n;
+  o.onProgress?.({ frames: n, tS: n ? cols.t[n - 1]! : 0, durationS: info.durationS });
+  if (o.roi === 'face' && faces <= n * (1 - NO_FACE_SHARE)) {
+    await model?.worker.close();
+    throw new AnalysisError('no-face', `${file}: no face found in ${n - faces} of ${n} frames; for clips that are already skin, use --roi full`);
+  }
+  const t = cols.t.slice(0, n);
+  const rgb: TimedRgb = { t, r: cols.r.slice(0, n), g: cols.g.slice(0, n), b: cols.b.slice(0, n) };
+  let sspd: VideoAnalysis['sspd'] = null;
+  if (model) {
+    const samples = model.worker.pullSamples().data;
+    timings.infer = flushStats?.computeMs ?? 0;
+    await model.worker.close();
+    // Sample k comes from the difference of frames k and k+1 (see main/inference/preprocess.ts).
+    const m = Math.min(samples.length, n - 1);
+    sspd = { t: t.slice(1, m + 1), x: samples.slice(0, m) };
+  }
+  const signalStart = performance.now();
+  const faceLost = new Uint8Array(n);
+  for (let i = 0; i < n; i++) faceLost[i] = Number.isNaN(rgb.r[i] as number) ? 1 : 0;
+  const session = analyzeSession({
+    rgb,
+    ...(sspd ? { waveform: sspd } : {}),
+    capture: { t, faceLost },
+    ...(o.signalOptions ? { options: o.signalOptions } : {}),
+  });
+  timings.signal += performance.now() - signalStart;
+  timings.total = performance.now() - started;
+  return { file, roi: o.roi, info, frames: n, facesFound: faces, rgb, sspd, model: model?.report ?? null, session, timings, warnings: [...stream.warnings] };
+}

@@ -1,0 +1,74 @@
+// Turns decoded frames into the 128×128 RGB crops the methods read: the SSPD face crop (shared geometry:
+// detector box → box smoother → SSPD crop rule → 151 bilinear → 128 area), or the whole frame for clips
+// that are already skin (`--roi full`).
+import type { Box } from '../../common/geometry/box.ts';
+import { sspdCropBox } from '../../common/geometry/box.ts';
+import { BoxSmoother } from '../../common/geometry/box-smoother.ts';
+import { sspdResize, type Image } from '../../common/geometry/resize.ts';
+import type { DecodedFrame } from './decode-video.ts';
+
+export const ROI_MODES = ['face', 'full'] as const;
+export type RoiMode = (typeof ROI_MODES)[number];
+
+/** A face detector over one RGB frame; null when there is no face. */
+export interface FaceDetector {
+  detect(frame: Image): Promise<Box | null>;
+  close?(): Promise<void> | void;
+}
+
+export interface Crop {
+  /** 128×128×3 RGB; all zero when the face is lost. */
+  rgb: Uint8Array;
+  faceFound: boolean;
+  /** Time spent in detection for this frame, ms (0 for full-frame crops). */
+  detectMs: number;
+  cropMs: number;
+}
+
+export interface Cropper {
+  crop(frame: DecodedFrame, width: number, height: number): Promise<Crop>;
+}
+
+const CROP_BYTES = 128 * 128 * 3;
+
+/** The rectangle `box` (whole pixels) of an RGB frame as its own image. */
+export function cutOut(frame: Image, box: Box): Image {
+  const { x, y, width, height } = box;
+  const row = frame.width * frame.channels;
+  const out = new Uint8Array(width * height * frame.channels);
+  for (let r = 0; r < height; r++) {
+    const from = (y + r) * row + x * frame.channels;
+    out.set(frame.data.subarray(from, from + width * frame.channels), r * width * frame.channels);
+  }
+  return { data: out, width, height, channels: frame.channels };
+}
+
+export function fullFrameCropper(): Cropper {
+  return {
+    async crop(frame, width, height) {
+      const start = performance.now();
+      const rgb = sspdResize({ data: frame.rgb, width, height, channels: 3 }).data;
+      return { rgb, faceFound: true, detectMs: 0, cropMs: performance.now() - start };
+    },
+  };
+}
+
+/** Detects every frame and crops where the smoother holds the box, as the renderer's capture worker does. */
+export function faceCropper(detector: FaceDetector): Cropper {
+  const smoother = new BoxSmoother();
+  return {
+    async crop(frame, width, height) {
+      const image: Image = { data: frame.rgb, width, height, channels: 3 };
+      const t0 = performance.now();
+      const detected = await detector.detect(image);
+      const t1 = performance.now();
+      const box = smoother.update(detected, frame.tMs);
+      const region = box ? sspdCropBox(box, { width, height }) : null;
+      if (!region || region.width < 2 || region.height < 2) {
+        return { rgb: new Uint8Array(CROP_BYTES), faceFound: false, detectMs: t1 - t0, cropMs: performance.now() - t1 };
+      }
+      const rgb = sspdResize(cutOut(image, region)).data;
+      return { rgb, faceFound: true, detectMs: t1 - t0, cropMs: performance.now() - t1 };
+    },
+  };
+}

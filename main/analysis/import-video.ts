@@ -1,0 +1,73 @@
+// Imports a video file as a normal session of a subject: the session row (source 'import'), the frame index,
+// the lossless ROI crop file and the analysis results — the same shape as a recorded session.
+import fs from 'node:fs';
+import path from 'node:path';
+import { AppError } from '../../common/ipc/result.ts';
+import { CROP_SIZE, type Session } from '../../common/sessions.ts';
+import { ROI_FILE } from '../recording/recorder.ts';
+import { RoiWriter } from '../recording/roi-file.ts';
+import type { Store } from '../store/index.ts';
+import { analyzeVideo, type AnalyzeOptions, type VideoAnalysis } from './analyze-video.ts';
+import { saveAnalysis } from './analysis-repository.ts';
+
+export interface ImportRequest extends Omit<AnalyzeOptions, 'onCrops'> {
+  video: string;
+  subjectCode: string;
+  /** Study name; default: the only/first study. */
+  study?: string;
+  appVersion: string;
+  /** Create the subject when the study has no subject with this code. */
+  createSubject?: boolean;
+}
+
+export interface ImportResult {
+  session: Session;
+  analysisId: number;
+  analysis: VideoAnalysis;
+  createdSubject: boolean;
+}
+
+function findSubject(store: Store, request: ImportRequest): { subjectId: number; created: boolean } {
+  const study = request.study ? store.studies.list().find((s) => s.name.toLowerCase() === request.study!.toLowerCase()) : store.studies.ensureOne();
+  if (!study) throw new AppError('not_found', `No study named "${request.study}" (studies: ${store.studies.list().map((s) => s.name).join(', ') || 'none'})`);
+  const existing = store.subjects.list({ studyId: study.id, search: request.subjectCode, includeArchived: true }).find((s) => s.code === request.subjectCode);
+  if (existing) return { subjectId: existing.id, created: false };
+  if (!request.createSubject) throw new AppError('not_found', `Study "${study.name}" has no subject ${request.subjectCode}`);
+  const subject = store.subjects.create(study.id, { code: request.subjectCode, birthYear: null, sex: 'unknown', skinType: null, notes: '', consentDate: null, consentVersion: null });
+  return { subjectId: subject.id, created: true };
+}
+
+export async function importVideo(store: Store, request: ImportRequest): Promise<ImportResult> {
+  if (!fs.existsSync(request.video)) throw new AppError('not_found', `${request.video}: no such file`);
+  const { subjectId, created } = findSubject(store, request);
+  const session = store.sessions.create(
+    { subjectId, cameraLabel: `import: ${path.basename(request.video)}`, width: null, height: null, fps: null, notes: `Imported from ${request.video}` },
+    { source: 'import', appVersion: request.appVersion },
+  );
+  const dir = store.sessionDir(subjectId, session.id);
+  fs.mkdirSync(dir, { recursive: true });
+  const roi = new RoiWriter(path.join(dir, ROI_FILE), { width: CROP_SIZE, height: CROP_SIZE, channels: 3 });
+  try {
+    const analysis = await analyzeVideo(request.video, {
+      ...request,
+      onCrops: (chunk) => {
+        const first = roi.append(chunk.timestampsMs, chunk.faceFound, chunk.crops);
+        store.sessions.appendFrames(session.id, first, chunk.timestampsMs, chunk.faceFound);
+      },
+    });
+    roi.close();
+    const { width, height, nominalFps } = analysis.info;
+    store.db.prepare('UPDATE sessions SET width = ?, height = ?, fps = ? WHERE id = ?').run(width, height, nominalFps, session.id);
+    if (analysis.model) store.sessions.setRuntime(session.id, { modelId: request.modelPath ?? null, modelSha256: analysis.model.sha256, executionProvider: analysis.model.provider });
+    const analysisId = saveAnalysis(store.db, session.id, analysis, request.modelPath ?? null);
+    return { session: store.sessions.finish(session.id, 'complete'), analysisId, analysis, createdSubject: created };
+  } catch (error) {
+    try {
+      roi.close();
+    } catch {
+      // Already closed after a successful analysis.
+    }
+    store.sessions.finish(session.id, 'interrupted');
+    throw error;
+  }
+}

@@ -1,0 +1,50 @@
+// The pulse waveforms of one analysis on one uniform time grid (SSPD and each classical method), band-passed
+// to the heart-rate band, for the waveform CSV, the plots and the SNR against a reference.
+import { filterWaveform, resolveOptions, welch, snrDb, BASELINE_IDS, type BaselineId, type SignalOptions } from '../signal/index.ts';
+import { baselineFiltered, rgbChannels, toUniform } from '../signal/inputs.ts';
+import type { VideoAnalysis } from './analyze-video.ts';
+
+export const METHOD_IDS = ['sspd', ...BASELINE_IDS] as const;
+export type MethodId = (typeof METHOD_IDS)[number];
+
+export interface Waveforms {
+  t0: number;
+  fs: number;
+  n: number;
+  /** Only methods that produced a waveform. */
+  pulses: Partial<Record<MethodId, Float64Array>>;
+}
+
+export function pulseWaveforms(a: Pick<VideoAnalysis, 'rgb' | 'sspd'>, options?: Partial<SignalOptions>): Waveforms | null {
+  const o = resolveOptions(options);
+  const colour = toUniform(a.rgb.t, rgbChannels(a.rgb), o);
+  if ('ok' in colour) return null;
+  const { grid } = colour;
+  const pulses: Waveforms['pulses'] = {};
+  for (const id of BASELINE_IDS) {
+    const f = baselineFiltered(id as BaselineId, colour, o);
+    if (!('ok' in f)) pulses[id] = f.pulse;
+  }
+  if (a.sspd && a.sspd.t.length > 2) {
+    const wave = toUniform(a.sspd.t, [a.sspd.x], o, grid);
+    if (!('ok' in wave)) {
+      const f = filterWaveform(wave.channels[0]!, grid.fs, o);
+      if (!('ok' in f)) pulses.sspd = f.pulse;
+    }
+  }
+  return { t0: grid.t0, fs: grid.fs, n: grid.n, pulses };
+}
+
+/** Welch segment for whole-clip SNR: long enough for 0.1 Hz resolution, never longer than the clip. */
+const SNR_SEGMENT_S = 10;
+
+/**
+ * SNR of a pulse against a known heart rate (de Haan & Jeanne 2013): power within ±0.1 Hz of the reference
+ * frequency and its first harmonic over the rest of 0.5–4 Hz, in dB.
+ */
+export function snrAgainst(pulse: Float64Array, fs: number, referenceBpm: number): number {
+  const segment = Math.min(pulse.length, Math.round(SNR_SEGMENT_S * fs));
+  if (segment < 8) return Number.NaN;
+  const spec = welch(pulse, fs, { segment, nfft: Math.max(1024, 2 ** Math.ceil(Math.log2(segment))) });
+  return snrDb(spec, referenceBpm / 60, { bandLowHz: 0.5, bandHighHz: 4, halfWidthHz: 0.1 });
+}

@@ -1,0 +1,179 @@
+#!/usr/bin/env node
+// The `pulse-studio` command line: analyze videos, evaluate against reference heart rates, import a video
+// as a session. Plain Node (22, type stripping) on the same services as the app; no Electron.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { analyzeVideo } from '../analysis/analyze-video.ts';
+import { writeAnalysis } from '../analysis/analysis-outputs.ts';
+import { ROI_MODES, type RoiMode } from '../analysis/crop-frames.ts';
+import { AnalysisError, errorText } from '../analysis/errors.ts';
+import { evaluateManifest } from '../analysis/evaluate.ts';
+import { evaluationTable, writeEvaluation } from '../analysis/evaluation-report.ts';
+import { importVideo } from '../analysis/import-video.ts';
+import { openStore, resolveDataDir } from '../store/index.ts';
+import { progressBar } from './progress.ts';
+
+const USAGE = `Usage:
+  pulse-studio analyze <video…> [--model M] [--out DIR] [--json] [--roi face|full]
+  pulse-studio evaluate <manifest.csv> [--model M] [--out DIR] [--json] [--roi face|full] [--jobs N]
+  pulse-studio import <video> --subject CODE [--study S] [--create-subject] [--model M] [--roi face|full]
+
+  --roi full     the whole frame is the skin region (pre-cropped clips), resized to 128×128
+  --roi face     detect the face and use the SSPD crop (default)
+  --model M      an SSPD .onnx; without it POS is the primary method
+  --out DIR      where result files go (default: ./pulse-studio-results)
+  --json         print results as JSON on stdout
+Manifest rows: video,reference[,fs] — reference is a number in bpm, a CSV of time,bpm, or a PPG waveform CSV.
+Data directory for import: $PULSE_STUDIO_DATA_DIR or the app's default.`;
+
+const OPTIONS = {
+  model: { type: 'string' },
+  out: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  roi: { type: 'string', default: 'face' },
+  jobs: { type: 'string' },
+  subject: { type: 'string' },
+  study: { type: 'string' },
+  'create-subject': { type: 'boolean', default: false },
+  quiet: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} satisfies ParseArgsConfig['options'];
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+function appVersion(): string {
+  const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function roiOf(values: Values): RoiMode {
+  const roi = values.roi as string;
+  if (!(ROI_MODES as readonly string[]).includes(roi)) throw new AnalysisError('bad-argument', `--roi must be one of ${ROI_MODES.join(', ')}, got "${roi}"`);
+  if (roi === 'face') {
+    throw new AnalysisError('bad-argument', 'Headless face detection is not available yet: use --roi full for clips that are already skin (or face-filling)');
+  }
+  return roi as RoiMode;
+}
+
+function modelOf(values: Values): string | undefined {
+  if (!values.model) return undefined;
+  if (!fs.existsSync(values.model)) throw new AnalysisError('bad-argument', `--model ${values.model}: no such file`);
+  return path.resolve(values.model);
+}
+
+async function analyze(files: string[], values: Values): Promise<number> {
+  if (files.length === 0) throw new AnalysisError('bad-argument', 'analyze needs at least one video');
+  const roi = roiOf(values);
+  const modelPath = modelOf(values);
+  const outDir = path.resolve(values.out ?? 'pulse-studio-results');
+  const bar = progressBar(process.stderr, values.quiet);
+  const results: unknown[] = [];
+  let failures = 0;
+  for (const [k, file] of files.entries()) {
+    const label = `${k + 1}/${files.length} ${path.basename(file)}`;
+    try {
+      const a = await analyzeVideo(file, { roi, ...(modelPath ? { modelPath } : {}), onProgress: (p) => bar.update(p.tS, p.durationS, `${label} ${p.frames} frames`) });
+      const { summary, files: written } = writeAnalysis(a, outDir);
+      bar.done();
+      results.push({ ok: true, summary, files: written });
+      if (!values.json) {
+        const hr = summary.hr ? `${summary.hr.medianBpm.toFixed(1)} bpm (${summary.primary})` : `no HR: ${summary.rejectReason}`;
+        const pos = summary.methods.pos?.bpm;
+        const vs = summary.sspdVsPos ? `, SSPD ${summary.sspdVsPos.sspdBpm.toFixed(1)} vs POS ${summary.sspdVsPos.posBpm.toFixed(1)}` : pos ? `, POS ${pos.toFixed(1)}` : '';
+        process.stdout.write(`${file}: ${hr}${vs}; quality ${summary.quality ? `${summary.quality.good} good/${summary.quality.fair} fair/${summary.quality.poor} poor` : '–'} → ${written.html}\n`);
+      }
+    } catch (error) {
+      bar.done();
+      failures++;
+      const code = error instanceof AnalysisError ? error.code : 'error';
+      results.push({ ok: false, file, error: { code, message: errorText(error) } });
+      process.stderr.write(`pulse-studio: ${errorText(error)}\n`);
+    }
+  }
+  if (values.json) process.stdout.write(JSON.stringify(results, null, 1) + '\n');
+  return failures > 0 ? 1 : 0;
+}
+
+async function evaluate(args: string[], values: Values): Promise<number> {
+  if (args.length !== 1) throw new AnalysisError('bad-argument', 'evaluate needs exactly one manifest.csv');
+  const roi = roiOf(values);
+  const modelPath = modelOf(values);
+  const jobs = values.jobs ? Number(values.jobs) : undefined;
+  if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) throw new AnalysisError('bad-argument', `--jobs must be a whole number ≥ 1, got "${values.jobs}"`);
+  const bar = progressBar(process.stderr, values.quiet);
+  const e = await evaluateManifest(args[0]!, {
+    roi,
+    ...(modelPath ? { modelPath } : {}),
+    ...(jobs ? { jobs } : {}),
+    onRow: (row, done, total) => {
+      bar.update(done, total, `${done}/${total} ${path.basename(row.video)}`);
+      if (!row.ok) process.stderr.write(`\n${row.error?.message}\n`);
+    },
+  });
+  bar.done();
+  const files = writeEvaluation(e, path.resolve(values.out ?? 'pulse-studio-results'));
+  if (values.json) process.stdout.write(fs.readFileSync(files.json, 'utf8'));
+  else process.stdout.write(`${evaluationTable(e)}\n\nReport: ${files.html}\nJSON: ${files.json}\nCSV: ${files.csv}\n`);
+  for (const row of e.rows.filter((r) => !r.ok)) process.stderr.write(`pulse-studio: ${row.error?.message}\n`);
+  // Bad rows are reported, not fatal, unless nothing at all could be evaluated.
+  return e.rows.some((r) => r.ok) ? 0 : 1;
+}
+
+async function importCommand(args: string[], values: Values): Promise<number> {
+  if (args.length !== 1) throw new AnalysisError('bad-argument', 'import needs exactly one video');
+  if (!values.subject) throw new AnalysisError('bad-argument', 'import needs --subject CODE');
+  const roi = roiOf(values);
+  const modelPath = modelOf(values);
+  const store = openStore(resolveDataDir());
+  const bar = progressBar(process.stderr, values.quiet);
+  try {
+    const result = await importVideo(store, {
+      video: path.resolve(args[0]!),
+      subjectCode: values.subject,
+      ...(values.study ? { study: values.study } : {}),
+      createSubject: values['create-subject'],
+      roi,
+      ...(modelPath ? { modelPath } : {}),
+      appVersion: appVersion(),
+      onProgress: (p) => bar.update(p.tS, p.durationS, `${path.basename(args[0]!)} ${p.frames} frames`),
+    });
+    bar.done();
+    const out = { sessionId: result.session.id, subjectId: result.session.subjectId, frames: result.session.frameCount, analysisId: result.analysisId, createdSubject: result.createdSubject, dataDir: store.dataDir };
+    process.stdout.write(values.json ? JSON.stringify(out, null, 1) + '\n' : `Imported ${args[0]} as session ${out.sessionId} (${out.frames} frames, analysis ${out.analysisId}) in ${out.dataDir}\n`);
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
+  } catch (error) {
+    process.stderr.write(`pulse-studio: ${errorText(error)}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const [command, ...rest] = parsed.positionals;
+  if (parsed.values.help || !command) {
+    (command ? process.stdout : process.stderr).write(USAGE + '\n');
+    return command || parsed.values.help ? 0 : 2;
+  }
+  try {
+    if (command === 'analyze') return await analyze(rest, parsed.values);
+    if (command === 'evaluate') return await evaluate(rest, parsed.values);
+    if (command === 'import') return await importCommand(rest, parsed.values);
+    process.stderr.write(`pulse-studio: unknown command "${command}"\n\n${USAGE}\n`);
+    return 2;
+  } catch (error) {
+    process.stderr.write(`pulse-studio: ${errorText(error)}\n`);
+    return error instanceof AnalysisError && error.code === 'bad-argument' ? 2 : 1;
+  }
+}
+
+// Run when started as a program (directly or through npm's bin link), not when a test imports main().
+if (process.argv[1] && fs.realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exitCode = await main(process.argv.slice(2));
+}
