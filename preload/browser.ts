@@ -1,6 +1,6 @@
 // Browser-mode stand-in for the preload: the same API object, carried over HTTP to the local server.
 import { createApi } from '../common/ipc/channels.ts';
-import { fromWire, toWire } from '../common/ipc/wire.ts';
+import { decodeWire, encodeWire } from '../common/ipc/wire.ts';
 
 const TOKEN_KEY = 'pulse-token';
 const fromHash = new URLSearchParams(location.hash.slice(1)).get('token');
@@ -15,10 +15,10 @@ const token = sessionStorage.getItem(TOKEN_KEY) ?? '';
   try {
     const response = await fetch(`/api/${encodeURIComponent(channel)}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-pulse-token': token },
-      body: toWire({ input }),
+      headers: { 'content-type': 'application/octet-stream', 'x-pulse-token': token },
+      body: encodeWire({ input }) as Uint8Array<ArrayBuffer>,
     });
-    return fromWire(await response.text());
+    return decodeWire(new Uint8Array(await response.arrayBuffer()));
   } catch (error) {
     return { ok: false, error: { code: 'internal', message: `Pulse Studio is not reachable: ${String(error)}` } };
   }

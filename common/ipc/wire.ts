@@ -1,43 +1,61 @@
-// JSON with typed arrays: how IPC payloads (frame chunks, video bytes) cross HTTP in browser mode.
+// Binary framing for IPC payloads over HTTP (browser mode): JSON for the structure, typed arrays appended
+// as raw bytes, so frame chunks cross without base64 or copies through strings.
+//
+// Layout: [u32 LE: JSON byte length][JSON][raw bytes of each typed array, in order, 8-byte aligned].
 
 const TYPED_ARRAYS = { Uint8Array, Float32Array, Float64Array } as const;
 type TypedName = keyof typeof TYPED_ARRAYS;
 const isTypedName = (name: unknown): name is TypedName => typeof name === 'string' && Object.hasOwn(TYPED_ARRAYS, name);
 
-interface TypedJson {
+interface TypedRef {
   $typed: TypedName;
-  base64: string;
+  offset: number;
+  length: number;
 }
 
-function toBase64(bytes: Uint8Array): string {
-  let binary = '';
-  const STEP = 0x8000; // String.fromCharCode's argument count is limited
-  for (let i = 0; i < bytes.length; i += STEP) binary += String.fromCharCode(...bytes.subarray(i, i + STEP));
-  return btoa(binary);
-}
+const align8 = (n: number) => (n + 7) & ~7;
 
-function fromBase64(text: string): Uint8Array {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
-export function toWire(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
+export function encodeWire(value: unknown): Uint8Array {
+  const parts: Uint8Array[] = [];
+  let offset = 0;
+  const json = JSON.stringify(value, (_key, v: unknown) => {
     if (!ArrayBuffer.isView(v) || !isTypedName(v.constructor.name)) return v;
     const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-    return { $typed: v.constructor.name, base64: toBase64(bytes) } satisfies TypedJson;
+    const ref: TypedRef = { $typed: v.constructor.name, offset, length: v.byteLength / (v as Float64Array).BYTES_PER_ELEMENT };
+    parts.push(bytes);
+    offset = align8(offset + bytes.length);
+    return ref;
   });
+  const head = new TextEncoder().encode(json ?? 'null');
+  const start = align8(4 + head.length);
+  const out = new Uint8Array(start + offset);
+  new DataView(out.buffer).setUint32(0, head.length, true);
+  out.set(head, 4);
+  let at = start;
+  for (const part of parts) {
+    out.set(part, at);
+    at = align8(at + part.length);
+  }
+  return out;
 }
 
-export function fromWire(text: string): unknown {
-  return JSON.parse(text, (_key, v: unknown) => {
-    if (typeof v !== 'object' || v === null || !isTypedName((v as TypedJson).$typed) || typeof (v as TypedJson).base64 !== 'string') return v;
-    const { $typed, base64 } = v as TypedJson;
-    const bytes = fromBase64(base64);
+export function decodeWire(bytes: Uint8Array): unknown {
+  if (bytes.length < 4) throw new SyntaxError('Wire message too short');
+  const jsonLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
+  if (4 + jsonLength > bytes.length) throw new SyntaxError('Wire message truncated');
+  const start = align8(4 + jsonLength);
+  const json = new TextDecoder().decode(bytes.subarray(4, 4 + jsonLength));
+  return JSON.parse(json, (_key, v: unknown) => {
+    if (typeof v !== 'object' || v === null || !isTypedName((v as TypedRef).$typed)) return v;
+    const { $typed, offset, length } = v as TypedRef;
     const Ctor = TYPED_ARRAYS[$typed];
-    if (bytes.length % Ctor.BYTES_PER_ELEMENT !== 0) throw new SyntaxError(`${$typed} payload has a partial element`);
-    return new Ctor(bytes.buffer as ArrayBuffer, 0, bytes.length / Ctor.BYTES_PER_ELEMENT);
+    const byteLength = length * Ctor.BYTES_PER_ELEMENT;
+    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || start + offset + byteLength > bytes.length) {
+      throw new SyntaxError(`${$typed} reference outside the message`);
+    }
+    // A copy: aligned for the element type, and independent of the request buffer.
+    const copy = new Uint8Array(byteLength);
+    copy.set(bytes.subarray(start + offset, start + offset + byteLength));
+    return new Ctor(copy.buffer, 0, length);
   });
 }

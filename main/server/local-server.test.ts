@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ok } from '../../common/ipc/result.ts';
-import { fromWire, toWire } from '../../common/ipc/wire.ts';
+import { decodeWire, encodeWire } from '../../common/ipc/wire.ts';
 import { BRIDGE_PATH, startLocalServer, TOKEN_HEADER, type LocalServer } from './local-server.ts';
 
 let dir: string;
@@ -29,20 +29,25 @@ afterAll(async () => {
 });
 
 /** Raw request, so Host and paths are sent exactly as given. */
-function request(urlPath: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
+function request(urlPath: string, init: { method?: string; headers?: Record<string, string>; body?: Uint8Array } = {}) {
   const { port } = new URL(server.url);
-  return new Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
+  return new Promise<{ status: number; body: string; bytes: Buffer; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, path: urlPath, method: init.method ?? 'GET', headers: init.headers }, (res) => {
-      let body = '';
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const bytes = Buffer.concat(chunks);
+        resolve({ status: res.statusCode ?? 0, body: bytes.toString('utf8'), bytes, headers: res.headers });
+      });
     });
     req.on('error', reject);
     req.end(init.body);
   });
 }
-const api = (channel: string, body: string, token = server.token) =>
-  request(`/api/${channel}`, { method: 'POST', headers: { [TOKEN_HEADER]: token, 'content-type': 'application/json' }, body });
+const api = (channel: string, body: Uint8Array, token = server.token) =>
+  request(`/api/${channel}`, { method: 'POST', headers: { [TOKEN_HEADER]: token, 'content-type': 'application/octet-stream' }, body });
+const reply = (response: { bytes: Buffer }) => decodeWire(response.bytes) as { ok: boolean; value?: unknown; error?: { code: string; message: string } };
+const EMPTY = encodeWire({});
 
 describe('local server (browser mode)', () => {
   test('listens on loopback only and hands out a tokened address', () => {
@@ -67,29 +72,29 @@ describe('local server (browser mode)', () => {
   });
 
   test('refuses API calls without the right token, and other Host names', async () => {
-    expect((await api('studies:list', '{}', '')).status).toBe(403);
-    expect((await api('studies:list', '{}', 'f'.repeat(48))).status).toBe(403);
+    expect((await api('studies:list', EMPTY, '')).status).toBe(403);
+    expect((await api('studies:list', EMPTY, 'f'.repeat(48))).status).toBe(403);
     const rebinding = await request('/', { headers: { host: 'evil.example:80' } });
     expect(rebinding.status).toBe(421);
     expect(calls).toEqual([]);
   });
 
   test('passes the channel and input through to dispatch and returns its result', async () => {
-    const response = await api('subjects%3Aget', JSON.stringify({ input: { id: 3 } }));
-    expect(JSON.parse(response.body)).toEqual({ ok: true, value: 'done' });
+    const response = await api('subjects%3Aget', encodeWire({ input: { id: 3 } }));
+    expect(reply(response)).toEqual({ ok: true, value: 'done' });
     expect(calls.at(-1)).toEqual(['subjects:get', { id: 3 }]);
   });
 
   test('carries typed arrays both ways', async () => {
-    const response = await api('recording%3Aappend-frames', toWire({ input: { bytes: Uint8Array.from([1, 2, 3]) } }));
-    expect(fromWire(response.body)).toEqual({ ok: true, value: 'done' });
+    const response = await api('recording%3Aappend-frames', encodeWire({ input: { bytes: Uint8Array.from([1, 2, 3]) } }));
+    expect(reply(response)).toEqual({ ok: true, value: 'done' });
     expect(calls.at(-1)).toEqual(['recording:append-frames', { bytes: Uint8Array.from([1, 2, 3]) }]);
   });
 
   test('answers malformed and oversized bodies with a typed error', async () => {
-    expect(JSON.parse((await api('studies:list', '{not json')).body)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
-    const huge = await api('studies:list', JSON.stringify({ input: 'x'.repeat(33 * 1024 * 1024) }));
+    expect(reply(await api('studies:list', new TextEncoder().encode('{not a message')))).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    const huge = await api('studies:list', encodeWire({ input: new Uint8Array(33 * 1024 * 1024) }));
     expect(huge.status).toBe(413);
-    expect(JSON.parse(huge.body).error.message).toMatch(/too large/);
+    expect(reply(huge).error?.message).toMatch(/too large/);
   });
 });

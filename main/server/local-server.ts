@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fail, type Result } from '../../common/ipc/result.ts';
-import { fromWire, toWire } from '../../common/ipc/wire.ts';
+import { decodeWire, encodeWire } from '../../common/ipc/wire.ts';
 import type { Dispatch } from '../ipc/dispatch.ts';
 import { sendFile, sendText, securityHeaders, staticFile } from './static-files.ts';
 
@@ -59,8 +59,8 @@ export async function startLocalServer({ rendererDir, api }: LocalServerOptions)
 
 async function handleApi(req: http.IncomingMessage, res: http.ServerResponse, channel: string, dispatch: Dispatch, token: string) {
   const reply = (status: number, result: Result<unknown>) => {
-    res.writeHead(status, { ...securityHeaders, 'Content-Type': 'application/json' });
-    res.end(toWire(result));
+    res.writeHead(status, { ...securityHeaders, 'Content-Type': 'application/octet-stream' });
+    res.end(encodeWire(result));
   };
   if (req.method !== 'POST') return reply(405, fail('invalid_input', 'Use POST'));
   if (!tokenMatches(req.headers[TOKEN_HEADER], token)) return reply(403, fail('forbidden', 'Missing or wrong access token: open the address printed by the launcher'));
@@ -74,9 +74,9 @@ async function handleApi(req: http.IncomingMessage, res: http.ServerResponse, ch
   }
   let body: { input?: unknown };
   try {
-    body = fromWire(Buffer.concat(chunks).toString('utf8') || '{}') as { input?: unknown };
+    body = decodeWire(Buffer.concat(chunks)) as { input?: unknown };
   } catch {
-    return reply(400, fail('invalid_input', 'Request body is not valid JSON'));
+    return reply(400, fail('invalid_input', 'Request body is not a valid message'));
   }
   let name: string;
   try {

@@ -36,8 +36,12 @@ let capture: CaptureSession | null = null;
 let recorder: MediaRecorder | null = null;
 let stopCameraWatch: (() => void) | null = null;
 let queue: UploadQueue | null = null;
-/** Frames captured before Start (pre-flight) are not part of the session. */
+/** Frames captured before Start (pre-flight) or after Stop are not part of the session. */
 let startedAtMs = Infinity;
+let stopAtMs = Infinity;
+/** Resolves when capture has delivered every frame taken before Stop (the worker batches ~0.5 s). */
+let flushed: (() => void) | null = null;
+const FLUSH_TIMEOUT_MS = 2000;
 
 const message = (error: unknown) => (error instanceof ApiError || error instanceof CameraError ? error.message : String(error));
 
@@ -92,6 +96,7 @@ export async function start(subjectId: number, notes: string): Promise<void> {
   const sessionId = recording.session.id;
   queue = new UploadQueue((backlog) => (recording.backlog = backlog), (error) => void fail(error));
   startedAtMs = Date.now();
+  stopAtMs = Infinity;
   startVideo(sessionId, camera.stream);
   recording.phase = 'recording';
 }
@@ -126,6 +131,16 @@ export async function stop(): Promise<void> {
   const session = recording.session;
   if (!session || (recording.phase !== 'recording' && recording.phase !== 'paused')) return;
   recording.phase = 'stopping';
+  stopAtMs = Date.now();
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(done, FLUSH_TIMEOUT_MS);
+    function done() {
+      clearTimeout(timer);
+      flushed = null;
+      resolve();
+    }
+    flushed = done;
+  });
   await stopVideo();
   await queue?.drained();
   try {
@@ -142,14 +157,20 @@ export async function stop(): Promise<void> {
 
 function onChunk(chunk: CaptureChunk): void {
   const session = recording.session;
+  const times = chunk.timestampsMs;
+  if (times.length > 0 && times[times.length - 1]! >= stopAtMs) flushed?.();
   if (!session || !queue || recording.phase === 'paused' || recording.phase === 'stopped') return;
-  const keepFrom = chunk.timestampsMs.findIndex((t) => t >= startedAtMs);
-  if (keepFrom < 0) return;
-  const n = chunk.timestampsMs.length;
-  const part = keepFrom === 0 ? chunk : {
-    timestampsMs: chunk.timestampsMs.slice(keepFrom),
-    faceFound: chunk.faceFound.slice(keepFrom),
-    crops: chunk.crops.slice((keepFrom * chunk.crops.length) / n),
+  let from = 0;
+  while (from < times.length && times[from]! < startedAtMs) from++;
+  let to = from;
+  while (to < times.length && times[to]! < stopAtMs) to++;
+  if (to === from) return;
+  const frameBytes = chunk.crops.length / times.length;
+  const whole = from === 0 && to === times.length;
+  const part = whole ? chunk : {
+    timestampsMs: times.slice(from, to),
+    faceFound: chunk.faceFound.slice(from, to),
+    crops: chunk.crops.slice(from * frameBytes, to * frameBytes),
   };
   recording.framesCaptured += part.timestampsMs.length;
   queue.add(async () => {
@@ -159,7 +180,8 @@ function onChunk(chunk: CaptureChunk): void {
 }
 
 function startVideo(sessionId: number, stream: MediaStream): void {
-  const mimeType = ['video/webm;codecs=vp9', 'video/webm;codecs=vp8', 'video/webm'].find((t) => MediaRecorder.isTypeSupported(t));
+  // VP8 first: VP9's software encoder costs several times the CPU, which capture needs on small machines.
+  const mimeType = ['video/webm;codecs=vp8', 'video/webm;codecs=vp9', 'video/webm'].find((t) => MediaRecorder.isTypeSupported(t));
   recorder = new MediaRecorder(stream, mimeType ? { mimeType, videoBitsPerSecond: 2_500_000 } : {});
   recorder.ondataavailable = (event) => {
     if (event.data.size === 0) return;
