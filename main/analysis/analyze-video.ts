@@ -3,7 +3,7 @@
 import { InferenceWorker } from '../inference/inference-client.ts';
 import type { ModelReport } from '../inference/model-loader.ts';
 import type { WorkerStats } from '../inference/worker-protocol.ts';
-import { analyzeSession, cropMeans, type NotEnoughData, type SessionAnalysis, type SignalOptions, type TimedRgb } from '../signal/index.ts';
+import { analyzeSession, type NotEnoughData, type SessionAnalysis, type SignalOptions, type TimedRgb } from '../signal/index.ts';
 import { faceCropper, fullFrameCropper, type FaceDetector, type RoiMode } from './crop-frames.ts';
 import { openVideo, type VideoInfo } from './decode-video.ts';
 import { AnalysisError } from './errors.ts';
@@ -116,7 +116,8 @@ async function keepUp(worker: InferenceWorker, pushed: number): Promise<void> {
 export async function analyzeVideo(file: string, o: AnalyzeOptions): Promise<VideoAnalysis> {
   const started = performance.now();
   if (o.roi === 'face' && !o.detector) throw new AnalysisError('bad-argument', 'Face mode needs a face detector');
-  const cropper = o.roi === 'face' ? faceCropper(o.detector!) : fullFrameCropper();
+  const needCrops = Boolean(o.modelPath || o.onCrops);
+  const cropper = o.roi === 'face' ? faceCropper(o.detector!) : fullFrameCropper(needCrops);
   const stream = openVideo(file, o.signal ? { signal: o.signal } : {});
   const model = o.modelPath ? await startModel(o.modelPath, o.threads).catch((e: unknown) => (stream.close(), Promise.reject(e))) : null;
   const timings: StageTimings = { decode: 0, detect: 0, crop: 0, infer: 0, signal: 0, total: 0 };
@@ -145,14 +146,14 @@ export async function analyzeVideo(file: string, o: AnalyzeOptions): Promise<Vid
       timings.detect += crop.detectMs;
       timings.crop += crop.cropMs;
       t0Ms ??= frame.tMs;
-      const signalStart = performance.now();
-      cols.push((frame.tMs - t0Ms) / 1000, crop.faceFound ? cropMeans(crop.rgb) : [Number.NaN, Number.NaN, Number.NaN]);
-      timings.signal += performance.now() - signalStart;
+      cols.push((frame.tMs - t0Ms) / 1000, crop.means);
       if (crop.faceFound) faces++;
-      chunk.t[chunk.n] = frame.tMs;
-      chunk.face[chunk.n] = crop.faceFound ? 1 : 0;
-      chunk.crops.set(crop.rgb, chunk.n * CROP_BYTES);
-      if (++chunk.n === CHUNK_FRAMES) await flushChunk();
+      if (needCrops) {
+        chunk.t[chunk.n] = frame.tMs;
+        chunk.face[chunk.n] = crop.faceFound ? 1 : 0;
+        if (crop.rgb) chunk.crops.set(crop.rgb, chunk.n * CROP_BYTES);
+        if (++chunk.n === CHUNK_FRAMES) await flushChunk();
+      }
       if (cols.n % 30 === 0) o.onProgress?.({ frames: cols.n, tS: cols.t[cols.n - 1]!, durationS: info.durationS });
       mark = performance.now();
     }

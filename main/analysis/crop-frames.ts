@@ -5,6 +5,7 @@ import type { Box } from '../../common/geometry/box.ts';
 import { sspdCropBox } from '../../common/geometry/box.ts';
 import { BoxSmoother } from '../../common/geometry/box-smoother.ts';
 import { sspdResize, type Image } from '../../common/geometry/resize.ts';
+import { cropMeans } from '../signal/index.ts';
 import type { DecodedFrame } from './decode-video.ts';
 
 export const ROI_MODES = ['face', 'full'] as const;
@@ -17,8 +18,10 @@ export interface FaceDetector {
 }
 
 export interface Crop {
-  /** 128×128×3 RGB; all zero when the face is lost. */
-  rgb: Uint8Array;
+  /** 128×128×3 RGB (all zero when the face is lost); null when the caller needs only the means. */
+  rgb: Uint8Array | null;
+  /** Mean R, G, B of the skin region (NaN when the face is lost). */
+  means: [number, number, number];
   faceFound: boolean;
   /** Time spent in detection for this frame, ms (0 for full-frame crops). */
   detectMs: number;
@@ -43,12 +46,18 @@ export function cutOut(frame: Image, box: Box): Image {
   return { data: out, width, height, channels: frame.channels };
 }
 
-export function fullFrameCropper(): Cropper {
+/**
+ * The whole frame as the skin region. Without `needCrops` (no network, nothing stored) the means are taken
+ * over the frame itself and the resize is skipped: it dominated the time of a classical-only evaluation,
+ * and a mean barely notices resampling.
+ */
+export function fullFrameCropper(needCrops: boolean): Cropper {
   return {
     async crop(frame, width, height) {
       const start = performance.now();
-      const rgb = sspdResize({ data: frame.rgb, width, height, channels: 3 }).data;
-      return { rgb, faceFound: true, detectMs: 0, cropMs: performance.now() - start };
+      const rgb = needCrops ? sspdResize({ data: frame.rgb, width, height, channels: 3 }).data : null;
+      const means = rgb ? cropMeans(rgb) : cropMeans(frame.rgb, width, height);
+      return { rgb, means, faceFound: true, detectMs: 0, cropMs: performance.now() - start };
     },
   };
 }
@@ -65,10 +74,10 @@ export function faceCropper(detector: FaceDetector): Cropper {
       const box = smoother.update(detected, frame.tMs);
       const region = box ? sspdCropBox(box, { width, height }) : null;
       if (!region || region.width < 2 || region.height < 2) {
-        return { rgb: new Uint8Array(CROP_BYTES), faceFound: false, detectMs: t1 - t0, cropMs: performance.now() - t1 };
+        return { rgb: new Uint8Array(CROP_BYTES), means: [Number.NaN, Number.NaN, Number.NaN], faceFound: false, detectMs: t1 - t0, cropMs: performance.now() - t1 };
       }
       const rgb = sspdResize(cutOut(image, region)).data;
-      return { rgb, faceFound: true, detectMs: t1 - t0, cropMs: performance.now() - t1 };
+      return { rgb, means: cropMeans(rgb), faceFound: true, detectMs: t1 - t0, cropMs: performance.now() - t1 };
     },
   };
 }

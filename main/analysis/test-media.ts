@@ -1,0 +1,36 @@
+// Test media made on the spot with the shipped ffmpeg: short synthetic clips and deliberately bad files.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ffmpegPath } from './ffmpeg.ts';
+
+export const SHARED = path.resolve(import.meta.dirname, '..', '..', '..', 'shared');
+export const FACES = [path.join(SHARED, 'faces', 'astronaut.png'), path.join(SHARED, 'faces', 'grace_hopper.jpg')];
+export const SKIN_PATCHES = path.join(SHARED, 'clips', 'skin-patches');
+export const sharedAvailable = (): boolean => FACES.every((f) => fs.existsSync(f));
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `pulse-studio-${prefix}-`));
+}
+
+export function ffmpeg(args: string[]): void {
+  execFileSync(ffmpegPath(), ['-hide_banner', '-loglevel', 'error', '-y', ...args]);
+}
+
+/** The files a user might hand us by mistake, keyed by what is wrong with them. */
+export function badInputs(dir: string): { missing: string; empty: string; audioOnly: string; notVideo: string } {
+  const empty = path.join(dir, 'empty.mp4');
+  fs.writeFileSync(empty, '');
+  const audioOnly = path.join(dir, 'tone.m4a');
+  ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:a', 'aac', audioOnly]);
+  const notVideo = path.join(dir, 'notes.mp4');
+  fs.writeFileSync(notVideo, 'this is not a video\n'.repeat(100));
+  return { missing: path.join(dir, 'missing.mp4'), empty, audioOnly, notVideo };
+}
+
+/** A video with no face and no pulse: grey noise. */
+export function noiseVideo(file: string, seconds = 4): string {
+  ffmpeg(['-f', 'lavfi', '-i', `nullsrc=s=160x120:r=30:d=${seconds},geq=random(1)*255:128:128`, '-c:v', 'mjpeg', '-q:v', '5', file]);
+  return file;
+}

@@ -1,0 +1,150 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { generateSet, type GeneratedClip } from '../../scripts/synth/generate.ts';
+import { openStore } from '../store/index.ts';
+import { ROI_FILE } from '../recording/recorder.ts';
+import { readRoiFile } from '../recording/roi-file.ts';
+import type { Evaluation } from '../analysis/evaluate.ts';
+import { badInputs, FACES, SKIN_PATCHES, sharedAvailable, tempDir } from '../analysis/test-media.ts';
+
+const run = promisify(execFile);
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+const NODE = path.join(ROOT, 'node_modules', '.bin', 'node');
+const CLI = path.join(ROOT, 'main', 'cli', 'pulse-studio.ts');
+
+interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function cli(args: string[], env: NodeJS.ProcessEnv = {}, viaNpx = false): Promise<Outcome> {
+  const [cmd, argv] = viaNpx ? ['npx', ['--no-install', 'pulse-studio', ...args]] : [NODE, [CLI, ...args]];
+  try {
+    const { stdout, stderr } = await run(cmd, argv, { cwd: ROOT, env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const readJson = <T>(file: string): T => JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+
+describe.skipIf(!sharedAvailable())('pulse-studio on synthetic faces', () => {
+  const dir = tempDir('cli');
+  let clips: GeneratedClip[];
+  let manifest: string;
+
+  beforeAll(async () => {
+    // 12 clips, 60–150 bpm, cycling still / drift / shake / light-change, MJPEG-compressed, 20 s each (12 s clips have too few windows for a stable median).
+    ({ manifest, clips } = await generateSet({ outDir: path.join(dir, 'set'), count: 12, faces: FACES, durationS: 20, width: 256, height: 192, codecs: ['mjpeg'], seed: 7 }));
+  }, 120_000);
+
+  it('evaluates a 12-clip manifest via npx: POS within 3 bpm MAE, report files written and parseable', async () => {
+    const out = path.join(dir, 'eval');
+    const r = await cli(['evaluate', manifest, '--roi', 'full', '--out', out, '--quiet'], {}, true);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/pos\s+12\s/);
+    const e = readJson<Evaluation>(path.join(out, 'evaluation.json'));
+    expect(e.rows).toHaveLength(12);
+    expect(e.rows.every((row) => row.ok)).toBe(true);
+    expect(Math.min(...e.rows.map((row) => row.referenceBpm!))).toBeLessThan(65);
+    expect(Math.max(...e.rows.map((row) => row.referenceBpm!))).toBeGreaterThan(145);
+    // No trained SSPD model exists yet: the acceptance line (MAE < 3 bpm) is asserted for POS.
+    expect(e.overall.pos!.maeBpm).toBeLessThan(3);
+    expect(e.gated).toMatchObject({ method: 'pos' });
+    expect(e.gated!.accepted + e.gated!.rejected).toBe(12);
+    expect(fs.readFileSync(path.join(out, 'evaluation.csv'), 'utf8').trim().split('\n')).toHaveLength(13);
+    const html = fs.readFileSync(path.join(out, 'evaluation.html'), 'utf8');
+    expect(html).toMatch(/<svg[^>]*>.*Bland–Altman: pos/s);
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+  }, 120_000);
+
+  it('gives each bad manifest row its own error and still evaluates the good rows', async () => {
+    const bad = badInputs(dir);
+    const rows = ['video,reference', `${clips[0]!.video},${clips[0]!.referenceBpm}`, `${bad.missing},70`, `${bad.empty},70`, `${bad.audioOnly},70`,
+      `${bad.notVideo},70`, `${clips[1]!.video},not-a-file.csv`, `${clips[1]!.video},`, `${clips[2]!.video},${clips[2]!.hrCsv}`];
+    const file = path.join(dir, 'bad-manifest.csv');
+    fs.writeFileSync(file, rows.join('\n') + '\n');
+    const out = path.join(dir, 'eval-bad');
+    const r = await cli(['evaluate', file, '--roi', 'full', '--out', out, '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    const e = readJson<Evaluation>(path.join(out, 'evaluation.json'));
+    const byLine = new Map(e.rows.map((row) => [row.line, row]));
+    expect(byLine.get(2)!.ok).toBe(true);
+    expect(byLine.get(3)!.error).toMatchObject({ code: 'not-found' });
+    expect(byLine.get(4)!.error).toMatchObject({ code: 'empty-file' });
+    expect(byLine.get(5)!.error).toMatchObject({ code: 'no-video-stream' });
+    expect(byLine.get(6)!.error).toMatchObject({ code: 'unreadable' });
+    expect(byLine.get(7)!.error).toMatchObject({ code: 'bad-reference' });
+    expect(byLine.get(8)!.error?.message).toMatch(/line 8: no reference/);
+    expect(byLine.get(9)!.ok, 'a time,bpm CSV reference').toBe(true);
+    expect(e.failedRows).toBe(6);
+    expect(r.stderr).toMatch(/line 3: .*missing\.mp4: no such file/);
+  }, 60_000);
+
+  it('analyzes a video into HR CSV, waveform CSV, summary JSON and HTML, and exits non-zero on unreadable input', async () => {
+    const out = path.join(dir, 'analyze');
+    const r = await cli(['analyze', clips[3]!.video, '--roi', 'full', '--out', out, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const [result] = JSON.parse(r.stdout) as Array<{ ok: boolean; summary: { primary: string; methods: { pos: { bpm: number } } }; files: Record<string, string> }>;
+    expect(result!.summary.primary).toBe('pos');
+    expect(result!.summary.methods.pos.bpm).toBeCloseTo(clips[3]!.referenceBpm, -1);
+    const files = result!.files;
+    expect(fs.readFileSync(files.hrCsv!, 'utf8')).toMatch(/^t_start_s,t_end_s,method,bpm/);
+    expect(fs.readFileSync(files.waveformCsv!, 'utf8')).toMatch(/^time_s,green,chrom,pos\n/);
+    expect(readJson<{ frames: number }>(files.summaryJson!).frames).toBe(clips[3]!.frames);
+    expect(fs.readFileSync(files.html!, 'utf8')).toContain('<svg');
+    const bad = badInputs(dir);
+    const failed = await cli(['analyze', bad.audioOnly, '--roi', 'full', '--out', out]);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/tone\.m4a has no video stream/);
+    const usage = await cli(['analyze', clips[3]!.video, '--roi', 'cheek']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/--roi must be one of face, full/);
+  }, 60_000);
+
+  it('imports a video as a complete session with frames, the crop file and stored results', async () => {
+    const data = tempDir('import-data');
+    const r = await cli(['import', clips[4]!.video, '--subject', 'S-001', '--create-subject', '--roi', 'full', '--json', '--quiet'], { PULSE_STUDIO_DATA_DIR: data });
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { sessionId: number; subjectId: number; frames: number; analysisId: number };
+    expect(out.frames).toBe(clips[4]!.frames);
+    const store = openStore(data);
+    try {
+      const session = store.sessions.get(out.sessionId);
+      expect(session).toMatchObject({ source: 'import', status: 'complete', frameCount: clips[4]!.frames, width: 256, height: 192 });
+      expect(readRoiFile(path.join(store.sessionDir(out.subjectId, out.sessionId), ROI_FILE)).frames).toBe(clips[4]!.frames);
+      const counts = store.db.prepare(`SELECT (SELECT count(*) FROM hr_series WHERE analysis_id = ?) AS hr, (SELECT count(*) FROM waveform_chunks WHERE analysis_id = ?) AS wave`).get(out.analysisId, out.analysisId) as { hr: number; wave: number };
+      expect(counts.hr).toBeGreaterThan(0);
+      expect(counts.wave).toBeGreaterThanOrEqual(3);
+    } finally {
+      store.close();
+    }
+    const missing = await cli(['import', clips[4]!.video, '--subject', 'NOBODY', '--roi', 'full'], { PULSE_STUDIO_DATA_DIR: data });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/no subject NOBODY/);
+  }, 60_000);
+});
+
+describe.skipIf(!fs.existsSync(path.join(SKIN_PATCHES, 'labels.csv')))('pulse-studio on the real skin-patch clips', () => {
+  it('evaluates every clip of labels.csv with --roi full without error and counts the gate’s rejections', async () => {
+    const dir = tempDir('skin');
+    const labels = fs.readFileSync(path.join(SKIN_PATCHES, 'labels.csv'), 'utf8').trim().split('\n').slice(1);
+    const manifest = path.join(dir, 'manifest.csv');
+    fs.writeFileSync(manifest, ['video,reference', ...labels.map((l) => { const [file, hr] = l.split(','); return `${path.join(SKIN_PATCHES, file!)},${hr}`; })].join('\n') + '\n');
+    const r = await cli(['evaluate', manifest, '--roi', 'full', '--out', dir, '--jobs', '2', '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    const e = readJson<Evaluation>(path.join(dir, 'evaluation.json'));
+    expect(e.rows).toHaveLength(labels.length);
+    expect(e.rows.filter((row) => !row.ok)).toEqual([]);
+    // Not a pass/fail line yet (hard data): the numbers are reported, and must be numbers.
+    expect(Number.isFinite(e.overall.pos!.maeBpm)).toBe(true);
+    expect(e.gated!.accepted + e.gated!.rejected).toBe(labels.length);
+    expect(r.stdout).toMatch(/Quality gate \(pos\): \d+ clips accepted, \d+ rejected/);
+  }, 150_000);
+});
