@@ -64,7 +64,8 @@ export function openEncoder(file: string, width: number, height: number, fps: nu
   return {
     async write(rgb) {
       if (proc.exitCode !== null) await failed();
-      if (!proc.stdin.write(rgb)) await Promise.race([once(proc.stdin, 'drain'), closed]);
+      // A copy: the stream may hold the chunk until later, while the caller draws the next frame into it.
+      if (!proc.stdin.write(Buffer.from(rgb))) await Promise.race([once(proc.stdin, 'drain'), closed]);
     },
     async end() {
       proc.stdin.end();

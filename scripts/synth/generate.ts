@@ -77,11 +77,9 @@ export async function generateClip(spec: ClipSpec, outDir: string): Promise<Gene
   const sink = openEncoder(video, spec.width, spec.height, spec.fps, spec.encode);
   const frames = Math.round(spec.durationS * spec.fps);
   const ppg = ['time_s,ppg'];
-  // Two buffers: ffmpeg may still be reading one while the next frame is drawn.
-  const buffers = [new Uint8Array(spec.width * spec.height * 3), new Uint8Array(spec.width * spec.height * 3)];
+  const frame = new Uint8Array(spec.width * spec.height * 3);
   for (let i = 0; i < frames; i++) {
     const t = i / spec.fps;
-    const frame = buffers[i % 2]!;
     scene.render(t, frame);
     await sink.write(frame);
     ppg.push(`${t.toFixed(4)},${pulse.pulseAt(t).toFixed(5)}`);

@@ -1,0 +1,62 @@
+// Command line for the synthetic data generator:
+//   node scripts/synth/cli.ts --out DIR [--count 12] [--seed 1] [--duration 20] [--fps 30] [--size 320x240]
+//        [--bpm 60-150] [--codecs h264,mjpeg] [--crf 23] [--conditions still,drift,shake,light] [--faces a.png,b.jpg]
+// Writes the clips, their ground truth (<clip>.hr.csv, <clip>.ppg.csv) and manifest.csv for `pulse-studio evaluate`.
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { CODECS, type Codec } from './encode.ts';
+import { CONDITIONS, generateSet } from './generate.ts';
+
+const DEFAULT_FACES = ['astronaut.png', 'grace_hopper.jpg'].map((f) => path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'faces', f));
+
+const { values } = parseArgs({
+  options: {
+    out: { type: 'string' },
+    count: { type: 'string', default: '12' },
+    seed: { type: 'string', default: '1' },
+    duration: { type: 'string', default: '20' },
+    fps: { type: 'string', default: '30' },
+    size: { type: 'string', default: '320x240' },
+    bpm: { type: 'string', default: '60-150' },
+    codecs: { type: 'string', default: 'h264,mjpeg' },
+    crf: { type: 'string' },
+    conditions: { type: 'string', default: Object.keys(CONDITIONS).join(',') },
+    faces: { type: 'string' },
+  },
+});
+
+function fail(message: string): never {
+  process.stderr.write(`synth: ${message}\n`);
+  process.exit(2);
+}
+
+const num = (name: string, text: string): number => {
+  const v = Number(text);
+  if (!Number.isFinite(v) || v <= 0) fail(`--${name} must be a positive number, got "${text}"`);
+  return v;
+};
+
+if (!values.out) fail('--out DIR is required');
+const [width, height] = values.size.split('x').map((v) => num('size', v));
+const [lo, hi] = values.bpm.split('-').map((v) => num('bpm', v));
+const codecs = values.codecs.split(',') as Codec[];
+for (const c of codecs) if (!(CODECS as readonly string[]).includes(c)) fail(`unknown codec "${c}" (${CODECS.join(', ')})`);
+const conditions = values.conditions.split(',');
+for (const c of conditions) if (!(c in CONDITIONS)) fail(`unknown condition "${c}" (${Object.keys(CONDITIONS).join(', ')})`);
+
+const { manifest } = await generateSet({
+  outDir: path.resolve(values.out),
+  count: Math.round(num('count', values.count)),
+  seed: Math.round(num('seed', values.seed)),
+  durationS: num('duration', values.duration),
+  fps: num('fps', values.fps),
+  width: width!,
+  height: height!,
+  bpmRange: [lo!, hi ?? lo!],
+  codecs,
+  conditions,
+  ...(values.crf ? { quality: { h264: num('crf', values.crf) } } : {}),
+  faces: values.faces ? values.faces.split(',').map((f) => path.resolve(f)) : DEFAULT_FACES,
+  onClip: (clip, i) => process.stderr.write(`${i + 1}: ${path.basename(clip.video)} (${clip.referenceBpm.toFixed(1)} bpm)\n`),
+});
+process.stdout.write(`${manifest}\n`);
