@@ -1,11 +1,11 @@
-"""Times the PyTorch SSPD reference on one window, for bench/inference.ts.
+"""Times the PyTorch SSPD reference on one window, on request, for bench/inference.ts.
 
 Usage: /usr/bin/python3 models/python/bench_torch.py --steps 299 --threads 2 [--checkpoint ck.pth]
        [--fixture-frames parity-frames.u8.gz]
-With --fixture-frames the window is the parity clip played forwards and backwards (real-looking
-differences: the content matters, tiny activations can hit slow denormal arithmetic); otherwise
-Gaussian noise. Prints one JSON line: {"steps", "threads", "first_s", "seconds": [...], "min_s",
-"median_s"}.
+Prints "ready", then for every line "run" on stdin runs one window and prints {"s": seconds}; the
+bench interleaves these with ORT runs so both meet the same load on shared cores. With
+--fixture-frames the window is the parity clip played forwards and backwards (real-looking
+differences), otherwise Gaussian noise.
 """
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ import argparse
 import gzip
 import json
 import os
-import statistics
 import sys
 import time
 
@@ -38,7 +37,6 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument('--steps', type=int, default=299)
     ap.add_argument('--threads', type=int, default=2)
-    ap.add_argument('--repeats', type=int, default=3)
     ap.add_argument('--checkpoint')
     ap.add_argument('--fixture-frames')
     args = ap.parse_args()
@@ -49,20 +47,14 @@ def main() -> None:
         load_checkpoint(model, args.checkpoint)
     model.eval()
     x = ping_pong(args.fixture_frames, args.steps + 1) if args.fixture_frames else torch.randn(1, 3, args.steps, 128, 128) * 8
-    times = []
+    print('ready', flush=True)
     with torch.no_grad():
-        # The first full-size call pays for allocation, page faults and kernel choice: reported
-        # apart, it is what a one-off call (or a quick benchmark) sees.
-        start = time.perf_counter()
-        model(x)
-        first = time.perf_counter() - start
-        for _ in range(args.repeats):
+        for line in sys.stdin:
+            if line.strip() != 'run':
+                continue
             start = time.perf_counter()
             model(x)
-            times.append(time.perf_counter() - start)
-    print(json.dumps({'steps': args.steps, 'threads': args.threads, 'first_s': first, 'seconds': times,
-                      'min_s': min(times), 'median_s': statistics.median(times)}))
-
+            print(json.dumps({'s': time.perf_counter() - start}), flush=True)
 
 if __name__ == '__main__':
     main()
