@@ -117,7 +117,7 @@ async function streamingChild(modelPath: string, seconds: number): Promise<void>
   // Falling behind: every second pushed at once; chunks grow to the cap, the backlog shows in
   // stats, and no frame is dropped.
   await worker.reset();
-  let started = performance.now();
+  const started = performance.now();
   for (let s = 0; s < seconds; s++) worker.pushFrames(second(s), { transfer: true });
   const backlogPeak = (await worker.stats()).backlogFrames;
   const backlog = { ...(await worker.flush()), wallMs: performance.now() - started, backlogPeak };
@@ -129,7 +129,6 @@ async function streamingChild(modelPath: string, seconds: number): Promise<void>
   const whole: number[] = [];
   for (let round = 0; round < 2; round++) {
     whole.push(await timeWindow(model, input));
-    started = performance.now();
     live.push(await livePass());
   }
   await model.release();
