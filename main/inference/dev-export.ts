@@ -14,7 +14,8 @@ const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PYTHON_DIR = join(REPO, 'models', 'python');
 /** Debian's Python carries torch and onnx; the `python3` on PATH does not. */
 export const PYTHON = process.env.PULSE_PYTHON ?? '/usr/bin/python3';
-export const SHARED_MODELS = resolve(REPO, '..', 'shared', 'models');
+/** ../shared beside the checkout; PULSE_SHARED_DIR points elsewhere (or nowhere, to test skips). */
+export const SHARED_MODELS = join(process.env.PULSE_SHARED_DIR ?? resolve(REPO, '..', 'shared'), 'models');
 export const AUTHORS_CHECKPOINT = join(SHARED_MODELS, 'sspd-ubfc-authors.pth');
 
 export function sharedAvailable(): boolean {

@@ -17,7 +17,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from sspd_model import SSPD, load_checkpoint  # noqa: E402
 
-SHARED = os.path.normpath(os.path.join(HERE, '..', '..', '..', 'shared', 'models'))
+# ../shared beside the checkout, or PULSE_SHARED_DIR (as for the vitest parity test).
+SHARED = os.path.join(os.environ.get('PULSE_SHARED_DIR') or os.path.normpath(os.path.join(HERE, '..', '..', '..', 'shared')), 'models')
 CHECKPOINT = os.path.join(SHARED, 'sspd-ubfc-authors.pth')
 FIXTURES = os.path.join(SHARED, 'fixtures')
 
