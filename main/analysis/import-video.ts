@@ -57,9 +57,9 @@ export async function importVideo(store: Store, request: ImportRequest): Promise
     });
     roi.close();
     const { width, height, nominalFps } = analysis.info;
-    store.db.prepare('UPDATE sessions SET width = ?, height = ?, fps = ? WHERE id = ?').run(width, height, nominalFps, session.id);
+    store.sessions.setFormat(session.id, { width, height, fps: nominalFps });
     if (analysis.model) store.sessions.setRuntime(session.id, { modelId: request.modelPath ?? null, modelSha256: analysis.model.sha256, executionProvider: analysis.model.provider });
-    const analysisId = saveAnalysis(store.db, session.id, analysis, request.modelPath ?? null);
+    const analysisId = saveAnalysis(store.analyses, session.id, analysis, request.modelPath ?? null);
     return { session: store.sessions.finish(session.id, 'complete'), analysisId, analysis, createdSubject: created };
   } catch (error) {
     try {

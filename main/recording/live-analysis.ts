@@ -5,6 +5,7 @@ import { CROP_BYTES, FACE_DETECTED, FACE_NONE, type LiveSnapshot, type Recording
 import type { InferenceWorker } from '../inference/inference-client.ts';
 import { analyzeSession, cropMeans, liveHeartRate, type SignalOptions } from '../signal/index.ts';
 import type { NewAnalysis } from '../store/analyses.ts';
+import { storedHrSeries } from '../analysis/stored-analysis.ts';
 import { firstAtOrAfter, SessionTrace, type Series } from './session-trace.ts';
 
 /** Seconds of waveform the live plot shows. */
@@ -70,27 +71,7 @@ export class LiveAnalysis {
     const primary = result.primary;
     const pos = trace.pos();
     const sspd = trace.sspd();
-    const hrSeries: NewAnalysis['hrSeries'] = {
-      [primary]: result.hrSeries.map((w) => ({
-        tS: (w.tStart + w.tEnd) / 2,
-        bpm: w.bpm,
-        snrDb: w.snrDb,
-        quality: w.grade,
-        reasons: w.reasons.map((r) => r.message).join('; '),
-      })),
-    };
-    const { snrGoodDb, snrPoorDb } = result.options;
-    for (const [id, baseline] of Object.entries(result.baselines)) {
-      if (id === primary || !baseline.ok) continue;
-      // Classical checks are graded on their own SNR alone (no cross-check applies to them).
-      hrSeries[id] = baseline.series.map((w) => ({
-        tS: (w.tStart + w.tEnd) / 2,
-        bpm: w.bpm,
-        snrDb: w.snrDb,
-        quality: w.snrDb >= snrGoodDb ? 'good' : w.snrDb < snrPoorDb ? 'poor' : 'fair',
-        reasons: 'graded on SNR only',
-      }));
-    }
+    const hrSeries = storedHrSeries(result);
     const waveforms: NewAnalysis['waveforms'] = {};
     if (pos) waveforms.pos = { startS: pos.t0, fs: pos.fs, samples: Float32Array.from(pos.x) };
     if (sspd) waveforms.sspd = { startS: sspd.t[0]!, fs: result.timing.grid.fs, samples: Float32Array.from(sspd.x) };

@@ -27,8 +27,8 @@ export interface NewAnalysis {
   modelId?: string | null;
   modelSha256?: string | null;
   executionProvider?: string | null;
-  params: Record<string, unknown>;
-  summary: Record<string, unknown>;
+  params: object;
+  summary: object;
   /** HR series per method id ('sspd', 'pos', …). */
   hrSeries: Record<string, HrPoint[]>;
   /** Uniformly sampled waveforms per method id. */

@@ -120,6 +120,11 @@ export class SessionRepository {
     return this.get(sessionId);
   }
 
+  /** Video format, for sessions whose format is only known after decoding (imports). */
+  setFormat(sessionId: number, format: { width: number | null; height: number | null; fps: number | null }): void {
+    this.#db.prepare('UPDATE sessions SET width = ?, height = ?, fps = ? WHERE id = ?').run(format.width, format.height, format.fps, sessionId);
+  }
+
   setRuntime(sessionId: number, runtime: Pick<SessionOrigin, 'modelId' | 'modelSha256' | 'executionProvider'>): void {
     this.#db
       .prepare('UPDATE sessions SET model_id = ?, model_sha256 = ?, execution_provider = ? WHERE id = ?')
