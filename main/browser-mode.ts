@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startLocalServer, type LocalServer } from './server/local-server.ts';
-import { openServices, type MainServices } from './services.ts';
+import { installedModel, openServices, type MainServices } from './services.ts';
 import { resolveDataDir } from './store/index.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -14,7 +14,8 @@ export interface BrowserMode {
 }
 
 export async function startBrowserMode(dataDir = resolveDataDir(), version = '0.0.0'): Promise<BrowserMode> {
-  const services = openServices(dataDir, { version, platform: process.platform, shell: 'browser' });
+  const modelPath = installedModel(path.join(root, 'models', 'sspd.onnx'));
+  const services = openServices(dataDir, { version, platform: process.platform, shell: 'browser' }, modelPath ? { path: modelPath } : null);
   const server = await startLocalServer({
     rendererDir: path.join(root, 'dist', 'renderer'),
     api: { dispatch: services.dispatch, bridgeFile: path.join(root, 'dist', 'preload', 'browser.js') },

@@ -5,7 +5,7 @@ import { registerIpc } from './modules/ipc.ts';
 import { installMenu } from './modules/menu.ts';
 import { installPermissionHandlers, lockNavigation, registerAppScheme, serveRenderer } from './modules/security.ts';
 import { createMainWindow } from './modules/window.ts';
-import { openServices } from './services.ts';
+import { installedModel, openServices } from './services.ts';
 import { resolveDataDir } from './store/index.ts';
 
 app.enableSandbox();
@@ -21,7 +21,10 @@ if (!app.requestSingleInstanceLock()) {
 
 function start(): void {
   const dataDir = resolveDataDir(process.env, app.getPath('userData'));
-  const services = openServices(dataDir, { version: app.getVersion(), platform: process.platform, shell: 'electron' });
+  // Models are unpacked from the asar (electron-builder.yml): onnxruntime reads them from disk.
+  const modelPath = installedModel(path.join(app.getAppPath().replace(/app\.asar$/, 'app.asar.unpacked'), 'models', 'sspd.onnx'));
+  const live = modelPath ? { path: modelPath, workerUrl: path.join(__dirname, 'inference-worker.cjs') } : null;
+  const services = openServices(dataDir, { version: app.getVersion(), platform: process.platform, shell: 'electron' }, live);
 
   serveRenderer(path.join(__dirname, '..', 'renderer'));
   installPermissionHandlers();

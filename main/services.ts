@@ -4,7 +4,8 @@ import type { AppInfo } from '../common/ipc/contract.ts';
 import type { Session } from '../common/sessions.ts';
 import { createDispatch, type Dispatch } from './ipc/dispatch.ts';
 import { createHandlers } from './ipc/handlers.ts';
-import { Recorder } from './recording/recorder.ts';
+import fs from 'node:fs';
+import { Recorder, type LiveModel } from './recording/recorder.ts';
 import { openStore, type Store } from './store/index.ts';
 
 export interface MainServices {
@@ -16,10 +17,16 @@ export interface MainServices {
   close(): void;
 }
 
-export function openServices(dataDir: string, appInfo: Omit<AppInfo, 'dataDir' | 'recoveredSessionIds'>): MainServices {
+/** The model live recordings use: PULSE_STUDIO_MODEL, else the bundled default when it exists. */
+export function installedModel(bundled: string, env = process.env): string | null {
+  const chosen = env.PULSE_STUDIO_MODEL?.trim() || bundled;
+  return fs.existsSync(chosen) ? chosen : null;
+}
+
+export function openServices(dataDir: string, appInfo: Omit<AppInfo, 'dataDir' | 'recoveredSessionIds'>, model: LiveModel | null = null): MainServices {
   const store = openStore(dataDir);
   store.studies.ensureOne();
-  const recorder = new Recorder(store, appInfo.version);
+  const recorder = new Recorder(store, appInfo.version, model);
   const recovered = recorder.recoverInterrupted();
   const recoveredSessionIds = recovered.map((session) => session.id);
   const dispatch = createDispatch(createHandlers({ store, recorder, appInfo: { ...appInfo, dataDir, recoveredSessionIds } }));

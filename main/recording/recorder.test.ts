@@ -49,15 +49,15 @@ const catchCode = (fn: () => unknown) => {
 };
 
 describe('recording a session', () => {
-  test('creates the session at start and finishes it complete with every frame, video byte and marker', () => {
-    const session = start();
+  test('creates the session at start and finishes it complete with every frame, video byte and marker', async () => {
+    const session = await start();
     expect(session).toMatchObject({ status: 'recording', subjectId, cameraLabel: 'Fake camera', fps: 30, appVersion: 'test' });
     expect(recorder.appendFrames(session.id, chunk(15, 1000))).toMatchObject({ frameCount: 15, live: { frameCount: 15, source: "pos" } });
     expect(recorder.appendFrames(session.id, chunk(15, 1500)).frameCount).toBe(30);
     expect(recorder.appendVideo(session.id, new Uint8Array([1, 2, 3]))).toEqual({ bytes: 3 });
     recorder.addMarker(session.id, 0.5, 'eyes closed');
 
-    const { session: done, summary } = recorder.stop(session.id);
+    const { session: done, summary } = await recorder.stop(session.id);
     expect(done).toMatchObject({ status: 'complete', frameCount: 30 });
     expect(summary.notAnalysed).toMatch(/constant|short|enough/i); // 30 synthetic frames are no pulse
     expect(done.durationS).toBeCloseTo((1500 + 14 * 33.3 - 1000) / 1000, 6);
@@ -70,32 +70,32 @@ describe('recording a session', () => {
     expect(flags).toEqual({ face_found: 0 });
   });
 
-  test('refuses frames whose timestamps go backwards, and writes none of them', () => {
-    const session = start();
+  test('refuses frames whose timestamps go backwards, and writes none of them', async () => {
+    const session = await start();
     recorder.appendFrames(session.id, chunk(5, 1000));
     expect(catchCode(() => recorder.appendFrames(session.id, chunk(5, 900)))).toBe('invalid_input');
     const bad = chunk(3, 2000);
     bad.timestampsMs[1] = Number.NaN;
     expect(catchCode(() => recorder.appendFrames(session.id, bad))).toBe('invalid_input');
     expect(store.sessions.frameCount(session.id)).toBe(5);
-    expect(recorder.stop(session.id).session.frameCount).toBe(5);
+    expect((await recorder.stop(session.id)).session.frameCount).toBe(5);
   });
 
-  test('refuses to record an archived subject or to write to a session that is not recording', () => {
+  test('refuses to record an archived subject or to write to a session that is not recording', async () => {
     store.subjects.setArchived(subjectId, true);
-    expect(catchCode(start)).toBe('conflict');
+    await expect(start()).rejects.toMatchObject({ code: 'conflict' });
     store.subjects.setArchived(subjectId, false);
-    const session = start();
-    recorder.stop(session.id);
+    const session = await start();
+    await recorder.stop(session.id);
     expect(catchCode(() => recorder.appendFrames(session.id, chunk(2, 0)))).toBe('conflict');
   });
 
-  test('on a full disk, stops the recording as interrupted and keeps the frames already stored', () => {
+  test('on a full disk, stops the recording as interrupted and keeps the frames already stored', async () => {
     // /dev/full answers every write with ENOSPC.
     const media = store.sessionDir(subjectId, 1);
     fs.mkdirSync(media, { recursive: true });
     fs.symlinkSync('/dev/full', path.join(media, VIDEO_FILE));
-    const session = start();
+    const session = await start();
     recorder.appendFrames(session.id, chunk(10, 0));
     let message = '';
     try {
@@ -108,8 +108,8 @@ describe('recording a session', () => {
     expect(store.sessions.get(session.id)).toMatchObject({ status: 'interrupted', frameCount: 10 });
   });
 
-  test('closing the window mid-recording marks the session interrupted with its data', () => {
-    const session = start();
+  test('closing the window mid-recording marks the session interrupted with its data', async () => {
+    const session = await start();
     recorder.appendFrames(session.id, chunk(8, 0));
     expect(recorder.interruptAll().map((s) => [s.id, s.status, s.frameCount])).toEqual([[session.id, 'interrupted', 8]]);
     expect(recorder.activeSessionIds).toEqual([]);
@@ -130,7 +130,7 @@ describe('crash recovery', () => {
         import { Recorder } from ${JSON.stringify(path.resolve('main/recording/recorder.ts'))};
         const store = openStore(${JSON.stringify(dir)});
         const recorder = new Recorder(store, 'crash-test');
-        const session = recorder.start({ subjectId: ${subjectId}, cameraLabel: null, width: null, height: null, fps: 30, notes: '' });
+        const session = await recorder.start({ subjectId: ${subjectId}, cameraLabel: null, width: null, height: null, fps: 30, notes: '' });
         let t = 0;
         for (;;) {
           const n = 15;
@@ -166,8 +166,8 @@ describe('crash recovery', () => {
     expect(recorder.recoverInterrupted()).toEqual([]);
   }, 30_000);
 
-  test('restores frame rows that reached the crop file but not the database', () => {
-    const session = start();
+  test('restores frame rows that reached the crop file but not the database', async () => {
+    const session = await start();
     recorder.appendFrames(session.id, chunk(10, 0));
     recorder.appendFrames(session.id, chunk(10, 1000));
     store.db.prepare('DELETE FROM frames WHERE session_id = ? AND idx >= 10').run(session.id); // as if killed between the two writes

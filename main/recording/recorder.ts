@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../common/ipc/result.ts';
 import { CROP_SIZE, type LiveSnapshot, type Marker, type RecordingSummary, type Session, type SessionStart } from '../../common/sessions.ts';
+import { InferenceWorker } from '../inference/inference-client.ts';
+import type { ModelReport } from '../inference/model-loader.ts';
 import type { Store } from '../store/index.ts';
 import { LiveAnalysis } from './live-analysis.ts';
 import { readRoiFile, repairRoiFile, RoiWriter } from './roi-file.ts';
@@ -18,41 +20,78 @@ export interface FrameChunk {
   crops: Uint8Array;
 }
 
+/** The SSPD model live recordings run, when one is installed. */
+export interface LiveModel {
+  path: string;
+  /** The worker entry: the bundled app passes its built file; unbundled runs use the .ts source. */
+  workerUrl?: URL | string;
+  intraOpThreads?: number;
+}
+
 interface ActiveRecording {
   session: Session;
   roi: RoiWriter;
   videoFd: number;
   lastTimestampMs: number;
   live: LiveAnalysis;
+  inference: InferenceWorker | null;
 }
 
 export class Recorder {
   readonly #store: Store;
   readonly #appVersion: string;
+  readonly #model: LiveModel | null;
+  readonly #log: (message: string) => void;
   readonly #active = new Map<number, ActiveRecording>();
 
-  constructor(store: Store, appVersion: string) {
+  constructor(store: Store, appVersion: string, model: LiveModel | null = null, log: (message: string) => void = console.warn) {
     this.#store = store;
     this.#appVersion = appVersion;
+    this.#model = model;
+    this.#log = log;
   }
 
   get activeSessionIds(): number[] {
     return [...this.#active.keys()];
   }
 
-  start(start: SessionStart): Session {
-    const session = this.#store.sessions.create(start, { source: 'camera', appVersion: this.#appVersion });
+  /** Creates the session (with the model and execution provider in use) and opens its files. */
+  async start(start: SessionStart): Promise<Session> {
+    const model = await this.#startInference();
+    const session = this.#store.sessions.create(start, {
+      source: 'camera',
+      appVersion: this.#appVersion,
+      modelId: model ? path.basename(this.#model!.path) : null,
+      modelSha256: model?.report.sha256 ?? null,
+      executionProvider: model?.report.provider ?? null,
+    });
     const dir = this.#store.sessionDir(session.subjectId, session.id);
     try {
       fs.mkdirSync(dir, { recursive: true });
       const roi = new RoiWriter(path.join(dir, ROI_FILE), CROP_GEOMETRY);
       const videoFd = fs.openSync(path.join(dir, VIDEO_FILE), 'a');
-      this.#active.set(session.id, { session, roi, videoFd, lastTimestampMs: -Infinity, live: new LiveAnalysis() });
+      const inference = model?.worker ?? null;
+      this.#active.set(session.id, { session, roi, videoFd, lastTimestampMs: -Infinity, live: new LiveAnalysis(inference), inference });
     } catch (error) {
+      void model?.worker.close();
       this.#store.sessions.finish(session.id, 'interrupted');
       throw storageError(error, 'Could not create the session folder');
     }
     return session;
+  }
+
+  /** A worker with the model loaded, or null: without a usable model the recording runs on POS alone. */
+  async #startInference(): Promise<{ worker: InferenceWorker; report: ModelReport } | null> {
+    if (!this.#model) return null;
+    const worker = new InferenceWorker({ workerUrl: this.#model.workerUrl, onLog: this.#log, onError: (e) => this.#log(`[inference] ${e.message}`) });
+    try {
+      const report = await worker.loadModel({ modelPath: this.#model.path, intraOpThreads: this.#model.intraOpThreads });
+      return { worker, report };
+    } catch (error) {
+      this.#log(`[recording] the model could not be loaded, recording with POS only: ${error instanceof Error ? error.message : String(error)}`);
+      await worker.close();
+      return null;
+    }
   }
 
   /** Stores a chunk (crop file first, then the frame index) and returns the live numbers including it. */
@@ -95,10 +134,15 @@ export class Recorder {
   }
 
   /** Closes the files, stores the whole-session analysis as version 1, and marks the session complete. */
-  stop(sessionId: number): { session: Session; summary: RecordingSummary } {
+  async stop(sessionId: number): Promise<{ session: Session; summary: RecordingSummary }> {
     const recording = this.#require(sessionId);
     this.#close(sessionId, recording);
+    if (recording.inference) {
+      // The network's last samples need the recording's end: run the tail before the final analysis.
+      await recording.inference.flush().catch((e: unknown) => this.#log(`[inference] flush failed: ${String(e)}`));
+    }
     const final = recording.live.finalAnalysis();
+    void recording.inference?.close();
     const session = this.#store.sessions.finish(sessionId, 'complete');
     if ('reason' in final) {
       const summary = { primary: null, medianBpm: null, meanBpm: null, usedWindows: 0, windows: 0, warnings: [], notAnalysed: final.reason };
@@ -111,7 +155,7 @@ export class Recorder {
   /** Window closed or app quitting mid-recording: keep everything, mark the session interrupted. */
   interruptAll(): Session[] {
     return [...this.#active].map(([id, recording]) => {
-      this.#close(id, recording);
+      this.#close(id, recording, true);
       return this.#store.sessions.finish(id, 'interrupted');
     });
   }
@@ -143,8 +187,9 @@ export class Recorder {
     return recording;
   }
 
-  #close(sessionId: number, recording: ActiveRecording): void {
+  #close(sessionId: number, recording: ActiveRecording, endInference = false): void {
     this.#active.delete(sessionId);
+    if (endInference) void recording.inference?.close();
     for (const close of [() => recording.roi.close(), () => fs.closeSync(recording.videoFd)]) {
       try {
         close();
@@ -155,7 +200,7 @@ export class Recorder {
   }
 
   #abort(sessionId: number, recording: ActiveRecording): void {
-    this.#close(sessionId, recording);
+    this.#close(sessionId, recording, true);
     this.#store.sessions.finish(sessionId, 'interrupted');
   }
 }
