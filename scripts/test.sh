@@ -6,6 +6,7 @@ bash scripts/setup.sh --test
 rm -rf test-results && mkdir -p test-results
 npm run --silent typecheck
 npm run --silent test:unit -- --reporter=default --reporter=json --outputFile.json=test-results/unit.json
+/usr/bin/python3 -m unittest discover -s models/python -t models/python
 npm run --silent build
 npm run --silent test:e2e
 node_modules/.bin/node scripts/test-summary.ts test-results/unit.json test-results/e2e.json
