@@ -30,6 +30,16 @@ function frames(n: number, seed: number): { t: Float64Array; face: Uint8Array; c
   return { t, face, crops };
 }
 
+/** Two chunks of the same 10 frames; returns the frames. */
+function writeTwoChunks() {
+  const a = frames(10, 1);
+  const writer = new RoiWriter(file, geometry);
+  writer.append(a.t, a.face, a.crops);
+  writer.append(a.t, a.face, a.crops);
+  writer.close();
+  return a;
+}
+
 const readAll = (f: string) => {
   const chunks: RoiChunk[] = [];
   const scan = readRoiFile(f, (c) => chunks.push(c));
@@ -63,11 +73,7 @@ describe('ROI crop file', () => {
   });
 
   test('ignores and then cuts a torn chunk left by a crash, keeping every complete one', () => {
-    const a = frames(10, 1);
-    const writer = new RoiWriter(file, geometry);
-    writer.append(a.t, a.face, a.crops);
-    writer.append(a.t, a.face, a.crops);
-    writer.close();
+    const a = writeTwoChunks();
     const full = fs.statSync(file).size;
     fs.truncateSync(file, full - 25); // the second chunk is torn
 
@@ -81,11 +87,7 @@ describe('ROI crop file', () => {
   });
 
   test('stops at a chunk whose bytes were damaged', () => {
-    const a = frames(10, 1);
-    const writer = new RoiWriter(file, geometry);
-    writer.append(a.t, a.face, a.crops);
-    writer.append(a.t, a.face, a.crops);
-    writer.close();
+    writeTwoChunks();
     const bytes = fs.readFileSync(file);
     bytes[bytes.length - 5] = bytes[bytes.length - 5]! ^ 0xff;
     fs.writeFileSync(file, bytes);
