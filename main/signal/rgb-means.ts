@@ -1,10 +1,7 @@
 // Per-frame mean R, G, B of a face/skin crop (RGB interleaved bytes), the input of the classical methods.
 
-import { SignalError } from './errors.ts';
-
 import { CROP_SIZE } from '../../common/sessions.ts';
-
-export { CROP_SIZE };
+import { SignalError } from './errors.ts';
 
 export interface RgbTrace {
   r: Float64Array;
