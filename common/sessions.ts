@@ -20,6 +20,22 @@ export const FACE_DETECTED = 1;
  */
 export const FACE_HELD = 2;
 export type FaceFlag = typeof FACE_NONE | typeof FACE_DETECTED | typeof FACE_HELD;
+
+/** Consecutive frames on their way from capture (camera or video file) to storage and analysis. */
+export interface FrameChunk {
+  /** Capture time of each frame, Unix epoch milliseconds (sub-millisecond precision). */
+  timestampsMs: Float64Array;
+  /** A FaceFlag per frame. With FACE_NONE the crop is all zeros. */
+  faceFound: Uint8Array;
+  /** n × 128 × 128 × 3 bytes, RGB, row-major: the SSPD crop rule and resize (common/geometry). */
+  crops: Uint8Array;
+}
+
+/** A chunk that knows its place in the session. */
+export interface IndexedFrameChunk extends FrameChunk {
+  /** Index of the chunk's first frame since the session started. */
+  firstFrame: number;
+}
 /** Upper bound on one chunk of frames sent while recording (≈ 4 s at 60 fps). */
 export const MAX_CHUNK_FRAMES = 256;
 

@@ -1,5 +1,6 @@
 // The headless pipeline, one video at a time: decode → crop (face or full frame) → RGB means → SSPD (when a
 // model is given) → analyzeSession. The same stages as a live recording, fed from a file.
+import { CROP_BYTES, type FrameChunk } from '../../common/sessions.ts';
 import { InferenceWorker } from '../inference/inference-client.ts';
 import type { ModelReport } from '../inference/model-loader.ts';
 import type { WorkerStats } from '../inference/worker-protocol.ts';
@@ -14,14 +15,6 @@ export const CHUNK_FRAMES = 64;
 export const MAX_INFERENCE_BACKLOG = 600;
 /** Share of frames without a face above which a face-mode analysis is refused. */
 export const NO_FACE_SHARE = 0.9;
-const CROP_BYTES = 128 * 128 * 3;
-
-export interface CropChunk {
-  timestampsMs: Float64Array;
-  faceFound: Uint8Array;
-  /** frames × 128 × 128 × 3 RGB. */
-  crops: Uint8Array;
-}
 
 export interface Progress {
   frames: number;
@@ -38,7 +31,7 @@ export interface AnalyzeOptions {
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
   /** Every chunk of crops, in order (the import path stores them). */
-  onCrops?: (chunk: CropChunk) => void;
+  onCrops?: (chunk: FrameChunk) => void;
   signalOptions?: Partial<SignalOptions>;
   /** ORT intra-op threads for the network (default: ORT's choice). */
   threads?: number;
@@ -129,7 +122,7 @@ export async function analyzeVideo(file: string, o: AnalyzeOptions): Promise<Vid
   let flushStats: WorkerStats | null = null;
   const flushChunk = async (): Promise<void> => {
     if (chunk.n === 0) return;
-    const out: CropChunk = { timestampsMs: chunk.t.slice(0, chunk.n), faceFound: chunk.face.slice(0, chunk.n), crops: chunk.crops.subarray(0, chunk.n * CROP_BYTES) };
+    const out: FrameChunk = { timestampsMs: chunk.t.slice(0, chunk.n), faceFound: chunk.face.slice(0, chunk.n), crops: chunk.crops.subarray(0, chunk.n * CROP_BYTES) };
     o.onCrops?.(out);
     if (model) {
       model.worker.pushFrames(out.crops, { transfer: true });

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../common/ipc/result.ts';
-import { CROP_SIZE, type LiveSnapshot, type Marker, type RecordingSummary, type Session, type SessionStart } from '../../common/sessions.ts';
+import { CROP_SIZE, type FrameChunk, type LiveSnapshot, type Marker, type RecordingSummary, type Session, type SessionStart } from '../../common/sessions.ts';
 import { InferenceWorker } from '../inference/inference-client.ts';
 import type { ModelReport } from '../inference/model-loader.ts';
 import type { Store } from '../store/index.ts';
@@ -13,12 +13,6 @@ import { readRoiFile, repairRoiFile, RoiWriter } from './roi-file.ts';
 export const ROI_FILE = 'crops.roi';
 export const VIDEO_FILE = 'video.webm';
 const CROP_GEOMETRY = { width: CROP_SIZE, height: CROP_SIZE, channels: 3 };
-
-export interface FrameChunk {
-  timestampsMs: Float64Array;
-  faceFound: Uint8Array;
-  crops: Uint8Array;
-}
 
 /** The SSPD model live recordings run, when one is installed. */
 export interface LiveModel {

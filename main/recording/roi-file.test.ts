@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { readRoiFile, repairRoiFile, RoiWriter, type RoiChunk } from './roi-file.ts';
+import type { IndexedFrameChunk } from '../../common/sessions.ts';
+import { readRoiFile, repairRoiFile, RoiWriter } from './roi-file.ts';
 
 const geometry = { width: 16, height: 8, channels: 3 };
 const FRAME = 16 * 8 * 3;
@@ -41,7 +42,7 @@ function writeTwoChunks() {
 }
 
 const readAll = (f: string) => {
-  const chunks: RoiChunk[] = [];
+  const chunks: IndexedFrameChunk[] = [];
   const scan = readRoiFile(f, (c) => chunks.push(c));
   return { scan, chunks };
 };

@@ -6,6 +6,7 @@
 // most a torn tail, which readers skip and `repairRoiFile` cuts off.
 import fs from 'node:fs';
 import zlib from 'node:zlib';
+import type { IndexedFrameChunk } from '../../common/sessions.ts';
 
 const FILE_MAGIC = Buffer.from('PSROI\0\0\x01', 'latin1');
 const CHUNK_MAGIC = 0x4b4e4843; // "CHNK" little-endian
@@ -18,14 +19,6 @@ export interface RoiGeometry {
   width: number;
   height: number;
   channels: number;
-}
-
-export interface RoiChunk {
-  firstFrame: number;
-  timestampsMs: Float64Array;
-  faceFound: Uint8Array;
-  /** frameCount × width × height × channels bytes, RGB interleaved. */
-  crops: Uint8Array;
 }
 
 export class RoiFileError extends Error {
@@ -133,7 +126,7 @@ export interface RoiScan {
 }
 
 /** Walks the chunk headers, checking each chunk's CRC, and calls `onChunk` for intact ones in order. */
-export function readRoiFile(file: string, onChunk?: (chunk: RoiChunk) => void): RoiScan {
+export function readRoiFile(file: string, onChunk?: (chunk: IndexedFrameChunk) => void): RoiScan {
   const data = fs.readFileSync(file);
   const geometry = decodeHeader(data, file);
   const size = frameBytes(geometry);

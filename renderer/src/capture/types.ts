@@ -1,21 +1,12 @@
 // Shapes that leave the capture layer (chunks of face crops, live stats) and the main↔worker messages.
 import type { Box, Size } from '../../../common/geometry/box.ts';
 import type { BoxSmootherOptions } from '../../../common/geometry/box-smoother.ts';
+import type { IndexedFrameChunk } from '../../../common/sessions.ts';
 
 export { CROP_BYTES, CROP_SIZE, FACE_DETECTED, FACE_HELD, FACE_NONE, type FaceFlag } from '../../../common/sessions.ts';
 
-
 /** A batch of consecutive frames; every buffer is transferable and exactly sized. */
-export interface CaptureChunk {
-  /** Index of this chunk's first frame since capture started. */
-  firstFrame: number;
-  /** Capture time of each frame, Unix epoch milliseconds (sub-millisecond precision). */
-  timestampsMs: Float64Array;
-  /** FACE_NONE / FACE_DETECTED / FACE_HELD per frame. With FACE_NONE the crop is all zeros. */
-  faceFound: Uint8Array;
-  /** n × 128 × 128 × 3 bytes, RGB, row-major: the SSPD crop rule and resize (common/geometry). */
-  crops: Uint8Array;
-}
+export type CaptureChunk = IndexedFrameChunk;
 
 export type TimestampSource = 'captureTime' | 'mediaTime' | 'now';
 
