@@ -112,3 +112,26 @@ export interface RecordingSummary {
   /** Why no analysis could be stored (e.g. too short); the recording itself is kept. */
   notAnalysed: string | null;
 }
+
+/** One HR estimate of a stored analysis: a window centred at tS. */
+export interface HrPoint {
+  tS: number;
+  bpm: number | null;
+  snrDb: number | null;
+  quality: QualityGrade;
+  reasons: string;
+}
+
+/** What the Review view shows of a session: its latest analysis version, HR series per method, markers. */
+export interface SessionResults {
+  session: Session;
+  markers: Marker[];
+  analysis: {
+    version: number;
+    versions: number;
+    createdAt: string;
+    primary: string;
+    /** HR series per method id ('sspd', 'pos', 'chrom', 'green'). */
+    series: Record<string, HrPoint[]>;
+  } | null;
+}

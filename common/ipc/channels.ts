@@ -14,6 +14,7 @@ export const CHANNELS = {
   'subjects:delete': 'deleteSubject',
   'sessions:list': 'listSessions',
   'sessions:get': 'getSession',
+  'sessions:results': 'getSessionResults',
   'recording:start': 'startRecording',
   'recording:append-frames': 'appendFrames',
   'recording:append-video': 'appendVideo',

@@ -1,6 +1,6 @@
 // The IPC contract: for each channel its input schema (validated in main) and its result type.
 import { z } from 'zod';
-import { CROP_BYTES, MAX_CHUNK_FRAMES, markerInput, sessionStart, type LiveSnapshot, type Marker, type RecordingSummary, type Session } from '../sessions.ts';
+import { CROP_BYTES, MAX_CHUNK_FRAMES, markerInput, sessionStart, type LiveSnapshot, type Marker, type RecordingSummary, type Session, type SessionResults } from '../sessions.ts';
 import { id, studyFields, subjectFields, type Study, type Subject } from '../subjects.ts';
 import { CHANNELS, type Channel } from './channels.ts';
 import type { Result } from './result.ts';
@@ -70,6 +70,7 @@ export const contract = {
   },
   'sessions:list': { input: z.strictObject({ subjectId: id }), output: out<Session[]>() },
   'sessions:get': { input: z.strictObject({ id }), output: out<Session>() },
+  'sessions:results': { input: z.strictObject({ sessionId: id }), output: out<SessionResults>() },
   'recording:start': { input: sessionStart, output: out<Session>() },
   'recording:append-frames': { input: frameChunk, output: out<{ frameCount: number; live: LiveSnapshot }>() },
   'recording:append-video': {

@@ -59,6 +59,7 @@ const BAD_INPUTS: Record<Channel, unknown[]> = {
   'subjects:delete': [{}, { id: 1, confirmSessionCount: -1 }, { id: 1, confirmSessionCount: 'all' }],
   'sessions:list': [undefined, { subjectId: 'x' }],
   'sessions:get': [{ id: 0 }, { id: TEN_MB }],
+  'sessions:results': [{}, { sessionId: -3 }, { sessionId: 1, extra: true }],
   'recording:start': [undefined, { subjectId: 1, notes: TEN_MB }, { subjectId: 1, fps: -30 }, { subjectId: 1, cameraLabel: 5 }],
   'recording:append-frames': [
     { sessionId: 1 },
@@ -137,6 +138,10 @@ describe('IPC dispatch', () => {
     expect(await dispatch('recording:stop', { sessionId })).toMatchObject({ ok: true, value: { session: { status: 'complete', frameCount: 4 } } });
     expect(await dispatch('recording:stop', { sessionId })).toMatchObject({ ok: false, error: { code: 'conflict' } });
     expect(await dispatch('sessions:list', { subjectId: subject.value.id })).toMatchObject({ ok: true, value: [{ id: sessionId }] });
+    expect(await dispatch('sessions:results', { sessionId })).toMatchObject({
+      ok: true,
+      value: { session: { id: sessionId }, markers: [{ label: 'start task' }], analysis: null }, // 4 frames: too short to analyse
+    });
   });
 
   test('turns an unexpected failure into an internal error and logs it', async () => {

@@ -4,6 +4,7 @@ import type { Channel } from '../../common/ipc/channels.ts';
 import { AppError } from '../../common/ipc/result.ts';
 import type { Recorder } from '../recording/recorder.ts';
 import type { Store } from '../store/index.ts';
+import { sessionResults } from '../store/session-results.ts';
 
 export interface Services {
   store: Store;
@@ -35,6 +36,7 @@ export function createHandlers({ store, recorder, appInfo }: Services): Handlers
     },
     'sessions:list': ({ subjectId }) => sessions.listForSubject(subjectId),
     'sessions:get': ({ id }) => sessions.get(id),
+    'sessions:results': ({ sessionId }) => sessionResults(store, sessionId),
     'recording:start': (start) => recorder.start(start),
     'recording:append-frames': ({ sessionId, ...chunk }) => recorder.appendFrames(sessionId, chunk),
     'recording:append-video': ({ sessionId, bytes }) => recorder.appendVideo(sessionId, bytes),

@@ -34,6 +34,8 @@ test('adds analyses as new versions and never overwrites the earlier ones', () =
   expect(store.analyses.list(sessionId).map((a) => a.summary)).toEqual([{ meanBpm: 72 }, { meanBpm: 75 }]);
   expect(store.analyses.hrSeries(first.id, 'pos')[0]).toEqual({ tS: 5, bpm: 72, snrDb: 6.5, quality: 'good', reasons: '' });
   expect(store.analyses.latest(sessionId)).toMatchObject({ version: 2, modelId: 'sspd-test', executionProvider: 'cpu' });
+  expect(Object.keys(store.analyses.allHrSeries(second.id))).toEqual(['pos']);
+  expect(store.analyses.allHrSeries(second.id).pos).toHaveLength(2);
 });
 
 test('stores long waveforms in several rows and reads them back exactly', () => {

@@ -1,6 +1,6 @@
 // Versioned analysis results of a session: HR series per method and waveforms. Versions are never overwritten.
 import { AppError } from '../../common/ipc/result.ts';
-import type { QualityGrade } from '../../common/sessions.ts';
+import type { HrPoint } from '../../common/sessions.ts';
 import type { Db } from './database.ts';
 
 export interface AnalysisRecord {
@@ -13,14 +13,6 @@ export interface AnalysisRecord {
   executionProvider: string | null;
   params: Record<string, unknown>;
   summary: Record<string, unknown>;
-}
-
-export interface HrPoint {
-  tS: number;
-  bpm: number | null;
-  snrDb: number | null;
-  quality: QualityGrade;
-  reasons: string;
 }
 
 export interface NewAnalysis {
@@ -113,6 +105,16 @@ export class AnalysisRepository {
 
   latest(sessionId: number): AnalysisRecord | null {
     return this.list(sessionId).at(-1) ?? null;
+  }
+
+  /** Every method's HR series of one analysis. */
+  allHrSeries(analysisId: number): Record<string, HrPoint[]> {
+    const rows = this.#db
+      .prepare('SELECT method, t_s AS tS, bpm, snr_db AS snrDb, quality, reasons FROM hr_series WHERE analysis_id = ? ORDER BY method, t_s')
+      .all(analysisId) as (HrPoint & { method: string })[];
+    const series: Record<string, HrPoint[]> = {};
+    for (const { method, ...point } of rows) (series[method] ??= []).push(point);
+    return series;
   }
 
   hrSeries(analysisId: number, method: string): HrPoint[] {

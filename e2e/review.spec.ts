@@ -1,0 +1,52 @@
+// Review: a session recorded through the real recording channels is listed, and its plotted median HR,
+// analysis version and markers are the ones in the database.
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { CROP_BYTES } from '../common/sessions.ts';
+import { expect, test } from './fixtures.ts';
+
+/** 128×128 skin crops pulsing at `bpm`, 30 fps. */
+function pulsingChunk(first: number, n: number, bpm: number) {
+  const crops = new Uint8Array(n * CROP_BYTES);
+  const timestampsMs = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const t = (first + k) / 30;
+    timestampsMs[k] = 1_750_000_000_000 + t * 1000;
+    const p = Math.sin(2 * Math.PI * (bpm / 60) * t);
+    for (let i = 0; i < CROP_BYTES; i += 3) {
+      crops[k * CROP_BYTES + i] = 170 + 2 * p + ((i >> 3) % 3);
+      crops[k * CROP_BYTES + i + 1] = 120 + 4 * p + ((i >> 4) % 3);
+      crops[k * CROP_BYTES + i + 2] = 100 + 1.5 * p;
+    }
+  }
+  return { timestampsMs, faceFound: new Uint8Array(n).fill(1), crops };
+}
+
+test('lists a recorded session and shows its stored heart rate and markers', async ({ app, services }) => {
+  const call = async (channel: string, input: unknown) => {
+    const result = await services.dispatch(channel, input);
+    if (!result.ok) throw new Error(result.error.message);
+    return result.value as Record<string, any>;
+  };
+  const subject = await call('subjects:create', { studyId: services.store.studies.ensureOne().id, code: 'REV-1' });
+  const session = await call('recording:start', { subjectId: subject.id, fps: 30 });
+  for (let f = 0; f < 40 * 30; f += 15) await call('recording:append-frames', { sessionId: session.id, ...pulsingChunk(f, 15, 66) });
+  await call('recording:add-marker', { sessionId: session.id, tS: 12, label: 'cold pressor' });
+  await call('recording:stop', { sessionId: session.id });
+
+  await app.getByRole('button', { name: 'Review' }).click();
+  await app.getByTestId('session-table').getByRole('row').nth(1).click();
+  const results = app.getByRole('region', { name: 'Session results' });
+  await expect(results.getByRole('img', { name: 'Heart rate over time' })).toBeVisible();
+  await expect(results.getByRole('list', { name: 'Markers' })).toContainText('0:12 — cold pressor');
+
+  const db = new Database(path.join(services.dataDir, 'pulse-studio.db'), { readonly: true });
+  const bpms = (db.prepare(`SELECT bpm FROM hr_series WHERE method = 'pos' AND quality != 'poor' AND bpm IS NOT NULL ORDER BY bpm`).all() as { bpm: number }[]).map((r) => r.bpm);
+  db.close();
+  const mid = bpms.length >> 1;
+  const median = bpms.length % 2 ? bpms[mid]! : (bpms[mid - 1]! + bpms[mid]!) / 2;
+  expect(Math.abs(median - 66)).toBeLessThan(2);
+  await expect(app.getByTestId('session-median')).toContainText(`Median heart rate ${median.toFixed(1)} bpm from ${bpms.length} of`);
+  await expect(app.getByTestId('session-median')).toContainText('analysis version 1 of 1');
+  await app.screenshot({ path: test.info().outputPath('review.png') });
+});
