@@ -98,3 +98,15 @@ describe('local server (browser mode)', () => {
     expect(reply(huge).error?.message).toMatch(/too large/);
   });
 });
+
+test('closes promptly while a browser holds an idle keep-alive connection', async () => {
+  const other = await startLocalServer({ rendererDir: path.join(dir, 'renderer') });
+  const agent = new http.Agent({ keepAlive: true });
+  await new Promise<void>((resolve, reject) => {
+    http.get(`${other.url}/`, { agent }, (res) => res.resume().on('end', () => resolve())).on('error', reject);
+  });
+  const started = Date.now();
+  await other.close();
+  expect(Date.now() - started).toBeLessThan(1000);
+  agent.destroy();
+});

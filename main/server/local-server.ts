@@ -53,7 +53,12 @@ export async function startLocalServer({ rendererDir, api }: LocalServerOptions)
     url: origin,
     entryUrl: `${origin}/#token=${token}`,
     token,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // A browser keeps idle keep-alive connections open; close() alone would wait for them.
+        server.closeAllConnections();
+      }),
   };
 }
 
