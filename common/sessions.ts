@@ -113,6 +113,17 @@ export interface RecordingSummary {
   notAnalysed: string | null;
 }
 
+/** One edit of a session's notes or a marker's label: the original value is kept here. */
+export interface AuditEntry {
+  id: number;
+  what: 'session notes' | 'marker label';
+  rowId: number;
+  oldValue: string | null;
+  newValue: string | null;
+  changedAt: string;
+  changedBy: string;
+}
+
 /** One HR estimate of a stored analysis: a window centred at tS. */
 export interface HrPoint {
   tS: number;
@@ -126,6 +137,8 @@ export interface HrPoint {
 export interface SessionResults {
   session: Session;
   markers: Marker[];
+  /** Edits of notes and marker labels, with the values they replaced. */
+  history: AuditEntry[];
   analysis: {
     version: number;
     versions: number;

@@ -1,5 +1,5 @@
-// Review: a session recorded through the real recording channels is listed, and its plotted median HR,
-// analysis version and markers are the ones in the database.
+// Review: a session recorded through the real recording channels is listed, its plotted median HR,
+// analysis version and markers are the ones in the database, and edits keep their originals.
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { CROP_BYTES } from '../common/sessions.ts';
@@ -48,5 +48,22 @@ test('lists a recorded session and shows its stored heart rate and markers', asy
   expect(Math.abs(median - 66)).toBeLessThan(2);
   await expect(app.getByTestId('session-median')).toContainText(`Median heart rate ${median.toFixed(1)} bpm from ${bpms.length} of`);
   await expect(app.getByTestId('session-median')).toContainText('analysis version 1 of 1');
-  await app.screenshot({ path: test.info().outputPath('review.png') });
+
+  // Edits keep the original: notes and marker labels go through the audit trail.
+  await results.getByLabel('Session notes').fill('Subject moved at 0:20');
+  await results.getByRole('button', { name: 'Save notes' }).click();
+  await results.getByRole('button', { name: 'rename' }).click();
+  await results.getByLabel('Marker label').fill('cold pressor test');
+  await results.getByRole('button', { name: 'Save', exact: true }).click();
+  const history = results.getByRole('list', { name: 'Edit history' });
+  await expect(history).toContainText('changed the session notes from “” to “Subject moved at 0:20”');
+  await expect(history).toContainText('changed the marker label from “cold pressor” to “cold pressor test”');
+  const audit = new Database(path.join(services.dataDir, 'pulse-studio.db'), { readonly: true });
+  expect(audit.prepare('SELECT table_name, old_value, new_value FROM audit_log ORDER BY id').all()).toEqual([
+    { table_name: 'sessions', old_value: '', new_value: 'Subject moved at 0:20' },
+    { table_name: 'markers', old_value: 'cold pressor', new_value: 'cold pressor test' },
+  ]);
+  expect(audit.prepare('SELECT notes FROM sessions').get()).toEqual({ notes: 'Subject moved at 0:20' });
+  audit.close();
+  await app.screenshot({ path: test.info().outputPath('review.png'), fullPage: true });
 });

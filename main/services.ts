@@ -5,6 +5,7 @@ import type { Session } from '../common/sessions.ts';
 import { createDispatch, type Dispatch } from './ipc/dispatch.ts';
 import { createHandlers } from './ipc/handlers.ts';
 import fs from 'node:fs';
+import os from 'node:os';
 import { Recorder, type LiveModel } from './recording/recorder.ts';
 import { openStore, type Store } from './store/index.ts';
 
@@ -29,7 +30,14 @@ export function openServices(dataDir: string, appInfo: Omit<AppInfo, 'dataDir' |
   const recorder = new Recorder(store, appInfo.version, model);
   const recovered = recorder.recoverInterrupted();
   const recoveredSessionIds = recovered.map((session) => session.id);
-  const dispatch = createDispatch(createHandlers({ store, recorder, appInfo: { ...appInfo, dataDir, recoveredSessionIds } }));
+  const editor = (() => {
+    try {
+      return os.userInfo().username;
+    } catch {
+      return 'unknown user';
+    }
+  })();
+  const dispatch = createDispatch(createHandlers({ store, recorder, editor, appInfo: { ...appInfo, dataDir, recoveredSessionIds } }));
   return {
     store,
     recorder,

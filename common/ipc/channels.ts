@@ -15,6 +15,8 @@ export const CHANNELS = {
   'sessions:list': 'listSessions',
   'sessions:get': 'getSession',
   'sessions:results': 'getSessionResults',
+  'sessions:update-notes': 'updateSessionNotes',
+  'markers:update': 'updateMarker',
   'recording:start': 'startRecording',
   'recording:append-frames': 'appendFrames',
   'recording:append-video': 'appendVideo',

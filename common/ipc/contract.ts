@@ -71,6 +71,11 @@ export const contract = {
   'sessions:list': { input: z.strictObject({ subjectId: id }), output: out<Session[]>() },
   'sessions:get': { input: z.strictObject({ id }), output: out<Session>() },
   'sessions:results': { input: z.strictObject({ sessionId: id }), output: out<SessionResults>() },
+  'sessions:update-notes': {
+    input: z.strictObject({ sessionId: id, notes: z.string().max(10_000, 'Notes must be at most 10000 characters') }),
+    output: out<Session>(),
+  },
+  'markers:update': { input: markerInput.pick({ label: true }).extend({ markerId: id }), output: out<Marker>() },
   'recording:start': { input: sessionStart, output: out<Session>() },
   'recording:append-frames': { input: frameChunk, output: out<{ frameCount: number; live: LiveSnapshot }>() },
   'recording:append-video': {

@@ -20,7 +20,7 @@ beforeEach(() => {
   store = openStore(dir);
   store.studies.ensureOne();
   const appInfo = { version: 'test', dataDir: dir, platform: 'linux', shell: 'browser' as const, recoveredSessionIds: [] };
-  dispatch = createDispatch(createHandlers({ store, recorder: new Recorder(store, 'test'), appInfo }), (message) => logged.push(message));
+  dispatch = createDispatch(createHandlers({ store, recorder: new Recorder(store, 'test'), editor: 'tester', appInfo }), (message) => logged.push(message));
 });
 afterEach(() => {
   store.close();
@@ -60,6 +60,8 @@ const BAD_INPUTS: Record<Channel, unknown[]> = {
   'sessions:list': [undefined, { subjectId: 'x' }],
   'sessions:get': [{ id: 0 }, { id: TEN_MB }],
   'sessions:results': [{}, { sessionId: -3 }, { sessionId: 1, extra: true }],
+  'sessions:update-notes': [{ sessionId: 1 }, { sessionId: 1, notes: TEN_MB }, { sessionId: 1, notes: 5 }],
+  'markers:update': [{ markerId: 1 }, { markerId: 1, label: '' }, { markerId: 1, label: TEN_MB }],
   'recording:start': [undefined, { subjectId: 1, notes: TEN_MB }, { subjectId: 1, fps: -30 }, { subjectId: 1, cameraLabel: 5 }],
   'recording:append-frames': [
     { sessionId: 1 },
@@ -142,6 +144,24 @@ describe('IPC dispatch', () => {
       ok: true,
       value: { session: { id: sessionId }, markers: [{ label: 'start task' }], analysis: null }, // 4 frames: too short to analyse
     });
+    const marker = ((await dispatch('sessions:results', { sessionId })) as Result<{ markers: { id: number }[] }>);
+    if (!marker.ok) throw new Error(marker.error.message);
+    await dispatch('markers:update', { markerId: marker.value.markers[0]!.id, label: 'task start' });
+    await dispatch('sessions:update-notes', { sessionId, notes: 'subject yawned at 0:02' });
+    await dispatch('sessions:update-notes', { sessionId, notes: 'subject yawned at 0:03' });
+    expect(await dispatch('sessions:results', { sessionId })).toMatchObject({
+      ok: true,
+      value: {
+        session: { notes: 'subject yawned at 0:03' },
+        markers: [{ label: 'task start' }],
+        history: [
+          { what: 'marker label', oldValue: 'start task', newValue: 'task start', changedBy: 'tester' },
+          { what: 'session notes', oldValue: '', newValue: 'subject yawned at 0:02' },
+          { what: 'session notes', oldValue: 'subject yawned at 0:02', newValue: 'subject yawned at 0:03' },
+        ],
+      },
+    });
+    expect(await dispatch('markers:update', { markerId: 999, label: 'x' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 
   test('turns an unexpected failure into an internal error and logs it', async () => {

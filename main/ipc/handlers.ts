@@ -10,13 +10,15 @@ export interface Services {
   store: Store;
   recorder: Recorder;
   appInfo: AppInfo;
+  /** Who edits, for the audit trail: the operating-system user running the app. */
+  editor: string;
 }
 
 export type Handlers = {
   [C in Channel]: (input: ParsedInputOf<C>) => OutputOf<C> | Promise<OutputOf<C>>;
 };
 
-export function createHandlers({ store, recorder, appInfo }: Services): Handlers {
+export function createHandlers({ store, recorder, appInfo, editor }: Services): Handlers {
   const { studies, subjects, sessions } = store;
   return {
     'app:info': () => appInfo,
@@ -37,6 +39,8 @@ export function createHandlers({ store, recorder, appInfo }: Services): Handlers
     'sessions:list': ({ subjectId }) => sessions.listForSubject(subjectId),
     'sessions:get': ({ id }) => sessions.get(id),
     'sessions:results': ({ sessionId }) => sessionResults(store, sessionId),
+    'sessions:update-notes': ({ sessionId, notes }) => sessions.updateNotes(sessionId, notes, editor),
+    'markers:update': ({ markerId, label }) => sessions.updateMarker(markerId, label, editor),
     'recording:start': (start) => recorder.start(start),
     'recording:append-frames': ({ sessionId, ...chunk }) => recorder.appendFrames(sessionId, chunk),
     'recording:append-video': ({ sessionId, bytes }) => recorder.appendVideo(sessionId, bytes),

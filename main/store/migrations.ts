@@ -115,6 +115,24 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 4,
+    name: 'audit trail of edits',
+    sql: `
+      -- Every edit of recorded data keeps the value it replaced, who changed it and when.
+      CREATE TABLE audit_log (
+        id         INTEGER PRIMARY KEY,
+        table_name TEXT NOT NULL,
+        row_id     INTEGER NOT NULL,
+        field      TEXT NOT NULL,
+        old_value  TEXT,
+        new_value  TEXT,
+        changed_at TEXT NOT NULL,
+        changed_by TEXT NOT NULL
+      );
+      CREATE INDEX audit_by_row ON audit_log (table_name, row_id, changed_at);
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)!.version;

@@ -6,11 +6,14 @@ export function sessionResults(store: Store, sessionId: number): SessionResults 
   const session = store.sessions.get(sessionId);
   const versions = store.analyses.list(sessionId);
   const latest = versions.at(-1);
-  if (!latest) return { session, markers: store.sessions.markers(sessionId), analysis: null };
+  const markers = store.sessions.markers(sessionId);
+  const history = store.sessions.history(sessionId);
+  if (!latest) return { session, markers, history, analysis: null };
   const series = store.analyses.allHrSeries(latest.id);
   return {
     session,
-    markers: store.sessions.markers(sessionId),
+    markers,
+    history,
     analysis: {
       version: latest.version,
       versions: versions.length,

@@ -1,5 +1,5 @@
 // Sessions, their frame index (capture timestamps, face flags) and markers.
-import { FACE_DETECTED, type Marker, type Session, type SessionStart, type SessionStatus } from '../../common/sessions.ts';
+import { FACE_DETECTED, type AuditEntry, type Marker, type Session, type SessionStart, type SessionStatus } from '../../common/sessions.ts';
 import { AppError } from '../../common/ipc/result.ts';
 import type { Db } from './database.ts';
 import type { SubjectRepository } from './subjects.ts';
@@ -139,6 +139,52 @@ export class SessionRepository {
     return this.#db
       .prepare('SELECT id, session_id AS sessionId, t_s AS tS, label, created_at AS createdAt FROM markers WHERE id = ?')
       .get(Number(lastInsertRowid)) as Marker;
+  }
+
+  /** Replaces the session's notes, keeping the old text in the audit log. */
+  updateNotes(sessionId: number, notes: string, by: string): Session {
+    const before = this.get(sessionId);
+    if (before.notes === notes) return before;
+    this.#db.transaction(() => {
+      this.#audit('sessions', sessionId, 'notes', before.notes, notes, by);
+      this.#db.prepare('UPDATE sessions SET notes = ? WHERE id = ?').run(notes, sessionId);
+    })();
+    return this.get(sessionId);
+  }
+
+  /** Renames a marker, keeping the old label in the audit log. */
+  updateMarker(markerId: number, label: string, by: string): Marker {
+    const before = this.#db.prepare('SELECT label FROM markers WHERE id = ?').get(markerId) as { label: string } | undefined;
+    if (!before) throw new AppError('not_found', `Marker ${markerId} does not exist`);
+    if (before.label !== label) {
+      this.#db.transaction(() => {
+        this.#audit('markers', markerId, 'label', before.label, label, by);
+        this.#db.prepare('UPDATE markers SET label = ? WHERE id = ?').run(label, markerId);
+      })();
+    }
+    return this.#db
+      .prepare('SELECT id, session_id AS sessionId, t_s AS tS, label, created_at AS createdAt FROM markers WHERE id = ?')
+      .get(markerId) as Marker;
+  }
+
+  /** Edits of the session's notes and of its markers' labels, oldest first. */
+  history(sessionId: number): AuditEntry[] {
+    return this.#db
+      .prepare(
+        `SELECT id, CASE table_name WHEN 'sessions' THEN 'session notes' ELSE 'marker label' END AS what, row_id AS rowId,
+                old_value AS oldValue, new_value AS newValue, changed_at AS changedAt, changed_by AS changedBy
+         FROM audit_log
+         WHERE (table_name = 'sessions' AND row_id = ?)
+            OR (table_name = 'markers' AND row_id IN (SELECT id FROM markers WHERE session_id = ?))
+         ORDER BY id`,
+      )
+      .all(sessionId, sessionId) as AuditEntry[];
+  }
+
+  #audit(table: string, rowId: number, field: string, oldValue: string, newValue: string, by: string): void {
+    this.#db
+      .prepare('INSERT INTO audit_log (table_name, row_id, field, old_value, new_value, changed_at, changed_by) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(table, rowId, field, oldValue, newValue, this.#now(), by);
   }
 
   markers(sessionId: number): Marker[] {
