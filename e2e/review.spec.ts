@@ -2,25 +2,8 @@
 // analysis version and markers are the ones in the database, and edits keep their originals.
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { CROP_BYTES } from '../common/sessions.ts';
+import { pulsingChunk } from '../main/recording/test-frames.ts';
 import { expect, test } from './fixtures.ts';
-
-/** 128×128 skin crops pulsing at `bpm`, 30 fps. */
-function pulsingChunk(first: number, n: number, bpm: number) {
-  const crops = new Uint8Array(n * CROP_BYTES);
-  const timestampsMs = new Float64Array(n);
-  for (let k = 0; k < n; k++) {
-    const t = (first + k) / 30;
-    timestampsMs[k] = 1_750_000_000_000 + t * 1000;
-    const p = Math.sin(2 * Math.PI * (bpm / 60) * t);
-    for (let i = 0; i < CROP_BYTES; i += 3) {
-      crops[k * CROP_BYTES + i] = 170 + 2 * p + ((i >> 3) % 3);
-      crops[k * CROP_BYTES + i + 1] = 120 + 4 * p + ((i >> 4) % 3);
-      crops[k * CROP_BYTES + i + 2] = 100 + 1.5 * p;
-    }
-  }
-  return { timestampsMs, faceFound: new Uint8Array(n).fill(1), crops };
-}
 
 test('lists a recorded session and shows its stored heart rate and markers', async ({ app, services }) => {
   const call = async (channel: string, input: unknown) => {
@@ -65,5 +48,14 @@ test('lists a recorded session and shows its stored heart rate and markers', asy
   ]);
   expect(audit.prepare('SELECT notes FROM sessions').get()).toEqual({ notes: 'Subject moved at 0:20' });
   audit.close();
+
+  // Re-analysis from the stored crops adds version 2 and keeps version 1.
+  await results.getByRole('button', { name: 'Re-analyse' }).click();
+  await expect(app.getByTestId('reanalysis')).toContainText(`Version 2: median ${median.toFixed(1)} bpm`);
+  await expect(app.getByTestId('reanalysis')).toContainText('is kept');
+  await expect(app.getByTestId('session-median')).toContainText('analysis version 2 of 2');
+  const versions = new Database(path.join(services.dataDir, 'pulse-studio.db'), { readonly: true });
+  expect(versions.prepare('SELECT version FROM analyses ORDER BY version').all()).toEqual([{ version: 1 }, { version: 2 }]);
+  versions.close();
   await app.screenshot({ path: test.info().outputPath('review.png'), fullPage: true });
 });

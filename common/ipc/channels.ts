@@ -17,6 +17,7 @@ export const CHANNELS = {
   'sessions:results': 'getSessionResults',
   'sessions:update-notes': 'updateSessionNotes',
   'markers:update': 'updateMarker',
+  'sessions:reanalyze': 'reanalyzeSession',
   'recording:start': 'startRecording',
   'recording:append-frames': 'appendFrames',
   'recording:append-video': 'appendVideo',

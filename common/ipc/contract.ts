@@ -75,6 +75,7 @@ export const contract = {
     input: z.strictObject({ sessionId: id, notes: z.string().max(10_000, 'Notes must be at most 10000 characters') }),
     output: out<Session>(),
   },
+  'sessions:reanalyze': { input: z.strictObject({ sessionId: id }), output: out<{ version: number; summary: RecordingSummary }>() },
   'markers:update': { input: markerInput.pick({ label: true }).extend({ markerId: id }), output: out<Marker>() },
   'recording:start': { input: sessionStart, output: out<Session>() },
   'recording:append-frames': { input: frameChunk, output: out<{ frameCount: number; live: LiveSnapshot }>() },

@@ -61,6 +61,7 @@ const BAD_INPUTS: Record<Channel, unknown[]> = {
   'sessions:get': [{ id: 0 }, { id: TEN_MB }],
   'sessions:results': [{}, { sessionId: -3 }, { sessionId: 1, extra: true }],
   'sessions:update-notes': [{ sessionId: 1 }, { sessionId: 1, notes: TEN_MB }, { sessionId: 1, notes: 5 }],
+  'sessions:reanalyze': [{}, { sessionId: 'all' }],
   'markers:update': [{ markerId: 1 }, { markerId: 1, label: '' }, { markerId: 1, label: TEN_MB }],
   'recording:start': [undefined, { subjectId: 1, notes: TEN_MB }, { subjectId: 1, fps: -30 }, { subjectId: 1, cameraLabel: 5 }],
   'recording:append-frames': [

@@ -1,25 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { CROP_BYTES } from '../../common/sessions.ts';
 import { LIVE_PLOT_S, LiveAnalysis } from './live-analysis.ts';
-
-/** Crops of skin whose colour pulses at `bpm` (stronger in green, as blood absorbs), with pixel noise. */
-function pulsingChunk(firstFrame: number, n: number, bpm: number, fps = 30) {
-  const timestampsMs = new Float64Array(n);
-  const crops = new Uint8Array(n * CROP_BYTES);
-  let seed = firstFrame + 1;
-  for (let k = 0; k < n; k++) {
-    const frame = firstFrame + k;
-    const t = frame / fps + ((frame * 7919) % 11) / 1000; // ±5 ms capture jitter
-    timestampsMs[k] = 1_700_000_000_000 + t * 1000;
-    const pulse = Math.sin(2 * Math.PI * (bpm / 60) * t);
-    const base = [180 + 1.2 * pulse, 120 + 2.5 * pulse, 100 + 0.8 * pulse];
-    for (let p = 0; p < CROP_BYTES; p++) {
-      seed = (seed * 1664525 + 1013904223) >>> 0;
-      crops[k * CROP_BYTES + p] = Math.round(base[p % 3]! + ((seed >>> 24) / 255 - 0.5) * 6);
-    }
-  }
-  return { timestampsMs, faceFound: new Uint8Array(n).fill(1), crops };
-}
+import { pulsingChunk } from './test-frames.ts';
 
 describe('live analysis without a model (POS)', () => {
   test('finds the heart rate of a pulsing face within 3 bpm after 12 s', () => {

@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { CROP_BYTES } from '../../common/sessions.ts';
 import { subjectFields } from '../../common/subjects.ts';
 import { AUTHORS_CHECKPOINT, exportSspd, sharedAvailable } from '../inference/dev-export.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { Recorder } from './recorder.ts';
+import { pulsingChunk } from './test-frames.ts';
 
 const shared = sharedAvailable();
 let dir: string;
@@ -23,23 +23,6 @@ afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** A face-sized patch of skin pulsing at `bpm`, as 128×128 RGB crops at 30 fps. */
-function chunk(first: number, n: number, bpm: number) {
-  const crops = new Uint8Array(n * CROP_BYTES);
-  const timestampsMs = new Float64Array(n);
-  for (let k = 0; k < n; k++) {
-    const t = (first + k) / 30;
-    timestampsMs[k] = 1_700_000_000_000 + t * 1000;
-    const p = Math.sin(2 * Math.PI * (bpm / 60) * t);
-    for (let i = 0; i < CROP_BYTES; i += 3) {
-      crops[k * CROP_BYTES + i] = 170 + 2 * p;
-      crops[k * CROP_BYTES + i + 1] = 120 + 4 * p;
-      crops[k * CROP_BYTES + i + 2] = 100 + 1.5 * p;
-    }
-  }
-  return { timestampsMs, faceFound: new Uint8Array(n).fill(1), crops };
-}
-
 test.skipIf(!shared)('with a model installed, records the SSPD waveform and stores the model and execution provider', async () => {
   const subject = store.subjects.create(store.studies.ensureOne().id, subjectFields.parse({ code: 'M-1' }));
   const recorder = new Recorder(store, 'test', { path: modelPath, intraOpThreads: 2 });
@@ -48,7 +31,7 @@ test.skipIf(!shared)('with a model installed, records the SSPD waveform and stor
   expect(session.modelSha256).toMatch(/^[0-9a-f]{64}$/);
   const sources = new Set<string>();
   for (let f = 0; f < 450; f += 15) {
-    sources.add(recorder.appendFrames(session.id, chunk(f, 15, 72)).live.source);
+    sources.add(recorder.appendFrames(session.id, pulsingChunk(f, 15, 72)).live.source);
     await new Promise((resolve) => setTimeout(resolve, 30)); // let the worker run between chunks
   }
   const { summary } = await recorder.stop(session.id);
@@ -69,7 +52,7 @@ test('without a loadable model, records on POS and says which model it could not
   const recorder = new Recorder(store, 'test', { path: broken }, (m) => logs.push(m));
   const session = await recorder.start({ subjectId: subject.id, cameraLabel: null, width: null, height: null, fps: 30, notes: '' });
   expect(session).toMatchObject({ modelId: null, executionProvider: null });
-  expect(recorder.appendFrames(session.id, chunk(0, 15, 72)).live.source).toBe('pos');
+  expect(recorder.appendFrames(session.id, pulsingChunk(0, 15, 72)).live.source).toBe('pos');
   await recorder.stop(session.id);
   expect(logs.join('\n')).toMatch(/could not be loaded, recording with POS only/);
 }, 60_000);

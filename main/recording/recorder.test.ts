@@ -9,6 +9,7 @@ import { subjectFields } from '../../common/subjects.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { Recorder, ROI_FILE, VIDEO_FILE } from './recorder.ts';
 import { readRoiFile } from './roi-file.ts';
+import { pulsingChunk } from './test-frames.ts';
 
 let dir: string;
 let store: Store;
@@ -113,6 +114,33 @@ describe('recording a session', () => {
     recorder.appendFrames(session.id, chunk(8, 0));
     expect(recorder.interruptAll().map((s) => [s.id, s.status, s.frameCount])).toEqual([[session.id, 'interrupted', 8]]);
     expect(recorder.activeSessionIds).toEqual([]);
+  });
+});
+
+describe('re-analysis', () => {
+  test('analyses a stored session again from its crop file as a new version, keeping the first', async () => {
+    const session = await start();
+    for (let f = 0; f < 900; f += 15) recorder.appendFrames(session.id, pulsingChunk(f, 15, 78));
+    await recorder.stop(session.id);
+    const again = await recorder.reanalyze(session.id);
+    expect(again.version).toBe(2);
+    expect(Math.abs(again.summary.medianBpm! - 78)).toBeLessThan(2);
+    const [first, second] = store.analyses.list(session.id);
+    expect(first!.summary).toEqual(second!.summary); // same frames, same method: same answer
+    expect(store.analyses.hrSeries(first!.id, 'pos')).toEqual(store.analyses.hrSeries(second!.id, 'pos'));
+  });
+
+  test('gives an interrupted session its first analysis, and refuses sessions it cannot analyse', async () => {
+    const session = await start();
+    for (let f = 0; f < 600; f += 15) recorder.appendFrames(session.id, pulsingChunk(f, 15, 96));
+    recorder.interruptAll();
+    expect(store.analyses.list(session.id)).toEqual([]);
+    expect((await recorder.reanalyze(session.id)).version).toBe(1);
+    const short = await start();
+    recorder.appendFrames(short.id, pulsingChunk(0, 15, 96));
+    await expect(recorder.reanalyze(short.id)).rejects.toMatchObject({ code: 'conflict' }); // still recording
+    await recorder.stop(short.id);
+    await expect(recorder.reanalyze(short.id)).rejects.toMatchObject({ code: 'conflict', message: /cannot be analysed/ });
   });
 });
 

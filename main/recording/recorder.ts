@@ -146,6 +146,30 @@ export class Recorder {
     return { session, summary: final.summary };
   }
 
+  /**
+   * Analyses a stored session again from its lossless crop file, with the model installed now, and stores the
+   * result as a new analysis version; earlier versions stay as they were.
+   */
+  async reanalyze(sessionId: number): Promise<{ version: number; summary: RecordingSummary }> {
+    const session = this.#store.sessions.get(sessionId);
+    if (this.#active.has(sessionId)) throw new AppError('conflict', 'This session is still recording');
+    const file = path.join(this.#store.sessionDir(session.subjectId, sessionId), ROI_FILE);
+    if (!fs.existsSync(file)) throw new AppError('not_found', `Session ${sessionId} has no stored face crops to analyse`);
+    const model = await this.#startInference();
+    try {
+      const live = new LiveAnalysis(model?.worker ?? null);
+      readRoiFile(file, (chunk) => live.push(chunk.timestampsMs, chunk.faceFound, chunk.crops));
+      if (model) await model.worker.flush();
+      const final = live.finalAnalysis();
+      if ('reason' in final) throw new AppError('conflict', `Session ${sessionId} cannot be analysed: ${final.reason}`);
+      const runtime = { modelId: model ? path.basename(this.#model!.path) : null, modelSha256: model?.report.sha256 ?? null, executionProvider: model?.report.provider ?? null };
+      const record = this.#store.analyses.add(sessionId, { ...final.analysis, ...runtime });
+      return { version: record.version, summary: final.summary };
+    } finally {
+      await model?.worker.close();
+    }
+  }
+
   /** Window closed or app quitting mid-recording: keep everything, mark the session interrupted. */
   interruptAll(): Session[] {
     return [...this.#active].map(([id, recording]) => {
