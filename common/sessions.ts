@@ -133,6 +133,22 @@ export interface HrPoint {
   reasons: string;
 }
 
+/** HR over a session's usable windows (poor windows are stored but left out, as in every summary). */
+export interface HrStats {
+  medianBpm: number | null;
+  meanBpm: number | null;
+  minBpm: number | null;
+  maxBpm: number | null;
+  usedWindows: number;
+  windows: number;
+}
+
+/** A session in a subject's history, with the HR of its latest analysis. */
+export interface SessionOverview {
+  session: Session;
+  stats: HrStats | null;
+}
+
 /** What the Review view shows of a session: its latest analysis version, HR series per method, markers. */
 export interface SessionResults {
   session: Session;
@@ -144,6 +160,7 @@ export interface SessionResults {
     versions: number;
     createdAt: string;
     primary: string;
+    stats: HrStats;
     /** HR series per method id ('sspd', 'pos', 'chrom', 'green'). */
     series: Record<string, HrPoint[]>;
   } | null;

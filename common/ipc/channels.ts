@@ -15,6 +15,7 @@ export const CHANNELS = {
   'sessions:list': 'listSessions',
   'sessions:get': 'getSession',
   'sessions:results': 'getSessionResults',
+  'sessions:overview': 'getSessionOverview',
   'sessions:update-notes': 'updateSessionNotes',
   'markers:update': 'updateMarker',
   'sessions:reanalyze': 'reanalyzeSession',

@@ -1,6 +1,6 @@
 // The IPC contract: for each channel its input schema (validated in main) and its result type.
 import { z } from 'zod';
-import { CROP_BYTES, MAX_CHUNK_FRAMES, markerInput, sessionStart, type LiveSnapshot, type Marker, type RecordingSummary, type Session, type SessionResults } from '../sessions.ts';
+import { CROP_BYTES, MAX_CHUNK_FRAMES, markerInput, sessionStart, type LiveSnapshot, type Marker, type RecordingSummary, type Session, type SessionOverview, type SessionResults } from '../sessions.ts';
 import { id, studyFields, subjectFields, type Study, type Subject } from '../subjects.ts';
 import { CHANNELS, type Channel } from './channels.ts';
 import type { Result } from './result.ts';
@@ -71,6 +71,7 @@ export const contract = {
   'sessions:list': { input: z.strictObject({ subjectId: id }), output: out<Session[]>() },
   'sessions:get': { input: z.strictObject({ id }), output: out<Session>() },
   'sessions:results': { input: z.strictObject({ sessionId: id }), output: out<SessionResults>() },
+  'sessions:overview': { input: z.strictObject({ subjectId: id }), output: out<SessionOverview[]>() },
   'sessions:update-notes': {
     input: z.strictObject({ sessionId: id, notes: z.string().max(10_000, 'Notes must be at most 10000 characters') }),
     output: out<Session>(),

@@ -60,6 +60,7 @@ const BAD_INPUTS: Record<Channel, unknown[]> = {
   'sessions:list': [undefined, { subjectId: 'x' }],
   'sessions:get': [{ id: 0 }, { id: TEN_MB }],
   'sessions:results': [{}, { sessionId: -3 }, { sessionId: 1, extra: true }],
+  'sessions:overview': [{}, { subjectId: 0 }],
   'sessions:update-notes': [{ sessionId: 1 }, { sessionId: 1, notes: TEN_MB }, { sessionId: 1, notes: 5 }],
   'sessions:reanalyze': [{}, { sessionId: 'all' }],
   'markers:update': [{ markerId: 1 }, { markerId: 1, label: '' }, { markerId: 1, label: TEN_MB }],
@@ -141,6 +142,7 @@ describe('IPC dispatch', () => {
     expect(await dispatch('recording:stop', { sessionId })).toMatchObject({ ok: true, value: { session: { status: 'complete', frameCount: 4 } } });
     expect(await dispatch('recording:stop', { sessionId })).toMatchObject({ ok: false, error: { code: 'conflict' } });
     expect(await dispatch('sessions:list', { subjectId: subject.value.id })).toMatchObject({ ok: true, value: [{ id: sessionId }] });
+    expect(await dispatch('sessions:overview', { subjectId: subject.value.id })).toMatchObject({ ok: true, value: [{ session: { id: sessionId }, stats: null }] });
     expect(await dispatch('sessions:results', { sessionId })).toMatchObject({
       ok: true,
       value: { session: { id: sessionId }, markers: [{ label: 'start task' }], analysis: null }, // 4 frames: too short to analyse

@@ -4,7 +4,7 @@ import type { Channel } from '../../common/ipc/channels.ts';
 import { AppError } from '../../common/ipc/result.ts';
 import type { Recorder } from '../recording/recorder.ts';
 import type { Store } from '../store/index.ts';
-import { sessionResults } from '../store/session-results.ts';
+import { sessionOverview, sessionResults } from '../store/session-results.ts';
 
 export interface Services {
   store: Store;
@@ -39,6 +39,7 @@ export function createHandlers({ store, recorder, appInfo, editor }: Services): 
     'sessions:list': ({ subjectId }) => sessions.listForSubject(subjectId),
     'sessions:get': ({ id }) => sessions.get(id),
     'sessions:results': ({ sessionId }) => sessionResults(store, sessionId),
+    'sessions:overview': ({ subjectId }) => sessionOverview(store, subjectId),
     'sessions:update-notes': ({ sessionId, notes }) => sessions.updateNotes(sessionId, notes, editor),
     'markers:update': ({ markerId, label }) => sessions.updateMarker(markerId, label, editor),
     'sessions:reanalyze': ({ sessionId }) => recorder.reanalyze(sessionId),

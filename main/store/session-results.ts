@@ -1,6 +1,24 @@
-// A session with its markers and its latest analysis version, as the Review view shows it.
-import type { SessionResults } from '../../common/sessions.ts';
+// Sessions as the Review view shows them: latest analysis version, its HR series and usable-window stats,
+// markers and edit history.
+import type { HrPoint, HrStats, SessionOverview, SessionResults } from '../../common/sessions.ts';
 import type { Store } from './index.ts';
+
+/** The network's series is primary whenever it ran; otherwise POS stood in for it. */
+const primaryOf = (series: Record<string, HrPoint[]>) => (series.sspd ? 'sspd' : 'pos');
+
+export function hrStats(points: readonly HrPoint[]): HrStats {
+  const used = points.filter((p) => p.quality !== 'poor' && p.bpm !== null).map((p) => p.bpm!).sort((a, b) => a - b);
+  if (used.length === 0) return { medianBpm: null, meanBpm: null, minBpm: null, maxBpm: null, usedWindows: 0, windows: points.length };
+  const mid = used.length >> 1;
+  return {
+    medianBpm: used.length % 2 ? used[mid]! : (used[mid - 1]! + used[mid]!) / 2,
+    meanBpm: used.reduce((a, b) => a + b, 0) / used.length,
+    minBpm: used[0]!,
+    maxBpm: used.at(-1)!,
+    usedWindows: used.length,
+    windows: points.length,
+  };
+}
 
 export function sessionResults(store: Store, sessionId: number): SessionResults {
   const session = store.sessions.get(sessionId);
@@ -10,17 +28,21 @@ export function sessionResults(store: Store, sessionId: number): SessionResults 
   const history = store.sessions.history(sessionId);
   if (!latest) return { session, markers, history, analysis: null };
   const series = store.analyses.allHrSeries(latest.id);
+  const primary = primaryOf(series);
   return {
     session,
     markers,
     history,
-    analysis: {
-      version: latest.version,
-      versions: versions.length,
-      createdAt: latest.createdAt,
-      // The network's series is primary whenever it ran; otherwise POS stood in for it.
-      primary: series.sspd ? 'sspd' : 'pos',
-      series,
-    },
+    analysis: { version: latest.version, versions: versions.length, createdAt: latest.createdAt, primary, stats: hrStats(series[primary] ?? []), series },
   };
+}
+
+/** A subject's sessions, newest first, each with the HR stats of its latest analysis. */
+export function sessionOverview(store: Store, subjectId: number): SessionOverview[] {
+  return store.sessions.listForSubject(subjectId).map((session) => {
+    const latest = store.analyses.latest(session.id);
+    if (!latest) return { session, stats: null };
+    const series = store.analyses.allHrSeries(latest.id);
+    return { session, stats: hrStats(series[primaryOf(series)] ?? []) };
+  });
 }
