@@ -104,7 +104,8 @@ export class AnalysisRepository {
   }
 
   latest(sessionId: number): AnalysisRecord | null {
-    return this.list(sessionId).at(-1) ?? null;
+    const row = this.#db.prepare('SELECT * FROM analyses WHERE session_id = ? ORDER BY version DESC LIMIT 1').get(sessionId) as AnalysisRow | undefined;
+    return row ? toRecord(row) : null;
   }
 
   /** Every method's HR series of one analysis. */
