@@ -1,5 +1,6 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { subjectFields } from '../common/subjects.ts';
 import { expect, test } from './fixtures.ts';
 import { SubjectsPage } from './pages/subjects-page.ts';
 
@@ -83,9 +84,7 @@ test('edits, searches, archives and restores subjects with the keyboard and mous
 
 test('deletes a subject with recorded sessions only after the session count is typed', async ({ app, services }) => {
   const study = services.store.studies.ensureOne();
-  const subject = services.store.subjects.create(study.id, {
-    code: 'D-1', birthYear: null, sex: 'unknown', skinType: null, notes: '', consentDate: null, consentVersion: null,
-  });
+  const subject = services.store.subjects.create(study.id, subjectFields.parse({ code: 'D-1' }));
   for (let i = 0; i < 2; i++) {
     services.store.db
       .prepare(`INSERT INTO sessions (subject_id, status, started_at, app_version, created_at) VALUES (?, 'complete', '2026-05-01T09:00:00Z', 'e2e', 'x')`)
@@ -139,9 +138,7 @@ test('creates a study from the picker and switches to it', async ({ app }) => {
 
 test('after a crash, says which recordings were cut short and lists them as interrupted', async ({ app, services }) => {
   const study = services.store.studies.ensureOne();
-  const subject = services.store.subjects.create(study.id, {
-    code: 'C-1', birthYear: null, sex: 'unknown', skinType: null, notes: '', consentDate: null, consentVersion: null,
-  });
+  const subject = services.store.subjects.create(study.id, subjectFields.parse({ code: 'C-1' }));
   // A session left 'recording' as a killed app leaves it; the next start recovers it.
   const session = services.store.sessions.create(
     { subjectId: subject.id, cameraLabel: null, width: null, height: null, fps: 30, notes: '' },

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../common/ipc/result.ts';
+import { subjectFields } from '../../common/subjects.ts';
 import { CROP_SIZE, type Session } from '../../common/sessions.ts';
 import { ROI_FILE } from '../recording/recorder.ts';
 import { RoiWriter } from '../recording/roi-file.ts';
@@ -33,7 +34,10 @@ function findSubject(store: Store, request: ImportRequest): { subjectId: number;
   const existing = store.subjects.list({ studyId: study.id, search: request.subjectCode, includeArchived: true }).find((s) => s.code === request.subjectCode);
   if (existing) return { subjectId: existing.id, created: false };
   if (!request.createSubject) throw new AppError('not_found', `Study "${study.name}" has no subject ${request.subjectCode}`);
-  const subject = store.subjects.create(study.id, { code: request.subjectCode, birthYear: null, sex: 'unknown', skinType: null, notes: '', consentDate: null, consentVersion: null });
+  // The CLI takes the code from the command line: hold it to the same rules as the app's form.
+  const fields = subjectFields.safeParse({ code: request.subjectCode });
+  if (!fields.success) throw new AppError('invalid_input', `Subject code "${request.subjectCode}": ${fields.error.issues[0]?.message}`);
+  const subject = store.subjects.create(study.id, fields.data);
   return { subjectId: subject.id, created: true };
 }
 
