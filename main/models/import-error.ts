@@ -1,5 +1,6 @@
 // Coded errors of model import: the checkpoint reader's own, plus the ONNX loader's (ModelError codes).
-import type { ModelErrorCode } from '../inference/model-error.ts';
+import { AppError } from '../../common/ipc/result.ts';
+import { ModelError, type ModelErrorCode } from '../inference/model-error.ts';
 
 export type ModelImportErrorCode =
   | ModelErrorCode
@@ -26,8 +27,16 @@ export class ModelImportError extends Error {
   }
 }
 
-/** The code of any error model import may meet; foreign errors count as unreadable files. */
-export function importErrorCode(error: unknown): ModelImportErrorCode {
-  const code = (error as { code?: unknown } | null)?.code;
-  return error instanceof Error && error.name.startsWith('Model') && typeof code === 'string' ? (code as ModelImportErrorCode) : 'MODEL_UNREADABLE';
+/**
+ * The envelope error the UI shows for a rejected model: the reason, its code, and that nothing
+ * changed. Errors that are not about the model pass through (storage, not found, bugs).
+ */
+export async function rejectedModel<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (!(error instanceof ModelImportError || error instanceof ModelError)) throw error;
+    const kind = error.code === 'DOWNLOAD_FAILED' ? 'not_found' : error.code === 'CHECKSUM_MISMATCH' ? 'conflict' : 'invalid_input';
+    throw new AppError(kind, `Model not imported: ${error.message} [${error.code}]. The active model is unchanged.`);
+  }
 }

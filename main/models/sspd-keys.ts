@@ -62,7 +62,7 @@ export function checkSspdStateDict(dict: StateDict): void {
   const missing = SSPD_TENSORS.filter((t) => !dict.has(t.key) && t.dtype === 'float32').map((t) => t.key);
   const extra = [...dict.keys()].filter((key) => !expected.has(key));
   if (missing.length === SSPD_WEIGHTS.length) {
-    throw new ModelImportError('CHECKPOINT_WRONG_KEYS', `not an SSPD checkpoint: it holds ${dict.size} tensors (${listed([...dict.keys()], 3)}) and none of SSPD's`);
+    throw new ModelImportError('CHECKPOINT_WRONG_KEYS', `not an SSPD checkpoint: it holds ${dict.size} tensor${dict.size === 1 ? '' : 's'} (${listed([...dict.keys()], 3)}) and none of SSPD's`);
   }
   if (missing.length > 0 || extra.length > 0) {
     const parts = [missing.length ? `missing ${listed(missing)}` : '', extra.length ? `unexpected ${listed(extra)}` : ''];
