@@ -134,6 +134,9 @@ describe('active model', () => {
     expect(() => models.setActive(altered.sha256)).toThrow(/missing or changed/);
     expect(() => models.setActive('0'.repeat(64))).toThrow(/No imported model/);
     expect(models.list().find((m) => m.active)?.sha256).toBe(kept.sha256);
+    await models.import(goodOnnx, 'altered-again.onnx'); // importing it again repairs the stored file
+    expect(models.setActive(altered.sha256)?.name).toBe('altered');
+    models.setActive(kept.sha256);
     fs.rmSync(path.join(dir, MODELS_DIR, `${kept.sha256}.onnx`));
     expect(models.liveModels().map((m) => m.name)).toEqual(['bundled-sspd.onnx']);
   }, 60_000);

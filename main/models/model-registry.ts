@@ -138,7 +138,8 @@ export class ModelRegistry {
 
   #writeFile(hash: string, onnx: Uint8Array): void {
     const file = this.#file(hash);
-    if (fs.existsSync(file)) return;
+    // Importing again repairs a stored file that was damaged or deleted since.
+    if (fs.existsSync(file) && sha256(fs.readFileSync(file)) === hash) return;
     try {
       fs.mkdirSync(this.#dir, { recursive: true });
       // A temporary name, synced, then renamed: a crash never leaves a half model under its hash.
