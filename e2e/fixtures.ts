@@ -6,17 +6,19 @@ import path from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
 import { CHANNELS } from '../common/ipc/channels.ts';
 import { startLocalServer, type LocalServer } from '../main/server/local-server.ts';
-import { openServices, type MainServices } from '../main/services.ts';
+import { openServices, type MainServices, type ModelSettings } from '../main/services.ts';
 
 export const RENDERER_DIR = path.resolve('dist', 'renderer');
 
 /** The main-process side of one test: a data folder and the services running on it. */
 export class Services {
   readonly dataDir: string;
+  readonly #models: ModelSettings;
   #main: MainServices;
 
-  constructor(dataDir: string) {
+  constructor(dataDir: string, models: ModelSettings = {}) {
     this.dataDir = dataDir;
+    this.#models = models;
     this.#main = this.#open();
   }
 
@@ -39,11 +41,13 @@ export class Services {
   }
 
   #open(): MainServices {
-    return openServices(this.dataDir, { version: 'e2e', platform: process.platform, shell: 'browser' });
+    return openServices(this.dataDir, { version: 'e2e', platform: process.platform, shell: 'browser' }, this.#models);
   }
 }
 
 interface Fixtures {
+  /** Bundled model, download address… for the services (`test.use({ modelSettings })`). */
+  modelSettings: ModelSettings;
   services: Services;
   app: Page;
 }
@@ -59,9 +63,11 @@ export const test = base.extend<Fixtures, { rendererServer: LocalServer }>({
     { scope: 'worker' },
   ],
 
-  services: async ({}, use) => {
+  modelSettings: [{}, { option: true }],
+
+  services: async ({ modelSettings }, use) => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-e2e-'));
-    const services = new Services(dataDir);
+    const services = new Services(dataDir, modelSettings);
     await use(services);
     services.close();
     fs.rmSync(dataDir, { recursive: true, force: true });

@@ -14,8 +14,8 @@ export interface BrowserMode {
 }
 
 export async function startBrowserMode(dataDir = resolveDataDir(), version = '0.0.0'): Promise<BrowserMode> {
-  const modelPath = installedModel(path.join(root, 'models', 'sspd.onnx'));
-  const services = openServices(dataDir, { version, platform: process.platform, shell: 'browser' }, modelPath ? { path: modelPath } : null);
+  const bundled = installedModel(path.join(root, 'models', 'sspd.onnx'));
+  const services = openServices(dataDir, { version, platform: process.platform, shell: 'browser' }, { bundled });
   const server = await startLocalServer({
     rendererDir: path.join(root, 'dist', 'renderer'),
     api: { dispatch: services.dispatch, bridgeFile: path.join(root, 'dist', 'preload', 'browser.js') },

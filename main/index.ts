@@ -22,9 +22,10 @@ if (!app.requestSingleInstanceLock()) {
 function start(): void {
   const dataDir = resolveDataDir(process.env, app.getPath('userData'));
   // Models are unpacked from the asar (electron-builder.yml): onnxruntime reads them from disk.
-  const modelPath = installedModel(path.join(app.getAppPath().replace(/app\.asar$/, 'app.asar.unpacked'), 'models', 'sspd.onnx'));
-  const live = modelPath ? { path: modelPath, workerUrl: path.join(__dirname, 'inference-worker.cjs') } : null;
-  const services = openServices(dataDir, { version: app.getVersion(), platform: process.platform, shell: 'electron' }, live);
+  const bundled = installedModel(path.join(app.getAppPath().replace(/app\.asar$/, 'app.asar.unpacked'), 'models', 'sspd.onnx'));
+  // The inference worker and the ONNX template of .pth imports are built beside the main bundle.
+  const models = { bundled, workerUrl: path.join(__dirname, 'inference-worker.cjs'), templatePath: path.join(__dirname, 'sspd-template.onnx') };
+  const services = openServices(dataDir, { version: app.getVersion(), platform: process.platform, shell: 'electron' }, models);
 
   serveRenderer(path.join(__dirname, '..', 'renderer'));
   installPermissionHandlers();

@@ -6,12 +6,14 @@ import { createDispatch, type Dispatch } from './ipc/dispatch.ts';
 import { createHandlers } from './ipc/handlers.ts';
 import fs from 'node:fs';
 import os from 'node:os';
-import { Recorder, type LiveModel } from './recording/recorder.ts';
+import { ModelRegistry, type ModelRegistryOptions } from './models/model-registry.ts';
+import { Recorder } from './recording/recorder.ts';
 import { openStore, type Store } from './store/index.ts';
 
 export interface MainServices {
   store: Store;
   recorder: Recorder;
+  models: ModelRegistry;
   dispatch: Dispatch;
   /** Sessions a crash left open, now closed as interrupted (shown to the user at start). */
   recovered: Session[];
@@ -24,10 +26,15 @@ export function installedModel(bundled: string, env = process.env): string | nul
   return fs.existsSync(chosen) ? chosen : null;
 }
 
-export function openServices(dataDir: string, appInfo: Omit<AppInfo, 'dataDir' | 'recoveredSessionIds'>, model: LiveModel | null = null): MainServices {
+/** The bundled model (see installedModel) and how imported ones are converted and run. */
+export type ModelSettings = Omit<ModelRegistryOptions, 'db' | 'dataDir'>;
+
+export function openServices(dataDir: string, appInfo: Omit<AppInfo, 'dataDir' | 'recoveredSessionIds'>, modelSettings: ModelSettings = {}): MainServices {
   const store = openStore(dataDir);
   store.studies.ensureOne();
-  const recorder = new Recorder(store, appInfo.version, model);
+  const models = new ModelRegistry({ ...modelSettings, db: store.db, dataDir });
+  // Asked at every start: the active model may change between recordings.
+  const recorder = new Recorder(store, appInfo.version, () => models.liveModels());
   const recovered = recorder.recoverInterrupted();
   const recoveredSessionIds = recovered.map((session) => session.id);
   const editor = (() => {
@@ -37,10 +44,11 @@ export function openServices(dataDir: string, appInfo: Omit<AppInfo, 'dataDir' |
       return 'unknown user';
     }
   })();
-  const dispatch = createDispatch(createHandlers({ store, recorder, editor, appInfo: { ...appInfo, dataDir, recoveredSessionIds } }));
+  const dispatch = createDispatch(createHandlers({ store, recorder, models, editor, appInfo: { ...appInfo, dataDir, recoveredSessionIds } }));
   return {
     store,
     recorder,
+    models,
     dispatch,
     recovered,
     close: () => {

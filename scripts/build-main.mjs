@@ -1,4 +1,5 @@
 // Bundles the Electron main process, the preload and the browser-mode bridge with esbuild.
+import { copyFile, mkdir } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 // import.meta.url only names the unbundled worker source; the bundled app always passes its workerUrl.
@@ -14,3 +15,6 @@ await Promise.all([
   build({ ...common, entryPoints: ['preload/index.ts'], outfile: 'dist/preload/index.cjs', platform: 'node', format: 'cjs', target: 'node22', external: ['electron'] }),
   build({ ...common, entryPoints: ['preload/browser.ts'], outfile: 'dist/preload/browser.js', platform: 'browser', format: 'iife', target: 'es2022' }),
 ]);
+// Imported .pth checkpoints are written into this weightless graph (main/models/README.md).
+await mkdir('dist/main', { recursive: true });
+await copyFile('main/models/sspd-template.onnx', 'dist/main/sspd-template.onnx');

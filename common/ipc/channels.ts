@@ -24,6 +24,11 @@ export const CHANNELS = {
   'recording:append-video': 'appendVideo',
   'recording:add-marker': 'addMarker',
   'recording:stop': 'stopRecording',
+  'models:list': 'listModels',
+  'models:import': 'importModel',
+  'models:download-authors': 'downloadAuthorsModel',
+  'models:set-active': 'setActiveModel',
+  'models:remove': 'removeModel',
 } as const;
 
 export type Channel = keyof typeof CHANNELS;

@@ -1,4 +1,5 @@
 import { describe, expect, expectTypeOf, test } from 'vitest';
+import type { ModelInfo } from '../models.ts';
 import type { Study, Subject } from '../subjects.ts';
 import { CHANNELS, createApi, isChannel } from './channels.ts';
 import { contract, type PulseApi } from './contract.ts';
@@ -16,6 +17,9 @@ describe('IPC contract', () => {
     expectTypeOf<PulseApi['createSubject']>().parameter(0).toHaveProperty('studyId').toEqualTypeOf<number>();
     expectTypeOf<PulseApi['createSubject']>().returns.toEqualTypeOf<Promise<Result<Subject>>>();
     expectTypeOf<PulseApi['deleteSubject']>().returns.toEqualTypeOf<Promise<Result<{ deletedSessions: number }>>>();
+    expectTypeOf<PulseApi['importModel']>().parameter(0).toHaveProperty('bytes').toEqualTypeOf<Uint8Array>();
+    expectTypeOf<PulseApi['importModel']>().returns.toEqualTypeOf<Promise<Result<ModelInfo>>>();
+    expectTypeOf<PulseApi['setActiveModel']>().parameter(0).toEqualTypeOf<{ sha256: string | null }>();
   });
 
   test('builds the API from any transport, one call per method on its own channel', async () => {

@@ -1,6 +1,7 @@
 // The IPC contract: for each channel its input schema (validated in main) and its result type.
 import { z } from 'zod';
 import { CROP_BYTES, MAX_CHUNK_FRAMES, markerInput, sessionStart, type LiveSnapshot, type Marker, type RecordingSummary, type Session, type SessionOverview, type SessionResults } from '../sessions.ts';
+import { MAX_MODEL_BYTES, sha256Hex, type ModelInfo } from '../models.ts';
 import { id, studyFields, subjectFields, type Study, type Subject } from '../subjects.ts';
 import { CHANNELS, type Channel } from './channels.ts';
 import type { Result } from './result.ts';
@@ -91,6 +92,29 @@ export const contract = {
   },
   'recording:add-marker': { input: markerInput, output: out<Marker>() },
   'recording:stop': { input: z.strictObject({ sessionId: id }), output: out<{ session: Session; summary: RecordingSummary }>() },
+  /** The bundled default (when installed) and every import; `active` marks the one recordings use. */
+  'models:list': { input: none, output: out<ModelInfo[]>() },
+  'models:import': {
+    input: z.strictObject({
+      /** Decides nothing by itself: a zip (.pth) is converted, anything else is checked as ONNX. */
+      fileName: z.string().trim().min(1, 'Choose a .pth or .onnx file').max(255),
+      bytes: typed<Uint8Array>(Uint8Array, 'bytes').refine((b) => b.length > 0 && b.length <= MAX_MODEL_BYTES, {
+        message: `A model file has 1 byte to ${MAX_MODEL_BYTES >> 20} MB`,
+      }),
+      activate: z.boolean().default(true),
+    }),
+    output: out<ModelInfo>(),
+  },
+  'models:download-authors': {
+    input: z.strictObject({
+      acceptNotice: z.literal(true, { error: 'Read and accept the notice about the authors’ weights first' }),
+      activate: z.boolean().default(true),
+    }),
+    output: out<ModelInfo>(),
+  },
+  /** null: back to the bundled default. */
+  'models:set-active': { input: z.strictObject({ sha256: sha256Hex.nullable() }), output: out<ModelInfo[]>() },
+  'models:remove': { input: z.strictObject({ sha256: sha256Hex }), output: out<ModelInfo[]>() },
 } satisfies Record<Channel, { input: z.ZodType; output: unknown }>;
 
 export type Contract = typeof contract;

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { CHANNELS, type Channel } from '../../common/ipc/channels.ts';
 import type { Result } from '../../common/ipc/result.ts';
 import { CROP_BYTES } from '../../common/sessions.ts';
+import { ModelRegistry } from '../models/model-registry.ts';
 import { Recorder } from '../recording/recorder.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { createDispatch, type Dispatch } from './dispatch.ts';
@@ -20,7 +21,8 @@ beforeEach(() => {
   store = openStore(dir);
   store.studies.ensureOne();
   const appInfo = { version: 'test', dataDir: dir, platform: 'linux', shell: 'browser' as const, recoveredSessionIds: [] };
-  dispatch = createDispatch(createHandlers({ store, recorder: new Recorder(store, 'test'), editor: 'tester', appInfo }), (message) => logged.push(message));
+  const models = new ModelRegistry({ db: store.db, dataDir: store.dataDir });
+  dispatch = createDispatch(createHandlers({ store, recorder: new Recorder(store, 'test'), models, editor: 'tester', appInfo }), (message) => logged.push(message));
 });
 afterEach(() => {
   store.close();
@@ -76,10 +78,22 @@ const BAD_INPUTS: Record<Channel, unknown[]> = {
   'recording:append-video': [{ sessionId: 1, bytes: 'AAAA' }, { sessionId: 1, bytes: new Uint8Array(17 * 1024 * 1024) }],
   'recording:add-marker': [{ sessionId: 1, tS: -1, label: 'x' }, { sessionId: 1, tS: 1, label: '' }, { sessionId: 1, tS: 1, label: TEN_MB }],
   'recording:stop': [{}, { sessionId: '1' }],
+  'models:list': [{ all: true }],
+  'models:import': [
+    { fileName: 'm.onnx' },
+    { fileName: '', bytes: new Uint8Array(4) },
+    { fileName: 'm.onnx', bytes: new Uint8Array(0) },
+    { fileName: 'm.onnx', bytes: new Uint8Array(25 * 1024 * 1024) },
+    { fileName: 'm.onnx', bytes: 'AAAA' },
+    { fileName: 'm.onnx', bytes: new Uint8Array(4), path: '/etc/passwd' },
+  ],
+  'models:download-authors': [undefined, {}, { acceptNotice: false }, { acceptNotice: 'yes' }, { acceptNotice: true, url: 'http://example.com/x.pth' }],
+  'models:set-active': [{}, { sha256: 'abc' }, { sha256: 'A'.repeat(64) }],
+  'models:remove': [{ sha256: null }, { sha256: '../'.repeat(22) }],
 };
 
 const countRows = () =>
-  ['studies', 'subjects', 'sessions', 'frames', 'markers'].map((t) => (store.db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n);
+  ['studies', 'subjects', 'sessions', 'frames', 'markers', 'models'].map((t) => (store.db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n);
 
 describe('IPC dispatch', () => {
   test('every declared channel has bad-input cases here', () => {

@@ -2,6 +2,8 @@
 import type { AppInfo, ParsedInputOf, OutputOf } from '../../common/ipc/contract.ts';
 import type { Channel } from '../../common/ipc/channels.ts';
 import { AppError } from '../../common/ipc/result.ts';
+import { rejectedModel } from '../models/import-error.ts';
+import type { ModelRegistry } from '../models/model-registry.ts';
 import type { Recorder } from '../recording/recorder.ts';
 import type { Store } from '../store/index.ts';
 import { sessionOverview, sessionResults } from '../store/session-results.ts';
@@ -9,6 +11,7 @@ import { sessionOverview, sessionResults } from '../store/session-results.ts';
 export interface Services {
   store: Store;
   recorder: Recorder;
+  models: ModelRegistry;
   appInfo: AppInfo;
   /** Who edits, for the audit trail: the operating-system user running the app. */
   editor: string;
@@ -18,7 +21,7 @@ export type Handlers = {
   [C in Channel]: (input: ParsedInputOf<C>) => OutputOf<C> | Promise<OutputOf<C>>;
 };
 
-export function createHandlers({ store, recorder, appInfo, editor }: Services): Handlers {
+export function createHandlers({ store, recorder, models, appInfo, editor }: Services): Handlers {
   const { studies, subjects, sessions } = store;
   return {
     'app:info': () => appInfo,
@@ -48,5 +51,10 @@ export function createHandlers({ store, recorder, appInfo, editor }: Services): 
     'recording:append-video': ({ sessionId, bytes }) => recorder.appendVideo(sessionId, bytes),
     'recording:add-marker': ({ sessionId, tS, label }) => recorder.addMarker(sessionId, tS, label),
     'recording:stop': ({ sessionId }) => recorder.stop(sessionId),
+    'models:list': () => models.list(),
+    'models:import': ({ fileName, bytes, activate }) => rejectedModel(models.import(bytes, fileName, { activate })),
+    'models:download-authors': ({ activate }) => rejectedModel(models.downloadAuthors({ activate })),
+    'models:set-active': ({ sha256 }) => (models.setActive(sha256), models.list()),
+    'models:remove': ({ sha256 }) => (models.remove(sha256), models.list()),
   };
 }

@@ -17,10 +17,15 @@ const CROP_GEOMETRY = { width: CROP_SIZE, height: CROP_SIZE, channels: 3 };
 /** The SSPD model live recordings run, when one is installed. */
 export interface LiveModel {
   path: string;
+  /** Stored as the session's model id; the file name when absent. */
+  name?: string;
   /** The worker entry: the bundled app passes its built file; unbundled runs use the .ts source. */
   workerUrl?: URL | string;
   intraOpThreads?: number;
 }
+
+/** One fixed model, none, or the models to try in order, asked at every start (the user may switch). */
+export type ModelChoice = LiveModel | null | (() => readonly LiveModel[]);
 
 interface ActiveRecording {
   session: Session;
@@ -34,11 +39,11 @@ interface ActiveRecording {
 export class Recorder {
   readonly #store: Store;
   readonly #appVersion: string;
-  readonly #model: LiveModel | null;
+  readonly #model: ModelChoice;
   readonly #log: (message: string) => void;
   readonly #active = new Map<number, ActiveRecording>();
 
-  constructor(store: Store, appVersion: string, model: LiveModel | null = null, log: (message: string) => void = console.warn) {
+  constructor(store: Store, appVersion: string, model: ModelChoice = null, log: (message: string) => void = console.warn) {
     this.#store = store;
     this.#appVersion = appVersion;
     this.#model = model;
@@ -55,7 +60,7 @@ export class Recorder {
     const session = this.#store.sessions.create(start, {
       source: 'camera',
       appVersion: this.#appVersion,
-      modelId: model ? path.basename(this.#model!.path) : null,
+      modelId: model ? modelName(model.model) : null,
       modelSha256: model?.report.sha256 ?? null,
       executionProvider: model?.report.provider ?? null,
     });
@@ -74,18 +79,21 @@ export class Recorder {
     return session;
   }
 
-  /** A worker with the model loaded, or null: without a usable model the recording runs on POS alone. */
-  async #startInference(): Promise<{ worker: InferenceWorker; report: ModelReport } | null> {
-    if (!this.#model) return null;
-    const worker = new InferenceWorker({ workerUrl: this.#model.workerUrl, onLog: this.#log, onError: (e) => this.#log(`[inference] ${e.message}`) });
-    try {
-      const report = await worker.loadModel({ modelPath: this.#model.path, intraOpThreads: this.#model.intraOpThreads });
-      return { worker, report };
-    } catch (error) {
-      this.#log(`[recording] the model could not be loaded, recording with POS only: ${error instanceof Error ? error.message : String(error)}`);
-      await worker.close();
-      return null;
+  /** A worker with the first model that loads, or null: without a usable model the recording runs on POS alone. */
+  async #startInference(): Promise<{ worker: InferenceWorker; report: ModelReport; model: LiveModel } | null> {
+    const candidates = typeof this.#model === 'function' ? this.#model() : this.#model ? [this.#model] : [];
+    for (const [i, model] of candidates.entries()) {
+      const worker = new InferenceWorker({ workerUrl: model.workerUrl, onLog: this.#log, onError: (e) => this.#log(`[inference] ${e.message}`) });
+      try {
+        const report = await worker.loadModel({ modelPath: model.path, intraOpThreads: model.intraOpThreads });
+        return { worker, report, model };
+      } catch (error) {
+        const next = i + 1 < candidates.length ? `trying ${modelName(candidates[i + 1]!)}` : 'recording with POS only';
+        this.#log(`[recording] the model ${modelName(model)} could not be loaded, ${next}: ${error instanceof Error ? error.message : String(error)}`);
+        await worker.close();
+      }
     }
+    return null;
   }
 
   /** Stores a chunk (crop file first, then the frame index) and returns the live numbers including it. */
@@ -162,7 +170,7 @@ export class Recorder {
       if (model) await model.worker.flush();
       const final = live.finalAnalysis();
       if ('reason' in final) throw new AppError('conflict', `Session ${sessionId} cannot be analysed: ${final.reason}`);
-      const runtime = { modelId: model ? path.basename(this.#model!.path) : null, modelSha256: model?.report.sha256 ?? null, executionProvider: model?.report.provider ?? null };
+      const runtime = { modelId: model ? modelName(model.model) : null, modelSha256: model?.report.sha256 ?? null, executionProvider: model?.report.provider ?? null };
       const record = this.#store.analyses.add(sessionId, { ...final.analysis, ...runtime });
       return { version: record.version, summary: final.summary };
     } finally {
@@ -221,6 +229,10 @@ export class Recorder {
     this.#close(sessionId, recording, true);
     this.#store.sessions.finish(sessionId, 'interrupted');
   }
+}
+
+function modelName(model: LiveModel): string {
+  return model.name ?? path.basename(model.path);
 }
 
 function storageError(error: unknown, what: string): AppError {

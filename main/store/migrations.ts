@@ -133,6 +133,26 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX audit_by_row ON audit_log (table_name, row_id, changed_at);
     `,
   },
+  {
+    version: 5,
+    name: 'imported models and the active one',
+    sql: `
+      -- SSPD models imported into <dataDir>/models/<sha256>.onnx; the bundled default is not a row.
+      CREATE TABLE models (
+        sha256          TEXT PRIMARY KEY CHECK (length(sha256) = 64),
+        name            TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+        source          TEXT NOT NULL CHECK (source IN ('pth', 'onnx')),
+        origin          TEXT NOT NULL,
+        origin_sha256   TEXT NOT NULL CHECK (length(origin_sha256) = 64),
+        bytes           INTEGER NOT NULL CHECK (bytes > 0),
+        imported_at     TEXT NOT NULL,
+        validation_json TEXT NOT NULL,
+        active          INTEGER NOT NULL DEFAULT 0 CHECK (active IN (0, 1))
+      );
+      -- At most one active model; none active means the bundled default.
+      CREATE UNIQUE INDEX models_one_active ON models (active) WHERE active = 1;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)!.version;

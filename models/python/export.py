@@ -2,9 +2,15 @@
 
 Usage: /usr/bin/python3 models/python/export.py --checkpoint ck.pth --output sspd.onnx
        /usr/bin/python3 models/python/export.py --random-init --seed 0 --output random.onnx
+       /usr/bin/python3 models/python/export.py --template --output main/models/sspd-template.onnx
 Input `frame_diffs` (1, 3, T, 128, 128) float32 raw B,G,R differences; output `waveform`
-(1, 2*floor(T/2)). BatchNorm is kept: ORT fuses it into the preceding conv at load, and the
-input BatchNorm cannot be folded into the first conv exactly (its zero time-padding sits after it).
+(1, 2*floor(T/2)). torch's eval export folds each BatchNorm that follows a conv into that conv
+(initializers named onnx::Conv_NNN); the input BatchNorm stays, as it cannot be folded into the
+first conv exactly (its zero time-padding sits after it).
+
+--template writes the graph the app fills with a checkpoint's weights (main/models): no BatchNorm
+folded (ORT folds them at load, same speed), every initializer named by its checkpoint key, and
+no weight data at all (25 kB, committed as main/models/sspd-template.onnx).
 
 The two first backbone steps are exported in horizontal bands (--row-tiles, default 4): their
 activations (8×T×124×124 and 16×T×122×122 floats) set the peak memory, and ORT frees each band
@@ -73,7 +79,7 @@ def build_model(checkpoint: str | None, seed: int) -> SSPD:
     return model.eval()
 
 
-def export(model: torch.nn.Module, output: str, opset: int) -> None:
+def export(model: torch.nn.Module, output: str, opset: int, template: bool = False) -> None:
     dummy = torch.zeros(1, 3, TRACE_T, INPUT_SIZE, INPUT_SIZE)
     tmp = output + '.partial'
     with torch.no_grad():
@@ -81,9 +87,12 @@ def export(model: torch.nn.Module, output: str, opset: int) -> None:
             model, dummy, tmp, input_names=[INPUT_NAME], output_names=[OUTPUT_NAME],
             dynamic_axes={INPUT_NAME: {2: 'T'}, OUTPUT_NAME: {1: 'T_out'}},
             opset_version=opset, do_constant_folding=True,
-            training=torch.onnx.TrainingMode.EVAL)
+            # PRESERVE on an eval-mode module skips the Conv+BatchNorm folding EVAL applies.
+            training=torch.onnx.TrainingMode.PRESERVE if template else torch.onnx.TrainingMode.EVAL)
     proto = drop_zero_pads(onnx.load(tmp))
     onnx.checker.check_model(proto)
+    if template:
+        proto = weightless_template(proto, model.model if isinstance(model, RowTiledSSPD) else model)
     onnx.save(proto, tmp)
     # Written under a temporary name then renamed, so a crash never leaves a truncated model
     # where a cache would trust it.
@@ -119,6 +128,34 @@ def drop_zero_pads(proto: onnx.ModelProto) -> onnx.ModelProto:
     return proto
 
 
+def distinct_weights(model: SSPD, seed: int) -> SSPD:
+    """Gives every float tensor its own random values: the exporter merges initializers with
+    equal contents (fresh BatchNorms are all ones and zeros), which would leave keys unnamed."""
+    generator = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for tensor in model.state_dict().values():
+            if tensor.dtype.is_floating_point:
+                tensor.copy_(torch.rand(tensor.shape, generator=generator) + 0.5)
+    return model
+
+
+def weightless_template(proto: onnx.ModelProto, model: SSPD) -> onnx.ModelProto:
+    """Renames initializers to checkpoint keys (drops the wrapper's `model.` prefix) and empties
+    them: the app writes a checkpoint's float32 data into each before loading the model."""
+    graph = proto.graph
+    keys = {k for k, v in model.state_dict().items() if v.dtype.is_floating_point}
+    rename = {t.name: t.name.removeprefix('model.') for t in graph.initializer}
+    if set(rename.values()) != keys:
+        raise SystemExit(f'template initializers are not the checkpoint keys: {sorted(set(rename.values()) ^ keys)}')
+    for tensor in graph.initializer:
+        tensor.name = rename[tensor.name]
+        tensor.ClearField('raw_data')
+    for node in graph.node:
+        for i, name in enumerate(node.input):
+            node.input[i] = rename.get(name, name)
+    return proto
+
+
 def sha256(path: str) -> str:
     h = hashlib.sha256()
     with open(path, 'rb') as f:
@@ -132,16 +169,21 @@ def main() -> None:
     src = ap.add_mutually_exclusive_group(required=True)
     src.add_argument('--checkpoint', help='state_dict with the authors\' key names')
     src.add_argument('--random-init', action='store_true', help='untrained weights (benchmarks)')
+    src.add_argument('--template', action='store_true', help='weightless graph for main/models to fill')
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--output', required=True)
     ap.add_argument('--opset', type=int, default=17)
     ap.add_argument('--row-tiles', type=int, default=DEFAULT_ROW_TILES)
     args = ap.parse_args()
-    model = RowTiledSSPD(build_model(args.checkpoint, args.seed), args.row_tiles).eval()
-    export(model, args.output, args.opset)
+    network = build_model(args.checkpoint, args.seed)
+    if args.template:
+        network = distinct_weights(network, args.seed)
+    model = RowTiledSSPD(network, args.row_tiles).eval()
+    export(model, args.output, args.opset, template=args.template)
+    source = 'template (no weights)' if args.template else args.checkpoint or f'random-init seed {args.seed}'
     print(json.dumps({'output': args.output, 'sha256': sha256(args.output), 'opset': args.opset,
                       'input': INPUT_NAME, 'output_name': OUTPUT_NAME, 'row_tiles': args.row_tiles,
-                      'source': args.checkpoint or f'random-init seed {args.seed}'}))
+                      'source': source}))
 
 
 if __name__ == '__main__':
