@@ -20,6 +20,8 @@ export interface PlotOptions {
   hLines?: Array<{ y: number; label: string; dashed?: boolean }>;
   /** Draw y = x (agreement plots). */
   identity?: boolean;
+  /** Values the y axis must include, so small wobbles are not blown up to fill the plot. */
+  yInclude?: number[];
 }
 
 export const PALETTE: Record<string, string> = { sspd: '#d62728', pos: '#1f77b4', chrom: '#2ca02c', green: '#9467bd', reference: '#111111' };
@@ -61,6 +63,7 @@ export function svgPlot(series: Series[], o: PlotOptions): string {
     }
   }
   for (const line of o.hLines ?? []) ys.push(line.y);
+  ys.push(...(o.yInclude ?? []));
   const xr = extent(xs);
   const yr = o.identity ? extent([...xs, ...ys]) : extent(ys);
   const xRange = o.identity ? yr : xr;
