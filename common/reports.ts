@@ -1,7 +1,8 @@
 // Participant reports and researcher exports: the requests both the app and the CLI validate, and results.
 import { z } from 'zod';
 import type { AppErrorInfo } from './ipc/result.ts';
-import { id } from './subjects.ts';
+import type { SessionOverview } from './sessions.ts';
+import { id, type Subject } from './subjects.ts';
 
 export const EXPORT_CONTAINERS = ['zip', 'folder'] as const;
 export type ExportContainer = (typeof EXPORT_CONTAINERS)[number];
@@ -61,4 +62,10 @@ export interface ExportJob {
 export interface ReportResult {
   path: string;
   sessions: number;
+}
+
+/** A subject of the study with its sessions (newest first) and their HR, to pick what to export. */
+export interface ExportCandidate {
+  subject: Subject;
+  sessions: SessionOverview[];
 }

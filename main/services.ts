@@ -7,6 +7,7 @@ import { createHandlers } from './ipc/handlers.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import { Recorder, type LiveModel } from './recording/recorder.ts';
+import type { ReportServices } from './reports/report-services.ts';
 import { openStore, type Store } from './store/index.ts';
 
 export interface MainServices {
@@ -24,7 +25,12 @@ export function installedModel(bundled: string, env = process.env): string | nul
   return fs.existsSync(chosen) ? chosen : null;
 }
 
-export function openServices(dataDir: string, appInfo: Omit<AppInfo, 'dataDir' | 'recoveredSessionIds'>, model: LiveModel | null = null): MainServices {
+export function openServices(
+  dataDir: string,
+  appInfo: Omit<AppInfo, 'dataDir' | 'recoveredSessionIds'>,
+  model: LiveModel | null = null,
+  reports?: ReportServices,
+): MainServices {
   const store = openStore(dataDir);
   store.studies.ensureOne();
   const recorder = new Recorder(store, appInfo.version, model);
@@ -37,7 +43,7 @@ export function openServices(dataDir: string, appInfo: Omit<AppInfo, 'dataDir' |
       return 'unknown user';
     }
   })();
-  const dispatch = createDispatch(createHandlers({ store, recorder, editor, appInfo: { ...appInfo, dataDir, recoveredSessionIds } }));
+  const dispatch = createDispatch(createHandlers({ store, recorder, editor, appInfo: { ...appInfo, dataDir, recoveredSessionIds }, ...(reports ? { reports } : {}) }));
   return {
     store,
     recorder,

@@ -24,6 +24,12 @@ export const CHANNELS = {
   'recording:append-video': 'appendVideo',
   'recording:add-marker': 'addMarker',
   'recording:stop': 'stopRecording',
+  'reports:participant': 'createParticipantReport',
+  'exports:candidates': 'listExportCandidates',
+  'exports:defaults': 'getExportDefaults',
+  'exports:start': 'startExport',
+  'exports:status': 'getExportStatus',
+  'exports:cancel': 'cancelExport',
 } as const;
 
 export type Channel = keyof typeof CHANNELS;

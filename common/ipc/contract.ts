@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { CROP_BYTES, MAX_CHUNK_FRAMES, markerInput, sessionStart, type LiveSnapshot, type Marker, type RecordingSummary, type Session, type SessionOverview, type SessionResults } from '../sessions.ts';
 import { id, studyFields, subjectFields, type Study, type Subject } from '../subjects.ts';
+import { exportRequest, reportRequest, type ExportCandidate, type ExportJob, type ReportResult } from '../reports.ts';
 import { CHANNELS, type Channel } from './channels.ts';
 import type { Result } from './result.ts';
 
@@ -91,6 +92,12 @@ export const contract = {
   },
   'recording:add-marker': { input: markerInput, output: out<Marker>() },
   'recording:stop': { input: z.strictObject({ sessionId: id }), output: out<{ session: Session; summary: RecordingSummary }>() },
+  'reports:participant': { input: reportRequest, output: out<ReportResult>() },
+  'exports:candidates': { input: z.strictObject({ studyId: id }), output: out<ExportCandidate[]>() },
+  'exports:defaults': { input: none, output: out<{ destination: string }>() },
+  'exports:start': { input: exportRequest, output: out<ExportJob>() },
+  'exports:status': { input: z.strictObject({ jobId: id }), output: out<ExportJob>() },
+  'exports:cancel': { input: z.strictObject({ jobId: id }), output: out<ExportJob>() },
 } satisfies Record<Channel, { input: z.ZodType; output: unknown }>;
 
 export type Contract = typeof contract;

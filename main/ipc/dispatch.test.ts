@@ -76,6 +76,25 @@ const BAD_INPUTS: Record<Channel, unknown[]> = {
   'recording:append-video': [{ sessionId: 1, bytes: 'AAAA' }, { sessionId: 1, bytes: new Uint8Array(17 * 1024 * 1024) }],
   'recording:add-marker': [{ sessionId: 1, tS: -1, label: 'x' }, { sessionId: 1, tS: 1, label: '' }, { sessionId: 1, tS: 1, label: TEN_MB }],
   'recording:stop': [{}, { sessionId: '1' }],
+  'reports:participant': [
+    { destination: '/tmp' },
+    { sessionId: 1, subjectId: 1, destination: '/tmp' },
+    { sessionId: 1 },
+    { sessionId: 1, destination: '' },
+    { sessionId: 1, destination: TEN_MB },
+    { sessionId: 1, destination: '/tmp', participantName: TEN_MB },
+  ],
+  'exports:candidates': [{}, { studyId: 'all' }],
+  'exports:defaults': [{ destination: '/' }],
+  'exports:start': [
+    { studyId: 1, sessionIds: [], destination: '/tmp' },
+    { studyId: 1, sessionIds: [1], destination: '' },
+    { studyId: 1, sessionIds: [1], destination: '/tmp', container: 'rar' },
+    { studyId: 1, sessionIds: ['1'], destination: '/tmp' },
+    { studyId: 1, sessionIds: [1], destination: '/tmp', includeBirthYear: true },
+  ],
+  'exports:status': [{}, { jobId: 0 }],
+  'exports:cancel': [{ jobId: 'x' }],
 };
 
 const countRows = () =>

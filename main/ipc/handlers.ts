@@ -3,6 +3,9 @@ import type { AppInfo, ParsedInputOf, OutputOf } from '../../common/ipc/contract
 import type { Channel } from '../../common/ipc/channels.ts';
 import { AppError } from '../../common/ipc/result.ts';
 import type { Recorder } from '../recording/recorder.ts';
+import { ExportJobs } from '../reports/export-jobs.ts';
+import { writeParticipantReport } from '../reports/participant-report.ts';
+import { defaultReportServices, type ReportServices } from '../reports/report-services.ts';
 import type { Store } from '../store/index.ts';
 import { sessionOverview, sessionResults } from '../store/session-results.ts';
 
@@ -12,14 +15,17 @@ export interface Services {
   appInfo: AppInfo;
   /** Who edits, for the audit trail: the operating-system user running the app. */
   editor: string;
+  /** Templates, PDF printer and default folder for reports and exports (Chromium-based when left out). */
+  reports?: ReportServices;
 }
 
 export type Handlers = {
   [C in Channel]: (input: ParsedInputOf<C>) => OutputOf<C> | Promise<OutputOf<C>>;
 };
 
-export function createHandlers({ store, recorder, appInfo, editor }: Services): Handlers {
+export function createHandlers({ store, recorder, appInfo, editor, reports = defaultReportServices() }: Services): Handlers {
   const { studies, subjects, sessions } = store;
+  const exports = new ExportJobs(store, appInfo.version);
   return {
     'app:info': () => appInfo,
     'studies:list': () => studies.list(),
@@ -48,5 +54,12 @@ export function createHandlers({ store, recorder, appInfo, editor }: Services): 
     'recording:append-video': ({ sessionId, bytes }) => recorder.appendVideo(sessionId, bytes),
     'recording:add-marker': ({ sessionId, tS, label }) => recorder.addMarker(sessionId, tS, label),
     'recording:stop': ({ sessionId }) => recorder.stop(sessionId),
+    'reports:participant': (request) => writeParticipantReport(store, request, { ...reports, appVersion: appInfo.version }),
+    'exports:candidates': ({ studyId }) =>
+      subjects.list({ studyId, search: '', includeArchived: true }).map((subject) => ({ subject, sessions: sessionOverview(store, subject.id) })),
+    'exports:defaults': () => ({ destination: reports.defaultDestination }),
+    'exports:start': (request) => exports.start(request),
+    'exports:status': ({ jobId }) => exports.status(jobId),
+    'exports:cancel': ({ jobId }) => exports.cancel(jobId),
   };
 }

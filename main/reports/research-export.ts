@@ -105,9 +105,13 @@ function readme(request: ExportRequest): string {
   ].join('\n');
 }
 
+/** Everything that can be checked before writing, so a bad request fails at once with a clear message. */
+export function checkExport(store: Store, request: ExportRequest): { study: Study; sessionIds: number[]; destination: string } {
+  return { ...plan(store, request), destination: checkDestination(request.destination) };
+}
+
 export async function runExport(store: Store, request: ExportRequest, run: ExportRun): Promise<ExportResult> {
-  const { study, sessionIds } = plan(store, request);
-  const destination = checkDestination(request.destination);
+  const { study, sessionIds, destination } = checkExport(store, request);
   const now = run.now ?? new Date();
   const base = `pulse-export-${slug(study.name, 'study')}-${stamp(now)}`;
   const ctx: SessionFileContext = {
