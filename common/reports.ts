@@ -6,6 +6,8 @@ import { id, type Subject } from './subjects.ts';
 
 export const EXPORT_CONTAINERS = ['zip', 'folder'] as const;
 export type ExportContainer = (typeof EXPORT_CONTAINERS)[number];
+export const VIDEO_CHOICES = ['omit', 'blur', 'include'] as const;
+export type VideoChoice = (typeof VIDEO_CHOICES)[number];
 
 const destination = z.string().trim().min(1, 'Choose a destination folder').max(4096, 'The destination path is too long');
 
@@ -15,8 +17,8 @@ export const exportRequest = z.strictObject({
   /** An existing folder; the export goes into a new, timestamped zip or folder inside it. */
   destination,
   container: z.enum(EXPORT_CONTAINERS).default('zip'),
-  /** The camera video of each session (large; shows the face). */
-  includeVideo: z.boolean().default(false),
+  /** The camera video of each session: left out, blurred (face unrecognisable), or as recorded (large; shows the face). */
+  video: z.enum(VIDEO_CHOICES).default('omit'),
   /** Sex, skin type and age in years; never the birth year. */
   includeDemographics: z.boolean().default(false),
   /** Notes and camera names: free text can identify people. */

@@ -20,7 +20,7 @@ const USAGE = `Usage:
   pulse-studio analyze <video…> [--model M] [--out DIR] [--json] [--roi face|full]
   pulse-studio evaluate <manifest.csv> [--model M] [--out DIR] [--json] [--roi face|full] [--jobs N]
   pulse-studio import <video> --subject CODE [--study S] [--create-subject] [--model M] [--roi face|full]
-  pulse-studio export [--study S] [--subject CODE,…] [--session ID,…] --out DIR [--folder] [--video]
+  pulse-studio export [--study S] [--subject CODE,…] [--session ID,…] --out DIR [--folder] [--video omit|blur|include]
                       [--demographics] [--free-text] [--real-dates] [--json]
   pulse-studio report (--session ID | --subject CODE [--study S]) --out DIR [--name NAME] [--json]
 
@@ -32,7 +32,7 @@ const USAGE = `Usage:
 Manifest rows: video,reference[,fs] — reference is a number in bpm, a CSV of time,bpm, or a PPG waveform CSV.
 Export: a new timestamped zip (or --folder) in DIR with BIDS physio files, CSV/JSON per session and a SHA-256
 manifest; de-identified unless asked (--demographics: sex, skin type, age; --free-text: notes, camera names;
---real-dates: no date shift; --video: camera video). Report: a participant PDF, printed with Chromium
+--real-dates: no date shift; --video blur|include: camera video, blurred or as recorded). Report: a participant PDF, printed with Chromium
 ($PULSE_STUDIO_CHROMIUM); --name prints a name on it (never stored).
 Data directory for import, export and report: $PULSE_STUDIO_DATA_DIR or the app's default.`;
 
@@ -48,7 +48,7 @@ const OPTIONS = {
   session: { type: 'string' },
   name: { type: 'string' },
   folder: { type: 'boolean', default: false },
-  video: { type: 'boolean', default: false },
+  video: { type: 'string' },
   demographics: { type: 'boolean', default: false },
   'free-text': { type: 'boolean', default: false },
   'real-dates': { type: 'boolean', default: false },

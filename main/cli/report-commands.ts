@@ -17,7 +17,7 @@ export interface ReportCommandOptions {
   out?: string | undefined;
   name?: string | undefined;
   folder: boolean;
-  video: boolean;
+  video?: string | undefined;
   demographics: boolean;
   'free-text': boolean;
   'real-dates': boolean;
@@ -68,7 +68,7 @@ export function exportCommand(o: ReportCommandOptions, appVersion: string, bar: 
       sessionIds: sessionIds(store, study, o),
       destination: path.resolve(o.out ?? '.'),
       container: o.folder ? 'folder' : 'zip',
-      includeVideo: o.video,
+      video: o.video ?? 'omit',
       includeDemographics: o.demographics,
       includeFreeText: o['free-text'],
       shiftDates: !o['real-dates'],

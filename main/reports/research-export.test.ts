@@ -116,7 +116,7 @@ describe('researcher export', () => {
   });
 
   test('de-identifies by default: codes only, no notes, names, birth years, camera names or local paths; dates shifted', async () => {
-    const files = entriesOf((await runExport(t.store, request({ includeVideo: true }), { appVersion: 'test', shiftDays: -400 })).path);
+    const files = entriesOf((await runExport(t.store, request({ video: 'include' }), { appVersion: 'test', shiftDays: -400 })).path);
     const text = [...files.entries()].filter(([p]) => !/\.(gz|webm)$/.test(p)).map(([, d]) => d.toString()).join('\n');
     for (const secret of ['Alice', 'alice-smith', 'female', 'Test camera', 'night shift', 'birth', t.dir, os.homedir(), os.tmpdir()]) {
       expect(text, secret).not.toContain(secret);

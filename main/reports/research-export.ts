@@ -11,6 +11,7 @@ import { bidsLabel, checkDestination, freshPath, slug, stamp, storageError } fro
 import { loadSessionData, type SessionData } from './session-data.ts';
 import { BIDS_TASK, DERIVATIVES, sessionEntries, sessionFolder, type ExportEntry, type SessionFileContext } from './session-files.ts';
 import { json, tsv } from './tables.ts';
+import { blurredCopy } from './video-blur.ts';
 
 export const BIDS_VERSION = '1.10.0';
 
@@ -96,7 +97,7 @@ function readme(request: ExportRequest): string {
     '',
     `sub-<code>/ses-<n>/beh/*_task-${BIDS_TASK}_recording-<method>_physio.tsv.gz  pulse waveform per method (BIDS physio, JSON sidecar)`,
     `${DERIVATIVES}/sub-<code>/ses-<n>/  HR series (_hr.csv), waveforms, beats, markers, frame timestamps, _session.json (model, SHA-256, execution provider, parameters, analysis versions, HRV)`,
-    ...(request.includeVideo ? ['sourcedata/sub-<code>/ses-<n>/  camera video'] : []),
+    ...(request.video !== 'omit' ? [`sourcedata/sub-<code>/ses-<n>/  camera video${request.video === 'blur' ? ', blurred so faces cannot be recognised' : ''}`] : []),
     'manifest.json and SHA256SUMS: SHA-256 of every file (check with `sha256sum -c SHA256SUMS`).',
     '',
     `De-identification: pseudonymous codes only; ${request.shiftDates ? 'dates shifted by one random number of days (intervals are real)' : 'real dates'}; ` +
@@ -110,6 +111,17 @@ export function checkExport(store: Store, request: ExportRequest): { study: Stud
   return { ...plan(store, request), destination: checkDestination(request.destination) };
 }
 
+/** Writes one entry; a video to blur is blurred into a temporary copy first. */
+async function put(sink: ExportSink, entry: ExportEntry, signal: AbortSignal | undefined): Promise<WrittenFile> {
+  if (!('file' in entry) || !entry.blur) return sink.put(entry);
+  const blurred = await blurredCopy(entry.file, signal);
+  try {
+    return sink.put({ path: entry.path, file: blurred.file });
+  } finally {
+    blurred.remove();
+  }
+}
+
 export async function runExport(store: Store, request: ExportRequest, run: ExportRun): Promise<ExportResult> {
   const { study, sessionIds, destination } = checkExport(store, request);
   const now = run.now ?? new Date();
@@ -118,7 +130,7 @@ export async function runExport(store: Store, request: ExportRequest, run: Expor
     store,
     deid: request,
     shiftDays: run.shiftDays ?? randomShiftDays(),
-    includeVideo: request.includeVideo,
+    video: request.video,
     hidden: localFolders(store.dataDir),
     appVersion: run.appVersion,
   };
@@ -138,7 +150,7 @@ export async function runExport(store: Store, request: ExportRequest, run: Expor
       if (run.signal?.aborted) throw new ExportCancelled();
       const data = loadSessionData(store, sessionId);
       sessions.push(data);
-      for (const entry of sessionEntries(data, ctx)) written.push(sink.put(entry));
+      for (const entry of sessionEntries(data, ctx)) written.push(await put(sink, entry, run.signal));
     }
     run.onProgress?.({ done: total, total, stage: 'Manifest' });
     for (const entry of datasetFiles(study, sessions, request, ctx)) written.push(sink.put(entry));
@@ -147,7 +159,7 @@ export async function runExport(store: Store, request: ExportRequest, run: Expor
       createdAt: now.toISOString(),
       study: study.name,
       sessions: sessions.map((d) => sessionFolder(d)),
-      options: { container: request.container, includeVideo: request.includeVideo, includeDemographics: request.includeDemographics, includeFreeText: request.includeFreeText, shiftDates: request.shiftDates },
+      options: { container: request.container, video: request.video, includeDemographics: request.includeDemographics, includeFreeText: request.includeFreeText, shiftDates: request.shiftDates },
       files: written,
     };
     sink.put({ path: 'manifest.json', data: Buffer.from(json(manifest)) });

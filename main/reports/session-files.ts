@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { VIDEO_FILE } from '../recording/recorder.ts';
+import type { VideoChoice } from '../../common/reports.ts';
 import type { Store } from '../store/index.ts';
 import { ageAt, scrubJson, shiftIso, type DeidOptions } from './deidentify.ts';
 import { bidsLabel } from './export-paths.ts';
@@ -13,14 +14,14 @@ import { csv, json, num, tsv } from './tables.ts';
 export const BIDS_TASK = 'rppg';
 export const DERIVATIVES = 'derivatives/pulse-studio';
 
-/** In memory (tables) or on disk (video), placed at a relative '/'-separated path in the export. */
-export type ExportEntry = { path: string; data: Buffer } | { path: string; file: string };
+/** In memory (tables) or on disk (video, blurred first when asked), placed at a relative '/'-separated path. */
+export type ExportEntry = { path: string; data: Buffer } | { path: string; file: string; blur?: boolean };
 
 export interface SessionFileContext {
   store: Store;
   deid: DeidOptions;
   shiftDays: number;
-  includeVideo: boolean;
+  video: VideoChoice;
   /** Folders that must not appear in any exported text. */
   hidden: readonly string[];
   appVersion: string;
@@ -120,8 +121,9 @@ export function sessionEntries(d: SessionData, ctx: SessionFileContext): ExportE
   entries.push({ path: `${out}_frames.csv`, data: text(csv(['index', 't_s', 'face_found'], frames)) });
   entries.push({ path: `${out}_session.json`, data: text(json(metadata(d, ctx))) });
   const video = path.join(ctx.store.sessionDir(d.subject.id, d.session.id), VIDEO_FILE);
-  if (ctx.includeVideo && fs.existsSync(video) && fs.statSync(video).size > 0) {
-    entries.push({ path: `sourcedata/${sessionFolder(d)}/${sessionPrefix(d)}_video.webm`, file: video });
+  if (ctx.video !== 'omit' && fs.existsSync(video) && fs.statSync(video).size > 0) {
+    const name = `${sessionPrefix(d)}_video${ctx.video === 'blur' ? '-blurred' : ''}.webm`;
+    entries.push({ path: `sourcedata/${sessionFolder(d)}/${name}`, file: video, blur: ctx.video === 'blur' });
   }
   return entries;
 }

@@ -1,7 +1,7 @@
 // Export view state: the study's sessions to choose from, the selection, options, and the running export
 // (polled for progress; it keeps running, and shows, when the user switches views and back).
 import type { AppErrorInfo } from '../../../common/ipc/result.ts';
-import type { ExportCandidate, ExportContainer, ExportJob, ReportResult } from '../../../common/reports.ts';
+import type { ExportCandidate, ExportContainer, ExportJob, ReportResult, VideoChoice } from '../../../common/reports.ts';
 import { api, ApiError, unwrap } from '../lib/api.ts';
 
 const POLL_MS = 250;
@@ -12,7 +12,7 @@ export const exportsState = $state({
   selected: [] as number[],
   destination: '',
   container: 'zip' as ExportContainer,
-  includeVideo: false,
+  video: 'omit' as VideoChoice,
   includeDemographics: false,
   includeFreeText: false,
   shiftDates: true,
@@ -52,7 +52,7 @@ export async function startExport(): Promise<void> {
       sessionIds: s.selected,
       destination: s.destination,
       container: s.container,
-      includeVideo: s.includeVideo,
+      video: s.video,
       includeDemographics: s.includeDemographics,
       includeFreeText: s.includeFreeText,
       shiftDates: s.shiftDates,
