@@ -3,7 +3,7 @@ import path from 'node:path';
 import { app, BrowserWindow, dialog } from 'electron';
 import { registerIpc } from './modules/ipc.ts';
 import { installMenu } from './modules/menu.ts';
-import { electronPdfPrinter } from './modules/pdf-printer.ts';
+import { electronFolderPicker, electronPdfPrinter } from './modules/reports.ts';
 import { installPermissionHandlers, lockNavigation, registerAppScheme, serveRenderer } from './modules/security.ts';
 import { createMainWindow } from './modules/window.ts';
 import { defaultDestination } from './reports/report-services.ts';
@@ -27,7 +27,12 @@ function start(): void {
   const modelPath = installedModel(path.join(app.getAppPath().replace(/app\.asar$/, 'app.asar.unpacked'), 'models', 'sspd.onnx'));
   const live = modelPath ? { path: modelPath, workerUrl: path.join(__dirname, 'inference-worker.cjs') } : null;
   // Report templates ship in resources/ inside the app archive (electron-builder.yml); Electron prints them.
-  const reports = { resourcesDir: path.join(app.getAppPath(), 'resources'), printPdf: electronPdfPrinter(), defaultDestination: defaultDestination(app.getPath('home')) };
+  const reports = {
+    resourcesDir: path.join(app.getAppPath(), 'resources'),
+    printPdf: electronPdfPrinter(),
+    defaultDestination: defaultDestination(app.getPath('home')),
+    chooseFolder: electronFolderPicker(() => window),
+  };
   const services = openServices(dataDir, { version: app.getVersion(), platform: process.platform, shell: 'electron' }, live, reports);
 
   serveRenderer(path.join(__dirname, '..', 'renderer'));

@@ -27,6 +27,7 @@ export const CHANNELS = {
   'reports:participant': 'createParticipantReport',
   'exports:candidates': 'listExportCandidates',
   'exports:defaults': 'getExportDefaults',
+  'exports:choose-folder': 'chooseExportFolder',
   'exports:start': 'startExport',
   'exports:status': 'getExportStatus',
   'exports:cancel': 'cancelExport',

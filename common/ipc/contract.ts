@@ -94,7 +94,9 @@ export const contract = {
   'recording:stop': { input: z.strictObject({ sessionId: id }), output: out<{ session: Session; summary: RecordingSummary }>() },
   'reports:participant': { input: reportRequest, output: out<ReportResult>() },
   'exports:candidates': { input: z.strictObject({ studyId: id }), output: out<ExportCandidate[]>() },
-  'exports:defaults': { input: none, output: out<{ destination: string }>() },
+  'exports:defaults': { input: none, output: out<{ destination: string; canChooseFolder: boolean }>() },
+  /** Opens the desktop app's folder picker; null when the user cancels. */
+  'exports:choose-folder': { input: z.strictObject({ startIn: z.string().max(4096) }), output: out<{ folder: string | null }>() },
   'exports:start': { input: exportRequest, output: out<ExportJob>() },
   'exports:status': { input: z.strictObject({ jobId: id }), output: out<ExportJob>() },
   'exports:cancel': { input: z.strictObject({ jobId: id }), output: out<ExportJob>() },

@@ -86,6 +86,7 @@ const BAD_INPUTS: Record<Channel, unknown[]> = {
   ],
   'exports:candidates': [{}, { studyId: 'all' }],
   'exports:defaults': [{ destination: '/' }],
+  'exports:choose-folder': [{}, { startIn: 5 }, { startIn: TEN_MB }],
   'exports:start': [
     { studyId: 1, sessionIds: [], destination: '/tmp' },
     { studyId: 1, sessionIds: [1], destination: '' },

@@ -57,7 +57,11 @@ export function createHandlers({ store, recorder, appInfo, editor, reports = def
     'reports:participant': (request) => writeParticipantReport(store, request, { ...reports, appVersion: appInfo.version }),
     'exports:candidates': ({ studyId }) =>
       subjects.list({ studyId, search: '', includeArchived: true }).map((subject) => ({ subject, sessions: sessionOverview(store, subject.id) })),
-    'exports:defaults': () => ({ destination: reports.defaultDestination }),
+    'exports:defaults': () => ({ destination: reports.defaultDestination, canChooseFolder: reports.chooseFolder !== undefined }),
+    'exports:choose-folder': async ({ startIn }) => {
+      if (!reports.chooseFolder) throw new AppError('conflict', 'Choosing a folder needs the desktop app: type the folder path instead');
+      return { folder: await reports.chooseFolder(startIn || reports.defaultDestination) };
+    },
     'exports:start': (request) => exports.start(request),
     'exports:status': ({ jobId }) => exports.status(jobId),
     'exports:cancel': ({ jobId }) => exports.cancel(jobId),

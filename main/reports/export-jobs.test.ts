@@ -40,6 +40,11 @@ test('lists the study\'s subjects with their sessions and HR to choose from', as
   expect(candidates[0]!.sessions[0]!.stats?.medianBpm).toBeCloseTo(75, 0);
 });
 
+test('offers a destination, and no folder picker outside the desktop app', async () => {
+  expect(await call('exports:defaults')).toEqual({ destination: expect.any(String), canChooseFolder: false });
+  expect(await dispatch('exports:choose-folder', { startIn: '/' })).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringMatching(/desktop app/) } });
+});
+
 test('starts an export over IPC, reports progress until done, and names the zip it wrote', async () => {
   const destination = fs.mkdtempSync(path.join(t.dir, 'ipc-'));
   const job = await call<ExportJob>('exports:start', { studyId, sessionIds: [recorded.sessionId], destination });

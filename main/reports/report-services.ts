@@ -11,6 +11,8 @@ export interface ReportServices {
   printPdf: PdfPrinter;
   /** Suggested destination for reports and exports. */
   defaultDestination: string;
+  /** The desktop app's folder picker; absent where there is none (browser mode, CLI, tests). */
+  chooseFolder?: (startIn: string) => Promise<string | null>;
 }
 
 /** The user's Documents folder when there is one, else home. */

@@ -11,6 +11,7 @@ export const exportsState = $state({
   candidates: [] as ExportCandidate[],
   selected: [] as number[],
   destination: '',
+  canChooseFolder: false,
   container: 'zip' as ExportContainer,
   video: 'omit' as VideoChoice,
   includeDemographics: false,
@@ -26,12 +27,25 @@ const errorInfo = (error: unknown): AppErrorInfo =>
 
 export async function loadCandidates(studyId: number): Promise<void> {
   try {
-    if (!exportsState.destination) exportsState.destination = (await unwrap(api.getExportDefaults())).destination;
+    if (!exportsState.destination) {
+      const defaults = await unwrap(api.getExportDefaults());
+      exportsState.destination = defaults.destination;
+      exportsState.canChooseFolder = defaults.canChooseFolder;
+    }
     const candidates = await unwrap(api.listExportCandidates({ studyId }));
     if (exportsState.studyId !== studyId) exportsState.selected = [];
     exportsState.studyId = studyId;
     exportsState.candidates = candidates;
     exportsState.error = null;
+  } catch (error) {
+    exportsState.error = errorInfo(error);
+  }
+}
+
+export async function chooseFolder(): Promise<void> {
+  try {
+    const { folder } = await unwrap(api.chooseExportFolder({ startIn: exportsState.destination }));
+    if (folder) exportsState.destination = folder;
   } catch (error) {
     exportsState.error = errorInfo(error);
   }

@@ -1,10 +1,10 @@
-// Prints participant reports with Electron's own Chromium: a hidden, script-less window in a private
-// in-memory session that may load the one report file and nothing else.
+// Reports and exports in the desktop app: PDF printing with Electron's own Chromium (a hidden, script-less
+// window in a private session that may load the one report file and nothing else) and the folder picker.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BrowserWindow, session } from 'electron';
+import { BrowserWindow, dialog, session } from 'electron';
 import type { PdfPrinter } from '../reports/pdf-printer.ts';
 
 export function electronPdfPrinter(): PdfPrinter {
@@ -29,5 +29,13 @@ export function electronPdfPrinter(): PdfPrinter {
       window.destroy();
       fs.rmSync(work, { recursive: true, force: true });
     }
+  };
+}
+
+/** The native folder picker, attached to the app's window. */
+export function electronFolderPicker(parent: () => BrowserWindow): (startIn: string) => Promise<string | null> {
+  return async (startIn) => {
+    const picked = await dialog.showOpenDialog(parent(), { title: 'Export destination', defaultPath: startIn, properties: ['openDirectory', 'createDirectory'] });
+    return picked.canceled ? null : (picked.filePaths[0] ?? null);
   };
 }
