@@ -83,6 +83,16 @@ describe.skipIf(!canPrint)('participant report from a stored session', () => {
     expect(pdfText(a.path)).toContain('Name Alice Smith');
   });
 
+  test('says plainly when a session has no usable heart rate, with no numbers, plot or HRV', async () => {
+    const { sessionId } = await t.record(t.subject({ code: 'SHORT-1' }), 3, 70);
+    expect(loadSessionData(t.store, sessionId).stats?.meanBpm ?? null).toBeNull();
+    const text = pdfText((await writeParticipantReport(t.store, reportRequest.parse({ sessionId, destination: out() }), ctx())).path);
+    expect(text).toContain('No heart rate could be measured reliably in this recording');
+    expect(text).not.toContain('Heart rate over time');
+    expect(text).not.toContain('Heart-rate variability');
+    expect(text).toContain('Research use only — not a medical device, not a diagnosis.');
+  });
+
   test('a subject report lists every analysed session with its mean HR', async () => {
     const result = await writeParticipantReport(t.store, reportRequest.parse({ subjectId: t.store.sessions.get(long.sessionId).subjectId, destination: out() }), ctx());
     const text = pdfText(result.path);
