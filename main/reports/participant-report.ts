@@ -124,8 +124,9 @@ function subjectResults(sessions: SessionData[], s: Strings): string {
   });
   const measured = sessions.filter((d) => d.stats?.meanBpm != null);
   const trend = measured.length > 1
-    ? `<div class="plot">${svgPlot([{ name: say(s, 'bpmShort'), x: measured.map((_, i) => i + 1), y: measured.map((d) => d.stats!.meanBpm), color: PALETTE.sspd! }], {
-        title: say(s, 'trendTitle'), xLabel: say(s, 'trendX'), yLabel: say(s, 'plotY'), width: 680, height: 200,
+    ? `<div class="plot">${svgPlot([{ name: say(s, 'bpmShort'), x: measured.map((_, i) => i + 1), y: measured.map((d) => d.stats!.meanBpm), color: PALETTE.sspd!, points: true }], {
+        title: say(s, 'trendTitle'), xLabel: say(s, 'trendX'), yLabel: say(s, 'plotY'), width: 680, height: 200, xMinStep: 1,
+        yInclude: [Math.min(...measured.map((d) => d.stats!.meanBpm!)) - PLOT_MIN_HALF_SPAN_BPM, Math.max(...measured.map((d) => d.stats!.meanBpm!)) + PLOT_MIN_HALF_SPAN_BPM],
       })}</div>`
     : '';
   return `<table class="sessions"><thead><tr>${header}</tr></thead><tbody>${rows.join('')}</tbody></table>${trend}`;
