@@ -21,7 +21,7 @@ export const exportRequest = z.strictObject({
   video: z.enum(VIDEO_CHOICES).default('omit'),
   /** Sex, skin type and age in years; never the birth year. */
   includeDemographics: z.boolean().default(false),
-  /** Notes and camera names: free text can identify people. */
+  /** Notes, camera names and imported file names: free text can identify people. */
   includeFreeText: z.boolean().default(false),
   /** Shift every date by one random number of days, so only intervals are real. */
   shiftDates: z.boolean().default(true),

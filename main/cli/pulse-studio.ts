@@ -30,10 +30,11 @@ const USAGE = `Usage:
   --out DIR      where result files go (default: ./pulse-studio-results)
   --json         print results as JSON on stdout
 Manifest rows: video,reference[,fs] — reference is a number in bpm, a CSV of time,bpm, or a PPG waveform CSV.
-Export: a new timestamped zip (or --folder) in DIR with BIDS physio files, CSV/JSON per session and a SHA-256
-manifest; de-identified unless asked (--demographics: sex, skin type, age; --free-text: notes, camera names;
---real-dates: no date shift; --video blur|include: camera video, blurred or as recorded). Report: a participant PDF, printed with Chromium
-($PULSE_STUDIO_CHROMIUM); --name prints a name on it (never stored).
+Export: a new timestamped zip (or --folder) in DIR with BIDS physio files, CSV/JSON per session and a
+SHA-256 manifest. De-identified unless asked: --demographics (sex, skin type, age), --free-text (notes,
+camera and file names), --real-dates (no date shift), --video blur|include (camera video).
+Report: a participant PDF printed with Chromium ($PULSE_STUDIO_CHROMIUM); --name prints a name on it
+(never stored).
 Data directory for import, export and report: $PULSE_STUDIO_DATA_DIR or the app's default.`;
 
 const OPTIONS = {

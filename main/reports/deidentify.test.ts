@@ -12,6 +12,7 @@ test('keeps only the file name of local paths, POSIX or Windows, and hides named
   // Text that merely contains slashes is left alone.
   expect(scrubText('good/fair/poor and 0.7/3.5 Hz', [])).toBe('good/fair/poor and 0.7/3.5 Hz');
   expect(scrubJson({ file: '/tmp/x/y.mp4', list: ['/a/b/c'], n: 3 }, [])).toEqual({ file: 'y.mp4', list: ['c'], n: 3 });
+  expect(scrubJson({ file: '/tmp/x/alice.mp4' }, [], false)).toEqual({ file: '<file>' });
 });
 
 test('shifts dates by whole days and leaves null and junk as null', () => {

@@ -7,7 +7,7 @@ import path from 'node:path';
 export interface DeidOptions {
   /** Sex, Fitzpatrick skin type and age in whole years at the session (never the birth year). */
   includeDemographics: boolean;
-  /** Session and subject notes and camera names: free text that may name people or places. */
+  /** Session notes, camera names and imported file names: free text that may name people or places. */
   includeFreeText: boolean;
   /** Move every date by the same random whole number of days (kept nowhere), so intervals stay true. */
   shiftDates: boolean;
@@ -31,19 +31,22 @@ export const ageAt = (birthYear: number | null, iso: string): number | null =>
 /** An absolute POSIX or Windows path at the start of a string or after a space, quote or bracket. */
 const LOCAL_PATH = /(?<=^|[\s"'(=])(?:[A-Za-z]:[\\/]|\/)(?:[^\s"',;:\\/]+[\\/])+([^\s"',;:\\/]+)/g;
 
-/** Removes local paths from a string: absolute paths keep only their file name; home and data folder go. */
-export function scrubText(text: string, hidden: readonly string[]): string {
-  let out = text.replace(LOCAL_PATH, '$1');
+/**
+ * Removes local paths from a string: absolute paths keep only their file name (or lose it too, since file
+ * names like "visit-of-alice.mp4" can name people); home and data folder go.
+ */
+export function scrubText(text: string, hidden: readonly string[], keepFileNames = true): string {
+  let out = text.replace(LOCAL_PATH, keepFileNames ? '$1' : '<file>');
   for (const dir of hidden) if (dir.length > 1) out = out.split(dir).join('<local>');
   return out;
 }
 
 /** Deep copy of a JSON value with every string scrubbed. */
-export function scrubJson<T>(value: T, hidden: readonly string[]): T {
-  if (typeof value === 'string') return scrubText(value, hidden) as T;
-  if (Array.isArray(value)) return value.map((v: unknown) => scrubJson(v, hidden)) as T;
+export function scrubJson<T>(value: T, hidden: readonly string[], keepFileNames = true): T {
+  if (typeof value === 'string') return scrubText(value, hidden, keepFileNames) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => scrubJson(v, hidden, keepFileNames)) as T;
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubJson(v, hidden)])) as T;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubJson(v, hidden, keepFileNames)])) as T;
   }
   return value;
 }

@@ -6,6 +6,8 @@ import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { AppError } from '../../common/ipc/result.ts';
 import { exportRequest, type ExportRequest } from '../../common/reports.ts';
+import { importVideo } from '../analysis/import-video.ts';
+import { noiseVideo } from '../analysis/test-media.ts';
 import { hrStats } from '../store/session-results.ts';
 import { runExport } from './research-export.ts';
 import { openTestData, type RecordedSession, type TestData } from './test-sessions.ts';
@@ -140,6 +142,26 @@ describe('researcher export', () => {
     expect(meta.session.startedAt).toBe(t.store.sessions.get(first.sessionId).startedAt);
     expect(files.get('participants.tsv')!.toString().split('\n')[0]).toBe('participant_id\tsex\tskin_type\tage');
   });
+
+  test('keeps an imported video\'s local path out of the export (its analysis remembers where it came from)', async () => {
+    fs.mkdirSync(path.join(t.dir, 'secret-folder'));
+    const clip = noiseVideo(path.join(t.dir, 'secret-folder', 'visit-of-alice.mp4'), 12);
+    const imported = await importVideo(t.store, { video: clip, subjectCode: 'IMP-1', createSubject: true, roi: 'full', appVersion: 'test' });
+    expect(JSON.stringify(t.store.analyses.latest(imported.session.id)!.summary)).toContain(clip);
+    const metaOf = async (includeFreeText: boolean) => {
+      const files = entriesOf((await runExport(t.store, request({ sessionIds: [imported.session.id], includeFreeText }), { appVersion: 'test' })).path);
+      const meta = files.get('derivatives/pulse-studio/sub-IMP1/ses-1/sub-IMP1_ses-1_session.json')!.toString();
+      for (const local of [t.dir, os.tmpdir(), os.homedir()]) expect(meta).not.toContain(local);
+      return meta;
+    };
+    // File names can name people: they go with the rest of the free text unless asked for.
+    const plain = await metaOf(false);
+    expect(plain).toContain('"file": "<file>"');
+    expect(plain).not.toContain('alice');
+    const withText = await metaOf(true);
+    expect(withText).toContain('"file": "visit-of-alice.mp4"');
+    expect(withText).toContain('Imported from visit-of-alice.mp4');
+  }, 60_000);
 
   test('exports to a new folder, and a second export beside it never overwrites the first', async () => {
     const destination = freshDir();

@@ -101,7 +101,7 @@ function readme(request: ExportRequest): string {
     'manifest.json and SHA256SUMS: SHA-256 of every file (check with `sha256sum -c SHA256SUMS`).',
     '',
     `De-identification: pseudonymous codes only; ${request.shiftDates ? 'dates shifted by one random number of days (intervals are real)' : 'real dates'}; ` +
-      `${request.includeDemographics ? 'sex, skin type and age included' : 'no demographics'}; ${request.includeFreeText ? 'notes and camera names included' : 'no notes or camera names'}.`,
+      `${request.includeDemographics ? 'sex, skin type and age included' : 'no demographics'}; ${request.includeFreeText ? 'notes, camera and file names included' : 'no notes, camera or file names'}.`,
     '',
   ].join('\n');
 }

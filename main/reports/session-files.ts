@@ -99,6 +99,7 @@ function metadata(d: SessionData, ctx: SessionFileContext): unknown {
       exportedWith: { app: 'Pulse Studio', version: ctx.appVersion },
     },
     ctx.hidden,
+    ctx.deid.includeFreeText,
   );
 }
 
