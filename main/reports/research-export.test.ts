@@ -85,6 +85,7 @@ describe('researcher export', () => {
     expect(meta.analysisVersions).toHaveLength(1);
     expect(meta.exportedWith.version).toBe('test');
     expect(files.get(`${base}_markers.csv`)!.toString()).toBe('t_s,label\n20,cold pressor\n');
+    expect(files.get('sub-P017/ses-1/beh/sub-P017_ses-1_task-rppg_events.tsv')!.toString()).toBe('onset\tduration\ttrial_type\n20\t0\tcold pressor\n');
     const frames = files.get(`${base}_frames.csv`)!.toString().trim().split('\n');
     expect(frames).toHaveLength(1 + t.store.sessions.frameCount(first.sessionId));
     expect(frames[1]).toBe('0,0,1');

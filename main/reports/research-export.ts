@@ -96,6 +96,7 @@ function readme(request: ExportRequest): string {
     'Research use only: not a medical device, not a diagnosis.',
     '',
     `sub-<code>/ses-<n>/beh/*_task-${BIDS_TASK}_recording-<method>_physio.tsv.gz  pulse waveform per method (BIDS physio, JSON sidecar)`,
+    `sub-<code>/ses-<n>/beh/*_task-${BIDS_TASK}_events.tsv  markers set during the recording (BIDS events)`,
     `${DERIVATIVES}/sub-<code>/ses-<n>/  HR series (_hr.csv), waveforms, beats, markers, frame timestamps, _session.json (model, SHA-256, execution provider, parameters, analysis versions, HRV)`,
     ...(request.video !== 'omit' ? [`sourcedata/sub-<code>/ses-<n>/  camera video${request.video === 'blur' ? ', blurred so faces cannot be recognised' : ''}`] : []),
     'manifest.json and SHA256SUMS: SHA-256 of every file (check with `sha256sum -c SHA256SUMS`).',

@@ -103,10 +103,21 @@ function metadata(d: SessionData, ctx: SessionFileContext): unknown {
   );
 }
 
+/** Markers as BIDS events (onset in seconds from the first frame, instantaneous). */
+function events(d: SessionData): ExportEntry[] {
+  if (d.markers.length === 0) return [];
+  const base = `${sessionFolder(d)}/beh/${sessionPrefix(d)}_task-${BIDS_TASK}_events`;
+  const sidecar = { trial_type: { Description: 'Marker label entered during the recording' } };
+  return [
+    { path: `${base}.tsv`, data: text(tsv(['onset', 'duration', 'trial_type'], d.markers.map((m) => [num(m.tS), 0, m.label]))) },
+    { path: `${base}.json`, data: text(json(sidecar)) },
+  ];
+}
+
 /** Every file of one session, in the order they are written. */
 export function sessionEntries(d: SessionData, ctx: SessionFileContext): ExportEntry[] {
   const out = `${DERIVATIVES}/${sessionFolder(d)}/${sessionPrefix(d)}`;
-  const entries: ExportEntry[] = Object.keys(d.waveforms).flatMap((method) => physio(d, method, ctx));
+  const entries: ExportEntry[] = [...Object.keys(d.waveforms).flatMap((method) => physio(d, method, ctx)), ...events(d)];
   const series = Object.entries(d.series).flatMap(([method, points]) =>
     points.map((p) => [num(p.tS), method, num(p.bpm), num(p.snrDb, 4), p.quality, p.reasons]),
   );
