@@ -3,8 +3,10 @@ import path from 'node:path';
 import { app, BrowserWindow, dialog } from 'electron';
 import { registerIpc } from './modules/ipc.ts';
 import { installMenu } from './modules/menu.ts';
+import { electronFolderPicker, electronPdfPrinter } from './modules/reports.ts';
 import { installPermissionHandlers, lockNavigation, registerAppScheme, serveRenderer } from './modules/security.ts';
 import { createMainWindow } from './modules/window.ts';
+import { defaultDestination } from './reports/report-services.ts';
 import { installedModel, openServices } from './services.ts';
 import { resolveDataDir } from './store/index.ts';
 
@@ -25,7 +27,14 @@ function start(): void {
   const bundled = installedModel(path.join(app.getAppPath().replace(/app\.asar$/, 'app.asar.unpacked'), 'models', 'sspd.onnx'));
   // The inference worker and the ONNX template of .pth imports are built beside the main bundle.
   const models = { bundled, workerUrl: path.join(__dirname, 'inference-worker.cjs'), templatePath: path.join(__dirname, 'sspd-template.onnx') };
-  const services = openServices(dataDir, { version: app.getVersion(), platform: process.platform, shell: 'electron' }, models);
+  // Report templates ship in resources/ inside the app archive (electron-builder.yml); Electron prints them.
+  const reports = {
+    resourcesDir: path.join(app.getAppPath(), 'resources'),
+    printPdf: electronPdfPrinter(),
+    defaultDestination: defaultDestination(app.getPath('home')),
+    chooseFolder: electronFolderPicker(() => window),
+  };
+  const services = openServices(dataDir, { version: app.getVersion(), platform: process.platform, shell: 'electron' }, models, reports);
 
   serveRenderer(path.join(__dirname, '..', 'renderer'));
   installPermissionHandlers();

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { ModelRegistry, type ModelRegistryOptions } from './models/model-registry.ts';
 import { Recorder } from './recording/recorder.ts';
+import type { ReportServices } from './reports/report-services.ts';
 import { openStore, type Store } from './store/index.ts';
 
 export interface MainServices {
@@ -29,7 +30,12 @@ export function installedModel(bundled: string, env = process.env): string | nul
 /** The bundled model (see installedModel) and how imported ones are converted and run. */
 export type ModelSettings = Omit<ModelRegistryOptions, 'db' | 'dataDir'>;
 
-export function openServices(dataDir: string, appInfo: Omit<AppInfo, 'dataDir' | 'recoveredSessionIds'>, modelSettings: ModelSettings = {}): MainServices {
+export function openServices(
+  dataDir: string,
+  appInfo: Omit<AppInfo, 'dataDir' | 'recoveredSessionIds'>,
+  modelSettings: ModelSettings = {},
+  reports?: ReportServices,
+): MainServices {
   const store = openStore(dataDir);
   store.studies.ensureOne();
   const models = new ModelRegistry({ ...modelSettings, db: store.db, dataDir });
@@ -44,7 +50,9 @@ export function openServices(dataDir: string, appInfo: Omit<AppInfo, 'dataDir' |
       return 'unknown user';
     }
   })();
-  const dispatch = createDispatch(createHandlers({ store, recorder, models, editor, appInfo: { ...appInfo, dataDir, recoveredSessionIds } }));
+  const dispatch = createDispatch(
+    createHandlers({ store, recorder, models, editor, appInfo: { ...appInfo, dataDir, recoveredSessionIds }, ...(reports ? { reports } : {}) }),
+  );
   return {
     store,
     recorder,

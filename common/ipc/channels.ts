@@ -29,6 +29,13 @@ export const CHANNELS = {
   'models:download-authors': 'downloadAuthorsModel',
   'models:set-active': 'setActiveModel',
   'models:remove': 'removeModel',
+  'reports:participant': 'createParticipantReport',
+  'exports:candidates': 'listExportCandidates',
+  'exports:defaults': 'getExportDefaults',
+  'exports:choose-folder': 'chooseExportFolder',
+  'exports:start': 'startExport',
+  'exports:status': 'getExportStatus',
+  'exports:cancel': 'cancelExport',
 } as const;
 
 export type Channel = keyof typeof CHANNELS;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { CROP_BYTES, MAX_CHUNK_FRAMES, markerInput, sessionStart, type LiveSnapshot, type Marker, type RecordingSummary, type Session, type SessionOverview, type SessionResults } from '../sessions.ts';
 import { MAX_MODEL_BYTES, sha256Hex, type ModelInfo } from '../models.ts';
 import { id, studyFields, subjectFields, type Study, type Subject } from '../subjects.ts';
+import { exportRequest, reportRequest, type ExportCandidate, type ExportJob, type ReportResult } from '../reports.ts';
 import { CHANNELS, type Channel } from './channels.ts';
 import type { Result } from './result.ts';
 
@@ -115,6 +116,14 @@ export const contract = {
   /** null: back to the bundled default. */
   'models:set-active': { input: z.strictObject({ sha256: sha256Hex.nullable() }), output: out<ModelInfo[]>() },
   'models:remove': { input: z.strictObject({ sha256: sha256Hex }), output: out<ModelInfo[]>() },
+  'reports:participant': { input: reportRequest, output: out<ReportResult>() },
+  'exports:candidates': { input: z.strictObject({ studyId: id }), output: out<ExportCandidate[]>() },
+  'exports:defaults': { input: none, output: out<{ destination: string; canChooseFolder: boolean }>() },
+  /** Opens the desktop app's folder picker; null when the user cancels. */
+  'exports:choose-folder': { input: z.strictObject({ startIn: z.string().max(4096) }), output: out<{ folder: string | null }>() },
+  'exports:start': { input: exportRequest, output: out<ExportJob>() },
+  'exports:status': { input: z.strictObject({ jobId: id }), output: out<ExportJob>() },
+  'exports:cancel': { input: z.strictObject({ jobId: id }), output: out<ExportJob>() },
 } satisfies Record<Channel, { input: z.ZodType; output: unknown }>;
 
 export type Contract = typeof contract;

@@ -20,6 +20,10 @@ export interface PlotOptions {
   hLines?: Array<{ y: number; label: string; dashed?: boolean }>;
   /** Draw y = x (agreement plots). */
   identity?: boolean;
+  /** Smallest step between x ticks (1 for counts, so there is no "measurement 1.5"). */
+  xMinStep?: number;
+  /** Values the y axis must include, so small wobbles are not blown up to fill the plot. */
+  yInclude?: number[];
 }
 
 export const PALETTE: Record<string, string> = { sspd: '#d62728', pos: '#1f77b4', chrom: '#2ca02c', green: '#9467bd', reference: '#111111' };
@@ -28,6 +32,8 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/** Whole-number ticks read as counts and bpm ("2", "80"), not "2.00". */
+const tick = (v: number) => (Number.isInteger(v) ? String(v) : fmt(v));
 const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2));
 
 function extent(values: number[]): [number, number] {
@@ -40,9 +46,9 @@ function extent(values: number[]): [number, number] {
   return [lo - pad, hi + pad];
 }
 
-function ticks([lo, hi]: [number, number], count = 5): number[] {
+function ticks([lo, hi]: [number, number], count = 5, minStep = 0): number[] {
   const step = 10 ** Math.floor(Math.log10((hi - lo) / count));
-  const nice = [1, 2, 5, 10].map((m) => m * step).find((s) => (hi - lo) / s <= count) ?? step * 10;
+  const nice = Math.max(minStep, [1, 2, 5, 10].map((m) => m * step).find((s) => (hi - lo) / s <= count) ?? step * 10);
   const out: number[] = [];
   for (let v = Math.ceil(lo / nice) * nice; v <= hi; v += nice) out.push(v);
   return out;
@@ -61,6 +67,7 @@ export function svgPlot(series: Series[], o: PlotOptions): string {
     }
   }
   for (const line of o.hLines ?? []) ys.push(line.y);
+  ys.push(...(o.yInclude ?? []));
   const xr = extent(xs);
   const yr = o.identity ? extent([...xs, ...ys]) : extent(ys);
   const xRange = o.identity ? yr : xr;
@@ -68,8 +75,8 @@ export function svgPlot(series: Series[], o: PlotOptions): string {
   const py = (v: number) => height - m.bottom - ((v - yr[0]) / (yr[1] - yr[0])) * (height - m.top - m.bottom);
   const parts: string[] = [];
   parts.push(`<text x="${width / 2}" y="16" text-anchor="middle" font-weight="bold">${escapeHtml(o.title)}</text>`);
-  for (const v of ticks(xRange)) parts.push(`<line x1="${px(v)}" x2="${px(v)}" y1="${m.top}" y2="${height - m.bottom}" stroke="#eee"/><text x="${px(v)}" y="${height - m.bottom + 14}" text-anchor="middle">${fmt(v)}</text>`);
-  for (const v of ticks(yr)) parts.push(`<line x1="${m.left}" x2="${width - m.right}" y1="${py(v)}" y2="${py(v)}" stroke="#eee"/><text x="${m.left - 6}" y="${py(v) + 4}" text-anchor="end">${fmt(v)}</text>`);
+  for (const v of ticks(xRange, 5, o.xMinStep)) parts.push(`<line x1="${px(v)}" x2="${px(v)}" y1="${m.top}" y2="${height - m.bottom}" stroke="#eee"/><text x="${px(v)}" y="${height - m.bottom + 14}" text-anchor="middle">${tick(v)}</text>`);
+  for (const v of ticks(yr)) parts.push(`<line x1="${m.left}" x2="${width - m.right}" y1="${py(v)}" y2="${py(v)}" stroke="#eee"/><text x="${m.left - 6}" y="${py(v) + 4}" text-anchor="end">${tick(v)}</text>`);
   parts.push(`<text x="${(m.left + width - m.right) / 2}" y="${height - 6}" text-anchor="middle">${escapeHtml(o.xLabel)}</text>`);
   parts.push(`<text transform="translate(14 ${height / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(o.yLabel)}</text>`);
   if (o.identity) parts.push(`<line x1="${px(yr[0])}" y1="${py(yr[0])}" x2="${px(yr[1])}" y2="${py(yr[1])}" stroke="#999" stroke-dasharray="4 3"/>`);

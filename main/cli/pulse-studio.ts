@@ -14,11 +14,15 @@ import { evaluationTable, writeEvaluation } from '../analysis/evaluation-report.
 import { importVideo } from '../analysis/import-video.ts';
 import { openStore, resolveDataDir } from '../store/index.ts';
 import { progressBar } from './progress.ts';
+import { exportCommand, reportCommand } from './report-commands.ts';
 
 const USAGE = `Usage:
   pulse-studio analyze <video…> [--model M] [--out DIR] [--json] [--roi face|full]
   pulse-studio evaluate <manifest.csv> [--model M] [--out DIR] [--json] [--roi face|full] [--jobs N]
   pulse-studio import <video> --subject CODE [--study S] [--create-subject] [--model M] [--roi face|full]
+  pulse-studio export [--study S] [--subject CODE,…] [--session ID,…] --out DIR [--folder] [--video omit|blur|include]
+                      [--demographics] [--free-text] [--real-dates] [--json]
+  pulse-studio report (--session ID | --subject CODE [--study S]) --out DIR [--name NAME] [--json]
 
   --roi full     the whole frame is the skin region (pre-cropped clips), resized to 128×128
   --roi face     detect the face and use the SSPD crop (default)
@@ -26,7 +30,12 @@ const USAGE = `Usage:
   --out DIR      where result files go (default: ./pulse-studio-results)
   --json         print results as JSON on stdout
 Manifest rows: video,reference[,fs] — reference is a number in bpm, a CSV of time,bpm, or a PPG waveform CSV.
-Data directory for import: $PULSE_STUDIO_DATA_DIR or the app's default.`;
+Export: a new timestamped zip (or --folder) in DIR with BIDS physio files, CSV/JSON per session and a
+SHA-256 manifest. De-identified unless asked: --demographics (sex, skin type, age), --free-text (notes,
+camera and file names), --real-dates (no date shift), --video blur|include (camera video).
+Report: a participant PDF printed with Chromium ($PULSE_STUDIO_CHROMIUM); --name prints a name on it
+(never stored).
+Data directory for import, export and report: $PULSE_STUDIO_DATA_DIR or the app's default.`;
 
 const OPTIONS = {
   model: { type: 'string' },
@@ -37,6 +46,13 @@ const OPTIONS = {
   subject: { type: 'string' },
   study: { type: 'string' },
   'create-subject': { type: 'boolean', default: false },
+  session: { type: 'string' },
+  name: { type: 'string' },
+  folder: { type: 'boolean', default: false },
+  video: { type: 'string' },
+  demographics: { type: 'boolean', default: false },
+  'free-text': { type: 'boolean', default: false },
+  'real-dates': { type: 'boolean', default: false },
   quiet: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } satisfies ParseArgsConfig['options'];
@@ -165,6 +181,13 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'analyze') return await analyze(rest, parsed.values);
     if (command === 'evaluate') return await evaluate(rest, parsed.values);
     if (command === 'import') return await importCommand(rest, parsed.values);
+    if (command === 'export' || command === 'report') {
+      if (rest.length) throw new AnalysisError('bad-argument', `${command} takes options only, not "${rest.join(' ')}"`);
+      if (!parsed.values.out) throw new AnalysisError('bad-argument', `${command} needs --out DIR (an existing folder)`);
+      return command === 'export'
+        ? await exportCommand(parsed.values, appVersion(), progressBar(process.stderr, parsed.values.quiet))
+        : await reportCommand(parsed.values, appVersion());
+    }
     process.stderr.write(`pulse-studio: unknown command "${command}"\n\n${USAGE}\n`);
     return 2;
   } catch (error) {

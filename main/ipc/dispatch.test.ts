@@ -90,6 +90,26 @@ const BAD_INPUTS: Record<Channel, unknown[]> = {
   'models:download-authors': [undefined, {}, { acceptNotice: false }, { acceptNotice: 'yes' }, { acceptNotice: true, url: 'http://example.com/x.pth' }],
   'models:set-active': [{}, { sha256: 'abc' }, { sha256: 'A'.repeat(64) }],
   'models:remove': [{ sha256: null }, { sha256: '../'.repeat(22) }],
+  'reports:participant': [
+    { destination: '/tmp' },
+    { sessionId: 1, subjectId: 1, destination: '/tmp' },
+    { sessionId: 1 },
+    { sessionId: 1, destination: '' },
+    { sessionId: 1, destination: TEN_MB },
+    { sessionId: 1, destination: '/tmp', participantName: TEN_MB },
+  ],
+  'exports:candidates': [{}, { studyId: 'all' }],
+  'exports:defaults': [{ destination: '/' }],
+  'exports:choose-folder': [{}, { startIn: 5 }, { startIn: TEN_MB }],
+  'exports:start': [
+    { studyId: 1, sessionIds: [], destination: '/tmp' },
+    { studyId: 1, sessionIds: [1], destination: '' },
+    { studyId: 1, sessionIds: [1], destination: '/tmp', container: 'rar' },
+    { studyId: 1, sessionIds: ['1'], destination: '/tmp' },
+    { studyId: 1, sessionIds: [1], destination: '/tmp', includeBirthYear: true },
+  ],
+  'exports:status': [{}, { jobId: 0 }],
+  'exports:cancel': [{ jobId: 'x' }],
 };
 
 const countRows = () =>

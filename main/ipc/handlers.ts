@@ -5,6 +5,9 @@ import { AppError } from '../../common/ipc/result.ts';
 import { rejectedModel } from '../models/import-error.ts';
 import type { ModelRegistry } from '../models/model-registry.ts';
 import type { Recorder } from '../recording/recorder.ts';
+import { ExportJobs } from '../reports/export-jobs.ts';
+import { writeParticipantReport } from '../reports/participant-report.ts';
+import { defaultReportServices, type ReportServices } from '../reports/report-services.ts';
 import type { Store } from '../store/index.ts';
 import { sessionOverview, sessionResults } from '../store/session-results.ts';
 
@@ -15,14 +18,17 @@ export interface Services {
   appInfo: AppInfo;
   /** Who edits, for the audit trail: the operating-system user running the app. */
   editor: string;
+  /** Templates, PDF printer and default folder for reports and exports (Chromium-based when left out). */
+  reports?: ReportServices;
 }
 
 export type Handlers = {
   [C in Channel]: (input: ParsedInputOf<C>) => OutputOf<C> | Promise<OutputOf<C>>;
 };
 
-export function createHandlers({ store, recorder, models, appInfo, editor }: Services): Handlers {
+export function createHandlers({ store, recorder, models, appInfo, editor, reports = defaultReportServices() }: Services): Handlers {
   const { studies, subjects, sessions } = store;
+  const exports = new ExportJobs(store, appInfo.version);
   return {
     'app:info': () => appInfo,
     'studies:list': () => studies.list(),
@@ -56,5 +62,16 @@ export function createHandlers({ store, recorder, models, appInfo, editor }: Ser
     'models:download-authors': ({ activate }) => rejectedModel(models.downloadAuthors({ activate })),
     'models:set-active': ({ sha256 }) => (models.setActive(sha256), models.list()),
     'models:remove': ({ sha256 }) => (models.remove(sha256), models.list()),
+    'reports:participant': (request) => writeParticipantReport(store, request, { ...reports, appVersion: appInfo.version }),
+    'exports:candidates': ({ studyId }) =>
+      subjects.list({ studyId, search: '', includeArchived: true }).map((subject) => ({ subject, sessions: sessionOverview(store, subject.id) })),
+    'exports:defaults': () => ({ destination: reports.defaultDestination, canChooseFolder: reports.chooseFolder !== undefined }),
+    'exports:choose-folder': async ({ startIn }) => {
+      if (!reports.chooseFolder) throw new AppError('conflict', 'Choosing a folder needs the desktop app: type the folder path instead');
+      return { folder: await reports.chooseFolder(startIn || reports.defaultDestination) };
+    },
+    'exports:start': (request) => exports.start(request),
+    'exports:status': ({ jobId }) => exports.status(jobId),
+    'exports:cancel': ({ jobId }) => exports.cancel(jobId),
   };
 }

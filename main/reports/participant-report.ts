@@ -1,0 +1,191 @@
+// The participant report: one session, or every analysed session of a subject, in plain language with an
+// HR plot, quality notes, HRV only when quality allows and the disclaimer — HTML from the template in
+// resources/reports, printed to PDF by whichever printer the caller has (Electron, or Chromium headless).
+import { AppError } from '../../common/ipc/result.ts';
+import type { ReportRequest, ReportResult } from '../../common/reports.ts';
+import type { HrPoint } from '../../common/sessions.ts';
+import { escapeHtml, PALETTE, svgPlot } from '../analysis/svg-plot.ts';
+import type { Store } from '../store/index.ts';
+import { bidsLabel, checkDestination, freshPath, storageError } from './export-paths.ts';
+import type { PdfPrinter } from './pdf-printer.ts';
+import { fillTemplate, loadReportTemplate, say, type Strings } from './report-template.ts';
+import { loadSessionData, type SessionData } from './session-data.ts';
+
+export interface ReportContext {
+  resourcesDir: string;
+  printPdf: PdfPrinter;
+  appVersion: string;
+  lang?: string;
+  now?: Date;
+}
+
+/** Shares of usable windows that make a measurement good or fair for a lay reader. */
+const GOOD_SHARE = 0.8;
+const FAIR_SHARE = 0.5;
+/** The HR plot spans at least this many bpm either side of the mean: steady hearts look steady. */
+const PLOT_MIN_HALF_SPAN_BPM = 15;
+/** A plot in minutes reads better once a recording is longer than this. */
+const MINUTES_FROM_S = 180;
+
+/** Technical reason texts of poor windows → the lay words for them (strings `reason.*`). */
+const REASON_PATTERNS: Array<[RegExp, string]> = [
+  [/face lost/i, 'reason.face'],
+  [/motion/i, 'reason.motion'],
+  [/gap|dropped|frame rate/i, 'reason.frames'],
+  [/snr|peak|check/i, 'reason.signal'],
+];
+
+const locale = (strings: Strings) => (strings.lang === 'en' ? 'en-GB' : (strings.lang ?? 'en-GB'));
+const dateText = (iso: string, s: Strings) => new Date(iso).toLocaleDateString(locale(s), { dateStyle: 'long' });
+const timeText = (iso: string, s: Strings) => new Date(iso).toLocaleTimeString(locale(s), { timeStyle: 'short' });
+const bpm = (v: number) => String(Math.round(v));
+
+function durationText(seconds: number, s: Strings): string {
+  const total = Math.round(seconds);
+  return total >= 60 ? say(s, 'minutesSeconds', { m: Math.floor(total / 60), s: total % 60 }) : say(s, 'seconds', { s: total });
+}
+
+export function qualityGrade(used: number, total: number): 'good' | 'fair' | 'poor' {
+  const share = total > 0 ? used / total : 0;
+  return share >= GOOD_SHARE ? 'good' : share >= FAIR_SHARE ? 'fair' : 'poor';
+}
+
+/** The two most common lay reasons among the windows left out. */
+function poorReasons(points: readonly HrPoint[], s: Strings): string[] {
+  const counts = new Map<string, number>();
+  for (const p of points) {
+    if (p.quality !== 'poor') continue;
+    const key = REASON_PATTERNS.find(([pattern]) => pattern.test(p.reasons))?.[1] ?? 'reason.signal';
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 2).map(([key]) => say(s, key));
+}
+
+function factsRows(rows: Array<[string, string]>): string {
+  return rows.map(([label, value]) => `<tr><th>${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`).join('');
+}
+
+function hrPlot(d: SessionData, s: Strings): string {
+  const points = (d.series[d.primary!] ?? []).filter((p) => p.quality !== 'poor' && p.bpm !== null);
+  const minutes = d.session.durationS > MINUTES_FROM_S;
+  return svgPlot([{ name: say(s, 'bpmShort'), x: points.map((p) => (minutes ? p.tS / 60 : p.tS)), y: points.map((p) => p.bpm), color: PALETTE.sspd! }], {
+    title: say(s, 'plotTitle'),
+    xLabel: say(s, minutes ? 'plotX' : 'plotXSeconds'),
+    yLabel: say(s, 'plotY'),
+    width: 680,
+    height: 230,
+    yInclude: d.stats?.meanBpm != null ? [d.stats.meanBpm - PLOT_MIN_HALF_SPAN_BPM, d.stats.meanBpm + PLOT_MIN_HALF_SPAN_BPM] : [],
+  });
+}
+
+function qualityHtml(d: SessionData, s: Strings): string {
+  const stats = d.stats!;
+  const grade = qualityGrade(stats.usedWindows, stats.windows);
+  const parts = [`<p>${escapeHtml(say(s, 'qualityLine', { grade: say(s, `quality.${grade}`), used: stats.usedWindows, total: stats.windows }))}</p>`];
+  const reasons = poorReasons(d.series[d.primary!] ?? [], s);
+  if (reasons.length) parts.push(`<p>${escapeHtml(say(s, 'qualityPoorHint', { reasons: reasons.join('; ') }))}</p>`);
+  return `<section><h2>${escapeHtml(say(s, 'qualityHeading'))}</h2>${parts.join('')}</section>`;
+}
+
+/** HRV needs a long, clean beat series: shown only when the analysis accepted it and quality is good. */
+function hrvHtml(d: SessionData, s: Strings): string {
+  const stats = d.stats!;
+  const hrv = d.hrv;
+  const shown = hrv?.ok === true && qualityGrade(stats.usedWindows, stats.windows) === 'good';
+  const text = shown ? say(s, 'hrvLine', { rmssd: Math.round(hrv.rmssdMs), sdnn: Math.round(hrv.sdnnMs) }) : say(s, 'hrvNotShown');
+  return `<section><h2>${escapeHtml(say(s, 'hrvHeading'))}</h2><p>${escapeHtml(text)}</p></section>`;
+}
+
+function sessionResults(d: SessionData, s: Strings): string {
+  const stats = d.stats;
+  if (!stats || stats.meanBpm === null) return `<div class="headline"><p>${escapeHtml(say(s, 'noHeartRate'))}</p></div>`;
+  return [
+    `<div class="headline">${escapeHtml(say(s, 'averageLead'))} <span class="big" data-mean="${stats.meanBpm}">${bpm(stats.meanBpm)}</span> ${escapeHtml(say(s, 'bpm'))}.`,
+    `<br>${escapeHtml(say(s, 'range', { min: bpm(stats.minBpm!), max: bpm(stats.maxBpm!), median: bpm(stats.medianBpm!) }))}</div>`,
+    `<div class="plot">${hrPlot(d, s)}</div>`,
+    qualityHtml(d, s),
+    hrvHtml(d, s),
+  ].join('\n');
+}
+
+function subjectResults(sessions: SessionData[], s: Strings): string {
+  const header = ['table.date', 'table.duration', 'table.average', 'table.range', 'table.quality'].map((k) => `<th>${escapeHtml(say(s, k))}</th>`).join('');
+  const rows = sessions.map((d) => {
+    const st = d.stats;
+    const measured = st && st.meanBpm !== null;
+    const cells = [
+      dateText(d.session.startedAt, s),
+      durationText(d.session.durationS, s),
+      measured ? `${bpm(st.meanBpm!)} ${say(s, 'bpmShort')}` : say(s, 'notMeasured'),
+      measured ? `${bpm(st.minBpm!)}–${bpm(st.maxBpm!)}` : '',
+      st ? say(s, `quality.${qualityGrade(st.usedWindows, st.windows)}`) : '',
+    ];
+    return `<tr>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`;
+  });
+  const measured = sessions.filter((d) => d.stats?.meanBpm != null);
+  const trend = measured.length > 1
+    ? `<div class="plot">${svgPlot([{ name: say(s, 'bpmShort'), x: measured.map((_, i) => i + 1), y: measured.map((d) => d.stats!.meanBpm), color: PALETTE.sspd!, points: true }], {
+        title: say(s, 'trendTitle'), xLabel: say(s, 'trendX'), yLabel: say(s, 'plotY'), width: 680, height: 200, xMinStep: 1,
+        yInclude: [Math.min(...measured.map((d) => d.stats!.meanBpm!)) - PLOT_MIN_HALF_SPAN_BPM, Math.max(...measured.map((d) => d.stats!.meanBpm!)) + PLOT_MIN_HALF_SPAN_BPM],
+      })}</div>`
+    : '';
+  return `<table class="sessions"><thead><tr>${header}</tr></thead><tbody>${rows.join('')}</tbody></table>${trend}`;
+}
+
+export interface ReportContent {
+  sessions: SessionData[];
+  participantName: string;
+  strings: Strings;
+  template: string;
+  appVersion: string;
+  now: Date;
+}
+
+export function participantReportHtml(c: ReportContent): string {
+  const s = c.strings;
+  const first = c.sessions[0]!;
+  const single = c.sessions.length === 1;
+  const facts: Array<[string, string]> = [[say(s, 'study'), first.study.name], [say(s, 'participant'), first.subject.code]];
+  if (c.participantName) facts.push([say(s, 'name'), c.participantName]);
+  if (single) {
+    facts.push([say(s, 'date'), dateText(first.session.startedAt, s)], [say(s, 'time'), timeText(first.session.startedAt, s)]);
+    facts.push([say(s, 'duration'), durationText(first.session.durationS, s)]);
+  } else {
+    facts.push([say(s, 'sessions'), String(c.sessions.length)]);
+  }
+  const text = { ...s, title: say(s, single ? 'title' : 'titleSubject'), code: first.subject.code, contact: first.study.contact || say(s, 'noContact'),
+    footer: say(s, 'footer', { created: dateText(c.now.toISOString(), s), version: c.appVersion }) };
+  return fillTemplate(c.template, text, { facts: factsRows(facts), results: single ? sessionResults(first, s) : subjectResults(c.sessions, s) });
+}
+
+function sessionsFor(store: Store, request: ReportRequest): SessionData[] {
+  if (request.sessionId !== undefined) {
+    const session = store.sessions.get(request.sessionId);
+    if (session.status === 'recording') throw new AppError('conflict', `Session ${session.id} is still recording: stop it before making a report`);
+    return [loadSessionData(store, session.id)];
+  }
+  const subject = store.subjects.get(request.subjectId!);
+  const sessions = store.sessions.listForSubject(subject.id).filter((x) => x.status !== 'recording').reverse();
+  const data = sessions.map((x) => loadSessionData(store, x.id)).filter((d) => d.analysis !== null);
+  if (data.length === 0) throw new AppError('not_found', `Subject ${subject.code} has no analysed sessions to report on yet`);
+  return data;
+}
+
+/** Writes the report as a new PDF in the destination folder (never over an existing file). */
+export async function writeParticipantReport(store: Store, request: ReportRequest, ctx: ReportContext): Promise<ReportResult> {
+  const sessions = sessionsFor(store, request);
+  const first = sessions[0]!;
+  const label = bidsLabel(first.subject.code);
+  const destination = checkDestination(request.destination);
+  const { html: template, strings } = loadReportTemplate(ctx.resourcesDir, ctx.lang);
+  const now = ctx.now ?? new Date();
+  const html = participantReportHtml({ sessions, participantName: request.participantName, strings, template, appVersion: ctx.appVersion, now });
+  const which = sessions.length === 1 ? first.session.startedAt.slice(0, 10) : 'all-sessions';
+  const file = freshPath(destination, `report-${label}-${which}`, '.pdf');
+  try {
+    await ctx.printPdf(html, file);
+  } catch (error) {
+    throw storageError(error, 'Could not write the report');
+  }
+  return { path: file, sessions: sessions.length };
+}

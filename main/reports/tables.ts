@@ -1,0 +1,32 @@
+// CSV and TSV rows for exported tables: quoting where needed, empty cells for missing numbers.
+
+export type Cell = string | number | null | undefined;
+
+const csvCell = (v: Cell): string => {
+  if (v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v))) return '';
+  const s = String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+/** BIDS TSV: tabs and newlines inside a value become spaces; missing values are "n/a". */
+const tsvCell = (v: Cell): string =>
+  v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v)) ? 'n/a' : String(v).replace(/[\t\r\n]+/g, ' ');
+
+export const csv = (header: readonly string[], rows: Iterable<readonly Cell[]>): string => {
+  const lines = [header.join(',')];
+  for (const row of rows) lines.push(row.map(csvCell).join(','));
+  return lines.join('\n') + '\n';
+};
+
+export const tsv = (header: readonly string[] | null, rows: Iterable<readonly Cell[]>): string => {
+  const lines = header ? [header.join('\t')] : [];
+  for (const row of rows) lines.push(row.map(tsvCell).join('\t'));
+  return lines.join('\n') + '\n';
+};
+
+/** Numbers as text with enough digits for waveforms in arbitrary units, without float noise. */
+export const num = (v: number | null | undefined, digits = 6): string | null =>
+  v === null || v === undefined || !Number.isFinite(v) ? null : String(Number(v.toPrecision(digits)));
+
+export const json = (value: unknown): string =>
+  JSON.stringify(value, (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 1) + '\n';

@@ -1,0 +1,109 @@
+// Export view state: the study's sessions to choose from, the selection, options, and the running export
+// (polled for progress; it keeps running, and shows, when the user switches views and back).
+import type { AppErrorInfo } from '../../../common/ipc/result.ts';
+import type { ExportCandidate, ExportContainer, ExportJob, ReportResult, VideoChoice } from '../../../common/reports.ts';
+import { api, ApiError, unwrap } from '../lib/api.ts';
+
+const POLL_MS = 250;
+
+export const exportsState = $state({
+  studyId: null as number | null,
+  candidates: [] as ExportCandidate[],
+  selected: [] as number[],
+  destination: '',
+  canChooseFolder: false,
+  container: 'zip' as ExportContainer,
+  video: 'omit' as VideoChoice,
+  includeDemographics: false,
+  includeFreeText: false,
+  shiftDates: true,
+  job: null as ExportJob | null,
+  error: null as AppErrorInfo | null,
+  report: { target: '', participantName: '', busy: false, result: null as ReportResult | null, error: null as AppErrorInfo | null },
+});
+
+const errorInfo = (error: unknown): AppErrorInfo =>
+  error instanceof ApiError ? error.info : { code: 'internal', message: error instanceof Error ? error.message : String(error) };
+
+export async function loadCandidates(studyId: number): Promise<void> {
+  try {
+    if (!exportsState.destination) {
+      const defaults = await unwrap(api.getExportDefaults());
+      exportsState.destination = defaults.destination;
+      exportsState.canChooseFolder = defaults.canChooseFolder;
+    }
+    const candidates = await unwrap(api.listExportCandidates({ studyId }));
+    if (exportsState.studyId !== studyId) exportsState.selected = [];
+    exportsState.studyId = studyId;
+    exportsState.candidates = candidates;
+    exportsState.error = null;
+  } catch (error) {
+    exportsState.error = errorInfo(error);
+  }
+}
+
+export async function chooseFolder(): Promise<void> {
+  try {
+    const { folder } = await unwrap(api.chooseExportFolder({ startIn: exportsState.destination }));
+    if (folder) exportsState.destination = folder;
+  } catch (error) {
+    exportsState.error = errorInfo(error);
+  }
+}
+
+export function toggleSessions(ids: number[], on: boolean): void {
+  const rest = exportsState.selected.filter((id) => !ids.includes(id));
+  exportsState.selected = on ? [...rest, ...ids] : rest;
+}
+
+export async function startExport(): Promise<void> {
+  const s = exportsState;
+  if (s.studyId === null || s.job?.state === 'running') return;
+  s.error = null;
+  try {
+    s.job = await unwrap(api.startExport({
+      studyId: s.studyId,
+      sessionIds: s.selected,
+      destination: s.destination,
+      container: s.container,
+      video: s.video,
+      includeDemographics: s.includeDemographics,
+      includeFreeText: s.includeFreeText,
+      shiftDates: s.shiftDates,
+    }));
+    while (s.job.state === 'running') {
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      s.job = await unwrap(api.getExportStatus({ jobId: s.job.id }));
+    }
+    if (s.job.error && s.job.state === 'failed') s.error = s.job.error;
+  } catch (error) {
+    s.error = errorInfo(error);
+  }
+}
+
+export async function cancelExport(): Promise<void> {
+  const job = exportsState.job;
+  if (job?.state !== 'running') return;
+  try {
+    exportsState.job = await unwrap(api.cancelExport({ jobId: job.id }));
+  } catch (error) {
+    exportsState.error = errorInfo(error);
+  }
+}
+
+/** `target` is "session:<id>" or "subject:<id>". */
+export async function createReport(): Promise<void> {
+  const r = exportsState.report;
+  const [kind, id] = r.target.split(':');
+  r.busy = true;
+  r.error = null;
+  r.result = null;
+  try {
+    const which = kind === 'subject' ? { subjectId: Number(id) } : { sessionId: Number(id) };
+    r.result = await unwrap(api.createParticipantReport({ ...which, destination: exportsState.destination, participantName: r.participantName }));
+  } catch (error) {
+    r.error = errorInfo(error);
+  } finally {
+    r.busy = false;
+  }
+}
