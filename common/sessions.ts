@@ -155,6 +155,8 @@ export interface SessionResults {
   markers: Marker[];
   /** Edits of notes and marker labels, with the values they replaced. */
   history: AuditEntry[];
+  /** The session's stored camera video (served at sessionVideoPath), or null when there is none. */
+  video: { bytes: number } | null;
   analysis: {
     version: number;
     versions: number;
@@ -164,4 +166,40 @@ export interface SessionResults {
     /** HR series per method id ('sspd', 'pos', 'chrom', 'green'). */
     series: Record<string, HrPoint[]>;
   } | null;
+}
+
+/** HRV of a session's beats; `reason` says why it is not reported (too short, too few or too noisy beats). */
+export type HrvView = ({ ok: true; meanNnMs: number; sdnnMs: number; rmssdMs: number; pnn50: number } | { ok: false; reason: string }) & {
+  beats: number;
+  intervals: number;
+  accepted: number;
+  rejectedQuality: number;
+  rejectedOutOfBand: number;
+  rejectedDeviant: number;
+  durationS: number;
+};
+
+/** Experimental respiration rate: the median over windows with a clear modulation, or why there is none. */
+export type RespirationView = ({ ok: true; brpm: number } | { ok: false; reason: string }) & {
+  /** Windows that gave a rate, of all windows looked at. */
+  windowsWithRate: number;
+  windows: number;
+  series: { tStart: number; tEnd: number; brpm: number | null }[];
+};
+
+/**
+ * A session's stored waveform with the beats found in it, HRV and respiration, computed from the latest
+ * analysis version on request (not stored).
+ */
+export interface SessionSignal {
+  version: number;
+  /** Whose waveform: 'sspd', or 'pos' when no model ran. */
+  method: string;
+  /** Band-passed to the beat band (keeps the pulse shape); null with `unavailable` saying why. */
+  waveform: { startS: number; fs: number; samples: Float32Array } | null;
+  /** Beat times (s) and whether each lies in a window of usable quality. */
+  beats: { t: Float64Array; usable: Uint8Array };
+  hrv: HrvView | null;
+  respiration: RespirationView | null;
+  unavailable: string | null;
 }

@@ -5,6 +5,7 @@ import { registerIpc } from './modules/ipc.ts';
 import { installMenu } from './modules/menu.ts';
 import { installPermissionHandlers, lockNavigation, registerAppScheme, serveRenderer } from './modules/security.ts';
 import { createMainWindow } from './modules/window.ts';
+import { sessionVideoFile } from './media/session-media.ts';
 import { installedModel, openServices } from './services.ts';
 import { resolveDataDir } from './store/index.ts';
 
@@ -26,7 +27,7 @@ function start(): void {
   const live = modelPath ? { path: modelPath, workerUrl: path.join(__dirname, 'inference-worker.cjs') } : null;
   const services = openServices(dataDir, { version: app.getVersion(), platform: process.platform, shell: 'electron' }, live);
 
-  serveRenderer(path.join(__dirname, '..', 'renderer'));
+  serveRenderer(path.join(__dirname, '..', 'renderer'), (sessionId) => sessionVideoFile(services.store, sessionId));
   installPermissionHandlers();
   installMenu();
 

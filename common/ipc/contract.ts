@@ -1,6 +1,6 @@
 // The IPC contract: for each channel its input schema (validated in main) and its result type.
 import { z } from 'zod';
-import { CROP_BYTES, MAX_CHUNK_FRAMES, markerInput, sessionStart, type LiveSnapshot, type Marker, type RecordingSummary, type Session, type SessionOverview, type SessionResults } from '../sessions.ts';
+import { CROP_BYTES, MAX_CHUNK_FRAMES, markerInput, sessionStart, type LiveSnapshot, type Marker, type RecordingSummary, type Session, type SessionOverview, type SessionResults, type SessionSignal } from '../sessions.ts';
 import { id, studyFields, subjectFields, type Study, type Subject } from '../subjects.ts';
 import { CHANNELS, type Channel } from './channels.ts';
 import type { Result } from './result.ts';
@@ -72,6 +72,8 @@ export const contract = {
   'sessions:get': { input: z.strictObject({ id }), output: out<Session>() },
   'sessions:results': { input: z.strictObject({ sessionId: id }), output: out<SessionResults>() },
   'sessions:overview': { input: z.strictObject({ subjectId: id }), output: out<SessionOverview[]>() },
+  /** Null when the session has no analysis yet. */
+  'sessions:signal': { input: z.strictObject({ sessionId: id }), output: out<SessionSignal | null>() },
   'sessions:update-notes': {
     input: z.strictObject({ sessionId: id, notes: z.string().max(10_000, 'Notes must be at most 10000 characters') }),
     output: out<Session>(),

@@ -2,6 +2,7 @@
 import type { AppInfo, ParsedInputOf, OutputOf } from '../../common/ipc/contract.ts';
 import type { Channel } from '../../common/ipc/channels.ts';
 import { AppError } from '../../common/ipc/result.ts';
+import { sessionSignal } from '../analysis/session-signal.ts';
 import type { Recorder } from '../recording/recorder.ts';
 import type { Store } from '../store/index.ts';
 import { sessionOverview, sessionResults } from '../store/session-results.ts';
@@ -40,6 +41,7 @@ export function createHandlers({ store, recorder, appInfo, editor }: Services): 
     'sessions:get': ({ id }) => sessions.get(id),
     'sessions:results': ({ sessionId }) => sessionResults(store, sessionId),
     'sessions:overview': ({ subjectId }) => sessionOverview(store, subjectId),
+    'sessions:signal': ({ sessionId }) => sessionSignal(store, sessionId),
     'sessions:update-notes': ({ sessionId, notes }) => sessions.updateNotes(sessionId, notes, editor),
     'markers:update': ({ markerId, label }) => sessions.updateMarker(markerId, label, editor),
     'sessions:reanalyze': ({ sessionId }) => recorder.reanalyze(sessionId),

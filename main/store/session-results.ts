@@ -1,10 +1,11 @@
 // Sessions as the Review view shows them: latest analysis version, its HR series and usable-window stats,
 // markers and edit history.
 import type { HrPoint, HrStats, SessionOverview, SessionResults } from '../../common/sessions.ts';
+import { sessionVideoFile } from '../media/session-media.ts';
 import type { Store } from './index.ts';
 
 /** The network's series is primary whenever it ran; otherwise POS stood in for it. */
-const primaryOf = (series: Record<string, HrPoint[]>) => (series.sspd ? 'sspd' : 'pos');
+export const primaryOf = (series: Record<string, HrPoint[]>) => (series.sspd ? 'sspd' : 'pos');
 
 export function hrStats(points: readonly HrPoint[]): HrStats {
   const used = points.filter((p) => p.quality !== 'poor' && p.bpm !== null).map((p) => p.bpm!).sort((a, b) => a - b);
@@ -26,13 +27,16 @@ export function sessionResults(store: Store, sessionId: number): SessionResults 
   const latest = versions.at(-1);
   const markers = store.sessions.markers(sessionId);
   const history = store.sessions.history(sessionId);
-  if (!latest) return { session, markers, history, analysis: null };
+  const media = sessionVideoFile(store, sessionId);
+  const video = media ? { bytes: media.size } : null;
+  if (!latest) return { session, markers, history, video, analysis: null };
   const series = store.analyses.allHrSeries(latest.id);
   const primary = primaryOf(series);
   return {
     session,
     markers,
     history,
+    video,
     analysis: { version: latest.version, versions: versions.length, createdAt: latest.createdAt, primary, stats: hrStats(series[primary] ?? []), series },
   };
 }
