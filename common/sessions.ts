@@ -168,16 +168,21 @@ export interface SessionResults {
   } | null;
 }
 
-/** HRV of a session's beats; `reason` says why it is not reported (too short, too few or too noisy beats). */
-export type HrvView = ({ ok: true; meanNnMs: number; sdnnMs: number; rmssdMs: number; pnn50: number } | { ok: false; reason: string }) & {
+/** How HRV gated a session's beat-to-beat intervals (main/signal/hrv.ts). */
+export interface HrvGating {
   beats: number;
   intervals: number;
   accepted: number;
+  /** Rejected intervals by cause: a beat in a poor window, outside the HR band, far from the local median. */
   rejectedQuality: number;
   rejectedOutOfBand: number;
   rejectedDeviant: number;
+  rejectedShare: number;
   durationS: number;
-};
+}
+
+/** HRV of a session's beats; `reason` says why it is not reported (too short, too few or too noisy beats). */
+export type HrvView = ({ ok: true; meanNnMs: number; sdnnMs: number; rmssdMs: number; pnn50: number } | { ok: false; reason: string }) & HrvGating;
 
 /** Experimental respiration rate: the median over windows with a clear modulation, or why there is none. */
 export type RespirationView = ({ ok: true; brpm: number } | { ok: false; reason: string }) & {

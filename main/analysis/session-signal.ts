@@ -60,9 +60,7 @@ export function sessionSignal(store: Store, sessionId: number): SessionSignal | 
 }
 
 function hrvView(h: HrvResult): HrvView {
-  const g = h.ok ? h : h.gating;
-  const gating = { beats: g.beats, intervals: g.intervals, accepted: g.accepted, rejectedQuality: g.rejectedQuality, rejectedOutOfBand: g.rejectedOutOfBand, rejectedDeviant: g.rejectedDeviant, durationS: g.durationS };
-  return h.ok ? { ok: true, meanNnMs: h.meanNnMs, sdnnMs: h.sdnnMs, rmssdMs: h.rmssdMs, pnn50: h.pnn50, ...gating } : { ok: false, reason: h.reason, ...gating };
+  return h.ok ? h : { ok: false, reason: h.reason, ...h.gating };
 }
 
 /** Share of poor HR windows above which a respiration window's rate is not trusted. */

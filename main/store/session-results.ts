@@ -28,7 +28,8 @@ export function sessionResults(store: Store, sessionId: number): SessionResults 
   const markers = store.sessions.markers(sessionId);
   const history = store.sessions.history(sessionId);
   const media = sessionVideoFile(store, sessionId);
-  const video = media ? { bytes: media.size } : null;
+  // Recording creates the file at start: an empty one means no video arrived.
+  const video = media && media.size > 0 ? { bytes: media.size } : null;
   if (!latest) return { session, markers, history, video, analysis: null };
   const series = store.analyses.allHrSeries(latest.id);
   const primary = primaryOf(series);
