@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { minMaxIndices } from './decimate.ts';
+import { minMaxIndices, thinPoints } from './decimate.ts';
 
 test('keeps every point of a short series', () => {
   expect(minMaxIndices([3, 1, 2], 0, 3, 10)).toEqual([0, 1, 2]);
@@ -21,4 +21,12 @@ test('keeps a gap marker where a column holds a missing value', () => {
   const kept = minMaxIndices(values, 0, values.length, 300);
   expect(kept.length).toBeLessThanOrEqual(900);
   expect(kept.some((i) => values[i] === null)).toBe(true);
+});
+
+test('thins a 60-minute HR series of one window a second to two points per column', () => {
+  const points = Array.from({ length: 3600 }, (_, i) => ({ tS: i + 5, bpm: i === 1234 ? 150 : 70 + (i % 5) }));
+  const thin = thinPoints(points, (p) => p.bpm, 600);
+  expect(thin.length).toBeLessThanOrEqual(1200);
+  expect(thin).toContainEqual({ tS: 1239, bpm: 150 });
+  expect(thinPoints(points.slice(0, 100), (p) => p.bpm, 600)).toHaveLength(100);
 });

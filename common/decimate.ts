@@ -38,3 +38,9 @@ export function minMaxIndices(values: ArrayLike<number | null>, from: number, to
   }
   return out;
 }
+
+/** The points of a series worth drawing on `columns` columns (see minMaxIndices), by the value each carries. */
+export function thinPoints<T>(points: readonly T[], value: (point: T) => number | null, columns: number): T[] {
+  if (points.length <= columns * POINTS_PER_BUCKET) return [...points];
+  return minMaxIndices(points.map(value), 0, points.length, columns).map((i) => points[i]!);
+}

@@ -1,6 +1,7 @@
 // Review with the session video: recorded through the real channels with a real WebM, served by the local
 // server's /media route; the plots' cursor follows playback, clicking a plot seeks the video, the waveform
-// zooms and pans, HRV is shown; a damaged or missing video leaves the rest of the review working.
+// zooms and pans, HRV is shown; a damaged or missing video leaves the rest of the review working; compare aligns
+// sessions at a marker they share.
 import fs from 'node:fs';
 import path from 'node:path';
 import { subjectFields } from '../common/subjects.ts';
@@ -10,7 +11,7 @@ import { expect, test, type Services } from './fixtures.ts';
 
 const SECONDS = 70;
 
-async function recordSession(services: Services, subjectId: number, bpm: number, video: Uint8Array | null): Promise<number> {
+async function recordSession(services: Services, subjectId: number, bpm: number, video: Uint8Array | null, taskAtS: number): Promise<number> {
   const call = async (channel: string, input: unknown) => {
     const result = await services.dispatch(channel, input);
     if (!result.ok) throw new Error(result.error.message);
@@ -19,17 +20,18 @@ async function recordSession(services: Services, subjectId: number, bpm: number,
   const session = await call('recording:start', { subjectId, fps: 30 });
   if (video) await call('recording:append-video', { sessionId: session.id, bytes: video });
   for (let f = 0; f < SECONDS * 30; f += 30) await call('recording:append-frames', { sessionId: session.id, ...pulsingChunk(f, 30, bpm) });
+  await call('recording:add-marker', { sessionId: session.id, tS: taskAtS, label: 'task' });
   await call('recording:stop', { sessionId: session.id });
   return session.id;
 }
 
-test('plays the session video in sync with the plots; a damaged or missing video only shows a notice', async ({ app, services }) => {
+test('plays the session video in sync with the plots; a damaged or missing video only shows a notice; sessions compare aligned at a shared marker', async ({ app, services }) => {
   test.setTimeout(120_000);
   const dir = tempDir('review-video');
   const webm = new Uint8Array(fs.readFileSync(webmVideo(path.join(dir, 'video.webm'), SECONDS)));
   fs.rmSync(dir, { recursive: true, force: true });
   const subject = services.store.subjects.create(services.store.studies.ensureOne().id, subjectFields.parse({ code: 'VID-1' }));
-  await recordSession(services, subject.id, 66, webm);
+  await recordSession(services, subject.id, 66, webm, 10);
 
   await app.getByRole('button', { name: 'Review' }).click();
   await app.getByTestId('session-table').getByRole('row').nth(1).click();
@@ -83,7 +85,7 @@ test('plays the session video in sync with the plots; a damaged or missing video
   await app.screenshot({ path: test.info().outputPath('review-video.png'), fullPage: true });
 
   // A damaged video: a clear notice, the HR plot and waveform still there.
-  const damaged = await recordSession(services, subject.id, 80, new Uint8Array(200_000).fill(7));
+  const damaged = await recordSession(services, subject.id, 80, new Uint8Array(200_000).fill(7), 20);
   await app.getByRole('button', { name: 'Subjects' }).click();
   await app.getByRole('button', { name: 'Review' }).click();
   const rows = app.getByTestId('session-table').getByRole('row');
@@ -100,4 +102,12 @@ test('plays the session video in sync with the plots; a damaged or missing video
   await rows.nth(1).click();
   await expect(results.getByTestId('video-notice')).toContainText('No video is stored');
   await expect(results.getByTestId('session-median')).toContainText(/Median heart rate (79|80|81)\.\d bpm/);
+
+  // Compare, aligned at the marker both sessions share.
+  await app.getByText('Compare sessions').click();
+  for (const box of await app.getByRole('list', { name: 'Sessions to compare' }).getByRole('checkbox').all()) await box.check();
+  await app.getByLabel('Align sessions at').selectOption('task');
+  const compared = app.getByTestId('compare-table');
+  await expect(compared.getByRole('row').nth(1)).toContainText('20.0 s');
+  await expect(compared.getByRole('row').nth(2)).toContainText('10.0 s');
 });

@@ -72,4 +72,17 @@ test('lists a recorded session and shows its stored heart rate and markers', asy
   expect(versions.prepare('SELECT version FROM analyses WHERE session_id = ? ORDER BY version').all(session.id)).toEqual([{ version: 1 }, { version: 2 }]);
   versions.close();
   await app.screenshot({ path: test.info().outputPath('review.png'), fullPage: true });
+
+  // Compare: both sessions overlaid from their start, their medians side by side.
+  await app.getByText('Compare sessions').click();
+  const picks = app.getByRole('list', { name: 'Sessions to compare' });
+  await picks.getByRole('checkbox').nth(0).check();
+  await picks.getByRole('checkbox').nth(1).check();
+  await expect(app.getByRole('img', { name: 'Heart rate of the compared sessions' })).toBeVisible();
+  const compared = app.getByTestId('compare-table');
+  await expect(compared.getByRole('row')).toHaveCount(3);
+  await expect(compared).toContainText('84.0 bpm');
+  await expect(compared).toContainText(`${median.toFixed(1)} bpm`);
+  // Only markers every compared session has can align them: here, none besides the start.
+  await expect(app.getByLabel('Align sessions at').getByRole('option')).toHaveText(['start']);
 });
