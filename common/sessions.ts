@@ -55,6 +55,24 @@ export const markerInput = z.strictObject({
   label: z.string().trim().min(1, 'Enter a marker label').max(200, 'Marker labels are at most 200 characters'),
 });
 
+/** Heart-rate band limits a re-analysis may search (bpm): the signal module's default is 42–210. */
+export const HR_BAND_LIMITS_BPM = [30, 240] as const;
+/** Sliding-window lengths (s) a re-analysis may use: from the Welch segment (6 s) up. */
+export const WINDOW_LIMITS_S = [6, 30] as const;
+
+/** What a user may choose when analysing a stored session again. */
+export const analysisSettings = z
+  .strictObject({
+    /** 'model': the installed SSPD model when there is one (else POS); 'pos': the classical POS method only. */
+    method: z.enum(['model', 'pos']).default('model'),
+    hrBandBpm: z
+      .tuple([z.number().min(HR_BAND_LIMITS_BPM[0]).max(HR_BAND_LIMITS_BPM[1]), z.number().min(HR_BAND_LIMITS_BPM[0]).max(HR_BAND_LIMITS_BPM[1])])
+      .default([42, 210]),
+    windowS: z.number().min(WINDOW_LIMITS_S[0]).max(WINDOW_LIMITS_S[1]).default(10),
+  })
+  .refine((s) => s.hrBandBpm[1] - s.hrBandBpm[0] >= 20, { message: 'The heart-rate band must span at least 20 bpm', path: ['hrBandBpm'] });
+export type AnalysisSettings = z.output<typeof analysisSettings>;
+
 export interface Session {
   id: number;
   subjectId: number;
@@ -162,6 +180,8 @@ export interface SessionResults {
     versions: number;
     createdAt: string;
     primary: string;
+    /** The settings this version ran with; null for versions stored before settings were recorded. */
+    settings: (Omit<AnalysisSettings, 'method'> & { modelId: string | null }) | null;
     stats: HrStats;
     /** HR series per method id ('sspd', 'pos', 'chrom', 'green'). */
     series: Record<string, HrPoint[]>;

@@ -65,12 +65,27 @@ test('lists a recorded session and shows its stored heart rate and markers', asy
 
   // Re-analysis from the stored crops adds version 2 and keeps version 1.
   await results.getByRole('button', { name: 'Re-analyse' }).click();
-  await expect(app.getByTestId('reanalysis')).toContainText(`Version 2: median ${median.toFixed(1)} bpm`);
+  await expect(app.getByTestId('reanalysis')).toContainText(`Version 2 (POS, no model installed, 42–210 bpm, 10 s windows): median ${median.toFixed(1)} bpm`);
   await expect(app.getByTestId('reanalysis')).toContainText('is kept');
   await expect(app.getByTestId('session-median')).toContainText('analysis version 2 of 2');
   const versions = new Database(path.join(services.dataDir, 'pulse-studio.db'), { readonly: true });
   expect(versions.prepare('SELECT version FROM analyses WHERE session_id = ? ORDER BY version').all(session.id)).toEqual([{ version: 1 }, { version: 2 }]);
   versions.close();
+
+  // Again with other settings: POS only, a narrower band and longer windows, stored with version 3.
+  await results.getByText('Settings').click();
+  await results.getByLabel('Method').selectOption('pos');
+  await results.getByLabel('HR band from (bpm)').fill('50');
+  await results.getByLabel('to (bpm)').fill('120');
+  await results.getByLabel('Window (s)').fill('20');
+  await results.getByRole('button', { name: 'Re-analyse' }).click();
+  await expect(app.getByTestId('reanalysis')).toContainText('Version 3 (POS only, 50–120 bpm, 20 s windows)');
+  await expect(app.getByTestId('reanalysis')).toContainText('version 2 (42–210 bpm, 10 s windows) said');
+  await expect(app.getByTestId('session-median')).toContainText('analysis version 3 of 3 (50–120 bpm band, 20 s windows)');
+  const third = new Database(path.join(services.dataDir, 'pulse-studio.db'), { readonly: true });
+  const params = JSON.parse((third.prepare('SELECT params_json FROM analyses WHERE session_id = ? AND version = 3').get(session.id) as { params_json: string }).params_json);
+  third.close();
+  expect(params).toMatchObject({ settings: { method: 'pos', hrBandBpm: [50, 120], windowS: 20 }, signal: { windowS: 20 } });
   await app.screenshot({ path: test.info().outputPath('review.png'), fullPage: true });
 
   // Compare: both sessions overlaid from their start, their medians side by side.

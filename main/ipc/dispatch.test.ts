@@ -63,7 +63,14 @@ const BAD_INPUTS: Record<Channel, unknown[]> = {
   'sessions:overview': [{}, { subjectId: 0 }],
   'sessions:signal': [{}, { sessionId: 1.5 }, { sessionId: '../1' }],
   'sessions:update-notes': [{ sessionId: 1 }, { sessionId: 1, notes: TEN_MB }, { sessionId: 1, notes: 5 }],
-  'sessions:reanalyze': [{}, { sessionId: 'all' }],
+  'sessions:reanalyze': [
+    {},
+    { sessionId: 'all' },
+    { sessionId: 1, settings: { hrBandBpm: [100, 110] } },
+    { sessionId: 1, settings: { hrBandBpm: [10, 300] } },
+    { sessionId: 1, settings: { windowS: 2 } },
+    { sessionId: 1, settings: { method: 'sspd-v9' } },
+  ],
   'markers:update': [{ markerId: 1 }, { markerId: 1, label: '' }, { markerId: 1, label: TEN_MB }],
   'recording:start': [undefined, { subjectId: 1, notes: TEN_MB }, { subjectId: 1, fps: -30 }, { subjectId: 1, cameraLabel: 5 }],
   'recording:append-frames': [

@@ -44,7 +44,7 @@ export function createHandlers({ store, recorder, appInfo, editor }: Services): 
     'sessions:signal': ({ sessionId }) => sessionSignal(store, sessionId),
     'sessions:update-notes': ({ sessionId, notes }) => sessions.updateNotes(sessionId, notes, editor),
     'markers:update': ({ markerId, label }) => sessions.updateMarker(markerId, label, editor),
-    'sessions:reanalyze': ({ sessionId }) => recorder.reanalyze(sessionId),
+    'sessions:reanalyze': ({ sessionId, settings }) => recorder.reanalyze(sessionId, settings),
     'recording:start': (start) => recorder.start(start),
     'recording:append-frames': ({ sessionId, ...chunk }) => recorder.appendFrames(sessionId, chunk),
     'recording:append-video': ({ sessionId, bytes }) => recorder.appendVideo(sessionId, bytes),

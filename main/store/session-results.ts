@@ -1,6 +1,7 @@
 // Sessions as the Review view shows them: latest analysis version, its HR series and usable-window stats,
 // markers and edit history.
 import type { HrPoint, HrStats, SessionOverview, SessionResults } from '../../common/sessions.ts';
+import type { AnalysisRecord } from './analyses.ts';
 import { sessionVideoFile } from '../media/session-media.ts';
 import type { Store } from './index.ts';
 
@@ -21,6 +22,13 @@ export function hrStats(points: readonly HrPoint[]): HrStats {
   };
 }
 
+/** The band and window a version ran with, read from its stored signal options. */
+function settingsOf(record: AnalysisRecord): NonNullable<SessionResults['analysis']>['settings'] {
+  const signal = record.params.signal as { hrBandHz?: [number, number]; windowS?: number } | undefined;
+  if (!signal?.hrBandHz || typeof signal.windowS !== 'number') return null;
+  return { hrBandBpm: [signal.hrBandHz[0] * 60, signal.hrBandHz[1] * 60], windowS: signal.windowS, modelId: record.modelId };
+}
+
 export function sessionResults(store: Store, sessionId: number): SessionResults {
   const session = store.sessions.get(sessionId);
   const versions = store.analyses.list(sessionId);
@@ -38,7 +46,7 @@ export function sessionResults(store: Store, sessionId: number): SessionResults 
     markers,
     history,
     video,
-    analysis: { version: latest.version, versions: versions.length, createdAt: latest.createdAt, primary, stats: hrStats(series[primary] ?? []), series },
+    analysis: { version: latest.version, versions: versions.length, createdAt: latest.createdAt, primary, settings: settingsOf(latest), stats: hrStats(series[primary] ?? []), series },
   };
 }
 
