@@ -1,6 +1,7 @@
 // Sessions (one recording or imported video of a subject) and markers: shared shapes and input rules.
 import { z } from 'zod';
 import { id } from './subjects.ts';
+import type { Pause } from './video-timeline.ts';
 
 export const SESSION_STATUSES = ['recording', 'complete', 'interrupted'] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
@@ -173,8 +174,11 @@ export interface SessionResults {
   markers: Marker[];
   /** Edits of notes and marker labels, with the values they replaced. */
   history: AuditEntry[];
-  /** The session's stored camera video (served at sessionVideoPath), or null when there is none. */
-  video: { bytes: number } | null;
+  /**
+   * The session's stored camera video (served at sessionVideoPath), or null when there is none, with the
+   * recording's pauses in session time: the video skips them (common/video-timeline.ts maps the two clocks).
+   */
+  video: { bytes: number; pauses: Pause[] } | null;
   analysis: {
     version: number;
     versions: number;
