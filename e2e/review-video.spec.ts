@@ -72,6 +72,8 @@ test('plays the session video in sync with the plots; a damaged or missing video
   await app.keyboard.press('ArrowRight');
   const moved = (await wave.getAttribute('data-view'))!.split('-').map(Number) as [number, number];
   expect(moved[0]).toBeGreaterThan(0);
+  await app.keyboard.press('Enter'); // plays from the view's start
+  await expect.poll(async () => Math.abs((await video.evaluate((v: HTMLVideoElement) => v.currentTime)) - moved[0]), { message: 'seeked by Enter' }).toBeLessThan(0.1);
   const waveBox = (await wave.boundingBox())!;
   await wave.click({ position: { x: waveBox.width * 0.5, y: waveBox.height / 2 } });
   await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { message: 'video seeked by the waveform' }).toBeGreaterThan(moved[0]);
