@@ -36,10 +36,11 @@ export function cursorPlugin(at: () => number | null): Plugin {
   };
 }
 
-/** The time (x value) under a pointer position on the chart's canvas, or null outside the plot area. */
-export function timeAtPixel(chart: Chart, offsetX: number): number | null {
+/** The time (x value) under a pointer position on the chart's canvas, or null outside the plot area (legend, axes). */
+export function timeAtPixel(chart: Chart, offsetX: number, offsetY: number): number | null {
   const x = chart.scales.x;
-  if (!x || offsetX < chart.chartArea.left || offsetX > chart.chartArea.right) return null;
+  const area = chart.chartArea;
+  if (!x || offsetX < area.left || offsetX > area.right || offsetY < area.top || offsetY > area.bottom) return null;
   return x.getValueForPixel(offsetX) ?? null;
 }
 
