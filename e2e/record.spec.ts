@@ -65,7 +65,7 @@ test.describe('recording a still subject', () => {
     await app.getByTestId('session-table').getByRole('row').nth(1).click();
     const player = app.getByRole('region', { name: 'Session results' }).locator('video');
     await expect.poll(() => player.evaluate((v: HTMLVideoElement) => (Number.isFinite(v.duration) ? v.duration : 0)), { message: 'video length', timeout: 20_000 }).toBeGreaterThan(RECORD_S - 5);
-    const plot = app.getByRole('img', { name: 'Heart rate over time' });
+    const plot = app.getByRole('slider', { name: /^Heart rate over time/ });
     const box = (await plot.boundingBox())!;
     await plot.click({ position: { x: box.width * 0.5, y: box.height / 2 } });
     await expect.poll(() => player.evaluate((v: HTMLVideoElement) => v.currentTime), { message: 'seeked by the plot' }).toBeGreaterThan(15);

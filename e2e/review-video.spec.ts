@@ -42,12 +42,18 @@ test('plays the session video in sync with the plots; a damaged or missing video
   expect(await video.evaluate((v: HTMLVideoElement) => v.duration)).toBeGreaterThan(SECONDS - 2);
 
   // Clicking the HR plot seeks the video and moves the cursor there.
-  const hr = results.getByRole('img', { name: 'Heart rate over time' });
+  const hr = results.getByRole('slider', { name: /^Heart rate over time/ });
   const box = (await hr.boundingBox())!;
   await hr.click({ position: { x: box.width * 0.6, y: box.height / 2 } });
   await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { message: 'video seeked by the plot' }).toBeGreaterThan(20);
   const seeked = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
   await expect(hr).toHaveAttribute('data-cursor-s', seeked.toFixed(1));
+  // The HR plot zooms too (every window once the view holds few enough), and back out.
+  const hrTools = results.getByRole('toolbar', { name: 'Heart-rate view' });
+  await hrTools.getByRole('button', { name: 'Zoom in' }).click();
+  const hrView = (await hr.getAttribute('data-view'))!.split('-').map(Number) as [number, number];
+  expect(hrView[1] - hrView[0]).toBeLessThan(SECONDS / 1.4);
+  await hrTools.getByRole('button', { name: 'Whole session' }).click();
 
   // Playing moves the cursor on both plots; the waveform view follows it.
   const wave = results.getByRole('slider', { name: /Waveform view/ });
@@ -61,9 +67,9 @@ test('plays the session video in sync with the plots; a damaged or missing video
 
   // Waveform: beats are marked; buttons, keys and the wheel zoom; a click seeks the video.
   await expect(results.getByTestId('waveform-caption')).toContainText(/\d+ beats shown/);
-  await results.getByRole('button', { name: 'Whole session' }).click();
+  await results.getByRole('toolbar', { name: 'Waveform view' }).getByRole('button', { name: 'Whole session' }).click();
   await expect(wave).toHaveAttribute('data-view', /^0\.\d-7\d\.\d$/);
-  await results.getByRole('button', { name: 'Zoom in' }).click();
+  await results.getByRole('toolbar', { name: 'Waveform view' }).getByRole('button', { name: 'Zoom in' }).click();
   const zoomed = (await wave.getAttribute('data-view'))!.split('-').map(Number) as [number, number];
   expect(zoomed[1] - zoomed[0]).toBeLessThan(SECONDS / 1.4);
   await wave.focus();
@@ -93,7 +99,7 @@ test('plays the session video in sync with the plots; a damaged or missing video
   const rows = app.getByTestId('session-table').getByRole('row');
   await rows.nth(1).click(); // newest first
   await expect(results.getByTestId('video-notice')).toContainText('cannot be played');
-  await expect(results.getByRole('img', { name: 'Heart rate over time' })).toBeVisible();
+  await expect(results.getByRole('slider', { name: /^Heart rate over time/ })).toBeVisible();
   await expect(results.getByRole('slider', { name: /Waveform view/ })).toBeVisible();
 
   // A missing one: the same, with its own notice.

@@ -30,7 +30,7 @@ test('lists a recorded session and shows its stored heart rate and markers', asy
   await expect(table.getByRole('row').nth(2)).toContainText('66.0 bpm');
   await table.getByRole('row').filter({ hasText: '0:40' }).click();
   const results = app.getByRole('region', { name: 'Session results' });
-  await expect(results.getByRole('img', { name: 'Heart rate over time' })).toBeVisible();
+  await expect(results.getByRole('slider', { name: /^Heart rate over time/ })).toBeVisible();
   await expect(results.getByRole('list', { name: 'Markers' })).toContainText('0:12 — cold pressor');
 
   const db = new Database(path.join(services.dataDir, 'pulse-studio.db'), { readonly: true });
