@@ -6,7 +6,9 @@ export const CONTENT_SECURITY_POLICY = [
   "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self'",
   "img-src 'self' data: blob:",
-  "media-src 'self' blob: mediastream:",
+  // Session videos come from our own origin (app://pulse/media/…, or the loopback server's /media/…);
+  // mediastream: is the camera preview.
+  "media-src 'self' mediastream:",
   "connect-src 'self'",
   "worker-src 'self' blob:",
   "font-src 'self'",

@@ -1,6 +1,7 @@
 // Sessions (one recording or imported video of a subject) and markers: shared shapes and input rules.
 import { z } from 'zod';
 import { id } from './subjects.ts';
+import type { Pause } from './video-timeline.ts';
 
 export const SESSION_STATUSES = ['recording', 'complete', 'interrupted'] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
@@ -54,6 +55,24 @@ export const markerInput = z.strictObject({
   tS: z.number().min(0).max(7 * 24 * 3600),
   label: z.string().trim().min(1, 'Enter a marker label').max(200, 'Marker labels are at most 200 characters'),
 });
+
+/** Heart-rate band limits a re-analysis may search (bpm): the signal module's default is 42–210. */
+export const HR_BAND_LIMITS_BPM = [30, 240] as const;
+/** Sliding-window lengths (s) a re-analysis may use: from the Welch segment (6 s) up. */
+export const WINDOW_LIMITS_S = [6, 30] as const;
+
+/** What a user may choose when analysing a stored session again. */
+export const analysisSettings = z
+  .strictObject({
+    /** 'model': the installed SSPD model when there is one (else POS); 'pos': the classical POS method only. */
+    method: z.enum(['model', 'pos']).default('model'),
+    hrBandBpm: z
+      .tuple([z.number().min(HR_BAND_LIMITS_BPM[0]).max(HR_BAND_LIMITS_BPM[1]), z.number().min(HR_BAND_LIMITS_BPM[0]).max(HR_BAND_LIMITS_BPM[1])])
+      .default([42, 210]),
+    windowS: z.number().min(WINDOW_LIMITS_S[0]).max(WINDOW_LIMITS_S[1]).default(10),
+  })
+  .refine((s) => s.hrBandBpm[1] - s.hrBandBpm[0] >= 20, { message: 'The heart-rate band must span at least 20 bpm', path: ['hrBandBpm'] });
+export type AnalysisSettings = z.output<typeof analysisSettings>;
 
 export interface Session {
   id: number;
@@ -155,13 +174,61 @@ export interface SessionResults {
   markers: Marker[];
   /** Edits of notes and marker labels, with the values they replaced. */
   history: AuditEntry[];
+  /**
+   * The session's stored camera video (served at sessionVideoPath), or null when there is none, with the
+   * recording's pauses in session time: the video skips them (common/video-timeline.ts maps the two clocks).
+   */
+  video: { bytes: number; pauses: Pause[] } | null;
   analysis: {
     version: number;
     versions: number;
     createdAt: string;
     primary: string;
+    /** The settings this version ran with; null for versions stored before settings were recorded. */
+    settings: (Omit<AnalysisSettings, 'method'> & { modelId: string | null }) | null;
     stats: HrStats;
     /** HR series per method id ('sspd', 'pos', 'chrom', 'green'). */
     series: Record<string, HrPoint[]>;
   } | null;
+}
+
+/** How HRV gated a session's beat-to-beat intervals (main/signal/hrv.ts). */
+export interface HrvGating {
+  beats: number;
+  intervals: number;
+  accepted: number;
+  /** Rejected intervals by cause: a beat in a poor window, outside the HR band, far from the local median. */
+  rejectedQuality: number;
+  rejectedOutOfBand: number;
+  rejectedDeviant: number;
+  rejectedShare: number;
+  durationS: number;
+}
+
+/** HRV of a session's beats; `reason` says why it is not reported (too short, too few or too noisy beats). */
+export type HrvView = ({ ok: true; meanNnMs: number; sdnnMs: number; rmssdMs: number; pnn50: number } | { ok: false; reason: string }) & HrvGating;
+
+/** Experimental respiration rate: the median over windows with a clear modulation, or why there is none. */
+export type RespirationView = ({ ok: true; brpm: number } | { ok: false; reason: string }) & {
+  /** Windows that gave a rate, of all windows looked at. */
+  windowsWithRate: number;
+  windows: number;
+  series: { tStart: number; tEnd: number; brpm: number | null }[];
+};
+
+/**
+ * A session's stored waveform with the beats found in it, HRV and respiration, computed from the latest
+ * analysis version on request (not stored).
+ */
+export interface SessionSignal {
+  version: number;
+  /** Whose waveform: 'sspd', or 'pos' when no model ran. */
+  method: string;
+  /** Band-passed to the beat band (keeps the pulse shape); null with `unavailable` saying why. */
+  waveform: { startS: number; fs: number; samples: Float32Array } | null;
+  /** Beat times (s) and whether each lies in a window of usable quality. */
+  beats: { t: Float64Array; usable: Uint8Array };
+  hrv: HrvView | null;
+  respiration: RespirationView | null;
+  unavailable: string | null;
 }

@@ -4,6 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { _electron as electron, expect, test } from '@playwright/test';
 import Database from 'better-sqlite3';
+import { subjectFields } from '../common/subjects.ts';
+import { webmVideo } from '../main/analysis/test-media.ts';
+import { openStore } from '../main/store/index.ts';
 import { electronBinary } from '../scripts/electron-binary.ts';
 import { SubjectsPage } from './pages/subjects-page.ts';
 
@@ -45,5 +48,28 @@ test.describe('desktop app (Electron)', () => {
     expect(db.prepare('SELECT code, birth_year FROM subjects').all()).toEqual([{ code: 'E-1', birth_year: 1970 }]);
     db.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test('serves a session video from the data folder under app://pulse/media with byte ranges, and nothing else there', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-electron-media-'));
+    const store = openStore(dataDir);
+    const subject = store.subjects.create(store.studies.ensureOne().id, subjectFields.parse({ code: 'E-V' }));
+    const session = store.sessions.create({ subjectId: subject.id, cameraLabel: null, width: null, height: null, fps: 30, notes: '' }, { source: 'camera', appVersion: 'e2e' });
+    fs.mkdirSync(store.sessionDir(subject.id, session.id), { recursive: true });
+    webmVideo(path.join(store.sessionDir(subject.id, session.id), 'video.webm'));
+    store.close();
+    fs.writeFileSync(path.join(dataDir, 'pulse-studio.db.txt'), 'not media');
+    const app = await electron.launch({ executablePath: (binary as { path: string }).path, args: ['.'], env: { ...process.env, PULSE_STUDIO_DATA_DIR: dataDir } });
+    try {
+      const page = await app.firstWindow();
+      const status = (url: string) => page.evaluate((u) => fetch(u, { headers: { range: 'bytes=0-99' } }).then((r) => [r.status, r.headers.get('content-range')]), url);
+      expect(await status(`/media/sessions/${session.id}/video.webm`)).toEqual([206, expect.stringMatching(/^bytes 0-99\/\d+$/)]);
+      for (const url of [`/media/sessions/${session.id + 1}/video.webm`, '/media/../pulse-studio.db.txt', `/media/sessions/${session.id}/%2e%2e/%2e%2e/video.webm`]) {
+        expect((await status(url))[0], url).toBe(404);
+      }
+    } finally {
+      await app.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

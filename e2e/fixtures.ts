@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
 import { CHANNELS } from '../common/ipc/channels.ts';
+import { sessionVideoFile } from '../main/media/session-media.ts';
 import { startLocalServer, type LocalServer } from '../main/server/local-server.ts';
 import { openServices, type MainServices, type ModelSettings } from '../main/services.ts';
 
@@ -52,11 +53,14 @@ interface Fixtures {
   app: Page;
 }
 
+/** The running test's services: the worker's server serves that data folder's session videos. */
+let current: Services | null = null;
+
 export const test = base.extend<Fixtures, { rendererServer: LocalServer }>({
   rendererServer: [
     async ({}, use) => {
       if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) throw new Error('Build the renderer first: npm run build');
-      const server = await startLocalServer({ rendererDir: RENDERER_DIR });
+      const server = await startLocalServer({ rendererDir: RENDERER_DIR, media: (sessionId) => (current ? sessionVideoFile(current.store, sessionId) : null) });
       await use(server);
       await server.close();
     },
@@ -68,7 +72,9 @@ export const test = base.extend<Fixtures, { rendererServer: LocalServer }>({
   services: async ({ modelSettings }, use) => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-e2e-'));
     const services = new Services(dataDir, modelSettings);
+    current = services;
     await use(services);
+    current = null;
     services.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   },
@@ -83,6 +89,9 @@ export const test = base.extend<Fixtures, { rendererServer: LocalServer }>({
       const target = window as unknown as { pulse: Record<string, unknown>; __pulseInvoke: (c: string, i: unknown) => Promise<unknown> };
       target.pulse = Object.fromEntries(Object.entries(table).map(([channel, method]) => [method, (input: unknown) => target.__pulseInvoke(channel, input)]));
     }, CHANNELS);
+    // The API is bridged here, not over HTTP, so the page never receives the media cookie from an API reply.
+    const { name, value } = rendererServer.mediaCookie;
+    await page.context().addCookies([{ name, value, domain: '127.0.0.1', path: '/media', httpOnly: true, sameSite: 'Strict' }]);
     await page.goto(`${rendererServer.url}/`);
     await use(page);
     if (testInfo.status === testInfo.expectedStatus) expect(problems, 'the page logged errors').toEqual([]);

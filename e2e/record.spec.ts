@@ -59,5 +59,16 @@ test.describe('recording a still subject', () => {
     await app.getByRole('button', { name: 'Subjects' }).click();
     await app.getByRole('row').filter({ hasText: 'REC-72' }).click();
     await expect(app.getByRole('region', { name: 'Sessions' })).toContainText('complete');
+
+    // The session reopens in Review with the camera's own video: its length is learnt, and the plot seeks it.
+    await app.getByRole('button', { name: 'Review' }).click();
+    await app.getByTestId('session-table').getByRole('row').nth(1).click();
+    const player = app.getByRole('region', { name: 'Session results' }).locator('video');
+    await expect.poll(() => player.evaluate((v: HTMLVideoElement) => (Number.isFinite(v.duration) ? v.duration : 0)), { message: 'video length', timeout: 20_000 }).toBeGreaterThan(RECORD_S - 5);
+    const plot = app.getByRole('slider', { name: /^Heart rate over time/ });
+    const box = (await plot.boundingBox())!;
+    await plot.click({ position: { x: box.width * 0.5, y: box.height / 2 } });
+    await expect.poll(() => player.evaluate((v: HTMLVideoElement) => v.currentTime), { message: 'seeked by the plot' }).toBeGreaterThan(15);
+    await expect(app.getByTestId('video-notice')).toHaveCount(0);
   });
 });

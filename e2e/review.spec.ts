@@ -30,7 +30,7 @@ test('lists a recorded session and shows its stored heart rate and markers', asy
   await expect(table.getByRole('row').nth(2)).toContainText('66.0 bpm');
   await table.getByRole('row').filter({ hasText: '0:40' }).click();
   const results = app.getByRole('region', { name: 'Session results' });
-  await expect(results.getByRole('img', { name: 'Heart rate over time' })).toBeVisible();
+  await expect(results.getByRole('slider', { name: /^Heart rate over time/ })).toBeVisible();
   await expect(results.getByRole('list', { name: 'Markers' })).toContainText('0:12 — cold pressor');
 
   const db = new Database(path.join(services.dataDir, 'pulse-studio.db'), { readonly: true });
@@ -65,11 +65,39 @@ test('lists a recorded session and shows its stored heart rate and markers', asy
 
   // Re-analysis from the stored crops adds version 2 and keeps version 1.
   await results.getByRole('button', { name: 'Re-analyse' }).click();
-  await expect(app.getByTestId('reanalysis')).toContainText(`Version 2: median ${median.toFixed(1)} bpm`);
+  await expect(app.getByTestId('reanalysis')).toContainText(`Version 2 (POS, no model installed, 42–210 bpm, 10 s windows): median ${median.toFixed(1)} bpm`);
   await expect(app.getByTestId('reanalysis')).toContainText('is kept');
   await expect(app.getByTestId('session-median')).toContainText('analysis version 2 of 2');
   const versions = new Database(path.join(services.dataDir, 'pulse-studio.db'), { readonly: true });
   expect(versions.prepare('SELECT version FROM analyses WHERE session_id = ? ORDER BY version').all(session.id)).toEqual([{ version: 1 }, { version: 2 }]);
   versions.close();
+
+  // Again with other settings: POS only, a narrower band and longer windows, stored with version 3.
+  await results.getByText('Settings').click();
+  await results.getByLabel('Method').selectOption('pos');
+  await results.getByLabel('HR band from (bpm)').fill('50');
+  await results.getByLabel('to (bpm)').fill('120');
+  await results.getByLabel('Window (s)').fill('20');
+  await results.getByRole('button', { name: 'Re-analyse' }).click();
+  await expect(app.getByTestId('reanalysis')).toContainText('Version 3 (POS only, 50–120 bpm, 20 s windows)');
+  await expect(app.getByTestId('reanalysis')).toContainText('version 2 (42–210 bpm, 10 s windows) said');
+  await expect(app.getByTestId('session-median')).toContainText('analysis version 3 of 3 (50–120 bpm band, 20 s windows)');
+  const third = new Database(path.join(services.dataDir, 'pulse-studio.db'), { readonly: true });
+  const params = JSON.parse((third.prepare('SELECT params_json FROM analyses WHERE session_id = ? AND version = 3').get(session.id) as { params_json: string }).params_json);
+  third.close();
+  expect(params).toMatchObject({ settings: { method: 'pos', hrBandBpm: [50, 120], windowS: 20 }, signal: { windowS: 20 } });
   await app.screenshot({ path: test.info().outputPath('review.png'), fullPage: true });
+
+  // Compare: both sessions overlaid from their start, their medians side by side.
+  await app.getByText('Compare sessions').click();
+  const picks = app.getByRole('list', { name: 'Sessions to compare' });
+  await picks.getByRole('checkbox').nth(0).check();
+  await picks.getByRole('checkbox').nth(1).check();
+  await expect(app.getByRole('img', { name: 'Heart rate of the compared sessions' })).toBeVisible();
+  const compared = app.getByTestId('compare-table');
+  await expect(compared.getByRole('row')).toHaveCount(3);
+  await expect(compared).toContainText('84.0 bpm');
+  await expect(compared).toContainText(`${median.toFixed(1)} bpm`);
+  // Only markers every compared session has can align them: here, none besides the start.
+  await expect(app.getByLabel('Align sessions at').getByRole('option')).toHaveText(['start']);
 });

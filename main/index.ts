@@ -6,6 +6,7 @@ import { installMenu } from './modules/menu.ts';
 import { electronFolderPicker, electronPdfPrinter } from './modules/reports.ts';
 import { installPermissionHandlers, lockNavigation, registerAppScheme, serveRenderer } from './modules/security.ts';
 import { createMainWindow } from './modules/window.ts';
+import { sessionVideoFile } from './media/session-media.ts';
 import { defaultDestination } from './reports/report-services.ts';
 import { installedModel, openServices } from './services.ts';
 import { resolveDataDir } from './store/index.ts';
@@ -36,7 +37,7 @@ function start(): void {
   };
   const services = openServices(dataDir, { version: app.getVersion(), platform: process.platform, shell: 'electron' }, models, reports);
 
-  serveRenderer(path.join(__dirname, '..', 'renderer'));
+  serveRenderer(path.join(__dirname, '..', 'renderer'), (sessionId) => sessionVideoFile(services.store, sessionId));
   installPermissionHandlers();
   installMenu();
 

@@ -16,6 +16,7 @@ export const CHANNELS = {
   'sessions:get': 'getSession',
   'sessions:results': 'getSessionResults',
   'sessions:overview': 'getSessionOverview',
+  'sessions:signal': 'getSessionSignal',
   'sessions:update-notes': 'updateSessionNotes',
   'markers:update': 'updateMarker',
   'sessions:reanalyze': 'reanalyzeSession',

@@ -1,6 +1,6 @@
 // The IPC contract: for each channel its input schema (validated in main) and its result type.
 import { z } from 'zod';
-import { CROP_BYTES, MAX_CHUNK_FRAMES, markerInput, sessionStart, type LiveSnapshot, type Marker, type RecordingSummary, type Session, type SessionOverview, type SessionResults } from '../sessions.ts';
+import { analysisSettings, CROP_BYTES, MAX_CHUNK_FRAMES, markerInput, sessionStart, type LiveSnapshot, type Marker, type RecordingSummary, type Session, type SessionOverview, type SessionResults, type SessionSignal } from '../sessions.ts';
 import { MAX_MODEL_BYTES, sha256Hex, type ModelInfo } from '../models.ts';
 import { id, studyFields, subjectFields, type Study, type Subject } from '../subjects.ts';
 import { exportRequest, reportRequest, type ExportCandidate, type ExportJob, type ReportResult } from '../reports.ts';
@@ -74,11 +74,13 @@ export const contract = {
   'sessions:get': { input: z.strictObject({ id }), output: out<Session>() },
   'sessions:results': { input: z.strictObject({ sessionId: id }), output: out<SessionResults>() },
   'sessions:overview': { input: z.strictObject({ subjectId: id }), output: out<SessionOverview[]>() },
+  /** Null when the session has no analysis yet. */
+  'sessions:signal': { input: z.strictObject({ sessionId: id }), output: out<SessionSignal | null>() },
   'sessions:update-notes': {
     input: z.strictObject({ sessionId: id, notes: z.string().max(10_000, 'Notes must be at most 10000 characters') }),
     output: out<Session>(),
   },
-  'sessions:reanalyze': { input: z.strictObject({ sessionId: id }), output: out<{ version: number; summary: RecordingSummary }>() },
+  'sessions:reanalyze': { input: z.strictObject({ sessionId: id, settings: analysisSettings.optional() }), output: out<{ version: number; summary: RecordingSummary }>() },
   'markers:update': { input: markerInput.pick({ label: true }).extend({ markerId: id }), output: out<Marker>() },
   'recording:start': { input: sessionStart, output: out<Session>() },
   'recording:append-frames': { input: frameChunk, output: out<{ frameCount: number; live: LiveSnapshot }>() },

@@ -34,3 +34,9 @@ export function noiseVideo(file: string, seconds = 4): string {
   ffmpeg(['-f', 'lavfi', '-i', `nullsrc=s=160x120:r=30:d=${seconds},geq=random(1)*255:128:128`, '-c:v', 'mjpeg', '-q:v', '5', file]);
   return file;
 }
+
+/** A VP8 WebM written as MediaRecorder writes it (a live stream: no cues, no duration): a moving test pattern. */
+export function webmVideo(file: string, seconds = 2): string {
+  ffmpeg(['-f', 'lavfi', '-i', `testsrc=size=160x120:rate=30:duration=${seconds}`, '-c:v', 'libvpx', '-b:v', '200k', '-g', '30', '-f', 'webm', '-live', '1', file]);
+  return file;
+}

@@ -63,8 +63,16 @@ const BAD_INPUTS: Record<Channel, unknown[]> = {
   'sessions:get': [{ id: 0 }, { id: TEN_MB }],
   'sessions:results': [{}, { sessionId: -3 }, { sessionId: 1, extra: true }],
   'sessions:overview': [{}, { subjectId: 0 }],
+  'sessions:signal': [{}, { sessionId: 1.5 }, { sessionId: '../1' }],
   'sessions:update-notes': [{ sessionId: 1 }, { sessionId: 1, notes: TEN_MB }, { sessionId: 1, notes: 5 }],
-  'sessions:reanalyze': [{}, { sessionId: 'all' }],
+  'sessions:reanalyze': [
+    {},
+    { sessionId: 'all' },
+    { sessionId: 1, settings: { hrBandBpm: [100, 110] } },
+    { sessionId: 1, settings: { hrBandBpm: [10, 300] } },
+    { sessionId: 1, settings: { windowS: 2 } },
+    { sessionId: 1, settings: { method: 'sspd-v9' } },
+  ],
   'markers:update': [{ markerId: 1 }, { markerId: 1, label: '' }, { markerId: 1, label: TEN_MB }],
   'recording:start': [undefined, { subjectId: 1, notes: TEN_MB }, { subjectId: 1, fps: -30 }, { subjectId: 1, cameraLabel: 5 }],
   'recording:append-frames': [
@@ -179,8 +187,9 @@ describe('IPC dispatch', () => {
     expect(await dispatch('sessions:overview', { subjectId: subject.value.id })).toMatchObject({ ok: true, value: [{ session: { id: sessionId }, stats: null }] });
     expect(await dispatch('sessions:results', { sessionId })).toMatchObject({
       ok: true,
-      value: { session: { id: sessionId }, markers: [{ label: 'start task' }], analysis: null }, // 4 frames: too short to analyse
+      value: { session: { id: sessionId }, markers: [{ label: 'start task' }], video: { bytes: 10 }, analysis: null }, // 4 frames: too short to analyse
     });
+    expect(await dispatch('sessions:signal', { sessionId })).toEqual({ ok: true, value: null });
     const marker = ((await dispatch('sessions:results', { sessionId })) as Result<{ markers: { id: number }[] }>);
     if (!marker.ok) throw new Error(marker.error.message);
     await dispatch('markers:update', { markerId: marker.value.markers[0]!.id, label: 'task start' });

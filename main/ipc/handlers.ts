@@ -2,6 +2,7 @@
 import type { AppInfo, ParsedInputOf, OutputOf } from '../../common/ipc/contract.ts';
 import type { Channel } from '../../common/ipc/channels.ts';
 import { AppError } from '../../common/ipc/result.ts';
+import { sessionSignal } from '../analysis/session-signal.ts';
 import { rejectedModel } from '../models/import-error.ts';
 import type { ModelRegistry } from '../models/model-registry.ts';
 import type { Recorder } from '../recording/recorder.ts';
@@ -49,9 +50,10 @@ export function createHandlers({ store, recorder, models, appInfo, editor, repor
     'sessions:get': ({ id }) => sessions.get(id),
     'sessions:results': ({ sessionId }) => sessionResults(store, sessionId),
     'sessions:overview': ({ subjectId }) => sessionOverview(store, subjectId),
+    'sessions:signal': ({ sessionId }) => sessionSignal(store, sessionId),
     'sessions:update-notes': ({ sessionId, notes }) => sessions.updateNotes(sessionId, notes, editor),
     'markers:update': ({ markerId, label }) => sessions.updateMarker(markerId, label, editor),
-    'sessions:reanalyze': ({ sessionId }) => recorder.reanalyze(sessionId),
+    'sessions:reanalyze': ({ sessionId, settings }) => recorder.reanalyze(sessionId, settings),
     'recording:start': (start) => recorder.start(start),
     'recording:append-frames': ({ sessionId, ...chunk }) => recorder.appendFrames(sessionId, chunk),
     'recording:append-video': ({ sessionId, bytes }) => recorder.appendVideo(sessionId, bytes),

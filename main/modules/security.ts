@@ -1,10 +1,13 @@
 // Electron security checklist items: app:// protocol, CSP header, permission handler, navigation lock.
 // https://www.electronjs.org/docs/latest/tutorial/security
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { app, net, protocol, session, shell, type Session } from 'electron';
 import { CONTENT_SECURITY_POLICY } from '../../common/csp.ts';
-import { APP_SCHEME, allowPermission, isAppUrl, resolveAppFile } from '../security/policy.ts';
+import { parseMediaPath } from '../../common/media.ts';
+import { mediaReply, mediaStream, type MediaFile } from '../media/session-media.ts';
+import { APP_HOST, APP_SCHEME, allowPermission, isAppUrl, resolveAppFile } from '../security/policy.ts';
 
 /** Must run before `app.whenReady()`: a standard, secure scheme gets a real origin for CSP and the camera. */
 export function registerAppScheme(): void {
@@ -13,9 +16,14 @@ export function registerAppScheme(): void {
   ]);
 }
 
-/** Serves the built renderer from disk under app://pulse/, with the CSP as a response header (#7). */
-export function serveRenderer(rendererDir: string, target: Session = session.defaultSession): void {
+/**
+ * Serves the built renderer from disk under app://pulse/, with the CSP as a response header (#7), and session
+ * videos under app://pulse/media/ (known sessions only, from the data folder, with byte ranges for seeking).
+ */
+export function serveRenderer(rendererDir: string, media: (sessionId: number) => MediaFile | null, target: Session = session.defaultSession): void {
   target.protocol.handle(APP_SCHEME, async (request) => {
+    const url = new URL(request.url);
+    if (url.host === APP_HOST && url.pathname.startsWith('/media/')) return serveMedia(request, media);
     const file = resolveAppFile(rendererDir, request.url, path.resolve, path.sep);
     if (!file) return new Response('Not found', { status: 404 });
     const response = await net.fetch(pathToFileURL(file).toString());
@@ -24,6 +32,15 @@ export function serveRenderer(rendererDir: string, target: Session = session.def
     headers.set('X-Content-Type-Options', 'nosniff');
     return new Response(response.body, { status: response.status, headers });
   });
+}
+
+function serveMedia(request: Request, media: (sessionId: number) => MediaFile | null): Response {
+  const sessionId = parseMediaPath(new URL(request.url).pathname);
+  const file = sessionId === null ? null : media(sessionId);
+  const reply = mediaReply(file, request.headers.get('range'));
+  const stream = request.method === 'HEAD' ? null : mediaStream(file, reply);
+  const body = stream ? (Readable.toWeb(stream) as ReadableStream<Uint8Array>) : null;
+  return new Response(body, { status: reply.status, headers: reply.headers });
 }
 
 /** Camera for our own pages only (#5); everything else denied, checks included. */

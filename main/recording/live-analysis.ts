@@ -16,11 +16,14 @@ const SIGNAL_OPTIONS: Partial<SignalOptions> = { hrBandHz: [0.7, 3.5] };
 
 export class LiveAnalysis {
   readonly #inference: InferenceWorker | null;
+  readonly #options: Partial<SignalOptions>;
   readonly trace = new SessionTrace();
   #t0: number | null = null;
 
-  constructor(inference: InferenceWorker | null = null) {
+  /** `options`: the signal settings of the final analysis (a re-analysis may choose them). */
+  constructor(inference: InferenceWorker | null = null, options: Partial<SignalOptions> = SIGNAL_OPTIONS) {
     this.#inference = inference;
+    this.#options = options;
   }
 
   push(timestampsMs: Float64Array, faceFound: Uint8Array, crops: Uint8Array): void {
@@ -66,7 +69,7 @@ export class LiveAnalysis {
     this.#collectSspd();
     const { trace } = this;
     const capture = { t: trace.t.view(), faceLost: trace.faceLost.view() };
-    const result = analyzeSession({ waveform: trace.sspd() ?? undefined, rgb: trace.rgb(), capture, options: SIGNAL_OPTIONS });
+    const result = analyzeSession({ waveform: trace.sspd() ?? undefined, rgb: trace.rgb(), capture, options: this.#options });
     if (!result.ok) return { reason: result.reason };
     const primary = result.primary;
     const pos = trace.pos();

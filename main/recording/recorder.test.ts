@@ -7,6 +7,7 @@ import { AppError } from '../../common/ipc/result.ts';
 import { CROP_BYTES } from '../../common/sessions.ts';
 import { subjectFields } from '../../common/subjects.ts';
 import { openStore, type Store } from '../store/index.ts';
+import { sessionResults } from '../store/session-results.ts';
 import { Recorder, ROI_FILE, VIDEO_FILE } from './recorder.ts';
 import { readRoiFile } from './roi-file.ts';
 import { pulsingChunk } from './test-frames.ts';
@@ -128,6 +129,20 @@ describe('re-analysis', () => {
     const [first, second] = store.analyses.list(session.id);
     expect(first!.summary).toEqual(second!.summary); // same frames, same method: same answer
     expect(store.analyses.hrSeries(first!.id, 'pos')).toEqual(store.analyses.hrSeries(second!.id, 'pos'));
+  });
+
+  test('re-analyses with chosen settings, stores them with the new version and keeps the old one', async () => {
+    const session = await start();
+    for (let f = 0; f < 900; f += 15) recorder.appendFrames(session.id, pulsingChunk(f, 15, 78));
+    await recorder.stop(session.id);
+    const again = await recorder.reanalyze(session.id, { method: 'pos', hrBandBpm: [60, 120], windowS: 20 });
+    expect(Math.abs(again.summary.medianBpm! - 78)).toBeLessThan(2);
+    const [first, second] = store.analyses.list(session.id);
+    expect(second!.params).toMatchObject({ settings: { method: 'pos', hrBandBpm: [60, 120], windowS: 20 }, signal: { hrBandHz: [1, 2], windowS: 20 } });
+    expect(first!.params).toMatchObject({ signal: { hrBandHz: [0.7, 3.5], windowS: 10 } });
+    // 30 s of frames: 20 s windows a second apart give fewer estimates than 10 s ones.
+    expect(store.analyses.hrSeries(second!.id, 'pos').length).toBeLessThan(store.analyses.hrSeries(first!.id, 'pos').length);
+    expect(sessionResults(store, session.id).analysis).toMatchObject({ version: 2, settings: { hrBandBpm: [60, 120], windowS: 20, modelId: null } });
   });
 
   test('gives an interrupted session its first analysis, and refuses sessions it cannot analyse', async () => {

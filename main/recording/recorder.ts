@@ -3,9 +3,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../common/ipc/result.ts';
-import { CROP_SIZE, type FrameChunk, type LiveSnapshot, type Marker, type RecordingSummary, type Session, type SessionStart } from '../../common/sessions.ts';
+import { analysisSettings, CROP_SIZE, type AnalysisSettings, type FrameChunk, type LiveSnapshot, type Marker, type RecordingSummary, type Session, type SessionStart } from '../../common/sessions.ts';
 import { InferenceWorker } from '../inference/inference-client.ts';
 import type { ModelReport } from '../inference/model-loader.ts';
+import type { SignalOptions } from '../signal/index.ts';
 import type { Store } from '../store/index.ts';
 import { LiveAnalysis } from './live-analysis.ts';
 import { readRoiFile, repairRoiFile, RoiWriter } from './roi-file.ts';
@@ -155,23 +156,24 @@ export class Recorder {
   }
 
   /**
-   * Analyses a stored session again from its lossless crop file, with the model installed now, and stores the
-   * result as a new analysis version; earlier versions stay as they were.
+   * Analyses a stored session again from its lossless crop file, with the model installed now (or POS only) and
+   * the chosen settings, and stores the result as a new analysis version; earlier versions stay as they were.
    */
-  async reanalyze(sessionId: number): Promise<{ version: number; summary: RecordingSummary }> {
+  async reanalyze(sessionId: number, settings: AnalysisSettings = analysisSettings.parse({})): Promise<{ version: number; summary: RecordingSummary }> {
     const session = this.#store.sessions.get(sessionId);
     if (this.#active.has(sessionId)) throw new AppError('conflict', 'This session is still recording');
     const file = path.join(this.#store.sessionDir(session.subjectId, sessionId), ROI_FILE);
     if (!fs.existsSync(file)) throw new AppError('not_found', `Session ${sessionId} has no stored face crops to analyse`);
-    const model = await this.#startInference();
+    const model = settings.method === 'model' ? await this.#startInference() : null;
     try {
-      const live = new LiveAnalysis(model?.worker ?? null);
+      const live = new LiveAnalysis(model?.worker ?? null, signalOptionsFor(settings));
       readRoiFile(file, (chunk) => live.push(chunk.timestampsMs, chunk.faceFound, chunk.crops));
       if (model) await model.worker.flush();
       const final = live.finalAnalysis();
       if ('reason' in final) throw new AppError('conflict', `Session ${sessionId} cannot be analysed: ${final.reason}`);
       const runtime = { modelId: model ? modelName(model.model) : null, modelSha256: model?.report.sha256 ?? null, executionProvider: model?.report.provider ?? null };
-      const record = this.#store.analyses.add(sessionId, { ...final.analysis, ...runtime });
+      const params = { ...final.analysis.params, settings };
+      const record = this.#store.analyses.add(sessionId, { ...final.analysis, params, ...runtime });
       return { version: record.version, summary: final.summary };
     } finally {
       await model?.worker.close();
@@ -233,6 +235,12 @@ export class Recorder {
 
 function modelName(model: LiveModel): string {
   return model.name ?? path.basename(model.path);
+}
+
+/** A re-analysis's choices as signal options (windows are never shorter than the 6 s Welch segment). */
+function signalOptionsFor(settings: AnalysisSettings): Partial<SignalOptions> {
+  const [lo, hi] = settings.hrBandBpm;
+  return { hrBandHz: [lo / 60, hi / 60], windowS: settings.windowS };
 }
 
 function storageError(error: unknown, what: string): AppError {

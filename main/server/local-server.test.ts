@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ok } from '../../common/ipc/result.ts';
 import { decodeWire, encodeWire } from '../../common/ipc/wire.ts';
+import { webmVideo } from '../analysis/test-media.ts';
 import { BRIDGE_PATH, startLocalServer, TOKEN_HEADER, type LocalServer } from './local-server.ts';
 
 let dir: string;
@@ -19,9 +20,11 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(dir, 'renderer', 'assets', 'a.js'), 'console.log(1)');
   fs.writeFileSync(path.join(dir, 'secret.txt'), 'secret');
   fs.writeFileSync(path.join(dir, 'bridge.js'), '/* bridge */');
+  const video = webmVideo(path.join(dir, 'video.webm'));
   server = await startLocalServer({
     rendererDir: path.join(dir, 'renderer'),
     api: { bridgeFile: path.join(dir, 'bridge.js'), dispatch: async (channel, input) => (calls.push([channel, input]), ok('done')) },
+    media: (sessionId) => (sessionId === 7 ? { file: video, size: fs.statSync(video).size } : null),
   });
 });
 afterAll(async () => {
@@ -90,6 +93,36 @@ describe('local server (browser mode)', () => {
     const response = await api('recording%3Aappend-frames', encodeWire({ input: { bytes: Uint8Array.from([1, 2, 3]) } }));
     expect(reply(response)).toEqual({ ok: true, value: 'done' });
     expect(calls.at(-1)).toEqual(['recording:append-frames', { bytes: Uint8Array.from([1, 2, 3]) }]);
+  });
+
+  test('hands the media cookie to an authorised page only, scoped to /media', async () => {
+    expect((await api('studies:list', EMPTY, '')).headers['set-cookie']).toBeUndefined();
+    const cookie = (await api('studies:list', EMPTY)).headers['set-cookie']?.[0] ?? '';
+    expect(cookie).toBe(`${server.mediaCookie.name}=${server.mediaCookie.value}; Path=/media; HttpOnly; SameSite=Strict`);
+    expect(server.mediaCookie.value).not.toBe(server.token);
+    const again = await request('/api/studies:list', { method: 'POST', headers: { [TOKEN_HEADER]: server.token, cookie: cookie.split(';')[0]! }, body: EMPTY });
+    expect(again.headers['set-cookie']).toBeUndefined();
+  });
+
+  test('serves session videos with byte ranges to holders of the media cookie', async () => {
+    const cookie = `${server.mediaCookie.name}=${server.mediaCookie.value}`;
+    const file = fs.readFileSync(path.join(dir, 'video.webm'));
+    expect((await request('/media/sessions/7/video.webm')).status).toBe(403);
+    expect((await request('/media/sessions/7/video.webm', { headers: { cookie: `${server.mediaCookie.name}=${'0'.repeat(48)}` } })).status).toBe(403);
+    // The API token opens the API, not media.
+    expect((await request('/media/sessions/7/video.webm', { headers: { cookie: `${server.mediaCookie.name}=${server.token}` } })).status).toBe(403);
+    const whole = await request('/media/sessions/7/video.webm', { headers: { cookie } });
+    expect(whole.status).toBe(200);
+    expect(whole.headers['content-type']).toBe('video/webm');
+    expect(whole.bytes.equals(file)).toBe(true);
+    const part = await request('/media/sessions/7/video.webm', { headers: { cookie, range: 'bytes=10-' } });
+    expect(part.status).toBe(206);
+    expect(part.headers['content-range']).toBe(`bytes 10-${file.length - 1}/${file.length}`);
+    expect(part.bytes.equals(file.subarray(10))).toBe(true);
+    expect((await request('/media/sessions/7/video.webm', { headers: { cookie, range: `bytes=${file.length}-` } })).status).toBe(416);
+    for (const p of ['/media/sessions/8/video.webm', '/media/sessions/7/../../video.webm', '/media/sessions/7/%2e%2e/video.webm', '/media/../bridge.js', '/media/sessions/7/video.webm?x=1']) {
+      expect((await request(p, { headers: { cookie } })).status, p).toBe(404);
+    }
   });
 
   test('answers malformed and oversized bodies with a typed error', async () => {

@@ -1,6 +1,7 @@
 // Time-domain HRV (mean NN, SDNN, RMSSD, pNN50) from beat times, after gating out implausible intervals;
 // refuses to report from recordings too short or with too many rejected beats, and says which.
 
+import type { HrvGating } from '../../common/sessions.ts';
 import { notEnoughData, type NotEnoughData } from './errors.ts';
 import type { SignalOptions } from './options.ts';
 import { mean, median, std } from './stats.ts';
@@ -11,18 +12,6 @@ export const HRV_MEDIAN_HALF_SPAN = 5;
 export const PNN_THRESHOLD_MS = 50;
 
 export type HrvOptions = Pick<SignalOptions, 'hrBandHz' | 'hrvMaxDeviationShare' | 'hrvMinDurationS' | 'hrvMinIntervals' | 'hrvMaxRejectedShare'>;
-
-export interface HrvGating {
-  beats: number;
-  intervals: number;
-  accepted: number;
-  /** Rejected intervals by cause: a beat in a poor window, outside the HR band, far from the local median. */
-  rejectedQuality: number;
-  rejectedOutOfBand: number;
-  rejectedDeviant: number;
-  rejectedShare: number;
-  durationS: number;
-}
 
 export interface Hrv extends HrvGating {
   ok: true;

@@ -1,10 +1,13 @@
 // Sessions as the Review view shows them: latest analysis version, its HR series and usable-window stats,
 // markers and edit history.
-import type { HrPoint, HrStats, SessionOverview, SessionResults } from '../../common/sessions.ts';
+import type { HrPoint, HrStats, Marker, SessionOverview, SessionResults } from '../../common/sessions.ts';
+import type { Pause } from '../../common/video-timeline.ts';
+import type { AnalysisRecord } from './analyses.ts';
+import { sessionVideoFile } from '../media/session-media.ts';
 import type { Store } from './index.ts';
 
 /** The network's series is primary whenever it ran; otherwise POS stood in for it. */
-const primaryOf = (series: Record<string, HrPoint[]>) => (series.sspd ? 'sspd' : 'pos');
+export const primaryOf = (series: Record<string, HrPoint[]>) => (series.sspd ? 'sspd' : 'pos');
 
 export function hrStats(points: readonly HrPoint[]): HrStats {
   const used = points.filter((p) => p.quality !== 'poor' && p.bpm !== null).map((p) => p.bpm!).sort((a, b) => a - b);
@@ -20,20 +23,55 @@ export function hrStats(points: readonly HrPoint[]): HrStats {
   };
 }
 
+/** The band and window a version ran with, read from its stored signal options. */
+function settingsOf(record: AnalysisRecord): NonNullable<SessionResults['analysis']>['settings'] {
+  const signal = record.params.signal as { hrBandHz?: [number, number]; windowS?: number } | undefined;
+  if (!signal?.hrBandHz || typeof signal.windowS !== 'number') return null;
+  return { hrBandBpm: [signal.hrBandHz[0] * 60, signal.hrBandHz[1] * 60], windowS: signal.windowS, modelId: record.modelId };
+}
+
+/** A frame gap longer than this, starting at a 'paused' marker, is a pause (the camera video paused with it). */
+const PAUSE_MIN_GAP_S = 0.5;
+/** How far (s) the 'paused' marker may lie from the gap's start: it is stamped with the live clock. */
+const PAUSE_MARKER_SLACK_S = 2;
+
+/**
+ * Pauses in session time: frames stop while paused (the pause is a gap in the frame clock) and the Record view
+ * marks each with a 'paused' marker. Gaps without one (a stalled camera) are not pauses: the video ran on.
+ */
+function recordingPauses(store: Store, sessionId: number, markers: readonly Marker[]): Pause[] {
+  const marks = markers.filter((m) => m.label.trim().toLowerCase() === 'paused').map((m) => m.tS);
+  if (marks.length === 0) return [];
+  const gaps = store.db
+    .prepare(
+      `SELECT prev - first AS fromMs, t_ms - first AS toMs FROM (
+         SELECT t_ms, lag(t_ms) OVER (ORDER BY idx) AS prev, min(t_ms) OVER () AS first FROM frames WHERE session_id = ?)
+       WHERE t_ms - prev > ?`,
+    )
+    .all(sessionId, PAUSE_MIN_GAP_S * 1000) as { fromMs: number; toMs: number }[];
+  return gaps
+    .map((g) => ({ fromS: g.fromMs / 1000, toS: g.toMs / 1000 }))
+    .filter((g) => marks.some((t) => Math.abs(t - g.fromS) <= PAUSE_MARKER_SLACK_S));
+}
+
 export function sessionResults(store: Store, sessionId: number): SessionResults {
   const session = store.sessions.get(sessionId);
   const versions = store.analyses.list(sessionId);
   const latest = versions.at(-1);
   const markers = store.sessions.markers(sessionId);
   const history = store.sessions.history(sessionId);
-  if (!latest) return { session, markers, history, analysis: null };
+  const media = sessionVideoFile(store, sessionId);
+  // Recording creates the file at start: an empty one means no video arrived.
+  const video = media && media.size > 0 ? { bytes: media.size, pauses: recordingPauses(store, sessionId, markers) } : null;
+  if (!latest) return { session, markers, history, video, analysis: null };
   const series = store.analyses.allHrSeries(latest.id);
   const primary = primaryOf(series);
   return {
     session,
     markers,
     history,
-    analysis: { version: latest.version, versions: versions.length, createdAt: latest.createdAt, primary, stats: hrStats(series[primary] ?? []), series },
+    video,
+    analysis: { version: latest.version, versions: versions.length, createdAt: latest.createdAt, primary, settings: settingsOf(latest), stats: hrStats(series[primary] ?? []), series },
   };
 }
 
