@@ -20,6 +20,11 @@ export function faceModelPath(appRoot: string): string {
   return path.join(appRoot, 'models', FACE_MODEL_FILE);
 }
 
+/** The model in this checkout's models/ folder (CLI, tests, browser mode); bundled code passes its own path. */
+export function defaultFaceModelPath(): string {
+  return faceModelPath(path.resolve(import.meta.dirname ?? '.', '..', '..'));
+}
+
 /** A face in frame pixels, with its confidence and six keypoints (eyes, nose, mouth, ear tragions) as [x, y]. */
 export interface FaceDetection extends ScoredBox {
   keypoints: Array<[number, number]>;
