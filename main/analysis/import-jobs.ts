@@ -1,0 +1,121 @@
+// Video imports the UI can follow, like exports: start checks the request and returns at once, the view polls
+// status for progress and may cancel (which leaves no half session); finished jobs are kept while the app runs.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ImportJob, ImportRequest } from '../../common/imports.ts';
+import { AppError } from '../../common/ipc/result.ts';
+import type { Store } from '../store/index.ts';
+import { AnalysisError } from './errors.ts';
+import { importVideo } from './import-video.ts';
+
+/** Larger files are refused before decoding starts (a day of 1080p at a high bit rate is far less). */
+export const MAX_IMPORT_BYTES = 64 * 1024 ** 3;
+
+/** The model, worker and face model an import uses; asked at every start (the active model may change). */
+export interface ImportSettings {
+  appVersion: string;
+  model: () => { path: string; workerUrl?: URL | string; intraOpThreads?: number } | null;
+  faceModelPath?: string;
+}
+
+/** Checks the path names a readable, non-empty regular file of sensible size before anything is written. */
+export function checkImportPath(file: string): string {
+  const field = (message: string) => new AppError('invalid_input', message, { path: message });
+  if (!path.isAbsolute(file)) throw field('Give the full path of the video file');
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw field(code === 'ENOENT' ? `No file at ${file}` : `Cannot read ${file} (${code ?? String(error)})`);
+  }
+  if (stat.isDirectory()) throw field(`${file} is a folder, not a video file`);
+  if (!stat.isFile()) throw field(`${file} is not a regular file`);
+  if (stat.size === 0) throw field(`${path.basename(file)} is empty`);
+  if (stat.size > MAX_IMPORT_BYTES) throw field(`${path.basename(file)} is larger than ${MAX_IMPORT_BYTES / 1024 ** 3} GB`);
+  try {
+    fs.accessSync(file, fs.constants.R_OK);
+  } catch {
+    throw field(`Pulse Studio may not read ${file}`);
+  }
+  return path.normalize(file);
+}
+
+function errorInfo(error: unknown) {
+  if (error instanceof AppError) return error.toInfo();
+  if (error instanceof AnalysisError) {
+    const code = error.code === 'not-found' ? ('not_found' as const) : error.code === 'no-face-model' || error.code === 'no-ffmpeg' ? ('internal' as const) : ('invalid_input' as const);
+    return { code, message: error.message };
+  }
+  return { code: 'internal' as const, message: `The import failed: ${error instanceof Error ? error.message : String(error)}` };
+}
+
+export class ImportJobs {
+  readonly #store: Store;
+  readonly #settings: ImportSettings;
+  readonly #jobs = new Map<number, { job: ImportJob; controller: AbortController; finished: Promise<void> }>();
+  #nextId = 1;
+
+  constructor(store: Store, settings: ImportSettings) {
+    this.#store = store;
+    this.#settings = settings;
+  }
+
+  start(request: ImportRequest): ImportJob {
+    const video = checkImportPath(request.path);
+    this.#store.subjects.get(request.subjectId);
+    const job: ImportJob = { id: this.#nextId++, state: 'running', subjectId: request.subjectId, fileName: path.basename(video), frames: 0, tS: 0, durationS: null, stage: 'Starting', sessionId: null, error: null };
+    const controller = new AbortController();
+    const model = this.#settings.model();
+    const finished = importVideo(this.#store, {
+      video,
+      subjectId: request.subjectId,
+      roi: request.roi,
+      appVersion: this.#settings.appVersion,
+      signal: controller.signal,
+      ...(model ? { modelPath: model.path, ...(model.workerUrl ? { workerUrl: model.workerUrl } : {}), ...(model.intraOpThreads ? { threads: model.intraOpThreads } : {}) } : {}),
+      ...(this.#settings.faceModelPath ? { faceModelPath: this.#settings.faceModelPath } : {}),
+      onProgress: (p) => Object.assign(job, { frames: p.frames, tS: p.tS, durationS: p.durationS, stage: 'Analysing' }),
+    }).then(
+      (result) => void Object.assign(job, { state: 'done', sessionId: result.session.id, frames: result.analysis.frames, stage: 'Done' }),
+      (error: unknown) => {
+        const cancelled = controller.signal.aborted;
+        Object.assign(job, { state: cancelled ? 'cancelled' : 'failed', error: cancelled ? null : errorInfo(error), stage: cancelled ? 'Cancelled' : 'Failed' });
+      },
+    );
+    this.#jobs.set(job.id, { job, controller, finished });
+    return { ...job };
+  }
+
+  status(id: number): ImportJob {
+    return { ...this.#get(id).job };
+  }
+
+  /** Asks a running import to stop; it removes the half-made session. Finished jobs are left as they are. */
+  cancel(id: number): ImportJob {
+    const entry = this.#get(id);
+    if (entry.job.state === 'running') {
+      entry.controller.abort();
+      entry.job.stage = 'Cancelling';
+    }
+    return { ...entry.job };
+  }
+
+  /** Resolves when the job has finished (tests). */
+  async settled(id: number): Promise<ImportJob> {
+    await this.#get(id).finished;
+    return this.status(id);
+  }
+
+  /** Cancels every running import and waits for them (the app is closing). */
+  async close(): Promise<void> {
+    for (const { controller } of this.#jobs.values()) controller.abort();
+    await Promise.all([...this.#jobs.values()].map((e) => e.finished));
+  }
+
+  #get(id: number) {
+    const entry = this.#jobs.get(id);
+    if (!entry) throw new AppError('not_found', `Import ${id} does not exist`);
+    return entry;
+  }
+}
