@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ImportJob, ImportRequest } from '../../common/imports.ts';
 import { AppError } from '../../common/ipc/result.ts';
+import { JobTable } from '../jobs/job-table.ts';
 import type { Store } from '../store/index.ts';
 import { AnalysisError } from './errors.ts';
 import { importVideo } from './import-video.ts';
@@ -53,8 +54,7 @@ function errorInfo(error: unknown) {
 export class ImportJobs {
   readonly #store: Store;
   readonly #settings: ImportSettings;
-  readonly #jobs = new Map<number, { job: ImportJob; controller: AbortController; finished: Promise<void> }>();
-  #nextId = 1;
+  readonly #jobs = new JobTable<ImportJob>('Import');
 
   constructor(store: Store, settings: ImportSettings) {
     this.#store = store;
@@ -64,58 +64,40 @@ export class ImportJobs {
   start(request: ImportRequest): ImportJob {
     const video = checkImportPath(request.path);
     this.#store.subjects.get(request.subjectId);
-    const job: ImportJob = { id: this.#nextId++, state: 'running', subjectId: request.subjectId, fileName: path.basename(video), frames: 0, tS: 0, durationS: null, stage: 'Starting', sessionId: null, error: null };
-    const controller = new AbortController();
     const model = this.#settings.model();
-    const finished = importVideo(this.#store, {
-      video,
-      subjectId: request.subjectId,
-      roi: request.roi,
-      appVersion: this.#settings.appVersion,
-      signal: controller.signal,
-      ...(model ? { modelPath: model.path, ...(model.workerUrl ? { workerUrl: model.workerUrl } : {}), ...(model.intraOpThreads ? { threads: model.intraOpThreads } : {}) } : {}),
-      ...(this.#settings.faceModelPath ? { faceModelPath: this.#settings.faceModelPath } : {}),
-      onProgress: (p) => Object.assign(job, { frames: p.frames, tS: p.tS, durationS: p.durationS, stage: 'Analysing' }),
-    }).then(
-      (result) => void Object.assign(job, { state: 'done', sessionId: result.session.id, frames: result.analysis.frames, stage: 'Done' }),
-      (error: unknown) => {
-        const cancelled = controller.signal.aborted;
-        Object.assign(job, { state: cancelled ? 'cancelled' : 'failed', error: cancelled ? null : errorInfo(error), stage: cancelled ? 'Cancelled' : 'Failed' });
-      },
+    return this.#jobs.start(
+      (id) => ({ id, state: 'running', subjectId: request.subjectId, fileName: path.basename(video), frames: 0, tS: 0, durationS: null, stage: 'Starting', sessionId: null, error: null }),
+      (job, signal) =>
+        importVideo(this.#store, {
+          video,
+          subjectId: request.subjectId,
+          roi: request.roi,
+          appVersion: this.#settings.appVersion,
+          signal,
+          ...(model ? { modelPath: model.path, ...(model.workerUrl ? { workerUrl: model.workerUrl } : {}), ...(model.intraOpThreads ? { threads: model.intraOpThreads } : {}) } : {}),
+          ...(this.#settings.faceModelPath ? { faceModelPath: this.#settings.faceModelPath } : {}),
+          onProgress: (p) => Object.assign(job, { frames: p.frames, tS: p.tS, durationS: p.durationS, stage: 'Analysing' }),
+        }).then(
+          (result) => void Object.assign(job, { state: 'done', sessionId: result.session.id, frames: result.analysis.frames, stage: 'Done' }),
+          (error: unknown) => {
+            const cancelled = signal.aborted;
+            Object.assign(job, { state: cancelled ? 'cancelled' : 'failed', error: cancelled ? null : errorInfo(error), stage: cancelled ? 'Cancelled' : 'Failed' });
+          },
+        ),
     );
-    this.#jobs.set(job.id, { job, controller, finished });
-    return { ...job };
   }
 
   status(id: number): ImportJob {
-    return { ...this.#get(id).job };
+    return this.#jobs.status(id);
   }
 
   /** Asks a running import to stop; it removes the half-made session. Finished jobs are left as they are. */
   cancel(id: number): ImportJob {
-    const entry = this.#get(id);
-    if (entry.job.state === 'running') {
-      entry.controller.abort();
-      entry.job.stage = 'Cancelling';
-    }
-    return { ...entry.job };
+    return this.#jobs.cancel(id, 'Cancelling');
   }
 
   /** Resolves when the job has finished (tests). */
-  async settled(id: number): Promise<ImportJob> {
-    await this.#get(id).finished;
-    return this.status(id);
-  }
-
-  /** Cancels every running import and waits for them (the app is closing). */
-  async close(): Promise<void> {
-    for (const { controller } of this.#jobs.values()) controller.abort();
-    await Promise.all([...this.#jobs.values()].map((e) => e.finished));
-  }
-
-  #get(id: number) {
-    const entry = this.#jobs.get(id);
-    if (!entry) throw new AppError('not_found', `Import ${id} does not exist`);
-    return entry;
+  settled(id: number): Promise<ImportJob> {
+    return this.#jobs.settled(id);
   }
 }
