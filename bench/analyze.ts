@@ -40,7 +40,7 @@ function report(label: string, frames: number, t: StageTimings, notes: Partial<R
 const file = await benchClip();
 const model = await modelPath();
 const notes = {
-  detect: 'headless face detection not built yet: --roi full',
+  detect: 'BlazeFace ONNX (1 ORT thread) + letterbox + decode, every frame',
   decode: 'ffmpeg (@ffmpeg-installer) decode + RGB pipe + frame times',
   infer: model ? 'SSPD in its worker thread, overlapping decode' : 'no model given (--model M or --random-model)',
 };
@@ -48,4 +48,13 @@ const notes = {
 const withCrops = await analyzeVideo(file, { roi: 'full', ...(model ? { modelPath: model, threads: 2 } : {}), onCrops: () => undefined });
 report('analyze --roi full, 128×128 crops made', withCrops.frames, withCrops.timings, notes);
 const meansOnly = await analyzeVideo(file, { roi: 'full' });
-report('analyze --roi full, classical methods only (means over the frame, no crops)', meansOnly.frames, meansOnly.timings, { ...notes, infer: 'none' });
+report('analyze --roi full, classical methods only (means over the frame, no crops)', meansOnly.frames, meansOnly.timings, { ...notes, infer: 'none', detect: '--roi full' });
+const face = await analyzeVideo(file, { roi: 'face', ...(model ? { modelPath: model, threads: 2 } : {}) });
+report('analyze --roi face (the default): detect, smooth, SSPD crop every frame', face.frames, face.timings, notes);
+const t = face.timings;
+process.stdout.write(
+  `
+ratios, same run: --roi face / --roi full (crops) end to end ${(t.total / withCrops.timings.total).toFixed(2)}×; ` +
+    `detect / decode ${(t.detect / t.decode).toFixed(2)}×; detect share of total ${((100 * t.detect) / t.total).toFixed(0)} %; ` +
+    `face found in ${face.facesFound} of ${face.frames} frames (${face.facesHeld} held)\n`,
+);

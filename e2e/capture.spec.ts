@@ -4,11 +4,10 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, expect, test, type Browser } from '@playwright/test';
-import { build } from 'vite';
 import config from '../playwright.config.ts';
 import { startLocalServer, type LocalServer } from '../main/server/local-server.ts';
-import { writeAssets } from '../scripts/mediapipe-assets.ts';
 import type { HarnessResult } from '../renderer/src/capture/harness/harness.ts';
+import { buildCaptureHarness } from './capture-harness.ts';
 
 const WORK = path.resolve('test-results', 'capture-e2e');
 const HARNESS_OUT = path.join(WORK, 'harness');
@@ -27,15 +26,7 @@ test.beforeAll(async () => {
   // A still photo, letterboxed into 640×480, as a 5 s 30 fps clip: Chromium's fake camera loops it.
   execFileSync('ffmpeg', ['-v', 'error', '-y', '-loop', '1', '-i', FACE_PHOTO, '-t', '5', '-r', '30',
     '-vf', 'scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2', '-pix_fmt', 'yuv420p', Y4M]);
-  writeAssets();
-  await build({
-    configFile: false,
-    logLevel: 'warn',
-    root: path.resolve('renderer', 'src', 'capture', 'harness'),
-    base: './',
-    publicDir: path.resolve('renderer', 'public'),
-    build: { outDir: HARNESS_OUT, emptyOutDir: true, target: 'es2022' },
-  });
+  await buildCaptureHarness(HARNESS_OUT);
   server = await startLocalServer({ rendererDir: HARNESS_OUT });
   const launch = config.use?.launchOptions ?? {};
   browser = await chromium.launch({

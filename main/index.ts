@@ -8,6 +8,7 @@ import { installPermissionHandlers, lockNavigation, registerAppScheme, serveRend
 import { createMainWindow } from './modules/window.ts';
 import { sessionVideoFile } from './media/session-media.ts';
 import { defaultDestination } from './reports/report-services.ts';
+import { faceModelPath } from './analysis/face-detector.ts';
 import { installedModel, openServices } from './services.ts';
 import { resolveDataDir } from './store/index.ts';
 
@@ -25,9 +26,16 @@ if (!app.requestSingleInstanceLock()) {
 function start(): void {
   const dataDir = resolveDataDir(process.env, app.getPath('userData'));
   // Models are unpacked from the asar (electron-builder.yml): onnxruntime reads them from disk.
-  const bundled = installedModel(path.join(app.getAppPath().replace(/app\.asar$/, 'app.asar.unpacked'), 'models', 'sspd.onnx'));
-  // The inference worker and the ONNX template of .pth imports are built beside the main bundle.
-  const models = { bundled, workerUrl: path.join(__dirname, 'inference-worker.cjs'), templatePath: path.join(__dirname, 'sspd-template.onnx') };
+  const unpacked = app.getAppPath().replace(/app\.asar$/, 'app.asar.unpacked');
+  const bundled = installedModel(path.join(unpacked, 'models', 'sspd.onnx'));
+  // The inference worker and the ONNX template of .pth imports are built beside the main bundle; the face
+  // detector of video imports is generated into models/ at build time (scripts/face-model.ts).
+  const models = {
+    bundled,
+    workerUrl: path.join(__dirname, 'inference-worker.cjs'),
+    templatePath: path.join(__dirname, 'sspd-template.onnx'),
+    faceModel: faceModelPath(unpacked),
+  };
   // Report templates ship in resources/ inside the app archive (electron-builder.yml); Electron prints them.
   const reports = {
     resourcesDir: path.join(app.getAppPath(), 'resources'),

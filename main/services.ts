@@ -27,8 +27,11 @@ export function installedModel(bundled: string, env = process.env): string | nul
   return fs.existsSync(chosen) ? chosen : null;
 }
 
-/** The bundled model (see installedModel) and how imported ones are converted and run. */
-export type ModelSettings = Omit<ModelRegistryOptions, 'db' | 'dataDir'>;
+/**
+ * The bundled model (see installedModel), how imported ones are converted and run, and the face detector's
+ * ONNX for video imports (default: this checkout's models/ folder, see defaultFaceModelPath).
+ */
+export type ModelSettings = Omit<ModelRegistryOptions, 'db' | 'dataDir'> & { faceModel?: string };
 
 export function openServices(
   dataDir: string,
@@ -38,7 +41,8 @@ export function openServices(
 ): MainServices {
   const store = openStore(dataDir);
   store.studies.ensureOne();
-  const models = new ModelRegistry({ ...modelSettings, db: store.db, dataDir });
+  const { faceModel, ...registryOptions } = modelSettings;
+  const models = new ModelRegistry({ ...registryOptions, db: store.db, dataDir });
   // Asked at every start: the active model may change between recordings.
   const recorder = new Recorder(store, appInfo.version, () => models.liveModels());
   const recovered = recorder.recoverInterrupted();
@@ -51,7 +55,7 @@ export function openServices(
     }
   })();
   const dispatch = createDispatch(
-    createHandlers({ store, recorder, models, editor, appInfo: { ...appInfo, dataDir, recoveredSessionIds }, ...(reports ? { reports } : {}) }),
+    createHandlers({ store, recorder, models, editor, appInfo: { ...appInfo, dataDir, recoveredSessionIds }, ...(reports ? { reports } : {}), ...(faceModel ? { faceModel } : {}) }),
   );
   return {
     store,

@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { FlatReader as Reader } from './flatbuffer-reader.ts';
 
 export const ASSET_DIR = path.join('renderer', 'public', 'mediapipe');
 export const MODEL_FILE = 'blaze_face_short_range.tflite';
@@ -193,38 +194,6 @@ export function blazeFaceMetadata(inputSize: number): Uint8Array {
 }
 
 // ---- reading the TFLite model and re-rooting it with the metadata added ----
-
-class Reader {
-  readonly bytes: Uint8Array;
-  readonly view: DataView;
-  constructor(bytes: Uint8Array) {
-    this.bytes = bytes;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
-  u32(at: number): number {
-    return this.view.getUint32(at, true);
-  }
-  /** Absolute position of field `i` of the table at `at`, or null when absent. */
-  field(at: number, i: number): number | null {
-    const vtable = at - this.view.getInt32(at, true);
-    const vtSize = this.view.getUint16(vtable, true);
-    const o = 4 + 2 * i < vtSize ? this.view.getUint16(vtable + 4 + 2 * i, true) : 0;
-    return o ? at + o : null;
-  }
-  deref(slot: number): number {
-    return slot + this.u32(slot);
-  }
-  /** Targets of a vector of tables (or strings). */
-  vector(at: number): number[] {
-    return Array.from({ length: this.u32(at) }, (_, i) => this.deref(at + 4 + 4 * i));
-  }
-  string(at: number): string {
-    return new TextDecoder().decode(this.bytes.subarray(at + 4, at + 4 + this.u32(at)));
-  }
-  fieldCount(at: number): number {
-    return (this.view.getUint16(at - this.view.getInt32(at, true), true) - 4) / 2;
-  }
-}
 
 // TFLite schema, table Model: version, operator_codes, subgraphs, description, buffers, metadata_buffer, metadata, signature_defs.
 const MODEL_FIELDS = 8;

@@ -37,6 +37,9 @@ export const CHANNELS = {
   'exports:start': 'startExport',
   'exports:status': 'getExportStatus',
   'exports:cancel': 'cancelExport',
+  'imports:start': 'startImport',
+  'imports:status': 'getImportStatus',
+  'imports:cancel': 'cancelImport',
 } as const;
 
 export type Channel = keyof typeof CHANNELS;

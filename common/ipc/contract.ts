@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { analysisSettings, CROP_BYTES, MAX_CHUNK_FRAMES, markerInput, sessionStart, type LiveSnapshot, type Marker, type RecordingSummary, type Session, type SessionOverview, type SessionResults, type SessionSignal } from '../sessions.ts';
 import { MAX_MODEL_BYTES, sha256Hex, type ModelInfo } from '../models.ts';
 import { id, studyFields, subjectFields, type Study, type Subject } from '../subjects.ts';
+import { importRequest, type ImportJob } from '../imports.ts';
 import { exportRequest, reportRequest, type ExportCandidate, type ExportJob, type ReportResult } from '../reports.ts';
 import { CHANNELS, type Channel } from './channels.ts';
 import type { Result } from './result.ts';
@@ -126,6 +127,9 @@ export const contract = {
   'exports:start': { input: exportRequest, output: out<ExportJob>() },
   'exports:status': { input: z.strictObject({ jobId: id }), output: out<ExportJob>() },
   'exports:cancel': { input: z.strictObject({ jobId: id }), output: out<ExportJob>() },
+  'imports:start': { input: importRequest, output: out<ImportJob>() },
+  'imports:status': { input: z.strictObject({ jobId: id }), output: out<ImportJob>() },
+  'imports:cancel': { input: z.strictObject({ jobId: id }), output: out<ImportJob>() },
 } satisfies Record<Channel, { input: z.ZodType; output: unknown }>;
 
 export type Contract = typeof contract;

@@ -18,6 +18,8 @@ export interface AnalysisSummary {
   file: string;
   roi: string;
   frames: number;
+  /** roi face: frames with a face detected in them, and frames cropped at a held box (counted as face lost). */
+  faces: { detected: number; held: number } | null;
   durationS: number;
   fps: number;
   codec: string;
@@ -59,6 +61,7 @@ export function summarize(a: VideoAnalysis): AnalysisSummary {
     file: a.file,
     roi: a.roi,
     frames: a.frames,
+    faces: a.roi === 'face' ? { detected: a.facesFound, held: a.facesHeld } : null,
     durationS: report?.durationS ?? 0,
     fps: report?.effectiveFps ?? 0,
     codec: a.info.codec,

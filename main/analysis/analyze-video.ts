@@ -1,12 +1,13 @@
 // The headless pipeline, one video at a time: decode → crop (face or full frame) → RGB means → SSPD (when a
 // model is given) → analyzeSession. The same stages as a live recording, fed from a file.
-import { CROP_BYTES, type FrameChunk } from '../../common/sessions.ts';
+import { CROP_BYTES, FACE_DETECTED, FACE_HELD, type FrameChunk } from '../../common/sessions.ts';
 import { InferenceWorker } from '../inference/inference-client.ts';
 import type { ModelReport } from '../inference/model-loader.ts';
 import type { WorkerStats } from '../inference/worker-protocol.ts';
 import { analyzeSession, type NotEnoughData, type SessionAnalysis, type SignalOptions, type TimedRgb } from '../signal/index.ts';
 import { faceCropper, fullFrameCropper, type FaceDetector, type RoiMode } from './crop-frames.ts';
 import { openVideo, type VideoInfo } from './decode-video.ts';
+import { defaultFaceModelPath, OnnxFaceDetector } from './face-detector.ts';
 import { AnalysisError } from './errors.ts';
 
 /** Frames handed to the network and to `onCrops` at a time (≈ 2 s at 30 fps). */
@@ -26,8 +27,10 @@ export interface AnalyzeOptions {
   roi: RoiMode;
   /** An SSPD ONNX model; without one POS is the primary method. */
   modelPath?: string;
-  /** Needed for roi 'face'. */
+  /** For roi 'face': a detector to use; without one, the BlazeFace ONNX at `faceModelPath` is opened for this video. */
   detector?: FaceDetector;
+  /** Default: defaultFaceModelPath() (the checkout's models/ folder; the desktop app passes its own). */
+  faceModelPath?: string;
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
   /** Every chunk of crops, in order (the import path stores them). */
@@ -35,6 +38,8 @@ export interface AnalyzeOptions {
   signalOptions?: Partial<SignalOptions>;
   /** ORT intra-op threads for the network (default: ORT's choice). */
   threads?: number;
+  /** The inference worker's entry: the bundled app passes its built file; unbundled runs use the .ts source. */
+  workerUrl?: URL | string;
 }
 
 /** Milliseconds spent per stage; `infer` is the network's compute in its worker thread (it overlaps decoding). */
@@ -52,7 +57,10 @@ export interface VideoAnalysis {
   roi: RoiMode;
   info: VideoInfo;
   frames: number;
+  /** Frames with a face detected in them (FACE_DETECTED). */
   facesFound: number;
+  /** Frames cropped at a held box without a detection of their own (FACE_HELD). */
+  facesHeld: number;
   /** Frame times in seconds from the first frame, and the per-frame crop means (NaN without a face). */
   rgb: TimedRgb;
   /** SSPD output, one sample per frame difference, placed at the later frame's time. */
@@ -70,12 +78,19 @@ class Columns {
   r = new Float64Array(1024);
   g = new Float64Array(1024);
   b = new Float64Array(1024);
-  push(t: number, [r, g, b]: readonly [number, number, number]): void {
-    if (this.n === this.t.length) for (const key of ['t', 'r', 'g', 'b'] as const) this[key] = grow(this[key]);
+  face = new Uint8Array(1024);
+  push(t: number, [r, g, b]: readonly [number, number, number], face: number): void {
+    if (this.n === this.t.length) {
+      for (const key of ['t', 'r', 'g', 'b'] as const) this[key] = grow(this[key]);
+      const flags = new Uint8Array(this.face.length * 2);
+      flags.set(this.face);
+      this.face = flags;
+    }
     this.t[this.n] = t;
     this.r[this.n] = r;
     this.g[this.n] = g;
     this.b[this.n] = b;
+    this.face[this.n] = face;
     this.n++;
   }
 }
@@ -86,8 +101,8 @@ function grow(a: Float64Array): Float64Array<ArrayBuffer> {
   return next;
 }
 
-async function startModel(modelPath: string, threads: number | undefined): Promise<{ worker: InferenceWorker; report: ModelReport }> {
-  const worker = new InferenceWorker();
+async function startModel(modelPath: string, threads: number | undefined, workerUrl: URL | string | undefined): Promise<{ worker: InferenceWorker; report: ModelReport }> {
+  const worker = new InferenceWorker(workerUrl ? { workerUrl } : {});
   try {
     const report = await worker.loadModel({ modelPath, order: 'rgb', ...(threads ? { intraOpThreads: threads } : {}) });
     return { worker, report };
@@ -108,15 +123,24 @@ async function keepUp(worker: InferenceWorker, pushed: number): Promise<void> {
 
 export async function analyzeVideo(file: string, o: AnalyzeOptions): Promise<VideoAnalysis> {
   const started = performance.now();
-  if (o.roi === 'face' && !o.detector) throw new AnalysisError('bad-argument', 'Face mode needs a face detector');
+  const ownDetector = o.roi === 'face' && !o.detector ? await OnnxFaceDetector.open({ modelPath: o.faceModelPath ?? defaultFaceModelPath() }) : null;
+  try {
+    return await analyzeWith(file, o, ownDetector ?? o.detector ?? null, started);
+  } finally {
+    await ownDetector?.close();
+  }
+}
+
+async function analyzeWith(file: string, o: AnalyzeOptions, detector: FaceDetector | null, started: number): Promise<VideoAnalysis> {
   const needCrops = Boolean(o.modelPath || o.onCrops);
-  const cropper = o.roi === 'face' ? faceCropper(o.detector!) : fullFrameCropper(needCrops);
+  const cropper = o.roi === 'face' && detector ? faceCropper(detector) : fullFrameCropper(needCrops);
   const stream = openVideo(file, o.signal ? { signal: o.signal } : {});
-  const model = o.modelPath ? await startModel(o.modelPath, o.threads).catch((e: unknown) => (stream.close(), Promise.reject(e))) : null;
+  const model = o.modelPath ? await startModel(o.modelPath, o.threads, o.workerUrl).catch((e: unknown) => (stream.close(), Promise.reject(e))) : null;
   const timings: StageTimings = { decode: 0, detect: 0, crop: 0, infer: 0, signal: 0, total: 0 };
   const cols = new Columns();
   let info: VideoInfo;
   let faces = 0;
+  let held = 0;
   let chunk = { t: new Float64Array(CHUNK_FRAMES), face: new Uint8Array(CHUNK_FRAMES), crops: new Uint8Array(CHUNK_FRAMES * CROP_BYTES), n: 0 };
   let t0Ms: number | null = null;
   let flushStats: WorkerStats | null = null;
@@ -139,11 +163,12 @@ export async function analyzeVideo(file: string, o: AnalyzeOptions): Promise<Vid
       timings.detect += crop.detectMs;
       timings.crop += crop.cropMs;
       t0Ms ??= frame.tMs;
-      cols.push((frame.tMs - t0Ms) / 1000, crop.means);
-      if (crop.faceFound) faces++;
+      cols.push((frame.tMs - t0Ms) / 1000, crop.means, crop.flag);
+      if (crop.flag === FACE_DETECTED) faces++;
+      else if (crop.flag === FACE_HELD) held++;
       if (needCrops) {
         chunk.t[chunk.n] = frame.tMs;
-        chunk.face[chunk.n] = crop.faceFound ? 1 : 0;
+        chunk.face[chunk.n] = crop.flag;
         if (crop.rgb) chunk.crops.set(crop.rgb, chunk.n * CROP_BYTES);
         if (++chunk.n === CHUNK_FRAMES) await flushChunk();
       }
@@ -176,8 +201,8 @@ export async function analyzeVideo(file: string, o: AnalyzeOptions): Promise<Vid
     sspd = { t: t.slice(1, m + 1), x: samples.slice(0, m) };
   }
   const signalStart = performance.now();
-  const faceLost = new Uint8Array(n);
-  for (let i = 0; i < n; i++) faceLost[i] = Number.isNaN(rgb.r[i] as number) ? 1 : 0;
+  // As in a live recording: only frames with a face of their own count as found (a held crop is real data, but lost).
+  const faceLost = cols.face.slice(0, n).map((f) => (f === FACE_DETECTED ? 0 : 1));
   const session = analyzeSession({
     rgb,
     ...(sspd ? { waveform: sspd } : {}),
@@ -186,5 +211,5 @@ export async function analyzeVideo(file: string, o: AnalyzeOptions): Promise<Vid
   });
   timings.signal += performance.now() - signalStart;
   timings.total = performance.now() - started;
-  return { file, roi: o.roi, info, frames: n, facesFound: faces, rgb, sspd, model: model?.report ?? null, session, timings, warnings: [...stream.warnings] };
+  return { file, roi: o.roi, info, frames: n, facesFound: faces, facesHeld: held, rgb, sspd, model: model?.report ?? null, session, timings, warnings: [...stream.warnings] };
 }

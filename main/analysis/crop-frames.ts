@@ -5,24 +5,26 @@ import type { Box } from '../../common/geometry/box.ts';
 import { sspdCropBox } from '../../common/geometry/box.ts';
 import { BoxSmoother } from '../../common/geometry/box-smoother.ts';
 import { sspdResize, type Image } from '../../common/geometry/resize.ts';
+import { CROP_BYTES, FACE_DETECTED, FACE_HELD, FACE_NONE, type FaceFlag } from '../../common/sessions.ts';
 import { cropMeans } from '../signal/index.ts';
 import type { DecodedFrame } from './decode-video.ts';
 
 export const ROI_MODES = ['face', 'full'] as const;
 export type RoiMode = (typeof ROI_MODES)[number];
 
-/** A face detector over one RGB frame; null when there is no face. */
+/** A face detector over one RGB frame: the face to follow given the one followed so far, or null. */
 export interface FaceDetector {
-  detect(frame: Image): Promise<Box | null>;
+  detect(frame: Image, previous: Box | null): Promise<Box | null>;
   close?(): Promise<void> | void;
 }
 
 export interface Crop {
   /** 128×128×3 RGB (all zero when the face is lost); null when the caller needs only the means. */
   rgb: Uint8Array | null;
-  /** Mean R, G, B of the skin region (NaN when the face is lost). */
+  /** Mean R, G, B of the skin region (NaN without a crop). */
   means: [number, number, number];
-  faceFound: boolean;
+  /** FACE_DETECTED, FACE_HELD (no face in this frame, the crop is this frame's pixels at the last place) or FACE_NONE. */
+  flag: FaceFlag;
   /** Time spent in detection for this frame, ms (0 for full-frame crops). */
   detectMs: number;
   cropMs: number;
@@ -32,7 +34,6 @@ export interface Cropper {
   crop(frame: DecodedFrame, width: number, height: number): Promise<Crop>;
 }
 
-const CROP_BYTES = 128 * 128 * 3;
 
 /** The rectangle `box` (whole pixels) of an RGB frame as its own image. */
 export function cutOut(frame: Image, box: Box): Image {
@@ -57,27 +58,33 @@ export function fullFrameCropper(needCrops: boolean): Cropper {
       const start = performance.now();
       const rgb = needCrops ? sspdResize({ data: frame.rgb, width, height, channels: 3 }).data : null;
       const means = rgb ? cropMeans(rgb) : cropMeans(frame.rgb, width, height);
-      return { rgb, means, faceFound: true, detectMs: 0, cropMs: performance.now() - start };
+      return { rgb, means, flag: FACE_DETECTED, detectMs: 0, cropMs: performance.now() - start };
     },
   };
 }
 
-/** Detects every frame and crops where the smoother holds the box, as the renderer's capture worker does. */
+/**
+ * Detects every frame and crops where the smoother holds the box, as the renderer's capture worker does
+ * (same detector model and decoding, same face choice, smoother, crop rule, resize and face flags).
+ */
 export function faceCropper(detector: FaceDetector): Cropper {
   const smoother = new BoxSmoother();
+  let previous: Box | null = null;
   return {
     async crop(frame, width, height) {
       const image: Image = { data: frame.rgb, width, height, channels: 3 };
       const t0 = performance.now();
-      const detected = await detector.detect(image);
+      const detected = await detector.detect(image, previous);
       const t1 = performance.now();
+      if (detected) previous = detected;
       const box = smoother.update(detected, frame.tMs);
       const region = box ? sspdCropBox(box, { width, height }) : null;
       if (!region || region.width < 2 || region.height < 2) {
-        return { rgb: new Uint8Array(CROP_BYTES), means: [Number.NaN, Number.NaN, Number.NaN], faceFound: false, detectMs: t1 - t0, cropMs: performance.now() - t1 };
+        return { rgb: new Uint8Array(CROP_BYTES), means: [Number.NaN, Number.NaN, Number.NaN], flag: FACE_NONE, detectMs: t1 - t0, cropMs: performance.now() - t1 };
       }
+      // Never a faked crop: a held box crops this frame's own pixels, and says so.
       const rgb = sspdResize(cutOut(image, region)).data;
-      return { rgb, means: cropMeans(rgb), faceFound: true, detectMs: t1 - t0, cropMs: performance.now() - t1 };
+      return { rgb, means: cropMeans(rgb), flag: detected ? FACE_DETECTED : FACE_HELD, detectMs: t1 - t0, cropMs: performance.now() - t1 };
     },
   };
 }

@@ -7,6 +7,7 @@ export const ANALYSIS_ERROR_CODES = [
   'unreadable',
   'no-frames',
   'no-face',
+  'no-face-model',
   'no-ffmpeg',
   'bad-manifest',
   'bad-reference',

@@ -13,7 +13,9 @@ import { saveAnalysis } from './analysis-repository.ts';
 
 export interface ImportRequest extends Omit<AnalyzeOptions, 'onCrops'> {
   video: string;
-  subjectCode: string;
+  /** The subject by id (the app), or by code within a study (the CLI). */
+  subjectId?: number;
+  subjectCode?: string;
   /** Study name; default: the only/first study. */
   study?: string;
   appVersion: string;
@@ -29,9 +31,12 @@ export interface ImportResult {
 }
 
 function findSubject(store: Store, request: ImportRequest): { subjectId: number; created: boolean } {
+  if (request.subjectId !== undefined) return { subjectId: store.subjects.get(request.subjectId).id, created: false };
+  if (!request.subjectCode) throw new AppError('invalid_input', 'Name the subject to import into');
   const study = request.study ? store.studies.list().find((s) => s.name.toLowerCase() === request.study!.toLowerCase()) : store.studies.ensureOne();
   if (!study) throw new AppError('not_found', `No study named "${request.study}" (studies: ${store.studies.list().map((s) => s.name).join(', ') || 'none'})`);
-  const existing = store.subjects.list({ studyId: study.id, search: request.subjectCode, includeArchived: true }).find((s) => s.code === request.subjectCode);
+  const code = request.subjectCode;
+  const existing = store.subjects.list({ studyId: study.id, search: code, includeArchived: true }).find((s) => s.code === code);
   if (existing) return { subjectId: existing.id, created: false };
   if (!request.createSubject) throw new AppError('not_found', `Study "${study.name}" has no subject ${request.subjectCode}`);
   // The CLI takes the code from the command line: hold it to the same rules as the app's form.
@@ -71,7 +76,11 @@ export async function importVideo(store: Store, request: ImportRequest): Promise
     } catch {
       // Already closed after a successful analysis.
     }
-    store.sessions.finish(session.id, 'interrupted');
+    // Cancelled: nothing half-imported stays behind. Failed: the session stays, clearly marked interrupted.
+    if (request.signal?.aborted) {
+      store.sessions.discard(session.id);
+      fs.rmSync(dir, { recursive: true, force: true });
+    } else store.sessions.finish(session.id, 'interrupted');
     throw error;
   }
 }

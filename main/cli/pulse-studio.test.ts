@@ -8,7 +8,9 @@ import { openStore } from '../store/index.ts';
 import { ROI_FILE } from '../recording/recorder.ts';
 import { readRoiFile } from '../recording/roi-file.ts';
 import type { Evaluation } from '../analysis/evaluate.ts';
-import { badInputs, FACES, SKIN_PATCHES, sharedAvailable, tempDir } from '../analysis/test-media.ts';
+import { badInputs, FACES, noiseVideo, SKIN_PATCHES, sharedAvailable, tempDir } from '../analysis/test-media.ts';
+import { defaultFaceModelPath } from '../analysis/face-detector.ts';
+import { writeFaceModel } from '../../scripts/face-model.ts';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -106,6 +108,20 @@ describe.skipIf(!sharedAvailable())('pulse-studio on synthetic faces', () => {
     const usage = await cli(['analyze', clips[3]!.video, '--roi', 'cheek']);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/--roi must be one of face, full/);
+  }, 60_000);
+
+  it('detects the face by default (--roi face) and says so plainly when a video has none', async () => {
+    writeFaceModel(defaultFaceModelPath());
+    const out = path.join(dir, 'analyze-face');
+    const r = await cli(['analyze', clips[0]!.video, '--out', out, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const [result] = JSON.parse(r.stdout) as Array<{ summary: { roi: string; frames: number; faces: { detected: number }; hr: { medianBpm: number } } }>;
+    expect(result!.summary.roi).toBe('face');
+    expect(result!.summary.faces.detected / result!.summary.frames).toBeGreaterThan(0.95);
+    expect(Math.abs(result!.summary.hr.medianBpm - clips[0]!.referenceBpm)).toBeLessThan(3);
+    const none = await cli(['analyze', noiseVideo(path.join(dir, 'noise.avi')), '--out', out]);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/no face found in \d+ of \d+ frames; for clips that are already skin, use --roi full/);
   }, 60_000);
 
   it('imports a video as a complete session with frames, the crop file and stored results', async () => {

@@ -67,9 +67,6 @@ function appVersion(): string {
 function roiOf(values: Values): RoiMode {
   const roi = values.roi as string;
   if (!(ROI_MODES as readonly string[]).includes(roi)) throw new AnalysisError('bad-argument', `--roi must be one of ${ROI_MODES.join(', ')}, got "${roi}"`);
-  if (roi === 'face') {
-    throw new AnalysisError('bad-argument', 'Headless face detection is not available yet: use --roi full for clips that are already skin (or face-filling)');
-  }
   return roi as RoiMode;
 }
 

@@ -118,6 +118,17 @@ const BAD_INPUTS: Record<Channel, unknown[]> = {
   ],
   'exports:status': [{}, { jobId: 0 }],
   'exports:cancel': [{ jobId: 'x' }],
+  'imports:start': [
+    undefined,
+    { path: '/tmp/clip.mp4' },
+    { subjectId: 1, path: '' },
+    { subjectId: 1, path: '   ' },
+    { subjectId: 1, path: TEN_MB },
+    { subjectId: 1, path: '/tmp/clip.mp4', roi: 'cheek' },
+    { subjectId: 1, path: '/tmp/clip.mp4', sessionId: 3 },
+  ],
+  'imports:status': [{}, { jobId: -2 }],
+  'imports:cancel': [{ jobId: 1.5 }],
 };
 
 const countRows = () =>

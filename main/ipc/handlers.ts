@@ -2,6 +2,7 @@
 import type { AppInfo, ParsedInputOf, OutputOf } from '../../common/ipc/contract.ts';
 import type { Channel } from '../../common/ipc/channels.ts';
 import { AppError } from '../../common/ipc/result.ts';
+import { ImportJobs } from '../analysis/import-jobs.ts';
 import { sessionSignal } from '../analysis/session-signal.ts';
 import { rejectedModel } from '../models/import-error.ts';
 import type { ModelRegistry } from '../models/model-registry.ts';
@@ -21,15 +22,19 @@ export interface Services {
   editor: string;
   /** Templates, PDF printer and default folder for reports and exports (Chromium-based when left out). */
   reports?: ReportServices;
+  /** The face detector's ONNX for video imports (default: this checkout's models/ folder). */
+  faceModel?: string;
 }
 
 export type Handlers = {
   [C in Channel]: (input: ParsedInputOf<C>) => OutputOf<C> | Promise<OutputOf<C>>;
 };
 
-export function createHandlers({ store, recorder, models, appInfo, editor, reports = defaultReportServices() }: Services): Handlers {
+export function createHandlers({ store, recorder, models, appInfo, editor, reports = defaultReportServices(), faceModel }: Services): Handlers {
   const { studies, subjects, sessions } = store;
   const exports = new ExportJobs(store, appInfo.version);
+  // Imports run the active model like a recording (first of the live candidates), or POS without one.
+  const imports = new ImportJobs(store, { appVersion: appInfo.version, model: () => models.liveModels()[0] ?? null, ...(faceModel ? { faceModelPath: faceModel } : {}) });
   return {
     'app:info': () => appInfo,
     'studies:list': () => studies.list(),
@@ -75,5 +80,8 @@ export function createHandlers({ store, recorder, models, appInfo, editor, repor
     'exports:start': (request) => exports.start(request),
     'exports:status': ({ jobId }) => exports.status(jobId),
     'exports:cancel': ({ jobId }) => exports.cancel(jobId),
+    'imports:start': (request) => imports.start(request),
+    'imports:status': ({ jobId }) => imports.status(jobId),
+    'imports:cancel': ({ jobId }) => imports.cancel(jobId),
   };
 }

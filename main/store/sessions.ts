@@ -111,6 +111,15 @@ export class SessionRepository {
     })();
   }
 
+  /**
+   * Removes a session that never finished (a cancelled import) with its frames and results. Finished
+   * sessions are never removed this way; their media folder is the caller's to remove.
+   */
+  discard(sessionId: number): void {
+    const removed = this.#db.prepare(`DELETE FROM sessions WHERE id = ? AND status = 'recording'`).run(sessionId);
+    if (removed.changes === 0) throw new AppError('conflict', `Session ${sessionId} is finished: it is not discarded`);
+  }
+
   frameCount(sessionId: number): number {
     return (this.#db.prepare('SELECT count(*) AS n FROM frames WHERE session_id = ?').get(sessionId) as { n: number }).n;
   }

@@ -1,6 +1,7 @@
 // MediaPipe's short-range BlazeFace in VIDEO mode, loaded only from the app's own files (never a CDN).
 import { FaceDetector, type Detection } from '@mediapipe/tasks-vision';
-import { iou, type Box } from '../../../common/geometry/box.ts';
+import type { Box } from '../../../common/geometry/box.ts';
+import { pickFace, type ScoredBox } from '../../../common/geometry/pick-face.ts';
 
 /** Files written by scripts/mediapipe-assets.ts into renderer/public/mediapipe/. */
 export const MEDIAPIPE_FILES = {
@@ -57,23 +58,8 @@ function quietMediaPipeLogs(): void {
   };
 }
 
-type Scored = Box & { score: number };
-
-function toBox(d: Detection): Scored[] {
+function toBox(d: Detection): ScoredBox[] {
   const b = d.boundingBox;
   if (!b || b.width <= 0 || b.height <= 0) return [];
   return [{ x: b.originX, y: b.originY, width: b.width, height: b.height, score: d.categories[0]?.score ?? 0 }];
-}
-
-/**
- * One subject per session: keep following the face that overlaps the one we followed, so a second person
- * entering the picture does not steal the crop; with nothing to follow, take the most confident face.
- */
-export function pickFace(faces: Scored[], previous: Box | null): Box | null {
-  if (faces.length === 0) return null;
-  const best = previous
-    ? faces.reduce((a, b) => (iou(b, previous) > iou(a, previous) ? b : a))
-    : faces.reduce((a, b) => (b.score > a.score ? b : a));
-  const chosen = previous && iou(best, previous) === 0 ? faces.reduce((a, b) => (b.score > a.score ? b : a)) : best;
-  return { x: chosen.x, y: chosen.y, width: chosen.width, height: chosen.height };
 }

@@ -1,4 +1,5 @@
 // Test page: opens the (fake) camera, captures for as long as asked and exposes what came out to the test.
+import type { Box } from '../../../../common/geometry/box.ts';
 import { meanColor } from '../../../../common/geometry/resize.ts';
 import { CameraError, listCameras, openCamera } from '../camera.ts';
 import { startCapture } from '../capture.ts';
@@ -25,6 +26,8 @@ declare global {
     runCapture(durationMs: number): Promise<HarnessResult>;
     /** Opens a camera by id and returns the CameraError code it fails with ('' if it opened). */
     openCameraError(deviceId: string): Promise<string>;
+    /** The face the live detector picks in one RGBA image (base64), or null. */
+    detectFace(rgbaBase64: string, width: number, height: number): Promise<Box | null>;
   }
 }
 
@@ -70,6 +73,19 @@ window.openCameraError = async (deviceId) => {
   } catch (error) {
     return error instanceof CameraError ? error.code : `not a CameraError: ${String(error)}`;
   }
+};
+
+let detectWorker: Worker | null = null;
+window.detectFace = async (rgbaBase64, width, height) => {
+  detectWorker ??= new Worker(new URL('./detect-worker.ts', import.meta.url), { type: 'module' });
+  const worker = detectWorker;
+  const bytes = Uint8ClampedArray.from(atob(rgbaBase64), (c) => c.charCodeAt(0));
+  const image = await createImageBitmap(new ImageData(bytes, width, height));
+  const reply = new Promise<{ box?: Box | null; error?: string }>((resolve) => (worker.onmessage = (event) => resolve(event.data)));
+  worker.postMessage({ assetBase: new URL('mediapipe/', document.baseURI).href, image }, [image]);
+  const { box, error } = await reply;
+  if (error !== undefined) throw new Error(error);
+  return box ?? null;
 };
 
 status.textContent = 'ready';

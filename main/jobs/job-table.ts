@@ -1,0 +1,54 @@
+// Long jobs the UI follows by polling (exports, video imports): ids, live status copies, cancel, settle.
+import { AppError } from '../../common/ipc/result.ts';
+
+interface Entry<J> {
+  job: J;
+  controller: AbortController;
+  finished: Promise<void>;
+}
+
+export class JobTable<J extends { id: number; state: string; stage: string }> {
+  readonly #noun: string;
+  readonly #jobs = new Map<number, Entry<J>>();
+  #nextId = 1;
+
+  /** `noun` names a job in messages ("Export 3 does not exist"). */
+  constructor(noun: string) {
+    this.#noun = noun;
+  }
+
+  /** Registers a job made by `make` and starts `run`, which updates the job in place and settles it. */
+  start(make: (id: number) => J, run: (job: J, signal: AbortSignal) => Promise<void>): J {
+    const job = make(this.#nextId++);
+    const controller = new AbortController();
+    const finished = run(job, controller.signal);
+    this.#jobs.set(job.id, { job, controller, finished });
+    return { ...job };
+  }
+
+  status(id: number): J {
+    return { ...this.#get(id).job };
+  }
+
+  /** Asks a running job to stop (its runner cleans up); finished jobs are left as they are. */
+  cancel(id: number, stage?: string): J {
+    const entry = this.#get(id);
+    if (entry.job.state === 'running') {
+      entry.controller.abort();
+      if (stage) entry.job.stage = stage;
+    }
+    return { ...entry.job };
+  }
+
+  /** Resolves when the job has finished (tests, the CLI). */
+  async settled(id: number): Promise<J> {
+    await this.#get(id).finished;
+    return this.status(id);
+  }
+
+  #get(id: number): Entry<J> {
+    const entry = this.#jobs.get(id);
+    if (!entry) throw new AppError('not_found', `${this.#noun} ${id} does not exist`);
+    return entry;
+  }
+}

@@ -1,0 +1,50 @@
+// Video imports into a subject: the form's path and ROI, and the running import (polled for progress; it keeps
+// running, and shows again, when the user looks at another subject and comes back).
+import type { ImportJob } from '../../../common/imports.ts';
+import type { AppErrorInfo } from '../../../common/ipc/result.ts';
+import { api, ApiError, unwrap } from '../lib/api.ts';
+
+const POLL_MS = 250;
+
+export const importsState = $state({
+  path: '',
+  roi: 'face' as 'face' | 'full',
+  job: null as ImportJob | null,
+  error: null as AppErrorInfo | null,
+  /** Goes up when an import adds a session, so session lists reload. */
+  finished: 0,
+});
+
+const errorInfo = (error: unknown): AppErrorInfo =>
+  error instanceof ApiError ? error.info : { code: 'internal', message: error instanceof Error ? error.message : String(error) };
+
+export async function startImport(subjectId: number): Promise<void> {
+  const s = importsState;
+  if (s.job?.state === 'running') return;
+  s.error = null;
+  s.job = null;
+  try {
+    s.job = await unwrap(api.startImport({ subjectId, path: s.path, roi: s.roi }));
+    while (s.job.state === 'running') {
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      s.job = await unwrap(api.getImportStatus({ jobId: s.job.id }));
+    }
+    if (s.job.state === 'failed' && s.job.error) s.error = s.job.error;
+    if (s.job.state === 'done') {
+      s.path = '';
+      s.finished++;
+    }
+  } catch (error) {
+    s.error = errorInfo(error);
+  }
+}
+
+export async function cancelImport(): Promise<void> {
+  const job = importsState.job;
+  if (job?.state !== 'running') return;
+  try {
+    importsState.job = await unwrap(api.cancelImport({ jobId: job.id }));
+  } catch (error) {
+    importsState.error = errorInfo(error);
+  }
+}
