@@ -61,6 +61,7 @@ test('compares sessions of two subjects overlaid, aligned at the start or a shar
   await align.selectOption('task');
   await expect(chart).toBeVisible();
   for (const [i, at] of [[1, '8.0 s'], [2, '15.0 s'], [3, '12.0 s']] as const) await expect(rows.nth(i).getByRole('cell').nth(5)).toHaveText(at);
+  await app.screenshot({ path: test.info().outputPath('compare.png'), fullPage: true });
 
   // The basket survives a trip to another view.
   await app.getByRole('button', { name: 'Subjects' }).click();
