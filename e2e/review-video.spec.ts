@@ -6,24 +6,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { subjectFields } from '../common/subjects.ts';
 import { tempDir, webmVideo } from '../main/analysis/test-media.ts';
-import { pulsingChunk } from '../main/recording/test-frames.ts';
 import { expect, test, type Services } from './fixtures.ts';
+import { recordSession } from './seed.ts';
 
 const SECONDS = 70;
 
-async function recordSession(services: Services, subjectId: number, bpm: number, video: Uint8Array | null, taskAtS: number): Promise<number> {
-  const call = async (channel: string, input: unknown) => {
-    const result = await services.dispatch(channel, input);
-    if (!result.ok) throw new Error(result.error.message);
-    return result.value as Record<string, any>;
-  };
-  const session = await call('recording:start', { subjectId, fps: 30 });
-  if (video) await call('recording:append-video', { sessionId: session.id, bytes: video });
-  for (let f = 0; f < SECONDS * 30; f += 30) await call('recording:append-frames', { sessionId: session.id, ...pulsingChunk(f, 30, bpm) });
-  await call('recording:add-marker', { sessionId: session.id, tS: taskAtS, label: 'task' });
-  await call('recording:stop', { sessionId: session.id });
-  return session.id;
-}
+/** A 70-s session at `bpm` with a "task" marker, its camera video stored as given. */
+const recordTask = (services: Services, subjectId: number, bpm: number, video: Uint8Array, taskAtS: number) =>
+  recordSession(services, { subjectId, bpm, seconds: SECONDS, video, markers: [{ tS: taskAtS, label: 'task' }] });
 
 test('plays the session video in sync with the plots; a damaged or missing video only shows a notice; sessions compare aligned at a shared marker', async ({ app, services }) => {
   test.setTimeout(120_000);
@@ -31,7 +21,7 @@ test('plays the session video in sync with the plots; a damaged or missing video
   const webm = new Uint8Array(fs.readFileSync(webmVideo(path.join(dir, 'video.webm'), SECONDS)));
   fs.rmSync(dir, { recursive: true, force: true });
   const subject = services.store.subjects.create(services.store.studies.ensureOne().id, subjectFields.parse({ code: 'VID-1' }));
-  await recordSession(services, subject.id, 66, webm, 10);
+  await recordTask(services, subject.id, 66, webm, 10);
 
   await app.getByRole('button', { name: 'Review' }).click();
   await app.getByTestId('session-table').getByRole('row').nth(1).click();
@@ -93,7 +83,7 @@ test('plays the session video in sync with the plots; a damaged or missing video
   await app.screenshot({ path: test.info().outputPath('review-video.png'), fullPage: true });
 
   // A damaged video: a clear notice, the HR plot and waveform still there.
-  const damaged = await recordSession(services, subject.id, 80, new Uint8Array(200_000).fill(7), 20);
+  const damaged = await recordTask(services, subject.id, 80, new Uint8Array(200_000).fill(7), 20);
   await app.getByRole('button', { name: 'Subjects' }).click();
   await app.getByRole('button', { name: 'Review' }).click();
   const rows = app.getByTestId('session-table').getByRole('row');

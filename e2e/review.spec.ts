@@ -1,26 +1,17 @@
 // Review: a session recorded through the real recording channels is listed, its plotted median HR,
 // analysis version and markers are the ones in the database, and edits keep their originals.
+import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { pulsingChunk } from '../main/recording/test-frames.ts';
 import { expect, test } from './fixtures.ts';
+import { channelCaller, latestSeries, readDb, recordSession } from './seed.ts';
 
 test('lists a recorded session and shows its stored heart rate and markers', async ({ app, services }) => {
-  const call = async (channel: string, input: unknown) => {
-    const result = await services.dispatch(channel, input);
-    if (!result.ok) throw new Error(result.error.message);
-    return result.value as Record<string, any>;
-  };
+  const call = channelCaller(services);
   const subject = await call('subjects:create', { studyId: services.store.studies.ensureOne().id, code: 'REV-1' });
-  const session = await call('recording:start', { subjectId: subject.id, fps: 30 });
-  for (let f = 0; f < 40 * 30; f += 15) await call('recording:append-frames', { sessionId: session.id, ...pulsingChunk(f, 15, 66) });
-  await call('recording:add-marker', { sessionId: session.id, tS: 12, label: 'cold pressor' });
-  await call('recording:stop', { sessionId: session.id });
-
+  const sessionId = await recordSession(services, { subjectId: subject.id, bpm: 66, seconds: 40, chunk: 15, markers: [{ tS: 12, label: 'cold pressor' }] });
   // A second, shorter session at another rate: the table and the trend chart show both.
-  const second = await call('recording:start', { subjectId: subject.id, fps: 30 });
-  for (let f = 0; f < 20 * 30; f += 15) await call('recording:append-frames', { sessionId: second.id, ...pulsingChunk(f, 15, 84) });
-  await call('recording:stop', { sessionId: second.id });
+  await recordSession(services, { subjectId: subject.id, bpm: 84, seconds: 20, chunk: 15 });
 
   await app.getByRole('button', { name: 'Review' }).click();
   const table = app.getByTestId('session-table');
@@ -37,7 +28,7 @@ test('lists a recorded session and shows its stored heart rate and markers', asy
   const bpms = (db
     .prepare(`SELECT bpm FROM hr_series JOIN analyses a ON a.id = analysis_id
               WHERE a.session_id = ? AND method = 'pos' AND quality != 'poor' AND bpm IS NOT NULL ORDER BY bpm`)
-    .all(session.id) as { bpm: number }[]).map((r) => r.bpm);
+    .all(sessionId) as { bpm: number }[]).map((r) => r.bpm);
   db.close();
   const mid = bpms.length >> 1;
   const median = bpms.length % 2 ? bpms[mid]! : (bpms[mid - 1]! + bpms[mid]!) / 2;
@@ -45,6 +36,14 @@ test('lists a recorded session and shows its stored heart rate and markers', asy
   await expect(app.getByTestId('session-median')).toContainText(`Median heart rate ${median.toFixed(1)} bpm`);
   await expect(app.getByTestId('session-median')).toContainText(`from ${bpms.length} of`);
   await expect(app.getByTestId('session-median')).toContainText('analysis version 1 of 1');
+
+  // Every plotted window is the database's: time, heart rate and quality grade, in order.
+  const stored = latestSeries(services, sessionId);
+  await results.getByText(/^Values plotted/).click();
+  await expect(results.getByTestId('hr-values').locator('tbody tr')).toHaveCount(stored.points.length);
+  const plotted = await results.getByTestId('hr-values').locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+  expect(plotted).toEqual(stored.points.map((p) => [p.tS.toFixed(1), p.bpm?.toFixed(1) ?? '—', p.quality]));
+  await results.getByText(/^Values plotted/).click();
 
   // Edits keep the original: notes and marker labels go through the audit trail.
   await results.getByLabel('Session notes').fill('Subject moved at 0:20');
@@ -63,14 +62,21 @@ test('lists a recorded session and shows its stored heart rate and markers', asy
   expect(audit.prepare('SELECT notes FROM sessions').get()).toEqual({ notes: 'Subject moved at 0:20' });
   audit.close();
 
-  // Re-analysis from the stored crops adds version 2 and keeps version 1.
+  // Re-analysis from the stored crops adds version 2 and keeps version 1 as it was.
+  const versionOne = () =>
+    readDb(services, (db) => ({
+      analysis: db.prepare('SELECT id, created_at, params_json, summary_json FROM analyses WHERE session_id = ? AND version = 1').get(sessionId),
+      series: db.prepare('SELECT h.* FROM hr_series h JOIN analyses a ON a.id = h.analysis_id WHERE a.session_id = ? AND a.version = 1 ORDER BY method, t_s').all(sessionId),
+    }));
+  const original = versionOne();
   await results.getByRole('button', { name: 'Re-analyse' }).click();
   await expect(app.getByTestId('reanalysis')).toContainText(`Version 2 (POS, no model installed, 42–210 bpm, 10 s windows): median ${median.toFixed(1)} bpm`);
   await expect(app.getByTestId('reanalysis')).toContainText('is kept');
   await expect(app.getByTestId('session-median')).toContainText('analysis version 2 of 2');
   const versions = new Database(path.join(services.dataDir, 'pulse-studio.db'), { readonly: true });
-  expect(versions.prepare('SELECT version FROM analyses WHERE session_id = ? ORDER BY version').all(session.id)).toEqual([{ version: 1 }, { version: 2 }]);
+  expect(versions.prepare('SELECT version FROM analyses WHERE session_id = ? ORDER BY version').all(sessionId)).toEqual([{ version: 1 }, { version: 2 }]);
   versions.close();
+  expect(versionOne()).toEqual(original);
 
   // Again with other settings: POS only, a narrower band and longer windows, stored with version 3.
   await results.getByText('Settings').click();
@@ -83,10 +89,15 @@ test('lists a recorded session and shows its stored heart rate and markers', asy
   await expect(app.getByTestId('reanalysis')).toContainText('version 2 (42–210 bpm, 10 s windows) said');
   await expect(app.getByTestId('session-median')).toContainText('analysis version 3 of 3 (50–120 bpm band, 20 s windows)');
   const third = new Database(path.join(services.dataDir, 'pulse-studio.db'), { readonly: true });
-  const params = JSON.parse((third.prepare('SELECT params_json FROM analyses WHERE session_id = ? AND version = 3').get(session.id) as { params_json: string }).params_json);
+  const params = JSON.parse((third.prepare('SELECT params_json FROM analyses WHERE session_id = ? AND version = 3').get(sessionId) as { params_json: string }).params_json);
   third.close();
   expect(params).toMatchObject({ settings: { method: 'pos', hrBandBpm: [50, 120], windowS: 20 }, signal: { windowS: 20 } });
-  await app.screenshot({ path: test.info().outputPath('review.png'), fullPage: true });
+  expect(versionOne()).toEqual(original);
+  // The session view, kept with the test's results (and attached to its report).
+  const screenshot = test.info().outputPath('review.png');
+  await app.screenshot({ path: screenshot, fullPage: true });
+  expect(fs.statSync(screenshot).size).toBeGreaterThan(10_000);
+  await test.info().attach('session view', { path: screenshot, contentType: 'image/png' });
 
   // Compare: both sessions overlaid from their start, their medians side by side.
   await app.getByText('Compare sessions').click();
