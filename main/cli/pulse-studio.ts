@@ -12,6 +12,7 @@ import { AnalysisError, errorText } from '../analysis/errors.ts';
 import { evaluateManifest } from '../analysis/evaluate.ts';
 import { evaluationTable, writeEvaluation } from '../analysis/evaluation-report.ts';
 import { importVideo } from '../analysis/import-video.ts';
+import { installedModel } from '../services.ts';
 import { openStore, resolveDataDir } from '../store/index.ts';
 import { progressBar } from './progress.ts';
 import { exportCommand, reportCommand } from './report-commands.ts';
@@ -26,7 +27,8 @@ const USAGE = `Usage:
 
   --roi full     the whole frame is the skin region (pre-cropped clips), resized to 128×128
   --roi face     detect the face and use the SSPD crop (default)
-  --model M      an SSPD .onnx; without it POS is the primary method
+  --model M      an SSPD .onnx (default: $PULSE_STUDIO_MODEL, else the bundled models/sspd.onnx);
+                 --model none: POS only
   --out DIR      where result files go (default: ./pulse-studio-results)
   --json         print results as JSON on stdout
 Manifest rows: video,reference[,fs] — reference is a number in bpm, a CSV of time,bpm, or a PPG waveform CSV.
@@ -70,8 +72,12 @@ function roiOf(values: Values): RoiMode {
   return roi as RoiMode;
 }
 
+/** The bundled default, as the app finds it: the CLI and the app analyse with the same model. */
+const BUNDLED_MODEL = path.resolve(import.meta.dirname, '..', '..', 'models', 'sspd.onnx');
+
 function modelOf(values: Values): string | undefined {
-  if (!values.model) return undefined;
+  if (values.model === 'none') return undefined;
+  if (!values.model) return installedModel(BUNDLED_MODEL) ?? undefined;
   if (!fs.existsSync(values.model)) throw new AnalysisError('bad-argument', `--model ${values.model}: no such file`);
   return path.resolve(values.model);
 }
