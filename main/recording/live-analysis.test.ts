@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { FACE_DETECTED, FACE_HELD, FACE_TRACKED } from '../../common/sessions.ts';
 import { LIVE_PLOT_S, LiveAnalysis } from './live-analysis.ts';
 import { pulsingChunk } from './test-frames.ts';
 
@@ -29,6 +30,15 @@ describe('live analysis without a model (POS)', () => {
     expect(snapshot.hr).toBeNull();
     expect(snapshot.waiting).toMatch(/5 s/);
     expect(snapshot.faceLostShare).toBeCloseTo(0.25, 5);
+  });
+
+  test('counts frames tracked between detections as face found, and held ones as lost', () => {
+    const live = new LiveAnalysis();
+    const c = pulsingChunk(0, 60, 72);
+    c.faceFound.forEach((_, i) => (c.faceFound[i] = i % 2 ? FACE_TRACKED : FACE_DETECTED));
+    c.faceFound.fill(FACE_HELD, 0, 6);
+    live.push(c.timestampsMs, c.faceFound, c.crops);
+    expect(live.snapshot().faceLostShare).toBeCloseTo(0.1, 5);
   });
 });
 

@@ -1,7 +1,7 @@
 // Live numbers while recording: per-frame skin colour → POS pulse, the SSPD waveform when a model runs,
 // and heart rate over the last seconds. Cheap per call; the caller asks for a snapshot with every chunk.
 // At the end, the same trace gives the whole-session analysis that is stored.
-import { CROP_BYTES, FACE_DETECTED, FACE_NONE, type LiveSnapshot, type RecordingSummary } from '../../common/sessions.ts';
+import { CROP_BYTES, FACE_NONE, faceSeen, type LiveSnapshot, type RecordingSummary } from '../../common/sessions.ts';
 import type { InferenceWorker } from '../inference/inference-client.ts';
 import { analyzeSession, cropMeans, liveHeartRate, type SignalOptions } from '../signal/index.ts';
 import type { NewAnalysis } from '../store/analyses.ts';
@@ -37,7 +37,7 @@ export class LiveAnalysis {
       trace.r.push(r);
       trace.g.push(g);
       trace.b.push(b);
-      trace.faceLost.push(faceFound[i] === FACE_DETECTED ? 0 : 1);
+      trace.faceLost.push(faceSeen(faceFound[i]) ? 0 : 1);
     }
     this.#inference?.pushFrames(crops);
   }
