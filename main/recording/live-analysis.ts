@@ -13,6 +13,7 @@ export const LIVE_PLOT_S = 15;
 /** Seconds of signal the live estimate and POS pulse are computed over. */
 const LIVE_WINDOW_S = 20;
 const SIGNAL_OPTIONS: Partial<SignalOptions> = { hrBandHz: [0.7, 3.5] };
+const NO_CHECK_WITH_POS = 'Unconfirmed: POS is the method in use, so there is no independent check (no SSPD model running).';
 
 export class LiveAnalysis {
   readonly #inference: InferenceWorker | null;
@@ -50,14 +51,15 @@ export class LiveAnalysis {
     const sspd = trace.sspd(from);
     const pos = sspd ? null : trace.pos(from);
     const waveform: Series = sspd ?? (pos ? { t: Float64Array.from(pos.x, (_, i) => pos.t0 + i / pos.fs), x: pos.x } : { t: new Float64Array(0), x: new Float64Array(0) });
-    const hr = liveHeartRate({ waveform, rgb: trace.rgb(from), options: SIGNAL_OPTIONS });
+    // POS is the classical check: with POS as the waveform itself there is nothing independent to compare with.
+    const hr = liveHeartRate({ waveform, ...(sspd ? { rgb: trace.rgb(from) } : {}), options: SIGNAL_OPTIONS });
     const plotFrom = firstAtOrAfter(waveform.t, now - LIVE_PLOT_S);
     const lost = trace.faceLost.view(firstAtOrAfter(trace.t.view(), from));
     return {
       frameCount: trace.frames,
       elapsedS: now,
       source: sspd ? 'sspd' : 'pos',
-      hr: hr.ok ? { bpm: hr.bpm, checkBpm: hr.checkBpm, snrDb: hr.snrDb, grade: hr.grade, reasons: hr.reasons.map((r) => r.message) } : null,
+      hr: hr.ok ? { bpm: hr.bpm, checkBpm: hr.checkBpm, snrDb: hr.snrDb, grade: hr.grade, reasons: hr.reasons.map((r) => (r.code === 'unverified' && !sspd ? NO_CHECK_WITH_POS : r.message)) } : null,
       waiting: hr.ok ? null : hr.reason,
       waveform: { t: Array.from(waveform.t.subarray(plotFrom)), x: Array.from(waveform.x.subarray(plotFrom)) },
       faceLostShare: lost.length ? lost.reduce((a, v) => a + v, 0) / lost.length : 0,
