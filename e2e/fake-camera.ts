@@ -56,7 +56,8 @@ export interface CameraSwitch {
 
 /**
  * Init script (page.addInitScript): the fake camera cannot be unplugged, but the page's view of it can be —
- * tracks are collected as getUserMedia and clone() hand them out, so a test can end them all, and
+ * tracks are collected as getUserMedia and clone() hand them out, so a test can end them all (or read their
+ * stats, as bench/recording does), and
  * getUserMedia can be made to reject with NotReadableError, as it does while another app uses the camera.
  */
 export function unpluggableCamera(): void {
