@@ -20,7 +20,15 @@ export const FACE_DETECTED = 1;
  * known place (real data, not a copy of an old crop). Counted as face lost in the frame index.
  */
 export const FACE_HELD = 2;
-export type FaceFlag = typeof FACE_NONE | typeof FACE_DETECTED | typeof FACE_HELD;
+/**
+ * Detection did not run on this frame (it runs on every other frame to spare the CPU); the face was detected
+ * in the frame before, and the crop is this frame's pixels at that box. Counted as face found.
+ */
+export const FACE_TRACKED = 3;
+export type FaceFlag = typeof FACE_NONE | typeof FACE_DETECTED | typeof FACE_HELD | typeof FACE_TRACKED;
+
+/** Whether a frame's flag says the face was there (detected in it, or in the frame just before). */
+export const faceSeen = (flag: number | undefined): boolean => flag === FACE_DETECTED || flag === FACE_TRACKED;
 
 /** Consecutive frames on their way from capture (camera or video file) to storage and analysis. */
 export interface FrameChunk {

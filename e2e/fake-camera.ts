@@ -44,3 +44,47 @@ export function fakeCameraLaunch(y4m: string) {
     args: [...(launch.args ?? []), '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${y4m}`],
   };
 }
+
+/** What a page with `unpluggableCamera` installed exposes: the video tracks it opened, and the switch. */
+export interface CameraSwitch {
+  tracks: MediaStreamTrack[];
+  /** Another app holds the camera: getUserMedia fails as a busy device does. */
+  busy: boolean;
+  /** The camera goes away as an unplugged one does: every track (clones too) stops and fires 'ended'. */
+  unplug(options: { takenByAnotherApp: boolean }): void;
+}
+
+/**
+ * Init script (page.addInitScript): the fake camera cannot be unplugged, but the page's view of it can be —
+ * tracks are collected as getUserMedia and clone() hand them out, so a test can end them all (or read their
+ * stats, as bench/recording does), and
+ * getUserMedia can be made to reject with NotReadableError, as it does while another app uses the camera.
+ */
+export function unpluggableCamera(): void {
+  const camera: CameraSwitch = {
+    tracks: [],
+    busy: false,
+    unplug({ takenByAnotherApp }) {
+      camera.busy = takenByAnotherApp;
+      for (const track of camera.tracks) {
+        // stop() alone fires no 'ended' (only the browser ending a track does): dispatch it as the browser would.
+        track.stop();
+        track.dispatchEvent(new Event('ended'));
+      }
+    },
+  };
+  (window as unknown as { __camera: CameraSwitch }).__camera = camera;
+  const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  navigator.mediaDevices.getUserMedia = async (constraints) => {
+    if (camera.busy) throw new DOMException('Could not start video source', 'NotReadableError');
+    const stream = await getUserMedia(constraints);
+    camera.tracks.push(...stream.getVideoTracks());
+    return stream;
+  };
+  const clone = MediaStreamTrack.prototype.clone;
+  MediaStreamTrack.prototype.clone = function (this: MediaStreamTrack) {
+    const copy = clone.call(this);
+    camera.tracks.push(copy);
+    return copy;
+  };
+}

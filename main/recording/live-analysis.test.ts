@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { FACE_DETECTED, FACE_HELD, FACE_TRACKED } from '../../common/sessions.ts';
 import { LIVE_PLOT_S, LiveAnalysis } from './live-analysis.ts';
 import { pulsingChunk } from './test-frames.ts';
 
@@ -18,6 +19,9 @@ describe('live analysis without a model (POS)', () => {
     expect(snapshot.waveform.t.length).toBe(snapshot.waveform.x.length);
     expect(snapshot.waveform.t[0]).toBeGreaterThanOrEqual(snapshot.elapsedS - LIVE_PLOT_S - 0.1);
     expect(snapshot.waveform.x.every(Number.isFinite)).toBe(true);
+    // POS is the waveform here: comparing it with itself would confirm nothing.
+    expect(snapshot.hr.checkBpm).toBeNull();
+    expect(snapshot.hr.reasons).toContain('Unconfirmed: POS is the method in use, so there is no independent check (no SSPD model running).');
   });
 
   test('says there is not enough data yet instead of guessing, and counts lost faces', () => {
@@ -29,6 +33,15 @@ describe('live analysis without a model (POS)', () => {
     expect(snapshot.hr).toBeNull();
     expect(snapshot.waiting).toMatch(/5 s/);
     expect(snapshot.faceLostShare).toBeCloseTo(0.25, 5);
+  });
+
+  test('counts frames tracked between detections as face found, and held ones as lost', () => {
+    const live = new LiveAnalysis();
+    const c = pulsingChunk(0, 60, 72);
+    c.faceFound.forEach((_, i) => (c.faceFound[i] = i % 2 ? FACE_TRACKED : FACE_DETECTED));
+    c.faceFound.fill(FACE_HELD, 0, 6);
+    live.push(c.timestampsMs, c.faceFound, c.crops);
+    expect(live.snapshot().faceLostShare).toBeCloseTo(0.1, 5);
   });
 });
 

@@ -1,7 +1,7 @@
 // Live numbers while recording: per-frame skin colour → POS pulse, the SSPD waveform when a model runs,
 // and heart rate over the last seconds. Cheap per call; the caller asks for a snapshot with every chunk.
 // At the end, the same trace gives the whole-session analysis that is stored.
-import { CROP_BYTES, FACE_DETECTED, FACE_NONE, type LiveSnapshot, type RecordingSummary } from '../../common/sessions.ts';
+import { CROP_BYTES, FACE_NONE, faceSeen, type LiveSnapshot, type RecordingSummary } from '../../common/sessions.ts';
 import type { InferenceWorker } from '../inference/inference-client.ts';
 import { analyzeSession, cropMeans, liveHeartRate, type SignalOptions } from '../signal/index.ts';
 import type { NewAnalysis } from '../store/analyses.ts';
@@ -13,6 +13,7 @@ export const LIVE_PLOT_S = 15;
 /** Seconds of signal the live estimate and POS pulse are computed over. */
 const LIVE_WINDOW_S = 20;
 const SIGNAL_OPTIONS: Partial<SignalOptions> = { hrBandHz: [0.7, 3.5] };
+const NO_CHECK_WITH_POS = 'Unconfirmed: POS is the method in use, so there is no independent check (no SSPD model running).';
 
 export class LiveAnalysis {
   readonly #inference: InferenceWorker | null;
@@ -37,7 +38,7 @@ export class LiveAnalysis {
       trace.r.push(r);
       trace.g.push(g);
       trace.b.push(b);
-      trace.faceLost.push(faceFound[i] === FACE_DETECTED ? 0 : 1);
+      trace.faceLost.push(faceSeen(faceFound[i]) ? 0 : 1);
     }
     this.#inference?.pushFrames(crops);
   }
@@ -50,14 +51,15 @@ export class LiveAnalysis {
     const sspd = trace.sspd(from);
     const pos = sspd ? null : trace.pos(from);
     const waveform: Series = sspd ?? (pos ? { t: Float64Array.from(pos.x, (_, i) => pos.t0 + i / pos.fs), x: pos.x } : { t: new Float64Array(0), x: new Float64Array(0) });
-    const hr = liveHeartRate({ waveform, rgb: trace.rgb(from), options: SIGNAL_OPTIONS });
+    // POS is the classical check: with POS as the waveform itself there is nothing independent to compare with.
+    const hr = liveHeartRate({ waveform, ...(sspd ? { rgb: trace.rgb(from) } : {}), options: SIGNAL_OPTIONS });
     const plotFrom = firstAtOrAfter(waveform.t, now - LIVE_PLOT_S);
     const lost = trace.faceLost.view(firstAtOrAfter(trace.t.view(), from));
     return {
       frameCount: trace.frames,
       elapsedS: now,
       source: sspd ? 'sspd' : 'pos',
-      hr: hr.ok ? { bpm: hr.bpm, checkBpm: hr.checkBpm, snrDb: hr.snrDb, grade: hr.grade, reasons: hr.reasons.map((r) => r.message) } : null,
+      hr: hr.ok ? { bpm: hr.bpm, checkBpm: hr.checkBpm, snrDb: hr.snrDb, grade: hr.grade, reasons: hr.reasons.map((r) => (r.code === 'unverified' && !sspd ? NO_CHECK_WITH_POS : r.message)) } : null,
       waiting: hr.ok ? null : hr.reason,
       waveform: { t: Array.from(waveform.t.subarray(plotFrom)), x: Array.from(waveform.x.subarray(plotFrom)) },
       faceLostShare: lost.length ? lost.reduce((a, v) => a + v, 0) / lost.length : 0,

@@ -1,5 +1,5 @@
 // Sessions, their frame index (capture timestamps, face flags) and markers.
-import { FACE_DETECTED, type AuditEntry, type Marker, type Session, type SessionStart, type SessionStatus } from '../../common/sessions.ts';
+import { faceSeen, type AuditEntry, type Marker, type Session, type SessionStart, type SessionStatus } from '../../common/sessions.ts';
 import { AppError } from '../../common/ipc/result.ts';
 import type { Db } from './database.ts';
 import type { SubjectRepository } from './subjects.ts';
@@ -107,7 +107,7 @@ export class SessionRepository {
   appendFrames(sessionId: number, firstIndex: number, timestampsMs: Float64Array, faceFound: Uint8Array): void {
     const insert = this.#db.prepare('INSERT INTO frames (session_id, idx, t_ms, face_found) VALUES (?, ?, ?, ?)');
     this.#db.transaction(() => {
-      for (let i = 0; i < timestampsMs.length; i++) insert.run(sessionId, firstIndex + i, timestampsMs[i], faceFound[i] === FACE_DETECTED ? 1 : 0);
+      for (let i = 0; i < timestampsMs.length; i++) insert.run(sessionId, firstIndex + i, timestampsMs[i], faceSeen(faceFound[i]) ? 1 : 0);
     })();
   }
 

@@ -1,11 +1,14 @@
-// The capture worker: per frame, detect the face, smooth the box, crop by the SSPD rule, resize to 128×128 RGB,
-// and send chunks and live stats back — all off the page's main thread.
+// The capture worker: per frame, detect the face (every other frame), smooth the box, crop by the SSPD rule,
+// resize to 128×128 RGB, and send chunks and live stats back — all off the page's main thread. Frames come
+// either straight from the camera track (a MediaStreamTrackProcessor's stream, read here) or one by one
+// from the page.
 import { boxMotion, sspdCropBox, type Box, type Size } from '../../../common/geometry/box.ts';
 import { BoxSmoother } from '../../../common/geometry/box-smoother.ts';
 import { meanColor, sspdResize } from '../../../common/geometry/resize.ts';
 import { ChunkBuilder, chunkTransfer } from './chunk-builder.ts';
+import { CropReader } from './crop-reader.ts';
 import { createFaceTracker, type FaceTracker } from './face-detector.ts';
-import { FACE_DETECTED, FACE_HELD, FACE_NONE, type CaptureStats, type CaptureWorkerOptions, type FaceFlag, type FromWorker, type TimestampSource, type ToWorker } from './types.ts';
+import { FACE_DETECTED, FACE_HELD, FACE_NONE, FACE_TRACKED, type CaptureStats, type CaptureWorkerOptions, type FaceFlag, type FromWorker, type TimestampSource, type ToWorker } from './types.ts';
 
 interface WorkerScope {
   postMessage(message: FromWorker, transfer?: Transferable[]): void;
@@ -19,18 +22,25 @@ const STATS_EVERY_MS = 250;
 const THUMB = { width: 32, height: 24 };
 /** Time constant of the motion average, ms. */
 const MOTION_TAU_MS = 1000;
+/**
+ * The detector runs on every DETECT_EVERY-th frame; frames between keep the last box (FACE_TRACKED). Detection
+ * is most of the per-frame cost, and at 30 fps a face does not move past the crop's margins in 33 ms.
+ */
+const DETECT_EVERY = 2;
 
 class Capture {
   private readonly options: CaptureWorkerOptions;
   private readonly tracker: FaceTracker;
   private readonly smoother: BoxSmoother;
   private readonly chunks: ChunkBuilder;
-  private readonly cropCanvas = new OffscreenCanvas(1, 1);
-  private readonly crop2d: OffscreenCanvasRenderingContext2D;
+  private readonly crops = new CropReader();
   private readonly thumb2d: OffscreenCanvasRenderingContext2D;
   private lastDetection: { box: Box; t: number } | null = null;
+  /** What the latest detector run found, and the crop box and flag of the latest frame. */
+  private last: { face: Box | null; smoothed: Box | null; flag: FaceFlag } = { face: null, smoothed: null, flag: FACE_NONE };
   private motion = 0;
-  private recent: Array<{ t: number; face: boolean }> = [];
+  /** Recent frames: `face` null where the detector did not run. */
+  private recent: Array<{ t: number; face: boolean | null }> = [];
   private framesCaptured = 0;
   private framesDropped = 0;
   private detectMs = 0;
@@ -43,32 +53,36 @@ class Capture {
     this.tracker = tracker;
     this.smoother = new BoxSmoother(options.smoother);
     this.chunks = new ChunkBuilder(options.chunkMs);
-    // willReadFrequently: keeps the canvas on the CPU, so getImageData does not stall on a GPU readback.
-    this.crop2d = this.cropCanvas.getContext('2d', { willReadFrequently: true })!;
     this.thumb2d = new OffscreenCanvas(THUMB.width, THUMB.height).getContext('2d', { willReadFrequently: true })!;
   }
 
-  process(frame: VideoFrame | ImageBitmap, t: number, dropped: number, source: TimestampSource): void {
+  async process(frame: VideoFrame | ImageBitmap, t: number, dropped: number, source: TimestampSource): Promise<void> {
     this.framesDropped += dropped;
     this.timestampSource = source;
     const size: Size = 'displayWidth' in frame ? { width: frame.displayWidth, height: frame.displayHeight } : { width: frame.width, height: frame.height };
 
     const t0 = performance.now();
-    const face = this.tracker.detect(frame, t, this.lastDetection?.box ?? null);
-    const t1 = performance.now();
-    if (face && this.lastDetection) {
-      const k = 1 - Math.exp(-(t - this.lastDetection.t) / MOTION_TAU_MS);
-      this.motion += k * (boxMotion(this.lastDetection.box, face, t - this.lastDetection.t) - this.motion);
+    const detect = this.framesCaptured % DETECT_EVERY === 0;
+    let face: Box | null = null;
+    let smoothed: Box | null;
+    if (detect) {
+      face = this.tracker.detect(frame, t, this.lastDetection?.box ?? null);
+      if (face && this.lastDetection) {
+        const k = 1 - Math.exp(-(t - this.lastDetection.t) / MOTION_TAU_MS);
+        this.motion += k * (boxMotion(this.lastDetection.box, face, t - this.lastDetection.t) - this.motion);
+      }
+      if (face) this.lastDetection = { box: face, t };
+      smoothed = this.smoother.update(face, t);
+    } else {
+      smoothed = this.last.smoothed;
     }
-    if (face) this.lastDetection = { box: face, t };
-
-    const smoothed = this.smoother.update(face, t);
+    const t1 = performance.now();
     const cropBox = smoothed ? sspdCropBox(smoothed, size) : null;
     let crop: Uint8Array | null = null;
     let brightness: number;
     if (cropBox && cropBox.width > 0 && cropBox.height > 0) {
-      const image = this.readCrop(frame, cropBox);
-      const resized = sspdResize({ data: image.data, width: image.width, height: image.height, channels: 4 });
+      const image = await this.crops.read(frame, cropBox);
+      const resized = sspdResize({ ...image, channels: 4 });
       crop = resized.data;
       brightness = meanColor(resized).luma;
     } else {
@@ -78,36 +92,35 @@ class Capture {
     const t2 = performance.now();
     frame.close();
 
-    // Never fake a crop: without a face (and past the hold) the frame carries zeros and FACE_NONE.
-    const flag: FaceFlag = face ? FACE_DETECTED : crop ? FACE_HELD : FACE_NONE;
+    // Never fake a crop: without a face (and past the hold) the frame carries zeros and FACE_NONE. A frame
+    // between detections is as good as the detection before it: a face found then is TRACKED now.
+    const flag: FaceFlag = !crop ? FACE_NONE : detect ? (face ? FACE_DETECTED : FACE_HELD) : this.last.flag === FACE_HELD ? FACE_HELD : FACE_TRACKED;
+    if (detect) this.last.face = face;
+    this.last.smoothed = smoothed;
+    this.last.flag = flag;
     this.framesCaptured++;
-    this.detectMs += 0.05 * (t1 - t0 - this.detectMs);
+    if (detect) this.detectMs += 0.1 * (t1 - t0 - this.detectMs);
     this.cropMs += 0.05 * (t2 - t1 - this.cropMs);
-    this.recent.push({ t, face: face !== null });
+    this.recent.push({ t, face: detect ? face !== null : null });
     while (this.recent.length > 0 && this.recent[0]!.t < t - STATS_WINDOW_MS) this.recent.shift();
 
     const chunk = this.chunks.add(t, flag, crop);
     if (chunk) scope.postMessage({ type: 'chunk', chunk }, chunkTransfer(chunk));
     if (t - this.lastStatsT >= STATS_EVERY_MS) {
       this.lastStatsT = t;
-      scope.postMessage({ type: 'stats', stats: this.stats(size, face, smoothed, cropBox, brightness) });
+      scope.postMessage({ type: 'stats', stats: this.stats(size, this.last.face, smoothed, cropBox, brightness) });
     }
+  }
+
+  /** Sends the frames gathered so far (the camera ended, or capture stops). */
+  flush(): void {
+    const chunk = this.chunks.flush();
+    if (chunk) scope.postMessage({ type: 'chunk', chunk }, chunkTransfer(chunk));
   }
 
   finish(): void {
-    const chunk = this.chunks.flush();
-    if (chunk) scope.postMessage({ type: 'chunk', chunk }, chunkTransfer(chunk));
+    this.flush();
     this.tracker.close();
-  }
-
-  /** The crop's pixels exactly (integer box, drawn 1:1): resampling is left to the shared resize rule. */
-  private readCrop(frame: VideoFrame | ImageBitmap, box: Box): ImageData {
-    if (this.cropCanvas.width !== box.width || this.cropCanvas.height !== box.height) {
-      this.cropCanvas.width = box.width;
-      this.cropCanvas.height = box.height;
-    }
-    this.crop2d.drawImage(frame, box.x, box.y, box.width, box.height, 0, 0, box.width, box.height);
-    return this.crop2d.getImageData(0, 0, box.width, box.height);
   }
 
   private stats(frameSize: Size, faceBox: Box | null, smoothedBox: Box | null, cropBox: Box | null, brightness: number): CaptureStats {
@@ -120,7 +133,7 @@ class Capture {
       faceBox,
       smoothedBox,
       cropBox,
-      faceRatio: this.recent.length ? this.recent.filter((r) => r.face).length / this.recent.length : 0,
+      faceRatio: this.faceRatio(),
       brightness,
       motion: this.motion,
       cropMoving: this.smoother.isGliding,
@@ -129,10 +142,58 @@ class Capture {
       timestampSource: this.timestampSource,
     };
   }
+
+  private faceRatio(): number {
+    let checked = 0;
+    let found = 0;
+    for (const r of this.recent) {
+      if (r.face === null) continue;
+      checked++;
+      if (r.face) found++;
+    }
+    return checked ? found / checked : 0;
+  }
 }
 
 let capture: Capture | null = null;
 let starting: Promise<void> | null = null;
+/** Frames are processed strictly one after another, and stop waits for the last one. */
+let work: Promise<void> = Promise.resolve();
+let reader: ReadableStreamDefaultReader<VideoFrame> | null = null;
+
+const failed = (error: unknown) => scope.postMessage({ type: 'error', message: `Frame processing failed: ${error instanceof Error ? error.message : String(error)}` });
+
+async function processFrame(frame: VideoFrame | ImageBitmap, timestampMs: number, dropped: number, source: TimestampSource): Promise<void> {
+  try {
+    if (capture) await capture.process(frame, timestampMs, dropped, source);
+    else frame.close();
+  } catch (error) {
+    frame.close();
+    failed(error);
+  }
+}
+
+/**
+ * Reads every frame the camera delivers. Timestamps are the camera's capture times (µs, a monotonic clock of
+ * its own), placed on the Unix epoch by the offset seen at the first frame; a gap of more than half a frame
+ * interval beyond the expected one means frames were lost on the way (or never made), and counts as dropped.
+ */
+async function readCamera(stream: ReadableStream<VideoFrame>, frameRate: number): Promise<void> {
+  reader = stream.getReader();
+  const intervalMs = 1000 / frameRate;
+  let offsetMs: number | null = null;
+  let lastMs: number | null = null;
+  for (;;) {
+    const { value: frame, done } = await reader.read();
+    // The track ended (camera unplugged or taken, or capture stopping): the last frames must not wait for more.
+    if (done) return capture?.flush();
+    const cameraMs = frame.timestamp / 1000;
+    offsetMs ??= performance.timeOrigin + performance.now() - cameraMs;
+    const dropped = lastMs === null ? 0 : Math.max(0, Math.round((cameraMs - lastMs) / intervalMs) - 1);
+    lastMs = cameraMs;
+    await processFrame(frame, cameraMs + offsetMs, dropped, 'captureTime');
+  }
+}
 
 scope.onmessage = (event) => {
   const message = event.data;
@@ -144,17 +205,14 @@ scope.onmessage = (event) => {
       },
       (error: unknown) => scope.postMessage({ type: 'error', message: `The face detector could not start: ${error instanceof Error ? error.message : String(error)}` }),
     );
+  } else if (message.type === 'stream') {
+    work = readCamera(message.readable, message.frameRate).catch(failed);
   } else if (message.type === 'frame') {
-    try {
-      if (capture) capture.process(message.frame, message.timestampMs, message.dropped, message.timestampSource);
-      else message.frame.close();
-    } catch (error) {
-      message.frame.close();
-      scope.postMessage({ type: 'error', message: `Frame processing failed: ${error instanceof Error ? error.message : String(error)}` });
-    }
-    scope.postMessage({ type: 'done' });
+    const { frame, timestampMs, dropped, timestampSource } = message;
+    work = work.then(() => processFrame(frame, timestampMs, dropped, timestampSource)).then(() => scope.postMessage({ type: 'done' }));
   } else if (message.type === 'stop') {
-    void (starting ?? Promise.resolve()).then(() => {
+    void reader?.cancel();
+    void Promise.all([starting, work]).then(() => {
       capture?.finish();
       capture = null;
       scope.postMessage({ type: 'stopped' });

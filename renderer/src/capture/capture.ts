@@ -1,5 +1,7 @@
-// Starts face-crop capture from a playing <video>: hands each new frame to the capture worker and passes its
-// chunks and stats on. The page's main thread only wraps frames (no pixel work), so it stays free.
+// Starts face-crop capture from a playing <video> and passes the capture worker's chunks and stats on. Where
+// the browser has MediaStreamTrackProcessor (Chromium, Electron), the worker reads the camera track itself:
+// every frame the camera delivers reaches it, however busy the page is, and the page's main thread does no
+// per-frame work at all. Elsewhere the page hands over each new frame the video shows.
 import type { BoxSmootherOptions } from '../../../common/geometry/box-smoother.ts';
 import type { CaptureChunk, CaptureStats, FromWorker, TimestampSource, ToWorker } from './types.ts';
 
@@ -11,7 +13,7 @@ export interface CaptureOptions {
   /** Detections below this confidence are ignored (default 0.5). */
   minDetectionConfidence?: number;
   smoother?: Partial<BoxSmootherOptions>;
-  /** Frames allowed to wait for the worker before new ones are counted as dropped (default 4). */
+  /** Frames allowed to wait for the worker before new ones are dropped (default 30 read off the track, 4 handed over by the page). */
   maxInFlight?: number;
 }
 
@@ -27,6 +29,9 @@ export interface CaptureSession {
   stop(): Promise<void>;
 }
 
+/** Chromium's MediaStreamTrackProcessor (W3C mediacapture-transform); not in TypeScript's DOM types. */
+declare const MediaStreamTrackProcessor: (new (init: { track: MediaStreamTrack; maxBufferSize?: number }) => { readable: ReadableStream<VideoFrame> }) | undefined;
+
 type FrameMetadata = { captureTime?: number; mediaTime: number; presentedFrames: number };
 type VideoWithFrameCallback = HTMLVideoElement & {
   requestVideoFrameCallback?(callback: (now: number, metadata: FrameMetadata) => void): number;
@@ -36,9 +41,8 @@ type VideoWithFrameCallback = HTMLVideoElement & {
 /** Resolves once the face detector is loaded and frames flow; rejects if it cannot load. */
 export async function startCapture(video: HTMLVideoElement, callbacks: CaptureCallbacks, options: CaptureOptions = {}): Promise<CaptureSession> {
   const worker = new Worker(new URL('./capture-worker.ts', import.meta.url), { type: 'module', name: 'capture' });
-  const maxInFlight = options.maxInFlight ?? 4;
   const send = (message: ToWorker, transfer: Transferable[] = []) => worker.postMessage(message, transfer);
-  let inFlight = 0;
+  let frameDone = () => {};
   let stopped = false;
   let onStopped: () => void = () => {};
 
@@ -46,7 +50,7 @@ export async function startCapture(video: HTMLVideoElement, callbacks: CaptureCa
     worker.onmessage = (event: MessageEvent<FromWorker>) => {
       const m = event.data;
       if (m.type === 'ready') resolve();
-      else if (m.type === 'done') inFlight--;
+      else if (m.type === 'done') frameDone();
       else if (m.type === 'chunk') callbacks.onChunk(m.chunk);
       else if (m.type === 'stats') callbacks.onStats?.(m.stats);
       else if (m.type === 'stopped') onStopped();
@@ -77,12 +81,22 @@ export async function startCapture(video: HTMLVideoElement, callbacks: CaptureCa
     throw error;
   }
 
+  const track = cameraTrack(video);
+  if (track && typeof MediaStreamTrackProcessor === 'function') {
+    // A clone: the worker's reader and the preview, recorder… each hold the camera without holding up the others.
+    const clone = track.clone();
+    const { readable } = new MediaStreamTrackProcessor({ track: clone, maxBufferSize: options.maxInFlight ?? 30 });
+    send({ type: 'stream', readable, frameRate: clone.getSettings().frameRate || 30 }, [readable]);
+    return { stop: () => stopWorker(() => clone.stop()) };
+  }
+
   const clock = frameClock();
   const v = video as VideoWithFrameCallback;
   let handle = 0;
   let lastPresented = -1;
   let pendingDrops = 0;
-
+  let inFlight = 0;
+  frameDone = () => inFlight--;
   const onFrame = (now: number, metadata: FrameMetadata | null) => {
     if (stopped) return;
     schedule();
@@ -92,7 +106,7 @@ export async function startCapture(video: HTMLVideoElement, callbacks: CaptureCa
       lastPresented = metadata.presentedFrames;
     }
     if (video.readyState < 2 || video.videoWidth === 0) return;
-    if (inFlight >= maxInFlight) {
+    if (inFlight >= (options.maxInFlight ?? 4)) {
       pendingDrops++;
       return;
     }
@@ -117,25 +131,30 @@ export async function startCapture(video: HTMLVideoElement, callbacks: CaptureCa
       });
   };
   schedule();
+  return { stop: () => stopWorker(() => (v.cancelVideoFrameCallback ? v.cancelVideoFrameCallback(handle) : cancelAnimationFrame(handle))) };
 
-  return {
-    stop: () => {
-      if (stopped) return Promise.resolve();
-      stopped = true;
-      if (v.cancelVideoFrameCallback) v.cancelVideoFrameCallback(handle);
-      else cancelAnimationFrame(handle);
-      return new Promise<void>((resolve) => {
-        const timer = setTimeout(finish, 5000);
-        function finish() {
-          clearTimeout(timer);
-          worker.terminate();
-          resolve();
-        }
-        onStopped = finish;
-        send({ type: 'stop' });
-      });
-    },
-  };
+  function stopWorker(release: () => void): Promise<void> {
+    if (stopped) return Promise.resolve();
+    stopped = true;
+    release();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(finish, 5000);
+      function finish() {
+        clearTimeout(timer);
+        worker.terminate();
+        resolve();
+      }
+      onStopped = finish;
+      send({ type: 'stop' });
+    });
+  }
+}
+
+/** The live camera track the video plays, if it plays one. */
+function cameraTrack(video: HTMLVideoElement): MediaStreamTrack | null {
+  const source = video.srcObject;
+  const track = source instanceof MediaStream ? source.getVideoTracks()[0] : undefined;
+  return track && track.readyState === 'live' ? track : null;
 }
 
 /** Wraps the video's current frame for transfer; VideoFrame is zero-copy where the browser has it. */

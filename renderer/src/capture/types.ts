@@ -3,7 +3,7 @@ import type { Box, Size } from '../../../common/geometry/box.ts';
 import type { BoxSmootherOptions } from '../../../common/geometry/box-smoother.ts';
 import type { IndexedFrameChunk } from '../../../common/sessions.ts';
 
-export { CROP_BYTES, CROP_SIZE, FACE_DETECTED, FACE_HELD, FACE_NONE, type FaceFlag } from '../../../common/sessions.ts';
+export { CROP_BYTES, CROP_SIZE, FACE_DETECTED, FACE_HELD, FACE_NONE, FACE_TRACKED, faceSeen, type FaceFlag } from '../../../common/sessions.ts';
 
 /** A batch of consecutive frames; every buffer is transferable and exactly sized. */
 export type CaptureChunk = IndexedFrameChunk;
@@ -14,15 +14,18 @@ export interface CaptureStats {
   /** Frames processed per second over the last two seconds. */
   fps: number;
   framesCaptured: number;
-  /** Frames the video showed that we could not process (skipped by the page or refused for backlog). */
+  /**
+   * Frames missing between the frames processed: gaps in the camera's own frame times (read from the track),
+   * or frames the video showed that the page skipped or refused for backlog (page-fed fallback).
+   */
   framesDropped: number;
   frameSize: Size;
-  /** The latest raw detection (null: none in the latest frame). */
+  /** The latest raw detection (null: the latest detector run found none). */
   faceBox: Box | null;
   /** The smoothed face box the crop is made from, and the crop itself, in frame pixels. */
   smoothedBox: Box | null;
   cropBox: Box | null;
-  /** Share of the last two seconds' frames with a face detected (0–1). */
+  /** Share of the last two seconds' detector runs that found a face (0–1). */
   faceRatio: number;
   /** Mean Rec. 601 luma (0–255) of the face crop, or of the whole frame when there is none. */
   brightness: number;
@@ -46,6 +49,9 @@ export interface CaptureWorkerOptions {
 
 export type ToWorker =
   | { type: 'start'; options: CaptureWorkerOptions }
+  /** The camera track's frames as a stream (MediaStreamTrackProcessor), read in the worker. */
+  | { type: 'stream'; readable: ReadableStream<VideoFrame>; frameRate: number }
+  /** One frame from the page (browsers without MediaStreamTrackProcessor). */
   | { type: 'frame'; frame: VideoFrame | ImageBitmap; timestampMs: number; dropped: number; timestampSource: TimestampSource }
   | { type: 'stop' };
 

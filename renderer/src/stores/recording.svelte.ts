@@ -66,14 +66,19 @@ export async function openPreview(video: HTMLVideoElement, choice: CameraChoice)
 
 export async function closePreview(): Promise<void> {
   if (recording.phase === 'recording' || recording.phase === 'paused') await stop();
+  await releaseCamera();
+  recording.phase = 'idle';
+}
+
+async function releaseCamera(): Promise<void> {
   await capture?.stop();
   capture = null;
   stopCameraWatch?.();
+  stopCameraWatch = null;
   camera?.close();
   camera = null;
   recording.camera = null;
   recording.stats = null;
-  recording.phase = 'idle';
 }
 
 export async function start(subjectId: number, notes: string): Promise<void> {
@@ -201,11 +206,13 @@ function stopVideo(): Promise<void> {
   });
 }
 
+/** The camera went away: a recording is stopped and kept (its summary stays on screen), the camera released. */
 async function cameraLost(error: CameraError): Promise<void> {
   const wasRecording = recording.phase === 'recording' || recording.phase === 'paused';
   recording.error = `${error.message}${wasRecording ? ' The recording was stopped; everything up to now is saved.' : ''}`;
   if (wasRecording) await stop();
-  await closePreview();
+  await releaseCamera();
+  if (!wasRecording) recording.phase = 'idle';
 }
 
 /** Storing failed (e.g. disk full): main has closed the session; keep the preview, show why. */
