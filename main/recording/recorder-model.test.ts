@@ -37,6 +37,7 @@ test.skipIf(!shared)('with a model installed, records the SSPD waveform and stor
   const { summary } = await recorder.stop(session.id);
   expect(summary.primary).toBe('sspd');
   const analysis = store.analyses.latest(session.id)!;
+  expect(analysis).toMatchObject({ version: 1, modelId: session.modelId, modelSha256: session.modelSha256, executionProvider: 'cpu' });
   const wave = store.analyses.waveform(analysis.id, 'sspd')!;
   // Every frame difference yields one sample once the tail is flushed.
   expect(wave.samples.length).toBeGreaterThanOrEqual(440);

@@ -151,7 +151,9 @@ export class Recorder {
       const summary = { primary: null, medianBpm: null, meanBpm: null, usedWindows: 0, windows: 0, warnings: [], notAnalysed: final.reason };
       return { session, summary };
     }
-    this.#store.analyses.add(sessionId, final.analysis);
+    // Version 1 records what produced it, like every later version: the model and EP the session ran with.
+    const { modelId, modelSha256, executionProvider } = recording.session;
+    this.#store.analyses.add(sessionId, { ...final.analysis, modelId, modelSha256, executionProvider });
     return { session, summary: final.summary };
   }
 
