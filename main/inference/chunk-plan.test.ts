@@ -1,48 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { defaultPolicy, planChunk } from './chunk-plan.ts';
-import { OverlapSaveStream, inferWhole, type RunModel } from './overlap-save-stream.ts';
+import { OverlapSaveStream, inferWhole } from './overlap-save-stream.ts';
+import type { RunModel } from './waveform-stream.ts';
 import { temporalContext, type TemporalContext } from './receptive-field.ts';
-import { BYTES_PER_FRAME, PIXELS_PER_FRAME, SSPD_TIME_OPS, outputLength, type TimeOp } from './sspd-contract.ts';
-
-/**
- * A 1-D network with SSPD's exact temporal structure (zero-padded k=3 convs, pool by 2, nearest
- * ×2 upsample): each step is reduced to its blue plane's mean, then the time ops run with fixed
- * pseudo-random kernels. Exactness of overlap-save depends only on this structure.
- */
-function toyNetwork(ops: readonly TimeOp[]): RunModel {
-  let seed = 7;
-  const rand = (): number => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1;
-  // A dominant centre tap keeps the signal from dying out over twelve tanh layers.
-  const kernels = ops.map(() => [0.6 * rand(), 1.2 + 0.3 * rand(), 0.6 * rand()] as const);
-  return async (input, steps) => {
-    let x = Array.from({ length: steps }, (_, t) => {
-      let sum = 0;
-      for (let p = 0; p < PIXELS_PER_FRAME; p += 97) sum += input[t * PIXELS_PER_FRAME + p]!;
-      return sum / 2000;
-    });
-    ops.forEach((op, i) => {
-      if (op.kind === 'conv') {
-        const [a, b, c] = kernels[i]!;
-        x = x.map((_, t) => Math.tanh(a * (x[t - 1] ?? 0) + b * x[t]! + c * (x[t + 1] ?? 0)));
-      } else if (op.kind === 'pool') {
-        x = Array.from({ length: Math.floor(x.length / 2) }, (_, j) => (x[2 * j]! + x[2 * j + 1]!) / 2);
-      } else {
-        x = x.flatMap((v) => [v, v]);
-      }
-    });
-    return Float32Array.from(x);
-  };
-}
-
-function randomFrames(count: number, seed: number): Uint8Array {
-  const data = new Uint8Array(count * BYTES_PER_FRAME);
-  let s = seed;
-  for (let i = 0; i < data.length; i++) {
-    s = (s * 1103515245 + 12345) & 0x7fffffff;
-    data[i] = s >> 23;
-  }
-  return data;
-}
+import { SSPD_TIME_OPS } from './sspd-contract.ts';
+import { randomFrames, streamThrough, toyNetwork } from './toy-network.ts';
 
 function spread(x: Float32Array): number {
   return Math.max(...x) - Math.min(...x);
@@ -50,23 +12,7 @@ function spread(x: Float32Array): number {
 
 async function streamAll(run: RunModel, frames: Uint8Array, pushSizes: readonly number[], hop: number, maxNew: number, context?: TemporalContext): Promise<{ out: Float32Array; stream: OverlapSaveStream }> {
   const stream = new OverlapSaveStream(run, { order: 'rgb', policy: { hop, maxNew }, context });
-  const total = frames.length / BYTES_PER_FRAME;
-  const out = new Float32Array(outputLength(total - 1));
-  let next = 0;
-  const keep = (chunk: { start: number; data: Float32Array }): void => {
-    expect(chunk.start).toBe(next); // contiguous, in order, no gaps
-    out.set(chunk.data, chunk.start);
-    next = chunk.start + chunk.data.length;
-  };
-  for (let f = 0, i = 0; f < total; i++) {
-    const n = Math.min(pushSizes[i % pushSizes.length]!, total - f);
-    stream.push(frames.subarray(f * BYTES_PER_FRAME, (f + n) * BYTES_PER_FRAME));
-    f += n;
-    await stream.drain(false, keep);
-  }
-  await stream.drain(true, keep);
-  expect(next).toBe(out.length);
-  return { out, stream };
+  return { out: await streamThrough(stream, frames, pushSizes), stream };
 }
 
 describe('temporal context of SSPD', () => {

@@ -3,7 +3,7 @@
 import { Worker } from 'node:worker_threads';
 import { ModelError } from './model-error.ts';
 import type { ModelReport } from './model-loader.ts';
-import type { WaveformChunk } from './overlap-save-stream.ts';
+import type { WaveformChunk } from './waveform-stream.ts';
 import type { CommandResults, FromWorker, LoadModelRequest, ToWorker, WireError, WorkerCommand, WorkerStats } from './worker-protocol.ts';
 
 export interface InferenceWorkerOptions {

@@ -1,9 +1,11 @@
-// Worker-thread entry: owns the ORT session and the overlap-save stream, off the main thread.
+// Worker-thread entry: owns the ORT session and the waveform stream, off the main thread.
 
 import { parentPort } from 'node:worker_threads';
 import { ModelError, errorMessage } from './model-error.ts';
 import { loadSspdModel, type LoadedModel } from './model-loader.ts';
-import { OverlapSaveStream, type WaveformChunk } from './overlap-save-stream.ts';
+import { OverlapSaveStream } from './overlap-save-stream.ts';
+import { StatefulStream } from './stateful-stream.ts';
+import type { WaveformChunk, WaveformStream } from './waveform-stream.ts';
 import type { CommandResults, FromWorker, LoadModelRequest, ToWorker, WireError, WorkerCommand, WorkerStats } from './worker-protocol.ts';
 
 const port = parentPort;
@@ -11,7 +13,7 @@ if (!port) throw new Error('inference-worker.ts must run in a worker thread');
 
 let model: LoadedModel | null = null;
 let request: LoadModelRequest | null = null;
-let stream: OverlapSaveStream | null = null;
+let stream: WaveformStream | null = null;
 /** The one drain in progress; runs are serialized so chunks leave in order. */
 let draining: Promise<void> | null = null;
 /** Commands that wait for inference run one after another, in arrival order. */
@@ -28,14 +30,17 @@ function toWire(error: unknown): WireError {
   return error instanceof ModelError ? { code: error.code, message: error.message } : { code: 'INFERENCE_FAILED', message: errorMessage(error) };
 }
 
-function freshStream(): OverlapSaveStream | null {
-  return model && request ? new OverlapSaveStream(model.run, { order: request.order ?? 'rgb', policy: request.policy }) : null;
+/** The streaming form's own state where the model has it; overlap-save over the whole form otherwise. */
+function freshStream(): WaveformStream | null {
+  if (!model || !request) return null;
+  const options = { order: request.order ?? 'rgb', policy: request.policy } as const;
+  return model.step ? new StatefulStream(model.step, options) : new OverlapSaveStream(model.run, options);
 }
 
 const emit = (chunk: WaveformChunk): void => post({ type: 'samples', start: chunk.start, data: chunk.data });
 
 /** Replaces the stream; the old one stops after its current chunk and emits nothing more. */
-function replaceStream(next: OverlapSaveStream | null): void {
+function replaceStream(next: WaveformStream | null): void {
   stream?.cancel();
   stream = next;
 }
@@ -54,7 +59,7 @@ function kick(): void {
     })
     .finally(() => {
       draining = null;
-      if (!stalled && stream?.nextPlan(false)) kick();
+      if (!stalled && stream?.ready(false)) kick();
     });
 }
 
@@ -62,7 +67,7 @@ async function idle(): Promise<void> {
   while (draining) await draining;
 }
 
-function loadedStream(): OverlapSaveStream {
+function loadedStream(): WaveformStream {
   if (!stream) throw new ModelError('NO_MODEL_LOADED', 'load a model first');
   return stream;
 }
@@ -70,7 +75,7 @@ function loadedStream(): OverlapSaveStream {
 function stats(): WorkerStats {
   const current = loadedStream();
   const usage = process.resourceUsage();
-  const busy = draining !== null || current.nextPlan(false) !== null;
+  const busy = draining !== null || current.ready(false);
   return { ...current.stats(), provider: model?.report.provider ?? null, busy, rssBytes: process.memoryUsage.rss(), peakRssBytes: usage.maxRSS * 1024 };
 }
 

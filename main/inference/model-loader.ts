@@ -5,11 +5,19 @@ import { readFile } from 'node:fs/promises';
 import ort from 'onnxruntime-node';
 import { NoProviderError, createSessionWithFallback, type ExecutionProviderName, type ProviderAttempt, type SessionFactory, type SessionSettings } from './execution-providers.ts';
 import { ModelError, errorMessage } from './model-error.ts';
-import type { RunModel } from './overlap-save-stream.ts';
 import { CHANNELS, FRAME_SIZE, INPUT_NAME, OUTPUT_NAME, PIXELS_PER_FRAME, outputLength } from './sspd-contract.ts';
+import { STREAMING_INPUTS, STREAMING_OUTPUTS, checkStreamingContract, streamingRunner, type StreamStep } from './streaming-model.ts';
+import type { RunModel } from './waveform-stream.ts';
+
+/**
+ * `whole`: frame_diffs → waveform, the interchange form (streamed by overlap-save);
+ * `streaming`: the same network with per-layer state (models/python/sspd_streaming.py), streamed without recomputation.
+ */
+export type ModelForm = 'whole' | 'streaming';
 
 /** Serializable facts about a loaded model, for logs, the UI and the study record. */
 export interface ModelReport {
+  readonly form: ModelForm;
   readonly provider: ExecutionProviderName;
   readonly attempts: readonly ProviderAttempt[];
   readonly sha256: string;
@@ -21,7 +29,10 @@ export interface ModelReport {
 
 export interface LoadedModel {
   readonly report: ModelReport;
+  /** Whole-recording inference of a (1, 3, T, 128, 128) input, in either form. */
   readonly run: RunModel;
+  /** The streaming form's chunk call; null for a whole-form model. */
+  readonly step: StreamStep | null;
   release(): Promise<void>;
 }
 
@@ -42,13 +53,20 @@ function describe(shape: ReadonlyArray<number | string>): string {
   return `(${shape.join(', ')})`;
 }
 
-function checkContract(session: ort.InferenceSession): { inputShape: ReadonlyArray<number | string>; outputShape: ReadonlyArray<number | string> } {
+const sameNames = (found: readonly string[], wanted: readonly string[]): boolean =>
+  found.length === wanted.length && wanted.every((name) => found.includes(name));
+
+function formOf(session: ort.InferenceSession): ModelForm {
+  if (sameNames(session.inputNames, [INPUT_NAME]) && sameNames(session.outputNames, [OUTPUT_NAME])) return 'whole';
+  if (sameNames(session.inputNames, STREAMING_INPUTS) && sameNames(session.outputNames, STREAMING_OUTPUTS)) return 'streaming';
   const names = `inputs [${session.inputNames.join(', ')}], outputs [${session.outputNames.join(', ')}]`;
-  if (session.inputNames.length !== 1 || session.inputNames[0] !== INPUT_NAME || session.outputNames.length !== 1 || session.outputNames[0] !== OUTPUT_NAME) {
-    throw new ModelError('MODEL_WRONG_IO', `not an SSPD model: expected input ${INPUT_NAME} and output ${OUTPUT_NAME}, found ${names}`);
-  }
-  const input = session.inputMetadata[0];
-  const output = session.outputMetadata[0];
+  throw new ModelError('MODEL_WRONG_IO', `not an SSPD model: expected input ${INPUT_NAME} and output ${OUTPUT_NAME} (plus the streaming form's state tensors), found ${names}`);
+}
+
+function checkContract(session: ort.InferenceSession): { inputShape: ReadonlyArray<number | string>; outputShape: ReadonlyArray<number | string> } {
+  const names = `input ${INPUT_NAME}, output ${OUTPUT_NAME}`;
+  const input = session.inputMetadata.find((m) => m.name === INPUT_NAME);
+  const output = session.outputMetadata.find((m) => m.name === OUTPUT_NAME);
   if (!input?.isTensor || !output?.isTensor) throw new ModelError('MODEL_WRONG_IO', `${names} must be tensors`);
   if (input.type !== 'float32' || output.type !== 'float32') {
     throw new ModelError('MODEL_WRONG_SHAPE', `expected float32 tensors, found input ${input.type} and output ${output.type}`);
@@ -64,7 +82,7 @@ function checkContract(session: ort.InferenceSession): { inputShape: ReadonlyArr
   return { inputShape: input.shape, outputShape: output.shape };
 }
 
-function runner(session: ort.InferenceSession): RunModel {
+function wholeRunner(session: ort.InferenceSession): RunModel {
   return async (input, steps) => {
     if (input.length !== CHANNELS * steps * PIXELS_PER_FRAME) throw new RangeError(`input of ${input.length} values is not (1, 3, ${steps}, 128, 128)`);
     const feeds = { [INPUT_NAME]: new ort.Tensor('float32', input, [1, CHANNELS, steps, FRAME_SIZE, FRAME_SIZE]) };
@@ -109,12 +127,13 @@ export async function loadSspdModel(source: string | Uint8Array, settings: Sessi
   }
   const { session, provider, attempts } = chosen;
   try {
+    const form = formOf(session);
     const shapes = checkContract(session);
-    const run = runner(session);
+    const { run, step } = form === 'streaming' ? streamingRunner(session, checkStreamingContract(session)) : { run: wholeRunner(session), step: null };
     const testInferenceMs = await testInference(run);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const report: ModelReport = { provider, attempts, sha256, bytes: bytes.length, ...shapes, testInferenceMs };
-    return { report, run, release: () => session.release() };
+    const report: ModelReport = { form, provider, attempts, sha256, bytes: bytes.length, ...shapes, testInferenceMs };
+    return { report, run, step, release: () => session.release() };
   } catch (error) {
     await session.release();
     throw error;

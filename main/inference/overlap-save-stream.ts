@@ -5,38 +5,18 @@ import { FrameStore } from './frame-store.ts';
 import { frameDiffTensor, type ChannelOrder } from './preprocess.ts';
 import { temporalContext, type TemporalContext } from './receptive-field.ts';
 import { SSPD_TIME_OPS } from './sspd-contract.ts';
+import type { RunModel, StreamOptions, StreamStats, WaveformChunk, WaveformStream } from './waveform-stream.ts';
 
-/** Runs the network on a (1,3,steps,128,128) input and returns its waveform. */
-export type RunModel = (input: Float32Array, steps: number) => Promise<Float32Array>;
-
-/** Waveform samples `start … start+data.length−1`, indexed like whole-recording output. */
-export interface WaveformChunk {
-  readonly start: number;
-  readonly data: Float32Array;
-}
-
-export interface StreamStats {
-  readonly framesReceived: number;
-  readonly samplesEmitted: number;
-  /** Frames received whose waveform samples are not out yet (includes the right context). */
-  readonly backlogFrames: number;
-  readonly chunksRun: number;
-  readonly lastChunkSteps: number;
-  readonly largestChunkSteps: number;
-  /** Input steps run ÷ samples emitted: the recomputation overhead of overlap-save. */
-  readonly recomputeRatio: number;
-  readonly computeMs: number;
-  /** Worst-case frames between a frame's arrival and its sample's emission, compute aside. */
-  readonly latencyFrames: number;
-}
-
-export interface StreamOptions {
-  readonly order: ChannelOrder;
-  readonly policy?: Partial<ChunkPolicy>;
+/** Overlap-save needs the network's temporal context; SSPD's by default. */
+export interface OverlapSaveOptions extends StreamOptions {
   readonly context?: TemporalContext;
 }
 
-export class OverlapSaveStream {
+/**
+ * For models in the whole form (one input, one output): each chunk reruns `context.margin` steps
+ * on both sides of its new samples, so the waveform is exact at the cost of that recomputation.
+ */
+export class OverlapSaveStream implements WaveformStream {
   readonly context: TemporalContext;
   readonly policy: ChunkPolicy;
   readonly #run: RunModel;
@@ -52,14 +32,13 @@ export class OverlapSaveStream {
   #computeMs = 0;
   #cancelled = false;
 
-  constructor(run: RunModel, options: StreamOptions) {
+  constructor(run: RunModel, options: OverlapSaveOptions) {
     this.#run = run;
     this.#order = options.order;
     this.context = options.context ?? temporalContext(SSPD_TIME_OPS);
     this.policy = resolvePolicy(this.context, options.policy);
   }
 
-  /** Appends HWC uint8 frames; never drops any. */
   push(frames: Uint8Array): void {
     this.#frames.append(frames);
   }
@@ -68,6 +47,10 @@ export class OverlapSaveStream {
   nextPlan(final: boolean): ChunkPlan | null {
     const available = Math.max(0, this.#frames.end - 1);
     return planChunk(this.#emitted, available, final, this.context, this.policy);
+  }
+
+  ready(final: boolean): boolean {
+    return this.nextPlan(final) !== null;
   }
 
   /** Runs one planned chunk and returns its new exact samples. */
@@ -92,7 +75,6 @@ export class OverlapSaveStream {
     return { start: plan.outputStart, data };
   }
 
-  /** Runs every chunk that is ready now (all remaining input when `final`), until cancelled. */
   async drain(final: boolean, onChunk: (chunk: WaveformChunk) => void): Promise<void> {
     for (let plan = this.nextPlan(final); plan !== null && !this.#cancelled; plan = this.nextPlan(final)) {
       const chunk = await this.runChunk(plan);
@@ -100,7 +82,6 @@ export class OverlapSaveStream {
     }
   }
 
-  /** Stops a drain after its current chunk: a reset must not keep computing the old recording. */
   cancel(): void {
     this.#cancelled = true;
   }

@@ -9,7 +9,8 @@ import { BYTES_PER_FRAME } from './sspd-contract.ts';
 const SKIP_REASON = '../shared/models/sspd-ubfc-authors.pth is absent';
 if (!sharedAvailable()) console.warn(`sspd-parity.test.ts skipped: ${SKIP_REASON}`);
 
-describe.skipIf(!sharedAvailable())('SSPD export of the authors’ checkpoint in onnxruntime-node', () => {
+// Both forms: the streaming one the app ships, and the whole one other tools exchange (streamed by overlap-save).
+describe.skipIf(!sharedAvailable()).each(['streaming', 'whole'] as const)('SSPD export of the authors’ checkpoint in onnxruntime-node, %s form', (form) => {
   let modelPath = '';
   let fixture: ParityFixture;
   let model: LoadedModel;
@@ -17,7 +18,7 @@ describe.skipIf(!sharedAvailable())('SSPD export of the authors’ checkpoint in
 
   beforeAll(async () => {
     // checkpoint → our PyTorch module → our exporter → ONNX in os.tmpdir() (cached by hash)
-    modelPath = await exportSspd({ checkpoint: AUTHORS_CHECKPOINT });
+    modelPath = await exportSspd({ checkpoint: AUTHORS_CHECKPOINT, form });
     fixture = await readParityFixture();
     model = await loadSspdModel(modelPath, { providers: ['cpu'], intraOpThreads: 2 });
     whole = await inferWhole(model.run, fixture.framesBgr, fixture.frameCount, 'bgr');
@@ -25,7 +26,7 @@ describe.skipIf(!sharedAvailable())('SSPD export of the authors’ checkpoint in
   }, 180_000);
 
   it('reproduces the authors’ 150-sample waveform from the 151 parity frames', () => {
-    expect(model.report.provider).toBe('cpu');
+    expect(model.report).toMatchObject({ provider: 'cpu', form });
     expect(whole).toHaveLength(fixture.expected.length);
     expect(maxAbsDiff(whole, fixture.expected)).toBeLessThanOrEqual(1e-4 * fixture.expectedStd);
   });
@@ -35,6 +36,7 @@ describe.skipIf(!sharedAvailable())('SSPD export of the authors’ checkpoint in
     try {
       // A short hop forces several chunks (and chunk boundaries) into 151 frames.
       const report = await worker.loadModel({ modelPath, providers: ['cpu'], intraOpThreads: 2, order: 'rgb', policy: { hop: 24, maxNew: 48 } });
+      expect(report.form).toBe(form);
       expect(report.sha256).toBe(model.report.sha256);
       const rgb = toRgb(fixture.framesBgr);
       const push = (): void => {

@@ -4,7 +4,7 @@ import type { ChunkPolicy } from './chunk-plan.ts';
 import type { ExecutionProviderName } from './execution-providers.ts';
 import type { ModelErrorCode } from './model-error.ts';
 import type { ModelReport } from './model-loader.ts';
-import type { StreamStats } from './overlap-save-stream.ts';
+import type { StreamStats } from './waveform-stream.ts';
 import type { ChannelOrder } from './preprocess.ts';
 
 export interface LoadModelRequest {

@@ -101,7 +101,7 @@ def trace_arguments(form: str) -> tuple[tuple[torch.Tensor, ...], list[str], lis
     # Two-frame states and some context: the steady state, so no axis is traced as a constant.
     states = tuple(torch.zeros(2, *shape) for shape in state_shapes())
     args = (frames, torch.zeros(4, 256, 8, 8), torch.zeros(1), *states)
-    axes = {'frame_diffs': {2: 'steps'}, 'feature_context': {0: 'context'}, 'tail': {0: 'tail'},
+    axes = {'frame_diffs': {2: 'T'}, 'feature_context': {0: 'context'}, 'tail': {0: 'tail'},
             'waveform': {1: 'samples'}, 'features': {0: 'new_features'}}
     for key in STATE_KEYS:
         axes[f'state.{key}'] = {0: 'state_frames'}

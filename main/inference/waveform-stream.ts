@@ -1,0 +1,46 @@
+// What the inference worker asks of a streaming strategy: frames in, exact waveform chunks out, in order.
+
+import type { ChunkPolicy } from './chunk-plan.ts';
+import type { ChannelOrder } from './preprocess.ts';
+
+/** Runs the network on a (1,3,steps,128,128) input and returns its waveform (whole-recording inference). */
+export type RunModel = (input: Float32Array, steps: number) => Promise<Float32Array>;
+
+/** Waveform samples `start … start+data.length−1`, indexed like whole-recording output. */
+export interface WaveformChunk {
+  readonly start: number;
+  readonly data: Float32Array;
+}
+
+export interface StreamStats {
+  readonly framesReceived: number;
+  readonly samplesEmitted: number;
+  /** Frames received whose waveform samples are not out yet (includes the right context). */
+  readonly backlogFrames: number;
+  readonly chunksRun: number;
+  readonly lastChunkSteps: number;
+  readonly largestChunkSteps: number;
+  /** Backbone input steps run ÷ samples emitted: how much work streaming repeats (1 = none). */
+  readonly recomputeRatio: number;
+  readonly computeMs: number;
+  /** Worst-case frames between a frame's arrival and its sample's emission, compute aside. */
+  readonly latencyFrames: number;
+}
+
+export interface StreamOptions {
+  readonly order: ChannelOrder;
+  readonly policy?: Partial<ChunkPolicy>;
+}
+
+export interface WaveformStream {
+  readonly policy: ChunkPolicy;
+  /** Appends HWC uint8 frames; never drops any. */
+  push(frames: Uint8Array): void;
+  /** Whether a run is due now; with `final`, whether any input is left to finish the recording. */
+  ready(final: boolean): boolean;
+  /** Runs every chunk that is ready now (all remaining input when `final`), until cancelled. */
+  drain(final: boolean, onChunk: (chunk: WaveformChunk) => void): Promise<void>;
+  /** Stops a drain after its current chunk: a reset must not keep computing the old recording. */
+  cancel(): void;
+  stats(): StreamStats;
+}
