@@ -30,6 +30,7 @@ export class OverlapSaveStream implements WaveformStream {
   #largestSteps = 0;
   #computedSteps = 0;
   #computeMs = 0;
+  #slowestMs = 0;
   #cancelled = false;
 
   constructor(run: RunModel, options: OverlapSaveOptions) {
@@ -60,7 +61,9 @@ export class OverlapSaveStream implements WaveformStream {
     if (input.buffer !== this.#input.buffer) this.#input = input;
     const started = performance.now();
     const output = await this.#run(input, steps);
-    this.#computeMs += performance.now() - started;
+    const ms = performance.now() - started;
+    this.#computeMs += ms;
+    this.#slowestMs = Math.max(this.#slowestMs, ms);
     const data = output.slice(plan.outputStart - plan.inputStart, plan.outputEnd - plan.inputStart);
     if (data.length !== plan.outputEnd - plan.outputStart) {
       throw new Error(`model returned ${output.length} samples for ${steps} steps`);
@@ -97,6 +100,7 @@ export class OverlapSaveStream implements WaveformStream {
       largestChunkSteps: this.#largestSteps,
       recomputeRatio: this.#emitted > 0 ? this.#computedSteps / this.#emitted : 0,
       computeMs: this.#computeMs,
+      slowestChunkMs: this.#slowestMs,
       latencyFrames: this.policy.hop + this.context.margin + this.context.alignment,
     };
   }

@@ -9,10 +9,11 @@ import { BACKBONE_DELAY, type StepStates, type StreamStep } from './streaming-mo
 import type { StreamOptions, StreamStats, WaveformChunk, WaveformStream } from './waveform-stream.ts';
 
 /**
- * New steps per call while keeping up (0.4 s at 30 fps: latency), and the cap when behind. Small chunks
- * cost no recomputation here and run faster per step (their activations stay in cache).
+ * New steps per call while keeping up (0.27 s at 30 fps: latency), and the cap when behind. Chunks cost
+ * no recomputation here, so the cap is set by memory: on the 2-core bench machine 16 steps peak near
+ * 340 MB of process RSS, 24 near 420 MB, 36 near 520 MB, for the same speed (bench/inference.ts).
  */
-export const STATEFUL_POLICY: ChunkPolicy = { hop: 12, maxNew: 36 };
+export const STATEFUL_POLICY: ChunkPolicy = { hop: 8, maxNew: 16 };
 
 /**
  * The backbone keeps per-convolution state, so a chunk computes new steps only; the predictor (about
@@ -40,6 +41,7 @@ export class StatefulStream implements WaveformStream {
   #lastSteps = 0;
   #largestSteps = 0;
   #computeMs = 0;
+  #slowestMs = 0;
   #cancelled = false;
 
   constructor(step: StreamStep, options: StreamOptions & { readonly predictor?: TemporalContext }) {
@@ -93,7 +95,9 @@ export class StatefulStream implements WaveformStream {
     const context = this.#features.subarray((contextFirst - this.#featuresFirst) * FEATURE_VALUES);
     const started = performance.now();
     const out = await this.#step({ diffs, steps, context, contextFrames: featureEnd - contextFirst, final: last, states: this.#states });
-    this.#computeMs += performance.now() - started;
+    const ms = performance.now() - started;
+    this.#computeMs += ms;
+    this.#slowestMs = Math.max(this.#slowestMs, ms);
     this.#states = out.states;
     this.#fed += steps;
     this.#frames.dropBefore(this.#fed);
@@ -143,6 +147,7 @@ export class StatefulStream implements WaveformStream {
       largestChunkSteps: this.#largestSteps,
       recomputeRatio: this.#emitted > 0 ? this.#fed / this.#emitted : 0,
       computeMs: this.#computeMs,
+      slowestChunkMs: this.#slowestMs,
       latencyFrames: this.policy.hop + BACKBONE_DELAY + margin + alignment,
     };
   }

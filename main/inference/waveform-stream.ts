@@ -23,6 +23,8 @@ export interface StreamStats {
   /** Backbone input steps run ÷ samples emitted: how much work streaming repeats (1 = none). */
   readonly recomputeRatio: number;
   readonly computeMs: number;
+  /** Compute of the longest run so far: what a sample may wait beyond `latencyFrames`. */
+  readonly slowestChunkMs: number;
   /** Worst-case frames between a frame's arrival and its sample's emission, compute aside. */
   readonly latencyFrames: number;
 }
