@@ -70,8 +70,8 @@ test('finds the face and delivers 128×128 face crops with monotonic ~30 fps tim
   expect(median(gaps)).toBeGreaterThan(25);
   expect(median(gaps)).toBeLessThan(45);
   expect(Math.abs(t[0]! - Date.now()), 'timestamps are Unix epoch ms').toBeLessThan(120_000);
-  expect(median(result.chunkSizes)).toBeGreaterThanOrEqual(12);
-  expect(median(result.chunkSizes)).toBeLessThanOrEqual(20);
+  // A chunk spans ~0.5 s of the camera's own frames, whatever rate a loaded machine lets the camera keep.
+  expect(Math.abs(median(result.chunkSizes) - 500 / median(gaps)), `chunks of ${median(result.chunkSizes)} frames at ${median(gaps).toFixed(1)} ms per frame`).toBeLessThanOrEqual(3);
   expect(result.faceFound.length).toBe(t.length);
   expect(result.cropMeans.length).toBe(t.length);
 
