@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { BASELINE_IDS, type HrSummary } from '../signal/index.ts';
+import type { InputFilterSpec } from '../inference/input-filter.ts';
 import type { VideoAnalysis } from './analyze-video.ts';
 import { escapeHtml, htmlPage, htmlTable, PALETTE, svgPlot, type Series } from './svg-plot.ts';
 import { METHOD_IDS, pulseWaveforms, type MethodId, type Waveforms } from './waveforms.ts';
@@ -24,7 +25,8 @@ export interface AnalysisSummary {
   fps: number;
   codec: string;
   size: string;
-  model: { sha256: string; provider: string } | null;
+  /** The network, where it ran, and the low-pass its input went through (null: raw differences). */
+  model: { sha256: string; provider: string; inputFilter: InputFilterSpec | null } | null;
   primary: 'sspd' | 'pos' | null;
   /** The primary method's HR over windows that passed the quality gate; null when the gate rejected all. */
   hr: { medianBpm: number; meanBpm: number; usedWindows: number; windows: number } | null;
@@ -66,7 +68,7 @@ export function summarize(a: VideoAnalysis): AnalysisSummary {
     fps: report?.effectiveFps ?? 0,
     codec: a.info.codec,
     size: `${a.info.width}x${a.info.height}`,
-    model: a.model ? { sha256: a.model.sha256, provider: a.model.provider } : null,
+    model: a.model ? { sha256: a.model.sha256, provider: a.model.provider, inputFilter: a.model.inputFilter } : null,
     primary: s.ok ? s.primary : null,
     hr: hr ? { medianBpm: hr.medianBpm, meanBpm: hr.meanBpm, usedWindows: hr.usedWindows, windows: hr.windows } : null,
     rejected: !hr,

@@ -17,7 +17,7 @@ export function saveAnalysis(analyses: AnalysisRepository, sessionId: number, a:
     modelId: a.model ? modelId : null,
     modelSha256: a.model?.sha256 ?? null,
     executionProvider: a.model?.provider ?? null,
-    params: { roi: a.roi, options: s.ok ? s.options : null },
+    params: { roi: a.roi, options: s.ok ? s.options : null, inference: a.model ? { inputFilter: a.model.inputFilter } : null },
     summary: summarize(a),
     hrSeries: s.ok ? storedHrSeries(s) : {},
     waveforms,

@@ -2,7 +2,7 @@
 // model is given) → analyzeSession. The same stages as a live recording, fed from a file.
 import { CROP_BYTES, FACE_DETECTED, FACE_HELD, type FrameChunk } from '../../common/sessions.ts';
 import { InferenceWorker } from '../inference/inference-client.ts';
-import type { ModelReport } from '../inference/model-loader.ts';
+import type { LoadedModelReport } from '../inference/worker-protocol.ts';
 import type { WorkerStats } from '../inference/worker-protocol.ts';
 import { analyzeSession, type NotEnoughData, type SessionAnalysis, type SignalOptions, type TimedRgb } from '../signal/index.ts';
 import { faceCropper, fullFrameCropper, type FaceDetector, type RoiMode } from './crop-frames.ts';
@@ -65,7 +65,7 @@ export interface VideoAnalysis {
   rgb: TimedRgb;
   /** SSPD output, one sample per frame difference, placed at the later frame's time. */
   sspd: { t: Float64Array; x: Float32Array } | null;
-  model: ModelReport | null;
+  model: LoadedModelReport | null;
   session: SessionAnalysis | NotEnoughData;
   timings: StageTimings;
   warnings: string[];
@@ -101,7 +101,7 @@ function grow(a: Float64Array): Float64Array<ArrayBuffer> {
   return next;
 }
 
-async function startModel(modelPath: string, threads: number | undefined, workerUrl: URL | string | undefined): Promise<{ worker: InferenceWorker; report: ModelReport }> {
+async function startModel(modelPath: string, threads: number | undefined, workerUrl: URL | string | undefined): Promise<{ worker: InferenceWorker; report: LoadedModelReport }> {
   const worker = new InferenceWorker(workerUrl ? { workerUrl } : {});
   try {
     const report = await worker.loadModel({ modelPath, order: 'rgb', ...(threads ? { intraOpThreads: threads } : {}) });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultPolicy, planChunk } from './chunk-plan.ts';
-import { OverlapSaveStream, inferWhole } from './overlap-save-stream.ts';
-import type { RunModel } from './waveform-stream.ts';
+import { OverlapSaveStream } from './overlap-save-stream.ts';
+import { inferWhole, type RunModel } from './waveform-stream.ts';
 import { temporalContext, type TemporalContext } from './receptive-field.ts';
 import { SSPD_TIME_OPS } from './sspd-contract.ts';
 import { randomFrames, streamThrough, toyNetwork } from './toy-network.ts';
@@ -56,7 +56,7 @@ describe('overlap-save streaming on a network with SSPD’s temporal structure',
     { frames: 40, pushes: [10], hop: 60, maxNew: 120 },
   ])('matches whole-recording output exactly for $frames frames pushed in $pushes', async ({ frames, pushes, hop, maxNew }) => {
     const data = randomFrames(frames, frames);
-    const whole = await inferWhole(run, data, frames, 'rgb');
+    const whole = await inferWhole(run, data, frames, { order: 'rgb' });
     expect(spread(whole)).toBeGreaterThan(0.05);
     const { out } = await streamAll(run, data, pushes, hop, maxNew);
     expect(Array.from(out)).toEqual(Array.from(whole));
@@ -67,7 +67,7 @@ describe('overlap-save streaming on a network with SSPD’s temporal structure',
     { margin: 11, alignment: 1 },
   ])('differs from whole-recording output with a context of $margin steps aligned to $alignment (the test has teeth)', async (context) => {
     const data = randomFrames(200, 5);
-    const whole = await inferWhole(run, data, 200, 'rgb');
+    const whole = await inferWhole(run, data, 200, { order: 'rgb' });
     const out = await streamAll(run, data, [25], 21, 60, context).then((r) => r.out, () => null);
     expect(out === null || out.some((v, i) => v !== whole[i])).toBe(true);
   });

@@ -2,9 +2,8 @@
 
 import { Worker } from 'node:worker_threads';
 import { ModelError } from './model-error.ts';
-import type { ModelReport } from './model-loader.ts';
 import type { WaveformChunk } from './waveform-stream.ts';
-import type { CommandResults, FromWorker, LoadModelRequest, ToWorker, WireError, WorkerCommand, WorkerStats } from './worker-protocol.ts';
+import type { CommandResults, FromWorker, LoadModelRequest, LoadedModelReport, ToWorker, WireError, WorkerCommand, WorkerStats } from './worker-protocol.ts';
 
 export interface InferenceWorkerOptions {
   /** The worker entry; a bundled app passes its built file instead of the .ts source. */
@@ -42,7 +41,7 @@ export class InferenceWorker {
   }
 
   /** Loads and validates a model; frames pushed afterwards use it. Replaces any earlier model. */
-  loadModel(request: LoadModelRequest): Promise<ModelReport> {
+  loadModel(request: LoadModelRequest): Promise<LoadedModelReport> {
     return this.#call({ type: 'load', request });
   }
 

@@ -1,6 +1,7 @@
 // Worker-thread entry: owns the ORT session and the waveform stream, off the main thread.
 
 import { parentPort } from 'node:worker_threads';
+import { INPUT_LOWPASS } from './input-filter.ts';
 import { ModelError, errorMessage } from './model-error.ts';
 import { loadSspdModel, type LoadedModel } from './model-loader.ts';
 import { OverlapSaveStream } from './overlap-save-stream.ts';
@@ -30,10 +31,12 @@ function toWire(error: unknown): WireError {
   return error instanceof ModelError ? { code: error.code, message: error.message } : { code: 'INFERENCE_FAILED', message: errorMessage(error) };
 }
 
+const inputFilterOf = (r: LoadModelRequest) => (r.inputFilter === undefined ? INPUT_LOWPASS : r.inputFilter);
+
 /** The streaming form's own state where the model has it; overlap-save over the whole form otherwise. */
 function freshStream(): WaveformStream | null {
   if (!model || !request) return null;
-  const options = { order: request.order ?? 'rgb', policy: request.policy } as const;
+  const options = { order: request.order ?? 'rgb', policy: request.policy, inputFilter: inputFilterOf(request) } as const;
   return model.step ? new StatefulStream(model.step, options) : new OverlapSaveStream(model.run, options);
 }
 
@@ -97,7 +100,7 @@ async function queued(command: WorkerCommand): Promise<CommandResults[keyof Comm
       model = await loadSspdModel(modelPath, { providers, intraOpThreads, enableCpuMemArena, log });
       request = command.request;
       replaceStream(freshStream());
-      return model.report;
+      return { ...model.report, inputFilter: inputFilterOf(command.request) };
     }
     case 'flush': {
       await idle();

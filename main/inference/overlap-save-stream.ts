@@ -1,11 +1,10 @@
 // Streaming SSPD inference by overlap-save: frames in, a continuous exact waveform out.
 
 import { chunkInputStart, planChunk, resolvePolicy, type ChunkPlan, type ChunkPolicy } from './chunk-plan.ts';
-import { FrameStore } from './frame-store.ts';
-import { frameDiffTensor, type ChannelOrder } from './preprocess.ts';
+import type { DiffStore } from './diff-store.ts';
 import { temporalContext, type TemporalContext } from './receptive-field.ts';
 import { SSPD_TIME_OPS } from './sspd-contract.ts';
-import type { RunModel, StreamOptions, StreamStats, WaveformChunk, WaveformStream } from './waveform-stream.ts';
+import { diffStoreFor, type RunModel, type StreamOptions, type StreamStats, type WaveformChunk, type WaveformStream } from './waveform-stream.ts';
 
 /** Overlap-save needs the network's temporal context; SSPD's by default. */
 export interface OverlapSaveOptions extends StreamOptions {
@@ -20,8 +19,7 @@ export class OverlapSaveStream implements WaveformStream {
   readonly context: TemporalContext;
   readonly policy: ChunkPolicy;
   readonly #run: RunModel;
-  readonly #order: ChannelOrder;
-  readonly #frames = new FrameStore();
+  readonly #diffs: DiffStore;
   /** One input buffer for all chunks: a fresh 10–30 MB array per run only feeds the allocator. */
   #input: Float32Array = new Float32Array(0);
   #emitted = 0;
@@ -35,19 +33,18 @@ export class OverlapSaveStream implements WaveformStream {
 
   constructor(run: RunModel, options: OverlapSaveOptions) {
     this.#run = run;
-    this.#order = options.order;
+    this.#diffs = diffStoreFor(options);
     this.context = options.context ?? temporalContext(SSPD_TIME_OPS);
     this.policy = resolvePolicy(this.context, options.policy);
   }
 
   push(frames: Uint8Array): void {
-    this.#frames.append(frames);
+    this.#diffs.push(frames);
   }
 
   /** Plans the next run over the differences available now, or null. */
   nextPlan(final: boolean): ChunkPlan | null {
-    const available = Math.max(0, this.#frames.end - 1);
-    return planChunk(this.#emitted, available, final, this.context, this.policy);
+    return planChunk(this.#emitted, this.#diffs.end, final, this.context, this.policy);
   }
 
   ready(final: boolean): boolean {
@@ -57,7 +54,7 @@ export class OverlapSaveStream implements WaveformStream {
   /** Runs one planned chunk and returns its new exact samples. */
   async runChunk(plan: ChunkPlan): Promise<WaveformChunk> {
     const steps = plan.inputEnd - plan.inputStart;
-    const input = frameDiffTensor(this.#frames.source, plan.inputStart, steps + 1, this.#order, this.#input);
+    const input = this.#diffs.tensor(plan.inputStart, steps, this.#input);
     if (input.buffer !== this.#input.buffer) this.#input = input;
     const started = performance.now();
     const output = await this.#run(input, steps);
@@ -73,8 +70,8 @@ export class OverlapSaveStream implements WaveformStream {
     this.#lastSteps = steps;
     this.#largestSteps = Math.max(this.#largestSteps, steps);
     this.#computedSteps += steps;
-    // Frames before the next chunk's first step are never needed again.
-    this.#frames.dropBefore(chunkInputStart(this.#emitted, this.context));
+    // Steps before the next chunk's first one are never needed again.
+    this.#diffs.dropBefore(chunkInputStart(this.#emitted, this.context));
     return { start: plan.outputStart, data };
   }
 
@@ -90,7 +87,7 @@ export class OverlapSaveStream implements WaveformStream {
   }
 
   stats(): StreamStats {
-    const received = this.#frames.end;
+    const received = this.#diffs.framesReceived;
     return {
       framesReceived: received,
       samplesEmitted: this.#emitted,
@@ -104,10 +101,4 @@ export class OverlapSaveStream implements WaveformStream {
       latencyFrames: this.policy.hop + this.context.margin + this.context.alignment,
     };
   }
-}
-
-/** Whole-recording inference of `frameCount` frames: the reference streaming must match. */
-export async function inferWhole(run: RunModel, frames: Uint8Array, frameCount: number, order: ChannelOrder): Promise<Float32Array> {
-  const input = frameDiffTensor(frames, 0, frameCount, order);
-  return run(input, frameCount - 1);
 }

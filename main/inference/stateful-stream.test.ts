@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { inferWhole } from './overlap-save-stream.ts';
+import { INPUT_LOWPASS } from './input-filter.ts';
+import { OverlapSaveStream } from './overlap-save-stream.ts';
+import { inferWhole } from './waveform-stream.ts';
 import { temporalContext } from './receptive-field.ts';
 import { BACKBONE_TIME_OPS, PREDICTOR_TIME_OPS, SSPD_TIME_OPS } from './sspd-contract.ts';
 import { StatefulStream, STATEFUL_POLICY } from './stateful-stream.ts';
@@ -27,13 +29,13 @@ describe('stateful streaming on a network with SSPD’s temporal structure', () 
     { frames: 3, pushes: [1], policy: undefined },
   ])('matches whole-recording output exactly for $frames frames pushed in $pushes', async ({ frames, pushes, policy }) => {
     const data = randomFrames(frames, frames);
-    const expected = await inferWhole(whole, data, frames, 'rgb');
+    const expected = await inferWhole(whole, data, frames, { order: 'rgb' });
     expect(Array.from(await streamed(data, pushes, policy))).toEqual(Array.from(expected));
   });
 
   it('differs from whole-recording output with one step less of predictor context (the test has teeth)', async () => {
     const data = randomFrames(200, 5);
-    const expected = await inferWhole(whole, data, 200, 'rgb');
+    const expected = await inferWhole(whole, data, 200, { order: 'rgb' });
     // One step per call: chunk edges fall on odd and even steps, where the context needed differs.
     const stream = new StatefulStream(step, { order: 'rgb', policy: { hop: 1, maxNew: 1 }, predictor: { margin: 4, alignment: 2 } });
     const out = await streamThrough(stream, data, [1]).catch(() => null);
@@ -66,5 +68,16 @@ describe('stateful streaming on a network with SSPD’s temporal structure', () 
     expect(stream.ready(true)).toBe(false);
     await stream.drain(true, () => expect.unreachable());
     expect(stream.stats().chunksRun).toBe(0);
+  });
+});
+
+describe('streams with the input low-pass', () => {
+  it('match whole-recording inference of the filtered differences, in both forms', async () => {
+    const data = randomFrames(120, 9);
+    const options = { order: 'rgb', inputFilter: INPUT_LOWPASS } as const;
+    const expected = await inferWhole(whole, data, 120, options);
+    expect(Array.from(await streamThrough(new StatefulStream(step, options), data, [13]))).toEqual(Array.from(expected));
+    expect(Array.from(await streamThrough(new OverlapSaveStream(whole, { ...options, policy: { hop: 20, maxNew: 40 } }), data, [13]))).toEqual(Array.from(expected));
+    expect(Array.from(expected)).not.toEqual(Array.from(await inferWhole(whole, data, 120, { order: 'rgb' })));
   });
 });

@@ -1,12 +1,11 @@
 // Streaming SSPD through the model's streaming form: each difference goes through the backbone once.
 
 import { resolvePolicy, type ChunkPolicy } from './chunk-plan.ts';
-import { FrameStore } from './frame-store.ts';
-import { frameDiffTensor, type ChannelOrder } from './preprocess.ts';
+import type { DiffStore } from './diff-store.ts';
 import { temporalContext, type TemporalContext } from './receptive-field.ts';
 import { FEATURE_VALUES, PREDICTOR_TIME_OPS } from './sspd-contract.ts';
 import { BACKBONE_DELAY, type StepStates, type StreamStep } from './streaming-model.ts';
-import type { StreamOptions, StreamStats, WaveformChunk, WaveformStream } from './waveform-stream.ts';
+import { diffStoreFor, type StreamOptions, type StreamStats, type WaveformChunk, type WaveformStream } from './waveform-stream.ts';
 
 /**
  * New steps per call while keeping up (0.27 s at 30 fps: latency), and the cap when behind. Chunks cost
@@ -25,8 +24,7 @@ export class StatefulStream implements WaveformStream {
   /** The predictor's context, on the feature (= output) time axis. */
   readonly predictor: TemporalContext;
   readonly #step: StreamStep;
-  readonly #order: ChannelOrder;
-  readonly #frames = new FrameStore();
+  readonly #diffs: DiffStore;
   #states: StepStates | null = null;
   /** Differences given to the backbone so far. */
   #fed = 0;
@@ -46,18 +44,18 @@ export class StatefulStream implements WaveformStream {
 
   constructor(step: StreamStep, options: StreamOptions & { readonly predictor?: TemporalContext }) {
     this.#step = step;
-    this.#order = options.order;
+    this.#diffs = diffStoreFor(options);
     this.predictor = options.predictor ?? temporalContext(PREDICTOR_TIME_OPS);
     this.policy = resolvePolicy(this.predictor, { ...STATEFUL_POLICY, ...options.policy });
   }
 
   push(frames: Uint8Array): void {
-    this.#frames.append(frames);
+    this.#diffs.push(frames);
   }
 
   /** Differences waiting for the backbone. */
   get #pending(): number {
-    return Math.max(0, this.#frames.end - 1 - this.#fed);
+    return this.#diffs.end - this.#fed;
   }
 
   /**
@@ -88,7 +86,7 @@ export class StatefulStream implements WaveformStream {
   async #runOnce(final: boolean): Promise<WaveformChunk | null> {
     const steps = this.#nextSteps(final);
     const last = final && steps === this.#pending;
-    const diffs = steps > 0 ? frameDiffTensor(this.#frames.source, this.#fed, steps + 1, this.#order, this.#input) : new Float32Array(0);
+    const diffs = this.#diffs.tensor(this.#fed, steps, this.#input);
     if (diffs.buffer !== this.#input.buffer && diffs.length > this.#input.length) this.#input = diffs;
     const contextFirst = this.#contextStart(this.#emitted);
     const featureEnd = this.#featuresFirst + this.#featureCount;
@@ -100,7 +98,7 @@ export class StatefulStream implements WaveformStream {
     this.#slowestMs = Math.max(this.#slowestMs, ms);
     this.#states = out.states;
     this.#fed += steps;
-    this.#frames.dropBefore(this.#fed);
+    this.#diffs.dropBefore(this.#fed);
     this.#chunks += 1;
     this.#lastSteps = steps;
     this.#largestSteps = Math.max(this.#largestSteps, steps);
@@ -136,7 +134,7 @@ export class StatefulStream implements WaveformStream {
   }
 
   stats(): StreamStats {
-    const received = this.#frames.end;
+    const received = this.#diffs.framesReceived;
     const { margin, alignment } = this.predictor;
     return {
       framesReceived: received,

@@ -1,7 +1,10 @@
 // What the inference worker asks of a streaming strategy: frames in, exact waveform chunks out, in order.
 
 import type { ChunkPolicy } from './chunk-plan.ts';
+import { DiffStore } from './diff-store.ts';
+import { InputFilter, type InputFilterSpec } from './input-filter.ts';
 import type { ChannelOrder } from './preprocess.ts';
+import { BYTES_PER_FRAME } from './sspd-contract.ts';
 
 /** Runs the network on a (1,3,steps,128,128) input and returns its waveform (whole-recording inference). */
 export type RunModel = (input: Float32Array, steps: number) => Promise<Float32Array>;
@@ -32,6 +35,23 @@ export interface StreamStats {
 export interface StreamOptions {
   readonly order: ChannelOrder;
   readonly policy?: Partial<ChunkPolicy>;
+  /** Applied to the differences before the network (input-filter.ts); none when absent or null. */
+  readonly inputFilter?: InputFilterSpec | null;
+}
+
+/** The differences a stream feeds its model, filtered as the options say. */
+export function diffStoreFor(options: StreamOptions): DiffStore {
+  return new DiffStore(options.order, options.inputFilter ? new InputFilter(options.inputFilter) : null);
+}
+
+/**
+ * Whole-recording inference of `frameCount` frames through the same input path as the streams: the
+ * reference a stream must match.
+ */
+export async function inferWhole(run: RunModel, frames: Uint8Array, frameCount: number, options: StreamOptions): Promise<Float32Array> {
+  const diffs = diffStoreFor(options);
+  diffs.push(frames.subarray(0, frameCount * BYTES_PER_FRAME));
+  return run(diffs.tensor(0, diffs.end), diffs.end);
 }
 
 export interface WaveformStream {

@@ -2,6 +2,7 @@
 
 import type { ChunkPolicy } from './chunk-plan.ts';
 import type { ExecutionProviderName } from './execution-providers.ts';
+import type { InputFilterSpec } from './input-filter.ts';
 import type { ModelErrorCode } from './model-error.ts';
 import type { ModelReport } from './model-loader.ts';
 import type { StreamStats } from './waveform-stream.ts';
@@ -15,6 +16,13 @@ export interface LoadModelRequest {
   /** Order of the frames that will be pushed; 'rgb' for browser and ffmpeg frames. */
   readonly order?: ChannelOrder;
   readonly policy?: Partial<ChunkPolicy>;
+  /** Low-pass on the differences before the network; default INPUT_LOWPASS, null for none (raw parity). */
+  readonly inputFilter?: InputFilterSpec | null;
+}
+
+/** What a load reports: the model, and the input filter its streams apply (store it with the results). */
+export interface LoadedModelReport extends ModelReport {
+  readonly inputFilter: InputFilterSpec | null;
 }
 
 export interface WorkerStats extends StreamStats {
@@ -40,7 +48,7 @@ export type WorkerCommand =
   | { readonly type: 'unload' };
 
 export interface CommandResults {
-  readonly load: ModelReport;
+  readonly load: LoadedModelReport;
   readonly flush: WorkerStats;
   readonly reset: null;
   readonly stats: WorkerStats;

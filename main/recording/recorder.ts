@@ -5,7 +5,7 @@ import path from 'node:path';
 import { AppError } from '../../common/ipc/result.ts';
 import { analysisSettings, CROP_SIZE, type AnalysisSettings, type FrameChunk, type LiveSnapshot, type Marker, type RecordingSummary, type Session, type SessionStart } from '../../common/sessions.ts';
 import { InferenceWorker } from '../inference/inference-client.ts';
-import type { ModelReport } from '../inference/model-loader.ts';
+import type { LoadedModelReport } from '../inference/worker-protocol.ts';
 import type { SignalOptions } from '../signal/index.ts';
 import type { Store } from '../store/index.ts';
 import { LiveAnalysis } from './live-analysis.ts';
@@ -35,6 +35,8 @@ interface ActiveRecording {
   lastTimestampMs: number;
   live: LiveAnalysis;
   inference: InferenceWorker | null;
+  /** What the network's input went through, stored with every analysis of the session's waveform. */
+  inferenceParams: { inputFilter: LoadedModelReport['inputFilter'] } | null;
 }
 
 export class Recorder {
@@ -71,7 +73,8 @@ export class Recorder {
       const roi = new RoiWriter(path.join(dir, ROI_FILE), CROP_GEOMETRY);
       const videoFd = fs.openSync(path.join(dir, VIDEO_FILE), 'a');
       const inference = model?.worker ?? null;
-      this.#active.set(session.id, { session, roi, videoFd, lastTimestampMs: -Infinity, live: new LiveAnalysis(inference), inference });
+      const inferenceParams = model ? { inputFilter: model.report.inputFilter } : null;
+      this.#active.set(session.id, { session, roi, videoFd, lastTimestampMs: -Infinity, live: new LiveAnalysis(inference), inference, inferenceParams });
     } catch (error) {
       void model?.worker.close();
       this.#store.sessions.finish(session.id, 'interrupted');
@@ -81,7 +84,7 @@ export class Recorder {
   }
 
   /** A worker with the first model that loads, or null: without a usable model the recording runs on POS alone. */
-  async #startInference(): Promise<{ worker: InferenceWorker; report: ModelReport; model: LiveModel } | null> {
+  async #startInference(): Promise<{ worker: InferenceWorker; report: LoadedModelReport; model: LiveModel } | null> {
     const candidates = typeof this.#model === 'function' ? this.#model() : this.#model ? [this.#model] : [];
     for (const [i, model] of candidates.entries()) {
       const worker = new InferenceWorker({ workerUrl: model.workerUrl, onLog: this.#log, onError: (e) => this.#log(`[inference] ${e.message}`) });
@@ -153,7 +156,8 @@ export class Recorder {
     }
     // Version 1 records what produced it, like every later version: the model and EP the session ran with.
     const { modelId, modelSha256, executionProvider } = recording.session;
-    this.#store.analyses.add(sessionId, { ...final.analysis, modelId, modelSha256, executionProvider });
+    const params = { ...final.analysis.params, inference: recording.inferenceParams };
+    this.#store.analyses.add(sessionId, { ...final.analysis, params, modelId, modelSha256, executionProvider });
     return { session, summary: final.summary };
   }
 
@@ -174,7 +178,7 @@ export class Recorder {
       const final = live.finalAnalysis();
       if ('reason' in final) throw new AppError('conflict', `Session ${sessionId} cannot be analysed: ${final.reason}`);
       const runtime = { modelId: model ? modelName(model.model) : null, modelSha256: model?.report.sha256 ?? null, executionProvider: model?.report.provider ?? null };
-      const params = { ...final.analysis.params, settings };
+      const params = { ...final.analysis.params, settings, inference: model ? { inputFilter: model.report.inputFilter } : null };
       const record = this.#store.analyses.add(sessionId, { ...final.analysis, params, ...runtime });
       return { version: record.version, summary: final.summary };
     } finally {

@@ -1,4 +1,4 @@
-// Digital Butterworth band-pass design as second-order sections (analog prototype → band-pass → bilinear).
+// Digital Butterworth band-pass and low-pass design as second-order sections (analog prototype → bilinear).
 // Written here rather than taken from a package: it is ~100 lines, has no dependencies and is checked
 // against scipy.signal.butter in the fixtures (magnitude response, since section pairing may differ).
 
@@ -51,6 +51,33 @@ export function butterBandpass(order: number, lowHz: number, highHz: number, fs:
     return div({ re: k2 + p.re, im: p.im }, { re: k2 - p.re, im: -p.im });
   });
   return toSections(digital, gain.re, order);
+}
+
+/**
+ * Low-pass of order `order` (like `scipy.signal.butter(order, cutoff, fs=fs, output='sos')`), as
+ * ⌈order/2⌉ sections with their zeros at z = −1, each scaled to unit gain at DC.
+ */
+export function butterLowpass(order: number, cutoffHz: number, fs: number): Sos {
+  assertOption(Number.isInteger(order) && order >= 1 && order <= 12, `filter order must be an integer 1–12, got ${order}`);
+  assertOption(cutoffHz > 0 && cutoffHz < fs / 2, `low-pass cutoff ${cutoffHz} Hz must lie within (0, ${fs / 2}) Hz`);
+  const k2 = 2 * fs;
+  const wc = k2 * Math.tan((Math.PI * cutoffHz) / fs);
+  const sos = new Float64Array(Math.ceil(order / 2) * 6);
+  for (let k = 0; k < Math.floor(order / 2); k++) {
+    // Upper-half analog pole on the circle of radius wc, mapped by the bilinear transform.
+    const theta = (Math.PI * (2 * k + 1 + order)) / (2 * order);
+    const p = div({ re: k2 + wc * Math.cos(theta), im: wc * Math.sin(theta) }, { re: k2 - wc * Math.cos(theta), im: -wc * Math.sin(theta) });
+    const a1 = -2 * p.re;
+    const a2 = p.re * p.re + p.im * p.im;
+    const g = (1 + a1 + a2) / 4;
+    sos.set([g, 2 * g, g, 1, a1, a2], k * 6);
+  }
+  if (order % 2 === 1) {
+    const p = (k2 - wc) / (k2 + wc);
+    const g = (1 - p) / 2;
+    sos.set([g, g, 0, 1, -p, 0], (sos.length / 6 - 1) * 6);
+  }
+  return sos;
 }
 
 /** Pairs conjugate poles (and leftover real poles) into sections with one zero at z = 1 and one at z = −1. */

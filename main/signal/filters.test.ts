@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { butterBandpass, sosMagnitude } from './butterworth.ts';
+import { butterBandpass, butterLowpass, sosMagnitude } from './butterworth.ts';
 import { detrendLinear, detrendSmoothnessPriors } from './detrend.ts';
 import { SignalError } from './errors.ts';
 import { sosfilt, sosfiltfilt, sosfiltZi } from './filtfilt.ts';
@@ -37,6 +37,22 @@ describe('Butterworth band-pass design', () => {
 
   it('rejects a band that reaches the Nyquist frequency', () => {
     expect(() => butterBandpass(4, 0.7, 15, 30)).toThrow(SignalError);
+  });
+});
+
+describe('Butterworth low-pass design', () => {
+  // The bilinear Butterworth has |H(f)|² = 1 / (1 + (tan(πf/fs) / tan(πfc/fs))^(2n)) exactly.
+  const analytic = (n: number, fc: number, fs: number, f: number): number => 1 / Math.sqrt(1 + (Math.tan((Math.PI * f) / fs) / Math.tan((Math.PI * fc) / fs)) ** (2 * n));
+
+  it.each([[6, 3.8, 30], [5, 2, 30], [1, 4, 25], [4, 10, 100]])('has the Butterworth magnitude response for order %i at %f Hz (fs %f Hz)', (n, fc, fs) => {
+    const freqs = Array.from({ length: 40 }, (_, i) => (i * fs) / 2 / 40);
+    const sos = butterLowpass(n, fc, fs);
+    expect(sos.length).toBe(Math.ceil(n / 2) * 6);
+    expect(maxAbsDiff(sosMagnitude(sos, freqs, fs), Float64Array.from(freqs, (f) => analytic(n, fc, fs, f)))).toBeLessThan(1e-9);
+  });
+
+  it('rejects a cutoff at or beyond the Nyquist frequency', () => {
+    expect(() => butterLowpass(6, 15, 30)).toThrow(SignalError);
   });
 });
 
