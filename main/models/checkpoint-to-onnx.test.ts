@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AUTHORS_CHECKPOINT, sharedAvailable } from '../inference/dev-export.ts';
 import { loadSspdModel } from '../inference/model-loader.ts';
-import { inferWhole } from '../inference/overlap-save-stream.ts';
+import { inferWhole } from '../inference/waveform-stream.ts';
 import { maxAbsDiff, readParityFixture } from '../inference/parity-fixture.ts';
 import { checkpointToOnnx, DEFAULT_TEMPLATE_PATH } from './checkpoint-to-onnx.ts';
 import { graphBytes, listInitializers } from './onnx-weights.ts';
@@ -24,7 +24,7 @@ describe('checkpoint → ONNX in TypeScript', () => {
     const model = await loadSspdModel(onnx, { providers: ['cpu'], intraOpThreads: 2 });
     try {
       const fixture = await readParityFixture();
-      const waveform = await inferWhole(model.run, fixture.framesBgr, fixture.frameCount, 'bgr');
+      const waveform = await inferWhole(model.run, fixture.framesBgr, fixture.frameCount, { order: 'bgr' });
       expect(waveform).toHaveLength(fixture.expected.length);
       expect(maxAbsDiff(waveform, fixture.expected)).toBeLessThanOrEqual(1e-4 * fixture.expectedStd);
     } finally {
