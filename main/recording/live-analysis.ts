@@ -3,7 +3,7 @@
 // At the end, the same trace gives the whole-session analysis that is stored.
 import { CROP_BYTES, FACE_NONE, faceSeen, type LiveSnapshot, type RecordingSummary } from '../../common/sessions.ts';
 import type { InferenceWorker } from '../inference/inference-client.ts';
-import { analyzeSession, cropMeans, liveHeartRate, type SignalOptions } from '../signal/index.ts';
+import { analyzeSession, cropMeans, liveHeartRate, PRIMARY_IS_CHECK, type SignalOptions } from '../signal/index.ts';
 import type { NewAnalysis } from '../store/analyses.ts';
 import { storedHrSeries } from '../analysis/stored-analysis.ts';
 import { firstAtOrAfter, SessionTrace, type Series } from './session-trace.ts';
@@ -13,7 +13,6 @@ export const LIVE_PLOT_S = 15;
 /** Seconds of signal the live estimate and POS pulse are computed over. */
 const LIVE_WINDOW_S = 20;
 const SIGNAL_OPTIONS: Partial<SignalOptions> = { hrBandHz: [0.7, 3.5] };
-const NO_CHECK_WITH_POS = 'Unconfirmed: POS is the method in use, so there is no independent check (no SSPD model running).';
 
 export class LiveAnalysis {
   readonly #inference: InferenceWorker | null;
@@ -59,7 +58,7 @@ export class LiveAnalysis {
       frameCount: trace.frames,
       elapsedS: now,
       source: sspd ? 'sspd' : 'pos',
-      hr: hr.ok ? { bpm: hr.bpm, checkBpm: hr.checkBpm, snrDb: hr.snrDb, grade: hr.grade, reasons: hr.reasons.map((r) => (r.code === 'unverified' && !sspd ? NO_CHECK_WITH_POS : r.message)) } : null,
+      hr: hr.ok ? { bpm: hr.bpm, checkBpm: hr.checkBpm, snrDb: hr.snrDb, grade: hr.grade, reasons: hr.reasons.map((r) => (r.code === 'unverified' && !sspd ? PRIMARY_IS_CHECK : r.message)) } : null,
       waiting: hr.ok ? null : hr.reason,
       waveform: { t: Array.from(waveform.t.subarray(plotFrom)), x: Array.from(waveform.x.subarray(plotFrom)) },
       faceLostShare: lost.length ? lost.reduce((a, v) => a + v, 0) / lost.length : 0,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeSession, type SessionAnalysis } from './analyze-session.ts';
+import { PRIMARY_IS_CHECK } from './quality.ts';
 import type { NotEnoughData } from './errors.ts';
 import { allNumbers, synthesize, syntheticRgb } from './test-helpers.ts';
 
@@ -106,6 +107,17 @@ describe('quality and cross-method checks', () => {
     expect(r.timing.fps.supported).toBe(true);
     expect(r.summary.warnings.join(' ')).toMatch(/POS/);
     expect(r.summary.hr.ok && Math.abs(r.summary.hr.medianBpm - 84)).toBeLessThan(1);
+  });
+
+  it('never lets POS confirm itself when it is the primary method: its windows stay unconfirmed, with the reason', () => {
+    const r = analysed(analyzeSession({ rgb: syntheticRgb(recording, 72) }));
+    expect(r.hrSeries.length).toBeGreaterThan(0);
+    for (const w of r.hrSeries) {
+      expect(w.relation).toBe('unverified');
+      expect(w.checkBpm).toBeNull();
+      expect(w.grade).not.toBe('good');
+      expect(w.reasons.map((q) => q.message)).toContain(PRIMARY_IS_CHECK);
+    }
   });
 });
 

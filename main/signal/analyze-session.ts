@@ -61,9 +61,10 @@ export function analyzeSession(input: SessionInput): SessionAnalysis | NotEnough
   if ('ok' in primaryFiltered) return primaryFiltered;
   const fps = wave ? checkFpsSupport(wave.kept.report.effectiveFps, o.modelFpsRange) : { ...checkFpsSupport(grid.fs, ANY_FPS), message: 'Classical methods accept any frame rate.' };
   const spectral = spectralSeries(primaryFiltered.broad, grid.t0, grid.fs, o);
-  const check = baselines[CHECK_METHOD].ok ? baselines[CHECK_METHOD].series : null;
+  // POS checks the network; with POS itself primary, comparing it with itself would confirm every window.
+  const check = wave && baselines[CHECK_METHOD].ok ? baselines[CHECK_METHOD].series : null;
   const masks = { primary: base.mask, check: wave && rgbInput ? rgbInput.mask : null };
-  const hrSeries = gradeSeries(spectral, check, masks, Math.round(o.windowS * grid.fs), input.capture, fps.supported, o);
+  const hrSeries = gradeSeries(spectral, check, masks, Math.round(o.windowS * grid.fs), input.capture, { fpsSupported: fps.supported, primaryIsCheck: !wave }, o);
   const beats = beatsOf(primaryFiltered, grid, spectral, hrSeries, o);
   const quality = countQuality(hrSeries);
   const timing = (wave ?? rgbInput)!.kept.report;
@@ -114,10 +115,10 @@ function maskCounts(mask: Uint8Array): { lost: Float64Array; gaps: Float64Array 
 }
 
 /** The primary stream's lost frames grade the window; the check stream's gaps only void the check. */
-function gradeSeries(spectral: SpectralWindow[], check: SpectralWindow[] | null, masks: { primary: Uint8Array; check: Uint8Array | null }, windowLen: number, capture: CaptureFlags | undefined, fpsSupported: boolean, o: SignalOptions): HrWindow[] {
+function gradeSeries(spectral: SpectralWindow[], check: SpectralWindow[] | null, masks: { primary: Uint8Array; check: Uint8Array | null }, windowLen: number, capture: CaptureFlags | undefined, context: { fpsSupported: boolean; primaryIsCheck: boolean }, o: SignalOptions): HrWindow[] {
   const faceLost = capture ? flaggedShare(capture.t, capture.faceLost, spectral) : null;
   const motion = capture ? flaggedShare(capture.t, capture.motion, spectral) : null;
-  const primary = maskCounts(masks.primary);
+  const lost = maskCounts(masks.primary);
   const checkGaps = masks.check ? maskCounts(masks.check).gaps : null;
   return spectral.map((w, k) => {
     const end = Math.min(masks.primary.length, w.start + windowLen);
@@ -128,9 +129,9 @@ function gradeSeries(spectral: SpectralWindow[], check: SpectralWindow[] | null,
       check: c,
       faceLostShare: faceLost?.[k] ?? 0,
       motionShare: motion?.[k] ?? 0,
-      droppedShare: (primary.lost[end]! - primary.lost[w.start]!) / len,
-      hasGap: primary.gaps[end]! - primary.gaps[w.start]! > 0,
-      fpsSupported,
+      droppedShare: (lost.lost[end]! - lost.lost[w.start]!) / len,
+      hasGap: lost.gaps[end]! - lost.gaps[w.start]! > 0,
+      ...context,
     };
     const q = gradeWindow(evidence, o);
     return {

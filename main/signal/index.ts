@@ -16,7 +16,7 @@ export { findPeaks, type PeakOptions, type Peaks } from './peaks.ts';
 export { detectBeats, type Beats } from './beats.ts';
 export { computeHrv, type Hrv, type HrvResult } from './hrv.ts';
 export { estimateRespiration, type Respiration, type RespWindow } from './respiration.ts';
-export { gradeWindow, type Grade, type QualityReason, type ReasonCode, type Relation } from './quality.ts';
+export { gradeWindow, PRIMARY_IS_CHECK, type Grade, type QualityReason, type ReasonCode, type Relation } from './quality.ts';
 export type { HrSummary, HrWindow, QualityCounts } from './summary.ts';
 export { BASELINES, BASELINE_IDS, type BaselineFn, type BaselineId } from './baselines.ts';
 export { cropMeans, rgbTraceFromCrops, type RgbTrace } from './rgb-means.ts';

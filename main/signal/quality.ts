@@ -39,10 +39,15 @@ export interface QualityReason {
 /** How the primary HR relates to the check method's HR in a window. */
 export type Relation = 'agree' | 'weak' | 'double' | 'half' | 'disagree' | 'unverified';
 
+/** Why a window without a check is unconfirmed when the classical check is the primary method itself. */
+export const PRIMARY_IS_CHECK = 'Unconfirmed: POS is the method in use, so there is no independent check (no SSPD model running).';
+
 export interface WindowEvidence {
   primary: SpectralEstimate;
-  /** The independent method's estimate; null when there is no RGB input. */
+  /** The independent method's estimate; null when there is no RGB input, or when POS itself is primary. */
   check: SpectralEstimate | null;
+  /** The primary method is the classical check (no network): nothing independent to compare with. */
+  primaryIsCheck?: boolean;
   faceLostShare: number;
   motionShare: number;
   /** Share of grid samples interpolated over dropped frames, and whether a gap falls in the window. */
@@ -91,7 +96,9 @@ export function gradeWindow(e: WindowEvidence, o: SignalOptions): WindowQuality 
     else if (relation === 'weak') add('check-weak-agreement', 'fair', `HR ${p} bpm differs from the classical check's ${c} bpm by more than ${o.agreeBpm} bpm.`);
     else if (relation === 'agree' && check && check.snrDb < o.snrGoodDb) {
       add('weak-check', 'fair', `The classical check agrees, but its own SNR (${check.snrDb.toFixed(1)} dB) is below ${o.snrGoodDb} dB.`);
-    } else if (relation === 'unverified') add('unverified', 'fair', check ? 'The classical check found no clear pulse, so this HR is unconfirmed.' : 'No classical check available (no RGB input).');
+    } else if (relation === 'unverified') {
+      add('unverified', 'fair', check ? 'The classical check found no clear pulse, so this HR is unconfirmed.' : e.primaryIsCheck ? PRIMARY_IS_CHECK : 'No classical check available (no RGB input).');
+    }
   }
   const capture = (code: 'face-lost' | 'motion', share: number, what: string): void => {
     if (share > o.capturePoorShare) add(code, 'poor', `${what} in ${pct(share)} of frames.`);
