@@ -2,9 +2,8 @@
 // (polled for progress; it keeps running, and shows, when the user switches views and back).
 import type { AppErrorInfo } from '../../../common/ipc/result.ts';
 import type { ExportCandidate, ExportContainer, ExportJob, ReportResult, VideoChoice } from '../../../common/reports.ts';
-import { api, ApiError, unwrap } from '../lib/api.ts';
-
-const POLL_MS = 250;
+import { api, unwrap } from '../lib/api.ts';
+import { errorInfo, followJob } from '../lib/jobs.ts';
 
 export const exportsState = $state({
   studyId: null as number | null,
@@ -21,9 +20,6 @@ export const exportsState = $state({
   error: null as AppErrorInfo | null,
   report: { target: '', participantName: '', busy: false, result: null as ReportResult | null, error: null as AppErrorInfo | null },
 });
-
-const errorInfo = (error: unknown): AppErrorInfo =>
-  error instanceof ApiError ? error.info : { code: 'internal', message: error instanceof Error ? error.message : String(error) };
 
 export async function loadCandidates(studyId: number): Promise<void> {
   try {
@@ -61,7 +57,7 @@ export async function startExport(): Promise<void> {
   if (s.studyId === null || s.job?.state === 'running') return;
   s.error = null;
   try {
-    s.job = await unwrap(api.startExport({
+    const started = unwrap(api.startExport({
       studyId: s.studyId,
       sessionIds: s.selected,
       destination: s.destination,
@@ -71,11 +67,8 @@ export async function startExport(): Promise<void> {
       includeFreeText: s.includeFreeText,
       shiftDates: s.shiftDates,
     }));
-    while (s.job.state === 'running') {
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-      s.job = await unwrap(api.getExportStatus({ jobId: s.job.id }));
-    }
-    if (s.job.error && s.job.state === 'failed') s.error = s.job.error;
+    const job = await followJob(started, (jobId) => unwrap(api.getExportStatus({ jobId })), (j) => (s.job = j));
+    if (job.error && job.state === 'failed') s.error = job.error;
   } catch (error) {
     s.error = errorInfo(error);
   }

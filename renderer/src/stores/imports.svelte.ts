@@ -2,9 +2,8 @@
 // running, and shows again, when the user looks at another subject and comes back).
 import type { ImportJob } from '../../../common/imports.ts';
 import type { AppErrorInfo } from '../../../common/ipc/result.ts';
-import { api, ApiError, unwrap } from '../lib/api.ts';
-
-const POLL_MS = 250;
+import { api, unwrap } from '../lib/api.ts';
+import { errorInfo, followJob } from '../lib/jobs.ts';
 
 export const importsState = $state({
   path: '',
@@ -15,22 +14,16 @@ export const importsState = $state({
   finished: 0,
 });
 
-const errorInfo = (error: unknown): AppErrorInfo =>
-  error instanceof ApiError ? error.info : { code: 'internal', message: error instanceof Error ? error.message : String(error) };
-
 export async function startImport(subjectId: number): Promise<void> {
   const s = importsState;
   if (s.job?.state === 'running') return;
   s.error = null;
   s.job = null;
   try {
-    s.job = await unwrap(api.startImport({ subjectId, path: s.path, roi: s.roi }));
-    while (s.job.state === 'running') {
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-      s.job = await unwrap(api.getImportStatus({ jobId: s.job.id }));
-    }
-    if (s.job.state === 'failed' && s.job.error) s.error = s.job.error;
-    if (s.job.state === 'done') {
+    const started = unwrap(api.startImport({ subjectId, path: s.path, roi: s.roi }));
+    const job = await followJob(started, (jobId) => unwrap(api.getImportStatus({ jobId })), (j) => (s.job = j));
+    if (job.state === 'failed' && job.error) s.error = job.error;
+    if (job.state === 'done') {
       s.path = '';
       s.finished++;
     }
