@@ -18,6 +18,8 @@ export class DiffStore {
   #first = 0;
   #previous: Uint8Array | null = null;
   #frames = 0;
+  /** One tensor buffer for all reads: a fresh 10–30 MB array per chunk only feeds the allocator. */
+  #tensor: Float32Array = new Float32Array(0);
 
   constructor(order: ChannelOrder, filter: InputFilter | null = null) {
     this.#order = order;
@@ -51,11 +53,12 @@ export class DiffStore {
     }
   }
 
-  /** Steps [start, start + steps) as a (1, 3, steps, 128, 128) tensor body, in `into` when it is large enough. */
-  tensor(start: number, steps: number, into?: Float32Array): Float32Array {
+  /** Steps [start, start + steps) as a (1, 3, steps, 128, 128) tensor body; valid until the next call. */
+  tensor(start: number, steps: number): Float32Array {
     if (start < this.#first || start + steps > this.end) throw new RangeError(`steps ${start}…${start + steps - 1} are not held (holding ${this.#first}…${this.end - 1})`);
     const size = CHANNELS * steps * PIXELS_PER_FRAME;
-    const out = into && into.length >= size ? into.subarray(0, size) : new Float32Array(size);
+    if (this.#tensor.length < size) this.#tensor = new Float32Array(size);
+    const out = this.#tensor.subarray(0, size);
     for (let t = 0; t < steps; t++) {
       const step = this.#steps[start - this.#first + t]!;
       for (let c = 0; c < CHANNELS; c++) out.set(step.subarray(c * PIXELS_PER_FRAME, (c + 1) * PIXELS_PER_FRAME), (c * steps + t) * PIXELS_PER_FRAME);

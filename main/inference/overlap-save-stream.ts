@@ -4,7 +4,7 @@ import { chunkInputStart, planChunk, resolvePolicy, type ChunkPlan, type ChunkPo
 import type { DiffStore } from './diff-store.ts';
 import { temporalContext, type TemporalContext } from './receptive-field.ts';
 import { SSPD_TIME_OPS } from './sspd-contract.ts';
-import { diffStoreFor, type RunModel, type StreamOptions, type StreamStats, type WaveformChunk, type WaveformStream } from './waveform-stream.ts';
+import { diffStoreFor, RunTally, type RunModel, type StreamOptions, type StreamStats, type WaveformChunk, type WaveformStream } from './waveform-stream.ts';
 
 /** Overlap-save needs the network's temporal context; SSPD's by default. */
 export interface OverlapSaveOptions extends StreamOptions {
@@ -20,15 +20,8 @@ export class OverlapSaveStream implements WaveformStream {
   readonly policy: ChunkPolicy;
   readonly #run: RunModel;
   readonly #diffs: DiffStore;
-  /** One input buffer for all chunks: a fresh 10–30 MB array per run only feeds the allocator. */
-  #input: Float32Array = new Float32Array(0);
+  readonly #tally = new RunTally();
   #emitted = 0;
-  #chunks = 0;
-  #lastSteps = 0;
-  #largestSteps = 0;
-  #computedSteps = 0;
-  #computeMs = 0;
-  #slowestMs = 0;
   #cancelled = false;
 
   constructor(run: RunModel, options: OverlapSaveOptions) {
@@ -54,22 +47,13 @@ export class OverlapSaveStream implements WaveformStream {
   /** Runs one planned chunk and returns its new exact samples. */
   async runChunk(plan: ChunkPlan): Promise<WaveformChunk> {
     const steps = plan.inputEnd - plan.inputStart;
-    const input = this.#diffs.tensor(plan.inputStart, steps, this.#input);
-    if (input.buffer !== this.#input.buffer) this.#input = input;
-    const started = performance.now();
-    const output = await this.#run(input, steps);
-    const ms = performance.now() - started;
-    this.#computeMs += ms;
-    this.#slowestMs = Math.max(this.#slowestMs, ms);
+    const input = this.#diffs.tensor(plan.inputStart, steps);
+    const output = await this.#tally.time(steps, () => this.#run(input, steps));
     const data = output.slice(plan.outputStart - plan.inputStart, plan.outputEnd - plan.inputStart);
     if (data.length !== plan.outputEnd - plan.outputStart) {
       throw new Error(`model returned ${output.length} samples for ${steps} steps`);
     }
     this.#emitted = plan.outputEnd;
-    this.#chunks += 1;
-    this.#lastSteps = steps;
-    this.#largestSteps = Math.max(this.#largestSteps, steps);
-    this.#computedSteps += steps;
     // Steps before the next chunk's first one are never needed again.
     this.#diffs.dropBefore(chunkInputStart(this.#emitted, this.context));
     return { start: plan.outputStart, data };
@@ -87,18 +71,6 @@ export class OverlapSaveStream implements WaveformStream {
   }
 
   stats(): StreamStats {
-    const received = this.#diffs.framesReceived;
-    return {
-      framesReceived: received,
-      samplesEmitted: this.#emitted,
-      backlogFrames: Math.max(0, received - 1 - this.#emitted),
-      chunksRun: this.#chunks,
-      lastChunkSteps: this.#lastSteps,
-      largestChunkSteps: this.#largestSteps,
-      recomputeRatio: this.#emitted > 0 ? this.#computedSteps / this.#emitted : 0,
-      computeMs: this.#computeMs,
-      slowestChunkMs: this.#slowestMs,
-      latencyFrames: this.policy.hop + this.context.margin + this.context.alignment,
-    };
+    return this.#tally.stats(this.#diffs.framesReceived, this.#emitted, this.policy.hop + this.context.margin + this.context.alignment);
   }
 }

@@ -5,7 +5,7 @@ import type { DiffStore } from './diff-store.ts';
 import { temporalContext, type TemporalContext } from './receptive-field.ts';
 import { FEATURE_VALUES, PREDICTOR_TIME_OPS } from './sspd-contract.ts';
 import { BACKBONE_DELAY, type StepStates, type StreamStep } from './streaming-model.ts';
-import { diffStoreFor, type StreamOptions, type StreamStats, type WaveformChunk, type WaveformStream } from './waveform-stream.ts';
+import { diffStoreFor, RunTally, type StreamOptions, type StreamStats, type WaveformChunk, type WaveformStream } from './waveform-stream.ts';
 
 /**
  * New steps per call while keeping up (0.27 s at 30 fps: latency), and the cap when behind. Chunks cost
@@ -34,12 +34,7 @@ export class StatefulStream implements WaveformStream {
   #featureCount = 0;
   #emitted = 0;
   #finished = false;
-  #input: Float32Array = new Float32Array(0);
-  #chunks = 0;
-  #lastSteps = 0;
-  #largestSteps = 0;
-  #computeMs = 0;
-  #slowestMs = 0;
+  readonly #tally = new RunTally();
   #cancelled = false;
 
   constructor(step: StreamStep, options: StreamOptions & { readonly predictor?: TemporalContext }) {
@@ -86,22 +81,14 @@ export class StatefulStream implements WaveformStream {
   async #runOnce(final: boolean): Promise<WaveformChunk | null> {
     const steps = this.#nextSteps(final);
     const last = final && steps === this.#pending;
-    const diffs = this.#diffs.tensor(this.#fed, steps, this.#input);
-    if (diffs.buffer !== this.#input.buffer && diffs.length > this.#input.length) this.#input = diffs;
+    const diffs = this.#diffs.tensor(this.#fed, steps);
     const contextFirst = this.#contextStart(this.#emitted);
     const featureEnd = this.#featuresFirst + this.#featureCount;
     const context = this.#features.subarray((contextFirst - this.#featuresFirst) * FEATURE_VALUES);
-    const started = performance.now();
-    const out = await this.#step({ diffs, steps, context, contextFrames: featureEnd - contextFirst, final: last, states: this.#states });
-    const ms = performance.now() - started;
-    this.#computeMs += ms;
-    this.#slowestMs = Math.max(this.#slowestMs, ms);
+    const out = await this.#tally.time(steps, () => this.#step({ diffs, steps, context, contextFrames: featureEnd - contextFirst, final: last, states: this.#states }));
     this.#states = out.states;
     this.#fed += steps;
     this.#diffs.dropBefore(this.#fed);
-    this.#chunks += 1;
-    this.#lastSteps = steps;
-    this.#largestSteps = Math.max(this.#largestSteps, steps);
     if (last) this.#finished = true;
     const covered = contextFirst + out.waveform.length;
     const end = last ? covered : Math.min(covered, featureEnd + out.featureFrames - this.predictor.margin);
@@ -134,19 +121,7 @@ export class StatefulStream implements WaveformStream {
   }
 
   stats(): StreamStats {
-    const received = this.#diffs.framesReceived;
     const { margin, alignment } = this.predictor;
-    return {
-      framesReceived: received,
-      samplesEmitted: this.#emitted,
-      backlogFrames: Math.max(0, received - 1 - this.#emitted),
-      chunksRun: this.#chunks,
-      lastChunkSteps: this.#lastSteps,
-      largestChunkSteps: this.#largestSteps,
-      recomputeRatio: this.#emitted > 0 ? this.#fed / this.#emitted : 0,
-      computeMs: this.#computeMs,
-      slowestChunkMs: this.#slowestMs,
-      latencyFrames: this.policy.hop + BACKBONE_DELAY + margin + alignment,
-    };
+    return this.#tally.stats(this.#diffs.framesReceived, this.#emitted, this.policy.hop + BACKBONE_DELAY + margin + alignment);
   }
 }

@@ -39,6 +39,45 @@ export interface StreamOptions {
   readonly inputFilter?: InputFilterSpec | null;
 }
 
+/** A stream's runs, counted for its stats. */
+export class RunTally {
+  #chunks = 0;
+  #lastSteps = 0;
+  #largestSteps = 0;
+  #steps = 0;
+  #computeMs = 0;
+  #slowestMs = 0;
+
+  /** Runs `work` over `steps` input steps, timing it. */
+  async time<T>(steps: number, work: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    const out = await work();
+    const ms = performance.now() - started;
+    this.#computeMs += ms;
+    this.#slowestMs = Math.max(this.#slowestMs, ms);
+    this.#chunks += 1;
+    this.#lastSteps = steps;
+    this.#largestSteps = Math.max(this.#largestSteps, steps);
+    this.#steps += steps;
+    return out;
+  }
+
+  stats(framesReceived: number, samplesEmitted: number, latencyFrames: number): StreamStats {
+    return {
+      framesReceived,
+      samplesEmitted,
+      backlogFrames: Math.max(0, framesReceived - 1 - samplesEmitted),
+      chunksRun: this.#chunks,
+      lastChunkSteps: this.#lastSteps,
+      largestChunkSteps: this.#largestSteps,
+      recomputeRatio: samplesEmitted > 0 ? this.#steps / samplesEmitted : 0,
+      computeMs: this.#computeMs,
+      slowestChunkMs: this.#slowestMs,
+      latencyFrames,
+    };
+  }
+}
+
 /** The differences a stream feeds its model, filtered as the options say. */
 export function diffStoreFor(options: StreamOptions): DiffStore {
   return new DiffStore(options.order, options.inputFilter ? new InputFilter(options.inputFilter) : null);
