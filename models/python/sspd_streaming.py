@@ -42,8 +42,10 @@ def stateful_conv(conv: nn.Conv3d, bn: nn.BatchNorm3d, x: torch.Tensor, state: t
     seq = torch.cat([state, x], 0)
     new_state = seq[-2:]
     seq = torch.cat([seq, torch.zeros_like(seq[:tail.shape[0]])], 0)
-    stacked = torch.cat([seq[:-2], seq[1:-1], seq[2:]], 1)
     c_out, c_in, k_t, k_h, k_w = conv.weight.shape
+    # One gather of frames t, t+1, t+2 for each output t: a single copy (three slices and a concat made four).
+    windows = torch.arange(seq.shape[0] - (k_t - 1)).unsqueeze(1) + torch.arange(k_t)
+    stacked = seq[windows].flatten(1, 2)
     # (out, in, t, h, w) → (out, t·in, h, w): channel block k of `stacked` is the frame at time offset k − 1.
     weight = conv.weight.permute(0, 2, 1, 3, 4).reshape(c_out, k_t * c_in, k_h, k_w)
     return torch.tanh(batch_norm(F.conv2d(stacked, weight), bn)), new_state
