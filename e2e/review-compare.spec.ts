@@ -2,7 +2,7 @@
 // the compare panel's own subject picker and kept while the user moves between subjects and views; the overlay
 // names each curve "<subject code> · <date>" and the medians table shows the subject and the database's medians.
 import { expect, test } from './fixtures.ts';
-import { channelCaller, latestSeries, readDb, recordSession, usableMedian } from './seed.ts';
+import { channelCaller, latestSeries, readDb, recordSession, usableMedian, writeDb } from './seed.ts';
 
 test('compares sessions of two subjects overlaid, aligned at the start or a shared marker, with the medians in the database', async ({ app, services }) => {
   test.setTimeout(90_000);
@@ -15,6 +15,11 @@ test('compares sessions of two subjects overlaid, aligned at the start or a shar
   const a2 = await recordSession(services, { subjectId: a.id, bpm: 78, seconds: 36, markers: [{ tS: 12, label: 'task' }] });
   const b1 = await recordSession(services, { subjectId: b.id, bpm: 92, seconds: 30, markers: [{ tS: 15, label: 'task' }, { tS: 20, label: 'rest' }] });
 
+  // Recording takes real time: a2 is restamped 10 s after a1, so that their dates always read the same to the minute.
+  writeDb(services, (db) => {
+    const { started_at } = db.prepare('SELECT started_at FROM sessions WHERE id = ?').get(a1) as { started_at: string };
+    db.prepare('UPDATE sessions SET started_at = ? WHERE id = ?').run(new Date(Date.parse(started_at) + 10_000).toISOString(), a2);
+  });
   const medians = new Map([a1, a2, b1].map((id) => [id, usableMedian(latestSeries(services, id).points)]));
   for (const [id, bpm] of [[a1, 62], [a2, 78], [b1, 92]] as const) expect(Math.abs(medians.get(id)! - bpm), `session ${id} median`).toBeLessThan(2);
   const startedAt = readDb(services, (db) => new Map((db.prepare('SELECT id, started_at FROM sessions').all() as { id: number; started_at: string }[]).map((r) => [r.id, r.started_at])));

@@ -39,9 +39,18 @@ export async function recordSession(services: Services, r: Recording): Promise<n
 
 /** Opens the test's database read-only for one look. */
 export function readDb<T>(services: Services, read: (db: Database.Database) => T): T {
-  const db = new Database(path.join(services.dataDir, 'pulse-studio.db'), { readonly: true });
+  return withDb(services, true, read);
+}
+
+/** Changes the test's database behind the app, for a state the real channels cannot make on demand. */
+export function writeDb(services: Services, write: (db: Database.Database) => void): void {
+  withDb(services, false, write);
+}
+
+function withDb<T>(services: Services, readonly: boolean, use: (db: Database.Database) => T): T {
+  const db = new Database(path.join(services.dataDir, 'pulse-studio.db'), { readonly });
   try {
-    return read(db);
+    return use(db);
   } finally {
     db.close();
   }
