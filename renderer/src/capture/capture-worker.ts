@@ -1,12 +1,13 @@
 // The capture worker: per frame, detect the face (every other frame), smooth the box, crop by the SSPD rule,
 // resize to 128×128 RGB, and send chunks and live stats back — all off the page's main thread. Frames come
-// either straight from the camera track (a MediaStreamTrackProcessor's stream, read here) or one by one
-// from the page.
+// either from the camera track (a MediaStreamTrackProcessor's frames, copied off by the frame relay) or one
+// by one from the page.
 import { boxMotion, sspdCropBox, type Box, type Size } from '../../../common/geometry/box.ts';
 import { BoxSmoother } from '../../../common/geometry/box-smoother.ts';
 import { meanColor, sspdResize } from '../../../common/geometry/resize.ts';
 import { ChunkBuilder, chunkTransfer } from './chunk-builder.ts';
 import { CropReader } from './crop-reader.ts';
+import { relayedFrames } from './relayed-frames.ts';
 import { createFaceTracker, type FaceTracker } from './face-detector.ts';
 import { FACE_DETECTED, FACE_HELD, FACE_NONE, FACE_TRACKED, type CaptureStats, type CaptureWorkerOptions, type FaceFlag, type FromWorker, type TimestampSource, type ToWorker } from './types.ts';
 
@@ -205,8 +206,8 @@ scope.onmessage = (event) => {
       },
       (error: unknown) => scope.postMessage({ type: 'error', message: `The face detector could not start: ${error instanceof Error ? error.message : String(error)}` }),
     );
-  } else if (message.type === 'stream') {
-    work = readCamera(message.readable, message.frameRate).catch(failed);
+  } else if (message.type === 'relayed') {
+    work = readCamera(relayedFrames(message.port, (m) => scope.postMessage({ type: 'error', message: m })), message.frameRate).catch(failed);
   } else if (message.type === 'frame') {
     const { frame, timestampMs, dropped, timestampSource } = message;
     work = work.then(() => processFrame(frame, timestampMs, dropped, timestampSource)).then(() => scope.postMessage({ type: 'done' }));

@@ -1,9 +1,10 @@
 // Starts face-crop capture from a playing <video> and passes the capture worker's chunks and stats on. Where
-// the browser has MediaStreamTrackProcessor (Chromium, Electron), the worker reads the camera track itself:
-// every frame the camera delivers reaches it, however busy the page is, and the page's main thread does no
-// per-frame work at all. Elsewhere the page hands over each new frame the video shows.
+// the browser has MediaStreamTrackProcessor (Chromium, Electron), the camera track is read off the page: a
+// relay worker takes every frame the camera delivers, however busy the page or the capture worker is, and
+// the page's main thread does no per-frame work at all. Elsewhere the page hands over each new frame the
+// video shows.
 import type { BoxSmootherOptions } from '../../../common/geometry/box-smoother.ts';
-import type { CaptureChunk, CaptureStats, FromWorker, TimestampSource, ToWorker } from './types.ts';
+import type { CaptureChunk, CaptureStats, FromWorker, TimestampSource, ToRelay, ToWorker } from './types.ts';
 
 export interface CaptureOptions {
   /** URL of the folder with the MediaPipe files; default `mediapipe/` beside the page. */
@@ -13,7 +14,7 @@ export interface CaptureOptions {
   /** Detections below this confidence are ignored (default 0.5). */
   minDetectionConfidence?: number;
   smoother?: Partial<BoxSmootherOptions>;
-  /** Frames allowed to wait for the worker before new ones are dropped (default 30 read off the track, 4 handed over by the page). */
+  /** Frames the page may hand over before the worker has taken them; more are dropped (default 4). Frames read off the track are bounded by the relay's memory budget instead. */
   maxInFlight?: number;
 }
 
@@ -83,11 +84,15 @@ export async function startCapture(video: HTMLVideoElement, callbacks: CaptureCa
 
   const track = cameraTrack(video);
   if (track && typeof MediaStreamTrackProcessor === 'function') {
-    // A clone: the worker's reader and the preview, recorder… each hold the camera without holding up the others.
+    // A clone: the relay's reader and the preview, recorder… each hold the camera without holding up the others.
     const clone = track.clone();
-    const { readable } = new MediaStreamTrackProcessor({ track: clone, maxBufferSize: options.maxInFlight ?? 30 });
-    send({ type: 'stream', readable, frameRate: clone.getSettings().frameRate || 30 }, [readable]);
-    return { stop: () => stopWorker(() => clone.stop()) };
+    const { readable } = new MediaStreamTrackProcessor({ track: clone });
+    const relay = new Worker(new URL('./frame-relay.ts', import.meta.url), { type: 'module', name: 'frame-relay' });
+    const { port1, port2 } = new MessageChannel();
+    relay.onerror = (event) => callbacks.onError?.(`The frame relay failed: ${event.message || 'could not load'}`);
+    relay.postMessage({ readable, port: port1 } satisfies ToRelay, [readable, port1]);
+    send({ type: 'relayed', port: port2, frameRate: clone.getSettings().frameRate || 30 }, [port2]);
+    return { stop: () => stopWorker(() => clone.stop()).then(() => relay.terminate()) };
   }
 
   const clock = frameClock();

@@ -49,8 +49,8 @@ export interface CaptureWorkerOptions {
 
 export type ToWorker =
   | { type: 'start'; options: CaptureWorkerOptions }
-  /** The camera track's frames as a stream (MediaStreamTrackProcessor), read in the worker. */
-  | { type: 'stream'; readable: ReadableStream<VideoFrame>; frameRate: number }
+  /** The camera track's frames, copied off the track by the frame relay and passed on through `port`. */
+  | { type: 'relayed'; port: MessagePort; frameRate: number }
   /** One frame from the page (browsers without MediaStreamTrackProcessor). */
   | { type: 'frame'; frame: VideoFrame | ImageBitmap; timestampMs: number; dropped: number; timestampSource: TimestampSource }
   | { type: 'stop' };
@@ -62,3 +62,18 @@ export type FromWorker =
   | { type: 'stats'; stats: CaptureStats }
   | { type: 'error'; message: string }
   | { type: 'stopped' };
+
+/** To the frame relay: the camera track's frames (MediaStreamTrackProcessor) and the port to the capture worker. */
+export interface ToRelay {
+  readable: ReadableStream<VideoFrame>;
+  port: MessagePort;
+}
+
+/** A camera frame's pixels in its own format, and what it takes to make it a VideoFrame again. */
+export interface RelayedFrame {
+  buffer: ArrayBuffer;
+  init: VideoFrameBufferInit;
+}
+
+/** Relay → capture worker; the capture worker answers 'taken' for each frame it reads, or 'cancel'. */
+export type RelayMessage = { type: 'frame'; frame: RelayedFrame } | { type: 'end' } | { type: 'error'; message: string };
