@@ -28,10 +28,16 @@ export interface CaptureCallbacks {
 export interface CaptureSession {
   /** Stops taking frames, delivers the last partial chunk, then ends the worker. */
   stop(): Promise<void>;
+  /**
+   * The camera's frames again, as relayed (copies): what the session video should be recorded from, so that
+   * the encoder never holds the camera's own buffers. Null where frames are not relayed: record the camera.
+   */
+  recordable: MediaStream | null;
 }
 
-/** Chromium's MediaStreamTrackProcessor (W3C mediacapture-transform); not in TypeScript's DOM types. */
+/** Chromium's MediaStreamTrackProcessor and MediaStreamTrackGenerator (mediacapture-transform); not in TypeScript's DOM types. */
 declare const MediaStreamTrackProcessor: (new (init: { track: MediaStreamTrack; maxBufferSize?: number }) => { readable: ReadableStream<VideoFrame> }) | undefined;
+declare const MediaStreamTrackGenerator: (new (init: { kind: 'video' }) => MediaStreamTrack & { writable: WritableStream<VideoFrame> }) | undefined;
 
 type FrameMetadata = { captureTime?: number; mediaTime: number; presentedFrames: number };
 type VideoWithFrameCallback = HTMLVideoElement & {
@@ -89,10 +95,19 @@ export async function startCapture(video: HTMLVideoElement, callbacks: CaptureCa
     const { readable } = new MediaStreamTrackProcessor({ track: clone });
     const relay = new Worker(new URL('./frame-relay.ts', import.meta.url), { type: 'module', name: 'frame-relay' });
     const { port1, port2 } = new MessageChannel();
+    const generated = typeof MediaStreamTrackGenerator === 'function' ? new MediaStreamTrackGenerator({ kind: 'video' }) : null;
     relay.onerror = (event) => callbacks.onError?.(`The frame relay failed: ${event.message || 'could not load'}`);
-    relay.postMessage({ readable, port: port1 } satisfies ToRelay, [readable, port1]);
+    const toRelay: ToRelay = { readable, port: port1, ...(generated ? { recordable: generated.writable } : {}) };
+    relay.postMessage(toRelay, generated ? [readable, port1, generated.writable] : [readable, port1]);
     send({ type: 'relayed', port: port2, frameRate: clone.getSettings().frameRate || 30 }, [port2]);
-    return { stop: () => stopWorker(() => clone.stop()).then(() => relay.terminate()) };
+    return {
+      stop: () =>
+        stopWorker(() => clone.stop()).then(() => {
+          relay.terminate();
+          generated?.stop();
+        }),
+      recordable: generated ? new MediaStream([generated]) : null,
+    };
   }
 
   const clock = frameClock();
@@ -136,7 +151,7 @@ export async function startCapture(video: HTMLVideoElement, callbacks: CaptureCa
       });
   };
   schedule();
-  return { stop: () => stopWorker(() => (v.cancelVideoFrameCallback ? v.cancelVideoFrameCallback(handle) : cancelAnimationFrame(handle))) };
+  return { stop: () => stopWorker(() => (v.cancelVideoFrameCallback ? v.cancelVideoFrameCallback(handle) : cancelAnimationFrame(handle))), recordable: null };
 
   function stopWorker(release: () => void): Promise<void> {
     if (stopped) return Promise.resolve();

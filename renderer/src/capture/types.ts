@@ -67,6 +67,8 @@ export type FromWorker =
 export interface ToRelay {
   readable: ReadableStream<VideoFrame>;
   port: MessagePort;
+  /** Where the frames go again for the session video (a MediaStreamTrackGenerator's), where there is one. */
+  recordable?: WritableStream<VideoFrame>;
 }
 
 /** A camera frame's pixels in its own format, and what it takes to make it a VideoFrame again. */

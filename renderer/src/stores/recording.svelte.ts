@@ -102,7 +102,7 @@ export async function start(subjectId: number, notes: string): Promise<void> {
   queue = new UploadQueue((backlog) => (recording.backlog = backlog), (error) => void fail(error));
   startedAtMs = Date.now();
   stopAtMs = Infinity;
-  startVideo(sessionId, camera.stream);
+  startVideo(sessionId, capture?.recordable ?? camera.stream);
   recording.phase = 'recording';
 }
 
