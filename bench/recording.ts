@@ -11,7 +11,8 @@
 //   stored capture times (the camera's clock) give the frames missing inside the session, each gap of k frame
 //   intervals counting k − 1. The target is met when both are 0 (the first within its ±2).
 //   "Camera delivered / nominal" tells a camera that made fewer frames (a starved machine) from frames the
-//   app lost.
+//   app lost; "made" (the track's totalFrames) against "delivered" shows frames the source made and dropped
+//   before delivery (its buffers all held, e.g. by an encoder).
 // - Long tasks: PerformanceObserver 'longtask' on the page. Each long task is matched with the long animation
 //   frame holding it ('long-animation-frame' entries name the scripts that ran, with their time), so a task
 //   that ran capture code is told from one where the page ran little script but did not get the CPU.
@@ -37,6 +38,8 @@ const LONG_MS = 50;
 interface PageProbe {
   /** Frames the camera had delivered to capture when recording began and when Stop was pressed. */
   delivered: { start: number; stop: number };
+  /** Frames the camera's source had made by then (delivered, or dropped before delivery). */
+  made: { start: number; stop: number };
   longTasks: Array<{ start: number; duration: number }>;
   frames: Array<{ start: number; duration: number; scripts: Array<{ what: string; ms: number }> }>;
 }
@@ -48,7 +51,7 @@ const browser = await chromium.launch(fakeCameraLaunch(y4m));
 const page = await browser.newPage();
 await page.addInitScript(unpluggableCamera);
 await page.addInitScript((longMs) => {
-  const probe: PageProbe = { delivered: { start: NaN, stop: NaN }, longTasks: [], frames: [] };
+  const probe: PageProbe = { delivered: { start: NaN, stop: NaN }, made: { start: NaN, stop: NaN }, longTasks: [], frames: [] };
   (window as unknown as { __probe: PageProbe }).__probe = probe;
   // The app marks the session's first and last frame by the clock when its phase changes; the Stop button
   // shows (or goes) in the same task, so reading the track's count then is exact to a frame in flight.
@@ -60,9 +63,9 @@ await page.addInitScript((longMs) => {
     // Capture reads the last clone of the camera track: its stats count the frames handed to capture.
     const tracks = (window as unknown as { __camera: CameraSwitch }).__camera.tracks;
     const track = tracks.filter((t) => t.readyState === 'live').at(-1);
-    const delivered = (track as unknown as { stats?: { deliveredFrames: number } } | undefined)?.stats?.deliveredFrames ?? NaN;
-    if (now) probe.delivered.start = delivered;
-    else probe.delivered.stop = delivered;
+    const stats = (track as unknown as { stats?: { deliveredFrames: number; totalFrames: number } } | undefined)?.stats;
+    probe.delivered[now ? 'start' : 'stop'] = stats?.deliveredFrames ?? NaN;
+    probe.made[now ? 'start' : 'stop'] = stats?.totalFrames ?? NaN;
   }).observe(document, { childList: true, subtree: true });
   new PerformanceObserver((list) => list.getEntries().forEach((e) => probe.longTasks.push({ start: e.startTime, duration: e.duration }))).observe({ type: 'longtask', buffered: true });
   type Script = { invoker: string; sourceURL: string; sourceFunctionName: string; duration: number };
@@ -130,13 +133,16 @@ await page.getByRole('button', { name: 'Stop' }).click();
 const recordedS = (Date.now() - startedAt) / 1000;
 await page.getByTestId('recording-summary').waitFor({ timeout: 120_000 });
 const framesCheck = await page.getByTestId('frames-check').textContent();
-const { start: deliveredAtStart, stop: deliveredAtStop } = await page.evaluate(() => (window as unknown as { __probe: PageProbe }).__probe.delivered);
+const counts = await page.evaluate(() => {
+  const { delivered, made } = (window as unknown as { __probe: PageProbe }).__probe;
+  return { delivered: delivered.stop - delivered.start, made: made.stop - made.start };
+});
 const stored = storedFrames();
 await browser.close();
 await mode.stop();
 fs.rmSync(dataDir, { recursive: true, force: true });
 
-const delivered = deliveredAtStop - deliveredAtStart;
+const { delivered, made } = counts;
 const lostByCount = delivered - stored.count;
 const share = cpuShare(cpuAtStart, cpuAtEnd);
 const threadCpu = (threadAtEnd.cpuS - threadAtStart.cpuS) / recordedS;
@@ -152,7 +158,7 @@ const withScript = attributed.filter((t) => t.scriptMs > LONG_MS / 2);
 const longest = (a: number[]) => (a.length ? ` (max ${Math.max(...a).toFixed(0)} ms)` : '');
 
 console.log(`\nRecording bench, ${MINUTES} min at 30 fps: ${recordedS.toFixed(0)} s recorded (${framesCheck?.trim()})`);
-console.log(`camera delivered ${delivered} frames (${(delivered / recordedS).toFixed(1)} fps; nominal ${Math.round(recordedS * 30)}), stored ${stored.count}, missing inside the stored timeline ${stored.missing}`);
+console.log(`camera made ${made} frames and delivered ${delivered} (${(delivered / recordedS).toFixed(1)} fps; nominal ${Math.round(recordedS * 30)}), stored ${stored.count}, missing inside the stored timeline ${stored.missing}`);
 console.log(`CPU over the run: bench (services + Chromium) ${share.bench.toFixed(2)} cores, other processes ${share.others.toFixed(2)} cores, of ${os.cpus().length}`);
 console.log(`page main thread: CPU ${(threadCpu * 100).toFixed(1)} % of one core, in tasks ${(threadTask * 100).toFixed(1)} % of the time`);
 console.log(`traced 30 s: ${traced.length} long tasks${traced.map((t) => ` ${t.wallMs.toFixed(0)} ms wall / ${t.cpuMs.toFixed(0)} ms CPU`).join(',')}`);
