@@ -28,6 +28,14 @@ const MOTION_TAU_MS = 1000;
  * is most of the per-frame cost, and at 30 fps a face does not move past the crop's margins in 33 ms.
  */
 const DETECT_EVERY = 2;
+/**
+ * When frames wait (the worker is behind the camera by more than `behindMs`), it detects less often to catch
+ * up: frames kept waiting are frames a crash would lose, and a face moves little in a quarter second.
+ */
+const CATCH_UP: ReadonlyArray<{ behindMs: number; every: number }> = [
+  { behindMs: 1000, every: 8 },
+  { behindMs: 250, every: 4 },
+];
 
 class Capture {
   private readonly options: CaptureWorkerOptions;
@@ -43,6 +51,8 @@ class Capture {
   /** Recent frames: `face` null where the detector did not run. */
   private recent: Array<{ t: number; face: boolean | null }> = [];
   private framesCaptured = 0;
+  private framesSinceDetection = Infinity;
+  private behindMs = 0;
   private framesDropped = 0;
   private detectMs = 0;
   private cropMs = 0;
@@ -63,7 +73,10 @@ class Capture {
     const size: Size = 'displayWidth' in frame ? { width: frame.displayWidth, height: frame.displayHeight } : { width: frame.width, height: frame.height };
 
     const t0 = performance.now();
-    const detect = this.framesCaptured % DETECT_EVERY === 0;
+    this.behindMs = performance.timeOrigin + t0 - t;
+    const every = CATCH_UP.find((c) => this.behindMs > c.behindMs)?.every ?? DETECT_EVERY;
+    const detect = this.framesSinceDetection + 1 >= every;
+    this.framesSinceDetection = detect ? 0 : this.framesSinceDetection + 1;
     let face: Box | null = null;
     let smoothed: Box | null;
     if (detect) {
@@ -140,6 +153,7 @@ class Capture {
       cropMoving: this.smoother.isGliding,
       detectMs: this.detectMs,
       cropMs: this.cropMs,
+      behindMs: this.behindMs,
       timestampSource: this.timestampSource,
     };
   }
@@ -207,7 +221,7 @@ scope.onmessage = (event) => {
       (error: unknown) => scope.postMessage({ type: 'error', message: `The face detector could not start: ${error instanceof Error ? error.message : String(error)}` }),
     );
   } else if (message.type === 'relayed') {
-    work = readCamera(relayedFrames(message.port, (m) => scope.postMessage({ type: 'error', message: m })), message.frameRate).catch(failed);
+    work = readCamera(relayedFrames(message.port), message.frameRate).catch(failed);
   } else if (message.type === 'frame') {
     const { frame, timestampMs, dropped, timestampSource } = message;
     work = work.then(() => processFrame(frame, timestampMs, dropped, timestampSource)).then(() => scope.postMessage({ type: 'done' }));

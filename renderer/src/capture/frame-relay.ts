@@ -2,8 +2,8 @@
 // it at once, and pass the copies on to the capture worker (and, as new frames, to the track the session video
 // is recorded from). Chromium keeps only a frame or two waiting in a MediaStreamTrackProcessor, whatever
 // maxBufferSize asks: a reader busy for 200 ms (face detection on a loaded machine) loses ~5 frames. This
-// thread never is, so every frame is taken; the copies wait for the capture worker instead, in order, within
-// a memory budget. And the camera's own few buffers are never held for long: a MediaRecorder encoding
+// thread never is, so every frame is taken; the copies wait for the capture worker instead, in order, for up
+// to a second (what waits is what a crash would lose) and within a memory budget. And the camera's own few buffers are never held for long: a MediaRecorder encoding
 // straight off the camera while the preview shows it made the camera drop frames (measured: 14–19 of 190
 // under load; none with the recorder on the relayed track).
 import type { RelayedFrame, RelayMessage, ToRelay } from './types.ts';
@@ -12,49 +12,66 @@ interface RelayScope {
   onmessage: ((event: MessageEvent<ToRelay>) => void) | null;
 }
 
-/** Copies waiting for the capture worker at most: ~9 s of 640×480 at 30 fps, ~1.3 s of 1080p. */
+/** Camera time the frames waiting for the capture worker may span, µs, and the bytes they may take. */
+const RELAY_MAX_WAIT_US = 1_000_000;
 const RELAY_MAX_BYTES = 128 * 1024 * 1024;
 
 async function relay({ readable, port, recordable }: ToRelay): Promise<void> {
   const reader = readable.getReader();
   const recorder = recordable?.getWriter() ?? null;
-  /** Sizes of the copies sent and not yet taken, oldest first (taken in order). */
-  const waiting: number[] = [];
+  /** Frames sent and not yet taken, oldest first (taken in order; 0 bytes for a frame sent itself). */
+  const waiting: Array<{ bytes: number; timestamp: number }> = [];
   let waitingBytes = 0;
   port.onmessage = ({ data }: MessageEvent<'taken' | 'cancel'>) => {
-    if (data === 'taken') waitingBytes -= waiting.shift() ?? 0;
+    if (data === 'taken') waitingBytes -= waiting.shift()?.bytes ?? 0;
     else void reader.cancel();
   };
   const post = (message: RelayMessage, transfer: Transferable[] = []) => port.postMessage(message, transfer);
+  // The video is a record for people, the crops are the data: when the recorder lags, it misses a frame.
+  const record = (frame: () => VideoFrame) => {
+    if (recorder && (recorder.desiredSize ?? 0) > 0) void recorder.write(frame()).catch(() => {});
+  };
+  // Past a second of camera time waiting, or the memory budget, the capture worker is behind: a new frame is
+  // then let go, and shows as a gap in the camera's timestamps (counted as dropped there), not as a stall.
+  const full = (timestamp: number, bytes: number) =>
+    waiting.length > 0 && (timestamp - waiting[0]!.timestamp > RELAY_MAX_WAIT_US || waitingBytes + bytes > RELAY_MAX_BYTES);
   for (;;) {
     const { value: frame, done } = await reader.read();
     if (done) {
       void recorder?.close();
       return post({ type: 'end' });
     }
-    const size = frame.allocationSize();
-    // Over budget the capture worker has fallen far behind: this frame is let go, and shows as a gap in the
-    // camera's timestamps (counted as dropped there), not as a stall of the camera.
-    if (waitingBytes + size > RELAY_MAX_BYTES) {
-      frame.close();
+    const copy = await copyOut(frame);
+    if (!copy) {
+      // A frame without a CPU copy (GPU-backed: no format to copy in) goes on itself, holding its buffer.
+      record(() => frame.clone());
+      if (full(frame.timestamp, 0)) frame.close();
+      else {
+        waiting.push({ bytes: 0, timestamp: frame.timestamp });
+        post({ type: 'video', frame }, [frame]);
+      }
       continue;
     }
-    const buffer = new ArrayBuffer(size);
-    let copy: RelayedFrame;
-    try {
-      const layout = await frame.copyTo(buffer);
-      copy = { buffer, init: { format: frame.format!, codedWidth: frame.codedWidth, codedHeight: frame.codedHeight, displayWidth: frame.displayWidth, displayHeight: frame.displayHeight, timestamp: frame.timestamp, layout } };
-    } catch (error) {
-      post({ type: 'error', message: `A camera frame could not be copied: ${error instanceof Error ? error.message : String(error)}` });
-      continue;
-    } finally {
-      frame.close();
-    }
-    // The video is a record for people, the crops are the data: when the recorder lags, it misses a frame.
-    if (recorder && (recorder.desiredSize ?? 0) > 0) void recorder.write(new VideoFrame(buffer, copy.init)).catch(() => {});
-    waiting.push(size);
-    waitingBytes += size;
-    post({ type: 'frame', frame: copy }, [buffer]);
+    record(() => new VideoFrame(copy.buffer, copy.init));
+    const bytes = copy.buffer.byteLength;
+    if (full(copy.init.timestamp, bytes)) continue;
+    waiting.push({ bytes, timestamp: copy.init.timestamp });
+    waitingBytes += bytes;
+    post({ type: 'frame', frame: copy }, [copy.buffer]);
+  }
+}
+
+/** The frame's pixels in its own format, the frame closed; null (the frame kept) where it has no CPU copy. */
+async function copyOut(frame: VideoFrame): Promise<RelayedFrame | null> {
+  if (frame.format === null) return null;
+  try {
+    const buffer = new ArrayBuffer(frame.allocationSize());
+    const layout = await frame.copyTo(buffer);
+    const init: VideoFrameBufferInit = { format: frame.format, codedWidth: frame.codedWidth, codedHeight: frame.codedHeight, displayWidth: frame.displayWidth, displayHeight: frame.displayHeight, timestamp: frame.timestamp, layout };
+    frame.close();
+    return { buffer, init };
+  } catch {
+    return null;
   }
 }
 

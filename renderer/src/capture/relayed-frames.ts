@@ -2,14 +2,13 @@
 import type { RelayMessage } from './types.ts';
 
 /**
- * The relayed copies as a stream of VideoFrames, made one at a time as they are
- * read (a copy waiting costs its bytes, not a VideoFrame); each read tells the relay one copy was taken.
+ * The relayed frames as a stream of VideoFrames, each copy made a VideoFrame only when it is read (a copy
+ * waiting costs its bytes, not a VideoFrame); each read tells the relay one frame was taken.
  */
-export function relayedFrames(port: MessagePort, onError: (message: string) => void): ReadableStream<VideoFrame> {
+export function relayedFrames(port: MessagePort): ReadableStream<VideoFrame> {
   const arrived: RelayMessage[] = [];
   let wake: (() => void) | null = null;
   port.onmessage = ({ data }: MessageEvent<RelayMessage>) => {
-    if (data.type === 'error') return onError(data.message);
     arrived.push(data);
     wake?.();
   };
@@ -19,12 +18,12 @@ export function relayedFrames(port: MessagePort, onError: (message: string) => v
         while (arrived.length === 0) await new Promise<void>((resolve) => (wake = resolve));
         wake = null;
         const next = arrived.shift()!;
-        if (next.type !== 'frame') {
+        if (next.type === 'end') {
           controller.close();
           return port.close();
         }
         port.postMessage('taken');
-        controller.enqueue(new VideoFrame(next.frame.buffer, next.frame.init));
+        controller.enqueue(next.type === 'frame' ? new VideoFrame(next.frame.buffer, next.frame.init) : next.frame);
       },
       cancel() {
         port.postMessage('cancel');

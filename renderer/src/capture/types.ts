@@ -36,6 +36,8 @@ export interface CaptureStats {
   /** Mean worker time per frame, milliseconds: detection, and crop + resize. */
   detectMs: number;
   cropMs: number;
+  /** How long ago the camera took the latest frame processed: frames waiting for the worker show here. */
+  behindMs: number;
   timestampSource: TimestampSource;
 }
 
@@ -77,5 +79,8 @@ export interface RelayedFrame {
   init: VideoFrameBufferInit;
 }
 
-/** Relay → capture worker; the capture worker answers 'taken' for each frame it reads, or 'cancel'. */
-export type RelayMessage = { type: 'frame'; frame: RelayedFrame } | { type: 'end' } | { type: 'error'; message: string };
+/**
+ * Relay → capture worker: a copied frame, or (where a frame has no CPU copy) the frame itself, or the end of
+ * the track. The capture worker answers 'taken' for each frame it reads, or 'cancel'.
+ */
+export type RelayMessage = { type: 'frame'; frame: RelayedFrame } | { type: 'video'; frame: VideoFrame } | { type: 'end' };
