@@ -33,8 +33,8 @@ const DETECT_EVERY = 2;
  * up: frames kept waiting are frames a crash would lose, and a face moves little in a quarter second.
  */
 const CATCH_UP: ReadonlyArray<{ behindMs: number; every: number }> = [
-  { behindMs: 1000, every: 8 },
-  { behindMs: 250, every: 4 },
+  { behindMs: 300, every: 8 },
+  { behindMs: 150, every: 4 },
 ];
 
 class Capture {
