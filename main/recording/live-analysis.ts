@@ -3,7 +3,7 @@
 // At the end, the same trace gives the whole-session analysis that is stored.
 import { CROP_BYTES, FACE_NONE, faceSeen, type LiveSnapshot, type RecordingSummary } from '../../common/sessions.ts';
 import type { InferenceWorker } from '../inference/inference-client.ts';
-import { analyzeSession, cropMeans, liveHeartRate, PRIMARY_IS_CHECK, type SignalOptions } from '../signal/index.ts';
+import { analyzeSession, cropMeans, liveHeartRate, type SignalOptions } from '../signal/index.ts';
 import type { NewAnalysis } from '../store/analyses.ts';
 import { storedHrSeries } from '../analysis/stored-analysis.ts';
 import { firstAtOrAfter, SessionTrace, type Series } from './session-trace.ts';
@@ -51,14 +51,14 @@ export class LiveAnalysis {
     const pos = sspd ? null : trace.pos(from);
     const waveform: Series = sspd ?? (pos ? { t: Float64Array.from(pos.x, (_, i) => pos.t0 + i / pos.fs), x: pos.x } : { t: new Float64Array(0), x: new Float64Array(0) });
     // POS is the classical check: with POS as the waveform itself there is nothing independent to compare with.
-    const hr = liveHeartRate({ waveform, ...(sspd ? { rgb: trace.rgb(from) } : {}), options: SIGNAL_OPTIONS });
+    const hr = liveHeartRate({ waveform, ...(sspd ? { rgb: trace.rgb(from) } : { primaryIsCheck: true }), options: SIGNAL_OPTIONS });
     const plotFrom = firstAtOrAfter(waveform.t, now - LIVE_PLOT_S);
     const lost = trace.faceLost.view(firstAtOrAfter(trace.t.view(), from));
     return {
       frameCount: trace.frames,
       elapsedS: now,
       source: sspd ? 'sspd' : 'pos',
-      hr: hr.ok ? { bpm: hr.bpm, checkBpm: hr.checkBpm, snrDb: hr.snrDb, grade: hr.grade, reasons: hr.reasons.map((r) => (r.code === 'unverified' && !sspd ? PRIMARY_IS_CHECK : r.message)) } : null,
+      hr: hr.ok ? { bpm: hr.bpm, checkBpm: hr.checkBpm, snrDb: hr.snrDb, grade: hr.grade, reasons: hr.reasons.map((r) => r.message) } : null,
       waiting: hr.ok ? null : hr.reason,
       waveform: { t: Array.from(waveform.t.subarray(plotFrom)), x: Array.from(waveform.x.subarray(plotFrom)) },
       faceLostShare: lost.length ? lost.reduce((a, v) => a + v, 0) / lost.length : 0,

@@ -17,6 +17,8 @@ export const LIVE_MIN_SPAN_S = 5;
 export interface LiveInput {
   waveform: TimedWaveform;
   rgb?: TimedRgb;
+  /** The waveform is the classical check's own (no network): there is nothing independent to compare with. */
+  primaryIsCheck?: boolean;
   lastS?: number;
   options?: Partial<SignalOptions>;
 }
@@ -53,7 +55,7 @@ export function liveHeartRate(input: LiveInput): LiveHr {
   const check = input.rgb ? liveCheck(input.rgb, span, o, wave.grid) : null;
   const fps = checkFpsSupport(wave.kept.report.effectiveFps, o.modelFpsRange);
   const droppedShare = wave.mask.reduce((a, m) => a + (m >= 1 ? 1 : 0), 0) / wave.mask.length;
-  const quality = gradeWindow({ primary, check, faceLostShare: 0, motionShare: 0, droppedShare, hasGap: wave.mask.includes(2), fpsSupported: fps.supported }, o);
+  const quality = gradeWindow({ primary, check, faceLostShare: 0, motionShare: 0, droppedShare, hasGap: wave.mask.includes(2), fpsSupported: fps.supported, primaryIsCheck: input.primaryIsCheck }, o);
   return { ok: true, bpm: primary.bpm, snrDb: primary.snrDb, checkBpm: check?.bpm ?? null, fps, spanS, ...quality };
 }
 
