@@ -91,7 +91,7 @@ const mainThread = async () => {
 };
 const rssMb = () => process.memoryUsage().rss / 2 ** 20;
 /** Resident memory of all Chromium's processes (browser, renderer, GPU, utilities): what the page costs the machine. */
-const chromiumRssMb = () => processTree().reduce((sum, pid) => sum + (pid === process.pid ? 0 : residentKb(pid)), 0) / 1024;
+const chromiumRssMb = () => [...processTree().keys()].reduce((sum, pid) => sum + (pid === process.pid ? 0 : residentKb(pid)), 0) / 1024;
 await page.goto(mode.server.entryUrl);
 const record = new RecordPage(page);
 await record.openWithNewSubject('BENCH');
@@ -216,7 +216,7 @@ function cpuSnapshot(): CpuSnapshot {
   const cpu = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
   // user nice system idle iowait irq softirq steal: busy is all but idle and iowait.
   const machine = cpu.slice(0, 8).reduce((a, v, i) => (i === 3 || i === 4 ? a : a + v), 0);
-  const bench = processTree().reduce((sum, pid) => sum + (procStat(pid)?.ticks ?? 0), 0);
+  const bench = [...processTree().values()].reduce((sum, stat) => sum + stat.ticks, 0);
   return { machine, bench, at: Date.now() };
 }
 
@@ -231,16 +231,16 @@ function procStat(pid: number): { parent: number; ticks: number } | null {
   }
 }
 
-/** This process and all its descendants (services run in-process; Chromium is a child tree). */
-function processTree(): number[] {
-  const parents = new Map<number, number>();
+/** This process and all its descendants (services run in-process; Chromium is a child tree), with their stats. */
+function processTree(): Map<number, { parent: number; ticks: number }> {
+  const stats = new Map<number, { parent: number; ticks: number }>();
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = procStat(Number(entry));
-    if (stat) parents.set(Number(entry), stat.parent);
+    if (stat) stats.set(Number(entry), stat);
   }
-  const ours = (pid: number): boolean => pid === process.pid || (pid > 1 && parents.has(pid) && ours(parents.get(pid)!));
-  return [...parents.keys()].filter(ours);
+  const ours = (pid: number): boolean => pid === process.pid || (pid > 1 && stats.has(pid) && ours(stats.get(pid)!.parent));
+  return new Map([...stats].filter(([pid]) => ours(pid)));
 }
 
 function residentKb(pid: number): number {
