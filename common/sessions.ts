@@ -113,13 +113,22 @@ export interface Marker {
 
 export type QualityGrade = 'good' | 'fair' | 'poor';
 
+/** Seconds of recent live estimates whose median is the HR shown (pulse oximeters average over 4–16 s). */
+export const LIVE_AVERAGE_S = 5;
+
 /** What the Record view shows while recording; returned with every stored chunk of frames. */
 export interface LiveSnapshot {
   frameCount: number;
   elapsedS: number;
   /** The waveform the HR comes from: the SSPD network, or POS while no model runs. */
   source: 'sspd' | 'pos';
+  /**
+   * `bpm` is the median of the estimates of the last few seconds (as pulse oximeters average), so one
+   * disturbed window does not make the number jump; grade, SNR and reasons are the latest window's.
+   */
   hr: { bpm: number | null; checkBpm: number | null; snrDb: number; grade: QualityGrade; reasons: string[] } | null;
+  /** Seconds of camera time the network's waveform trails the newest frame (0 without a model). */
+  modelLagS: number;
   /** Why there is no HR yet (e.g. fewer than 5 s of signal). */
   waiting: string | null;
   /** The recent waveform for plotting, seconds since the first frame. */

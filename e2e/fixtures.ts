@@ -79,7 +79,8 @@ export const test = base.extend<Fixtures, { rendererServer: LocalServer }>({
     fs.rmSync(dataDir, { recursive: true, force: true });
   },
 
-  app: async ({ page, services, rendererServer }, use, testInfo) => {
+  // `services` first: set up before the page, it is torn down after it, so the page never calls a closed database.
+  app: async ({ services, page, rendererServer }, use, testInfo) => {
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     page.on('console', (message) => message.type() === 'error' && problems.push(`console error: ${message.text()}`));

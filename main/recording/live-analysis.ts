@@ -1,9 +1,9 @@
 // Live numbers while recording: per-frame skin colour → POS pulse, the SSPD waveform when a model runs,
 // and heart rate over the last seconds. Cheap per call; the caller asks for a snapshot with every chunk.
 // At the end, the same trace gives the whole-session analysis that is stored.
-import { CROP_BYTES, FACE_NONE, faceSeen, type LiveSnapshot, type RecordingSummary } from '../../common/sessions.ts';
+import { CROP_BYTES, FACE_NONE, faceSeen, LIVE_AVERAGE_S, type LiveSnapshot, type RecordingSummary } from '../../common/sessions.ts';
 import type { InferenceWorker } from '../inference/inference-client.ts';
-import { analyzeSession, cropMeans, liveHeartRate, type SignalOptions } from '../signal/index.ts';
+import { analyzeSession, cropMeans, liveHeartRate, RecentMedian, type SignalOptions } from '../signal/index.ts';
 import type { NewAnalysis } from '../store/analyses.ts';
 import { storedHrSeries } from '../analysis/stored-analysis.ts';
 import { firstAtOrAfter, SessionTrace, type Series } from './session-trace.ts';
@@ -19,6 +19,7 @@ export class LiveAnalysis {
   readonly #options: Partial<SignalOptions>;
   readonly trace = new SessionTrace();
   #t0: number | null = null;
+  readonly #shownBpm = new RecentMedian(LIVE_AVERAGE_S);
 
   /** `options`: the signal settings of the final analysis (a re-analysis may choose them). */
   constructor(inference: InferenceWorker | null = null, options: Partial<SignalOptions> = SIGNAL_OPTIONS) {
@@ -52,13 +53,15 @@ export class LiveAnalysis {
     const waveform: Series = sspd ?? (pos ? { t: Float64Array.from(pos.x, (_, i) => pos.t0 + i / pos.fs), x: pos.x } : { t: new Float64Array(0), x: new Float64Array(0) });
     // POS is the classical check: with POS as the waveform itself there is nothing independent to compare with.
     const hr = liveHeartRate({ waveform, ...(sspd ? { rgb: trace.rgb(from) } : { primaryIsCheck: true }), options: SIGNAL_OPTIONS });
+    const bpm = this.#shownBpm.add(now, hr.ok ? hr.bpm : null);
     const plotFrom = firstAtOrAfter(waveform.t, now - LIVE_PLOT_S);
     const lost = trace.faceLost.view(firstAtOrAfter(trace.t.view(), from));
     return {
       frameCount: trace.frames,
       elapsedS: now,
       source: sspd ? 'sspd' : 'pos',
-      hr: hr.ok ? { bpm: hr.bpm, checkBpm: hr.checkBpm, snrDb: hr.snrDb, grade: hr.grade, reasons: hr.reasons.map((r) => r.message) } : null,
+      hr: hr.ok ? { bpm, checkBpm: hr.checkBpm, snrDb: hr.snrDb, grade: hr.grade, reasons: hr.reasons.map((r) => r.message) } : null,
+      modelLagS: sspd ? Math.max(0, now - sspd.t[sspd.t.length - 1]!) : 0,
       waiting: hr.ok ? null : hr.reason,
       waveform: { t: Array.from(waveform.t.subarray(plotFrom)), x: Array.from(waveform.x.subarray(plotFrom)) },
       faceLostShare: lost.length ? lost.reduce((a, v) => a + v, 0) / lost.length : 0,

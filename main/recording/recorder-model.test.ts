@@ -31,7 +31,11 @@ test.skipIf(!shared)('with a model installed, records the SSPD waveform and stor
   expect(session.modelSha256).toMatch(/^[0-9a-f]{64}$/);
   const sources = new Set<string>();
   for (let f = 0; f < 450; f += 15) {
-    sources.add(recorder.appendFrames(session.id, pulsingChunk(f, 15, 72)).live.source);
+    const { live } = recorder.appendFrames(session.id, pulsingChunk(f, 15, 72));
+    sources.add(live.source);
+    // The network's waveform trails the newest frame by its latency; without it there is no lag to report.
+    if (live.source === 'pos') expect(live.modelLagS).toBe(0);
+    else expect(live.modelLagS > 0 && live.modelLagS < live.elapsedS, `lag ${live.modelLagS} s at ${live.elapsedS} s`).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 30)); // let the worker run between chunks
   }
   const { summary } = await recorder.stop(session.id);

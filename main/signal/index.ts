@@ -1,7 +1,7 @@
 // Public API of the signal package: pure TypeScript, no Electron, shared by app, CLI and tests.
 
 export { analyzeSession, type BaselineResult, type SessionAnalysis, type SessionInput } from './analyze-session.ts';
-export { liveHeartRate, LIVE_SPAN_S, type LiveHr, type LiveInput } from './live.ts';
+export { liveHeartRate, LIVE_SPAN_S, RecentMedian, type LiveHr, type LiveInput } from './live.ts';
 export { DEFAULT_OPTIONS, resolveOptions, type SignalOptions } from './options.ts';
 export { SignalError, notEnoughData, type NotEnoughData, type NotEnoughDataCode, type SignalErrorCode } from './errors.ts';
 export { checkFpsSupport, SSPD_FPS_RANGE, type FpsRange, type FpsSupport } from './fps-support.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { liveHeartRate } from './live.ts';
+import { liveHeartRate, RecentMedian } from './live.ts';
 import { synthesize, syntheticRgb } from './test-helpers.ts';
 
 const recording = { durationS: 60, jitterS: 0.005, dropShare: 0.05 };
@@ -34,5 +34,25 @@ describe('live heart rate', () => {
     const start = performance.now();
     for (let i = 0; i < 20; i++) liveHeartRate({ waveform: wave, rgb });
     expect((performance.now() - start) / 20).toBeLessThan(10);
+  });
+});
+
+describe('the shown live HR', () => {
+  it('is the median of the last seconds of estimates: one odd window does not move it, a lasting change does', () => {
+    const shown = new RecentMedian(5);
+    let t = 0;
+    const at = (bpm: number | null) => shown.add((t += 0.5), bpm);
+    for (let i = 0; i < 10; i++) at(72);
+    expect(at(42)).toBe(72);
+    expect(at(null)).toBe(72);
+    for (let i = 0; i < 5; i++) at(90);
+    expect(at(90)).toBe(90);
+  });
+
+  it('shows nothing once the span holds no estimate', () => {
+    const shown = new RecentMedian(5);
+    expect(shown.add(1, 70)).toBe(70);
+    expect(shown.add(5.9, null)).toBe(70);
+    expect(shown.add(6, null)).toBeNull();
   });
 });

@@ -8,6 +8,7 @@ import { baselineFiltered, rgbChannels, toUniform, type TimedRgb, type TimedWave
 import { CHECK_METHOD } from './baselines.ts';
 import { resolveOptions, type SignalOptions } from './options.ts';
 import { gradeWindow, type WindowQuality } from './quality.ts';
+import { median } from './stats.ts';
 
 /** Default span of recent signal the live estimate looks at. */
 export const LIVE_SPAN_S = 10;
@@ -65,4 +66,21 @@ function liveCheck(rgb: TimedRgb, span: number, o: SignalOptions, grid: { t0: nu
   if ('ok' in u) return null;
   const filtered = baselineFiltered(CHECK_METHOD, u, o);
   return 'ok' in filtered ? null : spectralEstimate(filtered.broad, grid.fs, o);
+}
+
+/** Median of the values added over the last `spanS` seconds: what a live display shows so one odd window does not make it jump. */
+export class RecentMedian {
+  readonly #spanS: number;
+  #recent: { t: number; value: number }[] = [];
+
+  constructor(spanS: number) {
+    this.#spanS = spanS;
+  }
+
+  /** Adds the value at time `t` (null: none this time) and returns the median of the span up to `t`, or null when it is empty. */
+  add(t: number, value: number | null): number | null {
+    if (value !== null) this.#recent.push({ t, value });
+    this.#recent = this.#recent.filter((e) => e.t > t - this.#spanS);
+    return this.#recent.length ? median(this.#recent.map((e) => e.value)) : null;
+  }
 }
