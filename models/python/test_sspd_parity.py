@@ -57,7 +57,7 @@ class AuthorsCheckpointParity(unittest.TestCase):
 
 
 class Export(unittest.TestCase):
-    def test_row_banded_export_module_matches_the_plain_network_exactly(self) -> None:
+    def test_row_banded_export_module_matches_the_plain_network(self) -> None:
         from export import RowTiledSSPD
         torch.manual_seed(1)
         model = SSPD().eval()
@@ -65,7 +65,10 @@ class Export(unittest.TestCase):
         with torch.no_grad():
             plain = model(x)
             for tiles in (2, 4, 5):
-                self.assertTrue(torch.equal(RowTiledSSPD(model, tiles).eval()(x), plain), tiles)
+                # Same sums, but oneDNN may pick another convolution algorithm for a band's shape
+                # (it did on CI once), so compare to float rounding rather than bit for bit.
+                banded = RowTiledSSPD(model, tiles).eval()(x)
+                self.assertLessEqual(float((banded - plain).abs().max()), 1e-3 * float(plain.abs().max()), tiles)
 
 
 class Shapes(unittest.TestCase):
