@@ -7,6 +7,7 @@ import { chromium, expect, test, type Browser } from '@playwright/test';
 import config from '../playwright.config.ts';
 import { startLocalServer, type LocalServer } from '../main/server/local-server.ts';
 import type { HarnessResult } from '../renderer/src/capture/harness/harness.ts';
+import { RELAYED_PREVIEW_FPS } from '../renderer/src/capture/capture.ts';
 import { FACE_DETECTED, faceSeen } from '../common/sessions.ts';
 import { buildCaptureHarness } from './capture-harness.ts';
 
@@ -70,6 +71,8 @@ test('finds the face and delivers 128×128 face crops with monotonic ~30 fps tim
   expect(median(gaps)).toBeGreaterThan(25);
   expect(median(gaps)).toBeLessThan(45);
   expect(Math.abs(t[0]! - Date.now()), 'timestamps are Unix epoch ms').toBeLessThan(120_000);
+  // The preview runs at half rate (painting it cost the capture frames); the crops still come at the camera's.
+  expect(result.previewFps).toBe(RELAYED_PREVIEW_FPS);
   // A chunk spans ~0.5 s of the camera's own frames, whatever rate a loaded machine lets the camera keep.
   expect(Math.abs(median(result.chunkSizes) - 500 / median(gaps)), `chunks of ${median(result.chunkSizes)} frames at ${median(gaps).toFixed(1)} ms per frame`).toBeLessThanOrEqual(3);
   expect(result.faceFound.length).toBe(t.length);

@@ -130,7 +130,7 @@ function gradeSeries(spectral: SpectralWindow[], check: SpectralWindow[] | null,
       faceLostShare: faceLost?.[k] ?? 0,
       motionShare: motion?.[k] ?? 0,
       droppedShare: (lost.lost[end]! - lost.lost[w.start]!) / len,
-      hasGap: lost.gaps[end]! - lost.gaps[w.start]! > 0,
+      gapShare: (lost.gaps[end]! - lost.gaps[w.start]!) / len,
       ...context,
     };
     const q = gradeWindow(evidence, o);

@@ -55,8 +55,8 @@ export function liveHeartRate(input: LiveInput): LiveHr {
   const primary = spectralEstimate(filtered.broad, wave.grid.fs, o);
   const check = input.rgb ? liveCheck(input.rgb, span, o, wave.grid) : null;
   const fps = checkFpsSupport(wave.kept.report.effectiveFps, o.modelFpsRange);
-  const droppedShare = wave.mask.reduce((a, m) => a + (m >= 1 ? 1 : 0), 0) / wave.mask.length;
-  const quality = gradeWindow({ primary, check, faceLostShare: 0, motionShare: 0, droppedShare, hasGap: wave.mask.includes(2), fpsSupported: fps.supported, primaryIsCheck: input.primaryIsCheck }, o);
+  const share = (least: number) => wave.mask.reduce((a, m) => a + (m >= least ? 1 : 0), 0) / wave.mask.length;
+  const quality = gradeWindow({ primary, check, faceLostShare: 0, motionShare: 0, droppedShare: share(1), gapShare: share(2), fpsSupported: fps.supported, primaryIsCheck: input.primaryIsCheck }, o);
   return { ok: true, bpm: primary.bpm, snrDb: primary.snrDb, checkBpm: check?.bpm ?? null, fps, spanS, ...quality };
 }
 

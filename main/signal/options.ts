@@ -57,6 +57,8 @@ export interface SignalOptions {
   capturePoorShare: number;
   /** Quality: share of samples interpolated over dropped/invalid frames above which a window is fair. */
   droppedFairShare: number;
+  /** Quality: share of a window inside gaps (holes > maxGapS) above which it is poor; less is bridged (fair). */
+  gapPoorShare: number;
   /** Power near f0/2 over power near f0 above which the peak may be a harmonic. */
   subharmonicRatio: number;
   /** Summaries include poor windows only when asked. */
@@ -92,6 +94,7 @@ export const DEFAULT_OPTIONS: Readonly<SignalOptions> = {
   captureFairShare: 0.1,
   capturePoorShare: 0.3,
   droppedFairShare: 0.1,
+  gapPoorShare: 0.1,
   subharmonicRatio: 0.3,
   includePoorInSummary: false,
 };

@@ -12,7 +12,7 @@ const evidence = (patch: Partial<WindowEvidence> = {}): WindowEvidence => ({
   faceLostShare: 0,
   motionShare: 0,
   droppedShare: 0,
-  hasGap: false,
+  gapShare: 0,
   fpsSupported: true,
   ...patch,
 });
@@ -43,6 +43,13 @@ describe('window quality', () => {
     expect(gradeWindow(evidence({ motionShare: 0.2 }), o)).toMatchObject({ grade: 'fair', reasons: [{ code: 'motion', severity: 'fair' }] });
     expect(gradeWindow(evidence({ droppedShare: 0.2 }), o).reasons[0]!.code).toBe('dropped-frames');
     expect(gradeWindow(evidence({ fpsSupported: false }), o).grade).toBe('poor');
+  });
+
+  it('bridges a short stall (fair, with the share missing) and grades a longer one poor', () => {
+    const stall = gradeWindow(evidence({ droppedShare: 0.07, gapShare: 0.07 }), o);
+    expect(stall).toMatchObject({ grade: 'fair', reasons: [{ code: 'gap', severity: 'fair' }] });
+    expect(stall.reasons[0]!.message).toBe('Frames missing for 7 % of the window (a hole longer than 0.5 s), bridged by interpolation.');
+    expect(gradeWindow(evidence({ droppedShare: 0.25, gapShare: 0.25 }), o)).toMatchObject({ grade: 'poor', reasons: [{ code: 'gap', severity: 'poor' }] });
   });
 
   it('flags a peak with strong power at half its frequency as a possible harmonic', () => {

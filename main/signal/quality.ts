@@ -50,9 +50,9 @@ export interface WindowEvidence {
   primaryIsCheck?: boolean;
   faceLostShare: number;
   motionShare: number;
-  /** Share of grid samples interpolated over dropped frames, and whether a gap falls in the window. */
+  /** Share of grid samples interpolated over dropped frames, and of those inside gaps (holes > maxGapS). */
   droppedShare: number;
-  hasGap: boolean;
+  gapShare: number;
   fpsSupported: boolean;
 }
 
@@ -106,8 +106,11 @@ export function gradeWindow(e: WindowEvidence, o: SignalOptions): WindowQuality 
   };
   capture('face-lost', e.faceLostShare, 'Face lost');
   capture('motion', e.motionShare, 'Motion');
-  if (e.hasGap) add('gap', 'poor', `A gap longer than ${o.maxGapS} s in the frames.`);
-  else if (e.droppedShare > o.droppedFairShare) add('dropped-frames', 'fair', `${pct(e.droppedShare)} of samples interpolated over dropped frames.`);
+  // A short stall (a busy machine, a camera hiccup) is bridged; the window keeps its HR, marked fair.
+  if (e.gapShare > 0) {
+    const bridged = e.gapShare <= o.gapPoorShare;
+    add('gap', bridged ? 'fair' : 'poor', `Frames missing for ${pct(e.gapShare)} of the window (a hole longer than ${o.maxGapS} s)${bridged ? ', bridged by interpolation' : ''}.`);
+  } else if (e.droppedShare > o.droppedFairShare) add('dropped-frames', 'fair', `${pct(e.droppedShare)} of samples interpolated over dropped frames.`);
   if (!e.fpsSupported) add('fps-unsupported', 'poor', "Frame rate outside the model's supported range.");
   const grade: Grade = reasons.some((r) => r.severity === 'poor') ? 'poor' : reasons.length > 0 ? 'fair' : 'good';
   return { grade, reasons, relation };

@@ -8,6 +8,8 @@ import { CROP_BYTES, type CaptureStats } from '../types.ts';
 export interface HarnessResult {
   cameras: number;
   settings: { width: number; height: number; frameRate: number };
+  /** The preview track's frame rate while capture ran (lowered once frames are relayed). */
+  previewFps: number;
   timestampsMs: number[];
   faceFound: number[];
   chunkSizes: number[];
@@ -39,7 +41,7 @@ window.runCapture = async (durationMs) => {
   const video = document.getElementById('preview') as HTMLVideoElement;
   video.srcObject = camera.stream;
   await video.play();
-  const result: HarnessResult = { cameras: cameras.length, settings: camera.settings, timestampsMs: [], faceFound: [], chunkSizes: [], cropMeans: [], sampleCrop: [], stats: [], errors: [], longTasksMs: [] };
+  const result: HarnessResult = { cameras: cameras.length, settings: camera.settings, previewFps: 0, timestampsMs: [], faceFound: [], chunkSizes: [], cropMeans: [], sampleCrop: [], stats: [], errors: [], longTasksMs: [] };
   const session = await startCapture(video, {
     onChunk(chunk) {
       const n = chunk.timestampsMs.length;
@@ -62,6 +64,7 @@ window.runCapture = async (durationMs) => {
   observer.observe({ type: 'longtask' });
   await new Promise((resolve) => setTimeout(resolve, durationMs));
   observer.disconnect();
+  result.previewFps = camera.stream.getVideoTracks()[0]!.getSettings().frameRate ?? 0;
   await session.stop();
   camera.close();
   return result;
