@@ -3,11 +3,10 @@
 // is recorded from). Chromium keeps only a frame or two waiting in a MediaStreamTrackProcessor, whatever
 // maxBufferSize asks: a reader busy for 200 ms (face detection on a loaded machine) loses ~5 frames. This
 // thread never is, so every frame is taken; the copies wait for the capture worker instead, in order, for up
-// to 1 s and within a memory budget (a stall that long on a busy machine loses nothing; what waits, with the
-// 0.5 s chunk being built, is what a crash may lose: within the 2 s promised). And the camera's own few
-// buffers are never held for long: a MediaRecorder encoding straight off the camera while the preview shows
-// it made the camera drop frames (measured: 14–19 of 190 under load; none with the recorder on the relayed
-// track).
+// to half a second (what waits is what a crash would lose) and within a memory budget. And the camera's own
+// few buffers are never held for long: a MediaRecorder encoding straight off the camera while the preview
+// shows it made the camera drop frames (measured: 14–19 of 190 under load; none with the recorder on the
+// relayed track).
 import type { RelayedFrame, RelayMessage, ToRelay } from './types.ts';
 
 interface RelayScope {
@@ -15,7 +14,7 @@ interface RelayScope {
 }
 
 /** Camera time the frames waiting for the capture worker may span, µs, and the bytes they may take. */
-const RELAY_MAX_WAIT_US = 1_000_000;
+const RELAY_MAX_WAIT_US = 500_000;
 const RELAY_MAX_BYTES = 128 * 1024 * 1024;
 
 async function relay({ readable, port, recordable }: ToRelay): Promise<void> {
@@ -33,7 +32,7 @@ async function relay({ readable, port, recordable }: ToRelay): Promise<void> {
   const record = (frame: () => VideoFrame) => {
     if (recorder && (recorder.desiredSize ?? 0) > 0) void recorder.write(frame()).catch(() => {});
   };
-  // Past 1 s of camera time waiting, or the memory budget, the capture worker is behind: a new
+  // Past half a second of camera time waiting, or the memory budget, the capture worker is behind: a new
   // frame is then let go, and shows as a gap in the camera's timestamps (counted as dropped there).
   const full = (timestamp: number, bytes: number) =>
     waiting.length > 0 && (timestamp - waiting[0]!.timestamp > RELAY_MAX_WAIT_US || waitingBytes + bytes > RELAY_MAX_BYTES);
