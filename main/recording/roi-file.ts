@@ -93,7 +93,9 @@ export class RoiWriter {
     if (faceFound.length !== n || crops.length !== n * size) {
       throw new RoiFileError(`Chunk sizes disagree: ${n} timestamps, ${faceFound.length} flags, ${crops.length} crop bytes (expected ${n * size})`);
     }
-    const compressed = zlib.deflateRawSync(deltaEncode(crops, size), { level: 6 });
+    // Level 1 runs in a third of level 6's time for 8 % more bytes (measured on face crops): this runs on
+    // the services' main thread for every chunk of a recording, beside the camera on a small machine.
+    const compressed = zlib.deflateRawSync(deltaEncode(crops, size), { level: 1 });
     const meta = Buffer.alloc(n * 9);
     Buffer.from(timestampsMs.buffer, timestampsMs.byteOffset, n * 8).copy(meta, 0);
     Buffer.from(faceFound.buffer, faceFound.byteOffset, n).copy(meta, n * 8);
