@@ -32,7 +32,8 @@ export interface AnalysisSummary {
   hr: { medianBpm: number; meanBpm: number; usedWindows: number; windows: number } | null;
   rejected: boolean;
   rejectReason: string | null;
-  quality: { good: number; fair: number; poor: number } | null;
+  /** Window grades; harmonicResolved: windows read at half the network's strongest peak (quality.ts resolveHarmonic). */
+  quality: { good: number; fair: number; poor: number; harmonicResolved: number } | null;
   methods: Partial<Record<MethodId, MethodEstimate>>;
   sspdVsPos: { sspdBpm: number; posBpm: number; differenceBpm: number } | null;
   warnings: string[];
@@ -73,7 +74,7 @@ export function summarize(a: VideoAnalysis): AnalysisSummary {
     hr: hr ? { medianBpm: hr.medianBpm, meanBpm: hr.meanBpm, usedWindows: hr.usedWindows, windows: hr.windows } : null,
     rejected: !hr,
     rejectReason: hr ? null : s.ok ? (s.summary.hr.ok ? null : s.summary.hr.reason) : s.reason,
-    quality: s.ok ? { good: s.quality.good, fair: s.quality.fair, poor: s.quality.poor } : null,
+    quality: s.ok ? { good: s.quality.good, fair: s.quality.fair, poor: s.quality.poor, harmonicResolved: s.quality.reasons['harmonic-resolved'] ?? 0 } : null,
     methods,
     sspdVsPos: sspdBpm !== null && posBpm !== null ? { sspdBpm, posBpm, differenceBpm: sspdBpm - posBpm } : null,
     warnings: [...(s.ok ? s.summary.warnings : [s.reason]), ...a.warnings],

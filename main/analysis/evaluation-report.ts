@@ -22,6 +22,16 @@ function overallRows(e: Evaluation): string[][] {
   return rows;
 }
 
+/** How often the SSPD figures above were read at half the network's strongest peak; null without SSPD. */
+function harmonicLine(e: Evaluation): string | null {
+  if (!e.overall.sspd) return null;
+  const rows = e.rows.filter((r) => r.ok && r.summary?.quality);
+  const resolved = rows.map((r) => r.summary!.quality!.harmonicResolved);
+  const windows = rows.reduce((n, r) => n + r.summary!.quality!.good + r.summary!.quality!.fair + r.summary!.quality!.poor, 0);
+  const total = resolved.reduce((a, b) => a + b, 0);
+  return `SSPD windows read at half the network's strongest peak (a lock onto twice the HR, resolved against POS): ${total} of ${windows}, in ${resolved.filter((n) => n > 0).length} clip(s).`;
+}
+
 function aligned(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
@@ -35,6 +45,8 @@ export function evaluationTable(e: Evaluation): string {
     : [String(r.line), path.basename(r.video) || '(none)', '', ...methods.map(() => ''), `ERROR ${r.error?.message ?? ''}`]);
   const parts = [aligned(['line', 'video', 'ref', ...methods, 'gate'], fileRows), '', aligned(OVERALL_HEADER, overallRows(e))];
   if (e.gated) parts.push('', `Quality gate (${e.gated.method}): ${e.gated.accepted} clips accepted, ${e.gated.rejected} rejected.`);
+  const harmonics = harmonicLine(e);
+  if (harmonics) parts.push(harmonics);
   if (!e.overall.sspd) parts.push('No SSPD model was given: POS is the primary method (pass --model to evaluate SSPD).');
   if (e.failedRows) parts.push(`${e.failedRows} row(s) could not be evaluated (see above).`);
   return parts.join('\n');
@@ -71,11 +83,13 @@ function plots(e: Evaluation): string {
 
 export function evaluationHtml(e: Evaluation): string {
   const methods = METHOD_IDS.filter((id) => e.overall[id]);
+  const harmonics = harmonicLine(e);
   const body = [
     `<p>Manifest <code>${escapeHtml(e.manifest)}</code>, ROI ${escapeHtml(e.roi)}, model ${escapeHtml(e.model ?? 'none (POS is primary)')}, ${e.rows.length} rows, ${e.failedRows} failed, ${escapeHtml(e.createdAt)}.</p>`,
     '<h2>Overall</h2>',
     htmlTable(OVERALL_HEADER, overallRows(e)),
     e.gated ? `<p>Quality gate (${e.gated.method}): <b>${e.gated.accepted}</b> clips accepted, <b>${e.gated.rejected}</b> rejected ("cannot measure").</p>` : '',
+    harmonics ? `<p>${escapeHtml(harmonics)}</p>` : '',
     '<p class="note">Per-method rows use each method\'s median HR over all windows (no gating); the gated row uses only clips where the primary method had trusted windows. SNR: power at the reference HR and its harmonic over the rest of 0.5–4 Hz (de Haan &amp; Jeanne 2013).</p>',
     plots(e),
     '<h2>Per file</h2>',

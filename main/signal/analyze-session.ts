@@ -9,7 +9,7 @@ import { filterWaveform, spectralSeries, type Filtered, type SpectralWindow } fr
 import { computeHrv, type HrvResult } from './hrv.ts';
 import { baselineFiltered, rgbChannels, toUniform, type CaptureFlags, type TimedRgb, type TimedWaveform, type UniformInput } from './inputs.ts';
 import { resolveOptions, type SignalOptions } from './options.ts';
-import { flaggedShare, gradeWindow } from './quality.ts';
+import { flaggedShare, gradeWindow, resolveHarmonic } from './quality.ts';
 import { estimateRespiration, type Respiration } from './respiration.ts';
 import { countQuality, sessionWarnings, summarizeBeats, summarizeHr, summarizeSeries, type HrSummary, type HrWindow, type QualityCounts } from './summary.ts';
 import type { FrameReport, Grid } from './timing.ts';
@@ -125,7 +125,7 @@ function gradeSeries(spectral: SpectralWindow[], check: SpectralWindow[] | null,
     const len = Math.max(1, end - w.start);
     const c = checkGaps && checkGaps[end]! - checkGaps[w.start]! > 0 ? null : (check?.[k] ?? null);
     const evidence = {
-      primary: w,
+      primary: resolveHarmonic(w, c, o),
       check: c,
       faceLostShare: faceLost?.[k] ?? 0,
       motionShare: motion?.[k] ?? 0,
@@ -137,9 +137,9 @@ function gradeSeries(spectral: SpectralWindow[], check: SpectralWindow[] | null,
     return {
       tStart: w.tStart,
       tEnd: w.tEnd,
-      bpm: w.bpm,
-      snrDb: w.snrDb,
-      subharmonicRatio: w.subharmonicRatio,
+      bpm: evidence.primary.bpm,
+      snrDb: evidence.primary.snrDb,
+      subharmonicRatio: evidence.primary.subharmonicRatio,
       checkBpm: c?.bpm ?? null,
       checkSnrDb: c ? c.snrDb : null,
       ...q,

@@ -13,12 +13,17 @@ export const MAX_BAND_SHARE_OF_FS = 0.45;
 /** Decimated Nyquist over the highest analysed frequency. */
 export const DECIMATION_NYQUIST_MARGIN = 1.2;
 
-export interface SpectralEstimate {
+export interface PeakEstimate {
   /** Null when the band holds no spectral peak (flat or silent signal). */
   bpm: number | null;
   snrDb: number;
   /** Power near f0/2 over power near f0: high values hint that f0 is a harmonic. */
   subharmonicRatio: number;
+}
+
+export interface SpectralEstimate extends PeakEstimate {
+  /** The spectrum's own local peak within the template half-width of f0/2 (in the HR band), if it has one. */
+  halfPeak: PeakEstimate | null;
 }
 
 export interface SpectralWindow extends SpectralEstimate {
@@ -68,18 +73,26 @@ export function filterWaveform(x: Float64Array, fs: number, o: SignalOptions): F
   };
 }
 
-/** HR, SNR and subharmonic ratio read off one spectrum. */
-export function estimateFromPsd(spec: Psd, o: SignalOptions, hrHigh = o.hrBandHz[1]): SpectralEstimate {
+/** HR, SNR and subharmonic ratio at the spectral peak `hz`. */
+function estimateAt(spec: Psd, hz: number, o: SignalOptions): PeakEstimate {
   const half = snrHalfWidth(o);
-  const peak = peakInBand(spec, o.hrBandHz[0], hrHigh);
-  if (!peak) return { bpm: null, snrDb: -60, subharmonicRatio: 0 };
-  const atPeak = powerNear(spec, peak.hz, half);
-  const sub = peak.hz / 2 >= o.snrBandHz[0] ? powerNear(spec, peak.hz / 2, half) : 0;
+  const atPeak = powerNear(spec, hz, half);
+  const sub = hz / 2 >= o.snrBandHz[0] ? powerNear(spec, hz / 2, half) : 0;
   return {
-    bpm: peak.hz * 60,
-    snrDb: snrDb(spec, peak.hz, { bandLowHz: o.snrBandHz[0], bandHighHz: o.snrBandHz[1], halfWidthHz: half }),
+    bpm: hz * 60,
+    snrDb: snrDb(spec, hz, { bandLowHz: o.snrBandHz[0], bandHighHz: o.snrBandHz[1], halfWidthHz: half }),
     subharmonicRatio: atPeak > 0 ? sub / atPeak : 0,
   };
+}
+
+/** HR, SNR and subharmonic ratio read off one spectrum, with the local peak near half the HR if there is one. */
+export function estimateFromPsd(spec: Psd, o: SignalOptions, hrHigh = o.hrBandHz[1]): SpectralEstimate {
+  const peak = peakInBand(spec, o.hrBandHz[0], hrHigh);
+  if (!peak) return { bpm: null, snrDb: -60, subharmonicRatio: 0, halfPeak: null };
+  const half = snrHalfWidth(o);
+  const low = Math.max(o.hrBandHz[0], peak.hz / 2 - half);
+  const halfPeak = low < peak.hz / 2 + half ? peakInBand(spec, low, peak.hz / 2 + half) : null;
+  return { ...estimateAt(spec, peak.hz, o), halfPeak: halfPeak ? estimateAt(spec, halfPeak.hz, o) : null };
 }
 
 function samples(o: SignalOptions, fs: number): { window: number; segment: number; hop: number } {

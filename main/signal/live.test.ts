@@ -21,6 +21,15 @@ describe('live heart rate', () => {
     expect(r.grade).toBe('good');
   });
 
+  it('reads a lock onto twice the HR at its half-frequency peak when the check agrees with that one', () => {
+    const wave = synthesize(recording, (t, gauss) => 0.7 * Math.sin((2 * Math.PI * 70 * t) / 60) + Math.sin((2 * Math.PI * 140 * t) / 60) + 0.1 * gauss());
+    const r = liveHeartRate({ waveform: wave, rgb: syntheticRgb(recording, 70) });
+    if (!r.ok) throw new Error(r.reason);
+    expect(Math.abs(r.bpm! - 70)).toBeLessThan(1);
+    expect(r.reasons.map((x) => x.code)).toContain('harmonic-resolved');
+    expect(r.grade).toBe('fair');
+  });
+
   it('says there is not enough data during the first seconds of a recording', () => {
     const wave = synthesize({ durationS: 3 }, (t) => Math.sin(t * 7));
     expect(liveHeartRate({ waveform: wave })).toMatchObject({ ok: false, code: 'too-short' });

@@ -7,7 +7,7 @@ import { filterWaveform, spectralEstimate, type SpectralEstimate } from './heart
 import { baselineFiltered, rgbChannels, toUniform, type TimedRgb, type TimedWaveform } from './inputs.ts';
 import { CHECK_METHOD } from './baselines.ts';
 import { resolveOptions, type SignalOptions } from './options.ts';
-import { gradeWindow, type WindowQuality } from './quality.ts';
+import { gradeWindow, resolveHarmonic, type WindowQuality } from './quality.ts';
 import { median } from './stats.ts';
 
 /** Default span of recent signal the live estimate looks at. */
@@ -52,8 +52,8 @@ export function liveHeartRate(input: LiveInput): LiveHr {
   if (spanS < LIVE_MIN_SPAN_S) return notEnoughData('too-short', `Live HR needs ${LIVE_MIN_SPAN_S} s of signal; have ${spanS.toFixed(1)} s.`);
   const filtered = filterWaveform(wave.channels[0]!, wave.grid.fs, o);
   if ('ok' in filtered) return filtered;
-  const primary = spectralEstimate(filtered.broad, wave.grid.fs, o);
   const check = input.rgb ? liveCheck(input.rgb, span, o, wave.grid) : null;
+  const primary = resolveHarmonic(spectralEstimate(filtered.broad, wave.grid.fs, o), check, o);
   const fps = checkFpsSupport(wave.kept.report.effectiveFps, o.modelFpsRange);
   const share = (least: number) => wave.mask.reduce((a, m) => a + (m >= least ? 1 : 0), 0) / wave.mask.length;
   const quality = gradeWindow({ primary, check, faceLostShare: 0, motionShare: 0, droppedShare: share(1), gapShare: share(2), fpsSupported: fps.supported, primaryIsCheck: input.primaryIsCheck }, o);

@@ -61,6 +61,8 @@ export interface SignalOptions {
   gapPoorShare: number;
   /** Power near f0/2 over power near f0 above which the peak may be a harmonic. */
   subharmonicRatio: number;
+  /** Read the HR at the peak near f0/2 when f0 is about twice the check's HR and that peak agrees with it (quality.ts). */
+  resolveHarmonics: boolean;
   /** Summaries include poor windows only when asked. */
   includePoorInSummary: boolean;
 }
@@ -96,6 +98,7 @@ export const DEFAULT_OPTIONS: Readonly<SignalOptions> = {
   droppedFairShare: 0.1,
   gapPoorShare: 0.1,
   subharmonicRatio: 0.3,
+  resolveHarmonics: true,
   includePoorInSummary: false,
 };
 

@@ -5,7 +5,7 @@ import { gradeWindow, relate, type WindowEvidence } from './quality.ts';
 import { synthesize, syntheticRgb } from './test-helpers.ts';
 
 const o = resolveOptions();
-const estimate = (bpm: number | null, snrDb = 8, subharmonicRatio = 0) => ({ bpm, snrDb, subharmonicRatio });
+const estimate = (bpm: number | null, snrDb = 8, subharmonicRatio = 0) => ({ bpm, snrDb, subharmonicRatio, halfPeak: null });
 const evidence = (patch: Partial<WindowEvidence> = {}): WindowEvidence => ({
   primary: estimate(72),
   check: estimate(72),
@@ -57,6 +57,35 @@ describe('window quality', () => {
     const r = analyzeSession({ waveform: wave });
     if (!r.ok) throw new Error(r.reason);
     expect(r.hrSeries.every((w) => Math.abs(w.bpm! - 120) < 1 && w.reasons.some((x) => x.code === 'subharmonic-peak'))).toBe(true);
+  });
+
+  describe('a lock onto twice the HR', () => {
+    const rec = { durationS: 40 };
+    // Strongest at twice the HR, with a real peak at the HR itself: the network's known failure.
+    const doubled = (bpm: number, halfShare: number) => synthesize(rec, (t, gauss) => halfShare * Math.sin((2 * Math.PI * bpm * t) / 60) + Math.sin((2 * Math.PI * 2 * bpm * t) / 60) + 0.1 * gauss());
+
+    it('is read at the half-frequency peak when the check agrees with it, marked fair and counted in a warning', () => {
+      const r = analyzeSession({ waveform: doubled(66, 0.7), rgb: syntheticRgb(rec, 66) });
+      if (!r.ok) throw new Error(r.reason);
+      expect(r.hrSeries.every((w) => Math.abs(w.bpm! - 66) < 1 && w.relation === 'agree' && w.grade === 'fair')).toBe(true);
+      const reason = r.hrSeries[0]!.reasons.find((x) => x.code === 'harmonic-resolved');
+      expect(reason?.message).toMatch(/^Read at 66 bpm, half the strongest peak's 132 bpm: that one is about twice the classical check's 66 bpm, and the spectrum has a peak at half it holding 0\.\d\d× its power/);
+      expect(r.summary.hr.ok && Math.abs(r.summary.hr.medianBpm - 66)).toBeLessThan(1);
+      expect(r.summary.warnings.join(' ')).toMatch(/read at its peak at half that frequency/);
+    });
+
+    it('is kept (and graded poor) without a peak at half, when turned off, or when the check sits elsewhere', () => {
+      const pure = analyzeSession({ waveform: doubled(66, 0), rgb: syntheticRgb(rec, 66) });
+      const off = analyzeSession({ waveform: doubled(66, 0.7), rgb: syntheticRgb(rec, 66), options: { resolveHarmonics: false } });
+      for (const r of [pure, off]) {
+        if (!r.ok) throw new Error(r.reason);
+        expect(r.hrSeries.every((w) => Math.abs(w.bpm! - 132) < 1 && w.grade === 'poor' && w.reasons.some((x) => x.code === 'double-of-check'))).toBe(true);
+      }
+      // A true 132 bpm whose spectrum also peaks at 66 (beat shape, motion) stays at 132 when the check says 132.
+      const high = analyzeSession({ waveform: doubled(66, 0.7), rgb: syntheticRgb(rec, 132) });
+      if (!high.ok) throw new Error(high.reason);
+      expect(high.hrSeries.every((w) => Math.abs(w.bpm! - 132) < 1 && w.relation === 'agree' && !w.reasons.some((x) => x.code === 'harmonic-resolved'))).toBe(true);
+    });
   });
 
   it('voids only the check, not the window, where the RGB stream has a gap', () => {

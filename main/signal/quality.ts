@@ -1,5 +1,6 @@
 // Grades each HR window good / fair / poor with the reasons: SNR, harmonic locking (the network's known
-// failure: twice the true HR), agreement with the classical check, capture problems and frame timing.
+// failure: twice the true HR, resolved where its own spectrum allows), agreement with the classical check,
+// capture problems and frame timing.
 
 import { SignalError } from './errors.ts';
 import type { SpectralEstimate } from './heart-rate.ts';
@@ -16,6 +17,7 @@ export const REASON_CODES = [
   'low-snr',
   'very-low-snr',
   'subharmonic-peak',
+  'harmonic-resolved',
   'double-of-check',
   'half-of-check',
   'check-disagrees',
@@ -42,8 +44,14 @@ export type Relation = 'agree' | 'weak' | 'double' | 'half' | 'disagree' | 'unve
 /** Why a window without a check is unconfirmed when the classical check is the primary method itself. */
 export const PRIMARY_IS_CHECK = 'Unconfirmed: POS is the method in use, so there is no independent check (no SSPD model running).';
 
+/** A primary estimate, possibly moved from a harmonic to the peak at half its frequency (see resolveHarmonic). */
+export interface ResolvedEstimate extends SpectralEstimate {
+  /** The strongest peak it was read instead of, and that peak's subharmonic ratio. */
+  resolvedFrom?: { bpm: number; subharmonicRatio: number };
+}
+
 export interface WindowEvidence {
-  primary: SpectralEstimate;
+  primary: ResolvedEstimate;
   /** The independent method's estimate; null when there is no RGB input, or when POS itself is primary. */
   check: SpectralEstimate | null;
   /** The primary method is the classical check (no network): nothing independent to compare with. */
@@ -71,6 +79,24 @@ export function relate(primaryBpm: number, check: SpectralEstimate | null, o: Si
   return Math.abs(primaryBpm - check.bpm) <= o.disagreeBpm ? 'weak' : 'disagree';
 }
 
+/**
+ * The network's known failure is a lock onto twice the HR. When its strongest peak is about twice the
+ * check's HR and its own spectrum has a real peak near half that frequency, holding more than
+ * o.subharmonicRatio of the strongest peak's power and within agreeBpm of the check, the HR is half the
+ * strongest peak's frequency (sharper than the half peak itself, which only confirms it). Both conditions are needed: the check alone would overrule the network, and a subharmonic
+ * alone also appears under true high heart rates (head motion, beat shape). The check's own SNR is not
+ * required: it only chooses between two peaks the network already has (a drifting face leaves POS with
+ * a weak but well-placed peak), and the window is marked either way.
+ */
+export function resolveHarmonic(primary: SpectralEstimate, check: SpectralEstimate | null, o: SignalOptions): ResolvedEstimate {
+  const half = primary.halfPeak;
+  const c = check?.bpm ?? null;
+  if (!o.resolveHarmonics || primary.bpm === null || half?.bpm == null || c === null || primary.subharmonicRatio <= o.subharmonicRatio) return primary;
+  const twice = Math.abs(primary.bpm / c - 2) <= 2 * HARMONIC_RATIO_TOLERANCE;
+  if (!twice || Math.abs(half.bpm - c) > o.agreeBpm) return primary;
+  return { ...half, bpm: primary.bpm / 2, halfPeak: null, resolvedFrom: { bpm: primary.bpm, subharmonicRatio: primary.subharmonicRatio } };
+}
+
 const pct = (share: number): string => `${(share * 100).toFixed(0)} %`;
 
 export function gradeWindow(e: WindowEvidence, o: SignalOptions): WindowQuality {
@@ -90,6 +116,10 @@ export function gradeWindow(e: WindowEvidence, o: SignalOptions): WindowQuality 
     relation = relate(primary.bpm, check, o);
     const c = check?.bpm?.toFixed(0) ?? '?';
     const p = primary.bpm.toFixed(0);
+    if (primary.resolvedFrom) {
+      const { bpm, subharmonicRatio } = primary.resolvedFrom;
+      add('harmonic-resolved', 'fair', `Read at ${p} bpm, half the strongest peak's ${bpm.toFixed(0)} bpm: that one is about twice the classical check's ${c} bpm, and the spectrum has a peak at half it holding ${subharmonicRatio.toFixed(2)}× its power (harmonic lock resolved).`);
+    }
     if (relation === 'double') add('double-of-check', 'poor', `HR ${p} bpm is about twice the classical check's ${c} bpm (harmonic lock).`);
     else if (relation === 'half') add('half-of-check', 'poor', `HR ${p} bpm is about half the classical check's ${c} bpm.`);
     else if (relation === 'disagree') add('check-disagrees', 'poor', `HR ${p} bpm differs from the classical check's ${c} bpm by more than ${o.disagreeBpm} bpm.`);

@@ -85,6 +85,10 @@ export function sessionWarnings(fps: FpsSupport, timing: FrameReport, counts: Qu
   if (total > 0 && counts.doubleOfCheck / total > DOUBLE_WARNING_SHARE) {
     warnings.push(`In ${((100 * counts.doubleOfCheck) / total).toFixed(0)} % of windows the network's HR is about twice the classical check's: it may have locked onto a harmonic.`);
   }
+  const resolved = counts.reasons['harmonic-resolved'] ?? 0;
+  if (total > 0 && resolved / total > DOUBLE_WARNING_SHARE) {
+    warnings.push(`In ${((100 * resolved) / total).toFixed(0)} % of windows the network's strongest peak was twice the classical check's HR; the HR was read at its peak at half that frequency.`);
+  }
   const expected = timing.validFrames + timing.droppedFrames;
   if (expected > 0 && timing.droppedFrames / expected > DROPPED_WARNING_SHARE) {
     warnings.push(`${timing.droppedFrames} frames (${((100 * timing.droppedFrames) / expected).toFixed(1)} %) were dropped by the camera; effective rate ${timing.effectiveFps.toFixed(1)} fps.`);
