@@ -83,10 +83,11 @@ export function relate(primaryBpm: number, check: SpectralEstimate | null, o: Si
  * The network's known failure is a lock onto twice the HR. When its strongest peak is about twice the
  * check's HR and its own spectrum has a real peak near half that frequency, holding more than
  * o.subharmonicRatio of the strongest peak's power and within agreeBpm of the check, the HR is half the
- * strongest peak's frequency (sharper than the half peak itself, which only confirms it). Both conditions are needed: the check alone would overrule the network, and a subharmonic
- * alone also appears under true high heart rates (head motion, beat shape). The check's own SNR is not
- * required: it only chooses between two peaks the network already has (a drifting face leaves POS with
- * a weak but well-placed peak), and the window is marked either way.
+ * strongest peak's frequency (sharper than the half peak itself, which only confirms it). Both conditions
+ * are needed: the check alone would overrule the network, and a subharmonic alone also appears under true
+ * high heart rates (head motion, beat shape). The check's own SNR is not required: it only chooses between
+ * two peaks the network already has (a drifting face leaves POS with a weak but well-placed peak), and the
+ * window is marked either way.
  */
 export function resolveHarmonic(primary: SpectralEstimate, check: SpectralEstimate | null, o: SignalOptions): ResolvedEstimate {
   const half = primary.halfPeak;
