@@ -51,7 +51,8 @@ export function summarize(a: VideoAnalysis): AnalysisSummary {
       const b = s.baselines[id];
       methods[id] = b.ok ? estimate(b.summary) : { bpm: null, windows: 0, reason: b.reason };
     }
-    // The network's estimate before gating, so it can be compared with the baselines like for like.
+    // The network's estimate as the app reads its windows (harmonic locks resolved, see quality.ts), before
+    // gating, so it can be compared with the baselines like for like.
     if (s.primary === 'sspd') {
       const bpms = s.hrSeries.flatMap((w) => (w.bpm === null ? [] : [w.bpm])).sort((x, y) => x - y);
       methods.sspd = bpms.length ? { bpm: bpms[Math.floor(bpms.length / 2)]!, windows: bpms.length } : { bpm: null, windows: 0, reason: 'No window had a peak' };

@@ -61,7 +61,7 @@ export interface SignalOptions {
   gapPoorShare: number;
   /** Power near f0/2 over power near f0 above which the peak may be a harmonic. */
   subharmonicRatio: number;
-  /** Read the HR at the peak near f0/2 when f0 is about twice the check's HR and that peak agrees with it (quality.ts). */
+  /** Read f0/2 when f0 is about twice the check's HR and the spectrum's own peak near f0/2 agrees with it (quality.ts). */
   resolveHarmonics: boolean;
   /** Summaries include poor windows only when asked. */
   includePoorInSummary: boolean;
