@@ -44,6 +44,9 @@ interface PageProbe {
   frames: Array<{ start: number; duration: number; scripts: Array<{ what: string; ms: number }> }>;
 }
 
+/** Span of the missing-frames profile, s: when in the session frames went missing (start-up or steady). */
+const MISSING_PROFILE_S = 30;
+
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-bench-rec-'));
 const y4m = pulsingFaceY4m(path.resolve('test-results', 'fake-camera'), { bpm: 72, seconds: 10 });
 const mode = await startBrowserMode(dataDir, 'bench');
@@ -159,6 +162,7 @@ const longest = (a: number[]) => (a.length ? ` (max ${Math.max(...a).toFixed(0)}
 
 console.log(`\nRecording bench, ${MINUTES} min at 30 fps: ${recordedS.toFixed(0)} s recorded (${framesCheck?.trim()})`);
 console.log(`camera made ${made} frames and delivered ${delivered} (${(delivered / recordedS).toFixed(1)} fps; nominal ${Math.round(recordedS * 30)}), stored ${stored.count}, missing inside the stored timeline ${stored.missing}`);
+console.log(`missing frames per ${MISSING_PROFILE_S} s of the session: ${stored.profile.join(' ')}`);
 console.log(`CPU over the run: bench (services + Chromium) ${share.bench.toFixed(2)} cores, other processes ${share.others.toFixed(2)} cores, of ${os.cpus().length}`);
 console.log(`page main thread: CPU ${(threadCpu * 100).toFixed(1)} % of one core, in tasks ${(threadTask * 100).toFixed(1)} % of the time`);
 console.log(`traced 30 s: ${traced.length} long tasks${traced.map((t) => ` ${t.wallMs.toFixed(0)} ms wall / ${t.cpuMs.toFixed(0)} ms CPU`).join(',')}`);
@@ -194,15 +198,25 @@ async function traceLongTasks(ms: number): Promise<Array<{ wallMs: number; cpuMs
     .map((e) => ({ wallMs: (e.dur ?? 0) / 1000, cpuMs: (e.tdur ?? 0) / 1000 }));
 }
 
-/** Stored frames of the bench's one session and the frames missing between them by their capture times. */
-function storedFrames(): { count: number; missing: number } {
+/**
+ * Stored frames of the bench's one session, the frames missing between them by their capture times, and
+ * those per MISSING_PROFILE_S seconds of the session.
+ */
+function storedFrames(): { count: number; missing: number; profile: number[] } {
   const db = mode.services.store.db;
   const session = db.prepare('SELECT id, fps FROM sessions').get() as { id: number; fps: number };
   const times = (db.prepare('SELECT t_ms AS t FROM frames WHERE session_id = ? ORDER BY idx').all(session.id) as { t: number }[]).map((r) => r.t);
   const interval = 1000 / (session.fps || 30);
   let missing = 0;
-  for (let i = 1; i < times.length; i++) missing += Math.max(0, Math.round((times[i]! - times[i - 1]!) / interval) - 1);
-  return { count: times.length, missing };
+  const profile: number[] = [];
+  for (let i = 1; i < times.length; i++) {
+    const gap = Math.max(0, Math.round((times[i]! - times[i - 1]!) / interval) - 1);
+    missing += gap;
+    const span = Math.floor((times[i]! - times[0]!) / 1000 / MISSING_PROFILE_S);
+    while (profile.length <= span) profile.push(0);
+    profile[span]! += gap;
+  }
+  return { count: times.length, missing, profile };
 }
 
 interface CpuSnapshot {
