@@ -70,13 +70,18 @@ export interface WindowQuality {
   relation: Relation;
 }
 
-export function relate(primaryBpm: number, check: SpectralEstimate | null, o: SignalOptions): Relation {
-  if (!check || check.bpm === null || check.snrDb < o.snrPoorDb) return 'unverified';
-  const ratio = primaryBpm / check.bpm;
-  if (Math.abs(primaryBpm - check.bpm) <= o.agreeBpm) return 'agree';
+/** How two heart rates relate by their values alone, whatever the check's own confidence. */
+function relateBpm(primaryBpm: number, checkBpm: number, o: SignalOptions): Exclude<Relation, 'unverified'> {
+  const ratio = primaryBpm / checkBpm;
+  if (Math.abs(primaryBpm - checkBpm) <= o.agreeBpm) return 'agree';
   if (Math.abs(ratio - 2) <= 2 * HARMONIC_RATIO_TOLERANCE) return 'double';
   if (Math.abs(ratio - 0.5) <= 0.5 * HARMONIC_RATIO_TOLERANCE) return 'half';
-  return Math.abs(primaryBpm - check.bpm) <= o.disagreeBpm ? 'weak' : 'disagree';
+  return Math.abs(primaryBpm - checkBpm) <= o.disagreeBpm ? 'weak' : 'disagree';
+}
+
+export function relate(primaryBpm: number, check: SpectralEstimate | null, o: SignalOptions): Relation {
+  if (!check || check.bpm === null || check.snrDb < o.snrPoorDb) return 'unverified';
+  return relateBpm(primaryBpm, check.bpm, o);
 }
 
 /**
@@ -93,8 +98,7 @@ export function resolveHarmonic(primary: SpectralEstimate, check: SpectralEstima
   const half = primary.halfPeak;
   const c = check?.bpm ?? null;
   if (!o.resolveHarmonics || primary.bpm === null || half?.bpm == null || c === null || primary.subharmonicRatio <= o.subharmonicRatio) return primary;
-  const twice = Math.abs(primary.bpm / c - 2) <= 2 * HARMONIC_RATIO_TOLERANCE;
-  if (!twice || Math.abs(half.bpm - c) > o.agreeBpm) return primary;
+  if (relateBpm(primary.bpm, c, o) !== 'double' || relateBpm(half.bpm, c, o) !== 'agree') return primary;
   return { ...half, bpm: primary.bpm / 2, halfPeak: null, resolvedFrom: { bpm: primary.bpm, subharmonicRatio: primary.subharmonicRatio } };
 }
 
