@@ -113,6 +113,23 @@ test('finds the face and delivers 128×128 face crops with monotonic ~30 fps tim
   execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', '128x128', '-i', raw, path.join(WORK, 'sample-crop.png')]);
 });
 
+test('the track capture reads keeps no frame-rate cap where the camera runs at the rate asked, and keeps it where it runs faster', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${server.url}/`);
+  await expect(page.locator('#status')).toHaveText('ready');
+  // The fake camera plays its clip at 30 fps: asked for 30, the cap goes (Chromium would drop catch-up frames).
+  const at30 = await page.evaluate(() => window.uncappedClone(30));
+  expect(at30.constraints.frameRate).toBeUndefined();
+  expect(at30.constraints).toMatchObject({ width: 640, height: 480 });
+  expect(at30.frameRate).toBe(30);
+  // Asked for 15, the 30 fps camera is brought down by the cap, which stays.
+  const at15 = await page.evaluate(() => window.uncappedClone(15));
+  expect(at15.constraints.frameRate).toBeDefined();
+  expect(at15.frameRate).toBe(15);
+  await context.close();
+});
+
 test('names a camera that is not there as not_found', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();

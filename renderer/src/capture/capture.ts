@@ -102,6 +102,7 @@ export async function startCapture(video: HTMLVideoElement, callbacks: CaptureCa
   if (track && typeof MediaStreamTrackProcessor === 'function') {
     // A clone: the relay's reader and the preview, recorder… each hold the camera without holding up the others.
     const clone = track.clone();
+    await uncapFrameRate(clone);
     const { readable } = new MediaStreamTrackProcessor({ track: clone });
     const relay = new Worker(new URL('./frame-relay.ts', import.meta.url), { type: 'module', name: 'frame-relay' });
     const { port1, port2 } = new MessageChannel();
@@ -179,6 +180,26 @@ export async function startCapture(video: HTMLVideoElement, callbacks: CaptureCa
       onStopped = finish;
       send({ type: 'stop' });
     });
+  }
+}
+
+/**
+ * Lifts a frame-rate constraint off the track the relay reads, where the camera runs at that rate anyway. A
+ * track with a maximum rate has Chromium drop any frame that comes within a few ms of the one before, and
+ * that is how a camera catches up after its capture thread was late (bench/recording on 2 cores: 13 frames of a
+ * 10-minute session discarded before capture saw them; 1 in 5 minutes without the cap). Where the camera runs
+ * faster than asked, the cap is what brings it down to the rate chosen, and it is put back.
+ */
+export async function uncapFrameRate(track: MediaStreamTrack): Promise<void> {
+  const constraints = track.getConstraints();
+  const asked = track.getSettings().frameRate;
+  if (constraints.frameRate === undefined || !asked) return;
+  const { frameRate: _cap, ...rest } = constraints;
+  try {
+    await track.applyConstraints(rest);
+    if ((track.getSettings().frameRate ?? asked) > asked + 1) await track.applyConstraints(constraints);
+  } catch {
+    // Constraints that cannot be changed: the track keeps its cap, and frames are read as before.
   }
 }
 

@@ -2,7 +2,7 @@
 import type { Box } from '../../../../common/geometry/box.ts';
 import { meanColor } from '../../../../common/geometry/resize.ts';
 import { CameraError, listCameras, openCamera } from '../camera.ts';
-import { startCapture } from '../capture.ts';
+import { startCapture, uncapFrameRate } from '../capture.ts';
 import { CROP_BYTES, type CaptureStats } from '../types.ts';
 
 export interface HarnessResult {
@@ -28,6 +28,8 @@ declare global {
     runCapture(durationMs: number): Promise<HarnessResult>;
     /** Opens a camera by id and returns the CameraError code it fails with ('' if it opened). */
     openCameraError(deviceId: string): Promise<string>;
+    /** A clone of the camera opened at `frameRate`, uncapped as capture reads it: its constraints and rate. */
+    uncappedClone(frameRate: number): Promise<{ constraints: MediaTrackConstraints; frameRate: number }>;
     /** The face the live detector picks in one RGBA image (base64), or null. */
     detectFace(rgbaBase64: string, width: number, height: number): Promise<Box | null>;
   }
@@ -66,6 +68,15 @@ window.runCapture = async (durationMs) => {
   observer.disconnect();
   result.previewFps = camera.stream.getVideoTracks()[0]!.getSettings().frameRate ?? 0;
   await session.stop();
+  camera.close();
+  return result;
+};
+window.uncappedClone = async (frameRate) => {
+  const camera = await openCamera({ width: 640, height: 480, frameRate });
+  const clone = camera.stream.getVideoTracks()[0]!.clone();
+  await uncapFrameRate(clone);
+  const result = { constraints: clone.getConstraints(), frameRate: clone.getSettings().frameRate ?? 0 };
+  clone.stop();
   camera.close();
   return result;
 };
