@@ -58,8 +58,6 @@ await page.addInitScript(unpluggableCamera);
 await page.addInitScript((longMs) => {
   const probe: PageProbe = { delivered: { start: NaN, stop: NaN }, made: { start: NaN, stop: NaN }, longTasks: [], frames: [] };
   (window as unknown as { __probe: PageProbe }).__probe = probe;
-  // The app marks the session's first and last frame by the clock when its phase changes; the Stop button
-  // shows (or goes) in the same task, so reading the track's count then is exact to a frame in flight.
   // Capture reads the last clone of the camera track: its stats count the frames handed to capture.
   const cameraCounts = () => {
     const tracks = (window as unknown as { __camera: CameraSwitch }).__camera.tracks;
@@ -68,6 +66,8 @@ await page.addInitScript((longMs) => {
     return { delivered: stats?.deliveredFrames ?? NaN, made: stats?.totalFrames ?? NaN };
   };
   (window as unknown as { __cameraCounts: typeof cameraCounts }).__cameraCounts = cameraCounts;
+  // The app marks the session's first and last frame by the clock when its phase changes; the Stop button
+  // shows (or goes) in the same task, so reading the track's count then is exact to a frame in flight.
   let recording = false;
   new MutationObserver(() => {
     const now = document.querySelector('button[title^="Stop"]') !== null;
