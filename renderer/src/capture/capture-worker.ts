@@ -4,6 +4,7 @@
 // by one from the page.
 import { boxMotion, sspdCropBox, type Box, type Size } from '../../../common/geometry/box.ts';
 import { BoxSmoother } from '../../../common/geometry/box-smoother.ts';
+import { FrameGapCounter } from '../../../common/frame-gaps.ts';
 import { meanColor, sspdResize } from '../../../common/geometry/resize.ts';
 import { ChunkBuilder, chunkTransfer } from './chunk-builder.ts';
 import { CropReader } from './crop-reader.ts';
@@ -190,22 +191,23 @@ async function processFrame(frame: VideoFrame | ImageBitmap, timestampMs: number
 
 /**
  * Reads every frame the camera delivers. Timestamps are the camera's capture times (µs, a monotonic clock of
- * its own), placed on the Unix epoch by the offset seen at the first frame; a gap of more than half a frame
- * interval beyond the expected one means frames were lost on the way (or never made), and counts as dropped.
+ * its own), placed on the Unix epoch by the offset seen at the first frame; gaps between them beyond the
+ * frame interval mean frames were lost on the way (or never made), and count as dropped.
  */
 async function readCamera(stream: ReadableStream<VideoFrame>, frameRate: number): Promise<void> {
   reader = stream.getReader();
-  const intervalMs = 1000 / frameRate;
+  const gaps = new FrameGapCounter(frameRate);
   let offsetMs: number | null = null;
-  let lastMs: number | null = null;
+  let missing = 0;
   for (;;) {
     const { value: frame, done } = await reader.read();
     // The track ended (camera unplugged or taken, or capture stopping): the last frames must not wait for more.
     if (done) return capture?.flush();
     const cameraMs = frame.timestamp / 1000;
     offsetMs ??= performance.timeOrigin + performance.now() - cameraMs;
-    const dropped = lastMs === null ? 0 : Math.max(0, Math.round((cameraMs - lastMs) / intervalMs) - 1);
-    lastMs = cameraMs;
+    // The change in the total: a catch-up frame takes back the frame its late predecessor counted.
+    const dropped = gaps.add(cameraMs) - missing;
+    missing += dropped;
     await processFrame(frame, cameraMs + offsetMs, dropped, 'captureTime');
   }
 }
