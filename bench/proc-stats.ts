@@ -70,6 +70,28 @@ export function residentKb(pid: number): number {
   }
 }
 
+/** Resident (RSS) and proportional (PSS: shared pages split among their sharers) memory per Chromium process type, MB. */
+export function memoryByType(): Map<string, { rssMb: number; pssMb: number; processes: number }> {
+  const byType = new Map<string, { rssMb: number; pssMb: number; processes: number }>();
+  for (const pid of processTree().keys()) {
+    if (pid === process.pid) continue;
+    const entry = byType.get(processLabel(pid)) ?? { rssMb: 0, pssMb: 0, processes: 0 };
+    entry.rssMb += residentKb(pid) / 1024;
+    entry.pssMb += proportionalKb(pid) / 1024;
+    entry.processes++;
+    byType.set(processLabel(pid), entry);
+  }
+  return byType;
+}
+
+function proportionalKb(pid: number): number {
+  try {
+    return Number(/Pss:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
 /** This process and all its descendants, with their parent pid and CPU ticks. */
 export function processTree(): Map<number, { parent: number; ticks: number }> {
   const stats = new Map<number, { parent: number; ticks: number }>();

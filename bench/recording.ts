@@ -14,6 +14,8 @@
 //   but not delivered (the track's discardedFrames): frames the browser let go before the app saw them;
 //   delivered but not stored: frames the app lost. The last two are the app's to keep at 0. A single late
 //   frame shows as a gap in the times and is no loss: the span's count is what is judged, gaps are listed.
+//   Inside the edges (±2), loss is also tracked through the session, which shows when frames went: the
+//   track's delivered count polled every 100 ms against the frames stored with a capture time up to then.
 // - Long tasks: PerformanceObserver 'longtask' on the page. Each long task is matched with the long animation
 //   frame holding it ('long-animation-frame' entries name the scripts that ran, with their time), so a task
 //   that ran capture code is told from one where the page ran little script but did not get the CPU.
@@ -21,9 +23,11 @@
 //   of the process tree) and everything else, in cores; and the page main thread's CPU time (CDP
 //   Performance.getMetrics ThreadTime) against its task time. Other work on a small machine shows here.
 // - A long task's wall time includes time its thread waited for a CPU, and so do the script times in long
-//   animation frames. So 30 s in the middle of the first minute are traced (Chromium 'toplevel' trace
-//   events carry thread CPU time): each long task there is listed with its wall and CPU time. A task is the
-//   page's own work only if its CPU time is long; a long wall time with little CPU is the machine.
+//   animation frames. So the last 30 s before Stop are traced (Chromium 'toplevel' trace events carry
+//   thread CPU time): each long task there is listed with its wall and CPU time. A task is the page's own
+//   work only if its CPU time is long; a long wall time with little CPU is the machine.
+// - Memory: per Chromium process type too, as RSS and as PSS (a page shared by processes, such as the
+//   camera's frame buffers, counts once in PSS and in every sharer's RSS).
 // Run: npm run build && node_modules/.bin/node bench/recording.ts [minutes=10]
 import fs from 'node:fs';
 import os from 'node:os';
@@ -32,7 +36,7 @@ import { chromium } from '@playwright/test';
 import { startBrowserMode } from '../main/browser-mode.ts';
 import { fakeCameraLaunch, pulsingFaceY4m, unpluggableCamera, type CameraSwitch } from '../e2e/fake-camera.ts';
 import { RecordPage } from '../e2e/pages/record-page.ts';
-import { busiestThreads, cpuShare, cpuSnapshot, processTree, residentKb, threadSnapshot } from './proc-stats.ts';
+import { busiestThreads, cpuShare, cpuSnapshot, memoryByType, processTree, residentKb, threadSnapshot } from './proc-stats.ts';
 
 const MINUTES = Number(process.argv[2] ?? 10);
 const LONG_MS = 50;
@@ -42,12 +46,18 @@ interface PageProbe {
   delivered: { start: number; stop: number };
   /** Frames the camera's source had made by then (delivered, or dropped before delivery). */
   made: { start: number; stop: number };
+  /** The track's delivered count sampled every POLL_MS: [time on the capture clock, ms; frames delivered]. */
+  polls: Array<[number, number]>;
   longTasks: Array<{ start: number; duration: number }>;
   frames: Array<{ start: number; duration: number; scripts: Array<{ what: string; ms: number }> }>;
 }
 
 /** Span of the missing-frames profile, s: when in the session frames went missing (start-up or steady). */
 const MISSING_PROFILE_S = 30;
+const POLL_MS = 100;
+const TRACE_MS = 30_000;
+/** A performance mark the page sets just before Stop: the traced tasks judged are those before it. */
+const STOP_MARK = 'bench-stop';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-bench-rec-'));
 const y4m = pulsingFaceY4m(path.resolve('test-results', 'fake-camera'), { bpm: 72, seconds: 10 });
@@ -55,8 +65,8 @@ const mode = await startBrowserMode(dataDir, 'bench');
 const browser = await chromium.launch(fakeCameraLaunch(y4m));
 const page = await browser.newPage();
 await page.addInitScript(unpluggableCamera);
-await page.addInitScript((longMs) => {
-  const probe: PageProbe = { delivered: { start: NaN, stop: NaN }, made: { start: NaN, stop: NaN }, longTasks: [], frames: [] };
+await page.addInitScript(({ longMs, pollMs }) => {
+  const probe: PageProbe = { delivered: { start: NaN, stop: NaN }, made: { start: NaN, stop: NaN }, polls: [], longTasks: [], frames: [] };
   (window as unknown as { __probe: PageProbe }).__probe = probe;
   // Capture reads the last clone of the camera track: its stats count the frames handed to capture.
   const cameraCounts = () => {
@@ -86,7 +96,12 @@ await page.addInitScript((longMs) => {
       probe.frames.push({ start: e.startTime, duration: e.duration, scripts });
     }),
   ).observe({ type: 'long-animation-frame', buffered: true });
-}, LONG_MS);
+  // On the clock capture stamps frames with (timeOrigin + now, as the capture worker maps the camera's).
+  setInterval(() => {
+    const { delivered } = cameraCounts();
+    if (Number.isFinite(delivered)) probe.polls.push([performance.timeOrigin + performance.now(), delivered]);
+  }, pollMs);
+}, { longMs: LONG_MS, pollMs: POLL_MS });
 const cdp = await page.context().newCDPSession(page);
 await cdp.send('Performance.enable');
 // After a full GC: the heap that is kept, not garbage that happens to be waiting for the collector.
@@ -118,19 +133,14 @@ const startedAt = Date.now();
 
 const samples: { minute: number; rss: number; chromiumRss: number; heap: number }[] = [];
 let cpuMark = cpuAtStart;
-let traced: Array<{ wallMs: number; cpuMs: number }> = [];
+let memoryAtFirst = memoryByType();
 for (let minute = 1; minute <= MINUTES; minute++) {
-  // Traced inside the first minute: the bench process parses the trace, and the memory that takes must
-  // be in the reference sample, not read as growth of the services sharing this process.
-  if (minute === 1) {
-    await page.waitForTimeout(15_000);
-    traced = await traceLongTasks(30_000);
-  }
-  await page.waitForTimeout(minute === 1 ? 15_000 : 60_000);
+  await page.waitForTimeout(60_000);
   const cpu = cpuSnapshot();
   const share = cpuShare(cpuMark, cpu);
   cpuMark = cpu;
   samples.push({ minute, rss: rssMb(), chromiumRss: chromiumRssMb(), heap: await heapMb() });
+  if (minute === 1) memoryAtFirst = memoryByType();
   const s = samples.at(-1)!;
   // Since Start: what the camera made and delivered against its nominal rate, beside what the app shows.
   const camera = await page.evaluate(() => {
@@ -141,22 +151,33 @@ for (let minute = 1; minute <= MINUTES; minute++) {
   const nominal = Math.round(((Date.now() - startedAt) / 1000) * 30);
   console.log(`minute ${minute}: services RSS ${s.rss.toFixed(0)} MB, Chromium RSS ${s.chromiumRss.toFixed(0)} MB, page heap ${s.heap.toFixed(1)} MB, CPU cores: bench ${share.bench.toFixed(2)}, others ${share.others.toFixed(2)} of ${os.cpus().length}; camera made ${camera.made}, delivered ${camera.delivered} of nominal ${nominal}; ${await page.getByTestId('frame-counts').textContent()}`);
 }
+const memoryAtLast = memoryByType();
+// The session's last TRACE_MS are traced, after the last sample and across Stop: ending a trace is a burst
+// of CPU (Chromium flushes every thread's buffer, this process parses the file) that on a small machine
+// starves the camera's and capture's threads, so it must come after the session's last frame.
+const traceFile = path.join(dataDir, 'trace.json');
+await browser.startTracing(page, { path: traceFile, categories: ['toplevel', 'blink.user_timing'] });
+await page.waitForTimeout(TRACE_MS);
 const cpuAtEnd = cpuSnapshot();
 const threadsAtEnd = threadSnapshot();
 const threadAtEnd = await mainThread();
-const probe = await page.evaluate(() => {
+const probe = await page.evaluate((mark) => {
   const p = (window as unknown as { __probe: PageProbe }).__probe;
+  performance.mark(mark);
   return { longTasks: p.longTasks, frames: p.frames };
-});
+}, STOP_MARK);
 await page.getByRole('button', { name: 'Stop' }).click();
 const recordedS = (Date.now() - startedAt) / 1000;
 await page.getByTestId('recording-summary').waitFor({ timeout: 120_000 });
+await browser.stopTracing();
+const traced = tracedLongTasks(traceFile);
 const framesCheck = await page.getByTestId('frames-check').textContent();
 const counts = await page.evaluate(() => {
-  const { delivered, made } = (window as unknown as { __probe: PageProbe }).__probe;
-  return { delivered: delivered.stop - delivered.start, made: made.stop - made.start };
+  const { delivered, made, polls } = (window as unknown as { __probe: PageProbe }).__probe;
+  return { delivered: delivered.stop - delivered.start, made: made.stop - made.start, polls };
 });
 const stored = storedFrames();
+const tracked = lostOverTime(counts.polls, stored.times);
 await browser.close();
 await mode.stop();
 fs.rmSync(dataDir, { recursive: true, force: true });
@@ -182,16 +203,21 @@ console.log(`\nRecording bench, ${MINUTES} min at 30 fps: ${recordedS.toFixed(0)
 console.log(`the stored timeline spans ${stored.spanFrames} frame times at 30 fps; the camera made ${made} (${(made / recordedS).toFixed(1)} fps) and delivered ${delivered}; ${stored.count} are stored`);
 console.log(`frames missing: ${stored.missing} = never made ${neverMade} + discarded by the browser ${discarded} + lost by the app ${lostByCount}`);
 console.log(`missing frames per ${MISSING_PROFILE_S} s of the session: ${stored.profile.join(' ')}`);
+console.log(`lost by the app, tracked every ${POLL_MS} ms (the track's delivered count less the frames stored up to then, Start's and Stop's second left out): ${tracked.lost}; per ${MISSING_PROFILE_S} s: ${tracked.profile.join(' ')}; at ${tracked.steps.map((s) => `${s.atS} s ${s.frames > 0 ? '+' : ''}${s.frames}`).join(', ') || '-'}`);
 console.log(`gaps in the frame times (a late frame or a missing one; session time, frame intervals skipped): ${stored.gaps.slice(0, 40).map((g) => `${g.atS.toFixed(1)} s ×${g.frames}`).join(', ') || 'none'}${stored.gaps.length > 40 ? ` and ${stored.gaps.length - 40} more` : ''}`);
 console.log(`CPU over the run: bench (services + Chromium) ${share.bench.toFixed(2)} cores, other processes ${share.others.toFixed(2)} cores, of ${os.cpus().length}`);
 console.log(`busiest threads (cores):${busiestThreads(threadsAtStart, threadsAtEnd, 16).map((t) => `\n  ${t.cores.toFixed(3)}  ${t.thread}`).join('')}`);
+const types = [...new Set([...memoryAtFirst.keys(), ...memoryAtLast.keys()])].sort();
+const mb = (m: { rssMb: number; pssMb: number } | undefined) => (m ? `${m.rssMb.toFixed(0)}/${m.pssMb.toFixed(0)}` : '-');
+console.log(`Chromium memory by process type, RSS/PSS MB (PSS: shared pages split among their sharers), first → last minute:${types.map((t) => `\n  ${t.padEnd(12)} ${mb(memoryAtFirst.get(t))} → ${mb(memoryAtLast.get(t))}`).join('')}`);
 console.log(`page main thread: CPU ${(threadCpu * 100).toFixed(1)} % of one core, in tasks ${(threadTask * 100).toFixed(1)} % of the time`);
-console.log(`traced 30 s: ${traced.length} long tasks${traced.map((t) => ` ${t.wallMs.toFixed(0)} ms wall / ${t.cpuMs.toFixed(0)} ms CPU`).join(',')}`);
+console.log(`traced the last ${TRACE_MS / 1000} s before Stop: ${traced.length} long tasks${traced.map((t) => ` ${t.wallMs.toFixed(0)} ms wall / ${t.cpuMs.toFixed(0)} ms CPU`).join(',')}`);
 for (const t of attributed) console.log(`  long task ${t.duration.toFixed(0)} ms at ${(t.start / 1000).toFixed(0)} s: script ${t.scriptMs.toFixed(0)} ms${t.top && t.top.ms > 0 ? `, most in ${t.top.what} (${t.top.ms.toFixed(0)} ms)` : ''}`);
 const first = samples[0]!;
 const last = samples.at(-1)!;
 const rows = [
   ['dropped frames (delivered−stored)', String(lostByCount), '0 (±2)', Math.abs(lostByCount) <= 2],
+  ['… tracked over the session', String(tracked.lost), '0 (±1)', Math.abs(tracked.lost) <= 1],
   ['discarded by the browser (made−delivered)', String(discarded), '0 (±2)', Math.abs(discarded) <= 2],
   // The camera's own shortfall: a fake camera on a machine this loaded makes frames late, and skips one now and then.
   ['never made by the camera', String(neverMade), '-', true],
@@ -205,19 +231,16 @@ const rows = [
 ] as const;
 for (const [what, value, target, ok] of rows) console.log(`${what.padEnd(42)} ${value.padStart(14)}   target ${target.padEnd(7)} ${ok ? 'met' : 'NOT MET'}`);
 
-/** Traces the page for `ms` and returns its main thread's long tasks with their wall and CPU time. */
-async function traceLongTasks(ms: number): Promise<Array<{ wallMs: number; cpuMs: number }>> {
-  const file = path.join(dataDir, 'trace.json');
-  await browser.startTracing(page, { path: file, categories: ['toplevel'] });
-  await page.waitForTimeout(ms);
-  await browser.stopTracing();
-  type TraceEvent = { ph: string; name: string; pid: number; tid: number; dur?: number; tdur?: number; args?: { name?: string } };
+/** The page main thread's long tasks in a trace, before the Stop mark (all, if it is missing), with their wall and CPU time. */
+function tracedLongTasks(file: string): Array<{ wallMs: number; cpuMs: number }> {
+  type TraceEvent = { ph: string; name: string; pid: number; tid: number; ts: number; dur?: number; tdur?: number; args?: { name?: string } };
   const events = (JSON.parse(fs.readFileSync(file, 'utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
   fs.rmSync(file);
   const main = events.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
   if (!main) return [];
+  const stopTs = events.find((e) => e.name === STOP_MARK)?.ts ?? Infinity;
   return events
-    .filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask' && (e.dur ?? 0) > LONG_MS * 1000)
+    .filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask' && e.ts < stopTs && (e.dur ?? 0) > LONG_MS * 1000)
     .map((e) => ({ wallMs: (e.dur ?? 0) / 1000, cpuMs: (e.tdur ?? 0) / 1000 }));
 }
 
@@ -226,7 +249,7 @@ async function traceLongTasks(ms: number): Promise<Array<{ wallMs: number; cpuMs
  * count at the session's rate, less those stored) over the session and per MISSING_PROFILE_S seconds of it;
  * and the gaps between frames (a late frame makes one, a lost frame too).
  */
-function storedFrames(): { count: number; spanFrames: number; missing: number; profile: number[]; gaps: Array<{ atS: number; frames: number }> } {
+function storedFrames(): { times: number[]; count: number; spanFrames: number; missing: number; profile: number[]; gaps: Array<{ atS: number; frames: number }> } {
   const db = mode.services.store.db;
   const session = db.prepare('SELECT id, fps FROM sessions').get() as { id: number; fps: number };
   const times = (db.prepare('SELECT t_ms AS t FROM frames WHERE session_id = ? ORDER BY idx').all(session.id) as { t: number }[]).map((r) => r.t);
@@ -244,5 +267,32 @@ function storedFrames(): { count: number; spanFrames: number; missing: number; p
   }
   const profile = missingBy.map((m, k) => m - (missingBy[k - 1] ?? 0));
   const spanFrames = times.length ? framesBy(times.length - 1) : 0;
-  return { count: times.length, spanFrames, missing: spanFrames - times.length, profile, gaps };
+  return { times, count: times.length, spanFrames, missing: spanFrames - times.length, profile, gaps };
+}
+
+/**
+ * Frames the app lost, over time: at each poll, the frames the track had delivered less those stored with a
+ * capture time up to then. That difference holds still but for a frame or two in flight, and a frame lost
+ * raises it for good; so its floor per second, against the first second's, is what was lost by then. The
+ * first and last second of the session (Start and Stop, where capture's cut-off and the count differ by
+ * what is in flight) are left out: the count from Start to Stop covers them, to ±2.
+ */
+function lostOverTime(polls: Array<[number, number]>, times: number[]): { lost: number; profile: number[]; steps: Array<{ atS: number; frames: number }> } {
+  const [first, last] = [times[0] ?? 0, times.at(-1) ?? 0];
+  const floors: number[] = [];
+  let stored = 0;
+  for (const [t, delivered] of polls) {
+    while (stored < times.length && times[stored]! <= t) stored++;
+    if (t < first + 1000 || t > last - 1000) continue;
+    const second = Math.floor((t - first - 1000) / 1000);
+    floors[second] = Math.min(floors[second] ?? Infinity, delivered - stored);
+  }
+  const base = floors.find((f) => f !== undefined) ?? 0;
+  /** Lost by the end of each second (a second without polls keeps the count before it). */
+  const lostBy: number[] = [];
+  for (let k = 0; k < floors.length; k++) lostBy.push(floors[k] === undefined ? (lostBy.at(-1) ?? 0) : floors[k]! - base);
+  const steps = lostBy.flatMap((n, k) => (n !== (lostBy[k - 1] ?? 0) ? [{ atS: k + 1, frames: n - (lostBy[k - 1] ?? 0) }] : []));
+  const per = MISSING_PROFILE_S;
+  const profile = Array.from({ length: Math.ceil(lostBy.length / per) }, (_, w) => (lostBy[Math.min(lostBy.length, (w + 1) * per) - 1] ?? 0) - (lostBy[w * per - 1] ?? 0));
+  return { lost: lostBy.at(-1) ?? 0, profile, steps };
 }

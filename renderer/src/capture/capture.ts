@@ -103,7 +103,11 @@ export async function startCapture(video: HTMLVideoElement, callbacks: CaptureCa
     // A clone: the relay's reader and the preview, recorder… each hold the camera without holding up the others.
     const clone = track.clone();
     await uncapFrameRate(clone);
-    const { readable } = new MediaStreamTrackProcessor({ track: clone });
+    // Room for three frames: a camera that ran late sends the late frame and the next within a millisecond or
+    // two, and in the default single slot the second replaced the first whenever the relay's thread took
+    // longer to wake (frames lost in bench/recording on a loaded machine). Not more: frames waiting here hold
+    // the camera's own buffers (with ten, the camera made fewer frames).
+    const { readable } = new MediaStreamTrackProcessor({ track: clone, maxBufferSize: 3 });
     const relay = new Worker(new URL('./frame-relay.ts', import.meta.url), { type: 'module', name: 'frame-relay' });
     const { port1, port2 } = new MessageChannel();
     const generated = typeof MediaStreamTrackGenerator === 'function' ? new MediaStreamTrackGenerator({ kind: 'video' }) : null;
