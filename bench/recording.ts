@@ -56,6 +56,9 @@ interface PageProbe {
 const MISSING_PROFILE_S = 30;
 const POLL_MS = 100;
 const TRACE_MS = 30_000;
+const SETTLE_MS = 1000;
+/** Seconds of polls whose lowest difference counts as settled (lost frames) in lostOverTime. */
+const SETTLED_S = 3;
 /** A performance mark the page sets just before Stop: the traced tasks judged are those before it. */
 const STOP_MARK = 'bench-stop';
 
@@ -139,7 +142,11 @@ for (let minute = 1; minute <= MINUTES; minute++) {
   const cpu = cpuSnapshot();
   const share = cpuShare(cpuMark, cpu);
   cpuMark = cpu;
-  samples.push({ minute, rss: rssMb(), chromiumRss: chromiumRssMb(), heap: await heapMb() });
+  // Memory is read after a full GC of the page and a moment to settle: what is kept, not garbage waiting for
+  // the collector.
+  const heap = await heapMb();
+  await page.waitForTimeout(SETTLE_MS);
+  samples.push({ minute, rss: rssMb(), chromiumRss: chromiumRssMb(), heap });
   if (minute === 1) memoryAtFirst = memoryByType();
   const s = samples.at(-1)!;
   // Since Start: what the camera made and delivered against its nominal rate, beside what the app shows.
@@ -273,7 +280,7 @@ function storedFrames(): { times: number[]; count: number; spanFrames: number; m
 /**
  * Frames the app lost, over time: at each poll, the frames the track had delivered less those stored with a
  * capture time up to then. That difference holds still but for a frame or two in flight, and a frame lost
- * raises it for good; so its floor per second, against the first second's, is what was lost by then. The
+ * raises it for good; so its floor over a few seconds, against the first seconds', is what was lost by then. The
  * first and last second of the session (Start and Stop, where capture's cut-off and the count differ by
  * what is in flight) are left out: the count from Start to Stop covers them, to ±2.
  */
@@ -287,10 +294,12 @@ function lostOverTime(polls: Array<[number, number]>, times: number[]): { lost: 
     const second = Math.floor((t - first - 1000) / 1000);
     floors[second] = Math.min(floors[second] ?? Infinity, delivered - stored);
   }
-  const base = floors.find((f) => f !== undefined) ?? 0;
+  // A frame in flight lifts a second's floor now and then; a loss lifts every floor after it.
+  const settled = floors.map((_, k) => Math.min(...floors.slice(k, k + SETTLED_S).filter((f) => f !== undefined)));
+  const base = settled.find((f) => Number.isFinite(f)) ?? 0;
   /** Lost by the end of each second (a second without polls keeps the count before it). */
   const lostBy: number[] = [];
-  for (let k = 0; k < floors.length; k++) lostBy.push(floors[k] === undefined ? (lostBy.at(-1) ?? 0) : floors[k]! - base);
+  for (let k = 0; k < settled.length; k++) lostBy.push(Number.isFinite(settled[k]) ? settled[k]! - base : (lostBy.at(-1) ?? 0));
   const steps = lostBy.flatMap((n, k) => (n !== (lostBy[k - 1] ?? 0) ? [{ atS: k + 1, frames: n - (lostBy[k - 1] ?? 0) }] : []));
   const per = MISSING_PROFILE_S;
   const profile = Array.from({ length: Math.ceil(lostBy.length / per) }, (_, w) => (lostBy[Math.min(lostBy.length, (w + 1) * per) - 1] ?? 0) - (lostBy[w * per - 1] ?? 0));
