@@ -210,7 +210,7 @@ console.log(`\nRecording bench, ${MINUTES} min at 30 fps: ${recordedS.toFixed(0)
 console.log(`the stored timeline spans ${stored.spanFrames} frame times at 30 fps; the camera made ${made} (${(made / recordedS).toFixed(1)} fps) and delivered ${delivered}; ${stored.count} are stored`);
 console.log(`frames missing: ${stored.missing} = never made ${neverMade} + discarded by the browser ${discarded} + lost by the app ${lostByCount}`);
 console.log(`missing frames per ${MISSING_PROFILE_S} s of the session: ${stored.profile.join(' ')}`);
-console.log(`lost by the app, tracked every ${POLL_MS} ms (the track's delivered count less the frames stored up to then, Start's and Stop's second left out): ${tracked.lost}; per ${MISSING_PROFILE_S} s: ${tracked.profile.join(' ')}; at ${tracked.steps.map((s) => `${s.atS} s ${s.frames > 0 ? '+' : ''}${s.frames}`).join(', ') || '-'}`);
+console.log(`lost by the app, tracked every ${POLL_MS} ms (the track's delivered count less the frames stored up to then, Start's and Stop's second left out): ${tracked.lost}; per ${MISSING_PROFILE_S} s: ${tracked.profile.join(' ')}; at ${tracked.steps.map((s) => `${s.atS} s +${s.frames}`).join(', ') || '-'}`);
 console.log(`gaps in the frame times (a late frame or a missing one; session time, frame intervals skipped): ${stored.gaps.slice(0, 40).map((g) => `${g.atS.toFixed(1)} s ×${g.frames}`).join(', ') || 'none'}${stored.gaps.length > 40 ? ` and ${stored.gaps.length - 40} more` : ''}`);
 console.log(`CPU over the run: bench (services + Chromium) ${share.bench.toFixed(2)} cores, other processes ${share.others.toFixed(2)} cores, of ${os.cpus().length}`);
 console.log(`busiest threads (cores):${busiestThreads(threadsAtStart, threadsAtEnd, 16).map((t) => `\n  ${t.cores.toFixed(3)}  ${t.thread}`).join('')}`);
@@ -300,7 +300,14 @@ function lostOverTime(polls: Array<[number, number]>, times: number[]): { lost: 
   /** Lost by the end of each second (a second without polls keeps the count before it). */
   const lostBy: number[] = [];
   for (let k = 0; k < settled.length; k++) lostBy.push(Number.isFinite(settled[k]) ? settled[k]! - base : (lostBy.at(-1) ?? 0));
-  const steps = lostBy.flatMap((n, k) => (n !== (lostBy[k - 1] ?? 0) ? [{ atS: k + 1, frames: n - (lostBy[k - 1] ?? 0) }] : []));
+  // Where the count first reaches a new height: a frame in flight for long can still lift it for a while.
+  const steps: Array<{ atS: number; frames: number }> = [];
+  let high = 0;
+  lostBy.forEach((n, k) => {
+    if (n <= high) return;
+    steps.push({ atS: k + 1, frames: n - high });
+    high = n;
+  });
   const per = MISSING_PROFILE_S;
   const profile = Array.from({ length: Math.ceil(lostBy.length / per) }, (_, w) => (lostBy[Math.min(lostBy.length, (w + 1) * per) - 1] ?? 0) - (lostBy[w * per - 1] ?? 0));
   return { lost: lostBy.at(-1) ?? 0, profile, steps };
