@@ -71,15 +71,15 @@ export function residentKb(pid: number): number {
 }
 
 /** Resident (RSS) and proportional (PSS: shared pages split among their sharers) memory per Chromium process type, MB. */
-export function memoryByType(): Map<string, { rssMb: number; pssMb: number; processes: number }> {
-  const byType = new Map<string, { rssMb: number; pssMb: number; processes: number }>();
+export function memoryByType(): Map<string, { rssMb: number; pssMb: number }> {
+  const byType = new Map<string, { rssMb: number; pssMb: number }>();
   for (const pid of processTree().keys()) {
     if (pid === process.pid) continue;
-    const entry = byType.get(processLabel(pid)) ?? { rssMb: 0, pssMb: 0, processes: 0 };
+    const type = processLabel(pid);
+    const entry = byType.get(type) ?? { rssMb: 0, pssMb: 0 };
     entry.rssMb += residentKb(pid) / 1024;
     entry.pssMb += proportionalKb(pid) / 1024;
-    entry.processes++;
-    byType.set(processLabel(pid), entry);
+    byType.set(type, entry);
   }
   return byType;
 }

@@ -1,7 +1,7 @@
 // The frame relay: a worker that does nothing but read the camera track's frames, copy each one out and close
 // it at once, and pass the copies on to the capture worker (and, as new frames, to the track the session video
-// is recorded from). Chromium keeps only a frame or two waiting in a MediaStreamTrackProcessor, whatever
-// maxBufferSize asks: a reader busy for 200 ms (face detection on a loaded machine) loses ~5 frames. This
+// is recorded from). A MediaStreamTrackProcessor keeps only a few frames waiting (they hold the camera's own
+// buffers; see capture.ts): a reader busy for 200 ms (face detection on a loaded machine) loses ~5 frames. This
 // thread never is, so every frame is taken; the copies wait for the capture worker instead, in order, for up
 // to half a second (what waits is what a crash would lose) and within a memory budget. And the camera's own
 // few buffers are never held for long: a MediaRecorder encoding straight off the camera while the preview
