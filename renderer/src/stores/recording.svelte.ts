@@ -147,7 +147,11 @@ export async function stop(): Promise<void> {
     flushed = done;
   });
   await stopVideo();
-  await queue?.drained();
+  // Nothing more is appended: a chunk that comes now (capture still flushing after a lost camera) would reach a
+  // session being closed, and its error would hide why the recording stopped.
+  const uploads = queue;
+  queue = null;
+  await uploads?.drained();
   try {
     const result = await unwrap(api.stopRecording({ sessionId: session.id }));
     recording.session = result.session;
@@ -155,7 +159,6 @@ export async function stop(): Promise<void> {
   } catch (error) {
     recording.error = message(error);
   }
-  queue = null;
   startedAtMs = Infinity;
   recording.phase = 'stopped';
 }
