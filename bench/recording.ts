@@ -272,7 +272,7 @@ function storedFrames(): { times: number[]; count: number; spanFrames: number; m
     while (missingBy.length < span) missingBy.push(missingBy.at(-1) ?? 0);
     missingBy[span] = framesBy(i) - (i + 1);
   }
-  const profile = missingBy.map((m, k) => m - (missingBy[k - 1] ?? 0));
+  const profile = increments(missingBy);
   const spanFrames = times.length ? framesBy(times.length - 1) : 0;
   return { times, count: times.length, spanFrames, missing: spanFrames - times.length, profile, gaps };
 }
@@ -308,7 +308,11 @@ function lostOverTime(polls: Array<[number, number]>, times: number[]): { lost: 
     steps.push({ atS: k + 1, frames: n - high });
     high = n;
   });
-  const per = MISSING_PROFILE_S;
-  const profile = Array.from({ length: Math.ceil(lostBy.length / per) }, (_, w) => (lostBy[Math.min(lostBy.length, (w + 1) * per) - 1] ?? 0) - (lostBy[w * per - 1] ?? 0));
-  return { lost: lostBy.at(-1) ?? 0, profile, steps };
+  const windowEnds = lostBy.filter((_, k) => (k + 1) % MISSING_PROFILE_S === 0 || k === lostBy.length - 1);
+  return { lost: lostBy.at(-1) ?? 0, profile: increments(windowEnds), steps };
+}
+
+/** What a running total added at each step. */
+function increments(totals: number[]): number[] {
+  return totals.map((n, k) => n - (totals[k - 1] ?? 0));
 }

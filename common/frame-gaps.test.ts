@@ -2,9 +2,11 @@ import { expect, test } from 'vitest';
 import { FrameGapCounter } from './frame-gaps.ts';
 
 const interval = 1000 / 30;
+/** The frames missing so far, after each frame. */
 const count = (times: number[]) => {
   const counter = new FrameGapCounter(30);
-  return times.map((t) => counter.add(t * interval));
+  let missing = 0;
+  return times.map((t) => (missing += counter.add(t * interval)));
 };
 
 test('a steady stream misses nothing', () => {

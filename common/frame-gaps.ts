@@ -15,10 +15,14 @@ export class FrameGapCounter {
     this.intervalMs = 1000 / frameRate;
   }
 
-  /** Takes the next frame's capture time (ms) and returns how many frames are missing so far. */
+  /**
+   * Takes the next frame's capture time (ms) and returns how that changes the frames missing so far: negative
+   * where a catch-up frame takes back the frame its late predecessor counted.
+   */
   add(timestampMs: number): number {
+    const before = this.missing;
     if (this.lastMs !== null) this.missing = Math.max(0, this.missing + Math.round((timestampMs - this.lastMs) / this.intervalMs) - 1);
     this.lastMs = timestampMs;
-    return this.missing;
+    return this.missing - before;
   }
 }

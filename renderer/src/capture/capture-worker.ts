@@ -198,17 +198,13 @@ async function readCamera(stream: ReadableStream<VideoFrame>, frameRate: number)
   reader = stream.getReader();
   const gaps = new FrameGapCounter(frameRate);
   let offsetMs: number | null = null;
-  let missing = 0;
   for (;;) {
     const { value: frame, done } = await reader.read();
     // The track ended (camera unplugged or taken, or capture stopping): the last frames must not wait for more.
     if (done) return capture?.flush();
     const cameraMs = frame.timestamp / 1000;
     offsetMs ??= performance.timeOrigin + performance.now() - cameraMs;
-    // The change in the total: a catch-up frame takes back the frame its late predecessor counted.
-    const dropped = gaps.add(cameraMs) - missing;
-    missing += dropped;
-    await processFrame(frame, cameraMs + offsetMs, dropped, 'captureTime');
+    await processFrame(frame, cameraMs + offsetMs, gaps.add(cameraMs), 'captureTime');
   }
 }
 
