@@ -15,10 +15,14 @@ test('compares sessions of two subjects overlaid, aligned at the start or a shar
   const a2 = await recordSession(services, { subjectId: a.id, bpm: 78, seconds: 36, markers: [{ tS: 12, label: 'task' }] });
   const b1 = await recordSession(services, { subjectId: b.id, bpm: 92, seconds: 30, markers: [{ tS: 15, label: 'task' }, { tS: 20, label: 'rest' }] });
 
-  // Recording takes real time: a2 is restamped 10 s after a1, so that their dates always read the same to the minute.
+  // Recording takes real time and may cross a minute: a1 and a2 are restamped 5 s and 15 s into a1's minute, so that
+  // their dates always read the same to the minute.
   writeDb(services, (db) => {
     const { started_at } = db.prepare('SELECT started_at FROM sessions WHERE id = ?').get(a1) as { started_at: string };
-    db.prepare('UPDATE sessions SET started_at = ? WHERE id = ?').run(new Date(Date.parse(started_at) + 10_000).toISOString(), a2);
+    const minute = Math.floor(Date.parse(started_at) / 60_000) * 60_000;
+    const restamp = db.prepare('UPDATE sessions SET started_at = ? WHERE id = ?');
+    restamp.run(new Date(minute + 5_000).toISOString(), a1);
+    restamp.run(new Date(minute + 15_000).toISOString(), a2);
   });
   const medians = new Map([a1, a2, b1].map((id) => [id, usableMedian(latestSeries(services, id).points)]));
   for (const [id, bpm] of [[a1, 62], [a2, 78], [b1, 92]] as const) expect(Math.abs(medians.get(id)! - bpm), `session ${id} median`).toBeLessThan(2);
