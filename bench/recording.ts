@@ -27,7 +27,8 @@
 //   thread CPU time): each long task there is listed with its wall and CPU time. A task is the page's own
 //   work only if its CPU time is long; a long wall time with little CPU is the machine.
 // - Memory: per Chromium process type too, as RSS and as PSS (a page shared by processes, such as the
-//   camera's frame buffers, counts once in PSS and in every sharer's RSS).
+//   camera's frame buffers, counts once in PSS and in every sharer's RSS). DevTools (Playwright) keeps
+//   request bodies up to a fixed buffer, filled before Start so that it is in the reference (devtools-buffer.ts).
 // Run: npm run build && node_modules/.bin/node bench/recording.ts [minutes=10]
 import fs from 'node:fs';
 import os from 'node:os';
@@ -36,6 +37,7 @@ import { chromium } from '@playwright/test';
 import { startBrowserMode } from '../main/browser-mode.ts';
 import { fakeCameraLaunch, pulsingFaceY4m, unpluggableCamera, type CameraSwitch } from '../e2e/fake-camera.ts';
 import { RecordPage } from '../e2e/pages/record-page.ts';
+import { fillDevtoolsBuffer } from './devtools-buffer.ts';
 import { busiestThreads, cpuShare, cpuSnapshot, memoryByType, processTree, residentKb, threadSnapshot } from './proc-stats.ts';
 
 const MINUTES = Number(process.argv[2] ?? 10);
@@ -123,6 +125,7 @@ const chromiumRssMb = () => [...processTree().keys()].reduce((sum, pid) => sum +
 await page.goto(mode.server.entryUrl);
 const record = new RecordPage(page);
 await record.openWithNewSubject('BENCH');
+await fillDevtoolsBuffer(page);
 await page.getByRole('button', { name: 'Start recording' }).click();
 await page.evaluate(() => {
   const probe = (window as unknown as { __probe: PageProbe }).__probe;
