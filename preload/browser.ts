@@ -16,8 +16,9 @@ const token = sessionStorage.getItem(TOKEN_KEY) ?? '';
     const response = await fetch(`/api/${encodeURIComponent(channel)}`, {
       method: 'POST',
       headers: { 'content-type': 'application/octet-stream', 'x-pulse-token': token },
-      // A Blob, not the bytes: Chromium keeps a typed-array request body's copy in the page's process (a
-      // recording's uploads grew it by ~1.5 MB/s, measured); a Blob's bytes are freed with it.
+      // A Blob: its bytes wait for the page's GC in the browser process rather than the page's (300 MB posted in
+      // 500 kB bodies left ~65 MB either way, none after a GC). Growth seen under Playwright was DevTools keeping
+      // bodies (bench/devtools-buffer.ts).
       body: new Blob([encodeWire({ input }) as Uint8Array<ArrayBuffer>]),
     });
     return decodeWire(new Uint8Array(await response.arrayBuffer()));
