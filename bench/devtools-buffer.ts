@@ -1,5 +1,6 @@
 // The harness's own share of Chromium's memory: DevTools keeps the request bodies it sees.
 import type { Page } from '@playwright/test';
+import { TOKEN_HEADER, type LocalServer } from '../main/server/local-server.ts';
 
 /** Network.enable's default maxTotalBufferSize, which Playwright keeps: 200 MB of bodies and responses. */
 const DEVTOOLS_BUFFER_BYTES = 200e6;
@@ -14,15 +15,14 @@ const FILL_BODY_BYTES = 5e6;
  * DevTools attached. Filling the buffer before the session puts its fixed size in the first minute's memory,
  * so the growth measured after it is the app's. The bodies go to the API with no channel, which refuses them.
  */
-export async function fillDevtoolsBuffer(page: Page): Promise<void> {
+export async function fillDevtoolsBuffer(page: Page, server: LocalServer): Promise<void> {
   await page.evaluate(
-    async ({ count, bytes }) => {
-      const token = sessionStorage.getItem('pulse-token') ?? '';
+    async ({ count, bytes, headers }) => {
       for (let i = 0; i < count; i++) {
         const body = new Blob([new Uint8Array(bytes)]);
-        await fetch('/api/', { method: 'POST', headers: { 'x-pulse-token': token }, body }).then((r) => r.arrayBuffer());
+        await fetch('/api/', { method: 'POST', headers, body }).then((r) => r.arrayBuffer());
       }
     },
-    { count: Math.ceil((1.25 * DEVTOOLS_BUFFER_BYTES) / FILL_BODY_BYTES), bytes: FILL_BODY_BYTES },
+    { count: Math.ceil((1.25 * DEVTOOLS_BUFFER_BYTES) / FILL_BODY_BYTES), bytes: FILL_BODY_BYTES, headers: { [TOKEN_HEADER]: server.token } },
   );
 }

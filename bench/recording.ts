@@ -125,7 +125,7 @@ const chromiumRssMb = () => [...processTree().keys()].reduce((sum, pid) => sum +
 await page.goto(mode.server.entryUrl);
 const record = new RecordPage(page);
 await record.openWithNewSubject('BENCH');
-await fillDevtoolsBuffer(page);
+await fillDevtoolsBuffer(page, mode.server);
 await page.getByRole('button', { name: 'Start recording' }).click();
 await page.evaluate(() => {
   const probe = (window as unknown as { __probe: PageProbe }).__probe;

@@ -1,4 +1,5 @@
 // Frames missing from a camera's stream, read off its capture timestamps.
+import { clamp } from './geometry/box.ts';
 
 /**
  * How far each frame pulls the slot grid towards its own time, and its interval towards the camera's real
@@ -42,8 +43,7 @@ export class FrameGapCounter {
       const errorMs = timestampMs - this.slotMs;
       this.slotMs += PHASE_GAIN * errorMs;
       if (slots > 0) {
-        const interval = this.intervalMs + (RATE_GAIN * errorMs) / slots;
-        this.intervalMs = Math.min(this.nominalMs * (1 + RATE_RANGE), Math.max(this.nominalMs * (1 - RATE_RANGE), interval));
+        this.intervalMs = clamp(this.intervalMs + (RATE_GAIN * errorMs) / slots, this.nominalMs * (1 - RATE_RANGE), this.nominalMs * (1 + RATE_RANGE));
       }
     }
     return this.missing - before;
