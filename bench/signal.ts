@@ -73,7 +73,7 @@ const live = time(() => {
   for (let i = 0; i < 100; i++) liveHeartRate({ waveform: recent, rgb: { t: recent.t, r: s.r.subarray(-FPS * 60), g: s.g.subarray(-FPS * 60), b: s.b.subarray(-FPS * 60) } });
 });
 const result = runs[0]!.value;
-const summary = result.ok ? (result.summary.hr.ok ? `${result.summary.hr.medianBpm.toFixed(1)} bpm median, ${result.quality.good}/${result.hrSeries.length} windows good` : result.summary.hr.reason) : result.reason;
+const summary = result.ok ? (result.summary.hr.bpm !== null ? `${result.summary.hr.bpm.toFixed(1)} bpm median, ${result.quality.reliable}/${result.hrSeries.length} windows reliable` : result.summary.hr.reason) : result.reason;
 
 console.log(`signal analysis, ${MINUTES} min at ${FPS} fps (${s.t.length} frames; SSPD waveform + RGB + capture flags)`);
 console.log(`  analyzeSession:  ${best.toFixed(0)} ms best of ${RUNS} (${runs.map((r) => r.ms.toFixed(0)).join(', ')} ms) — ${summary}`);

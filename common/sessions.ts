@@ -1,6 +1,7 @@
 // Sessions (one recording or imported video of a subject) and markers: shared shapes and input rules.
 import { z } from 'zod';
 import { id } from './subjects.ts';
+import type { QualityGrade, Reliability, SessionHr } from './session-hr.ts';
 import type { Pause } from './video-timeline.ts';
 
 export const SESSION_STATUSES = ['recording', 'complete', 'interrupted'] as const;
@@ -111,7 +112,7 @@ export interface Marker {
   createdAt: string;
 }
 
-export type QualityGrade = 'good' | 'fair' | 'poor';
+export type { QualityGrade };
 
 /** Seconds of recent live estimates whose median is the HR shown (pulse oximeters average over 4–16 s). */
 export const LIVE_AVERAGE_S = 5;
@@ -123,10 +124,11 @@ export interface LiveSnapshot {
   /** The waveform the HR comes from: the SSPD network, or POS while no model runs. */
   source: 'sspd' | 'pos';
   /**
-   * `bpm` is the median of the estimates of the last few seconds (as pulse oximeters average), so one
-   * disturbed window does not make the number jump; grade, SNR and reasons are the latest window's.
+   * The reliability decision on the newest window (the same as a stored analysis makes). `bpm` is the median of
+   * the accepted estimates of the last few seconds (as pulse oximeters average), so one disturbed window does
+   * not make the number jump; it is null whenever the newest window has no reliable heart rate (`reasons` say why).
    */
-  hr: { bpm: number | null; checkBpm: number | null; snrDb: number; grade: QualityGrade; reasons: string[] } | null;
+  hr: { bpm: number | null; reliability: Reliability; probability: number; reasons: string[]; source: 'sspd' | 'evidence' | null; sspdBpm: number | null; checkBpm: number | null } | null;
   /** Seconds of camera time the network's waveform trails the newest frame (0 without a model). */
   modelLagS: number;
   /** Why there is no HR yet (e.g. fewer than 5 s of signal). */
@@ -139,11 +141,8 @@ export interface LiveSnapshot {
 /** Shown when a recording ends: the stored analysis in brief, or why there is none. */
 export interface RecordingSummary {
   primary: 'sspd' | 'pos' | null;
-  /** Median HR over windows of usable quality; null when none qualified. */
-  medianBpm: number | null;
-  meanBpm: number | null;
-  usedWindows: number;
-  windows: number;
+  /** The session HR (median of the accepted windows, with coverage), or no number and why. */
+  hr: HrStats;
   warnings: string[];
   /** Why no analysis could be stored (e.g. too short); the recording itself is kept. */
   notAnalysed: string | null;
@@ -165,19 +164,16 @@ export interface HrPoint {
   tS: number;
   bpm: number | null;
   snrDb: number | null;
+  /** The reliability decision, stored as a grade: good = reliable, fair = use with caution, poor = no reliable HR. */
   quality: QualityGrade;
+  /** Plain-word reasons, most important first, joined by '; '. */
   reasons: string;
+  /** Calibrated probability that bpm is within 5 bpm of the true HR; null for analyses stored before it existed. */
+  confidence: number | null;
 }
 
-/** HR over a session's usable windows (poor windows are stored but left out, as in every summary). */
-export interface HrStats {
-  medianBpm: number | null;
-  meanBpm: number | null;
-  minBpm: number | null;
-  maxBpm: number | null;
-  usedWindows: number;
-  windows: number;
-}
+/** The session's heart rate, the one statistic every view shows (common/session-hr.ts). */
+export type HrStats = SessionHr;
 
 /** A session in a subject's history, with the HR of its latest analysis. */
 export interface SessionOverview {

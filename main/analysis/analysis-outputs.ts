@@ -2,7 +2,8 @@
 // and the per-method estimates that `evaluate` compares with a reference.
 import fs from 'node:fs';
 import path from 'node:path';
-import { BASELINE_IDS, type HrSummary } from '../signal/index.ts';
+import { RELIABILITY_WORDS, type SessionHr } from '../../common/session-hr.ts';
+import { BASELINE_IDS, type HrSummary, type QualityCounts } from '../signal/index.ts';
 import type { InputFilterSpec } from '../inference/input-filter.ts';
 import type { VideoAnalysis } from './analyze-video.ts';
 import { escapeHtml, htmlPage, htmlTable, PALETTE, svgPlot, type Series } from './svg-plot.ts';
@@ -28,12 +29,13 @@ export interface AnalysisSummary {
   /** The network, where it ran, and the low-pass its input went through (null: raw differences). */
   model: { sha256: string; provider: string; inputFilter: InputFilterSpec | null } | null;
   primary: 'sspd' | 'pos' | null;
-  /** The primary method's HR over windows that passed the quality gate; null when the gate rejected all. */
-  hr: { medianBpm: number; meanBpm: number; usedWindows: number; windows: number } | null;
+  /** The session HR (common/session-hr.ts): median of the accepted windows, its reliability and coverage. */
+  hr: SessionHr | null;
+  /** No reliable heart rate (no number is reported), and why in plain words. */
   rejected: boolean;
   rejectReason: string | null;
-  /** Window grades; harmonicResolved: windows read at half the network's strongest peak (quality.ts resolveHarmonic). */
-  quality: { good: number; fair: number; poor: number; harmonicResolved: number } | null;
+  /** Windows per reliability level; byEvidence: read by the classical methods where the network was unreliable. */
+  quality: QualityCounts | null;
   methods: Partial<Record<MethodId, MethodEstimate>>;
   sspdVsPos: { sspdBpm: number; posBpm: number; differenceBpm: number } | null;
   warnings: string[];
@@ -51,14 +53,13 @@ export function summarize(a: VideoAnalysis): AnalysisSummary {
       const b = s.baselines[id];
       methods[id] = b.ok ? estimate(b.summary) : { bpm: null, windows: 0, reason: b.reason };
     }
-    // The network's estimate as the app reads its windows (harmonic locks resolved, see quality.ts), before
-    // gating, so it can be compared with the baselines like for like.
+    // The network alone (its own strongest peak per window), compared with the baselines like for like.
     if (s.primary === 'sspd') {
-      const bpms = s.hrSeries.flatMap((w) => (w.bpm === null ? [] : [w.bpm])).sort((x, y) => x - y);
+      const bpms = s.hrSeries.flatMap((w) => (w.sspdBpm === null ? [] : [w.sspdBpm])).sort((x, y) => x - y);
       methods.sspd = bpms.length ? { bpm: bpms[Math.floor(bpms.length / 2)]!, windows: bpms.length } : { bpm: null, windows: 0, reason: 'No window had a peak' };
     }
   }
-  const hr = s.ok && s.summary.hr.ok ? s.summary.hr : null;
+  const hr = s.ok ? s.summary.hr : null;
   const sspdBpm = methods.sspd?.bpm ?? null;
   const posBpm = methods.pos?.bpm ?? null;
   return {
@@ -72,10 +73,10 @@ export function summarize(a: VideoAnalysis): AnalysisSummary {
     size: `${a.info.width}x${a.info.height}`,
     model: a.model ? { sha256: a.model.sha256, provider: a.model.provider, inputFilter: a.model.inputFilter } : null,
     primary: s.ok ? s.primary : null,
-    hr: hr ? { medianBpm: hr.medianBpm, meanBpm: hr.meanBpm, usedWindows: hr.usedWindows, windows: hr.windows } : null,
-    rejected: !hr,
-    rejectReason: hr ? null : s.ok ? (s.summary.hr.ok ? null : s.summary.hr.reason) : s.reason,
-    quality: s.ok ? { good: s.quality.good, fair: s.quality.fair, poor: s.quality.poor, harmonicResolved: s.quality.reasons['harmonic-resolved'] ?? 0 } : null,
+    hr,
+    rejected: !hr || hr.bpm === null,
+    rejectReason: hr ? (hr.bpm === null ? hr.reason : null) : s.ok ? null : s.reason,
+    quality: s.ok ? s.quality : null,
     methods,
     sspdVsPos: sspdBpm !== null && posBpm !== null ? { sspdBpm, posBpm, differenceBpm: sspdBpm - posBpm } : null,
     warnings: [...(s.ok ? s.summary.warnings : [s.reason]), ...a.warnings],
@@ -86,12 +87,13 @@ export function summarize(a: VideoAnalysis): AnalysisSummary {
 const num = (v: number | null | undefined, digits = 2): string => (v === null || v === undefined || !Number.isFinite(v) ? '' : v.toFixed(digits));
 const csvText = (text: string): string => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
 
-/** One row per HR window: the primary method's HR, SNR and grade, and each baseline in the same window. */
+/** One row per HR window: the decided HR, its source, confidence and reliability with reasons, and each baseline. */
 export function hrSeriesCsv(a: VideoAnalysis): string {
   const s = a.session;
-  const header = ['t_start_s', 't_end_s', 'method', 'bpm', 'snr_db', 'grade', 'reasons', ...BASELINE_IDS.map((id) => `${id}_bpm`)];
+  const header = ['t_start_s', 't_end_s', 'method', 'bpm', 'source', 'sspd_bpm', 'confidence', 'reliability', 'snr_db', 'reasons', ...BASELINE_IDS.map((id) => `${id}_bpm`)];
   if (!s.ok) return header.join(',') + '\n';
-  const rows = s.hrSeries.map((w, k) => [num(w.tStart), num(w.tEnd), s.primary, num(w.bpm), num(w.snrDb), w.grade, csvText(w.reasons.map((r) => r.code).join(' ')),
+  const rows = s.hrSeries.map((w, k) => [num(w.tStart), num(w.tEnd), s.primary, num(w.bpm), w.source ?? '', num(w.sspdBpm), num(w.probability, 3), w.reliability, num(w.snrDb),
+    csvText(w.reasons.map((r) => r.message).join('; ')),
     ...BASELINE_IDS.map((id) => {
       const b = s.baselines[id];
       return b.ok ? num(b.series[k]?.bpm) : '';
@@ -113,14 +115,15 @@ const PLOT_WAVE_S = 20;
 export function analysisHtml(a: VideoAnalysis, summary: AnalysisSummary, w: Waveforms | null): string {
   const s = a.session;
   const parts: string[] = [];
-  const hrLine = summary.hr ? `${summary.hr.medianBpm.toFixed(1)} bpm (${summary.primary?.toUpperCase()}, ${summary.hr.usedWindows} of ${summary.hr.windows} windows trusted)` : `no heart rate: ${summary.rejectReason ?? 'unknown'}`;
+  const hr = summary.hr;
+  const hrLine = hr?.bpm != null ? `${hr.bpm.toFixed(1)} bpm — ${RELIABILITY_WORDS[hr.reliability].toLowerCase()} (${hr.usedWindows} of ${hr.windows} windows; ${(100 * hr.coverage).toFixed(0)} % reliable)` : `no reliable heart rate: ${summary.rejectReason ?? 'unknown'}`;
   parts.push(`<p><b>${escapeHtml(path.basename(a.file))}</b> — ${summary.size}, ${summary.codec}, ${summary.durationS.toFixed(1)} s at ${summary.fps.toFixed(1)} fps, ROI ${summary.roi}</p>`);
   parts.push(`<p>Heart rate: <b>${escapeHtml(hrLine)}</b></p>`);
   parts.push(htmlTable(['method', 'median HR (bpm)', 'windows', 'note'], Object.entries(summary.methods).map(([id, m]) => [id, m.bpm ?? Number.NaN, m.windows, m.reason ?? ''])));
   if (s.ok) {
     const mid = s.hrSeries.map((x) => (x.tStart + x.tEnd) / 2);
     const series: Series[] = [{ name: `${s.primary} (all)`, x: mid, y: s.hrSeries.map((x) => x.bpm), color: PALETTE[s.primary]! }];
-    series.push({ name: 'trusted', x: mid, y: s.hrSeries.map((x) => (x.grade === 'poor' ? null : x.bpm)), color: '#000', points: true });
+    series.push({ name: 'reliable', x: mid, y: s.hrSeries.map((x) => (x.reliability === 'reliable' ? x.bpm : null)), color: '#000', points: true });
     for (const id of BASELINE_IDS) {
       const b = s.baselines[id];
       if (b.ok && id !== s.primary) series.push({ name: id, x: b.series.map((x) => (x.tStart + x.tEnd) / 2), y: b.series.map((x) => x.bpm), color: PALETTE[id]! });

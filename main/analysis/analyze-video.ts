@@ -1,10 +1,10 @@
 // The headless pipeline, one video at a time: decode → crop (face or full frame) → RGB means → SSPD (when a
 // model is given) → analyzeSession. The same stages as a live recording, fed from a file.
-import { CROP_BYTES, FACE_DETECTED, FACE_HELD, type FrameChunk } from '../../common/sessions.ts';
+import { CROP_BYTES, FACE_DETECTED, FACE_HELD, FACE_NONE, type FrameChunk } from '../../common/sessions.ts';
 import { InferenceWorker } from '../inference/inference-client.ts';
 import type { LoadedModelReport } from '../inference/worker-protocol.ts';
 import type { WorkerStats } from '../inference/worker-protocol.ts';
-import { analyzeSession, type NotEnoughData, type SessionAnalysis, type SignalOptions, type TimedRgb } from '../signal/index.ts';
+import { analyzeSession, BlockTrace, type NotEnoughData, type SessionAnalysis, type SignalOptions, type TimedBlocks, type TimedRgb } from '../signal/index.ts';
 import { faceCropper, fullFrameCropper, type FaceDetector, type RoiMode } from './crop-frames.ts';
 import { openVideo, type VideoInfo } from './decode-video.ts';
 import { defaultFaceModelPath, OnnxFaceDetector } from './face-detector.ts';
@@ -63,6 +63,10 @@ export interface VideoAnalysis {
   facesHeld: number;
   /** Frame times in seconds from the first frame, and the per-frame crop means (NaN without a face). */
   rgb: TimedRgb;
+  /** Per-frame colours of the crop's grid cells (skin, regions, light reference); null when no crop was cut. */
+  blocks: TimedBlocks | null;
+  /** Per frame: 1 where no face was detected in it (held or missing), as a recording counts face lost. */
+  faceLost: Uint8Array;
   /** SSPD output, one sample per frame difference, placed at the later frame's time. */
   sspd: { t: Float64Array; x: Float32Array } | null;
   model: LoadedModelReport | null;
@@ -138,6 +142,7 @@ async function analyzeWith(file: string, o: AnalyzeOptions, detector: FaceDetect
   const model = o.modelPath ? await startModel(o.modelPath, o.threads, o.workerUrl).catch((e: unknown) => (stream.close(), Promise.reject(e))) : null;
   const timings: StageTimings = { decode: 0, detect: 0, crop: 0, infer: 0, signal: 0, total: 0 };
   const cols = new Columns();
+  const cells = new BlockTrace();
   let info: VideoInfo;
   let faces = 0;
   let held = 0;
@@ -164,6 +169,7 @@ async function analyzeWith(file: string, o: AnalyzeOptions, detector: FaceDetect
       timings.crop += crop.cropMs;
       t0Ms ??= frame.tMs;
       cols.push((frame.tMs - t0Ms) / 1000, crop.means, crop.flag);
+      if (crop.rgb) cells.push(crop.rgb, 1, () => crop.flag === FACE_NONE);
       if (crop.flag === FACE_DETECTED) faces++;
       else if (crop.flag === FACE_HELD) held++;
       if (needCrops) {
@@ -202,14 +208,16 @@ async function analyzeWith(file: string, o: AnalyzeOptions, detector: FaceDetect
   }
   const signalStart = performance.now();
   // As in a live recording: only frames with a face of their own count as found (a held crop is real data, but lost).
-  const faceLost = cols.face.slice(0, n).map((f) => (f === FACE_DETECTED ? 0 : 1));
+  const faceLost = Uint8Array.from(cols.face.subarray(0, n), (f) => (f === FACE_DETECTED ? 0 : 1));
+  const blocks = cells.frames === n ? { t, values: cells.view().slice() } : null;
   const session = analyzeSession({
     rgb,
+    ...(blocks ? { blocks } : {}),
     ...(sspd ? { waveform: sspd } : {}),
     capture: { t, faceLost },
     ...(o.signalOptions ? { options: o.signalOptions } : {}),
   });
   timings.signal += performance.now() - signalStart;
   timings.total = performance.now() - started;
-  return { file, roi: o.roi, info, frames: n, facesFound: faces, facesHeld: held, rgb, sspd, model: model?.report ?? null, session, timings, warnings: [...stream.warnings] };
+  return { file, roi: o.roi, info, frames: n, facesFound: faces, facesHeld: held, rgb, blocks, faceLost, sspd, model: model?.report ?? null, session, timings, warnings: [...stream.warnings] };
 }

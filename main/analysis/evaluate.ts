@@ -1,22 +1,17 @@
-// Accuracy of every method over a manifest of videos with reference heart rates: per file and overall, with
-// the quality gate's rejections counted. Bad rows get their own error; the other rows are still evaluated.
-import fs from 'node:fs';
+// Accuracy of every method over manifests of videos with reference heart rates (or none: clips without a pulse),
+// per file and overall, and how well the reliability decision works (reliability-scores.ts), per window and per
+// group of clips. Bad rows get their own error; the other rows are still evaluated.
 import os from 'node:os';
 import path from 'node:path';
 import { analyzeVideo, type AnalyzeOptions } from './analyze-video.ts';
 import { summarize, type AnalysisSummary } from './analysis-outputs.ts';
+import type { Reliability } from '../../common/session-hr.ts';
 import { AnalysisError, errorText } from './errors.ts';
+import { readManifest, type ManifestRow } from './manifest.ts';
 import { agreement, type Agreement } from './metrics.ts';
 import { parseReference, referenceBpm } from './reference.ts';
+import { clipFigures, SCORED, windowFigures, windowScores, type ClipFigures, type Scored, type WindowFigures, type WindowScore } from './reliability-scores.ts';
 import { pulseWaveforms, snrAgainst, METHOD_IDS, type MethodId } from './waveforms.ts';
-
-export interface ManifestRow {
-  /** 1-based line number in the manifest, for messages. */
-  line: number;
-  video: string;
-  reference: string;
-  fs?: number;
-}
 
 export interface MethodResult {
   bpm: number | null;
@@ -29,10 +24,16 @@ export interface RowResult {
   video: string;
   ok: boolean;
   error?: { code: string; message: string };
-  referenceBpm?: number;
+  /** The manifest's group (difficulty), 'nopulse' for clips without a pulse. */
+  group: string;
+  /** Mean true HR over the clip; null for a clip without a pulse. */
+  referenceBpm?: number | null;
+  /** Each method alone (the network's own peaks, the classical methods): median over its windows. */
   methods?: Partial<Record<MethodId, MethodResult>>;
-  /** The primary method after the quality gate. */
-  gated?: { method: 'sspd' | 'pos'; bpm: number | null; rejected: boolean; reason: string | null };
+  /** The session HR as the app reports it, with its reliability. */
+  decision?: { bpm: number | null; reliability: Reliability; coverage: number; reason: string | null; errorBpm: number | null };
+  /** Per window: the app's reading and each method's, with confidences and the truth. */
+  windows?: Partial<Record<Scored, WindowScore[]>>;
   summary?: AnalysisSummary;
 }
 
@@ -47,55 +48,10 @@ export interface Evaluation {
   model: string | null;
   rows: RowResult[];
   failedRows: number;
-  /** Per method over every evaluated clip where it gave an HR (no gating: like for like). */
+  /** Per method over every evaluated clip with a pulse where it gave an HR (no decision: like for like). */
   overall: Partial<Record<MethodId, MethodOverall>>;
-  /** The primary method over the clips the quality gate accepted. */
-  gated: { method: 'sspd' | 'pos'; accepted: number; rejected: number; agreement: Agreement } | null;
-}
-
-/** Splits one CSV line, honouring double quotes (paths may contain commas). */
-export function splitCsvLine(line: string): string[] {
-  const cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') cells.push(cell.trim()), (cell = '');
-    else cell += c;
-  }
-  cells.push(cell.trim());
-  return cells;
-}
-
-/** Rows of a manifest (`video,reference[,fs]`, header optional); malformed rows come back as errors. */
-export function readManifest(file: string): { rows: ManifestRow[]; errors: RowResult[] } {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new AnalysisError('bad-manifest', `cannot read manifest ${file}: ${errorText(error)}`);
-  }
-  const rows: ManifestRow[] = [];
-  const errors: RowResult[] = [];
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const line = i + 1;
-    if (!raw.trim() || raw.trim().startsWith('#')) return;
-    const cells = splitCsvLine(raw);
-    if (line === 1 && /^video$/i.test(cells[0] ?? '')) return;
-    const [video = '', reference = '', fsText] = cells;
-    const fail = (message: string) => errors.push({ line, video, ok: false, error: { code: 'bad-manifest', message: `line ${line}: ${message}` } });
-    if (!video) return fail('no video path');
-    if (!reference) return fail(`no reference for ${video}`);
-    const fsHz = fsText ? Number(fsText) : undefined;
-    if (fsHz !== undefined && !(fsHz > 0)) return fail(`sampling rate "${fsText}" is not a positive number`);
-    rows.push({ line, video, reference, ...(fsHz ? { fs: fsHz } : {}) });
-  });
-  return { rows, errors };
+  /** How well the reliability decision works: per window for the app and each method, per group of clips for the app. */
+  reliability: { windows: Partial<Record<Scored, WindowFigures>>; clips: Record<string, ClipFigures> };
 }
 
 /** Runs `work` over items with at most `limit` in flight, keeping results in order. */
@@ -118,57 +74,63 @@ export interface EvaluateOptions extends Omit<AnalyzeOptions, 'onProgress' | 'on
   onRow?: (row: RowResult, done: number, total: number) => void;
 }
 
-export async function evaluateRow(row: ManifestRow, baseDir: string, o: EvaluateOptions): Promise<RowResult> {
-  const video = path.resolve(baseDir, row.video);
+export async function evaluateRow(row: ManifestRow, o: EvaluateOptions): Promise<RowResult> {
+  const video = path.resolve(row.baseDir, row.video);
+  const base = { line: row.line, video: row.video, group: row.group };
   try {
-    const ref = parseReference(row.reference, baseDir, row.fs);
+    const ref = row.reference === null ? null : parseReference(row.reference, row.baseDir, row.fs);
+    const truth = row.truth ? parseReference(row.truth, row.baseDir) : ref;
     const a = await analyzeVideo(video, o);
     const summary = summarize(a);
-    const refBpm = referenceBpm(ref, 0, summary.durationS);
-    const waves = pulseWaveforms(a, o.signalOptions);
+    const refBpm = ref ? referenceBpm(ref, 0, summary.durationS) : null;
+    const waves = pulseWaveforms(a);
     const methods: RowResult['methods'] = {};
     for (const id of METHOD_IDS) {
       const m = summary.methods[id];
       if (!m) continue;
       const pulse = waves?.pulses[id];
-      methods[id] = { bpm: m.bpm, errorBpm: m.bpm === null ? null : m.bpm - refBpm, snrDb: pulse && waves ? snrAgainst(pulse, waves.fs, refBpm) : null };
+      methods[id] = { bpm: m.bpm, errorBpm: m.bpm === null || refBpm === null ? null : m.bpm - refBpm, snrDb: pulse && waves && refBpm !== null ? snrAgainst(pulse, waves.fs, refBpm) : null };
     }
-    const gated = summary.primary ? { method: summary.primary, bpm: summary.hr?.medianBpm ?? null, rejected: summary.rejected, reason: summary.rejectReason } : undefined;
-    return { line: row.line, video: row.video, ok: true, referenceBpm: refBpm, methods, ...(gated ? { gated } : {}), summary };
+    const hr = summary.hr;
+    const decision = hr ? { bpm: hr.bpm, reliability: hr.reliability, coverage: hr.coverage, reason: hr.reason, errorBpm: hr.bpm === null || refBpm === null ? null : hr.bpm - refBpm } : undefined;
+    return { ...base, ok: true, referenceBpm: refBpm, methods, ...(decision ? { decision } : {}), windows: windowScores(a, truth), summary };
   } catch (error) {
     const code = error instanceof AnalysisError ? error.code : ((error as { code?: string }).code ?? 'error');
-    return { line: row.line, video: row.video, ok: false, error: { code, message: `line ${row.line}: ${errorText(error)}` } };
+    return { ...base, ok: false, error: { code, message: `line ${row.line}: ${errorText(error)}` } };
   }
 }
 
-export async function evaluateManifest(manifest: string, o: EvaluateOptions): Promise<Evaluation> {
-  const { rows, errors } = readManifest(manifest);
-  if (rows.length === 0 && errors.length === 0) throw new AnalysisError('bad-manifest', `${manifest} lists no videos`);
-  const baseDir = path.dirname(path.resolve(manifest));
+/** Evaluates every row of one or more manifests (e.g. a set and its no-pulse clips). */
+export async function evaluateManifest(manifests: string | readonly string[], o: EvaluateOptions): Promise<Evaluation> {
+  const files = typeof manifests === 'string' ? [manifests] : manifests;
+  const read = files.map((file) => readManifest(file));
+  const rows = read.flatMap((r) => r.rows);
+  const errors: RowResult[] = read.flatMap((r) => r.errors.map((e) => ({ line: e.line, video: e.video, group: 'all', ok: false, error: { code: 'bad-manifest', message: e.message } })));
+  if (rows.length === 0 && errors.length === 0) throw new AnalysisError('bad-manifest', `${files.join(', ')} lists no videos`);
   const jobs = o.jobs ?? Math.min(2, os.availableParallelism());
   let done = 0;
   const results = await mapBounded(rows, jobs, async (row) => {
-    const result = await evaluateRow(row, baseDir, o);
+    const result = await evaluateRow(row, o);
     o.onRow?.(result, ++done, rows.length);
     return result;
   });
-  const all = [...results, ...errors].sort((x, y) => x.line - y.line);
+  const all = [...results, ...errors];
   return {
-    manifest,
+    manifest: files.join(', '),
     createdAt: new Date().toISOString(),
     roi: o.roi,
     model: o.modelPath ?? null,
     rows: all,
     failedRows: all.filter((r) => !r.ok).length,
     overall: overallByMethod(all),
-    gated: gatedOverall(all),
+    reliability: reliabilityOverall(all),
   };
 }
 
 function overallByMethod(rows: RowResult[]): Evaluation['overall'] {
   const out: Evaluation['overall'] = {};
   for (const id of METHOD_IDS) {
-    const used = rows.filter((r) => r.ok && r.methods?.[id]?.bpm !== null && r.methods?.[id]?.bpm !== undefined);
+    const used = rows.filter((r) => r.ok && typeof r.referenceBpm === 'number' && r.methods?.[id]?.bpm !== null && r.methods?.[id]?.bpm !== undefined);
     if (used.length === 0) continue;
     const snr = used.map((r) => r.methods![id]!.snrDb).filter((v): v is number => v !== null && Number.isFinite(v));
     out[id] = {
@@ -179,14 +141,17 @@ function overallByMethod(rows: RowResult[]): Evaluation['overall'] {
   return out;
 }
 
-function gatedOverall(rows: RowResult[]): Evaluation['gated'] {
-  const evaluated = rows.filter((r) => r.ok && r.gated);
-  if (evaluated.length === 0) return null;
-  const accepted = evaluated.filter((r) => !r.gated!.rejected && r.gated!.bpm !== null);
-  return {
-    method: evaluated[0]!.gated!.method,
-    accepted: accepted.length,
-    rejected: evaluated.length - accepted.length,
-    agreement: agreement(accepted.map((r) => r.gated!.bpm!), accepted.map((r) => r.referenceBpm!)),
-  };
+function reliabilityOverall(rows: RowResult[]): Evaluation['reliability'] {
+  const ok = rows.filter((r) => r.ok);
+  const windows: Evaluation['reliability']['windows'] = {};
+  for (const id of SCORED) {
+    const scores = ok.flatMap((r) => r.windows?.[id] ?? []);
+    if (scores.length) windows[id] = windowFigures(scores);
+  }
+  const decided = ok.filter((r) => r.decision).map((r) => ({ group: r.group, referenceBpm: r.referenceBpm ?? null, bpm: r.decision!.bpm, reliability: r.decision!.reliability }));
+  const clips: Record<string, ClipFigures> = {};
+  for (const group of [...new Set(decided.map((c) => c.group))].sort()) clips[group] = clipFigures(decided.filter((c) => c.group === group));
+  const withPulse = decided.filter((c) => c.referenceBpm !== null);
+  if (withPulse.length) clips.all = clipFigures(withPulse);
+  return { windows, clips };
 }

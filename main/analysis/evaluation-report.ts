@@ -1,8 +1,9 @@
-// Renders an evaluation as a console table, a per-file CSV, JSON and a self-contained HTML report with
-// agreement and Bland–Altman plots.
+// Renders an evaluation as a console table, a per-file CSV, JSON and a self-contained HTML report with the
+// reliability decision's figures, agreement and Bland–Altman plots.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Evaluation, MethodOverall } from './evaluate.ts';
+import type { Evaluation, MethodOverall, RowResult } from './evaluate.ts';
+import { SCORED, type ClipFigures, type WindowFigures } from './reliability-scores.ts';
 import { escapeHtml, htmlPage, htmlTable, PALETTE, svgPlot } from './svg-plot.ts';
 import { METHOD_IDS, type MethodId } from './waveforms.ts';
 
@@ -15,21 +16,33 @@ function overallRows(e: Evaluation): string[][] {
     const m: MethodOverall | undefined = e.overall[id];
     return m ? [[id, String(m.n), f(m.maeBpm, 2), f(m.rmseBpm, 2), f(m.mapePct, 1), f(m.pearsonR, 3), f(m.biasBpm, 2), f(m.loaLowBpm, 2), f(m.loaHighBpm, 2), f(m.meanSnrDb, 1)]] : [];
   });
-  if (e.gated) {
-    const a = e.gated.agreement;
-    rows.push([`${e.gated.method} (gated)`, String(a.n), f(a.maeBpm, 2), f(a.rmseBpm, 2), f(a.mapePct, 1), f(a.pearsonR, 3), f(a.biasBpm, 2), f(a.loaLowBpm, 2), f(a.loaHighBpm, 2), '']);
-  }
   return rows;
 }
 
-/** How often the SSPD figures above were read at half the network's strongest peak; null without SSPD. */
-function harmonicLine(e: Evaluation): string | null {
-  if (!e.overall.sspd) return null;
-  const rows = e.rows.filter((r) => r.ok && r.summary?.quality);
-  const resolved = rows.map((r) => r.summary!.quality!.harmonicResolved);
-  const windows = rows.reduce((n, r) => n + r.summary!.quality!.good + r.summary!.quality!.fair + r.summary!.quality!.poor, 0);
-  const total = resolved.reduce((a, b) => a + b, 0);
-  return `SSPD windows read at half the network's strongest peak (a lock onto twice the HR, resolved against POS): ${total} of ${windows}, in ${resolved.filter((n) => n > 0).length} clip(s).`;
+const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(0)} %` : '–');
+
+const WINDOW_HEADER = ['reading', 'windows', 'AUROC', 'reliable', 'MAE', '>10 bpm', 'reported', 'MAE', '>10 bpm', 'no-pulse reliable'];
+
+/** Per window, for the app's reading and each method's own peak: the decision's figures. */
+function windowRows(e: Evaluation): string[][] {
+  return SCORED.flatMap((id) => {
+    const w: WindowFigures | undefined = e.reliability.windows[id];
+    return w ? [[id === 'app' ? 'app (decided)' : id, String(w.windows), f(w.auroc, 3), pct(w.coverage), f(w.reliableMaeBpm, 2), String(w.reliableWrong10), pct(w.reportedCoverage), f(w.reportedMaeBpm, 2), String(w.reportedWrong10), pct(w.noPulseReliableShare)]] : [];
+  });
+}
+
+const CLIP_HEADER = ['group', 'clips', 'reliable', 'MAE', '>10 bpm', 'reported', 'MAE', '>10 bpm'];
+
+/** Per group of clips (difficulty; 'all' = every clip with a pulse): the session HR as the app reports it. */
+function clipRows(e: Evaluation): string[][] {
+  return Object.entries(e.reliability.clips).map(([group, c]: [string, ClipFigures]) => [group, String(c.clips), `${c.reliable} (${pct(c.reliable / c.clips)})`, f(c.reliableMaeBpm, 2), String(c.reliableWrong10), `${c.reported} (${pct(c.reported / c.clips)})`, f(c.reportedMaeBpm, 2), String(c.reportedWrong10)]);
+}
+
+/** The app's session HR of a row as the tables show it. */
+function decisionText(r: RowResult): string {
+  if (!r.decision) return '';
+  const level = { reliable: 'reliable', caution: 'caution', none: 'no HR' }[r.decision.reliability];
+  return r.decision.bpm === null ? level : `${r.decision.bpm.toFixed(1)} ${level}`;
 }
 
 function aligned(header: string[], rows: string[][]): string {
@@ -41,31 +54,30 @@ function aligned(header: string[], rows: string[][]): string {
 export function evaluationTable(e: Evaluation): string {
   const methods = METHOD_IDS.filter((id) => e.overall[id]);
   const fileRows = e.rows.map((r) => r.ok
-    ? [String(r.line), path.basename(r.video), f(r.referenceBpm), ...methods.map((id) => f(r.methods?.[id]?.bpm)), r.gated?.rejected ? 'rejected' : 'ok']
+    ? [String(r.line), path.basename(r.video), r.referenceBpm === null ? 'none' : f(r.referenceBpm), ...methods.map((id) => f(r.methods?.[id]?.bpm)), decisionText(r)]
     : [String(r.line), path.basename(r.video) || '(none)', '', ...methods.map(() => ''), `ERROR ${r.error?.message ?? ''}`]);
-  const parts = [aligned(['line', 'video', 'ref', ...methods, 'gate'], fileRows), '', aligned(OVERALL_HEADER, overallRows(e))];
-  if (e.gated) parts.push('', `Quality gate (${e.gated.method}): ${e.gated.accepted} clips accepted, ${e.gated.rejected} rejected.`);
-  const harmonics = harmonicLine(e);
-  if (harmonics) parts.push(harmonics);
-  if (!e.overall.sspd) parts.push('No SSPD model was given: POS is the primary method (pass --model to evaluate SSPD).');
+  const parts = [aligned(['line', 'video', 'ref', ...methods, 'app'], fileRows), '', aligned(OVERALL_HEADER, overallRows(e))];
+  parts.push('', 'Reliability decision per window (confidence AUROC for |error| ≤ 5 bpm):', aligned(WINDOW_HEADER, windowRows(e)));
+  parts.push('', 'Session HR per group of clips:', aligned(CLIP_HEADER, clipRows(e)));
+  if (!e.overall.sspd) parts.push('No SSPD model was given: the classical methods read the heart rate (pass --model to evaluate SSPD).');
   if (e.failedRows) parts.push(`${e.failedRows} row(s) could not be evaluated (see above).`);
   return parts.join('\n');
 }
 
 export function evaluationCsv(e: Evaluation): string {
-  const header = ['line', 'video', 'ok', 'error', 'reference_bpm', ...METHOD_IDS.flatMap((id) => [`${id}_bpm`, `${id}_snr_db`]), 'gated_method', 'gated_bpm', 'rejected', 'reject_reason'];
+  const header = ['line', 'video', 'group', 'ok', 'error', 'reference_bpm', ...METHOD_IDS.flatMap((id) => [`${id}_bpm`, `${id}_snr_db`]), 'app_bpm', 'app_reliability', 'app_coverage', 'app_reason'];
   const q = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
   const n = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '' : v.toFixed(3));
-  const rows = e.rows.map((r) => [String(r.line), q(r.video), r.ok ? '1' : '0', q(r.error?.message ?? ''), n(r.referenceBpm),
+  const rows = e.rows.map((r) => [String(r.line), q(r.video), q(r.group), r.ok ? '1' : '0', q(r.error?.message ?? ''), n(r.referenceBpm),
     ...METHOD_IDS.flatMap((id) => [n(r.methods?.[id]?.bpm), n(r.methods?.[id]?.snrDb)]),
-    r.gated?.method ?? '', n(r.gated?.bpm), r.gated ? (r.gated.rejected ? '1' : '0') : '', q(r.gated?.reason ?? '')].join(','));
+    n(r.decision?.bpm), r.decision?.reliability ?? '', n(r.decision?.coverage), q(r.decision?.reason ?? '')].join(','));
   return [header.join(','), ...rows].join('\n') + '\n';
 }
 
 /** Estimated vs reference, and Bland–Altman (difference vs mean) per method. */
 function plots(e: Evaluation): string {
   const methods = METHOD_IDS.filter((id) => e.overall[id]);
-  const points = (id: MethodId) => e.rows.filter((r) => r.ok && r.methods?.[id]?.bpm != null).map((r) => ({ ref: r.referenceBpm!, est: r.methods![id]!.bpm! }));
+  const points = (id: MethodId) => e.rows.filter((r) => r.ok && typeof r.referenceBpm === 'number' && r.methods?.[id]?.bpm != null).map((r) => ({ ref: r.referenceBpm!, est: r.methods![id]!.bpm! }));
   const scatter = svgPlot(methods.map((id) => {
     const p = points(id);
     return { name: id, x: p.map((v) => v.ref), y: p.map((v) => v.est), color: PALETTE[id]!, points: true };
@@ -83,18 +95,21 @@ function plots(e: Evaluation): string {
 
 export function evaluationHtml(e: Evaluation): string {
   const methods = METHOD_IDS.filter((id) => e.overall[id]);
-  const harmonics = harmonicLine(e);
   const body = [
-    `<p>Manifest <code>${escapeHtml(e.manifest)}</code>, ROI ${escapeHtml(e.roi)}, model ${escapeHtml(e.model ?? 'none (POS is primary)')}, ${e.rows.length} rows, ${e.failedRows} failed, ${escapeHtml(e.createdAt)}.</p>`,
+    `<p>Manifest <code>${escapeHtml(e.manifest)}</code>, ROI ${escapeHtml(e.roi)}, model ${escapeHtml(e.model ?? 'none (the classical methods read the HR)')}, ${e.rows.length} rows, ${e.failedRows} failed, ${escapeHtml(e.createdAt)}.</p>`,
     '<h2>Overall</h2>',
+    '<h2>Session heart rate as the app reports it</h2>',
+    htmlTable(CLIP_HEADER, clipRows(e)),
+    '<h2>Reliability decision per window</h2>',
+    htmlTable(WINDOW_HEADER, windowRows(e)),
+    '<p class="note">"app" is the reading the app shows (tracked across windows; the classical methods\' where the network was unreliable, and then said so); the other rows are each method\'s own strongest peak with the candidate model\'s confidence. AUROC: how well the confidence separates readings within 5 bpm of the truth from the rest. Reliable / reported: shares of windows called reliable, or reliable or use with caution.</p>',
+    '<h2>Each method alone</h2>',
     htmlTable(OVERALL_HEADER, overallRows(e)),
-    e.gated ? `<p>Quality gate (${e.gated.method}): <b>${e.gated.accepted}</b> clips accepted, <b>${e.gated.rejected}</b> rejected ("cannot measure").</p>` : '',
-    harmonics ? `<p>${escapeHtml(harmonics)}</p>` : '',
-    '<p class="note">Per-method rows use each method\'s median HR over all windows (no gating); the gated row uses only clips where the primary method had trusted windows. SNR: power at the reference HR and its harmonic over the rest of 0.5–4 Hz (de Haan &amp; Jeanne 2013).</p>',
+    '<p class="note">Per-method rows use each method\'s median HR over all windows (no decision). SNR: power at the reference HR and its harmonic over the rest of 0.5–4 Hz (de Haan &amp; Jeanne 2013).</p>',
     plots(e),
     '<h2>Per file</h2>',
-    htmlTable(['line', 'video', 'reference', ...methods.map((id) => `${id} bpm`), 'gate / error'], e.rows.map((r) => [r.line, r.video, r.referenceBpm ?? Number.NaN,
-      ...methods.map((id) => r.methods?.[id]?.bpm ?? Number.NaN), r.ok ? (r.gated?.rejected ? `rejected: ${r.gated.reason ?? ''}` : 'accepted') : `ERROR: ${r.error?.message ?? ''}`])),
+    htmlTable(['line', 'video', 'group', 'reference', ...methods.map((id) => `${id} bpm`), 'app', 'reason / error'], e.rows.map((r) => [r.line, r.video, r.group, r.referenceBpm ?? Number.NaN,
+      ...methods.map((id) => r.methods?.[id]?.bpm ?? Number.NaN), decisionText(r), r.ok ? (r.decision?.reason ?? '') : `ERROR: ${r.error?.message ?? ''}`])),
   ];
   return htmlPage('Pulse Studio — evaluation', body.join('\n'));
 }

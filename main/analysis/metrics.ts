@@ -52,3 +52,23 @@ export function pearson(x: readonly number[], y: readonly number[]): number {
   }
   return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : NaN;
 }
+
+/**
+ * Area under the ROC curve of `scores` for telling positives from negatives (Mann–Whitney U, ties counted half):
+ * the chance that a random right reading scores above a random wrong one. NaN without both kinds.
+ */
+export function auroc(scores: readonly number[], positive: readonly boolean[]): number {
+  const order = scores.map((s, i) => ({ s, p: positive[i]! })).sort((a, b) => a.s - b.s);
+  const pos = order.filter((o) => o.p).length;
+  const neg = order.length - pos;
+  if (pos === 0 || neg === 0) return Number.NaN;
+  let rankSum = 0;
+  for (let i = 0; i < order.length; ) {
+    let j = i;
+    while (j < order.length && order[j]!.s === order[i]!.s) j++;
+    const rank = (i + j + 1) / 2;
+    for (let k = i; k < j; k++) if (order[k]!.p) rankSum += rank;
+    i = j;
+  }
+  return (rankSum - (pos * (pos + 1)) / 2) / (pos * neg);
+}

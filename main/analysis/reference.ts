@@ -2,7 +2,8 @@
 // column, or one value per line at a sampling rate given in the manifest's third column or a `# fs=` line).
 import fs from 'node:fs';
 import path from 'node:path';
-import { analyzeSession } from '../signal/index.ts';
+import { filterWaveform, resolveOptions, spectralSeries } from '../signal/index.ts';
+import { toUniform } from '../signal/inputs.ts';
 import { AnalysisError } from './errors.ts';
 
 export type Reference =
@@ -71,11 +72,16 @@ export function referenceBpm(ref: Reference, fromS: number, toS: number): number
     const use = inside.length ? inside : ref.bpm;
     return use.reduce((s, v) => s + v, 0) / use.length;
   }
-  // A PPG reference is measured like any waveform: spectral HR per window, every window counted.
+  // A PPG reference is measured like any waveform: spectral HR per window, every window counted (no rPPG
+  // reliability decision: a contact sensor's waveform is not judged by a camera's evidence).
   const keep = Array.from(ref.t.keys()).filter((i) => ref.t[i]! >= fromS - 1e-9 && ref.t[i]! <= toS + 1e-9);
   const use = keep.length > 10 ? keep : Array.from(ref.t.keys());
-  const analysis = analyzeSession({ waveform: { t: use.map((i) => ref.t[i]!), x: use.map((i) => ref.x[i]!) }, options: { includePoorInSummary: true } });
-  if (!analysis.ok) throw bad(`reference waveform: ${analysis.reason}`);
-  if (!analysis.summary.hr.ok) throw bad(`reference waveform: ${analysis.summary.hr.reason}`);
-  return analysis.summary.hr.meanBpm;
+  const o = resolveOptions();
+  const u = toUniform(use.map((i) => ref.t[i]!), [use.map((i) => ref.x[i]!)], o);
+  if ('ok' in u) throw bad(`reference waveform: ${u.reason}`);
+  const filtered = filterWaveform(u.channels[0]!, u.grid.fs, o);
+  if ('ok' in filtered) throw bad(`reference waveform: ${filtered.reason}`);
+  const rates = spectralSeries(filtered.broad, u.grid.t0, u.grid.fs, o).flatMap((w) => (w.bpm === null ? [] : [w.bpm]));
+  if (rates.length === 0) throw bad('reference waveform: no window had a spectral peak in the heart-rate band');
+  return rates.reduce((s, v) => s + v, 0) / rates.length;
 }

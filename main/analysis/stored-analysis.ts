@@ -1,5 +1,6 @@
-// How a whole-session analysis becomes stored rows: the primary method's graded HR windows and each
-// classical check's windows, graded on their own SNR. Shared by recording and video import.
+// How a whole-session analysis becomes stored rows: the decided HR windows (reliability stored as the grade, with
+// its calibrated confidence and plain-word reasons) and each classical method's own windows, graded on their SNR
+// alone. Shared by recording, re-analysis and video import.
 import type { SessionAnalysis } from '../signal/index.ts';
 import type { NewAnalysis } from '../store/analyses.ts';
 
@@ -12,6 +13,7 @@ export function storedHrSeries(result: SessionAnalysis): NewAnalysis['hrSeries']
       snrDb: w.snrDb,
       quality: w.grade,
       reasons: w.reasons.map((r) => r.message).join('; '),
+      confidence: w.probability,
     })),
   };
   const { snrGoodDb, snrPoorDb } = result.options;
@@ -24,6 +26,7 @@ export function storedHrSeries(result: SessionAnalysis): NewAnalysis['hrSeries']
       snrDb: w.snrDb,
       quality: w.snrDb >= snrGoodDb ? 'good' : w.snrDb < snrPoorDb ? 'poor' : 'fair',
       reasons: 'graded on SNR only',
+      confidence: null,
     }));
   }
   return series;

@@ -26,7 +26,7 @@ export interface PlotOptions {
   yInclude?: number[];
 }
 
-export const PALETTE: Record<string, string> = { sspd: '#d62728', pos: '#1f77b4', chrom: '#2ca02c', green: '#9467bd', reference: '#111111' };
+export const PALETTE: Record<string, string> = { sspd: '#d62728', pos: '#1f77b4', chrom: '#2ca02c', green: '#9467bd', pbv: '#ff7f0e', reference: '#111111' };
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -1,7 +1,6 @@
 // The pulse waveforms of one analysis on one uniform time grid (SSPD and each classical method), band-passed
 // to the heart-rate band, for the waveform CSV, the plots and the SNR against a reference.
-import { filterWaveform, resolveOptions, welch, snrDb, BASELINE_IDS, type BaselineId, type SignalOptions } from '../signal/index.ts';
-import { baselineFiltered, rgbChannels, toUniform } from '../signal/inputs.ts';
+import { welch, snrDb, BASELINE_IDS } from '../signal/index.ts';
 import type { VideoAnalysis } from './analyze-video.ts';
 
 export const METHOD_IDS = ['sspd', ...BASELINE_IDS] as const;
@@ -15,24 +14,12 @@ export interface Waveforms {
   pulses: Partial<Record<MethodId, Float64Array>>;
 }
 
-export function pulseWaveforms(a: Pick<VideoAnalysis, 'rgb' | 'sspd'>, options?: Partial<SignalOptions>): Waveforms | null {
-  const o = resolveOptions(options);
-  const colour = toUniform(a.rgb.t, rgbChannels(a.rgb), o);
-  if ('ok' in colour) return null;
-  const { grid } = colour;
-  const pulses: Waveforms['pulses'] = {};
-  for (const id of BASELINE_IDS) {
-    const f = baselineFiltered(id as BaselineId, colour, o);
-    if (!('ok' in f)) pulses[id] = f.pulse;
-  }
-  if (a.sspd && a.sspd.t.length > 2) {
-    const wave = toUniform(a.sspd.t, [a.sspd.x], o, grid);
-    if (!('ok' in wave)) {
-      const f = filterWaveform(wave.channels[0]!, grid.fs, o);
-      if (!('ok' in f)) pulses.sspd = f.pulse;
-    }
-  }
-  return { t0: grid.t0, fs: grid.fs, n: grid.n, pulses };
+/** The pulse of every method the analysis ran, on its grid (what it decided from: skin colour, the network). */
+export function pulseWaveforms(a: Pick<VideoAnalysis, 'session'>): Waveforms | null {
+  const s = a.session;
+  if (!s.ok) return null;
+  const { t0, fs, n } = s.timing.grid;
+  return { t0, fs, n, pulses: s.pulses };
 }
 
 /** Welch segment for whole-clip SNR: long enough for 0.1 Hz resolution, never longer than the clip. */

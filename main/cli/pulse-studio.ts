@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { analyzeVideo } from '../analysis/analyze-video.ts';
 import { writeAnalysis } from '../analysis/analysis-outputs.ts';
+import { RELIABILITY_WORDS } from '../../common/session-hr.ts';
 import { ROI_MODES, type RoiMode } from '../analysis/crop-frames.ts';
 import { AnalysisError, errorText } from '../analysis/errors.ts';
 import { evaluateManifest } from '../analysis/evaluate.ts';
@@ -19,7 +20,7 @@ import { exportCommand, reportCommand } from './report-commands.ts';
 
 const USAGE = `Usage:
   pulse-studio analyze <video…> [--model M] [--out DIR] [--json] [--roi face|full]
-  pulse-studio evaluate <manifest.csv> [--model M] [--out DIR] [--json] [--roi face|full] [--jobs N]
+  pulse-studio evaluate <manifest.csv…> [--model M] [--out DIR] [--json] [--roi face|full] [--jobs N]
   pulse-studio import <video> --subject CODE [--study S] [--create-subject] [--model M] [--roi face|full]
   pulse-studio export [--study S] [--subject CODE,…] [--session ID,…] --out DIR [--folder] [--video omit|blur|include]
                       [--demographics] [--free-text] [--real-dates] [--json]
@@ -31,7 +32,9 @@ const USAGE = `Usage:
                  --model none: POS only
   --out DIR      where result files go (default: ./pulse-studio-results)
   --json         print results as JSON on stdout
-Manifest rows: video,reference[,fs] — reference is a number in bpm, a CSV of time,bpm, or a PPG waveform CSV.
+Manifest rows: video,reference[,fs] — reference is a number in bpm, a CSV of time,bpm, a PPG waveform CSV, or
+none (a clip without a pulse); or named columns video|file, reference|mean_hr_bpm, fs, truth, difficulty|group,
+with <video>_gt.csv beside a video read as its per-window truth.
 Export: a new timestamped zip (or --folder) in DIR with BIDS physio files, CSV/JSON per session and a
 SHA-256 manifest. De-identified unless asked: --demographics (sex, skin type, age), --free-text (notes,
 camera and file names), --real-dates (no date shift), --video blur|include (camera video).
@@ -98,10 +101,11 @@ async function analyze(files: string[], values: Values): Promise<number> {
       bar.done();
       results.push({ ok: true, summary, files: written });
       if (!values.json) {
-        const hr = summary.hr ? `${summary.hr.medianBpm.toFixed(1)} bpm (${summary.primary})` : `no HR: ${summary.rejectReason}`;
+        const hr = summary.hr?.bpm != null ? `${summary.hr.bpm.toFixed(1)} bpm, ${RELIABILITY_WORDS[summary.hr.reliability].toLowerCase()} (${summary.primary}, ${(100 * summary.hr.coverage).toFixed(0)} % of windows reliable)` : `no reliable heart rate: ${summary.rejectReason}`;
         const pos = summary.methods.pos?.bpm;
         const vs = summary.sspdVsPos ? `, SSPD ${summary.sspdVsPos.sspdBpm.toFixed(1)} vs POS ${summary.sspdVsPos.posBpm.toFixed(1)}` : pos ? `, POS ${pos.toFixed(1)}` : '';
-        process.stdout.write(`${file}: ${hr}${vs}; quality ${summary.quality ? `${summary.quality.good} good/${summary.quality.fair} fair/${summary.quality.poor} poor` : '–'} → ${written.html}\n`);
+        const q = summary.quality;
+        process.stdout.write(`${file}: ${hr}${vs}; windows ${q ? `${q.reliable} reliable/${q.caution} caution/${q.none} none` : '–'} → ${written.html}\n`);
       }
     } catch (error) {
       bar.done();
@@ -116,13 +120,13 @@ async function analyze(files: string[], values: Values): Promise<number> {
 }
 
 async function evaluate(args: string[], values: Values): Promise<number> {
-  if (args.length !== 1) throw new AnalysisError('bad-argument', 'evaluate needs exactly one manifest.csv');
+  if (args.length === 0) throw new AnalysisError('bad-argument', 'evaluate needs at least one manifest.csv');
   const roi = roiOf(values);
   const modelPath = modelOf(values);
   const jobs = values.jobs ? Number(values.jobs) : undefined;
   if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) throw new AnalysisError('bad-argument', `--jobs must be a whole number ≥ 1, got "${values.jobs}"`);
   const bar = progressBar(process.stderr, values.quiet);
-  const e = await evaluateManifest(args[0]!, {
+  const e = await evaluateManifest(args, {
     roi,
     ...(modelPath ? { modelPath } : {}),
     ...(jobs ? { jobs } : {}),

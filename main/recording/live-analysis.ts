@@ -1,9 +1,9 @@
-// Live numbers while recording: per-frame skin colour → POS pulse, the SSPD waveform when a model runs,
-// and heart rate over the last seconds. Cheap per call; the caller asks for a snapshot with every chunk.
-// At the end, the same trace gives the whole-session analysis that is stored.
+// Live numbers while recording: per-frame crop colour and grid-cell colours, the SSPD waveform when a model runs,
+// and the reliability decision on the last seconds. Cheap per call; the caller asks for a snapshot with every
+// chunk. At the end, the same trace gives the whole-session analysis that is stored.
 import { CROP_BYTES, FACE_NONE, faceSeen, LIVE_AVERAGE_S, type LiveSnapshot, type RecordingSummary } from '../../common/sessions.ts';
 import type { InferenceWorker } from '../inference/inference-client.ts';
-import { analyzeSession, cropMeans, liveHeartRate, RecentMedian, type SignalOptions } from '../signal/index.ts';
+import { analyzeSession, cropMeans, liveHeartRate, REASON_WORDS, RecentMedian, type LiveChoice, type SignalOptions } from '../signal/index.ts';
 import type { NewAnalysis } from '../store/analyses.ts';
 import { storedHrSeries } from '../analysis/stored-analysis.ts';
 import { firstAtOrAfter, SessionTrace, type Series } from './session-trace.ts';
@@ -13,6 +13,8 @@ export const LIVE_PLOT_S = 15;
 /** Seconds of signal the live estimate and POS pulse are computed over. */
 const LIVE_WINDOW_S = 20;
 const SIGNAL_OPTIONS: Partial<SignalOptions> = { hrBandHz: [0.7, 3.5] };
+/** Earlier live decisions kept for tracking and continuity. */
+const LIVE_HISTORY = 10;
 
 export class LiveAnalysis {
   readonly #inference: InferenceWorker | null;
@@ -20,6 +22,7 @@ export class LiveAnalysis {
   readonly trace = new SessionTrace();
   #t0: number | null = null;
   readonly #shownBpm = new RecentMedian(LIVE_AVERAGE_S);
+  #choices: LiveChoice[] = [];
 
   /** `options`: the signal settings of the final analysis (a re-analysis may choose them). */
   constructor(inference: InferenceWorker | null = null, options: Partial<SignalOptions> = SIGNAL_OPTIONS) {
@@ -40,6 +43,7 @@ export class LiveAnalysis {
       trace.b.push(b);
       trace.faceLost.push(faceSeen(faceFound[i]) ? 0 : 1);
     }
+    trace.cells.push(crops, timestampsMs.length, (i) => faceFound[i] === FACE_NONE);
     this.#inference?.pushFrames(crops);
   }
 
@@ -51,16 +55,19 @@ export class LiveAnalysis {
     const sspd = trace.sspd(from);
     const pos = sspd ? null : trace.pos(from);
     const waveform: Series = sspd ?? (pos ? { t: Float64Array.from(pos.x, (_, i) => pos.t0 + i / pos.fs), x: pos.x } : { t: new Float64Array(0), x: new Float64Array(0) });
-    // POS is the classical check: with POS as the waveform itself there is nothing independent to compare with.
-    const hr = liveHeartRate({ waveform, ...(sspd ? { rgb: trace.rgb(from) } : { primaryIsCheck: true }), options: SIGNAL_OPTIONS });
-    const bpm = this.#shownBpm.add(now, hr.ok ? hr.bpm : null);
+    const hr = liveHeartRate({ ...(sspd ? { waveform: sspd } : {}), rgb: trace.rgb(from), blocks: trace.blocks(from), previous: this.#choices, options: SIGNAL_OPTIONS });
+    if (hr.ok) this.#choices = [...this.#choices, hr.choice].slice(-LIVE_HISTORY);
+    const accepted = hr.ok && hr.reliability !== 'none';
+    const bpm = this.#shownBpm.add(now, accepted ? hr.bpm : null);
     const plotFrom = firstAtOrAfter(waveform.t, now - LIVE_PLOT_S);
     const lost = trace.faceLost.view(firstAtOrAfter(trace.t.view(), from));
     return {
       frameCount: trace.frames,
       elapsedS: now,
       source: sspd ? 'sspd' : 'pos',
-      hr: hr.ok ? { bpm, checkBpm: hr.checkBpm, snrDb: hr.snrDb, grade: hr.grade, reasons: hr.reasons.map((r) => r.message) } : null,
+      hr: hr.ok
+        ? { bpm: accepted ? bpm : null, reliability: hr.reliability, probability: hr.probability, reasons: hr.reasons.map((r) => REASON_WORDS[r]), source: hr.source, sspdBpm: hr.sspdBpm, checkBpm: hr.checkBpm }
+        : null,
       modelLagS: sspd ? Math.max(0, now - sspd.t[sspd.t.length - 1]!) : 0,
       waiting: hr.ok ? null : hr.reason,
       waveform: { t: Array.from(waveform.t.subarray(plotFrom)), x: Array.from(waveform.x.subarray(plotFrom)) },
@@ -73,7 +80,7 @@ export class LiveAnalysis {
     this.#collectSspd();
     const { trace } = this;
     const capture = { t: trace.t.view(), faceLost: trace.faceLost.view() };
-    const result = analyzeSession({ waveform: trace.sspd() ?? undefined, rgb: trace.rgb(), capture, options: this.#options });
+    const result = analyzeSession({ waveform: trace.sspd() ?? undefined, rgb: trace.rgb(), blocks: trace.blocks(), capture, options: this.#options });
     if (!result.ok) return { reason: result.reason };
     const primary = result.primary;
     const pos = trace.pos();
@@ -90,15 +97,7 @@ export class LiveAnalysis {
         hrSeries,
         waveforms,
       },
-      summary: {
-        primary,
-        medianBpm: hr.ok ? hr.medianBpm : null,
-        meanBpm: hr.ok ? hr.meanBpm : null,
-        usedWindows: hr.ok ? hr.usedWindows : 0,
-        windows: result.hrSeries.length,
-        warnings: result.summary.warnings,
-        notAnalysed: hr.ok ? null : hr.reason,
-      },
+      summary: { primary, hr, warnings: result.summary.warnings, notAnalysed: null },
     };
   }
 

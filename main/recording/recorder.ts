@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../common/ipc/result.ts';
+import { sessionHr } from '../../common/session-hr.ts';
 import { analysisSettings, CROP_SIZE, type AnalysisSettings, type FrameChunk, type LiveSnapshot, type Marker, type RecordingSummary, type Session, type SessionStart } from '../../common/sessions.ts';
 import { InferenceWorker } from '../inference/inference-client.ts';
 import type { LoadedModelReport } from '../inference/worker-protocol.ts';
@@ -151,7 +152,7 @@ export class Recorder {
     void recording.inference?.close();
     const session = this.#store.sessions.finish(sessionId, 'complete');
     if ('reason' in final) {
-      const summary = { primary: null, medianBpm: null, meanBpm: null, usedWindows: 0, windows: 0, warnings: [], notAnalysed: final.reason };
+      const summary: RecordingSummary = { primary: null, hr: sessionHr([]), warnings: [], notAnalysed: final.reason };
       return { session, summary };
     }
     // Version 1 records what produced it, like every later version: the model and EP the session ran with.

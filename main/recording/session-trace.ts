@@ -1,6 +1,6 @@
 // Everything the analysis needs from a recording, kept compactly per frame while it runs:
-// capture time, mean skin colour, face flag, and the network's waveform samples.
-import { BASELINES, gridFor, inspectFrames, resampleOnto } from '../signal/index.ts';
+// capture time, mean crop colour, the crop's grid-cell colours, face flag, and the network's waveform samples.
+import { BASELINES, BLOCK_VALUES, BlockTrace, gridFor, inspectFrames, resampleOnto, type TimedBlocks } from '../signal/index.ts';
 
 export interface Series {
   t: Float64Array;
@@ -49,6 +49,8 @@ export class SessionTrace {
   readonly b = new GrowableSeries();
   /** 1 where the frame had no detected face. */
   readonly faceLost = new GrowableSeries();
+  /** Colours of the crop's grid cells (skin, regions and the light reference are read from them). */
+  readonly cells = new BlockTrace();
   readonly sspdT = new GrowableSeries();
   readonly sspdX = new GrowableSeries();
 
@@ -59,6 +61,11 @@ export class SessionTrace {
   rgb(fromS = -Infinity): { t: Float64Array; r: Float64Array; g: Float64Array; b: Float64Array } {
     const i = firstAtOrAfter(this.t.view(), fromS);
     return { t: this.t.view(i), r: this.r.view(i), g: this.g.view(i), b: this.b.view(i) };
+  }
+
+  blocks(fromS = -Infinity): TimedBlocks {
+    const i = firstAtOrAfter(this.t.view(), fromS);
+    return { t: this.t.view(i), values: this.cells.view(i) };
   }
 
   sspd(fromS = -Infinity): Series | null {

@@ -1,6 +1,7 @@
-// The participant report: one session, or every analysed session of a subject, in plain language with an
-// HR plot, quality notes, HRV only when quality allows and the disclaimer — HTML from the template in
-// resources/reports, printed to PDF by whichever printer the caller has (Electron, or Chromium headless).
+// The participant report: one session, or every analysed session of a subject, in plain language with the
+// session heart rate (the same statistic as everywhere in the app: no number without a reliable measurement), an
+// HR plot of the reliable moments, HRV only from a reliable recording, and the disclaimer — HTML from the template
+// in resources/reports, printed to PDF by whichever printer the caller has (Electron, or Chromium headless).
 import { AppError } from '../../common/ipc/result.ts';
 import type { ReportRequest, ReportResult } from '../../common/reports.ts';
 import type { HrPoint } from '../../common/sessions.ts';
@@ -19,21 +20,23 @@ export interface ReportContext {
   now?: Date;
 }
 
-/** Shares of usable windows that make a measurement good or fair for a lay reader. */
-const GOOD_SHARE = 0.8;
-const FAIR_SHARE = 0.5;
-/** The HR plot spans at least this many bpm either side of the mean: steady hearts look steady. */
+/** Share of reliable moments a recording needs before its heart-rate variability is shown. */
+const HRV_MIN_COVERAGE = 0.8;
+/** The HR plot spans at least this many bpm either side of the session's HR: steady hearts look steady. */
 const PLOT_MIN_HALF_SPAN_BPM = 15;
 /** A plot in minutes reads better once a recording is longer than this. */
 const MINUTES_FROM_S = 180;
 
-/** Technical reason texts of poor windows → the lay words for them (strings `reason.*`). */
+/** Reasons stored with the windows (reliability.ts REASON_WORDS) → the lay words for them (strings `reason.*`). */
 const REASON_PATTERNS: Array<[RegExp, string]> = [
-  [/face lost/i, 'reason.face'],
-  [/motion/i, 'reason.motion'],
-  [/gap|dropped|frame rate/i, 'reason.frames'],
-  [/snr|peak|check/i, 'reason.signal'],
+  [/face/i, 'reason.face'],
+  [/movement|motion/i, 'reason.motion'],
+  [/frames|frame rate/i, 'reason.frames'],
+  [/light/i, 'reason.light'],
+  [/./, 'reason.signal'],
 ];
+
+const layReason = (text: string | null, s: Strings) => say(s, REASON_PATTERNS.find(([pattern]) => pattern.test(text ?? ''))?.[1] ?? 'reason.signal');
 
 const locale = (strings: Strings) => (strings.lang === 'en' ? 'en-GB' : (strings.lang ?? 'en-GB'));
 const dateText = (iso: string, s: Strings) => new Date(iso).toLocaleDateString(locale(s), { dateStyle: 'long' });
@@ -45,16 +48,11 @@ function durationText(seconds: number, s: Strings): string {
   return total >= 60 ? say(s, 'minutesSeconds', { m: Math.floor(total / 60), s: total % 60 }) : say(s, 'seconds', { s: total });
 }
 
-export function qualityGrade(used: number, total: number): 'good' | 'fair' | 'poor' {
-  const share = total > 0 ? used / total : 0;
-  return share >= GOOD_SHARE ? 'good' : share >= FAIR_SHARE ? 'fair' : 'poor';
-}
-
 /** The two most common lay reasons among the windows left out. */
 function poorReasons(points: readonly HrPoint[], s: Strings): string[] {
   const counts = new Map<string, number>();
   for (const p of points) {
-    if (p.quality !== 'poor') continue;
+    if (p.quality === 'good') continue;
     const key = REASON_PATTERNS.find(([pattern]) => pattern.test(p.reasons))?.[1] ?? 'reason.signal';
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
@@ -65,8 +63,10 @@ function factsRows(rows: Array<[string, string]>): string {
   return rows.map(([label, value]) => `<tr><th>${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`).join('');
 }
 
+/** The moments the session's HR is taken over: reliable ones (and use-with-care ones for a use-with-care session). */
 function hrPlot(d: SessionData, s: Strings): string {
-  const points = (d.series[d.primary!] ?? []).filter((p) => p.quality !== 'poor' && p.bpm !== null);
+  const accepted = d.stats?.reliability === 'reliable' ? ['good'] : ['good', 'fair'];
+  const points = (d.series[d.primary!] ?? []).filter((p) => accepted.includes(p.quality) && p.bpm !== null);
   const minutes = d.session.durationS > MINUTES_FROM_S;
   return svgPlot([{ name: say(s, 'bpmShort'), x: points.map((p) => (minutes ? p.tS / 60 : p.tS)), y: points.map((p) => p.bpm), color: PALETTE.sspd! }], {
     title: say(s, 'plotTitle'),
@@ -74,34 +74,35 @@ function hrPlot(d: SessionData, s: Strings): string {
     yLabel: say(s, 'plotY'),
     width: 680,
     height: 230,
-    yInclude: d.stats?.meanBpm != null ? [d.stats.meanBpm - PLOT_MIN_HALF_SPAN_BPM, d.stats.meanBpm + PLOT_MIN_HALF_SPAN_BPM] : [],
+    yInclude: d.stats?.bpm != null ? [d.stats.bpm - PLOT_MIN_HALF_SPAN_BPM, d.stats.bpm + PLOT_MIN_HALF_SPAN_BPM] : [],
   });
 }
 
 function qualityHtml(d: SessionData, s: Strings): string {
   const stats = d.stats!;
-  const grade = qualityGrade(stats.usedWindows, stats.windows);
-  const parts = [`<p>${escapeHtml(say(s, 'qualityLine', { grade: say(s, `quality.${grade}`), used: stats.usedWindows, total: stats.windows }))}</p>`];
+  const reliable = Math.round(stats.coverage * stats.windows);
+  const parts = [`<p>${escapeHtml(say(s, 'qualityLine', { used: reliable, total: stats.windows }))}</p>`];
   const reasons = poorReasons(d.series[d.primary!] ?? [], s);
   if (reasons.length) parts.push(`<p>${escapeHtml(say(s, 'qualityPoorHint', { reasons: reasons.join('; ') }))}</p>`);
   return `<section><h2>${escapeHtml(say(s, 'qualityHeading'))}</h2>${parts.join('')}</section>`;
 }
 
-/** HRV needs a long, clean beat series: shown only when the analysis accepted it and quality is good. */
+/** HRV needs a long, clean beat series: shown only when the analysis accepted it from a reliable recording. */
 function hrvHtml(d: SessionData, s: Strings): string {
   const stats = d.stats!;
   const hrv = d.hrv;
-  const shown = hrv?.ok === true && qualityGrade(stats.usedWindows, stats.windows) === 'good';
+  const shown = hrv?.ok === true && stats.reliability === 'reliable' && stats.coverage >= HRV_MIN_COVERAGE;
   const text = shown ? say(s, 'hrvLine', { rmssd: Math.round(hrv.rmssdMs), sdnn: Math.round(hrv.sdnnMs) }) : say(s, 'hrvNotShown');
   return `<section><h2>${escapeHtml(say(s, 'hrvHeading'))}</h2><p>${escapeHtml(text)}</p></section>`;
 }
 
 function sessionResults(d: SessionData, s: Strings): string {
   const stats = d.stats;
-  if (!stats || stats.meanBpm === null) return `<div class="headline"><p>${escapeHtml(say(s, 'noHeartRate'))}</p></div>`;
+  if (!stats || stats.bpm === null) return `<div class="headline"><p>${escapeHtml(say(s, 'noHeartRate', { reason: layReason(stats?.reason ?? null, s) }))}</p></div>`;
+  const caution = stats.reliability === 'caution' ? `<br>${escapeHtml(say(s, 'cautionNote', { reason: layReason(stats.reason, s) }))}` : '';
   return [
-    `<div class="headline">${escapeHtml(say(s, 'averageLead'))} <span class="big" data-mean="${stats.meanBpm}">${bpm(stats.meanBpm)}</span> ${escapeHtml(say(s, 'bpm'))}.`,
-    `<br>${escapeHtml(say(s, 'range', { min: bpm(stats.minBpm!), max: bpm(stats.maxBpm!), median: bpm(stats.medianBpm!) }))}</div>`,
+    `<div class="headline">${escapeHtml(say(s, 'hrLead'))} <span class="big" data-hr="${stats.bpm}">${bpm(stats.bpm)}</span> ${escapeHtml(say(s, 'bpm'))}.`,
+    `<br>${escapeHtml(say(s, 'range', { min: bpm(stats.minBpm!), max: bpm(stats.maxBpm!) }))}${caution}</div>`,
     `<div class="plot">${hrPlot(d, s)}</div>`,
     qualityHtml(d, s),
     hrvHtml(d, s),
@@ -112,21 +113,21 @@ function subjectResults(sessions: SessionData[], s: Strings): string {
   const header = ['table.date', 'table.duration', 'table.average', 'table.range', 'table.quality'].map((k) => `<th>${escapeHtml(say(s, k))}</th>`).join('');
   const rows = sessions.map((d) => {
     const st = d.stats;
-    const measured = st && st.meanBpm !== null;
+    const measured = st && st.bpm !== null;
     const cells = [
       dateText(d.session.startedAt, s),
       durationText(d.session.durationS, s),
-      measured ? `${bpm(st.meanBpm!)} ${say(s, 'bpmShort')}` : say(s, 'notMeasured'),
+      measured ? `${bpm(st.bpm!)} ${say(s, 'bpmShort')}` : say(s, 'notMeasured'),
       measured ? `${bpm(st.minBpm!)}–${bpm(st.maxBpm!)}` : '',
-      st ? say(s, `quality.${qualityGrade(st.usedWindows, st.windows)}`) : '',
+      st ? say(s, `reliability.${st.reliability}`) : '',
     ];
     return `<tr>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`;
   });
-  const measured = sessions.filter((d) => d.stats?.meanBpm != null);
+  const measured = sessions.filter((d) => d.stats?.bpm != null);
   const trend = measured.length > 1
-    ? `<div class="plot">${svgPlot([{ name: say(s, 'bpmShort'), x: measured.map((_, i) => i + 1), y: measured.map((d) => d.stats!.meanBpm), color: PALETTE.sspd!, points: true }], {
+    ? `<div class="plot">${svgPlot([{ name: say(s, 'bpmShort'), x: measured.map((_, i) => i + 1), y: measured.map((d) => d.stats!.bpm), color: PALETTE.sspd!, points: true }], {
         title: say(s, 'trendTitle'), xLabel: say(s, 'trendX'), yLabel: say(s, 'plotY'), width: 680, height: 200, xMinStep: 1,
-        yInclude: [Math.min(...measured.map((d) => d.stats!.meanBpm!)) - PLOT_MIN_HALF_SPAN_BPM, Math.max(...measured.map((d) => d.stats!.meanBpm!)) + PLOT_MIN_HALF_SPAN_BPM],
+        yInclude: [Math.min(...measured.map((d) => d.stats!.bpm!)) - PLOT_MIN_HALF_SPAN_BPM, Math.max(...measured.map((d) => d.stats!.bpm!)) + PLOT_MIN_HALF_SPAN_BPM],
       })}</div>`
     : '';
   return `<table class="sessions"><thead><tr>${header}</tr></thead><tbody>${rows.join('')}</tbody></table>${trend}`;

@@ -2,10 +2,11 @@
 
 import { chromDeHaan } from './chrom-dehaan.ts';
 import { greenVerkruysse } from './green-verkruysse.ts';
+import { pbvDeHaan } from './pbv-dehaan.ts';
 import { posWang } from './pos-wang.ts';
 import type { RgbTrace } from './rgb-means.ts';
 
-export const BASELINE_IDS = ['green', 'chrom', 'pos'] as const;
+export const BASELINE_IDS = ['green', 'chrom', 'pos', 'pbv'] as const;
 export type BaselineId = (typeof BASELINE_IDS)[number];
 
 /** RGB means on a uniform grid at fs → a pulse waveform of the same length (before detrend/band-pass). */
@@ -15,6 +16,7 @@ export const BASELINES: Record<BaselineId, BaselineFn> = {
   green: (rgb) => greenVerkruysse(rgb),
   chrom: (rgb, fs, band) => chromDeHaan(rgb, fs, band),
   pos: (rgb, fs) => posWang(rgb, fs),
+  pbv: (rgb, fs) => pbvDeHaan(rgb, fs),
 };
 
 /** The method quality compares the network with: POS held up best in Wang et al.'s benchmark. */

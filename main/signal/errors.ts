@@ -30,6 +30,7 @@ export const NOT_ENOUGH_DATA_CODES = [
   'too-many-rejected-beats',
   'no-good-windows',
   'no-rgb-input',
+  'no-skin',
   'no-modulation-found',
   'fps-too-low',
 ] as const;

@@ -111,8 +111,14 @@ export function decimationFactor(fs: number, maxHz: number): number {
   return Math.max(1, Math.floor(fs / (DECIMATION_NYQUIST_MARGIN * 2 * maxHz)));
 }
 
-/** Sliding-window spectral HR over a broad-band-filtered uniform signal starting at time t0. */
-export function spectralSeries(broad: Float64Array, t0: number, fs: number, o: SignalOptions): SpectralWindow[] {
+/** Welch spectra of the sliding HR windows of one signal: each window's span and its PSD (bins up to the SNR band). */
+export interface WindowSpectra {
+  windows: { tStart: number; tEnd: number; start: number }[];
+  psd: Psd[];
+}
+
+/** Sliding-window Welch spectra of a broad-band-filtered uniform signal starting at time t0. */
+export function windowSpectra(broad: Float64Array, t0: number, fs: number, o: SignalOptions): WindowSpectra {
   const hrHigh = Math.min(o.hrBandHz[1], MAX_BAND_SHARE_OF_FS * fs);
   const maxHz = Math.max(o.snrBandHz[1], hrHigh) + snrHalfWidth(o);
   const q = decimationFactor(fs, maxHz);
@@ -120,11 +126,19 @@ export function spectralSeries(broad: Float64Array, t0: number, fs: number, o: S
   const x = q === 1 ? broad : Float64Array.from({ length: Math.ceil(broad.length / q) }, (_, i) => broad[i * q]!);
   const { window, segment, hop } = samples(o, fsd);
   const nfft = fftLengthFor(segment, fsd, o.resolutionHz);
-  const out: SpectralWindow[] = [];
+  const out: WindowSpectra = { windows: [], psd: [] };
   slidingWelch(x, fsd, { window, segment, hop, nfft, maxHz }, (_w, start, psd) => {
-    out.push({ tStart: t0 + start / fsd, tEnd: t0 + (start + window) / fsd, start: start * q, ...estimateFromPsd(psd, o, hrHigh) });
+    out.windows.push({ tStart: t0 + start / fsd, tEnd: t0 + (start + window) / fsd, start: start * q });
+    out.psd.push({ psd: Float64Array.from(psd.psd), df: psd.df, segments: psd.segments });
   });
   return out;
+}
+
+/** Sliding-window spectral HR over a broad-band-filtered uniform signal starting at time t0. */
+export function spectralSeries(broad: Float64Array, t0: number, fs: number, o: SignalOptions): SpectralWindow[] {
+  const hrHigh = Math.min(o.hrBandHz[1], MAX_BAND_SHARE_OF_FS * fs);
+  const { windows, psd } = windowSpectra(broad, t0, fs, o);
+  return windows.map((w, k) => ({ ...w, ...estimateFromPsd(psd[k]!, o, hrHigh) }));
 }
 
 /** One Welch estimate over the whole of a broad-band-filtered stretch (live use, short clips). */

@@ -4,65 +4,74 @@ import type { Beats } from './beats.ts';
 import { notEnoughData, type NotEnoughData } from './errors.ts';
 import type { FpsSupport } from './fps-support.ts';
 import type { SpectralWindow } from './heart-rate.ts';
-import type { Grade, QualityReason, Relation, ReasonCode } from './quality.ts';
+import { sessionHr, type Reliability, type SessionHr } from '../../common/session-hr.ts';
+import type { Grade } from './quality.ts';
+import type { ReasonCode } from './reliability.ts';
 import { mean, median } from './stats.ts';
 import type { FrameReport } from './timing.ts';
 
-/** Share of windows locked to twice the check's HR above which the session gets a warning. */
-export const DOUBLE_WARNING_SHARE = 0.2;
 /** Share of dropped frames above which the session gets a warning. */
 export const DROPPED_WARNING_SHARE = 0.05;
+
+/** A reason a window's HR is not beyond doubt: a code and the plain words the app shows. */
+export interface WindowReason {
+  code: ReasonCode | 'fps-unsupported' | 'read-by-evidence';
+  message: string;
+}
 
 export interface HrWindow {
   tStart: number;
   tEnd: number;
-  /** Primary method's HR (null: no peak); stored even for poor windows. */
+  /** The window's heart rate (null: no candidate at all); kept for every window, whatever its reliability. */
   bpm: number | null;
-  snrDb: number;
-  subharmonicRatio: number;
-  /** Classical check (POS) in the same window. */
-  checkBpm: number | null;
-  checkSnrDb: number | null;
-  relation: Relation;
+  /** Whose reading it is: the network's, or the classical methods' where the network was unreliable. */
+  source: 'sspd' | 'evidence' | null;
+  /** The network's own strongest peak, when a network ran. */
+  sspdBpm: number | null;
+  /** Calibrated probability that bpm is within 5 bpm of the true HR. */
+  probability: number;
+  reliability: Reliability;
+  /** How the reliability is stored: good = reliable, fair = use with caution, poor = no reliable HR. */
   grade: Grade;
-  reasons: QualityReason[];
+  reasons: WindowReason[];
+  /** SNR of the primary waveform at bpm (de Haan & Jeanne). */
+  snrDb: number;
+  /** POS's HR in the same window. */
+  checkBpm: number | null;
   faceLostShare: number;
   motionShare: number;
   droppedShare: number;
 }
 
-export type HrSummary = { ok: true; medianBpm: number; meanBpm: number; windows: number; usedWindows: number; includesPoor: boolean } | NotEnoughData;
+/** A classical method's median HR over all its windows (a like-for-like comparison, no reliability decision). */
+export type HrSummary = { ok: true; medianBpm: number; meanBpm: number; windows: number; usedWindows: number } | NotEnoughData;
 
-/** Median and mean HR over windows that have one, poor windows left out unless asked for. */
-export function summarizeHr(windows: ReadonlyArray<{ bpm: number | null; grade?: Grade }>, includePoor: boolean): HrSummary {
-  const used = windows.flatMap((w) => (w.bpm !== null && (includePoor || w.grade !== 'poor') ? [w.bpm] : []));
-  if (windows.length === 0) return notEnoughData('too-short', 'The recording is shorter than one analysis window.');
-  if (used.length === 0) {
-    return notEnoughData('no-good-windows', includePoor ? 'No window had a spectral peak in the heart-rate band.' : 'Every window was graded poor; see the per-window reasons.');
-  }
-  return { ok: true, medianBpm: median(used), meanBpm: mean(used), windows: windows.length, usedWindows: used.length, includesPoor: includePoor };
+export function summarizeSeries(series: ReadonlyArray<{ bpm: number | null }>): HrSummary {
+  const used = series.flatMap((w) => (w.bpm !== null ? [w.bpm] : []));
+  if (series.length === 0) return notEnoughData('too-short', 'The recording is shorter than one analysis window.');
+  if (used.length === 0) return notEnoughData('no-good-windows', 'No window had a spectral peak in the heart-rate band.');
+  return { ok: true, medianBpm: median(used), meanBpm: mean(used), windows: series.length, usedWindows: used.length };
 }
 
-export function summarizeSeries(series: readonly SpectralWindow[]): HrSummary {
-  return summarizeHr(series, true);
+/** The session's HR (common/session-hr.ts): the median of the windows the decision accepts, with coverage. */
+export function summarizeHr(windows: readonly HrWindow[]): SessionHr {
+  return sessionHr(windows.map((w) => ({ bpm: w.bpm, quality: w.grade, reasons: w.reasons.map((r) => r.message).join('; ') })));
 }
 
 export interface QualityCounts {
-  good: number;
-  fair: number;
-  poor: number;
-  /** Windows where the primary HR is about twice / half the check's. */
-  doubleOfCheck: number;
-  halfOfCheck: number;
-  reasons: Partial<Record<ReasonCode, number>>;
+  /** Windows per level, and windows read by the classical methods where the network was unreliable. */
+  reliable: number;
+  caution: number;
+  none: number;
+  byEvidence: number;
+  reasons: Partial<Record<WindowReason['code'], number>>;
 }
 
 export function countQuality(windows: readonly HrWindow[]): QualityCounts {
-  const counts: QualityCounts = { good: 0, fair: 0, poor: 0, doubleOfCheck: 0, halfOfCheck: 0, reasons: {} };
+  const counts: QualityCounts = { reliable: 0, caution: 0, none: 0, byEvidence: 0, reasons: {} };
   for (const w of windows) {
-    counts[w.grade]++;
-    if (w.relation === 'double') counts.doubleOfCheck++;
-    if (w.relation === 'half') counts.halfOfCheck++;
+    counts[w.reliability]++;
+    if (w.source === 'evidence' && w.reliability !== 'none') counts.byEvidence++;
     for (const r of w.reasons) counts.reasons[r.code] = (counts.reasons[r.code] ?? 0) + 1;
   }
   return counts;
@@ -78,21 +87,17 @@ export function summarizeBeats(beats: Beats, beatOk: Uint8Array): { ok: true; me
 
 export function sessionWarnings(fps: FpsSupport, timing: FrameReport, counts: QualityCounts, primaryIsNetwork: boolean, hasCheck: boolean): string[] {
   const warnings: string[] = [];
-  const total = counts.good + counts.fair + counts.poor;
+  const total = counts.reliable + counts.caution + counts.none;
   if (primaryIsNetwork && !fps.supported) warnings.push(fps.message);
-  if (!primaryIsNetwork) warnings.push('No network waveform: the heart rate comes from the classical POS method.');
-  if (!hasCheck) warnings.push('No RGB traces: the heart rate has no independent check.');
-  if (total > 0 && counts.doubleOfCheck / total > DOUBLE_WARNING_SHARE) {
-    warnings.push(`In ${((100 * counts.doubleOfCheck) / total).toFixed(0)} % of windows the network's HR is about twice the classical check's: it may have locked onto a harmonic.`);
-  }
-  const resolved = counts.reasons['harmonic-resolved'] ?? 0;
-  if (total > 0 && resolved / total > DOUBLE_WARNING_SHARE) {
-    warnings.push(`In ${((100 * resolved) / total).toFixed(0)} % of windows the network's strongest peak was twice the classical check's HR; the HR was read at its peak at half that frequency.`);
+  if (!primaryIsNetwork) warnings.push('No network waveform: the heart rate comes from the classical methods.');
+  if (!hasCheck) warnings.push('No skin colour traces: the heart rate has no independent check.');
+  if (total > 0 && counts.byEvidence > 0) {
+    warnings.push(`In ${counts.byEvidence} of ${total} windows the network was unreliable and the classical methods agreed on another heart rate: those windows show theirs.`);
   }
   const expected = timing.validFrames + timing.droppedFrames;
   if (expected > 0 && timing.droppedFrames / expected > DROPPED_WARNING_SHARE) {
     warnings.push(`${timing.droppedFrames} frames (${((100 * timing.droppedFrames) / expected).toFixed(1)} %) were dropped by the camera; effective rate ${timing.effectiveFps.toFixed(1)} fps.`);
   }
-  if (total > 0 && counts.poor === total) warnings.push('Every window was graded poor: no heart rate is reported.');
+  if (total > 0 && counts.none === total) warnings.push('No window gave a reliable heart rate.');
   return warnings;
 }

@@ -77,9 +77,9 @@ export class AnalysisRepository {
         .run(sessionId, next, this.#now(), analysis.modelId ?? null, analysis.modelSha256 ?? null, analysis.executionProvider ?? null,
           JSON.stringify(analysis.params), JSON.stringify(analysis.summary));
       const analysisId = Number(lastInsertRowid);
-      const hr = this.#db.prepare('INSERT INTO hr_series (analysis_id, method, t_s, bpm, snr_db, quality, reasons) VALUES (?, ?, ?, ?, ?, ?, ?)');
+      const hr = this.#db.prepare('INSERT INTO hr_series (analysis_id, method, t_s, bpm, snr_db, quality, reasons, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
       for (const [method, points] of Object.entries(analysis.hrSeries)) {
-        for (const p of points) hr.run(analysisId, method, p.tS, p.bpm, p.snrDb, p.quality, p.reasons);
+        for (const p of points) hr.run(analysisId, method, p.tS, p.bpm, p.snrDb, p.quality, p.reasons, p.confidence);
       }
       const wave = this.#db.prepare('INSERT INTO waveform_chunks (analysis_id, method, start_s, fs, samples) VALUES (?, ?, ?, ?, ?)');
       for (const [method, { startS, fs, samples }] of Object.entries(analysis.waveforms)) {
@@ -111,7 +111,7 @@ export class AnalysisRepository {
   /** Every method's HR series of one analysis. */
   allHrSeries(analysisId: number): Record<string, HrPoint[]> {
     const rows = this.#db
-      .prepare('SELECT method, t_s AS tS, bpm, snr_db AS snrDb, quality, reasons FROM hr_series WHERE analysis_id = ? ORDER BY method, t_s')
+      .prepare('SELECT method, t_s AS tS, bpm, snr_db AS snrDb, quality, reasons, confidence FROM hr_series WHERE analysis_id = ? ORDER BY method, t_s')
       .all(analysisId) as (HrPoint & { method: string })[];
     const series: Record<string, HrPoint[]> = {};
     for (const { method, ...point } of rows) (series[method] ??= []).push(point);
@@ -120,7 +120,7 @@ export class AnalysisRepository {
 
   hrSeries(analysisId: number, method: string): HrPoint[] {
     return this.#db
-      .prepare('SELECT t_s AS tS, bpm, snr_db AS snrDb, quality, reasons FROM hr_series WHERE analysis_id = ? AND method = ? ORDER BY t_s')
+      .prepare('SELECT t_s AS tS, bpm, snr_db AS snrDb, quality, reasons, confidence FROM hr_series WHERE analysis_id = ? AND method = ? ORDER BY t_s')
       .all(analysisId, method) as HrPoint[];
   }
 

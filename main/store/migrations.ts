@@ -153,6 +153,14 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX models_one_active ON models (active) WHERE active = 1;
     `,
   },
+  {
+    version: 6,
+    name: 'calibrated confidence of each HR window',
+    sql: `
+      -- The reliability decision's probability that the window's HR is within 5 bpm (NULL: stored before it).
+      ALTER TABLE hr_series ADD COLUMN confidence REAL CHECK (confidence IS NULL OR confidence BETWEEN 0 AND 1);
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)!.version;

@@ -1,5 +1,6 @@
 // Sessions as the Review view shows them: latest analysis version, its HR series and usable-window stats,
 // markers and edit history.
+import { sessionHr } from '../../common/session-hr.ts';
 import type { HrPoint, HrStats, Marker, SessionOverview, SessionResults } from '../../common/sessions.ts';
 import type { Pause } from '../../common/video-timeline.ts';
 import type { AnalysisRecord } from './analyses.ts';
@@ -9,18 +10,9 @@ import type { Store } from './index.ts';
 /** The network's series is primary whenever it ran; otherwise POS stood in for it. */
 export const primaryOf = (series: Record<string, HrPoint[]>) => (series.sspd ? 'sspd' : 'pos');
 
+/** The session statistic of a stored series: the one every view, export and report shows. */
 export function hrStats(points: readonly HrPoint[]): HrStats {
-  const used = points.filter((p) => p.quality !== 'poor' && p.bpm !== null).map((p) => p.bpm!).sort((a, b) => a - b);
-  if (used.length === 0) return { medianBpm: null, meanBpm: null, minBpm: null, maxBpm: null, usedWindows: 0, windows: points.length };
-  const mid = used.length >> 1;
-  return {
-    medianBpm: used.length % 2 ? used[mid]! : (used[mid - 1]! + used[mid]!) / 2,
-    meanBpm: used.reduce((a, b) => a + b, 0) / used.length,
-    minBpm: used[0]!,
-    maxBpm: used.at(-1)!,
-    usedWindows: used.length,
-    windows: points.length,
-  };
+  return sessionHr(points);
 }
 
 /** The band and window a version ran with, read from its stored signal options. */

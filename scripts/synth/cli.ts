@@ -1,11 +1,14 @@
 // Command line for the synthetic data generator:
 //   node scripts/synth/cli.ts --out DIR [--count 12] [--seed 1] [--duration 20] [--fps 30] [--size 320x240]
 //        [--bpm 60-150] [--codecs h264,mjpeg] [--crf 23] [--conditions still,drift,shake,light] [--faces a.png,b.jpg]
+//   node scripts/synth/cli.ts --varied --out DIR [--count 100] [--seed 1] [--duration 20] [--size 640x480]
+//        (conditions drawn at random: weak pulses, compression, motion, flicker, uneven light, no-pulse clips)
 // Writes the clips, their ground truth (<clip>.hr.csv, <clip>.ppg.csv) and manifest.csv for `pulse-studio evaluate`.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CODECS, type Codec } from './encode.ts';
-import { CONDITIONS, generateSet } from './generate.ts';
+import { CONDITIONS, generateSet, writeSet } from './generate.ts';
+import { variedSpecs } from './varied-set.ts';
 
 const DEFAULT_FACES = ['astronaut.png', 'grace_hopper.jpg'].map((f) => path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'faces', f));
 
@@ -22,6 +25,7 @@ const { values } = parseArgs({
     crf: { type: 'string' },
     conditions: { type: 'string', default: Object.keys(CONDITIONS).join(',') },
     faces: { type: 'string' },
+    varied: { type: 'boolean', default: false },
   },
 });
 
@@ -44,19 +48,28 @@ for (const c of codecs) if (!(CODECS as readonly string[]).includes(c)) fail(`un
 const conditions = values.conditions.split(',');
 for (const c of conditions) if (!(c in CONDITIONS)) fail(`unknown condition "${c}" (${Object.keys(CONDITIONS).join(', ')})`);
 
-const { manifest } = await generateSet({
-  outDir: path.resolve(values.out),
-  count: Math.round(num('count', values.count)),
-  seed: Math.round(num('seed', values.seed)),
-  durationS: num('duration', values.duration),
-  fps: num('fps', values.fps),
-  width: width!,
-  height: height!,
-  bpmRange: [lo!, hi ?? lo!],
-  codecs,
-  conditions,
-  ...(values.crf ? { quality: { h264: num('crf', values.crf) } } : {}),
-  faces: values.faces ? values.faces.split(',').map((f) => path.resolve(f)) : DEFAULT_FACES,
-  onClip: (clip, i) => process.stderr.write(`${i + 1}: ${path.basename(clip.video)} (${clip.referenceBpm.toFixed(1)} bpm)\n`),
-});
+const outDir = path.resolve(values.out);
+const faces = values.faces ? values.faces.split(',').map((f) => path.resolve(f)) : DEFAULT_FACES;
+const onClip = (clip: { video: string; referenceBpm: number; spec: { pulseAmplitude?: number } }, i: number) =>
+  process.stderr.write(`${i + 1}: ${path.basename(clip.video)} (${clip.spec.pulseAmplitude === 0 ? 'no pulse' : `${clip.referenceBpm.toFixed(1)} bpm`})\n`);
+const count = Math.round(num('count', values.count));
+const seed = Math.round(num('seed', values.seed));
+const durationS = num('duration', values.duration);
+const { manifest } = values.varied
+  ? await writeSet(variedSpecs({ count, seed, faces, durationS, width: width!, height: height!, bpmRange: [lo!, hi ?? lo!] }), outDir, onClip)
+  : await generateSet({
+      outDir,
+      count,
+      seed,
+      durationS,
+      fps: num('fps', values.fps),
+      width: width!,
+      height: height!,
+      bpmRange: [lo!, hi ?? lo!],
+      codecs,
+      conditions,
+      ...(values.crf ? { quality: { h264: num('crf', values.crf) } } : {}),
+      faces,
+      onClip,
+    });
 process.stdout.write(`${manifest}\n`);

@@ -1,5 +1,5 @@
 // Renders one frame of the synthetic subject: the face photo, its skin pulsing with a blood-volume colour
-// signature, moved by slow drift and small shake, lit by a drifting/flickering light, with sensor noise.
+// signature, moved by slow drift and small shake, lit by a drifting, flickering, uneven light, with sensor noise.
 import { seeded } from '../../main/signal/test-helpers.ts';
 import type { PulseTrack } from './pulse-signal.ts';
 
@@ -24,9 +24,27 @@ export interface MotionSpec {
 export interface LightingSpec {
   /** Peak share of a slow brightness change (a cloud, a lamp warming up). */
   driftShare: number;
-  /** Peak share and rate of a periodic flicker (0 Hz: none). */
+  /** Peak share and rate of a periodic flicker (0 Hz: none), e.g. a mains lamp aliased by the frame rate. */
   flickerShare: number;
   flickerHz: number;
+  /** 0–1: how much the flicker's depth varies across the frame (lamps light parts of a scene unevenly). */
+  flickerSpread?: number;
+  /** Flicker phase lag from the top row to the bottom one, radians (a rolling shutter's bands). */
+  rollingShutterRad?: number;
+  /** Peak share of a brightness gradient across the frame whose direction and strength wander slowly. */
+  gradientShare?: number;
+}
+
+/** Who is in the photo and how it is framed: variations that make two photos many subjects. */
+export interface SubjectSpec {
+  /** Mirror the photo left to right. */
+  mirror: boolean;
+  /** 0: skin as photographed; 1: the darkest tone (Fitzpatrick VI-like reflectance). */
+  skinTone: number;
+  /** 'flat': a plain grey surround; 'blurred': the photo itself, enlarged and blurred, fills the frame. */
+  backdrop: 'flat' | 'blurred';
+  /** ≥ 1: how much closer than the whole photo the camera frames the face (1: the photo fits the frame). */
+  framing: number;
 }
 
 export interface SceneSpec {
@@ -39,6 +57,7 @@ export interface SceneSpec {
   /** Sensor noise, standard deviation in 8-bit levels per pixel and channel. */
   noiseSigma: number;
   seed: number;
+  subject?: Partial<SubjectSpec>;
 }
 
 /**
@@ -48,6 +67,9 @@ export interface SceneSpec {
 export const PULSE_SIGNATURE: readonly [number, number, number] = [0.33 / 0.77, 1, 0.53 / 0.77];
 const BACKGROUND = 40;
 const NOISE_TABLE = 1 << 20;
+/** Skin reflectance of the darkest tone relative to the lightest photographed one, per channel. */
+const DARKEST_SKIN: readonly [number, number, number] = [0.45, 0.33, 0.28];
+const PLAIN_SUBJECT: SubjectSpec = { mirror: false, skinTone: 0, backdrop: 'flat', framing: 1 };
 
 /**
  * Skin probability 0–1 per photo pixel: the YCbCr skin rule of Chai & Ngan (IEEE TCSVT 1999), Cr 133–173 and
@@ -102,18 +124,28 @@ export class FaceScene {
   readonly #rnd: { uniform: () => number; gauss: () => number };
   readonly #path: Array<(t: number) => number>;
   readonly #fit: number;
+  /** The photo point at the frame's centre: the middle, drawn towards the face as the framing tightens. */
+  readonly #focus: { u: number; v: number };
+  /** Per output pixel, the flicker's relative depth (null: the same everywhere). */
+  readonly #flickerDepth: Float32Array | null;
 
   constructor(photo: Photo, spec: SceneSpec, pulse: PulseTrack) {
-    this.#photo = photo;
-    this.#mask = skinMask(photo);
+    const subject = { ...PLAIN_SUBJECT, ...spec.subject };
+    const fit = Math.min(spec.width / photo.width, spec.height / photo.height);
+    const posed = posePhoto(photo, subject);
+    const staged = subject.backdrop === 'blurred' ? onBackdrop(posed, Math.ceil((spec.width / fit) * 1.3), Math.ceil((spec.height / fit) * 1.3)) : posed;
+    this.#photo = staged.photo;
+    this.#mask = staged.mask;
     this.#spec = spec;
     this.#pulse = pulse;
     this.#rnd = seeded(spec.seed + 101);
     // One table of Gaussian noise read at a random offset and stride per frame: per-pixel draws cost 10× more.
     for (let i = 0; i < NOISE_TABLE; i++) this.#noise[i] = this.#rnd.gauss();
     const m = seeded(spec.seed + 202);
-    this.#path = [wobble(m, 0.04, 0.1), wobble(m, 0.04, 0.1), wobble(m, 0.3, 1.5), wobble(m, 0.3, 1.5), wobble(m, 0.05, 0.15), wobble(m, 0.03, 0.08), wobble(m, 0.01, 0.03)];
-    this.#fit = Math.min(spec.width / photo.width, spec.height / photo.height);
+    this.#path = [wobble(m, 0.04, 0.1), wobble(m, 0.04, 0.1), wobble(m, 0.3, 1.5), wobble(m, 0.3, 1.5), wobble(m, 0.05, 0.15), wobble(m, 0.03, 0.08), wobble(m, 0.01, 0.03), wobble(m, 0.01, 0.05), wobble(m, 0.02, 0.06)];
+    this.#fit = fit * subject.framing;
+    this.#focus = focusPoint(staged.mask, this.#photo.width, this.#photo.height, subject.framing);
+    this.#flickerDepth = flickerDepthMap(spec.width, spec.height, spec.lighting.flickerSpread ?? 0, seeded(spec.seed + 303));
   }
 
   /** Share of the photo that pulses (mean skin probability). */
@@ -126,7 +158,7 @@ export class FaceScene {
   /** Draws the frame at t seconds into `out` (width × height × 3 RGB). */
   render(t: number, out: Uint8Array): void {
     const { width, height, motion, lighting, pulseAmplitude, noiseSigma } = this.#spec;
-    const [driftX, driftY, shakeX, shakeY, roll, zoom, light] = this.#path.map((f) => f(t)) as number[] as [number, number, number, number, number, number, number];
+    const [driftX, driftY, shakeX, shakeY, roll, zoom, light, turn, strength] = this.#path.map((f) => f(t)) as number[] as [number, number, number, number, number, number, number, number, number];
     const { width: pw, height: ph, rgb } = this.#photo;
     const mask = this.#mask;
     // Output pixel → photo pixel: undo the head's shift, roll and zoom, then the fit of photo to frame.
@@ -136,7 +168,14 @@ export class FaceScene {
     const sin = Math.sin(angle) / scale;
     const cx = width / 2 + motion.driftPx * driftX + motion.shakePx * shakeX;
     const cy = height / 2 + motion.driftPx * driftY + motion.shakePx * shakeY;
-    const gain = 1 + lighting.driftShare * light + lighting.flickerShare * (lighting.flickerHz > 0 ? Math.sin(2 * Math.PI * lighting.flickerHz * t) : 0);
+    const base = 1 + lighting.driftShare * light;
+    const flicker = lighting.flickerHz > 0 ? lighting.flickerShare : 0;
+    const rolling = lighting.rollingShutterRad ?? 0;
+    // The gradient's direction turns and its strength breathes slowly, as when a subject or a lamp shifts.
+    const gradient = (lighting.gradientShare ?? 0) * (0.6 + 0.4 * strength);
+    const gx = gradient * Math.cos(Math.PI * turn);
+    const gy = gradient * Math.sin(Math.PI * turn);
+    const depth = this.#flickerDepth;
     const p = pulseAmplitude * this.#pulse.pulseAt(t);
     const amp = PULSE_SIGNATURE.map((s) => s * p) as [number, number, number];
     const offset = Math.floor(this.#rnd.uniform() * NOISE_TABLE);
@@ -145,10 +184,13 @@ export class FaceScene {
     let k = offset;
     for (let y = 0, o = 0; y < height; y++) {
       const dy = y + 0.5 - cy;
+      const rowGain = base + gy * ((2 * (y + 0.5)) / height - 1);
+      const rowFlicker = flicker * Math.sin(2 * Math.PI * lighting.flickerHz * t + (rolling * (y + 0.5)) / height);
       for (let x = 0; x < width; x++, o += 3) {
         const dx = x + 0.5 - cx;
-        const u = cos * dx + sin * dy + pw / 2 - 0.5;
-        const v = -sin * dx + cos * dy + ph / 2 - 0.5;
+        const gain = rowGain + gx * ((2 * (x + 0.5)) / width - 1) + rowFlicker * (depth ? depth[y * width + x]! : 1);
+        const u = cos * dx + sin * dy + this.#focus.u - 0.5;
+        const v = -sin * dx + cos * dy + this.#focus.v - 0.5;
         const n0 = noise[k & (NOISE_TABLE - 1)]! * noiseSigma;
         const n1 = noise[(k + 1) & (NOISE_TABLE - 1)]! * noiseSigma;
         const n2 = noise[(k + 2) & (NOISE_TABLE - 1)]! * noiseSigma;
@@ -181,4 +223,93 @@ export class FaceScene {
       }
     }
   }
+}
+
+/** The photo as this subject: mirrored and with its skin toned (the skin mask says where), and that mask. */
+function posePhoto(photo: Photo, subject: SubjectSpec): { photo: Photo; mask: Float32Array } {
+  const { width, height } = photo;
+  const mask = skinMask(photo);
+  if (!subject.mirror && subject.skinTone === 0) return { photo, mask };
+  const rgb = new Uint8Array(photo.rgb.length);
+  const outMask = new Float32Array(mask.length);
+  const tone = DARKEST_SKIN.map((d) => 1 - subject.skinTone * (1 - d));
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const from = y * width + (subject.mirror ? width - 1 - x : x);
+      const to = y * width + x;
+      const m = mask[from]!;
+      outMask[to] = m;
+      for (let c = 0; c < 3; c++) rgb[to * 3 + c] = Math.round(photo.rgb[from * 3 + c]! * (1 - m + m * tone[c]!));
+    }
+  }
+  return { photo: { width, height, rgb }, mask: outMask };
+}
+
+/**
+ * The photo centred on a larger canvas filled with an enlarged, blurred, dimmed copy of itself (how portrait
+ * clips are often padded to a wider frame). The backdrop never pulses, whatever its colour.
+ */
+function onBackdrop(posed: { photo: Photo; mask: Float32Array }, width: number, height: number): { photo: Photo; mask: Float32Array } {
+  const { photo } = posed;
+  const cover = Math.max(width / photo.width, height / photo.height);
+  const channels = [0, 1, 2].map((c) => {
+    const plane = new Float32Array(width * height);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const u = Math.min(photo.width - 1, Math.floor((x - width / 2) / cover + photo.width / 2));
+        const v = Math.min(photo.height - 1, Math.floor((y - height / 2) / cover + photo.height / 2));
+        plane[y * width + x] = photo.rgb[(v * photo.width + u) * 3 + c]! * 0.8;
+      }
+    }
+    return boxBlur(plane, width, height, Math.max(2, Math.round(width / 40)));
+  });
+  const rgb = new Uint8Array(width * height * 3);
+  const mask = new Float32Array(width * height);
+  const left = Math.floor((width - photo.width) / 2);
+  const top = Math.floor((height - photo.height) / 2);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const p = y * width + x;
+      const u = x - left;
+      const v = y - top;
+      const inside = u >= 0 && v >= 0 && u < photo.width && v < photo.height;
+      for (let c = 0; c < 3; c++) rgb[p * 3 + c] = inside ? photo.rgb[(v * photo.width + u) * 3 + c]! : Math.round(channels[c]![p]!);
+      mask[p] = inside ? posed.mask[v * photo.width + u]! : 0;
+    }
+  }
+  return { photo: { width, height, rgb }, mask };
+}
+
+/** Centre of the skin in the upper 60 % of the photo (the face), pulled from the photo's middle by 1 − 1/framing. */
+function focusPoint(mask: Float32Array, width: number, height: number, framing: number): { u: number; v: number } {
+  const middle = { u: width / 2, v: height / 2 };
+  if (framing <= 1) return middle;
+  let sum = 0;
+  let su = 0;
+  let sv = 0;
+  for (let y = 0; y < Math.floor(height * 0.6); y++) {
+    for (let x = 0; x < width; x++) {
+      const m = mask[y * width + x]!;
+      sum += m;
+      su += m * x;
+      sv += m * y;
+    }
+  }
+  if (!(sum > 0)) return middle;
+  const pull = 1 - 1 / framing;
+  return { u: middle.u + (su / sum - middle.u) * pull, v: middle.v + (sv / sum - middle.v) * pull };
+}
+
+/** 1 ± spread, varying smoothly across the frame (two slanted cosines of random phase); null without spread. */
+function flickerDepthMap(width: number, height: number, spread: number, rnd: { uniform: () => number }): Float32Array | null {
+  if (spread <= 0) return null;
+  const waves = [0, 1].map(() => ({ kx: (0.5 + rnd.uniform()) * Math.PI, ky: (0.5 + rnd.uniform()) * Math.PI, phase: 2 * Math.PI * rnd.uniform() }));
+  const map = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const field = waves.reduce((s, w) => s + Math.cos(w.kx * (x / width) + w.ky * (y / height) + w.phase), 0) / waves.length;
+      map[y * width + x] = Math.max(0, 1 + spread * field);
+    }
+  }
+  return map;
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { openVideo } from '../../main/analysis/decode-video.ts';
 import { seeded } from '../../main/signal/test-helpers.ts';
 import { openEncoder, EXTENSION, type Codec, type EncodeSpec } from './encode.ts';
-import { FaceScene, type LightingSpec, type MotionSpec, type Photo } from './face-scene.ts';
+import { FaceScene, type LightingSpec, type MotionSpec, type Photo, type SubjectSpec } from './face-scene.ts';
 import { pulseTrack } from './pulse-signal.ts';
 
 export interface ClipSpec {
@@ -27,6 +27,8 @@ export interface ClipSpec {
   lighting?: Partial<LightingSpec>;
   /** Sensor noise σ in 8-bit levels (default 2). */
   noiseSigma?: number;
+  /** Mirroring, skin tone and backdrop (default: the photo as it is on a flat grey surround). */
+  subject?: Partial<SubjectSpec>;
   encode: EncodeSpec;
   seed: number;
 }
@@ -72,6 +74,7 @@ export async function generateClip(spec: ClipSpec, outDir: string): Promise<Gene
     lighting: { ...STEADY_LIGHT, ...spec.lighting },
     noiseSigma: spec.noiseSigma ?? 2,
     seed: spec.seed,
+    ...(spec.subject ? { subject: spec.subject } : {}),
   }, pulse);
   const video = path.join(outDir, spec.name + EXTENSION[spec.encode.codec]);
   const sink = openEncoder(video, spec.width, spec.height, spec.fps, spec.encode);
@@ -151,17 +154,28 @@ export function setSpecs(o: SetOptions): ClipSpec[] {
   });
 }
 
-/** Generates the set and writes `manifest.csv` (`video,reference`, paths relative to it); returns its path. */
+/** Generates the set and writes `manifest.csv` (`video,reference,truth`, paths relative to it); returns its path. */
 export async function generateSet(o: SetOptions): Promise<{ manifest: string; clips: GeneratedClip[] }> {
+  return writeSet(setSpecs(o), o.outDir, o.onClip);
+}
+
+/**
+ * Generates the clips of `specs` into `outDir` with `manifest.csv`: the video, its mean HR (`none` for a clip with
+ * no pulse: the right answer there is "no reliable heart rate"), and the HR over time as the per-window truth.
+ */
+export async function writeSet(specs: readonly ClipSpec[], outDir: string, onClip?: (clip: GeneratedClip, index: number) => void): Promise<{ manifest: string; clips: GeneratedClip[] }> {
   const clips: GeneratedClip[] = [];
-  for (const [i, spec] of setSpecs(o).entries()) {
-    const clip = await generateClip(spec, o.outDir);
+  for (const [i, spec] of specs.entries()) {
+    const clip = await generateClip(spec, outDir);
     clips.push(clip);
-    o.onClip?.(clip, i);
+    onClip?.(clip, i);
   }
-  const manifest = path.join(o.outDir, 'manifest.csv');
-  const rows = clips.map((c) => `${path.relative(o.outDir, c.video)},${c.referenceBpm.toFixed(2)}`);
-  fs.writeFileSync(manifest, ['video,reference', ...rows].join('\n') + '\n');
-  fs.writeFileSync(path.join(o.outDir, 'clips.json'), JSON.stringify(clips.map((c) => ({ ...c, video: path.relative(o.outDir, c.video) })), null, 1));
+  const manifest = path.join(outDir, 'manifest.csv');
+  const rows = clips.map((c) => {
+    const pulse = (c.spec.pulseAmplitude ?? 1) > 0;
+    return [path.relative(outDir, c.video), pulse ? c.referenceBpm.toFixed(2) : 'none', pulse ? path.relative(outDir, c.hrCsv) : ''].join(',');
+  });
+  fs.writeFileSync(manifest, ['video,reference,truth', ...rows].join('\n') + '\n');
+  fs.writeFileSync(path.join(outDir, 'clips.json'), JSON.stringify(clips.map((c) => ({ ...c, video: path.relative(outDir, c.video) })), null, 1));
   return { manifest, clips };
 }

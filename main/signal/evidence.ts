@@ -1,0 +1,164 @@
+// The evidence about one HR window: every estimator's spectrum (the network, PBV, POS, CHROM, GREEN, three skin
+// regions), the non-skin light reference's spectrum, motion and lost frames; the candidate heart rates they
+// suggest, and for each candidate the features the reliability model reads.
+import type { Psd } from './spectrum.ts';
+
+/** Estimators whose spectra vote on the heart rate. */
+export const VOTERS = ['sspd', 'pbv', 'pos', 'chrom', 'green', 'upper', 'left', 'right'] as const;
+export type Voter = (typeof VOTERS)[number];
+/** Spectra that only inform: the light reference and the skin's plain brightness (to compare the light with). */
+export type Informant = 'light' | 'skinLevel';
+
+/** Half-width of the band around a frequency whose power supports it: ±5 bpm, the accuracy asked of a reading. */
+export const SUPPORT_HALF_WIDTH_HZ = 5 / 60;
+/** Candidates closer than this are one candidate. */
+const MERGE_HZ = 3 / 60;
+/** Peaks each voter proposes. */
+const PEAKS_PER_VOTER = 3;
+
+/** A spectrum read as support: power within ±SUPPORT_HALF_WIDTH_HZ of each bin, its band maximum and total. */
+export interface Support {
+  df: number;
+  near: Float64Array;
+  /** Index range of the HR band (inclusive). */
+  lo: number;
+  hi: number;
+  max: number;
+  total: number;
+}
+
+export function supportOf(spec: Psd, bandHz: readonly [number, number]): Support {
+  const { psd, df } = spec;
+  const half = Math.max(1, Math.round(SUPPORT_HALF_WIDTH_HZ / df));
+  const near = new Float64Array(psd.length);
+  for (let k = 0; k < psd.length; k++) {
+    let s = 0;
+    for (let j = Math.max(0, k - half); j <= Math.min(psd.length - 1, k + half); j++) s += psd[j]!;
+    near[k] = s;
+  }
+  const lo = Math.max(0, Math.ceil(bandHz[0] / df));
+  const hi = Math.min(psd.length - 1, Math.floor(bandHz[1] / df));
+  let max = 0;
+  let total = 0;
+  for (let k = lo; k <= hi; k++) {
+    max = Math.max(max, near[k]!);
+    total += psd[k]!;
+  }
+  return { df, near, lo, hi, max, total };
+}
+
+/** Support near `hz` (linear between bins); 0 outside the spectrum. */
+function nearAt(s: Support, hz: number): number {
+  const x = hz / s.df;
+  const i = Math.floor(x);
+  if (i < 0 || i + 1 >= s.near.length) return 0;
+  return s.near[i]! + (s.near[i + 1]! - s.near[i]!) * (x - i);
+}
+
+/** Support of `hz` relative to the voter's strongest frequency in the band (1: its own top peak). */
+export function relativeSupport(s: Support | undefined, hz: number): number {
+  return s && s.max > 0 ? Math.min(1, nearAt(s, hz) / s.max) : 0;
+}
+
+/** Share of the voter's band power within ±5 bpm of `hz`. */
+export function supportShare(s: Support | undefined, hz: number): number {
+  return s && s.total > 0 ? Math.min(1, nearAt(s, hz) / s.total) : 0;
+}
+
+/** The strongest local maxima of a support curve in the band, in Hz, strongest first. */
+export function topPeaks(s: Support, count: number): number[] {
+  const peaks: { k: number; v: number }[] = [];
+  for (let k = Math.max(1, s.lo); k <= Math.min(s.hi, s.near.length - 2); k++) {
+    if (s.near[k]! > s.near[k - 1]! && s.near[k]! >= s.near[k + 1]!) peaks.push({ k, v: s.near[k]! });
+  }
+  return peaks.sort((a, b) => b.v - a.v).slice(0, count).map((p) => p.k * s.df);
+}
+
+export interface WindowEvidence {
+  voters: Partial<Record<Voter, Support>>;
+  informants: Partial<Record<Informant, Support>>;
+  /** Mean frame-to-frame movement of the crop's content in the window (8-bit levels per frame; see skin-signals). */
+  motion: number;
+  faceLostShare: number;
+  /** Share of the window interpolated over dropped frames, and inside gaps. */
+  droppedShare: number;
+  gapShare: number;
+}
+
+/** The heart rates worth judging in a window: each voter's strongest peaks, and half and twice the network's. */
+export function candidatesOf(e: WindowEvidence, bandHz: readonly [number, number]): number[] {
+  const out: number[] = [];
+  const add = (hz: number) => {
+    if (hz >= bandHz[0] && hz <= bandHz[1] && out.every((c) => Math.abs(c - hz) > MERGE_HZ)) out.push(hz);
+  };
+  for (const v of VOTERS) {
+    const s = e.voters[v];
+    if (s) for (const hz of topPeaks(s, PEAKS_PER_VOTER)) add(hz);
+  }
+  const sspd = e.voters.sspd ? topPeaks(e.voters.sspd, 1)[0] : undefined;
+  if (sspd !== undefined) {
+    add(sspd / 2);
+    add(sspd * 2);
+  }
+  return out;
+}
+
+/** What the reliability model reads about a candidate, in this order (see reliability-model.json). */
+export const FEATURES = [
+  'sspdRel',
+  'sspdShare',
+  'pbvRel',
+  'pbvShare',
+  'posRel',
+  'chromRel',
+  'greenRel',
+  'regionsRel',
+  'regionsMin',
+  'sspdDoubleRel',
+  'sspdHalfRel',
+  'lightRel',
+  'lightOverSkin',
+  'motion',
+  'faceLost',
+  'gap',
+  'noSspd',
+  'noLight',
+] as const;
+export type Feature = (typeof FEATURES)[number];
+
+const clamp01 = (v: number) => Math.min(1, Math.max(0, v));
+
+/** Features of candidate `hz` (Hz) in a window, in FEATURES order. */
+export function candidateFeatures(e: WindowEvidence, hz: number): number[] {
+  const rel = (v: Voter, f = hz) => relativeSupport(e.voters[v], f);
+  const regions = (['upper', 'left', 'right'] as const).filter((r) => e.voters[r]).map((r) => rel(r));
+  const light = e.informants.light;
+  const skin = e.informants.skinLevel;
+  // How much of the skin's brightness change at hz the light alone would explain (≈ 1 under flicker at hz).
+  const lightOverSkin = light && skin ? clamp01(Math.sqrt(nearAtSafe(light, hz) / Math.max(1e-30, nearAtSafe(skin, hz))) / 2) : 0;
+  const values: Record<Feature, number> = {
+    sspdRel: rel('sspd'),
+    sspdShare: supportShare(e.voters.sspd, hz),
+    pbvRel: rel('pbv'),
+    pbvShare: supportShare(e.voters.pbv, hz),
+    posRel: rel('pos'),
+    chromRel: rel('chrom'),
+    greenRel: rel('green'),
+    regionsRel: regions.length ? regions.reduce((a, b) => a + b, 0) / regions.length : 0,
+    regionsMin: regions.length ? Math.min(...regions) : 0,
+    sspdDoubleRel: rel('sspd', hz * 2),
+    sspdHalfRel: rel('sspd', hz / 2),
+    lightRel: relativeSupport(light, hz),
+    lightOverSkin,
+    motion: clamp01(Math.log10(1 + e.motion) / 1.5),
+    faceLost: clamp01(e.faceLostShare),
+    gap: clamp01(e.gapShare + 0.5 * e.droppedShare),
+    noSspd: e.voters.sspd ? 0 : 1,
+    noLight: light ? 0 : 1,
+  };
+  return FEATURES.map((f) => values[f]);
+}
+
+function nearAtSafe(s: Support, hz: number): number {
+  return Math.max(0, nearAt(s, hz));
+}

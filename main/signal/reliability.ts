@@ -1,0 +1,176 @@
+// The reliability decision, one module for live recording and every offline analysis: how likely each candidate
+// heart rate of a window is right (a logistic model over the evidence, calibrated on generated clips by
+// scripts/calibrate-reliability.ts), the tracked choice across windows, and per window a calibrated probability,
+// a level — reliable, use with caution, no reliable HR — and the main reasons in plain words.
+import { candidateFeatures, candidatesOf, FEATURES, relativeSupport, topPeaks, type Feature, type WindowEvidence } from './evidence.ts';
+import { trackHeartRate, transitionLogP } from './hr-track.ts';
+import type { Reliability } from '../../common/session-hr.ts';
+import model from './reliability-model.json' with { type: 'json' };
+
+export { RELIABILITY_LEVELS, type Reliability } from '../../common/session-hr.ts';
+
+/** What the window-level model reads about the chosen candidate, in this order. */
+export const WINDOW_FEATURES = ['emission', 'continuity', 'margin', 'faceLost', 'gap', 'motion'] as const;
+export type WindowFeature = (typeof WINDOW_FEATURES)[number];
+
+/** Windows on each side whose best candidates say whether the chosen rate is steady. */
+export const CONTINUITY_WINDOWS = 4;
+/** Agreement distance (bpm): the accuracy asked of a reading. */
+export const AGREE_BPM = 5;
+
+interface Logistic<F extends string> {
+  features: readonly F[];
+  weights: readonly number[];
+  bias: number;
+}
+
+export interface ReliabilityModel {
+  candidate: Logistic<Feature>;
+  window: Logistic<WindowFeature>;
+  /** Probability at or above which a window is reliable, and use with caution. */
+  thresholds: { reliable: number; caution: number };
+}
+
+export const RELIABILITY_MODEL = model as ReliabilityModel;
+
+const logistic = (z: number) => 1 / (1 + Math.exp(-z));
+const logit = (p: number) => Math.log(Math.max(1e-6, p) / Math.max(1e-6, 1 - p));
+
+function score<F extends string>(m: Logistic<F>, values: readonly number[]): number {
+  let z = m.bias;
+  for (let i = 0; i < values.length; i++) z += m.weights[i]! * values[i]!;
+  return logistic(z);
+}
+
+export interface ScoredCandidate {
+  bpm: number;
+  p: number;
+  features: number[];
+}
+
+/** Probability that a candidate with these features (FEATURES order) is the true heart rate (±5 bpm). */
+export function candidateProbability(features: readonly number[], m: ReliabilityModel = RELIABILITY_MODEL): number {
+  return score(m.candidate, features);
+}
+
+/** Every candidate of a window with the probability that it is the true heart rate (±5 bpm). */
+export function scoreCandidates(e: WindowEvidence, bandHz: readonly [number, number], m: ReliabilityModel = RELIABILITY_MODEL): ScoredCandidate[] {
+  return candidatesOf(e, bandHz).map((hz) => {
+    const features = candidateFeatures(e, hz);
+    return { bpm: hz * 60, p: candidateProbability(features, m), features };
+  });
+}
+
+export const REASON_CODES = ['face-lost', 'frames-missing', 'light', 'movement', 'harmonic', 'disagree', 'weak', 'no-signal'] as const;
+export type ReasonCode = (typeof REASON_CODES)[number];
+
+/** Plain words for each reason, as the app shows them. */
+export const REASON_WORDS: Record<ReasonCode, string> = {
+  'face-lost': 'face not found',
+  'frames-missing': 'frames missing',
+  light: 'light flicker',
+  movement: 'too much movement',
+  harmonic: 'possible double or half of the heart rate',
+  disagree: 'the methods disagree',
+  weak: 'signal too weak',
+  'no-signal': 'no signal',
+};
+
+export interface WindowDecision {
+  /** The heart rate read in this window (bpm), null without any candidate. */
+  bpm: number | null;
+  /** Whose reading it is: the network's, or the classical methods' where the network was unreliable. */
+  source: 'sspd' | 'evidence' | null;
+  /** The network's own strongest peak (bpm), when a network ran. */
+  sspdBpm: number | null;
+  /** Calibrated probability that `bpm` is within 5 bpm of the true heart rate. */
+  probability: number;
+  reliability: Reliability;
+  /** Most important first; empty for a reliable window read by the network. */
+  reasons: ReasonCode[];
+  /** What the choice rested on, for exports and debugging. */
+  features: Record<Feature | WindowFeature, number> | null;
+}
+
+/** The reasons a chosen candidate is not beyond doubt, most important first (by its evidence, not by the model). */
+function reasonsFor(f: Record<Feature, number>, windowF: Record<WindowFeature, number>): ReasonCode[] {
+  const out: ReasonCode[] = [];
+  if (f.faceLost > 0.3) out.push('face-lost');
+  if (f.gap > 0.1) out.push('frames-missing');
+  if (f.lightRel > 0.5 && f.lightOverSkin > 0.25) out.push('light');
+  if (f.motion > 0.45) out.push('movement');
+  if (f.sspdDoubleRel > 0.8 || f.sspdHalfRel > 0.8) out.push('harmonic');
+  const classical = Math.max(f.pbvRel, f.posRel, f.chromRel, f.greenRel);
+  if (windowF.margin < 0.2 || (f.noSspd === 0 && Math.abs(f.sspdRel - classical) > 0.5)) out.push('disagree');
+  if (f.sspdShare < 0.15 && f.pbvShare < 0.15) out.push('weak');
+  return out;
+}
+
+const named = <F extends string>(names: readonly F[], values: readonly number[]) => Object.fromEntries(names.map((n, i) => [n, values[i]!])) as Record<F, number>;
+
+/** The level of a probability under the model's thresholds. */
+export function levelOf(p: number, m: ReliabilityModel = RELIABILITY_MODEL): Reliability {
+  return p >= m.thresholds.reliable ? 'reliable' : p >= m.thresholds.caution ? 'caution' : 'none';
+}
+
+/**
+ * Decides one window given its scored candidates, the chosen one, and the best candidates of its neighbours
+ * (offline: the windows around it; live: the windows before it).
+ */
+export function decideWindow(e: WindowEvidence, candidates: readonly ScoredCandidate[], chosen: number, neighbourBest: readonly (number | null)[], m: ReliabilityModel = RELIABILITY_MODEL): WindowDecision {
+  const sspdPeak = e.voters.sspd ? topPeaks(e.voters.sspd, 1)[0] : undefined;
+  const sspdBpm = sspdPeak === undefined ? null : sspdPeak * 60;
+  const pick = candidates[chosen];
+  if (!pick) return { bpm: null, source: null, sspdBpm, probability: 0, reliability: 'none', reasons: ['no-signal'], features: null };
+  const steady = neighbourBest.filter((b): b is number => b !== null);
+  const others = candidates.filter((c) => Math.abs(c.bpm - pick.bpm) > 8 / 5 * AGREE_BPM).map((c) => c.p);
+  const f = named(FEATURES, pick.features);
+  const windowValues: Record<WindowFeature, number> = {
+    emission: Math.max(-8, Math.min(8, logit(pick.p))) / 8,
+    continuity: steady.length ? steady.filter((b) => Math.abs(b - pick.bpm) <= AGREE_BPM).length / steady.length : 0.5,
+    margin: pick.p - Math.max(0, ...others),
+    faceLost: f.faceLost,
+    gap: f.gap,
+    motion: f.motion,
+  };
+  const probability = score(m.window, WINDOW_FEATURES.map((k) => windowValues[k]));
+  const reliability = levelOf(probability, m);
+  // The network is primary: its reading stands wherever the chosen rate is its own.
+  const bySspd = sspdBpm !== null && (Math.abs(sspdBpm - pick.bpm) <= AGREE_BPM || relativeSupport(e.voters.sspd, pick.bpm / 60) > 0.9);
+  const reasons = reliability === 'reliable' && (bySspd || sspdBpm === null) ? [] : reasonsFor(f, windowValues);
+  if (reliability !== 'reliable' && reasons.length === 0) reasons.push(pick.p < 0.5 ? 'weak' : 'disagree');
+  return { bpm: pick.bpm, source: sspdBpm === null || bySspd ? (sspdBpm === null ? 'evidence' : 'sspd') : 'evidence', sspdBpm, probability, reliability, reasons, features: { ...f, ...windowValues } };
+}
+
+/** Decisions for a whole series of windows `stepS` apart: tracked across windows, each judged with its neighbours. */
+export function decideSeries(windows: readonly WindowEvidence[], bandHz: readonly [number, number], stepS: number, m: ReliabilityModel = RELIABILITY_MODEL): WindowDecision[] {
+  const scored = windows.map((e) => scoreCandidates(e, bandHz, m));
+  const choice = trackHeartRate(scored.map((c) => ({ bpm: c.map((x) => x.bpm), logP: c.map((x) => Math.log(Math.max(1e-6, x.p))) })), stepS);
+  const best = scored.map((c) => (c.length ? c.reduce((a, b) => (b.p > a.p ? b : a)).bpm : null));
+  return windows.map((e, w) => {
+    const around: (number | null)[] = [];
+    for (let k = Math.max(0, w - CONTINUITY_WINDOWS); k <= Math.min(windows.length - 1, w + CONTINUITY_WINDOWS); k++) if (k !== w) around.push(best[k]!);
+    return decideWindow(e, scored[w]!, choice[w]!, around, m);
+  });
+}
+
+/**
+ * Live: decides the newest window given the rates chosen in the windows before it (newest last), choosing the
+ * candidate that best combines its own probability with a plausible move from the previous choice.
+ */
+export function decideLatest(e: WindowEvidence, bandHz: readonly [number, number], previous: readonly { bpm: number | null; best: number | null; tS: number }[], tS: number, m: ReliabilityModel = RELIABILITY_MODEL): WindowDecision & { best: number | null } {
+  const scored = scoreCandidates(e, bandHz, m);
+  const last = [...previous].reverse().find((p) => p.bpm !== null);
+  let chosen = -1;
+  let bestScore = -Infinity;
+  scored.forEach((c, i) => {
+    const s = Math.log(Math.max(1e-6, c.p)) + (last ? transitionLogP(last.bpm!, c.bpm, tS - last.tS) : 0);
+    if (s > bestScore) {
+      bestScore = s;
+      chosen = i;
+    }
+  });
+  const best = scored.length ? scored.reduce((a, b) => (b.p > a.p ? b : a)).bpm : null;
+  const decision = decideWindow(e, scored, chosen, previous.slice(-CONTINUITY_WINDOWS).map((p) => p.best), m);
+  return { ...decision, best };
+}

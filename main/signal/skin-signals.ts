@@ -1,0 +1,54 @@
+// From the face crop's cell colours to the per-frame signals the methods read: the skin's colour (all skin cells
+// and three regions), the light seen by non-skin cells, and how much the crop's content moves.
+import { BLOCK_COUNT, BLOCK_VALUES } from './crop-blocks.ts';
+import type { RgbTrace } from './rgb-means.ts';
+import { cellsTrace, classifyCells, MIN_REFERENCE_CELLS, MIN_SKIN_CELLS, relativeTrace, type CellRoles } from './skin-cells.ts';
+
+export const REGIONS = ['upper', 'left', 'right'] as const;
+export type Region = (typeof REGIONS)[number];
+
+export interface SkinSignals {
+  roles: CellRoles;
+  /** Mean colour of the skin cells per frame (NaN without a face). */
+  skin: RgbTrace;
+  /** Each region's mean colour, where it has enough cells. */
+  regions: Partial<Record<Region, RgbTrace>>;
+  /** Relative brightness (≈ 1) of the non-skin reference cells per frame; null where the crop has too few. */
+  light: Float64Array | null;
+  /** Per frame, the RMS change of the cells' brightness since the frame before, net of any change shared by all. */
+  motion: Float64Array;
+}
+
+/** Cells a region needs to be read on its own. */
+const MIN_REGION_CELLS = 2;
+
+/** The signals of `values` (n × BLOCK_VALUES); null when the crop shows too little skin to read a pulse from. */
+export function skinSignals(values: Float32Array): SkinSignals | null {
+  const roles = classifyCells(values);
+  if (roles.skin.length < MIN_SKIN_CELLS) return null;
+  const regions: SkinSignals['regions'] = {};
+  for (const r of REGIONS) if (roles.regions[r].length >= MIN_REGION_CELLS) regions[r] = cellsTrace(values, roles.regions[r]);
+  let light: Float64Array | null = null;
+  if (roles.reference.length >= MIN_REFERENCE_CELLS) {
+    const rel = relativeTrace(values, roles.reference);
+    light = Float64Array.from(rel.r, (r, i) => (r + rel.g[i]! + rel.b[i]!) / 3);
+  }
+  return { roles, skin: cellsTrace(values, roles.skin), regions, light, motion: contentMotion(values) };
+}
+
+/** Brightness change per cell between consecutive frames, less the median change (a light change moves all cells). */
+export function contentMotion(values: Float32Array): Float64Array {
+  const frames = values.length / BLOCK_VALUES;
+  const out = new Float64Array(frames);
+  const delta = new Float64Array(BLOCK_COUNT);
+  const level = (f: number, k: number) => (values[f * BLOCK_VALUES + k * 3]! + values[f * BLOCK_VALUES + k * 3 + 1]! + values[f * BLOCK_VALUES + k * 3 + 2]!) / 3;
+  out[0] = Number.NaN;
+  for (let f = 1; f < frames; f++) {
+    for (let k = 0; k < BLOCK_COUNT; k++) delta[k] = level(f, k) - level(f - 1, k);
+    const shared = Float64Array.from(delta).sort()[BLOCK_COUNT >> 1]!;
+    let ss = 0;
+    for (let k = 0; k < BLOCK_COUNT; k++) ss += (delta[k]! - shared) ** 2;
+    out[f] = Math.sqrt(ss / BLOCK_COUNT);
+  }
+  return out;
+}

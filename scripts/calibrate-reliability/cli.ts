@@ -1,0 +1,185 @@
+// Calibrates the reliability model (main/signal/reliability-model.json) on clips we generate ourselves, never on
+// the development set:
+//   node scripts/calibrate-reliability/cli.ts --set DIR [--generate 120] [--seed 1] [--cache DIR] [--out FILE]
+// --generate renders a varied set (scripts/synth/varied-set.ts) into DIR first when it has no manifest yet. Each
+// clip is analysed once with the bundled model (traces cached), then: candidate model → tracked decisions →
+// window model → thresholds, with 2-fold cross-validated figures written beside the weights.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { auroc } from '../../main/analysis/metrics.ts';
+import { parseReference, referenceBpm, type Reference } from '../../main/analysis/reference.ts';
+import { FEATURES } from '../../main/signal/evidence.ts';
+import { decideSeries, scoreCandidates, WINDOW_FEATURES, type ReliabilityModel } from '../../main/signal/reliability.ts';
+import { sessionEvidence, type SessionEvidence } from '../../main/signal/analyze-session.ts';
+import { variedSpecs } from '../synth/varied-set.ts';
+import { writeSet } from '../synth/generate.ts';
+import { fitLogistic } from './logistic.ts';
+import { clipTraces, type ClipTraces } from './traces.ts';
+
+const { values } = parseArgs({
+  options: {
+    set: { type: 'string' },
+    generate: { type: 'string' },
+    seed: { type: 'string', default: '1' },
+    cache: { type: 'string' },
+    out: { type: 'string', default: path.resolve(import.meta.dirname, '..', '..', 'main', 'signal', 'reliability-model.json') },
+  },
+});
+if (!values.set) throw new Error('--set DIR is required');
+const setDir = path.resolve(values.set);
+const cacheDir = path.resolve(values.cache ?? path.join(setDir, 'traces'));
+const FACES = ['astronaut.png', 'grace_hopper.jpg'].map((f) => path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'faces', f));
+
+if (values.generate && !fs.existsSync(path.join(setDir, 'manifest.csv'))) {
+  const specs = variedSpecs({ count: Number(values.generate), seed: Number(values.seed), faces: FACES });
+  await writeSet(specs, setDir, (c, i) => process.stderr.write(`generated ${i + 1}/${specs.length} ${path.basename(c.video)}\n`));
+}
+
+interface Clip {
+  name: string;
+  traces: ClipTraces;
+  truth: Reference | null;
+}
+
+const rows = fs.readFileSync(path.join(setDir, 'manifest.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+const clips: Clip[] = [];
+for (const [i, [video, reference, truth]] of rows.entries()) {
+  const traces = await clipTraces(path.resolve(setDir, video!), cacheDir);
+  clips.push({ name: video!, traces, truth: reference === 'none' ? null : parseReference(truth || reference!, setDir) });
+  process.stderr.write(`\rtraces ${i + 1}/${rows.length}`);
+}
+process.stderr.write('\n');
+
+/** The window's true HR (bpm), or null for a clip without a pulse. */
+const truthOf = (c: Clip, w: { tStart: number; tEnd: number }) => (c.truth ? referenceBpm(c.truth, w.tStart, w.tEnd) : null);
+const right = (bpm: number | null, truth: number | null) => truth !== null && bpm !== null && Math.abs(bpm - truth) <= 5;
+
+/** Evidence with and without the network: the app also decides when no model is installed. */
+function evidenceOf(c: Clip): SessionEvidence[] {
+  const { t, rgb, blocks, sspd, faceLost } = c.traces;
+  const base = { rgb: { t, ...rgb }, blocks: { t, values: blocks }, capture: { t, faceLost } };
+  return [sessionEvidence({ ...base, waveform: sspd }), sessionEvidence(base)].filter((e): e is SessionEvidence => !('ok' in e));
+}
+const evidence = new Map(clips.map((c) => [c, evidenceOf(c)]));
+
+function fitModel(train: Clip[]): ReliabilityModel {
+  const x: number[][] = [];
+  const y: boolean[] = [];
+  const weight: number[] = [];
+  for (const c of train) {
+    evidence.get(c)!.forEach((ev, variant) => {
+      ev.evidence.forEach((e, k) => {
+        const truth = truthOf(c, ev.windows[k]!);
+        for (const cand of scoreCandidates(e, ev.bandHz)) {
+          x.push(cand.features);
+          y.push(right(cand.bpm, truth));
+          weight.push(variant === 0 ? 1 : 0.5);
+        }
+      });
+    });
+  }
+  const candidate = fitLogistic(x, y, 1e-3, weight);
+  const draft: ReliabilityModel = {
+    candidate: { features: FEATURES, weights: candidate.weights, bias: candidate.bias },
+    window: { features: WINDOW_FEATURES, weights: WINDOW_FEATURES.map(() => 0), bias: 0 },
+    thresholds: { reliable: 0.9, caution: 0.6 },
+  };
+  const wx: number[][] = [];
+  const wy: boolean[] = [];
+  for (const c of train) {
+    for (const ev of evidence.get(c)!) {
+      decideSeries(ev.evidence, ev.bandHz, ev.options.stepS, draft).forEach((d, k) => {
+        if (!d.features) return;
+        wx.push(WINDOW_FEATURES.map((f) => d.features![f]));
+        wy.push(right(d.bpm, truthOf(c, ev.windows[k]!)));
+      });
+    }
+  }
+  const window = fitLogistic(wx, wy, 1e-3);
+  return { ...draft, window: { features: WINDOW_FEATURES, weights: window.weights, bias: window.bias } };
+}
+
+interface Scored {
+  p: number;
+  right: boolean;
+  wrong10: boolean;
+  noPulse: boolean;
+}
+
+function scoreWindows(m: ReliabilityModel, test: Clip[], variant = 0): Scored[] {
+  const out: Scored[] = [];
+  for (const c of test) {
+    const ev = evidence.get(c)![variant];
+    if (!ev) continue;
+    decideSeries(ev.evidence, ev.bandHz, ev.options.stepS, m).forEach((d, k) => {
+      const truth = truthOf(c, ev.windows[k]!);
+      out.push({ p: d.probability, right: right(d.bpm, truth), wrong10: truth === null || d.bpm === null || Math.abs(d.bpm - truth) > 10, noPulse: truth === null });
+    });
+  }
+  return out;
+}
+
+/** Lowest threshold at and above which, for every higher one too, windows are right at least `precision` of the time. */
+function thresholdFor(s: Scored[], precision: number, maxWrong10: number): number {
+  const pulse = s.filter((w) => !w.noPulse).sort((a, b) => b.p - a.p);
+  let chosen = 1;
+  let rightN = 0;
+  let wrong10 = 0;
+  for (let i = 0; i < pulse.length; i++) {
+    rightN += pulse[i]!.right ? 1 : 0;
+    wrong10 += pulse[i]!.wrong10 ? 1 : 0;
+    if (rightN / (i + 1) >= precision && wrong10 / (i + 1) <= maxWrong10) chosen = pulse[i]!.p;
+    else if (i > 20) break;
+  }
+  // No-pulse clips must not pass either: raise the threshold above all but 1 % of their windows.
+  const noPulse = s.filter((w) => w.noPulse).map((w) => w.p).sort((a, b) => b - a);
+  const cap = noPulse.length ? noPulse[Math.floor(noPulse.length * 0.01)]! + 1e-6 : 0;
+  return Math.min(0.999, Math.max(chosen, cap));
+}
+
+function report(m: ReliabilityModel, s: Scored[]) {
+  const pulse = s.filter((w) => !w.noPulse);
+  const reliable = pulse.filter((w) => w.p >= m.thresholds.reliable);
+  const caution = pulse.filter((w) => w.p >= m.thresholds.caution);
+  const share = (xs: Scored[], f: (w: Scored) => boolean) => (xs.length ? xs.filter(f).length / xs.length : Number.NaN);
+  return {
+    windows: s.length,
+    auroc: auroc(pulse.map((w) => w.p), pulse.map((w) => w.right)),
+    reliableCoverage: reliable.length / Math.max(1, pulse.length),
+    reliableRight: share(reliable, (w) => w.right),
+    reliableWrong10: reliable.filter((w) => w.wrong10).length,
+    reportedCoverage: caution.length / Math.max(1, pulse.length),
+    reportedRight: share(caution, (w) => w.right),
+    noPulseReliable: share(s.filter((w) => w.noPulse), (w) => w.p >= m.thresholds.reliable),
+  };
+}
+
+function withThresholds(m: ReliabilityModel, s: Scored[]): ReliabilityModel {
+  return { ...m, thresholds: { reliable: thresholdFor(s, 0.97, 0.01), caution: thresholdFor(s, 0.8, 0.1) } };
+}
+
+// Two-fold cross-validation by clip: the figures a new subject would see.
+const folds = [clips.filter((_, i) => i % 2 === 0), clips.filter((_, i) => i % 2 === 1)];
+const held = folds.map((test, f) => {
+  const train = folds[1 - f]!;
+  const m = fitModel(train);
+  const tuned = withThresholds(m, scoreWindows(m, train));
+  return report(tuned, scoreWindows(tuned, test));
+});
+const model = fitModel(clips);
+const final = withThresholds(model, scoreWindows(model, clips));
+const out = {
+  note: 'Written by scripts/calibrate-reliability/cli.ts; do not edit by hand.',
+  calibration: {
+    set: `scripts/synth varied set, ${clips.length} clips, seed ${values.seed}`,
+    clips: clips.length,
+    noPulseClips: clips.filter((c) => !c.truth).length,
+    crossValidated: held,
+    fitted: report(final, scoreWindows(final, clips)),
+    withoutNetwork: report(final, scoreWindows(final, clips, 1)),
+  },
+  ...final,
+};
+fs.writeFileSync(values.out, JSON.stringify(out, (_k, v: unknown) => (typeof v === 'number' ? Number(v.toPrecision(6)) : v), 1) + '\n');
+process.stdout.write(`${JSON.stringify(out.calibration, null, 1)}\nthresholds ${JSON.stringify(final.thresholds)}\nwrote ${values.out}\n`);

@@ -1,0 +1,69 @@
+// Clip specs drawn at random over the conditions a lab meets (and the reliability decision is calibrated on):
+// weak pulses, compression, head motion, light drift, aliased mains flicker, uneven light, skin tones, mirrored
+// faces on a blurred backdrop, and clips with no pulse at all. Deterministic per seed.
+import path from 'node:path';
+import { seeded } from '../../main/signal/test-helpers.ts';
+import type { ClipSpec } from './generate.ts';
+
+export interface VariedOptions {
+  count: number;
+  faces: string[];
+  seed: number;
+  durationS?: number;
+  width?: number;
+  height?: number;
+  /** Share of clips without any pulse (default 0.15). */
+  noPulseShare?: number;
+  bpmRange?: readonly [number, number];
+}
+
+/** Motion levels: peak shake in pixels (at 640×480), roll in degrees and zoom share. */
+const MOTION_LEVELS = [
+  { name: 'still', shakePx: 0, rotateDeg: 0, zoom: 0 },
+  { name: 'mild', shakePx: 5, rotateDeg: 1, zoom: 0.01 },
+  { name: 'moderate', shakePx: 10, rotateDeg: 2, zoom: 0.02 },
+  { name: 'strong', shakePx: 15, rotateDeg: 3, zoom: 0.03 },
+] as const;
+
+export function variedSpecs(o: VariedOptions): ClipSpec[] {
+  const rnd = seeded(o.seed * 7919 + 17);
+  const between = (lo: number, hi: number) => lo + (hi - lo) * rnd.uniform();
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd.uniform() * items.length)]!;
+  const [lo, hi] = o.bpmRange ?? [45, 170];
+  const width = o.width ?? 640;
+  const scale = width / 640;
+  return Array.from({ length: o.count }, (_, i) => {
+    const noPulse = rnd.uniform() < (o.noPulseShare ?? 0.15);
+    const motion = pick(MOTION_LEVELS);
+    const flicker = rnd.uniform() < 0.5 ? between(0.003, 0.025) : 0;
+    const bpm = between(lo, hi);
+    const face = pick(o.faces);
+    const codec = rnd.uniform() < 0.85 ? ('h264' as const) : ('mjpeg' as const);
+    // x264's CRF 17–30, or an MJPEG qscale of similar quality.
+    const quality = codec === 'h264' ? Math.round(between(17, 30)) : Math.round(between(3, 12));
+    return {
+      name: `varied-${String(o.seed)}-${String(i + 1).padStart(3, '0')}-${path.parse(face).name}-${motion.name}-${noPulse ? 'nopulse' : `${Math.round(bpm)}bpm`}`,
+      face,
+      bpm,
+      hrv: between(0.01, 0.05),
+      durationS: o.durationS ?? 20,
+      fps: 30,
+      width,
+      height: o.height ?? 480,
+      pulseAmplitude: noPulse ? 0 : between(0.0025, 0.012),
+      motion: { driftPx: between(0, 8) * scale, shakePx: motion.shakePx * scale * between(0.6, 1), rotateDeg: motion.rotateDeg, zoom: motion.zoom },
+      lighting: {
+        driftShare: between(0, 0.06),
+        flickerShare: flicker,
+        flickerHz: flicker ? between(0.5, 4.2) : 0,
+        flickerSpread: between(0, 0.9),
+        rollingShutterRad: rnd.uniform() < 0.3 ? between(0, Math.PI) : 0,
+        gradientShare: between(0, 0.1),
+      },
+      noiseSigma: between(0.5, 3.5),
+      subject: { mirror: rnd.uniform() < 0.5, skinTone: rnd.uniform() < 0.5 ? 0 : between(0, 1), backdrop: rnd.uniform() < 0.7 ? 'blurred' : 'flat', framing: between(1, 2.2) },
+      encode: { codec, quality },
+      seed: o.seed * 100_000 + i,
+    } satisfies ClipSpec;
+  });
+}
