@@ -2,6 +2,7 @@
 // regions), the non-skin light reference's spectrum, motion and lost frames; the candidate heart rates they
 // suggest, and for each candidate the features the reliability model reads.
 import type { Psd } from './spectrum.ts';
+import { parabolicOffset } from './stats.ts';
 
 /** Estimators whose spectra vote on the heart rate. */
 export const VOTERS = ['sspd', 'pbv', 'pos', 'chrom', 'green', 'upper', 'left', 'right'] as const;
@@ -19,10 +20,13 @@ const PEAKS_PER_VOTER = 3;
 /** A spectrum read as support: power within ±SUPPORT_HALF_WIDTH_HZ of each bin, its band maximum and total. */
 export interface Support {
   df: number;
+  /** The spectrum itself (peaks are located on it), and its power within ±SUPPORT_HALF_WIDTH_HZ of each bin. */
+  psd: Float64Array;
   near: Float64Array;
   /** Index range of the HR band (inclusive). */
   lo: number;
   hi: number;
+  /** The strongest local peak's support in the band, and the band's total power. */
   max: number;
   total: number;
 }
@@ -38,13 +42,17 @@ export function supportOf(spec: Psd, bandHz: readonly [number, number]): Support
   }
   const lo = Math.max(0, Math.ceil(bandHz[0] / df));
   const hi = Math.min(psd.length - 1, Math.floor(bandHz[1] / df));
+  // Relative to the strongest true peak: power rising into a band edge (drift, a harmonic beyond) is no peak.
   let max = 0;
+  let edge = 0;
   let total = 0;
   for (let k = lo; k <= hi; k++) {
-    max = Math.max(max, near[k]!);
+    const peak = k > 0 && k + 1 < near.length && near[k]! > near[k - 1]! && near[k]! >= near[k + 1]!;
+    if (peak) max = Math.max(max, near[k]!);
+    edge = Math.max(edge, near[k]!);
     total += psd[k]!;
   }
-  return { df, near, lo, hi, max, total };
+  return { df, psd, near, lo, hi, max: max || edge, total };
 }
 
 /** Support near `hz` (linear between bins); 0 outside the spectrum. */
@@ -65,13 +73,19 @@ export function supportShare(s: Support | undefined, hz: number): number {
   return s && s.total > 0 ? Math.min(1, nearAt(s, hz) / s.total) : 0;
 }
 
-/** The strongest local maxima of a support curve in the band, in Hz, strongest first. */
+/**
+ * The strongest spectral peaks in the band, in Hz, strongest first: ranked by the power around them (support),
+ * placed at the spectrum's own maximum with parabolic interpolation.
+ */
 export function topPeaks(s: Support, count: number): number[] {
   const peaks: { k: number; v: number }[] = [];
-  for (let k = Math.max(1, s.lo); k <= Math.min(s.hi, s.near.length - 2); k++) {
-    if (s.near[k]! > s.near[k - 1]! && s.near[k]! >= s.near[k + 1]!) peaks.push({ k, v: s.near[k]! });
+  for (let k = Math.max(1, s.lo); k <= Math.min(s.hi, s.psd.length - 2); k++) {
+    if (s.psd[k]! > s.psd[k - 1]! && s.psd[k]! >= s.psd[k + 1]!) peaks.push({ k, v: s.near[k]! });
   }
-  return peaks.sort((a, b) => b.v - a.v).slice(0, count).map((p) => p.k * s.df);
+  return peaks
+    .sort((a, b) => b.v - a.v)
+    .slice(0, count)
+    .map(({ k }) => (k + parabolicOffset(s.psd[k - 1]!, s.psd[k]!, s.psd[k + 1]!)) * s.df);
 }
 
 export interface WindowEvidence {
@@ -105,6 +119,10 @@ export function candidatesOf(e: WindowEvidence, bandHz: readonly [number, number
 
 /** What the reliability model reads about a candidate, in this order (see reliability-model.json). */
 export const FEATURES = [
+  'votes',
+  'sspdTop',
+  'pbvTop',
+  'sspdAndClassical',
   'sspdRel',
   'sspdShare',
   'pbvRel',
@@ -136,7 +154,19 @@ export function candidateFeatures(e: WindowEvidence, hz: number): number[] {
   const skin = e.informants.skinLevel;
   // How much of the skin's brightness change at hz the light alone would explain (≈ 1 under flicker at hz).
   const lightOverSkin = light && skin ? clamp01(Math.sqrt(nearAtSafe(light, hz) / Math.max(1e-30, nearAtSafe(skin, hz))) / 2) : 0;
+  // How many of the voters present have their own strongest peak at this rate (within ±5 bpm).
+  const present = VOTERS.filter((v) => e.voters[v]);
+  const tops = new Map(present.map((v) => [v, topPeaks(e.voters[v]!, 1)[0]]));
+  const isTop = (v: Voter) => {
+    const top = tops.get(v);
+    return top !== undefined && Math.abs(top - hz) <= SUPPORT_HALF_WIDTH_HZ ? 1 : 0;
+  };
   const values: Record<Feature, number> = {
+    votes: present.length ? present.reduce((n, v) => n + isTop(v), 0) / present.length : 0,
+    sspdTop: isTop('sspd'),
+    pbvTop: isTop('pbv'),
+    // The network and an independent classical method both have their strongest peak here.
+    sspdAndClassical: isTop('sspd') * Math.max(isTop('pbv'), isTop('pos'), isTop('chrom'), isTop('green')),
     sspdRel: rel('sspd'),
     sspdShare: supportShare(e.voters.sspd, hz),
     pbvRel: rel('pbv'),

@@ -98,7 +98,8 @@ function reasonsFor(f: Record<Feature, number>, windowF: Record<WindowFeature, n
   if (f.faceLost > 0.3) out.push('face-lost');
   if (f.gap > 0.1) out.push('frames-missing');
   if (f.lightRel > 0.5 && f.lightOverSkin > 0.25) out.push('light');
-  if (f.motion > 0.45) out.push('movement');
+  // ≈ 0.7 levels per frame of content change: a still face stays near 0.05, ±5 px of head motion reaches it.
+  if (f.motion > 0.15) out.push('movement');
   if (f.sspdDoubleRel > 0.8 || f.sspdHalfRel > 0.8) out.push('harmonic');
   const classical = Math.max(f.pbvRel, f.posRel, f.chromRel, f.greenRel);
   if (windowF.margin < 0.2 || (f.noSspd === 0 && Math.abs(f.sspdRel - classical) > 0.5)) out.push('disagree');

@@ -1,7 +1,8 @@
 // Calibrates the reliability model (main/signal/reliability-model.json) on clips we generate ourselves, never on
 // the development set:
-//   node scripts/calibrate-reliability/cli.ts --set DIR [--generate 120] [--seed 1] [--cache DIR] [--out FILE]
-// --generate renders a varied set (scripts/synth/varied-set.ts) into DIR first when it has no manifest yet. Each
+//   node scripts/calibrate-reliability/cli.ts --set DIR[,DIR…] [--generate 120] [--seed 1] [--cache DIR] [--out FILE]
+// --generate renders a varied set (scripts/synth/varied-set.ts) into the first DIR first (finished clips are kept,
+// so an interrupted run resumes). Each
 // clip is analysed once with the bundled model (traces cached), then: candidate model → tracked decisions →
 // window model → thresholds, with 2-fold cross-validated figures written beside the weights.
 import fs from 'node:fs';
@@ -27,13 +28,13 @@ const { values } = parseArgs({
   },
 });
 if (!values.set) throw new Error('--set DIR is required');
-const setDir = path.resolve(values.set);
-const cacheDir = path.resolve(values.cache ?? path.join(setDir, 'traces'));
+const setDirs = values.set.split(',').map((d) => path.resolve(d));
+const cacheDir = path.resolve(values.cache ?? path.join(setDirs[0]!, 'traces'));
 const FACES = ['astronaut.png', 'grace_hopper.jpg'].map((f) => path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'faces', f));
 
-if (values.generate && !fs.existsSync(path.join(setDir, 'manifest.csv'))) {
+if (values.generate) {
   const specs = variedSpecs({ count: Number(values.generate), seed: Number(values.seed), faces: FACES });
-  await writeSet(specs, setDir, (c, i) => process.stderr.write(`generated ${i + 1}/${specs.length} ${path.basename(c.video)}\n`));
+  await writeSet(specs, setDirs[0]!, (c, i) => process.stderr.write(`generated ${i + 1}/${specs.length} ${path.basename(c.video)}\n`), true);
 }
 
 interface Clip {
@@ -42,11 +43,11 @@ interface Clip {
   truth: Reference | null;
 }
 
-const rows = fs.readFileSync(path.join(setDir, 'manifest.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+const rows = setDirs.flatMap((dir) => fs.readFileSync(path.join(dir, 'manifest.csv'), 'utf8').trim().split('\n').slice(1).map((l) => [dir, ...l.split(',')] as const));
 const clips: Clip[] = [];
-for (const [i, [video, reference, truth]] of rows.entries()) {
-  const traces = await clipTraces(path.resolve(setDir, video!), cacheDir);
-  clips.push({ name: video!, traces, truth: reference === 'none' ? null : parseReference(truth || reference!, setDir) });
+for (const [i, [dir, video, reference, truth]] of rows.entries()) {
+  const traces = await clipTraces(path.resolve(dir, video!), cacheDir);
+  clips.push({ name: video!, traces, truth: reference === 'none' ? null : parseReference(truth || reference!, dir) });
   process.stderr.write(`\rtraces ${i + 1}/${rows.length}`);
 }
 process.stderr.write('\n');
@@ -172,7 +173,7 @@ const final = withThresholds(model, scoreWindows(model, clips));
 const out = {
   note: 'Written by scripts/calibrate-reliability/cli.ts; do not edit by hand.',
   calibration: {
-    set: `scripts/synth varied set, ${clips.length} clips, seed ${values.seed}`,
+    sets: setDirs.map((d) => path.basename(d)),
     clips: clips.length,
     noPulseClips: clips.filter((c) => !c.truth).length,
     crossValidated: held,

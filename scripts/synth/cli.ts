@@ -56,7 +56,7 @@ const count = Math.round(num('count', values.count));
 const seed = Math.round(num('seed', values.seed));
 const durationS = num('duration', values.duration);
 const { manifest } = values.varied
-  ? await writeSet(variedSpecs({ count, seed, faces, durationS, width: width!, height: height!, bpmRange: [lo!, hi ?? lo!] }), outDir, onClip)
+  ? await writeSet(variedSpecs({ count, seed, faces, durationS, width: width!, height: height!, bpmRange: [lo!, hi ?? lo!] }), outDir, onClip, true)
   : await generateSet({
       outDir,
       count,

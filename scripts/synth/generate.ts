@@ -61,7 +61,20 @@ export async function loadPhoto(file: string): Promise<Photo> {
 
 const photoCache = new Map<string, Promise<Photo>>();
 
-export async function generateClip(spec: ClipSpec, outDir: string): Promise<GeneratedClip> {
+/** The clip of `spec` already in `outDir` (its truth files are written last, so they mark a finished clip), or null. */
+function finishedClip(spec: ClipSpec, outDir: string): GeneratedClip | null {
+  const video = path.join(outDir, spec.name + EXTENSION[spec.encode.codec]);
+  const hrCsv = path.join(outDir, `${spec.name}.hr.csv`);
+  const ppgCsv = path.join(outDir, `${spec.name}.ppg.csv`);
+  if (![video, hrCsv, ppgCsv].every((f) => fs.existsSync(f))) return null;
+  const pulse = pulseTrack({ bpm: spec.bpm, hrv: spec.hrv ?? 0.03, seed: spec.seed }, spec.durationS);
+  return { spec, video, referenceBpm: pulse.meanBpm(spec.durationS), hrCsv, ppgCsv, frames: Math.round(spec.durationS * spec.fps) };
+}
+
+/** Renders and encodes one clip with its truth files; with `resume`, a clip already finished in `outDir` is kept. */
+export async function generateClip(spec: ClipSpec, outDir: string, resume = false): Promise<GeneratedClip> {
+  const done = resume ? finishedClip(spec, outDir) : null;
+  if (done) return done;
   fs.mkdirSync(outDir, { recursive: true });
   if (!photoCache.has(spec.face)) photoCache.set(spec.face, loadPhoto(spec.face));
   const photo = await photoCache.get(spec.face)!;
@@ -160,13 +173,14 @@ export async function generateSet(o: SetOptions): Promise<{ manifest: string; cl
 }
 
 /**
- * Generates the clips of `specs` into `outDir` with `manifest.csv`: the video, its mean HR (`none` for a clip with
+ * Generates the clips of `specs` into `outDir` (keeping finished ones with `resume`) with `manifest.csv`: the video,
+ * its mean HR (`none` for a clip with
  * no pulse: the right answer there is "no reliable heart rate"), and the HR over time as the per-window truth.
  */
-export async function writeSet(specs: readonly ClipSpec[], outDir: string, onClip?: (clip: GeneratedClip, index: number) => void): Promise<{ manifest: string; clips: GeneratedClip[] }> {
+export async function writeSet(specs: readonly ClipSpec[], outDir: string, onClip?: (clip: GeneratedClip, index: number) => void, resume = false): Promise<{ manifest: string; clips: GeneratedClip[] }> {
   const clips: GeneratedClip[] = [];
   for (const [i, spec] of specs.entries()) {
-    const clip = await generateClip(spec, outDir);
+    const clip = await generateClip(spec, outDir, resume);
     clips.push(clip);
     onClip?.(clip, i);
   }

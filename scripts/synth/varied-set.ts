@@ -35,12 +35,13 @@ export function variedSpecs(o: VariedOptions): ClipSpec[] {
   return Array.from({ length: o.count }, (_, i) => {
     const noPulse = rnd.uniform() < (o.noPulseShare ?? 0.15);
     const motion = pick(MOTION_LEVELS);
-    const flicker = rnd.uniform() < 0.5 ? between(0.003, 0.025) : 0;
+    // Peak depth of an aliased mains flicker: up to ≈ 1 %, as much as a weak pulse (lamps on dimmers, LED drivers).
+    const flicker = rnd.uniform() < 0.5 ? between(0.001, 0.011) : 0;
     const bpm = between(lo, hi);
     const face = pick(o.faces);
     const codec = rnd.uniform() < 0.85 ? ('h264' as const) : ('mjpeg' as const);
     // x264's CRF 17–30, or an MJPEG qscale of similar quality.
-    const quality = codec === 'h264' ? Math.round(between(17, 30)) : Math.round(between(3, 12));
+    const quality = codec === 'h264' ? Math.round(between(17, 29)) : Math.round(between(3, 12));
     return {
       name: `varied-${String(o.seed)}-${String(i + 1).padStart(3, '0')}-${path.parse(face).name}-${motion.name}-${noPulse ? 'nopulse' : `${Math.round(bpm)}bpm`}`,
       face,
@@ -50,7 +51,8 @@ export function variedSpecs(o: VariedOptions): ClipSpec[] {
       fps: 30,
       width,
       height: o.height ?? 480,
-      pulseAmplitude: noPulse ? 0 : between(0.0025, 0.012),
+      // Peak-to-peak green modulation: 0.2 % (dark skin, far away) to 0.9 % (a clear forehead close up).
+      pulseAmplitude: noPulse ? 0 : between(0.002, 0.009),
       motion: { driftPx: between(0, 8) * scale, shakePx: motion.shakePx * scale * between(0.6, 1), rotateDeg: motion.rotateDeg, zoom: motion.zoom },
       lighting: {
         driftShare: between(0, 0.06),
@@ -61,7 +63,7 @@ export function variedSpecs(o: VariedOptions): ClipSpec[] {
         gradientShare: between(0, 0.1),
       },
       noiseSigma: between(0.5, 3.5),
-      subject: { mirror: rnd.uniform() < 0.5, skinTone: rnd.uniform() < 0.5 ? 0 : between(0, 1), backdrop: rnd.uniform() < 0.7 ? 'blurred' : 'flat', framing: between(1, 2.2) },
+      subject: { mirror: rnd.uniform() < 0.5, skinTone: rnd.uniform() < 0.5 ? 0 : between(0, 0.8), backdrop: rnd.uniform() < 0.7 ? 'blurred' : 'flat', framing: between(1, 2.2) },
       encode: { codec, quality },
       seed: o.seed * 100_000 + i,
     } satisfies ClipSpec;

@@ -1,4 +1,6 @@
 // Small display formatters shared by views.
+import { RELIABILITY_WORDS } from '../../../common/session-hr.ts';
+import type { HrStats } from '../../../common/sessions.ts';
 
 const ROMAN = ['I', 'II', 'III', 'IV', 'V', 'VI'];
 
@@ -17,4 +19,16 @@ export function formatDuration(seconds: number): string {
   const m = Math.floor((total % 3600) / 60);
   const s = String(total % 60).padStart(2, '0');
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+/** A session's HR as every view words it: "72.4 bpm", or "No reliable heart rate" (common/session-hr.ts). */
+export function hrText(stats: HrStats | null | undefined, digits = 1): string {
+  if (!stats) return 'not analysed';
+  return stats.bpm === null ? RELIABILITY_WORDS.none : `${stats.bpm.toFixed(digits)} bpm`;
+}
+
+/** The reliability beside the number, with the share of reliable windows and the main reason when not reliable. */
+export function reliabilityText(stats: HrStats): string {
+  const share = `${Math.round(100 * stats.coverage)} % of windows reliable`;
+  return stats.reliability === 'reliable' ? `reliable · ${share}` : `${stats.reliability === 'caution' ? 'use with caution' : 'no number'}${stats.reason ? ` — ${stats.reason}` : ''} · ${share}`;
 }
