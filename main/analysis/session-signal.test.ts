@@ -39,7 +39,7 @@ function pulse(seconds: number): Float32Array {
 
 function storeAnalysis(seconds: number, quality: (tS: number) => HrPoint['quality'], withWaveform = true): void {
   const points: HrPoint[] = [];
-  for (let tS = 5; tS <= seconds - 5; tS++) points.push({ tS, bpm: 72, snrDb: 5, quality: quality(tS), reasons: '' });
+  for (let tS = 5; tS <= seconds - 5; tS++) points.push({ tS, bpm: 72, snrDb: 5, quality: quality(tS), reasons: '', confidence: null });
   store.analyses.add(sessionId, {
     params: { signal: { hrBandHz: [0.7, 3.5] } },
     summary: {},

@@ -55,8 +55,8 @@ describe('whole-session analysis at the end', () => {
     const final = live.finalAnalysis();
     if ('reason' in final) throw new Error(final.reason);
     expect(final.summary.primary).toBe('pos');
-    expect(Math.abs(final.summary.medianBpm! - 66)).toBeLessThan(2);
-    expect(final.analysis.hrSeries.pos!.length).toBe(final.summary.windows);
+    expect(Math.abs(final.summary.hr.bpm! - 66)).toBeLessThan(2);
+    expect(final.analysis.hrSeries.pos!.length).toBe(final.summary.hr.windows);
     expect(final.analysis.waveforms.pos!.fs).toBeGreaterThan(29);
     expect(final.analysis.waveforms.pos!.samples.length).toBeGreaterThan(1100);
   });

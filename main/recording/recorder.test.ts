@@ -125,7 +125,7 @@ describe('re-analysis', () => {
     await recorder.stop(session.id);
     const again = await recorder.reanalyze(session.id);
     expect(again.version).toBe(2);
-    expect(Math.abs(again.summary.medianBpm! - 78)).toBeLessThan(2);
+    expect(Math.abs(again.summary.hr.bpm! - 78)).toBeLessThan(2);
     const [first, second] = store.analyses.list(session.id);
     expect(first!.summary).toEqual(second!.summary); // same frames, same method: same answer
     expect(store.analyses.hrSeries(first!.id, 'pos')).toEqual(store.analyses.hrSeries(second!.id, 'pos'));
@@ -136,7 +136,7 @@ describe('re-analysis', () => {
     for (let f = 0; f < 900; f += 15) recorder.appendFrames(session.id, pulsingChunk(f, 15, 78));
     await recorder.stop(session.id);
     const again = await recorder.reanalyze(session.id, { method: 'pos', hrBandBpm: [60, 120], windowS: 20 });
-    expect(Math.abs(again.summary.medianBpm! - 78)).toBeLessThan(2);
+    expect(Math.abs(again.summary.hr.bpm! - 78)).toBeLessThan(2);
     const [first, second] = store.analyses.list(session.id);
     expect(second!.params).toMatchObject({ settings: { method: 'pos', hrBandBpm: [60, 120], windowS: 20 }, signal: { hrBandHz: [1, 2], windowS: 20 } });
     expect(first!.params).toMatchObject({ signal: { hrBandHz: [0.7, 3.5], windowS: 10 } });

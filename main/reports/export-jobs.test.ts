@@ -38,7 +38,7 @@ async function settle(jobId: number): Promise<ExportJob> {
 test('lists the study\'s subjects with their sessions and HR to choose from', async () => {
   const candidates = await call<ExportCandidate[]>('exports:candidates', { studyId });
   expect(candidates.map((c) => [c.subject.code, c.sessions.map((s) => s.session.id)])).toEqual([['J-1', [recorded.sessionId]]]);
-  expect(candidates[0]!.sessions[0]!.stats?.medianBpm).toBeCloseTo(75, 0);
+  expect(candidates[0]!.sessions[0]!.stats?.bpm).toBeCloseTo(75, 0);
 });
 
 test('offers a destination, and no folder picker outside the desktop app', async () => {

@@ -85,9 +85,10 @@ describe.skipIf(!canPrint)('participant report from a stored session', () => {
 
   test('says plainly when a session has no usable heart rate, with no numbers, plot or HRV', async () => {
     const { sessionId } = await t.record(t.subject({ code: 'SHORT-1' }), 3, 70);
-    expect(loadSessionData(t.store, sessionId).stats?.meanBpm ?? null).toBeNull();
+    expect(loadSessionData(t.store, sessionId).stats?.bpm ?? null).toBeNull();
     const text = pdfText((await writeParticipantReport(t.store, reportRequest.parse({ sessionId, destination: out() }), ctx())).path);
-    expect(text).toContain('No heart rate could be measured reliably in this recording');
+    expect(text).toContain('No reliable heart rate could be measured in this recording, so no number is shown.');
+    expect(text).not.toMatch(/\d+ beats per minute/);
     expect(text).not.toContain('Heart rate over time');
     expect(text).not.toContain('Heart-rate variability');
     expect(text).toContain('Research use only — not a medical device, not a diagnosis.');

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeSession, type SessionAnalysis } from './analyze-session.ts';
-import { PRIMARY_IS_CHECK } from './quality.ts';
 import type { NotEnoughData } from './errors.ts';
-import { allNumbers, synthesize, syntheticRgb } from './test-helpers.ts';
+import { allNumbers, synthesize, syntheticCells, syntheticRgb } from './test-helpers.ts';
 
 const analysed = (r: SessionAnalysis | NotEnoughData): SessionAnalysis => {
   if (!r.ok) throw new Error(r.reason);
@@ -35,7 +34,7 @@ describe('inputs that cannot be analysed', () => {
     const { t, x } = synthesize({ durationS: 4 }, sine(72));
     const r = analysed(analyzeSession({ waveform: { t, x } }));
     expect(r.hrSeries).toEqual([]);
-    expect(r.summary.hr).toMatchObject({ ok: false, code: 'too-short' });
+    expect(r.summary.hr).toMatchObject({ bpm: null, reliability: 'none', reason: 'recording too short' });
     expect(r.hrv.ok).toBe(false);
     expect(r.respiration.summary.ok).toBe(false);
     expect(allNumbers(r).some(Number.isNaN)).toBe(false);
@@ -51,73 +50,47 @@ describe('inputs that cannot be analysed', () => {
     const numbers = allNumbers(r);
     expect(numbers.length).toBeGreaterThan(1000);
     expect(numbers.some(Number.isNaN)).toBe(false);
-    expect(r.summary.hr.ok && Math.abs(r.summary.hr.medianBpm - 72)).toBeLessThan(1);
+    expect(r.hrSeries.every((w) => Math.abs(w.bpm! - 72) < 2)).toBe(true);
   });
 });
 
-describe('quality and cross-method checks', () => {
-  it('grades windows good when the network and POS agree on a clear pulse', () => {
-    const r = analysed(analyzeSession({ waveform: synthesize(recording, sine(72)), rgb: syntheticRgb(recording, 72) }));
-    expect(r.quality.good).toBe(r.hrSeries.length);
-    expect(r.hrSeries.every((w) => w.relation === 'agree' && Math.abs(w.checkBpm! - 72) < 2)).toBe(true);
-    expect(r.summary.checkHr.ok && Math.abs(r.summary.checkHr.medianBpm - 72)).toBeLessThan(1);
-    for (const id of ['green', 'chrom', 'pos'] as const) {
+describe('methods and windows', () => {
+  it('runs every classical method on the skin cells, each with its own HR series', () => {
+    const cells = syntheticCells(recording, { bpm: 72, pulse: 0.01 });
+    const r = analysed(analyzeSession({ waveform: synthesize(recording, sine(72)), blocks: cells }));
+    for (const id of ['green', 'chrom', 'pos', 'pbv'] as const) {
       const b = r.baselines[id];
-      expect(b.ok && b.summary.ok && Math.abs(b.summary.medianBpm - 72)).toBeLessThan(1);
+      expect(b.ok && b.summary.ok && Math.abs(b.summary.medianBpm - 72), id).toBeLessThan(1);
+      expect(r.pulses[id]?.length, id).toBe(r.timing.grid.n);
     }
+    expect(r.hrSeries.every((w) => w.checkBpm !== null && Math.abs(w.checkBpm - 72) < 2)).toBe(true);
   });
 
-  it('reports the network locked onto twice the POS heart rate, grades it poor and withholds the summary', () => {
-    const r = analysed(analyzeSession({ waveform: synthesize(recording, sine(144)), rgb: syntheticRgb(recording, 72) }));
-    expect(r.quality.doubleOfCheck).toBe(r.hrSeries.length);
-    expect(r.hrSeries.every((w) => w.grade === 'poor' && w.reasons.some((x) => x.code === 'double-of-check'))).toBe(true);
-    // Stored, marked, and excluded from the summary by default.
-    expect(r.hrSeries.every((w) => Math.abs(w.bpm! - 144) < 1)).toBe(true);
-    expect(r.summary.hr).toMatchObject({ ok: false, code: 'no-good-windows' });
-    expect(r.summary.warnings.join(' ')).toMatch(/twice/);
-  });
-
-  it('never grades a periodic network output good when POS finds no pulse', () => {
-    const r = analysed(analyzeSession({ waveform: synthesize(recording, sine(95, 0.1)), rgb: syntheticRgb(recording, null) }));
-    expect(r.quality.good).toBe(0);
-    // Each window says why: the check found no pulse, found a weak one, or disagrees.
-    expect(r.hrSeries.every((w) => w.reasons.some((x) => ['unverified', 'weak-check', 'check-disagrees', 'check-weak-agreement', 'double-of-check', 'half-of-check'].includes(x.code)))).toBe(true);
-  });
-
-  it('grades windows poor for a noise-only waveform', () => {
-    const r = analysed(analyzeSession({ waveform: synthesize(recording, (_t, gauss) => gauss()) }));
-    expect(r.quality.good).toBe(0);
-    expect(r.quality.poor).toBeGreaterThan(r.hrSeries.length / 2);
-  });
-
-  it('grades windows poor where the capture side lost the face, with the share as the reason', () => {
+  it('keeps windows where the capture side lost the face out of the session HR, saying so', () => {
     const wave = synthesize(recording, sine(72));
+    const cells = syntheticCells(recording, { bpm: 72, pulse: 0.01 });
     const faceLost = wave.t.map((t) => (t > 30 && t < 45 ? 1 : 0));
-    const r = analysed(analyzeSession({ waveform: wave, rgb: syntheticRgb(recording, 72), capture: { t: wave.t, faceLost } }));
+    const r = analysed(analyzeSession({ waveform: wave, blocks: cells, capture: { t: wave.t, faceLost } }));
     const inside = r.hrSeries.filter((w) => w.tStart > 30 && w.tEnd < 45);
     expect(inside.length).toBeGreaterThan(0);
-    expect(inside.every((w) => w.grade === 'poor' && w.faceLostShare === 1 && w.reasons.some((x) => x.code === 'face-lost'))).toBe(true);
-    expect(r.hrSeries.filter((w) => w.tEnd < 30).every((w) => w.grade === 'good')).toBe(true);
+    expect(inside.every((w) => w.reliability !== 'reliable' && w.faceLostShare === 1 && w.reasons.some((x) => x.code === 'face-lost'))).toBe(true);
     expect(r.beats.ok.some((v) => v === 0)).toBe(true);
   });
 
-  it('falls back to POS as the primary method when there is no network waveform', () => {
-    const r = analysed(analyzeSession({ rgb: syntheticRgb({ ...recording, fps: 15 }, 84) }));
+  it('lets the classical methods read the HR when no network runs, and says so', () => {
+    const cells = syntheticCells({ ...recording, fps: 15 }, { bpm: 84, pulse: 0.01 });
+    const r = analysed(analyzeSession({ blocks: cells }));
     expect(r.primary).toBe('pos');
     expect(r.timing.fps.supported).toBe(true);
-    expect(r.summary.warnings.join(' ')).toMatch(/POS/);
-    expect(r.summary.hr.ok && Math.abs(r.summary.hr.medianBpm - 84)).toBeLessThan(1);
+    expect(r.summary.warnings.join(' ')).toMatch(/classical methods/);
+    expect(r.hrSeries.every((w) => w.source === 'evidence' && w.sspdBpm === null)).toBe(true);
+    if (r.summary.hr.bpm !== null) expect(Math.abs(r.summary.hr.bpm - 84)).toBeLessThan(2);
   });
 
-  it('never lets POS confirm itself when it is the primary method: its windows stay unconfirmed, with the reason', () => {
-    const r = analysed(analyzeSession({ rgb: syntheticRgb(recording, 72) }));
-    expect(r.hrSeries.length).toBeGreaterThan(0);
-    for (const w of r.hrSeries) {
-      expect(w.relation).toBe('unverified');
-      expect(w.checkBpm).toBeNull();
-      expect(w.grade).not.toBe('good');
-      expect(w.reasons.map((q) => q.message)).toContain(PRIMARY_IS_CHECK);
-    }
+  it('reads skin, regions and a light reference from the crop cells, and says so when a crop shows no skin', () => {
+    const cells = syntheticCells(recording, { bpm: 72 });
+    const noSkin = { t: cells.t, values: cells.values.map((v, i) => (i % 3 === 2 ? 200 : 40)) };
+    expect(analyzeSession({ blocks: noSkin })).toMatchObject({ ok: false, code: 'no-skin' });
   });
 });
 

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeSession } from './analyze-session.ts';
+import { detectBeats } from './beats.ts';
+import { filterWaveform, spectralSeries } from './heart-rate.ts';
 import { computeHrv, type Hrv, type HrvResult } from './hrv.ts';
+import { toUniform } from './inputs.ts';
 import { DEFAULT_OPTIONS } from './options.ts';
 import { fixture, seeded } from './test-helpers.ts';
 
@@ -52,13 +55,24 @@ describe('HRV from beat times', () => {
   });
 
   it('recovers RMSSD within 5 % from a 30 fps pulse waveform with ±5 ms jitter and 5 % dropped frames', () => {
-    const r = analyzeSession({ waveform: { t: f.waveform.t, x: f.waveform.x } });
-    if (!r.ok) throw new Error(r.reason);
-    const h = ok(r.hrv);
+    const u = toUniform(f.waveform.t, [f.waveform.x], DEFAULT_OPTIONS);
+    if ('ok' in u) throw new Error(u.reason);
+    const filtered = filterWaveform(u.channels[0]!, u.grid.fs, DEFAULT_OPTIONS);
+    if ('ok' in filtered) throw new Error(filtered.reason);
+    const series = spectralSeries(filtered.broad, u.grid.t0, u.grid.fs, DEFAULT_OPTIONS);
+    const beats = detectBeats(filtered.pulse, filtered.beat, u.grid.t0, u.grid.fs, DEFAULT_OPTIONS, () => series[0]!.bpm);
+    const h = ok(computeHrv(beats.t, DEFAULT_OPTIONS));
     expect(Math.abs(h.rmssdMs - f.expected.rmssdMs) / f.expected.rmssdMs).toBeLessThan(0.05);
     expect(Math.abs(h.sdnnMs - f.expected.sdnnMs) / f.expected.sdnnMs).toBeLessThan(0.05);
     expect(Math.abs(h.meanNnMs - f.expected.meanNnMs)).toBeLessThan(2);
-    expect(r.beats.t.length).toBe(f.waveform.beats.filter((b) => b > r.timing.grid.t0 + 0.2 && b < f.waveform.t.at(-1)! - 0.2).length);
+    expect(beats.t.length).toBe(f.waveform.beats.filter((b) => b > u.grid.t0 + 0.2 && b < f.waveform.t.at(-1)! - 0.2).length);
+  });
+
+  it('gives no HRV where no window is reliable: a waveform with no skin evidence beside it', () => {
+    const r = analyzeSession({ waveform: { t: f.waveform.t, x: f.waveform.x.map((_, i) => Math.sin(i * 1.7) + Math.cos(i * 0.37)) } });
+    if (!r.ok) throw new Error(r.reason);
+    expect(r.quality.reliable).toBe(0);
+    expect(r.hrv.ok).toBe(false);
   });
 
   it('refuses HRV from less than a minute of beats, saying so', () => {

@@ -95,8 +95,8 @@ export interface WindowDecision {
 /** The reasons a chosen candidate is not beyond doubt, most important first (by its evidence, not by the model). */
 function reasonsFor(f: Record<Feature, number>, windowF: Record<WindowFeature, number>): ReasonCode[] {
   const out: ReasonCode[] = [];
-  if (f.faceLost > 0.3) out.push('face-lost');
-  if (f.gap > 0.1) out.push('frames-missing');
+  if (f.faceLost > MISSING_CAUTION_SHARE) out.push('face-lost');
+  if (f.gap > MISSING_CAUTION_SHARE / 2) out.push('frames-missing');
   if (f.lightRel > 0.5 && f.lightOverSkin > 0.25) out.push('light');
   // ≈ 0.7 levels per frame of content change: a still face stays near 0.05, ±5 px of head motion reaches it.
   if (f.motion > 0.15) out.push('movement');
@@ -112,6 +112,19 @@ const named = <F extends string>(names: readonly F[], values: readonly number[])
 /** The level of a probability under the model's thresholds. */
 export function levelOf(p: number, m: ReliabilityModel = RELIABILITY_MODEL): Reliability {
   return p >= m.thresholds.reliable ? 'reliable' : p >= m.thresholds.caution ? 'caution' : 'none';
+}
+
+/**
+ * Limits for what the calibration clips never hold (the face lost, frames missing): a window that lacks much of
+ * its own data is never more than use with caution, and one that lacks most of it has no reliable HR.
+ */
+export const MISSING_CAUTION_SHARE = 0.2;
+export const MISSING_NONE_SHARE = 0.5;
+
+function capForMissing(level: Reliability, f: Record<Feature, number>): Reliability {
+  const missing = Math.max(f.faceLost, f.gap);
+  if (missing > MISSING_NONE_SHARE) return 'none';
+  return missing > MISSING_CAUTION_SHARE && level === 'reliable' ? 'caution' : level;
 }
 
 /**
@@ -135,7 +148,7 @@ export function decideWindow(e: WindowEvidence, candidates: readonly ScoredCandi
     motion: f.motion,
   };
   const probability = score(m.window, WINDOW_FEATURES.map((k) => windowValues[k]));
-  const reliability = levelOf(probability, m);
+  const reliability = capForMissing(levelOf(probability, m), f);
   // The network is primary: its reading stands wherever the chosen rate is its own.
   const bySspd = sspdBpm !== null && (Math.abs(sspdBpm - pick.bpm) <= AGREE_BPM || relativeSupport(e.voters.sspd, pick.bpm / 60) > 0.9);
   const reasons = reliability === 'reliable' && (bySspd || sspdBpm === null) ? [] : reasonsFor(f, windowValues);

@@ -59,6 +59,9 @@ export function classifyCells(values: Float32Array): CellRoles {
   const usable = (k: number) => chroma[k]!.level >= MIN_LEVEL && chroma[k]!.level <= MAX_LEVEL;
   const lit = seed.filter(usable);
   const centre = { r: middle(lit.map((k) => chroma[k]!.r)), g: middle(lit.map((k) => chroma[k]!.g)) };
+  // Skin under any usual light reflects more red than green and more green than blue: a middle that does not
+  // (a mask, a hand, a crop without a face) holds no skin to read.
+  if (!(centre.r > centre.g && centre.g > 1 - centre.r - centre.g)) return { skin: [], reference: [], regions: { upper: [], left: [], right: [] } };
   const distance = (k: number) => Math.hypot(chroma[k]!.r - centre.r, chroma[k]!.g - centre.g);
   const skin: number[] = [];
   const reference: number[] = [];

@@ -23,7 +23,7 @@ afterEach(() => {
 const analysis = (bpm: number, samples: number) => ({
   params: { band: [0.7, 3.5] },
   summary: { meanBpm: bpm },
-  hrSeries: { pos: [{ tS: 5, bpm, snrDb: 6.5, quality: 'good' as const, reasons: '' }, { tS: 6, bpm: null, snrDb: null, quality: 'poor' as const, reasons: 'face lost' }] },
+  hrSeries: { pos: [{ tS: 5, bpm, snrDb: 6.5, quality: 'good' as const, reasons: '', confidence: 0.93 }, { tS: 6, bpm: null, snrDb: null, quality: 'poor' as const, reasons: 'face lost', confidence: null }] },
   waveforms: { pos: { startS: 0.5, fs: 30, samples: Float32Array.from({ length: samples }, (_, i) => Math.sin(i / 5)) } },
 });
 
@@ -32,7 +32,7 @@ test('adds analyses as new versions and never overwrites the earlier ones', () =
   const second = store.analyses.add(sessionId, { ...analysis(75, 10), modelId: 'sspd-test', executionProvider: 'cpu' });
   expect([first.version, second.version]).toEqual([1, 2]);
   expect(store.analyses.list(sessionId).map((a) => a.summary)).toEqual([{ meanBpm: 72 }, { meanBpm: 75 }]);
-  expect(store.analyses.hrSeries(first.id, 'pos')[0]).toEqual({ tS: 5, bpm: 72, snrDb: 6.5, quality: 'good', reasons: '' });
+  expect(store.analyses.hrSeries(first.id, 'pos')[0]).toEqual({ tS: 5, bpm: 72, snrDb: 6.5, quality: 'good', reasons: '', confidence: 0.93 });
   expect(store.analyses.latest(sessionId)).toMatchObject({ version: 2, modelId: 'sspd-test', executionProvider: 'cpu' });
   expect(Object.keys(store.analyses.allHrSeries(second.id))).toEqual(['pos']);
   expect(store.analyses.allHrSeries(second.id).pos).toHaveLength(2);
@@ -51,7 +51,7 @@ test('stores long waveforms in several rows and reads them back exactly', () => 
 
 test('writes nothing when part of an analysis is invalid', () => {
   const bad = analysis(72, 10);
-  bad.hrSeries.pos.push({ tS: 7, bpm: 70, snrDb: 1, quality: 'excellent' as 'good', reasons: '' });
+  bad.hrSeries.pos.push({ tS: 7, bpm: 70, snrDb: 1, quality: 'excellent' as 'good', reasons: '', confidence: 0.5 });
   expect(() => store.analyses.add(sessionId, bad)).toThrow(/CHECK constraint/);
   expect(store.analyses.list(sessionId)).toEqual([]);
 });

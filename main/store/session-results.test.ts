@@ -7,15 +7,17 @@ import { subjectFields } from '../../common/subjects.ts';
 import { openStore } from './index.ts';
 import { hrStats, sessionResults } from './session-results.ts';
 
-const point = (bpm: number | null, quality: HrPoint['quality']): HrPoint => ({ tS: 0, bpm, snrDb: 0, quality, reasons: '' });
+const point = (bpm: number | null, quality: HrPoint['quality'], reasons = ''): HrPoint => ({ tS: 0, bpm, snrDb: 0, quality, reasons, confidence: null });
 
-test('summarises usable windows only, leaving poor and empty ones out', () => {
-  const stats = hrStats([point(70, 'good'), point(74, 'fair'), point(140, 'poor'), point(null, 'fair'), point(72, 'good'), point(80, 'good')]);
-  expect(stats).toEqual({ medianBpm: 73, meanBpm: 74, minBpm: 70, maxBpm: 80, usedWindows: 4, windows: 6 });
+test('gives the median of the reliable windows when at least half are reliable, with the coverage', () => {
+  const stats = hrStats([point(70, 'good'), point(74, 'fair'), point(140, 'poor'), point(71, 'good'), point(72, 'good'), point(80, 'good')]);
+  expect(stats).toEqual({ bpm: 71.5, reliability: 'reliable', coverage: 4 / 6, usedWindows: 4, windows: 6, minBpm: 70, maxBpm: 80, reason: null });
 });
 
-test('reports no HR at all when no window is usable', () => {
-  expect(hrStats([point(90, 'poor')])).toEqual({ medianBpm: null, meanBpm: null, minBpm: null, maxBpm: null, usedWindows: 0, windows: 1 });
+test('reports no HR at all when too few windows are reliable, with the most frequent reason', () => {
+  expect(hrStats([point(90, 'poor', 'light flicker; too much movement'), point(92, 'poor', 'light flicker'), point(60, 'good')])).toEqual({
+    bpm: null, reliability: 'none', coverage: 1 / 3, usedWindows: 0, windows: 3, minBpm: null, maxBpm: null, reason: 'light flicker',
+  });
   expect(hrStats([]).windows).toBe(0);
 });
 
