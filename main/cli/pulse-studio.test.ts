@@ -49,7 +49,7 @@ describe.skipIf(!sharedAvailable())('pulse-studio on synthetic faces', () => {
     ({ manifest, clips } = await generateSet({ outDir: path.join(dir, 'set'), count: 12, faces: FACES, durationS: 20, width: 256, height: 192, codecs: ['mjpeg'], seed: 7 }));
   }, 120_000);
 
-  it('evaluates a 12-clip manifest via npx: the app's HR and POS within 3 bpm MAE, report files written and parseable', async () => {
+  it('evaluates a 12-clip manifest via npx: the app’s HR and POS within 3 bpm MAE, report files written and parseable', async () => {
     const out = path.join(dir, 'eval');
     const r = await cli(['evaluate', manifest, '--roi', 'full', '--jobs', '2', '--out', out, '--quiet'], {}, true);
     expect(r.code, r.stderr).toBe(0);
