@@ -62,3 +62,21 @@ test('cancels an import: no session is left behind', async ({ app, services }) =
   const sessionsDir = path.dirname(services.store.sessionDir(subject.id, 1));
   expect(fs.existsSync(sessionsDir) ? fs.readdirSync(sessionsDir) : [], 'no session folder left').toEqual([]);
 });
+
+test('an imported clip of a face without a pulse says "No reliable heart rate" in Review, with no number', async ({ app, services }) => {
+  const still = await generateClip({ name: 'import-nopulse', face: FACES[1]!, bpm: 70, pulseAmplitude: 0, durationS: 20, fps: 30, width: 320, height: 240, encode: { codec: 'h264' }, seed: 11 }, WORK);
+  services.store.subjects.create(services.store.studies.ensureOne().id, subjectFields.parse({ code: 'IMP-NP' }));
+  const panel = await openSubject(app, 'IMP-NP');
+  await panel.getByLabel('Video file (full path)').fill(still.video);
+  await panel.getByRole('button', { name: 'Import video' }).click();
+  await expect(panel.getByTestId('import-result')).toHaveText(/Imported import-nopulse\.mp4 as a new session/, { timeout: 120_000 });
+
+  await app.getByRole('button', { name: 'Review' }).click();
+  await app.getByLabel('Subject to review').selectOption({ label: 'IMP-NP (1)' });
+  const table = app.getByTestId('session-table');
+  await expect(table.getByTestId('session-hr')).toHaveText('No reliable heart rate');
+  await table.getByRole('row').nth(1).click();
+  const results = app.getByRole('region', { name: 'Session results' });
+  await expect(results.getByTestId('no-reliable-hr')).toBeVisible();
+  await expect(results.getByTestId('session-median')).not.toContainText(/\d+\.\d bpm/);
+});

@@ -15,8 +15,8 @@ test('lists a recorded session and shows its stored heart rate and markers', asy
 
   await app.getByRole('button', { name: 'Review' }).click();
   const table = app.getByTestId('session-table');
-  await expect(app.getByRole('img', { name: 'Median heart rate per session over time' })).toBeVisible();
-  await table.getByRole('button', { name: /Median HR/ }).click(); // highest median first
+  await expect(app.getByRole('img', { name: /^Heart rate per session over time/ })).toBeVisible();
+  await table.getByRole('button', { name: /Heart rate/ }).click(); // highest first
   await expect(table.getByRole('row').nth(1)).toContainText('84.0 bpm');
   await expect(table.getByRole('row').nth(2)).toContainText('66.0 bpm');
   await table.getByRole('row').filter({ hasText: '0:40' }).click();
@@ -24,17 +24,18 @@ test('lists a recorded session and shows its stored heart rate and markers', asy
   await expect(results.getByRole('slider', { name: /^Heart rate over time/ })).toBeVisible();
   await expect(results.getByRole('list', { name: 'Markers' })).toContainText('0:12 — cold pressor');
 
+  // The one statistic: the median of the reliable windows, as the database holds them.
   const db = new Database(path.join(services.dataDir, 'pulse-studio.db'), { readonly: true });
   const bpms = (db
     .prepare(`SELECT bpm FROM hr_series JOIN analyses a ON a.id = analysis_id
-              WHERE a.session_id = ? AND method = 'pos' AND quality != 'poor' AND bpm IS NOT NULL ORDER BY bpm`)
+              WHERE a.session_id = ? AND method = 'pos' AND quality = 'good' AND bpm IS NOT NULL ORDER BY bpm`)
     .all(sessionId) as { bpm: number }[]).map((r) => r.bpm);
   db.close();
   const mid = bpms.length >> 1;
   const median = bpms.length % 2 ? bpms[mid]! : (bpms[mid - 1]! + bpms[mid]!) / 2;
   expect(Math.abs(median - 66)).toBeLessThan(2);
-  await expect(app.getByTestId('session-median')).toContainText(`Median heart rate ${median.toFixed(1)} bpm`);
-  await expect(app.getByTestId('session-median')).toContainText(`from ${bpms.length} of`);
+  await expect(app.getByTestId('session-median')).toContainText(`Heart rate ${median.toFixed(1)} bpm (median of ${bpms.length} windows`);
+  await expect(app.getByTestId('session-median')).toContainText('reliable ·');
   await expect(app.getByTestId('session-median')).toContainText('analysis version 1 of 1');
 
   // Every plotted window is the database's: time, heart rate and quality grade, in order.
@@ -42,7 +43,8 @@ test('lists a recorded session and shows its stored heart rate and markers', asy
   await results.getByText(/^Values plotted/).click();
   await expect(results.getByTestId('hr-values').locator('tbody tr')).toHaveCount(stored.points.length);
   const plotted = await results.getByTestId('hr-values').locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
-  expect(plotted).toEqual(stored.points.map((p) => [p.tS.toFixed(1), p.bpm?.toFixed(1) ?? '—', p.quality]));
+  const words: Record<string, string> = { good: 'Reliable', fair: 'Use with caution', poor: 'No reliable heart rate' };
+  expect(plotted).toEqual(stored.points.map((p) => [p.tS.toFixed(1), p.bpm?.toFixed(1) ?? '—', words[p.quality]]));
   await results.getByText(/^Values plotted/).click();
 
   // Edits keep the original: notes and marker labels go through the audit trail.

@@ -1,5 +1,6 @@
 // Seeds a test's data folder through the real IPC channels (recording a synthetic pulse), and reads back
 // what the database holds, for specs to compare the UI against.
+import { sessionHr, type QualityGrade } from '../common/session-hr.ts';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { pulsingChunk } from '../main/recording/test-frames.ts';
@@ -75,10 +76,7 @@ export function latestSeries(services: Services, sessionId: number): StoredSerie
   });
 }
 
-/** Median HR over windows of usable quality (poor ones left out), as every summary computes it; null when none. */
+/** The session HR every view shows (common/session-hr.ts): median of the accepted windows; null without a reliable one. */
 export function usableMedian(points: StoredSeries['points']): number | null {
-  const bpms = points.flatMap((p) => (p.quality !== 'poor' && p.bpm !== null ? [p.bpm] : [])).sort((a, b) => a - b);
-  if (!bpms.length) return null;
-  const mid = bpms.length >> 1;
-  return bpms.length % 2 ? bpms[mid]! : (bpms[mid - 1]! + bpms[mid]!) / 2;
+  return sessionHr(points.map((p) => ({ bpm: p.bpm, quality: p.quality as QualityGrade }))).bpm;
 }

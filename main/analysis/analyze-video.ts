@@ -1,6 +1,6 @@
 // The headless pipeline, one video at a time: decode → crop (face or full frame) → RGB means → SSPD (when a
 // model is given) → analyzeSession. The same stages as a live recording, fed from a file.
-import { CROP_BYTES, FACE_DETECTED, FACE_HELD, FACE_NONE, type FrameChunk } from '../../common/sessions.ts';
+import { CROP_BYTES, FACE_HELD, FACE_NONE, faceSeen, type FrameChunk } from '../../common/sessions.ts';
 import { InferenceWorker } from '../inference/inference-client.ts';
 import type { LoadedModelReport } from '../inference/worker-protocol.ts';
 import type { WorkerStats } from '../inference/worker-protocol.ts';
@@ -57,7 +57,7 @@ export interface VideoAnalysis {
   roi: RoiMode;
   info: VideoInfo;
   frames: number;
-  /** Frames with a face detected in them (FACE_DETECTED). */
+  /** Frames with a face: detected in them, or in the frame before (FACE_DETECTED, FACE_TRACKED). */
   facesFound: number;
   /** Frames cropped at a held box without a detection of their own (FACE_HELD). */
   facesHeld: number;
@@ -170,7 +170,7 @@ async function analyzeWith(file: string, o: AnalyzeOptions, detector: FaceDetect
       t0Ms ??= frame.tMs;
       cols.push((frame.tMs - t0Ms) / 1000, crop.means, crop.flag);
       if (crop.rgb) cells.push(crop.rgb, 1, () => crop.flag === FACE_NONE);
-      if (crop.flag === FACE_DETECTED) faces++;
+      if (faceSeen(crop.flag)) faces++;
       else if (crop.flag === FACE_HELD) held++;
       if (needCrops) {
         chunk.t[chunk.n] = frame.tMs;
@@ -207,8 +207,8 @@ async function analyzeWith(file: string, o: AnalyzeOptions, detector: FaceDetect
     sspd = { t: t.slice(1, m + 1), x: samples.slice(0, m) };
   }
   const signalStart = performance.now();
-  // As in a live recording: only frames with a face of their own count as found (a held crop is real data, but lost).
-  const faceLost = Uint8Array.from(cols.face.subarray(0, n), (f) => (f === FACE_DETECTED ? 0 : 1));
+  // As in a live recording: frames with a face seen count as found (a held crop is real data, but lost).
+  const faceLost = Uint8Array.from(cols.face.subarray(0, n), (f) => (faceSeen(f) ? 0 : 1));
   const blocks = cells.frames === n ? { t, values: cells.view().slice() } : null;
   const session = analyzeSession({
     rgb,

@@ -5,7 +5,7 @@ import type { Box } from '../../common/geometry/box.ts';
 import { sspdCropBox } from '../../common/geometry/box.ts';
 import { BoxSmoother } from '../../common/geometry/box-smoother.ts';
 import { sspdResize, type Image } from '../../common/geometry/resize.ts';
-import { CROP_BYTES, FACE_DETECTED, FACE_HELD, FACE_NONE, type FaceFlag } from '../../common/sessions.ts';
+import { CROP_BYTES, DETECT_EVERY, FACE_DETECTED, FACE_HELD, FACE_NONE, FACE_TRACKED, type FaceFlag } from '../../common/sessions.ts';
 import { cropMeans } from '../signal/index.ts';
 import type { DecodedFrame } from './decode-video.ts';
 
@@ -23,7 +23,7 @@ export interface Crop {
   rgb: Uint8Array | null;
   /** Mean R, G, B of the skin region (NaN without a crop). */
   means: [number, number, number];
-  /** FACE_DETECTED, FACE_HELD (no face in this frame, the crop is this frame's pixels at the last place) or FACE_NONE. */
+  /** FACE_DETECTED, FACE_TRACKED (no detection ran on this frame: the last box), FACE_HELD (no face found, the crop is this frame's pixels at the last place) or FACE_NONE. */
   flag: FaceFlag;
   /** Time spent in detection for this frame, ms (0 for full-frame crops). */
   detectMs: number;
@@ -64,27 +64,36 @@ export function fullFrameCropper(needCrops: boolean): Cropper {
 }
 
 /**
- * Detects every frame and crops where the smoother holds the box, as the renderer's capture worker does
- * (same detector model and decoding, same face choice, smoother, crop rule, resize and face flags).
+ * Detects every DETECT_EVERY-th frame and crops where the smoother holds the box, as the renderer's capture worker
+ * does (same detector model and decoding, same face choice, smoother, crop rule, resize and face flags); frames
+ * between detections crop their own pixels at the last box (FACE_TRACKED).
  */
-export function faceCropper(detector: FaceDetector): Cropper {
+export function faceCropper(detector: FaceDetector, every = DETECT_EVERY): Cropper {
   const smoother = new BoxSmoother();
   let previous: Box | null = null;
+  let box: Box | null = null;
+  let flag: FaceFlag = FACE_NONE;
+  let sinceDetection = Infinity;
   return {
     async crop(frame, width, height) {
       const image: Image = { data: frame.rgb, width, height, channels: 3 };
       const t0 = performance.now();
-      const detected = await detector.detect(image, previous);
+      const detect = sinceDetection + 1 >= every;
+      sinceDetection = detect ? 0 : sinceDetection + 1;
+      if (detect) {
+        const detected = await detector.detect(image, previous);
+        if (detected) previous = detected;
+        box = smoother.update(detected, frame.tMs);
+        flag = detected ? FACE_DETECTED : FACE_HELD;
+      } else if (flag === FACE_DETECTED) flag = FACE_TRACKED;
       const t1 = performance.now();
-      if (detected) previous = detected;
-      const box = smoother.update(detected, frame.tMs);
       const region = box ? sspdCropBox(box, { width, height }) : null;
       if (!region || region.width < 2 || region.height < 2) {
         return { rgb: new Uint8Array(CROP_BYTES), means: [Number.NaN, Number.NaN, Number.NaN], flag: FACE_NONE, detectMs: t1 - t0, cropMs: performance.now() - t1 };
       }
-      // Never a faked crop: a held box crops this frame's own pixels, and says so.
+      // Never a faked crop: a held or tracked box crops this frame's own pixels, and says so.
       const rgb = sspdResize(cutOut(image, region)).data;
-      return { rgb, means: cropMeans(rgb), flag: detected ? FACE_DETECTED : FACE_HELD, detectMs: t1 - t0, cropMs: performance.now() - t1 };
+      return { rgb, means: cropMeans(rgb), flag, detectMs: t1 - t0, cropMs: performance.now() - t1 };
     },
   };
 }

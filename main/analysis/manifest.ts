@@ -59,7 +59,9 @@ type Column = keyof typeof COLUMNS;
 function layoutOf(cells: string[]): Record<Column, number> | null {
   if (!cells.some((c) => COLUMNS.video.test(c))) return null;
   const at = (k: Column) => cells.findIndex((c) => COLUMNS[k].test(c));
-  return { video: at('video'), reference: at('reference'), fs: at('fs'), truth: at('truth'), group: at('group') };
+  // `video,reference` headers of older manifests leave the sampling rate unnamed in the third column.
+  const fs = at('fs') >= 0 ? at('fs') : cells.length === 2 ? 2 : -1;
+  return { video: at('video'), reference: at('reference'), fs, truth: at('truth'), group: at('group') };
 }
 
 /** `<stem>_gt.csv` beside the video (the development set's per-frame truth), if there is one. */

@@ -10,7 +10,7 @@ import { ChunkBuilder, chunkTransfer } from './chunk-builder.ts';
 import { CropReader } from './crop-reader.ts';
 import { relayedFrames } from './relayed-frames.ts';
 import { createFaceTracker, type FaceTracker } from './face-detector.ts';
-import { FACE_DETECTED, FACE_HELD, FACE_NONE, FACE_TRACKED, type CaptureStats, type CaptureWorkerOptions, type FaceFlag, type FromWorker, type TimestampSource, type ToWorker } from './types.ts';
+import { DETECT_EVERY, FACE_DETECTED, FACE_HELD, FACE_NONE, FACE_TRACKED, type CaptureStats, type CaptureWorkerOptions, type FaceFlag, type FromWorker, type TimestampSource, type ToWorker } from './types.ts';
 
 interface WorkerScope {
   postMessage(message: FromWorker, transfer?: Transferable[]): void;
@@ -24,11 +24,6 @@ const STATS_EVERY_MS = 250;
 const THUMB = { width: 32, height: 24 };
 /** Time constant of the motion average, ms. */
 const MOTION_TAU_MS = 1000;
-/**
- * The detector runs on every DETECT_EVERY-th frame; frames between keep the last box (FACE_TRACKED). Detection
- * is most of the per-frame cost, and at 30 fps a face does not move past the crop's margins in 33 ms.
- */
-const DETECT_EVERY = 2;
 /**
  * When frames wait (the worker is behind the camera by more than `behindMs`), it detects less often to catch
  * up: frames kept waiting are frames a crash would lose, and a face moves little in a quarter second.

@@ -3,7 +3,7 @@ import type { Box, Size } from '../../../common/geometry/box.ts';
 import type { BoxSmootherOptions } from '../../../common/geometry/box-smoother.ts';
 import type { IndexedFrameChunk } from '../../../common/sessions.ts';
 
-export { CROP_BYTES, CROP_SIZE, FACE_DETECTED, FACE_HELD, FACE_NONE, FACE_TRACKED, faceSeen, type FaceFlag } from '../../../common/sessions.ts';
+export { CROP_BYTES, CROP_SIZE, DETECT_EVERY, FACE_DETECTED, FACE_HELD, FACE_NONE, FACE_TRACKED, faceSeen, type FaceFlag } from '../../../common/sessions.ts';
 
 /** A batch of consecutive frames; every buffer is transferable and exactly sized. */
 export type CaptureChunk = IndexedFrameChunk;
