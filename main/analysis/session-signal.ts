@@ -47,8 +47,8 @@ export function sessionSignal(store: Store, sessionId: number): SessionSignal | 
   if ('ok' in filtered) return { ...base, unavailable: filtered.reason };
   const sampleTime = (i: number) => startS + i / fs;
   const beats = detectBeats(filtered.pulse, filtered.beat, startS, fs, o, (i) => nearestWindow(windows, sampleTime(i))?.bpm ?? null);
-  // A beat counts only where its window is of usable quality, as in every HR summary.
-  const usable = Uint8Array.from(beats.t, (t) => (nearestWindow(windows, t)?.quality ?? 'poor') !== 'poor' ? 1 : 0);
+  // A beat counts only where its window is reliable: HRV and respiration come from reliable stretches alone.
+  const usable = Uint8Array.from(beats.t, (t) => (nearestWindow(windows, t)?.quality === 'good' ? 1 : 0));
   return {
     ...base,
     waveform: { startS, fs, samples: Float32Array.from(filtered.beat) },
@@ -63,19 +63,19 @@ function hrvView(h: HrvResult): HrvView {
   return h.ok ? h : { ok: false, reason: h.reason, ...h.gating };
 }
 
-/** Share of poor HR windows above which a respiration window's rate is not trusted. */
+/** Share of HR windows without a reliable HR above which a respiration window's rate is not trusted. */
 export const RESP_MAX_POOR_SHARE = 0.5;
 
-/** Respiration windows lying mostly over poor HR windows give no rate: the pulse there is not trusted. */
+/** Respiration windows lying mostly over windows without a reliable HR give no rate: the pulse there is not trusted. */
 function respirationView(r: Respiration, hrWindows: readonly HrPoint[]): RespirationView {
   const poorShare = (tStart: number, tEnd: number) => {
     const inside = hrWindows.filter((p) => p.tS >= tStart && p.tS <= tEnd);
-    return inside.length ? inside.filter((p) => p.quality === 'poor').length / inside.length : 1;
+    return inside.length ? inside.filter((p) => p.quality !== 'good').length / inside.length : 1;
   };
   const series = r.series.map((w) => ({ tStart: w.tStart, tEnd: w.tEnd, brpm: poorShare(w.tStart, w.tEnd) > RESP_MAX_POOR_SHARE ? null : w.brpm }));
   const rates = series.flatMap((w) => (w.brpm === null ? [] : [w.brpm]));
   const counts = { windowsWithRate: rates.length, windows: series.length, series };
   if (!r.summary.ok) return { ok: false, reason: r.summary.reason, ...counts };
-  if (rates.length === 0) return { ok: false, reason: 'No window of usable pulse quality showed a clear respiratory modulation.', ...counts };
+  if (rates.length === 0) return { ok: false, reason: 'No stretch with a reliable heart rate showed a clear respiratory modulation.', ...counts };
   return { ok: true, brpm: median(rates), ...counts };
 }

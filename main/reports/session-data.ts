@@ -54,7 +54,8 @@ function deriveBeats(wave: StoredWaveform, points: readonly HrPoint[], o: Signal
   if ('ok' in filtered) return null;
   const localBpm = (sample: number) => nearest(points, wave.startS + sample / wave.fs)?.bpm ?? null;
   const { t } = detectBeats(filtered.pulse, filtered.beat, wave.startS, wave.fs, o, localBpm);
-  const ok = Uint8Array.from(t, (time) => (nearest(points, time)?.quality === 'poor' ? 0 : 1));
+  // Beats count only in reliable windows: HRV and respiration are read from reliable stretches alone.
+  const ok = Uint8Array.from(t, (time) => (nearest(points, time)?.quality === 'good' ? 1 : 0));
   return { t, ok };
 }
 

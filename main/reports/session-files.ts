@@ -1,5 +1,6 @@
 // The files one session contributes to a researcher export: BIDS physio (waveform per method), and under
 // derivatives/ the HR series, beats, markers, frame timestamps and a metadata JSON with full provenance.
+import { RELIABILITY_OF } from '../../common/session-hr.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -118,10 +119,12 @@ function events(d: SessionData): ExportEntry[] {
 export function sessionEntries(d: SessionData, ctx: SessionFileContext): ExportEntry[] {
   const out = `${DERIVATIVES}/${sessionFolder(d)}/${sessionPrefix(d)}`;
   const entries: ExportEntry[] = [...Object.keys(d.waveforms).flatMap((method) => physio(d, method, ctx)), ...events(d)];
+  // The primary method's rows carry the reliability decision (reliable / caution / none, its calibrated confidence
+  // and plain-word reasons); the classical methods' own rows are graded on their SNR alone.
   const series = Object.entries(d.series).flatMap(([method, points]) =>
-    points.map((p) => [num(p.tS), method, num(p.bpm), num(p.snrDb, 4), p.quality, p.reasons]),
+    points.map((p) => [num(p.tS), method, num(p.bpm), num(p.snrDb, 4), RELIABILITY_OF[p.quality], num(p.confidence, 4), p.reasons]),
   );
-  entries.push({ path: `${out}_hr.csv`, data: text(csv(['t_s', 'method', 'bpm', 'snr_db', 'quality', 'reasons'], series)) });
+  entries.push({ path: `${out}_hr.csv`, data: text(csv(['t_s', 'method', 'bpm', 'snr_db', 'reliability', 'confidence', 'reasons'], series)) });
   for (const [method, wave] of Object.entries(d.waveforms)) {
     const rows = Array.from(wave.samples, (v, i) => [num(wave.startS + i / wave.fs, 8), num(v)]);
     entries.push({ path: `${out}_waveform-${method}.csv`, data: text(csv(['t_s', method], rows)) });
