@@ -77,7 +77,7 @@ describe('researcher export', () => {
     const analysis = t.store.analyses.latest(first.sessionId)!;
     const stored = t.store.analyses.allHrSeries(analysis.id);
     const hr = files.get(`${base}_hr.csv`)!.toString().trim().split('\n');
-    expect(hr[0]).toBe('t_s,method,bpm,snr_db,quality,reasons');
+    expect(hr[0]).toBe('t_s,method,bpm,snr_db,reliability,confidence,reasons');
     expect(hr).toHaveLength(1 + Object.values(stored).reduce((n, s) => n + s.length, 0));
     const meta = JSON.parse(files.get(`${base}_session.json`)!.toString());
     expect(meta.analysis.hrStats).toEqual(hrStats(stored.pos!));
