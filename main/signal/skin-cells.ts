@@ -110,20 +110,15 @@ export function cellsTrace(values: Float32Array, cells: readonly number[]): RgbT
 }
 
 /**
- * Per frame, the mean over `cells` of each cell's colour relative to its own mean: the light's relative change,
- * where bright and dark cells count alike (≈ 1; NaN without a face).
+ * Per frame, the light on the non-skin `cells`: their summed brightness relative to its mean over the span (≈ 1;
+ * NaN without a face). Summing before dividing lets bright cells, whose change is least noisy, weigh most.
  */
-export function relativeTrace(values: Float32Array, cells: readonly number[]): RgbTrace {
-  const means = cellMeans(values);
-  const frames = values.length / BLOCK_VALUES;
-  const out: RgbTrace = { r: new Float64Array(frames), g: new Float64Array(frames), b: new Float64Array(frames) };
-  const channels = [out.r, out.g, out.b];
-  for (let f = 0; f < frames; f++) {
-    for (let c = 0; c < 3; c++) {
-      let s = 0;
-      for (const k of cells) s += values[f * BLOCK_VALUES + k * 3 + c]! / means[k * 3 + c]!;
-      channels[c]![f] = s / cells.length;
-    }
-  }
-  return out;
+export function lightTrace(values: Float32Array, cells: readonly number[]): Float64Array {
+  const sum = cellsTrace(values, cells);
+  const level = Float64Array.from(sum.r, (r, i) => r + sum.g[i]! + sum.b[i]!);
+  let m = 0;
+  let n = 0;
+  for (const v of level) if (!Number.isNaN(v)) (m += v), n++;
+  m /= Math.max(1, n);
+  return level.map((v) => v / m);
 }

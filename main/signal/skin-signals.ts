@@ -2,7 +2,7 @@
 // and three regions), the light seen by non-skin cells, and how much the crop's content moves.
 import { BLOCK_COUNT, BLOCK_VALUES } from './crop-blocks.ts';
 import type { RgbTrace } from './rgb-means.ts';
-import { cellsTrace, classifyCells, MIN_REFERENCE_CELLS, MIN_SKIN_CELLS, relativeTrace, type CellRoles } from './skin-cells.ts';
+import { cellsTrace, classifyCells, lightTrace, MIN_REFERENCE_CELLS, MIN_SKIN_CELLS, type CellRoles } from './skin-cells.ts';
 
 export const REGIONS = ['upper', 'left', 'right'] as const;
 export type Region = (typeof REGIONS)[number];
@@ -29,10 +29,7 @@ export function skinSignals(values: Float32Array): SkinSignals | null {
   const regions: SkinSignals['regions'] = {};
   for (const r of REGIONS) if (roles.regions[r].length >= MIN_REGION_CELLS) regions[r] = cellsTrace(values, roles.regions[r]);
   let light: Float64Array | null = null;
-  if (roles.reference.length >= MIN_REFERENCE_CELLS) {
-    const rel = relativeTrace(values, roles.reference);
-    light = Float64Array.from(rel.r, (r, i) => (r + rel.g[i]! + rel.b[i]!) / 3);
-  }
+  if (roles.reference.length >= MIN_REFERENCE_CELLS) light = lightTrace(values, roles.reference);
   return { roles, skin: cellsTrace(values, roles.skin), regions, light, motion: contentMotion(values) };
 }
 

@@ -23,7 +23,7 @@ export interface ColourSignals {
   regions: Partial<Record<Region, RgbTrace>>;
   /** Relative brightness of the non-skin reference, band-passed; null without one. */
   light: Float64Array | null;
-  /** Relative brightness of the skin itself, band-passed. */
+  /** Relative change of the skin's green (where the pulse is strongest), band-passed: what the light is compared with. */
   skinLevel: Float64Array | null;
   motion: Float64Array | null;
 }
@@ -92,13 +92,12 @@ export function colourSignals(rgb: TimedRgb | undefined, blocks: TimedBlocks | u
   const light = packed.layout.light >= 0 ? relativeBand(ch[packed.layout.light]!, fs, o) : null;
   const regions: ColourSignals['regions'] = {};
   for (const [r, at] of Object.entries(packed.layout.regions) as [Region, number][]) regions[r] = { r: ch[at]!, g: ch[at + 1]!, b: ch[at + 2]! };
-  const level = Float64Array.from(raw.r, (v, i) => v + raw.g[i]! + raw.b[i]!);
   return {
     input: { ...input, channels: [raw.r, raw.g, raw.b] },
     skin: rectifiedSkin(raw, light, fs, o),
     regions,
     light,
-    skinLevel: relativeBand(level, fs, o),
+    skinLevel: relativeBand(raw.g, fs, o),
     motion: packed.layout.motion >= 0 ? ch[packed.layout.motion]! : null,
   };
 }
