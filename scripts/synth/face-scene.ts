@@ -13,8 +13,11 @@ export interface Photo {
 export interface MotionSpec {
   /** Slow head drift: peak displacement in output pixels (≈ 0.05–0.1 Hz). */
   driftPx: number;
-  /** Small fast shake: peak displacement in output pixels (0.3–1.5 Hz). */
+  /** Shake: peak displacement in output pixels, at rates within `shakeHz` (default 0.3–1.5 Hz). */
   shakePx: number;
+  shakeHz?: readonly [number, number];
+  /** Frame-to-frame jitter: standard deviation of a random displacement in output pixels (a hand-held camera). */
+  jitterPx?: number;
   /** Peak head roll, degrees. */
   rotateDeg: number;
   /** Peak relative zoom (leaning in and out). */
@@ -142,7 +145,8 @@ export class FaceScene {
     // One table of Gaussian noise read at a random offset and stride per frame: per-pixel draws cost 10× more.
     for (let i = 0; i < NOISE_TABLE; i++) this.#noise[i] = this.#rnd.gauss();
     const m = seeded(spec.seed + 202);
-    this.#path = [wobble(m, 0.04, 0.1), wobble(m, 0.04, 0.1), wobble(m, 0.3, 1.5), wobble(m, 0.3, 1.5), wobble(m, 0.05, 0.15), wobble(m, 0.03, 0.08), wobble(m, 0.01, 0.03), wobble(m, 0.01, 0.05), wobble(m, 0.02, 0.06)];
+    const [shakeLo, shakeHi] = spec.motion.shakeHz ?? [0.3, 1.5];
+    this.#path = [wobble(m, 0.04, 0.1), wobble(m, 0.04, 0.1), wobble(m, shakeLo, shakeHi), wobble(m, shakeLo, shakeHi), wobble(m, 0.05, 0.15), wobble(m, 0.03, 0.08), wobble(m, 0.01, 0.03), wobble(m, 0.01, 0.05), wobble(m, 0.02, 0.06)];
     this.#fit = fit * subject.framing;
     this.#focus = focusPoint(staged.mask, this.#photo.width, this.#photo.height, subject.framing);
     this.#flickerDepth = flickerDepthMap(spec.width, spec.height, spec.lighting.flickerSpread ?? 0, seeded(spec.seed + 303));
@@ -166,8 +170,9 @@ export class FaceScene {
     const angle = (motion.rotateDeg * roll * Math.PI) / 180;
     const cos = Math.cos(angle) / scale;
     const sin = Math.sin(angle) / scale;
-    const cx = width / 2 + motion.driftPx * driftX + motion.shakePx * shakeX;
-    const cy = height / 2 + motion.driftPx * driftY + motion.shakePx * shakeY;
+    const jitter = motion.jitterPx ?? 0;
+    const cx = width / 2 + motion.driftPx * driftX + motion.shakePx * shakeX + (jitter ? jitter * this.#rnd.gauss() : 0);
+    const cy = height / 2 + motion.driftPx * driftY + motion.shakePx * shakeY + (jitter ? jitter * this.#rnd.gauss() : 0);
     const base = 1 + lighting.driftShare * light;
     const flicker = lighting.flickerHz > 0 ? lighting.flickerShare : 0;
     const rolling = lighting.rollingShutterRad ?? 0;

@@ -53,7 +53,16 @@ export function variedSpecs(o: VariedOptions): ClipSpec[] {
       height: o.height ?? 480,
       // Peak-to-peak green modulation: 0.2 % (dark skin, far away) to 0.9 % (a clear forehead close up).
       pulseAmplitude: noPulse ? 0 : between(0.002, 0.009),
-      motion: { driftPx: between(0, 8) * scale, shakePx: motion.shakePx * scale * between(0.6, 1), rotateDeg: motion.rotateDeg, zoom: motion.zoom },
+      // Mostly a slow sway (below 0.3 Hz) with a little frame-to-frame jitter, as a seated subject or a hand-held
+      // camera moves; in a quarter of the moving clips the shake falls inside the heart-rate band, the hard case.
+      motion: {
+        driftPx: between(0, 8) * scale,
+        shakePx: motion.shakePx * scale * between(0.6, 1),
+        shakeHz: rnd.uniform() < 0.25 ? [0.3, 1.5] : [0.03, 0.3],
+        jitterPx: motion.shakePx * scale * between(0, 0.08),
+        rotateDeg: motion.rotateDeg,
+        zoom: motion.zoom,
+      },
       lighting: {
         driftShare: between(0, 0.06),
         flickerShare: flicker,
