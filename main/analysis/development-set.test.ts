@@ -1,0 +1,46 @@
+// Issue #19's reliability targets on the development set (../shared/clips/synthetic-dev: 24 clips and 4 without a
+// pulse, made by an independent generator), measured as a user measures them: `pulse-studio evaluate` with its
+// defaults (face detection, the bundled model). The decision was calibrated on generated clips, never on these.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../cli/pulse-studio.ts';
+import type { Evaluation, RowResult } from './evaluate.ts';
+import { evaluationTable } from './evaluation-report.ts';
+import { SHARED, tempDir } from './test-media.ts';
+
+const DEV = path.join(SHARED, 'clips', 'synthetic-dev');
+const MANIFESTS = [path.join(DEV, 'manifest.csv'), path.join(DEV, 'no-pulse', 'manifest.csv')];
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+describe.skipIf(!MANIFESTS.every((m) => fs.existsSync(m)))('the development set', () => {
+  it('says when it cannot: reliable HRs are right, no-pulse clips get none, the confidence ranks windows', async () => {
+    const out = tempDir('dev-set');
+    expect(await main(['evaluate', ...MANIFESTS, '--out', out, '--jobs', '2', '--quiet'])).toBe(0);
+    const e = JSON.parse(fs.readFileSync(path.join(out, 'evaluation.json'), 'utf8')) as Evaluation;
+    const table = evaluationTable(e);
+    expect(e.failedRows, table).toBe(0);
+    const rows = e.rows as RowResult[];
+    const clips = (groups: string[]) => rows.filter((r) => groups.includes(r.group));
+    const error = (r: RowResult) => Math.abs(r.decision!.bpm! - r.referenceBpm!);
+    const easyMedium = clips(['easy', 'medium']);
+    const reliable = easyMedium.filter((r) => r.decision?.reliability === 'reliable');
+    const reported = easyMedium.filter((r) => r.decision?.bpm !== null && r.decision?.bpm !== undefined);
+
+    // Clips reported reliable: ≥ 75 % of easy + medium, their MAE ≤ 2 bpm, and none anywhere wrong by > 10 bpm.
+    expect(reliable.length / easyMedium.length, table).toBeGreaterThanOrEqual(0.75);
+    expect(mean(reliable.map(error)), table).toBeLessThanOrEqual(2);
+    const reliableAnywhere = rows.filter((r) => r.referenceBpm !== null && r.decision?.reliability === 'reliable');
+    expect(reliableAnywhere.filter((r) => error(r) > 10).map((r) => r.video), table).toEqual([]);
+    // Clips with any HR reported (reliable or use with caution): MAE ≤ 5 bpm, on ≥ 80 % of easy + medium.
+    expect(reported.length / easyMedium.length, table).toBeGreaterThanOrEqual(0.8);
+    const reportedAnywhere = rows.filter((r) => r.referenceBpm !== null && r.decision?.bpm != null);
+    expect(mean(reportedAnywhere.map(error)), table).toBeLessThanOrEqual(5);
+    // The confidence ranks windows: AUROC for |error| ≤ 5 bpm.
+    expect(e.reliability.windows.app!.auroc, table).toBeGreaterThanOrEqual(0.9);
+    // No pulse: no clip reliable, at most 2 % of windows.
+    expect(clips(['nopulse']).filter((r) => r.decision?.reliability === 'reliable').map((r) => r.video), table).toEqual([]);
+    expect(e.reliability.windows.app!.noPulseReliableShare, table).toBeLessThanOrEqual(0.02);
+  }, 1_200_000);
+});
