@@ -12,6 +12,9 @@ export interface EncodeSpec {
   codec: Codec;
   /** h264: CRF (0–51, 23 is x264's default); mjpeg/mpeg4: qscale (2–31). Ignored for lossless and y4m. */
   quality?: number;
+  /** h264: x264 preset (default veryfast) and the longest keyframe interval in frames (default x264's 250). */
+  preset?: 'veryfast' | 'medium';
+  keyint?: number;
   /**
    * Share of frames dropped at random (deterministic: ffmpeg's own seeded random()), keeping the others'
    * timestamps: a variable-frame-rate file like a phone's. Not for y4m, which is constant-rate by format.
@@ -22,7 +25,7 @@ export interface EncodeSpec {
 function codecArgs(spec: EncodeSpec): string[] {
   switch (spec.codec) {
     case 'h264':
-      return ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', String(spec.quality ?? 23), '-pix_fmt', 'yuv420p'];
+      return ['-c:v', 'libx264', '-preset', spec.preset ?? 'veryfast', ...(spec.keyint ? ['-g', String(spec.keyint)] : []), '-crf', String(spec.quality ?? 23), '-pix_fmt', 'yuv420p'];
     case 'mjpeg':
       return ['-c:v', 'mjpeg', '-q:v', String(spec.quality ?? 5), '-pix_fmt', 'yuvj420p'];
     case 'mpeg4':

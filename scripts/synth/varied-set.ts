@@ -73,7 +73,8 @@ export function variedSpecs(o: VariedOptions): ClipSpec[] {
       },
       noiseSigma: between(0.5, 3.5),
       subject: { mirror: rnd.uniform() < 0.5, skinTone: rnd.uniform() < 0.5 ? 0 : between(0, 0.8), backdrop: rnd.uniform() < 0.7 ? 'blurred' : 'flat', framing: between(1, 2.2) },
-      encode: { codec, quality },
+      // Encoded as cameras and screen recorders do: x264's medium preset, a keyframe every 1–4 s.
+      encode: { codec, quality, preset: 'medium', keyint: pick([30, 60, 60, 120]) },
       seed: o.seed * 100_000 + i,
     } satisfies ClipSpec;
   });
