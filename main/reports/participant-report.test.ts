@@ -32,33 +32,34 @@ afterAll(() => t.close());
 const pdfText = (file: string) => execFileSync('pdftotext', ['-layout', file, '-']).toString().replace(/\s+/g, ' ');
 const pages = (file: string) => Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [file]).toString())![1]);
 
-/** Mean HR of a session straight from the database: usable windows of the primary (POS) series. */
-function meanFromDb(sessionId: number): number {
+/** A session's HR straight from the database: the median of the reliable windows of the primary (POS) series. */
+function hrFromDb(sessionId: number): number {
   const db = new Database(path.join(t.store.dataDir, DATABASE_FILE), { readonly: true });
-  const { mean } = db
-    .prepare(`SELECT avg(bpm) AS mean FROM hr_series JOIN analyses a ON a.id = analysis_id
+  const bpms = (db
+    .prepare(`SELECT bpm FROM hr_series JOIN analyses a ON a.id = analysis_id
               WHERE a.session_id = ? AND a.version = (SELECT max(version) FROM analyses WHERE session_id = ?)
-                AND method = 'pos' AND quality != 'poor' AND bpm IS NOT NULL`)
-    .get(sessionId, sessionId) as { mean: number };
+                AND method = 'pos' AND quality = 'good' AND bpm IS NOT NULL ORDER BY bpm`)
+    .all(sessionId, sessionId) as { bpm: number }[]).map((r) => r.bpm);
   db.close();
-  return mean;
+  const mid = bpms.length >> 1;
+  return bpms.length % 2 ? bpms[mid]! : (bpms[mid - 1]! + bpms[mid]!) / 2;
 }
 
 const out = () => fs.mkdtempSync(path.join(t.dir, 'reports-'));
 
 describe.skipIf(!canPrint)('participant report from a stored session', () => {
-  test('names code, study, date, mean HR as in the database and the disclaimer; one or two pages', async () => {
+  test('names code, study, date, the session HR as in the database and the disclaimer; one or two pages', async () => {
     const request = reportRequest.parse({ sessionId: long.sessionId, destination: out() });
     const result = await writeParticipantReport(t.store, request, ctx());
     expect(path.basename(result.path)).toMatch(/^report-P017-\d{4}-\d{2}-\d{2}\.pdf$/);
     const text = pdfText(result.path);
     const session = t.store.sessions.get(long.sessionId);
-    const mean = meanFromDb(long.sessionId);
-    expect(Math.abs(mean - 66)).toBeLessThan(2);
+    const hr = hrFromDb(long.sessionId);
+    expect(Math.abs(hr - 66)).toBeLessThan(2);
     expect(text).toContain('P-017');
     expect(text).toContain('Sleep and Stress 2026');
     expect(text).toContain(new Date(session.startedAt).toLocaleDateString('en-GB', { dateStyle: 'long' }));
-    expect(text).toMatch(new RegExp(`average heart rate was ${Math.round(mean)} beats per minute`));
+    expect(text).toMatch(new RegExp(`Your heart rate was ${Math.round(hr)} beats per minute`));
     expect(text).toContain('Research use only — not a medical device, not a diagnosis.');
     expect(text).toContain('Dr. Jane Doe, sleep-lab@example.org');
     expect(text).toContain('Heart rate over time');
@@ -94,14 +95,14 @@ describe.skipIf(!canPrint)('participant report from a stored session', () => {
     expect(text).toContain('Research use only — not a medical device, not a diagnosis.');
   });
 
-  test('a subject report lists every analysed session with its mean HR', async () => {
+  test('a subject report lists every analysed session with its HR', async () => {
     const result = await writeParticipantReport(t.store, reportRequest.parse({ subjectId: t.store.sessions.get(long.sessionId).subjectId, destination: out() }), ctx());
     const text = pdfText(result.path);
     expect(result.sessions).toBe(2);
     expect(text).toContain('Your heart-rate measurements');
-    expect(text).toContain(`${Math.round(meanFromDb(long.sessionId))} bpm`);
-    expect(text).toContain(`${Math.round(meanFromDb(short.sessionId))} bpm`);
-    expect(text).toContain('Average heart rate per measurement');
+    expect(text).toContain(`${Math.round(hrFromDb(long.sessionId))} bpm`);
+    expect(text).toContain(`${Math.round(hrFromDb(short.sessionId))} bpm`);
+    expect(text).toContain('Heart rate per measurement');
   });
 });
 
