@@ -3,6 +3,7 @@
 // measurement from face videos under realistic situations. CVPR 2014 (there with an NLMS filter on the green
 // channel; a windowed least-squares fit needs no step size and follows a flicker whose depth changes).
 
+import { solveLinear } from './linear-solve.ts';
 import { hann } from './windows.ts';
 
 /** Window of each fit and its hop: long enough that a pulse and the light rarely correlate by chance. */
@@ -28,33 +29,7 @@ function fit(y: Float64Array, refs: Float64Array[], start: number, len: number):
   let trace = 0;
   for (let i = 0; i < m; i++) trace += a[i]![i]!;
   for (let i = 0; i < m; i++) a[i]![i] = a[i]![i]! + 1e-9 * trace + 1e-30;
-  return gaussSolve(a, b);
-}
-
-/** Solves a·x = b for a small symmetric positive system (Gaussian elimination with partial pivoting). */
-function gaussSolve(a: Float64Array[], b: Float64Array): number[] {
-  const m = b.length;
-  const x = Array.from(b);
-  const rows = a.map((r) => Float64Array.from(r));
-  for (let c = 0; c < m; c++) {
-    let p = c;
-    for (let r = c + 1; r < m; r++) if (Math.abs(rows[r]![c]!) > Math.abs(rows[p]![c]!)) p = r;
-    [rows[c], rows[p]] = [rows[p]!, rows[c]!];
-    [x[c], x[p]] = [x[p]!, x[c]!];
-    const d = rows[c]![c]!;
-    if (d === 0) return new Array<number>(m).fill(0);
-    for (let r = c + 1; r < m; r++) {
-      const f = rows[r]![c]! / d;
-      for (let k = c; k < m; k++) rows[r]![k] = rows[r]![k]! - f * rows[c]![k]!;
-      x[r] = x[r]! - f * x[c]!;
-    }
-  }
-  for (let c = m - 1; c >= 0; c--) {
-    let s = x[c]!;
-    for (let k = c + 1; k < m; k++) s -= rows[c]![k]! * x[k]!;
-    x[c] = s / rows[c]![c]!;
-  }
-  return x;
+  return solveLinear(a, b);
 }
 
 /**
