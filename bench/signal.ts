@@ -3,6 +3,7 @@
 // Run: node_modules/.bin/node bench/signal.ts
 
 import { analyzeSession, liveHeartRate } from '../main/signal/index.ts';
+import { syntheticCells } from '../main/signal/test-helpers.ts';
 
 const TARGET_MS = 2000;
 const FPS = 30;
@@ -63,14 +64,17 @@ function time<T>(fn: () => T): { ms: number; value: T } {
 }
 
 const s = session();
-const input = { waveform: { t: s.t, x: s.x }, rgb: { t: s.t, r: s.r, g: s.g, b: s.b }, capture: { t: s.t, faceLost: s.faceLost } };
+// The crop's grid-cell colours (skin, regions, light reference), as every recording and import now has them.
+const cells = syntheticCells({ durationS: MINUTES * 60, jitterS: 0.005 }, { bpm: 70, pulse: 0.01, noise: 0.3 });
+const input = { waveform: { t: s.t, x: s.x }, rgb: { t: s.t, r: s.r, g: s.g, b: s.b }, blocks: { t: s.t, values: cells.values }, capture: { t: s.t, faceLost: s.faceLost } };
 analyzeSession(input); // warm-up: JIT and FFT plans
 const runs = Array.from({ length: RUNS }, () => time(() => analyzeSession(input)));
 const best = Math.min(...runs.map((r) => r.ms));
 const reference = time(() => naiveDftHr(s.x));
 const recent = { t: s.t.subarray(-FPS * 60), x: s.x.subarray(-FPS * 60) };
 const live = time(() => {
-  for (let i = 0; i < 100; i++) liveHeartRate({ waveform: recent, rgb: { t: recent.t, r: s.r.subarray(-FPS * 60), g: s.g.subarray(-FPS * 60), b: s.b.subarray(-FPS * 60) } });
+  const blocks = { t: recent.t, values: cells.values.subarray(-FPS * 60 * 192) };
+  for (let i = 0; i < 100; i++) liveHeartRate({ waveform: recent, rgb: { t: recent.t, r: s.r.subarray(-FPS * 60), g: s.g.subarray(-FPS * 60), b: s.b.subarray(-FPS * 60) }, blocks });
 });
 const result = runs[0]!.value;
 const summary = result.ok ? (result.summary.hr.bpm !== null ? `${result.summary.hr.bpm.toFixed(1)} bpm median, ${result.quality.reliable}/${result.hrSeries.length} windows reliable` : result.summary.hr.reason) : result.reason;
@@ -79,6 +83,6 @@ console.log(`signal analysis, ${MINUTES} min at ${FPS} fps (${s.t.length} frames
 console.log(`  analyzeSession:  ${best.toFixed(0)} ms best of ${RUNS} (${runs.map((r) => r.ms.toFixed(0)).join(', ')} ms) — ${summary}`);
 console.log(`  reference (naive DFT HR, waveform only, same windows): ${reference.ms.toFixed(0)} ms`);
 console.log(`  ratio analyzeSession / reference: ${(best / reference.ms).toFixed(2)}`);
-console.log(`  liveHeartRate (last 10 s, with POS check): ${(live.ms / 100).toFixed(2)} ms per call`);
+console.log(`  liveHeartRate (last 10 s, every method and the decision): ${(live.ms / 100).toFixed(2)} ms per call`);
 console.log(`  target < ${TARGET_MS} ms: ${best < TARGET_MS ? 'met' : 'NOT met'}`);
 process.exitCode = best < TARGET_MS ? 0 : 1;

@@ -29,6 +29,8 @@ export interface Support {
   /** The strongest local peak's support in the band, and the band's total power. */
   max: number;
   total: number;
+  /** Local peaks of the spectrum in the band (bin index and support), strongest first. */
+  peaks: { k: number; v: number }[];
 }
 
 export function supportOf(spec: Psd, bandHz: readonly [number, number]): Support {
@@ -46,13 +48,15 @@ export function supportOf(spec: Psd, bandHz: readonly [number, number]): Support
   let max = 0;
   let edge = 0;
   let total = 0;
+  const peaks: Support['peaks'] = [];
   for (let k = lo; k <= hi; k++) {
     const peak = k > 0 && k + 1 < near.length && near[k]! > near[k - 1]! && near[k]! >= near[k + 1]!;
     if (peak) max = Math.max(max, near[k]!);
     edge = Math.max(edge, near[k]!);
     total += psd[k]!;
+    if (k > 0 && k + 1 < psd.length && psd[k]! > psd[k - 1]! && psd[k]! >= psd[k + 1]!) peaks.push({ k, v: near[k]! });
   }
-  return { df, psd, near, lo, hi, max: max || edge, total };
+  return { df, psd, near, lo, hi, max: max || edge, total, peaks: peaks.sort((a, b) => b.v - a.v) };
 }
 
 /** Support near `hz` (linear between bins); 0 outside the spectrum. */
@@ -78,14 +82,7 @@ export function supportShare(s: Support | undefined, hz: number): number {
  * placed at the spectrum's own maximum with parabolic interpolation.
  */
 export function topPeaks(s: Support, count: number): number[] {
-  const peaks: { k: number; v: number }[] = [];
-  for (let k = Math.max(1, s.lo); k <= Math.min(s.hi, s.psd.length - 2); k++) {
-    if (s.psd[k]! > s.psd[k - 1]! && s.psd[k]! >= s.psd[k + 1]!) peaks.push({ k, v: s.near[k]! });
-  }
-  return peaks
-    .sort((a, b) => b.v - a.v)
-    .slice(0, count)
-    .map(({ k }) => (k + parabolicOffset(s.psd[k - 1]!, s.psd[k]!, s.psd[k + 1]!)) * s.df);
+  return s.peaks.slice(0, count).map(({ k }) => (k + parabolicOffset(s.psd[k - 1]!, s.psd[k]!, s.psd[k + 1]!)) * s.df);
 }
 
 export interface WindowEvidence {

@@ -37,15 +37,22 @@ export function skinSignals(values: Float32Array): SkinSignals | null {
 export function contentMotion(values: Float32Array): Float64Array {
   const frames = values.length / BLOCK_VALUES;
   const out = new Float64Array(frames);
+  let previous = new Float64Array(BLOCK_COUNT);
+  let current = new Float64Array(BLOCK_COUNT);
   const delta = new Float64Array(BLOCK_COUNT);
-  const level = (f: number, k: number) => (values[f * BLOCK_VALUES + k * 3]! + values[f * BLOCK_VALUES + k * 3 + 1]! + values[f * BLOCK_VALUES + k * 3 + 2]!) / 3;
-  out[0] = Number.NaN;
-  for (let f = 1; f < frames; f++) {
-    for (let k = 0; k < BLOCK_COUNT; k++) delta[k] = level(f, k) - level(f - 1, k);
-    const shared = Float64Array.from(delta).sort()[BLOCK_COUNT >> 1]!;
-    let ss = 0;
-    for (let k = 0; k < BLOCK_COUNT; k++) ss += (delta[k]! - shared) ** 2;
-    out[f] = Math.sqrt(ss / BLOCK_COUNT);
+  const sorted = new Float64Array(BLOCK_COUNT);
+  for (let f = 0; f < frames; f++) {
+    for (let k = 0, o = f * BLOCK_VALUES; k < BLOCK_COUNT; k++, o += 3) current[k] = (values[o]! + values[o + 1]! + values[o + 2]!) / 3;
+    if (f === 0) out[0] = Number.NaN;
+    else {
+      for (let k = 0; k < BLOCK_COUNT; k++) delta[k] = current[k]! - previous[k]!;
+      sorted.set(delta);
+      const shared = sorted.sort()[BLOCK_COUNT >> 1]!;
+      let ss = 0;
+      for (let k = 0; k < BLOCK_COUNT; k++) ss += (delta[k]! - shared) ** 2;
+      out[f] = Math.sqrt(ss / BLOCK_COUNT);
+    }
+    [previous, current] = [current, previous];
   }
   return out;
 }
