@@ -18,7 +18,7 @@ import { estimateRespiration, type Respiration } from './respiration.ts';
 import { REGIONS } from './skin-signals.ts';
 import { countQuality, sessionWarnings, summarizeBeats, summarizeHr, summarizeSeries, type HrSummary, type HrWindow, type QualityCounts, type WindowReason } from './summary.ts';
 import type { FrameReport, Grid } from './timing.ts';
-import { colourSignals, evidenceSeries, methodFiltered, type ColourSignals } from './window-evidence.ts';
+import { colourSignals, evidenceSeries, informantsOf, methodFiltered, type ColourSignals } from './window-evidence.ts';
 
 export interface SessionInput {
   /** The network's (SSPD) waveform; without it the classical methods read the heart rate. */
@@ -95,7 +95,7 @@ export function sessionEvidence(input: SessionInput): SessionEvidence | NotEnoug
   const { windows, evidence } = evidenceSeries({
     grid,
     voters,
-    informants: { ...(skin?.light ? { light: skin.light } : {}), ...(skin?.skinLevel ? { skinLevel: skin.skinLevel } : {}) },
+    informants: informantsOf(skin),
     motion: skin?.motion ?? null,
     mask: skin && wave ? combineMasks(wave.mask, skin.input.mask) : (wave ?? skin!.input).mask,
     ...(input.capture ? { capture: input.capture } : {}),

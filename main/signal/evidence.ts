@@ -7,8 +7,8 @@ import { parabolicOffset } from './stats.ts';
 /** Estimators whose spectra vote on the heart rate. */
 export const VOTERS = ['sspd', 'pbv', 'pos', 'chrom', 'green', 'upper', 'left', 'right'] as const;
 export type Voter = (typeof VOTERS)[number];
-/** Spectra that only inform: the light reference and the skin's plain brightness (to compare the light with). */
-export type Informant = 'light' | 'skinLevel';
+/** Spectra that only inform: the light reference, the skin's green (to compare the light with), the content's movement. */
+export type Informant = 'light' | 'skinLevel' | 'motionX' | 'motionY';
 
 /** Half-width of the band around a frequency whose power supports it: ±5 bpm, the accuracy asked of a reading. */
 export const SUPPORT_HALF_WIDTH_HZ = 5 / 60;
@@ -134,6 +134,7 @@ export const FEATURES = [
   'lightRel',
   'lightOverSkin',
   'motion',
+  'motionHere',
   'faceLost',
   'gap',
   'noSspd',
@@ -178,6 +179,8 @@ export function candidateFeatures(e: WindowEvidence, hz: number): number[] {
     lightRel: relativeSupport(light, hz),
     lightOverSkin,
     motion: clamp01(Math.log10(1 + e.motion) / 1.5),
+    // How much the crop's content moves at this very rate (cells², log scale: 1e-6 still … 1e-2 a shake).
+    motionHere: clamp01((Math.log10(1e-9 + nearAtSafe(e.informants.motionX, hz) + nearAtSafe(e.informants.motionY, hz)) + 6) / 4),
     faceLost: clamp01(e.faceLostShare),
     gap: clamp01(e.gapShare + 0.5 * e.droppedShare),
     noSspd: e.voters.sspd ? 0 : 1,
@@ -186,6 +189,6 @@ export function candidateFeatures(e: WindowEvidence, hz: number): number[] {
   return FEATURES.map((f) => values[f]);
 }
 
-function nearAtSafe(s: Support, hz: number): number {
-  return Math.max(0, nearAt(s, hz));
+function nearAtSafe(s: Support | undefined, hz: number): number {
+  return s ? Math.max(0, nearAt(s, hz)) : 0;
 }

@@ -12,7 +12,7 @@ import { resolveOptions, type SignalOptions } from './options.ts';
 import { decideLatest, type WindowDecision } from './reliability.ts';
 import { REGIONS } from './skin-signals.ts';
 import { median } from './stats.ts';
-import { colourSignals, evidenceSeries, methodFiltered } from './window-evidence.ts';
+import { colourSignals, evidenceSeries, informantsOf, methodFiltered } from './window-evidence.ts';
 
 /** Default span of recent signal the live estimate looks at. */
 export const LIVE_SPAN_S = 10;
@@ -110,7 +110,7 @@ export function liveHeartRate(input: LiveInput): LiveHr {
     }
   }
   const mask = wave ? wave.mask : skin!.input.mask;
-  const { windows, evidence } = evidenceSeries({ grid, voters, informants: { ...(skin?.light ? { light: skin.light } : {}), ...(skin?.skinLevel ? { skinLevel: skin.skinLevel } : {}) }, motion: skin?.motion ?? null, mask }, windowO);
+  const { windows, evidence } = evidenceSeries({ grid, voters, informants: informantsOf(skin), motion: skin?.motion ?? null, mask }, windowO);
   const last = evidence.length - 1;
   if (last < 0) return notEnoughData('too-short', `Live HR needs ${LIVE_MIN_SPAN_S} s of signal; have ${spanS.toFixed(1)} s.`);
   if (voters.pos) checkBpm = relativePeakBpm(voters.pos, grid.fs, windowO);

@@ -2,7 +2,7 @@
 // heart rate of a window is right (a logistic model over the evidence, calibrated on generated clips by
 // scripts/calibrate-reliability.ts), the tracked choice across windows, and per window a calibrated probability,
 // a level — reliable, use with caution, no reliable HR — and the main reasons in plain words.
-import { candidateFeatures, candidatesOf, FEATURES, relativeSupport, topPeaks, type Feature, type WindowEvidence } from './evidence.ts';
+import { candidateFeatures, candidatesOf, FEATURES, relativeSupport, supportShare, topPeaks, VOTERS, type Feature, type Voter, type WindowEvidence } from './evidence.ts';
 import { trackHeartRate, transitionLogP } from './hr-track.ts';
 import type { Reliability } from '../../common/session-hr.ts';
 import model from './reliability-model.json' with { type: 'json' };
@@ -153,7 +153,26 @@ export function decideWindow(e: WindowEvidence, candidates: readonly ScoredCandi
   const bySspd = sspdBpm !== null && (Math.abs(sspdBpm - pick.bpm) <= AGREE_BPM || relativeSupport(e.voters.sspd, pick.bpm / 60) > 0.9);
   const reasons = reliability === 'reliable' && (bySspd || sspdBpm === null) ? [] : reasonsFor(f, windowValues);
   if (reliability !== 'reliable' && reasons.length === 0) reasons.push(pick.p < 0.5 ? 'weak' : 'disagree');
-  return { bpm: pick.bpm, source: sspdBpm === null || bySspd ? (sspdBpm === null ? 'evidence' : 'sspd') : 'evidence', sspdBpm, probability, reliability, reasons, features: { ...f, ...windowValues } };
+  const bpm = bySspd ? refinedBpm(e, pick.bpm, ['sspd']) : refinedBpm(e, pick.bpm, VOTERS.filter((v) => v !== 'sspd'));
+  return { bpm, source: sspdBpm === null || bySspd ? (sspdBpm === null ? 'evidence' : 'sspd') : 'evidence', sspdBpm, probability, reliability, reasons, features: { ...f, ...windowValues } };
+}
+
+/**
+ * The chosen rate read more finely: the mean of the strongest peaks of `voters` that lie within 5 bpm of it,
+ * weighted by how much of each one's band power they hold (the candidate itself where none does).
+ */
+function refinedBpm(e: WindowEvidence, bpm: number, voters: readonly Voter[]): number {
+  let sum = 0;
+  let weight = 0;
+  for (const v of voters) {
+    const s = e.voters[v];
+    const top = s ? topPeaks(s, 1)[0] : undefined;
+    if (top === undefined || Math.abs(top * 60 - bpm) > AGREE_BPM) continue;
+    const w = supportShare(s, top);
+    sum += w * top * 60;
+    weight += w;
+  }
+  return weight > 0 ? sum / weight : bpm;
 }
 
 /** Decisions for a whole series of windows `stepS` apart: tracked across windows, each judged with its neighbours. */

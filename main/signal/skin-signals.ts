@@ -1,6 +1,6 @@
 // From the face crop's cell colours to the per-frame signals the methods read: the skin's colour (all skin cells
 // and three regions), the light seen by non-skin cells, and how much the crop's content moves.
-import { BLOCK_COUNT, BLOCK_VALUES } from './crop-blocks.ts';
+import { BLOCK_COUNT, BLOCK_GRID, BLOCK_VALUES } from './crop-blocks.ts';
 import type { RgbTrace } from './rgb-means.ts';
 import { cellsTrace, classifyCells, lightTrace, MIN_REFERENCE_CELLS, MIN_SKIN_CELLS, type CellRoles } from './skin-cells.ts';
 
@@ -17,6 +17,8 @@ export interface SkinSignals {
   light: Float64Array | null;
   /** Per frame, the RMS change of the cells' brightness since the frame before, net of any change shared by all. */
   motion: Float64Array;
+  /** Per frame, the brightness-weighted centre of the crop's content (in cells): it moves as the head moves in the crop. */
+  centre: { x: Float64Array; y: Float64Array };
 }
 
 /** Cells a region needs to be read on its own. */
@@ -30,7 +32,28 @@ export function skinSignals(values: Float32Array): SkinSignals | null {
   for (const r of REGIONS) if (roles.regions[r].length >= MIN_REGION_CELLS) regions[r] = cellsTrace(values, roles.regions[r]);
   let light: Float64Array | null = null;
   if (roles.reference.length >= MIN_REFERENCE_CELLS) light = lightTrace(values, roles.reference);
-  return { roles, skin: cellsTrace(values, roles.skin), regions, light, motion: contentMotion(values) };
+  return { roles, skin: cellsTrace(values, roles.skin), regions, light, motion: contentMotion(values), centre: contentCentre(values) };
+}
+
+/** The brightness-weighted centre of the grid per frame, in cells from the top-left (NaN without a face). */
+export function contentCentre(values: Float32Array): { x: Float64Array; y: Float64Array } {
+  const frames = values.length / BLOCK_VALUES;
+  const x = new Float64Array(frames);
+  const y = new Float64Array(frames);
+  for (let f = 0; f < frames; f++) {
+    let sum = 0;
+    let sx = 0;
+    let sy = 0;
+    for (let k = 0, o = f * BLOCK_VALUES; k < BLOCK_COUNT; k++, o += 3) {
+      const level = values[o]! + values[o + 1]! + values[o + 2]!;
+      sum += level;
+      sx += level * (k % BLOCK_GRID);
+      sy += level * Math.floor(k / BLOCK_GRID);
+    }
+    x[f] = sx / sum;
+    y[f] = sy / sum;
+  }
+  return { x, y };
 }
 
 /** Brightness change per cell between consecutive frames, less the median change (a light change moves all cells). */

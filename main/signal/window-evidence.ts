@@ -4,7 +4,7 @@
 import type { BaselineId } from './baselines.ts';
 import { BASELINES } from './baselines.ts';
 import { notEnoughData, type NotEnoughData } from './errors.ts';
-import { supportOf, type Informant, type Voter, type WindowEvidence } from './evidence.ts';
+import { supportOf, VOTERS, type Informant, type Voter, type WindowEvidence } from './evidence.ts';
 import { bandsFor, filterWaveform, windowSpectra, type Filtered, type WindowSpectra } from './heart-rate.ts';
 import type { TimedBlocks } from './crop-blocks.ts';
 import type { CaptureFlags, TimedRgb, UniformInput } from './inputs.ts';
@@ -26,21 +26,24 @@ export interface ColourSignals {
   /** Relative change of the skin's green (where the pulse is strongest), band-passed: what the light is compared with. */
   skinLevel: Float64Array | null;
   motion: Float64Array | null;
+  /** The content centre's movement across and down the crop, band-passed (cells); null without cells. */
+  centre: { x: Float64Array; y: Float64Array } | null;
 }
 
 /** Channels packed for one resampling: skin R, G, B, then optional light, motion and regions. */
-function colourChannels(rgb: TimedRgb | undefined, blocks: TimedBlocks | undefined): { t: ArrayLike<number>; channels: ArrayLike<number>[]; layout: { light: number; motion: number; regions: Partial<Record<Region, number>> } } | NotEnoughData {
+function colourChannels(rgb: TimedRgb | undefined, blocks: TimedBlocks | undefined): { t: ArrayLike<number>; channels: ArrayLike<number>[]; layout: { light: number; motion: number; centre: number; regions: Partial<Record<Region, number>> } } | NotEnoughData {
   const signals = blocks ? skinSignals(blocks.values) : null;
   if (!signals || !blocks) {
     if (!rgb) return notEnoughData('no-skin', 'The face crops show too little skin to read a pulse from.');
-    return { t: rgb.t, channels: [rgb.r, rgb.g, rgb.b], layout: { light: -1, motion: -1, regions: {} } };
+    return { t: rgb.t, channels: [rgb.r, rgb.g, rgb.b], layout: { light: -1, motion: -1, centre: -1, regions: {} } };
   }
   const channels: ArrayLike<number>[] = [signals.skin.r, signals.skin.g, signals.skin.b];
-  const layout = { light: -1, motion: -1, regions: {} as Partial<Record<Region, number>> };
+  const layout = { light: -1, motion: -1, centre: -1, regions: {} as Partial<Record<Region, number>> };
   if (signals.light) layout.light = channels.push(signals.light) - 1;
   // The first frame has no predecessor to move from: count it as still, not as a missing frame.
   signals.motion[0] = 0;
   layout.motion = channels.push(signals.motion) - 1;
+  layout.centre = channels.push(signals.centre.x, signals.centre.y) - 2;
   for (const r of REGIONS) {
     const trace = signals.regions[r];
     if (!trace) continue;
@@ -99,7 +102,27 @@ export function colourSignals(rgb: TimedRgb | undefined, blocks: TimedBlocks | u
     light,
     skinLevel: relativeBand(raw.g, fs, o),
     motion: packed.layout.motion >= 0 ? ch[packed.layout.motion]! : null,
+    centre: packed.layout.centre >= 0 ? bandOf(ch[packed.layout.centre]!, ch[packed.layout.centre + 1]!, fs, o) : null,
   };
+}
+
+/** Both centre coordinates detrended and band-passed like every other signal (absolute, not relative, change). */
+function bandOf(x: Float64Array, y: Float64Array, fs: number, o: SignalOptions): ColourSignals['centre'] {
+  const fx = filterWaveform(x, fs, o);
+  const fy = filterWaveform(y, fs, o);
+  return 'ok' in fx || 'ok' in fy ? null : { x: fx.broad, y: fy.broad };
+}
+
+/** The spectra that inform without voting: the light reference, the skin's green, the content centre's movement. */
+export function informantsOf(skin: ColourSignals | null): Partial<Record<Informant, Float64Array>> {
+  const out: Partial<Record<Informant, Float64Array>> = {};
+  if (skin?.light) out.light = skin.light;
+  if (skin?.skinLevel) out.skinLevel = skin.skinLevel;
+  if (skin?.centre) {
+    out.motionX = skin.centre.x;
+    out.motionY = skin.centre.y;
+  }
+  return out;
 }
 
 /** A classical method on a colour trace, detrended and band-passed like the network's waveform. */
@@ -137,8 +160,8 @@ export function evidenceSeries(inp: EvidenceInputs, o: SignalOptions): { windows
     for (const [id, s] of spectra) {
       const psd = s.psd[k];
       if (!psd) continue;
-      if (id === 'light' || id === 'skinLevel') informants[id] = supportOf(psd, band);
-      else voters[id] = supportOf(psd, band);
+      if ((VOTERS as readonly string[]).includes(id)) voters[id as Voter] = supportOf(psd, band);
+      else informants[id as Informant] = supportOf(psd, band);
     }
     const end = Math.min(inp.mask.length, w.start + windowLen);
     let dropped = 0;
