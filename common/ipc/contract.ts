@@ -1,6 +1,6 @@
 // The IPC contract: for each channel its input schema (validated in main) and its result type.
 import { z } from 'zod';
-import { analysisSettings, CROP_BYTES, MAX_CHUNK_FRAMES, markerInput, sessionStart, type LiveSnapshot, type Marker, type RecordingSummary, type Session, type SessionOverview, type SessionResults, type SessionSignal } from '../sessions.ts';
+import { analysisSettings, CROP_BYTES, FACE_TRACKED, MAX_CHUNK_FRAMES, markerInput, sessionStart, type LiveSnapshot, type Marker, type RecordingSummary, type Session, type SessionOverview, type SessionResults, type SessionSignal } from '../sessions.ts';
 import { MAX_MODEL_BYTES, sha256Hex, type ModelInfo } from '../models.ts';
 import { id, studyFields, subjectFields, type Study, type Subject } from '../subjects.ts';
 import { importRequest, type ImportJob } from '../imports.ts';
@@ -38,6 +38,7 @@ const frameChunk = z
     path: ['timestampsMs'],
   })
   .refine((c) => c.faceFound.length === c.timestampsMs.length, { message: 'One face flag per frame', path: ['faceFound'] })
+  .refine((c) => c.faceFound.every((flag) => flag <= FACE_TRACKED), { message: `Face flags are 0–${FACE_TRACKED}`, path: ['faceFound'] })
   .refine((c) => c.crops.length === c.timestampsMs.length * CROP_BYTES, {
     message: 'crops must hold one 128×128 RGB crop per frame',
     path: ['crops'],
@@ -84,7 +85,8 @@ export const contract = {
   'sessions:reanalyze': { input: z.strictObject({ sessionId: id, settings: analysisSettings.optional() }), output: out<{ version: number; summary: RecordingSummary }>() },
   'markers:update': { input: markerInput.pick({ label: true }).extend({ markerId: id }), output: out<Marker>() },
   'recording:start': { input: sessionStart, output: out<Session>() },
-  'recording:append-frames': { input: frameChunk, output: out<{ frameCount: number; live: LiveSnapshot }>() },
+  /** `warning`: frames are kept but something needs the user (a database locked by another program). */
+  'recording:append-frames': { input: frameChunk, output: out<{ frameCount: number; live: LiveSnapshot; warning: string | null }>() },
   'recording:append-video': {
     input: z.strictObject({
       sessionId: id,

@@ -5,6 +5,8 @@ import { LATEST_VERSION, MIGRATIONS, type Migration } from './migrations.ts';
 
 export type Db = Database.Database;
 
+export const BUSY_TIMEOUT_MS = 500;
+
 export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS): Db {
   const db = new Database(file);
   try {
@@ -12,7 +14,9 @@ export function openDatabase(file: string, migrations: readonly Migration[] = MI
     // FULL: a committed transaction survives power loss, which recorded sessions must.
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
+    // Only another program can hold the lock (one Pulse Studio per data folder): wait briefly, then say so
+    // rather than freeze the app for seconds on every write.
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     migrate(db, migrations);
     return db;
   } catch (error) {

@@ -29,6 +29,8 @@ export const recording = $state({
   /** Frames the camera delivered since Start; compared with what was stored when the session ends. */
   framesCaptured: 0,
   error: null as string | null,
+  /** Main stores the frames but needs the user (e.g. the database is locked by another program). */
+  warning: null as string | null,
 });
 
 let camera: OpenedCamera | null = null;
@@ -89,6 +91,7 @@ export async function start(subjectId: number, notes: string): Promise<void> {
   recording.live = null;
   recording.markers = [];
   recording.framesCaptured = 0;
+  recording.warning = null;
   const { settings } = camera;
   try {
     recording.session = await unwrap(
@@ -184,6 +187,7 @@ function onChunk(chunk: CaptureChunk): void {
   queue.add(async () => {
     const stored = await unwrap(api.appendFrames({ sessionId: session.id, timestampsMs: part.timestampsMs, faceFound: part.faceFound, crops: part.crops }));
     recording.live = stored.live;
+    recording.warning = stored.warning;
   });
 }
 
