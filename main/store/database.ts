@@ -1,13 +1,16 @@
 // Opens the SQLite file with the settings recorded data needs and brings its schema up to date.
 import Database from 'better-sqlite3';
-import { AppError } from '../../common/ipc/result.ts';
+import { DataFolderError } from './data-problem.ts';
 import { LATEST_VERSION, MIGRATIONS, type Migration } from './migrations.ts';
 
 export type Db = Database.Database;
 
 export const BUSY_TIMEOUT_MS = 500;
 
-export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS): Db {
+/** Runs before migrations change a database that already holds data (the pre-migration backup). */
+export type BeforeMigrate = (db: Db, from: number, to: number) => void;
+
+export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS, beforeMigrate?: BeforeMigrate): Db {
   const db = new Database(file);
   try {
     db.pragma('journal_mode = WAL');
@@ -17,7 +20,7 @@ export function openDatabase(file: string, migrations: readonly Migration[] = MI
     // Only another program can hold the lock (one Pulse Studio per data folder): wait briefly, then say so
     // rather than freeze the app for seconds on every write.
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    migrate(db, migrations);
+    migrate(db, migrations, beforeMigrate);
     return db;
   } catch (error) {
     db.close();
@@ -30,15 +33,16 @@ export function schemaVersion(db: Db): number {
 }
 
 /** Applies every migration newer than the file's version, each in its own transaction. */
-export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): number {
+export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS, beforeMigrate?: BeforeMigrate): number {
   const current = schemaVersion(db);
   const newest = migrations.at(-1)?.version ?? 0;
   if (current > newest) {
-    throw new AppError(
-      'conflict',
+    throw new DataFolderError(
+      'newer',
       `This data was written by a newer Pulse Studio (schema ${current}, this version knows ${LATEST_VERSION}). Update the app; nothing was changed.`,
     );
   }
+  if (current > 0 && current < newest) beforeMigrate?.(db, current, newest);
   for (const migration of migrations) {
     if (migration.version <= current) continue;
     db.transaction(() => {
