@@ -5,7 +5,6 @@ import type { Session } from '../common/sessions.ts';
 import { createDispatch, type Dispatch } from './ipc/dispatch.ts';
 import { createHandlers } from './ipc/handlers.ts';
 import fs from 'node:fs';
-import os from 'node:os';
 import { ModelRegistry, type ModelRegistryOptions } from './models/model-registry.ts';
 import { Recorder } from './recording/recorder.ts';
 import type { ReportServices } from './reports/report-services.ts';
@@ -31,7 +30,7 @@ export function installedModel(bundled: string, env = process.env): string | nul
  * The bundled model (see installedModel), how imported ones are converted and run, and the face detector's
  * ONNX for video imports (default: this checkout's models/ folder, see defaultFaceModelPath).
  */
-export type ModelSettings = Omit<ModelRegistryOptions, 'db' | 'dataDir'> & { faceModel?: string };
+export type ModelSettings = Omit<ModelRegistryOptions, 'db' | 'audit' | 'dataDir'> & { faceModel?: string };
 
 export function openServices(
   dataDir: string,
@@ -42,20 +41,13 @@ export function openServices(
   const store = openStore(dataDir);
   store.studies.ensureOne();
   const { faceModel, ...registryOptions } = modelSettings;
-  const models = new ModelRegistry({ ...registryOptions, db: store.db, dataDir });
+  const models = new ModelRegistry({ ...registryOptions, db: store.db, audit: store.audit, dataDir });
   // Asked at every start: the active model may change between recordings.
   const recorder = new Recorder(store, appInfo.version, () => models.liveModels());
   const recovered = recorder.recoverInterrupted();
   const recoveredSessionIds = recovered.map((session) => session.id);
-  const editor = (() => {
-    try {
-      return os.userInfo().username;
-    } catch {
-      return 'unknown user';
-    }
-  })();
   const dispatch = createDispatch(
-    createHandlers({ store, recorder, models, editor, appInfo: { ...appInfo, dataDir, recoveredSessionIds }, ...(reports ? { reports } : {}), ...(faceModel ? { faceModel } : {}) }),
+    createHandlers({ store, recorder, models, appInfo: { ...appInfo, dataDir, recoveredSessionIds }, ...(reports ? { reports } : {}), ...(faceModel ? { faceModel } : {}) }),
   );
   return {
     store,

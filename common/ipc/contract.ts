@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { analysisSettings, CROP_BYTES, FACE_TRACKED, MAX_CHUNK_FRAMES, markerInput, sessionStart, type LiveSnapshot, type Marker, type RecordingSummary, type Session, type SessionOverview, type SessionResults, type SessionSignal } from '../sessions.ts';
 import { MAX_MODEL_BYTES, sha256Hex, type ModelInfo } from '../models.ts';
-import { id, studyFields, subjectFields, type Study, type Subject } from '../subjects.ts';
+import { id, studyFields, studyPatch, subjectFields, subjectPatch, type Study, type Subject } from '../subjects.ts';
 import { importRequest, type ImportJob } from '../imports.ts';
 import { exportRequest, reportRequest, type ExportCandidate, type ExportJob, type ReportResult } from '../reports.ts';
 import { CHANNELS, type Channel } from './channels.ts';
@@ -51,7 +51,7 @@ export const contract = {
   'app:info': { input: none, output: out<AppInfo>() },
   'studies:list': { input: none, output: out<Study[]>() },
   'studies:create': { input: studyFields, output: out<Study>() },
-  'studies:update': { input: studyFields.extend({ id }), output: out<Study>() },
+  'studies:update': { input: studyPatch.extend({ id }), output: out<Study>() },
   'subjects:list': {
     input: z.strictObject({
       studyId: id,
@@ -62,7 +62,7 @@ export const contract = {
   },
   'subjects:get': { input: z.strictObject({ id }), output: out<Subject>() },
   'subjects:create': { input: subjectFields.extend({ studyId: id }), output: out<Subject>() },
-  'subjects:update': { input: subjectFields.extend({ id }), output: out<Subject>() },
+  'subjects:update': { input: subjectPatch.extend({ id }), output: out<Subject>() },
   'subjects:set-archived': { input: z.strictObject({ id, archived: z.boolean() }), output: out<Subject>() },
   'subjects:delete': {
     input: z.strictObject({

@@ -19,11 +19,11 @@ const logged: string[] = [];
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-ipc-'));
-  store = openStore(dir);
+  store = openStore(dir, { actor: 'tester' });
   store.studies.ensureOne();
   const appInfo = { version: 'test', dataDir: dir, platform: 'linux', shell: 'browser' as const, recoveredSessionIds: [] };
-  const models = new ModelRegistry({ db: store.db, dataDir: store.dataDir });
-  dispatch = createDispatch(createHandlers({ store, recorder: new Recorder(store, 'test'), models, editor: 'tester', appInfo }), (message) => logged.push(message));
+  const models = new ModelRegistry({ db: store.db, audit: store.audit, dataDir: store.dataDir });
+  dispatch = createDispatch(createHandlers({ store, recorder: new Recorder(store, 'test'), models, appInfo }), (message) => logged.push(message));
 });
 afterEach(() => {
   store.close();

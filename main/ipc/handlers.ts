@@ -18,8 +18,6 @@ export interface Services {
   recorder: Recorder;
   models: ModelRegistry;
   appInfo: AppInfo;
-  /** Who edits, for the audit trail: the operating-system user running the app. */
-  editor: string;
   /** Templates, PDF printer and default folder for reports and exports (Chromium-based when left out). */
   reports?: ReportServices;
   /** The face detector's ONNX for video imports (default: this checkout's models/ folder). */
@@ -30,7 +28,7 @@ export type Handlers = {
   [C in Channel]: (input: ParsedInputOf<C>) => OutputOf<C> | Promise<OutputOf<C>>;
 };
 
-export function createHandlers({ store, recorder, models, appInfo, editor, reports = defaultReportServices(), faceModel }: Services): Handlers {
+export function createHandlers({ store, recorder, models, appInfo, reports = defaultReportServices(), faceModel }: Services): Handlers {
   const { studies, subjects, sessions } = store;
   const exports = new ExportJobs(store, appInfo.version);
   // Imports run the active model like a recording (first of the live candidates), or POS without one.
@@ -56,8 +54,8 @@ export function createHandlers({ store, recorder, models, appInfo, editor, repor
     'sessions:results': ({ sessionId }) => sessionResults(store, sessionId),
     'sessions:overview': ({ subjectId }) => sessionOverview(store, subjectId),
     'sessions:signal': ({ sessionId }) => sessionSignal(store, sessionId),
-    'sessions:update-notes': ({ sessionId, notes }) => sessions.updateNotes(sessionId, notes, editor),
-    'markers:update': ({ markerId, label }) => sessions.updateMarker(markerId, label, editor),
+    'sessions:update-notes': ({ sessionId, notes }) => sessions.updateNotes(sessionId, notes, store.audit.actor),
+    'markers:update': ({ markerId, label }) => sessions.updateMarker(markerId, label, store.audit.actor),
     'sessions:reanalyze': ({ sessionId, settings }) => recorder.reanalyze(sessionId, settings),
     'recording:start': (start) => recorder.start(start),
     'recording:append-frames': ({ sessionId, ...chunk }) => recorder.appendFrames(sessionId, chunk),

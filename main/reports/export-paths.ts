@@ -61,8 +61,7 @@ export function inside(root: string, relative: string): string {
   return target;
 }
 
-/** 2026-01-31T10:02:03Z → "20260131-100203" (UTC, so names sort and never depend on the machine's zone). */
-export const stamp = (date: Date): string => date.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
+export { stamp } from '../store/data-dir.ts';
 
 /** A name in `dir` nothing has yet: `base.ext`, else `base-2.ext`, … — exports never overwrite. */
 export function freshPath(dir: string, base: string, ext = ''): string {

@@ -1,8 +1,10 @@
 // The store: one data folder holding the SQLite database and per-session media folders, opened under the
 // folder's lock after a read-only integrity check; a folder that cannot be opened raises a DataFolderError.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { AnalysisRepository } from './analyses.ts';
+import { AuditTrail } from './audit-trail.ts';
 import { DATABASE_FILE, sessionDir } from './data-dir.ts';
 import { DataFolderError } from './data-problem.ts';
 import { openDatabase, type Db } from './database.ts';
@@ -18,6 +20,8 @@ import { clearWorkFolder } from './work-folder.ts';
 export interface Store {
   readonly dataDir: string;
   readonly db: Db;
+  /** Every change is recorded here; `audit.actor` is who works (the OS user, or the operator named at start). */
+  readonly audit: AuditTrail;
   readonly studies: StudyRepository;
   readonly subjects: SubjectRepository;
   readonly sessions: SessionRepository;
@@ -33,6 +37,17 @@ export interface OpenStoreOptions {
   lock?: FolderLock;
   /** Runs before migrations change an existing database (the backup that makes a migration undoable). */
   beforeMigrate?: (db: Db, from: number, to: number) => void;
+  /** Who the audit trail names for changes (default: the operating-system user). */
+  actor?: string;
+}
+
+/** The operating-system user running Pulse Studio: the audit trail's "who" until an operator is named. */
+export function osUser(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return 'unknown user';
+  }
 }
 
 export function openStore(dataDir: string, options: OpenStoreOptions = {}): Store {
@@ -43,14 +58,16 @@ export function openStore(dataDir: string, options: OpenStoreOptions = {}): Stor
     clearWorkFolder(dataDir);
     protectDataFolder(dataDir);
     const db = openChecked(path.join(dataDir, DATABASE_FILE), options.beforeMigrate);
-    const studies = new StudyRepository(db);
-    const subjects = new SubjectRepository(db, studies, dataDir);
+    const audit = new AuditTrail(db, options.actor ?? osUser());
+    const studies = new StudyRepository(db, audit);
+    const subjects = new SubjectRepository(db, studies, dataDir, audit);
     return {
       dataDir,
       db,
+      audit,
       studies,
       subjects,
-      sessions: new SessionRepository(db, subjects),
+      sessions: new SessionRepository(db, subjects, audit),
       analyses: new AnalysisRepository(db),
       sessionDir: (subjectId, sessionId) => sessionDir(dataDir, subjectId, sessionId),
       close: () => {
