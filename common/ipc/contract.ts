@@ -7,6 +7,7 @@ import { importRequest, type ImportJob } from '../imports.ts';
 import { exportRequest, reportRequest, type ExportCandidate, type ExportJob, type ReportResult } from '../reports.ts';
 import { CHANNELS, type Channel } from './channels.ts';
 import type { Result } from './result.ts';
+import { backupName, backupSettingsInput, operatorName, type AuditVerification, type BackupInfo, type BackupPreview, type BackupSettings, type DataProblem, type SessionVerification } from '../data-safety.ts';
 
 export interface AppInfo {
   version: string;
@@ -16,6 +17,10 @@ export interface AppInfo {
   shell: 'electron' | 'browser';
   /** Sessions a crash had left open, closed as interrupted at this start (their data is kept). */
   recoveredSessionIds: number[];
+  /** Why the data folder could not be opened: the app shows this instead of its views. */
+  problem: DataProblem | null;
+  /** Who the audit trail names for changes: the OS user, or the operator named at start. */
+  operator: string;
 }
 
 const none = z.undefined();
@@ -132,6 +137,20 @@ export const contract = {
   'imports:start': { input: importRequest, output: out<ImportJob>() },
   'imports:status': { input: z.strictObject({ jobId: id }), output: out<ImportJob>() },
   'imports:cancel': { input: z.strictObject({ jobId: id }), output: out<ImportJob>() },
+  /** Names who works from now on (empty: the operating-system user); recorded in the audit trail. */
+  'app:set-operator': { input: z.strictObject({ name: operatorName }), output: out<AppInfo>() },
+  'backups:list': { input: none, output: out<{ backups: BackupInfo[]; settings: BackupSettings }>() },
+  'backups:create': { input: none, output: out<BackupInfo>() },
+  'backups:preview': { input: z.strictObject({ name: backupName }), output: out<BackupPreview>() },
+  /** Replaces the database with the backup; the one replaced is backed up (or, when damaged, kept aside) first. */
+  'backups:restore': {
+    input: z.strictObject({ name: backupName, confirm: z.literal(true, { error: 'Confirm that the database is replaced by this backup' }) }),
+    output: out<{ restored: BackupInfo; keptAs: string | null }>(),
+  },
+  'backups:settings': { input: backupSettingsInput, output: out<BackupSettings>() },
+  /** Checks a session's media files against the SHA-256 stored when it stopped. */
+  'sessions:verify': { input: z.strictObject({ sessionId: id }), output: out<SessionVerification>() },
+  'audit:verify': { input: none, output: out<AuditVerification>() },
 } satisfies Record<Channel, { input: z.ZodType; output: unknown }>;
 
 export type Contract = typeof contract;

@@ -130,6 +130,14 @@ const BAD_INPUTS: Record<Channel, unknown[]> = {
   ],
   'imports:status': [{}, { jobId: -2 }],
   'imports:cancel': [{ jobId: 1.5 }],
+  'app:set-operator': [undefined, { name: 5 }, { name: TEN_MB }],
+  'backups:list': [{ all: true }],
+  'backups:create': [{ folder: '/tmp' }],
+  'backups:preview': [{}, { name: '../pulse-studio.db' }, { name: '/etc/passwd' }, { name: TEN_MB }],
+  'backups:restore': [{ name: 'pulse-studio-20260101-000000-daily.db' }, { name: 'pulse-studio-20260101-000000-daily.db', confirm: false }, { name: '../x.db', confirm: true }],
+  'backups:settings': [{}, { folder: 'relative/dir', keep: 3 }, { folder: '', keep: 0 }, { folder: '', keep: 1.5 }, { folder: TEN_MB, keep: 3 }],
+  'sessions:verify': [{}, { sessionId: 'x' }],
+  'audit:verify': [{ from: 3 }],
 };
 
 const countRows = () =>

@@ -10,10 +10,12 @@ import type { SignalOptions } from '../signal/index.ts';
 import type { Store } from '../store/index.ts';
 import { LiveAnalysis } from './live-analysis.ts';
 import { isBusy, isStorageCondition, storageProblem } from '../store/errors.ts';
+import { sealSessionMedia } from './media-checksums.ts';
 import { readRoiFile, repairRoiFile, RoiWriter } from './roi-file.ts';
 
-export const ROI_FILE = 'crops.roi';
-export const VIDEO_FILE = 'video.webm';
+import { ROI_FILE, VIDEO_FILE } from './media-files.ts';
+
+export { ROI_FILE, VIDEO_FILE } from './media-files.ts';
 const CROP_GEOMETRY = { width: CROP_SIZE, height: CROP_SIZE, channels: 3 };
 
 /** The SSPD model live recordings run, when one is installed. */
@@ -209,6 +211,7 @@ export class Recorder {
     try {
       const session = this.#store.db.transaction(() => this.#storeStopped(sessionId, stopped))();
       this.#stopped.delete(sessionId);
+      await this.#seal(sessionId);
       return { session, summary: 'reason' in stopped.final ? notAnalysed(stopped.final.reason) : stopped.final.summary };
     } catch (error) {
       if (isBusy(error)) {
@@ -324,6 +327,7 @@ export class Recorder {
     }
     const finished = this.#store.sessions.finish(id, 'interrupted', end);
     this.#unfinished.delete(id);
+    void this.#seal(id);
     return finished;
   }
 
@@ -336,6 +340,11 @@ export class Recorder {
       this.#unfinished.add(sessionId);
       this.#retryLater();
     }
+  }
+
+  /** Stores the SHA-256 of the finished session's media; a failure is logged (the media themselves are kept). */
+  async #seal(sessionId: number): Promise<void> {
+    await sealSessionMedia(this.#store.db, this.#store.dataDir, sessionId).catch((error: unknown) => this.#log(`[recording] checksums of session ${sessionId} not stored: ${String(error)}`));
   }
 
   #retryLater(): void {

@@ -62,20 +62,13 @@ export function inside(root: string, relative: string): string {
 }
 
 export { stamp } from '../store/data-dir.ts';
+export { storageError } from '../store/errors.ts';
 
-/** A name in `dir` nothing has yet: `base.ext`, else `base-2.ext`, … — exports never overwrite. */
+/** A name in `dir` nothing has yet (nor its `.partial`): `base.ext`, else `base-2.ext`, … — exports never overwrite. */
 export function freshPath(dir: string, base: string, ext = ''): string {
   for (let n = 1; ; n++) {
     const candidate = path.join(dir, `${base}${n > 1 ? `-${n}` : ''}${ext}`);
-    if (!fs.existsSync(candidate)) return candidate;
+    if (!fs.existsSync(candidate) && !fs.existsSync(`${candidate}.partial`)) return candidate;
   }
 }
 
-/** Disk errors as the user should read them: what failed and what to do, with the work so far removed. */
-export function storageError(error: unknown, what: string): unknown {
-  if (error instanceof AppError) return error;
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOSPC') return new AppError('storage', `${what}: the disk is full`);
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new AppError('storage', `${what}: the destination is not writable (${code})`);
-  return error;
-}

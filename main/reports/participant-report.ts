@@ -187,5 +187,7 @@ export async function writeParticipantReport(store: Store, request: ReportReques
   } catch (error) {
     throw storageError(error, 'Could not write the report');
   }
+  // Health data leaving the app: who printed which sessions, where.
+  store.audit.record({ action: 'report', entity: 'subject', entityId: first.subject.id, studyId: first.subject.studyId, after: { path: file, sessionIds: sessions.map((d) => d.session.id) } });
   return { path: file, sessions: sessions.length };
 }
