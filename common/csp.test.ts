@@ -7,3 +7,7 @@ test('lets media play from the app’s own origin and the camera only', () => {
   expect(directive('media-src')).toBe("media-src 'self' mediastream:");
   expect(directive('default-src')).toBe("default-src 'none'");
 });
+
+test('lets no other page frame the app', () => {
+  expect(directive('frame-ancestors')).toBe("frame-ancestors 'none'");
+});

@@ -15,4 +15,6 @@ export const CONTENT_SECURITY_POLICY = [
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",
+  // No page of another origin may frame the app (clickjacking); sent as a header, where it takes effect.
+  "frame-ancestors 'none'",
 ].join('; ');

@@ -45,7 +45,7 @@ function sessionIds(store: Store, study: Study, o: ReportCommandOptions): number
 }
 
 const withStore = async <T>(work: (store: Store) => Promise<T>): Promise<T> => {
-  const store = openStore(resolveDataDir());
+  const store = openStore(resolveDataDir(), { holder: 'the pulse-studio command' });
   try {
     return await work(store);
   } finally {
