@@ -75,7 +75,7 @@ export class AppProcess {
 
   /** Ctrl+C: the app closes its sessions and the database as a user's quit would. */
   async stop(): Promise<void> {
-    if (this.child.exitCode !== null) return;
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = once(this.child, 'exit');
     this.child.kill('SIGTERM');
     await exited;

@@ -35,7 +35,11 @@ export function lockDataFolder(dataDir: string, holder: string): FolderLock {
     throw new DataFolderError('in_use', `The data folder ${dataDir} is in use by another Pulse Studio (${describe(dataDir)}). Close it first: one data folder is used by one Pulse Studio at a time.`);
   }
   const info: Holder = { holder, pid: process.pid, since: new Date().toISOString() };
-  fs.writeFileSync(path.join(dataDir, HOLDER_FILE), JSON.stringify(info), { mode: 0o600 });
+  try {
+    fs.writeFileSync(path.join(dataDir, HOLDER_FILE), JSON.stringify(info), { mode: 0o600 });
+  } catch {
+    // A full disk: the lock holds all the same; a second instance just cannot say who has it.
+  }
   return {
     dataDir,
     release: () => {
