@@ -1,5 +1,4 @@
 // Electron entry: wires the plain Node services to the window. All logic lives in the services.
-import path from 'node:path';
 import { app, BrowserWindow, dialog } from 'electron';
 import { registerIpc } from './modules/ipc.ts';
 import { installMenu } from './modules/menu.ts';
@@ -8,8 +7,8 @@ import { installPermissionHandlers, lockNavigation, registerAppScheme, serveRend
 import { createMainWindow } from './modules/window.ts';
 import { sessionVideoFile } from './media/session-media.ts';
 import { defaultDestination } from './reports/report-services.ts';
-import { faceModelPath } from './analysis/face-detector.ts';
 import { openApp } from './app-host.ts';
+import { appPaths } from './app-paths.ts';
 import { installedModel } from './services.ts';
 import { privateUmask } from './store/permissions.ts';
 import { resolveDataDir } from './store/index.ts';
@@ -29,20 +28,16 @@ function start(): void {
   // Everything this process writes (database, media, backups, logs, exports) is the user's alone.
   privateUmask();
   const dataDir = resolveDataDir(process.env, app.getPath('userData'));
-  // Models are unpacked from the asar (electron-builder.yml): onnxruntime reads them from disk.
-  const unpacked = app.getAppPath().replace(/app\.asar$/, 'app.asar.unpacked');
-  const bundled = installedModel(path.join(unpacked, 'models', 'sspd.onnx'));
-  // The inference worker and the ONNX template of .pth imports are built beside the main bundle; the face
-  // detector of video imports is generated into models/ at build time (scripts/face-model.ts).
+  const paths = appPaths(app.getAppPath(), __dirname);
   const models = {
-    bundled,
-    workerUrl: path.join(__dirname, 'inference-worker.cjs'),
-    templatePath: path.join(__dirname, 'sspd-template.onnx'),
-    faceModel: faceModelPath(unpacked),
+    bundled: installedModel(paths.bundledModel),
+    workerUrl: paths.inferenceWorker,
+    templatePath: paths.sspdTemplate,
+    faceModel: paths.faceModel,
   };
   // Report templates ship in resources/ inside the app archive (electron-builder.yml); Electron prints them.
   const reports = {
-    resourcesDir: path.join(app.getAppPath(), 'resources'),
+    resourcesDir: paths.resources,
     printPdf: electronPdfPrinter(),
     defaultDestination: defaultDestination(app.getPath('home')),
     chooseFolder: electronFolderPicker(() => window),
@@ -55,12 +50,12 @@ function start(): void {
     return;
   }
 
-  serveRenderer(path.join(__dirname, '..', 'renderer'), (sessionId) => (host.services ? sessionVideoFile(host.services.store, sessionId) : null));
+  serveRenderer(paths.renderer, (sessionId) => (host.services ? sessionVideoFile(host.services.store, sessionId) : null));
   installPermissionHandlers();
   installMenu();
 
   const openWindow = () => {
-    const created = createMainWindow(path.join(__dirname, '..', 'preload', 'index.cjs'));
+    const created = createMainWindow(paths.preload);
     created.on('close', (event) => {
       const services = host.services;
       if (!services || services.recorder.activeSessionIds.length === 0) return;
