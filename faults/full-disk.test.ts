@@ -1,4 +1,4 @@
-// A full disk, for real: a 4 MB tmpfs in a private mount namespace (unshare, no root needed where user namespaces
+// A full disk, for real: a tmpfs in a private mount namespace, taken by a preallocated file (unshare, no root needed where user namespaces
 // are allowed). The recording stops with "the disk is full", keeps what was stored, is closed once space is free,
 // and a start on a full disk shows a message instead of crashing.
 import { spawnSync } from 'node:child_process';
@@ -13,7 +13,7 @@ const canMount = process.platform === 'linux' && spawnSync('unshare', ['-Urm', '
 test.skipIf(!canMount)('recording onto a full disk, then starting on one', () => {
   const root = tempFolder('full');
   try {
-    const run = spawnSync('unshare', ['-Urm', 'sh', '-c', 'mount -t tmpfs -o size=4m tmpfs "$1" && exec "$2" faults/scenarios/full-disk.ts "$1/data"', 'sh', root, NODE], {
+    const run = spawnSync('unshare', ['-Urm', 'sh', '-c', 'mount -t tmpfs -o size=600m tmpfs "$1" && exec "$2" faults/scenarios/full-disk.ts "$1/data"', 'sh', root, NODE], {
       encoding: 'utf8',
       timeout: 50_000,
     });

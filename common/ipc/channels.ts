@@ -48,6 +48,7 @@ export const CHANNELS = {
   'backups:settings': 'setBackupSettings',
   'sessions:verify': 'verifySession',
   'audit:verify': 'verifyAuditTrail',
+  'recording:disk-space': 'checkDiskSpace',
 } as const;
 
 export type Channel = keyof typeof CHANNELS;

@@ -151,6 +151,11 @@ export const contract = {
   /** Checks a session's media files against the SHA-256 stored when it stopped. */
   'sessions:verify': { input: z.strictObject({ sessionId: id }), output: out<SessionVerification>() },
   'audit:verify': { input: none, output: out<AuditVerification>() },
+  /** Room on the data folder's disk for recording at this frame rate (Start refuses below the 'refuse' level). */
+  'recording:disk-space': {
+    input: z.strictObject({ fps: z.number().positive().max(1000).nullable().default(null) }),
+    output: out<{ freeBytes: number; minutesLeft: number; level: 'ok' | 'low' | 'refuse'; message: string | null }>(),
+  },
 } satisfies Record<Channel, { input: z.ZodType; output: unknown }>;
 
 export type Contract = typeof contract;

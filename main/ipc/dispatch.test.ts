@@ -138,6 +138,7 @@ const BAD_INPUTS: Record<Channel, unknown[]> = {
   'backups:settings': [{}, { folder: 'relative/dir', keep: 3 }, { folder: '', keep: 0 }, { folder: '', keep: 1.5 }, { folder: TEN_MB, keep: 3 }],
   'sessions:verify': [{}, { sessionId: 'x' }],
   'audit:verify': [{ from: 3 }],
+  'recording:disk-space': [{ fps: -1 }, { fps: 'thirty' }, { fps: 30, dir: '/' }],
 };
 
 const countRows = () =>

@@ -10,6 +10,7 @@ import type { SignalOptions } from '../signal/index.ts';
 import type { Store } from '../store/index.ts';
 import { LiveAnalysis } from './live-analysis.ts';
 import { isBusy, isStorageCondition, storageProblem } from '../store/errors.ts';
+import { diskSpaceFor, freeBytes, type DiskSpace } from './disk-space.ts';
 import { sealSessionMedia } from './media-checksums.ts';
 import { readRoiFile, repairRoiFile, RoiWriter } from './roi-file.ts';
 
@@ -73,11 +74,20 @@ export class Recorder {
   readonly #unfinished = new Set<number>();
   #retry: NodeJS.Timeout | null = null;
 
-  constructor(store: Store, appVersion: string, model: ModelChoice = null, log: (message: string) => void = console.warn) {
+  readonly #freeBytes: (dir: string) => number;
+
+  /** `free` measures the disk holding the data folder (tests pass a stand-in). */
+  constructor(store: Store, appVersion: string, model: ModelChoice = null, log: (message: string) => void = console.warn, free = freeBytes) {
     this.#store = store;
     this.#appVersion = appVersion;
     this.#model = model;
     this.#log = log;
+    this.#freeBytes = free;
+  }
+
+  /** Room for recording on the data folder's disk at this frame rate. */
+  diskSpace(fps: number | null = null): DiskSpace {
+    return diskSpaceFor(this.#freeBytes(this.#store.dataDir), fps ?? undefined);
   }
 
   get activeSessionIds(): number[] {
@@ -86,6 +96,8 @@ export class Recorder {
 
   /** Creates the session (with the model and execution provider in use) and opens its files. */
   async start(start: SessionStart): Promise<Session> {
+    const room = this.diskSpace(start.fps);
+    if (room.level === 'refuse') throw new AppError('storage', room.message!);
     const model = await this.#startInference();
     const session = this.#store.sessions.create(start, {
       source: 'camera',

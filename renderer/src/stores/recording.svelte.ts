@@ -31,6 +31,8 @@ export const recording = $state({
   error: null as string | null,
   /** Main stores the frames but needs the user (e.g. the database is locked by another program). */
   warning: null as string | null,
+  /** Said at Start when the disk has room for less than half an hour of recording. */
+  diskWarning: null as string | null,
 });
 
 let camera: OpenedCamera | null = null;
@@ -91,8 +93,11 @@ export async function start(subjectId: number, notes: string): Promise<void> {
   recording.live = null;
   recording.markers = [];
   recording.framesCaptured = 0;
-  recording.warning = null;
   const { settings } = camera;
+  // A disk that will fill within the half hour is said before Start (main refuses outright when nearly full).
+  const room = await api.checkDiskSpace({ fps: settings.frameRate });
+  recording.diskWarning = room.ok && room.value.level === 'low' ? room.value.message : null;
+  recording.warning = null;
   try {
     recording.session = await unwrap(
       api.startRecording({ subjectId, cameraLabel: settings.label || null, width: settings.width, height: settings.height, fps: settings.frameRate, notes }),
