@@ -46,6 +46,7 @@ export function openApp({ dataDir, identity, models = {}, reports, holder, log =
     try {
       services = openServices(dataDir, identity, models, reports, {
         lock: lock!,
+        log,
         host: { restore },
         // A migration is undoable only with a copy of the file from before it.
         beforeMigrate: (db, from, to) => {
@@ -54,11 +55,16 @@ export function openApp({ dataDir, identity, models = {}, reports, holder, log =
         },
       });
       problem = null;
-      void dailyBackup(services.store.db, dataDir).catch((error: unknown) => log(`[backup] the daily backup failed: ${String(error)}`));
+      log(`[start] Pulse Studio ${identity.version} (${identity.shell}) on ${identity.platform}: data folder opened${services.recovered.length ? `, sessions ${services.recovered.map((s) => s.id).join(', ')} recovered as interrupted` : ''}`);
+      void dailyBackup(services.store.db, dataDir).then(
+        (made) => made && log(`[backup] daily backup ${made.name}`),
+        (error: unknown) => log(`[backup] the daily backup failed: ${String(error)}`),
+      );
     } catch (error) {
       if (!(error instanceof DataFolderError)) throw error;
       services = null;
       problem = error.problem;
+      log(`[start] Pulse Studio ${identity.version} (${identity.shell}): the data folder has a problem (${problem.kind}): ${problem.details.join(' | ')}`);
     }
   };
 
@@ -75,6 +81,7 @@ export function openApp({ dataDir, identity, models = {}, reports, holder, log =
     open();
     const opened = services as MainServices | null;
     if (!opened) throw new AppError('storage', `The backup was put in place but could not be opened: ${(problem as DataProblem | null)?.message ?? 'unknown problem'}`);
+    log(`[backup] restored ${name}${keptAs ? `; the damaged database kept as ${path.basename(keptAs)}` : ''}`);
     opened.store.audit.record({ action: 'restore', entity: 'backup', entityId: name, after: { createdAt: restored.createdAt, keptAs: keptAs && path.basename(keptAs) } });
     return { restored, keptAs };
   }
@@ -86,6 +93,7 @@ export function openApp({ dataDir, identity, models = {}, reports, holder, log =
   } catch (error) {
     if (!(error instanceof DataFolderError)) throw error;
     problem = error.problem;
+    log(`[start] refused: ${problem.kind}`);
   }
 
   const problemDispatch = createDispatch(problemHandlers(dataDir, identity, () => problem!, restore), (message, error) => log(`${message}: ${String(error)}`));
@@ -98,6 +106,7 @@ export function openApp({ dataDir, identity, models = {}, reports, holder, log =
       return problem;
     },
     close: () => {
+      if (services) log(`[stop] closing${services.recorder.activeSessionIds.length ? `: sessions ${services.recorder.activeSessionIds.join(', ')} interrupted` : ''}`);
       services?.close();
       services = null;
       lock?.release();

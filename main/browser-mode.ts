@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { sessionVideoFile } from './media/session-media.ts';
 import { startLocalServer, type LocalServer } from './server/local-server.ts';
 import { openApp, type AppHost } from './app-host.ts';
+import { openAppLog, teeLog } from './log/app-log.ts';
 import { installedModel, type MainServices } from './services.ts';
 import { resolveDataDir } from './store/index.ts';
 
@@ -19,7 +20,7 @@ export interface BrowserMode {
 
 export async function startBrowserMode(dataDir = resolveDataDir(), version = '0.0.0'): Promise<BrowserMode> {
   const bundled = installedModel(path.join(root, 'models', 'sspd.onnx'));
-  const host = openApp({ dataDir, identity: { version, platform: process.platform, shell: 'browser' }, models: { bundled }, holder: 'browser mode' });
+  const host = openApp({ dataDir, identity: { version, platform: process.platform, shell: 'browser' }, models: { bundled }, holder: 'browser mode', log: teeLog(openAppLog(dataDir)) });
   const server = await startLocalServer({
     rendererDir: path.join(root, 'dist', 'renderer'),
     api: { dispatch: host.dispatch, bridgeFile: path.join(root, 'dist', 'preload', 'browser.js') },

@@ -8,6 +8,7 @@ import { createMainWindow } from './modules/window.ts';
 import { sessionVideoFile } from './media/session-media.ts';
 import { defaultDestination } from './reports/report-services.ts';
 import { openApp } from './app-host.ts';
+import { openAppLog, teeLog } from './log/app-log.ts';
 import { appPaths } from './app-paths.ts';
 import { installedModel } from './services.ts';
 import { privateUmask } from './store/permissions.ts';
@@ -42,7 +43,7 @@ function start(): void {
     defaultDestination: defaultDestination(app.getPath('home')),
     chooseFolder: electronFolderPicker(() => window),
   };
-  const host = openApp({ dataDir, identity: { version: app.getVersion(), platform: process.platform, shell: 'electron' }, models, reports, holder: 'the desktop app' });
+  const host = openApp({ dataDir, identity: { version: app.getVersion(), platform: process.platform, shell: 'electron' }, models, reports, holder: 'the desktop app', log: teeLog(openAppLog(dataDir)) });
   if (host.problem?.kind === 'in_use') {
     // Browser mode or the CLI has this data folder: a window could do nothing with it.
     dialog.showErrorBox('Pulse Studio', host.problem.message);

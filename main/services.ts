@@ -38,6 +38,8 @@ export type ModelSettings = Omit<ModelRegistryOptions, 'db' | 'audit' | 'dataDir
 /** Who runs the services; what the data folder's lock, migrations and backup restore need from the caller. */
 export interface OpenOptions extends Pick<OpenStoreOptions, 'lock' | 'holder' | 'beforeMigrate' | 'actor'> {
   host?: RestoreHost;
+  /** Where faults and recoveries are logged (the app log; the console when left out). */
+  log?: (message: string) => void;
 }
 
 export function openServices(
@@ -47,7 +49,7 @@ export function openServices(
   reports?: ReportServices,
   options: OpenOptions = {},
 ): MainServices {
-  const { host, ...storeOptions } = options;
+  const { host, log = console.warn, ...storeOptions } = options;
   const store = openStore(dataDir, storeOptions);
   try {
     store.studies.ensureOne();
@@ -58,13 +60,14 @@ export function openServices(
   const { faceModel, ...registryOptions } = modelSettings;
   const models = new ModelRegistry({ ...registryOptions, db: store.db, audit: store.audit, dataDir });
   // Asked at every start: the active model may change between recordings.
-  const recorder = new Recorder(store, appInfo.version, () => models.liveModels());
+  const recorder = new Recorder(store, appInfo.version, () => models.liveModels(), log);
   const recovered = recorder.recoverInterrupted();
   const recoveredSessionIds = recovered.map((session) => session.id);
   const fullInfo = { ...appInfo, dataDir, recoveredSessionIds };
   const jobs = createJobs({ store, models, appInfo: fullInfo, ...(faceModel ? { faceModel } : {}) });
   const dispatch = createDispatch(
     createHandlers({ store, recorder, models, jobs, appInfo: fullInfo, ...(host ? { host } : {}), ...(reports ? { reports } : {}), ...(faceModel ? { faceModel } : {}) }),
+    (message, error) => log(`${message}: ${error instanceof Error ? `${error.message} ${error.stack?.split('\n')[1]?.trim() ?? ''}` : String(error)}`),
   );
   return {
     store,
