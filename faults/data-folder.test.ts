@@ -4,29 +4,14 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { subjectFields } from '../common/subjects.ts';
 import { openStore } from '../main/store/index.ts';
 import { AppProcess, NODE, runNode } from './app-process.ts';
 import { pulsingChunk } from './frames.ts';
-import { recordFor, sha256, tempFolder } from './helpers.ts';
+import { recordFor, scenarios, sha256 } from './helpers.ts';
 
-const apps: AppProcess[] = [];
-const folders: string[] = [];
-const folder = (name: string) => {
-  const dir = tempFolder(name);
-  folders.push(dir);
-  return dir;
-};
-const start = async (dir: string) => {
-  const app = await AppProcess.start(dir);
-  apps.push(app);
-  return app;
-};
-afterEach(async () => {
-  for (const app of apps.splice(0)) await app.stop();
-  for (const dir of folders.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
+const { folder, start } = scenarios();
 
 describe('a database locked by another program', () => {
   test('the recording goes on with a warning, Stop waits for the lock, nothing is lost', async () => {

@@ -3,7 +3,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { AppProcess } from './app-process.ts';
+import { afterEach } from 'vitest';
+import { AppProcess } from './app-process.ts';
 import { pulsingChunk } from './frames.ts';
 
 export const tempFolder = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), `pulse-fault-${prefix}-`));
@@ -41,4 +42,30 @@ export async function eventually(check: () => boolean | Promise<boolean>, tries 
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return false;
+}
+
+/** Data folders and app processes of one test file, stopped and removed after each test. */
+export function scenarios() {
+  const apps: AppProcess[] = [];
+  const paths: string[] = [];
+  afterEach(async () => {
+    for (const app of apps.splice(0)) await app.stop();
+    for (const p of paths.splice(0)) fs.rmSync(p, { recursive: true, force: true });
+  });
+  return {
+    folder(name: string): string {
+      const dir = tempFolder(name);
+      paths.push(dir);
+      return dir;
+    },
+    /** Removed after the test too. */
+    keep(file: string): void {
+      paths.push(file);
+    },
+    async start(dir: string, env?: NodeJS.ProcessEnv): Promise<AppProcess> {
+      const app = await AppProcess.start(dir, env);
+      apps.push(app);
+      return app;
+    },
+  };
 }

@@ -3,27 +3,12 @@
 // no child process left running, no temporary files left behind.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { noiseVideo } from '../main/analysis/test-media.ts';
-import { AppProcess, alive } from './app-process.ts';
-import { descendantsOf, eventually, recordFor, tempFolder } from './helpers.ts';
+import { alive } from './app-process.ts';
+import { descendantsOf, eventually, recordFor, scenarios } from './helpers.ts';
 
-const apps: AppProcess[] = [];
-const folders: string[] = [];
-const folder = (name: string) => {
-  const dir = tempFolder(name);
-  folders.push(dir);
-  return dir;
-};
-const start = async (dir: string, env?: NodeJS.ProcessEnv) => {
-  const app = await AppProcess.start(dir, env);
-  apps.push(app);
-  return app;
-};
-afterEach(async () => {
-  for (const app of apps.splice(0)) await app.stop();
-  for (const dir of folders.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
+const { folder, start, keep } = scenarios();
 
 test('during a recording: the next start reports the session interrupted with every acknowledged frame', async () => {
   const dir = folder('kill-rec');
@@ -61,7 +46,7 @@ test('during an export: no archive under its final name, the blurring child ends
   const pidFile = path.join(dir, 'ffmpeg.pid');
   const slowFfmpeg = path.join(destination, '..', `${path.basename(destination)}-ffmpeg.sh`);
   fs.writeFileSync(slowFfmpeg, `#!/bin/sh\necho $$ > ${pidFile}\nexec sleep 120\n`, { mode: 0o755 });
-  folders.push(slowFfmpeg);
+  keep(slowFfmpeg);
   const app = await start(dir, { PULSE_STUDIO_FFMPEG: slowFfmpeg });
   const { sessionId } = await recordFor(app, 'K-3', 12);
   await app.value('recording:append-video', { sessionId, bytes: new Uint8Array([0x1a, 0x45, 0xdf, 0xa3, 1, 2, 3]) });

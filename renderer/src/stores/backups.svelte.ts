@@ -1,6 +1,7 @@
 // Backups (Settings → Data safety, and the start screen of a damaged database): list, make, preview, restore.
 import type { BackupInfo, BackupPreview, BackupSettings } from '../../../common/data-safety.ts';
-import { api, ApiError, unwrap } from '../lib/api.ts';
+import { api, unwrap } from '../lib/api.ts';
+import { busyRunner } from '../lib/busy.ts';
 
 export const backups = $state({
   list: [] as BackupInfo[],
@@ -10,18 +11,7 @@ export const backups = $state({
   error: null as string | null,
 });
 
-async function run<T>(busy: string, work: () => Promise<T>): Promise<T | undefined> {
-  backups.busy = busy;
-  backups.error = null;
-  try {
-    return await work();
-  } catch (error) {
-    backups.error = error instanceof ApiError ? error.info.message : String(error);
-    return undefined;
-  } finally {
-    backups.busy = null;
-  }
-}
+const run = busyRunner(backups);
 
 export async function loadBackups(): Promise<void> {
   const found = await run('Looking for backups…', () => unwrap(api.listBackups()));
