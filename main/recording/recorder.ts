@@ -12,7 +12,8 @@ import { LiveAnalysis } from './live-analysis.ts';
 import { isBusy, isStorageCondition, storageProblem } from '../store/errors.ts';
 import { diskSpaceFor, freeBytes, type DiskSpace } from './disk-space.ts';
 import { sealSessionMedia } from './media-checksums.ts';
-import { readRoiFile, repairRoiFile, RoiWriter } from './roi-file.ts';
+import { closeFromCropFile } from './recovery.ts';
+import { readRoiFile, RoiWriter } from './roi-file.ts';
 
 import { ROI_FILE, VIDEO_FILE } from './media-files.ts';
 
@@ -266,7 +267,11 @@ export class Recorder {
       if ('reason' in final) throw new AppError('conflict', `Session ${sessionId} cannot be analysed: ${final.reason}`);
       const runtime = { modelId: model ? modelName(model.model) : null, modelSha256: model?.report.sha256 ?? null, executionProvider: model?.report.provider ?? null };
       const params = { ...final.analysis.params, settings, inference: model ? { inputFilter: model.report.inputFilter } : null };
-      const record = this.#store.analyses.add(sessionId, { ...final.analysis, params, ...runtime });
+      const record = this.#store.db.transaction(() => {
+        const added = this.#store.analyses.add(sessionId, { ...final.analysis, params, ...runtime });
+        this.#store.audit.record({ action: 'reanalyse', entity: 'session', entityId: sessionId, studyId: this.#store.subjects.get(session.subjectId).studyId, after: { version: added.version, settings, modelId: runtime.modelId } });
+        return added;
+      })();
       return { version: record.version, summary: final.summary };
     } finally {
       await model?.worker.close();
@@ -324,20 +329,9 @@ export class Recorder {
     }
   }
 
-  /** Closes one session left open from its crop file: torn tail cut, missing frame rows restored, interrupted. */
+  /** Closes one session left open from its crop file (recovery.ts) and seals its media. */
   #recover(id: number): Session {
-    const session = this.#store.sessions.get(id);
-    const file = path.join(this.#store.sessionDir(session.subjectId, id), ROI_FILE);
-    let end = session.startedAt;
-    if (fs.existsSync(file)) {
-      repairRoiFile(file);
-      const stored = this.#store.sessions.frameCount(id);
-      readRoiFile(file, (chunk) => {
-        if (chunk.firstFrame >= stored) this.#store.sessions.appendFrames(id, chunk.firstFrame, chunk.timestampsMs, chunk.faceFound);
-      });
-      end = fs.statSync(file).mtime.toISOString();
-    }
-    const finished = this.#store.sessions.finish(id, 'interrupted', end);
+    const finished = closeFromCropFile(this.#store, id);
     this.#unfinished.delete(id);
     void this.#seal(id);
     return finished;
