@@ -94,9 +94,9 @@ export async function start(subjectId: number, notes: string): Promise<void> {
   recording.markers = [];
   recording.framesCaptured = 0;
   const { settings } = camera;
-  // A disk that will fill within the half hour is said before Start (main refuses outright when nearly full).
-  const room = await api.checkDiskSpace({ fps: settings.frameRate });
-  recording.diskWarning = room.ok && room.value.level === 'low' ? room.value.message : null;
+  // A disk that will fill within the half hour is said as recording starts (main refuses outright when nearly
+  // full); asked alongside Start, so it adds no delay.
+  const room = api.checkDiskSpace({ fps: settings.frameRate });
   recording.warning = null;
   try {
     recording.session = await unwrap(
@@ -106,6 +106,8 @@ export async function start(subjectId: number, notes: string): Promise<void> {
     recording.error = message(error);
     return;
   }
+  const space = await room;
+  recording.diskWarning = space.ok && space.value.level === 'low' ? space.value.message : null;
   const sessionId = recording.session.id;
   queue = new UploadQueue((backlog) => (recording.backlog = backlog), (error) => void fail(error));
   startedAtMs = Date.now();
