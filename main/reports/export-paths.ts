@@ -62,7 +62,11 @@ export function inside(root: string, relative: string): string {
 }
 
 export { stamp } from '../store/data-dir.ts';
-export { storageError } from '../store/errors.ts';
+import type { AuditEvent } from '../store/audit-trail.ts';
+import { storageError } from '../store/errors.ts';
+import type { Store } from '../store/index.ts';
+
+export { storageError };
 
 /** A name in `dir` nothing has yet (nor its `.partial`): `base.ext`, else `base-2.ext`, … — exports never overwrite. */
 export function freshPath(dir: string, base: string, ext = ''): string {
@@ -72,3 +76,16 @@ export function freshPath(dir: string, base: string, ext = ''): string {
   }
 }
 
+
+/**
+ * Records health data leaving the app (an export, a report) in the audit trail; when the trail refuses the entry
+ * (a locked or full database) the file is removed again, so nothing leaves unrecorded.
+ */
+export function recordOrRemove(store: Pick<Store, 'audit'>, written: string, event: AuditEvent): void {
+  try {
+    store.audit.record(event);
+  } catch (error) {
+    fs.rmSync(written, { recursive: true, force: true });
+    throw storageError(error, `${written} was removed again: it could not be recorded in the audit trail`);
+  }
+}

