@@ -34,6 +34,7 @@ const USAGE = `Usage:
                  --model none: POS only
   --out DIR      where result files go (default: ./pulse-studio-results)
   --json         print results as JSON on stdout
+  --operator N   who the audit trail names for import, export and report (default: the OS user)
 Manifest rows: video,reference[,fs] — reference is a number in bpm, a CSV of time,bpm, or a PPG waveform CSV.
 Export: a new timestamped zip (or --folder) in DIR with BIDS physio files, CSV/JSON per session and a
 SHA-256 manifest. De-identified unless asked: --demographics (sex, skin type, age), --free-text (notes,
@@ -61,6 +62,7 @@ const OPTIONS = {
   'free-text': { type: 'boolean', default: false },
   'real-dates': { type: 'boolean', default: false },
   quiet: { type: 'boolean', default: false },
+  operator: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } satisfies ParseArgsConfig['options'];
 
@@ -150,7 +152,7 @@ async function importCommand(args: string[], values: Values): Promise<number> {
   if (!values.subject) throw new AnalysisError('bad-argument', 'import needs --subject CODE');
   const roi = roiOf(values);
   const modelPath = modelOf(values);
-  const store = openStore(resolveDataDir(), { holder: CLI_HOLDER });
+  const store = openStore(resolveDataDir(), { holder: CLI_HOLDER, ...(values.operator ? { actor: values.operator } : {}) });
   const bar = progressBar(process.stderr, values.quiet);
   try {
     const result = await importVideo(store, {

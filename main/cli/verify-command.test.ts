@@ -27,6 +27,16 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const verify = () => spawnSync(process.execPath, ['main/cli/pulse-studio.ts', 'verify', '--quiet'], { env: { ...process.env, PULSE_STUDIO_DATA_DIR: dir }, encoding: 'utf8' });
 
+test('an export from the command line is recorded in the audit trail under the operator it names', () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-verify-out-'));
+  const run = spawnSync(process.execPath, ['main/cli/pulse-studio.ts', 'export', '--out', out, '--operator', 'Dr Lee', '--quiet'], { env: { ...process.env, PULSE_STUDIO_DATA_DIR: dir }, encoding: 'utf8' });
+  expect(run.status, run.stderr).toBe(0);
+  const db = new Database(path.join(dir, 'pulse-studio.db'), { readonly: true });
+  expect(db.prepare('SELECT actor, action FROM audit_trail ORDER BY seq DESC LIMIT 1').get()).toEqual({ actor: 'Dr Lee', action: 'export' });
+  db.close();
+  fs.rmSync(out, { recursive: true, force: true });
+});
+
 test('reports an intact folder, then each kind of damage it finds', () => {
   const good = verify();
   expect(good.status).toBe(0);
