@@ -56,9 +56,10 @@ export function openApp({ dataDir, identity, models = {}, reports, holder, log =
       });
       problem = null;
       log(`[start] Pulse Studio ${identity.version} (${identity.shell}) on ${identity.platform}: data folder opened${services.recovered.length ? `, sessions ${services.recovered.map((s) => s.id).join(', ')} recovered as interrupted` : ''}`);
+      // Reported only while the app runs: a backup cut short by closing is not a fault to log afterwards.
       void dailyBackup(services.store.db, dataDir).then(
         (made) => made && log(`[backup] daily backup ${made.name}`),
-        (error: unknown) => log(`[backup] the daily backup failed: ${String(error)}`),
+        (error: unknown) => lock && log(`[backup] the daily backup failed: ${String(error)}`),
       );
     } catch (error) {
       if (!(error instanceof DataFolderError)) throw error;
