@@ -1,11 +1,11 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig, type Plugin } from 'vite';
-import { CONTENT_SECURITY_POLICY } from './common/csp.ts';
+import { META_CONTENT_SECURITY_POLICY } from './common/csp.ts';
 
-/** The CSP also as a <meta> tag, so the page is locked down whichever shell serves it. */
+/** The CSP also as a <meta> tag, so the page is locked down whichever shell serves it (frame-ancestors works as a header only). */
 const cspMeta = (): Plugin => ({
   name: 'pulse-csp-meta',
-  transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' }],
+  transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: META_CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' }],
 });
 
 export default defineConfig({

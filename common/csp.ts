@@ -1,6 +1,6 @@
 // The renderer's Content-Security-Policy: our own origin only, no remote content, no inline script.
 
-export const CONTENT_SECURITY_POLICY = [
+const DIRECTIVES = [
   "default-src 'none'",
   // wasm-unsafe-eval: MediaPipe's face detector is WebAssembly shipped with the app.
   "script-src 'self' 'wasm-unsafe-eval'",
@@ -15,4 +15,10 @@ export const CONTENT_SECURITY_POLICY = [
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",
-].join('; ');
+];
+
+/** In the page's <meta> tag: the policy a document may set for itself. */
+export const META_CONTENT_SECURITY_POLICY = DIRECTIVES.join('; ');
+
+/** As a response header (both shells send it): also forbids any page of another origin to frame the app. */
+export const CONTENT_SECURITY_POLICY = [...DIRECTIVES, "frame-ancestors 'none'"].join('; ');

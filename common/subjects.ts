@@ -39,30 +39,47 @@ const isoDate = z
 
 export const id = z.number().int().positive();
 
-export const subjectFields = z.strictObject({
+const subjectRules = {
   code: subjectCode,
-  birthYear: birthYear.nullable().default(null),
-  sex: z.enum(SEXES).default('unknown'),
-  skinType: z
-    .number()
-    .int()
-    .min(1, 'Fitzpatrick skin type is I–VI')
-    .max(6, 'Fitzpatrick skin type is I–VI')
-    .nullable()
-    .default(null),
-  notes: trimmed(NOTES_MAX, 'Notes').default(''),
-  consentDate: isoDate.nullable().default(null),
-  consentVersion: trimmed(64, 'Consent form version').nullable().default(null),
+  birthYear: birthYear.nullable(),
+  sex: z.enum(SEXES),
+  skinType: z.number().int().min(1, 'Fitzpatrick skin type is I–VI').max(6, 'Fitzpatrick skin type is I–VI').nullable(),
+  notes: trimmed(NOTES_MAX, 'Notes'),
+  consentDate: isoDate.nullable(),
+  consentVersion: trimmed(64, 'Consent form version').nullable(),
+};
+
+export const subjectFields = z.strictObject({
+  ...subjectRules,
+  birthYear: subjectRules.birthYear.default(null),
+  sex: subjectRules.sex.default('unknown'),
+  skinType: subjectRules.skinType.default(null),
+  notes: subjectRules.notes.default(''),
+  consentDate: subjectRules.consentDate.default(null),
+  consentVersion: subjectRules.consentVersion.default(null),
 });
 export type SubjectFields = z.output<typeof subjectFields>;
 
-export const studyFields = z.strictObject({
+/** An edit: only the fields given change (an update that names just the code must not clear the others). */
+export const subjectPatch = z.strictObject(subjectRules).partial();
+export type SubjectPatch = z.output<typeof subjectPatch>;
+
+const studyRules = {
   name: z.string().trim().min(1, 'Enter a study name').max(120, 'Study name must be at most 120 characters'),
-  description: trimmed(2000, 'Description').default(''),
+  description: trimmed(2000, 'Description'),
   /** Shown on participant reports: who to contact about the study. */
-  contact: trimmed(500, 'Contact').default(''),
+  contact: trimmed(500, 'Contact'),
+};
+
+export const studyFields = z.strictObject({
+  ...studyRules,
+  description: studyRules.description.default(''),
+  contact: studyRules.contact.default(''),
 });
 export type StudyFields = z.output<typeof studyFields>;
+
+export const studyPatch = z.strictObject(studyRules).partial();
+export type StudyPatch = z.output<typeof studyPatch>;
 
 export interface Study extends StudyFields {
   id: number;

@@ -7,42 +7,49 @@ import { test as base, expect, type Page } from '@playwright/test';
 import { CHANNELS } from '../common/ipc/channels.ts';
 import { sessionVideoFile } from '../main/media/session-media.ts';
 import { startLocalServer, type LocalServer } from '../main/server/local-server.ts';
-import { openServices, type MainServices, type ModelSettings } from '../main/services.ts';
+import { openApp, type AppHost } from '../main/app-host.ts';
+import type { ModelSettings } from '../main/services.ts';
 
 export const RENDERER_DIR = path.resolve('dist', 'renderer');
 
-/** The main-process side of one test: a data folder and the services running on it. */
+/** The main-process side of one test: a data folder and the app host running on it, as the app runs it. */
 export class Services {
   readonly dataDir: string;
   readonly #models: ModelSettings;
-  #main: MainServices;
+  #host: AppHost;
 
   constructor(dataDir: string, models: ModelSettings = {}) {
     this.dataDir = dataDir;
     this.#models = models;
-    this.#main = this.#open();
+    this.#host = this.#open();
   }
 
+  /** The open services' store (a test that damages the database checks `host.problem` instead). */
   get store() {
-    return this.#main.store;
+    if (!this.#host.services) throw new Error(`The data folder did not open: ${this.#host.problem?.message}`);
+    return this.#host.services.store;
+  }
+
+  get host(): AppHost {
+    return this.#host;
   }
 
   get dispatch() {
-    return this.#main.dispatch;
+    return this.#host.dispatch;
   }
 
   /** Closes and reopens the database: what the UI shows next comes from the file alone. */
   restart(): void {
-    this.#main.close();
-    this.#main = this.#open();
+    this.#host.close();
+    this.#host = this.#open();
   }
 
   close(): void {
-    this.#main.close();
+    this.#host.close();
   }
 
-  #open(): MainServices {
-    return openServices(this.dataDir, { version: 'e2e', platform: process.platform, shell: 'browser' }, this.#models);
+  #open(): AppHost {
+    return openApp({ dataDir: this.dataDir, identity: { version: 'e2e', platform: process.platform, shell: 'browser' }, models: this.#models, holder: 'an e2e test', log: () => undefined });
   }
 }
 
@@ -60,7 +67,7 @@ export const test = base.extend<Fixtures, { rendererServer: LocalServer }>({
   rendererServer: [
     async ({}, use) => {
       if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) throw new Error('Build the renderer first: npm run build');
-      const server = await startLocalServer({ rendererDir: RENDERER_DIR, media: (sessionId) => (current ? sessionVideoFile(current.store, sessionId) : null) });
+      const server = await startLocalServer({ rendererDir: RENDERER_DIR, media: (sessionId) => (current?.host.services ? sessionVideoFile(current.host.services.store, sessionId) : null) });
       await use(server);
       await server.close();
     },
@@ -85,6 +92,7 @@ export const test = base.extend<Fixtures, { rendererServer: LocalServer }>({
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     page.on('console', (message) => message.type() === 'error' && problems.push(`console error: ${message.text()}`));
     // Same transport shape as the preload: each method invokes its channel; main validates the input.
+    // Through the services object at each call: a test may restart them (a restore swaps them in the host).
     await page.exposeBinding('__pulseInvoke', (_source, channel: unknown, input: unknown) => services.dispatch(channel, input));
     await page.addInitScript((table: Record<string, string>) => {
       const target = window as unknown as { pulse: Record<string, unknown>; __pulseInvoke: (c: string, i: unknown) => Promise<unknown> };

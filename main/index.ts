@@ -1,5 +1,4 @@
 // Electron entry: wires the plain Node services to the window. All logic lives in the services.
-import path from 'node:path';
 import { app, BrowserWindow, dialog } from 'electron';
 import { registerIpc } from './modules/ipc.ts';
 import { installMenu } from './modules/menu.ts';
@@ -8,8 +7,11 @@ import { installPermissionHandlers, lockNavigation, registerAppScheme, serveRend
 import { createMainWindow } from './modules/window.ts';
 import { sessionVideoFile } from './media/session-media.ts';
 import { defaultDestination } from './reports/report-services.ts';
-import { faceModelPath } from './analysis/face-detector.ts';
-import { installedModel, openServices } from './services.ts';
+import { openApp } from './app-host.ts';
+import { openAppLog, teeLog } from './log/app-log.ts';
+import { appPaths } from './app-paths.ts';
+import { installedModel } from './services.ts';
+import { privateUmask } from './store/permissions.ts';
 import { resolveDataDir } from './store/index.ts';
 
 app.enableSandbox();
@@ -24,35 +26,40 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 function start(): void {
+  // Everything this process writes (database, media, backups, logs, exports) is the user's alone.
+  privateUmask();
   const dataDir = resolveDataDir(process.env, app.getPath('userData'));
-  // Models are unpacked from the asar (electron-builder.yml): onnxruntime reads them from disk.
-  const unpacked = app.getAppPath().replace(/app\.asar$/, 'app.asar.unpacked');
-  const bundled = installedModel(path.join(unpacked, 'models', 'sspd.onnx'));
-  // The inference worker and the ONNX template of .pth imports are built beside the main bundle; the face
-  // detector of video imports is generated into models/ at build time (scripts/face-model.ts).
+  const paths = appPaths(app.getAppPath(), __dirname);
   const models = {
-    bundled,
-    workerUrl: path.join(__dirname, 'inference-worker.cjs'),
-    templatePath: path.join(__dirname, 'sspd-template.onnx'),
-    faceModel: faceModelPath(unpacked),
+    bundled: installedModel(paths.bundledModel),
+    workerUrl: paths.inferenceWorker,
+    templatePath: paths.sspdTemplate,
+    faceModel: paths.faceModel,
   };
   // Report templates ship in resources/ inside the app archive (electron-builder.yml); Electron prints them.
   const reports = {
-    resourcesDir: path.join(app.getAppPath(), 'resources'),
+    resourcesDir: paths.resources,
     printPdf: electronPdfPrinter(),
     defaultDestination: defaultDestination(app.getPath('home')),
     chooseFolder: electronFolderPicker(() => window),
   };
-  const services = openServices(dataDir, { version: app.getVersion(), platform: process.platform, shell: 'electron' }, models, reports);
+  const host = openApp({ dataDir, identity: { version: app.getVersion(), platform: process.platform, shell: 'electron' }, models, reports, holder: 'the desktop app', log: teeLog(openAppLog(dataDir)) });
+  if (host.problem?.kind === 'in_use') {
+    // Browser mode or the CLI has this data folder: a window could do nothing with it.
+    dialog.showErrorBox('Pulse Studio', host.problem.message);
+    app.quit();
+    return;
+  }
 
-  serveRenderer(path.join(__dirname, '..', 'renderer'), (sessionId) => sessionVideoFile(services.store, sessionId));
+  serveRenderer(paths.renderer, (sessionId) => (host.services ? sessionVideoFile(host.services.store, sessionId) : null));
   installPermissionHandlers();
   installMenu();
 
   const openWindow = () => {
-    const created = createMainWindow(path.join(__dirname, '..', 'preload', 'index.cjs'));
+    const created = createMainWindow(paths.preload);
     created.on('close', (event) => {
-      if (services.recorder.activeSessionIds.length === 0) return;
+      const services = host.services;
+      if (!services || services.recorder.activeSessionIds.length === 0) return;
       // Closing mid-recording: ask, then keep everything recorded and close the session properly.
       const choice = dialog.showMessageBoxSync(created, {
         type: 'warning',
@@ -68,7 +75,7 @@ function start(): void {
     return created;
   };
   let window = openWindow();
-  registerIpc(services.dispatch, (event) => event.sender === window.webContents);
+  registerIpc(host.dispatch, (event) => event.sender === window.webContents);
 
   app.on('second-instance', () => {
     if (window.isMinimized()) window.restore();
@@ -81,5 +88,5 @@ function start(): void {
     if (process.platform !== 'darwin') app.quit();
   });
   // Quitting mid-recording keeps the data and marks the session interrupted.
-  app.on('will-quit', () => services.close());
+  app.on('will-quit', () => host.close());
 }

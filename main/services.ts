@@ -3,13 +3,13 @@
 import type { AppInfo } from '../common/ipc/contract.ts';
 import type { Session } from '../common/sessions.ts';
 import { createDispatch, type Dispatch } from './ipc/dispatch.ts';
-import { createHandlers } from './ipc/handlers.ts';
+import { createHandlers, createJobs } from './ipc/handlers.ts';
+import type { RestoreHost } from './ipc/safety-handlers.ts';
 import fs from 'node:fs';
-import os from 'node:os';
 import { ModelRegistry, type ModelRegistryOptions } from './models/model-registry.ts';
 import { Recorder } from './recording/recorder.ts';
 import type { ReportServices } from './reports/report-services.ts';
-import { openStore, type Store } from './store/index.ts';
+import { openStore, type OpenStoreOptions, type Store } from './store/index.ts';
 
 export interface MainServices {
   store: Store;
@@ -18,6 +18,8 @@ export interface MainServices {
   dispatch: Dispatch;
   /** Sessions a crash left open, now closed as interrupted (shown to the user at start). */
   recovered: Session[];
+  /** What is running that closing the database would cut short (a recording, an export, an import); null when idle. */
+  busyWith(): string | null;
   close(): void;
 }
 
@@ -31,31 +33,41 @@ export function installedModel(bundled: string, env = process.env): string | nul
  * The bundled model (see installedModel), how imported ones are converted and run, and the face detector's
  * ONNX for video imports (default: this checkout's models/ folder, see defaultFaceModelPath).
  */
-export type ModelSettings = Omit<ModelRegistryOptions, 'db' | 'dataDir'> & { faceModel?: string };
+export type ModelSettings = Omit<ModelRegistryOptions, 'db' | 'audit' | 'dataDir'> & { faceModel?: string };
+
+/** Who runs the services; what the data folder's lock, migrations and backup restore need from the caller. */
+export interface OpenOptions extends Pick<OpenStoreOptions, 'lock' | 'holder' | 'beforeMigrate' | 'actor'> {
+  host?: RestoreHost;
+  /** Where faults and recoveries are logged (the app log; the console when left out). */
+  log?: (message: string) => void;
+}
 
 export function openServices(
   dataDir: string,
-  appInfo: Omit<AppInfo, 'dataDir' | 'recoveredSessionIds'>,
+  appInfo: Pick<AppInfo, 'version' | 'platform' | 'shell'>,
   modelSettings: ModelSettings = {},
   reports?: ReportServices,
+  options: OpenOptions = {},
 ): MainServices {
-  const store = openStore(dataDir);
-  store.studies.ensureOne();
+  const { host, log = console.warn, ...storeOptions } = options;
+  const store = openStore(dataDir, storeOptions);
+  try {
+    store.studies.ensureOne();
+  } catch (error) {
+    store.close();
+    throw error;
+  }
   const { faceModel, ...registryOptions } = modelSettings;
-  const models = new ModelRegistry({ ...registryOptions, db: store.db, dataDir });
+  const models = new ModelRegistry({ ...registryOptions, db: store.db, audit: store.audit, dataDir });
   // Asked at every start: the active model may change between recordings.
-  const recorder = new Recorder(store, appInfo.version, () => models.liveModels());
+  const recorder = new Recorder(store, appInfo.version, () => models.liveModels(), log);
   const recovered = recorder.recoverInterrupted();
   const recoveredSessionIds = recovered.map((session) => session.id);
-  const editor = (() => {
-    try {
-      return os.userInfo().username;
-    } catch {
-      return 'unknown user';
-    }
-  })();
+  const fullInfo = { ...appInfo, dataDir, recoveredSessionIds };
+  const jobs = createJobs({ store, models, appInfo: fullInfo, ...(faceModel ? { faceModel } : {}) });
   const dispatch = createDispatch(
-    createHandlers({ store, recorder, models, editor, appInfo: { ...appInfo, dataDir, recoveredSessionIds }, ...(reports ? { reports } : {}), ...(faceModel ? { faceModel } : {}) }),
+    createHandlers({ store, recorder, models, jobs, appInfo: fullInfo, ...(host ? { host } : {}), ...(reports ? { reports } : {}), ...(faceModel ? { faceModel } : {}) }),
+    (message, error) => log(`${message}: ${error instanceof Error ? `${error.message} ${error.stack?.split('\n')[1]?.trim() ?? ''}` : String(error)}`),
   );
   return {
     store,
@@ -63,6 +75,8 @@ export function openServices(
     models,
     dispatch,
     recovered,
+    busyWith: () =>
+      recorder.activeSessionIds.length ? 'a recording is running' : jobs.exports.running ? 'an export is running' : jobs.imports.running ? 'a video import is running' : null,
     close: () => {
       recorder.interruptAll();
       store.close();

@@ -6,10 +6,22 @@ const config = parse(fs.readFileSync('electron-builder.yml', 'utf8')) as Record<
 const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8')) as Record<string, any>;
 
 describe('electron-builder.yml', () => {
-  test('builds NSIS for Windows, DMG for macOS, AppImage and deb for Linux', () => {
-    expect(config.win.target).toBe('nsis');
-    expect(config.mac.target).toBe('dmg');
+  test('builds NSIS for Windows x64, DMG for macOS arm64 and x64, AppImage and deb for Linux', () => {
+    expect(config.win.target).toEqual([{ target: 'nsis', arch: ['x64'] }]);
+    expect(config.mac.target).toEqual([{ target: 'dmg', arch: ['arm64', 'x64'] }]);
     expect(config.linux.target).toEqual(['AppImage', 'deb']);
+  });
+
+  test('flips the Electron fuses: no RunAsNode, NODE_OPTIONS or --inspect; only its own integrity-checked archive', () => {
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      enableCookieEncryption: true,
+      grantFileProtocolExtraPrivileges: false,
+    });
   });
 
   test('unpacks native modules and the models from the asar archive', () => {

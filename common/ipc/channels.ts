@@ -40,6 +40,15 @@ export const CHANNELS = {
   'imports:start': 'startImport',
   'imports:status': 'getImportStatus',
   'imports:cancel': 'cancelImport',
+  'app:set-operator': 'setOperator',
+  'backups:list': 'listBackups',
+  'backups:create': 'createBackup',
+  'backups:preview': 'previewBackup',
+  'backups:restore': 'restoreBackup',
+  'backups:settings': 'setBackupSettings',
+  'sessions:verify': 'verifySession',
+  'audit:verify': 'verifyAuditTrail',
+  'recording:disk-space': 'checkDiskSpace',
 } as const;
 
 export type Channel = keyof typeof CHANNELS;

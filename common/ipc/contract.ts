@@ -1,12 +1,13 @@
 // The IPC contract: for each channel its input schema (validated in main) and its result type.
 import { z } from 'zod';
-import { analysisSettings, CROP_BYTES, MAX_CHUNK_FRAMES, markerInput, sessionStart, type LiveSnapshot, type Marker, type RecordingSummary, type Session, type SessionOverview, type SessionResults, type SessionSignal } from '../sessions.ts';
+import { analysisSettings, CROP_BYTES, FACE_TRACKED, MAX_CHUNK_FRAMES, markerInput, sessionStart, type LiveSnapshot, type Marker, type RecordingSummary, type Session, type SessionOverview, type SessionResults, type SessionSignal } from '../sessions.ts';
 import { MAX_MODEL_BYTES, sha256Hex, type ModelInfo } from '../models.ts';
-import { id, studyFields, subjectFields, type Study, type Subject } from '../subjects.ts';
+import { id, studyFields, studyPatch, subjectFields, subjectPatch, type Study, type Subject } from '../subjects.ts';
 import { importRequest, type ImportJob } from '../imports.ts';
 import { exportRequest, reportRequest, type ExportCandidate, type ExportJob, type ReportResult } from '../reports.ts';
 import { CHANNELS, type Channel } from './channels.ts';
 import type { Result } from './result.ts';
+import { backupName, backupSettingsInput, operatorName, type AuditVerification, type BackupInfo, type BackupPreview, type BackupSettings, type DataProblem, type SessionVerification } from '../data-safety.ts';
 
 export interface AppInfo {
   version: string;
@@ -16,6 +17,10 @@ export interface AppInfo {
   shell: 'electron' | 'browser';
   /** Sessions a crash had left open, closed as interrupted at this start (their data is kept). */
   recoveredSessionIds: number[];
+  /** Why the data folder could not be opened: the app shows this instead of its views. */
+  problem: DataProblem | null;
+  /** Who the audit trail names for changes: the OS user, or the operator named at start. */
+  operator: string;
 }
 
 const none = z.undefined();
@@ -38,6 +43,7 @@ const frameChunk = z
     path: ['timestampsMs'],
   })
   .refine((c) => c.faceFound.length === c.timestampsMs.length, { message: 'One face flag per frame', path: ['faceFound'] })
+  .refine((c) => c.faceFound.every((flag) => flag <= FACE_TRACKED), { message: `Face flags are 0–${FACE_TRACKED}`, path: ['faceFound'] })
   .refine((c) => c.crops.length === c.timestampsMs.length * CROP_BYTES, {
     message: 'crops must hold one 128×128 RGB crop per frame',
     path: ['crops'],
@@ -50,7 +56,7 @@ export const contract = {
   'app:info': { input: none, output: out<AppInfo>() },
   'studies:list': { input: none, output: out<Study[]>() },
   'studies:create': { input: studyFields, output: out<Study>() },
-  'studies:update': { input: studyFields.extend({ id }), output: out<Study>() },
+  'studies:update': { input: studyPatch.extend({ id }), output: out<Study>() },
   'subjects:list': {
     input: z.strictObject({
       studyId: id,
@@ -61,7 +67,7 @@ export const contract = {
   },
   'subjects:get': { input: z.strictObject({ id }), output: out<Subject>() },
   'subjects:create': { input: subjectFields.extend({ studyId: id }), output: out<Subject>() },
-  'subjects:update': { input: subjectFields.extend({ id }), output: out<Subject>() },
+  'subjects:update': { input: subjectPatch.extend({ id }), output: out<Subject>() },
   'subjects:set-archived': { input: z.strictObject({ id, archived: z.boolean() }), output: out<Subject>() },
   'subjects:delete': {
     input: z.strictObject({
@@ -84,7 +90,8 @@ export const contract = {
   'sessions:reanalyze': { input: z.strictObject({ sessionId: id, settings: analysisSettings.optional() }), output: out<{ version: number; summary: RecordingSummary }>() },
   'markers:update': { input: markerInput.pick({ label: true }).extend({ markerId: id }), output: out<Marker>() },
   'recording:start': { input: sessionStart, output: out<Session>() },
-  'recording:append-frames': { input: frameChunk, output: out<{ frameCount: number; live: LiveSnapshot }>() },
+  /** `warning`: frames are kept but something needs the user (a database locked by another program). */
+  'recording:append-frames': { input: frameChunk, output: out<{ frameCount: number; live: LiveSnapshot; warning: string | null }>() },
   'recording:append-video': {
     input: z.strictObject({
       sessionId: id,
@@ -130,6 +137,25 @@ export const contract = {
   'imports:start': { input: importRequest, output: out<ImportJob>() },
   'imports:status': { input: z.strictObject({ jobId: id }), output: out<ImportJob>() },
   'imports:cancel': { input: z.strictObject({ jobId: id }), output: out<ImportJob>() },
+  /** Names who works from now on (empty: the operating-system user); recorded in the audit trail. */
+  'app:set-operator': { input: z.strictObject({ name: operatorName }), output: out<AppInfo>() },
+  'backups:list': { input: none, output: out<{ backups: BackupInfo[]; settings: BackupSettings }>() },
+  'backups:create': { input: none, output: out<BackupInfo>() },
+  'backups:preview': { input: z.strictObject({ name: backupName }), output: out<BackupPreview>() },
+  /** Replaces the database with the backup; the one replaced is backed up (or, when damaged, kept aside) first. */
+  'backups:restore': {
+    input: z.strictObject({ name: backupName, confirm: z.literal(true, { error: 'Confirm that the database is replaced by this backup' }) }),
+    output: out<{ restored: BackupInfo; keptAs: string | null }>(),
+  },
+  'backups:settings': { input: backupSettingsInput, output: out<BackupSettings>() },
+  /** Checks a session's media files against the SHA-256 stored when it stopped. */
+  'sessions:verify': { input: z.strictObject({ sessionId: id }), output: out<SessionVerification>() },
+  'audit:verify': { input: none, output: out<AuditVerification>() },
+  /** Room on the data folder's disk for recording at this frame rate (Start refuses below the 'refuse' level). */
+  'recording:disk-space': {
+    input: z.strictObject({ fps: z.number().positive().max(1000).nullable().default(null) }),
+    output: out<{ freeBytes: number; minutesLeft: number; level: 'ok' | 'low' | 'refuse'; message: string | null }>(),
+  },
 } satisfies Record<Channel, { input: z.ZodType; output: unknown }>;
 
 export type Contract = typeof contract;

@@ -10,6 +10,8 @@ export const ERROR_CODES = [
   'conflict',
   /** Disk full or unwritable: the work so far is kept, the operation stopped. */
   'storage',
+  /** The database is locked by another program: nothing was changed; try again once it is closed. */
+  'busy',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -6,6 +6,7 @@ import { AppError } from '../../common/ipc/result.ts';
 import { subjectFields } from '../../common/subjects.ts';
 import { CROP_SIZE, type Session } from '../../common/sessions.ts';
 import { ROI_FILE } from '../recording/recorder.ts';
+import { sealSessionMedia } from '../recording/media-checksums.ts';
 import { RoiWriter } from '../recording/roi-file.ts';
 import type { Store } from '../store/index.ts';
 import { analyzeVideo, type AnalyzeOptions, type VideoAnalysis } from './analyze-video.ts';
@@ -69,7 +70,9 @@ export async function importVideo(store: Store, request: ImportRequest): Promise
     store.sessions.setFormat(session.id, { width, height, fps: nominalFps });
     if (analysis.model) store.sessions.setRuntime(session.id, { modelId: request.modelPath ?? null, modelSha256: analysis.model.sha256, executionProvider: analysis.model.provider });
     const analysisId = saveAnalysis(store.analyses, session.id, analysis, request.modelPath ?? null);
-    return { session: store.sessions.finish(session.id, 'complete'), analysisId, analysis, createdSubject: created };
+    const finished = store.sessions.finish(session.id, 'complete');
+    await sealSessionMedia(store.db, store.dataDir, session.id);
+    return { session: finished, analysisId, analysis, createdSubject: created };
   } catch (error) {
     try {
       roi.close();

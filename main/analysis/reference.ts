@@ -5,6 +5,7 @@ import path from 'node:path';
 import { filterWaveform, resolveOptions, spectralSeries } from '../signal/index.ts';
 import { toUniform } from '../signal/inputs.ts';
 import { AnalysisError } from './errors.ts';
+import { fileProblem } from './file-checks.ts';
 
 export type Reference =
   | { kind: 'bpm'; bpm: number }
@@ -15,6 +16,9 @@ const TIME = /^(t|time|time_?s|timestamp|seconds?)$/i;
 const BPM = /^(bpm|hr|heart_?rate|hr_?bpm|pulse_?rate)$/i;
 /** Plausible human heart rates: a reference outside is a unit mistake, not a measurement. */
 const BPM_RANGE: readonly [number, number] = [20, 300];
+
+/** A PPG reference at 1 kHz for an hour is about 80 MB of CSV. */
+export const MAX_REFERENCE_BYTES = 256 * 1024 * 1024;
 
 const bad = (message: string) => new AnalysisError('bad-reference', message);
 
@@ -28,6 +32,8 @@ export function parseReference(field: string, baseDir: string, fsHz?: number): R
   }
   const file = path.resolve(baseDir, text);
   if (!fs.existsSync(file)) throw bad(`reference "${text}" is neither a number in bpm nor an existing file`);
+  const problem = fileProblem(file, MAX_REFERENCE_BYTES);
+  if (problem) throw bad(`reference "${text}": ${problem}`);
   return parseReferenceCsv(fs.readFileSync(file, 'utf8'), text, fsHz);
 }
 

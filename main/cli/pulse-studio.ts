@@ -15,7 +15,9 @@ import { evaluationTable, writeEvaluation } from '../analysis/evaluation-report.
 import { importVideo } from '../analysis/import-video.ts';
 import { installedModel } from '../services.ts';
 import { openStore, resolveDataDir } from '../store/index.ts';
+import { privateUmask } from '../store/permissions.ts';
 import { progressBar } from './progress.ts';
+import { verifyDataFolder, verifyText } from './verify-command.ts';
 import { exportCommand, reportCommand } from './report-commands.ts';
 
 const USAGE = `Usage:
@@ -25,6 +27,7 @@ const USAGE = `Usage:
   pulse-studio export [--study S] [--subject CODE,…] [--session ID,…] --out DIR [--folder] [--video omit|blur|include]
                       [--demographics] [--free-text] [--real-dates] [--json]
   pulse-studio report (--session ID | --subject CODE [--study S]) --out DIR [--name NAME] [--json]
+  pulse-studio verify [--json]
 
   --roi full     the whole frame is the skin region (pre-cropped clips), resized to 128×128
   --roi face     detect the face and use the SSPD crop (default)
@@ -32,6 +35,7 @@ const USAGE = `Usage:
                  --model none: POS only
   --out DIR      where result files go (default: ./pulse-studio-results)
   --json         print results as JSON on stdout
+  --operator N   who the audit trail names for import, export and report (default: the OS user)
 Manifest rows: video,reference[,fs] — reference is a number in bpm, a CSV of time,bpm, a PPG waveform CSV, or
 none (a clip without a pulse); or named columns video|file, reference|mean_hr_bpm, fs, truth, difficulty|group,
 with <video>_gt.csv beside a video read as its per-window truth.
@@ -40,7 +44,9 @@ SHA-256 manifest. De-identified unless asked: --demographics (sex, skin type, ag
 camera and file names), --real-dates (no date shift), --video blur|include (camera video).
 Report: a participant PDF printed with Chromium ($PULSE_STUDIO_CHROMIUM); --name prints a name on it
 (never stored).
-Data directory for import, export and report: $PULSE_STUDIO_DATA_DIR or the app's default.`;
+Verify: checks the data folder without changing it — the database (full integrity check), the audit trail's
+hash chain, each session's media against its SHA-256; exit code 1 when anything is wrong.
+Data directory for import, export, report and verify: $PULSE_STUDIO_DATA_DIR or the app's default.`;
 
 const OPTIONS = {
   model: { type: 'string' },
@@ -59,6 +65,7 @@ const OPTIONS = {
   'free-text': { type: 'boolean', default: false },
   'real-dates': { type: 'boolean', default: false },
   quiet: { type: 'boolean', default: false },
+  operator: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } satisfies ParseArgsConfig['options'];
 
@@ -149,7 +156,7 @@ async function importCommand(args: string[], values: Values): Promise<number> {
   if (!values.subject) throw new AnalysisError('bad-argument', 'import needs --subject CODE');
   const roi = roiOf(values);
   const modelPath = modelOf(values);
-  const store = openStore(resolveDataDir());
+  const store = openStore(resolveDataDir(), { holder: CLI_HOLDER, ...(values.operator ? { actor: values.operator } : {}) });
   const bar = progressBar(process.stderr, values.quiet);
   try {
     const result = await importVideo(store, {
@@ -171,7 +178,11 @@ async function importCommand(args: string[], values: Values): Promise<number> {
   }
 }
 
+/** Named to the app when it finds the data folder taken by this command. */
+export const CLI_HOLDER = 'the pulse-studio command';
+
 export async function main(argv: string[]): Promise<number> {
+  privateUmask();
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
@@ -188,6 +199,11 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'analyze') return await analyze(rest, parsed.values);
     if (command === 'evaluate') return await evaluate(rest, parsed.values);
     if (command === 'import') return await importCommand(rest, parsed.values);
+    if (command === 'verify') {
+      const report = await verifyDataFolder(resolveDataDir(), progressBar(process.stderr, parsed.values.quiet));
+      process.stdout.write(parsed.values.json ? JSON.stringify(report, null, 1) + '\n' : verifyText(report) + '\n');
+      return report.ok ? 0 : 1;
+    }
     if (command === 'export' || command === 'report') {
       if (rest.length) throw new AnalysisError('bad-argument', `${command} takes options only, not "${rest.join(' ')}"`);
       if (!parsed.values.out) throw new AnalysisError('bad-argument', `${command} needs --out DIR (an existing folder)`);

@@ -22,6 +22,8 @@ export interface ReportCommandOptions {
   'free-text': boolean;
   'real-dates': boolean;
   json: boolean;
+  /** Who the audit trail names (default: the operating-system user). */
+  operator?: string | undefined;
 }
 
 function studyOf(store: Store, name: string | undefined): Study {
@@ -44,8 +46,8 @@ function sessionIds(store: Store, study: Study, o: ReportCommandOptions): number
   return ids.length ? ids : chosen.flatMap((s) => store.sessions.listForSubject(s.id).filter((x) => x.status !== 'recording').map((x) => x.id));
 }
 
-const withStore = async <T>(work: (store: Store) => Promise<T>): Promise<T> => {
-  const store = openStore(resolveDataDir());
+const withStore = async <T>(o: ReportCommandOptions, work: (store: Store) => Promise<T>): Promise<T> => {
+  const store = openStore(resolveDataDir(), { holder: 'the pulse-studio command', ...(o.operator ? { actor: o.operator } : {}) });
   try {
     return await work(store);
   } finally {
@@ -61,7 +63,7 @@ function parsed<T>(result: { success: true; data: T } | { success: false; error:
 }
 
 export function exportCommand(o: ReportCommandOptions, appVersion: string, bar: ProgressBar): Promise<number> {
-  return withStore(async (store) => {
+  return withStore(o, async (store) => {
     const study = studyOf(store, o.study);
     const request = parsed(exportRequest.safeParse({
       studyId: study.id,
@@ -81,7 +83,7 @@ export function exportCommand(o: ReportCommandOptions, appVersion: string, bar: 
 }
 
 export function reportCommand(o: ReportCommandOptions, appVersion: string): Promise<number> {
-  return withStore(async (store) => {
+  return withStore(o, async (store) => {
     const target: { sessionId?: number; subjectId?: number } = {};
     if (o.session) target.sessionId = Number(o.session);
     else if (o.subject) {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { CHANNELS, type Channel } from '../../common/ipc/channels.ts';
 import type { Result } from '../../common/ipc/result.ts';
@@ -18,11 +19,11 @@ const logged: string[] = [];
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-ipc-'));
-  store = openStore(dir);
+  store = openStore(dir, { actor: 'tester' });
   store.studies.ensureOne();
   const appInfo = { version: 'test', dataDir: dir, platform: 'linux', shell: 'browser' as const, recoveredSessionIds: [] };
-  const models = new ModelRegistry({ db: store.db, dataDir: store.dataDir });
-  dispatch = createDispatch(createHandlers({ store, recorder: new Recorder(store, 'test'), models, editor: 'tester', appInfo }), (message) => logged.push(message));
+  const models = new ModelRegistry({ db: store.db, audit: store.audit, dataDir: store.dataDir });
+  dispatch = createDispatch(createHandlers({ store, recorder: new Recorder(store, 'test'), models, appInfo }), (message) => logged.push(message));
 });
 afterEach(() => {
   store.close();
@@ -129,6 +130,15 @@ const BAD_INPUTS: Record<Channel, unknown[]> = {
   ],
   'imports:status': [{}, { jobId: -2 }],
   'imports:cancel': [{ jobId: 1.5 }],
+  'app:set-operator': [undefined, { name: 5 }, { name: TEN_MB }],
+  'backups:list': [{ all: true }],
+  'backups:create': [{ folder: '/tmp' }],
+  'backups:preview': [{}, { name: '../pulse-studio.db' }, { name: '/etc/passwd' }, { name: TEN_MB }],
+  'backups:restore': [{ name: 'pulse-studio-20260101-000000-daily.db' }, { name: 'pulse-studio-20260101-000000-daily.db', confirm: false }, { name: '../x.db', confirm: true }],
+  'backups:settings': [{}, { folder: 'relative/dir', keep: 3 }, { folder: '', keep: 0 }, { folder: '', keep: 1.5 }, { folder: TEN_MB, keep: 3 }],
+  'sessions:verify': [{}, { sessionId: 'x' }],
+  'audit:verify': [{ from: 3 }],
+  'recording:disk-space': [{ fps: -1 }, { fps: 'thirty' }, { fps: 30, dir: '/' }],
 };
 
 const countRows = () =>
@@ -227,5 +237,48 @@ describe('IPC dispatch', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'internal' } });
     expect(logged.at(-1)).toContain('studies:list');
     store = openStore(dir);
+  });
+});
+
+describe('replies to hostile or unlucky calls', () => {
+  test('an error reply stays small whatever the input quotes', async () => {
+    const key = 'k'.repeat(1024 * 1024);
+    const result = await dispatch('subjects:create', { studyId: 1, code: 'S1', [key]: 1 });
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(JSON.stringify(result).length).toBeLessThan(2000);
+  });
+
+  test('refuses face flags other than the four the capture writes', async () => {
+    const subject = await dispatch('subjects:create', { studyId: 1, code: 'F1' });
+    const started = await dispatch('recording:start', { subjectId: (subject as { value: { id: number } }).value.id });
+    const sessionId = (started as { value: { id: number } }).value.id;
+    const chunk = { sessionId, timestampsMs: Float64Array.from([1, 2]), faceFound: Uint8Array.from([1, 255]), crops: new Uint8Array(2 * CROP_BYTES) };
+    expect(await dispatch('recording:append-frames', chunk)).toMatchObject({ ok: false, error: { code: 'invalid_input', fields: { faceFound: 'Face flags are 0–3' } } });
+    expect(store.sessions.frameCount(sessionId)).toBe(0);
+  });
+
+  test('adds markers to a running recording only, never to a finished session', async () => {
+    const subject = await dispatch('subjects:create', { studyId: 1, code: 'M1' });
+    const started = await dispatch('recording:start', { subjectId: (subject as { value: { id: number } }).value.id });
+    const sessionId = (started as { value: { id: number } }).value.id;
+    await dispatch('recording:stop', { sessionId });
+    expect(await dispatch('recording:add-marker', { sessionId, tS: 1, label: 'late' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(store.sessions.markers(sessionId)).toEqual([]);
+  });
+
+  test('a full database or disk is a storage error, a lock held by another program a busy one', async () => {
+    store.db.pragma(`max_page_count = ${store.db.pragma('page_count', { simple: true })}`);
+    const full = await dispatch('subjects:create', { studyId: 1, code: 'BIG', notes: 'y'.repeat(10_000) }); // overflow pages
+    expect(full).toMatchObject({ ok: false, error: { code: 'storage', message: expect.stringMatching(/disk is full/) } });
+    store.db.pragma('max_page_count = 1073741823');
+    const other = new Database(path.join(dir, 'pulse-studio.db'));
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      const locked = await dispatch('studies:create', { name: 'Locked out' });
+      expect(locked).toMatchObject({ ok: false, error: { code: 'busy', message: expect.stringMatching(/locked by another program/) } });
+    } finally {
+      other.close();
+    }
+    expect(await dispatch('studies:create', { name: 'Locked out' })).toMatchObject({ ok: true });
   });
 });

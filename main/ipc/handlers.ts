@@ -12,31 +12,46 @@ import { writeParticipantReport } from '../reports/participant-report.ts';
 import { defaultReportServices, type ReportServices } from '../reports/report-services.ts';
 import type { Store } from '../store/index.ts';
 import { sessionOverview, sessionResults } from '../store/session-results.ts';
+import { safetyHandlers, type RestoreHost } from './safety-handlers.ts';
+
+/** What the app knows about itself at start; the problem and the operator are added when asked. */
+export type StaticAppInfo = Omit<AppInfo, 'problem' | 'operator'>;
 
 export interface Services {
   store: Store;
   recorder: Recorder;
   models: ModelRegistry;
-  appInfo: AppInfo;
-  /** Who edits, for the audit trail: the operating-system user running the app. */
-  editor: string;
+  appInfo: StaticAppInfo;
+  /** Backup restore, when the services run under the app host (main/app-host.ts). */
+  host?: RestoreHost;
   /** Templates, PDF printer and default folder for reports and exports (Chromium-based when left out). */
   reports?: ReportServices;
   /** The face detector's ONNX for video imports (default: this checkout's models/ folder). */
   faceModel?: string;
+  /** Job tables made by the caller (createJobs); made here when left out. */
+  jobs?: ReturnType<typeof createJobs>;
 }
 
 export type Handlers = {
   [C in Channel]: (input: ParsedInputOf<C>) => OutputOf<C> | Promise<OutputOf<C>>;
 };
 
-export function createHandlers({ store, recorder, models, appInfo, editor, reports = defaultReportServices(), faceModel }: Services): Handlers {
-  const { studies, subjects, sessions } = store;
-  const exports = new ExportJobs(store, appInfo.version);
-  // Imports run the active model like a recording (first of the live candidates), or POS without one.
-  const imports = new ImportJobs(store, { appVersion: appInfo.version, model: () => models.liveModels()[0] ?? null, ...(faceModel ? { faceModelPath: faceModel } : {}) });
+/** The export and import job tables (the app host asks them whether work is running). */
+export function createJobs({ store, models, appInfo, faceModel }: Pick<Services, 'store' | 'models' | 'appInfo' | 'faceModel'>): { exports: ExportJobs; imports: ImportJobs } {
   return {
-    'app:info': () => appInfo,
+    exports: new ExportJobs(store, appInfo.version),
+    // Imports run the active model like a recording (first of the live candidates), or POS without one.
+    imports: new ImportJobs(store, { appVersion: appInfo.version, model: () => models.liveModels()[0] ?? null, ...(faceModel ? { faceModelPath: faceModel } : {}) }),
+  };
+}
+
+export function createHandlers({ store, recorder, models, appInfo, host, jobs, reports = defaultReportServices(), faceModel }: Services): Handlers {
+  const { studies, subjects, sessions } = store;
+  const { exports, imports } = jobs ?? createJobs({ store, models, appInfo, faceModel });
+  const info = (): AppInfo => ({ ...appInfo, problem: null, operator: store.audit.actor });
+  return {
+    ...safetyHandlers(store, info, host),
+    'app:info': info,
     'studies:list': () => studies.list(),
     'studies:create': (fields) => studies.create(fields),
     'studies:update': ({ id, ...fields }) => studies.update(id, fields),
@@ -56,14 +71,15 @@ export function createHandlers({ store, recorder, models, appInfo, editor, repor
     'sessions:results': ({ sessionId }) => sessionResults(store, sessionId),
     'sessions:overview': ({ subjectId }) => sessionOverview(store, subjectId),
     'sessions:signal': ({ sessionId }) => sessionSignal(store, sessionId),
-    'sessions:update-notes': ({ sessionId, notes }) => sessions.updateNotes(sessionId, notes, editor),
-    'markers:update': ({ markerId, label }) => sessions.updateMarker(markerId, label, editor),
+    'sessions:update-notes': ({ sessionId, notes }) => sessions.updateNotes(sessionId, notes, store.audit.actor),
+    'markers:update': ({ markerId, label }) => sessions.updateMarker(markerId, label, store.audit.actor),
     'sessions:reanalyze': ({ sessionId, settings }) => recorder.reanalyze(sessionId, settings),
     'recording:start': (start) => recorder.start(start),
     'recording:append-frames': ({ sessionId, ...chunk }) => recorder.appendFrames(sessionId, chunk),
     'recording:append-video': ({ sessionId, bytes }) => recorder.appendVideo(sessionId, bytes),
     'recording:add-marker': ({ sessionId, tS, label }) => recorder.addMarker(sessionId, tS, label),
     'recording:stop': ({ sessionId }) => recorder.stop(sessionId),
+    'recording:disk-space': ({ fps }) => recorder.diskSpace(fps),
     'models:list': () => models.list(),
     'models:import': ({ fileName, bytes, activate }) => rejectedModel(models.import(bytes, fileName, { activate })),
     'models:download-authors': ({ activate }) => rejectedModel(models.downloadAuthors({ activate })),

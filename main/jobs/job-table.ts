@@ -26,6 +26,11 @@ export class JobTable<J extends { id: number; state: string; stage: string }> {
     return { ...job };
   }
 
+  /** How many jobs are still running. */
+  get running(): number {
+    return [...this.#jobs.values()].filter((entry) => entry.job.state === 'running').length;
+  }
+
   status(id: number): J {
     return { ...this.#get(id).job };
   }

@@ -48,6 +48,20 @@ describe('session media', () => {
     expect(sessionVideoFile(store, linked)).toBeNull();
   });
 
+  test('serves no link inside the data folder either: not to the database, not through a linked folder', () => {
+    const subject = store.subjects.create(store.studies.ensureOne().id, subjectFields.parse({ code: 'V-2' }));
+    const session = () => store.sessions.create({ subjectId: subject.id, cameraLabel: null, width: null, height: null, fps: 30, notes: '' }, { source: 'camera', appVersion: 't' }).id;
+    const toDatabase = session();
+    fs.mkdirSync(store.sessionDir(subject.id, toDatabase), { recursive: true });
+    fs.symlinkSync(path.join(store.dataDir, 'pulse-studio.db'), path.join(store.sessionDir(subject.id, toDatabase), 'video.webm'));
+    expect(sessionVideoFile(store, toDatabase)).toBeNull();
+    // The session folder itself a link to another session's folder, whose video is real.
+    const throughFolder = session();
+    fs.symlinkSync(store.sessionDir(1, withVideo), store.sessionDir(subject.id, throughFolder));
+    expect(sessionVideoFile(store, throughFolder)).toBeNull();
+    expect(sessionVideoFile(store, withVideo)).not.toBeNull();
+  });
+
   test('reads single byte ranges as RFC 9110 defines them', () => {
     expect(parseRange(undefined, 100)).toBeNull();
     expect(parseRange('bytes=0-', 100)).toEqual({ start: 0, end: 99 });

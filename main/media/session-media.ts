@@ -1,5 +1,5 @@
 // Session videos for the desktop protocol and the browser-mode server alike: which file a request may read
-// (known sessions only, never outside the data folder) and which bytes of it (HTTP Range, RFC 9110).
+// (known sessions only, regular files only, no links followed) and which bytes of it (HTTP Range, RFC 9110).
 import fs from 'node:fs';
 import path from 'node:path';
 import { VIDEO_FILE } from '../recording/recorder.ts';
@@ -23,7 +23,10 @@ export interface MediaReply {
   body: ByteRange | null;
 }
 
-/** The stored video of a session the database knows, resolved through links and kept inside the data folder. */
+/**
+ * The stored video of a session the database knows: a regular file reached without following any link below
+ * the data folder (a link there could point at the database or anything else), opened later with O_NOFOLLOW.
+ */
 export function sessionVideoFile(store: Pick<Store, 'dataDir' | 'sessions' | 'sessionDir'>, sessionId: number): MediaFile | null {
   let subjectId: number;
   try {
@@ -31,16 +34,30 @@ export function sessionVideoFile(store: Pick<Store, 'dataDir' | 'sessions' | 'se
   } catch {
     return null;
   }
+  const file = path.join(store.sessionDir(subjectId, sessionId), VIDEO_FILE);
   try {
-    const real = fs.realpathSync(path.join(store.sessionDir(subjectId, sessionId), VIDEO_FILE));
-    const root = fs.realpathSync(store.dataDir);
-    if (!real.startsWith(root + path.sep)) return null;
-    const stat = fs.statSync(real);
-    return stat.isFile() ? { file: real, size: stat.size } : null;
+    if (!linkFreeBelow(store.dataDir, file)) return null;
+    const stat = fs.lstatSync(file);
+    return stat.isFile() ? { file, size: stat.size } : null;
   } catch {
     return null;
   }
 }
+
+/** True when no path component from below `root` down to `file` is a symbolic link. */
+function linkFreeBelow(root: string, file: string): boolean {
+  const relative = path.relative(root, file);
+  if (relative.startsWith('..') || path.isAbsolute(relative)) return false;
+  let at = root;
+  for (const part of relative.split(path.sep)) {
+    at = path.join(at, part);
+    if (fs.lstatSync(at).isSymbolicLink()) return false;
+  }
+  return true;
+}
+
+/** Read-only, refusing a link in the last component even if one appeared since the check (0 where unsupported). */
+const READ_NO_FOLLOW = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0);
 
 /**
  * One `bytes=` range of a file of `size` bytes: null means "send the whole file" (no header, or one we may
@@ -89,5 +106,12 @@ export function mediaReply(media: MediaFile | null, rangeHeader: string | null |
 
 /** The reply's bytes as a Node stream (empty for bodiless replies). */
 export function mediaStream(media: MediaFile | null, reply: MediaReply): fs.ReadStream | null {
-  return media && reply.body ? fs.createReadStream(media.file, { start: reply.body.start, end: reply.body.end }) : null;
+  if (!media || !reply.body) return null;
+  let fd: number;
+  try {
+    fd = fs.openSync(media.file, READ_NO_FOLLOW);
+  } catch {
+    return null; // replaced by a link since it was checked
+  }
+  return fs.createReadStream('', { fd, start: reply.body.start, end: reply.body.end });
 }

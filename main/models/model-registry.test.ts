@@ -24,7 +24,7 @@ let goodOnnx: Uint8Array;
 let otherNetworkPth: Uint8Array;
 
 function registry(options: Partial<ModelRegistryOptions> = {}): ModelRegistry {
-  return new ModelRegistry({ db: store.db, dataDir: dir, ...options });
+  return new ModelRegistry({ db: store.db, audit: store.audit, dataDir: dir, ...options });
 }
 
 async function codeOf(work: Promise<unknown>): Promise<string> {

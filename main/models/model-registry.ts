@@ -6,6 +6,7 @@ import path from 'node:path';
 import { AppError } from '../../common/ipc/result.ts';
 import { AUTHORS_CHECKPOINT, MAX_MODEL_BYTES, type ModelInfo, type ModelValidation } from '../../common/models.ts';
 import type { LiveModel } from '../recording/recorder.ts';
+import type { AuditTrail } from '../store/audit-trail.ts';
 import type { Db } from '../store/database.ts';
 import { checkpointToOnnx, DEFAULT_TEMPLATE_PATH } from './checkpoint-to-onnx.ts';
 import { downloadBytes } from './download.ts';
@@ -18,6 +19,8 @@ export const MODELS_DIR = 'models';
 
 export interface ModelRegistryOptions {
   db: Db;
+  /** Imports, activations and removals are recorded here. */
+  audit: AuditTrail;
   dataDir: string;
   /** The model shipped with the app (or PULSE_STUDIO_MODEL); used when no import is active. */
   bundled?: string | null;
@@ -53,7 +56,7 @@ export class ModelRegistry {
   #bundledInfo: { key: string; info: ModelInfo } | null = null;
 
   constructor(options: ModelRegistryOptions) {
-    this.#repo = new ModelRepository(options.db);
+    this.#repo = new ModelRepository(options.db, options.audit);
     this.#dir = path.join(options.dataDir, MODELS_DIR);
     this.#options = options;
   }

@@ -1,6 +1,7 @@
 // Rows of the models table (migration 5): imported models, their checks, and which one is active.
 import type { ModelInfo, ModelValidation } from '../../common/models.ts';
 import { AppError } from '../../common/ipc/result.ts';
+import type { AuditTrail } from '../store/audit-trail.ts';
 import type { Db } from '../store/database.ts';
 
 interface ModelRow {
@@ -34,10 +35,12 @@ const toInfo = (r: ModelRow): ModelInfo => ({
 
 export class ModelRepository {
   readonly #db: Db;
+  readonly #audit: AuditTrail;
   readonly #now: () => string;
 
-  constructor(db: Db, now: () => string = () => new Date().toISOString()) {
+  constructor(db: Db, audit: AuditTrail, now: () => string = () => new Date().toISOString()) {
     this.#db = db;
+    this.#audit = audit;
     this.#now = now;
   }
 
@@ -64,23 +67,34 @@ export class ModelRepository {
 
   /** Adds the model; importing the same model again keeps its first record. */
   add(model: NewModel): ModelInfo {
-    this.#db
-      .prepare(`INSERT INTO models (sha256, name, source, origin, origin_sha256, bytes, imported_at, validation_json)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`)
-      .run(model.sha256, model.name, model.source, model.origin, model.originSha256, model.bytes, this.#now(), JSON.stringify(model.validation));
+    this.#db.transaction(() => {
+      const { changes } = this.#db
+        .prepare(`INSERT INTO models (sha256, name, source, origin, origin_sha256, bytes, imported_at, validation_json)
+                  VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`)
+        .run(model.sha256, model.name, model.source, model.origin, model.originSha256, model.bytes, this.#now(), JSON.stringify(model.validation));
+      const { name, source, origin, originSha256, bytes } = model;
+      if (changes) this.#audit.record({ action: 'import', entity: 'model', entityId: model.sha256, after: { name, source, origin, originSha256, bytes } });
+    })();
     return this.get(model.sha256);
   }
 
   /** Makes `sha256` the active model, or none (the bundled default) with null; one transaction. */
   setActive(sha256: string | null): void {
     if (sha256 !== null) this.get(sha256);
+    const before = this.active()?.sha256 ?? null;
+    if (before === sha256) return;
     this.#db.transaction(() => {
       this.#db.prepare('UPDATE models SET active = 0 WHERE active = 1').run();
       if (sha256 !== null) this.#db.prepare('UPDATE models SET active = 1 WHERE sha256 = ?').run(sha256);
+      // null: the bundled default.
+      this.#audit.record({ action: 'activate', entity: 'model', entityId: sha256, before: { active: before }, after: { active: sha256 } });
     })();
   }
 
   remove(sha256: string): void {
-    this.#db.prepare('DELETE FROM models WHERE sha256 = ?').run(sha256);
+    this.#db.transaction(() => {
+      const { changes } = this.#db.prepare('DELETE FROM models WHERE sha256 = ?').run(sha256);
+      if (changes) this.#audit.record({ action: 'remove', entity: 'model', entityId: sha256 });
+    })();
   }
 }

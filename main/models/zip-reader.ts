@@ -11,6 +11,11 @@ const STORED = 0;
 const DEFLATED = 8;
 /** Sizes and offsets of this value mean the real ones are in a zip64 record. */
 const ZIP64_MARK = 0xffffffff;
+/**
+ * An SSPD checkpoint's largest entry is a few MB. Inflating stops at the size the directory declares and never
+ * goes past this, so a zip bomb (a few hundred KB inflating to gigabytes) costs nothing.
+ */
+export const MAX_ENTRY_BYTES = 64 * 1024 * 1024;
 
 interface ZipEntry {
   readonly name: string;
@@ -78,8 +83,10 @@ function extract(bytes: Uint8Array, view: DataView, entry: ZipEntry): Uint8Array
   let data: Uint8Array;
   if (entry.method === STORED) data = packed;
   else if (entry.method === DEFLATED) {
+    if (entry.size > MAX_ENTRY_BYTES) throw new ModelImportError('CHECKPOINT_UNSUPPORTED', `entry ${entry.name} would inflate to ${entry.size} bytes; an SSPD checkpoint entry is at most ${MAX_ENTRY_BYTES >> 20} MB`);
     try {
-      data = new Uint8Array(inflateRawSync(packed));
+      // Past the declared size, inflating fails: the entry lies about its size.
+      data = new Uint8Array(inflateRawSync(packed, { maxOutputLength: Math.max(1, entry.size) }));
     } catch (error) {
       throw corrupt(`entry ${entry.name} does not inflate: ${String(error)}`);
     }

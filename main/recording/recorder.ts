@@ -10,10 +10,15 @@ import type { LoadedModelReport } from '../inference/worker-protocol.ts';
 import type { SignalOptions } from '../signal/index.ts';
 import type { Store } from '../store/index.ts';
 import { LiveAnalysis } from './live-analysis.ts';
-import { readRoiFile, repairRoiFile, RoiWriter } from './roi-file.ts';
+import { isBusy, isStorageCondition, storageProblem } from '../store/errors.ts';
+import { diskSpaceFor, freeBytes, type DiskSpace } from './disk-space.ts';
+import { sealSessionMedia } from './media-checksums.ts';
+import { closeFromCropFile } from './recovery.ts';
+import { readRoiFile, RoiWriter } from './roi-file.ts';
 
-export const ROI_FILE = 'crops.roi';
-export const VIDEO_FILE = 'video.webm';
+import { ROI_FILE, VIDEO_FILE } from './media-files.ts';
+
+export { ROI_FILE, VIDEO_FILE } from './media-files.ts';
 const CROP_GEOMETRY = { width: CROP_SIZE, height: CROP_SIZE, channels: 3 };
 
 /** The SSPD model live recordings run, when one is installed. */
@@ -38,7 +43,27 @@ interface ActiveRecording {
   inference: InferenceWorker | null;
   /** What the network's input went through, stored with every analysis of the session's waveform. */
   inferenceParams: { inputFilter: LoadedModelReport['inputFilter'] } | null;
+  /** Frames in the crop file whose index rows wait for the database (locked by another program). */
+  unindexed: IndexRows[];
 }
+
+interface IndexRows {
+  first: number;
+  timestampsMs: Float64Array;
+  faceFound: Uint8Array;
+}
+
+/** A stopped recording whose results wait for the database: Stop (or the retry timer) stores them. */
+interface StoppedRecording {
+  recording: ActiveRecording;
+  final: ReturnType<LiveAnalysis['finalAnalysis']>;
+}
+
+/** Shown while frames wait for a locked database: the recording goes on, nothing is lost. */
+export const INDEX_WAITING =
+  'The database is locked by another program: frames are saved in the session folder and indexed once it is closed. Close any program that has pulse-studio.db open.';
+/** How often sessions left open by a locked or full database are tried again. */
+const RETRY_MS = 5000;
 
 export class Recorder {
   readonly #store: Store;
@@ -46,12 +71,25 @@ export class Recorder {
   readonly #model: ModelChoice;
   readonly #log: (message: string) => void;
   readonly #active = new Map<number, ActiveRecording>();
+  readonly #stopped = new Map<number, StoppedRecording>();
+  /** Sessions whose files are closed but whose row could not be finished: recovered from their files later. */
+  readonly #unfinished = new Set<number>();
+  #retry: NodeJS.Timeout | null = null;
 
-  constructor(store: Store, appVersion: string, model: ModelChoice = null, log: (message: string) => void = console.warn) {
+  readonly #freeBytes: (dir: string) => number;
+
+  /** `free` measures the disk holding the data folder (tests pass a stand-in). */
+  constructor(store: Store, appVersion: string, model: ModelChoice = null, log: (message: string) => void = console.warn, free = freeBytes) {
     this.#store = store;
     this.#appVersion = appVersion;
     this.#model = model;
     this.#log = log;
+    this.#freeBytes = free;
+  }
+
+  /** Room for recording on the data folder's disk at this frame rate. */
+  diskSpace(fps: number | null = null): DiskSpace {
+    return diskSpaceFor(this.#freeBytes(this.#store.dataDir), fps ?? undefined);
   }
 
   get activeSessionIds(): number[] {
@@ -60,6 +98,8 @@ export class Recorder {
 
   /** Creates the session (with the model and execution provider in use) and opens its files. */
   async start(start: SessionStart): Promise<Session> {
+    const room = this.diskSpace(start.fps);
+    if (room.level === 'refuse') throw new AppError('storage', room.message!);
     const model = await this.#startInference();
     const session = this.#store.sessions.create(start, {
       source: 'camera',
@@ -75,11 +115,11 @@ export class Recorder {
       const videoFd = fs.openSync(path.join(dir, VIDEO_FILE), 'a');
       const inference = model?.worker ?? null;
       const inferenceParams = model ? { inputFilter: model.report.inputFilter } : null;
-      this.#active.set(session.id, { session, roi, videoFd, lastTimestampMs: -Infinity, live: new LiveAnalysis(inference), inference, inferenceParams });
+      this.#active.set(session.id, { session, roi, videoFd, lastTimestampMs: -Infinity, live: new LiveAnalysis(inference), inference, inferenceParams, unindexed: [] });
     } catch (error) {
       void model?.worker.close();
-      this.#store.sessions.finish(session.id, 'interrupted');
-      throw storageError(error, 'Could not create the session folder');
+      this.#finishOrLater(session.id);
+      throw storageFailure(error, 'Could not create the session folder');
     }
     return session;
   }
@@ -102,7 +142,7 @@ export class Recorder {
   }
 
   /** Stores a chunk (crop file first, then the frame index) and returns the live numbers including it. */
-  appendFrames(sessionId: number, chunk: FrameChunk): { frameCount: number; live: LiveSnapshot } {
+  appendFrames(sessionId: number, chunk: FrameChunk): { frameCount: number; live: LiveSnapshot; warning: string | null } {
     const recording = this.#require(sessionId);
     const { timestampsMs } = chunk;
     for (let i = 0; i < timestampsMs.length; i++) {
@@ -112,16 +152,38 @@ export class Recorder {
         throw new AppError('invalid_input', `Frame timestamps must be finite and increasing (frame ${i}: ${t} after ${previous})`);
       }
     }
+    let warning: string | null = null;
     try {
       const first = recording.roi.append(chunk.timestampsMs, chunk.faceFound, chunk.crops);
-      this.#store.sessions.appendFrames(sessionId, first, chunk.timestampsMs, chunk.faceFound);
+      recording.unindexed.push({ first, timestampsMs: chunk.timestampsMs, faceFound: chunk.faceFound });
+      // The crop file holds the frames: a locked database only delays their index rows.
+      if (!this.#tryStore(() => this.#index(sessionId, recording))) warning = INDEX_WAITING;
     } catch (error) {
       this.#abort(sessionId, recording);
-      throw storageError(error, 'Could not store the frames; the recording was stopped and everything before is kept');
+      throw storageFailure(error, 'Could not store the frames; the recording was stopped and everything before is kept');
     }
     recording.lastTimestampMs = timestampsMs[timestampsMs.length - 1]!;
     recording.live.push(chunk.timestampsMs, chunk.faceFound, chunk.crops);
-    return { frameCount: recording.roi.frameCount, live: recording.live.snapshot() };
+    return { frameCount: recording.roi.frameCount, live: recording.live.snapshot(), warning };
+  }
+
+  /** Writes the index rows of frames already in the crop file, in one transaction. */
+  #index(sessionId: number, recording: ActiveRecording): void {
+    this.#store.db.transaction(() => {
+      for (const rows of recording.unindexed) this.#store.sessions.appendFrames(sessionId, rows.first, rows.timestampsMs, rows.faceFound);
+    })();
+    recording.unindexed = [];
+  }
+
+  /** Runs a database write; false when another program holds the lock (try later), other failures thrown. */
+  #tryStore(write: () => void): boolean {
+    try {
+      write();
+      return true;
+    } catch (error) {
+      if (isBusy(error)) return false;
+      throw error;
+    }
   }
 
   appendVideo(sessionId: number, bytes: Uint8Array): { bytes: number } {
@@ -131,35 +193,61 @@ export class Recorder {
       fs.fdatasyncSync(recording.videoFd);
     } catch (error) {
       this.#abort(sessionId, recording);
-      throw storageError(error, 'Could not store the video; the recording was stopped and everything before is kept');
+      throw storageFailure(error, 'Could not store the video; the recording was stopped and everything before is kept');
     }
     return { bytes: fs.fstatSync(recording.videoFd).size };
   }
 
+  /** Markers belong to a running recording; a finished session's record is not added to afterwards. */
   addMarker(sessionId: number, tS: number, label: string): Marker {
+    this.#require(sessionId);
     return this.#store.sessions.addMarker(sessionId, tS, label);
   }
 
-  /** Closes the files, stores the whole-session analysis as version 1, and marks the session complete. */
+  /**
+   * Closes the files, stores the whole-session analysis as version 1, and marks the session complete. When the
+   * database is locked by another program the results wait in memory: Stop again (or the retry timer) stores them.
+   */
   async stop(sessionId: number): Promise<{ session: Session; summary: RecordingSummary }> {
-    const recording = this.#require(sessionId);
-    this.#close(sessionId, recording);
-    if (recording.inference) {
-      // The network's last samples need the recording's end: run the tail before the final analysis.
-      await recording.inference.flush().catch((e: unknown) => this.#log(`[inference] flush failed: ${String(e)}`));
+    if (this.#unfinished.has(sessionId)) return { session: this.#recover(sessionId), summary: notAnalysed('The recording was stopped early by a storage problem; everything stored before it is kept.') };
+    let stopped = this.#stopped.get(sessionId);
+    if (!stopped) {
+      const recording = this.#require(sessionId);
+      this.#close(sessionId, recording);
+      if (recording.inference) {
+        // The network's last samples need the recording's end: run the tail before the final analysis.
+        await recording.inference.flush().catch((e: unknown) => this.#log(`[inference] flush failed: ${String(e)}`));
+      }
+      stopped = { recording, final: recording.live.finalAnalysis() };
+      void recording.inference?.close();
+      this.#stopped.set(sessionId, stopped);
     }
-    const final = recording.live.finalAnalysis();
-    void recording.inference?.close();
+    try {
+      const session = this.#store.db.transaction(() => this.#storeStopped(sessionId, stopped))();
+      this.#stopped.delete(sessionId);
+      await this.#seal(sessionId);
+      return { session, summary: 'reason' in stopped.final ? notAnalysed(stopped.final.reason) : stopped.final.summary };
+    } catch (error) {
+      if (isBusy(error)) {
+        this.#retryLater();
+        throw new AppError('busy', 'The recording is kept in its session folder and its end is saved as soon as the database is free: close any program that has pulse-studio.db open (Pulse Studio retries every few seconds).');
+      }
+      this.#stopped.delete(sessionId);
+      this.#finishOrLater(sessionId);
+      throw storageFailure(error, 'The recording is kept in its session folder, but its end could not be saved');
+    }
+  }
+
+  /** The database part of Stop: remaining index rows, the session's end, analysis version 1. */
+  #storeStopped(sessionId: number, { recording, final }: StoppedRecording): Session {
+    this.#index(sessionId, recording);
     const session = this.#store.sessions.finish(sessionId, 'complete');
-    if ('reason' in final) {
-      const summary: RecordingSummary = { primary: null, hr: sessionHr([]), warnings: [], notAnalysed: final.reason };
-      return { session, summary };
-    }
+    if ('reason' in final) return session;
     // Version 1 records what produced it, like every later version: the model and EP the session ran with.
     const { modelId, modelSha256, executionProvider } = recording.session;
     const params = { ...final.analysis.params, inference: recording.inferenceParams };
     this.#store.analyses.add(sessionId, { ...final.analysis, params, modelId, modelSha256, executionProvider });
-    return { session, summary: final.summary };
+    return session;
   }
 
   /**
@@ -180,7 +268,11 @@ export class Recorder {
       if ('reason' in final) throw new AppError('conflict', `Session ${sessionId} cannot be analysed: ${final.reason}`);
       const runtime = { modelId: model ? modelName(model.model) : null, modelSha256: model?.report.sha256 ?? null, executionProvider: model?.report.provider ?? null };
       const params = { ...final.analysis.params, settings, inference: model ? { inputFilter: model.report.inputFilter } : null };
-      const record = this.#store.analyses.add(sessionId, { ...final.analysis, params, ...runtime });
+      const record = this.#store.db.transaction(() => {
+        const added = this.#store.analyses.add(sessionId, { ...final.analysis, params, ...runtime });
+        this.#store.audit.record({ action: 'reanalyse', entity: 'session', entityId: sessionId, studyId: this.#store.subjects.get(session.subjectId).studyId, after: { version: added.version, settings, modelId: runtime.modelId } });
+        return added;
+      })();
       return { version: record.version, summary: final.summary };
     } finally {
       await model?.worker.close();
@@ -189,31 +281,81 @@ export class Recorder {
 
   /** Window closed or app quitting mid-recording: keep everything, mark the session interrupted. */
   interruptAll(): Session[] {
-    return [...this.#active].map(([id, recording]) => {
+    this.settle();
+    if (this.#retry) clearInterval(this.#retry);
+    this.#retry = null;
+    return [...this.#active].flatMap(([id, recording]) => {
       this.#close(id, recording, true);
-      return this.#store.sessions.finish(id, 'interrupted');
+      // A row the database refuses now is closed from the crop file at the next start.
+      return this.#tryStore(() => this.#index(id, recording)) ? [this.#store.sessions.finish(id, 'interrupted')] : [];
     });
   }
 
   /**
    * At start-up, sessions still 'recording' were cut short by a crash. Cut torn bytes from their crop
    * files, restore frame rows the crash kept from the database (the crop file holds their timestamps),
-   * and mark them interrupted, ending at the crop file's last write.
+   * and mark them interrupted, ending at the crop file's last write. One the disk refuses now is tried later.
    */
   recoverInterrupted(): Session[] {
     return this.#store.sessions.openSessionIds()
-      .filter((id) => !this.#active.has(id))
-      .map((id) => {
-        const session = this.#store.sessions.get(id);
-        const file = path.join(this.#store.sessionDir(session.subjectId, id), ROI_FILE);
-        if (!fs.existsSync(file)) return this.#store.sessions.finish(id, 'interrupted', session.startedAt);
-        repairRoiFile(file);
-        const stored = this.#store.sessions.frameCount(id);
-        readRoiFile(file, (chunk) => {
-          if (chunk.firstFrame >= stored) this.#store.sessions.appendFrames(id, chunk.firstFrame, chunk.timestampsMs, chunk.faceFound);
-        });
-        return this.#store.sessions.finish(id, 'interrupted', fs.statSync(file).mtime.toISOString());
+      .filter((id) => !this.#active.has(id) && !this.#stopped.has(id))
+      .flatMap((id) => {
+        try {
+          return [this.#recover(id)];
+        } catch (error) {
+          if (!isStorageCondition(error)) throw error;
+          this.#log(`[recording] session ${id} stays open for now: ${String(error)}`);
+          this.#unfinished.add(id);
+          this.#retryLater();
+          return [];
+        }
       });
+  }
+
+  /** Stores what waits for the database (stopped recordings, unfinished sessions); what still fails waits on. */
+  settle(): void {
+    for (const [id, stopped] of this.#stopped) {
+      if (this.#tryStore(() => void this.#store.db.transaction(() => this.#storeStopped(id, stopped))())) this.#stopped.delete(id);
+    }
+    for (const id of this.#unfinished) {
+      try {
+        this.#recover(id);
+      } catch (error) {
+        if (!isStorageCondition(error)) throw error;
+      }
+    }
+    if (this.#stopped.size === 0 && this.#unfinished.size === 0 && this.#retry) {
+      clearInterval(this.#retry);
+      this.#retry = null;
+    }
+  }
+
+  /** Closes one session left open from its crop file (recovery.ts) and seals its media. */
+  #recover(id: number): Session {
+    const finished = closeFromCropFile(this.#store, id);
+    this.#unfinished.delete(id);
+    void this.#seal(id);
+    return finished;
+  }
+
+  /** Marks a session interrupted, or, when the disk or database refuses even that, recovers it later. */
+  #finishOrLater(sessionId: number): void {
+    try {
+      this.#store.sessions.finish(sessionId, 'interrupted');
+    } catch (error) {
+      if (!isStorageCondition(error)) throw error;
+      this.#unfinished.add(sessionId);
+      this.#retryLater();
+    }
+  }
+
+  /** Stores the SHA-256 of the finished session's media; a failure is logged (the media themselves are kept). */
+  async #seal(sessionId: number): Promise<void> {
+    await sealSessionMedia(this.#store.db, this.#store.dataDir, sessionId).catch((error: unknown) => this.#log(`[recording] checksums of session ${sessionId} not stored: ${String(error)}`));
+  }
+
+  #retryLater(): void {
+    this.#retry ??= setInterval(() => this.settle(), RETRY_MS).unref();
   }
 
   #require(sessionId: number): ActiveRecording {
@@ -236,7 +378,7 @@ export class Recorder {
 
   #abort(sessionId: number, recording: ActiveRecording): void {
     this.#close(sessionId, recording, true);
-    this.#store.sessions.finish(sessionId, 'interrupted');
+    this.#finishOrLater(sessionId);
   }
 }
 
@@ -250,9 +392,10 @@ function signalOptionsFor(settings: AnalysisSettings): Partial<SignalOptions> {
   return { hrBandHz: [lo / 60, hi / 60], windowS: settings.windowS };
 }
 
-function storageError(error: unknown, what: string): AppError {
+const notAnalysed = (reason: string): RecordingSummary => ({ primary: null, hr: sessionHr([]), warnings: [], notAnalysed: reason });
+
+/** A write failure as the user reads it: a disk or database condition, else the fault itself. */
+function storageFailure(error: unknown, what: string): AppError {
   if (error instanceof AppError) return error;
-  const code = (error as NodeJS.ErrnoException).code;
-  const reason = code === 'ENOSPC' ? 'the disk is full' : code === 'EACCES' || code === 'EROFS' ? 'the data folder is not writable' : String(error);
-  return new AppError('storage', `${what}: ${reason}`);
+  return storageProblem(error, what) ?? new AppError('storage', `${what}: ${String(error)}`);
 }

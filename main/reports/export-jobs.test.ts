@@ -17,7 +17,7 @@ beforeAll(async () => {
   studyId = t.store.studies.ensureOne().id;
   recorded = await t.record(t.subject({ code: 'J-1' }), 20, 75);
   const appInfo = { version: 'jobs-test', dataDir: t.store.dataDir, platform: 'linux', shell: 'browser' as const, recoveredSessionIds: [] };
-  dispatch = createDispatch(createHandlers({ store: t.store, recorder: t.recorder, models: new ModelRegistry({ db: t.store.db, dataDir: t.store.dataDir }), editor: 'tester', appInfo }));
+  dispatch = createDispatch(createHandlers({ store: t.store, recorder: t.recorder, models: new ModelRegistry({ db: t.store.db, audit: t.store.audit, dataDir: t.store.dataDir }), appInfo }));
 }, 60_000);
 afterAll(() => t.close());
 

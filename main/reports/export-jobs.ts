@@ -36,6 +36,11 @@ export class ExportJobs {
     );
   }
 
+  /** How many of these jobs are still running. */
+  get running(): number {
+    return this.#jobs.running;
+  }
+
   status(id: number): ExportJob {
     return this.#jobs.status(id);
   }

@@ -61,22 +61,31 @@ export function inside(root: string, relative: string): string {
   return target;
 }
 
-/** 2026-01-31T10:02:03Z → "20260131-100203" (UTC, so names sort and never depend on the machine's zone). */
-export const stamp = (date: Date): string => date.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
+export { stamp } from '../store/data-dir.ts';
+import type { AuditEvent } from '../store/audit-trail.ts';
+import { storageError } from '../store/errors.ts';
+import type { Store } from '../store/index.ts';
 
-/** A name in `dir` nothing has yet: `base.ext`, else `base-2.ext`, … — exports never overwrite. */
+export { storageError };
+
+/** A name in `dir` nothing has yet (nor its `.partial`): `base.ext`, else `base-2.ext`, … — exports never overwrite. */
 export function freshPath(dir: string, base: string, ext = ''): string {
   for (let n = 1; ; n++) {
     const candidate = path.join(dir, `${base}${n > 1 ? `-${n}` : ''}${ext}`);
-    if (!fs.existsSync(candidate)) return candidate;
+    if (!fs.existsSync(candidate) && !fs.existsSync(`${candidate}.partial`)) return candidate;
   }
 }
 
-/** Disk errors as the user should read them: what failed and what to do, with the work so far removed. */
-export function storageError(error: unknown, what: string): unknown {
-  if (error instanceof AppError) return error;
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOSPC') return new AppError('storage', `${what}: the disk is full`);
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new AppError('storage', `${what}: the destination is not writable (${code})`);
-  return error;
+
+/**
+ * Records health data leaving the app (an export, a report) in the audit trail; when the trail refuses the entry
+ * (a locked or full database) the file is removed again, so nothing leaves unrecorded.
+ */
+export function recordOrRemove(store: Pick<Store, 'audit'>, written: string, event: AuditEvent): void {
+  try {
+    store.audit.record(event);
+  } catch (error) {
+    fs.rmSync(written, { recursive: true, force: true });
+    throw storageError(error, `${written} was removed again: it could not be recorded in the audit trail`);
+  }
 }

@@ -2,6 +2,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { notePartial, PARTIAL_SUFFIX } from '../store/work-folder.ts';
 import { inside } from './export-paths.ts';
 import type { ExportEntry } from './session-files.ts';
 import { ZipWriter } from './zip-writer.ts';
@@ -38,9 +39,15 @@ const described = (entry: ExportEntry): Omit<WrittenFile, 'path'> =>
     ? { bytes: entry.data.length, sha256: crypto.createHash('sha256').update(entry.data).digest('hex') }
     : { bytes: fs.statSync(entry.file).size, sha256: sha256File(entry.file) };
 
-/** A zip at `file` whose entries sit under one folder named like the archive. */
-export function zipSink(file: string, now: Date): ExportSink {
-  const zip = new ZipWriter(file, now);
+/**
+ * A zip at `file`, written as `file.partial` and renamed when complete: a run killed mid-way never leaves a
+ * truncated archive under the final name (and the next start removes the partial, noted in the data folder).
+ * Entries sit under one folder named like the archive.
+ */
+export function zipSink(file: string, now: Date, dataDir: string): ExportSink {
+  const partial = `${file}${PARTIAL_SUFFIX}`;
+  const note = notePartial(dataDir, partial);
+  const zip = new ZipWriter(partial, now);
   const root = path.basename(file, '.zip');
   return {
     location: file,
@@ -50,24 +57,39 @@ export function zipSink(file: string, now: Date): ExportSink {
       else zip.addFile(`${root}/${entry.path}`, entry.file);
       return { path: entry.path, ...described(entry) };
     },
-    finish: () => zip.close(),
-    discard: () => zip.discard(),
+    finish: () => {
+      zip.close();
+      fs.renameSync(partial, file);
+      note.done();
+    },
+    discard: () => {
+      zip.discard();
+      note.done();
+    },
   };
 }
 
-/** A new folder `dir` (it must not exist yet); files are created, never replaced. */
-export function folderSink(dir: string): ExportSink {
-  fs.mkdirSync(dir);
+/** A new folder `dir` (it must not exist yet), filled as `dir.partial` and renamed when complete; never replaces files. */
+export function folderSink(dir: string, dataDir: string): ExportSink {
+  const partial = `${dir}${PARTIAL_SUFFIX}`;
+  const note = notePartial(dataDir, partial);
+  fs.mkdirSync(partial);
   return {
     location: dir,
     put(entry) {
-      const target = inside(dir, entry.path);
+      const target = inside(partial, entry.path);
       fs.mkdirSync(path.dirname(target), { recursive: true });
       if ('data' in entry) fs.writeFileSync(target, entry.data, { flag: 'wx' });
       else fs.copyFileSync(entry.file, target, fs.constants.COPYFILE_EXCL);
       return { path: entry.path, ...described(entry) };
     },
-    finish: () => undefined,
-    discard: () => fs.rmSync(dir, { recursive: true, force: true }),
+    finish: () => {
+      fs.renameSync(partial, dir);
+      note.done();
+    },
+    discard: () => {
+      fs.rmSync(partial, { recursive: true, force: true });
+      note.done();
+    },
   };
 }

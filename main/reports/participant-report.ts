@@ -7,7 +7,7 @@ import type { ReportRequest, ReportResult } from '../../common/reports.ts';
 import type { HrPoint } from '../../common/sessions.ts';
 import { escapeHtml, PALETTE, svgPlot } from '../analysis/svg-plot.ts';
 import type { Store } from '../store/index.ts';
-import { bidsLabel, checkDestination, freshPath, storageError } from './export-paths.ts';
+import { bidsLabel, checkDestination, freshPath, recordOrRemove, storageError } from './export-paths.ts';
 import type { PdfPrinter } from './pdf-printer.ts';
 import { fillTemplate, loadReportTemplate, say, type Strings } from './report-template.ts';
 import { loadSessionData, type SessionData } from './session-data.ts';
@@ -188,5 +188,7 @@ export async function writeParticipantReport(store: Store, request: ReportReques
   } catch (error) {
     throw storageError(error, 'Could not write the report');
   }
+  // Health data leaving the app: who printed which sessions, where.
+  recordOrRemove(store, file, { action: 'report', entity: 'subject', entityId: first.subject.id, studyId: first.subject.studyId, after: { path: file, sessionIds: sessions.map((d) => d.session.id) } });
   return { path: file, sessions: sessions.length };
 }

@@ -1,10 +1,10 @@
 // Prints a self-contained HTML page to a PDF file. The desktop app prints with Electron (main/modules);
 // the CLI, browser mode and tests use Chromium headless with the same template, fully offline.
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AppError } from '../../common/ipc/result.ts';
+import { execTied } from '../jobs/tied-child.ts';
 
 /** Writes `html` as a PDF to `outFile`, which must not exist yet. */
 export type PdfPrinter = (html: string, outFile: string) => Promise<void>;
@@ -54,11 +54,12 @@ export function chromiumPrinter(executable: string | null = findChromium()): Pdf
       fs.writeFileSync(page, html);
       // Root (containers, CI) cannot use Chromium's sandbox; everyone else keeps it.
       const sandbox = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
-      await new Promise<void>((resolve, reject) => {
-        execFile(executable, [...OFFLINE_FLAGS, ...sandbox, `--user-data-dir=${path.join(work, 'profile')}`, `--print-to-pdf=${pdf}`, `file://${page}`],
-          { timeout: PRINT_TIMEOUT_MS, env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: 'disabled:' } },
-          (error, _stdout, stderr) => (error && !fs.existsSync(pdf) ? reject(new AppError('internal', `Chromium could not print the report: ${String(stderr).trim().split('\n').at(-1) ?? error.message}`)) : resolve()));
-      });
+      // A tied child: Chromium ends with the app even when the app is killed.
+      await execTied(executable, [...OFFLINE_FLAGS, ...sandbox, `--user-data-dir=${path.join(work, 'profile')}`, `--print-to-pdf=${pdf}`, `file://${page}`],
+        { timeoutMs: PRINT_TIMEOUT_MS, env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: 'disabled:' } })
+        .catch((error: Error) => {
+          if (!fs.existsSync(pdf)) throw new AppError('internal', `Chromium could not print the report: ${error.message}`);
+        });
       if (!fs.existsSync(pdf) || fs.statSync(pdf).size === 0) throw new AppError('internal', 'Chromium printed no PDF');
       fs.copyFileSync(pdf, outFile, fs.constants.COPYFILE_EXCL);
     } finally {

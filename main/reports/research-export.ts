@@ -5,9 +5,10 @@ import { AppError } from '../../common/ipc/result.ts';
 import type { ExportRequest, ExportResult } from '../../common/reports.ts';
 import type { Study } from '../../common/subjects.ts';
 import type { Store } from '../store/index.ts';
+import { auditTrailExport } from './audit-export.ts';
 import { ageAt, localFolders, randomShiftDays, shiftIso } from './deidentify.ts';
 import { folderSink, zipSink, type ExportSink, type WrittenFile } from './export-sink.ts';
-import { bidsLabel, checkDestination, freshPath, slug, stamp, storageError } from './export-paths.ts';
+import { bidsLabel, checkDestination, freshPath, recordOrRemove, slug, stamp, storageError } from './export-paths.ts';
 import { loadSessionData, type SessionData } from './session-data.ts';
 import { BIDS_TASK, DERIVATIVES, sessionEntries, sessionFolder, type ExportEntry, type SessionFileContext } from './session-files.ts';
 import { json, tsv } from './tables.ts';
@@ -97,9 +98,12 @@ function readme(request: ExportRequest): string {
     '',
     `sub-<code>/ses-<n>/beh/*_task-${BIDS_TASK}_recording-<method>_physio.tsv.gz  pulse waveform per method (BIDS physio, JSON sidecar)`,
     `sub-<code>/ses-<n>/beh/*_task-${BIDS_TASK}_events.tsv  markers set during the recording (BIDS events)`,
+    `${DERIVATIVES}/audit-trail.json  who changed what and when in this study (hash-chained; values withheld or shifted as above)`,
     `${DERIVATIVES}/sub-<code>/ses-<n>/  HR series (_hr.csv), waveforms, beats, markers, frame timestamps, _session.json (model, SHA-256, execution provider, parameters, analysis versions, HRV)`,
     ...(request.video !== 'omit' ? [`sourcedata/sub-<code>/ses-<n>/  camera video${request.video === 'blur' ? ', blurred so faces cannot be recognised' : ''}`] : []),
     'manifest.json and SHA256SUMS: SHA-256 of every file (check with `sha256sum -c SHA256SUMS`).',
+    'Text typed by users (marker labels) is exact in .tsv files; in .csv files text starting with = + - @ carries a',
+    'leading apostrophe so spreadsheets show it instead of running it as a formula. Open .tsv files as text, not in a spreadsheet.',
     '',
     `De-identification: pseudonymous codes only; ${request.shiftDates ? 'dates shifted by one random number of days (intervals are real)' : 'real dates'}; ` +
       `${request.includeDemographics ? 'sex, skin type and age included' : 'no demographics'}; ${request.includeFreeText ? 'notes, camera and file names included' : 'no notes, camera or file names'}.`,
@@ -113,9 +117,9 @@ export function checkExport(store: Store, request: ExportRequest): { study: Stud
 }
 
 /** Writes one entry; a video to blur is blurred into a temporary copy first. */
-async function put(sink: ExportSink, entry: ExportEntry, signal: AbortSignal | undefined): Promise<WrittenFile> {
+async function put(sink: ExportSink, entry: ExportEntry, dataDir: string, signal: AbortSignal | undefined): Promise<WrittenFile> {
   if (!('file' in entry) || !entry.blur) return sink.put(entry);
-  const blurred = await blurredCopy(entry.file, signal);
+  const blurred = await blurredCopy(entry.file, dataDir, signal);
   try {
     return sink.put({ path: entry.path, file: blurred.file });
   } finally {
@@ -138,7 +142,7 @@ export async function runExport(store: Store, request: ExportRequest, run: Expor
   const total = sessionIds.length;
   let sink: ExportSink;
   try {
-    sink = request.container === 'zip' ? zipSink(freshPath(destination, base, '.zip'), now) : folderSink(freshPath(destination, base));
+    sink = request.container === 'zip' ? zipSink(freshPath(destination, base, '.zip'), now, store.dataDir) : folderSink(freshPath(destination, base), store.dataDir);
   } catch (error) {
     throw storageError(error, 'Could not create the export');
   }
@@ -151,10 +155,12 @@ export async function runExport(store: Store, request: ExportRequest, run: Expor
       if (run.signal?.aborted) throw new ExportCancelled();
       const data = loadSessionData(store, sessionId);
       sessions.push(data);
-      for (const entry of sessionEntries(data, ctx)) written.push(await put(sink, entry, run.signal));
+      for (const entry of sessionEntries(data, ctx)) written.push(await put(sink, entry, store.dataDir, run.signal));
     }
     run.onProgress?.({ done: total, total, stage: 'Manifest' });
     for (const entry of datasetFiles(study, sessions, request, ctx)) written.push(sink.put(entry));
+    const trail = auditTrailExport(store, study.id, request, ctx.shiftDays, ctx.hidden);
+    written.push(sink.put({ path: `${DERIVATIVES}/audit-trail.json`, data: Buffer.from(json(trail)) }));
     const manifest = {
       generatedBy: { name: 'Pulse Studio', version: run.appVersion },
       createdAt: now.toISOString(),
@@ -171,5 +177,7 @@ export async function runExport(store: Store, request: ExportRequest, run: Expor
     sink.discard();
     throw storageError(error, 'The export failed and was removed');
   }
+  const { container, video, includeDemographics, includeFreeText, shiftDates } = request;
+  recordOrRemove(store, sink.location, { action: 'export', entity: 'study', entityId: study.id, studyId: study.id, after: { path: sink.location, sessionIds, container, video, includeDemographics, includeFreeText, shiftDates } });
   return { path: sink.location, container: request.container, sessions: total, files: written.length + 2, bytes: written.reduce((n, f) => n + f.bytes, 0) };
 }

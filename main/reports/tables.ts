@@ -2,13 +2,23 @@
 
 export type Cell = string | number | null | undefined;
 
+/**
+ * Text a spreadsheet would run as a formula (=, +, -, @, tab or CR first) gets a leading apostrophe and quotes,
+ * as OWASP's CSV-injection guidance advises; numbers, negative ones included, stay numbers.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+const isNumber = (s: string) => s.trim() !== '' && Number.isFinite(Number(s));
+
 const csvCell = (v: Cell): string => {
   if (v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v))) return '';
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  const s = typeof v === 'string' && FORMULA_START.test(v) && !isNumber(v) ? `'${v}` : String(v);
+  return /[",\n\r]/.test(s) || s !== String(v) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
-/** BIDS TSV: tabs and newlines inside a value become spaces; missing values are "n/a". */
+/**
+ * BIDS TSV: tabs and newlines inside a value become spaces; missing values are "n/a". Values are otherwise
+ * exact (BIDS tools read them as data): the export's README warns that a spreadsheet may run "=…" as a formula.
+ */
 const tsvCell = (v: Cell): string =>
   v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v)) ? 'n/a' : String(v).replace(/[\t\r\n]+/g, ' ');
 

@@ -13,6 +13,10 @@ import { sendFile, sendText, securityHeaders, staticFile } from './static-files.
 export const TOKEN_HEADER = 'x-pulse-token';
 export const BRIDGE_PATH = '/pulse-bridge.js';
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
+/** One browser needs a handful of connections; past this, new ones are refused (a local flood cannot exhaust the app). */
+export const MAX_CONNECTIONS = 64;
+/** A client must send its request headers within this time (slow-loris). */
+const HEADERS_TIMEOUT_MS = 10_000;
 
 export interface LocalServerOptions {
   rendererDir: string;
@@ -60,6 +64,9 @@ export async function startLocalServer({ rendererDir, api, media }: LocalServerO
     sendFile(res, file, injectBridge ? (html) => html.replace('<head>', `<head><script src="${BRIDGE_PATH}"></script>`) : undefined);
   });
 
+  server.maxConnections = MAX_CONNECTIONS;
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.requestTimeout = 5 * 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());

@@ -22,6 +22,8 @@ export const securityHeaders = {
   'Content-Security-Policy': CONTENT_SECURITY_POLICY,
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
+  // frame-ancestors for browsers that predate it.
+  'X-Frame-Options': 'DENY',
   'Cache-Control': 'no-store',
 };
 

@@ -27,3 +27,6 @@ export function subjectDir(dataDir: string, subjectId: number): string {
   if (!Number.isSafeInteger(subjectId) || subjectId <= 0) throw new RangeError(`Bad subject id ${subjectId}`);
   return path.join(dataDir, 'subjects', String(subjectId));
 }
+
+/** 2026-01-31T10:02:03Z → "20260131-100203" (UTC, so file names sort and never depend on the machine's zone). */
+export const stamp = (date: Date): string => date.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');

@@ -155,6 +155,42 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 6,
+    name: 'hash-chained audit trail and media checksums',
+    sql: `
+      -- Append-only: each entry holds the hash of the one before (main/store/audit-trail.ts); the triggers
+      -- refuse changes through SQL, the chain shows changes made around them.
+      CREATE TABLE audit_trail (
+        seq         INTEGER PRIMARY KEY,
+        at          TEXT NOT NULL,
+        actor       TEXT NOT NULL,
+        action      TEXT NOT NULL,
+        entity      TEXT NOT NULL,
+        entity_id   TEXT,
+        study_id    INTEGER,
+        before_json TEXT,
+        after_json  TEXT,
+        prev_hash   TEXT NOT NULL CHECK (length(prev_hash) = 64),
+        hash        TEXT NOT NULL UNIQUE CHECK (length(hash) = 64)
+      );
+      CREATE INDEX audit_trail_by_study ON audit_trail (study_id, seq);
+      CREATE INDEX audit_trail_by_entity ON audit_trail (entity, entity_id, seq);
+      CREATE TRIGGER audit_trail_no_update BEFORE UPDATE ON audit_trail
+        BEGIN SELECT RAISE(ABORT, 'The audit trail is append-only'); END;
+      CREATE TRIGGER audit_trail_no_delete BEFORE DELETE ON audit_trail
+        BEGIN SELECT RAISE(ABORT, 'The audit trail is append-only'); END;
+      -- SHA-256 of each media file of a session, taken when the recording stopped or the import finished.
+      CREATE TABLE media_checksums (
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        file       TEXT NOT NULL,
+        bytes      INTEGER NOT NULL CHECK (bytes >= 0),
+        sha256     TEXT NOT NULL CHECK (length(sha256) = 64),
+        hashed_at  TEXT NOT NULL,
+        PRIMARY KEY (session_id, file)
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 7,
     name: 'calibrated confidence of each HR window',
     sql: `
       -- The reliability decision's probability that the window's HR is within 5 bpm (NULL: stored before it).

@@ -1,6 +1,7 @@
 // Sessions, their frame index (capture timestamps, face flags) and markers.
 import { faceSeen, type AuditEntry, type Marker, type Session, type SessionStart, type SessionStatus } from '../../common/sessions.ts';
 import { AppError } from '../../common/ipc/result.ts';
+import type { AuditTrail } from './audit-trail.ts';
 import type { Db } from './database.ts';
 import type { SubjectRepository } from './subjects.ts';
 
@@ -60,11 +61,13 @@ export interface SessionOrigin {
 export class SessionRepository {
   readonly #db: Db;
   readonly #subjects: SubjectRepository;
+  readonly #audit: AuditTrail;
   readonly #now: () => string;
 
-  constructor(db: Db, subjects: SubjectRepository, now: () => string = () => new Date().toISOString()) {
+  constructor(db: Db, subjects: SubjectRepository, audit: AuditTrail, now: () => string = () => new Date().toISOString()) {
     this.#db = db;
     this.#subjects = subjects;
+    this.#audit = audit;
     this.#now = now;
   }
 
@@ -72,15 +75,25 @@ export class SessionRepository {
     const subject = this.#subjects.get(start.subjectId);
     if (subject.archived) throw new AppError('conflict', `Subject ${subject.code} is archived: restore it before recording`);
     const now = this.#now();
-    const { lastInsertRowid } = this.#db
-      .prepare(
-        `INSERT INTO sessions (subject_id, source, status, started_at, camera_label, width, height, fps,
-           model_id, model_sha256, execution_provider, app_version, notes, created_at)
-         VALUES (@subjectId, @source, 'recording', @now, @cameraLabel, @width, @height, @fps,
-           @modelId, @modelSha256, @executionProvider, @appVersion, @notes, @now)`,
-      )
-      .run({ modelId: null, modelSha256: null, executionProvider: null, ...start, ...origin, now });
-    return this.get(Number(lastInsertRowid));
+    const id = this.#db.transaction(() => {
+      const { lastInsertRowid } = this.#db
+        .prepare(
+          `INSERT INTO sessions (subject_id, source, status, started_at, camera_label, width, height, fps,
+             model_id, model_sha256, execution_provider, app_version, notes, created_at)
+           VALUES (@subjectId, @source, 'recording', @now, @cameraLabel, @width, @height, @fps,
+             @modelId, @modelSha256, @executionProvider, @appVersion, @notes, @now)`,
+        )
+        .run({ modelId: null, modelSha256: null, executionProvider: null, ...start, ...origin, now });
+      const id = Number(lastInsertRowid);
+      this.#audit.record({ action: 'create', entity: 'session', entityId: id, studyId: subject.studyId, after: { subjectId: subject.id, source: origin.source, notes: start.notes } });
+      return id;
+    })();
+    return this.get(id);
+  }
+
+  #studyOf(sessionId: number): number | null {
+    const row = this.#db.prepare('SELECT study_id FROM subjects WHERE id = (SELECT subject_id FROM sessions WHERE id = ?)').get(sessionId) as { study_id: number } | undefined;
+    return row?.study_id ?? null;
   }
 
   get(id: number): Session {
@@ -116,8 +129,12 @@ export class SessionRepository {
    * sessions are never removed this way; their media folder is the caller's to remove.
    */
   discard(sessionId: number): void {
-    const removed = this.#db.prepare(`DELETE FROM sessions WHERE id = ? AND status = 'recording'`).run(sessionId);
-    if (removed.changes === 0) throw new AppError('conflict', `Session ${sessionId} is finished: it is not discarded`);
+    const studyId = this.#studyOf(sessionId);
+    this.#db.transaction(() => {
+      const removed = this.#db.prepare(`DELETE FROM sessions WHERE id = ? AND status = 'recording'`).run(sessionId);
+      if (removed.changes === 0) throw new AppError('conflict', `Session ${sessionId} is finished: it is not discarded`);
+      this.#audit.record({ action: 'discard', entity: 'session', entityId: sessionId, studyId, before: { status: 'recording' } });
+    })();
   }
 
   frameCount(sessionId: number): number {
@@ -125,7 +142,10 @@ export class SessionRepository {
   }
 
   finish(sessionId: number, status: Exclude<SessionStatus, 'recording'>, endedAt = this.#now()): Session {
-    this.#db.prepare(`UPDATE sessions SET status = ?, ended_at = ? WHERE id = ? AND status = 'recording'`).run(status, endedAt, sessionId);
+    this.#db.transaction(() => {
+      const { changes } = this.#db.prepare(`UPDATE sessions SET status = ?, ended_at = ? WHERE id = ? AND status = 'recording'`).run(status, endedAt, sessionId);
+      if (changes) this.#audit.record({ action: 'finish', entity: 'session', entityId: sessionId, studyId: this.#studyOf(sessionId), before: { status: 'recording' }, after: { status, endedAt } });
+    })();
     return this.get(sessionId);
   }
 
@@ -142,12 +162,17 @@ export class SessionRepository {
 
   addMarker(sessionId: number, tS: number, label: string): Marker {
     this.get(sessionId);
-    const { lastInsertRowid } = this.#db
-      .prepare('INSERT INTO markers (session_id, t_s, label, created_at) VALUES (?, ?, ?, ?)')
-      .run(sessionId, tS, label, this.#now());
+    const id = this.#db.transaction(() => {
+      const { lastInsertRowid } = this.#db
+        .prepare('INSERT INTO markers (session_id, t_s, label, created_at) VALUES (?, ?, ?, ?)')
+        .run(sessionId, tS, label, this.#now());
+      const id = Number(lastInsertRowid);
+      this.#audit.record({ action: 'create', entity: 'marker', entityId: id, studyId: this.#studyOf(sessionId), after: { sessionId, tS, label } });
+      return id;
+    })();
     return this.#db
       .prepare('SELECT id, session_id AS sessionId, t_s AS tS, label, created_at AS createdAt FROM markers WHERE id = ?')
-      .get(Number(lastInsertRowid)) as Marker;
+      .get(id) as Marker;
   }
 
   /** Replaces the session's notes, keeping the old text in the audit log. */
@@ -155,7 +180,7 @@ export class SessionRepository {
     const before = this.get(sessionId);
     if (before.notes === notes) return before;
     this.#db.transaction(() => {
-      this.#audit('sessions', sessionId, 'notes', before.notes, notes, by);
+      this.#logEdit('sessions', sessionId, 'notes', before.notes, notes, by);
       this.#db.prepare('UPDATE sessions SET notes = ? WHERE id = ?').run(notes, sessionId);
     })();
     return this.get(sessionId);
@@ -167,7 +192,7 @@ export class SessionRepository {
     if (!before) throw new AppError('not_found', `Marker ${markerId} does not exist`);
     if (before.label !== label) {
       this.#db.transaction(() => {
-        this.#audit('markers', markerId, 'label', before.label, label, by);
+        this.#logEdit('markers', markerId, 'label', before.label, label, by);
         this.#db.prepare('UPDATE markers SET label = ? WHERE id = ?').run(label, markerId);
       })();
     }
@@ -190,10 +215,14 @@ export class SessionRepository {
       .all(sessionId, sessionId) as AuditEntry[];
   }
 
-  #audit(table: string, rowId: number, field: string, oldValue: string, newValue: string, by: string): void {
+  /** Session history (shown in Review) and the hash-chained audit trail, in the caller's transaction. */
+  #logEdit(table: string, rowId: number, field: string, oldValue: string, newValue: string, by: string): void {
     this.#db
       .prepare('INSERT INTO audit_log (table_name, row_id, field, old_value, new_value, changed_at, changed_by) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(table, rowId, field, oldValue, newValue, this.#now(), by);
+    const sessionId = table === 'sessions' ? rowId : (this.#db.prepare('SELECT session_id AS id FROM markers WHERE id = ?').get(rowId) as { id: number }).id;
+    const entity = table === 'sessions' ? 'session' : 'marker';
+    this.#audit.record({ action: 'update', entity, entityId: rowId, studyId: this.#studyOf(sessionId), before: { [field]: oldValue }, after: { [field]: newValue } });
   }
 
   markers(sessionId: number): Marker[] {

@@ -1,6 +1,7 @@
 // Studies: the top-level grouping of subjects, with the contact shown on participant reports.
-import type { Study, StudyFields } from '../../common/subjects.ts';
+import type { Study, StudyFields, StudyPatch } from '../../common/subjects.ts';
 import { AppError } from '../../common/ipc/result.ts';
+import { changed, type AuditTrail } from './audit-trail.ts';
 import type { Db } from './database.ts';
 
 interface StudyRow {
@@ -30,10 +31,12 @@ export const DEFAULT_STUDY_NAME = 'My study';
 
 export class StudyRepository {
   readonly #db: Db;
+  readonly #audit: AuditTrail;
   readonly #now: () => string;
 
-  constructor(db: Db, now: () => string = () => new Date().toISOString()) {
+  constructor(db: Db, audit: AuditTrail, now: () => string = () => new Date().toISOString()) {
     this.#db = db;
+    this.#audit = audit;
     this.#now = now;
   }
 
@@ -49,18 +52,28 @@ export class StudyRepository {
 
   create(fields: StudyFields): Study {
     this.#assertNameFree(fields.name);
-    const { lastInsertRowid } = this.#db
-      .prepare('INSERT INTO studies (name, description, contact, created_at) VALUES (?, ?, ?, ?)')
-      .run(fields.name, fields.description, fields.contact, this.#now());
-    return this.get(Number(lastInsertRowid));
+    const id = this.#db.transaction(() => {
+      const { lastInsertRowid } = this.#db
+        .prepare('INSERT INTO studies (name, description, contact, created_at) VALUES (?, ?, ?, ?)')
+        .run(fields.name, fields.description, fields.contact, this.#now());
+      const id = Number(lastInsertRowid);
+      this.#audit.record({ action: 'create', entity: 'study', entityId: id, studyId: id, after: fields });
+      return id;
+    })();
+    return this.get(id);
   }
 
-  update(id: number, fields: StudyFields): Study {
-    this.get(id);
-    this.#assertNameFree(fields.name, id);
-    this.#db
-      .prepare('UPDATE studies SET name = ?, description = ?, contact = ? WHERE id = ?')
-      .run(fields.name, fields.description, fields.contact, id);
+  /** Changes the fields given, leaving the others as they are. */
+  update(id: number, patch: StudyPatch): Study {
+    const current = this.get(id);
+    const next = { name: current.name, description: current.description, contact: current.contact, ...defined(patch) };
+    this.#assertNameFree(next.name, id);
+    const diff = changed(current, next);
+    if (!diff) return current;
+    this.#db.transaction(() => {
+      this.#db.prepare('UPDATE studies SET name = ?, description = ?, contact = ? WHERE id = ?').run(next.name, next.description, next.contact, id);
+      this.#audit.record({ action: 'update', entity: 'study', entityId: id, studyId: id, ...diff });
+    })();
     return this.get(id);
   }
 
@@ -76,3 +89,7 @@ export class StudyRepository {
     }
   }
 }
+
+/** The given fields of a patch (an absent field is left unchanged, never cleared). */
+export const defined = <T extends object>(patch: T): Partial<T> =>
+  Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as Partial<T>;

@@ -1,10 +1,11 @@
 // Subjects: pseudonymous study participants. Archived, not deleted; deletion of recordings needs confirmation.
 import fs from 'node:fs';
-import type { Subject, SubjectFields } from '../../common/subjects.ts';
+import type { Subject, SubjectFields, SubjectPatch } from '../../common/subjects.ts';
 import { AppError } from '../../common/ipc/result.ts';
+import { changed, type AuditTrail } from './audit-trail.ts';
 import type { Db } from './database.ts';
 import { subjectDir } from './data-dir.ts';
-import type { StudyRepository } from './studies.ts';
+import { defined, type StudyRepository } from './studies.ts';
 
 interface SubjectRow {
   id: number;
@@ -46,6 +47,17 @@ const toSubject = (r: SubjectRow): Subject => ({
   lastSessionAt: r.last_session_at,
 });
 
+/** The editable fields of a subject, as a form holds them. */
+const fieldsOf = (s: Subject): SubjectFields => ({
+  code: s.code,
+  birthYear: s.birthYear,
+  sex: s.sex,
+  skinType: s.skinType,
+  notes: s.notes,
+  consentDate: s.consentDate,
+  consentVersion: s.consentVersion,
+});
+
 /** Escapes LIKE wildcards so a search for "S_01" matches that text, not "S101". */
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
@@ -59,12 +71,14 @@ export class SubjectRepository {
   readonly #db: Db;
   readonly #studies: StudyRepository;
   readonly #dataDir: string;
+  readonly #audit: AuditTrail;
   readonly #now: () => string;
 
-  constructor(db: Db, studies: StudyRepository, dataDir: string, now: () => string = () => new Date().toISOString()) {
+  constructor(db: Db, studies: StudyRepository, dataDir: string, audit: AuditTrail, now: () => string = () => new Date().toISOString()) {
     this.#db = db;
     this.#studies = studies;
     this.#dataDir = dataDir;
+    this.#audit = audit;
     this.#now = now;
   }
 
@@ -91,31 +105,47 @@ export class SubjectRepository {
     this.#studies.get(studyId);
     this.#assertCodeFree(studyId, fields.code);
     const now = this.#now();
-    const { lastInsertRowid } = this.#db
-      .prepare(
-        `INSERT INTO subjects (study_id, code, birth_year, sex, skin_type, notes, consent_date, consent_version, created_at, updated_at)
-         VALUES (@studyId, @code, @birthYear, @sex, @skinType, @notes, @consentDate, @consentVersion, @now, @now)`,
-      )
-      .run({ ...fields, studyId, now });
-    return this.get(Number(lastInsertRowid));
+    const id = this.#db.transaction(() => {
+      const { lastInsertRowid } = this.#db
+        .prepare(
+          `INSERT INTO subjects (study_id, code, birth_year, sex, skin_type, notes, consent_date, consent_version, created_at, updated_at)
+           VALUES (@studyId, @code, @birthYear, @sex, @skinType, @notes, @consentDate, @consentVersion, @now, @now)`,
+        )
+        .run({ ...fields, studyId, now });
+      const id = Number(lastInsertRowid);
+      this.#audit.record({ action: 'create', entity: 'subject', entityId: id, studyId, after: fields });
+      return id;
+    })();
+    return this.get(id);
   }
 
-  update(id: number, fields: SubjectFields): Subject {
+  /** Changes the fields given (consent included), leaving the others as they are; the audit trail keeps old → new. */
+  update(id: number, patch: SubjectPatch): Subject {
     const current = this.get(id);
-    this.#assertCodeFree(current.studyId, fields.code, id);
-    this.#db
-      .prepare(
-        `UPDATE subjects SET code = @code, birth_year = @birthYear, sex = @sex, skin_type = @skinType, notes = @notes,
-           consent_date = @consentDate, consent_version = @consentVersion, updated_at = @now
-         WHERE id = @id`,
-      )
-      .run({ ...fields, id, now: this.#now() });
+    const next: SubjectFields = { ...fieldsOf(current), ...defined(patch) };
+    this.#assertCodeFree(current.studyId, next.code, id);
+    const diff = changed(fieldsOf(current), next);
+    if (!diff) return current;
+    this.#db.transaction(() => {
+      this.#db
+        .prepare(
+          `UPDATE subjects SET code = @code, birth_year = @birthYear, sex = @sex, skin_type = @skinType, notes = @notes,
+             consent_date = @consentDate, consent_version = @consentVersion, updated_at = @now
+           WHERE id = @id`,
+        )
+        .run({ ...next, id, now: this.#now() });
+      this.#audit.record({ action: 'update', entity: 'subject', entityId: id, studyId: current.studyId, ...diff });
+    })();
     return this.get(id);
   }
 
   setArchived(id: number, archived: boolean): Subject {
-    this.get(id);
-    this.#db.prepare('UPDATE subjects SET archived = ?, updated_at = ? WHERE id = ?').run(archived ? 1 : 0, this.#now(), id);
+    const current = this.get(id);
+    if (current.archived === archived) return current;
+    this.#db.transaction(() => {
+      this.#db.prepare('UPDATE subjects SET archived = ?, updated_at = ? WHERE id = ?').run(archived ? 1 : 0, this.#now(), id);
+      this.#audit.record({ action: archived ? 'archive' : 'unarchive', entity: 'subject', entityId: id, studyId: current.studyId, before: { archived: !archived }, after: { archived } });
+    })();
     return this.get(id);
   }
 
@@ -134,6 +164,7 @@ export class SubjectRepository {
     this.#db.transaction(() => {
       this.#db.prepare('DELETE FROM sessions WHERE subject_id = ?').run(id);
       this.#db.prepare('DELETE FROM subjects WHERE id = ?').run(id);
+      this.#audit.record({ action: 'delete', entity: 'subject', entityId: id, studyId: subject.studyId, before: { code: subject.code, sessions: subject.sessionCount } });
     })();
     fs.rmSync(subjectDir(this.#dataDir, id), { recursive: true, force: true });
     return { deletedSessions: subject.sessionCount };

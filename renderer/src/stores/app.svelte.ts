@@ -41,6 +41,8 @@ export async function attempt<T>(work: () => Promise<T>): Promise<T | undefined>
 export async function loadApp(): Promise<void> {
   await attempt(async () => {
     app.info = await unwrap(api.getAppInfo());
+    // A data folder that could not be opened shows its own screen (App.svelte): nothing else is asked.
+    if (app.info.problem) return;
     await loadStudies();
     const recovered = app.info.recoveredSessionIds.length;
     if (recovered > 0) {

@@ -1,6 +1,7 @@
 // The SSPD models list (Settings → Models): import, download, activate, remove, with progress and errors.
 import type { ModelInfo } from '../../../common/models.ts';
-import { api, ApiError, unwrap } from '../lib/api.ts';
+import { api, unwrap } from '../lib/api.ts';
+import { busyRunner } from '../lib/busy.ts';
 import { notify } from './app.svelte.ts';
 
 export const models = $state({
@@ -11,18 +12,7 @@ export const models = $state({
   error: null as string | null,
 });
 
-async function run<T>(busy: string, work: () => Promise<T>): Promise<T | undefined> {
-  models.busy = busy;
-  models.error = null;
-  try {
-    return await work();
-  } catch (error) {
-    models.error = error instanceof ApiError ? error.info.message : String(error);
-    return undefined;
-  } finally {
-    models.busy = null;
-  }
-}
+const run = busyRunner(models);
 
 export async function loadModels(): Promise<void> {
   const list = await run('Loading models…', () => unwrap(api.listModels()));

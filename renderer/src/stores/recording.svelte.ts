@@ -29,6 +29,10 @@ export const recording = $state({
   /** Frames the camera delivered since Start; compared with what was stored when the session ends. */
   framesCaptured: 0,
   error: null as string | null,
+  /** Main stores the frames but needs the user (e.g. the database is locked by another program). */
+  warning: null as string | null,
+  /** Said at Start when the disk has room for less than half an hour of recording. */
+  diskWarning: null as string | null,
 });
 
 let camera: OpenedCamera | null = null;
@@ -90,6 +94,10 @@ export async function start(subjectId: number, notes: string): Promise<void> {
   recording.markers = [];
   recording.framesCaptured = 0;
   const { settings } = camera;
+  // A disk that will fill within the half hour is said as recording starts (main refuses outright when nearly
+  // full); asked alongside Start, so it adds no delay.
+  const room = api.checkDiskSpace({ fps: settings.frameRate });
+  recording.warning = null;
   try {
     recording.session = await unwrap(
       api.startRecording({ subjectId, cameraLabel: settings.label || null, width: settings.width, height: settings.height, fps: settings.frameRate, notes }),
@@ -98,6 +106,8 @@ export async function start(subjectId: number, notes: string): Promise<void> {
     recording.error = message(error);
     return;
   }
+  const space = await room;
+  recording.diskWarning = space.ok && space.value.level === 'low' ? space.value.message : null;
   const sessionId = recording.session.id;
   queue = new UploadQueue((backlog) => (recording.backlog = backlog), (error) => void fail(error));
   startedAtMs = Date.now();
@@ -184,6 +194,7 @@ function onChunk(chunk: CaptureChunk): void {
   queue.add(async () => {
     const stored = await unwrap(api.appendFrames({ sessionId: session.id, timestampsMs: part.timestampsMs, faceFound: part.faceFound, crops: part.crops }));
     recording.live = stored.live;
+    recording.warning = stored.warning;
   });
 }
 
