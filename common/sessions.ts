@@ -115,6 +115,8 @@ export type QualityGrade = 'good' | 'fair' | 'poor';
 
 /** Seconds of recent live estimates whose median is the HR shown (pulse oximeters average over 4–16 s). */
 export const LIVE_AVERAGE_S = 5;
+/** Seconds the network may trail the camera before the live HR comes from POS until it catches up. */
+export const LIVE_MAX_MODEL_LAG_S = 3;
 
 /** What the Record view shows while recording; returned with every stored chunk of frames. */
 export interface LiveSnapshot {
@@ -131,9 +133,20 @@ export interface LiveSnapshot {
   modelLagS: number;
   /** Why there is no HR yet (e.g. fewer than 5 s of signal). */
   waiting: string | null;
+  /** Why the live HR is POS although a model is set (warming up, late, restarting after a crash); null otherwise. */
+  notice: string | null;
   /** The recent waveform for plotting, seconds since the first frame. */
   waveform: { t: number[]; x: number[] };
   faceLostShare: number;
+}
+
+/**
+ * How far stopping a recording has got: the network finishing the frames it was given ('network'), or running again
+ * over the whole session after it stopped mid-recording ('rerun'), then storing ('saving'); `fraction` when known.
+ */
+export interface StopProgress {
+  step: 'network' | 'rerun' | 'saving';
+  fraction: number | null;
 }
 
 /** Shown when a recording ends: the stored analysis in brief, or why there is none. */

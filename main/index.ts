@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { app, BrowserWindow, dialog } from 'electron';
 import { registerIpc } from './modules/ipc.ts';
+import { utilityProcessLauncher } from './modules/inference-process.ts';
 import { installMenu } from './modules/menu.ts';
 import { electronFolderPicker, electronPdfPrinter } from './modules/reports.ts';
 import { installPermissionHandlers, lockNavigation, registerAppScheme, serveRenderer } from './modules/security.ts';
@@ -28,11 +29,11 @@ function start(): void {
   // Models are unpacked from the asar (electron-builder.yml): onnxruntime reads them from disk.
   const unpacked = app.getAppPath().replace(/app\.asar$/, 'app.asar.unpacked');
   const bundled = installedModel(path.join(unpacked, 'models', 'sspd.onnx'));
-  // The inference worker and the ONNX template of .pth imports are built beside the main bundle; the face
+  // The inference process's entry and the ONNX template of .pth imports are built beside the main bundle; the face
   // detector of video imports is generated into models/ at build time (scripts/face-model.ts).
   const models = {
     bundled,
-    workerUrl: path.join(__dirname, 'inference-worker.cjs'),
+    launch: utilityProcessLauncher(path.join(__dirname, 'inference-worker.cjs')),
     templatePath: path.join(__dirname, 'sspd-template.onnx'),
     faceModel: faceModelPath(unpacked),
   };

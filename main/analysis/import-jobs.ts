@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { ImportJob, ImportRequest } from '../../common/imports.ts';
 import { AppError } from '../../common/ipc/result.ts';
 import { JobTable } from '../jobs/job-table.ts';
+import type { WorkerLauncher } from '../inference/worker-process.ts';
 import type { Store } from '../store/index.ts';
 import { AnalysisError } from './errors.ts';
 import { importVideo } from './import-video.ts';
@@ -15,7 +16,7 @@ export const MAX_IMPORT_BYTES = 64 * 1024 ** 3;
 /** The model, worker and face model an import uses; asked at every start (the active model may change). */
 export interface ImportSettings {
   appVersion: string;
-  model: () => { path: string; workerUrl?: URL | string; intraOpThreads?: number } | null;
+  model: () => { path: string; launch?: WorkerLauncher; intraOpThreads?: number } | null;
   faceModelPath?: string;
 }
 
@@ -74,7 +75,7 @@ export class ImportJobs {
           roi: request.roi,
           appVersion: this.#settings.appVersion,
           signal,
-          ...(model ? { modelPath: model.path, ...(model.workerUrl ? { workerUrl: model.workerUrl } : {}), ...(model.intraOpThreads ? { threads: model.intraOpThreads } : {}) } : {}),
+          ...(model ? { modelPath: model.path, ...(model.launch ? { launch: model.launch } : {}), ...(model.intraOpThreads ? { threads: model.intraOpThreads } : {}) } : {}),
           ...(this.#settings.faceModelPath ? { faceModelPath: this.#settings.faceModelPath } : {}),
           onProgress: (p) => Object.assign(job, { frames: p.frames, tS: p.tS, durationS: p.durationS, stage: 'Analysing' }),
         }).then(

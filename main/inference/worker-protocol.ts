@@ -1,4 +1,4 @@
-// Messages between the inference worker thread and its client; plain structured-clone data.
+// Messages between the inference process and its client; plain structured-clone data (typed arrays included).
 
 import type { ChunkPolicy } from './chunk-plan.ts';
 import type { ExecutionProviderName } from './execution-providers.ts';
@@ -29,7 +29,8 @@ export interface WorkerStats extends StreamStats {
   readonly provider: ExecutionProviderName | null;
   /** A chunk is running or ready to run; false once inference has caught up with the pushes. */
   readonly busy: boolean;
-  /** Process-wide figures: the worker shares its process with whoever started it. */
+  /** The inference process and its memory (it runs nothing else). */
+  readonly pid: number;
   readonly rssBytes: number;
   readonly peakRssBytes: number;
 }

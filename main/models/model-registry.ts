@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../common/ipc/result.ts';
 import { AUTHORS_CHECKPOINT, MAX_MODEL_BYTES, type ModelInfo, type ModelValidation } from '../../common/models.ts';
+import type { WorkerLauncher } from '../inference/worker-process.ts';
 import type { LiveModel } from '../recording/recorder.ts';
 import type { Db } from '../store/database.ts';
 import { checkpointToOnnx, DEFAULT_TEMPLATE_PATH } from './checkpoint-to-onnx.ts';
@@ -21,8 +22,8 @@ export interface ModelRegistryOptions {
   dataDir: string;
   /** The model shipped with the app (or PULSE_STUDIO_MODEL); used when no import is active. */
   bundled?: string | null;
-  /** Passed on to the Recorder's inference worker (the bundled app's built worker file). */
-  workerUrl?: URL | string;
+  /** How the Recorder starts its inference process (the desktop app's utility process); default: a Node child. */
+  launch?: WorkerLauncher;
   intraOpThreads?: number;
   /** export.py --template output; bundled builds pass the copy beside the main bundle. */
   templatePath?: string;
@@ -124,11 +125,11 @@ export class ModelRegistry {
 
   /** What a recording tries, in order: the active import, then the bundled default. */
   liveModels(): LiveModel[] {
-    const { workerUrl, intraOpThreads, bundled } = this.#options;
+    const { launch, intraOpThreads, bundled } = this.#options;
     const active = this.#repo.active();
     const candidates: LiveModel[] = [];
-    if (active && fs.existsSync(this.#file(active.sha256))) candidates.push({ path: this.#file(active.sha256), name: active.name, workerUrl, intraOpThreads });
-    if (bundled && fs.existsSync(bundled)) candidates.push({ path: bundled, name: path.basename(bundled), workerUrl, intraOpThreads });
+    if (active && fs.existsSync(this.#file(active.sha256))) candidates.push({ path: this.#file(active.sha256), name: active.name, launch, intraOpThreads });
+    if (bundled && fs.existsSync(bundled)) candidates.push({ path: bundled, name: path.basename(bundled), launch, intraOpThreads });
     return candidates;
   }
 

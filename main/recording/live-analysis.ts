@@ -1,12 +1,13 @@
 // Live numbers while recording: per-frame skin colour → POS pulse, the SSPD waveform when a model runs,
 // and heart rate over the last seconds. Cheap per call; the caller asks for a snapshot with every chunk.
+// While the network lags, warms up or restarts, the live HR comes from POS and the snapshot says why.
 // At the end, the same trace gives the whole-session analysis that is stored.
-import { CROP_BYTES, FACE_NONE, faceSeen, LIVE_AVERAGE_S, type LiveSnapshot, type RecordingSummary } from '../../common/sessions.ts';
-import type { InferenceWorker } from '../inference/inference-client.ts';
+import { CROP_BYTES, FACE_NONE, faceSeen, LIVE_AVERAGE_S, LIVE_MAX_MODEL_LAG_S, type LiveSnapshot, type RecordingSummary } from '../../common/sessions.ts';
+import type { WaveformChunk } from '../inference/waveform-stream.ts';
 import { analyzeSession, cropMeans, liveHeartRate, RecentMedian, type SignalOptions } from '../signal/index.ts';
 import type { NewAnalysis } from '../store/analyses.ts';
 import { storedHrSeries } from '../analysis/stored-analysis.ts';
-import { firstAtOrAfter, SessionTrace, type Series } from './session-trace.ts';
+import { firstAtOrAfter, SessionTrace } from './session-trace.ts';
 
 /** Seconds of waveform the live plot shows. */
 export const LIVE_PLOT_S = 15;
@@ -14,22 +15,50 @@ export const LIVE_PLOT_S = 15;
 const LIVE_WINDOW_S = 20;
 const SIGNAL_OPTIONS: Partial<SignalOptions> = { hrBandHz: [0.7, 3.5] };
 
+/** What the live analysis needs of the network (SupervisedInference; a stand-in in tests). */
+export interface LiveInference {
+  /** Bumps when a restarted process is ready: its samples start at 0 again, for the frames pushed since. */
+  readonly generation: number;
+  /** Why the network is not running now, or null. */
+  readonly down: string | null;
+  readonly crashes: number;
+  pushFrames(frames: Uint8Array): void;
+  pullSamples(): WaveformChunk;
+}
+
+export type FinalAnalysis = { analysis: NewAnalysis; summary: RecordingSummary } | { reason: string };
+
 export class LiveAnalysis {
-  readonly #inference: InferenceWorker | null;
+  readonly #inference: LiveInference | null;
   readonly #options: Partial<SignalOptions>;
   readonly trace = new SessionTrace();
   #t0: number | null = null;
   readonly #shownBpm = new RecentMedian(LIVE_AVERAGE_S);
+  /** The network process the samples come from, and the first frame it was given. */
+  #generation = 0;
+  #sspdFirstFrame = 0;
 
   /** `options`: the signal settings of the final analysis (a re-analysis may choose them). */
-  constructor(inference: InferenceWorker | null = null, options: Partial<SignalOptions> = SIGNAL_OPTIONS) {
+  constructor(inference: LiveInference | null = null, options: Partial<SignalOptions> = SIGNAL_OPTIONS) {
     this.#inference = inference;
     this.#options = options;
+  }
+
+  /** Whether the network's waveform covers every frame pushed (false after it died mid-session). */
+  get sspdComplete(): boolean {
+    return this.#inference !== null && this.#inference.crashes === 0;
   }
 
   push(timestampsMs: Float64Array, faceFound: Uint8Array, crops: Uint8Array): void {
     this.#t0 ??= timestampsMs[0]! / 1000;
     const { trace } = this;
+    if (this.#inference && this.#inference.generation !== this.#generation) {
+      // A restarted network: its waveform starts afresh at these frames.
+      this.#collectSspd();
+      this.#generation = this.#inference.generation;
+      this.#sspdFirstFrame = trace.frames;
+      trace.clearSspd();
+    }
     for (let i = 0; i < timestampsMs.length; i++) {
       // Frames without a face carry no skin colour: NaN makes the signal module treat them as dropped.
       // A held box still holds this frame's skin pixels, so its colour counts.
@@ -49,35 +78,58 @@ export class LiveAnalysis {
     const now = trace.t.at(trace.frames - 1) ?? 0;
     const from = now - LIVE_WINDOW_S;
     const sspd = trace.sspd(from);
-    const pos = sspd ? null : trace.pos(from);
-    const waveform: Series = sspd ?? (pos ? { t: Float64Array.from(pos.x, (_, i) => pos.t0 + i / pos.fs), x: pos.x } : { t: new Float64Array(0), x: new Float64Array(0) });
-    // POS is the classical check: with POS as the waveform itself there is nothing independent to compare with.
-    const hr = liveHeartRate({ waveform, ...(sspd ? { rgb: trace.rgb(from) } : { primaryIsCheck: true }), options: SIGNAL_OPTIONS });
+    const lag = sspd ? Math.max(0, now - sspd.t[sspd.t.length - 1]!) : 0;
+    // The network's waveform when it is current and gives an HR; otherwise POS, if POS gives one (item: live HR
+    // within seconds of Start even when the network is late, warming up or restarting).
+    const network = sspd && lag <= LIVE_MAX_MODEL_LAG_S ? { waveform: sspd, hr: liveHeartRate({ waveform: sspd, rgb: trace.rgb(from), options: SIGNAL_OPTIONS }) } : null;
+    const classical = network?.hr.ok ? null : this.#posLive(from);
+    const chosen = network && (network.hr.ok || !classical?.hr.ok) ? network : classical!;
+    const { waveform, hr } = chosen;
+    const source = chosen === network ? 'sspd' : 'pos';
     const bpm = this.#shownBpm.add(now, hr.ok ? hr.bpm : null);
     const plotFrom = firstAtOrAfter(waveform.t, now - LIVE_PLOT_S);
     const lost = trace.faceLost.view(firstAtOrAfter(trace.t.view(), from));
     return {
       frameCount: trace.frames,
       elapsedS: now,
-      source: sspd ? 'sspd' : 'pos',
+      source,
       hr: hr.ok ? { bpm, checkBpm: hr.checkBpm, snrDb: hr.snrDb, grade: hr.grade, reasons: hr.reasons.map((r) => r.message) } : null,
-      modelLagS: sspd ? Math.max(0, now - sspd.t[sspd.t.length - 1]!) : 0,
+      modelLagS: lag,
       waiting: hr.ok ? null : hr.reason,
+      notice: source === 'pos' ? this.#posNotice(sspd !== null, lag) : null,
       waveform: { t: Array.from(waveform.t.subarray(plotFrom)), x: Array.from(waveform.x.subarray(plotFrom)) },
       faceLostShare: lost.length ? lost.reduce((a, v) => a + v, 0) / lost.length : 0,
     };
   }
 
-  /** The whole-session analysis to store when recording ends with its summary, or why there is none. */
-  finalAnalysis(): { analysis: NewAnalysis; summary: RecordingSummary } | { reason: string } {
+  /** POS over the live window; POS is the classical check, so with POS as the waveform there is nothing independent to compare with. */
+  #posLive(from: number) {
+    const pos = this.trace.pos(from);
+    const waveform = pos ? { t: Float64Array.from(pos.x, (_, i) => pos.t0 + i / pos.fs), x: pos.x } : { t: new Float64Array(0), x: new Float64Array(0) };
+    return { waveform, hr: liveHeartRate({ waveform, primaryIsCheck: true, options: SIGNAL_OPTIONS }) };
+  }
+
+  /** Why the live HR is POS although a model runs (null without a model: POS is then simply the method). */
+  #posNotice(hasSspd: boolean, lag: number): string | null {
+    const inference = this.#inference;
+    if (!inference) return null;
+    const atStop = 'Nothing recorded is lost: the network runs over the whole session when you stop.';
+    if (inference.down) return `${inference.down}: showing POS meanwhile. ${atStop}`;
+    if (inference.crashes > 0) return `The heart-rate network was restarted: showing POS until it has caught up. ${atStop}`;
+    if (hasSspd && lag > LIVE_MAX_MODEL_LAG_S) return `The network is ${Math.round(lag)} s behind the camera: showing POS until it catches up.`;
+    return 'The network is warming up: showing POS meanwhile.';
+  }
+
+  /** The whole-session analysis to store when recording ends with its summary, or why there is none; `sspd: false` leaves out a partial network waveform. */
+  finalAnalysis({ sspd: withSspd = true } = {}): FinalAnalysis {
     this.#collectSspd();
     const { trace } = this;
     const capture = { t: trace.t.view(), faceLost: trace.faceLost.view() };
-    const result = analyzeSession({ waveform: trace.sspd() ?? undefined, rgb: trace.rgb(), capture, options: this.#options });
+    const sspd = withSspd ? trace.sspd() : null;
+    const result = analyzeSession({ waveform: sspd ?? undefined, rgb: trace.rgb(), capture, options: this.#options });
     if (!result.ok) return { reason: result.reason };
     const primary = result.primary;
     const pos = trace.pos();
-    const sspd = trace.sspd();
     const hrSeries = storedHrSeries(result);
     const waveforms: NewAnalysis['waveforms'] = {};
     if (pos) waveforms.pos = { startS: pos.t0, fs: pos.fs, samples: Float32Array.from(pos.x) };
@@ -107,7 +159,7 @@ export class LiveAnalysis {
     if (!this.#inference) return;
     const { start, data } = this.#inference.pullSamples();
     for (let i = 0; i < data.length; i++) {
-      const t = this.trace.t.at(start + i + 1);
+      const t = this.trace.t.at(this.#sspdFirstFrame + start + i + 1);
       if (t === undefined) continue;
       this.trace.sspdT.push(t);
       this.trace.sspdX.push(data[i]!);

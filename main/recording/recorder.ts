@@ -3,12 +3,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../common/ipc/result.ts';
-import { analysisSettings, CROP_SIZE, type AnalysisSettings, type FrameChunk, type LiveSnapshot, type Marker, type RecordingSummary, type Session, type SessionStart } from '../../common/sessions.ts';
-import { InferenceWorker } from '../inference/inference-client.ts';
-import type { LoadedModelReport } from '../inference/worker-protocol.ts';
+import { analysisSettings, CROP_SIZE, type AnalysisSettings, type FrameChunk, type LiveSnapshot, type Marker, type RecordingSummary, type Session, type SessionStart, type StopProgress } from '../../common/sessions.ts';
+import { errorMessage } from '../inference/model-error.ts';
+import { SupervisedInference } from '../inference/supervised-inference.ts';
+import type { WorkerLauncher } from '../inference/worker-process.ts';
 import type { SignalOptions } from '../signal/index.ts';
 import type { Store } from '../store/index.ts';
-import { LiveAnalysis } from './live-analysis.ts';
+import { LiveAnalysis, type FinalAnalysis } from './live-analysis.ts';
 import { readRoiFile, repairRoiFile, RoiWriter } from './roi-file.ts';
 
 export const ROI_FILE = 'crops.roi';
@@ -20,8 +21,8 @@ export interface LiveModel {
   path: string;
   /** Stored as the session's model id; the file name when absent. */
   name?: string;
-  /** The worker entry: the bundled app passes its built file; unbundled runs use the .ts source. */
-  workerUrl?: URL | string;
+  /** Starts the inference process (the desktop app's utility process); default: a Node child. */
+  launch?: WorkerLauncher;
   intraOpThreads?: number;
 }
 
@@ -34,9 +35,13 @@ interface ActiveRecording {
   videoFd: number;
   lastTimestampMs: number;
   live: LiveAnalysis;
-  inference: InferenceWorker | null;
-  /** What the network's input went through, stored with every analysis of the session's waveform. */
-  inferenceParams: { inputFilter: LoadedModelReport['inputFilter'] } | null;
+  inference: SupervisedInference | null;
+}
+
+/** A model's process, ready, and the model it runs. */
+interface RunningModel {
+  inference: SupervisedInference;
+  model: LiveModel;
 }
 
 export class Recorder {
@@ -45,6 +50,8 @@ export class Recorder {
   readonly #model: ModelChoice;
   readonly #log: (message: string) => void;
   readonly #active = new Map<number, ActiveRecording>();
+  /** Sessions being stopped: how far saving has got (the network catching up can take a minute on a slow machine). */
+  readonly #stopping = new Map<number, () => StopProgress>();
 
   constructor(store: Store, appVersion: string, model: ModelChoice = null, log: (message: string) => void = console.warn) {
     this.#store = store;
@@ -64,37 +71,35 @@ export class Recorder {
       source: 'camera',
       appVersion: this.#appVersion,
       modelId: model ? modelName(model.model) : null,
-      modelSha256: model?.report.sha256 ?? null,
-      executionProvider: model?.report.provider ?? null,
+      modelSha256: model?.inference.report.sha256 ?? null,
+      executionProvider: model?.inference.report.provider ?? null,
     });
     const dir = this.#store.sessionDir(session.subjectId, session.id);
     try {
       fs.mkdirSync(dir, { recursive: true });
       const roi = new RoiWriter(path.join(dir, ROI_FILE), CROP_GEOMETRY);
       const videoFd = fs.openSync(path.join(dir, VIDEO_FILE), 'a');
-      const inference = model?.worker ?? null;
-      const inferenceParams = model ? { inputFilter: model.report.inputFilter } : null;
-      this.#active.set(session.id, { session, roi, videoFd, lastTimestampMs: -Infinity, live: new LiveAnalysis(inference), inference, inferenceParams });
+      const inference = model?.inference ?? null;
+      this.#active.set(session.id, { session, roi, videoFd, lastTimestampMs: -Infinity, live: new LiveAnalysis(inference), inference });
     } catch (error) {
-      void model?.worker.close();
+      void model?.inference.close();
       this.#store.sessions.finish(session.id, 'interrupted');
       throw storageError(error, 'Could not create the session folder');
     }
     return session;
   }
 
-  /** A worker with the first model that loads, or null: without a usable model the recording runs on POS alone. */
-  async #startInference(): Promise<{ worker: InferenceWorker; report: LoadedModelReport; model: LiveModel } | null> {
+  /** An inference process with the first model that loads, or null: without a usable model the recording runs on POS alone. */
+  async #startInference(): Promise<RunningModel | null> {
     const candidates = typeof this.#model === 'function' ? this.#model() : this.#model ? [this.#model] : [];
     for (const [i, model] of candidates.entries()) {
-      const worker = new InferenceWorker({ workerUrl: model.workerUrl, onLog: this.#log, onError: (e) => this.#log(`[inference] ${e.message}`) });
       try {
-        const report = await worker.loadModel({ modelPath: model.path, intraOpThreads: model.intraOpThreads });
-        return { worker, report, model };
+        const request = { modelPath: model.path, ...(model.intraOpThreads ? { intraOpThreads: model.intraOpThreads } : {}) };
+        const inference = await SupervisedInference.start(request, { ...(model.launch ? { launch: model.launch } : {}), log: this.#log });
+        return { inference, model };
       } catch (error) {
         const next = i + 1 < candidates.length ? `trying ${modelName(candidates[i + 1]!)}` : 'recording with POS only';
-        this.#log(`[recording] the model ${modelName(model)} could not be loaded, ${next}: ${error instanceof Error ? error.message : String(error)}`);
-        await worker.close();
+        this.#log(`[recording] the model ${modelName(model)} could not be loaded, ${next}: ${errorMessage(error)}`);
       }
     }
     return null;
@@ -139,26 +144,67 @@ export class Recorder {
     return this.#store.sessions.addMarker(sessionId, tS, label);
   }
 
-  /** Closes the files, stores the whole-session analysis as version 1, and marks the session complete. */
+  /**
+   * Closes the files, lets the network finish (or runs it again over the crop file when it died during the
+   * session), stores the whole-session analysis as version 1, and marks the session complete.
+   */
   async stop(sessionId: number): Promise<{ session: Session; summary: RecordingSummary }> {
     const recording = this.#require(sessionId);
     this.#close(sessionId, recording);
-    if (recording.inference) {
-      // The network's last samples need the recording's end: run the tail before the final analysis.
-      await recording.inference.flush().catch((e: unknown) => this.#log(`[inference] flush failed: ${String(e)}`));
+    try {
+      const final = await this.#finalAnalysis(sessionId, recording);
+      this.#stopping.set(sessionId, () => ({ step: 'saving', fraction: null }));
+      const session = this.#store.sessions.finish(sessionId, 'complete');
+      if ('reason' in final) {
+        const summary = { primary: null, medianBpm: null, meanBpm: null, usedWindows: 0, windows: 0, warnings: [], notAnalysed: final.reason };
+        return { session, summary };
+      }
+      // Version 1 records what produced it, like every later version: the model and EP the session ran with.
+      const { modelId, modelSha256, executionProvider } = recording.session;
+      const params = { ...final.analysis.params, inference: recording.inference ? { inputFilter: recording.inference.report.inputFilter } : null };
+      this.#store.analyses.add(sessionId, { ...final.analysis, params, modelId, modelSha256, executionProvider });
+      return { session, summary: final.summary };
+    } finally {
+      this.#stopping.delete(sessionId);
+      void recording.inference?.close();
     }
-    const final = recording.live.finalAnalysis();
-    void recording.inference?.close();
-    const session = this.#store.sessions.finish(sessionId, 'complete');
-    if ('reason' in final) {
-      const summary = { primary: null, medianBpm: null, meanBpm: null, usedWindows: 0, windows: 0, warnings: [], notAnalysed: final.reason };
-      return { session, summary };
+  }
+
+  /** How far the stop of a session has got, or null when it is not being stopped. */
+  stopProgress(sessionId: number): StopProgress | null {
+    return this.#stopping.get(sessionId)?.() ?? null;
+  }
+
+  /** The live trace's analysis once the network has caught up; the crop file run again when the network missed frames. */
+  async #finalAnalysis(sessionId: number, recording: ActiveRecording): Promise<FinalAnalysis> {
+    const { inference, live } = recording;
+    if (!inference) return live.finalAnalysis();
+    this.#stopping.set(sessionId, () => ({ step: 'network', fraction: networkShare(inference) }));
+    // The network's last samples need the recording's end: run the tail before the final analysis.
+    const flushed = await inference.flush().then(() => true, (e: unknown) => (this.#log(`[inference] flush failed: ${errorMessage(e)}`), false));
+    if (flushed && live.sspdComplete) return live.finalAnalysis();
+    this.#log(`[recording] the network missed part of session ${sessionId}: running it again over the stored crops`);
+    this.#stopping.set(sessionId, () => ({ step: 'rerun', fraction: networkShare(inference) }));
+    try {
+      await inference.reset();
+      return await this.#analyseCrops(this.#roiFile(recording.session), inference);
+    } catch (error) {
+      this.#log(`[recording] the network could not run again (${errorMessage(error)}): storing the POS analysis`);
+      return live.finalAnalysis({ sspd: false });
     }
-    // Version 1 records what produced it, like every later version: the model and EP the session ran with.
-    const { modelId, modelSha256, executionProvider } = recording.session;
-    const params = { ...final.analysis.params, inference: recording.inferenceParams };
-    this.#store.analyses.add(sessionId, { ...final.analysis, params, modelId, modelSha256, executionProvider });
-    return { session, summary: final.summary };
+  }
+
+  /** The crop file through a fresh live analysis (and the network, when given): the whole-session analysis. */
+  async #analyseCrops(file: string, inference: SupervisedInference | null, options?: Partial<SignalOptions>): Promise<FinalAnalysis> {
+    const live = new LiveAnalysis(inference, options);
+    readRoiFile(file, (chunk) => live.push(chunk.timestampsMs, chunk.faceFound, chunk.crops));
+    if (inference) await inference.flush();
+    if (inference && !live.sspdComplete) throw new AppError('internal', 'The heart-rate network stopped during the analysis; try again');
+    return live.finalAnalysis();
+  }
+
+  #roiFile(session: Session): string {
+    return path.join(this.#store.sessionDir(session.subjectId, session.id), ROI_FILE);
   }
 
   /**
@@ -168,21 +214,19 @@ export class Recorder {
   async reanalyze(sessionId: number, settings: AnalysisSettings = analysisSettings.parse({})): Promise<{ version: number; summary: RecordingSummary }> {
     const session = this.#store.sessions.get(sessionId);
     if (this.#active.has(sessionId)) throw new AppError('conflict', 'This session is still recording');
-    const file = path.join(this.#store.sessionDir(session.subjectId, sessionId), ROI_FILE);
+    const file = this.#roiFile(session);
     if (!fs.existsSync(file)) throw new AppError('not_found', `Session ${sessionId} has no stored face crops to analyse`);
     const model = settings.method === 'model' ? await this.#startInference() : null;
     try {
-      const live = new LiveAnalysis(model?.worker ?? null, signalOptionsFor(settings));
-      readRoiFile(file, (chunk) => live.push(chunk.timestampsMs, chunk.faceFound, chunk.crops));
-      if (model) await model.worker.flush();
-      const final = live.finalAnalysis();
+      const final = await this.#analyseCrops(file, model?.inference ?? null, signalOptionsFor(settings));
       if ('reason' in final) throw new AppError('conflict', `Session ${sessionId} cannot be analysed: ${final.reason}`);
-      const runtime = { modelId: model ? modelName(model.model) : null, modelSha256: model?.report.sha256 ?? null, executionProvider: model?.report.provider ?? null };
-      const params = { ...final.analysis.params, settings, inference: model ? { inputFilter: model.report.inputFilter } : null };
+      const report = model?.inference.report;
+      const runtime = { modelId: model ? modelName(model.model) : null, modelSha256: report?.sha256 ?? null, executionProvider: report?.provider ?? null };
+      const params = { ...final.analysis.params, settings, inference: report ? { inputFilter: report.inputFilter } : null };
       const record = this.#store.analyses.add(sessionId, { ...final.analysis, params, ...runtime });
       return { version: record.version, summary: final.summary };
     } finally {
-      await model?.worker.close();
+      await model?.inference.close();
     }
   }
 
@@ -204,7 +248,7 @@ export class Recorder {
       .filter((id) => !this.#active.has(id))
       .map((id) => {
         const session = this.#store.sessions.get(id);
-        const file = path.join(this.#store.sessionDir(session.subjectId, id), ROI_FILE);
+        const file = this.#roiFile(session);
         if (!fs.existsSync(file)) return this.#store.sessions.finish(id, 'interrupted', session.startedAt);
         repairRoiFile(file);
         const stored = this.#store.sessions.frameCount(id);
@@ -237,6 +281,12 @@ export class Recorder {
     this.#close(sessionId, recording, true);
     this.#store.sessions.finish(sessionId, 'interrupted');
   }
+}
+
+/** The share of the frames given to the network whose samples are back. */
+function networkShare(inference: SupervisedInference): number {
+  const { framesPushed, samplesReceived } = inference.progress();
+  return framesPushed > 1 ? Math.min(1, samplesReceived / (framesPushed - 1)) : 1;
 }
 
 function modelName(model: LiveModel): string {
