@@ -35,18 +35,21 @@ export class LiveAnalysis {
   #t0: number | null = null;
   readonly #shownBpm = new RecentMedian(LIVE_AVERAGE_S);
   /** The network process the samples come from, and the first frame it was given. */
-  #generation = 0;
+  #generation: number;
   #sspdFirstFrame = 0;
+  readonly #crashesBefore: number;
 
   /** `options`: the signal settings of the final analysis (a re-analysis may choose them). */
   constructor(inference: LiveInference | null = null, options: Partial<SignalOptions> = SIGNAL_OPTIONS) {
     this.#inference = inference;
     this.#options = options;
+    this.#generation = inference?.generation ?? 0;
+    this.#crashesBefore = inference?.crashes ?? 0;
   }
 
-  /** Whether the network's waveform covers every frame pushed (false after it died mid-session). */
+  /** Whether the network's waveform covers every frame pushed (false after it died during this analysis). */
   get sspdComplete(): boolean {
-    return this.#inference !== null && this.#inference.crashes === 0;
+    return this.#inference !== null && this.#inference.crashes === this.#crashesBefore;
   }
 
   push(timestampsMs: Float64Array, faceFound: Uint8Array, crops: Uint8Array): void {
@@ -115,7 +118,7 @@ export class LiveAnalysis {
     if (!inference) return null;
     const atStop = 'Nothing recorded is lost: the network runs over the whole session when you stop.';
     if (inference.down) return `${inference.down}: showing POS meanwhile. ${atStop}`;
-    if (inference.crashes > 0) return `The heart-rate network was restarted: showing POS until it has caught up. ${atStop}`;
+    if (inference.crashes > this.#crashesBefore) return `The heart-rate network was restarted: showing POS until it has caught up. ${atStop}`;
     if (hasSspd && lag > LIVE_MAX_MODEL_LAG_S) return `The network is ${Math.round(lag)} s behind the camera: showing POS until it catches up.`;
     return 'The network is warming up: showing POS meanwhile.';
   }

@@ -170,6 +170,11 @@ export class Recorder {
     }
   }
 
+  /** The process running a recording's network (tests end it as a crash would). */
+  inferencePid(sessionId: number): number | undefined {
+    return this.#active.get(sessionId)?.inference?.pid;
+  }
+
   /** How far the stop of a session has got, or null when it is not being stopped. */
   stopProgress(sessionId: number): StopProgress | null {
     return this.#stopping.get(sessionId)?.() ?? null;
