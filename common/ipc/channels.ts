@@ -25,6 +25,7 @@ export const CHANNELS = {
   'recording:append-video': 'appendVideo',
   'recording:add-marker': 'addMarker',
   'recording:stop': 'stopRecording',
+  'recording:stop-progress': 'getStopProgress',
   'models:list': 'listModels',
   'models:import': 'importModel',
   'models:download-authors': 'downloadAuthorsModel',

@@ -1,6 +1,6 @@
 // The IPC contract: for each channel its input schema (validated in main) and its result type.
 import { z } from 'zod';
-import { analysisSettings, CROP_BYTES, MAX_CHUNK_FRAMES, markerInput, sessionStart, type LiveSnapshot, type Marker, type RecordingSummary, type Session, type SessionOverview, type SessionResults, type SessionSignal } from '../sessions.ts';
+import { analysisSettings, CROP_BYTES, MAX_CHUNK_FRAMES, markerInput, sessionStart, type LiveSnapshot, type Marker, type RecordingSummary, type Session, type SessionOverview, type SessionResults, type SessionSignal, type StopProgress } from '../sessions.ts';
 import { MAX_MODEL_BYTES, sha256Hex, type ModelInfo } from '../models.ts';
 import { id, studyFields, subjectFields, type Study, type Subject } from '../subjects.ts';
 import { importRequest, type ImportJob } from '../imports.ts';
@@ -96,6 +96,8 @@ export const contract = {
   },
   'recording:add-marker': { input: markerInput, output: out<Marker>() },
   'recording:stop': { input: z.strictObject({ sessionId: id }), output: out<{ session: Session; summary: RecordingSummary }>() },
+  /** While recording:stop runs (the network finishing can take a minute): how far it has got; null otherwise. */
+  'recording:stop-progress': { input: z.strictObject({ sessionId: id }), output: out<StopProgress | null>() },
   /** The bundled default (when installed) and every import; `active` marks the one recordings use. */
   'models:list': { input: none, output: out<ModelInfo[]>() },
   'models:import': {

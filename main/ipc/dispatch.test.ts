@@ -86,6 +86,7 @@ const BAD_INPUTS: Record<Channel, unknown[]> = {
   'recording:append-video': [{ sessionId: 1, bytes: 'AAAA' }, { sessionId: 1, bytes: new Uint8Array(17 * 1024 * 1024) }],
   'recording:add-marker': [{ sessionId: 1, tS: -1, label: 'x' }, { sessionId: 1, tS: 1, label: '' }, { sessionId: 1, tS: 1, label: TEN_MB }],
   'recording:stop': [{}, { sessionId: '1' }],
+  'recording:stop-progress': [{}, { sessionId: 0 }],
   'models:list': [{ all: true }],
   'models:import': [
     { fileName: 'm.onnx' },

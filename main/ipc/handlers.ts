@@ -64,6 +64,7 @@ export function createHandlers({ store, recorder, models, appInfo, editor, repor
     'recording:append-video': ({ sessionId, bytes }) => recorder.appendVideo(sessionId, bytes),
     'recording:add-marker': ({ sessionId, tS, label }) => recorder.addMarker(sessionId, tS, label),
     'recording:stop': ({ sessionId }) => recorder.stop(sessionId),
+    'recording:stop-progress': ({ sessionId }) => recorder.stopProgress(sessionId),
     'models:list': () => models.list(),
     'models:import': ({ fileName, bytes, activate }) => rejectedModel(models.import(bytes, fileName, { activate })),
     'models:download-authors': ({ activate }) => rejectedModel(models.downloadAuthors({ activate })),
