@@ -52,7 +52,7 @@ describe('whole-session analysis at the end', () => {
       const c = pulsingChunk(f, 15, 66);
       live.push(c.timestampsMs, c.faceFound, c.crops);
     }
-    const final = live.finalAnalysis();
+    const final = live.finalAnalysis({ source: 'recording', roi: 'face' });
     if ('reason' in final) throw new Error(final.reason);
     expect(final.summary.primary).toBe('pos');
     expect(Math.abs(final.summary.medianBpm! - 66)).toBeLessThan(2);

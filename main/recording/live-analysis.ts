@@ -6,6 +6,7 @@ import { CROP_BYTES, FACE_NONE, faceSeen, LIVE_AVERAGE_S, LIVE_MAX_MODEL_LAG_S, 
 import type { WaveformChunk } from '../inference/waveform-stream.ts';
 import { analyzeSession, cropMeans, liveHeartRate, RecentMedian, type SignalOptions } from '../signal/index.ts';
 import type { NewAnalysis } from '../store/analyses.ts';
+import { analysisRecord, type RecordContext } from '../analysis/analysis-record.ts';
 import { storedHrSeries } from '../analysis/stored-analysis.ts';
 import { firstAtOrAfter, SessionTrace } from './session-trace.ts';
 
@@ -123,8 +124,11 @@ export class LiveAnalysis {
     return 'The network is warming up: showing POS meanwhile.';
   }
 
-  /** The whole-session analysis to store when recording ends with its summary, or why there is none; `sspd: false` leaves out a partial network waveform. */
-  finalAnalysis({ sspd: withSspd = true } = {}): FinalAnalysis {
+  /**
+   * The whole-session analysis to store when recording ends with its summary, or why there is none; `context` says
+   * what made it (analysis-record.ts), `sspd: false` leaves out a partial network waveform.
+   */
+  finalAnalysis(context: RecordContext, { sspd: withSspd = true } = {}): FinalAnalysis {
     this.#collectSspd();
     const { trace } = this;
     const capture = { t: trace.t.view(), faceLost: trace.faceLost.view() };
@@ -139,12 +143,7 @@ export class LiveAnalysis {
     if (sspd) waveforms.sspd = { startS: sspd.t[0]!, fs: result.timing.grid.fs, samples: Float32Array.from(sspd.x) };
     const hr = result.summary.hr;
     return {
-      analysis: {
-        params: { signal: result.options },
-        summary: { primary, hr, checkHr: result.summary.checkHr, quality: result.quality, warnings: result.summary.warnings, hrv: result.hrv },
-        hrSeries,
-        waveforms,
-      },
+      analysis: { ...analysisRecord(result, withSspd ? context : { ...context, inference: null }), hrSeries, waveforms },
       summary: {
         primary,
         medianBpm: hr.ok ? hr.medianBpm : null,

@@ -68,14 +68,14 @@ test('the inference process killed mid-session: recording carries on with POS an
   const bundled = path.resolve(import.meta.dirname, '..', '..', 'models', 'sspd.onnx');
   const recorder = new Recorder(store, 'test', { path: bundled, intraOpThreads: 1 }, (m) => logs.push(m));
   const session = await recorder.start({ subjectId: subject.id, cameraLabel: null, width: null, height: null, fps: 30, notes: '' });
-  let notice: string | null = null;
+  const notices = new Set<string | null>();
   for (let f = 0; f < 600; f += 15) {
     if (f === 150) process.kill(recorder.inferencePid(session.id)!, 'SIGKILL');
     const { live } = recorder.appendFrames(session.id, pulsingChunk(f, 15, 72));
-    if (f > 150) notice ??= live.notice;
+    if (f > 150) notices.add(live.notice);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  expect(notice).toMatch(/heart-rate network (stopped|was restarted)/);
+  expect([...notices].some((n) => /heart-rate network (stopped|was restarted)/.test(n ?? '')), [...notices].join(' | ')).toBe(true);
   const stopping = recorder.stop(session.id);
   expect(recorder.stopProgress(session.id)).toMatchObject({ step: 'network' });
   const { summary } = await stopping;

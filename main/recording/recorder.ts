@@ -9,6 +9,7 @@ import { SupervisedInference } from '../inference/supervised-inference.ts';
 import type { WorkerLauncher } from '../inference/worker-process.ts';
 import type { SignalOptions } from '../signal/index.ts';
 import type { Store } from '../store/index.ts';
+import type { RecordContext } from '../analysis/analysis-record.ts';
 import { LiveAnalysis, type FinalAnalysis } from './live-analysis.ts';
 import { readRoiFile, repairRoiFile, RoiWriter } from './roi-file.ts';
 
@@ -161,8 +162,7 @@ export class Recorder {
       }
       // Version 1 records what produced it, like every later version: the model and EP the session ran with.
       const { modelId, modelSha256, executionProvider } = recording.session;
-      const params = { ...final.analysis.params, inference: recording.inference ? { inputFilter: recording.inference.report.inputFilter } : null };
-      this.#store.analyses.add(sessionId, { ...final.analysis, params, modelId, modelSha256, executionProvider });
+      this.#store.analyses.add(sessionId, { ...final.analysis, modelId, modelSha256, executionProvider });
       return { session, summary: final.summary };
     } finally {
       this.#stopping.delete(sessionId);
@@ -183,29 +183,35 @@ export class Recorder {
   /** The live trace's analysis once the network has caught up; the crop file run again when the network missed frames. */
   async #finalAnalysis(sessionId: number, recording: ActiveRecording): Promise<FinalAnalysis> {
     const { inference, live } = recording;
-    if (!inference) return live.finalAnalysis();
+    const context = recordContext('recording', inference);
+    if (!inference) return live.finalAnalysis(context);
     this.#stopping.set(sessionId, () => ({ step: 'network', fraction: networkShare(inference) }));
     // The network's last samples need the recording's end: run the tail before the final analysis.
     const flushed = await inference.flush().then(() => true, (e: unknown) => (this.#log(`[inference] flush failed: ${errorMessage(e)}`), false));
-    if (flushed && live.sspdComplete) return live.finalAnalysis();
+    if (flushed && live.sspdComplete) return live.finalAnalysis(context);
     this.#log(`[recording] the network missed part of session ${sessionId}: running it again over the stored crops`);
     this.#stopping.set(sessionId, () => ({ step: 'rerun', fraction: networkShare(inference) }));
     try {
       await inference.reset();
-      return await this.#analyseCrops(this.#roiFile(recording.session), inference);
+      return await this.#analyseCrops(this.#roiFile(recording.session), inference, context);
     } catch (error) {
       this.#log(`[recording] the network could not run again (${errorMessage(error)}): storing the POS analysis`);
-      return live.finalAnalysis({ sspd: false });
+      return live.finalAnalysis(context, { sspd: false });
     }
   }
 
   /** The crop file through a fresh live analysis (and the network, when given): the whole-session analysis. */
-  async #analyseCrops(file: string, inference: SupervisedInference | null, options?: Partial<SignalOptions>): Promise<FinalAnalysis> {
+  async #analyseCrops(file: string, inference: SupervisedInference | null, context: RecordContext, options?: Partial<SignalOptions>): Promise<FinalAnalysis> {
     const live = new LiveAnalysis(inference, options);
     readRoiFile(file, (chunk) => live.push(chunk.timestampsMs, chunk.faceFound, chunk.crops));
     if (inference) await inference.flush();
     if (inference && !live.sspdComplete) throw new AppError('internal', 'The heart-rate network stopped during the analysis; try again');
-    return live.finalAnalysis();
+    return live.finalAnalysis(context);
+  }
+
+  /** How the session's crops were made: as its first analysis says (an import may have read whole frames). */
+  #roiOf(sessionId: number): RecordContext['roi'] {
+    return this.#store.analyses.list(sessionId)[0]?.params.roi ?? 'face';
   }
 
   #roiFile(session: Session): string {
@@ -223,12 +229,12 @@ export class Recorder {
     if (!fs.existsSync(file)) throw new AppError('not_found', `Session ${sessionId} has no stored face crops to analyse`);
     const model = settings.method === 'model' ? await this.#startInference() : null;
     try {
-      const final = await this.#analyseCrops(file, model?.inference ?? null, signalOptionsFor(settings));
+      const context = { ...recordContext('reanalysis', model?.inference ?? null), roi: this.#roiOf(sessionId), settings };
+      const final = await this.#analyseCrops(file, model?.inference ?? null, context, signalOptionsFor(settings));
       if ('reason' in final) throw new AppError('conflict', `Session ${sessionId} cannot be analysed: ${final.reason}`);
       const report = model?.inference.report;
       const runtime = { modelId: model ? modelName(model.model) : null, modelSha256: report?.sha256 ?? null, executionProvider: report?.provider ?? null };
-      const params = { ...final.analysis.params, settings, inference: report ? { inputFilter: report.inputFilter } : null };
-      const record = this.#store.analyses.add(sessionId, { ...final.analysis, params, ...runtime });
+      const record = this.#store.analyses.add(sessionId, { ...final.analysis, ...runtime });
       return { version: record.version, summary: final.summary };
     } finally {
       await model?.inference.close();
@@ -286,6 +292,11 @@ export class Recorder {
     this.#close(sessionId, recording, true);
     this.#store.sessions.finish(sessionId, 'interrupted');
   }
+}
+
+/** What a recorder's analysis records about how it was made (the crops of a recording are face crops). */
+function recordContext(source: RecordContext['source'], inference: SupervisedInference | null): RecordContext {
+  return { source, roi: 'face', inference: inference ? { inputFilter: inference.report.inputFilter } : null };
 }
 
 /** The share of the frames given to the network whose samples are back. */

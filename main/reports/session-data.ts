@@ -32,9 +32,9 @@ export interface SessionData {
   hrv: (HrvResult & { source: string }) | null;
 }
 
-/** The options an analysis ran with (recordings store them as `signal`, imports as `options`). */
+/** The options an analysis ran with. */
 function optionsOf(analysis: AnalysisRecord): SignalOptions {
-  const stored = (analysis.params.signal ?? analysis.params.options ?? {}) as Partial<SignalOptions>;
+  const stored = (analysis.params.signal ?? {}) as Partial<SignalOptions>;
   try {
     return resolveOptions(stored);
   } catch {
@@ -59,8 +59,7 @@ function deriveBeats(wave: StoredWaveform, points: readonly HrPoint[], o: Signal
 }
 
 function storedHrv(analysis: AnalysisRecord): HrvResult | null {
-  const hrv = analysis.summary.hrv as HrvResult | undefined;
-  return hrv && typeof hrv === 'object' && 'ok' in hrv ? hrv : null;
+  return analysis.summary.hrv as HrvResult | null;
 }
 
 export function waveformMethods(store: Store, analysisId: number): string[] {

@@ -1,9 +1,13 @@
 // Numbered schema migrations; `PRAGMA user_version` records how many have been applied.
+import { upgradeAnalysisRecords } from './analysis-upgrade.ts';
+import type { Db } from './database.ts';
 
 export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** Data changes SQL cannot express well, run after `sql` in the same transaction. */
+  run?: (db: Db) => void;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -152,6 +156,12 @@ export const MIGRATIONS: readonly Migration[] = [
       -- At most one active model; none active means the bundled default.
       CREATE UNIQUE INDEX models_one_active ON models (active) WHERE active = 1;
     `,
+  },
+  {
+    version: 6,
+    name: 'one analysis record shape',
+    sql: '',
+    run: upgradeAnalysisRecords,
   },
 ];
 

@@ -23,10 +23,10 @@ export function hrStats(points: readonly HrPoint[]): HrStats {
   };
 }
 
-/** The band and window a version ran with, read from its stored signal options. */
+/** The band and window a version ran with, read from its stored signal options (imports and recordings alike). */
 function settingsOf(record: AnalysisRecord): NonNullable<SessionResults['analysis']>['settings'] {
-  const signal = record.params.signal as { hrBandHz?: [number, number]; windowS?: number } | undefined;
-  if (!signal?.hrBandHz || typeof signal.windowS !== 'number') return null;
+  const { signal } = record.params;
+  if (!signal) return null;
   return { hrBandBpm: [signal.hrBandHz[0] * 60, signal.hrBandHz[1] * 60], windowS: signal.windowS, modelId: record.modelId };
 }
 
