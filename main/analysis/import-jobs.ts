@@ -1,6 +1,5 @@
 // Video imports the UI can follow, like exports: start checks the request and returns at once, the view polls
 // status for progress and may cancel (which leaves no half session); finished jobs are kept while the app runs.
-import fs from 'node:fs';
 import path from 'node:path';
 import type { ImportJob, ImportRequest } from '../../common/imports.ts';
 import { AppError } from '../../common/ipc/result.ts';
@@ -8,39 +7,13 @@ import { JobTable } from '../jobs/job-table.ts';
 import type { WorkerLauncher } from '../inference/worker-process.ts';
 import type { Store } from '../store/index.ts';
 import { AnalysisError } from './errors.ts';
-import { importVideo } from './import-video.ts';
-
-/** Larger files are refused before decoding starts (a day of 1080p at a high bit rate is far less). */
-export const MAX_IMPORT_BYTES = 64 * 1024 ** 3;
+import { checkImportPath, importVideo } from './import-video.ts';
 
 /** The model, worker and face model an import uses; asked at every start (the active model may change). */
 export interface ImportSettings {
   appVersion: string;
   model: () => { path: string; launch?: WorkerLauncher; intraOpThreads?: number } | null;
   faceModelPath?: string;
-}
-
-/** Checks the path names a readable, non-empty regular file of sensible size before anything is written. */
-export function checkImportPath(file: string): string {
-  const field = (message: string) => new AppError('invalid_input', message, { path: message });
-  if (!path.isAbsolute(file)) throw field('Give the full path of the video file');
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw field(code === 'ENOENT' ? `No file at ${file}` : `Cannot read ${file} (${code ?? String(error)})`);
-  }
-  if (stat.isDirectory()) throw field(`${file} is a folder, not a video file`);
-  if (!stat.isFile()) throw field(`${file} is not a regular file`);
-  if (stat.size === 0) throw field(`${path.basename(file)} is empty`);
-  if (stat.size > MAX_IMPORT_BYTES) throw field(`${path.basename(file)} is larger than ${MAX_IMPORT_BYTES / 1024 ** 3} GB`);
-  try {
-    fs.accessSync(file, fs.constants.R_OK);
-  } catch {
-    throw field(`Pulse Studio may not read ${file}`);
-  }
-  return path.normalize(file);
 }
 
 function errorInfo(error: unknown) {
