@@ -99,9 +99,14 @@ export interface Session {
   appVersion: string;
   notes: string;
   frameCount: number;
-  /** From the first to the last stored frame timestamp. */
+  /** From the first to the last stored frame timestamp: the one duration every view shows. */
   durationS: number;
+  /** Set aside with a reason: kept, hidden by default, left out of exports unless asked for. */
+  voided: { at: string; reason: string; by: string } | null;
 }
+
+/** Why a session is voided: required, so the audit trail always says. */
+export const voidReason = z.string().trim().min(1, 'Say why the session is voided').max(500, 'The reason is at most 500 characters');
 
 export interface Marker {
   id: number;
@@ -165,7 +170,7 @@ export interface RecordingSummary {
 /** One edit of a session's notes or a marker's label: the original value is kept here. */
 export interface AuditEntry {
   id: number;
-  what: 'session notes' | 'marker label';
+  what: 'session notes' | 'marker label' | 'session voided';
   rowId: number;
   oldValue: string | null;
   newValue: string | null;

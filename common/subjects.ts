@@ -76,6 +76,12 @@ export interface Subject extends SubjectFields {
   archived: boolean;
   createdAt: string;
   updatedAt: string;
+  /** Sessions in the subject's history (voided ones not counted): the count every view shows. */
   sessionCount: number;
+  /** Voided sessions, kept but hidden. */
+  voidedSessionCount: number;
   lastSessionAt: string | null;
 }
+
+/** Every session of a subject, voided ones included: what deleting the subject removes. */
+export const allSessions = (subject: Subject): number => subject.sessionCount + subject.voidedSessionCount;

@@ -11,6 +11,7 @@ import { ExportJobs } from '../reports/export-jobs.ts';
 import { writeParticipantReport } from '../reports/participant-report.ts';
 import { defaultReportServices, type ReportServices } from '../reports/report-services.ts';
 import type { Store } from '../store/index.ts';
+import { deleteEmptySession } from '../store/session-removal.ts';
 import { sessionOverview, sessionResults } from '../store/session-results.ts';
 
 export interface Services {
@@ -51,14 +52,17 @@ export function createHandlers({ store, recorder, models, appInfo, editor, repor
       }
       return subjects.delete(id, confirmSessionCount);
     },
-    'sessions:list': ({ subjectId }) => sessions.listForSubject(subjectId),
+    'sessions:list': ({ subjectId, includeVoided }) => sessions.listForSubject(subjectId, { includeVoided }),
     'sessions:get': ({ id }) => sessions.get(id),
     'sessions:results': ({ sessionId }) => sessionResults(store, sessionId),
-    'sessions:overview': ({ subjectId }) => sessionOverview(store, subjectId),
+    'sessions:overview': ({ subjectId, includeVoided }) => sessionOverview(store, subjectId, { includeVoided }),
     'sessions:signal': ({ sessionId }) => sessionSignal(store, sessionId),
     'sessions:update-notes': ({ sessionId, notes }) => sessions.updateNotes(sessionId, notes, editor),
     'markers:update': ({ markerId, label }) => sessions.updateMarker(markerId, label, editor),
     'sessions:reanalyze': ({ sessionId, settings }) => recorder.reanalyze(sessionId, settings),
+    'sessions:void': ({ sessionId, reason }) => sessions.voidSession(sessionId, reason, editor),
+    'sessions:restore': ({ sessionId }) => sessions.restoreSession(sessionId, editor),
+    'sessions:delete-empty': ({ sessionId }) => (deleteEmptySession(store, sessionId, editor), { deleted: true as const }),
     'recording:start': (start) => recorder.start(start),
     'recording:append-frames': ({ sessionId, ...chunk }) => recorder.appendFrames(sessionId, chunk),
     'recording:append-video': ({ sessionId, bytes }) => recorder.appendVideo(sessionId, bytes),
@@ -71,8 +75,8 @@ export function createHandlers({ store, recorder, models, appInfo, editor, repor
     'models:set-active': ({ sha256 }) => (models.setActive(sha256), models.list()),
     'models:remove': ({ sha256 }) => (models.remove(sha256), models.list()),
     'reports:participant': (request) => writeParticipantReport(store, request, { ...reports, appVersion: appInfo.version }),
-    'exports:candidates': ({ studyId }) =>
-      subjects.list({ studyId, search: '', includeArchived: true }).map((subject) => ({ subject, sessions: sessionOverview(store, subject.id) })),
+    'exports:candidates': ({ studyId, includeVoided }) =>
+      subjects.list({ studyId, search: '', includeArchived: true }).map((subject) => ({ subject, sessions: sessionOverview(store, subject.id, { includeVoided }) })),
     'exports:defaults': () => ({ destination: reports.defaultDestination, canChooseFolder: reports.chooseFolder !== undefined }),
     'exports:choose-folder': async ({ startIn }) => {
       if (!reports.chooseFolder) throw new AppError('conflict', 'Choosing a folder needs the desktop app: type the folder path instead');

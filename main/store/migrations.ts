@@ -163,6 +163,17 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: '',
     run: upgradeAnalysisRecords,
   },
+  {
+    version: 7,
+    name: 'voided sessions',
+    sql: `
+      -- A voided session is kept with all its data, hidden by default and left out of exports unless asked for;
+      -- who voided it, when and why is also in the audit log.
+      ALTER TABLE sessions ADD COLUMN voided_at TEXT;
+      ALTER TABLE sessions ADD COLUMN void_reason TEXT;
+      ALTER TABLE sessions ADD COLUMN voided_by TEXT;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)!.version;

@@ -75,9 +75,9 @@ export function sessionResults(store: Store, sessionId: number): SessionResults 
   };
 }
 
-/** A subject's sessions, newest first, each with the HR stats of its latest analysis. */
-export function sessionOverview(store: Store, subjectId: number): SessionOverview[] {
-  return store.sessions.listForSubject(subjectId).map((session) => {
+/** A subject's sessions, newest first (voided ones when asked for), each with the HR stats of its latest analysis. */
+export function sessionOverview(store: Store, subjectId: number, options: { includeVoided?: boolean } = {}): SessionOverview[] {
+  return store.sessions.listForSubject(subjectId, options).map((session) => {
     const latest = store.analyses.latest(session.id);
     if (!latest) return { session, stats: null };
     const series = store.analyses.allHrSeries(latest.id);
