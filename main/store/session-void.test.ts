@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import type { Result } from '../../common/ipc/result.ts';
+import { exportRequest } from '../../common/reports.ts';
 import type { Session } from '../../common/sessions.ts';
 import type { Subject } from '../../common/subjects.ts';
 import { createDispatch, type Dispatch } from '../ipc/dispatch.ts';
@@ -75,7 +76,7 @@ test('a voided session is kept with its data, hidden, audited, and out of export
   expect(store.analyses.list(voided.id)).toHaveLength(1);
   expect((await refused('sessions:void', { sessionId: voided.id, reason: 'again' })).code).toBe('conflict');
 
-  const request = { studyId: store.studies.ensureOne().id, sessionIds: [kept.id, voided.id], destination: dir, container: 'zip', video: 'omit', includeDemographics: false, includeFreeText: false, shiftDates: true } as const;
+  const request = exportRequest.parse({ studyId: store.studies.ensureOne().id, sessionIds: [kept.id, voided.id], destination: dir });
   expect(() => checkExport(store, { ...request, includeVoided: false })).toThrow(/is voided .*Include voided sessions/);
   expect(checkExport(store, { ...request, includeVoided: true }).sessionIds).toHaveLength(2);
   const candidates = async (includeVoided: boolean) => (await call<{ sessions: unknown[] }[]>('exports:candidates', { studyId: request.studyId, includeVoided }))[0]!.sessions.length;
