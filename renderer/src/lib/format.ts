@@ -1,4 +1,5 @@
 // Small display formatters shared by views.
+import type { Session } from '../../../common/sessions.ts';
 
 const ROMAN = ['I', 'II', 'III', 'IV', 'V', 'VI'];
 
@@ -18,3 +19,6 @@ export function formatDuration(seconds: number): string {
   const s = String(total % 60).padStart(2, '0');
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 }
+
+/** Where a session came from, in the words every view uses. */
+export const sourceLabel = (session: Pick<Session, 'source'>): string => (session.source === 'import' ? 'imported' : 'recorded');

@@ -82,3 +82,10 @@ export async function createStudy(fields: StudyFields): Promise<Study> {
   selectStudy(study.id);
   return study;
 }
+
+/** Renames the study or changes its contact; the list (and every view's header) shows the new values. */
+export async function updateStudy(id: number, fields: StudyFields): Promise<Study> {
+  const study = await unwrap(api.updateStudy({ id, ...fields }));
+  await loadStudies();
+  return study;
+}
