@@ -143,6 +143,8 @@ export interface LiveSnapshot {
   /** The recent waveform for plotting, seconds since the first frame. */
   waveform: { t: number[]; x: number[] };
   faceLostShare: number;
+  /** Frames the camera dropped, from the stored frame times by the rule of the final analysis (one count for both). */
+  droppedFrames: number;
 }
 
 /**
@@ -165,6 +167,8 @@ export interface RecordingSummary {
   warnings: string[];
   /** Why no analysis could be stored (e.g. too short); the recording itself is kept. */
   notAnalysed: string | null;
+  /** Frames the camera dropped, as the analysis counted them (null when it could not run). */
+  droppedFrames: number | null;
 }
 
 /** One edit of a session's notes or a marker's label: the original value is kept here. */

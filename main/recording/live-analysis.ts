@@ -4,7 +4,7 @@
 // At the end, the same trace gives the whole-session analysis that is stored.
 import { CROP_BYTES, FACE_NONE, faceSeen, LIVE_AVERAGE_S, LIVE_MAX_MODEL_LAG_S, type LiveSnapshot, type RecordingSummary } from '../../common/sessions.ts';
 import type { WaveformChunk } from '../inference/waveform-stream.ts';
-import { analyzeSession, cropMeans, liveHeartRate, RecentMedian, type SignalOptions } from '../signal/index.ts';
+import { analyzeSession, cropMeans, inspectFrames, liveHeartRate, RecentMedian, type SignalOptions } from '../signal/index.ts';
 import type { NewAnalysis } from '../store/analyses.ts';
 import { analysisRecord, type RecordContext } from '../analysis/analysis-record.ts';
 import { storedHrSeries } from '../analysis/stored-analysis.ts';
@@ -15,6 +15,7 @@ export const LIVE_PLOT_S = 15;
 /** Seconds of signal the live estimate and POS pulse are computed over. */
 const LIVE_WINDOW_S = 20;
 const SIGNAL_OPTIONS: Partial<SignalOptions> = { hrBandHz: [0.7, 3.5] };
+const DROPPED_REFRESH_FRAMES = 30;
 
 /** What the live analysis needs of the network (SupervisedInference; a stand-in in tests). */
 export interface LiveInference {
@@ -39,6 +40,7 @@ export class LiveAnalysis {
   #generation: number;
   #sspdFirstFrame = 0;
   readonly #crashesBefore: number;
+  #dropped = { atFrames: 0, count: 0 };
 
   /** `options`: the signal settings of the final analysis (a re-analysis may choose them). */
   constructor(inference: LiveInference | null = null, options: Partial<SignalOptions> = SIGNAL_OPTIONS) {
@@ -103,7 +105,18 @@ export class LiveAnalysis {
       notice: source === 'pos' ? this.#posNotice(sspd !== null, lag) : null,
       waveform: { t: Array.from(waveform.t.subarray(plotFrom)), x: Array.from(waveform.x.subarray(plotFrom)) },
       faceLostShare: lost.length ? lost.reduce((a, v) => a + v, 0) / lost.length : 0,
+      droppedFrames: this.#droppedFrames(),
     };
+  }
+
+  /** The final analysis's count of dropped frames over the frames so far (refreshed every second of frames: it sorts them all). */
+  #droppedFrames(): number {
+    const { frames } = this.trace;
+    if (frames - this.#dropped.atFrames >= DROPPED_REFRESH_FRAMES || frames < DROPPED_REFRESH_FRAMES) {
+      const report = inspectFrames(this.trace.t.view(), []);
+      this.#dropped = { atFrames: frames, count: 'report' in report ? report.report.droppedFrames : 0 };
+    }
+    return this.#dropped.count;
   }
 
   /** POS over the live window; POS is the classical check, so with POS as the waveform there is nothing independent to compare with. */
@@ -152,6 +165,7 @@ export class LiveAnalysis {
         windows: result.hrSeries.length,
         warnings: result.summary.warnings,
         notAnalysed: hr.ok ? null : hr.reason,
+        droppedFrames: (result.timing.waveform ?? result.timing.rgb)?.droppedFrames ?? null,
       },
     };
   }

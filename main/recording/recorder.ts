@@ -157,7 +157,7 @@ export class Recorder {
       this.#stopping.set(sessionId, () => ({ step: 'saving', fraction: null }));
       const session = this.#store.sessions.finish(sessionId, 'complete');
       if ('reason' in final) {
-        const summary = { primary: null, medianBpm: null, meanBpm: null, usedWindows: 0, windows: 0, warnings: [], notAnalysed: final.reason };
+        const summary = { primary: null, medianBpm: null, meanBpm: null, usedWindows: 0, windows: 0, warnings: [], notAnalysed: final.reason, droppedFrames: null };
         return { session, summary };
       }
       // Version 1 records what produced it, like every later version: the model and EP the session ran with.
