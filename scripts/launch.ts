@@ -8,9 +8,12 @@ import { electronBinary } from './electron-binary.ts';
 const version = (JSON.parse(fs.readFileSync('package.json', 'utf8')) as { version: string }).version;
 let electron = electronBinary();
 if ('missing' in electron && !process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) {
-  // Electron ≥ 43 fetches its binary on first use rather than at install: try once, quietly fall back.
-  spawnSync(process.execPath, ['node_modules/electron/install.js'], { stdio: 'inherit', timeout: 180_000 });
+  // Electron ≥ 43 fetches its binary on first use rather than at install: try once, quietly fall back. Its own
+  // output (a raw stack trace without a network) is kept back; one line says what went wrong.
+  console.log('Fetching the Electron binary (first start)…');
+  const fetched = spawnSync(process.execPath, ['node_modules/electron/install.js'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 180_000 });
   electron = electronBinary();
+  if ('missing' in electron) electron = { missing: `it could not be downloaded (${downloadProblem(`${fetched.stderr ?? ''}\n${fetched.error?.message ?? ''}`)})` };
 }
 
 if ('path' in electron) {
@@ -36,4 +39,10 @@ function openInBrowser(url: string): void {
   const child = spawn(opener, [url], { stdio: 'ignore', detached: true });
   child.on('error', () => console.log(`(Could not start a browser with ${opener}; open the address above yourself.)`));
   child.unref();
+}
+
+/** The first error line of the downloader's output, e.g. "TypeError: fetch failed" → "fetch failed". */
+function downloadProblem(output: string): string {
+  const line = output.split('\n').find((l) => /error/i.test(l))?.trim() ?? '';
+  return line.replace(/^\w*Error:\s*/, '') || 'no network?';
 }
