@@ -1,5 +1,6 @@
 // Sessions (one recording or imported video of a subject) and markers: shared shapes and input rules.
 import { z } from 'zod';
+import './form-messages.ts';
 import { id } from './subjects.ts';
 import type { Pause } from './video-timeline.ts';
 

@@ -1,5 +1,6 @@
 // Studies and subjects: the shared shapes and the validation rules the forms and main both apply.
 import { z } from 'zod';
+import './form-messages.ts';
 
 export const SEXES = ['female', 'male', 'other', 'unknown'] as const;
 export type Sex = (typeof SEXES)[number];

@@ -1,5 +1,6 @@
 // The IPC contract: for each channel its input schema (validated in main) and its result type.
 import { z } from 'zod';
+import '../form-messages.ts';
 import { analysisSettings, CROP_BYTES, MAX_CHUNK_FRAMES, markerInput, sessionStart, type LiveSnapshot, type Marker, type RecordingSummary, type Session, type SessionOverview, type SessionResults, type SessionSignal, type StopProgress, voidReason } from '../sessions.ts';
 import { MAX_MODEL_BYTES, sha256Hex, type ModelInfo } from '../models.ts';
 import { id, studyFields, subjectFields, type Study, type Subject } from '../subjects.ts';

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subjectFields } from '../../common/subjects.ts';
 import { openStore, type Store } from '../store/index.ts';
-import { ImportJobs } from './import-jobs.ts';
+import { ImportJobs, noFaceInAppWords } from './import-jobs.ts';
 import { importVideo } from './import-video.ts';
 import { badInputs, tempDir } from './test-media.ts';
 
@@ -62,4 +62,11 @@ describe('failed imports', () => {
     expect(outcome.stderr).toMatch(/pipe\.mp4 is not a regular file/);
     expect(sessionsLeft()).toBe(0);
   }, 30_000);
+});
+
+describe('import errors in the app’s words', () => {
+  it('names the app’s region choice instead of the command line’s --roi full', () => {
+    const message = noFaceInAppWords('/home/u/clip.mp4: no face found in 118 of 120 frames; for clips that are already skin, use --roi full');
+    expect(message).toBe('No face found in 118 of 120 frames. If the video shows only skin (a pre-cropped clip), choose the region “Whole frame is skin (pre-cropped clip)” and import again.');
+  });
 });

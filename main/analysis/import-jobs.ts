@@ -16,11 +16,17 @@ export interface ImportSettings {
   faceModelPath?: string;
 }
 
+/** The analysis's no-face message ends with the command line's advice (--roi full): the app names its own choice. */
+export function noFaceInAppWords(message: string): string {
+  const found = message.split(';')[0]!.replace(/^.*: no face/, 'No face');
+  return `${found}. If the video shows only skin (a pre-cropped clip), choose the region “Whole frame is skin (pre-cropped clip)” and import again.`;
+}
+
 function errorInfo(error: unknown) {
   if (error instanceof AppError) return error.toInfo();
   if (error instanceof AnalysisError) {
     const code = error.code === 'not-found' ? ('not_found' as const) : error.code === 'no-face-model' || error.code === 'no-ffmpeg' ? ('internal' as const) : ('invalid_input' as const);
-    return { code, message: error.message };
+    return { code, message: error.code === 'no-face' ? noFaceInAppWords(error.message) : error.message };
   }
   return { code: 'internal' as const, message: `The import failed: ${error instanceof Error ? error.message : String(error)}` };
 }

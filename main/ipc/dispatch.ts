@@ -23,15 +23,13 @@ export function createDispatch(handlers: Handlers, log: (message: string, error:
   };
 }
 
+/** Per-field messages for a form, and a summary in the same words (field keys are for forms, not for people). */
 function invalid(error: z.ZodError): Result<never> {
   const fields: Record<string, string> = {};
   for (const issue of error.issues) {
     const key = issue.path.length ? issue.path.join('.') : 'input';
     fields[key] ??= issue.message;
   }
-  const summary = Object.entries(fields)
-    .slice(0, 3)
-    .map(([key, message]) => (key === 'input' ? message : `${key}: ${message}`))
-    .join('; ');
-  return fail('invalid_input', `Invalid input — ${summary}`, fields);
+  const summary = [...new Set(Object.values(fields))].slice(0, 3).join('; ');
+  return fail('invalid_input', `Not accepted — ${summary}`, fields);
 }
