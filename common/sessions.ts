@@ -104,6 +104,8 @@ export interface Session {
   durationS: number;
   /** Set aside with a reason: kept, hidden by default, left out of exports unless asked for. */
   voided: { at: string; reason: string; by: string } | null;
+  /** The analysis version Review shows and exports and reports use; null: the latest. */
+  chosenAnalysisVersion: number | null;
 }
 
 /** Why a session is voided: required, so the audit trail always says. */
@@ -175,7 +177,7 @@ export interface RecordingSummary {
 /** One edit of a session's notes or a marker's label: the original value is kept here. */
 export interface AuditEntry {
   id: number;
-  what: 'session notes' | 'marker label' | 'session voided';
+  what: 'session notes' | 'marker label' | 'session voided' | 'analysis version shown';
   rowId: number;
   oldValue: string | null;
   newValue: string | null;
@@ -202,10 +204,20 @@ export interface HrStats {
   windows: number;
 }
 
-/** A session in a subject's history, with the HR of its latest analysis. */
+/** A session in a subject's history, with the HR of the analysis version it shows, and what made that version. */
 export interface SessionOverview {
   session: Session;
   stats: HrStats | null;
+  analysis: { version: number; modelId: string | null; executionProvider: string | null } | null;
+}
+
+/** One analysis version of a session, as Review lists them to choose from. */
+export interface AnalysisVersionInfo {
+  version: number;
+  createdAt: string;
+  source: 'recording' | 'import' | 'reanalysis';
+  primary: 'sspd' | 'pos' | null;
+  modelId: string | null;
 }
 
 /** What the Review view shows of a session: its latest analysis version, HR series per method, markers. */
@@ -222,6 +234,8 @@ export interface SessionResults {
   analysis: {
     version: number;
     versions: number;
+    /** Every version, oldest first: the one shown is chosen among them (it is also what exports and reports use). */
+    history: AnalysisVersionInfo[];
     createdAt: string;
     primary: string;
     /** The settings this version ran with; null for versions stored before settings were recorded. */
@@ -257,8 +271,8 @@ export type RespirationView = ({ ok: true; brpm: number } | { ok: false; reason:
 };
 
 /**
- * A session's stored waveform with the beats found in it, HRV and respiration, computed from the latest
- * analysis version on request (not stored).
+ * A session's stored waveform with the beats found in it, HRV and respiration, computed from the analysis version
+ * the session shows, on request (not stored).
  */
 export interface SessionSignal {
   version: number;

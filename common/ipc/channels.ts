@@ -23,6 +23,7 @@ export const CHANNELS = {
   'sessions:void': 'voidSession',
   'sessions:restore': 'restoreSession',
   'sessions:delete-empty': 'deleteEmptySession',
+  'sessions:choose-version': 'chooseAnalysisVersion',
   'recording:start': 'startRecording',
   'recording:append-frames': 'appendFrames',
   'recording:append-video': 'appendVideo',

@@ -89,6 +89,8 @@ export const contract = {
   'sessions:restore': { input: z.strictObject({ sessionId: id }), output: out<Session>() },
   /** Only a session without data (no frame, analysis, marker or video) can be deleted. */
   'sessions:delete-empty': { input: z.strictObject({ sessionId: id }), output: out<{ deleted: true }>() },
+  /** The analysis version the session shows, exports and reports (null: always the latest); audited. */
+  'sessions:choose-version': { input: z.strictObject({ sessionId: id, version: id.nullable() }), output: out<Session>() },
   'markers:update': { input: markerInput.pick({ label: true }).extend({ markerId: id }), output: out<Marker>() },
   'recording:start': { input: sessionStart, output: out<Session>() },
   'recording:append-frames': { input: frameChunk, output: out<{ frameCount: number; live: LiveSnapshot }>() },

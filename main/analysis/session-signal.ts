@@ -34,7 +34,7 @@ function nearestWindow(points: readonly HrPoint[], tS: number): HrPoint | undefi
 
 export function sessionSignal(store: Store, sessionId: number): SessionSignal | null {
   store.sessions.get(sessionId);
-  const latest = store.analyses.latest(sessionId);
+  const latest = store.analyses.shown(sessionId);
   if (!latest) return null;
   const series = store.analyses.allHrSeries(latest.id);
   const method = primaryOf(series);

@@ -76,6 +76,7 @@ const BAD_INPUTS: Record<Channel, unknown[]> = {
   'sessions:void': [{ sessionId: 1 }, { sessionId: 1, reason: '   ' }, { sessionId: 1, reason: 'x'.repeat(501) }],
   'sessions:restore': [{}, { sessionId: -1 }],
   'sessions:delete-empty': [{}, { sessionId: 'x' }],
+  'sessions:choose-version': [{ sessionId: 1 }, { sessionId: 1, version: 0 }, { sessionId: 1, version: 'latest' }],
   'markers:update': [{ markerId: 1 }, { markerId: 1, label: '' }, { markerId: 1, label: TEN_MB }],
   'recording:start': [undefined, { subjectId: 1, notes: TEN_MB }, { subjectId: 1, fps: -30 }, { subjectId: 1, cameraLabel: 5 }],
   'recording:append-frames': [

@@ -59,7 +59,13 @@ export function createHandlers({ store, recorder, models, appInfo, editor, repor
     'sessions:signal': ({ sessionId }) => sessionSignal(store, sessionId),
     'sessions:update-notes': ({ sessionId, notes }) => sessions.updateNotes(sessionId, notes, editor),
     'markers:update': ({ markerId, label }) => sessions.updateMarker(markerId, label, editor),
-    'sessions:reanalyze': ({ sessionId, settings }) => recorder.reanalyze(sessionId, settings),
+    'sessions:reanalyze': async ({ sessionId, settings }) => {
+      const done = await recorder.reanalyze(sessionId, settings);
+      // The new version is the one asked for: the session shows (and exports) it from now on.
+      sessions.chooseAnalysisVersion(sessionId, null, editor);
+      return done;
+    },
+    'sessions:choose-version': ({ sessionId, version }) => sessions.chooseAnalysisVersion(sessionId, version, editor),
     'sessions:void': ({ sessionId, reason }) => sessions.voidSession(sessionId, reason, editor),
     'sessions:restore': ({ sessionId }) => sessions.restoreSession(sessionId, editor),
     'sessions:delete-empty': ({ sessionId }) => (deleteEmptySession(store, sessionId, editor), { deleted: true as const }),

@@ -1,4 +1,4 @@
-// Everything stored about one session, gathered once for reports and exports: latest analysis, every
+// Everything stored about one session, gathered once for reports and exports: the analysis version it shows, every
 // version's provenance, HR series, waveforms, markers, and beats/HRV derived from the stored waveform.
 import type { HrPoint, HrStats, Marker, Session } from '../../common/sessions.ts';
 import type { Study, Subject } from '../../common/subjects.ts';
@@ -76,7 +76,8 @@ export function loadSessionData(store: Store, sessionId: number): SessionData {
     .prepare('SELECT count(*) AS ordinal FROM sessions WHERE subject_id = ? AND (started_at < ? OR (started_at = ? AND id <= ?))')
     .get(subject.id, session.startedAt, session.startedAt, session.id) as { ordinal: number };
   const versions = store.analyses.list(sessionId);
-  const analysis = versions.at(-1) ?? null;
+  // Every method of the version the session shows (chosen in Review, else the latest).
+  const analysis = store.analyses.shown(sessionId);
   const markers = store.sessions.markers(sessionId);
   const base = { session, subject, study, ordinal, versions, markers };
   if (!analysis) return { ...base, analysis, primary: null, series: {}, stats: null, waveforms: {}, beats: null, hrv: null };

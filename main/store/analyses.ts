@@ -120,6 +120,17 @@ export class AnalysisRepository {
     return (this.#db.prepare('SELECT * FROM analyses WHERE session_id = ? ORDER BY version').all(sessionId) as AnalysisRow[]).map(toRecord);
   }
 
+  /** The version a session shows, exports and reports: the one chosen in Review, else the latest. */
+  shown(sessionId: number): AnalysisRecord | null {
+    const row = this.#db
+      .prepare(
+        `SELECT a.* FROM analyses a JOIN sessions s ON s.id = a.session_id
+         WHERE a.session_id = ? AND a.version = coalesce(s.chosen_analysis_version, (SELECT max(version) FROM analyses WHERE session_id = ?))`,
+      )
+      .get(sessionId, sessionId) as AnalysisRow | undefined;
+    return row ? toRecord(row) : null;
+  }
+
   latest(sessionId: number): AnalysisRecord | null {
     const row = this.#db.prepare('SELECT * FROM analyses WHERE session_id = ? ORDER BY version DESC LIMIT 1').get(sessionId) as AnalysisRow | undefined;
     return row ? toRecord(row) : null;

@@ -174,6 +174,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE sessions ADD COLUMN voided_by TEXT;
     `,
   },
+  {
+    version: 8,
+    name: 'the analysis version a session shows',
+    sql: `
+      -- The version Review shows and exports and reports use; NULL: the latest. Choices are in the audit log.
+      ALTER TABLE sessions ADD COLUMN chosen_analysis_version INTEGER;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)!.version;

@@ -23,6 +23,7 @@ interface SessionRow {
   voided_at: string | null;
   void_reason: string | null;
   voided_by: string | null;
+  chosen_analysis_version: number | null;
   frame_count: number;
   first_ms: number | null;
   last_ms: number | null;
@@ -51,6 +52,7 @@ const toSession = (r: SessionRow): Session => ({
   frameCount: r.frame_count,
   durationS: r.first_ms === null || r.last_ms === null ? 0 : (r.last_ms - r.first_ms) / 1000,
   voided: r.voided_at === null ? null : { at: r.voided_at, reason: r.void_reason ?? '', by: r.voided_by ?? '' },
+  chosenAnalysisVersion: r.chosen_analysis_version,
 });
 
 export interface SessionOrigin {
@@ -121,6 +123,21 @@ export class SessionRepository {
     this.#db.transaction(() => {
       this.#auditVoid(sessionId, session.voided!.reason, null, by);
       this.#db.prepare('UPDATE sessions SET voided_at = NULL, void_reason = NULL, voided_by = NULL WHERE id = ?').run(sessionId);
+    })();
+    return this.get(sessionId);
+  }
+
+  /** Chooses the analysis version the session shows, exports and reports (null: always the latest); audited. */
+  chooseAnalysisVersion(sessionId: number, version: number | null, by: string): Session {
+    const session = this.get(sessionId);
+    if (version !== null && !this.#db.prepare('SELECT 1 FROM analyses WHERE session_id = ? AND version = ?').get(sessionId, version)) {
+      throw new AppError('not_found', `Session ${sessionId} has no analysis version ${version}`);
+    }
+    if (session.chosenAnalysisVersion === version) return session;
+    const text = (v: number | null) => (v === null ? 'latest' : String(v));
+    this.#db.transaction(() => {
+      this.#audit('sessions', sessionId, 'analysis version', text(session.chosenAnalysisVersion), text(version), by);
+      this.#db.prepare('UPDATE sessions SET chosen_analysis_version = ? WHERE id = ?').run(version, sessionId);
     })();
     return this.get(sessionId);
   }
@@ -229,10 +246,11 @@ export class SessionRepository {
   history(sessionId: number): AuditEntry[] {
     return this.#db
       .prepare(
-        `SELECT id, CASE WHEN table_name = 'markers' THEN 'marker label' WHEN field = 'void' THEN 'session voided' ELSE 'session notes' END AS what, row_id AS rowId,
+        `SELECT id, CASE WHEN table_name = 'markers' THEN 'marker label' WHEN field = 'void' THEN 'session voided'
+                         WHEN field = 'analysis version' THEN 'analysis version shown' ELSE 'session notes' END AS what, row_id AS rowId,
                 old_value AS oldValue, new_value AS newValue, changed_at AS changedAt, changed_by AS changedBy
          FROM audit_log
-         WHERE (table_name = 'sessions' AND row_id = ? AND field IN ('notes', 'void'))
+         WHERE (table_name = 'sessions' AND row_id = ? AND field IN ('notes', 'void', 'analysis version'))
             OR (table_name = 'markers' AND row_id IN (SELECT id FROM markers WHERE session_id = ?))
          ORDER BY id`,
       )
