@@ -43,7 +43,7 @@ export interface AnalyzeOptions {
   launch?: WorkerLauncher;
 }
 
-/** Milliseconds spent per stage; `infer` is the network's compute in its worker thread (it overlaps decoding). */
+/** Milliseconds spent per stage; `infer` is the network's compute in its inference process (it overlaps decoding). */
 export interface StageTimings {
   decode: number;
   detect: number;
