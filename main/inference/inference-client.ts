@@ -1,6 +1,7 @@
 // Main-process handle on one inference process: load a model, push frames, receive the waveform.
 
 import { fileURLToPath } from 'node:url';
+import type { ModelValidation } from '../../common/models.ts';
 import { ModelError } from './model-error.ts';
 import type { WaveformChunk } from './waveform-stream.ts';
 import { nodeWorkerLauncher, type WorkerChannel, type WorkerLauncher } from './worker-process.ts';
@@ -120,6 +121,11 @@ export class InferenceWorker {
       this.#received = 0;
       this.#bufferedStart = 0;
     }
+  }
+
+  /** Validates an SSPD ONNX file's bytes in this process (an imported model is untrusted input to onnxruntime). */
+  validate(onnx: Uint8Array, checkpointTensors: number | null): Promise<ModelValidation> {
+    return this.#call({ type: 'validate', onnx, checkpointTensors });
   }
 
   stats(): Promise<WorkerStats> {

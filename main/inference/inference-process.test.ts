@@ -1,8 +1,10 @@
 // Inference runs in a process of its own: why (onnxruntime aborts a process whose worker thread ends mid-run),
 // and what that buys (the app's process ends normally; a killed inference process is restarted with its model).
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { validateOutOfProcess } from '../models/model-validation.ts';
 import { pulsingChunk } from '../recording/test-frames.ts';
 import { SupervisedInference } from './supervised-inference.ts';
 
@@ -77,4 +79,14 @@ describe('supervised inference', () => {
     await expect(inference.reset()).rejects.toMatchObject({ code: 'WORKER_FAILED' });
     await inference.close();
   }, 30_000);
+});
+
+describe('imported models are checked in an inference process', () => {
+  test('a good model passes with its test inference, a foreign one fails with the loader’s code', async () => {
+    const good = await validateOutOfProcess(fs.readFileSync(MODEL));
+    expect(good).toMatchObject({ testSteps: 32, testSamples: 32 });
+    const foreign = fs.readFileSync(path.join(import.meta.dirname, 'test-models', 'other-io.onnx'));
+    await expect(validateOutOfProcess(foreign)).rejects.toMatchObject({ code: 'MODEL_WRONG_IO' });
+    await expect(validateOutOfProcess(new Uint8Array([1, 2, 3]))).rejects.toMatchObject({ code: 'MODEL_CORRUPT' });
+  }, 60_000);
 });

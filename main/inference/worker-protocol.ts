@@ -3,6 +3,7 @@
 import type { ChunkPolicy } from './chunk-plan.ts';
 import type { ExecutionProviderName } from './execution-providers.ts';
 import type { InputFilterSpec } from './input-filter.ts';
+import type { ModelValidation } from '../../common/models.ts';
 import type { ModelErrorCode } from './model-error.ts';
 import type { ModelReport } from './model-loader.ts';
 import type { StreamStats } from './waveform-stream.ts';
@@ -46,7 +47,9 @@ export type WorkerCommand =
   | { readonly type: 'flush' }
   | { readonly type: 'reset' }
   | { readonly type: 'stats' }
-  | { readonly type: 'unload' };
+  | { readonly type: 'unload' }
+  /** Checks an imported model's bytes (main/models/model-validation.ts) here, where a native crash ends only this process. */
+  | { readonly type: 'validate'; readonly onnx: Uint8Array; readonly checkpointTensors: number | null };
 
 export interface CommandResults {
   readonly load: LoadedModelReport;
@@ -54,6 +57,7 @@ export interface CommandResults {
   readonly reset: null;
   readonly stats: WorkerStats;
   readonly unload: null;
+  readonly validate: ModelValidation;
 }
 
 export type ToWorker =

@@ -12,7 +12,7 @@ import { checkpointToOnnx, DEFAULT_TEMPLATE_PATH } from './checkpoint-to-onnx.ts
 import { downloadBytes } from './download.ts';
 import { ModelImportError } from './import-error.ts';
 import { ModelRepository } from './model-repository.ts';
-import { validateSspdOnnx } from './model-validation.ts';
+import { validateOutOfProcess } from './model-validation.ts';
 import { SSPD_TENSORS } from './sspd-keys.ts';
 
 export const MODELS_DIR = 'models';
@@ -76,7 +76,8 @@ export class ModelRegistry {
     const checkpoint = isZip(bytes) || /\.(pth|pt)$/i.test(fileName);
     if (isLegacyTorch(bytes)) throw new ModelImportError('CHECKPOINT_UNSUPPORTED', 'a checkpoint in the pre-1.6 PyTorch format: load it and torch.save it again with a current PyTorch');
     const onnx = checkpoint ? checkpointToOnnx(bytes, this.#templateBytes()) : bytes;
-    const validation = await (this.#options.validate ?? validateSspdOnnx)(onnx, checkpoint ? SSPD_TENSORS.length : null);
+    const validate = this.#options.validate ?? ((bytes: Uint8Array, tensors: number | null) => validateOutOfProcess(bytes, tensors, this.#options.launch));
+    const validation = await validate(onnx, checkpoint ? SSPD_TENSORS.length : null);
     const hash = sha256(onnx);
     this.#writeFile(hash, onnx);
     const info = this.#repo.add({
