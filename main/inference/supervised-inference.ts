@@ -45,21 +45,22 @@ export class SupervisedInference {
   /** Starts a process with the model loaded; rejects with the loader's ModelError (and leaves no process behind). */
   static async start(request: LoadModelRequest, options: SupervisorOptions = {}): Promise<SupervisedInference> {
     let handle: SupervisedInference | null = null;
-    const { worker, report } = await SupervisedInference.#launch(request, options, (error) => {
-      if (handle) handle.#crashed(error);
+    const { worker, report } = await SupervisedInference.#launch(request, options, (error, source) => {
+      if (handle) handle.#crashed(error, source);
     });
     handle = new SupervisedInference(worker, report, request, options);
     return handle;
   }
 
-  static async #launch(request: LoadModelRequest, options: SupervisorOptions, onExit: (error: ModelError) => void) {
+  /** A process with the model loaded; `onExit` hears of its death with which process it was (a failed load's is nobody's). */
+  static async #launch(request: LoadModelRequest, options: SupervisorOptions, onExit: (error: ModelError, source: InferenceWorker) => void) {
     const log = options.log ?? (() => {});
-    const worker = new InferenceWorker({
+    const worker: InferenceWorker = new InferenceWorker({
       ...(options.launch ? { launch: options.launch } : {}),
       ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}),
       onLog: log,
       onError: (e) => log(`[inference] ${e.message}`),
-      onExit,
+      onExit: (error) => onExit(error, worker),
     });
     try {
       return { worker, report: await worker.loadModel(request) };
@@ -125,8 +126,9 @@ export class SupervisedInference {
     await this.#worker.close();
   }
 
-  #crashed(error: ModelError): void {
-    if (this.#closed) return;
+  #crashed(error: ModelError, source: InferenceWorker): void {
+    // Only the process in use counts: one that died while loading is the restart's own failure.
+    if (this.#closed || source !== this.#worker) return;
     this.#crashes += 1;
     const log = this.#options.log ?? (() => {});
     const maxRestarts = this.#options.maxRestarts ?? 3;
@@ -136,7 +138,7 @@ export class SupervisedInference {
       return;
     }
     this.#down = 'The heart-rate network stopped and is being restarted';
-    this.#restarting = SupervisedInference.#launch(this.#request, this.#options, (e) => this.#crashed(e)).then(
+    this.#restarting = SupervisedInference.#launch(this.#request, this.#options, (e, source) => this.#crashed(e, source)).then(
       async ({ worker }) => {
         if (this.#closed) return worker.close();
         this.#worker = worker;
