@@ -1,5 +1,6 @@
 // One stored analysis version's parameters and summary: one shape, validated when written and when read
-// (main/store/analyses.ts), built in one place (main/analysis/analysis-record.ts). Add fields here.
+// (main/store/analyses.ts), built in one place (main/analysis/analysis-record.ts). Add fields here: the objects are
+// strict, so a field written without being declared fails loudly instead of vanishing.
 import { z } from 'zod';
 import { analysisSettings } from './sessions.ts';
 
@@ -15,7 +16,7 @@ export const hrSummary = z.union([
   keeping({ ok: z.literal(false), reason: z.string() }),
 ]);
 
-export const analysisParams = z.object({
+export const analysisParams = z.strictObject({
   /** What made this version: the analysis at a recording's Stop, an imported video, or analysing a session again. */
   source: z.enum(['recording', 'import', 'reanalysis']),
   /** How the pulse was read: face crops (live and most imports), or the whole frame as skin (pre-cropped clips). */
@@ -28,7 +29,7 @@ export const analysisParams = z.object({
   inference: z.object({ inputFilter: keeping({ kind: z.string() }).nullable() }).nullable(),
 });
 
-export const analysisSummary = z.object({
+export const analysisSummary = z.strictObject({
   primary: z.enum(['sspd', 'pos']).nullable(),
   hr: hrSummary,
   /** The classical check's (POS) HR beside a network's; null where POS is the primary method or nothing ran. */
