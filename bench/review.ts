@@ -8,6 +8,7 @@ import { thinPoints, minMaxIndices } from '../common/decimate.ts';
 import { encodeWire } from '../common/ipc/wire.ts';
 import { subjectFields } from '../common/subjects.ts';
 import { sessionSignal } from '../main/analysis/session-signal.ts';
+import { analysisRecord } from '../main/analysis/analysis-record.ts';
 import { storedHrSeries } from '../main/analysis/stored-analysis.ts';
 import { analyzeSession } from '../main/signal/index.ts';
 import { openStore } from '../main/store/index.ts';
@@ -51,8 +52,7 @@ function seed(dir: string): { subjectId: number; sessionId: number } {
   const session = store.sessions.create({ subjectId: subject.id, cameraLabel: null, width: 640, height: 480, fps: FPS, notes: '' }, { source: 'camera', appVersion: 'bench' });
   store.sessions.appendFrames(session.id, 0, Float64Array.from(t, (v) => v * 1000), new Uint8Array(n).fill(1));
   store.analyses.add(session.id, {
-    params: { signal: result.options },
-    summary: {},
+    ...analysisRecord(result, { source: 'recording', roi: 'face' }),
     hrSeries: storedHrSeries(result),
     waveforms: { sspd: { startS: 0, fs: FPS, samples: Float32Array.from(x) }, pos: { startS: 0, fs: FPS, samples: Float32Array.from(x) } },
   });

@@ -25,6 +25,8 @@ export const exportRequest = z.strictObject({
   includeFreeText: z.boolean().default(false),
   /** Shift every date by one random number of days, so only intervals are real. */
   shiftDates: z.boolean().default(true),
+  /** Voided sessions are left out unless asked for here. */
+  includeVoided: z.boolean().default(false),
 });
 export type ExportRequest = z.output<typeof exportRequest>;
 

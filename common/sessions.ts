@@ -1,5 +1,6 @@
 // Sessions (one recording or imported video of a subject) and markers: shared shapes and input rules.
 import { z } from 'zod';
+import './form-messages.ts';
 import { id } from './subjects.ts';
 import type { QualityGrade, Reliability, SessionHr } from './session-hr.ts';
 import type { Pause } from './video-timeline.ts';
@@ -107,9 +108,16 @@ export interface Session {
   appVersion: string;
   notes: string;
   frameCount: number;
-  /** From the first to the last stored frame timestamp. */
+  /** From the first to the last stored frame timestamp: the one duration every view shows. */
   durationS: number;
+  /** Set aside with a reason: kept, hidden by default, left out of exports unless asked for. */
+  voided: { at: string; reason: string; by: string } | null;
+  /** The analysis version Review shows and exports and reports use; null: the latest. */
+  chosenAnalysisVersion: number | null;
 }
+
+/** Why a session is voided: required, so the audit trail always says. */
+export const voidReason = z.string().trim().min(1, 'Say why the session is voided').max(500, 'The reason is at most 500 characters');
 
 export interface Marker {
   id: number;
@@ -123,6 +131,8 @@ export type { QualityGrade };
 
 /** Seconds of recent live estimates whose median is the HR shown (pulse oximeters average over 4–16 s). */
 export const LIVE_AVERAGE_S = 5;
+/** Seconds the network may trail the camera before the live HR comes from POS until it catches up. */
+export const LIVE_MAX_MODEL_LAG_S = 3;
 
 /** What the Record view shows while recording; returned with every stored chunk of frames. */
 export interface LiveSnapshot {
@@ -140,9 +150,22 @@ export interface LiveSnapshot {
   modelLagS: number;
   /** Why there is no HR yet (e.g. fewer than 5 s of signal). */
   waiting: string | null;
+  /** Why the live HR is POS although a model is set (warming up, late, restarting after a crash); null otherwise. */
+  notice: string | null;
   /** The recent waveform for plotting, seconds since the first frame. */
   waveform: { t: number[]; x: number[] };
   faceLostShare: number;
+  /** Frames the camera dropped, from the stored frame times by the rule of the final analysis (one count for both). */
+  droppedFrames: number;
+}
+
+/**
+ * How far stopping a recording has got: the network finishing the frames it was given ('network'), or running again
+ * over the whole session after it stopped mid-recording ('rerun'), then storing ('saving'); `fraction` when known.
+ */
+export interface StopProgress {
+  step: 'network' | 'rerun' | 'saving';
+  fraction: number | null;
 }
 
 /** Shown when a recording ends: the stored analysis in brief, or why there is none. */
@@ -153,12 +176,14 @@ export interface RecordingSummary {
   warnings: string[];
   /** Why no analysis could be stored (e.g. too short); the recording itself is kept. */
   notAnalysed: string | null;
+  /** Frames the camera dropped, as the analysis counted them (null when it could not run). */
+  droppedFrames: number | null;
 }
 
 /** One edit of a session's notes or a marker's label: the original value is kept here. */
 export interface AuditEntry {
   id: number;
-  what: 'session notes' | 'marker label';
+  what: 'session notes' | 'marker label' | 'session voided' | 'analysis version shown';
   rowId: number;
   oldValue: string | null;
   newValue: string | null;
@@ -182,10 +207,20 @@ export interface HrPoint {
 /** The session's heart rate, the one statistic every view shows (common/session-hr.ts). */
 export type HrStats = SessionHr;
 
-/** A session in a subject's history, with the HR of its latest analysis. */
+/** A session in a subject's history, with the HR of the analysis version it shows, and what made that version. */
 export interface SessionOverview {
   session: Session;
   stats: HrStats | null;
+  analysis: { version: number; modelId: string | null; executionProvider: string | null } | null;
+}
+
+/** One analysis version of a session, as Review lists them to choose from. */
+export interface AnalysisVersionInfo {
+  version: number;
+  createdAt: string;
+  source: 'recording' | 'import' | 'reanalysis';
+  primary: 'sspd' | 'pos' | null;
+  modelId: string | null;
 }
 
 /** What the Review view shows of a session: its latest analysis version, HR series per method, markers. */
@@ -202,6 +237,8 @@ export interface SessionResults {
   analysis: {
     version: number;
     versions: number;
+    /** Every version, oldest first: the one shown is chosen among them (it is also what exports and reports use). */
+    history: AnalysisVersionInfo[];
     createdAt: string;
     primary: string;
     /** The settings this version ran with; null for versions stored before settings were recorded. */
@@ -237,8 +274,8 @@ export type RespirationView = ({ ok: true; brpm: number } | { ok: false; reason:
 };
 
 /**
- * A session's stored waveform with the beats found in it, HRV and respiration, computed from the latest
- * analysis version on request (not stored).
+ * A session's stored waveform with the beats found in it, HRV and respiration, computed from the analysis version
+ * the session shows, on request (not stored).
  */
 export interface SessionSignal {
   version: number;

@@ -1,5 +1,6 @@
 // Studies and subjects: the shared shapes and the validation rules the forms and main both apply.
 import { z } from 'zod';
+import './form-messages.ts';
 
 export const SEXES = ['female', 'male', 'other', 'unknown'] as const;
 export type Sex = (typeof SEXES)[number];
@@ -93,6 +94,12 @@ export interface Subject extends SubjectFields {
   archived: boolean;
   createdAt: string;
   updatedAt: string;
+  /** Sessions in the subject's history (voided ones not counted): the count every view shows. */
   sessionCount: number;
+  /** Voided sessions, kept but hidden. */
+  voidedSessionCount: number;
   lastSessionAt: string | null;
 }
+
+/** Every session of a subject, voided ones included: what deleting the subject removes. */
+export const allSessions = (subject: Subject): number => subject.sessionCount + subject.voidedSessionCount;

@@ -49,7 +49,7 @@ test('the page’s session videos reach it through the media cookie, which a tok
   const probe = (id: number) => fetch(`/media/sessions/${id}/video.webm`, { headers: { range: 'bytes=0-99' } }).then((r) => r.status);
 
   await page.goto(mode.server.entryUrl);
-  await expect(page.getByRole('button', { name: 'Review' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Review', exact: true })).toBeVisible();
   await expect.poll(() => page.evaluate(probe, session.id), { message: 'media after the first API reply' }).toBe(206);
   expect(await page.evaluate(probe, session.id + 1)).toBe(404);
 

@@ -38,6 +38,11 @@ export class Services {
     return this.#host.dispatch;
   }
 
+  get recorder() {
+    if (!this.#host.services) throw new Error(`The data folder did not open: ${this.#host.problem?.message}`);
+    return this.#host.services.recorder;
+  }
+
   /** Closes and reopens the database: what the UI shows next comes from the file alone. */
   restart(): void {
     this.#host.close();
@@ -56,6 +61,8 @@ export class Services {
 interface Fixtures {
   /** Bundled model, download address… for the services (`test.use({ modelSettings })`). */
   modelSettings: ModelSettings;
+  /** Milliseconds to hold calls of these channels before main sees them: a slow main (`test.use({ channelDelayMs })`). */
+  channelDelayMs: Record<string, number>;
   services: Services;
   app: Page;
 }
@@ -75,6 +82,7 @@ export const test = base.extend<Fixtures, { rendererServer: LocalServer }>({
   ],
 
   modelSettings: [{}, { option: true }],
+  channelDelayMs: [{}, { option: true }],
 
   services: async ({ modelSettings }, use) => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-e2e-'));
@@ -87,13 +95,15 @@ export const test = base.extend<Fixtures, { rendererServer: LocalServer }>({
   },
 
   // `services` first: set up before the page, it is torn down after it, so the page never calls a closed database.
-  app: async ({ services, page, rendererServer }, use, testInfo) => {
+  app: async ({ services, page, rendererServer, channelDelayMs }, use, testInfo) => {
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     page.on('console', (message) => message.type() === 'error' && problems.push(`console error: ${message.text()}`));
     // Same transport shape as the preload: each method invokes its channel; main validates the input.
-    // Through the services object at each call: a test may restart them (a restore swaps them in the host).
-    await page.exposeBinding('__pulseInvoke', (_source, channel: unknown, input: unknown) => services.dispatch(channel, input));
+    // Through the services object at each call: a test may restart them (a restore swaps them in the host). A test
+    // may hold a channel back to stand for a busy main process.
+    const hold = (channel: unknown) => new Promise((resolve) => setTimeout(resolve, channelDelayMs[String(channel)] ?? 0));
+    await page.exposeBinding('__pulseInvoke', async (_source, channel: unknown, input: unknown) => (await hold(channel), services.dispatch(channel, input)));
     await page.addInitScript((table: Record<string, string>) => {
       const target = window as unknown as { pulse: Record<string, unknown>; __pulseInvoke: (c: string, i: unknown) => Promise<unknown> };
       target.pulse = Object.fromEntries(Object.entries(table).map(([channel, method]) => [method, (input: unknown) => target.__pulseInvoke(channel, input)]));

@@ -61,7 +61,7 @@ test.describe('recording a still subject', () => {
     await expect(app.getByRole('region', { name: 'Sessions' })).toContainText('complete');
 
     // The session reopens in Review with the camera's own video: its length is learnt, and the plot seeks it.
-    await app.getByRole('button', { name: 'Review' }).click();
+    await app.getByRole('button', { name: 'Review', exact: true }).click();
     await app.getByTestId('session-table').getByRole('row').nth(1).click();
     const player = app.getByRole('region', { name: 'Session results' }).locator('video');
     await expect.poll(() => player.evaluate((v: HTMLVideoElement) => (Number.isFinite(v.duration) ? v.duration : 0)), { message: 'video length', timeout: 20_000 }).toBeGreaterThan(RECORD_S - 5);

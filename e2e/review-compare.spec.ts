@@ -29,7 +29,7 @@ test('compares sessions of two subjects overlaid, aligned at the start or a shar
   const startedAt = readDb(services, (db) => new Map((db.prepare('SELECT id, started_at FROM sessions').all() as { id: number; started_at: string }[]).map((r) => [r.id, r.started_at])));
   const dateOf = (id: number) => app.evaluate((iso) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }), startedAt.get(id)!);
 
-  await app.getByRole('button', { name: 'Review' }).click();
+  await app.getByRole('button', { name: 'Review', exact: true }).click();
   await app.getByLabel('Subject to review').selectOption({ label: 'CMP-A (2)' });
   await app.getByText('Compare sessions').click();
   await expect(app.getByTestId('compare-empty')).toContainText('No sessions chosen yet');
@@ -74,7 +74,7 @@ test('compares sessions of two subjects overlaid, aligned at the start or a shar
 
   // The basket survives a trip to another view.
   await app.getByRole('button', { name: 'Subjects' }).click();
-  await app.getByRole('button', { name: 'Review' }).click();
+  await app.getByRole('button', { name: 'Review', exact: true }).click();
   await expect(app.getByText('Compare sessions (3 chosen)')).toBeVisible();
   await expect(rows).toHaveCount(4);
 

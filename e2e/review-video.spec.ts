@@ -23,7 +23,7 @@ test('plays the session video in sync with the plots; a damaged or missing video
   const subject = services.store.subjects.create(services.store.studies.ensureOne().id, subjectFields.parse({ code: 'VID-1' }));
   await recordTask(services, subject.id, 66, webm, 10);
 
-  await app.getByRole('button', { name: 'Review' }).click();
+  await app.getByRole('button', { name: 'Review', exact: true }).click();
   await app.getByTestId('session-table').getByRole('row').nth(1).click();
   const results = app.getByRole('region', { name: 'Session results' });
   const video = results.locator('video');
@@ -85,7 +85,7 @@ test('plays the session video in sync with the plots; a damaged or missing video
   // A damaged video: a clear notice, the HR plot and waveform still there.
   const damaged = await recordTask(services, subject.id, 80, new Uint8Array(200_000).fill(7), 20);
   await app.getByRole('button', { name: 'Subjects' }).click();
-  await app.getByRole('button', { name: 'Review' }).click();
+  await app.getByRole('button', { name: 'Review', exact: true }).click();
   const rows = app.getByTestId('session-table').getByRole('row');
   await rows.nth(1).click(); // newest first
   await expect(results.getByTestId('video-notice')).toContainText('cannot be played');

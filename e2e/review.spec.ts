@@ -13,7 +13,7 @@ test('lists a recorded session and shows its stored heart rate and markers', asy
   // A second, shorter session at another rate: the table and the trend chart show both.
   await recordSession(services, { subjectId: subject.id, bpm: 84, seconds: 20, chunk: 15 });
 
-  await app.getByRole('button', { name: 'Review' }).click();
+  await app.getByRole('button', { name: 'Review', exact: true }).click();
   const table = app.getByTestId('session-table');
   await expect(app.getByRole('img', { name: /^Heart rate per session over time/ })).toBeVisible();
   await table.getByRole('button', { name: /Heart rate/ }).click(); // highest first

@@ -1,6 +1,7 @@
 // Electron entry: wires the plain Node services to the window. All logic lives in the services.
 import { app, BrowserWindow, dialog } from 'electron';
 import { registerIpc } from './modules/ipc.ts';
+import { utilityProcessLauncher } from './modules/inference-process.ts';
 import { installMenu } from './modules/menu.ts';
 import { electronFolderPicker, electronPdfPrinter } from './modules/reports.ts';
 import { installPermissionHandlers, lockNavigation, registerAppScheme, serveRenderer } from './modules/security.ts';
@@ -32,7 +33,8 @@ function start(): void {
   const paths = appPaths(app.getAppPath(), __dirname);
   const models = {
     bundled: installedModel(paths.bundledModel),
-    workerUrl: paths.inferenceWorker,
+    // The network runs in an Electron utility process (RunAsNode is fused off: no forked Node).
+    launch: utilityProcessLauncher(paths.inferenceWorker),
     templatePath: paths.sspdTemplate,
     faceModel: paths.faceModel,
   };

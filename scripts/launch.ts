@@ -12,9 +12,12 @@ const version = (JSON.parse(fs.readFileSync('package.json', 'utf8')) as { versio
 const forceBrowser = process.argv.includes('--browser');
 let electron = forceBrowser ? { missing: 'browser mode was asked for (--browser)' } : electronBinary();
 if ('missing' in electron && !forceBrowser && !process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) {
-  // Electron ≥ 43 fetches its binary on first use rather than at install: try once, quietly fall back.
-  spawnSync(process.execPath, ['node_modules/electron/install.js'], { stdio: 'inherit', timeout: 180_000 });
+  // Electron ≥ 43 fetches its binary on first use rather than at install: try once, quietly fall back. Its own
+  // output (a raw stack trace without a network) is kept back; one line says what went wrong.
+  console.log('Fetching the Electron binary (first start)…');
+  const fetched = spawnSync(process.execPath, ['node_modules/electron/install.js'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 180_000 });
   electron = electronBinary();
+  if ('missing' in electron) electron = { missing: `it could not be downloaded (${downloadProblem(`${fetched.stderr ?? ''}\n${fetched.error?.message ?? ''}`)})` };
 }
 
 if ('path' in electron) {
@@ -43,4 +46,10 @@ if ('path' in electron) {
   });
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+/** The first error line of the downloader's output, e.g. "TypeError: fetch failed" → "fetch failed". */
+function downloadProblem(output: string): string {
+  const line = output.split('\n').find((l) => /error/i.test(l))?.trim() ?? '';
+  return line.replace(/^\w*Error:\s*/, '') || 'no network?';
 }

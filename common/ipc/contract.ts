@@ -1,6 +1,7 @@
 // The IPC contract: for each channel its input schema (validated in main) and its result type.
 import { z } from 'zod';
-import { analysisSettings, CROP_BYTES, FACE_TRACKED, MAX_CHUNK_FRAMES, markerInput, sessionStart, type LiveSnapshot, type Marker, type RecordingSummary, type Session, type SessionOverview, type SessionResults, type SessionSignal } from '../sessions.ts';
+import '../form-messages.ts';
+import { analysisSettings, CROP_BYTES, FACE_TRACKED, MAX_CHUNK_FRAMES, markerInput, sessionStart, type LiveSnapshot, type Marker, type RecordingSummary, type Session, type SessionOverview, type SessionResults, type SessionSignal, type StopProgress, voidReason } from '../sessions.ts';
 import { MAX_MODEL_BYTES, sha256Hex, type ModelInfo } from '../models.ts';
 import { id, studyFields, studyPatch, subjectFields, subjectPatch, type Study, type Subject } from '../subjects.ts';
 import { importRequest, type ImportJob } from '../imports.ts';
@@ -77,10 +78,11 @@ export const contract = {
     }),
     output: out<{ deletedSessions: number }>(),
   },
-  'sessions:list': { input: z.strictObject({ subjectId: id }), output: out<Session[]>() },
+  /** Voided sessions are left out unless asked for. */
+  'sessions:list': { input: z.strictObject({ subjectId: id, includeVoided: z.boolean().default(false) }), output: out<Session[]>() },
   'sessions:get': { input: z.strictObject({ id }), output: out<Session>() },
   'sessions:results': { input: z.strictObject({ sessionId: id }), output: out<SessionResults>() },
-  'sessions:overview': { input: z.strictObject({ subjectId: id }), output: out<SessionOverview[]>() },
+  'sessions:overview': { input: z.strictObject({ subjectId: id, includeVoided: z.boolean().default(false) }), output: out<SessionOverview[]>() },
   /** Null when the session has no analysis yet. */
   'sessions:signal': { input: z.strictObject({ sessionId: id }), output: out<SessionSignal | null>() },
   'sessions:update-notes': {
@@ -88,6 +90,13 @@ export const contract = {
     output: out<Session>(),
   },
   'sessions:reanalyze': { input: z.strictObject({ sessionId: id, settings: analysisSettings.optional() }), output: out<{ version: number; summary: RecordingSummary }>() },
+  /** Sets a session aside with a reason (kept, hidden by default, audited, left out of exports unless asked). */
+  'sessions:void': { input: z.strictObject({ sessionId: id, reason: voidReason }), output: out<Session>() },
+  'sessions:restore': { input: z.strictObject({ sessionId: id }), output: out<Session>() },
+  /** Only a session without data (no frame, analysis, marker or video) can be deleted. */
+  'sessions:delete-empty': { input: z.strictObject({ sessionId: id }), output: out<{ deleted: true }>() },
+  /** The analysis version the session shows, exports and reports (null: always the latest); audited. */
+  'sessions:choose-version': { input: z.strictObject({ sessionId: id, version: id.nullable() }), output: out<Session>() },
   'markers:update': { input: markerInput.pick({ label: true }).extend({ markerId: id }), output: out<Marker>() },
   'recording:start': { input: sessionStart, output: out<Session>() },
   /** `warning`: frames are kept but something needs the user (a database locked by another program). */
@@ -103,6 +112,8 @@ export const contract = {
   },
   'recording:add-marker': { input: markerInput, output: out<Marker>() },
   'recording:stop': { input: z.strictObject({ sessionId: id }), output: out<{ session: Session; summary: RecordingSummary }>() },
+  /** While recording:stop runs (the network finishing can take a minute): how far it has got; null otherwise. */
+  'recording:stop-progress': { input: z.strictObject({ sessionId: id }), output: out<StopProgress | null>() },
   /** The bundled default (when installed) and every import; `active` marks the one recordings use. */
   'models:list': { input: none, output: out<ModelInfo[]>() },
   'models:import': {
@@ -127,7 +138,7 @@ export const contract = {
   'models:set-active': { input: z.strictObject({ sha256: sha256Hex.nullable() }), output: out<ModelInfo[]>() },
   'models:remove': { input: z.strictObject({ sha256: sha256Hex }), output: out<ModelInfo[]>() },
   'reports:participant': { input: reportRequest, output: out<ReportResult>() },
-  'exports:candidates': { input: z.strictObject({ studyId: id }), output: out<ExportCandidate[]>() },
+  'exports:candidates': { input: z.strictObject({ studyId: id, includeVoided: z.boolean().default(false) }), output: out<ExportCandidate[]>() },
   'exports:defaults': { input: none, output: out<{ destination: string; canChooseFolder: boolean }>() },
   /** Opens the desktop app's folder picker; null when the user cancels. */
   'exports:choose-folder': { input: z.strictObject({ startIn: z.string().max(4096) }), output: out<{ folder: string | null }>() },

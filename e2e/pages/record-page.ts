@@ -13,7 +13,7 @@ export class RecordPage {
   }
 
   async openWithNewSubject(code: string): Promise<void> {
-    await this.page.getByRole('button', { name: 'Record' }).click();
+    await this.page.getByRole('button', { name: 'Record', exact: true }).click();
     await this.page.getByLabel('New subject code').fill(code);
     await this.page.getByRole('button', { name: 'Add', exact: true }).click();
     await expect(this.page.getByLabel('Subject', { exact: true }).locator('option:checked')).toHaveText(code);

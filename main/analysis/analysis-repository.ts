@@ -1,9 +1,11 @@
 // Stores the analysis of an imported video as the session's next analysis version.
 import type { AnalysisRepository } from '../store/analyses.ts';
 import type { VideoAnalysis } from './analyze-video.ts';
-import { summarize } from './analysis-outputs.ts';
+import { analysisRecord } from './analysis-record.ts';
 import { storedHrSeries } from './stored-analysis.ts';
 import { pulseWaveforms, METHOD_IDS } from './waveforms.ts';
+
+const faces = (a: VideoAnalysis) => (a.roi === 'face' ? { facesDetected: a.facesFound, facesHeld: a.facesHeld } : { facesDetected: null, facesHeld: null });
 
 export function saveAnalysis(analyses: AnalysisRepository, sessionId: number, a: VideoAnalysis, modelId: string | null = null): number {
   const s = a.session;
@@ -17,8 +19,13 @@ export function saveAnalysis(analyses: AnalysisRepository, sessionId: number, a:
     modelId: a.model ? modelId : null,
     modelSha256: a.model?.sha256 ?? null,
     executionProvider: a.model?.provider ?? null,
-    params: { roi: a.roi, options: s.ok ? s.options : null, inference: a.model ? { inputFilter: a.model.inputFilter } : null },
-    summary: summarize(a),
+    ...analysisRecord(s, {
+      source: 'import',
+      roi: a.roi,
+      inference: a.model ? { inputFilter: a.model.inputFilter } : null,
+      video: { file: a.file, codec: a.info.codec, width: a.info.width, height: a.info.height, fps: a.info.nominalFps ?? 0, frames: a.frames, ...faces(a) },
+      warnings: a.warnings,
+    }),
     hrSeries: s.ok ? storedHrSeries(s) : {},
     waveforms,
   }).id;

@@ -2,6 +2,7 @@
 // model is given) → analyzeSession. The same stages as a live recording, fed from a file.
 import { CROP_BYTES, FACE_HELD, FACE_NONE, faceSeen, type FrameChunk } from '../../common/sessions.ts';
 import { InferenceWorker } from '../inference/inference-client.ts';
+import type { WorkerLauncher } from '../inference/worker-process.ts';
 import type { LoadedModelReport } from '../inference/worker-protocol.ts';
 import type { WorkerStats } from '../inference/worker-protocol.ts';
 import { analyzeSession, BlockTrace, type NotEnoughData, type SessionAnalysis, type SignalOptions, type TimedBlocks, type TimedRgb } from '../signal/index.ts';
@@ -38,11 +39,11 @@ export interface AnalyzeOptions {
   signalOptions?: Partial<SignalOptions>;
   /** ORT intra-op threads for the network (default: ORT's choice). */
   threads?: number;
-  /** The inference worker's entry: the bundled app passes its built file; unbundled runs use the .ts source. */
-  workerUrl?: URL | string;
+  /** Starts the inference process (the desktop app's utility process); default: a Node child. */
+  launch?: WorkerLauncher;
 }
 
-/** Milliseconds spent per stage; `infer` is the network's compute in its worker thread (it overlaps decoding). */
+/** Milliseconds spent per stage; `infer` is the network's compute in its inference process (it overlaps decoding). */
 export interface StageTimings {
   decode: number;
   detect: number;
@@ -105,8 +106,8 @@ function grow(a: Float64Array): Float64Array<ArrayBuffer> {
   return next;
 }
 
-async function startModel(modelPath: string, threads: number | undefined, workerUrl: URL | string | undefined): Promise<{ worker: InferenceWorker; report: LoadedModelReport }> {
-  const worker = new InferenceWorker(workerUrl ? { workerUrl } : {});
+async function startModel(modelPath: string, threads: number | undefined, launch: WorkerLauncher | undefined): Promise<{ worker: InferenceWorker; report: LoadedModelReport }> {
+  const worker = new InferenceWorker(launch ? { launch } : {});
   try {
     const report = await worker.loadModel({ modelPath, order: 'rgb', ...(threads ? { intraOpThreads: threads } : {}) });
     return { worker, report };
@@ -139,7 +140,7 @@ async function analyzeWith(file: string, o: AnalyzeOptions, detector: FaceDetect
   const needCrops = Boolean(o.modelPath || o.onCrops);
   const cropper = o.roi === 'face' && detector ? faceCropper(detector) : fullFrameCropper(needCrops);
   const stream = openVideo(file, o.signal ? { signal: o.signal } : {});
-  const model = o.modelPath ? await startModel(o.modelPath, o.threads, o.workerUrl).catch((e: unknown) => (stream.close(), Promise.reject(e))) : null;
+  const model = o.modelPath ? await startModel(o.modelPath, o.threads, o.launch).catch((e: unknown) => (stream.close(), Promise.reject(e))) : null;
   const timings: StageTimings = { decode: 0, detect: 0, crop: 0, infer: 0, signal: 0, total: 0 };
   const cols = new Columns();
   const cells = new BlockTrace();

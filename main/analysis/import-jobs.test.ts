@@ -7,7 +7,8 @@ import { writeFaceModel } from '../../scripts/face-model.ts';
 import { generateClip, type GeneratedClip } from '../../scripts/synth/generate.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { defaultFaceModelPath } from './face-detector.ts';
-import { checkImportPath, ImportJobs } from './import-jobs.ts';
+import { ImportJobs } from './import-jobs.ts';
+import { checkImportPath } from './import-video.ts';
 import { FACES, sharedAvailable, tempDir } from './test-media.ts';
 
 describe('checkImportPath', () => {

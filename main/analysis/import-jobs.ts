@@ -4,35 +4,29 @@ import path from 'node:path';
 import type { ImportJob, ImportRequest } from '../../common/imports.ts';
 import { AppError } from '../../common/ipc/result.ts';
 import { JobTable } from '../jobs/job-table.ts';
+import type { WorkerLauncher } from '../inference/worker-process.ts';
 import type { Store } from '../store/index.ts';
 import { AnalysisError } from './errors.ts';
-import { fileProblem } from './file-checks.ts';
-import { importVideo } from './import-video.ts';
-
-/** Larger files are refused before decoding starts (a day of 1080p at a high bit rate is far less). */
-export const MAX_IMPORT_BYTES = 64 * 1024 ** 3;
+import { checkImportPath, importVideo } from './import-video.ts';
 
 /** The model, worker and face model an import uses; asked at every start (the active model may change). */
 export interface ImportSettings {
   appVersion: string;
-  model: () => { path: string; workerUrl?: URL | string; intraOpThreads?: number } | null;
+  model: () => { path: string; launch?: WorkerLauncher; intraOpThreads?: number } | null;
   faceModelPath?: string;
 }
 
-/** Checks the path names a readable, non-empty regular file of sensible size before anything is written. */
-export function checkImportPath(file: string): string {
-  const field = (message: string) => new AppError('invalid_input', message, { path: message });
-  if (!path.isAbsolute(file)) throw field('Give the full path of the video file');
-  const problem = fileProblem(file, MAX_IMPORT_BYTES);
-  if (problem) throw field(problem);
-  return path.normalize(file);
+/** The analysis's no-face message ends with the command line's advice (--roi full): the app names its own choice. */
+export function noFaceInAppWords(message: string): string {
+  const found = message.split(';')[0]!.replace(/^.*: no face/, 'No face');
+  return `${found}. If the video shows only skin (a pre-cropped clip), choose the region “Whole frame is skin (pre-cropped clip)” and import again.`;
 }
 
 function errorInfo(error: unknown) {
   if (error instanceof AppError) return error.toInfo();
   if (error instanceof AnalysisError) {
     const code = error.code === 'not-found' ? ('not_found' as const) : error.code === 'no-face-model' || error.code === 'no-ffmpeg' ? ('internal' as const) : ('invalid_input' as const);
-    return { code, message: error.message };
+    return { code, message: error.code === 'no-face' ? noFaceInAppWords(error.message) : error.message };
   }
   return { code: 'internal' as const, message: `The import failed: ${error instanceof Error ? error.message : String(error)}` };
 }
@@ -60,7 +54,7 @@ export class ImportJobs {
           roi: request.roi,
           appVersion: this.#settings.appVersion,
           signal,
-          ...(model ? { modelPath: model.path, ...(model.workerUrl ? { workerUrl: model.workerUrl } : {}), ...(model.intraOpThreads ? { threads: model.intraOpThreads } : {}) } : {}),
+          ...(model ? { modelPath: model.path, ...(model.launch ? { launch: model.launch } : {}), ...(model.intraOpThreads ? { threads: model.intraOpThreads } : {}) } : {}),
           ...(this.#settings.faceModelPath ? { faceModelPath: this.#settings.faceModelPath } : {}),
           onProgress: (p) => Object.assign(job, { frames: p.frames, tS: p.tS, durationS: p.durationS, stage: 'Analysing' }),
         }).then(

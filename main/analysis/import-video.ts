@@ -1,5 +1,6 @@
 // Imports a video file as a normal session of a subject: the session row (source 'import'), the frame index,
-// the lossless ROI crop file and the analysis results — the same shape as a recorded session.
+// the lossless ROI crop file and the analysis results — the same shape as a recorded session. The app and the CLI
+// both come through here: the same path checks, and no session left behind by an import that stored no frame.
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../common/ipc/result.ts';
@@ -11,6 +12,19 @@ import { RoiWriter } from '../recording/roi-file.ts';
 import type { Store } from '../store/index.ts';
 import { analyzeVideo, type AnalyzeOptions, type VideoAnalysis } from './analyze-video.ts';
 import { saveAnalysis } from './analysis-repository.ts';
+import { fileProblem } from './file-checks.ts';
+
+/** Larger files are refused before decoding starts (a day of 1080p at a high bit rate is far less). */
+export const MAX_IMPORT_BYTES = 64 * 1024 ** 3;
+
+/** Checks the path names a readable, non-empty regular file of sensible size before anything is written. */
+export function checkImportPath(file: string): string {
+  const field = (message: string) => new AppError('invalid_input', message, { path: message });
+  if (!path.isAbsolute(file)) throw field('Give the full path of the video file');
+  const problem = fileProblem(file, MAX_IMPORT_BYTES);
+  if (problem) throw field(problem);
+  return path.normalize(file);
+}
 
 export interface ImportRequest extends Omit<AnalyzeOptions, 'onCrops'> {
   video: string;
@@ -48,17 +62,17 @@ function findSubject(store: Store, request: ImportRequest): { subjectId: number;
 }
 
 export async function importVideo(store: Store, request: ImportRequest): Promise<ImportResult> {
-  if (!fs.existsSync(request.video)) throw new AppError('not_found', `${request.video}: no such file`);
+  const video = checkImportPath(request.video);
   const { subjectId, created } = findSubject(store, request);
   const session = store.sessions.create(
-    { subjectId, cameraLabel: `import: ${path.basename(request.video)}`, width: null, height: null, fps: null, notes: `Imported from ${request.video}` },
+    { subjectId, cameraLabel: `import: ${path.basename(video)}`, width: null, height: null, fps: null, notes: `Imported from ${video}` },
     { source: 'import', appVersion: request.appVersion },
   );
   const dir = store.sessionDir(subjectId, session.id);
   fs.mkdirSync(dir, { recursive: true });
   const roi = new RoiWriter(path.join(dir, ROI_FILE), { width: CROP_SIZE, height: CROP_SIZE, channels: 3 });
   try {
-    const analysis = await analyzeVideo(request.video, {
+    const analysis = await analyzeVideo(video, {
       ...request,
       onCrops: (chunk) => {
         const first = roi.append(chunk.timestampsMs, chunk.faceFound, chunk.crops);
@@ -79,8 +93,9 @@ export async function importVideo(store: Store, request: ImportRequest): Promise
     } catch {
       // Already closed after a successful analysis.
     }
-    // Cancelled: nothing half-imported stays behind. Failed: the session stays, clearly marked interrupted.
-    if (request.signal?.aborted) {
+    // Cancelled, or failed before a single frame was stored: nothing half-imported stays behind. Failed later: the
+    // session keeps its frames, clearly marked interrupted.
+    if (request.signal?.aborted || store.sessions.frameCount(session.id) === 0) {
       store.sessions.discard(session.id);
       fs.rmSync(dir, { recursive: true, force: true });
     } else store.sessions.finish(session.id, 'interrupted');

@@ -6,6 +6,7 @@ import { subjectFields } from '../../common/subjects.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { sessionSignal } from './session-signal.ts';
 import { tempDir } from './test-media.ts';
+import { recordFields } from '../store/test-analysis.ts';
 
 const FS = 30;
 const BREATH_HZ = 0.25;
@@ -41,8 +42,7 @@ function storeAnalysis(seconds: number, quality: (tS: number) => HrPoint['qualit
   const points: HrPoint[] = [];
   for (let tS = 5; tS <= seconds - 5; tS++) points.push({ tS, bpm: 72, snrDb: 5, quality: quality(tS), reasons: '', confidence: null });
   store.analyses.add(sessionId, {
-    params: { signal: { hrBandHz: [0.7, 3.5] } },
-    summary: {},
+    ...recordFields(),
     hrSeries: { pos: points },
     waveforms: withWaveform ? { pos: { startS: 0, fs: FS, samples: pulse(seconds) } } : {},
   });

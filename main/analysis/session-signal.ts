@@ -1,5 +1,6 @@
 // What Review shows beyond HR windows: the latest analysis's stored waveform, the beats in it, HRV and
 // respiration — recomputed from the stored waveform with the analysis's own settings, gated by its quality grades.
+import type { AnalysisParams } from '../../common/analysis-record.ts';
 import type { HrPoint, HrvView, RespirationView, SessionSignal } from '../../common/sessions.ts';
 import { computeHrv, detectBeats, estimateRespiration, filterWaveform, resolveOptions, type HrvResult, type Respiration, type SignalOptions } from '../signal/index.ts';
 import { median } from '../signal/stats.ts';
@@ -9,7 +10,7 @@ import type { Store } from '../store/index.ts';
 const NO_BEATS = { t: new Float64Array(0), usable: new Uint8Array(0) };
 
 /** The settings the analysis ran with; defaults where they are missing or no longer valid. */
-function storedOptions(params: Record<string, unknown>): SignalOptions {
+function storedOptions(params: AnalysisParams): SignalOptions {
   try {
     return resolveOptions((params.signal ?? {}) as Partial<SignalOptions>);
   } catch {
@@ -33,7 +34,7 @@ function nearestWindow(points: readonly HrPoint[], tS: number): HrPoint | undefi
 
 export function sessionSignal(store: Store, sessionId: number): SessionSignal | null {
   store.sessions.get(sessionId);
-  const latest = store.analyses.latest(sessionId);
+  const latest = store.analyses.shown(sessionId);
   if (!latest) return null;
   const series = store.analyses.allHrSeries(latest.id);
   const method = primaryOf(series);

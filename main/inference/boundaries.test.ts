@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 describe('main/inference boundaries', () => {
-  it('imports nothing from electron, so the CLI, tests and the worker thread run it in plain Node', () => {
+  it('imports nothing from electron, so the CLI, tests and the inference process run it in plain Node', () => {
     const dir = import.meta.dirname;
     const offenders = readdirSync(dir)
       .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))

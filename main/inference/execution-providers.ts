@@ -55,7 +55,15 @@ export function platformProviders(platform: NodeJS.Platform = process.platform):
   return order;
 }
 
-const createSession: SessionFactory = (model, options) => ort.InferenceSession.create(model, options);
+const createSession: SessionFactory = (model, options) => {
+  // onnxruntime prints a red error for every provider it cannot load (CUDA probed where it is absent): an expected
+  // fallback. Failures still come back as exceptions, and the choice is logged below in one plain line.
+  ort.env.logLevel = 'fatal';
+  return ort.InferenceSession.create(model, options);
+};
+
+/** ORT's reason without its C function prefix ("OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load…"). */
+const shortReason = (error: string | undefined) => (error ?? '').replace(/^\w+:\s*/, '');
 
 /**
  * Creates the session with one provider at a time: a list like ['cuda', 'cpu'] makes ORT throw
@@ -81,12 +89,12 @@ export async function createSessionWithFallback(model: Uint8Array, settings: Ses
         // waits, and the spinning took ≈ 20 % more CPU for the same work from the capture sharing the cores.
         extra: { session: { intra_op: { allow_spinning: '0' } } },
       });
+      const skipped = attempts.map((a) => `${a.provider} unavailable: ${shortReason(a.error)}`).join('; ');
       attempts.push({ provider, ok: true, ms: performance.now() - started });
-      log(`inference: using execution provider ${provider}`);
+      log(`inference: using execution provider ${provider}${skipped ? ` (${skipped})` : ''}`);
       return { session, provider, attempts };
     } catch (error) {
       attempts.push({ provider, ok: false, error: errorMessage(error), ms: performance.now() - started });
-      log(`inference: execution provider ${provider} unavailable: ${errorMessage(error)}`);
     }
   }
   const summary = attempts.map((a) => `${a.provider}: ${a.error ?? 'ok'}`).join('; ');

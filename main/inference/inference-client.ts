@@ -1,16 +1,22 @@
-// Main-process handle on the inference worker: load a model, push frames, receive the waveform.
+// Main-process handle on one inference process: load a model, push frames, receive the waveform.
 
-import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import type { ModelValidation } from '../../common/models.ts';
 import { ModelError } from './model-error.ts';
 import type { WaveformChunk } from './waveform-stream.ts';
+import { nodeWorkerLauncher, type WorkerChannel, type WorkerLauncher } from './worker-process.ts';
 import type { CommandResults, FromWorker, LoadModelRequest, LoadedModelReport, ToWorker, WireError, WorkerCommand, WorkerStats } from './worker-protocol.ts';
 
 export interface InferenceWorkerOptions {
-  /** The worker entry; a bundled app passes its built file instead of the .ts source. */
+  /** Starts the process; default: a Node child running the .ts entry. The desktop app passes a utility-process launcher. */
+  readonly launch?: WorkerLauncher;
+  /** The entry file for the default launcher (a bundled build's file instead of the .ts source). */
   readonly workerUrl?: URL | string;
   readonly onLog?: (message: string) => void;
   /** Inference failures after a push (there is no call to reject for them). */
   readonly onError?: (error: ModelError) => void;
+  /** The process ended without being closed (a native crash, killed): every call after this rejects. */
+  readonly onExit?: (error: ModelError) => void;
 }
 
 interface Pending {
@@ -21,7 +27,7 @@ interface Pending {
 const fromWire = (error: WireError): ModelError => new ModelError(error.code, error.message);
 
 export class InferenceWorker {
-  readonly #worker: Worker;
+  readonly #worker: WorkerChannel;
   readonly #pending = new Map<number, Pending>();
   readonly #listeners = new Set<(chunk: WaveformChunk) => void>();
   readonly #options: InferenceWorkerOptions;
@@ -30,14 +36,39 @@ export class InferenceWorker {
   #bufferedStart = 0;
   #received = 0;
   #exited: ModelError | null = null;
+  #closing = false;
   #resetsInFlight = 0;
+  readonly #ended: Promise<void>;
 
   constructor(options: InferenceWorkerOptions = {}) {
     this.#options = options;
-    this.#worker = new Worker(options.workerUrl ?? new URL('./inference-worker.ts', import.meta.url));
-    this.#worker.on('message', (message: FromWorker) => this.#onMessage(message));
-    this.#worker.on('error', (error) => this.#fail(new ModelError('WORKER_FAILED', `inference worker crashed: ${error.message}`, { cause: error })));
-    this.#worker.on('exit', (code) => this.#fail(new ModelError('WORKER_FAILED', `inference worker exited with code ${code}`)));
+    const entry = options.workerUrl instanceof URL ? fileURLToPath(options.workerUrl) : options.workerUrl;
+    this.#worker = (options.launch ?? nodeWorkerLauncher(entry))();
+    this.#worker.onMessage((message) => this.#onMessage(message));
+    this.#ended = new Promise((resolve) => {
+      this.#worker.onExit((how) => {
+        const error = new ModelError('WORKER_FAILED', `the inference process ${how}`);
+        const unexpected = !this.#closing && !this.#exited;
+        this.#fail(error);
+        if (unexpected) this.#options.onExit?.(error);
+        resolve();
+      });
+    });
+  }
+
+  /** The inference process's id (a test may end it as a crash would). */
+  get pid(): number | undefined {
+    return this.#worker.pid;
+  }
+
+  /** Samples received since the last reset. */
+  get received(): number {
+    return this.#received;
+  }
+
+  /** Why the process is gone, or null while it runs. */
+  get failure(): ModelError | null {
+    return this.#exited;
   }
 
   /** Loads and validates a model; frames pushed afterwards use it. Replaces any earlier model. */
@@ -45,19 +76,12 @@ export class InferenceWorker {
     return this.#call({ type: 'load', request });
   }
 
-  /**
-   * Queues 128×128 HWC uint8 frames (any whole number of them). Copies by default; with
-   * `transfer` the caller hands over `frames.buffer` (when the view spans all of it) and must not
-   * touch it again.
-   */
-  pushFrames(frames: Uint8Array, options: { transfer?: boolean } = {}): void {
-    if (this.#exited) throw this.#exited;
-    const whole = frames.byteOffset === 0 && frames.byteLength === frames.buffer.byteLength && frames.buffer instanceof ArrayBuffer;
-    // Cloning a view clones its whole buffer: a one-second view of a long recording would
-    // otherwise send the recording each time. So send an exact copy and transfer that.
-    const own = options.transfer && whole ? frames : frames.slice();
-    const message: ToWorker = { type: 'push', frames: own };
-    this.#worker.postMessage(message, [own.buffer as ArrayBuffer]);
+  /** Queues 128×128 HWC uint8 frames (any whole number of them); copied to the process (`transfer` is kept for callers, unused). */
+  pushFrames(frames: Uint8Array, _options: { transfer?: boolean } = {}): void {
+    // After the process ended the frames go nowhere; onExit has said so, and flush() rejects with why.
+    if (this.#exited) return;
+    const message: ToWorker = { type: 'push', frames };
+    this.#worker.send(message);
   }
 
   /** Samples received since the last pull, contiguous; `start` indexes the whole recording. */
@@ -99,15 +123,22 @@ export class InferenceWorker {
     }
   }
 
+  /** Validates an SSPD ONNX file's bytes in this process (an imported model is untrusted input to onnxruntime). */
+  validate(onnx: Uint8Array, checkpointTensors: number | null): Promise<ModelValidation> {
+    return this.#call({ type: 'validate', onnx, checkpointTensors });
+  }
+
   stats(): Promise<WorkerStats> {
     return this.#call({ type: 'stats' });
   }
 
-  /** Releases the session and stops the thread. */
+  /** Releases the session, then ends the process (with no run in flight, so onnxruntime has nothing to abort). */
   async close(): Promise<void> {
     if (this.#exited) return;
     await this.#call({ type: 'unload' }).catch(() => null);
-    await this.#worker.terminate();
+    this.#closing = true;
+    this.#worker.kill();
+    await this.#ended;
   }
 
   #call<K extends WorkerCommand['type']>(command: Extract<WorkerCommand, { type: K }>): Promise<CommandResults[K]> {
@@ -116,7 +147,7 @@ export class InferenceWorker {
     return new Promise<CommandResults[K]>((resolve, reject) => {
       this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
       const message: ToWorker = { id, command };
-      this.#worker.postMessage(message);
+      this.#worker.send(message);
     });
   }
 

@@ -1,16 +1,38 @@
-// Worker-thread entry: owns the ORT session and the waveform stream, off the main thread.
+// Inference process entry: owns the ORT session and the waveform stream, in a child process of its own, so that a
+// native crash in onnxruntime ends this process only (a Node child, or an Electron utility process in the app).
 
-import { parentPort } from 'node:worker_threads';
 import { INPUT_LOWPASS } from './input-filter.ts';
-import { ModelError, errorMessage } from './model-error.ts';
+import { ModelImportError } from '../models/import-error.ts';
+import { validateSspdOnnx } from '../models/model-validation.ts';
+import { ModelError, errorMessage, type ModelErrorCode } from './model-error.ts';
 import { loadSspdModel, type LoadedModel } from './model-loader.ts';
 import { OverlapSaveStream } from './overlap-save-stream.ts';
 import { StatefulStream } from './stateful-stream.ts';
 import type { WaveformChunk, WaveformStream } from './waveform-stream.ts';
 import type { CommandResults, FromWorker, LoadModelRequest, ToWorker, WireError, WorkerCommand, WorkerStats } from './worker-protocol.ts';
 
-const port = parentPort;
-if (!port) throw new Error('inference-worker.ts must run in a worker thread');
+/** The channel to the parent: Electron's `process.parentPort` in a utility process, Node's IPC in a forked child. */
+interface ParentChannel {
+  post(message: FromWorker): void;
+  onMessage(handler: (message: ToWorker) => void): void;
+}
+
+interface ElectronParentPort {
+  postMessage(message: unknown): void;
+  on(event: 'message', listener: (event: { data: unknown }) => void): void;
+}
+
+function parentChannel(): ParentChannel {
+  const electron = (process as { parentPort?: ElectronParentPort }).parentPort;
+  if (electron) return { post: (m) => electron.postMessage(m), onMessage: (h) => electron.on('message', (e) => h(e.data as ToWorker)) };
+  const send = process.send?.bind(process);
+  if (!send) throw new Error('inference-worker.ts runs as a child process: start it with main/inference/worker-process.ts');
+  // The parent is gone (it crashed or was killed): nothing is left to compute for.
+  process.on('disconnect', () => process.exit(0));
+  return { post: (m) => void send(m), onMessage: (h) => process.on('message', h as (m: unknown) => void) };
+}
+
+const port = parentChannel();
 
 let model: LoadedModel | null = null;
 let request: LoadModelRequest | null = null;
@@ -22,10 +44,7 @@ let queue: Promise<unknown> = Promise.resolve();
 /** Set when a run failed, so a broken model is not retried in a tight loop until new frames come. */
 let stalled = false;
 
-function post(message: FromWorker): void {
-  if (message.type === 'samples') port!.postMessage(message, [message.data.buffer as ArrayBuffer]);
-  else port!.postMessage(message);
-}
+const post = (message: FromWorker): void => port.post(message);
 
 function toWire(error: unknown): WireError {
   return error instanceof ModelError ? { code: error.code, message: error.message } : { code: 'INFERENCE_FAILED', message: errorMessage(error) };
@@ -79,7 +98,7 @@ function stats(): WorkerStats {
   const current = loadedStream();
   const usage = process.resourceUsage();
   const busy = draining !== null || current.ready(false);
-  return { ...current.stats(), provider: model?.report.provider ?? null, busy, rssBytes: process.memoryUsage.rss(), peakRssBytes: usage.maxRSS * 1024 };
+  return { ...current.stats(), provider: model?.report.provider ?? null, busy, pid: process.pid, rssBytes: process.memoryUsage.rss(), peakRssBytes: usage.maxRSS * 1024 };
 }
 
 async function unload(): Promise<void> {
@@ -112,6 +131,11 @@ async function queued(command: WorkerCommand): Promise<CommandResults[keyof Comm
     case 'unload':
       await unload();
       return null;
+    case 'validate':
+      return validateSspdOnnx(command.onnx, command.checkpointTensors).catch((error: unknown) => {
+        // The import's own test failure, in the codes this channel carries (both are ModelErrorCodes).
+        throw error instanceof ModelImportError ? new ModelError(error.code as ModelErrorCode, error.message) : error;
+      });
     default:
       throw new Error(`command ${command.type} is not queued`);
   }
@@ -130,7 +154,7 @@ function reply(id: number, work: () => CommandResults[keyof CommandResults] | Pr
   );
 }
 
-port.on('message', (message: ToWorker) => {
+port.onMessage((message) => {
   if ('type' in message) {
     if (!stream) {
       post({ type: 'error', error: { code: 'NO_MODEL_LOADED', message: 'frames pushed before a model was loaded were not kept' } });

@@ -32,7 +32,7 @@ describe.skipIf(!sharedAvailable()).each(['streaming', 'whole'] as const)('SSPD 
     expect(maxAbsDiff(whole, fixture.expected)).toBeLessThanOrEqual(1e-4 * fixture.expectedStd);
   });
 
-  it('streams RGB frames through the worker thread into the whole-recording waveform', async () => {
+  it('streams RGB frames through the inference process into the whole-recording waveform', async () => {
     const worker = new InferenceWorker();
     try {
       // A short hop forces several chunks (and chunk boundaries) into 151 frames.

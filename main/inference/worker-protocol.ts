@@ -1,8 +1,9 @@
-// Messages between the inference worker thread and its client; plain structured-clone data.
+// Messages between the inference process and its client; plain structured-clone data (typed arrays included).
 
 import type { ChunkPolicy } from './chunk-plan.ts';
 import type { ExecutionProviderName } from './execution-providers.ts';
 import type { InputFilterSpec } from './input-filter.ts';
+import type { ModelValidation } from '../../common/models.ts';
 import type { ModelErrorCode } from './model-error.ts';
 import type { ModelReport } from './model-loader.ts';
 import type { StreamStats } from './waveform-stream.ts';
@@ -29,7 +30,8 @@ export interface WorkerStats extends StreamStats {
   readonly provider: ExecutionProviderName | null;
   /** A chunk is running or ready to run; false once inference has caught up with the pushes. */
   readonly busy: boolean;
-  /** Process-wide figures: the worker shares its process with whoever started it. */
+  /** The inference process and its memory (it runs nothing else). */
+  readonly pid: number;
   readonly rssBytes: number;
   readonly peakRssBytes: number;
 }
@@ -45,7 +47,9 @@ export type WorkerCommand =
   | { readonly type: 'flush' }
   | { readonly type: 'reset' }
   | { readonly type: 'stats' }
-  | { readonly type: 'unload' };
+  | { readonly type: 'unload' }
+  /** Checks an imported model's bytes (main/models/model-validation.ts) here, where a native crash ends only this process. */
+  | { readonly type: 'validate'; readonly onnx: Uint8Array; readonly checkpointTensors: number | null };
 
 export interface CommandResults {
   readonly load: LoadedModelReport;
@@ -53,6 +57,7 @@ export interface CommandResults {
   readonly reset: null;
   readonly stats: WorkerStats;
   readonly unload: null;
+  readonly validate: ModelValidation;
 }
 
 export type ToWorker =

@@ -47,15 +47,13 @@ export function bounded(info: AppErrorInfo): AppErrorInfo {
   return { code: info.code, message, fields: Object.fromEntries(fields) };
 }
 
+/** Per-field messages for a form, and a summary in the same words (field keys are for forms, not for people). */
 function invalid(error: z.ZodError): Result<never> {
   const fields: Record<string, string> = {};
   for (const issue of error.issues.slice(0, MAX_FIELDS)) {
     const key = issue.path.length ? issue.path.join('.') : 'input';
     fields[clip(key, MAX_FIELD_KEY)] ??= clip(issue.message, MAX_FIELD_MESSAGE);
   }
-  const summary = Object.entries(fields)
-    .slice(0, 3)
-    .map(([key, message]) => (key === 'input' ? message : `${key}: ${message}`))
-    .join('; ');
-  return { ok: false, error: bounded(new AppError('invalid_input', `Invalid input — ${summary}`, fields).toInfo()) };
+  const summary = [...new Set(Object.values(fields))].slice(0, 3).join('; ');
+  return { ok: false, error: bounded(new AppError('invalid_input', `Not accepted — ${summary}`, fields).toInfo()) };
 }

@@ -11,6 +11,7 @@ import { ExportJobs } from '../reports/export-jobs.ts';
 import { writeParticipantReport } from '../reports/participant-report.ts';
 import { defaultReportServices, type ReportServices } from '../reports/report-services.ts';
 import type { Store } from '../store/index.ts';
+import { deleteEmptySession } from '../store/session-removal.ts';
 import { sessionOverview, sessionResults } from '../store/session-results.ts';
 import { safetyHandlers, type RestoreHost } from './safety-handlers.ts';
 
@@ -66,28 +67,38 @@ export function createHandlers({ store, recorder, models, appInfo, host, jobs, r
       }
       return subjects.delete(id, confirmSessionCount);
     },
-    'sessions:list': ({ subjectId }) => sessions.listForSubject(subjectId),
+    'sessions:list': ({ subjectId, includeVoided }) => sessions.listForSubject(subjectId, { includeVoided }),
     'sessions:get': ({ id }) => sessions.get(id),
     'sessions:results': ({ sessionId }) => sessionResults(store, sessionId),
-    'sessions:overview': ({ subjectId }) => sessionOverview(store, subjectId),
+    'sessions:overview': ({ subjectId, includeVoided }) => sessionOverview(store, subjectId, { includeVoided }),
     'sessions:signal': ({ sessionId }) => sessionSignal(store, sessionId),
     'sessions:update-notes': ({ sessionId, notes }) => sessions.updateNotes(sessionId, notes, store.audit.actor),
     'markers:update': ({ markerId, label }) => sessions.updateMarker(markerId, label, store.audit.actor),
-    'sessions:reanalyze': ({ sessionId, settings }) => recorder.reanalyze(sessionId, settings),
+    'sessions:reanalyze': async ({ sessionId, settings }) => {
+      const done = await recorder.reanalyze(sessionId, settings);
+      // The new version is the one asked for: the session shows (and exports) it from now on.
+      sessions.chooseAnalysisVersion(sessionId, null, store.audit.actor);
+      return done;
+    },
+    'sessions:choose-version': ({ sessionId, version }) => sessions.chooseAnalysisVersion(sessionId, version, store.audit.actor),
+    'sessions:void': ({ sessionId, reason }) => sessions.voidSession(sessionId, reason, store.audit.actor),
+    'sessions:restore': ({ sessionId }) => sessions.restoreSession(sessionId, store.audit.actor),
+    'sessions:delete-empty': ({ sessionId }) => (deleteEmptySession(store, sessionId, store.audit.actor), { deleted: true as const }),
     'recording:start': (start) => recorder.start(start),
     'recording:append-frames': ({ sessionId, ...chunk }) => recorder.appendFrames(sessionId, chunk),
     'recording:append-video': ({ sessionId, bytes }) => recorder.appendVideo(sessionId, bytes),
     'recording:add-marker': ({ sessionId, tS, label }) => recorder.addMarker(sessionId, tS, label),
     'recording:stop': ({ sessionId }) => recorder.stop(sessionId),
     'recording:disk-space': ({ fps }) => recorder.diskSpace(fps),
+    'recording:stop-progress': ({ sessionId }) => recorder.stopProgress(sessionId),
     'models:list': () => models.list(),
     'models:import': ({ fileName, bytes, activate }) => rejectedModel(models.import(bytes, fileName, { activate })),
     'models:download-authors': ({ activate }) => rejectedModel(models.downloadAuthors({ activate })),
     'models:set-active': ({ sha256 }) => (models.setActive(sha256), models.list()),
     'models:remove': ({ sha256 }) => (models.remove(sha256), models.list()),
     'reports:participant': (request) => writeParticipantReport(store, request, { ...reports, appVersion: appInfo.version }),
-    'exports:candidates': ({ studyId }) =>
-      subjects.list({ studyId, search: '', includeArchived: true }).map((subject) => ({ subject, sessions: sessionOverview(store, subject.id) })),
+    'exports:candidates': ({ studyId, includeVoided }) =>
+      subjects.list({ studyId, search: '', includeArchived: true }).map((subject) => ({ subject, sessions: sessionOverview(store, subject.id, { includeVoided }) })),
     'exports:defaults': () => ({ destination: reports.defaultDestination, canChooseFolder: reports.chooseFolder !== undefined }),
     'exports:choose-folder': async ({ startIn }) => {
       if (!reports.chooseFolder) throw new AppError('conflict', 'Choosing a folder needs the desktop app: type the folder path instead');

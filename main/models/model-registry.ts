@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../common/ipc/result.ts';
 import { AUTHORS_CHECKPOINT, MAX_MODEL_BYTES, type ModelInfo, type ModelValidation } from '../../common/models.ts';
+import type { WorkerLauncher } from '../inference/worker-process.ts';
 import type { LiveModel } from '../recording/recorder.ts';
 import type { AuditTrail } from '../store/audit-trail.ts';
 import type { Db } from '../store/database.ts';
@@ -12,7 +13,7 @@ import { checkpointToOnnx, DEFAULT_TEMPLATE_PATH } from './checkpoint-to-onnx.ts
 import { downloadBytes } from './download.ts';
 import { ModelImportError } from './import-error.ts';
 import { ModelRepository } from './model-repository.ts';
-import { validateSspdOnnx } from './model-validation.ts';
+import { validateOutOfProcess } from './model-validation.ts';
 import { SSPD_TENSORS } from './sspd-keys.ts';
 
 export const MODELS_DIR = 'models';
@@ -24,8 +25,8 @@ export interface ModelRegistryOptions {
   dataDir: string;
   /** The model shipped with the app (or PULSE_STUDIO_MODEL); used when no import is active. */
   bundled?: string | null;
-  /** Passed on to the Recorder's inference worker (the bundled app's built worker file). */
-  workerUrl?: URL | string;
+  /** How the Recorder starts its inference process (the desktop app's utility process); default: a Node child. */
+  launch?: WorkerLauncher;
   intraOpThreads?: number;
   /** export.py --template output; bundled builds pass the copy beside the main bundle. */
   templatePath?: string;
@@ -78,7 +79,8 @@ export class ModelRegistry {
     const checkpoint = isZip(bytes) || /\.(pth|pt)$/i.test(fileName);
     if (isLegacyTorch(bytes)) throw new ModelImportError('CHECKPOINT_UNSUPPORTED', 'a checkpoint in the pre-1.6 PyTorch format: load it and torch.save it again with a current PyTorch');
     const onnx = checkpoint ? checkpointToOnnx(bytes, this.#templateBytes()) : bytes;
-    const validation = await (this.#options.validate ?? validateSspdOnnx)(onnx, checkpoint ? SSPD_TENSORS.length : null);
+    const validate = this.#options.validate ?? ((bytes: Uint8Array, tensors: number | null) => validateOutOfProcess(bytes, tensors, this.#options.launch));
+    const validation = await validate(onnx, checkpoint ? SSPD_TENSORS.length : null);
     const hash = sha256(onnx);
     this.#writeFile(hash, onnx);
     const info = this.#repo.add({
@@ -127,11 +129,11 @@ export class ModelRegistry {
 
   /** What a recording tries, in order: the active import, then the bundled default. */
   liveModels(): LiveModel[] {
-    const { workerUrl, intraOpThreads, bundled } = this.#options;
+    const { launch, intraOpThreads, bundled } = this.#options;
     const active = this.#repo.active();
     const candidates: LiveModel[] = [];
-    if (active && fs.existsSync(this.#file(active.sha256))) candidates.push({ path: this.#file(active.sha256), name: active.name, workerUrl, intraOpThreads });
-    if (bundled && fs.existsSync(bundled)) candidates.push({ path: bundled, name: path.basename(bundled), workerUrl, intraOpThreads });
+    if (active && fs.existsSync(this.#file(active.sha256))) candidates.push({ path: this.#file(active.sha256), name: active.name, launch, intraOpThreads });
+    if (bundled && fs.existsSync(bundled)) candidates.push({ path: bundled, name: path.basename(bundled), launch, intraOpThreads });
     return candidates;
   }
 

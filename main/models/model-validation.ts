@@ -1,6 +1,8 @@
 // Checks an ONNX file as an SSPD model: the loader's contract checks, then a synthetic pulsing clip.
 import type { ModelValidation } from '../../common/models.ts';
+import { InferenceWorker } from '../inference/inference-client.ts';
 import { ModelError, errorMessage } from '../inference/model-error.ts';
+import type { WorkerLauncher } from '../inference/worker-process.ts';
 import { loadSspdModel } from '../inference/model-loader.ts';
 import { CHANNELS, FRAME_SIZE, PIXELS_PER_FRAME, TRAINED_FPS, outputLength } from '../inference/sspd-contract.ts';
 import { ModelImportError } from './import-error.ts';
@@ -63,5 +65,15 @@ export async function validateSspdOnnx(onnx: Uint8Array, checkpointTensors: numb
     };
   } finally {
     await model.release();
+  }
+}
+
+/** validateSspdOnnx in an inference process of its own: a file that crashes onnxruntime ends that process, not the app. */
+export async function validateOutOfProcess(onnx: Uint8Array, checkpointTensors: number | null = null, launch?: WorkerLauncher): Promise<ModelValidation> {
+  const worker = new InferenceWorker(launch ? { launch } : {});
+  try {
+    return await worker.validate(onnx, checkpointTensors);
+  } finally {
+    await worker.close();
   }
 }

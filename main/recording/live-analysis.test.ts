@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { FACE_DETECTED, FACE_HELD, FACE_TRACKED } from '../../common/sessions.ts';
+import { CROP_BYTES, FACE_DETECTED, FACE_HELD, FACE_TRACKED } from '../../common/sessions.ts';
 import { LIVE_PLOT_S, LiveAnalysis } from './live-analysis.ts';
 import { pulsingChunk } from './test-frames.ts';
 
@@ -52,12 +52,30 @@ describe('whole-session analysis at the end', () => {
       const c = pulsingChunk(f, 15, 66);
       live.push(c.timestampsMs, c.faceFound, c.crops);
     }
-    const final = live.finalAnalysis();
+    const final = live.finalAnalysis({ source: 'recording', roi: 'face' });
     if ('reason' in final) throw new Error(final.reason);
     expect(final.summary.primary).toBe('pos');
     expect(Math.abs(final.summary.hr.bpm! - 66)).toBeLessThan(2);
     expect(final.analysis.hrSeries.pos!.length).toBe(final.summary.hr.windows);
     expect(final.analysis.waveforms.pos!.fs).toBeGreaterThan(29);
     expect(final.analysis.waveforms.pos!.samples.length).toBeGreaterThan(1100);
+  });
+});
+
+describe('one count of dropped frames', () => {
+  test('the live view counts dropped frames as the stored analysis does', () => {
+    const live = new LiveAnalysis();
+    for (let f = 0; f < 900; f += 15) {
+      const c = pulsingChunk(f, 15, 70);
+      // The camera lost frames 300–311 and 600–604: those frames never arrive.
+      const keep = [...c.timestampsMs.keys()].filter((i) => !((f + i >= 300 && f + i < 312) || (f + i >= 600 && f + i < 605)));
+      if (keep.length === 0) continue;
+      live.push(Float64Array.from(keep, (i) => c.timestampsMs[i]!), Uint8Array.from(keep, (i) => c.faceFound[i]!), Uint8Array.from(keep.flatMap((i) => [...c.crops.subarray(i * CROP_BYTES, (i + 1) * CROP_BYTES)])));
+    }
+    const shown = live.snapshot().droppedFrames;
+    const final = live.finalAnalysis({ source: 'recording', roi: 'face' });
+    if ('reason' in final) throw new Error(final.reason);
+    expect(shown).toBe(17);
+    expect(final.summary.droppedFrames).toBe(shown);
   });
 });

@@ -4,12 +4,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../common/ipc/result.ts';
 import { sessionHr } from '../../common/session-hr.ts';
-import { analysisSettings, CROP_SIZE, type AnalysisSettings, type FrameChunk, type LiveSnapshot, type Marker, type RecordingSummary, type Session, type SessionStart } from '../../common/sessions.ts';
-import { InferenceWorker } from '../inference/inference-client.ts';
-import type { LoadedModelReport } from '../inference/worker-protocol.ts';
+import { analysisSettings, CROP_SIZE, type AnalysisSettings, type FrameChunk, type LiveSnapshot, type Marker, type RecordingSummary, type Session, type SessionStart, type StopProgress } from '../../common/sessions.ts';
+import { errorMessage } from '../inference/model-error.ts';
+import type { SupervisedInference } from '../inference/supervised-inference.ts';
 import type { SignalOptions } from '../signal/index.ts';
 import type { Store } from '../store/index.ts';
-import { LiveAnalysis } from './live-analysis.ts';
+import type { RecordContext } from '../analysis/analysis-record.ts';
+import { LiveAnalysis, type FinalAnalysis } from './live-analysis.ts';
+import { modelName, networkShare, recordContext, startInference, type ModelChoice } from './recording-inference.ts';
 import { isBusy, isStorageCondition, storageProblem } from '../store/errors.ts';
 import { diskSpaceFor, freeBytes, type DiskSpace } from './disk-space.ts';
 import { sealSessionMedia } from './media-checksums.ts';
@@ -21,18 +23,7 @@ import { ROI_FILE, VIDEO_FILE } from './media-files.ts';
 export { ROI_FILE, VIDEO_FILE } from './media-files.ts';
 const CROP_GEOMETRY = { width: CROP_SIZE, height: CROP_SIZE, channels: 3 };
 
-/** The SSPD model live recordings run, when one is installed. */
-export interface LiveModel {
-  path: string;
-  /** Stored as the session's model id; the file name when absent. */
-  name?: string;
-  /** The worker entry: the bundled app passes its built file; unbundled runs use the .ts source. */
-  workerUrl?: URL | string;
-  intraOpThreads?: number;
-}
-
-/** One fixed model, none, or the models to try in order, asked at every start (the user may switch). */
-export type ModelChoice = LiveModel | null | (() => readonly LiveModel[]);
+export type { LiveModel, ModelChoice } from './recording-inference.ts';
 
 interface ActiveRecording {
   session: Session;
@@ -40,9 +31,7 @@ interface ActiveRecording {
   videoFd: number;
   lastTimestampMs: number;
   live: LiveAnalysis;
-  inference: InferenceWorker | null;
-  /** What the network's input went through, stored with every analysis of the session's waveform. */
-  inferenceParams: { inputFilter: LoadedModelReport['inputFilter'] } | null;
+  inference: SupervisedInference | null;
   /** Frames in the crop file whose index rows wait for the database (locked by another program). */
   unindexed: IndexRows[];
 }
@@ -56,7 +45,7 @@ interface IndexRows {
 /** A stopped recording whose results wait for the database: Stop (or the retry timer) stores them. */
 interface StoppedRecording {
   recording: ActiveRecording;
-  final: ReturnType<LiveAnalysis['finalAnalysis']>;
+  final: FinalAnalysis;
 }
 
 /** Shown while frames wait for a locked database: the recording goes on, nothing is lost. */
@@ -75,6 +64,8 @@ export class Recorder {
   /** Sessions whose files are closed but whose row could not be finished: recovered from their files later. */
   readonly #unfinished = new Set<number>();
   #retry: NodeJS.Timeout | null = null;
+  /** Sessions being stopped: how far saving has got (the network catching up can take a minute on a slow machine). */
+  readonly #stopping = new Map<number, () => StopProgress>();
 
   readonly #freeBytes: (dir: string) => number;
 
@@ -100,45 +91,27 @@ export class Recorder {
   async start(start: SessionStart): Promise<Session> {
     const room = this.diskSpace(start.fps);
     if (room.level === 'refuse') throw new AppError('storage', room.message!);
-    const model = await this.#startInference();
+    const model = await startInference(this.#model, this.#log);
     const session = this.#store.sessions.create(start, {
       source: 'camera',
       appVersion: this.#appVersion,
       modelId: model ? modelName(model.model) : null,
-      modelSha256: model?.report.sha256 ?? null,
-      executionProvider: model?.report.provider ?? null,
+      modelSha256: model?.inference.report.sha256 ?? null,
+      executionProvider: model?.inference.report.provider ?? null,
     });
     const dir = this.#store.sessionDir(session.subjectId, session.id);
     try {
       fs.mkdirSync(dir, { recursive: true });
       const roi = new RoiWriter(path.join(dir, ROI_FILE), CROP_GEOMETRY);
       const videoFd = fs.openSync(path.join(dir, VIDEO_FILE), 'a');
-      const inference = model?.worker ?? null;
-      const inferenceParams = model ? { inputFilter: model.report.inputFilter } : null;
-      this.#active.set(session.id, { session, roi, videoFd, lastTimestampMs: -Infinity, live: new LiveAnalysis(inference), inference, inferenceParams, unindexed: [] });
+      const inference = model?.inference ?? null;
+      this.#active.set(session.id, { session, roi, videoFd, lastTimestampMs: -Infinity, live: new LiveAnalysis(inference), inference, unindexed: [] });
     } catch (error) {
-      void model?.worker.close();
+      void model?.inference.close();
       this.#finishOrLater(session.id);
       throw storageFailure(error, 'Could not create the session folder');
     }
     return session;
-  }
-
-  /** A worker with the first model that loads, or null: without a usable model the recording runs on POS alone. */
-  async #startInference(): Promise<{ worker: InferenceWorker; report: LoadedModelReport; model: LiveModel } | null> {
-    const candidates = typeof this.#model === 'function' ? this.#model() : this.#model ? [this.#model] : [];
-    for (const [i, model] of candidates.entries()) {
-      const worker = new InferenceWorker({ workerUrl: model.workerUrl, onLog: this.#log, onError: (e) => this.#log(`[inference] ${e.message}`) });
-      try {
-        const report = await worker.loadModel({ modelPath: model.path, intraOpThreads: model.intraOpThreads });
-        return { worker, report, model };
-      } catch (error) {
-        const next = i + 1 < candidates.length ? `trying ${modelName(candidates[i + 1]!)}` : 'recording with POS only';
-        this.#log(`[recording] the model ${modelName(model)} could not be loaded, ${next}: ${error instanceof Error ? error.message : String(error)}`);
-        await worker.close();
-      }
-    }
-    return null;
   }
 
   /** Stores a chunk (crop file first, then the frame index) and returns the live numbers including it. */
@@ -205,23 +178,33 @@ export class Recorder {
   }
 
   /**
-   * Closes the files, stores the whole-session analysis as version 1, and marks the session complete. When the
-   * database is locked by another program the results wait in memory: Stop again (or the retry timer) stores them.
+   * Closes the files, lets the network finish (or runs it again over the crop file when it died during the
+   * session), stores the whole-session analysis as version 1, and marks the session complete. When the database
+   * is locked by another program the results wait in memory: Stop again (or the retry timer) stores them.
    */
   async stop(sessionId: number): Promise<{ session: Session; summary: RecordingSummary }> {
     if (this.#unfinished.has(sessionId)) return { session: this.#recover(sessionId), summary: notAnalysed('The recording was stopped early by a storage problem; everything stored before it is kept.') };
-    let stopped = this.#stopped.get(sessionId);
-    if (!stopped) {
-      const recording = this.#require(sessionId);
-      this.#close(sessionId, recording);
-      if (recording.inference) {
-        // The network's last samples need the recording's end: run the tail before the final analysis.
-        await recording.inference.flush().catch((e: unknown) => this.#log(`[inference] flush failed: ${String(e)}`));
+    try {
+      let stopped = this.#stopped.get(sessionId);
+      if (!stopped) {
+        const recording = this.#require(sessionId);
+        this.#close(sessionId, recording);
+        try {
+          stopped = { recording, final: await this.#finalAnalysis(sessionId, recording) };
+        } finally {
+          void recording.inference?.close();
+        }
+        this.#stopped.set(sessionId, stopped);
       }
-      stopped = { recording, final: recording.live.finalAnalysis() };
-      void recording.inference?.close();
-      this.#stopped.set(sessionId, stopped);
+      this.#stopping.set(sessionId, () => ({ step: 'saving', fraction: null }));
+      return await this.#storeStop(sessionId, stopped);
+    } finally {
+      this.#stopping.delete(sessionId);
     }
+  }
+
+  /** Stores a stopped recording's end and results, then seals its media; a locked database makes it wait. */
+  async #storeStop(sessionId: number, stopped: StoppedRecording): Promise<{ session: Session; summary: RecordingSummary }> {
     try {
       const session = this.#store.db.transaction(() => this.#storeStopped(sessionId, stopped))();
       this.#stopped.delete(sessionId);
@@ -245,9 +228,56 @@ export class Recorder {
     if ('reason' in final) return session;
     // Version 1 records what produced it, like every later version: the model and EP the session ran with.
     const { modelId, modelSha256, executionProvider } = recording.session;
-    const params = { ...final.analysis.params, inference: recording.inferenceParams };
-    this.#store.analyses.add(sessionId, { ...final.analysis, params, modelId, modelSha256, executionProvider });
+    this.#store.analyses.add(sessionId, { ...final.analysis, modelId, modelSha256, executionProvider });
     return session;
+  }
+
+  /** The process running a recording's network (tests end it as a crash would). */
+  inferencePid(sessionId: number): number | undefined {
+    return this.#active.get(sessionId)?.inference?.pid;
+  }
+
+  /** How far the stop of a session has got, or null when it is not being stopped. */
+  stopProgress(sessionId: number): StopProgress | null {
+    return this.#stopping.get(sessionId)?.() ?? null;
+  }
+
+  /** The live trace's analysis once the network has caught up; the crop file run again when the network missed frames. */
+  async #finalAnalysis(sessionId: number, recording: ActiveRecording): Promise<FinalAnalysis> {
+    const { inference, live } = recording;
+    const context = recordContext('recording', inference);
+    if (!inference) return live.finalAnalysis(context);
+    this.#stopping.set(sessionId, () => ({ step: 'network', fraction: networkShare(inference) }));
+    // The network's last samples need the recording's end: run the tail before the final analysis.
+    const flushed = await inference.flush().then(() => true, (e: unknown) => (this.#log(`[inference] flush failed: ${errorMessage(e)}`), false));
+    if (flushed && live.sspdComplete) return live.finalAnalysis(context);
+    this.#log(`[recording] the network missed part of session ${sessionId}: running it again over the stored crops`);
+    this.#stopping.set(sessionId, () => ({ step: 'rerun', fraction: networkShare(inference) }));
+    try {
+      await inference.reset();
+      return await this.#analyseCrops(this.#roiFile(recording.session), inference, context);
+    } catch (error) {
+      this.#log(`[recording] the network could not run again (${errorMessage(error)}): storing the classical methods' analysis`);
+      return live.finalAnalysis(context, { sspd: false });
+    }
+  }
+
+  /** The crop file through a fresh live analysis (and the network, when given): the whole-session analysis. */
+  async #analyseCrops(file: string, inference: SupervisedInference | null, context: RecordContext, options?: Partial<SignalOptions>): Promise<FinalAnalysis> {
+    const live = new LiveAnalysis(inference, options);
+    readRoiFile(file, (chunk) => live.push(chunk.timestampsMs, chunk.faceFound, chunk.crops));
+    if (inference) await inference.flush();
+    if (inference && !live.sspdComplete) throw new AppError('internal', 'The heart-rate network stopped during the analysis; try again');
+    return live.finalAnalysis(context);
+  }
+
+  /** How the session's crops were made: as its first analysis says (an import may have read whole frames). */
+  #roiOf(sessionId: number): RecordContext['roi'] {
+    return this.#store.analyses.list(sessionId)[0]?.params.roi ?? 'face';
+  }
+
+  #roiFile(session: Session): string {
+    return path.join(this.#store.sessionDir(session.subjectId, session.id), ROI_FILE);
   }
 
   /**
@@ -257,25 +287,23 @@ export class Recorder {
   async reanalyze(sessionId: number, settings: AnalysisSettings = analysisSettings.parse({})): Promise<{ version: number; summary: RecordingSummary }> {
     const session = this.#store.sessions.get(sessionId);
     if (this.#active.has(sessionId)) throw new AppError('conflict', 'This session is still recording');
-    const file = path.join(this.#store.sessionDir(session.subjectId, sessionId), ROI_FILE);
+    const file = this.#roiFile(session);
     if (!fs.existsSync(file)) throw new AppError('not_found', `Session ${sessionId} has no stored face crops to analyse`);
-    const model = settings.method === 'model' ? await this.#startInference() : null;
+    const model = settings.method === 'model' ? await startInference(this.#model, this.#log) : null;
     try {
-      const live = new LiveAnalysis(model?.worker ?? null, signalOptionsFor(settings));
-      readRoiFile(file, (chunk) => live.push(chunk.timestampsMs, chunk.faceFound, chunk.crops));
-      if (model) await model.worker.flush();
-      const final = live.finalAnalysis();
+      const context = { ...recordContext('reanalysis', model?.inference ?? null), roi: this.#roiOf(sessionId), settings };
+      const final = await this.#analyseCrops(file, model?.inference ?? null, context, signalOptionsFor(settings));
       if ('reason' in final) throw new AppError('conflict', `Session ${sessionId} cannot be analysed: ${final.reason}`);
-      const runtime = { modelId: model ? modelName(model.model) : null, modelSha256: model?.report.sha256 ?? null, executionProvider: model?.report.provider ?? null };
-      const params = { ...final.analysis.params, settings, inference: model ? { inputFilter: model.report.inputFilter } : null };
+      const report = model?.inference.report;
+      const runtime = { modelId: model ? modelName(model.model) : null, modelSha256: report?.sha256 ?? null, executionProvider: report?.provider ?? null };
       const record = this.#store.db.transaction(() => {
-        const added = this.#store.analyses.add(sessionId, { ...final.analysis, params, ...runtime });
+        const added = this.#store.analyses.add(sessionId, { ...final.analysis, ...runtime });
         this.#store.audit.record({ action: 'reanalyse', entity: 'session', entityId: sessionId, studyId: this.#store.subjects.get(session.subjectId).studyId, after: { version: added.version, settings, modelId: runtime.modelId } });
         return added;
       })();
       return { version: record.version, summary: final.summary };
     } finally {
-      await model?.worker.close();
+      await model?.inference.close();
     }
   }
 
@@ -382,17 +410,13 @@ export class Recorder {
   }
 }
 
-function modelName(model: LiveModel): string {
-  return model.name ?? path.basename(model.path);
-}
-
 /** A re-analysis's choices as signal options (windows are never shorter than the 6 s Welch segment). */
 function signalOptionsFor(settings: AnalysisSettings): Partial<SignalOptions> {
   const [lo, hi] = settings.hrBandBpm;
   return { hrBandHz: [lo / 60, hi / 60], windowS: settings.windowS };
 }
 
-const notAnalysed = (reason: string): RecordingSummary => ({ primary: null, hr: sessionHr([]), warnings: [], notAnalysed: reason });
+const notAnalysed = (reason: string): RecordingSummary => ({ primary: null, hr: sessionHr([]), warnings: [], notAnalysed: reason, droppedFrames: null });
 
 /** A write failure as the user reads it: a disk or database condition, else the fault itself. */
 function storageFailure(error: unknown, what: string): AppError {

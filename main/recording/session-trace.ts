@@ -12,6 +12,10 @@ export class GrowableSeries {
   #data = new Float64Array(1024);
   length = 0;
 
+  clear(): void {
+    this.length = 0;
+  }
+
   push(value: number): void {
     if (this.length === this.#data.length) {
       const bigger = new Float64Array(this.#data.length * 2);
@@ -56,6 +60,12 @@ export class SessionTrace {
 
   get frames(): number {
     return this.t.length;
+  }
+
+  /** Drops the network's samples (a restarted network starts a new waveform). */
+  clearSspd(): void {
+    this.sspdT.clear();
+    this.sspdX.clear();
   }
 
   rgb(fromS = -Infinity): { t: Float64Array; r: Float64Array; g: Float64Array; b: Float64Array } {

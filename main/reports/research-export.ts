@@ -47,6 +47,9 @@ function plan(store: Store, request: ExportRequest): { study: Study; sessionIds:
     const subject = store.subjects.get(session.subjectId);
     if (subject.studyId !== study.id) throw new AppError('invalid_input', `Session ${sessionId} belongs to another study than ${study.name}`);
     if (session.status === 'recording') throw new AppError('conflict', `Session ${sessionId} (${subject.code}) is still recording: stop it before exporting`);
+    if (session.voided && !request.includeVoided) {
+      throw new AppError('invalid_input', `Session ${sessionId} (${subject.code}) is voided (“${session.voided.reason}”): choose “Include voided sessions” to export it`);
+    }
     const label = bidsLabel(subject.code);
     const other = labels.get(label);
     if (other !== undefined && other !== subject.code) {

@@ -1,4 +1,4 @@
-// Everything stored about one session, gathered once for reports and exports: latest analysis, every
+// Everything stored about one session, gathered once for reports and exports: the analysis version it shows, every
 // version's provenance, HR series, waveforms, markers, and beats/HRV derived from the stored waveform.
 import type { HrPoint, HrStats, Marker, Session } from '../../common/sessions.ts';
 import type { Study, Subject } from '../../common/subjects.ts';
@@ -32,9 +32,9 @@ export interface SessionData {
   hrv: (HrvResult & { source: string }) | null;
 }
 
-/** The options an analysis ran with (recordings store them as `signal`, imports as `options`). */
+/** The options an analysis ran with. */
 function optionsOf(analysis: AnalysisRecord): SignalOptions {
-  const stored = (analysis.params.signal ?? analysis.params.options ?? {}) as Partial<SignalOptions>;
+  const stored = (analysis.params.signal ?? {}) as Partial<SignalOptions>;
   try {
     return resolveOptions(stored);
   } catch {
@@ -60,8 +60,7 @@ function deriveBeats(wave: StoredWaveform, points: readonly HrPoint[], o: Signal
 }
 
 function storedHrv(analysis: AnalysisRecord): HrvResult | null {
-  const hrv = analysis.summary.hrv as HrvResult | undefined;
-  return hrv && typeof hrv === 'object' && 'ok' in hrv ? hrv : null;
+  return analysis.summary.hrv as HrvResult | null;
 }
 
 export function waveformMethods(store: Store, analysisId: number): string[] {
@@ -78,7 +77,8 @@ export function loadSessionData(store: Store, sessionId: number): SessionData {
     .prepare('SELECT count(*) AS ordinal FROM sessions WHERE subject_id = ? AND (started_at < ? OR (started_at = ? AND id <= ?))')
     .get(subject.id, session.startedAt, session.startedAt, session.id) as { ordinal: number };
   const versions = store.analyses.list(sessionId);
-  const analysis = versions.at(-1) ?? null;
+  // Every method of the version the session shows (chosen in Review, else the latest).
+  const analysis = store.analyses.shown(sessionId);
   const markers = store.sessions.markers(sessionId);
   const base = { session, subject, study, ordinal, versions, markers };
   if (!analysis) return { ...base, analysis, primary: null, series: {}, stats: null, waveforms: {}, beats: null, hrv: null };

@@ -3,6 +3,7 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pipeline } from 'node:stream';
 import { fail, type Result } from '../../common/ipc/result.ts';
 import { parseMediaPath } from '../../common/media.ts';
 import { decodeWire, encodeWire } from '../../common/ipc/wire.ts';
@@ -54,7 +55,10 @@ export async function startLocalServer({ rendererDir, api, media }: LocalServerO
     // Refuse other Host names: a web page cannot reach this server through DNS rebinding.
     if (req.headers.host !== new URL(origin).host) return sendText(res, 421, 'Wrong host');
     const urlPath = req.url ?? '/';
-    if (api && urlPath.startsWith('/api/')) return void handleApi(req, res, urlPath.slice(5), api.dispatch, token, mediaCookie);
+    if (api && urlPath.startsWith('/api/')) {
+      // A client may drop the connection mid-body (a closed tab): that ends this request, never the process.
+      return void handleApi(req, res, urlPath.slice(5), api.dispatch, token, mediaCookie).catch(() => res.destroy());
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed');
     if (urlPath.startsWith('/media/')) return serveMedia(req, res, media, mediaCookie);
     if (api && urlPath === BRIDGE_PATH) return sendFile(res, api.bridgeFile);
@@ -130,8 +134,8 @@ function serveMedia(req: http.IncomingMessage, res: http.ServerResponse, media: 
   res.writeHead(reply.status, { ...securityHeaders, ...reply.headers });
   const stream = req.method === 'HEAD' ? null : mediaStream(file, reply);
   if (!stream) return void res.end();
-  stream.on('error', () => res.destroy());
-  stream.pipe(res);
+  // pipeline closes the file when the player drops the connection mid-range.
+  pipeline(stream, res, () => {});
 }
 
 function cookieMatches(header: string | undefined, cookie: MediaCookie): boolean {
@@ -139,7 +143,12 @@ function cookieMatches(header: string | undefined, cookie: MediaCookie): boolean
   return given !== undefined && tokenMatches(given, cookie.value);
 }
 
-function tokenMatches(given: string | string[] | undefined, expected: string): boolean {
-  if (typeof given !== 'string' || given.length !== expected.length) return false;
-  return crypto.timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+/**
+ * Constant-time compare of fixed-length digests: timingSafeEqual throws on inputs of unequal byte length,
+ * which a header or cookie of the right character count in multi-byte characters would otherwise reach.
+ */
+export function tokenMatches(given: string | string[] | undefined, expected: string): boolean {
+  if (typeof given !== 'string') return false;
+  const digest = (text: string) => crypto.createHash('sha256').update(text, 'utf8').digest();
+  return crypto.timingSafeEqual(digest(given), digest(expected)) && given === expected;
 }

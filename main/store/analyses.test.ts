@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { subjectFields } from '../../common/subjects.ts';
 import { openStore, type Store } from './index.ts';
+import { recordFields } from './test-analysis.ts';
 
 let dir: string;
 let store: Store;
@@ -21,8 +22,7 @@ afterEach(() => {
 });
 
 const analysis = (bpm: number, samples: number) => ({
-  params: { band: [0.7, 3.5] },
-  summary: { meanBpm: bpm },
+  ...recordFields({ summary: { hr: { bpm, reliability: 'reliable', coverage: 1, usedWindows: 1, windows: 1, minBpm: bpm, maxBpm: bpm, reason: null } } }),
   hrSeries: { pos: [{ tS: 5, bpm, snrDb: 6.5, quality: 'good' as const, reasons: '', confidence: 0.93 }, { tS: 6, bpm: null, snrDb: null, quality: 'poor' as const, reasons: 'face lost', confidence: null }] },
   waveforms: { pos: { startS: 0.5, fs: 30, samples: Float32Array.from({ length: samples }, (_, i) => Math.sin(i / 5)) } },
 });
@@ -31,7 +31,7 @@ test('adds analyses as new versions and never overwrites the earlier ones', () =
   const first = store.analyses.add(sessionId, analysis(72, 10));
   const second = store.analyses.add(sessionId, { ...analysis(75, 10), modelId: 'sspd-test', executionProvider: 'cpu' });
   expect([first.version, second.version]).toEqual([1, 2]);
-  expect(store.analyses.list(sessionId).map((a) => a.summary)).toEqual([{ meanBpm: 72 }, { meanBpm: 75 }]);
+  expect(store.analyses.list(sessionId).map((a) => a.summary.hr)).toMatchObject([{ bpm: 72 }, { bpm: 75 }]);
   expect(store.analyses.hrSeries(first.id, 'pos')[0]).toEqual({ tS: 5, bpm: 72, snrDb: 6.5, quality: 'good', reasons: '', confidence: 0.93 });
   expect(store.analyses.latest(sessionId)).toMatchObject({ version: 2, modelId: 'sspd-test', executionProvider: 'cpu' });
   expect(Object.keys(store.analyses.allHrSeries(second.id))).toEqual(['pos']);

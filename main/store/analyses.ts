@@ -1,4 +1,7 @@
 // Versioned analysis results of a session: HR series per method and waveforms. Versions are never overwritten.
+// Parameters and summary have one shape (common/analysis-record.ts), checked when written and when read.
+import { analysisParams, analysisSummary, type AnalysisParams, type AnalysisSummary } from '../../common/analysis-record.ts';
+import type { z } from 'zod';
 import { AppError } from '../../common/ipc/result.ts';
 import type { HrPoint } from '../../common/sessions.ts';
 import type { Db } from './database.ts';
@@ -11,16 +14,16 @@ export interface AnalysisRecord {
   modelId: string | null;
   modelSha256: string | null;
   executionProvider: string | null;
-  params: Record<string, unknown>;
-  summary: Record<string, unknown>;
+  params: AnalysisParams;
+  summary: AnalysisSummary;
 }
 
 export interface NewAnalysis {
   modelId?: string | null;
   modelSha256?: string | null;
   executionProvider?: string | null;
-  params: object;
-  summary: object;
+  params: AnalysisParams;
+  summary: AnalysisSummary;
   /** HR series per method id ('sspd', 'pos', …). */
   hrSeries: Record<string, HrPoint[]>;
   /** Uniformly sampled waveforms per method id. */
@@ -39,6 +42,20 @@ interface AnalysisRow {
   summary_json: string;
 }
 
+/** The record's JSON columns, checked; a row that fails is named (it was written by something other than this app). */
+function recordPart<T>(schema: z.ZodType<T>, json: string, what: string): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    value = undefined;
+  }
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new AppError('internal', `The stored ${what} is not in a form this version reads (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'not JSON'})`);
+}
+
 const toRecord = (r: AnalysisRow): AnalysisRecord => ({
   id: r.id,
   sessionId: r.session_id,
@@ -47,8 +64,8 @@ const toRecord = (r: AnalysisRow): AnalysisRecord => ({
   modelId: r.model_id,
   modelSha256: r.model_sha256,
   executionProvider: r.execution_provider,
-  params: JSON.parse(r.params_json) as Record<string, unknown>,
-  summary: JSON.parse(r.summary_json) as Record<string, unknown>,
+  params: recordPart(analysisParams, r.params_json, `parameters of analysis ${r.id}`),
+  summary: recordPart(analysisSummary, r.summary_json, `summary of analysis ${r.id}`),
 });
 
 /** Waveform blobs are split so no single row grows past a few MB on long sessions. */
@@ -75,7 +92,7 @@ export class AnalysisRepository {
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(sessionId, next, this.#now(), analysis.modelId ?? null, analysis.modelSha256 ?? null, analysis.executionProvider ?? null,
-          JSON.stringify(analysis.params), JSON.stringify(analysis.summary));
+          JSON.stringify(analysisParams.parse(analysis.params)), JSON.stringify(analysisSummary.parse(analysis.summary)));
       const analysisId = Number(lastInsertRowid);
       const hr = this.#db.prepare('INSERT INTO hr_series (analysis_id, method, t_s, bpm, snr_db, quality, reasons, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
       for (const [method, points] of Object.entries(analysis.hrSeries)) {
@@ -101,6 +118,17 @@ export class AnalysisRepository {
 
   list(sessionId: number): AnalysisRecord[] {
     return (this.#db.prepare('SELECT * FROM analyses WHERE session_id = ? ORDER BY version').all(sessionId) as AnalysisRow[]).map(toRecord);
+  }
+
+  /** The version a session shows, exports and reports: the one chosen in Review, else the latest. */
+  shown(sessionId: number): AnalysisRecord | null {
+    const row = this.#db
+      .prepare(
+        `SELECT a.* FROM analyses a JOIN sessions s ON s.id = a.session_id
+         WHERE a.session_id = ? AND a.version = coalesce(s.chosen_analysis_version, (SELECT max(version) FROM analyses WHERE session_id = ?))`,
+      )
+      .get(sessionId, sessionId) as AnalysisRow | undefined;
+    return row ? toRecord(row) : null;
   }
 
   latest(sessionId: number): AnalysisRecord | null {

@@ -47,6 +47,7 @@ export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS, b
     if (migration.version <= current) continue;
     db.transaction(() => {
       db.exec(migration.sql);
+      migration.run?.(db);
       db.pragma(`user_version = ${migration.version}`);
     })();
   }

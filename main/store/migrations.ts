@@ -1,9 +1,13 @@
 // Numbered schema migrations; `PRAGMA user_version` records how many have been applied.
+import { upgradeAnalysisRecords } from './analysis-upgrade.ts';
+import type { Db } from './database.ts';
 
 export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** Data changes SQL cannot express well, run after `sql` in the same transaction. */
+  run?: (db: Db) => void;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -195,6 +199,31 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: `
       -- The reliability decision's probability that the window's HR is within 5 bpm (NULL: stored before it).
       ALTER TABLE hr_series ADD COLUMN confidence REAL CHECK (confidence IS NULL OR confidence BETWEEN 0 AND 1);
+    `,
+  },
+  {
+    version: 8,
+    name: 'one analysis record shape',
+    sql: '',
+    run: upgradeAnalysisRecords,
+  },
+  {
+    version: 9,
+    name: 'voided sessions',
+    sql: `
+      -- A voided session is kept with all its data, hidden by default and left out of exports unless asked for;
+      -- who voided it, when and why is also in the audit log.
+      ALTER TABLE sessions ADD COLUMN voided_at TEXT;
+      ALTER TABLE sessions ADD COLUMN void_reason TEXT;
+      ALTER TABLE sessions ADD COLUMN voided_by TEXT;
+    `,
+  },
+  {
+    version: 10,
+    name: 'the analysis version a session shows',
+    sql: `
+      -- The version Review shows and exports and reports use; NULL: the latest. Choices are in the audit log.
+      ALTER TABLE sessions ADD COLUMN chosen_analysis_version INTEGER;
     `,
   },
 ];

@@ -1,5 +1,5 @@
-// Sessions as the Review view shows them: latest analysis version, its HR series and usable-window stats,
-// markers and edit history.
+// Sessions as the Review view shows them: the analysis version they show (chosen, else the latest), its HR series
+// and the one session HR statistic (common/session-hr.ts), markers and edit history.
 import { sessionHr } from '../../common/session-hr.ts';
 import type { HrPoint, HrStats, Marker, SessionOverview, SessionResults } from '../../common/sessions.ts';
 import type { Pause } from '../../common/video-timeline.ts';
@@ -15,10 +15,10 @@ export function hrStats(points: readonly HrPoint[]): HrStats {
   return sessionHr(points);
 }
 
-/** The band and window a version ran with, read from its stored signal options. */
+/** The band and window a version ran with, read from its stored signal options (imports and recordings alike). */
 function settingsOf(record: AnalysisRecord): NonNullable<SessionResults['analysis']>['settings'] {
-  const signal = record.params.signal as { hrBandHz?: [number, number]; windowS?: number } | undefined;
-  if (!signal?.hrBandHz || typeof signal.windowS !== 'number') return null;
+  const { signal } = record.params;
+  if (!signal) return null;
   return { hrBandBpm: [signal.hrBandHz[0] * 60, signal.hrBandHz[1] * 60], windowS: signal.windowS, modelId: record.modelId };
 }
 
@@ -49,7 +49,7 @@ function recordingPauses(store: Store, sessionId: number, markers: readonly Mark
 export function sessionResults(store: Store, sessionId: number): SessionResults {
   const session = store.sessions.get(sessionId);
   const versions = store.analyses.list(sessionId);
-  const latest = versions.at(-1);
+  const latest = store.analyses.shown(sessionId);
   const markers = store.sessions.markers(sessionId);
   const history = store.sessions.history(sessionId);
   const media = sessionVideoFile(store, sessionId);
@@ -63,16 +63,26 @@ export function sessionResults(store: Store, sessionId: number): SessionResults 
     markers,
     history,
     video,
-    analysis: { version: latest.version, versions: versions.length, createdAt: latest.createdAt, primary, settings: settingsOf(latest), stats: hrStats(series[primary] ?? []), series },
+    analysis: {
+      version: latest.version,
+      versions: versions.length,
+      history: versions.map((v) => ({ version: v.version, createdAt: v.createdAt, source: v.params.source, primary: v.summary.primary, modelId: v.modelId })),
+      createdAt: latest.createdAt,
+      primary,
+      settings: settingsOf(latest),
+      stats: hrStats(series[primary] ?? []),
+      series,
+    },
   };
 }
 
-/** A subject's sessions, newest first, each with the HR stats of its latest analysis. */
-export function sessionOverview(store: Store, subjectId: number): SessionOverview[] {
-  return store.sessions.listForSubject(subjectId).map((session) => {
-    const latest = store.analyses.latest(session.id);
-    if (!latest) return { session, stats: null };
-    const series = store.analyses.allHrSeries(latest.id);
-    return { session, stats: hrStats(series[primaryOf(series)] ?? []) };
+/** A subject's sessions, newest first (voided ones when asked for), each with the HR stats of its latest analysis. */
+export function sessionOverview(store: Store, subjectId: number, options: { includeVoided?: boolean } = {}): SessionOverview[] {
+  return store.sessions.listForSubject(subjectId, options).map((session) => {
+    const shown = store.analyses.shown(session.id);
+    if (!shown) return { session, stats: null, analysis: null };
+    const series = store.analyses.allHrSeries(shown.id);
+    const analysis = { version: shown.version, modelId: shown.modelId, executionProvider: shown.executionProvider };
+    return { session, stats: hrStats(series[primaryOf(series)] ?? []), analysis };
   });
 }

@@ -21,6 +21,10 @@ interface SessionRow {
   execution_provider: string | null;
   app_version: string;
   notes: string;
+  voided_at: string | null;
+  void_reason: string | null;
+  voided_by: string | null;
+  chosen_analysis_version: number | null;
   frame_count: number;
   first_ms: number | null;
   last_ms: number | null;
@@ -48,6 +52,8 @@ const toSession = (r: SessionRow): Session => ({
   notes: r.notes,
   frameCount: r.frame_count,
   durationS: r.first_ms === null || r.last_ms === null ? 0 : (r.last_ms - r.first_ms) / 1000,
+  voided: r.voided_at === null ? null : { at: r.voided_at, reason: r.void_reason ?? '', by: r.voided_by ?? '' },
+  chosenAnalysisVersion: r.chosen_analysis_version,
 });
 
 export interface SessionOrigin {
@@ -102,10 +108,70 @@ export class SessionRepository {
     return toSession(row);
   }
 
-  listForSubject(subjectId: number): Session[] {
+  /** A subject's sessions, newest first; voided ones only when asked for. */
+  listForSubject(subjectId: number, { includeVoided = false } = {}): Session[] {
     this.#subjects.get(subjectId);
-    const rows = this.#db.prepare(`${SELECT} WHERE s.subject_id = ? GROUP BY s.id ORDER BY s.started_at DESC`).all(subjectId) as SessionRow[];
+    const rows = this.#db
+      .prepare(`${SELECT} WHERE s.subject_id = ? AND (? OR s.voided_at IS NULL) GROUP BY s.id ORDER BY s.started_at DESC`)
+      .all(subjectId, includeVoided ? 1 : 0) as SessionRow[];
     return rows.map(toSession);
+  }
+
+  /** Sets a finished session aside with a reason: its data stays; the audit log says who, when and why. */
+  voidSession(sessionId: number, reason: string, by: string): Session {
+    const session = this.get(sessionId);
+    if (session.status === 'recording') throw new AppError('conflict', 'This session is still recording: stop it first');
+    if (session.voided) throw new AppError('conflict', `This session was already voided (${session.voided.reason})`);
+    this.#db.transaction(() => {
+      this.#auditVoid(sessionId, null, reason, by);
+      this.#db.prepare('UPDATE sessions SET voided_at = ?, void_reason = ?, voided_by = ? WHERE id = ?').run(this.#now(), reason, by, sessionId);
+    })();
+    return this.get(sessionId);
+  }
+
+  /** Takes a voided session back into the subject's history (audited like the void). */
+  restoreSession(sessionId: number, by: string): Session {
+    const session = this.get(sessionId);
+    if (!session.voided) return session;
+    this.#db.transaction(() => {
+      this.#auditVoid(sessionId, session.voided!.reason, null, by);
+      this.#db.prepare('UPDATE sessions SET voided_at = NULL, void_reason = NULL, voided_by = NULL WHERE id = ?').run(sessionId);
+    })();
+    return this.get(sessionId);
+  }
+
+  /** Chooses the analysis version the session shows, exports and reports (null: always the latest); audited. */
+  chooseAnalysisVersion(sessionId: number, version: number | null, by: string): Session {
+    const session = this.get(sessionId);
+    if (version !== null && !this.#db.prepare('SELECT 1 FROM analyses WHERE session_id = ? AND version = ?').get(sessionId, version)) {
+      throw new AppError('not_found', `Session ${sessionId} has no analysis version ${version}`);
+    }
+    if (session.chosenAnalysisVersion === version) return session;
+    const text = (v: number | null) => (v === null ? 'latest' : String(v));
+    this.#db.transaction(() => {
+      this.#logEdit('sessions', sessionId, 'analysis version', text(session.chosenAnalysisVersion), text(version), by);
+      this.#db.prepare('UPDATE sessions SET chosen_analysis_version = ? WHERE id = ?').run(version, sessionId);
+    })();
+    return this.get(sessionId);
+  }
+
+  /**
+   * Deletes a finished session that holds no data: no frame, no analysis, no marker (its media folder, empty of
+   * video, is the caller's). Anything recorded is voided instead, never deleted one by one.
+   */
+  deleteEmpty(sessionId: number, by: string): void {
+    const session = this.get(sessionId);
+    if (session.status === 'recording') throw new AppError('conflict', 'This session is still recording: stop it first');
+    const held = this.#db
+      .prepare('SELECT (SELECT count(*) FROM analyses WHERE session_id = ?) AS analyses, (SELECT count(*) FROM markers WHERE session_id = ?) AS markers')
+      .get(sessionId, sessionId) as { analyses: number; markers: number };
+    if (session.frameCount > 0 || held.analyses > 0 || held.markers > 0) {
+      throw new AppError('conflict', 'This session holds recorded data: void it instead (it is kept, hidden and left out of exports)');
+    }
+    this.#db.transaction(() => {
+      this.#logEdit('sessions', sessionId, 'deleted', JSON.stringify({ startedAt: session.startedAt, source: session.source, status: session.status }), null, by);
+      this.#db.prepare('DELETE FROM sessions WHERE id = ?').run(sessionId);
+    })();
   }
 
   /** Ids of sessions still marked as recording (after a crash, nothing is recording at start-up). */
@@ -205,18 +271,24 @@ export class SessionRepository {
   history(sessionId: number): AuditEntry[] {
     return this.#db
       .prepare(
-        `SELECT id, CASE table_name WHEN 'sessions' THEN 'session notes' ELSE 'marker label' END AS what, row_id AS rowId,
+        `SELECT id, CASE WHEN table_name = 'markers' THEN 'marker label' WHEN field = 'void' THEN 'session voided'
+                         WHEN field = 'analysis version' THEN 'analysis version shown' ELSE 'session notes' END AS what, row_id AS rowId,
                 old_value AS oldValue, new_value AS newValue, changed_at AS changedAt, changed_by AS changedBy
          FROM audit_log
-         WHERE (table_name = 'sessions' AND row_id = ?)
+         WHERE (table_name = 'sessions' AND row_id = ? AND field IN ('notes', 'void', 'analysis version'))
             OR (table_name = 'markers' AND row_id IN (SELECT id FROM markers WHERE session_id = ?))
          ORDER BY id`,
       )
       .all(sessionId, sessionId) as AuditEntry[];
   }
 
+  /** A void (old null, new the reason) or its undoing (old the reason, new null), in the history and the audit trail. */
+  #auditVoid(sessionId: number, oldReason: string | null, newReason: string | null, by: string): void {
+    this.#logEdit('sessions', sessionId, 'void', oldReason, newReason, by);
+  }
+
   /** Session history (shown in Review) and the hash-chained audit trail, in the caller's transaction. */
-  #logEdit(table: string, rowId: number, field: string, oldValue: string, newValue: string, by: string): void {
+  #logEdit(table: string, rowId: number, field: string, oldValue: string | null, newValue: string | null, by: string): void {
     this.#db
       .prepare('INSERT INTO audit_log (table_name, row_id, field, old_value, new_value, changed_at, changed_by) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(table, rowId, field, oldValue, newValue, this.#now(), by);

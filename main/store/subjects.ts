@@ -1,6 +1,6 @@
 // Subjects: pseudonymous study participants. Archived, not deleted; deletion of recordings needs confirmation.
 import fs from 'node:fs';
-import type { Subject, SubjectFields, SubjectPatch } from '../../common/subjects.ts';
+import { allSessions, type Subject, type SubjectFields, type SubjectPatch } from '../../common/subjects.ts';
 import { AppError } from '../../common/ipc/result.ts';
 import { changed, type AuditTrail } from './audit-trail.ts';
 import type { Db } from './database.ts';
@@ -21,13 +21,15 @@ interface SubjectRow {
   created_at: string;
   updated_at: string;
   session_count: number;
+  voided_session_count: number;
   last_session_at: string | null;
 }
 
 const SELECT = `
   SELECT s.*,
-         (SELECT count(*) FROM sessions WHERE subject_id = s.id) AS session_count,
-         (SELECT max(started_at) FROM sessions WHERE subject_id = s.id) AS last_session_at
+         (SELECT count(*) FROM sessions WHERE subject_id = s.id AND voided_at IS NULL) AS session_count,
+         (SELECT count(*) FROM sessions WHERE subject_id = s.id AND voided_at IS NOT NULL) AS voided_session_count,
+         (SELECT max(started_at) FROM sessions WHERE subject_id = s.id AND voided_at IS NULL) AS last_session_at
   FROM subjects s`;
 
 const toSubject = (r: SubjectRow): Subject => ({
@@ -44,6 +46,7 @@ const toSubject = (r: SubjectRow): Subject => ({
   createdAt: r.created_at,
   updatedAt: r.updated_at,
   sessionCount: r.session_count,
+  voidedSessionCount: r.voided_session_count,
   lastSessionAt: r.last_session_at,
 });
 
@@ -155,10 +158,11 @@ export class SubjectRepository {
    */
   delete(id: number, confirmSessionCount?: number): { deletedSessions: number } {
     const subject = this.get(id);
-    if (subject.sessionCount > 0 && confirmSessionCount !== subject.sessionCount) {
+    const all = allSessions(subject);
+    if (all > 0 && confirmSessionCount !== all) {
       throw new AppError(
         'confirmation_required',
-        `Subject ${subject.code} has ${subject.sessionCount} recorded session(s). Deleting removes them and their videos for good; confirm with the session count, or archive the subject instead.`,
+        `Subject ${subject.code} has ${all} recorded session(s). Deleting removes them and their videos for good; confirm with the session count, or archive the subject instead.`,
       );
     }
     this.#db.transaction(() => {
@@ -167,7 +171,7 @@ export class SubjectRepository {
       this.#audit.record({ action: 'delete', entity: 'subject', entityId: id, studyId: subject.studyId, before: { code: subject.code, sessions: subject.sessionCount } });
     })();
     fs.rmSync(subjectDir(this.#dataDir, id), { recursive: true, force: true });
-    return { deletedSessions: subject.sessionCount };
+    return { deletedSessions: all };
   }
 
   #assertCodeFree(studyId: number, code: string, exceptId?: number): void {

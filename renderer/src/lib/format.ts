@@ -1,6 +1,6 @@
 // Small display formatters shared by views.
 import { RELIABILITY_WORDS } from '../../../common/session-hr.ts';
-import type { HrStats } from '../../../common/sessions.ts';
+import type { HrStats, Session } from '../../../common/sessions.ts';
 
 const ROMAN = ['I', 'II', 'III', 'IV', 'V', 'VI'];
 
@@ -32,3 +32,6 @@ export function reliabilityText(stats: HrStats): string {
   const share = `${Math.round(100 * stats.coverage)} % of windows reliable`;
   return stats.reliability === 'reliable' ? `reliable · ${share}` : `${stats.reliability === 'caution' ? 'use with caution' : 'no number'}${stats.reason ? ` — ${stats.reason}` : ''} · ${share}`;
 }
+
+/** Where a session came from, in the words every view uses. */
+export const sourceLabel = (session: Pick<Session, 'source'>): string => (session.source === 'import' ? 'imported' : 'recorded');

@@ -20,7 +20,22 @@ export const app = $state({
   studyId: null as number | null,
   info: null as AppInfo | null,
   notice: null as { kind: 'error' | 'info'; text: string } | null,
+  /** What the next view opened should show first ("Record this subject", "Open in Review"); the view takes it. */
+  focus: null as { subjectId: number; sessionId: number | null } | null,
 });
+
+/** Opens a view on a subject (and one of its sessions). */
+export function showSession(view: ViewId, subjectId: number, sessionId: number | null = null): void {
+  app.focus = { subjectId, sessionId };
+  app.view = view;
+}
+
+/** The focus left for a view, once: later visits start as usual. */
+export function takeFocus(): { subjectId: number; sessionId: number | null } | null {
+  const focus = app.focus;
+  app.focus = null;
+  return focus;
+}
 
 export const currentStudy = () => app.studies.find((s) => s.id === app.studyId) ?? null;
 
@@ -67,5 +82,12 @@ export async function createStudy(fields: StudyFields): Promise<Study> {
   const study = await unwrap(api.createStudy(fields));
   await loadStudies();
   selectStudy(study.id);
+  return study;
+}
+
+/** Renames the study or changes its contact; the list (and every view's header) shows the new values. */
+export async function updateStudy(id: number, fields: StudyFields): Promise<Study> {
+  const study = await unwrap(api.updateStudy({ id, ...fields }));
+  await loadStudies();
   return study;
 }

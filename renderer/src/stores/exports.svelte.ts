@@ -16,6 +16,8 @@ export const exportsState = $state({
   includeDemographics: false,
   includeFreeText: false,
   shiftDates: true,
+  /** Voided sessions are listed (and may be chosen) only when asked for. */
+  includeVoided: false,
   job: null as ExportJob | null,
   error: null as AppErrorInfo | null,
   report: { target: '', participantName: '', busy: false, result: null as ReportResult | null, error: null as AppErrorInfo | null },
@@ -28,10 +30,13 @@ export async function loadCandidates(studyId: number): Promise<void> {
       exportsState.destination = defaults.destination;
       exportsState.canChooseFolder = defaults.canChooseFolder;
     }
-    const candidates = await unwrap(api.listExportCandidates({ studyId }));
+    const candidates = await unwrap(api.listExportCandidates({ studyId, includeVoided: exportsState.includeVoided }));
     if (exportsState.studyId !== studyId) exportsState.selected = [];
     exportsState.studyId = studyId;
     exportsState.candidates = candidates;
+    // A voided session left the list: it leaves the selection too.
+    const listed = new Set(candidates.flatMap((c) => c.sessions.map((row) => row.session.id)));
+    exportsState.selected = exportsState.selected.filter((id) => listed.has(id));
     exportsState.error = null;
   } catch (error) {
     exportsState.error = errorInfo(error);
@@ -66,6 +71,7 @@ export async function startExport(): Promise<void> {
       includeDemographics: s.includeDemographics,
       includeFreeText: s.includeFreeText,
       shiftDates: s.shiftDates,
+      includeVoided: s.includeVoided,
     }));
     const job = await followJob(started, (jobId) => unwrap(api.getExportStatus({ jobId })), (j) => (s.job = j));
     if (job.error && job.state === 'failed') s.error = job.error;

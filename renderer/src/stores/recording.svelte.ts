@@ -1,6 +1,8 @@
 // The Record view's state machine: camera preview → pre-flight → recording (upload queue, live numbers,
-// video, markers) → stopped. Every chunk is stored in order; nothing is dropped when main is slow.
-import type { LiveSnapshot, Marker, RecordingSummary, Session } from '../../../common/sessions.ts';
+// video, markers) → stopped. Every chunk is stored in order; nothing is dropped when main is slow. Markers, pauses
+// and the timer use the capture clock at the key press (common/session-clock.ts), never the analysis's lagging clock.
+import { captureNowMs, SessionClock } from '../../../common/session-clock.ts';
+import type { LiveSnapshot, Marker, RecordingSummary, Session, StopProgress } from '../../../common/sessions.ts';
 import { CameraError, openCamera, type OpenedCamera } from '../capture/camera.ts';
 import { startCapture, type CaptureSession } from '../capture/capture.ts';
 import type { CaptureChunk, CaptureStats } from '../capture/types.ts';
@@ -28,6 +30,12 @@ export const recording = $state({
   backlog: 0,
   /** Frames the camera delivered since Start; compared with what was stored when the session ends. */
   framesCaptured: 0,
+  /** Session seconds on the capture clock, ticking while recording (the timer). */
+  elapsedS: 0,
+  /** How far Stop has got (the network finishing); null outside Stop. */
+  stopProgress: null as StopProgress | null,
+  /** Main confirmed the session stored and closed: only then is it called saved. */
+  saved: false,
   error: null as string | null,
   /** Main stores the frames but needs the user (e.g. the database is locked by another program). */
   warning: null as string | null,
@@ -40,12 +48,14 @@ let capture: CaptureSession | null = null;
 let recorder: MediaRecorder | null = null;
 let stopCameraWatch: (() => void) | null = null;
 let queue: UploadQueue | null = null;
-/** Frames captured before Start (pre-flight) or after Stop are not part of the session. */
-let startedAtMs = Infinity;
-let stopAtMs = Infinity;
+/** The running session's clock: frames before Start (pre-flight), in pauses or after Stop are not part of it. */
+let clock: SessionClock | null = null;
+let ticker: ReturnType<typeof setInterval> | null = null;
 /** Resolves when capture has delivered every frame taken before Stop (the worker batches ~0.5 s). */
 let flushed: (() => void) | null = null;
 const FLUSH_TIMEOUT_MS = 2000;
+const TICK_MS = 250;
+const STOP_POLL_MS = 500;
 
 const message = (error: unknown) => (error instanceof ApiError || error instanceof CameraError ? error.message : String(error));
 
@@ -85,14 +95,17 @@ async function releaseCamera(): Promise<void> {
   recording.stats = null;
 }
 
-export async function start(subjectId: number, notes: string): Promise<void> {
+/** `atMs`: the Start press on the capture clock. */
+export async function start(subjectId: number, notes: string, atMs = captureNowMs()): Promise<void> {
   if (recording.phase !== 'preview' && recording.phase !== 'stopped') return;
   if (!camera) return;
   recording.error = null;
   recording.summary = null;
+  recording.saved = false;
   recording.live = null;
   recording.markers = [];
   recording.framesCaptured = 0;
+  recording.elapsedS = 0;
   const { settings } = camera;
   // A disk that will fill within the half hour is said as recording starts (main refuses outright when nearly
   // full); asked alongside Start, so it adds no delay.
@@ -110,30 +123,36 @@ export async function start(subjectId: number, notes: string): Promise<void> {
   recording.diskWarning = space.ok && space.value.level === 'low' ? space.value.message : null;
   const sessionId = recording.session.id;
   queue = new UploadQueue((backlog) => (recording.backlog = backlog), (error) => void fail(error));
-  startedAtMs = Date.now();
-  stopAtMs = Infinity;
+  // The session starts at the press (the camera's frames from then on), not when main answered.
+  const running = new SessionClock(atMs);
+  clock = running;
+  ticker = setInterval(() => (recording.elapsedS = running.at(captureNowMs())), TICK_MS);
   startVideo(sessionId, capture?.recordable ?? camera.stream);
   recording.phase = 'recording';
 }
 
-export function pause(): void {
+/** `atMs`: the key press or click on the capture clock; frames from then on are left out until Resume. */
+export function pause(atMs = captureNowMs()): void {
   if (recording.phase !== 'recording') return;
   recording.phase = 'paused';
+  clock?.pause(atMs);
   recorder?.pause();
-  void addMarker('paused');
+  void addMarker('paused', atMs);
 }
 
-export function resume(): void {
+export function resume(atMs = captureNowMs()): void {
   if (recording.phase !== 'paused') return;
   recording.phase = 'recording';
+  clock?.resume(atMs);
   recorder?.resume();
-  void addMarker('resumed');
+  void addMarker('resumed', atMs);
 }
 
-export async function addMarker(label: string): Promise<void> {
+/** `atMs`: when the marker was asked for (the M press), not when its label was typed. */
+export async function addMarker(label: string, atMs = captureNowMs()): Promise<void> {
   const session = recording.session;
-  if (!session || (recording.phase !== 'recording' && recording.phase !== 'paused')) return;
-  const tS = Math.max(0, recording.live?.elapsedS ?? (Date.now() - startedAtMs) / 1000);
+  if (!session || !clock || (recording.phase !== 'recording' && recording.phase !== 'paused')) return;
+  const tS = clock.at(atMs);
   try {
     recording.markers = [...recording.markers, await unwrap(api.addMarker({ sessionId: session.id, tS, label }))];
   } catch (error) {
@@ -142,11 +161,12 @@ export async function addMarker(label: string): Promise<void> {
 }
 
 /** Stops and stores everything still in flight: last video piece, last frames, then the session. */
-export async function stop(): Promise<void> {
+export async function stop(atMs = captureNowMs()): Promise<void> {
   const session = recording.session;
-  if (!session || (recording.phase !== 'recording' && recording.phase !== 'paused')) return;
+  if (!session || !clock || (recording.phase !== 'recording' && recording.phase !== 'paused')) return;
   recording.phase = 'stopping';
-  stopAtMs = Date.now();
+  clock.stop(atMs);
+  stopTicker();
   await new Promise<void>((resolve) => {
     const timer = setTimeout(done, FLUSH_TIMEOUT_MS);
     function done() {
@@ -162,33 +182,44 @@ export async function stop(): Promise<void> {
   const uploads = queue;
   queue = null;
   await uploads?.drained();
+  const watch = setInterval(() => void pollStop(session.id), STOP_POLL_MS);
   try {
     const result = await unwrap(api.stopRecording({ sessionId: session.id }));
     recording.session = result.session;
     recording.summary = result.summary;
+    recording.saved = true;
   } catch (error) {
-    recording.error = message(error);
+    recording.error = `The session could not be confirmed as saved: ${message(error)}. What was stored before is kept; check the session in Subjects.`;
+  } finally {
+    clearInterval(watch);
+    recording.stopProgress = null;
   }
-  startedAtMs = Infinity;
+  clock = null;
   recording.phase = 'stopped';
+}
+
+async function pollStop(sessionId: number): Promise<void> {
+  const progress = await api.getStopProgress({ sessionId });
+  if (progress.ok && recording.phase === 'stopping') recording.stopProgress = progress.value;
+}
+
+function stopTicker(): void {
+  if (ticker !== null) clearInterval(ticker);
+  ticker = null;
 }
 
 function onChunk(chunk: CaptureChunk): void {
   const session = recording.session;
   const times = chunk.timestampsMs;
-  if (times.length > 0 && times[times.length - 1]! >= stopAtMs) flushed?.();
-  if (!session || !queue || recording.phase === 'paused' || recording.phase === 'stopped') return;
-  let from = 0;
-  while (from < times.length && times[from]! < startedAtMs) from++;
-  let to = from;
-  while (to < times.length && times[to]! < stopAtMs) to++;
-  if (to === from) return;
+  if (times.length > 0 && clock?.covers(times[times.length - 1]!)) flushed?.();
+  if (!session || !queue || !clock) return;
+  const kept = clock.keep(times);
+  if (kept.length === 0) return;
   const frameBytes = chunk.crops.length / times.length;
-  const whole = from === 0 && to === times.length;
-  const part = whole ? chunk : {
-    timestampsMs: times.slice(from, to),
-    faceFound: chunk.faceFound.slice(from, to),
-    crops: chunk.crops.slice(from * frameBytes, to * frameBytes),
+  const part = kept.length === times.length ? chunk : {
+    timestampsMs: Float64Array.from(kept, (i) => times[i]!),
+    faceFound: Uint8Array.from(kept, (i) => chunk.faceFound[i]!),
+    crops: concatFrames(chunk.crops, kept, frameBytes),
   };
   recording.framesCaptured += part.timestampsMs.length;
   queue.add(async () => {
@@ -196,6 +227,12 @@ function onChunk(chunk: CaptureChunk): void {
     recording.live = stored.live;
     recording.warning = stored.warning;
   });
+}
+
+function concatFrames(crops: Uint8Array, indices: number[], frameBytes: number): Uint8Array {
+  const out = new Uint8Array(indices.length * frameBytes);
+  indices.forEach((i, k) => out.set(crops.subarray(i * frameBytes, (i + 1) * frameBytes), k * frameBytes));
+  return out;
 }
 
 function startVideo(sessionId: number, stream: MediaStream): void {
@@ -232,8 +269,9 @@ async function cameraLost(error: CameraError): Promise<void> {
 /** Storing failed (e.g. disk full): main has closed the session; keep the preview, show why. */
 async function fail(error: unknown): Promise<void> {
   recording.error = message(error);
+  stopTicker();
   await stopVideo();
   queue = null;
-  startedAtMs = Infinity;
+  clock = null;
   recording.phase = 'stopped';
 }

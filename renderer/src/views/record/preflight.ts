@@ -17,13 +17,16 @@ export const MIN_FPS = 25;
 /** Face heights per second above which motion spoils the pulse signal. */
 export const MAX_MOTION = 0.25;
 
+/** The checks that have data: before the camera delivers, only whether it is open and that a face is still awaited. */
 export function captureChecks(stats: CaptureStats | null, cameraOk: boolean): Check[] {
-  const face = stats?.faceRatio ?? 0;
-  const luma = stats?.brightness ?? 0;
-  const fps = stats?.fps ?? 0;
-  const motion = stats?.motion ?? 0;
+  const camera: Check = { id: 'camera', ok: cameraOk, blocking: true, label: cameraOk ? 'Camera works' : 'Open the camera' };
+  if (!stats || !cameraOk) return [camera, { id: 'face', ok: false, blocking: true, label: cameraOk ? 'Looking for a face…' : 'Face: after the camera opens' }];
+  const face = stats.faceRatio;
+  const luma = stats.brightness;
+  const fps = stats.fps;
+  const motion = stats.motion;
   return [
-    { id: 'camera', ok: cameraOk, blocking: true, label: cameraOk ? 'Camera works' : 'No camera' },
+    camera,
     { id: 'face', ok: face >= MIN_FACE_RATIO, blocking: true, label: face >= MIN_FACE_RATIO ? 'Face found' : 'Face not found — centre the face in the picture' },
     {
       id: 'light',
