@@ -113,7 +113,7 @@ export function meanColor(image: Image): { r: number; g: number; b: number; luma
   return { r, g, b, luma: 0.299 * r + 0.587 * g + 0.114 * b };
 }
 
-function linearTaps(srcLen: number, dstLen: number): Array<{ i0: number; i1: number; f: number }> {
+const linearTaps = remembered(function linearTaps(srcLen: number, dstLen: number): Array<{ i0: number; i1: number; f: number }> {
   const scale = srcLen / dstLen;
   return Array.from({ length: dstLen }, (_, d) => {
     const fx = (d + 0.5) * scale - 0.5;
@@ -123,9 +123,9 @@ function linearTaps(srcLen: number, dstLen: number): Array<{ i0: number; i1: num
     if (i0 >= srcLen - 1) (i0 = srcLen - 1), (f = 0);
     return { i0, i1: Math.min(i0 + 1, srcLen - 1), f };
   });
-}
+});
 
-function areaTaps(srcLen: number, dstLen: number): Array<{ index: number[]; weight: number[] }> {
+const areaTaps = remembered(function areaTaps(srcLen: number, dstLen: number): Array<{ index: number[]; weight: number[] }> {
   const scale = srcLen / dstLen;
   return Array.from({ length: dstLen }, (_, d) => {
     const start = d * scale;
@@ -140,6 +140,21 @@ function areaTaps(srcLen: number, dstLen: number): Array<{ index: number[]; weig
     const total = weight.reduce((a, b) => a + b, 0);
     return { index, weight: weight.map((w) => w / total) };
   });
+});
+
+/** Kept taps for the last few sizes: a tracked face's box keeps its size frame after frame (read-only results). */
+function remembered<T>(make: (srcLen: number, dstLen: number) => T, keep = 16): (srcLen: number, dstLen: number) => T {
+  const cache = new Map<string, T>();
+  return (srcLen, dstLen) => {
+    const key = `${srcLen}:${dstLen}`;
+    let taps = cache.get(key);
+    if (!taps) {
+      taps = make(srcLen, dstLen);
+      if (cache.size >= keep) cache.delete(cache.keys().next().value!);
+      cache.set(key, taps);
+    }
+    return taps;
+  };
 }
 
 function checkSizes(src: Image, width: number, height: number, outChannels: number): void {
