@@ -12,7 +12,7 @@ import { ROI_MODES, type RoiMode } from '../analysis/crop-frames.ts';
 import { AnalysisError, errorText } from '../analysis/errors.ts';
 import { evaluateManifest } from '../analysis/evaluate.ts';
 import { evaluationTable, writeEvaluation } from '../analysis/evaluation-report.ts';
-import { importVideo } from '../analysis/import-video.ts';
+import { checkImportPath, importVideo } from '../analysis/import-video.ts';
 import { installedModel } from '../services.ts';
 import { openStore, resolveDataDir } from '../store/index.ts';
 import { privateUmask } from '../store/permissions.ts';
@@ -156,6 +156,8 @@ async function importCommand(args: string[], values: Values): Promise<number> {
   if (!values.subject) throw new AnalysisError('bad-argument', 'import needs --subject CODE');
   const roi = roiOf(values);
   const modelPath = modelOf(values);
+  // A path that cannot be a video is refused before the data folder is even opened.
+  checkImportPath(path.resolve(args[0]!));
   const store = openStore(resolveDataDir(), { holder: CLI_HOLDER, ...(values.operator ? { actor: values.operator } : {}) });
   const bar = progressBar(process.stderr, values.quiet);
   try {

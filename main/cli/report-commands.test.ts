@@ -19,12 +19,14 @@ beforeAll(async () => {
   t = openTestData('pulse-cli-reports-');
   recorded = await t.record(t.subject({ code: 'C-7' }), 20, 78);
   await t.record(t.subject({ code: 'C-8' }), 15, 90);
+  // One Pulse Studio per data folder: the command line gets it to itself.
+  t.store.close();
 }, 60_000);
-afterAll(() => t.close());
+afterAll(() => fs.rmSync(t.dir, { recursive: true, force: true }));
 
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(NODE, [CLI, ...args], { cwd: ROOT, env: { ...process.env, PULSE_STUDIO_DATA_DIR: t.store.dataDir } });
+    const { stdout, stderr } = await run(NODE, [CLI, ...args], { cwd: ROOT, env: { ...process.env, PULSE_STUDIO_DATA_DIR: path.join(t.dir, 'data') } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };

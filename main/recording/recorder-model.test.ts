@@ -59,7 +59,7 @@ test('without a loadable model, records on POS and says which model it could not
   expect(session).toMatchObject({ modelId: null, executionProvider: null });
   expect(recorder.appendFrames(session.id, pulsingChunk(0, 15, 72)).live.source).toBe('pos');
   await recorder.stop(session.id);
-  expect(logs.join('\n')).toMatch(/could not be loaded, recording with POS only/);
+  expect(logs.join('\n')).toMatch(/could not be loaded, recording with the classical methods only/);
 }, 60_000);
 
 test('the inference process killed mid-session: recording carries on with POS and a notice, Stop stores SSPD over every frame', async () => {

@@ -35,7 +35,7 @@ const LEGACY = {
   },
 } as const;
 
-test('migration 6 rewrites every older analysis row in the record shape and keeps the old JSON in the audit trail', () => {
+test('the record upgrade rewrites every older analysis row in the record shape, its HR from its stored windows, and keeps the old JSON', () => {
   const file = path.join(dir, DATABASE_FILE);
   const old = openDatabase(file, MIGRATIONS.filter((m) => m.version <= 5));
   old.exec(`INSERT INTO studies (id, name, created_at) VALUES (1, 'S', 'now');
@@ -47,6 +47,9 @@ test('migration 6 rewrites every older analysis row in the record shape and keep
   add.run(2, 1, 'now', JSON.stringify(LEGACY.import.params), JSON.stringify(LEGACY.import.summary));
   add.run(3, 1, 'now', JSON.stringify(LEGACY.import.params), JSON.stringify(LEGACY.import.summary));
   add.run(3, 2, 'now', JSON.stringify(LEGACY.reanalysis.params), JSON.stringify(LEGACY.reanalysis.summary));
+  // The recording's windows as they were stored: grades good / fair / poor are read as the reliability levels.
+  const window = old.prepare("INSERT INTO hr_series (analysis_id, method, t_s, bpm, snr_db, quality, reasons) VALUES (1, 'sspd', ?, ?, 3, ?, ?)");
+  [[5, 70, 'good', ''], [6, 72, 'good', ''], [7, 71, 'good', ''], [8, 140, 'poor', 'HR 140 bpm is about twice the classical check']].forEach((w) => window.run(...w));
   old.close();
 
   const store = openStore(dir);
@@ -55,11 +58,11 @@ test('migration 6 rewrites every older analysis row in the record shape and keep
     const [imported] = store.analyses.list(2);
     const importReanalysed = store.analyses.list(3)[1];
     expect(recorded!.params).toEqual({ source: 'recording', roi: 'face', signal: OPTIONS, settings: null, inference: { inputFilter: FILTER } });
-    expect(recorded!.summary).toMatchObject({ primary: 'sspd', hr: HR, quality: { good: 10, fair: 8, poor: 2 }, warnings: ['w'], hrv: { ok: false }, video: null });
+    expect(recorded!.summary).toMatchObject({ primary: 'sspd', hr: { bpm: 71, reliability: 'reliable', coverage: 0.75, usedWindows: 3, windows: 4 }, quality: { reliable: 3, caution: 0, none: 1 }, warnings: ['w'], hrv: { ok: false }, video: null });
     expect(reanalysed!.params).toMatchObject({ source: 'reanalysis', roi: 'face', settings: { method: 'pos', hrBandBpm: [48, 180], windowS: 10 } });
-    expect(reanalysed!.summary.hr).toEqual({ ok: false, code: 'no-good-windows', reason: 'Every window was graded poor' });
+    expect(reanalysed!.summary.hr).toMatchObject({ bpm: null, reliability: 'none', windows: 0 });
     expect(imported!.params).toEqual({ source: 'import', roi: 'full', signal: OPTIONS, settings: null, inference: null });
-    expect(imported!.summary).toMatchObject({ primary: 'pos', hr: { ok: true, medianBpm: 66, usedWindows: 20, windows: 21 }, warnings: ['decoded with gaps'] });
+    expect(imported!.summary).toMatchObject({ primary: 'pos', hr: { bpm: null, reliability: 'none' }, warnings: ['decoded with gaps'] });
     expect(imported!.summary.video).toEqual({ file: '/home/u/clip.mp4', codec: 'h264', width: 640, height: 480, fps: 30, frames: 900, facesDetected: null, facesHeld: null });
     // A re-analysis reads the same crops as the version before it: the import's whole-frame ROI.
     expect(importReanalysed!.params.roi).toBe('full');
