@@ -2,7 +2,8 @@
 //   node scripts/synth/cli.ts --out DIR [--count 12] [--seed 1] [--duration 20] [--fps 30] [--size 320x240]
 //        [--bpm 60-150] [--codecs h264,mjpeg] [--crf 23] [--conditions still,drift,shake,light] [--faces a.png,b.jpg]
 //   node scripts/synth/cli.ts --varied --out DIR [--count 100] [--seed 1] [--duration 20] [--size 640x480]
-//        (conditions drawn at random: weak pulses, compression, motion, flicker, uneven light, no-pulse clips)
+//        [--levelled] (conditions drawn at random: weak pulses, compression, motion, flicker, uneven light, no-pulse
+//        clips; --levelled draws each clip's conditions from one level: easy, medium or hard)
 // Writes the clips, their ground truth (<clip>.hr.csv, <clip>.ppg.csv) and manifest.csv for `pulse-studio evaluate`.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     conditions: { type: 'string', default: Object.keys(CONDITIONS).join(',') },
     faces: { type: 'string' },
     varied: { type: 'boolean', default: false },
+    levelled: { type: 'boolean', default: false },
   },
 });
 
@@ -56,7 +58,7 @@ const count = Math.round(num('count', values.count));
 const seed = Math.round(num('seed', values.seed));
 const durationS = num('duration', values.duration);
 const { manifest } = values.varied
-  ? await writeSet(variedSpecs({ count, seed, faces, durationS, width: width!, height: height!, bpmRange: [lo!, hi ?? lo!] }), outDir, onClip, true)
+  ? await writeSet(variedSpecs({ count, seed, faces, durationS, width: width!, height: height!, bpmRange: [lo!, hi ?? lo!], levelled: values.levelled }), outDir, onClip, true)
   : await generateSet({
       outDir,
       count,

@@ -1,6 +1,8 @@
 // Clip specs drawn at random over the conditions a lab meets (and the reliability decision is calibrated on):
 // weak pulses, compression, head motion, light drift, aliased mains flicker, uneven light, skin tones, mirrored
-// faces on a blurred backdrop, and clips with no pulse at all. Deterministic per seed.
+// faces on a blurred backdrop, and clips with no pulse at all. Each condition drawn on its own over its whole range,
+// or — in a levelled set — all of a clip's conditions from one level (easy, medium, hard), as recordings come:
+// a clean lab session is clean in every respect, a poor one poor in several. Deterministic per seed.
 import path from 'node:path';
 import { seeded } from '../../main/signal/test-helpers.ts';
 import type { ClipSpec } from './generate.ts';
@@ -15,6 +17,8 @@ export interface VariedOptions {
   /** Share of clips without any pulse (default 0.15). */
   noPulseShare?: number;
   bpmRange?: readonly [number, number];
+  /** Draw each clip's conditions from one level (easy, medium, hard) instead of each over its whole range. */
+  levelled?: boolean;
 }
 
 /** Motion levels: peak shake in pixels (at 640×480), roll in degrees and zoom share. */
@@ -24,55 +28,96 @@ const MOTION_LEVELS = [
   { name: 'moderate', shakePx: 10, rotateDeg: 2, zoom: 0.02 },
   { name: 'strong', shakePx: 15, rotateDeg: 3, zoom: 0.03 },
 ] as const;
+type MotionLevel = (typeof MOTION_LEVELS)[number];
+
+/** The ranges a clip's conditions are drawn from. */
+interface Conditions {
+  /** Peak-to-peak green modulation by the pulse (share). */
+  amplitude: readonly [number, number];
+  /** x264 CRF (an MJPEG clip gets a qscale of similar quality). */
+  crf: readonly [number, number];
+  noiseSigma: readonly [number, number];
+  driftShare: readonly [number, number];
+  /** Chance of an aliased mains flicker, and its peak depth. */
+  flickerChance: number;
+  flickerShare: readonly [number, number];
+  gradientShare: readonly [number, number];
+  motion: readonly MotionLevel[];
+  /** Chance that a moving clip shakes inside the heart-rate band rather than swaying slowly. */
+  inBandShake: number;
+}
+
+const [STILL, MILD, MODERATE, STRONG] = MOTION_LEVELS;
+
+/** Every condition over its whole range, each on its own. */
+const ANY: Conditions = {
+  amplitude: [0.002, 0.009],
+  crf: [17, 29],
+  noiseSigma: [0.5, 3.5],
+  driftShare: [0, 0.06],
+  // Peak depth of an aliased mains flicker: up to ≈ 1 %, as much as a weak pulse (lamps on dimmers, LED drivers).
+  flickerChance: 0.5,
+  flickerShare: [0.001, 0.011],
+  gradientShare: [0, 0.1],
+  motion: MOTION_LEVELS,
+  inBandShake: 0.25,
+};
+
+/** A clean session (still, strong pulse, light compression), an ordinary one, and a poor one in several respects. */
+const LEVELS: readonly Conditions[] = [
+  { amplitude: [0.005, 0.009], crf: [17, 20], noiseSigma: [0.5, 1.8], driftShare: [0.01, 0.03], flickerChance: 0.1, flickerShare: [0.001, 0.004], gradientShare: [0, 0.02], motion: [STILL], inBandShake: 0 },
+  { amplitude: [0.0025, 0.006], crf: [19, 26], noiseSigma: [1.2, 2.8], driftShare: [0.02, 0.05], flickerChance: 0.6, flickerShare: [0.002, 0.01], gradientShare: [0.02, 0.07], motion: [MILD, MODERATE], inBandShake: 0.15 },
+  { amplitude: [0.002, 0.0035], crf: [25, 29], noiseSigma: [2, 3.5], driftShare: [0.04, 0.06], flickerChance: 0.7, flickerShare: [0.004, 0.011], gradientShare: [0.06, 0.1], motion: [STRONG], inBandShake: 0.25 },
+];
 
 export function variedSpecs(o: VariedOptions): ClipSpec[] {
   const rnd = seeded(o.seed * 7919 + 17);
-  const between = (lo: number, hi: number) => lo + (hi - lo) * rnd.uniform();
+  const between = (range: readonly [number, number]) => range[0] + (range[1] - range[0]) * rnd.uniform();
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd.uniform() * items.length)]!;
   const [lo, hi] = o.bpmRange ?? [45, 170];
   const width = o.width ?? 640;
   const scale = width / 640;
   return Array.from({ length: o.count }, (_, i) => {
+    const c = o.levelled ? pick(LEVELS) : ANY;
     const noPulse = rnd.uniform() < (o.noPulseShare ?? 0.15);
-    const motion = pick(MOTION_LEVELS);
-    // Peak depth of an aliased mains flicker: up to ≈ 1 %, as much as a weak pulse (lamps on dimmers, LED drivers).
-    const flicker = rnd.uniform() < 0.5 ? between(0.001, 0.011) : 0;
-    const bpm = between(lo, hi);
+    const motion = pick(c.motion);
+    const flicker = rnd.uniform() < c.flickerChance ? between(c.flickerShare) : 0;
+    const bpm = between([lo, hi]);
     const face = pick(o.faces);
     const codec = rnd.uniform() < 0.85 ? ('h264' as const) : ('mjpeg' as const);
-    // x264's CRF 17–30, or an MJPEG qscale of similar quality.
-    const quality = codec === 'h264' ? Math.round(between(17, 29)) : Math.round(between(3, 12));
+    const crf = between(c.crf);
+    // An MJPEG qscale of about the same quality as the CRF.
+    const quality = Math.round(codec === 'h264' ? crf : 3 + ((crf - 17) * 9) / 12);
     return {
       name: `varied-${String(o.seed)}-${String(i + 1).padStart(3, '0')}-${path.parse(face).name}-${motion.name}-${noPulse ? 'nopulse' : `${Math.round(bpm)}bpm`}`,
       face,
       bpm,
-      hrv: between(0.01, 0.05),
+      hrv: between([0.01, 0.05]),
       durationS: o.durationS ?? 20,
       fps: 30,
       width,
       height: o.height ?? 480,
-      // Peak-to-peak green modulation: 0.2 % (dark skin, far away) to 0.9 % (a clear forehead close up).
-      pulseAmplitude: noPulse ? 0 : between(0.002, 0.009),
+      pulseAmplitude: noPulse ? 0 : between(c.amplitude),
       // Mostly a slow sway (below 0.3 Hz) with a little frame-to-frame jitter, as a seated subject or a hand-held
-      // camera moves; in a quarter of the moving clips the shake falls inside the heart-rate band, the hard case.
+      // camera moves; some moving clips shake inside the heart-rate band, the hard case.
       motion: {
-        driftPx: between(0, 8) * scale,
-        shakePx: motion.shakePx * scale * between(0.6, 1),
-        shakeHz: rnd.uniform() < 0.25 ? [0.3, 1.5] : [0.03, 0.3],
-        jitterPx: motion.shakePx * scale * between(0, 0.08),
+        driftPx: between([0, 8]) * scale,
+        shakePx: motion.shakePx * scale * between([0.6, 1]),
+        shakeHz: rnd.uniform() < c.inBandShake ? [0.3, 1.5] : [0.03, 0.3],
+        jitterPx: motion.shakePx * scale * between([0, 0.08]),
         rotateDeg: motion.rotateDeg,
         zoom: motion.zoom,
       },
       lighting: {
-        driftShare: between(0, 0.06),
+        driftShare: between(c.driftShare),
         flickerShare: flicker,
-        flickerHz: flicker ? between(0.5, 4.2) : 0,
-        flickerSpread: between(0, 0.9),
-        rollingShutterRad: rnd.uniform() < 0.3 ? between(0, Math.PI) : 0,
-        gradientShare: between(0, 0.1),
+        flickerHz: flicker ? between([0.5, 4.2]) : 0,
+        flickerSpread: between([0, 0.9]),
+        rollingShutterRad: rnd.uniform() < 0.3 ? between([0, Math.PI]) : 0,
+        gradientShare: between(c.gradientShare),
       },
-      noiseSigma: between(0.5, 3.5),
-      subject: { mirror: rnd.uniform() < 0.5, skinTone: rnd.uniform() < 0.5 ? 0 : between(0, 0.8), backdrop: rnd.uniform() < 0.7 ? 'blurred' : 'flat', framing: between(1, 2.2) },
+      noiseSigma: between(c.noiseSigma),
+      subject: { mirror: rnd.uniform() < 0.5, skinTone: rnd.uniform() < 0.5 ? 0 : between([0, 0.8]), backdrop: rnd.uniform() < 0.7 ? 'blurred' : 'flat', framing: between([1, 2.2]) },
       // Encoded as cameras and screen recorders do: x264's medium preset, a keyframe every 1–4 s.
       encode: { codec, quality, preset: 'medium', keyint: pick([30, 60, 60, 120]) },
       seed: o.seed * 100_000 + i,
