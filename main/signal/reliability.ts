@@ -9,8 +9,13 @@ import model from './reliability-model.json' with { type: 'json' };
 
 export { RELIABILITY_LEVELS, type Reliability } from '../../common/session-hr.ts';
 
-/** What the window-level model reads about the chosen candidate, in this order. */
-export const WINDOW_FEATURES = ['emission', 'continuity', 'margin', 'faceLost', 'gap', 'motion'] as const;
+/**
+ * What the window-level model reads about the chosen candidate, in this order: how likely it looked on its own, how
+ * steady it is across windows and how far ahead of the next candidate, and the evidence that best tells right
+ * readings from wrong ones on the calibration clips (the crop moving at this rate, agreeing voters, PBV's peak
+ * share, the light reference, the weakest skin region).
+ */
+export const WINDOW_FEATURES = ['emission', 'continuity', 'margin', 'motionHere', 'votes', 'pbvShare', 'lightOverSkin', 'regionsMin'] as const;
 export type WindowFeature = (typeof WINDOW_FEATURES)[number];
 
 /** Windows on each side whose best candidates say whether the chosen rate is steady. */
@@ -143,9 +148,11 @@ export function decideWindow(e: WindowEvidence, candidates: readonly ScoredCandi
     emission: Math.max(-8, Math.min(8, logit(pick.p))) / 8,
     continuity: steady.length ? steady.filter((b) => Math.abs(b - pick.bpm) <= AGREE_BPM).length / steady.length : 0.5,
     margin: pick.p - Math.max(0, ...others),
-    faceLost: f.faceLost,
-    gap: f.gap,
-    motion: f.motion,
+    motionHere: f.motionHere,
+    votes: f.votes,
+    pbvShare: f.pbvShare,
+    lightOverSkin: f.lightOverSkin,
+    regionsMin: f.regionsMin,
   };
   const probability = score(m.window, WINDOW_FEATURES.map((k) => windowValues[k]));
   const reliability = capForMissing(levelOf(probability, m), f);
