@@ -71,7 +71,7 @@ test('an imported clip of a face without a pulse says "No reliable heart rate" i
   await panel.getByRole('button', { name: 'Import video' }).click();
   await expect(panel.getByTestId('import-result')).toHaveText(/Imported import-nopulse\.mp4 as a new session/, { timeout: 120_000 });
 
-  await app.getByRole('button', { name: 'Review' }).click();
+  await app.getByRole('button', { name: 'Review', exact: true }).click();
   await app.getByLabel('Subject to review').selectOption({ label: 'IMP-NP (1)' });
   const table = app.getByTestId('session-table');
   await expect(table.getByTestId('session-hr')).toHaveText('No reliable heart rate');
