@@ -23,14 +23,15 @@ export function pulsingFaceY4m(dir: string, { bpm, seconds, motionPx = 0 }: Puls
   if (fs.existsSync(file)) return file;
   fs.mkdirSync(dir, { recursive: true });
   const f = bpm / 60;
-  // Blood volume changes absorb green most: a skin-like colour signature, a few grey levels deep.
+  // Blood volume changes absorb green most: skin's colour signature (∝ [0.33, 0.77, 0.53], de Haan & van
+  // Leest 2014), a few grey levels deep.
   const pulse = (depth: number, c: string) => `${c}(X,Y)*(1+${depth}*sin(2*PI*${f}*T))`;
   // A drift period that divides the loop keeps the loop seamless.
   const drift = motionPx ? `crop=640:480:x='${motionPx}+${motionPx}*sin(2*PI*t/${seconds})':y=${motionPx}` : 'null';
   const pad = motionPx * 2;
   execFileSync('ffmpeg', [
     '-v', 'error', '-y', '-loop', '1', '-i', FACE_PHOTO, '-t', String(seconds), '-r', '30',
-    '-vf', [`scale=${640 + pad}:${480 + pad}`, drift, 'format=rgb24', `geq=r='${pulse(0.01, 'r')}':g='${pulse(0.022, 'g')}':b='${pulse(0.008, 'b')}'`, 'format=yuv420p'].join(','),
+    '-vf', [`scale=${640 + pad}:${480 + pad}`, drift, 'format=rgb24', `geq=r='${pulse(0.0094, 'r')}':g='${pulse(0.022, 'g')}':b='${pulse(0.0151, 'b')}'`, 'format=yuv420p'].join(','),
     '-f', 'yuv4mpegpipe', file,
   ]);
   return file;

@@ -2,8 +2,8 @@
 import { CROP_BYTES, type FrameChunk } from '../../common/sessions.ts';
 
 /**
- * Frames `first … first+n-1` at `fps` with ±5 ms capture jitter; the pulse is strongest in green, as blood
- * absorbs, with pixel noise on top.
+ * Frames `first … first+n-1` at `fps` with ±5 ms capture jitter; the pulse has skin's blood-volume colour
+ * signature (relative depths ∝ [0.33, 0.77, 0.53], de Haan & van Leest 2014), with pixel noise on top.
  */
 export function pulsingChunk(first: number, n: number, bpm: number, fps = 30): FrameChunk {
   const timestampsMs = new Float64Array(n);
@@ -14,7 +14,7 @@ export function pulsingChunk(first: number, n: number, bpm: number, fps = 30): F
     const t = frame / fps + ((frame * 7919) % 11) / 1000;
     timestampsMs[k] = 1_700_000_000_000 + t * 1000;
     const pulse = Math.sin(2 * Math.PI * (bpm / 60) * t);
-    const base = [180 + 1.2 * pulse, 120 + 2.5 * pulse, 100 + 0.8 * pulse];
+    const base = [180 * (1 + 0.0089 * pulse), 120 * (1 + 0.0208 * pulse), 100 * (1 + 0.0143 * pulse)];
     for (let p = 0; p < CROP_BYTES; p++) {
       seed = (seed * 1664525 + 1013904223) >>> 0;
       crops[k * CROP_BYTES + p] = Math.round(base[p % 3]! + ((seed >>> 24) / 255 - 0.5) * 6);
