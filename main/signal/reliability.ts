@@ -102,13 +102,20 @@ function reasonsFor(f: Record<Feature, number>, windowF: Record<WindowFeature, n
   const out: ReasonCode[] = [];
   if (f.faceLost > MISSING_CAUTION_SHARE) out.push('face-lost');
   if (f.gap > MISSING_CAUTION_SHARE / 2) out.push('frames-missing');
+  out.push(...sourceReasons(f));
+  const classical = Math.max(f.pbvRel, f.posRel, f.chromRel, f.greenRel);
+  if (windowF.margin < 0.2 || (f.noSspd === 0 && Math.abs(f.sspdRel - classical) > 0.5)) out.push('disagree');
+  if (f.sspdShare < 0.15 && f.pbvShare < 0.15) out.push('weak');
+  return out;
+}
+
+/** What other than a pulse a candidate's rate looks like: the light, the head's motion, a harmonic. */
+function sourceReasons(f: Record<Feature, number>): ReasonCode[] {
+  const out: ReasonCode[] = [];
   if (f.lightRel > 0.5 && f.lightOverSkin > 0.25) out.push('light');
   // ≈ 0.7 levels per frame of content change: a still face stays near 0.05, ±5 px of head motion reaches it.
   if (f.motion > 0.15) out.push('movement');
   if (f.sspdDoubleRel > 0.8 || f.sspdHalfRel > 0.8) out.push('harmonic');
-  const classical = Math.max(f.pbvRel, f.posRel, f.chromRel, f.greenRel);
-  if (windowF.margin < 0.2 || (f.noSspd === 0 && Math.abs(f.sspdRel - classical) > 0.5)) out.push('disagree');
-  if (f.sspdShare < 0.15 && f.pbvShare < 0.15) out.push('weak');
   return out;
 }
 
@@ -159,6 +166,9 @@ export function decideWindow(e: WindowEvidence, candidates: readonly ScoredCandi
   // The network is primary: its reading stands wherever the chosen rate is its own.
   const bySspd = sspdBpm !== null && (Math.abs(sspdBpm - pick.bpm) <= AGREE_BPM || relativeSupport(e.voters.sspd, pick.bpm / 60) > 0.9);
   const reasons = reliability === 'reliable' && (bySspd || sspdBpm === null) ? [] : reasonsFor(f, windowValues);
+  // Where the network's rate was passed over, say what that rate looked like (a lamp, a sway) as well.
+  const networkPick = bySspd || sspdBpm === null ? undefined : candidates.find((c) => Math.abs(c.bpm - sspdBpm) <= AGREE_BPM);
+  if (networkPick) reasons.unshift(...sourceReasons(named(FEATURES, networkPick.features)).filter((r) => !reasons.includes(r)));
   if (reliability !== 'reliable' && reasons.length === 0) reasons.push(pick.p < 0.5 ? 'weak' : 'disagree');
   const bpm = bySspd ? refinedBpm(e, pick.bpm, ['sspd']) : refinedBpm(e, pick.bpm, VOTERS.filter((v) => v !== 'sspd'));
   return { bpm, source: sspdBpm === null || bySspd ? (sspdBpm === null ? 'evidence' : 'sspd') : 'evidence', sspdBpm, probability, reliability, reasons, features: { ...f, ...windowValues } };
