@@ -46,25 +46,9 @@ export interface SignalOptions {
   respBandHz: readonly [number, number];
   respWindowS: number;
   respStepS: number;
-  /** Quality: SNR at/above good is good, below poor is poor (dB, provisional, see quality.ts). */
+  /** Classical methods' windows in records older than the reliability decision: graded by SNR (dB). */
   snrGoodDb: number;
   snrPoorDb: number;
-  /** Quality: |SSPD − POS| up to agreeBpm agrees; beyond disagreeBpm the window is poor. */
-  agreeBpm: number;
-  disagreeBpm: number;
-  /** Quality: share of frames with face lost / motion above which a window is fair, and poor. */
-  captureFairShare: number;
-  capturePoorShare: number;
-  /** Quality: share of samples interpolated over dropped/invalid frames above which a window is fair. */
-  droppedFairShare: number;
-  /** Quality: share of a window inside gaps (holes > maxGapS) above which it is poor; less is bridged (fair). */
-  gapPoorShare: number;
-  /** Power near f0/2 over power near f0 above which the peak may be a harmonic. */
-  subharmonicRatio: number;
-  /** Read f0/2 when f0 is about twice the check's HR and the spectrum's own peak near f0/2 agrees with it (quality.ts). */
-  resolveHarmonics: boolean;
-  /** Summaries include poor windows only when asked. */
-  includePoorInSummary: boolean;
 }
 
 export const DEFAULT_OPTIONS: Readonly<SignalOptions> = {
@@ -91,15 +75,6 @@ export const DEFAULT_OPTIONS: Readonly<SignalOptions> = {
   respStepS: 10,
   snrGoodDb: 3,
   snrPoorDb: -3,
-  agreeBpm: 5,
-  disagreeBpm: 10,
-  captureFairShare: 0.1,
-  capturePoorShare: 0.3,
-  droppedFairShare: 0.1,
-  gapPoorShare: 0.1,
-  subharmonicRatio: 0.3,
-  resolveHarmonics: true,
-  includePoorInSummary: false,
 };
 
 export function resolveOptions(partial: Partial<SignalOptions> = {}): SignalOptions {
@@ -109,7 +84,7 @@ export function resolveOptions(partial: Partial<SignalOptions> = {}): SignalOpti
   assertOption(o.windowS > 0 && o.stepS > 0 && o.welchSegmentS > 0 && o.welchSegmentS <= o.windowS, 'need 0 < welchSegmentS ≤ windowS and stepS > 0');
   assertOption(o.stepS <= o.welchSegmentS, 'stepS must not exceed welchSegmentS (segments hop by the step)');
   assertOption(o.resolutionHz > 0, 'resolutionHz must be positive');
-  assertOption(o.snrGoodDb >= o.snrPoorDb && o.disagreeBpm >= o.agreeBpm, 'quality thresholds must be ordered');
+  assertOption(o.snrGoodDb >= o.snrPoorDb, 'SNR grades must be ordered');
   assertOption(o.beatBandHz[0] > 0 && o.beatBandHz[1] > o.beatBandHz[0], 'beatBandHz must be increasing and positive');
   assertOption(o.respBandHz[0] > 0 && o.respBandHz[1] > o.respBandHz[0], 'respBandHz must be increasing and positive');
   assertOption(o.fs === undefined || (Number.isFinite(o.fs) && o.fs > 0), 'fs must be a positive number');
