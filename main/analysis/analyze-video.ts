@@ -170,7 +170,7 @@ async function analyzeWith(file: string, o: AnalyzeOptions, detector: FaceDetect
       timings.crop += crop.cropMs;
       t0Ms ??= frame.tMs;
       cols.push((frame.tMs - t0Ms) / 1000, crop.means, crop.flag);
-      if (crop.rgb) cells.push(crop.rgb, 1, () => crop.flag === FACE_NONE);
+      if (crop.rgb && o.roi === 'face') cells.push(crop.rgb, 1, () => crop.flag === FACE_NONE);
       if (faceSeen(crop.flag)) faces++;
       else if (crop.flag === FACE_HELD) held++;
       if (needCrops) {
@@ -210,7 +210,9 @@ async function analyzeWith(file: string, o: AnalyzeOptions, detector: FaceDetect
   const signalStart = performance.now();
   // As in a live recording: frames with a face seen count as found (a held crop is real data, but lost).
   const faceLost = Uint8Array.from(cols.face.subarray(0, n), (f) => (faceSeen(f) ? 0 : 1));
-  const blocks = cells.frames === n ? { t, values: cells.view().slice() } : null;
+  // The cells' roles (skin seeded by the crop's middle, a light reference around it) assume a face crop: a full
+  // frame is read as a whole, as it is with or without a network.
+  const blocks = o.roi === 'face' && cells.frames === n ? { t, values: cells.view().slice() } : null;
   const session = analyzeSession({
     rgb,
     ...(blocks ? { blocks } : {}),

@@ -2,6 +2,7 @@
 // regions (upper face, left and right cheek), decided from the cells' colours over a span of frames; and the
 // colour traces of each. The crop rule centres the face, so the middle of the crop seeds the skin colour.
 import { BLOCK_COUNT, BLOCK_GRID, BLOCK_VALUES } from './crop-blocks.ts';
+import { PBV_SIGNATURE } from './pbv-dehaan.ts';
 import type { RgbTrace } from './rgb-means.ts';
 
 /** Cells whose mean chromaticity (r, g of r+g+b) lies this close to the face centre's are skin. */
@@ -67,10 +68,11 @@ export function classifyCells(values: Float32Array): CellRoles {
   const reference: number[] = [];
   for (let k = 0; k < BLOCK_COUNT; k++) {
     if (!usable(k)) continue;
-    const d = distance(k);
-    if (d <= SKIN_CHROMA_DISTANCE) skin.push(k);
-    else if (d >= NON_SKIN_CHROMA_DISTANCE) reference.push(k);
+    if (distance(k) <= SKIN_CHROMA_DISTANCE) skin.push(k);
   }
+  // A cell beside skin may hold some of it (a jaw, an ear, a shadowed cheek): its pulse would pass for a light change.
+  const besideSkin = (k: number) => skin.some((s) => Math.abs((s % BLOCK_GRID) - (k % BLOCK_GRID)) <= 1 && Math.abs(Math.floor(s / BLOCK_GRID) - Math.floor(k / BLOCK_GRID)) <= 1);
+  for (let k = 0; k < BLOCK_COUNT; k++) if (usable(k) && distance(k) >= NON_SKIN_CHROMA_DISTANCE && !besideSkin(k)) reference.push(k);
   return { skin, reference, regions: regionsOf(skin) };
 }
 
@@ -110,15 +112,31 @@ export function cellsTrace(values: Float32Array, cells: readonly number[]): RgbT
 }
 
 /**
- * Per frame, the light on the non-skin `cells`: their summed brightness relative to its mean over the span (≈ 1;
- * NaN without a face). Summing before dividing lets bright cells, whose change is least noisy, weigh most.
+ * Weights on the relative change of R, G, B that pass a change of the light's strength whole (Σw = 1) and are
+ * blind to a change in skin's blood-volume colour (w · PBV = 0): a reference cell that holds a little skin, or a
+ * skin-coloured object that pulses in a synthetic scene, then does not pass its pulse for a light change.
+ */
+export const LIGHT_WEIGHTS: readonly [number, number, number] = (() => {
+  const norm = Math.hypot(...PBV_SIGNATURE);
+  const unit = PBV_SIGNATURE.map((v) => v / norm);
+  const along = unit.reduce((a, b) => a + b, 0);
+  const u = unit.map((v) => 1 - along * v);
+  const sum = u.reduce((a, b) => a + b, 0);
+  return u.map((v) => v / sum) as [number, number, number];
+})();
+
+/**
+ * Per frame, the light on the non-skin `cells` (≈ 1; NaN without a face): the relative change of their mean
+ * colour, weighted by LIGHT_WEIGHTS. Averaging the cells before dividing lets bright cells, whose change is
+ * least noisy, weigh most.
  */
 export function lightTrace(values: Float32Array, cells: readonly number[]): Float64Array {
-  const sum = cellsTrace(values, cells);
-  const level = Float64Array.from(sum.r, (r, i) => r + sum.g[i]! + sum.b[i]!);
-  let m = 0;
-  let n = 0;
-  for (const v of level) if (!Number.isNaN(v)) (m += v), n++;
-  m /= Math.max(1, n);
-  return level.map((v) => v / m);
+  const mean = cellsTrace(values, cells);
+  const channels = [mean.r, mean.g, mean.b].map((x) => {
+    let m = 0;
+    let n = 0;
+    for (const v of x) if (!Number.isNaN(v)) (m += v), n++;
+    return { x, m: m / Math.max(1, n) };
+  });
+  return Float64Array.from(mean.r, (_, i) => 1 + channels.reduce((s, { x, m }, c) => s + LIGHT_WEIGHTS[c]! * (x[i]! / m - 1), 0));
 }
