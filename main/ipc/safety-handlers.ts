@@ -45,7 +45,7 @@ export function safetyHandlers(store: Store, info: () => AppInfo, host: RestoreH
     },
     'sessions:verify': ({ sessionId }) => {
       store.sessions.get(sessionId);
-      return verifySessionMedia(store.db, dataDir, sessionId);
+      return verifySessionMedia(store, sessionId);
     },
     'audit:verify': () => store.audit.verify(),
   };
