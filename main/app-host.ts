@@ -96,16 +96,6 @@ export function openApp({ dataDir, identity, models = {}, reports, holder, log =
     return { restored, keptAs };
   }
 
-  try {
-    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    lock = lockDataFolder(dataDir, holder);
-    open();
-  } catch (error) {
-    if (!(error instanceof DataFolderError)) throw error;
-    problem = error.problem;
-    log(`[start] refused: ${problem.kind}`);
-  }
-
   const encryption: EncryptionHost = encryptionHost({
     dataDir,
     log,
@@ -122,6 +112,16 @@ export function openApp({ dataDir, identity, models = {}, reports, holder, log =
       return services;
     },
   });
+
+  try {
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    lock = lockDataFolder(dataDir, holder);
+    open();
+  } catch (error) {
+    if (!(error instanceof DataFolderError)) throw error;
+    problem = error.problem;
+    log(`[start] refused: ${problem.kind}`);
+  }
 
   const problemDispatch = createDispatch(problemHandlers(dataDir, identity, () => problem!, restore, encryption, () => keys), (message, error) => log(`${message}: ${String(error)}`));
   return {
