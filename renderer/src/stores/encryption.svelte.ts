@@ -49,7 +49,11 @@ async function convert(busy: string, call: () => Promise<EncryptionStatus>): Pro
     return status !== undefined;
   } finally {
     clearInterval(timer);
-    if (!encryption.status || encryption.error) await loadEncryption().catch(() => undefined);
+    // After a refusal or a conversion cut short, the files as they are now (keeping the message on screen).
+    if (encryption.error) {
+      const now = await api.getEncryptionStatus();
+      if (now.ok) encryption.status = now.value;
+    }
   }
 }
 
