@@ -77,6 +77,14 @@ describe('pulse-studio on an encrypted data folder', () => {
     const work = path.join(dataDir, 'tmp');
     expect(fs.existsSync(work) ? fs.readdirSync(work, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()) : []).toEqual([]);
 
+    // A video imported into the encrypted folder is stored encrypted, and its checksums verify.
+    const imported = await cli(['import', path.join(dir, 'clip.webm'), '--subject', 'P-CLI', '--roi', 'full', '--model', 'none', '--json', '--passphrase-file', files.pass]);
+    expect(imported.code, imported.stderr).toBe(0);
+    const { sessionId, subjectId } = JSON.parse(imported.stdout) as { sessionId: number; subjectId: number };
+    const crops = fs.readFileSync(path.join(dataDir, 'subjects', String(subjectId), 'sessions', String(sessionId), 'crops.roi'));
+    expect(crops.subarray(0, 6).toString()).toBe('PSSEAL');
+    expect((await cli(['verify', '--passphrase-file', files.pass])).stdout).toMatch(/Media: 2 sessions, 3 files match their checksums, 0 changed, 0 missing, 0 damaged/);
+
     const changed = await cli(['change-passphrase', '--passphrase-file', files.pass, '--new-passphrase-file', files.next]);
     expect(changed.code, changed.stderr).toBe(0);
     expect((await cli(['verify', '--passphrase-file', files.pass])).code).toBe(1);

@@ -84,8 +84,10 @@ describe('encrypting a data folder', () => {
       expect(Buffer.concat(await replyStream(file, reply)!.toArray()).equals(before.video.subarray(100, 4100))).toBe(true);
       // Checksums were taken of the content: they still match.
       expect(await verifySessionMedia(store, sessionId)).toMatchObject({ ok: true });
-      // New recordings in an encrypted folder are encrypted as they are written.
+      // Re-analysis reads the encrypted crops.
       const recorder = new Recorder(store, 'test');
+      expect(await recorder.reanalyze(sessionId)).toMatchObject({ version: 2 });
+      // New recordings in an encrypted folder are encrypted as they are written.
       const started = await recorder.start({ subjectId: store.sessions.get(sessionId).subjectId, cameraLabel: 'cam', width: 640, height: 480, fps: 30, notes: '' });
       recorder.appendVideo(started.id, Buffer.from('NEW-VIDEO-BYTES'));
       await recorder.stop(started.id);
