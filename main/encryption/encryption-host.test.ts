@@ -63,7 +63,7 @@ describe('encryption in the app', () => {
     await call('backups:restore', { name: backup.name, confirm: true });
     expect(await codes()).toEqual(['ENC-1']);
 
-    await expect(call('encryption:change-passphrase', { current: 'wrong one', passphrase: 'new lab passphrase', confirm: 'new lab passphrase' })).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(call('encryption:change-passphrase', { current: 'wrong one', passphrase: 'new lab passphrase', confirm: 'new lab passphrase' })).rejects.toMatchObject({ code: 'forbidden', fields: { current: 'Wrong passphrase' } });
     await call('encryption:change-passphrase', { current: PASS, passphrase: 'new lab passphrase', confirm: 'new lab passphrase' });
     await expect(call('encryption:disable', { passphrase: PASS })).rejects.toMatchObject({ code: 'forbidden' });
     expect(await call('encryption:disable', { passphrase: 'new lab passphrase' })).toMatchObject({ state: 'plain', database: 'plain', backups: { encrypted: 0 } });

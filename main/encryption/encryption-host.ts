@@ -79,7 +79,10 @@ export function encryptionHost(ctx: EncryptionHostContext): EncryptionHost {
     async changePassphrase(current, next) {
       const { services } = ctx.state();
       if (!hasKeyFile(dataDir)) throw new AppError('conflict', 'This data folder is not encrypted');
-      await changePassphrase(dataDir, current, next);
+      await changePassphrase(dataDir, current, next).catch((error: unknown) => {
+        // The form's "current" field is the one that was wrong (its "passphrase" is the new one).
+        throw error instanceof AppError && error.code === 'forbidden' ? new AppError('forbidden', error.message, { current: 'Wrong passphrase' }) : error;
+      });
       services?.store.audit.record({ action: 'update', entity: 'passphrase' });
       log('[encryption] the passphrase was changed');
       return status();
