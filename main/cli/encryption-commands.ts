@@ -118,11 +118,12 @@ export async function encryptionCommand(command: 'encrypt' | 'decrypt' | 'change
   if (command === 'change-passphrase') {
     if (!hasKeyFile(dataDir)) throw new AppError('conflict', 'This data folder is not encrypted: use pulse-studio encrypt');
     const current = await passphrase(values, 'current');
-    await unlockFolder(dataDir, current);
+    const { keys } = await unlockFolder(dataDir, current);
     const next = await passphrase(values, 'new');
-    await changePassphrase(dataDir, current, next);
-    const store = openStore(dataDir, { holder: HOLDER, keys: (await unlockFolder(dataDir, next)).keys });
+    // Under the lock, so that the change and its audit entry happen together or not at all.
+    const store = openStore(dataDir, { holder: HOLDER, keys });
     try {
+      await changePassphrase(dataDir, current, next);
       store.audit.record({ action: 'update', entity: 'passphrase' });
     } finally {
       store.close();

@@ -15,9 +15,8 @@ import { mediaStream } from '../crypto/media-io.ts';
 import { isSealedFile, MAX_RECORD, SealedWriter } from '../crypto/sealed-file.ts';
 import { copyDatabase, isPlainDatabase, openDatabaseFile, tableCounts } from '../crypto/sqlcipher.ts';
 import { checkDatabaseFile } from '../store/integrity.ts';
+import { CONVERTING_SUFFIX } from '../store/work-folder.ts';
 import { folderFiles } from './folder-files.ts';
-
-export const CONVERTING_SUFFIX = '.converting';
 
 export interface ConvertOptions {
   /** scrypt cost of a new key (tests use a cheaper one). */

@@ -17,7 +17,7 @@ import { PRIVATE_DIR, PRIVATE_FILE, protectDataFolder } from './permissions.ts';
 import { SessionRepository } from './sessions.ts';
 import { StudyRepository } from './studies.ts';
 import { SubjectRepository } from './subjects.ts';
-import { clearWorkFolder } from './work-folder.ts';
+import { clearConversionLeftovers, clearWorkFolder } from './work-folder.ts';
 
 export interface Store {
   readonly dataDir: string;
@@ -66,6 +66,7 @@ export function openStore(dataDir: string, options: OpenStoreOptions = {}): Stor
   try {
     // Under the lock: nobody else works here, so leftovers of a killed run are ours to clear.
     clearWorkFolder(dataDir);
+    clearConversionLeftovers(dataDir);
     protectDataFolder(dataDir);
     const keys = options.keys ?? null;
     if (!keys && hasKeyFile(dataDir)) throw new DataFolderError('locked', LOCKED_MESSAGE);
