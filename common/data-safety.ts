@@ -7,7 +7,8 @@ import { z } from 'zod';
  * database, offers a backup) instead of the views; nothing is written into a damaged file.
  */
 export interface DataProblem {
-  kind: 'in_use' | 'damaged' | 'newer' | 'storage';
+  /** 'locked': an encrypted folder waiting for its passphrase (the start screen asks for it). */
+  kind: 'in_use' | 'damaged' | 'newer' | 'storage' | 'locked';
   message: string;
   /** What the check found (quick_check lines, the SQLite error), for support. */
   details: string[];
@@ -56,8 +57,11 @@ export const backupSettingsInput = z.strictObject({
 /** One media file of a session checked against the SHA-256 stored when the recording stopped. */
 export interface MediaCheck {
   file: string;
-  state: 'ok' | 'changed' | 'missing' | 'not-hashed';
+  /** 'damaged': an encrypted file that fails its authentication check, or was cut inside a piece. */
+  state: 'ok' | 'changed' | 'missing' | 'not-hashed' | 'damaged';
   bytes: number | null;
+  /** What was found, for 'damaged'. */
+  problem?: string;
 }
 
 export interface SessionVerification {
@@ -91,5 +95,32 @@ export interface AuditVerification {
   brokenAt: number | null;
   problem: string | null;
 }
+
+/** How far an encryption or decryption of the data folder has got (files converted of all). */
+export interface ConversionProgress {
+  done: number;
+  total: number;
+  stage: string;
+}
+
+/** Whether the data folder is encrypted, and which files are not yet in its format. */
+export interface EncryptionStatus {
+  /** 'encrypting' / 'decrypting': a conversion started and not finished (finish it from Settings or the CLI). */
+  state: 'plain' | 'encrypting' | 'encrypted' | 'decrypting';
+  database: 'plain' | 'encrypted' | 'none';
+  media: { plain: number; encrypted: number };
+  backups: { plain: number; encrypted: number };
+  /** Files kept in clear that no conversion touches (damaged databases kept aside by a restore). */
+  keptAside: string[];
+  /** While a conversion runs. */
+  progress: ConversionProgress | null;
+}
+
+const passphraseText = z.string().max(1024, 'At most 1024 characters');
+export const unlockInput = z.strictObject({ passphrase: passphraseText.min(1, 'Enter the passphrase') });
+export const encryptInput = z.strictObject({ passphrase: passphraseText, confirm: passphraseText }).refine((v) => v.passphrase === v.confirm, { message: 'The two passphrases differ', path: ['confirm'] });
+export const changePassphraseInput = z
+  .strictObject({ current: passphraseText.min(1, 'Enter the current passphrase'), passphrase: passphraseText, confirm: passphraseText })
+  .refine((v) => v.passphrase === v.confirm, { message: 'The two passphrases differ', path: ['confirm'] });
 
 export const operatorName = z.string().trim().max(80, 'At most 80 characters');

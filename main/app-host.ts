@@ -1,13 +1,17 @@
 // The running app behind one stable dispatch, for the desktop app and browser mode: the services opened on the
 // data folder (held under its lock for the whole run), or — when the folder cannot be opened — a problem state
-// that answers the start screen and the backup channels only. Restoring a backup swaps the services in place.
+// that answers the start screen, the backup and the encryption channels only (an encrypted folder waits there for
+// its passphrase). Restoring a backup and encrypting or decrypting the folder swap the services in place.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DataProblem } from '../common/data-safety.ts';
 import { CHANNELS, type Channel } from '../common/ipc/channels.ts';
 import type { AppInfo } from '../common/ipc/contract.ts';
 import { AppError } from '../common/ipc/result.ts';
+import type { FolderKeys } from './crypto/folder-key.ts';
+import { encryptionHost } from './encryption/encryption-host.ts';
 import { createDispatch, type Dispatch } from './ipc/dispatch.ts';
+import { encryptionHandlers, type EncryptionChannel, type EncryptionHost } from './ipc/encryption-handlers.ts';
 import type { Handlers } from './ipc/handlers.ts';
 import type { ReportServices } from './reports/report-services.ts';
 import { openServices, type MainServices, type ModelSettings } from './services.ts';
@@ -34,20 +38,25 @@ export interface AppHostOptions {
   log?: (message: string) => void;
 }
 
-/** Channels a data folder with a problem still answers: the start screen and restoring a backup. */
-const PROBLEM_CHANNELS = new Set<Channel>(['app:info', 'backups:list', 'backups:preview', 'backups:restore']);
+const ENCRYPTION_CHANNELS: EncryptionChannel[] = ['encryption:status', 'encryption:unlock', 'encryption:enable', 'encryption:finish', 'encryption:change-passphrase', 'encryption:disable'];
+/** Channels a data folder with a problem still answers: the start screen, restoring a backup, the passphrase. */
+const PROBLEM_CHANNELS = new Set<Channel>(['app:info', 'backups:list', 'backups:preview', 'backups:restore', ...ENCRYPTION_CHANNELS]);
 
 export function openApp({ dataDir, identity, models = {}, reports, holder, log = console.warn }: AppHostOptions): AppHost {
   let lock: FolderLock | null = null;
   let services: MainServices | null = null;
   let problem: DataProblem | null = null;
+  /** An encrypted folder's keys once its passphrase was given; null for a plain folder (or before). */
+  let keys: FolderKeys | null = null;
 
   const open = () => {
     try {
       services = openServices(dataDir, identity, models, reports, {
         lock: lock!,
         log,
+        keys,
         host: { restore },
+        encryption,
         // A migration is undoable only with a copy of the file from before it.
         beforeMigrate: (db, from, to) => {
           const made = backupSync(db, dataDir, 'before-migration');
@@ -74,11 +83,11 @@ export function openApp({ dataDir, identity, models = {}, reports, holder, log =
     const current = services;
     const busy = current?.busyWith();
     if (busy) throw new AppError('conflict', `Cannot restore while ${busy}: let it finish first`);
-    const restored = previewBackup(dataDir, name, null).backup;
+    const restored = previewBackup(dataDir, name, null, keys?.database ?? null).backup;
     // The database replaced is backed up first; a damaged one is kept aside as it is, never read into a backup.
     if (current) backupSync(current.store.db, dataDir, 'before-restore');
     current?.close();
-    const { keptAs } = putBackupInPlace(dataDir, name, current ? 'replaced' : 'damaged');
+    const { keptAs } = putBackupInPlace(dataDir, name, current ? 'replaced' : 'damaged', new Date(), keys?.database ?? null);
     open();
     const opened = services as MainServices | null;
     if (!opened) throw new AppError('storage', `The backup was put in place but could not be opened: ${(problem as DataProblem | null)?.message ?? 'unknown problem'}`);
@@ -86,6 +95,23 @@ export function openApp({ dataDir, identity, models = {}, reports, holder, log =
     opened.store.audit.record({ action: 'restore', entity: 'backup', entityId: name, after: { createdAt: restored.createdAt, keptAs: keptAs && path.basename(keptAs) } });
     return { restored, keptAs };
   }
+
+  const encryption: EncryptionHost = encryptionHost({
+    dataDir,
+    log,
+    state: () => ({ services, lock, keys }),
+    /** Closes the services for a conversion, with `reason` as the problem meanwhile. */
+    close: (reason) => {
+      services?.close();
+      services = null;
+      problem = { kind: 'in_use', message: reason, details: [] };
+    },
+    reopen: (next) => {
+      keys = next;
+      open();
+      return services;
+    },
+  });
 
   try {
     fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -97,7 +123,7 @@ export function openApp({ dataDir, identity, models = {}, reports, holder, log =
     log(`[start] refused: ${problem.kind}`);
   }
 
-  const problemDispatch = createDispatch(problemHandlers(dataDir, identity, () => problem!, restore), (message, error) => log(`${message}: ${String(error)}`));
+  const problemDispatch = createDispatch(problemHandlers(dataDir, identity, () => problem!, restore, encryption, () => keys), (message, error) => log(`${message}: ${String(error)}`));
   return {
     dispatch: (channel, input) => (services ? services.dispatch(channel, input) : problemDispatch(channel, input)),
     get services() {
@@ -116,8 +142,15 @@ export function openApp({ dataDir, identity, models = {}, reports, holder, log =
   };
 }
 
-/** Every channel refuses with the problem, except the start screen's and the backups' (read from their files). */
-function problemHandlers(dataDir: string, identity: AppHostOptions['identity'], problem: () => DataProblem, restore: (name: string) => ReturnType<Handlers['backups:restore']>): Handlers {
+/** Every channel refuses with the problem, except the start screen's, the backups' (read from their files) and the passphrase's. */
+function problemHandlers(
+  dataDir: string,
+  identity: AppHostOptions['identity'],
+  problem: () => DataProblem,
+  restore: (name: string) => ReturnType<Handlers['backups:restore']>,
+  encryption: EncryptionHost,
+  keys: () => FolderKeys | null,
+): Handlers {
   const refuse = () => {
     throw new AppError('storage', problem().message);
   };
@@ -126,7 +159,8 @@ function problemHandlers(dataDir: string, identity: AppHostOptions['identity'], 
     ...handlers,
     'app:info': () => ({ ...identity, dataDir, recoveredSessionIds: [], problem: problem(), operator: osUser() }),
     'backups:list': () => ({ backups: listBackups(dataDir), settings: backupSettings(dataDir) }),
-    'backups:preview': ({ name }: { name: string }) => previewBackup(dataDir, name, null),
+    'backups:preview': ({ name }: { name: string }) => previewBackup(dataDir, name, null, keys()?.database ?? null),
     'backups:restore': ({ name }: { name: string }) => restore(name),
+    ...encryptionHandlers(dataDir, encryption),
   } as unknown as Handlers;
 }

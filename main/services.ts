@@ -5,6 +5,7 @@ import type { Session } from '../common/sessions.ts';
 import { createDispatch, type Dispatch } from './ipc/dispatch.ts';
 import { createHandlers, createJobs } from './ipc/handlers.ts';
 import type { RestoreHost } from './ipc/safety-handlers.ts';
+import type { EncryptionHost } from './ipc/encryption-handlers.ts';
 import fs from 'node:fs';
 import { ModelRegistry, type ModelRegistryOptions } from './models/model-registry.ts';
 import { Recorder } from './recording/recorder.ts';
@@ -36,8 +37,9 @@ export function installedModel(bundled: string, env = process.env): string | nul
 export type ModelSettings = Omit<ModelRegistryOptions, 'db' | 'audit' | 'dataDir'> & { faceModel?: string };
 
 /** Who runs the services; what the data folder's lock, migrations and backup restore need from the caller. */
-export interface OpenOptions extends Pick<OpenStoreOptions, 'lock' | 'holder' | 'beforeMigrate' | 'actor'> {
+export interface OpenOptions extends Pick<OpenStoreOptions, 'lock' | 'holder' | 'beforeMigrate' | 'actor' | 'keys'> {
   host?: RestoreHost;
+  encryption?: EncryptionHost;
   /** Where faults and recoveries are logged (the app log; the console when left out). */
   log?: (message: string) => void;
 }
@@ -49,7 +51,7 @@ export function openServices(
   reports?: ReportServices,
   options: OpenOptions = {},
 ): MainServices {
-  const { host, log = console.warn, ...storeOptions } = options;
+  const { host, encryption, log = console.warn, ...storeOptions } = options;
   const store = openStore(dataDir, storeOptions);
   try {
     store.studies.ensureOne();
@@ -66,7 +68,7 @@ export function openServices(
   const fullInfo = { ...appInfo, dataDir, recoveredSessionIds };
   const jobs = createJobs({ store, models, appInfo: fullInfo, ...(faceModel ? { faceModel } : {}) });
   const dispatch = createDispatch(
-    createHandlers({ store, recorder, models, jobs, appInfo: fullInfo, ...(host ? { host } : {}), ...(reports ? { reports } : {}), ...(faceModel ? { faceModel } : {}) }),
+    createHandlers({ store, recorder, models, jobs, appInfo: fullInfo, ...(host ? { host } : {}), ...(encryption ? { encryption } : {}), ...(reports ? { reports } : {}), ...(faceModel ? { faceModel } : {}) }),
     (message, error) => log(`${message}: ${error instanceof Error ? `${error.message} ${error.stack?.split('\n')[1]?.trim() ?? ''}` : String(error)}`),
   );
   return {

@@ -54,6 +54,12 @@ export const CHANNELS = {
   'sessions:verify': 'verifySession',
   'audit:verify': 'verifyAuditTrail',
   'recording:disk-space': 'checkDiskSpace',
+  'encryption:status': 'getEncryptionStatus',
+  'encryption:unlock': 'unlockDataFolder',
+  'encryption:enable': 'encryptDataFolder',
+  'encryption:finish': 'finishEncryption',
+  'encryption:change-passphrase': 'changePassphrase',
+  'encryption:disable': 'decryptDataFolder',
 } as const;
 
 export type Channel = keyof typeof CHANNELS;

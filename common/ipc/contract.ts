@@ -8,7 +8,7 @@ import { importRequest, type ImportJob } from '../imports.ts';
 import { exportRequest, reportRequest, type ExportCandidate, type ExportJob, type ReportResult } from '../reports.ts';
 import { CHANNELS, type Channel } from './channels.ts';
 import type { Result } from './result.ts';
-import { backupName, backupSettingsInput, operatorName, type AuditVerification, type BackupInfo, type BackupPreview, type BackupSettings, type DataProblem, type SessionVerification } from '../data-safety.ts';
+import { backupName, backupSettingsInput, changePassphraseInput, encryptInput, operatorName, unlockInput, type AuditVerification, type BackupInfo, type BackupPreview, type BackupSettings, type DataProblem, type EncryptionStatus, type SessionVerification } from '../data-safety.ts';
 
 export interface AppInfo {
   version: string;
@@ -162,6 +162,17 @@ export const contract = {
   /** Checks a session's media files against the SHA-256 stored when it stopped. */
   'sessions:verify': { input: z.strictObject({ sessionId: id }), output: out<SessionVerification>() },
   'audit:verify': { input: none, output: out<AuditVerification>() },
+  /** Whether the data folder is encrypted, which files are not yet, and a running conversion's progress. */
+  'encryption:status': { input: none, output: out<EncryptionStatus>() },
+  /** Opens an encrypted data folder (the start screen asks for the passphrase); a wrong one changes nothing. */
+  'encryption:unlock': { input: unlockInput, output: out<{ unlocked: true }>() },
+  /** Encrypts the data folder in place under a new passphrase (the app reopens it when done). */
+  'encryption:enable': { input: encryptInput, output: out<EncryptionStatus>() },
+  /** Finishes a conversion cut short (crash, full disk) or encrypts files left plain, with the folder's own key. */
+  'encryption:finish': { input: none, output: out<EncryptionStatus>() },
+  'encryption:change-passphrase': { input: changePassphraseInput, output: out<EncryptionStatus>() },
+  /** Turns encryption off: every file back to plain, the key file removed. */
+  'encryption:disable': { input: unlockInput, output: out<EncryptionStatus>() },
   /** Room on the data folder's disk for recording at this frame rate (Start refuses below the 'refuse' level). */
   'recording:disk-space': {
     input: z.strictObject({ fps: z.number().positive().max(1000).nullable().default(null) }),

@@ -70,7 +70,7 @@ export async function importVideo(store: Store, request: ImportRequest): Promise
   );
   const dir = store.sessionDir(subjectId, session.id);
   fs.mkdirSync(dir, { recursive: true });
-  const roi = new RoiWriter(path.join(dir, ROI_FILE), { width: CROP_SIZE, height: CROP_SIZE, channels: 3 });
+  const roi = new RoiWriter(path.join(dir, ROI_FILE), { width: CROP_SIZE, height: CROP_SIZE, channels: 3 }, store.mediaKey);
   try {
     const analysis = await analyzeVideo(video, {
       ...request,
@@ -85,7 +85,7 @@ export async function importVideo(store: Store, request: ImportRequest): Promise
     if (analysis.model) store.sessions.setRuntime(session.id, { modelId: request.modelPath ?? null, modelSha256: analysis.model.sha256, executionProvider: analysis.model.provider });
     const analysisId = saveAnalysis(store.analyses, session.id, analysis, request.modelPath ?? null);
     const finished = store.sessions.finish(session.id, 'complete');
-    await sealSessionMedia(store.db, store.dataDir, session.id);
+    await sealSessionMedia(store, session.id);
     return { session: finished, analysisId, analysis, createdSubject: created };
   } catch (error) {
     try {

@@ -14,11 +14,12 @@ import { evaluateManifest } from '../analysis/evaluate.ts';
 import { evaluationTable, writeEvaluation } from '../analysis/evaluation-report.ts';
 import { checkImportPath, importVideo } from '../analysis/import-video.ts';
 import { installedModel } from '../services.ts';
-import { openStore, resolveDataDir } from '../store/index.ts';
+import { resolveDataDir } from '../store/index.ts';
 import { privateUmask } from '../store/permissions.ts';
 import { progressBar } from './progress.ts';
 import { verifyDataFolder, verifyText } from './verify-command.ts';
 import { exportCommand, reportCommand } from './report-commands.ts';
+import { cliKeys, encryptionCommand, NEW_PASSPHRASE_ENV, openCliStore, PASSPHRASE_ENV, statusText } from './encryption-commands.ts';
 
 const USAGE = `Usage:
   pulse-studio analyze <video…> [--model M] [--out DIR] [--json] [--roi face|full]
@@ -28,6 +29,7 @@ const USAGE = `Usage:
                       [--demographics] [--free-text] [--real-dates] [--json]
   pulse-studio report (--session ID | --subject CODE [--study S]) --out DIR [--name NAME] [--json]
   pulse-studio verify [--json]
+  pulse-studio encrypt | decrypt | change-passphrase [--passphrase-file F] [--new-passphrase-file F]
 
   --roi full     the whole frame is the skin region (pre-cropped clips), resized to 128×128
   --roi face     detect the face and use the SSPD crop (default)
@@ -46,7 +48,11 @@ Report: a participant PDF printed with Chromium ($PULSE_STUDIO_CHROMIUM); --name
 (never stored).
 Verify: checks the data folder without changing it — the database (full integrity check), the audit trail's
 hash chain, each session's media against its SHA-256; exit code 1 when anything is wrong.
-Data directory for import, export, report and verify: $PULSE_STUDIO_DATA_DIR or the app's default.`;
+Encrypt: encrypts the data folder in place under a passphrase (database, media, backups); run again to finish
+one that was cut short. Decrypt turns it off. An encrypted folder's passphrase comes from --passphrase-file
+(first line), $${PASSPHRASE_ENV}, or is asked on the terminal; a new one from --new-passphrase-file,
+$${NEW_PASSPHRASE_ENV}, or the terminal (twice).
+Data directory for import, export, report, verify and encryption: $PULSE_STUDIO_DATA_DIR or the app's default.`;
 
 const OPTIONS = {
   model: { type: 'string' },
@@ -66,6 +72,8 @@ const OPTIONS = {
   'real-dates': { type: 'boolean', default: false },
   quiet: { type: 'boolean', default: false },
   operator: { type: 'string' },
+  'passphrase-file': { type: 'string' },
+  'new-passphrase-file': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } satisfies ParseArgsConfig['options'];
 
@@ -158,7 +166,7 @@ async function importCommand(args: string[], values: Values): Promise<number> {
   const modelPath = modelOf(values);
   // A path that cannot be a video is refused before the data folder is even opened.
   checkImportPath(path.resolve(args[0]!));
-  const store = openStore(resolveDataDir(), { holder: CLI_HOLDER, ...(values.operator ? { actor: values.operator } : {}) });
+  const store = await openCliStore(resolveDataDir(), values, { holder: CLI_HOLDER, ...(values.operator ? { actor: values.operator } : {}) });
   const bar = progressBar(process.stderr, values.quiet);
   try {
     const result = await importVideo(store, {
@@ -202,9 +210,15 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'evaluate') return await evaluate(rest, parsed.values);
     if (command === 'import') return await importCommand(rest, parsed.values);
     if (command === 'verify') {
-      const report = await verifyDataFolder(resolveDataDir(), progressBar(process.stderr, parsed.values.quiet));
-      process.stdout.write(parsed.values.json ? JSON.stringify(report, null, 1) + '\n' : verifyText(report) + '\n');
+      const dataDir = resolveDataDir();
+      const keys = await cliKeys(dataDir, parsed.values);
+      const report = await verifyDataFolder(dataDir, progressBar(process.stderr, parsed.values.quiet), keys);
+      process.stdout.write(parsed.values.json ? JSON.stringify(report, null, 1) + '\n' : `${verifyText(report)}\n${statusText(dataDir)}\n`);
       return report.ok ? 0 : 1;
+    }
+    if (command === 'encrypt' || command === 'decrypt' || command === 'change-passphrase') {
+      if (rest.length) throw new AnalysisError('bad-argument', `${command} takes options only, not "${rest.join(' ')}"`);
+      return await encryptionCommand(command, resolveDataDir(), parsed.values, appVersion(), progressBar(process.stderr, parsed.values.quiet));
     }
     if (command === 'export' || command === 'report') {
       if (rest.length) throw new AnalysisError('bad-argument', `${command} takes options only, not "${rest.join(' ')}"`);

@@ -7,10 +7,11 @@ import type { Study } from '../../common/subjects.ts';
 import { writeParticipantReport } from '../reports/participant-report.ts';
 import { defaultReportServices } from '../reports/report-services.ts';
 import { runExport } from '../reports/research-export.ts';
-import { openStore, resolveDataDir, type Store } from '../store/index.ts';
+import { resolveDataDir, type Store } from '../store/index.ts';
+import { openCliStore, type PassphraseOptions } from './encryption-commands.ts';
 import type { ProgressBar } from './progress.ts';
 
-export interface ReportCommandOptions {
+export interface ReportCommandOptions extends PassphraseOptions {
   study?: string | undefined;
   subject?: string | undefined;
   session?: string | undefined;
@@ -47,7 +48,7 @@ function sessionIds(store: Store, study: Study, o: ReportCommandOptions): number
 }
 
 const withStore = async <T>(o: ReportCommandOptions, work: (store: Store) => Promise<T>): Promise<T> => {
-  const store = openStore(resolveDataDir(), { holder: 'the pulse-studio command', ...(o.operator ? { actor: o.operator } : {}) });
+  const store = await openCliStore(resolveDataDir(), o, { holder: 'the pulse-studio command', ...(o.operator ? { actor: o.operator } : {}) });
   try {
     return await work(store);
   } finally {

@@ -3,8 +3,9 @@
 // so it may run while the app is open. Exit code 0 only when everything checked out.
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import type { AuditVerification, SessionVerification } from '../../common/data-safety.ts';
+import type { FolderKeys } from '../crypto/folder-key.ts';
+import { openDatabaseFile } from '../crypto/sqlcipher.ts';
 import { verifySessionMedia } from '../recording/media-checksums.ts';
 import { AuditTrail } from '../store/audit-trail.ts';
 import { DATABASE_FILE } from '../store/data-dir.ts';
@@ -19,12 +20,13 @@ export interface VerifyReport {
   ok: boolean;
 }
 
-export async function verifyDataFolder(dataDir: string, bar?: ProgressBar): Promise<VerifyReport> {
+/** `keys`: an encrypted folder's, unlocked by the caller (the CLI asks for the passphrase). */
+export async function verifyDataFolder(dataDir: string, bar?: ProgressBar, keys: FolderKeys | null = null): Promise<VerifyReport> {
   const file = path.join(dataDir, DATABASE_FILE);
   if (!fs.existsSync(file)) throw new Error(`No Pulse Studio database in ${dataDir}`);
-  const database = checkDatabaseFile(file, 'integrity_check');
+  const database = checkDatabaseFile(file, 'integrity_check', keys?.database ?? null);
   if (!database.ok) return { dataDir, database, auditTrail: null, sessions: [], ok: false };
-  const db = new Database(file, { readonly: true, fileMustExist: true });
+  const db = openDatabaseFile(file, keys?.database ?? null, { readonly: true, fileMustExist: true });
   try {
     const hasTrail = db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'audit_trail'").get() !== undefined;
     const auditTrail = hasTrail ? new AuditTrail(db, '').verify() : null;
@@ -32,7 +34,7 @@ export async function verifyDataFolder(dataDir: string, bar?: ProgressBar): Prom
     const sessions: SessionVerification[] = [];
     for (const [k, id] of ids.entries()) {
       bar?.update(k, ids.length, `session ${id}`);
-      sessions.push(await verifySessionMedia(db, dataDir, id));
+      sessions.push(await verifySessionMedia({ db, dataDir, mediaKey: keys?.media ?? null }, id));
     }
     bar?.done();
     return { dataDir, database, auditTrail, sessions, ok: (auditTrail?.ok ?? true) && sessions.every((s) => s.ok) };
@@ -52,9 +54,9 @@ export function verifyText(r: VerifyReport): string {
   const files = r.sessions.flatMap((s) => s.files.map((f) => ({ ...f, sessionId: s.sessionId })));
   const count = (state: string) => files.filter((f) => f.state === state).length;
   if (r.database.ok) {
-    lines.push(`Media: ${r.sessions.length} sessions, ${count('ok')} files match their checksums, ${count('changed')} changed, ${count('missing')} missing, ${count('not-hashed')} without checksums`);
+    lines.push(`Media: ${r.sessions.length} sessions, ${count('ok')} files match their checksums, ${count('changed')} changed, ${count('missing')} missing, ${count('damaged')} damaged, ${count('not-hashed')} without checksums`);
   }
-  for (const f of files.filter((x) => x.state === 'changed' || x.state === 'missing')) lines.push(`  session ${f.sessionId}: ${f.file} ${f.state.toUpperCase()}`);
+  for (const f of files.filter((x) => x.state === 'changed' || x.state === 'missing' || x.state === 'damaged')) lines.push(`  session ${f.sessionId}: ${f.file} ${f.state.toUpperCase()}${f.problem ? ` (${f.problem})` : ''}`);
   lines.push(r.ok ? 'Everything checked out.' : 'Problems were found: keep the data folder as it is and restore from a backup or contact support.');
   return lines.join('\n');
 }

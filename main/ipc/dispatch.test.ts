@@ -144,6 +144,12 @@ const BAD_INPUTS: Record<Channel, unknown[]> = {
   'sessions:verify': [{}, { sessionId: 'x' }],
   'audit:verify': [{ from: 3 }],
   'recording:disk-space': [{ fps: -1 }, { fps: 'thirty' }, { fps: 30, dir: '/' }],
+  'encryption:status': [{ x: 1 }, 'secret'],
+  'encryption:unlock': [undefined, {}, { passphrase: '' }, { passphrase: 42 }, { passphrase: TEN_MB }, { passphrase: 'ok', key: 'x' }],
+  'encryption:enable': [undefined, { passphrase: 'long enough one' }, { passphrase: 'long enough one', confirm: 'long enough two' }, { passphrase: TEN_MB, confirm: TEN_MB }],
+  'encryption:finish': [{ now: true }],
+  'encryption:change-passphrase': [{ current: '', passphrase: 'a new one!', confirm: 'a new one!' }, { current: 'x', passphrase: 'a new one!', confirm: 'other one!' }, { current: 'x', passphrase: 'p' }],
+  'encryption:disable': [undefined, { passphrase: '' }, { passphrase: ['x'] }],
 };
 
 const countRows = () =>

@@ -13,6 +13,7 @@ import { defaultReportServices, type ReportServices } from '../reports/report-se
 import type { Store } from '../store/index.ts';
 import { deleteEmptySession } from '../store/session-removal.ts';
 import { sessionOverview, sessionResults } from '../store/session-results.ts';
+import { encryptionHandlers, type EncryptionHost } from './encryption-handlers.ts';
 import { safetyHandlers, type RestoreHost } from './safety-handlers.ts';
 
 /** What the app knows about itself at start; the problem and the operator are added when asked. */
@@ -25,6 +26,8 @@ export interface Services {
   appInfo: StaticAppInfo;
   /** Backup restore, when the services run under the app host (main/app-host.ts). */
   host?: RestoreHost;
+  /** Encrypting, decrypting and re-keying the folder, under the app host. */
+  encryption?: EncryptionHost;
   /** Templates, PDF printer and default folder for reports and exports (Chromium-based when left out). */
   reports?: ReportServices;
   /** The face detector's ONNX for video imports (default: this checkout's models/ folder). */
@@ -46,12 +49,13 @@ export function createJobs({ store, models, appInfo, faceModel }: Pick<Services,
   };
 }
 
-export function createHandlers({ store, recorder, models, appInfo, host, jobs, reports = defaultReportServices(), faceModel }: Services): Handlers {
+export function createHandlers({ store, recorder, models, appInfo, host, encryption, jobs, reports = defaultReportServices(), faceModel }: Services): Handlers {
   const { studies, subjects, sessions } = store;
   const { exports, imports } = jobs ?? createJobs({ store, models, appInfo, faceModel });
   const info = (): AppInfo => ({ ...appInfo, problem: null, operator: store.audit.actor });
   return {
     ...safetyHandlers(store, info, host),
+    ...encryptionHandlers(store.dataDir, encryption),
     'app:info': info,
     'studies:list': () => studies.list(),
     'studies:create': (fields) => studies.create(fields),

@@ -32,7 +32,7 @@ export function safetyHandlers(store: Store, info: () => AppInfo, host: RestoreH
       store.audit.record({ action: 'create', entity: 'backup', entityId: made.name });
       return made;
     },
-    'backups:preview': ({ name }) => previewBackup(dataDir, name, store.db),
+    'backups:preview': ({ name }) => previewBackup(dataDir, name, store.db, store.keys?.database ?? null),
     'backups:restore': ({ name }) => {
       if (!host) throw new AppError('conflict', 'Restoring a backup needs the app (it reopens the database): use the desktop app or browser mode');
       return host.restore(name);
@@ -45,7 +45,7 @@ export function safetyHandlers(store: Store, info: () => AppInfo, host: RestoreH
     },
     'sessions:verify': ({ sessionId }) => {
       store.sessions.get(sessionId);
-      return verifySessionMedia(store.db, dataDir, sessionId);
+      return verifySessionMedia(store, sessionId);
     },
     'audit:verify': () => store.audit.verify(),
   };

@@ -1,13 +1,18 @@
 // Session videos for the desktop protocol and the browser-mode server alike: which file a request may read
 // (known sessions only, regular files only, no links followed) and which bytes of it (HTTP Range, RFC 9110).
+// An encrypted video is served decrypted, piece by piece, from the byte the player asks for.
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { mediaSize, mediaStream as contentStream, type MediaKey } from '../crypto/media-io.ts';
 import { VIDEO_FILE } from '../recording/recorder.ts';
 import type { Store } from '../store/index.ts';
 
 export interface MediaFile {
   file: string;
+  /** Content bytes (an encrypted file's plaintext). */
   size: number;
+  key: MediaKey;
 }
 
 /** Inclusive byte positions, as in Content-Range. */
@@ -27,7 +32,7 @@ export interface MediaReply {
  * The stored video of a session the database knows: a regular file reached without following any link below
  * the data folder (a link there could point at the database or anything else), opened later with O_NOFOLLOW.
  */
-export function sessionVideoFile(store: Pick<Store, 'dataDir' | 'sessions' | 'sessionDir'>, sessionId: number): MediaFile | null {
+export function sessionVideoFile(store: Pick<Store, 'dataDir' | 'sessions' | 'sessionDir' | 'mediaKey'>, sessionId: number): MediaFile | null {
   let subjectId: number;
   try {
     subjectId = store.sessions.get(sessionId).subjectId;
@@ -37,8 +42,9 @@ export function sessionVideoFile(store: Pick<Store, 'dataDir' | 'sessions' | 'se
   const file = path.join(store.sessionDir(subjectId, sessionId), VIDEO_FILE);
   try {
     if (!linkFreeBelow(store.dataDir, file)) return null;
-    const stat = fs.lstatSync(file);
-    return stat.isFile() ? { file, size: stat.size } : null;
+    if (!fs.lstatSync(file).isFile()) return null;
+    // An encrypted video that cannot be read (damaged, cut inside a piece) is not served: Review's media check says why.
+    return { file, size: mediaSize(file, store.mediaKey), key: store.mediaKey };
   } catch {
     return null;
   }
@@ -55,9 +61,6 @@ function linkFreeBelow(root: string, file: string): boolean {
   }
   return true;
 }
-
-/** Read-only, refusing a link in the last component even if one appeared since the check (0 where unsupported). */
-const READ_NO_FOLLOW = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0);
 
 /**
  * One `bytes=` range of a file of `size` bytes: null means "send the whole file" (no header, or one we may
@@ -104,14 +107,12 @@ export function mediaReply(media: MediaFile | null, rangeHeader: string | null |
   };
 }
 
-/** The reply's bytes as a Node stream (empty for bodiless replies). */
-export function mediaStream(media: MediaFile | null, reply: MediaReply): fs.ReadStream | null {
+/** The reply's bytes as a Node stream (empty for bodiless replies); opened refusing a link in the last component. */
+export function mediaStream(media: MediaFile | null, reply: MediaReply): Readable | null {
   if (!media || !reply.body) return null;
-  let fd: number;
   try {
-    fd = fs.openSync(media.file, READ_NO_FOLLOW);
+    return contentStream(media.file, media.key, reply.body.start, reply.body.end);
   } catch {
     return null; // replaced by a link since it was checked
   }
-  return fs.createReadStream('', { fd, start: reply.body.start, end: reply.body.end });
 }

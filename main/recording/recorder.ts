@@ -17,6 +17,7 @@ import { diskSpaceFor, freeBytes, type DiskSpace } from './disk-space.ts';
 import { sealSessionMedia } from './media-checksums.ts';
 import { closeFromCropFile } from './recovery.ts';
 import { readRoiFile, RoiWriter } from './roi-file.ts';
+import { openAppender, type MediaAppender } from '../crypto/media-io.ts';
 
 import { ROI_FILE, VIDEO_FILE } from './media-files.ts';
 
@@ -28,7 +29,7 @@ export type { LiveModel, ModelChoice } from './recording-inference.ts';
 interface ActiveRecording {
   session: Session;
   roi: RoiWriter;
-  videoFd: number;
+  video: MediaAppender;
   lastTimestampMs: number;
   live: LiveAnalysis;
   inference: SupervisedInference | null;
@@ -102,10 +103,10 @@ export class Recorder {
     const dir = this.#store.sessionDir(session.subjectId, session.id);
     try {
       fs.mkdirSync(dir, { recursive: true });
-      const roi = new RoiWriter(path.join(dir, ROI_FILE), CROP_GEOMETRY);
-      const videoFd = fs.openSync(path.join(dir, VIDEO_FILE), 'a');
+      const roi = new RoiWriter(path.join(dir, ROI_FILE), CROP_GEOMETRY, this.#store.mediaKey);
+      const video = openAppender(path.join(dir, VIDEO_FILE), this.#store.mediaKey, 'data');
       const inference = model?.inference ?? null;
-      this.#active.set(session.id, { session, roi, videoFd, lastTimestampMs: -Infinity, live: new LiveAnalysis(inference), inference, unindexed: [] });
+      this.#active.set(session.id, { session, roi, video, lastTimestampMs: -Infinity, live: new LiveAnalysis(inference), inference, unindexed: [] });
     } catch (error) {
       void model?.inference.close();
       this.#finishOrLater(session.id);
@@ -162,13 +163,12 @@ export class Recorder {
   appendVideo(sessionId: number, bytes: Uint8Array): { bytes: number } {
     const recording = this.#require(sessionId);
     try {
-      fs.writeSync(recording.videoFd, bytes);
-      fs.fdatasyncSync(recording.videoFd);
+      recording.video.append(bytes);
     } catch (error) {
       this.#abort(sessionId, recording);
       throw storageFailure(error, 'Could not store the video; the recording was stopped and everything before is kept');
     }
-    return { bytes: fs.fstatSync(recording.videoFd).size };
+    return { bytes: recording.video.size };
   }
 
   /** Markers belong to a running recording; a finished session's record is not added to afterwards. */
@@ -265,7 +265,7 @@ export class Recorder {
   /** The crop file through a fresh live analysis (and the network, when given): the whole-session analysis. */
   async #analyseCrops(file: string, inference: SupervisedInference | null, context: RecordContext, options?: Partial<SignalOptions>): Promise<FinalAnalysis> {
     const live = new LiveAnalysis(inference, options);
-    readRoiFile(file, (chunk) => live.push(chunk.timestampsMs, chunk.faceFound, chunk.crops));
+    readRoiFile(file, (chunk) => live.push(chunk.timestampsMs, chunk.faceFound, chunk.crops), this.#store.mediaKey);
     if (inference) await inference.flush();
     if (inference && !live.sspdComplete) throw new AppError('internal', 'The heart-rate network stopped during the analysis; try again');
     return live.finalAnalysis(context);
@@ -379,7 +379,7 @@ export class Recorder {
 
   /** Stores the SHA-256 of the finished session's media; a failure is logged (the media themselves are kept). */
   async #seal(sessionId: number): Promise<void> {
-    await sealSessionMedia(this.#store.db, this.#store.dataDir, sessionId).catch((error: unknown) => this.#log(`[recording] checksums of session ${sessionId} not stored: ${String(error)}`));
+    await sealSessionMedia(this.#store, sessionId).catch((error: unknown) => this.#log(`[recording] checksums of session ${sessionId} not stored: ${String(error)}`));
   }
 
   #retryLater(): void {
@@ -395,7 +395,7 @@ export class Recorder {
   #close(sessionId: number, recording: ActiveRecording, endInference = false): void {
     this.#active.delete(sessionId);
     if (endInference) void recording.inference?.close();
-    for (const close of [() => recording.roi.close(), () => fs.closeSync(recording.videoFd)]) {
+    for (const close of [() => recording.roi.close(), () => recording.video.close()]) {
       try {
         close();
       } catch {

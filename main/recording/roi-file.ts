@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 import type { IndexedFrameChunk } from '../../common/sessions.ts';
+import { openAppender, readMedia, repairMedia, truncateMedia, type MediaAppender, type MediaKey } from '../crypto/media-io.ts';
 
 const FILE_MAGIC = Buffer.from('PSROI\0\0\x01', 'latin1');
 const CHUNK_MAGIC = 0x4b4e4843; // "CHNK" little-endian
@@ -60,23 +61,26 @@ function deltaDecode(deltas: Uint8Array, size: number): Uint8Array {
 export class RoiWriter {
   readonly file: string;
   readonly geometry: RoiGeometry;
-  #fd: number;
+  #out: MediaAppender;
   #frames: number;
 
-  /** Opens for appending; creates the file with its header, or continues an existing one after repair. */
-  constructor(file: string, geometry: RoiGeometry) {
+  /**
+   * Opens for appending; creates the file with its header, or continues an existing one after repair. With a
+   * media key (encrypted folder) a new file is sealed, each chunk one sealed append.
+   */
+  constructor(file: string, geometry: RoiGeometry, key: MediaKey = null) {
     this.file = file;
     this.geometry = geometry;
     if (fs.existsSync(file) && fs.statSync(file).size > 0) {
-      const { geometry: existing, frames } = repairRoiFile(file);
+      const { geometry: existing, frames } = repairRoiFile(file, key);
       if (existing.width !== geometry.width || existing.height !== geometry.height || existing.channels !== geometry.channels) {
         throw new RoiFileError(`${file} holds ${existing.width}×${existing.height} crops, not ${geometry.width}×${geometry.height}`);
       }
-      this.#fd = fs.openSync(file, 'a');
+      this.#out = openAppender(file, key);
       this.#frames = frames;
     } else {
-      this.#fd = fs.openSync(file, 'w');
-      fs.writeSync(this.#fd, encodeHeader(geometry));
+      this.#out = openAppender(file, key);
+      this.#out.append(encodeHeader(geometry));
       this.#frames = 0;
     }
   }
@@ -106,15 +110,14 @@ export class RoiWriter {
     header.writeUInt32LE(this.#frames, 8);
     header.writeUInt32LE(n, 12);
     header.writeUInt32LE(zlib.crc32(payload), 16);
-    fs.writeSync(this.#fd, Buffer.concat([header, payload]));
-    fs.fsyncSync(this.#fd);
+    this.#out.append(Buffer.concat([header, payload]));
     const first = this.#frames;
     this.#frames += n;
     return first;
   }
 
   close(): void {
-    fs.closeSync(this.#fd);
+    this.#out.close();
   }
 }
 
@@ -128,8 +131,8 @@ export interface RoiScan {
 }
 
 /** Walks the chunk headers, checking each chunk's CRC, and calls `onChunk` for intact ones in order. */
-export function readRoiFile(file: string, onChunk?: (chunk: IndexedFrameChunk) => void): RoiScan {
-  const data = fs.readFileSync(file);
+export function readRoiFile(file: string, onChunk?: (chunk: IndexedFrameChunk) => void, key: MediaKey = null): RoiScan {
+  const data = readMedia(file, key);
   const geometry = decodeHeader(data, file);
   const size = frameBytes(geometry);
   let offset = HEADER_BYTES;
@@ -156,9 +159,10 @@ export function readRoiFile(file: string, onChunk?: (chunk: IndexedFrameChunk) =
   return { geometry, frames, validBytes: offset, tornBytes: data.length - offset };
 }
 
-/** Cuts a torn tail left by a crash, so appending can continue; returns what remains. */
-export function repairRoiFile(file: string): RoiScan {
-  const scan = readRoiFile(file);
-  if (scan.tornBytes > 0) fs.truncateSync(file, scan.validBytes);
+/** Cuts a torn tail left by a crash (of the sealed records, then of the crop chunks), so appending can continue. */
+export function repairRoiFile(file: string, key: MediaKey = null): RoiScan {
+  repairMedia(file, key);
+  const scan = readRoiFile(file, undefined, key);
+  if (scan.tornBytes > 0) truncateMedia(file, key, scan.validBytes);
   return { ...scan, tornBytes: 0 };
 }

@@ -12,7 +12,7 @@ import { bidsLabel, checkDestination, freshPath, recordOrRemove, slug, stamp, st
 import { loadSessionData, type SessionData } from './session-data.ts';
 import { BIDS_TASK, DERIVATIVES, sessionEntries, sessionFolder, type ExportEntry, type SessionFileContext } from './session-files.ts';
 import { json, tsv } from './tables.ts';
-import { blurredCopy } from './video-blur.ts';
+import { blurredCopy, readableCopy } from './video-blur.ts';
 
 export const BIDS_VERSION = '1.10.0';
 
@@ -119,14 +119,20 @@ export function checkExport(store: Store, request: ExportRequest): { study: Stud
   return { ...plan(store, request), destination: checkDestination(request.destination) };
 }
 
-/** Writes one entry; a video to blur is blurred into a temporary copy first. */
-async function put(sink: ExportSink, entry: ExportEntry, dataDir: string, signal: AbortSignal | undefined): Promise<WrittenFile> {
-  if (!('file' in entry) || !entry.blur) return sink.put(entry);
-  const blurred = await blurredCopy(entry.file, dataDir, signal);
+/** Writes one entry; a video is decrypted (encrypted folder) and blurred (when asked) into temporary copies first. */
+async function put(sink: ExportSink, entry: ExportEntry, store: Store, signal: AbortSignal | undefined): Promise<WrittenFile> {
+  if (!('file' in entry)) return sink.put(entry);
+  const readable = await readableCopy(entry.file, store.mediaKey, store.dataDir);
   try {
-    return sink.put({ path: entry.path, file: blurred.file });
+    if (!entry.blur) return sink.put({ path: entry.path, file: readable.file });
+    const blurred = await blurredCopy(readable.file, store.dataDir, signal);
+    try {
+      return sink.put({ path: entry.path, file: blurred.file });
+    } finally {
+      blurred.remove();
+    }
   } finally {
-    blurred.remove();
+    readable.remove();
   }
 }
 
@@ -158,7 +164,7 @@ export async function runExport(store: Store, request: ExportRequest, run: Expor
       if (run.signal?.aborted) throw new ExportCancelled();
       const data = loadSessionData(store, sessionId);
       sessions.push(data);
-      for (const entry of sessionEntries(data, ctx)) written.push(await put(sink, entry, store.dataDir, run.signal));
+      for (const entry of sessionEntries(data, ctx)) written.push(await put(sink, entry, store, run.signal));
     }
     run.onProgress?.({ done: total, total, stage: 'Manifest' });
     for (const entry of datasetFiles(study, sessions, request, ctx)) written.push(sink.put(entry));

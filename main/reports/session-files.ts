@@ -4,6 +4,7 @@ import { RELIABILITY_OF } from '../../common/session-hr.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { mediaSize } from '../crypto/media-io.ts';
 import { VIDEO_FILE } from '../recording/recorder.ts';
 import type { VideoChoice } from '../../common/reports.ts';
 import type { Store } from '../store/index.ts';
@@ -136,7 +137,7 @@ export function sessionEntries(d: SessionData, ctx: SessionFileContext): ExportE
   entries.push({ path: `${out}_frames.csv`, data: text(csv(['index', 't_s', 'face_found'], frames)) });
   entries.push({ path: `${out}_session.json`, data: text(json(metadata(d, ctx))) });
   const video = path.join(ctx.store.sessionDir(d.subject.id, d.session.id), VIDEO_FILE);
-  if (ctx.video !== 'omit' && fs.existsSync(video) && fs.statSync(video).size > 0) {
+  if (ctx.video !== 'omit' && fs.existsSync(video) && mediaSize(video, ctx.store.mediaKey) > 0) {
     const name = `${sessionPrefix(d)}_video${ctx.video === 'blur' ? '-blurred' : ''}.webm`;
     entries.push({ path: `sourcedata/${sessionFolder(d)}/${name}`, file: video, blur: ctx.video === 'blur' });
   }

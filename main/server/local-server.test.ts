@@ -24,7 +24,7 @@ beforeAll(async () => {
   server = await startLocalServer({
     rendererDir: path.join(dir, 'renderer'),
     api: { bridgeFile: path.join(dir, 'bridge.js'), dispatch: async (channel, input) => (calls.push([channel, input]), ok('done')) },
-    media: (sessionId) => (sessionId === 7 ? { file: video, size: fs.statSync(video).size } : null),
+    media: (sessionId) => (sessionId === 7 ? { file: video, size: fs.statSync(video).size, key: null } : null),
   });
 });
 afterAll(async () => {

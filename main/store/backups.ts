@@ -3,7 +3,8 @@
 // a restore. Written as `.partial` and renamed, so a killed backup never looks complete.
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { isPlainDatabase, openDatabaseFile } from '../crypto/sqlcipher.ts';
 import { backupName, type BackupInfo, type BackupPreview, type BackupSettings } from '../../common/data-safety.ts';
 import { AppError } from '../../common/ipc/result.ts';
 import { DATABASE_FILE, stamp } from './data-dir.ts';
@@ -92,8 +93,12 @@ export function backupSync(db: Db, dataDir: string, reason: string, now = new Da
   return finish(dataDir, partial, file);
 }
 
-/** A backup page by page while the app goes on working (SQLite's online backup API). */
+/**
+ * A backup page by page while the app goes on working (SQLite's online backup API). An encrypted database is
+ * copied in one step instead (the backup API cannot key its copy): VACUUM INTO keeps its encryption and key.
+ */
 export async function backupOnline(db: Db, dataDir: string, reason: string, now = new Date()): Promise<BackupInfo> {
+  if (!isPlainDatabase(db.name)) return backupSync(db, dataDir, reason, now);
   const { file } = target(dataDir, reason, now);
   const partial = `${file}.partial`;
   try {
@@ -131,13 +136,16 @@ export function counts(db: Db): Counts {
   return { studies: n('studies'), subjects: n('subjects'), sessions: n('sessions'), latestSessionAt: latest };
 }
 
-/** What a backup holds, read without changing it, beside what the database holds now (when readable). */
-export function previewBackup(dataDir: string, name: string, current: Db | null): BackupPreview {
+/**
+ * What a backup holds, read without changing it, beside what the database holds now (when readable). `key`: the
+ * database key of an encrypted folder (its backups are encrypted with it).
+ */
+export function previewBackup(dataDir: string, name: string, current: Db | null, key: Buffer | null = null): BackupPreview {
   const { info, file } = backupFile(dataDir, name);
-  const check = checkDatabaseFile(file);
+  const check = checkDatabaseFile(file, 'quick_check', key);
   let db: Database.Database | null = null;
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
+    db = openDatabaseFile(file, key, { readonly: true, fileMustExist: true });
     const schemaVersion = db.pragma('user_version', { simple: true }) as number;
     return { backup: info, intact: check.ok, schemaVersion, ...counts(db), current: current ? counts(current) : null };
   } catch (error) {
@@ -151,9 +159,9 @@ export function previewBackup(dataDir: string, name: string, current: Db | null)
  * Puts a listed, intact backup in place of the database (closed by the caller). A damaged database is renamed
  * aside untouched; a healthy one was just backed up (reason 'before-restore') and is replaced.
  */
-export function putBackupInPlace(dataDir: string, name: string, current: 'damaged' | 'replaced', now = new Date()): { keptAs: string | null } {
+export function putBackupInPlace(dataDir: string, name: string, current: 'damaged' | 'replaced', now = new Date(), key: Buffer | null = null): { keptAs: string | null } {
   const { file } = backupFile(dataDir, name);
-  const check = checkDatabaseFile(file);
+  const check = checkDatabaseFile(file, 'quick_check', key);
   if (!check.ok) throw new AppError('conflict', `The backup ${name} is damaged itself (${check.details[0] ?? 'check failed'}): choose another`);
   const database = path.join(dataDir, DATABASE_FILE);
   const incoming = `${database}.restoring`;

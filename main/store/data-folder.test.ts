@@ -43,7 +43,8 @@ describe('one Pulse Studio per data folder', () => {
   test('a second process is refused with who holds the folder; the lock dies with a killed holder', async () => {
     const holder = spawn(process.execPath, ['--input-type=module', '-e', `
       import { openStore } from ${JSON.stringify(path.resolve('main/store/index.ts'))};
-      openStore(${JSON.stringify(dir)}, { holder: 'browser mode' });
+      // Kept referenced: a collected store would close its lock with it.
+      globalThis.store = openStore(${JSON.stringify(dir)}, { holder: 'browser mode' });
       console.log('open');
       setInterval(() => {}, 1000);`], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise((resolve) => holder.stdout.once('data', resolve));

@@ -1,5 +1,6 @@
 // Opens the SQLite file with the settings recorded data needs and brings its schema up to date.
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDatabaseFile } from '../crypto/sqlcipher.ts';
 import { DataFolderError } from './data-problem.ts';
 import { LATEST_VERSION, MIGRATIONS, type Migration } from './migrations.ts';
 
@@ -10,8 +11,9 @@ export const BUSY_TIMEOUT_MS = 500;
 /** Runs before migrations change a database that already holds data (the pre-migration backup). */
 export type BeforeMigrate = (db: Db, from: number, to: number) => void;
 
-export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS, beforeMigrate?: BeforeMigrate): Db {
-  const db = new Database(file);
+/** `key`: the database key of an encrypted folder (a plain file is still opened as it is, see sqlcipher.ts). */
+export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS, beforeMigrate?: BeforeMigrate, key: Buffer | null = null): Db {
+  const db = openDatabaseFile(file, key);
   try {
     db.pragma('journal_mode = WAL');
     // FULL: a committed transaction survives power loss, which recorded sessions must.

@@ -3,6 +3,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { hasKeyFile, type FolderKeys } from '../crypto/folder-key.ts';
+import type { MediaKey } from '../crypto/media-io.ts';
 import { AnalysisRepository } from './analyses.ts';
 import { AuditTrail } from './audit-trail.ts';
 import { DATABASE_FILE, sessionDir } from './data-dir.ts';
@@ -15,7 +17,7 @@ import { PRIVATE_DIR, PRIVATE_FILE, protectDataFolder } from './permissions.ts';
 import { SessionRepository } from './sessions.ts';
 import { StudyRepository } from './studies.ts';
 import { SubjectRepository } from './subjects.ts';
-import { clearWorkFolder } from './work-folder.ts';
+import { clearConversionLeftovers, clearWorkFolder } from './work-folder.ts';
 
 export interface Store {
   readonly dataDir: string;
@@ -26,6 +28,10 @@ export interface Store {
   readonly subjects: SubjectRepository;
   readonly sessions: SessionRepository;
   readonly analyses: AnalysisRepository;
+  /** The unlocked keys of an encrypted folder; null for a plain one. */
+  readonly keys: FolderKeys | null;
+  /** What session media are read and written with: the media key, or null (plain folder). */
+  readonly mediaKey: MediaKey;
   sessionDir(subjectId: number, sessionId: number): string;
   close(): void;
 }
@@ -39,7 +45,11 @@ export interface OpenStoreOptions {
   beforeMigrate?: (db: Db, from: number, to: number) => void;
   /** Who the audit trail names for changes (default: the operating-system user). */
   actor?: string;
+  /** The keys of an encrypted folder (unlockFolder); without them such a folder is refused as 'locked'. */
+  keys?: FolderKeys | null;
 }
+
+export const LOCKED_MESSAGE = 'This data folder is encrypted. Enter its passphrase to open it.';
 
 /** The operating-system user running Pulse Studio: the audit trail's "who" until an operator is named. */
 export function osUser(): string {
@@ -56,8 +66,11 @@ export function openStore(dataDir: string, options: OpenStoreOptions = {}): Stor
   try {
     // Under the lock: nobody else works here, so leftovers of a killed run are ours to clear.
     clearWorkFolder(dataDir);
+    clearConversionLeftovers(dataDir);
     protectDataFolder(dataDir);
-    const db = openChecked(path.join(dataDir, DATABASE_FILE), options.beforeMigrate);
+    const keys = options.keys ?? null;
+    if (!keys && hasKeyFile(dataDir)) throw new DataFolderError('locked', LOCKED_MESSAGE);
+    const db = openChecked(path.join(dataDir, DATABASE_FILE), options.beforeMigrate, keys?.database ?? null);
     const audit = new AuditTrail(db, options.actor ?? osUser());
     const studies = new StudyRepository(db, audit);
     const subjects = new SubjectRepository(db, studies, dataDir, audit);
@@ -69,6 +82,8 @@ export function openStore(dataDir: string, options: OpenStoreOptions = {}): Stor
       subjects,
       sessions: new SessionRepository(db, subjects, audit),
       analyses: new AnalysisRepository(db),
+      keys,
+      mediaKey: keys?.media ?? null,
       sessionDir: (subjectId, sessionId) => sessionDir(dataDir, subjectId, sessionId),
       close: () => {
         db.close();
@@ -82,9 +97,9 @@ export function openStore(dataDir: string, options: OpenStoreOptions = {}): Stor
 }
 
 /** Checks the file read-only first: a damaged database is reported and left exactly as it is. */
-function openChecked(file: string, beforeMigrate: OpenStoreOptions['beforeMigrate']): Db {
-  if (fs.existsSync(file)) {
-    const check = checkDatabaseFile(file);
+function openChecked(file: string, beforeMigrate: OpenStoreOptions['beforeMigrate'], key: Buffer | null): Db {
+  if (fs.existsSync(file) && fs.statSync(file).size > 0) {
+    const check = checkDatabaseFile(file, 'quick_check', key);
     if (!check.ok) {
       const message = check.kind === 'damaged'
         ? `The database ${file} is damaged. It was not changed: restore a backup, or keep the file for a specialist to recover.`
@@ -93,7 +108,7 @@ function openChecked(file: string, beforeMigrate: OpenStoreOptions['beforeMigrat
     }
   } else fs.closeSync(fs.openSync(file, 'a', PRIVATE_FILE));
   try {
-    return openDatabase(file, undefined, beforeMigrate);
+    return openDatabase(file, undefined, beforeMigrate, key);
   } catch (error) {
     if (error instanceof DataFolderError) throw error;
     if (!isStorageCondition(error)) throw error;

@@ -1,19 +1,21 @@
 // Checks a database file before the app writes anything: opened read-only, PRAGMA quick_check (or the full
 // integrity_check for `pulse-studio verify`). A damaged file is reported, never repaired in place.
 import fs from 'node:fs';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDatabaseFile } from '../crypto/sqlcipher.ts';
 
 export type FileCheck = { ok: true } | { ok: false; kind: 'damaged' | 'storage'; details: string[] };
 
 /** At most this many lines of a check's findings are kept (a badly damaged file can list thousands). */
 const MAX_DETAILS = 10;
 
-export function checkDatabaseFile(file: string, how: 'quick_check' | 'integrity_check' = 'quick_check'): FileCheck {
+/** `key`: the database key of an encrypted folder (without it, or with another, an encrypted file reads as damaged). */
+export function checkDatabaseFile(file: string, how: 'quick_check' | 'integrity_check' = 'quick_check', key: Buffer | null = null): FileCheck {
   const size = fs.statSync(file).size;
   if (size === 0) return { ok: true }; // created but never written: SQLite treats it as a new database
   let db: Database.Database | null = null;
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
+    db = openDatabaseFile(file, key, { readonly: true, fileMustExist: true });
     const rows = db.pragma(`${how}(${MAX_DETAILS})`) as Record<string, string>[];
     const findings = rows.map((row) => Object.values(row)[0] ?? '').filter((line) => line !== 'ok');
     const pageSize = db.pragma('page_size', { simple: true }) as number;

@@ -31,6 +31,19 @@ export function notePartial(dataDir: string, partial: string): { done: () => voi
   return { done: () => fs.rmSync(note, { force: true }) };
 }
 
+/** The suffix of a file's converted copy while the folder is encrypted or decrypted (main/encryption/convert-folder.ts). */
+export const CONVERTING_SUFFIX = '.converting';
+
+/**
+ * Removes the half-written copies a conversion cut short left beside the files it was converting (the originals are
+ * whole: a copy replaces its original only once complete). A decryption's copies are in clear, so they never linger.
+ */
+export function clearConversionLeftovers(dataDir: string): void {
+  for (const entry of fs.readdirSync(dataDir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile() && entry.name.endsWith(CONVERTING_SUFFIX)) fs.rmSync(path.join(entry.parentPath, entry.name), { force: true });
+  }
+}
+
 /** Removes what a previous run left: its work folders and the partial exports it noted. */
 export function clearWorkFolder(dataDir: string): void {
   const root = path.join(dataDir, WORK_DIR);
