@@ -171,7 +171,8 @@ export interface StudyAgreement {
   /** Sessions with a reference, and those left out with why (no analysis, no overlap). */
   sessions: number;
   skipped: { sessionId: number; reason: string }[];
-  /** The primary method over all sessions, then per group of the split. */
-  overall: MethodAgreement;
+  /** Over all sessions: 'app' (each session's primary method, as the app reports it) first, then each method. */
+  overall: MethodAgreement[];
+  /** The app's reading per group of the split. */
   groups: (MethodAgreement & { group: string })[];
 }

@@ -1,4 +1,4 @@
-// From beats to heart-rate readings: the rate of each interval at the beat that ends it. Intervals a detector or
+// From beats to heart-rate readings: the rate of each interval, placed at the interval's middle. Intervals a detector or
 // a sensor got wrong (a missed or an extra beat) differ sharply from their neighbours; they are kept as beats but
 // give no reading, and how many is said.
 import { REFERENCE_BPM_RANGE } from '../../common/references.ts';
@@ -32,7 +32,8 @@ export function beatRates(beatsS: readonly number[], rrMs?: readonly (number | n
     const plausible = bpm >= REFERENCE_BPM_RANGE[0] && bpm <= REFERENCE_BPM_RANGE[1];
     const typical = Math.abs(interval - median(around)) <= MAX_DEVIATION * median(around);
     if (!plausible || !typical) rejected++;
-    return [{ tS, bpm: plausible && typical ? bpm : null }];
+    // The rate of an interval belongs to its middle, not to the beat that ends it (half a beat earlier).
+    return [{ tS: tS - interval / 2000, bpm: plausible && typical ? bpm : null }];
   });
   return { samples, beats: beatsS.map((tS, i) => ({ tS, rrMs: rr[i] ?? null })), rejected };
 }

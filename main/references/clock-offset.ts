@@ -60,12 +60,12 @@ export function estimateOffset(camera: readonly CameraWindow[], refT: readonly n
   if (camera.length < MIN_PAIRS || lastT(camera) - firstT(camera) < MIN_OVERLAP_S) {
     return none(`the camera has too few usable heart-rate windows (${camera.length}) to align on: set the offset by hand`);
   }
+  const spread = sd(camera.map((w) => w.bpm));
+  if (spread < MIN_SPREAD_BPM) return none(`the heart rate hardly changed (SD ${spread.toFixed(1)} bpm), so the curves have no shape to align on: set the offset by hand`);
   let best = -1;
   for (let k = 0; k < rs.length; k++) if (rs[k] !== null && (best < 0 || rs[k]! > rs[best]!)) best = k;
   if (best < 0) return none('the reference does not overlap the camera recording at any offset within the search');
   const lag = (best - steps) * GRID_STEP_S;
-  const spread = sd(camera.map((w) => w.bpm));
-  if (spread < MIN_SPREAD_BPM) return none(`the heart rate hardly changed (SD ${spread.toFixed(1)} bpm), so the curves have no shape to align on: set the offset by hand`);
   const r = rs[best]!;
   if (r < MIN_OFFSET_R) return { ...none(`the curves do not match well at any offset (best r = ${r.toFixed(2)} at ${lag.toFixed(1)} s): set the offset by hand`), r };
   if (best === 0 || best === rs.length - 1) {

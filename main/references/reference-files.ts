@@ -7,7 +7,7 @@ import { detectRPeaks } from './ecg-pan-tompkins.ts';
 import { isEdf, pickSignal, readEdf } from './edf-reader.ts';
 import { detectPulsePeaks } from './ppg-elgendi.ts';
 import { bad } from './reference-error.ts';
-import type { ParsedReference } from './reference-repository.ts';
+import type { ParsedReference } from '../store/references.ts';
 
 const TIME = /^(t|time|times|time_?s|timestamp|seconds?|sec|elapsed(_?s)?)$/i;
 const TIME_MS = /^(t_?ms|time_?ms|timestamp_?ms|ms)$/i;
@@ -137,7 +137,7 @@ function csvRr(table: CsvTable, name: string): ParsedReference {
 
 /** Beats found in a waveform, with their rates; the detector is named in the stored details. */
 export function waveformBeats(x: ArrayLike<number>, fs: number, signal: WaveformSignal, name: string, startS = 0): { beats: number[]; detector: string } {
-  if (fs < MIN_FS[signal]) throw bad(`${name}: a ${signal.toUpperCase()} sampled at ${fs} Hz is too coarse to time beats (at least ${MIN_FS[signal]} Hz)`);
+  if (fs < MIN_FS[signal]) throw bad(`${name}: an ${signal.toUpperCase()} sampled at ${fs} Hz is too coarse to time beats (at least ${MIN_FS[signal]} Hz)`);
   if (x.length / fs < MIN_WAVEFORM_S) throw bad(`${name}: ${(x.length / fs).toFixed(1)} s of waveform is too short (at least ${MIN_WAVEFORM_S} s)`);
   const found = signal === 'ecg' ? detectRPeaks(x, fs) : detectPulsePeaks(x, fs);
   return { beats: found.map((t) => t + startS), detector: signal === 'ecg' ? 'Pan & Tompkins 1985 (R peaks)' : 'Elgendi et al. 2013 (systolic peaks)' };
@@ -204,6 +204,9 @@ export function parseReferenceFile(input: ReferenceImport): ParsedReference {
   if (format === 'auto') {
     if (table.header) format = find(table.header, BPM) >= 0 ? 'csv-bpm' : [RR_MS, RR_S, BEAT].some((p) => find(table.header, p) >= 0) ? 'csv-rr' : 'csv-waveform';
     else format = table.rows[0]!.cells.length === 2 ? 'csv-bpm' : 'csv-waveform';
+    if (format === 'csv-waveform' && table.header && find(table.header, WAVE) < 0 && table.header.length > 1) {
+      throw bad(`${name}: no column says what it holds — use time and bpm (heart rates), rr_ms or beat_time (beats), or ecg/ppg (a waveform); ${columnsText(table.header)}`);
+    }
   }
   if (format === 'csv-bpm') return csvBpm(table, name);
   if (format === 'csv-rr') return csvRr(table, name);

@@ -12,6 +12,8 @@ import { isStorageCondition, storageProblem } from './errors.ts';
 import { lockDataFolder, type FolderLock } from './folder-lock.ts';
 import { checkDatabaseFile } from './integrity.ts';
 import { PRIVATE_DIR, PRIVATE_FILE, protectDataFolder } from './permissions.ts';
+import { ProtocolRepository } from './protocols.ts';
+import { ReferenceRepository } from './references.ts';
 import { SessionRepository } from './sessions.ts';
 import { StudyRepository } from './studies.ts';
 import { SubjectRepository } from './subjects.ts';
@@ -26,6 +28,10 @@ export interface Store {
   readonly subjects: SubjectRepository;
   readonly sessions: SessionRepository;
   readonly analyses: AnalysisRepository;
+  /** Contact references (live sensors, imported files) of sessions. */
+  readonly references: ReferenceRepository;
+  /** Study protocols and the runs of sessions recorded with one. */
+  readonly protocols: ProtocolRepository;
   sessionDir(subjectId: number, sessionId: number): string;
   close(): void;
 }
@@ -69,6 +75,8 @@ export function openStore(dataDir: string, options: OpenStoreOptions = {}): Stor
       subjects,
       sessions: new SessionRepository(db, subjects, audit),
       analyses: new AnalysisRepository(db),
+      references: new ReferenceRepository(db, audit),
+      protocols: new ProtocolRepository(db, audit),
       sessionDir: (subjectId, sessionId) => sessionDir(dataDir, subjectId, sessionId),
       close: () => {
         db.close();

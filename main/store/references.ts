@@ -3,8 +3,8 @@
 import { HeartRateFormatError, parseHeartRateMeasurement } from '../../common/ble-hrm.ts';
 import { AppError } from '../../common/ipc/result.ts';
 import { REFERENCE_BPM_RANGE, type OffsetEstimate, type ReferenceInfo, type ReferenceKind, type ReferenceSeries } from '../../common/references.ts';
-import type { AuditTrail } from '../store/audit-trail.ts';
-import type { Db } from '../store/database.ts';
+import type { AuditTrail } from './audit-trail.ts';
+import type { Db } from './database.ts';
 
 interface ReferenceRow {
   id: number;
