@@ -2,6 +2,8 @@
 // each (and their keys); what happened while one ran (skips, extensions). Shared shapes and input rules.
 import { z } from 'zod';
 import './form-messages.ts';
+import type { MethodAgreement } from './references.ts';
+import type { SessionHr } from './session-hr.ts';
 import { id } from './subjects.ts';
 
 /** Keys a step's marker buttons may use: digits, so they never clash with M (marker), P (pause) or Ctrl+Enter. */
@@ -86,3 +88,13 @@ export const plannedS = (steps: readonly { durationS: number }[]): number => ste
 
 /** The label of the marker dropped as a step starts. */
 export const stepMarkerLabel = (index: number, name: string): string => `step ${index + 1}: ${name}`;
+
+/** A step's results: the session HR statistic over its windows, the reference's mean HR and the agreement. */
+export interface StepResult extends StepRun {
+  hr: SessionHr;
+  referenceBpm: number | null;
+  agreement: MethodAgreement | null;
+}
+
+/** How a step is named where steps are grouped (numbered, so two steps of one name stay apart). */
+export const stepLabel = (s: { step: number; name: string }): string => `${s.step + 1}. ${s.name}`;

@@ -7,6 +7,7 @@ import { createHandlers, createJobs } from './ipc/handlers.ts';
 import type { RestoreHost } from './ipc/safety-handlers.ts';
 import fs from 'node:fs';
 import { ModelRegistry, type ModelRegistryOptions } from './models/model-registry.ts';
+import type { DeviceChooser } from './bluetooth/device-chooser.ts';
 import { Recorder } from './recording/recorder.ts';
 import type { ReportServices } from './reports/report-services.ts';
 import { openStore, type OpenStoreOptions, type Store } from './store/index.ts';
@@ -40,6 +41,8 @@ export interface OpenOptions extends Pick<OpenStoreOptions, 'lock' | 'holder' | 
   host?: RestoreHost;
   /** Where faults and recoveries are logged (the app log; the console when left out). */
   log?: (message: string) => void;
+  /** The desktop app's Bluetooth device picker. */
+  bluetooth?: DeviceChooser;
 }
 
 export function openServices(
@@ -49,7 +52,7 @@ export function openServices(
   reports?: ReportServices,
   options: OpenOptions = {},
 ): MainServices {
-  const { host, log = console.warn, ...storeOptions } = options;
+  const { host, bluetooth, log = console.warn, ...storeOptions } = options;
   const store = openStore(dataDir, storeOptions);
   try {
     store.studies.ensureOne();
@@ -66,7 +69,7 @@ export function openServices(
   const fullInfo = { ...appInfo, dataDir, recoveredSessionIds };
   const jobs = createJobs({ store, models, appInfo: fullInfo, ...(faceModel ? { faceModel } : {}) });
   const dispatch = createDispatch(
-    createHandlers({ store, recorder, models, jobs, appInfo: fullInfo, ...(host ? { host } : {}), ...(reports ? { reports } : {}), ...(faceModel ? { faceModel } : {}) }),
+    createHandlers({ store, recorder, models, jobs, appInfo: fullInfo, ...(host ? { host } : {}), ...(bluetooth ? { bluetooth } : {}), ...(reports ? { reports } : {}), ...(faceModel ? { faceModel } : {}) }),
     (message, error) => log(`${message}: ${error instanceof Error ? `${error.message} ${error.stack?.split('\n')[1]?.trim() ?? ''}` : String(error)}`),
   );
   return {

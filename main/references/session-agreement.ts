@@ -1,6 +1,7 @@
 // A session's agreement with its contact reference, as Review, the export and the CLI show it: per camera method,
 // per protocol step (primary method), and the paired windows for the Bland–Altman plot.
 import { AppError } from '../../common/ipc/result.ts';
+import { stepLabel } from '../../common/protocols.ts';
 import type { SessionAgreement } from '../../common/references.ts';
 import type { Store } from '../store/index.ts';
 import { agreementByMethod, methodAgreement, pairWindows, type PairedWindow, type StepSpan } from './agreement.ts';
@@ -8,7 +9,7 @@ import { cameraSide } from './reference-import.ts';
 
 /** The session's protocol steps as spans, numbered so that two steps of one name stay apart. */
 export function stepSpans(store: Store, sessionId: number): StepSpan[] {
-  return (store.protocols.run(sessionId)?.steps ?? []).map((s) => ({ name: `${s.step + 1}. ${s.name}`, fromS: s.fromS, toS: s.toS }));
+  return (store.protocols.run(sessionId)?.steps ?? []).map((s) => ({ name: stepLabel(s), fromS: s.fromS, toS: s.toS }));
 }
 
 /** Paired windows of every method with the given reference (default: the session's first), or why there are none. */

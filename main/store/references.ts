@@ -23,7 +23,9 @@ interface ReferenceRow {
   beats: number;
 }
 
-const SELECT = `SELECT r.*, (SELECT count(*) FROM hr_reference_samples WHERE reference_id = r.id) AS samples,
+// A live reference whose session stopped (or was interrupted by a crash) is complete, whatever its row says.
+const SELECT = `SELECT r.*, CASE WHEN (SELECT status FROM sessions WHERE id = r.session_id) = 'recording' THEN r.status ELSE 'complete' END AS status,
+  (SELECT count(*) FROM hr_reference_samples WHERE reference_id = r.id) AS samples,
   (SELECT count(*) FROM hr_reference_beats WHERE reference_id = r.id) AS beats FROM hr_references r`;
 
 const toInfo = (r: ReferenceRow): ReferenceInfo => ({
@@ -109,9 +111,11 @@ export class ReferenceRepository {
    * RR intervals carry no time of their own: the last one ends at the reading's arrival, the others before it.
    */
   appendLive(referenceId: number, packets: readonly { tMs: number; data: readonly number[] }[]): LiveAppend {
-    const ref = this.#db.prepare('SELECT origin_ms, status FROM hr_references WHERE id = ? AND kind = ?').get(referenceId, 'ble') as { origin_ms: number | null; status: string } | undefined;
+    const ref = this.#db
+      .prepare(`SELECT r.origin_ms, r.status, s.status AS session FROM hr_references r JOIN sessions s ON s.id = r.session_id WHERE r.id = ? AND r.kind = 'ble'`)
+      .get(referenceId) as { origin_ms: number | null; status: string; session: string } | undefined;
     if (!ref) throw new AppError('not_found', `Live reference ${referenceId} does not exist`);
-    if (ref.status !== 'recording') throw new AppError('conflict', 'This sensor recording has ended');
+    if (ref.status !== 'recording' || ref.session !== 'recording') throw new AppError('conflict', 'This sensor recording has ended');
     const parsed = packets.map((p, i) => {
       try {
         return { tMs: p.tMs, m: parseHeartRateMeasurement(p.data) };
@@ -144,11 +148,6 @@ export class ReferenceRepository {
   finishLive(referenceId: number): ReferenceInfo {
     this.#db.prepare(`UPDATE hr_references SET status = 'complete' WHERE id = ? AND kind = 'ble'`).run(referenceId);
     return this.get(referenceId);
-  }
-
-  /** Live references still open when their session is no longer recording (a crash, a lost window). */
-  finishOpen(sessionId: number): void {
-    this.#db.prepare(`UPDATE hr_references SET status = 'complete' WHERE session_id = ? AND status = 'recording'`).run(sessionId);
   }
 
   /** Stores an imported reference with its offset, all or nothing. */
