@@ -19,6 +19,7 @@ import { privateUmask } from '../store/permissions.ts';
 import { progressBar } from './progress.ts';
 import { verifyDataFolder, verifyText } from './verify-command.ts';
 import { exportCommand, reportCommand } from './report-commands.ts';
+import { agreementCommand } from './agreement-command.ts';
 
 const USAGE = `Usage:
   pulse-studio analyze <video…> [--model M] [--out DIR] [--json] [--roi face|full]
@@ -28,6 +29,7 @@ const USAGE = `Usage:
                       [--demographics] [--free-text] [--real-dates] [--json]
   pulse-studio report (--session ID | --subject CODE [--study S]) --out DIR [--name NAME] [--json]
   pulse-studio verify [--json]
+  pulse-studio agreement [--study S] [--split none|skin-type|sex|age-band|step] [--json]
 
   --roi full     the whole frame is the skin region (pre-cropped clips), resized to 128×128
   --roi face     detect the face and use the SSPD crop (default)
@@ -46,7 +48,10 @@ Report: a participant PDF printed with Chromium ($PULSE_STUDIO_CHROMIUM); --name
 (never stored).
 Verify: checks the data folder without changing it — the database (full integrity check), the audit trail's
 hash chain, each session's media against its SHA-256; exit code 1 when anything is wrong.
-Data directory for import, export, report and verify: $PULSE_STUDIO_DATA_DIR or the app's default.`;
+Agreement: MAE, RMSE, Pearson r, Bland–Altman limits and the share within ±5 bpm of the camera's reliable windows
+against each session's contact reference (the first one a session has), with coverage; --split groups the app's
+reading by a subject attribute or a protocol step.
+Data directory for import, export, report, verify and agreement: $PULSE_STUDIO_DATA_DIR or the app's default.`;
 
 const OPTIONS = {
   model: { type: 'string' },
@@ -64,6 +69,7 @@ const OPTIONS = {
   demographics: { type: 'boolean', default: false },
   'free-text': { type: 'boolean', default: false },
   'real-dates': { type: 'boolean', default: false },
+  split: { type: 'string' },
   quiet: { type: 'boolean', default: false },
   operator: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
@@ -205,6 +211,10 @@ export async function main(argv: string[]): Promise<number> {
       const report = await verifyDataFolder(resolveDataDir(), progressBar(process.stderr, parsed.values.quiet));
       process.stdout.write(parsed.values.json ? JSON.stringify(report, null, 1) + '\n' : verifyText(report) + '\n');
       return report.ok ? 0 : 1;
+    }
+    if (command === 'agreement') {
+      if (rest.length) throw new AnalysisError('bad-argument', `agreement takes options only, not "${rest.join(' ')}"`);
+      return agreementCommand(parsed.values);
     }
     if (command === 'export' || command === 'report') {
       if (rest.length) throw new AnalysisError('bad-argument', `${command} takes options only, not "${rest.join(' ')}"`);
