@@ -23,15 +23,16 @@ function groupOf(split: AgreementSplit, subject: Subject, session: Session, wind
   return 'all';
 }
 
-export function studyAgreement(store: Store, studyId: number, split: AgreementSplit = 'none'): StudyAgreement {
+/** `only`: the sessions to pool (an export's), else every finished, non-voided session of the study. */
+export function studyAgreement(store: Store, studyId: number, split: AgreementSplit = 'none', only?: ReadonlySet<number>): StudyAgreement {
   store.studies.get(studyId);
   const pooled: PairedWindow[] = [];
   const grouped = new Map<string, PairedWindow[]>();
   const skipped: StudyAgreement['skipped'] = [];
   let sessions = 0;
   for (const subject of store.subjects.list({ studyId, search: '', includeArchived: true })) {
-    for (const session of store.sessions.listForSubject(subject.id)) {
-      if (session.status === 'recording' || store.references.list(session.id).length === 0) continue;
+    for (const session of store.sessions.listForSubject(subject.id, { includeVoided: only !== undefined })) {
+      if ((only && !only.has(session.id)) || session.status === 'recording' || store.references.list(session.id).length === 0) continue;
       const paired = sessionPairs(store, session.id);
       if ('reason' in paired) {
         skipped.push({ sessionId: session.id, reason: paired.reason });

@@ -22,7 +22,7 @@ export interface TestSession {
 export function sessionWith(
   seconds: number,
   camera: (tS: number) => { bpm: number | null; quality: HrPoint['quality'] },
-  options: { subject?: Partial<SubjectFields>; store?: Store; methods?: string[] } = {},
+  options: { subject?: Partial<SubjectFields>; store?: Store; methods?: string[]; whileRecording?: (store: Store, sessionId: number) => void } = {},
 ): TestSession {
   const dir = options.store ? null : fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-refs-'));
   const store = options.store ?? openStore(path.join(dir!, 'data'));
@@ -36,6 +36,7 @@ export function sessionWith(
   for (let t = 5; t <= seconds - 5; t++) points.push({ tS: t, ...camera(t), snrDb: 5, reasons: '', confidence: null });
   const hrSeries = Object.fromEntries((options.methods ?? ['sspd']).map((m) => [m, points]));
   store.analyses.add(session.id, { ...recordFields(), hrSeries, waveforms: {} });
+  options.whileRecording?.(store, session.id);
   store.sessions.finish(session.id, 'complete');
   return {
     store,

@@ -165,7 +165,7 @@ export class ReferenceRepository {
       for (const s of ref.samples) sample.run(id, s.tS, s.bpm);
       const beat = this.#db.prepare('INSERT INTO hr_reference_beats (reference_id, t_s, rr_ms) VALUES (?, ?, ?)');
       for (const b of ref.beats) beat.run(id, b.tS, b.rrMs);
-      this.#audit.record({ action: 'import', entity: 'reference', entityId: id, studyId, after: { sessionId, kind: ref.kind, label: ref.label, samples: ref.samples.length, beats: ref.beats.length, offsetS: offset.offsetS, offsetSource: offset.source } });
+      this.#audit.record({ action: 'import', entity: 'reference', entityId: id, studyId, after: { sessionId, kind: ref.kind, fileName: ref.label, samples: ref.samples.length, beats: ref.beats.length, offsetS: offset.offsetS, offsetSource: offset.source } });
       return id;
     })();
     return this.get(id);
@@ -195,7 +195,7 @@ export class ReferenceRepository {
     if (before.status === 'recording') throw new AppError('conflict', 'This sensor is still recording: disconnect it first');
     this.#db.transaction(() => {
       this.#db.prepare('DELETE FROM hr_references WHERE id = ?').run(referenceId);
-      this.#audit.record({ action: 'delete', entity: 'reference', entityId: referenceId, studyId: this.#studyOf(before.sessionId), before: { kind: before.kind, label: before.label, samples: before.samples, beats: before.beats, offsetS: before.offsetS } });
+      this.#audit.record({ action: 'delete', entity: 'reference', entityId: referenceId, studyId: this.#studyOf(before.sessionId), before: { kind: before.kind, [before.kind === 'ble' ? 'device' : 'fileName']: before.label, samples: before.samples, beats: before.beats, offsetS: before.offsetS } });
     })();
   }
 
