@@ -38,6 +38,7 @@ test('three timed steps give three markers and the heart rate per step in Review
   // A step's marker from the keyboard, then the runner goes on by itself and stops after the last step.
   await app.keyboard.press('1');
   await expect(panel.getByRole('heading')).toContainText('step 2 of 3', { timeout: STEP_S * 1000 + 10_000 });
+  await app.screenshot({ path: test.info().outputPath('record-protocol.png') });
   await expect(record.summary).toContainText('Session saved', { timeout: 2 * STEP_S * 1000 + 60_000 });
 
   const db = new Database(path.join(services.dataDir, 'pulse-studio.db'), { readonly: true });
