@@ -14,6 +14,7 @@ import { createDispatch, type Dispatch } from './ipc/dispatch.ts';
 import { encryptionHandlers, type EncryptionChannel, type EncryptionHost } from './ipc/encryption-handlers.ts';
 import type { Handlers } from './ipc/handlers.ts';
 import type { ReportServices } from './reports/report-services.ts';
+import type { DeviceChooser } from './bluetooth/device-chooser.ts';
 import { openServices, type MainServices, type ModelSettings } from './services.ts';
 import { backupSettings, backupSync, dailyBackup, listBackups, previewBackup, putBackupInPlace } from './store/backups.ts';
 import { DataFolderError } from './store/data-problem.ts';
@@ -33,6 +34,8 @@ export interface AppHostOptions {
   identity: Pick<AppInfo, 'version' | 'platform' | 'shell'>;
   models?: ModelSettings;
   reports?: ReportServices;
+  /** The desktop app's Bluetooth device picker (Electron's select-bluetooth-device feeds it). */
+  bluetooth?: DeviceChooser;
   /** Named to a second instance that finds the folder taken ("the desktop app", "browser mode"). */
   holder: string;
   log?: (message: string) => void;
@@ -42,7 +45,7 @@ const ENCRYPTION_CHANNELS: EncryptionChannel[] = ['encryption:status', 'encrypti
 /** Channels a data folder with a problem still answers: the start screen, restoring a backup, the passphrase. */
 const PROBLEM_CHANNELS = new Set<Channel>(['app:info', 'backups:list', 'backups:preview', 'backups:restore', ...ENCRYPTION_CHANNELS]);
 
-export function openApp({ dataDir, identity, models = {}, reports, holder, log = console.warn }: AppHostOptions): AppHost {
+export function openApp({ dataDir, identity, models = {}, reports, holder, bluetooth, log = console.warn }: AppHostOptions): AppHost {
   let lock: FolderLock | null = null;
   let services: MainServices | null = null;
   let problem: DataProblem | null = null;
@@ -57,6 +60,7 @@ export function openApp({ dataDir, identity, models = {}, reports, holder, log =
         keys,
         host: { restore },
         encryption,
+        ...(bluetooth ? { bluetooth } : {}),
         // A migration is undoable only with a copy of the file from before it.
         beforeMigrate: (db, from, to) => {
           const made = backupSync(db, dataDir, 'before-migration');

@@ -5,6 +5,8 @@ import { utilityProcessLauncher } from './modules/inference-process.ts';
 import { installMenu } from './modules/menu.ts';
 import { electronFolderPicker, electronPdfPrinter } from './modules/reports.ts';
 import { installPermissionHandlers, lockNavigation, registerAppScheme, serveRenderer } from './modules/security.ts';
+import { installBluetoothPicker } from './modules/bluetooth.ts';
+import { DeviceChooser } from './bluetooth/device-chooser.ts';
 import { createMainWindow } from './modules/window.ts';
 import { sessionVideoFile } from './media/session-media.ts';
 import { defaultDestination } from './reports/report-services.ts';
@@ -45,7 +47,9 @@ function start(): void {
     defaultDestination: defaultDestination(app.getPath('home')),
     chooseFolder: electronFolderPicker(() => window),
   };
-  const host = openApp({ dataDir, identity: { version: app.getVersion(), platform: process.platform, shell: 'electron' }, models, reports, holder: 'the desktop app', log: teeLog(openAppLog(dataDir)) });
+  // The Record view's sensor picker answers Web Bluetooth's device requests (Electron shows no chooser of its own).
+  const bluetooth = new DeviceChooser();
+  const host = openApp({ dataDir, identity: { version: app.getVersion(), platform: process.platform, shell: 'electron' }, models, reports, bluetooth, holder: 'the desktop app', log: teeLog(openAppLog(dataDir)) });
   if (host.problem?.kind === 'in_use') {
     // Browser mode or the CLI has this data folder: a window could do nothing with it.
     dialog.showErrorBox('Pulse Studio', host.problem.message);
@@ -59,6 +63,7 @@ function start(): void {
 
   const openWindow = () => {
     const created = createMainWindow(paths.preload);
+    installBluetoothPicker(created.webContents, bluetooth);
     created.on('close', (event) => {
       const services = host.services;
       if (!services || services.recorder.activeSessionIds.length === 0) return;

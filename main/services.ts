@@ -8,6 +8,7 @@ import type { RestoreHost } from './ipc/safety-handlers.ts';
 import type { EncryptionHost } from './ipc/encryption-handlers.ts';
 import fs from 'node:fs';
 import { ModelRegistry, type ModelRegistryOptions } from './models/model-registry.ts';
+import type { DeviceChooser } from './bluetooth/device-chooser.ts';
 import { Recorder } from './recording/recorder.ts';
 import type { ReportServices } from './reports/report-services.ts';
 import { openStore, type OpenStoreOptions, type Store } from './store/index.ts';
@@ -42,6 +43,8 @@ export interface OpenOptions extends Pick<OpenStoreOptions, 'lock' | 'holder' | 
   encryption?: EncryptionHost;
   /** Where faults and recoveries are logged (the app log; the console when left out). */
   log?: (message: string) => void;
+  /** The desktop app's Bluetooth device picker. */
+  bluetooth?: DeviceChooser;
 }
 
 export function openServices(
@@ -51,7 +54,7 @@ export function openServices(
   reports?: ReportServices,
   options: OpenOptions = {},
 ): MainServices {
-  const { host, encryption, log = console.warn, ...storeOptions } = options;
+  const { host, encryption, bluetooth, log = console.warn, ...storeOptions } = options;
   const store = openStore(dataDir, storeOptions);
   try {
     store.studies.ensureOne();
@@ -68,7 +71,7 @@ export function openServices(
   const fullInfo = { ...appInfo, dataDir, recoveredSessionIds };
   const jobs = createJobs({ store, models, appInfo: fullInfo, ...(faceModel ? { faceModel } : {}) });
   const dispatch = createDispatch(
-    createHandlers({ store, recorder, models, jobs, appInfo: fullInfo, ...(host ? { host } : {}), ...(encryption ? { encryption } : {}), ...(reports ? { reports } : {}), ...(faceModel ? { faceModel } : {}) }),
+    createHandlers({ store, recorder, models, jobs, appInfo: fullInfo, ...(host ? { host } : {}), ...(encryption ? { encryption } : {}), ...(bluetooth ? { bluetooth } : {}), ...(reports ? { reports } : {}), ...(faceModel ? { faceModel } : {}) }),
     (message, error) => log(`${message}: ${error instanceof Error ? `${error.message} ${error.stack?.split('\n')[1]?.trim() ?? ''}` : String(error)}`),
   );
   return {

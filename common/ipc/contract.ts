@@ -8,6 +8,8 @@ import { importRequest, type ImportJob } from '../imports.ts';
 import { exportRequest, reportRequest, type ExportCandidate, type ExportJob, type ReportResult } from '../reports.ts';
 import { CHANNELS, type Channel } from './channels.ts';
 import type { Result } from './result.ts';
+import { livePackets, liveStart, offsetChange, referenceImport, studyAgreementInput, type ReferenceInfo, type ReferenceSeries, type SessionAgreement, type StudyAgreement } from '../references.ts';
+import { protocolEvent, protocolFields, type Protocol, type ProtocolEvent, type ProtocolRun, type StepResult } from '../protocols.ts';
 import { backupName, backupSettingsInput, changePassphraseInput, encryptInput, operatorName, unlockInput, type AuditVerification, type BackupInfo, type BackupPreview, type BackupSettings, type DataProblem, type EncryptionStatus, type SessionVerification } from '../data-safety.ts';
 
 export interface AppInfo {
@@ -178,6 +180,34 @@ export const contract = {
     input: z.strictObject({ fps: z.number().positive().max(1000).nullable().default(null) }),
     output: out<{ freeBytes: number; minutesLeft: number; level: 'ok' | 'low' | 'refuse'; message: string | null }>(),
   },
+  'references:list': { input: z.strictObject({ sessionId: id }), output: out<ReferenceInfo[]>() },
+  /** Reads and checks the whole file before storing anything; aligns it by the estimated offset unless one is given. */
+  'references:import': { input: referenceImport, output: out<ReferenceInfo>() },
+  /** Sets the reference's clock offset by hand (null: back to the estimate); audited. */
+  'references:set-offset': { input: offsetChange, output: out<ReferenceInfo>() },
+  'references:remove': { input: z.strictObject({ referenceId: id }), output: out<{ removed: true }>() },
+  /** The reference's heart rate in session time (offset applied), for the plots. */
+  'references:series': { input: z.strictObject({ referenceId: id }), output: out<ReferenceSeries>() },
+  'references:agreement': { input: z.strictObject({ sessionId: id, referenceId: id.optional() }), output: out<SessionAgreement>() },
+  'references:study-agreement': { input: studyAgreementInput, output: out<StudyAgreement>() },
+  /** A Bluetooth sensor joins the recording session; its raw readings follow with live-append. */
+  'references:live-start': { input: liveStart, output: out<ReferenceInfo>() },
+  'references:live-append': { input: livePackets, output: out<{ stored: number; bpm: number | null; contact: 'detected' | 'not-detected' | 'unsupported' }>() },
+  'references:live-stop': { input: z.strictObject({ referenceId: id }), output: out<ReferenceInfo>() },
+  /** The desktop app's Bluetooth picker: devices found while a request is open ('browser': the browser shows its own). */
+  'bluetooth:devices': { input: none, output: out<{ picker: 'app' | 'browser'; pending: boolean; devices: { deviceId: string; deviceName: string }[] }>() },
+  /** Answers the open request with a device, or cancels it (null). */
+  'bluetooth:choose': { input: z.strictObject({ deviceId: z.string().min(1).max(200).nullable() }), output: out<{ chosen: boolean }>() },
+  'protocols:list': { input: z.strictObject({ studyId: id, includeArchived: z.boolean().default(false) }), output: out<Protocol[]>() },
+  'protocols:create': { input: protocolFields.extend({ studyId: id }), output: out<Protocol>() },
+  /** Changes future runs only: sessions keep the protocol as they ran it. */
+  'protocols:update': { input: protocolFields.extend({ id }), output: out<Protocol>() },
+  'protocols:set-archived': { input: z.strictObject({ id, archived: z.boolean() }), output: out<Protocol>() },
+  /** The recording runs this protocol from now on (step 1 starts at 0 s). */
+  'protocols:begin': { input: z.strictObject({ sessionId: id, protocolId: id }), output: out<ProtocolRun>() },
+  'protocols:log': { input: protocolEvent, output: out<ProtocolEvent>() },
+  /** Per protocol step: its span, the session's HR statistic over it, the reference's mean and agreement when there is one. */
+  'sessions:steps': { input: z.strictObject({ sessionId: id }), output: out<StepResult[]>() },
 } satisfies Record<Channel, { input: z.ZodType; output: unknown }>;
 
 export type Contract = typeof contract;

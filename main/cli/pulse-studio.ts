@@ -20,6 +20,7 @@ import { progressBar } from './progress.ts';
 import { verifyDataFolder, verifyText } from './verify-command.ts';
 import { exportCommand, reportCommand } from './report-commands.ts';
 import { cliKeys, encryptionCommand, NEW_PASSPHRASE_ENV, openCliStore, PASSPHRASE_ENV, statusText } from './encryption-commands.ts';
+import { agreementCommand } from './agreement-command.ts';
 
 const USAGE = `Usage:
   pulse-studio analyze <video…> [--model M] [--out DIR] [--json] [--roi face|full]
@@ -30,6 +31,7 @@ const USAGE = `Usage:
   pulse-studio report (--session ID | --subject CODE [--study S]) --out DIR [--name NAME] [--json]
   pulse-studio verify [--json]
   pulse-studio encrypt | decrypt | change-passphrase [--passphrase-file F] [--new-passphrase-file F]
+  pulse-studio agreement [--study S] [--split none|skin-type|sex|age-band|step] [--json]
 
   --roi full     the whole frame is the skin region (pre-cropped clips), resized to 128×128
   --roi face     detect the face and use the SSPD crop (default)
@@ -52,7 +54,10 @@ Encrypt: encrypts the data folder in place under a passphrase (database, media, 
 one that was cut short. Decrypt turns it off. An encrypted folder's passphrase comes from --passphrase-file
 (first line), $${PASSPHRASE_ENV}, or is asked on the terminal; a new one from --new-passphrase-file,
 $${NEW_PASSPHRASE_ENV}, or the terminal (twice).
-Data directory for import, export, report, verify and encryption: $PULSE_STUDIO_DATA_DIR or the app's default.`;
+Agreement: MAE, RMSE, Pearson r, Bland–Altman limits and the share within ±5 bpm of the camera's reliable windows
+against each session's contact reference (the first one a session has), with coverage; --split groups the app's
+reading by a subject attribute or a protocol step.
+Data directory for import, export, report, verify, agreement and encryption: $PULSE_STUDIO_DATA_DIR or the app's default.`;
 
 const OPTIONS = {
   model: { type: 'string' },
@@ -70,6 +75,7 @@ const OPTIONS = {
   demographics: { type: 'boolean', default: false },
   'free-text': { type: 'boolean', default: false },
   'real-dates': { type: 'boolean', default: false },
+  split: { type: 'string' },
   quiet: { type: 'boolean', default: false },
   operator: { type: 'string' },
   'passphrase-file': { type: 'string' },
@@ -219,6 +225,10 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'encrypt' || command === 'decrypt' || command === 'change-passphrase') {
       if (rest.length) throw new AnalysisError('bad-argument', `${command} takes options only, not "${rest.join(' ')}"`);
       return await encryptionCommand(command, resolveDataDir(), parsed.values, appVersion(), progressBar(process.stderr, parsed.values.quiet));
+    }
+    if (command === 'agreement') {
+      if (rest.length) throw new AnalysisError('bad-argument', `agreement takes options only, not "${rest.join(' ')}"`);
+      return await agreementCommand(parsed.values);
     }
     if (command === 'export' || command === 'report') {
       if (rest.length) throw new AnalysisError('bad-argument', `${command} takes options only, not "${rest.join(' ')}"`);

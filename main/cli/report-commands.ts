@@ -27,7 +27,7 @@ export interface ReportCommandOptions extends PassphraseOptions {
   operator?: string | undefined;
 }
 
-function studyOf(store: Store, name: string | undefined): Study {
+export function studyOf(store: Store, name: string | undefined): Study {
   const studies = store.studies.list();
   const study = name ? studies.find((s) => s.name.toLowerCase() === name.toLowerCase()) : studies.length === 1 ? studies[0] : undefined;
   if (study) return study;

@@ -15,6 +15,8 @@ import { deleteEmptySession } from '../store/session-removal.ts';
 import { sessionOverview, sessionResults } from '../store/session-results.ts';
 import { encryptionHandlers, type EncryptionHost } from './encryption-handlers.ts';
 import { safetyHandlers, type RestoreHost } from './safety-handlers.ts';
+import { referenceHandlers } from './reference-handlers.ts';
+import type { DeviceChooser } from '../bluetooth/device-chooser.ts';
 
 /** What the app knows about itself at start; the problem and the operator are added when asked. */
 export type StaticAppInfo = Omit<AppInfo, 'problem' | 'operator'>;
@@ -34,6 +36,8 @@ export interface Services {
   faceModel?: string;
   /** Job tables made by the caller (createJobs); made here when left out. */
   jobs?: ReturnType<typeof createJobs>;
+  /** The desktop app's Bluetooth device picker (absent where the browser shows its own). */
+  bluetooth?: DeviceChooser;
 }
 
 export type Handlers = {
@@ -49,13 +53,14 @@ export function createJobs({ store, models, appInfo, faceModel }: Pick<Services,
   };
 }
 
-export function createHandlers({ store, recorder, models, appInfo, host, encryption, jobs, reports = defaultReportServices(), faceModel }: Services): Handlers {
+export function createHandlers({ store, recorder, models, appInfo, host, encryption, jobs, reports = defaultReportServices(), faceModel, bluetooth }: Services): Handlers {
   const { studies, subjects, sessions } = store;
   const { exports, imports } = jobs ?? createJobs({ store, models, appInfo, faceModel });
   const info = (): AppInfo => ({ ...appInfo, problem: null, operator: store.audit.actor });
   return {
     ...safetyHandlers(store, info, host),
     ...encryptionHandlers(store.dataDir, encryption),
+    ...referenceHandlers(store, bluetooth),
     'app:info': info,
     'studies:list': () => studies.list(),
     'studies:create': (fields) => studies.create(fields),

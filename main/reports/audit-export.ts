@@ -5,7 +5,7 @@ import type { AuditRecord } from '../../common/data-safety.ts';
 import type { Store } from '../store/index.ts';
 import { scrubJson, shiftIso, type DeidOptions } from './deidentify.ts';
 
-const FREE_TEXT = new Set(['notes', 'cameraLabel', 'consentVersion', 'description', 'contact', 'name']);
+const FREE_TEXT = new Set(['notes', 'cameraLabel', 'consentVersion', 'description', 'contact', 'name', 'fileName', 'device']);
 const DEMOGRAPHICS = new Set(['sex', 'skinType']);
 /** Exports give an age at most, never the birth year: its entries leave the field out. */
 const NEVER = 'birthYear';

@@ -13,6 +13,7 @@ import { loadSessionData, type SessionData } from './session-data.ts';
 import { BIDS_TASK, DERIVATIVES, sessionEntries, sessionFolder, type ExportEntry, type SessionFileContext } from './session-files.ts';
 import { json, tsv } from './tables.ts';
 import { blurredCopy, readableCopy } from './video-blur.ts';
+import { datasetAgreement } from './reference-entries.ts';
 
 export const BIDS_VERSION = '1.10.0';
 
@@ -101,6 +102,9 @@ function readme(request: ExportRequest): string {
     '',
     `sub-<code>/ses-<n>/beh/*_task-${BIDS_TASK}_recording-<method>_physio.tsv.gz  pulse waveform per method (BIDS physio, JSON sidecar)`,
     `sub-<code>/ses-<n>/beh/*_task-${BIDS_TASK}_events.tsv  markers set during the recording (BIDS events)`,
+    `${DERIVATIVES}/sub-<code>/ses-<n>/  _reference-<k>.csv (contact reference HR in session time) and _beats.csv, _agreement.csv/.json`,
+    '  (camera vs reference per window; figures over the windows the app calls reliable, with coverage), _steps.csv (per protocol step)',
+    `${DERIVATIVES}/agreement.json  agreement pooled over the exported sessions with a reference (by protocol step; by skin type, sex and age band with demographics)`,
     `${DERIVATIVES}/audit-trail.json  who changed what and when in this study (hash-chained; values withheld or shifted as above)`,
     `${DERIVATIVES}/sub-<code>/ses-<n>/  HR series (_hr.csv), waveforms, beats, markers, frame timestamps, _session.json (model, SHA-256, execution provider, parameters, analysis versions, HRV)`,
     ...(request.video !== 'omit' ? [`sourcedata/sub-<code>/ses-<n>/  camera video${request.video === 'blur' ? ', blurred so faces cannot be recognised' : ''}`] : []),
@@ -168,6 +172,8 @@ export async function runExport(store: Store, request: ExportRequest, run: Expor
     }
     run.onProgress?.({ done: total, total, stage: 'Manifest' });
     for (const entry of datasetFiles(study, sessions, request, ctx)) written.push(sink.put(entry));
+    const pooled = datasetAgreement(store, study.id, new Set(sessionIds), request.includeDemographics);
+    if (pooled) written.push(sink.put({ path: `${DERIVATIVES}/agreement.json`, data: Buffer.from(json(pooled)) }));
     const trail = auditTrailExport(store, study.id, request, ctx.shiftDays, ctx.hidden);
     written.push(sink.put({ path: `${DERIVATIVES}/audit-trail.json`, data: Buffer.from(json(trail)) }));
     const manifest = {

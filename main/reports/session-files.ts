@@ -12,6 +12,7 @@ import { ageAt, scrubJson, shiftIso, type DeidOptions } from './deidentify.ts';
 import { bidsLabel } from './export-paths.ts';
 import { frameRows, type SessionData } from './session-data.ts';
 import { csv, json, num, tsv } from './tables.ts';
+import { referenceEntries, referenceMetadata, stepEvents } from './reference-entries.ts';
 
 export const BIDS_TASK = 'rppg';
 export const DERIVATIVES = 'derivatives/pulse-studio';
@@ -98,6 +99,7 @@ function metadata(d: SessionData, ctx: SessionFileContext): unknown {
       hrv: d.hrv,
       beats: d.beats ? { count: d.beats.t.length, trusted: d.beats.ok.reduce((a, b) => a + b, 0) } : null,
       markers: d.markers.map((m) => ({ tS: m.tS, label: m.label })),
+      ...referenceMetadata(ctx.store, session.id, ctx.deid.includeFreeText),
       exportedWith: { app: 'Pulse Studio', version: ctx.appVersion },
     },
     ctx.hidden,
@@ -105,13 +107,14 @@ function metadata(d: SessionData, ctx: SessionFileContext): unknown {
   );
 }
 
-/** Markers as BIDS events (onset in seconds from the first frame, instantaneous). */
-function events(d: SessionData): ExportEntry[] {
-  if (d.markers.length === 0) return [];
+/** Markers (instantaneous) and protocol steps (with their duration) as BIDS events, onsets in s from the first frame. */
+function events(d: SessionData, ctx: SessionFileContext): ExportEntry[] {
+  const rows = [...d.markers.map((m) => [num(m.tS), 0, m.label] as const), ...stepEvents(ctx.store, d.session.id)].sort((a, b) => Number(a[0]) - Number(b[0]));
+  if (rows.length === 0) return [];
   const base = `${sessionFolder(d)}/beh/${sessionPrefix(d)}_task-${BIDS_TASK}_events`;
-  const sidecar = { trial_type: { Description: 'Marker label entered during the recording' } };
+  const sidecar = { trial_type: { Description: 'Marker label entered during the recording, or "step: <n>. <name>" for a protocol step (its duration in seconds)' } };
   return [
-    { path: `${base}.tsv`, data: text(tsv(['onset', 'duration', 'trial_type'], d.markers.map((m) => [num(m.tS), 0, m.label]))) },
+    { path: `${base}.tsv`, data: text(tsv(['onset', 'duration', 'trial_type'], rows)) },
     { path: `${base}.json`, data: text(json(sidecar)) },
   ];
 }
@@ -119,7 +122,7 @@ function events(d: SessionData): ExportEntry[] {
 /** Every file of one session, in the order they are written. */
 export function sessionEntries(d: SessionData, ctx: SessionFileContext): ExportEntry[] {
   const out = `${DERIVATIVES}/${sessionFolder(d)}/${sessionPrefix(d)}`;
-  const entries: ExportEntry[] = [...Object.keys(d.waveforms).flatMap((method) => physio(d, method, ctx)), ...events(d)];
+  const entries: ExportEntry[] = [...Object.keys(d.waveforms).flatMap((method) => physio(d, method, ctx)), ...events(d, ctx)];
   // The primary method's rows carry the reliability decision (reliable / caution / none, its calibrated confidence
   // and plain-word reasons); the classical methods' own rows are graded on their SNR alone.
   const series = Object.entries(d.series).flatMap(([method, points]) =>
@@ -135,6 +138,7 @@ export function sessionEntries(d: SessionData, ctx: SessionFileContext): ExportE
   entries.push({ path: `${out}_markers.csv`, data: text(csv(['t_s', 'label'], d.markers.map((m) => [num(m.tS), m.label]))) });
   const frames = Array.from(frameRows(ctx.store, d.session.id), (f) => [f.idx, num(f.tS, 9), f.faceFound]);
   entries.push({ path: `${out}_frames.csv`, data: text(csv(['index', 't_s', 'face_found'], frames)) });
+  entries.push(...referenceEntries(ctx.store, d.session.id, out, ctx.deid.includeFreeText));
   entries.push({ path: `${out}_session.json`, data: text(json(metadata(d, ctx))) });
   const video = path.join(ctx.store.sessionDir(d.subject.id, d.session.id), VIDEO_FILE);
   if (ctx.video !== 'omit' && fs.existsSync(video) && mediaSize(video, ctx.store.mediaKey) > 0) {

@@ -14,6 +14,8 @@ import { isStorageCondition, storageProblem } from './errors.ts';
 import { lockDataFolder, type FolderLock } from './folder-lock.ts';
 import { checkDatabaseFile } from './integrity.ts';
 import { PRIVATE_DIR, PRIVATE_FILE, protectDataFolder } from './permissions.ts';
+import { ProtocolRepository } from './protocols.ts';
+import { ReferenceRepository } from './references.ts';
 import { SessionRepository } from './sessions.ts';
 import { StudyRepository } from './studies.ts';
 import { SubjectRepository } from './subjects.ts';
@@ -32,6 +34,10 @@ export interface Store {
   readonly keys: FolderKeys | null;
   /** What session media are read and written with: the media key, or null (plain folder). */
   readonly mediaKey: MediaKey;
+  /** Contact references (live sensors, imported files) of sessions. */
+  readonly references: ReferenceRepository;
+  /** Study protocols and the runs of sessions recorded with one. */
+  readonly protocols: ProtocolRepository;
   sessionDir(subjectId: number, sessionId: number): string;
   close(): void;
 }
@@ -84,6 +90,8 @@ export function openStore(dataDir: string, options: OpenStoreOptions = {}): Stor
       analyses: new AnalysisRepository(db),
       keys,
       mediaKey: keys?.media ?? null,
+      references: new ReferenceRepository(db, audit),
+      protocols: new ProtocolRepository(db, audit),
       sessionDir: (subjectId, sessionId) => sessionDir(dataDir, subjectId, sessionId),
       close: () => {
         db.close();

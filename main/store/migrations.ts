@@ -226,6 +226,75 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE sessions ADD COLUMN chosen_analysis_version INTEGER;
     `,
   },
+  {
+    version: 11,
+    name: 'contact references of a session',
+    sql: `
+      -- A contact sensor's heart rate beside the camera's: a live Bluetooth strap or oximeter, or a file imported
+      -- later. Session time of a sample = t_s + (origin_ms - first frame's t_ms) / 1000 + offset_s; origin_ms is on the
+      -- capture clock of the frames (live sensors), NULL for files (their own clock, aligned by offset_s).
+      CREATE TABLE hr_references (
+        id                   INTEGER PRIMARY KEY,
+        session_id           INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        kind                 TEXT NOT NULL CHECK (kind IN ('ble', 'csv-bpm', 'csv-rr', 'csv-waveform', 'edf')),
+        label                TEXT NOT NULL CHECK (length(label) BETWEEN 1 AND 255),
+        details_json         TEXT NOT NULL DEFAULT '{}',
+        origin_ms            REAL,
+        offset_s             REAL NOT NULL DEFAULT 0,
+        offset_source        TEXT NOT NULL CHECK (offset_source IN ('capture-clock', 'auto', 'manual', 'none')),
+        offset_estimate_json TEXT,
+        status               TEXT NOT NULL CHECK (status IN ('recording', 'complete')),
+        created_at           TEXT NOT NULL,
+        created_by           TEXT NOT NULL
+      );
+      CREATE INDEX hr_references_by_session ON hr_references (session_id);
+      -- Heart-rate readings on the reference's own clock; bpm NULL where the sensor gave none (no skin contact).
+      CREATE TABLE hr_reference_samples (
+        reference_id INTEGER NOT NULL REFERENCES hr_references(id) ON DELETE CASCADE,
+        t_s          REAL NOT NULL,
+        bpm          REAL CHECK (bpm IS NULL OR bpm BETWEEN 20 AND 300),
+        contact      INTEGER CHECK (contact IS NULL OR contact IN (0, 1)),
+        energy_kj    INTEGER
+      );
+      CREATE INDEX hr_reference_samples_by_time ON hr_reference_samples (reference_id, t_s);
+      -- Beats (R peaks, pulse peaks, or ends of RR intervals) with the interval that ends at each, when known.
+      CREATE TABLE hr_reference_beats (
+        reference_id INTEGER NOT NULL REFERENCES hr_references(id) ON DELETE CASCADE,
+        t_s          REAL NOT NULL,
+        rr_ms        REAL
+      );
+      CREATE INDEX hr_reference_beats_by_time ON hr_reference_beats (reference_id, t_s);
+    `,
+  },
+  {
+    version: 12,
+    name: 'study protocols and their runs',
+    sql: `
+      -- Ordered timed steps a study runs for every participant (steps_json: common/protocols.ts).
+      CREATE TABLE protocols (
+        id         INTEGER PRIMARY KEY,
+        study_id   INTEGER NOT NULL REFERENCES studies(id) ON DELETE RESTRICT,
+        name       TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 120),
+        steps_json TEXT NOT NULL,
+        archived   INTEGER NOT NULL DEFAULT 0 CHECK (archived IN (0, 1)),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (study_id, name)
+      );
+      -- The protocol as it was run (a copy: later edits do not rewrite history) and what the operator did.
+      ALTER TABLE sessions ADD COLUMN protocol_json TEXT;
+      CREATE TABLE protocol_events (
+        id          INTEGER PRIMARY KEY,
+        session_id  INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        t_s         REAL NOT NULL CHECK (t_s >= 0),
+        step        INTEGER NOT NULL CHECK (step >= 0),
+        action      TEXT NOT NULL CHECK (action IN ('start', 'skip', 'extend', 'end')),
+        detail_json TEXT NOT NULL DEFAULT '{}',
+        created_at  TEXT NOT NULL
+      );
+      CREATE INDEX protocol_events_by_session ON protocol_events (session_id, t_s);
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)!.version;

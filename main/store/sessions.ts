@@ -156,16 +156,19 @@ export class SessionRepository {
   }
 
   /**
-   * Deletes a finished session that holds no data: no frame, no analysis, no marker (its media folder, empty of
+   * Deletes a finished session that holds no data: no frame, no analysis, no marker, no reference (its media folder, empty of
    * video, is the caller's). Anything recorded is voided instead, never deleted one by one.
    */
   deleteEmpty(sessionId: number, by: string): void {
     const session = this.get(sessionId);
     if (session.status === 'recording') throw new AppError('conflict', 'This session is still recording: stop it first');
     const held = this.#db
-      .prepare('SELECT (SELECT count(*) FROM analyses WHERE session_id = ?) AS analyses, (SELECT count(*) FROM markers WHERE session_id = ?) AS markers')
-      .get(sessionId, sessionId) as { analyses: number; markers: number };
-    if (session.frameCount > 0 || held.analyses > 0 || held.markers > 0) {
+      .prepare(
+        `SELECT (SELECT count(*) FROM analyses WHERE session_id = ?) AS analyses, (SELECT count(*) FROM markers WHERE session_id = ?) AS markers,
+                (SELECT count(*) FROM hr_references WHERE session_id = ?) AS refs`,
+      )
+      .get(sessionId, sessionId, sessionId) as { analyses: number; markers: number; refs: number };
+    if (session.frameCount > 0 || held.analyses > 0 || held.markers > 0 || held.refs > 0) {
       throw new AppError('conflict', 'This session holds recorded data: void it instead (it is kept, hidden and left out of exports)');
     }
     this.#db.transaction(() => {

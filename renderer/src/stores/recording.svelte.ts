@@ -57,6 +57,25 @@ const FLUSH_TIMEOUT_MS = 2000;
 const TICK_MS = 250;
 const STOP_POLL_MS = 500;
 
+/**
+ * What follows a recording beside the camera (the contact sensor, the protocol runner): told at Start, and before
+ * Stop stores the session, so whatever they send reaches a session that still records.
+ */
+export interface RecordingFollower {
+  started(sessionId: number, atMs: number): Promise<void> | void;
+  stopping(atMs: number): Promise<void> | void;
+}
+const followers = new Set<RecordingFollower>();
+
+/** Follows every recording from now on; returns the unfollow. */
+export function followRecordings(follower: RecordingFollower): () => void {
+  followers.add(follower);
+  return () => followers.delete(follower);
+}
+
+/** Session seconds at a capture-clock instant while a session runs (the clock of markers and the timer). */
+export const sessionTimeAt = (ms: number): number | null => clock?.at(ms) ?? null;
+
 const message = (error: unknown) => (error instanceof ApiError || error instanceof CameraError ? error.message : String(error));
 
 /** Opens the camera into `video` and starts face tracking for the pre-flight check and preview. */
@@ -129,6 +148,7 @@ export async function start(subjectId: number, notes: string, atMs = captureNowM
   ticker = setInterval(() => (recording.elapsedS = running.at(captureNowMs())), TICK_MS);
   startVideo(sessionId, capture?.recordable ?? camera.stream);
   recording.phase = 'recording';
+  await Promise.all([...followers].map(async (f) => f.started(sessionId, atMs))).catch((error: unknown) => (recording.error = message(error)));
 }
 
 /** `atMs`: the key press or click on the capture clock; frames from then on are left out until Resume. */
@@ -167,6 +187,7 @@ export async function stop(atMs = captureNowMs()): Promise<void> {
   recording.phase = 'stopping';
   clock.stop(atMs);
   stopTicker();
+  await Promise.all([...followers].map(async (f) => f.stopping(atMs))).catch((error: unknown) => (recording.error = message(error)));
   await new Promise<void>((resolve) => {
     const timer = setTimeout(done, FLUSH_TIMEOUT_MS);
     function done() {
