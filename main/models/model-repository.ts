@@ -1,8 +1,7 @@
 // Rows of the models table (migration 5): imported models, their checks, and which one is active.
 import type { ModelInfo, ModelValidation } from '../../common/models.ts';
 import { AppError } from '../../common/ipc/result.ts';
-import type { AuditTrail } from '../store/audit-trail.ts';
-import type { Db } from '../store/database.ts';
+import { AuditedRepository } from '../store/audited-repository.ts';
 
 interface ModelRow {
   sha256: string;
@@ -33,24 +32,14 @@ const toInfo = (r: ModelRow): ModelInfo => ({
   active: r.active === 1,
 });
 
-export class ModelRepository {
-  readonly #db: Db;
-  readonly #audit: AuditTrail;
-  readonly #now: () => string;
-
-  constructor(db: Db, audit: AuditTrail, now: () => string = () => new Date().toISOString()) {
-    this.#db = db;
-    this.#audit = audit;
-    this.#now = now;
-  }
-
+export class ModelRepository extends AuditedRepository {
   /** Newest import first. */
   list(): ModelInfo[] {
-    return (this.#db.prepare('SELECT * FROM models ORDER BY imported_at DESC, rowid DESC').all() as ModelRow[]).map(toInfo);
+    return (this.db.prepare('SELECT * FROM models ORDER BY imported_at DESC, rowid DESC').all() as ModelRow[]).map(toInfo);
   }
 
   find(sha256: string): ModelInfo | null {
-    const row = this.#db.prepare('SELECT * FROM models WHERE sha256 = ?').get(sha256) as ModelRow | undefined;
+    const row = this.db.prepare('SELECT * FROM models WHERE sha256 = ?').get(sha256) as ModelRow | undefined;
     return row ? toInfo(row) : null;
   }
 
@@ -61,19 +50,19 @@ export class ModelRepository {
   }
 
   active(): ModelInfo | null {
-    const row = this.#db.prepare('SELECT * FROM models WHERE active = 1').get() as ModelRow | undefined;
+    const row = this.db.prepare('SELECT * FROM models WHERE active = 1').get() as ModelRow | undefined;
     return row ? toInfo(row) : null;
   }
 
   /** Adds the model; importing the same model again keeps its first record. */
   add(model: NewModel): ModelInfo {
-    this.#db.transaction(() => {
-      const { changes } = this.#db
+    this.db.transaction(() => {
+      const { changes } = this.db
         .prepare(`INSERT INTO models (sha256, name, source, origin, origin_sha256, bytes, imported_at, validation_json)
                   VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`)
-        .run(model.sha256, model.name, model.source, model.origin, model.originSha256, model.bytes, this.#now(), JSON.stringify(model.validation));
+        .run(model.sha256, model.name, model.source, model.origin, model.originSha256, model.bytes, this.now(), JSON.stringify(model.validation));
       const { name, source, origin, originSha256, bytes } = model;
-      if (changes) this.#audit.record({ action: 'import', entity: 'model', entityId: model.sha256, after: { name, source, origin, originSha256, bytes } });
+      if (changes) this.audit.record({ action: 'import', entity: 'model', entityId: model.sha256, after: { name, source, origin, originSha256, bytes } });
     })();
     return this.get(model.sha256);
   }
@@ -83,18 +72,18 @@ export class ModelRepository {
     if (sha256 !== null) this.get(sha256);
     const before = this.active()?.sha256 ?? null;
     if (before === sha256) return;
-    this.#db.transaction(() => {
-      this.#db.prepare('UPDATE models SET active = 0 WHERE active = 1').run();
-      if (sha256 !== null) this.#db.prepare('UPDATE models SET active = 1 WHERE sha256 = ?').run(sha256);
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE models SET active = 0 WHERE active = 1').run();
+      if (sha256 !== null) this.db.prepare('UPDATE models SET active = 1 WHERE sha256 = ?').run(sha256);
       // null: the bundled default.
-      this.#audit.record({ action: 'activate', entity: 'model', entityId: sha256, before: { active: before }, after: { active: sha256 } });
+      this.audit.record({ action: 'activate', entity: 'model', entityId: sha256, before: { active: before }, after: { active: sha256 } });
     })();
   }
 
   remove(sha256: string): void {
-    this.#db.transaction(() => {
-      const { changes } = this.#db.prepare('DELETE FROM models WHERE sha256 = ?').run(sha256);
-      if (changes) this.#audit.record({ action: 'remove', entity: 'model', entityId: sha256 });
+    this.db.transaction(() => {
+      const { changes } = this.db.prepare('DELETE FROM models WHERE sha256 = ?').run(sha256);
+      if (changes) this.audit.record({ action: 'remove', entity: 'model', entityId: sha256 });
     })();
   }
 }

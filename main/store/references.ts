@@ -3,8 +3,7 @@
 import { HeartRateFormatError, parseHeartRateMeasurement } from '../../common/ble-hrm.ts';
 import { AppError } from '../../common/ipc/result.ts';
 import { REFERENCE_BPM_RANGE, type OffsetEstimate, type ReferenceInfo, type ReferenceKind, type ReferenceSeries } from '../../common/references.ts';
-import type { AuditTrail } from './audit-trail.ts';
-import type { Db } from './database.ts';
+import { AuditedRepository } from './audited-repository.ts';
 
 interface ReferenceRow {
   id: number;
@@ -63,44 +62,34 @@ export interface LiveAppend {
 /** Reads outside the plausible range (0 is what straps send without skin contact) are kept as "no reading". */
 const plausible = (bpm: number): number | null => (bpm >= REFERENCE_BPM_RANGE[0] && bpm <= REFERENCE_BPM_RANGE[1] ? bpm : null);
 
-export class ReferenceRepository {
-  readonly #db: Db;
-  readonly #audit: AuditTrail;
-  readonly #now: () => string;
-
-  constructor(db: Db, audit: AuditTrail, now: () => string = () => new Date().toISOString()) {
-    this.#db = db;
-    this.#audit = audit;
-    this.#now = now;
-  }
-
+export class ReferenceRepository extends AuditedRepository {
   #studyOf(sessionId: number): number {
-    const row = this.#db.prepare('SELECT study_id FROM subjects WHERE id = (SELECT subject_id FROM sessions WHERE id = ?)').get(sessionId) as { study_id: number } | undefined;
+    const row = this.db.prepare('SELECT study_id FROM subjects WHERE id = (SELECT subject_id FROM sessions WHERE id = ?)').get(sessionId) as { study_id: number } | undefined;
     if (!row) throw new AppError('not_found', `Session ${sessionId} does not exist`);
     return row.study_id;
   }
 
   get(referenceId: number): ReferenceInfo {
-    const row = this.#db.prepare(`${SELECT} WHERE r.id = ?`).get(referenceId) as ReferenceRow | undefined;
+    const row = this.db.prepare(`${SELECT} WHERE r.id = ?`).get(referenceId) as ReferenceRow | undefined;
     if (!row) throw new AppError('not_found', `Reference ${referenceId} does not exist`);
     return toInfo(row);
   }
 
   list(sessionId: number): ReferenceInfo[] {
-    return (this.#db.prepare(`${SELECT} WHERE r.session_id = ? ORDER BY r.id`).all(sessionId) as ReferenceRow[]).map(toInfo);
+    return (this.db.prepare(`${SELECT} WHERE r.session_id = ? ORDER BY r.id`).all(sessionId) as ReferenceRow[]).map(toInfo);
   }
 
   /** A live sensor joins a recording: its readings are timed on the frames' own clock, so no offset is needed. */
   startLive(sessionId: number, device: string): ReferenceInfo {
     const studyId = this.#studyOf(sessionId);
-    const status = (this.#db.prepare('SELECT status FROM sessions WHERE id = ?').get(sessionId) as { status: string }).status;
+    const status = (this.db.prepare('SELECT status FROM sessions WHERE id = ?').get(sessionId) as { status: string }).status;
     if (status !== 'recording') throw new AppError('conflict', 'A live sensor can only join a session while it records');
-    const id = this.#db.transaction(() => {
-      const { lastInsertRowid } = this.#db
+    const id = this.db.transaction(() => {
+      const { lastInsertRowid } = this.db
         .prepare(`INSERT INTO hr_references (session_id, kind, label, offset_source, status, created_at, created_by) VALUES (?, 'ble', ?, 'capture-clock', 'recording', ?, ?)`)
-        .run(sessionId, device, this.#now(), this.#audit.actor);
+        .run(sessionId, device, this.now(), this.audit.actor);
       const id = Number(lastInsertRowid);
-      this.#audit.record({ action: 'create', entity: 'reference', entityId: id, studyId, after: { sessionId, kind: 'ble', device } });
+      this.audit.record({ action: 'create', entity: 'reference', entityId: id, studyId, after: { sessionId, kind: 'ble', device } });
       return id;
     })();
     return this.get(id);
@@ -111,7 +100,7 @@ export class ReferenceRepository {
    * RR intervals carry no time of their own: the last one ends at the reading's arrival, the others before it.
    */
   appendLive(referenceId: number, packets: readonly { tMs: number; data: readonly number[] }[]): LiveAppend {
-    const ref = this.#db
+    const ref = this.db
       .prepare(`SELECT r.origin_ms, r.status, s.status AS session FROM hr_references r JOIN sessions s ON s.id = r.session_id WHERE r.id = ? AND r.kind = 'ble'`)
       .get(referenceId) as { origin_ms: number | null; status: string; session: string } | undefined;
     if (!ref) throw new AppError('not_found', `Live reference ${referenceId} does not exist`);
@@ -125,10 +114,10 @@ export class ReferenceRepository {
       }
     });
     const origin = ref.origin_ms ?? parsed[0]!.tMs;
-    const sample = this.#db.prepare('INSERT INTO hr_reference_samples (reference_id, t_s, bpm, contact, energy_kj) VALUES (?, ?, ?, ?, ?)');
-    const beat = this.#db.prepare('INSERT INTO hr_reference_beats (reference_id, t_s, rr_ms) VALUES (?, ?, ?)');
-    this.#db.transaction(() => {
-      if (ref.origin_ms === null) this.#db.prepare('UPDATE hr_references SET origin_ms = ? WHERE id = ?').run(origin, referenceId);
+    const sample = this.db.prepare('INSERT INTO hr_reference_samples (reference_id, t_s, bpm, contact, energy_kj) VALUES (?, ?, ?, ?, ?)');
+    const beat = this.db.prepare('INSERT INTO hr_reference_beats (reference_id, t_s, rr_ms) VALUES (?, ?, ?)');
+    this.db.transaction(() => {
+      if (ref.origin_ms === null) this.db.prepare('UPDATE hr_references SET origin_ms = ? WHERE id = ?').run(origin, referenceId);
       for (const { tMs, m } of parsed) {
         const tS = (tMs - origin) / 1000;
         const noContact = m.contact === 'not-detected';
@@ -146,26 +135,26 @@ export class ReferenceRepository {
 
   /** The sensor was disconnected or the recording stopped: the reference is complete (idempotent). */
   finishLive(referenceId: number): ReferenceInfo {
-    this.#db.prepare(`UPDATE hr_references SET status = 'complete' WHERE id = ? AND kind = 'ble'`).run(referenceId);
+    this.db.prepare(`UPDATE hr_references SET status = 'complete' WHERE id = ? AND kind = 'ble'`).run(referenceId);
     return this.get(referenceId);
   }
 
   /** Stores an imported reference with its offset, all or nothing. */
   addImported(sessionId: number, ref: ParsedReference, offset: { offsetS: number; source: 'auto' | 'manual' | 'none'; estimate: OffsetEstimate | null }): ReferenceInfo {
     const studyId = this.#studyOf(sessionId);
-    const id = this.#db.transaction(() => {
-      const { lastInsertRowid } = this.#db
+    const id = this.db.transaction(() => {
+      const { lastInsertRowid } = this.db
         .prepare(
           `INSERT INTO hr_references (session_id, kind, label, details_json, offset_s, offset_source, offset_estimate_json, status, created_at, created_by)
            VALUES (?, ?, ?, ?, ?, ?, ?, 'complete', ?, ?)`,
         )
-        .run(sessionId, ref.kind, ref.label, JSON.stringify(ref.details), offset.offsetS, offset.source, offset.estimate ? JSON.stringify(offset.estimate) : null, this.#now(), this.#audit.actor);
+        .run(sessionId, ref.kind, ref.label, JSON.stringify(ref.details), offset.offsetS, offset.source, offset.estimate ? JSON.stringify(offset.estimate) : null, this.now(), this.audit.actor);
       const id = Number(lastInsertRowid);
-      const sample = this.#db.prepare('INSERT INTO hr_reference_samples (reference_id, t_s, bpm) VALUES (?, ?, ?)');
+      const sample = this.db.prepare('INSERT INTO hr_reference_samples (reference_id, t_s, bpm) VALUES (?, ?, ?)');
       for (const s of ref.samples) sample.run(id, s.tS, s.bpm);
-      const beat = this.#db.prepare('INSERT INTO hr_reference_beats (reference_id, t_s, rr_ms) VALUES (?, ?, ?)');
+      const beat = this.db.prepare('INSERT INTO hr_reference_beats (reference_id, t_s, rr_ms) VALUES (?, ?, ?)');
       for (const b of ref.beats) beat.run(id, b.tS, b.rrMs);
-      this.#audit.record({ action: 'import', entity: 'reference', entityId: id, studyId, after: { sessionId, kind: ref.kind, fileName: ref.label, samples: ref.samples.length, beats: ref.beats.length, offsetS: offset.offsetS, offsetSource: offset.source } });
+      this.audit.record({ action: 'import', entity: 'reference', entityId: id, studyId, after: { sessionId, kind: ref.kind, fileName: ref.label, samples: ref.samples.length, beats: ref.beats.length, offsetS: offset.offsetS, offsetSource: offset.source } });
       return id;
     })();
     return this.get(id);
@@ -179,9 +168,9 @@ export class ReferenceRepository {
       before.kind === 'ble' ? { value: 0, source: 'capture-clock' } : estimate !== null ? { value: estimate, source: 'auto' } : { value: 0, source: 'none' };
     const next = offsetS === null ? fallback : { value: offsetS, source: 'manual' as const };
     if (next.value === before.offsetS && next.source === before.offsetSource) return before;
-    this.#db.transaction(() => {
-      this.#db.prepare('UPDATE hr_references SET offset_s = ?, offset_source = ? WHERE id = ?').run(next.value, next.source, referenceId);
-      this.#audit.record({
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE hr_references SET offset_s = ?, offset_source = ? WHERE id = ?').run(next.value, next.source, referenceId);
+      this.audit.record({
         action: 'update', entity: 'reference', entityId: referenceId, studyId: this.#studyOf(before.sessionId),
         before: { offsetS: before.offsetS, offsetSource: before.offsetSource }, after: { offsetS: next.value, offsetSource: next.source },
       });
@@ -193,17 +182,17 @@ export class ReferenceRepository {
   remove(referenceId: number): void {
     const before = this.get(referenceId);
     if (before.status === 'recording') throw new AppError('conflict', 'This sensor is still recording: disconnect it first');
-    this.#db.transaction(() => {
-      this.#db.prepare('DELETE FROM hr_references WHERE id = ?').run(referenceId);
-      this.#audit.record({ action: 'delete', entity: 'reference', entityId: referenceId, studyId: this.#studyOf(before.sessionId), before: { kind: before.kind, [before.kind === 'ble' ? 'device' : 'fileName']: before.label, samples: before.samples, beats: before.beats, offsetS: before.offsetS } });
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM hr_references WHERE id = ?').run(referenceId);
+      this.audit.record({ action: 'delete', entity: 'reference', entityId: referenceId, studyId: this.#studyOf(before.sessionId), before: { kind: before.kind, [before.kind === 'ble' ? 'device' : 'fileName']: before.label, samples: before.samples, beats: before.beats, offsetS: before.offsetS } });
     })();
   }
 
   /** Seconds from the reference's own clock to session time (s since the session's first frame), offset included. */
   #shift(ref: ReferenceInfo): number {
-    const row = this.#db.prepare('SELECT origin_ms FROM hr_references WHERE id = ?').get(ref.id) as { origin_ms: number | null };
+    const row = this.db.prepare('SELECT origin_ms FROM hr_references WHERE id = ?').get(ref.id) as { origin_ms: number | null };
     if (row.origin_ms === null) return ref.offsetS;
-    const first = this.#db.prepare('SELECT min(t_ms) AS t FROM frames WHERE session_id = ?').get(ref.sessionId) as { t: number | null };
+    const first = this.db.prepare('SELECT min(t_ms) AS t FROM frames WHERE session_id = ?').get(ref.sessionId) as { t: number | null };
     return (row.origin_ms - (first.t ?? row.origin_ms)) / 1000 + ref.offsetS;
   }
 
@@ -211,20 +200,20 @@ export class ReferenceRepository {
   series(referenceId: number): ReferenceSeries {
     const reference = this.get(referenceId);
     const shift = this.#shift(reference);
-    const rows = this.#db.prepare('SELECT t_s AS t, bpm FROM hr_reference_samples WHERE reference_id = ? ORDER BY t_s').all(referenceId) as { t: number; bpm: number | null }[];
+    const rows = this.db.prepare('SELECT t_s AS t, bpm FROM hr_reference_samples WHERE reference_id = ? ORDER BY t_s').all(referenceId) as { t: number; bpm: number | null }[];
     return { reference, t: rows.map((r) => r.t + shift), bpm: rows.map((r) => r.bpm) };
   }
 
   /** The reference's beats in session time, with the interval ending at each. */
   beats(referenceId: number): { t: number[]; rrMs: (number | null)[] } {
     const shift = this.#shift(this.get(referenceId));
-    const rows = this.#db.prepare('SELECT t_s AS t, rr_ms AS rr FROM hr_reference_beats WHERE reference_id = ? ORDER BY t_s').all(referenceId) as { t: number; rr: number | null }[];
+    const rows = this.db.prepare('SELECT t_s AS t, rr_ms AS rr FROM hr_reference_beats WHERE reference_id = ? ORDER BY t_s').all(referenceId) as { t: number; rr: number | null }[];
     return { t: rows.map((r) => r.t + shift), rrMs: rows.map((r) => r.rr) };
   }
 
   /** The readings on the file's own clock (offset not applied): what the offset estimate correlates. */
   ownSeries(referenceId: number): { t: number[]; bpm: (number | null)[] } {
-    const rows = this.#db.prepare('SELECT t_s AS t, bpm FROM hr_reference_samples WHERE reference_id = ? ORDER BY t_s').all(referenceId) as { t: number; bpm: number | null }[];
+    const rows = this.db.prepare('SELECT t_s AS t, bpm FROM hr_reference_samples WHERE reference_id = ? ORDER BY t_s').all(referenceId) as { t: number; bpm: number | null }[];
     return { t: rows.map((r) => r.t), bpm: rows.map((r) => r.bpm) };
   }
 }

@@ -1,8 +1,8 @@
 // Studies: the top-level grouping of subjects, with the contact shown on participant reports.
 import type { Study, StudyFields, StudyPatch } from '../../common/subjects.ts';
 import { AppError } from '../../common/ipc/result.ts';
-import { changed, type AuditTrail } from './audit-trail.ts';
-import type { Db } from './database.ts';
+import { changed } from './audit-trail.ts';
+import { AuditedRepository } from './audited-repository.ts';
 
 interface StudyRow {
   id: number;
@@ -29,35 +29,25 @@ const toStudy = (r: StudyRow): Study => ({
 
 export const DEFAULT_STUDY_NAME = 'My study';
 
-export class StudyRepository {
-  readonly #db: Db;
-  readonly #audit: AuditTrail;
-  readonly #now: () => string;
-
-  constructor(db: Db, audit: AuditTrail, now: () => string = () => new Date().toISOString()) {
-    this.#db = db;
-    this.#audit = audit;
-    this.#now = now;
-  }
-
+export class StudyRepository extends AuditedRepository {
   list(): Study[] {
-    return (this.#db.prepare(`${SELECT} ORDER BY s.name COLLATE NOCASE`).all() as StudyRow[]).map(toStudy);
+    return (this.db.prepare(`${SELECT} ORDER BY s.name COLLATE NOCASE`).all() as StudyRow[]).map(toStudy);
   }
 
   get(id: number): Study {
-    const row = this.#db.prepare(`${SELECT} WHERE s.id = ?`).get(id) as StudyRow | undefined;
+    const row = this.db.prepare(`${SELECT} WHERE s.id = ?`).get(id) as StudyRow | undefined;
     if (!row) throw new AppError('not_found', `Study ${id} does not exist`);
     return toStudy(row);
   }
 
   create(fields: StudyFields): Study {
     this.#assertNameFree(fields.name);
-    const id = this.#db.transaction(() => {
-      const { lastInsertRowid } = this.#db
+    const id = this.db.transaction(() => {
+      const { lastInsertRowid } = this.db
         .prepare('INSERT INTO studies (name, description, contact, created_at) VALUES (?, ?, ?, ?)')
-        .run(fields.name, fields.description, fields.contact, this.#now());
+        .run(fields.name, fields.description, fields.contact, this.now());
       const id = Number(lastInsertRowid);
-      this.#audit.record({ action: 'create', entity: 'study', entityId: id, studyId: id, after: fields });
+      this.audit.record({ action: 'create', entity: 'study', entityId: id, studyId: id, after: fields });
       return id;
     })();
     return this.get(id);
@@ -70,9 +60,9 @@ export class StudyRepository {
     this.#assertNameFree(next.name, id);
     const diff = changed(current, next);
     if (!diff) return current;
-    this.#db.transaction(() => {
-      this.#db.prepare('UPDATE studies SET name = ?, description = ?, contact = ? WHERE id = ?').run(next.name, next.description, next.contact, id);
-      this.#audit.record({ action: 'update', entity: 'study', entityId: id, studyId: id, ...diff });
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE studies SET name = ?, description = ?, contact = ? WHERE id = ?').run(next.name, next.description, next.contact, id);
+      this.audit.record({ action: 'update', entity: 'study', entityId: id, studyId: id, ...diff });
     })();
     return this.get(id);
   }
@@ -83,7 +73,7 @@ export class StudyRepository {
   }
 
   #assertNameFree(name: string, exceptId?: number): void {
-    const other = this.#db.prepare('SELECT id FROM studies WHERE name = ? COLLATE NOCASE').get(name) as { id: number } | undefined;
+    const other = this.db.prepare('SELECT id FROM studies WHERE name = ? COLLATE NOCASE').get(name) as { id: number } | undefined;
     if (other && other.id !== exceptId) {
       throw new AppError('duplicate', `A study named "${name}" already exists`, { name: 'A study with this name already exists' });
     }
