@@ -1,0 +1,125 @@
+"""Report-only monitor on ../shared/clips/synthetic-dev: the teacher's clip HRs against the manifest (never a loss, never a stop).
+
+Each clip is decoded once with ffmpeg, cropped by the SSPD crop rule around the bulk of the skin of
+its first second (a fixed crop: no face tracker here, unlike the app), area-resized to 128×128 and
+differenced. The network reads 10 s windows every 5 s, raw and after the app's input low-pass
+(6th-order Butterworth at 3.8 Hz, causal, from rest: main/inference/input-filter.ts); a clip's HR is
+the median of its windows' spectral peaks. Numbers are MAE by difficulty and, for no-pulse clips, the
+median SNR at the network's own peak.
+"""
+from __future__ import annotations
+
+import contextlib
+import csv
+import glob
+import json
+import os
+import subprocess
+
+import numpy as np
+import torch
+from torch.nn import functional as F
+
+from hr_monitor import snr_db, spectral_bpm
+from sspd_model import INPUT_SIZE, SSPD
+from synthetic_faces import skin_box, skin_mask, sspd_crop
+
+WINDOW, HOP = 300, 150
+LOWPASS = (6, 3.8)  # order, Hz at 30 fps
+
+
+def probe_size(path: str, ffmpeg: str) -> tuple[int, int]:
+    """Width and height of a video's first frame, through a one-frame PPM decode."""
+    out = subprocess.run([ffmpeg, '-hide_banner', '-loglevel', 'error', '-i', path, '-frames:v', '1', '-f', 'image2pipe',
+                          '-c:v', 'ppm', 'pipe:1'], stdout=subprocess.PIPE, check=True).stdout
+    _, w, h = out.split(maxsplit=3)[:3]
+    return int(w), int(h)
+
+
+def decode_crops(path: str, ffmpeg: str, max_frames: int | None = None) -> np.ndarray:
+    """(T, 3, 128, 128) uint8 B,G,R face crops of a clip."""
+    w, h = probe_size(path, ffmpeg)
+    cmd = [ffmpeg, '-hide_banner', '-loglevel', 'error', '-i', path, '-vsync', '0']
+    if max_frames:
+        cmd += ['-frames:v', str(max_frames)]
+    raw = subprocess.run(cmd + ['-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], stdout=subprocess.PIPE, check=True).stdout
+    video = torch.from_numpy(np.frombuffer(raw, np.uint8).reshape(-1, h, w, 3).copy())
+    first = video[:30].float().mean(0).permute(2, 0, 1)
+    cx, cy, hw, hh = sspd_crop(skin_box(skin_mask(first)), w, h)
+    x0, x1 = int(round((cx - hw + 1) / 2 * w)), int(round((cx + hw + 1) / 2 * w))
+    y0, y1 = int(round((cy - hh + 1) / 2 * h)), int(round((cy + hh + 1) / 2 * h))
+    crops = []
+    for chunk in video.split(100):
+        part = chunk[:, y0:y1, x0:x1].permute(0, 3, 1, 2).float().flip(1)  # RGB → BGR
+        crops.append(F.interpolate(part, size=(INPUT_SIZE, INPUT_SIZE), mode='area').round().to(torch.uint8))
+    return torch.cat(crops).numpy()
+
+
+def lowpass(diffs: np.ndarray, fps: float) -> np.ndarray | None:
+    try:
+        from scipy.signal import butter, sosfilt
+    except ImportError:
+        return None
+    sos = butter(LOWPASS[0], LOWPASS[1], fs=fps, output='sos')
+    return sosfilt(sos, diffs, axis=0).astype(np.float16)
+
+
+class DevMonitor:
+    def __init__(self, folder: str, ffmpeg: str, fps: float = 30.0, limit: int | None = None, max_frames: int | None = None) -> None:
+        self.fps = fps
+        self.clips: list[dict] = []
+        for manifest in sorted(glob.glob(os.path.join(folder, 'manifest.csv')) + glob.glob(os.path.join(folder, '*', 'manifest.csv'))):
+            with open(manifest) as f:
+                rows = list(csv.DictReader(f))
+            for row in rows[:limit]:
+                crops = decode_crops(os.path.join(os.path.dirname(manifest), row['file']), ffmpeg, max_frames)
+                diffs = np.diff(crops.astype(np.float32), axis=0)  # T-1, 3, 128, 128
+                truth = float(row['mean_hr_bpm']) if row['mean_hr_bpm'] else None
+                self.clips.append({'file': row['file'], 'difficulty': row['difficulty'], 'truth': truth,
+                                   'raw': diffs.astype(np.float16), 'lowpass': lowpass(diffs, fps)})
+        if not self.clips:
+            raise SystemExit(f'no clips under {folder} (manifest.csv)')
+
+    def read_clip(self, model: SSPD, diffs: np.ndarray, device: torch.device,
+                  amp: contextlib.AbstractContextManager) -> tuple[float, float]:
+        bpms, snrs = [], []
+        length = min(WINDOW, len(diffs) // 2 * 2)
+        for start in range(0, len(diffs) - length + 1, HOP):
+            x = torch.from_numpy(diffs[start:start + length].astype(np.float32)).to(device).permute(1, 0, 2, 3)[None]
+            with amp:
+                wave = model(x).float()[0].cpu().numpy()
+            bpm = spectral_bpm(wave, self.fps)
+            bpms.append(bpm)
+            snrs.append(snr_db(wave, self.fps, bpm))
+        return float(np.median(bpms)), float(np.median(snrs))
+
+    @torch.no_grad()
+    def evaluate(self, model: SSPD, amp: contextlib.AbstractContextManager = contextlib.nullcontext(),
+                 detail_path: str | None = None) -> dict[str, float]:
+        device = next(model.parameters()).device
+        out: dict[str, float] = {}
+        details = []
+        for form in ('lowpass', 'raw'):
+            errors: dict[str, list[float]] = {}
+            nopulse = []
+            for clip in self.clips:
+                if clip[form] is None:
+                    continue
+                bpm, snr = self.read_clip(model, clip[form], device, amp)
+                details.append({'form': form, 'file': clip['file'], 'truth': clip['truth'], 'bpm': round(bpm, 2), 'snr_db': round(snr, 2)})
+                if clip['truth'] is None:
+                    nopulse.append(snr)
+                    continue
+                for key in ('all', clip['difficulty']):
+                    errors.setdefault(key, []).append(abs(bpm - clip['truth']))
+            prefix = 'dev_' if form == 'lowpass' else 'dev_raw_'
+            for key, e in sorted(errors.items()):
+                out[f'{prefix}{key}_mae_bpm'] = round(float(np.mean(e)), 2)
+            if 'all' in errors:
+                out[f'{prefix}within3'] = round(float((np.array(errors['all']) <= 3).mean()), 3)
+            if nopulse:
+                out[f'{prefix}nopulse_snr_db'] = round(float(np.median(nopulse)), 2)
+        if detail_path:
+            with open(detail_path, 'a') as f:
+                f.write(json.dumps(details) + '\n')
+        return out
