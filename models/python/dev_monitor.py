@@ -1,7 +1,8 @@
 """Report-only monitor on ../shared/clips/synthetic-dev: the teacher's clip HRs against the manifest (never a loss, never a stop).
 
-Each clip is decoded once with ffmpeg, cropped by the SSPD crop rule around the bulk of the skin of
-its first second (a fixed crop: no face tracker here, unlike the app), area-resized to 128×128 and
+Each clip is decoded once with ffmpeg, cropped by the SSPD crop rule around the face of its first frame
+(found by matching the manifest's photo; else the largest skin region: a fixed crop, no face tracker here,
+unlike the app), area-resized to 128×128 and
 differenced. The network reads 10 s windows every 5 s, raw and after the app's input low-pass
 (6th-order Butterworth at 3.8 Hz, causal, from rest: main/inference/input-filter.ts); a clip's HR is
 the median of its windows' spectral peaks. Numbers are MAE by difficulty and, for no-pulse clips, the
@@ -22,7 +23,7 @@ from torch.nn import functional as F
 
 from hr_monitor import snr_db, spectral_bpm
 from sspd_model import INPUT_SIZE, SSPD
-from synthetic_faces import skin_box, skin_mask, sspd_crop
+from synthetic_faces import Photo, skin_box, skin_mask, sspd_crop
 
 WINDOW, HOP = 300, 150
 LOWPASS = (6, 3.8)  # order, Hz at 30 fps
@@ -36,8 +37,49 @@ def probe_size(path: str, ffmpeg: str) -> tuple[int, int]:
     return int(w), int(h)
 
 
-def decode_crops(path: str, ffmpeg: str, max_frames: int | None = None) -> np.ndarray:
-    """(T, 3, 128, 128) uint8 B,G,R face crops of a clip."""
+def face_box(rgb: torch.Tensor) -> tuple[float, float, float, float]:
+    """The largest connected skin region of a (3, H, W) frame as x, y, w, h (the face, with some neck)."""
+    skin = skin_mask(rgb)
+    try:
+        from scipy import ndimage
+    except ImportError:
+        return skin_box(skin)
+    labels, count = ndimage.label((skin[0] > 0.5).cpu().numpy())
+    if count == 0:
+        return skin_box(skin)
+    largest = 1 + int(np.argmax(ndimage.sum(np.ones_like(labels), labels, range(1, count + 1))))
+    ys, xs = np.nonzero(labels == largest)
+    return float(xs.min()), float(ys.min()), float(xs.max() - xs.min() + 1), float(ys.max() - ys.min() + 1)
+
+
+def locate_face(frame: torch.Tensor, photo: Photo, scales: np.ndarray = np.geomspace(0.5, 3.0, 41)) -> tuple[float, float, float, float]:
+    """Face box of `photo` in a (3, H, W) frame that shows it scaled and shifted: the best normalised
+    cross-correlation of the photo's face region over scales, at a quarter of the resolution."""
+    def gray(rgb: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
+        return F.interpolate(rgb.mean(0)[None, None], size=size, mode='area')
+    bx, by, bw, bh = photo.box
+    region = photo.rgb[:, int(by):int(by + bh), int(bx):int(bx + bw)]
+    image = gray(frame.to(photo.rgb.device), (frame.shape[1] // 4, frame.shape[2] // 4))
+    best = (-2.0, 0.0, 0.0, 0.0, 0.0)
+    for s in scales:
+        th, tw = int(round(bh * s / 4)), int(round(bw * s / 4))
+        if th < 8 or tw < 8 or th >= image.shape[2] or tw >= image.shape[3]:
+            continue
+        t = gray(region, (th, tw))
+        t = (t - t.mean()) / (t - t.mean()).norm().clamp(min=1e-6)
+        ones = torch.ones_like(t)
+        local_sum, local_sq = F.conv2d(image, ones), F.conv2d(image ** 2, ones)
+        energy = (local_sq - local_sum ** 2 / t.numel()).clamp(min=1e-6).sqrt()
+        ncc = F.conv2d(image, t) / energy
+        score = float(ncc.max())
+        if score > best[0]:
+            y, x = divmod(int(ncc.flatten().argmax()), ncc.shape[-1])
+            best = (score, x * 4.0, y * 4.0, tw * 4.0, th * 4.0)
+    return best[1:]
+
+
+def decode_crops(path: str, ffmpeg: str, max_frames: int | None = None, photo: Photo | None = None) -> np.ndarray:
+    """(T, 3, 128, 128) uint8 B,G,R face crops of a clip (the face found by its photo where given)."""
     w, h = probe_size(path, ffmpeg)
     cmd = [ffmpeg, '-hide_banner', '-loglevel', 'error', '-i', path, '-vsync', '0']
     if max_frames:
@@ -45,7 +87,7 @@ def decode_crops(path: str, ffmpeg: str, max_frames: int | None = None) -> np.nd
     raw = subprocess.run(cmd + ['-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], stdout=subprocess.PIPE, check=True).stdout
     video = torch.from_numpy(np.frombuffer(raw, np.uint8).reshape(-1, h, w, 3).copy())
     first = video[:30].float().mean(0).permute(2, 0, 1)
-    cx, cy, hw, hh = sspd_crop(skin_box(skin_mask(first)), w, h)
+    cx, cy, hw, hh = sspd_crop(locate_face(first, photo) if photo else face_box(first), w, h)
     x0, x1 = int(round((cx - hw + 1) / 2 * w)), int(round((cx + hw + 1) / 2 * w))
     y0, y1 = int(round((cy - hh + 1) / 2 * h)), int(round((cy + hh + 1) / 2 * h))
     crops = []
@@ -65,14 +107,16 @@ def lowpass(diffs: np.ndarray, fps: float) -> np.ndarray | None:
 
 
 class DevMonitor:
-    def __init__(self, folder: str, ffmpeg: str, fps: float = 30.0, limit: int | None = None, max_frames: int | None = None) -> None:
+    def __init__(self, folder: str, ffmpeg: str, fps: float = 30.0, limit: int | None = None, max_frames: int | None = None,
+                 photos: dict[str, Photo] | None = None) -> None:
         self.fps = fps
+        photos = photos or {}
         self.clips: list[dict] = []
         for manifest in sorted(glob.glob(os.path.join(folder, 'manifest.csv')) + glob.glob(os.path.join(folder, '*', 'manifest.csv'))):
             with open(manifest) as f:
                 rows = list(csv.DictReader(f))
             for row in rows[:limit]:
-                crops = decode_crops(os.path.join(os.path.dirname(manifest), row['file']), ffmpeg, max_frames)
+                crops = decode_crops(os.path.join(os.path.dirname(manifest), row['file']), ffmpeg, max_frames, photos.get(row.get('face', '')))
                 diffs = np.diff(crops.astype(np.float32), axis=0)  # T-1, 3, 128, 128
                 truth = float(row['mean_hr_bpm']) if row['mean_hr_bpm'] else None
                 self.clips.append({'file': row['file'], 'difficulty': row['difficulty'], 'truth': truth,

@@ -19,7 +19,7 @@ import math
 import os
 import re
 import subprocess
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 import torch
@@ -44,6 +44,7 @@ class Photo:
     rgb: torch.Tensor    # (3, H, W) float 0–255
     skin: torch.Tensor   # (1, H, W) soft mask 0–1
     box: tuple[float, float, float, float]  # face box x, y, w, h in pixels (brow to chin)
+    name: str = ''       # file name
 
 
 def skin_mask(rgb: torch.Tensor) -> torch.Tensor:
@@ -111,7 +112,7 @@ def load_photos(folder: str, device: torch.device) -> list[Photo]:
     for path in sorted(glob.glob(os.path.join(folder, '*.png')) + glob.glob(os.path.join(folder, '*.jpg'))):
         rgb = torch.from_numpy(read_image(path).astype(np.float32)).permute(2, 0, 1).to(device)
         skin = skin_mask(rgb)
-        photos.append(Photo(rgb, skin, tuple(boxes.get(os.path.basename(path)) or skin_box(skin))))
+        photos.append(Photo(rgb, skin, tuple(boxes.get(os.path.basename(path)) or skin_box(skin)), os.path.basename(path)))
     if not photos:
         raise SystemExit(f'no .png/.jpg face photos in {folder}')
     return photos
@@ -130,7 +131,8 @@ def vary_face(photo: Photo, c: sc.Conditions, rng: np.random.Generator) -> tuple
     ys = torch.arange(h, device=dev, dtype=torch.float32).view(h, 1)
     xs = torch.arange(w, device=dev, dtype=torch.float32).view(1, w)
     # Skin recoloured to the type's mean colour, its texture kept.
-    mean = (rgb * skin).sum((1, 2)) / skin.sum().clamp(min=1)
+    core = (skin > 0.9).float()  # soft edges would pull the mean toward the surroundings
+    mean = (rgb * core).sum((1, 2)) / core.sum().clamp(min=1)
     target = torch.tensor(FITZPATRICK_RGB[c.fitzpatrick], dtype=torch.float32, device=dev) * torch.tensor(
         rng.uniform(0.92, 1.08, 3), dtype=torch.float32, device=dev)
     rgb = rgb * (1 - skin + skin * (target / mean.clamp(min=1)).view(3, 1, 1))
@@ -202,9 +204,12 @@ class FaceSynth:
         return F.affine_grid(torch.from_numpy(theta).to(self.device), [n, 1, size, size], align_corners=False)
 
     @torch.no_grad()
-    def window(self, frames: int, rng: np.random.Generator, condition: str | None = None) -> tuple[torch.Tensor, dict]:
+    def window(self, frames: int, rng: np.random.Generator, condition: str | None = None,
+               overrides: dict | None = None) -> tuple[torch.Tensor, dict]:
+        """A window and what was drawn for it; `overrides` replaces drawn conditions (same draws otherwise)."""
         n = frames + 1
         c = sc.draw(rng, condition, self.compress_share, self.nopulse_share)
+        c = replace(c, **overrides) if overrides else c
         photo = self.photos[int(rng.integers(len(self.photos)))]
         base, skin, crop = vary_face(photo, c, rng)
         blotch = 1 + 0.5 * smooth_field(rng, 1, 6, skin.shape[-2:], self.device)

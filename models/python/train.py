@@ -254,7 +254,9 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     if args.dev:
         from dev_monitor import DevMonitor
         from video_codec import find_ffmpeg
-        dev = DevMonitor(args.dev, find_ffmpeg(args.ffmpeg), cfg['fps'], args.dev_limit)
+        from synthetic_faces import load_photos
+        photos = {p.name: p for p in load_photos(args.faces, torch.device('cpu'))} if args.faces else None
+        dev = DevMonitor(args.dev, find_ffmpeg(args.ffmpeg), cfg['fps'], args.dev_limit, photos=photos)
     layout = torch.channels_last_3d if args.channels_last else torch.contiguous_format
     student, head = SSPD().to(device, memory_format=layout), SelfSimilarityHead().to(device)
     teacher, teacher_head = copy.deepcopy(student).eval(), copy.deepcopy(head).eval()
