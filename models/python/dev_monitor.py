@@ -10,6 +10,7 @@ median SNR at the network's own peak.
 """
 from __future__ import annotations
 
+import concurrent.futures as cf
 import contextlib
 import csv
 import glob
@@ -108,19 +109,24 @@ def lowpass(diffs: np.ndarray, fps: float) -> np.ndarray | None:
 
 class DevMonitor:
     def __init__(self, folder: str, ffmpeg: str, fps: float = 30.0, limit: int | None = None, max_frames: int | None = None,
-                 photos: dict[str, Photo] | None = None) -> None:
+                 photos: dict[str, Photo] | None = None, workers: int = 4) -> None:
         self.fps = fps
         photos = photos or {}
         self.clips: list[dict] = []
+        rows = []
         for manifest in sorted(glob.glob(os.path.join(folder, 'manifest.csv')) + glob.glob(os.path.join(folder, '*', 'manifest.csv'))):
             with open(manifest) as f:
-                rows = list(csv.DictReader(f))
-            for row in rows[:limit]:
-                crops = decode_crops(os.path.join(os.path.dirname(manifest), row['file']), ffmpeg, max_frames, photos.get(row.get('face', '')))
-                diffs = np.diff(crops.astype(np.float32), axis=0)  # T-1, 3, 128, 128
-                truth = float(row['mean_hr_bpm']) if row['mean_hr_bpm'] else None
-                self.clips.append({'file': row['file'], 'difficulty': row['difficulty'], 'truth': truth,
-                                   'raw': diffs.astype(np.float16), 'lowpass': lowpass(diffs, fps)})
+                rows += [(os.path.dirname(manifest), row) for row in list(csv.DictReader(f))[:limit]]
+
+        def load(item: tuple[str, dict]) -> dict:
+            where, row = item
+            crops = decode_crops(os.path.join(where, row['file']), ffmpeg, max_frames, photos.get(row.get('face', '')))
+            diffs = np.diff(crops.astype(np.float32), axis=0)  # T-1, 3, 128, 128
+            return {'file': row['file'], 'difficulty': row['difficulty'],
+                    'truth': float(row['mean_hr_bpm']) if row['mean_hr_bpm'] else None,
+                    'raw': diffs.astype(np.float16), 'lowpass': lowpass(diffs, fps)}
+        with cf.ThreadPoolExecutor(workers) as pool:  # ffmpeg and scipy run outside the GIL
+            self.clips: list[dict] = list(pool.map(load, rows))
         if not self.clips:
             raise SystemExit(f'no clips under {folder} (manifest.csv)')
 

@@ -16,6 +16,7 @@ and out/metrics.jsonl; --minutes N stops cleanly, checkpointed, before N minutes
 from __future__ import annotations
 
 import argparse
+import collections
 import concurrent.futures as cf
 import copy
 import glob
@@ -179,8 +180,10 @@ def window_source(cfg: dict, args: argparse.Namespace, device: torch.device) -> 
         if not ffmpeg and cfg['compress_share'] > 0:
             print('WARNING: no ffmpeg (--ffmpeg, $FFMPEG, PATH, node_modules): no compressed windows in this run', flush=True)
         synth = FaceSynth(load_photos(args.faces, device), cfg['fps'], ffmpeg, cfg['compress_share'], cfg['nopulse_share'])
-        held_out = [synth.window(cfg['eval_frames'], np.random.default_rng([10_000 + cfg['seed'], c, k]), name)
-                    for c, name in enumerate(CONDITIONS) for k in range(cfg['eval_per_condition'])]
+        with cf.ThreadPoolExecutor(max(1, args.workers)) as pool:
+            held_out = list(pool.map(lambda ck: synth.window(cfg['eval_frames'], np.random.default_rng([10_000 + cfg['seed'], *ck]),
+                                                             CONDITIONS[ck[0]]),
+                                     [(c, k) for c in range(len(CONDITIONS)) for k in range(cfg['eval_per_condition'])]))
         return (lambda frames, rng: (lambda w: (w[0], bool(w[1]['pulse'])))(synth.window(frames, rng))), HrMonitor(held_out, cfg['fps'])
     clips = load_clips(args.clips) if args.clips else synthetic_clips(args.synthetic, cfg['frames'] + 8, cfg['fps'], cfg['seed'])
     return clip_windows(clips, device), None
@@ -207,6 +210,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument('--nopulse-share', type=float, default=0.1, help='share of rendered negative (no-pulse) windows')
     ap.add_argument('--ffmpeg', help='ffmpeg binary (default: $FFMPEG, PATH, node_modules/@ffmpeg-installer)')
     ap.add_argument('--workers', type=int, default=4, help='windows rendered (and encoded) in parallel')
+    ap.add_argument('--prefetch', type=int, default=2, help='steps whose batches are made ahead')
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--device', default='auto', help='auto, cpu or cuda')
     ap.add_argument('--amp', action='store_true', help='bfloat16 autocast for the convolutions (GPU)')
@@ -256,7 +260,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         from video_codec import find_ffmpeg
         from synthetic_faces import load_photos
         photos = {p.name: p for p in load_photos(args.faces, torch.device('cpu'))} if args.faces else None
-        dev = DevMonitor(args.dev, find_ffmpeg(args.ffmpeg), cfg['fps'], args.dev_limit, photos=photos)
+        dev = DevMonitor(args.dev, find_ffmpeg(args.ffmpeg), cfg['fps'], args.dev_limit, photos=photos, workers=args.workers)
     layout = torch.channels_last_3d if args.channels_last else torch.contiguous_format
     student, head = SSPD().to(device, memory_format=layout), SelfSimilarityHead().to(device)
     teacher, teacher_head = copy.deepcopy(student).eval(), copy.deepcopy(head).eval()
@@ -293,15 +297,35 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     student.train()
     head.train()
     terms: dict[str, float] = {}
-    first, loop_started = step, time.time()
+    first = step
     budget = args.minutes * 60 if args.minutes is not None else math.inf
-    render_pool, prefetch_pool = cf.ThreadPoolExecutor(max(1, args.workers)), cf.ThreadPoolExecutor(1)
-    pending = prefetch_pool.submit(make_batch, source, cfg, step, render_pool) if step < args.steps else None
+    # Batches of the next --prefetch steps are made while this one trains (each is a function of its step alone).
+    render_pool, prefetch_pool = cf.ThreadPoolExecutor(max(1, args.workers)), cf.ThreadPoolExecutor(max(1, args.prefetch))
+    queue = collections.deque(prefetch_pool.submit(make_batch, source, cfg, s, render_pool)
+                              for s in range(step, min(step + max(1, args.prefetch), args.steps)))
     record: dict[str, object] = {'step': step}
-    reserve = 0.0  # seconds a monitor run plus a checkpoint took: kept free at the end
-    while pending is not None:
-        x_student, x_teacher, periodic = pending.result()
-        pending = prefetch_pool.submit(make_batch, source, cfg, step + 1, render_pool) if step + 1 < args.steps else None
+
+    def evaluate() -> None:
+        teacher.eval()
+        if monitor:
+            record.update(monitor.evaluate(teacher, amp))
+        if dev:
+            record.update(dev.evaluate(teacher, amp, os.path.join(args.out, 'dev_clips.jsonl')))
+        if monitor or dev:
+            print('monitor ' + ' '.join(f'{k} {v}' for k, v in record.items() if k.startswith(('val_', 'dev_'))), flush=True)
+
+    # The teacher as it starts (a baseline, and how long a monitor run takes: that time, and a
+    # checkpoint's, are kept free at the end of a time-boxed run).
+    t0 = time.time()
+    evaluate()
+    if len(record) > 1:
+        log(record | {'seconds': round(time.time() - started, 1), 'start': True})
+    reserve = time.time() - t0
+    loop_started = time.time()
+    while queue:
+        x_student, x_teacher, periodic = queue.popleft().result()
+        if step + len(queue) + 1 < args.steps:
+            queue.append(prefetch_pool.submit(make_batch, source, cfg, step + len(queue) + 1, render_pool))
         x_student, x_teacher = (x.contiguous(memory_format=layout) for x in (x_student, x_teacher))
         with amp:
             features = student.features(x_student)
@@ -329,17 +353,11 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         print(f'step {step}/{args.steps} loss {terms["total"]:.4f} ' + ' '.join(f'{k} {v:.4f}' for k, v in terms.items() if k != 'total')
               + f' momentum {m:.4f} {per_step:.2f}s/step', flush=True)
         out_of_time = elapsed + per_step + reserve > budget
-        last = pending is None or out_of_time
+        last = not queue or out_of_time
         record = {'step': step, 'seconds': round(elapsed, 1), 'momentum': round(m, 5), **terms}
-        if step % args.eval_every == 0 or step == first + 1 or last:  # the first measures the reserve
+        if step % args.eval_every == 0 or last:
             t0 = time.time()
-            teacher.eval()
-            if monitor:
-                record |= monitor.evaluate(teacher, amp)
-            if dev:
-                record |= dev.evaluate(teacher, amp, os.path.join(args.out, 'dev_clips.jsonl'))
-            if monitor or dev:
-                print('monitor ' + ' '.join(f'{k} {v}' for k, v in record.items() if k.startswith(('val_', 'dev_'))), flush=True)
+            evaluate()
             reserve = max(reserve, time.time() - t0)
         log(record)
         if step % args.save_every == 0 or last:
@@ -348,8 +366,8 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
             reserve = max(reserve, time.time() - t0)
         if out_of_time:
             print(f'stopping at step {step}: --minutes {args.minutes} reached (continue with --resume)', flush=True)
-            if pending is not None:
-                pending.cancel()
+            for future in queue:
+                future.cancel()
             break
     render_pool.shutdown(cancel_futures=True)
     prefetch_pool.shutdown(cancel_futures=True)
