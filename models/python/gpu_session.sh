@@ -17,6 +17,9 @@ CKPT=${CKPT:-models/checkpoints}
 
 if [ "${1:-}" = collect ]; then  # back here: reassemble the parts into models/checkpoints, keep the rest beside
   SRC=${2:?usage: gpu_session.sh collect DIR}
+  if [ -f "$SRC/logs.tar.gz" ]; then  # the text files, bundled where the checkpoint took more parts
+    tmp=$(mktemp -d); cp "$SRC"/* "$tmp/"; tar xzf "$tmp/logs.tar.gz" -C "$tmp"; SRC=$tmp
+  fi
   RUNS=models/runs/$(date -u +%Y%m%dT%H%M%SZ)
   mkdir -p "$CKPT" "$RUNS"
   cat "$SRC"/latest.pth.part-* > "$CKPT/latest.pth.partial" && mv "$CKPT/latest.pth.partial" "$CKPT/latest.pth"
@@ -30,7 +33,7 @@ about = json.load(open(f'{d}/latest.json'))
 digest = hashlib.sha256(open(f'{d}/latest.pth', 'rb').read()).hexdigest()
 assert digest == about['sha256'], f'latest.pth sha256 {digest} != latest.json {about["sha256"]}'
 import torch
-torch.save(torch.load(f'{d}/latest.pth', map_location='cpu')['teacher'], f'{runs}/teacher-sspd.pth')
+torch.save(torch.load(f'{d}/latest.pth', map_location='cpu', weights_only=False)['teacher'], f'{runs}/teacher-sspd.pth')
 print(f'{d}/latest.pth: step {about["step"]}, data seed {about["data_seed"]}, sha256 ok; run files in {runs}/')
 EOF
   /usr/bin/python3 models/python/export.py --checkpoint "$RUNS/teacher-sspd.pth" --output "$RUNS/sspd-torch113.onnx"
@@ -82,6 +85,9 @@ if [ -f "$RUN/teacher-sspd.pth" ]; then
   # Best effort: export.py was written for torch 1.13's exporter; `collect` exports again here with it.
   "$PY" models/python/export.py --checkpoint "$RUN/teacher-sspd.pth" --output "$OUT/sspd.onnx" \
     || echo "export failed on this machine; 'gpu_session.sh collect' exports with /usr/bin/python3"
+fi
+if [ "$(ls "$OUT" | wc -l)" -gt 8 ]; then  # at most 8 files come back
+  (cd "$OUT" && tar czf logs.tar.gz $(ls metrics.jsonl dev_clips.jsonl train.log 2>/dev/null) && rm -f metrics.jsonl dev_clips.jsonl train.log)
 fi
 ls -la "$OUT"
 exit $status

@@ -239,7 +239,8 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     os.makedirs(args.out, exist_ok=True)
     os.makedirs(args.checkpoint, exist_ok=True)
     latest = os.path.join(args.checkpoint, 'latest.pth')
-    state = torch.load(latest, map_location='cpu') if args.resume and os.path.exists(latest) else None
+    # Our own file (floats in its config and optimizer groups): torch ≥ 2.6 would otherwise load weights only.
+    state = torch.load(latest, map_location='cpu', weights_only=False) if args.resume and os.path.exists(latest) else None
     cfg = {k: getattr(args, k) for k in RUN_KEYS}
     if state:
         if state.get('format') != CHECKPOINT_FORMAT:
