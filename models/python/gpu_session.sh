@@ -8,7 +8,7 @@
 #   exports models/runs/<time>/sspd-torch113.onnx)
 #
 # Installs nothing (the machine has no internet): its python3 holds torch; ffmpeg comes from $FFMPEG,
-# the PATH, node_modules or the carried ffmpeg.xz; faces and dev clips from models/.gpu-carry (or
+# the carried ffmpeg.xz, the PATH or node_modules; faces and dev clips from models/.gpu-carry (or
 # ../shared where it exists). $OUT receives at most 8 files, 16 MiB each: latest.pth in 15 MiB parts,
 # latest.json, metrics.jsonl, dev_clips.jsonl, train.log and sspd.onnx.
 set -euo pipefail
@@ -57,8 +57,8 @@ if ls "$CKPT"/latest.pth.part-* >/dev/null 2>&1 && [ ! -f "$CKPT/latest.pth" ]; 
   cat "$CKPT"/latest.pth.part-* > "$CKPT/latest.pth"
 fi
 
-if [ -z "${FFMPEG:-}" ] && ! command -v ffmpeg >/dev/null && [ ! -x node_modules/@ffmpeg-installer/linux-x64/ffmpeg ] \
-   && [ -f "$CARRY/ffmpeg.xz" ]; then
+# The carried static ffmpeg first: the same encoder bytes in every session, whatever the machine's image holds.
+if [ -z "${FFMPEG:-}" ] && [ -f "$CARRY/ffmpeg.xz" ]; then
   "$PY" -c "import lzma, shutil, sys; shutil.copyfileobj(lzma.open(sys.argv[1]), open(sys.argv[2], 'wb'))" "$CARRY/ffmpeg.xz" /tmp/ffmpeg
   chmod +x /tmp/ffmpeg
   export FFMPEG=/tmp/ffmpeg

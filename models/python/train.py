@@ -179,6 +179,8 @@ def window_source(cfg: dict, args: argparse.Namespace, device: torch.device) -> 
         ffmpeg = find_ffmpeg(args.ffmpeg)
         if not ffmpeg and cfg['compress_share'] > 0:
             print('WARNING: no ffmpeg (--ffmpeg, $FFMPEG, PATH, node_modules): no compressed windows in this run', flush=True)
+        from video_codec import version
+        args.ffmpeg_version = version(ffmpeg)
         synth = FaceSynth(load_photos(args.faces, device), cfg['fps'], ffmpeg, cfg['compress_share'], cfg['nopulse_share'])
         with cf.ThreadPoolExecutor(max(1, args.workers)) as pool:
             held_out = list(pool.map(lambda ck: synth.window(cfg['eval_frames'], np.random.default_rng([10_000 + cfg['seed'], *ck]),
@@ -284,7 +286,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
                      'optimizer': compact_optimizer(optimizer.state_dict(), getattr(torch, args.optimizer_dtype))}, latest)
         save_atomic(weights['teacher'], os.path.join(args.out, 'teacher-sspd.pth'))
         about = {'step': step, 'data_seed': cfg['seed'], 'config': cfg, 'optimizer_moments': args.optimizer_dtype,
-                 'torch': torch.__version__, 'device': str(device), 'saved': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()),
+                 'torch': torch.__version__, 'device': str(device), 'ffmpeg': getattr(args, 'ffmpeg_version', None), 'saved': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()),
                  'sha256': sha256(latest), 'last_metrics': record}
         with open(os.path.join(args.checkpoint, 'latest.json.partial'), 'w') as f:
             json.dump(about, f, indent=1)

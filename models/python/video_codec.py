@@ -43,6 +43,14 @@ def find_ffmpeg(explicit: str | None = None, root: str | None = None) -> str | N
     return bundled if os.path.isfile(bundled) and os.access(bundled, os.X_OK) else None
 
 
+def version(ffmpeg: str | None) -> str | None:
+    """ffmpeg's first -version line: encoders of other builds give other bytes for the same window."""
+    if not ffmpeg:
+        return None
+    out = subprocess.run([ffmpeg, '-hide_banner', '-version'], stdout=subprocess.PIPE, check=False).stdout
+    return out.decode(errors='replace').splitlines()[0] if out else None
+
+
 def draw_settings(rng: np.random.Generator, codec: str, crf: tuple[int, int] = (18, 30)) -> CodecSettings:
     """A webcam-like MJPEG stream (qscale 2–12) or an H.264 file of random crf, preset and keyframe interval."""
     if codec == 'mjpeg':
