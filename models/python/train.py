@@ -286,7 +286,8 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
                      'optimizer': compact_optimizer(optimizer.state_dict(), getattr(torch, args.optimizer_dtype))}, latest)
         save_atomic(weights['teacher'], os.path.join(args.out, 'teacher-sspd.pth'))
         about = {'step': step, 'data_seed': cfg['seed'], 'config': cfg, 'optimizer_moments': args.optimizer_dtype,
-                 'torch': torch.__version__, 'device': str(device), 'ffmpeg': getattr(args, 'ffmpeg_version', None), 'saved': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()),
+                 'torch': torch.__version__, 'device': str(device), 'ffmpeg': getattr(args, 'ffmpeg_version', None),
+                 'saved': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()),
                  'sha256': sha256(latest), 'last_metrics': record}
         with open(os.path.join(args.checkpoint, 'latest.json.partial'), 'w') as f:
             json.dump(about, f, indent=1)
