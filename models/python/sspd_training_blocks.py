@@ -18,7 +18,7 @@ HEADS = 2
 TOKENIZER_KERNELS = (9, 7, 5)
 # Our choice: each tokenizer halves the sequence, so the three maps see three time scales.
 TOKENIZER_STRIDE = 2
-LOSS_WEIGHTS = {'map': 0.5, 'wave': 0.5, 'diagonal': 0.5, 'frequency': 0.2}
+LOSS_WEIGHTS = {'map': 0.5, 'wave': 0.5, 'diagonal': 0.5, 'frequency': 0.2, 'aperiodic': 0.2}
 BAND_HZ = (0.5, 3.0)
 
 
@@ -107,17 +107,29 @@ def band_mask(length: int, fps: float, device: torch.device) -> torch.Tensor:
 
 
 def sspd_losses(student_maps: list[torch.Tensor], teacher_maps: list[torch.Tensor],
-                student_wave: torch.Tensor, teacher_wave: torch.Tensor, fps: float) -> dict[str, torch.Tensor]:
-    """Weighted loss terms; the total is their sum."""
+                student_wave: torch.Tensor, teacher_wave: torch.Tensor, fps: float,
+                periodic: torch.Tensor | None = None) -> dict[str, torch.Tensor]:
+    """Weighted loss terms; the total is their sum.
+
+    `periodic` (N,) bool marks windows that hold a pulse; None = all of them. Rendered negative
+    windows (no pulse) are the exception to the periodicity priors: diagonal spread and the
+    frequency prior apply to pulsing windows only, and on negatives the student's in-band spectrum
+    is pushed flat instead ('aperiodic', our addition), so it learns to give no rhythm there.
+    """
+    n = student_wave.shape[0]
+    periodic = torch.ones(n, dtype=torch.bool, device=student_wave.device) if periodic is None else periodic
+    zero = student_wave.sum() * 0
     mapl = sum(F.mse_loss(s, t) + neg_pearson(s.flatten(1), t.flatten(1))
                + neg_pearson(map_wave(s), map_wave(t)) for s, t in zip(student_maps, teacher_maps))
     ps, pt = power_spectrum(student_wave), power_spectrum(teacher_wave)
     band = band_mask(student_wave.shape[-1], fps, student_wave.device)
     in_band = ps[..., band].sum(-1) / (ps.sum(-1) + 1e-8)
     wave = neg_pearson(student_wave, teacher_wave) + neg_pearson(ps, pt) + (1 - in_band).mean()
-    diag = sum(diagonal_spread(s) for s in student_maps)
+    diag = sum(diagonal_spread(s[periodic]) for s in student_maps) if periodic.any() else zero
     # Frequency prior (our form): a pulse has one dominant rate, so in-band spectral entropy is low.
     p = ps[..., band] / (ps[..., band].sum(-1, keepdim=True) + 1e-8)
     entropy = -(p * (p + 1e-8).log()).sum(-1) / math.log(max(int(band.sum()), 2))
-    terms = {'map': mapl, 'wave': wave, 'diagonal': diag, 'frequency': entropy.mean()}
+    frequency = entropy[periodic].mean() if periodic.any() else zero
+    aperiodic = (1 - entropy[~periodic]).mean() if (~periodic).any() else zero
+    terms = {'map': mapl, 'wave': wave, 'diagonal': diag, 'frequency': frequency, 'aperiodic': aperiodic}
     return {name: LOSS_WEIGHTS[name] * value for name, value in terms.items()}

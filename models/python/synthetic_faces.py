@@ -1,11 +1,15 @@
-"""Synthetic pulsing-face clips for unsupervised training, rendered on the fly (CPU or GPU).
+"""Pulsing-face training windows rendered on the fly from photos under drawn recording conditions (CPU or GPU).
 
-Same physics as the app's test subjects (scripts/synth), drawn independently per window:
-a public-domain face photo, its skin (YCbCr rule of Chai & Ngan) tinted to a random skin tone
-and pulsing along the blood-volume colour signature of de Haan & van Leest at a random HR with
-slow HR variability; the head drifts, shakes, rolls and zooms inside a crop that is fixed per
-clip (as the app's crop rule makes it); light drifts and sometimes flickers; camera gains, sensor
-noise and 8-bit quantisation. The true HR is returned for monitoring only: training never sees it.
+Each window is drawn from its own random generator (`window(frames, rng, condition)`), so a stream
+of windows is a pure function of (seed, step, index) and a resumed run sees the same data. A window:
+a public-domain face photo varied (mirrored, locally warped, hair recoloured, background replaced),
+its skin (YCbCr rule of Chai & Ngan) recoloured to a Fitzpatrick I–VI tone, pulsing along the blood-
+volume colour signature (skin dims by amplitude × (0.33, 0.77, 0.53) in R, G, B as blood volume
+rises) at a random HR with slow HR variability, or not at all (negative windows); head motion and
+camera shake inside a crop fixed per clip (the app's crop rule), light drift, gradients and aliased
+mains flicker with rolling-shutter bands (synthetic_conditions.py), camera gains, read and shot
+noise, 8-bit rounding and, for a share of windows, a real H.264 or MJPEG round trip (video_codec.py) at
+the crop's camera resolution before the area-resize to 151. The true HR goes to the monitor only.
 """
 from __future__ import annotations
 
@@ -13,19 +17,25 @@ import glob
 import json
 import math
 import os
-from dataclasses import dataclass
+import re
+import subprocess
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 import torch
-from PIL import Image
 from torch.nn import functional as F
 
+import video_codec
+import synthetic_conditions as sc
+
 OUT_SIZE = 151
-# Normalised blood-volume pulse of skin in R, G, B (de Haan & van Leest 2014), green = 1.
-PULSE_RGB = (0.33 / 0.77, 1.0, 0.53 / 0.77)
+PULSE_RGB = (0.33, 0.77, 0.53)  # how much each of R, G, B dims per unit of blood volume × amplitude
 BPM_RANGE = (42.0, 180.0)
-
-
+# Mean skin colour (sRGB, lit like the photos) per Fitzpatrick type I–VI: approximate reflectance-
+# chart values, our choice; each window jitters them ±8 % per channel.
+FITZPATRICK_RGB = {1: (240, 205, 185), 2: (225, 180, 150), 3: (200, 155, 120), 4: (165, 115, 85),
+                   5: (120, 80, 58), 6: (75, 50, 38)}
+HAIR_RGB = ((25, 20, 18), (60, 40, 28), (110, 75, 45), (190, 160, 110), (150, 150, 150), (150, 70, 35))
 FACE_BOXES = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'face_boxes.json')
 
 
@@ -33,7 +43,8 @@ FACE_BOXES = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'face_boxe
 class Photo:
     rgb: torch.Tensor    # (3, H, W) float 0–255
     skin: torch.Tensor   # (1, H, W) soft mask 0–1
-    crop: tuple[float, float, float, float]  # SSPD crop: centre x, y, half width, half height in [-1, 1] units
+    box: tuple[float, float, float, float]  # face box x, y, w, h in pixels (brow to chin)
+    name: str = ''       # file name
 
 
 def skin_mask(rgb: torch.Tensor) -> torch.Tensor:
@@ -66,96 +77,167 @@ def sspd_crop(box: tuple[float, float, float, float], width: int, height: int) -
     return (x0 + x1) / width - 1, (y0 + y1) / height - 1, (x1 - x0) / width, (y1 - y0) / height
 
 
+def read_image(path: str) -> np.ndarray:
+    """(H, W, 3) uint8 RGB through Pillow, OpenCV or ffmpeg, whichever is there."""
+    try:
+        from PIL import Image
+        return np.asarray(Image.open(path).convert('RGB'))
+    except ImportError:
+        pass
+    try:
+        import cv2
+        return cv2.imread(path, cv2.IMREAD_COLOR)[..., ::-1].copy()
+    except ImportError:
+        return read_image_ffmpeg(path)
+
+
+def read_image_ffmpeg(path: str) -> np.ndarray:
+    """Decodes an image to binary PPM with ffmpeg (Debian's torch Python has neither Pillow nor OpenCV)."""
+    ffmpeg = video_codec.find_ffmpeg()
+    if not ffmpeg:
+        raise SystemExit(f'cannot read {path}: no Pillow, OpenCV or ffmpeg')
+    ppm = subprocess.run([ffmpeg, '-hide_banner', '-loglevel', 'error', '-i', path, '-frames:v', '1', '-f', 'image2pipe',
+                          '-c:v', 'ppm', '-pix_fmt', 'rgb24', 'pipe:1'], stdout=subprocess.PIPE, check=True).stdout
+    head = re.match(rb'P6\s+(\d+)\s+(\d+)\s+255\s', ppm)
+    if not head:
+        raise ValueError(f'unexpected PPM from ffmpeg for {path}')
+    width, height = int(head.group(1)), int(head.group(2))
+    return np.frombuffer(ppm[head.end():head.end() + width * height * 3], np.uint8).reshape(height, width, 3)
+
+
 def load_photos(folder: str, device: torch.device) -> list[Photo]:
     with open(FACE_BOXES) as f:
         boxes = json.load(f)
     photos = []
     for path in sorted(glob.glob(os.path.join(folder, '*.png')) + glob.glob(os.path.join(folder, '*.jpg'))):
-        rgb = torch.from_numpy(np.asarray(Image.open(path).convert('RGB'), dtype=np.float32)).permute(2, 0, 1).to(device)
+        rgb = torch.from_numpy(read_image(path).astype(np.float32)).permute(2, 0, 1).to(device)
         skin = skin_mask(rgb)
-        box = boxes.get(os.path.basename(path)) or skin_box(skin)
-        photos.append(Photo(rgb, skin, sspd_crop(tuple(box), rgb.shape[-1], rgb.shape[-2])))
+        photos.append(Photo(rgb, skin, tuple(boxes.get(os.path.basename(path)) or skin_box(skin)), os.path.basename(path)))
     if not photos:
         raise SystemExit(f'no .png/.jpg face photos in {folder}')
     return photos
 
 
-class FaceSynth:
-    """Draws windows of `frames + 1` crops, (T+1, 151, 151, 3) uint8 in B,G,R order."""
+def smooth_field(rng: np.random.Generator, channels: int, cells: int, shape: tuple[int, int], device: torch.device) -> torch.Tensor:
+    """(channels, H, W) smooth random field, values −1…1, from a cells × cells grid."""
+    grid = torch.from_numpy(rng.uniform(-1, 1, (1, channels, cells, cells)).astype(np.float32)).to(device)
+    return F.interpolate(grid, size=shape, mode='bicubic', align_corners=True)[0].clamp(-1, 1)
 
-    def __init__(self, photos: list[Photo], fps: float, seed: int) -> None:
+
+def vary_face(photo: Photo, c: sc.Conditions, rng: np.random.Generator) -> tuple[torch.Tensor, torch.Tensor, tuple]:
+    """The photo as this window's subject: skin tone, hair, background, local warp, mirror."""
+    rgb, skin, (bx, by, bw, bh) = photo.rgb, photo.skin, photo.box
+    dev, (h, w) = rgb.device, rgb.shape[-2:]
+    ys = torch.arange(h, device=dev, dtype=torch.float32).view(h, 1)
+    xs = torch.arange(w, device=dev, dtype=torch.float32).view(1, w)
+    # Skin recoloured to the type's mean colour, its texture kept.
+    core = (skin > 0.9).float()  # soft edges would pull the mean toward the surroundings
+    mean = (rgb * core).sum((1, 2)) / core.sum().clamp(min=1)
+    target = torch.tensor(FITZPATRICK_RGB[c.fitzpatrick], dtype=torch.float32, device=dev) * torch.tensor(
+        rng.uniform(0.92, 1.08, 3), dtype=torch.float32, device=dev)
+    rgb = rgb * (1 - skin + skin * (target / mean.clamp(min=1)).view(3, 1, 1))
+    luma = rgb.mean(0, keepdim=True)
+    if c.hair:  # non-skin above and around the brow
+        box = ((xs > bx - 0.2 * bw) & (xs < bx + 1.2 * bw) & (ys > by - 0.8 * bh) & (ys < by + 0.4 * bh)).float()
+        region = (1 - skin) * box[None]
+        colour = torch.tensor(HAIR_RGB[int(rng.integers(len(HAIR_RGB)))], dtype=torch.float32, device=dev) * rng.uniform(0.7, 1.3)
+        texture = luma / ((luma * region).sum() / region.sum().clamp(min=1)).clamp(min=1)
+        rgb = rgb * (1 - region) + region * (texture * colour.view(3, 1, 1)).clamp(0, 255)
+    if c.background:  # outside an ellipse around the face, where there is no skin
+        d = ((xs - bx - bw / 2) / (0.9 * bw)) ** 2 + ((ys - by - bh / 2) / (1.2 * bh)) ** 2
+        region = (1 - skin) * (d - 1).clamp(0, 0.5)[None] * 2
+        base = torch.tensor(rng.uniform(20, 235, 3), dtype=torch.float32, device=dev).view(3, 1, 1)
+        texture = base + rng.uniform(5, 60) * smooth_field(rng, 3, int(rng.integers(2, 16)), (h, w), dev)
+        if rng.uniform() < 0.4:  # stripes: shelves, blinds, tiles
+            angle, period = rng.uniform(0, math.pi), rng.uniform(8, 60)
+            texture = texture + rng.uniform(5, 40) * torch.sin(2 * math.pi * (xs * math.cos(angle) + ys * math.sin(angle)) / period)
+        rgb = rgb * (1 - region) + region * texture.clamp(0, 255)
+    if c.warp > 0:
+        identity = torch.stack(torch.meshgrid(torch.linspace(-1, 1, h, device=dev), torch.linspace(-1, 1, w, device=dev), indexing='ij')[::-1], -1)
+        grid = identity + c.warp * 2 * smooth_field(rng, 2, 6, (h, w), dev).permute(1, 2, 0)
+        both = F.grid_sample(torch.cat([rgb, skin])[None], grid[None], mode='bilinear', padding_mode='border', align_corners=True)[0]
+        rgb, skin = both[:3], both[3:]
+    if c.mirror:
+        rgb, skin, bx = rgb.flip(-1), skin.flip(-1), w - bx - bw
+    return rgb, skin, sspd_crop((bx, by, bw, bh), w, h)
+
+
+def pulse_wave(rng: np.random.Generator, n: int, fps: float) -> tuple[np.ndarray, float]:
+    """A PPG-shaped blood-volume wave (systolic peak + dicrotic wave), zero-mean, peak-to-peak 1."""
+    bpm = rng.uniform(*BPM_RANGE)
+    t = np.arange(n) / fps
+    hrv = 1 + rng.uniform(0, 0.05) * np.sin(2 * math.pi * 0.25 * t + rng.uniform(0, 6.3)) \
+        + rng.uniform(0, 0.05) * np.sin(2 * math.pi * 0.1 * t + rng.uniform(0, 6.3))
+    frac = (rng.uniform() + np.cumsum(bpm / 60 * hrv) / fps) % 1
+    shape = np.zeros(n)
+    for at, width, height in ((0.2, rng.uniform(0.06, 0.1), 1.0), (rng.uniform(0.42, 0.55), 0.12, rng.uniform(0.2, 0.6))):
+        d = (frac - at + 1.5) % 1 - 0.5
+        shape += height * np.exp(-(d / width) ** 2)
+    shape -= shape.mean()
+    return shape / max(np.ptp(shape), 1e-6), float(bpm * hrv.mean())
+
+
+class FaceSynth:
+    """Windows of `frames + 1` crops, (T+1, 151, 151, 3) uint8 in B,G,R order, and what was drawn."""
+
+    def __init__(self, photos: list[Photo], fps: float = 30.0, ffmpeg: str | None = None,
+                 compress_share: float = 0.4, nopulse_share: float = 0.1) -> None:
         self.photos = photos
         self.fps = fps
         self.device = photos[0].rgb.device
-        self.rng = np.random.default_rng(seed)
+        self.ffmpeg = ffmpeg
+        self.compress_share = compress_share if ffmpeg else 0.0
+        self.nopulse_share = nopulse_share
 
-    def pulse(self, n: int) -> tuple[torch.Tensor, float]:
-        """A PPG-shaped pulse (systolic peak + dicrotic wave), zero-mean, peak-to-peak 1."""
-        r = self.rng
-        bpm = r.uniform(*BPM_RANGE)
-        t = np.arange(n) / self.fps
-        hrv = 1 + r.uniform(0, 0.05) * np.sin(2 * math.pi * 0.25 * t + r.uniform(0, 6.3)) \
-            + r.uniform(0, 0.05) * np.sin(2 * math.pi * 0.1 * t + r.uniform(0, 6.3))
-        phase = r.uniform() + np.cumsum(bpm / 60 * hrv) / self.fps
-        frac = phase % 1
-        shape = np.zeros(n)
-        for at, width, height in ((0.2, r.uniform(0.06, 0.1), 1.0), (r.uniform(0.42, 0.55), 0.12, r.uniform(0.2, 0.6))):
-            d = (frac - at + 1.5) % 1 - 0.5
-            shape += height * np.exp(-(d / width) ** 2)
-        shape -= shape.mean()
-        shape /= max(np.ptp(shape), 1e-6)
-        return torch.tensor(shape, dtype=torch.float32, device=self.device), float(bpm * hrv.mean())
-
-    def smooth_wander(self, n: int, amplitude: float, hz: tuple[float, float]) -> np.ndarray:
-        """Sum of two random sinusoids: slow, smooth, non-periodic-looking over a window."""
-        t = np.arange(n) / self.fps
-        r = self.rng
-        return amplitude * sum(r.uniform(-1, 1) * np.sin(2 * math.pi * r.uniform(*hz) * t + r.uniform(0, 6.3)) for _ in range(2)) / 2
-
-    def grids(self, n: int, photo: Photo) -> torch.Tensor:
-        """Per-frame sampling grids: a clip-fixed crop around the face, the head moving inside it."""
-        r = self.rng
-        cx, cy, hw, hh = photo.crop
-        scale = r.uniform(0.9, 1.12)  # the detector's box differs a little from clip to clip
+    def grids(self, n: int, size: int, crop: tuple, c: sc.Conditions, rng: np.random.Generator) -> torch.Tensor:
+        """Per-frame sampling grids: a clip-fixed crop around the face, the head and camera moving inside it."""
+        cx, cy, hw, hh = crop
+        scale = rng.uniform(0.9, 1.12)  # the detector's box differs a little from clip to clip
         hw, hh = hw * scale, hh * scale
-        cx += r.uniform(-0.06, 0.06) * hw
-        cy += r.uniform(-0.06, 0.06) * hh
-        half = (hw + hh) / 2
-        strong = r.uniform() < 0.5
-        dx = self.smooth_wander(n, half * (0.08 if strong else 0.02), (0.03, 0.2)) \
-            + self.smooth_wander(n, half * (0.015 if strong else 0.003), (0.3, 1.5))
-        dy = self.smooth_wander(n, half * (0.06 if strong else 0.015), (0.03, 0.2))
-        roll = self.smooth_wander(n, math.radians(4 if strong else 1), (0.03, 0.3))
-        zoom = 1 + self.smooth_wander(n, 0.04 if strong else 0.01, (0.03, 0.2))
+        cx += rng.uniform(-0.06, 0.06) * hw
+        cy += rng.uniform(-0.06, 0.06) * hh
+        dx, dy, roll, zoom = sc.motion(c, rng, n, self.fps)
         theta = np.zeros((n, 2, 3), np.float32)
-        cos, sin = np.cos(roll) * zoom, np.sin(roll) * zoom
-        theta[:, 0] = np.stack([cos * hw, -sin * hh, cx + dx], 1)
-        theta[:, 1] = np.stack([sin * hw, cos * hh, cy + dy], 1)
-        return F.affine_grid(torch.from_numpy(theta).to(self.device), [n, 1, OUT_SIZE, OUT_SIZE], align_corners=False)
+        cos, sin = np.cos(roll) / zoom, np.sin(roll) / zoom
+        theta[:, 0] = np.stack([cos * hw, -sin * hh, cx + dx * 2 * hw], 1)
+        theta[:, 1] = np.stack([sin * hw, cos * hh, cy + dy * 2 * hh], 1)
+        return F.affine_grid(torch.from_numpy(theta).to(self.device), [n, 1, size, size], align_corners=False)
 
     @torch.no_grad()
-    def window(self, frames: int) -> tuple[torch.Tensor, float]:
-        r = self.rng
+    def window(self, frames: int, rng: np.random.Generator, condition: str | None = None,
+               overrides: dict | None = None) -> tuple[torch.Tensor, dict]:
+        """A window and what was drawn for it; `overrides` replaces drawn conditions (same draws otherwise)."""
         n = frames + 1
-        photo = self.photos[int(r.integers(len(self.photos)))]
-        # Skin tone: darker or lighter, slightly tinted; the pulse is relative to the skin's own colour.
-        tone = torch.tensor(r.uniform(0.3, 1.1) * r.uniform(0.9, 1.1, 3), dtype=torch.float32, device=self.device)
-        skin = photo.skin
-        base = photo.rgb * (1 - skin + skin * tone.view(3, 1, 1))
-        blotch = F.interpolate(torch.from_numpy(r.uniform(0.5, 1.5, (1, 1, 6, 6)).astype(np.float32)).to(self.device),
-                               size=skin.shape[-2:], mode='bilinear', align_corners=False)[0]
-        signature = torch.tensor(np.array(PULSE_RGB) * r.uniform(0.85, 1.15, 3), dtype=torch.float32, device=self.device)
-        amplitude = math.exp(r.uniform(math.log(0.002), math.log(0.015)))
-        pulse_map = base * skin * blotch * signature.view(3, 1, 1) * amplitude
-        pulse, bpm = self.pulse(n)
+        c = sc.draw(rng, condition, self.compress_share, self.nopulse_share)
+        c = replace(c, **overrides) if overrides else c
+        photo = self.photos[int(rng.integers(len(self.photos)))]
+        base, skin, crop = vary_face(photo, c, rng)
+        blotch = 1 + 0.5 * smooth_field(rng, 1, 6, skin.shape[-2:], self.device)
+        signature = torch.tensor(np.array(PULSE_RGB) * rng.uniform(0.85, 1.15, 3), dtype=torch.float32, device=self.device)
+        pulse_map = base * skin * blotch * signature.view(3, 1, 1) * c.amplitude
+        wave, bpm = pulse_wave(rng, n, self.fps)
+        if not c.pulse:
+            wave, bpm = np.zeros(n), float('nan')
+        settings = None
+        if c.codec and self.ffmpeg:
+            settings = video_codec.draw_settings(rng, c.codec, c.crf)
+        # Compressed windows are rendered at the crop's camera resolution, where the codec works.
+        size = int(round(c.crop_px / 2)) * 2 if settings else OUT_SIZE
         sources = torch.cat([base, pulse_map])[None].expand(n, 6, *skin.shape[-2:])
-        warped = F.grid_sample(sources, self.grids(n, photo), mode='bilinear', padding_mode='border', align_corners=False)
-        light = 1 + self.smooth_wander(n, r.uniform(0, 0.06), (0.01, 0.1))
-        if r.uniform() < 0.1:  # a lamp's slow flicker, colour-neutral and weaker than the pulse
-            light = light + amplitude * r.uniform(0.1, 0.7) * np.sin(2 * math.pi * r.uniform(0.3, 4) * np.arange(n) / self.fps)
-        gains = torch.tensor(r.uniform(0.6, 1.2) * r.uniform(0.88, 1.12, 3), dtype=torch.float32, device=self.device)
-        light_t = torch.tensor(light, dtype=torch.float32, device=self.device).view(n, 1, 1, 1)
-        video = (warped[:, :3] + pulse.view(n, 1, 1, 1) * warped[:, 3:]) * light_t * gains.view(1, 3, 1, 1)
-        video = video + torch.randn(video.shape, device=self.device) * r.uniform(0.3, 3.0)
-        video = video.round().clamp(0, 255).to(torch.uint8)
-        return video.flip(1).permute(0, 2, 3, 1).contiguous(), bpm  # RGB → BGR, (T+1, H, W, 3)
+        warped = F.grid_sample(sources, self.grids(n, size, crop, c, rng), mode='bilinear', padding_mode='border', align_corners=False)
+        gains = torch.tensor(rng.uniform(0.6, 1.2) * rng.uniform(0.88, 1.12, 3), dtype=torch.float32, device=self.device)
+        wave_t = torch.tensor(wave, dtype=torch.float32, device=self.device).view(n, 1, 1, 1)
+        video = (warped[:, :3] - wave_t * warped[:, 3:]) * sc.light(c, rng, n, size, self.fps, self.device) * gains.view(1, 3, 1, 1)
+        g = torch.Generator(self.device).manual_seed(int(rng.integers(2**62)))
+        noise = torch.randn(video.shape, generator=g, device=self.device)
+        video = video + noise * (c.noise ** 2 + c.shot * video.clamp(min=0)).sqrt()
+        video = video.round().clamp(0, 255)
+        if settings:
+            rgb = video.to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()
+            video = torch.from_numpy(video_codec.roundtrip(rgb, settings, self.ffmpeg)).to(self.device).permute(0, 3, 1, 2).float()
+            video = F.interpolate(video, size=(OUT_SIZE, OUT_SIZE), mode='area').round()
+        meta = {'condition': c.name, 'bpm': bpm, 'pulse': c.pulse, 'fitzpatrick': c.fitzpatrick,
+                'amplitude': c.amplitude, 'codec': settings.codec if settings else None,
+                'quality': settings.quality if settings else None,
+                'flicker_hz': sc.alias_hz(c, self.fps) if c.flicker > 0 else None, 'conditions': asdict(c)}
+        return video.to(torch.uint8).flip(1).permute(0, 2, 3, 1).contiguous(), meta  # RGB → BGR, (T+1, H, W, 3)
