@@ -63,7 +63,10 @@ test('after kill -9 mid-recording the session comes back interrupted with its fr
     const roi = readRoiFile(path.join(dataDir, 'subjects', String(session.subject_id), 'sessions', String(session.id), 'crops.roi'));
     expect(roi.frames).toBe(frames.n);
   } finally {
+    // It may still be writing (a backup at exit) when told to stop: the folder goes once it has.
+    const exited = new Promise((resolve) => (second.child.exitCode === null ? second.child.once('exit', resolve) : resolve(null)));
     second.child.kill('SIGTERM');
+    await exited;
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 });

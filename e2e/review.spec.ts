@@ -72,7 +72,7 @@ test('lists a recorded session and shows its stored heart rate and markers', asy
     }));
   const original = versionOne();
   await results.getByRole('button', { name: 'Re-analyse' }).click();
-  await expect(app.getByTestId('reanalysis')).toContainText(`Version 2 (POS, no model installed, 42–210 bpm, 10 s windows): median ${median.toFixed(1)} bpm`);
+  await expect(app.getByTestId('reanalysis')).toContainText(`Version 2 (POS, no model installed, 42–210 bpm, 10 s windows): ${median.toFixed(1)} bpm (reliable`);
   await expect(app.getByTestId('reanalysis')).toContainText('is kept');
   await expect(app.getByTestId('session-median')).toContainText('analysis version 2 of 2');
   const versions = new Database(path.join(services.dataDir, 'pulse-studio.db'), { readonly: true });

@@ -130,7 +130,7 @@ test('creates a study from the picker and switches to it', async ({ app }) => {
   await app.getByRole('button', { name: 'New study…' }).click();
   await app.getByLabel('New study name').fill('Sleep lab 2026');
   await app.getByRole('button', { name: 'Create study' }).click();
-  await expect(app.getByLabel('Study')).toHaveValue(/\d+/);
+  await expect(app.getByRole('combobox', { name: 'Study', exact: true })).toHaveValue(/\d+/);
   await expect(app.getByRole('heading', { name: /Sleep lab 2026/ })).toBeVisible();
   await app.getByRole('button', { name: 'Settings' }).click();
   await expect(app.getByTestId('data-dir')).toBeVisible();
