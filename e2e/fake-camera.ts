@@ -30,7 +30,9 @@ export function pulsingFaceY4m(dir: string, { bpm, seconds, motionPx = 0 }: Puls
   const drift = motionPx ? `crop=640:480:x='${motionPx}+${motionPx}*sin(2*PI*t/${seconds})':y=${motionPx}` : 'null';
   const pad = motionPx * 2;
   execFileSync('ffmpeg', [
-    '-v', 'error', '-y', '-loop', '1', '-i', FACE_PHOTO, '-t', String(seconds), '-r', '30',
+    // The photo read at 30 frames/s: read at ffmpeg's default 25 and written at 30, one frame in six was a
+    // repeat, so the pulse's samples came at uneven times (the app rightly doubted what it saw).
+    '-v', 'error', '-y', '-loop', '1', '-framerate', '30', '-i', FACE_PHOTO, '-t', String(seconds), '-r', '30',
     '-vf', [`scale=${640 + pad}:${480 + pad}`, drift, 'format=rgb24', `geq=r='${pulse(0.0094, 'r')}':g='${pulse(0.022, 'g')}':b='${pulse(0.0151, 'b')}'`, 'format=yuv420p'].join(','),
     '-f', 'yuv4mpegpipe', file,
   ]);

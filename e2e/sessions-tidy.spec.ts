@@ -12,6 +12,8 @@ test('void, restore and delete sessions, with one session count in every view', 
   const empty = await call('recording:start', { subjectId: subject.id, fps: 30 });
   await call('recording:stop', { sessionId: empty.id });
 
+  // Seeded through the channels behind the page's back: the page reads them afresh.
+  await app.reload();
   const subjects = new SubjectsPage(app);
   await subjects.open();
   await expect(subjects.row('TIDY-1')).toContainText('3');
