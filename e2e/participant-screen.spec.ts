@@ -73,3 +73,15 @@ test('follows a protocol recording step by step, through a skip and an extension
   await expect(app.getByRole('button', { name: 'Participant screen', exact: true })).toBeVisible();
   expect(problems).toEqual([]);
 });
+
+test('says in words when the browser blocks the participant window', async ({ app, services }) => {
+  const created = await services.dispatch('protocols:create', { studyId: services.store.studies.ensureOne().id, name: 'Blocked protocol', steps: STEPS.slice(0, 1) });
+  expect(created.ok).toBe(true);
+  await app.reload();
+  await app.getByRole('button', { name: 'Record', exact: true }).click();
+  await app.getByRole('combobox', { name: 'Protocol' }).selectOption({ label: 'Blocked protocol · 1 steps, 0:04' });
+  // What a pop-up blocker does: window.open gives no window.
+  await app.evaluate(() => (window.open = () => null));
+  await app.getByRole('button', { name: 'Participant screen', exact: true }).click();
+  await expect(app.getByRole('alert')).toContainText('this browser blocks pop-ups for Pulse Studio. Allow pop-ups for this address');
+});
