@@ -20,7 +20,7 @@ test.beforeAll(() => void pulsingFaceY4m(WORK, { bpm: 72, seconds: 10 }));
 
 /** Opens the participant window from the operator's button; its errors fail the test like the app's. */
 async function openScreen(app: Page, problems: string[]): Promise<Page> {
-  const [popup] = await Promise.all([app.waitForEvent('popup'), app.getByRole('button', { name: 'Participant screen', exact: true }).first().click()]);
+  const [popup] = await Promise.all([app.waitForEvent('popup'), app.getByRole('button', { name: 'Participant screen', exact: true }).click()]);
   popup.on('pageerror', (error) => problems.push(`participant page error: ${error.message}`));
   popup.on('console', (message) => message.type() === 'error' && problems.push(`participant console error: ${message.text()}`));
   expect(new URL(popup.url()).hash).toBe('#participant');
