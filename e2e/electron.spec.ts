@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { _electron as electron, expect, test } from '@playwright/test';
 import Database from 'better-sqlite3';
+import { protocolFields } from '../common/protocols.ts';
 import { subjectFields } from '../common/subjects.ts';
 import { webmVideo } from '../main/analysis/test-media.ts';
 import { openStore } from '../main/store/index.ts';
@@ -67,6 +68,35 @@ test.describe('desktop app (Electron)', () => {
       for (const url of [`/media/sessions/${session.id + 1}/video.webm`, '/media/../pulse-studio.db.txt', `/media/sessions/${session.id}/%2e%2e/%2e%2e/video.webm`]) {
         expect((await status(url))[0], url).toBe(404);
       }
+    } finally {
+      await app.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  test('opens the participant screen as a second window, locked like the main one and without the API', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-electron-participant-'));
+    const store = openStore(dataDir);
+    store.protocols.create(store.studies.ensureOne().id, protocolFields.parse({ name: 'Two steps', steps: [{ name: 'rest', durationS: 60, participantText: 'Sit still' }] }));
+    store.close();
+    const app = await electron.launch({ executablePath: (binary as { path: string }).path, args: ['.'], env: { ...process.env, PULSE_STUDIO_DATA_DIR: dataDir } });
+    try {
+      const page = await app.firstWindow();
+      // Only the participant route opens, and only from the app's own page.
+      expect(await page.evaluate(() => window.open('app://pulse/index.html') === null)).toBe(true);
+      await page.getByRole('button', { name: 'Record', exact: true }).click();
+      await page.getByRole('combobox', { name: 'Protocol' }).selectOption({ label: 'Two steps · 1 steps, 1:00' });
+      const [screen] = await Promise.all([app.waitForEvent('window'), page.getByRole('button', { name: 'Participant screen', exact: true }).click()]);
+      expect(screen.url()).toBe('app://pulse/index.html#participant');
+      await expect(screen.getByTestId('participant-text')).toHaveText('Please wait: we start in a moment.');
+      const globals = await screen.evaluate(() => ({
+        require: typeof (globalThis as { require?: unknown }).require,
+        process: typeof (globalThis as { process?: unknown }).process,
+        api: typeof (globalThis as { pulse?: unknown }).pulse,
+      }));
+      expect(globals).toEqual({ require: 'undefined', process: 'undefined', api: 'undefined' });
+      expect(await screen.evaluate(() => window.open('app://pulse/index.html#participant') === null)).toBe(true);
+      await Promise.all([screen.waitForEvent('close'), page.getByRole('button', { name: 'Close participant screen' }).click()]);
     } finally {
       await app.close();
       fs.rmSync(dataDir, { recursive: true, force: true });

@@ -7,7 +7,8 @@ import { app, net, protocol, session, shell, type Session } from 'electron';
 import { CONTENT_SECURITY_POLICY } from '../../common/csp.ts';
 import { parseMediaPath } from '../../common/media.ts';
 import { mediaReply, mediaStream, type MediaFile } from '../media/session-media.ts';
-import { APP_HOST, APP_SCHEME, allowPermission, isAppUrl, resolveAppFile } from '../security/policy.ts';
+import { APP_HOST, APP_SCHEME, allowPermission, isAppUrl, resolveAppFile, windowOpenAction } from '../security/policy.ts';
+import { participantWindowOptions } from './participant-window.ts';
 
 /** Must run before `app.whenReady()`: a standard, secure scheme gets a real origin for CSP and the camera. */
 export function registerAppScheme(): void {
@@ -55,7 +56,10 @@ export function installPermissionHandlers(target: Session = session.defaultSessi
   target.setDevicePermissionHandler(() => false);
 }
 
-/** No navigation away from the app, no new windows, no webviews (#13, #14); http(s) links open in the browser. */
+/**
+ * No navigation away from the app, no webviews, no new windows but the participant screen (#13, #14); https links
+ * open in the browser. The participant window gets these same locks (it is a web contents created here too).
+ */
 export function lockNavigation(): void {
   app.on('web-contents-created', (_event, contents) => {
     contents.on('will-navigate', (event, url) => {
@@ -66,7 +70,9 @@ export function lockNavigation(): void {
     });
     contents.on('will-attach-webview', (event) => event.preventDefault());
     contents.setWindowOpenHandler(({ url }) => {
-      if (/^https:\/\//i.test(url)) void shell.openExternal(url);
+      const action = windowOpenAction(url, contents.getURL());
+      if (action === 'participant') return { action: 'allow', overrideBrowserWindowOptions: participantWindowOptions(contents) };
+      if (action === 'external') void shell.openExternal(url);
       return { action: 'deny' };
     });
   });

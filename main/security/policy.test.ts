@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { allowPermission, isAppUrl, resolveAppFile } from './policy.ts';
+import { allowPermission, isAppUrl, PARTICIPANT_URL, resolveAppFile, windowOpenAction } from './policy.ts';
 
 describe('app origin', () => {
   test('recognises only the bundled app pages', () => {
@@ -10,6 +10,25 @@ describe('app origin', () => {
     expect(isAppUrl('file:///etc/passwd')).toBe(false);
     expect(isAppUrl('not a url')).toBe(false);
     expect(isAppUrl(undefined)).toBe(false);
+  });
+});
+
+describe('window-open handler', () => {
+  const main = 'app://pulse/index.html';
+  test('opens only the participant page of the app, from the app', () => {
+    expect(PARTICIPANT_URL).toBe('app://pulse/index.html#participant');
+    expect(windowOpenAction(PARTICIPANT_URL, main)).toBe('participant');
+    expect(windowOpenAction(PARTICIPANT_URL, 'https://example.com/')).toBe('deny');
+    // The participant window opens no further window, not even another participant one.
+    expect(windowOpenAction(PARTICIPANT_URL, PARTICIPANT_URL)).toBe('deny');
+    for (const url of ['app://pulse/index.html', 'app://pulse/index.html#participant?x', 'app://pulse/other.html#participant', 'app://evil/index.html#participant', 'http://127.0.0.1/index.html#participant', 'javascript:alert(1)', 'file:///etc/passwd', '']) {
+      expect(windowOpenAction(url, main), url).toBe('deny');
+    }
+  });
+
+  test('sends https links to the browser', () => {
+    expect(windowOpenAction('https://example.com/', main)).toBe('external');
+    expect(windowOpenAction('http://example.com/', main)).toBe('deny');
   });
 });
 

@@ -1,4 +1,5 @@
 // Security decisions of the desktop shell as plain functions, so they are tested without Electron.
+import { PARTICIPANT_HASH } from '../../common/participant-screen.ts';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'pulse';
@@ -14,6 +15,18 @@ export function isAppUrl(url: string | undefined | null): boolean {
   } catch {
     return false;
   }
+}
+
+/** The one window the app may open itself: its own page on the participant route. */
+export const PARTICIPANT_URL = `${APP_ENTRY_URL}${PARTICIPANT_HASH}`;
+
+/**
+ * What a window.open does: our participant page opens (from the app's main page only), an https link goes to the
+ * system browser, everything else is refused.
+ */
+export function windowOpenAction(url: string, openerUrl: string): 'participant' | 'external' | 'deny' {
+  if (url === PARTICIPANT_URL) return isAppUrl(openerUrl) && new URL(openerUrl).hash === '' ? 'participant' : 'deny';
+  return /^https:\/\//i.test(url) ? 'external' : 'deny';
 }
 
 export interface PermissionRequest {
