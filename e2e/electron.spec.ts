@@ -85,7 +85,7 @@ test.describe('desktop app (Electron)', () => {
       // Only the participant route opens, and only from the app's own page.
       expect(await page.evaluate(() => window.open('app://pulse/index.html') === null)).toBe(true);
       await page.getByRole('button', { name: 'Record', exact: true }).click();
-      await page.getByRole('combobox', { name: 'Protocol' }).selectOption({ label: 'Two steps · 1 steps, 1:00' });
+      await page.getByRole('combobox', { name: 'Protocol' }).selectOption({ label: 'Two steps · 1 step, 1:00' });
       const [screen] = await Promise.all([app.waitForEvent('window'), page.getByRole('button', { name: 'Participant screen', exact: true }).click()]);
       expect(screen.url()).toBe('app://pulse/index.html#participant');
       await expect(screen.getByTestId('participant-text')).toHaveText('Please wait: we start in a moment.');

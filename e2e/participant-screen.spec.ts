@@ -81,7 +81,7 @@ test('says in words when the browser blocks the participant window', async ({ ap
   expect(created.ok).toBe(true);
   await app.reload();
   await app.getByRole('button', { name: 'Record', exact: true }).click();
-  await app.getByRole('combobox', { name: 'Protocol' }).selectOption({ label: 'Blocked protocol · 1 steps, 0:04' });
+  await app.getByRole('combobox', { name: 'Protocol' }).selectOption({ label: 'Blocked protocol · 1 step, 0:04' });
   // What a pop-up blocker does: window.open gives no window.
   await app.evaluate(() => (window.open = () => null));
   await app.getByRole('button', { name: 'Participant screen', exact: true }).click();

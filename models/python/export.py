@@ -29,7 +29,6 @@ named by its checkpoint key, and no weight data at all (committed as main/models
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import sys
@@ -41,6 +40,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from sspd_model import INPUT_SIZE, SSPD, BackboneStep, load_checkpoint  # noqa: E402
 from onnx_weights import state_dict_from_onnx  # noqa: E402
+from file_hash import sha256  # noqa: E402
 from sspd_streaming import INPUT_NAMES, OUTPUT_NAMES, STATE_KEYS, StreamingSSPD, state_shapes  # noqa: E402
 
 INPUT_NAME = 'frame_diffs'
@@ -185,14 +185,6 @@ def weightless_template(proto: onnx.ModelProto, model: SSPD) -> onnx.ModelProto:
         for i, name in enumerate(node.input):
             node.input[i] = rename.get(name, name)
     return proto
-
-
-def sha256(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, 'rb') as f:
-        for block in iter(lambda: f.read(1 << 20), b''):
-            h.update(block)
-    return h.hexdigest()
 
 
 def main() -> None:

@@ -20,7 +20,6 @@ import collections
 import concurrent.futures as cf
 import copy
 import glob
-import hashlib
 import json
 import math
 import os
@@ -36,6 +35,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from sspd_model import INPUT_SIZE, SSPD  # noqa: E402
 from sspd_training_blocks import SelfSimilarityHead, sspd_losses  # noqa: E402
 from hr_monitor import HrMonitor  # noqa: E402
+from file_hash import sha256  # noqa: E402
 
 STORED_SIZE = 151
 MASK_KEEP = 0.7
@@ -148,14 +148,6 @@ def save_atomic(obj: object, path: str) -> None:
     tmp = path + '.partial'
     torch.save(obj, tmp)
     os.replace(tmp, path)  # a crash mid-save never leaves a half-written checkpoint
-
-
-def sha256(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, 'rb') as f:
-        for block in iter(lambda: f.read(1 << 20), b''):
-            h.update(block)
-    return h.hexdigest()
 
 
 def compact_optimizer(state: dict, dtype: torch.dtype) -> dict:
