@@ -18,8 +18,11 @@ export class ExportPage {
 
   /** Opens the view with its keyboard shortcut, as a keyboard user would. */
   async openWithKeyboard(): Promise<void> {
-    await this.page.keyboard.press('Control+4');
-    await expect(this.page.getByRole('heading', { name: 'Export', level: 1 })).toBeVisible();
+    // Right after a reload the shortcut can land before the app listens for it: pressed again until it opens.
+    await expect(async () => {
+      await this.page.keyboard.press('Control+4');
+      await expect(this.page.getByRole('heading', { name: 'Export', level: 1 })).toBeVisible({ timeout: 1000 });
+    }).toPass({ timeout: 15_000 });
   }
 
   async setDestination(folder: string): Promise<void> {
