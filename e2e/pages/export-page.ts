@@ -18,10 +18,11 @@ export class ExportPage {
 
   /** Opens the view with its keyboard shortcut, as a keyboard user would. */
   async openWithKeyboard(): Promise<void> {
-    // Right after a reload the shortcut can land before the app listens for it: pressed again until it opens.
+    // Right after a reload the shortcut can land before the app has mounted (it is imported after the page loads):
+    // pressed again until the view opens. Exact name: the Subjects heading names a study called "Export study".
     await expect(async () => {
       await this.page.keyboard.press('Control+4');
-      await expect(this.page.getByRole('heading', { name: 'Export', level: 1 })).toBeVisible({ timeout: 1000 });
+      await expect(this.page.getByRole('heading', { name: 'Export', exact: true, level: 1 })).toBeVisible({ timeout: 1000 });
     }).toPass({ timeout: 15_000 });
   }
 
