@@ -1,10 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { writeFaceModel } from '../../scripts/face-model.ts';
 import { generateClip, type GeneratedClip } from '../../scripts/synth/generate.ts';
 import { analyzeVideo } from './analyze-video.ts';
-import { defaultFaceModelPath } from './face-detector.ts';
 import { FACES, noiseVideo, sharedAvailable, tempDir } from './test-media.ts';
 
 /** The trained default model, when this checkout has one (tests that need it are skipped otherwise). */
@@ -15,7 +13,6 @@ describe.skipIf(!sharedAvailable())('--roi face on synthetic pulsing faces (real
   let clips: GeneratedClip[];
 
   beforeAll(async () => {
-    writeFaceModel(defaultFaceModelPath());
     const base = { durationS: 20, fps: 30, width: 320, height: 240, encode: { codec: 'mjpeg' as const }, hrv: 0.02 };
     clips = await Promise.all([
       generateClip({ ...base, name: 'still-72', face: FACES[0]!, bpm: 72, seed: 3 }, dir),

@@ -3,10 +3,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../common/ipc/result.ts';
 import { subjectFields } from '../../common/subjects.ts';
-import { writeFaceModel } from '../../scripts/face-model.ts';
 import { generateClip, type GeneratedClip } from '../../scripts/synth/generate.ts';
 import { openStore, type Store } from '../store/index.ts';
-import { defaultFaceModelPath } from './face-detector.ts';
 import { ImportJobs } from './import-jobs.ts';
 import { checkImportPath } from './import-video.ts';
 import { FACES, sharedAvailable, tempDir } from './test-media.ts';
@@ -46,7 +44,6 @@ describe.skipIf(!sharedAvailable())('ImportJobs on a synthetic pulsing face', ()
   let subjectId: number;
 
   beforeAll(async () => {
-    writeFaceModel(defaultFaceModelPath());
     const dir = tempDir('import-jobs');
     clip = await generateClip({ name: 'import-84', face: FACES[1]!, bpm: 84, durationS: 15, fps: 30, width: 320, height: 240, encode: { codec: 'mjpeg' }, seed: 9 }, dir);
     store = openStore(path.join(dir, 'data'));

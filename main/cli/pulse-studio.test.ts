@@ -9,8 +9,6 @@ import { ROI_FILE } from '../recording/recorder.ts';
 import { readRoiFile } from '../recording/roi-file.ts';
 import type { Evaluation } from '../analysis/evaluate.ts';
 import { badInputs, FACES, noiseVideo, SKIN_PATCHES, sharedAvailable, tempDir } from '../analysis/test-media.ts';
-import { defaultFaceModelPath } from '../analysis/face-detector.ts';
-import { writeFaceModel } from '../../scripts/face-model.ts';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -122,7 +120,6 @@ describe.skipIf(!sharedAvailable())('pulse-studio on synthetic faces', () => {
   }, 60_000);
 
   it('detects the face by default (--roi face) and says so plainly when a video has none', async () => {
-    writeFaceModel(defaultFaceModelPath());
     const out = path.join(dir, 'analyze-face');
     const r = await cli(['analyze', clips[0]!.video, '--out', out, '--json']);
     expect(r.code, r.stderr).toBe(0);
