@@ -86,7 +86,7 @@ export const analysisSettings = z
     hrBandBpm: z
       .tuple([z.number().min(HR_BAND_LIMITS_BPM[0]).max(HR_BAND_LIMITS_BPM[1]), z.number().min(HR_BAND_LIMITS_BPM[0]).max(HR_BAND_LIMITS_BPM[1])])
       .default([42, 210]),
-    windowS: z.number().min(WINDOW_LIMITS_S[0]).max(WINDOW_LIMITS_S[1]).default(10),
+    windowS: z.number().min(WINDOW_LIMITS_S[0]).max(WINDOW_LIMITS_S[1]).default(15),
   })
   .refine((s) => s.hrBandBpm[1] - s.hrBandBpm[0] >= 20, { message: 'The heart-rate band must span at least 20 bpm', path: ['hrBandBpm'] });
 export type AnalysisSettings = z.output<typeof analysisSettings>;

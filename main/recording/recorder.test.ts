@@ -139,8 +139,8 @@ describe('re-analysis', () => {
     expect(Math.abs(again.summary.hr.bpm! - 78)).toBeLessThan(2);
     const [first, second] = store.analyses.list(session.id);
     expect(second!.params).toMatchObject({ settings: { method: 'pos', hrBandBpm: [60, 120], windowS: 20 }, signal: { hrBandHz: [1, 2], windowS: 20 } });
-    expect(first!.params).toMatchObject({ signal: { hrBandHz: [0.7, 3.5], windowS: 10 } });
-    // 30 s of frames: 20 s windows a second apart give fewer estimates than 10 s ones.
+    expect(first!.params).toMatchObject({ signal: { hrBandHz: [0.7, 3.5], windowS: 15 } });
+    // 30 s of frames: 20 s windows a second apart give fewer estimates than 15 s ones.
     expect(store.analyses.hrSeries(second!.id, 'pos').length).toBeLessThan(store.analyses.hrSeries(first!.id, 'pos').length);
     expect(sessionResults(store, session.id).analysis).toMatchObject({ version: 2, settings: { hrBandBpm: [60, 120], windowS: 20, modelId: null } });
   });

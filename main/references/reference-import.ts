@@ -8,15 +8,15 @@ import { primaryOf } from '../store/session-results.ts';
 import { estimateOffset, type CameraWindow } from './clock-offset.ts';
 import { parseReferenceFile } from './reference-files.ts';
 
-/** The window length of the analysis the session shows (its signal options), else the default 10 s. */
-export const DEFAULT_WINDOW_S = 10;
+/** The window length of the analysis the session shows (its signal options); records older than stored options used 10 s. */
+export const LEGACY_WINDOW_S = 10;
 
 /** The camera side of a session as agreement and alignment read it: the version it shows, its primary method. */
 export function cameraSide(store: Store, sessionId: number): { series: Record<string, HrPoint[]>; primary: string; windowS: number } | null {
   const analysis = store.analyses.shown(sessionId);
   if (!analysis) return null;
   const series = store.analyses.allHrSeries(analysis.id);
-  return { series, primary: primaryOf(series), windowS: analysis.params.signal?.windowS ?? DEFAULT_WINDOW_S };
+  return { series, primary: primaryOf(series), windowS: analysis.params.signal?.windowS ?? LEGACY_WINDOW_S };
 }
 
 /** Windows with a usable camera HR (reliable or use with caution): the curve the reference is aligned to. */

@@ -69,9 +69,9 @@ describe('methods and windows', () => {
   it('keeps windows where the capture side lost the face out of the session HR, saying so', () => {
     const wave = synthesize(recording, sine(72));
     const cells = syntheticCells(recording, { bpm: 72, pulse: 0.01 });
-    const faceLost = wave.t.map((t) => (t > 30 && t < 45 ? 1 : 0));
+    const faceLost = wave.t.map((t) => (t > 30 && t < 50 ? 1 : 0));
     const r = analysed(analyzeSession({ waveform: wave, blocks: cells, capture: { t: wave.t, faceLost } }));
-    const inside = r.hrSeries.filter((w) => w.tStart > 30 && w.tEnd < 45);
+    const inside = r.hrSeries.filter((w) => w.tStart > 30 && w.tEnd < 50);
     expect(inside.length).toBeGreaterThan(0);
     expect(inside.every((w) => w.reliability !== 'reliable' && w.faceLostShare === 1 && w.reasons.some((x) => x.code === 'face-lost'))).toBe(true);
     expect(r.beats.ok.some((v) => v === 0)).toBe(true);

@@ -9,14 +9,17 @@ import model from './reliability-model.json' with { type: 'json' };
 
 export { RELIABILITY_LEVELS, type Reliability } from '../../common/session-hr.ts';
 
+/** What a window adds to its chosen candidate's own evidence: how likely it looked on its own, how steady it is across windows, and how far ahead of the next candidate. */
+export const WINDOW_LEVEL = ['emission', 'continuity', 'margin'] as const;
+export type WindowFeature = (typeof WINDOW_LEVEL)[number];
+type DecisionFeature = Feature | WindowFeature;
+
 /**
- * What the window-level model reads about the chosen candidate, in this order: how likely it looked on its own, how
- * steady it is across windows and how far ahead of the next candidate, and the evidence that best tells right
- * readings from wrong ones on the calibration clips (the crop moving at this rate, agreeing voters, PBV's peak
- * share, the light reference, the weakest skin region).
+ * What the window-level model reads, unless told otherwise: the window-level values and the evidence that best
+ * tells right readings from wrong ones on the calibration clips (the crop moving at this rate, agreeing voters,
+ * PBV's peak share, the light reference, the weakest skin region).
  */
-export const WINDOW_FEATURES = ['emission', 'continuity', 'margin', 'motionHere', 'votes', 'pbvShare', 'lightOverSkin', 'regionsMin'] as const;
-export type WindowFeature = (typeof WINDOW_FEATURES)[number];
+export const WINDOW_FEATURES: readonly DecisionFeature[] = [...WINDOW_LEVEL, 'motionHere', 'votes', 'pbvShare', 'lightOverSkin', 'regionsMin'];
 
 /** Windows on each side whose best candidates say whether the chosen rate is steady. */
 export const CONTINUITY_WINDOWS = 4;
@@ -31,7 +34,7 @@ interface Logistic<F extends string> {
 
 export interface ReliabilityModel {
   candidate: Logistic<Feature>;
-  window: Logistic<WindowFeature>;
+  window: Logistic<DecisionFeature>;
   /** Probability at or above which a window is reliable, and use with caution. */
   thresholds: { reliable: number; caution: number };
 }
@@ -155,13 +158,9 @@ export function decideWindow(e: WindowEvidence, candidates: readonly ScoredCandi
     emission: Math.max(-8, Math.min(8, logit(pick.p))) / 8,
     continuity: steady.length ? steady.filter((b) => Math.abs(b - pick.bpm) <= AGREE_BPM).length / steady.length : 0.5,
     margin: pick.p - Math.max(0, ...others),
-    motionHere: f.motionHere,
-    votes: f.votes,
-    pbvShare: f.pbvShare,
-    lightOverSkin: f.lightOverSkin,
-    regionsMin: f.regionsMin,
   };
-  const probability = score(m.window, WINDOW_FEATURES.map((k) => windowValues[k]));
+  const all = { ...f, ...windowValues };
+  const probability = score(m.window, m.window.features.map((k) => all[k]));
   const reliability = capForMissing(levelOf(probability, m), f);
   // The network is primary: its reading stands wherever the chosen rate is its own.
   const bySspd = sspdBpm !== null && (Math.abs(sspdBpm - pick.bpm) <= AGREE_BPM || relativeSupport(e.voters.sspd, pick.bpm / 60) > 0.9);
@@ -171,7 +170,7 @@ export function decideWindow(e: WindowEvidence, candidates: readonly ScoredCandi
   if (networkPick) reasons.unshift(...sourceReasons(named(FEATURES, networkPick.features)).filter((r) => !reasons.includes(r)));
   if (reliability !== 'reliable' && reasons.length === 0) reasons.push(pick.p < 0.5 ? 'weak' : 'disagree');
   const bpm = bySspd ? refinedBpm(e, pick.bpm, ['sspd']) : refinedBpm(e, pick.bpm, VOTERS.filter((v) => v !== 'sspd'));
-  return { bpm, source: sspdBpm === null || bySspd ? (sspdBpm === null ? 'evidence' : 'sspd') : 'evidence', sspdBpm, probability, reliability, reasons, features: { ...f, ...windowValues } };
+  return { bpm, source: sspdBpm === null || bySspd ? (sspdBpm === null ? 'evidence' : 'sspd') : 'evidence', sspdBpm, probability, reliability, reasons, features: all };
 }
 
 /**

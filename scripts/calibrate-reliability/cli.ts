@@ -24,12 +24,14 @@ const { values } = parseArgs({
     generate: { type: 'string' },
     seed: { type: 'string', default: '1' },
     cache: { type: 'string' },
+    'window-features': { type: 'string' },
     out: { type: 'string', default: path.resolve(import.meta.dirname, '..', '..', 'main', 'signal', 'reliability-model.json') },
   },
 });
 if (!values.set) throw new Error('--set DIR is required');
 const setDirs = values.set.split(',').map((d) => path.resolve(d));
 const cacheDir = path.resolve(values.cache ?? path.join(setDirs[0]!, 'traces'));
+const windowFeatures = values['window-features'] ? (values['window-features'].split(',') as ReliabilityModel['window']['features']) : WINDOW_FEATURES;
 const FACES = ['astronaut.png', 'grace_hopper.jpg'].map((f) => path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'faces', f));
 
 if (values.generate) {
@@ -83,7 +85,7 @@ function fitModel(train: Clip[]): ReliabilityModel {
   const candidate = fitLogistic(x, y, 1e-3, weight);
   const draft: ReliabilityModel = {
     candidate: { features: FEATURES, weights: candidate.weights, bias: candidate.bias },
-    window: { features: WINDOW_FEATURES, weights: WINDOW_FEATURES.map(() => 0), bias: 0 },
+    window: { features: windowFeatures, weights: windowFeatures.map(() => 0), bias: 0 },
     thresholds: { reliable: 0.9, caution: 0.6 },
   };
   const wx: number[][] = [];
@@ -92,13 +94,13 @@ function fitModel(train: Clip[]): ReliabilityModel {
     for (const ev of evidence.get(c)!) {
       decideSeries(ev.evidence, ev.bandHz, ev.options.stepS, draft).forEach((d, k) => {
         if (!d.features) return;
-        wx.push(WINDOW_FEATURES.map((f) => d.features![f]));
+        wx.push(windowFeatures.map((f) => d.features![f]));
         wy.push(right(d.bpm, truthOf(c, ev.windows[k]!)));
       });
     }
   }
   const window = fitLogistic(wx, wy, 1e-3);
-  return { ...draft, window: { features: WINDOW_FEATURES, weights: window.weights, bias: window.bias } };
+  return { ...draft, window: { features: windowFeatures, weights: window.weights, bias: window.bias } };
 }
 
 interface Scored {

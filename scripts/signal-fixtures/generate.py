@@ -20,7 +20,7 @@ OUT = os.path.join(os.path.dirname(__file__), '..', '..', 'main', 'signal', 'fix
 HR_BAND = (0.7, 3.5)
 SNR_BAND = (0.5, 4.0)
 ORDER = 4
-WINDOW_S, STEP_S, SEGMENT_S = 10.0, 1.0, 6.0
+WINDOW_S, STEP_S, SEGMENT_S = 15.0, 1.0, 8.0  # main/signal/options.ts defaults
 RESOLUTION_HZ = 1 / 30
 DETREND_CUTOFF_HZ = 0.05
 
