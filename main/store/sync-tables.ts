@@ -10,20 +10,32 @@ export const UNIT_TABLE: Record<SyncUnit, string> = { study: 'studies', protocol
 
 /**
  * Rows that belong to a session (its recording, results, markers, references): pushed with the session as a whole.
- * `sessionOf(r)`: SQL giving the session id of row `r` (NEW or OLD in a trigger).
+ * `key` is the column naming the parent: the session itself, or a row of `via` (an analysis, a reference) that does.
  */
-export const SESSION_CHILDREN: Record<string, (r: string) => string> = {
-  frames: (r) => `${r}.session_id`,
-  markers: (r) => `${r}.session_id`,
-  analyses: (r) => `${r}.session_id`,
-  media_checksums: (r) => `${r}.session_id`,
-  hr_references: (r) => `${r}.session_id`,
-  protocol_events: (r) => `${r}.session_id`,
-  hr_series: (r) => `(SELECT session_id FROM analyses WHERE id = ${r}.analysis_id)`,
-  waveform_chunks: (r) => `(SELECT session_id FROM analyses WHERE id = ${r}.analysis_id)`,
-  hr_reference_samples: (r) => `(SELECT session_id FROM hr_references WHERE id = ${r}.reference_id)`,
-  hr_reference_beats: (r) => `(SELECT session_id FROM hr_references WHERE id = ${r}.reference_id)`,
+export const SESSION_CHILDREN: Record<string, { key: string; via?: string }> = {
+  frames: { key: 'session_id' },
+  markers: { key: 'session_id' },
+  analyses: { key: 'session_id' },
+  media_checksums: { key: 'session_id' },
+  hr_references: { key: 'session_id' },
+  protocol_events: { key: 'session_id' },
+  hr_series: { key: 'analysis_id', via: 'analyses' },
+  waveform_chunks: { key: 'analysis_id', via: 'analyses' },
+  hr_reference_samples: { key: 'reference_id', via: 'hr_references' },
+  hr_reference_beats: { key: 'reference_id', via: 'hr_references' },
 };
+
+/** SQL giving the session id of row `r` (NEW or OLD in a trigger) of a session's child table. */
+function sessionOfRow(table: string, r: string): string {
+  const { key, via } = SESSION_CHILDREN[table]!;
+  return via ? `(SELECT session_id FROM ${via} WHERE id = ${r}.${key})` : `${r}.${key}`;
+}
+
+/** SQL condition selecting one session's rows of a child table (its one parameter: the session id). */
+export function rowsOfSession(table: string): string {
+  const { key, via } = SESSION_CHILDREN[table]!;
+  return via ? `${key} IN (SELECT id FROM ${via} WHERE session_id = ?)` : `${key} = ?`;
+}
 
 /** Append-only logs, pushed by their increasing key: the hash-chained audit trail and the older edit log. */
 export const APPEND_ONLY_LOGS: Record<string, string> = { audit_trail: 'seq', audit_log: 'id' };
@@ -38,7 +50,7 @@ export const SYNCED_TABLES: readonly string[] = [...Object.values(UNIT_TABLE), .
 export function changeTriggers(): string {
   const sources: [table: string, unit: SyncUnit, idOf: (r: string) => string][] = [
     ...Object.entries(UNIT_TABLE).map(([unit, table]) => [table, unit as SyncUnit, (r: string) => `${r}.id`] as [string, SyncUnit, (r: string) => string]),
-    ...Object.entries(SESSION_CHILDREN).map(([table, idOf]) => [table, 'session', idOf] as [string, SyncUnit, (r: string) => string]),
+    ...Object.keys(SESSION_CHILDREN).map((table) => [table, 'session', (r: string) => sessionOfRow(table, r)] as [string, SyncUnit, (r: string) => string]),
   ];
   // An update never moves a row to another unit, so NEW names it. `mark` counts changes, so a sync that read the
   // unit before a change made during its push leaves it pending.
