@@ -123,4 +123,70 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(`station sync to PostgreSQL${POST
     a.close();
     await client.end();
   });
+
+  /** Runs the CLI's sync until the study database holds `atLeast` sessions, then sends it `signal`. */
+  async function cliSyncUntil(client: pg.Client, url: string, media: string, dataDir: string, atLeast: number, signal: NodeJS.Signals) {
+    const child = spawn(NODE, [CLI, 'sync', '--db', url, '--media', media], { env: { ...process.env, PULSE_STUDIO_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    let sentAtSignal = -1;
+    for (let i = 0; i < 3000 && sentAtSignal < 0; i++) {
+      const sent = await count(client, 'SELECT count(*) AS n FROM sessions').catch(() => 0);
+      if (sent >= atLeast) {
+        child.kill(signal);
+        sentAtSignal = sent;
+      } else await new Promise((r) => setTimeout(r, 10));
+    }
+    return { code: await exited, stdout, sentAtSignal };
+  }
+
+  test('a sync cancelled (Ctrl+C), then killed mid-way (kill -9), and run again sends everything exactly once, media verified', async () => {
+    const { url, client, media } = await central('resume');
+    const dataDir = temp('pulse-a-');
+    const a = openStore(dataDir);
+    const sessions = await fillStation(a, { study: 'Resumed', prefix: 'R', subjects: 6, sessionsPerSubject: 20, framesPerSession: 150, mediaBytes: 50_000 });
+    a.close();
+    const cancelled = await cliSyncUntil(client, url, media, dataDir, 3, 'SIGINT');
+    expect(cancelled.code).toBe(130);
+    expect(cancelled.stdout).toMatch(/still to send: run the sync again to continue/);
+    const afterCancel = await count(client, 'SELECT count(*) AS n FROM sessions');
+    expect(afterCancel).toBeLessThan(sessions.length);
+    const killed = await cliSyncUntil(client, url, media, dataDir, afterCancel + 5, 'SIGKILL');
+    expect(killed.sentAtSignal).toBeGreaterThanOrEqual(afterCancel + 5);
+    expect(killed.sentAtSignal).toBeLessThan(sessions.length);
+    const sentWhenKilled = killed.sentAtSignal;
+    const store = openStore(dataDir);
+    const resumed = await sync(store, url, media);
+    expect(resumed.units.session.new + resumed.units.session.changed).toBeLessThanOrEqual(sessions.length - sentWhenKilled + 1);
+    for (const table of ['sessions', 'frames', 'markers', 'analyses', 'hr_series', 'waveform_chunks', 'audit_trail', 'media_checksums', 'subjects']) {
+      expect(await count(client, `SELECT count(*) AS n FROM ${table}`), table).toBe(local(store, `SELECT count(*) AS n FROM ${table}`));
+    }
+    const files = (await client.query('SELECT path, sha256 FROM media_files')).rows as { path: string; sha256: string }[];
+    expect(files).toHaveLength(sessions.length);
+    for (const f of files) expect(crypto.createHash('sha256').update(fs.readFileSync(path.join(media, f.path))).digest('hex')).toBe(f.sha256);
+    expect(fs.readdirSync(media, { recursive: true }).filter((name) => String(name).endsWith('.part'))).toEqual([]);
+    expect(local(store, 'SELECT count(*) AS n FROM sync_pending')).toBe(0);
+    store.close();
+    await client.end();
+  }, 60_000);
+
+  test('a session or subject deleted at the station is deleted on the study database', async () => {
+    const { url, client, media } = await central('deletes');
+    const a = openStore(temp('pulse-a-'));
+    await fillStation(a, { ...SMALL, prefix: 'A' });
+    const study = a.studies.list()[0]!;
+    const extra = a.subjects.create(study.id, subjectFields.parse({ code: 'GONE' }));
+    const empty = a.sessions.create({ subjectId: extra.id, cameraLabel: null, width: null, height: null, fps: null, notes: '' }, { source: 'camera', appVersion: 'test' });
+    a.sessions.finish(empty.id, 'interrupted');
+    await sync(a, url, media);
+    expect(await count(client, 'SELECT count(*) AS n FROM sessions WHERE id = $1', [empty.id])).toBe(1);
+    a.subjects.delete(extra.id, 1);
+    const result = await sync(a, url, media);
+    expect([result.units.session.deleted, result.units.subject.deleted]).toEqual([1, 1]);
+    expect(await count(client, 'SELECT count(*) AS n FROM subjects WHERE id = $1', [extra.id])).toBe(0);
+    expect(await count(client, 'SELECT count(*) AS n FROM sessions')).toBe(4);
+    a.close();
+    await client.end();
+  });
 });
