@@ -22,6 +22,7 @@ import { exportCommand, reportCommand } from './report-commands.ts';
 import { cliKeys, encryptionCommand, NEW_PASSPHRASE_ENV, openCliStore, PASSPHRASE_ENV, statusText } from './encryption-commands.ts';
 import { agreementCommand } from './agreement-command.ts';
 import { syncCommand } from './sync-command.ts';
+import { enqueueCommand, workerCommand } from './worker-command.ts';
 
 const USAGE = `Usage:
   pulse-studio analyze <video…> [--model M] [--out DIR] [--json] [--roi face|full]
@@ -34,6 +35,8 @@ const USAGE = `Usage:
   pulse-studio encrypt | decrypt | change-passphrase [--passphrase-file F] [--new-passphrase-file F]
   pulse-studio agreement [--study S] [--split none|skin-type|sex|age-band|step] [--json]
   pulse-studio sync --db postgres://… --media DIR [--dry-run] [--json]
+  pulse-studio worker --db postgres://… --media DIR [--concurrency N] [--model M]
+  pulse-studio enqueue --db postgres://… [--study S] [--method model|pos]
 
   --roi full     the whole frame is the skin region (pre-cropped clips), resized to 128×128
   --roi face     detect the face and use the SSPD crop (default)
@@ -64,6 +67,9 @@ trail to the central study database (--db, or $PULSE_STUDIO_DB; a password is be
 media to the shared media folder, SHA-256 verified. Run again after an interruption: nothing is sent twice. An
 edit made on the study database since this station last sent the row is reported as a conflict (exit code 1),
 never overwritten. --dry-run counts what would be sent, changing nothing.
+Worker: runs the study database's re-analysis jobs over the face crops on the shared media folder (any number of
+workers on any number of machines); a job whose worker dies is retried by another, and its result stored once.
+Enqueue: queues a re-analysis of every synced session with face crops (--study: of one study).
 Data directory for import, export, report, verify, agreement and encryption: $PULSE_STUDIO_DATA_DIR or the app's default.`;
 
 const OPTIONS = {
@@ -90,6 +96,8 @@ const OPTIONS = {
   db: { type: 'string' },
   media: { type: 'string' },
   'dry-run': { type: 'boolean', default: false },
+  concurrency: { type: 'string' },
+  method: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } satisfies ParseArgsConfig['options'];
 
@@ -243,6 +251,10 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'sync') {
       if (rest.length) throw new AnalysisError('bad-argument', `sync takes options only, not "${rest.join(' ')}"`);
       return await syncCommand(parsed.values, appVersion(), progressBar(process.stderr, parsed.values.quiet), CLI_HOLDER);
+    }
+    if (command === 'worker' || command === 'enqueue') {
+      if (rest.length) throw new AnalysisError('bad-argument', `${command} takes options only, not "${rest.join(' ')}"`);
+      return command === 'worker' ? await workerCommand(parsed.values, modelOf(parsed.values)) : await enqueueCommand(parsed.values);
     }
     if (command === 'export' || command === 'report') {
       if (rest.length) throw new AnalysisError('bad-argument', `${command} takes options only, not "${rest.join(' ')}"`);
