@@ -1,16 +1,15 @@
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { subjectFields } from '../../common/subjects.ts';
 import { fillStation, type StationFill } from '../../scripts/synth/station.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { stationId } from '../store/station-migration.ts';
 import { lastSyncSummary, syncStation } from './sync.ts';
-import { POSTGRES_SKIP_REASON, startTestPostgres, type TestPostgres } from './test-postgres.ts';
+import { POSTGRES_SKIP_REASON, throwawayPostgres } from './test-postgres.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const NODE = path.join(ROOT, 'node_modules', '.bin', 'node');
@@ -18,23 +17,10 @@ const CLI = path.join(ROOT, 'main', 'cli', 'pulse-studio.ts');
 const SMALL: Omit<StationFill, 'prefix'> = { study: 'Multi-site', subjects: 2, sessionsPerSubject: 2, framesPerSession: 120, mediaBytes: 20_000 };
 
 describe.skipIf(POSTGRES_SKIP_REASON !== null)(`station sync to PostgreSQL${POSTGRES_SKIP_REASON ? ` (skipped: ${POSTGRES_SKIP_REASON})` : ''}`, () => {
-  let server: TestPostgres;
-  const temps: string[] = [];
-  const temp = (prefix: string) => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-    temps.push(dir);
-    return dir;
-  };
-  beforeAll(async () => {
-    server = await startTestPostgres();
-  }, 60_000);
-  afterAll(() => {
-    server?.stop();
-    temps.forEach((d) => fs.rmSync(d, { recursive: true, force: true }));
-  });
+  const { server, temp } = throwawayPostgres();
 
   async function central(name: string): Promise<{ url: string; client: pg.Client; media: string }> {
-    const url = await server.createDatabase(name);
+    const url = await server().createDatabase(name);
     const client = new pg.Client(url);
     client.on('error', () => {}); // the server stops in afterAll, after a failed test may have left this open
     await client.connect();

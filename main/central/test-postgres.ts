@@ -7,6 +7,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 
 export interface TestPostgres {
   /** postgres://… of the cluster's `postgres` database. */
@@ -82,6 +83,31 @@ export async function startTestPostgres(): Promise<TestPostgres> {
       } finally {
         fs.rmSync(root, { recursive: true, force: true });
       }
+    },
+  };
+}
+
+/**
+ * For a describe block: a cluster started before its tests and stopped after them, and temporary folders removed
+ * after them (`temp`), with `cleanup` run first (children to kill).
+ */
+export function throwawayPostgres(cleanup: () => void = () => {}): { server: () => TestPostgres; temp: (prefix: string) => string } {
+  let server: TestPostgres | undefined;
+  const temps: string[] = [];
+  beforeAll(async () => {
+    server = await startTestPostgres();
+  }, 60_000);
+  afterAll(() => {
+    cleanup();
+    server?.stop();
+    temps.forEach((d) => fs.rmSync(d, { recursive: true, force: true }));
+  });
+  return {
+    server: () => server!,
+    temp: (prefix) => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+      temps.push(dir);
+      return dir;
     },
   };
 }

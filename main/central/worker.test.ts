@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { CROP_SIZE } from '../../common/sessions.ts';
 import { fillStation } from '../../scripts/synth/station.ts';
 import { sealSessionMedia } from '../recording/media-checksums.ts';
@@ -12,7 +11,7 @@ import { RoiWriter } from '../recording/roi-file.ts';
 import { pulsingChunk } from '../recording/test-frames.ts';
 import { openStore } from '../store/index.ts';
 import { syncStation } from './sync.ts';
-import { POSTGRES_SKIP_REASON, startTestPostgres, type TestPostgres } from './test-postgres.ts';
+import { POSTGRES_SKIP_REASON, throwawayPostgres } from './test-postgres.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const NODE = path.join(ROOT, 'node_modules', '.bin', 'node');
@@ -32,22 +31,8 @@ function writeCrops(file: string): void {
 }
 
 describe.skipIf(POSTGRES_SKIP_REASON !== null)(`analysis workers on the study database's queue${POSTGRES_SKIP_REASON ? ` (skipped: ${POSTGRES_SKIP_REASON})` : ''}`, () => {
-  let server: TestPostgres;
-  const temps: string[] = [];
   const children: ChildProcess[] = [];
-  const temp = (prefix: string) => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-    temps.push(dir);
-    return dir;
-  };
-  beforeAll(async () => {
-    server = await startTestPostgres();
-  }, 60_000);
-  afterAll(() => {
-    children.forEach((c) => c.exitCode === null && c.kill('SIGKILL'));
-    server?.stop();
-    temps.forEach((d) => fs.rmSync(d, { recursive: true, force: true }));
-  });
+  const { server, temp } = throwawayPostgres(() => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
 
   function cli(args: string[]) {
     const child = spawn(NODE, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -64,7 +49,7 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(`analysis workers on the study da
   }
 
   test('a job whose worker is killed mid-way (kill -9) is retried by another worker and its result stored once', async () => {
-    const url = await server.createDatabase('jobs');
+    const url = await server().createDatabase('jobs');
     const media = temp('pulse-media-');
     const store = openStore(temp('pulse-w-'));
     const sessions = await fillStation(store, { study: 'Jobs', prefix: 'J', subjects: 1, sessionsPerSubject: 2, framesPerSession: 30, mediaBytes: 0 });

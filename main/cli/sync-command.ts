@@ -8,6 +8,7 @@ import { AnalysisError } from '../analysis/errors.ts';
 import { syncStation } from '../central/sync.ts';
 import { resolveDataDir } from '../store/index.ts';
 import { openCliStore, type PassphraseOptions } from './encryption-commands.ts';
+import { interruptSignal } from './interrupt.ts';
 import type { ProgressBar } from './progress.ts';
 
 /** The connection string may come from the environment instead, so a password stays out of the process list. */
@@ -40,21 +41,14 @@ export async function syncCommand(values: SyncValues, appVersion: string, bar: P
   const dryRun = values['dry-run'] ?? false;
   const mediaRoot = dryRun && !values.media ? '' : mediaRootOf(values, 'sync');
   const store = await openCliStore(resolveDataDir(), values, { holder, ...(values.operator ? { actor: values.operator } : {}) });
-  const controller = new AbortController();
-  const stop = () => {
-    if (!controller.signal.aborted) process.stderr.write('\nStopping after the unit being sent… (run the sync again to continue)\n');
-    controller.abort();
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  const interrupt = interruptSignal('Stopping after the unit being sent… (run the sync again to continue)');
   try {
-    const summary = await syncStation(store, { url, mediaRoot, appVersion, dryRun, signal: controller.signal, onProgress: (p) => bar.update(p.done, p.total, p.label) });
+    const summary = await syncStation(store, { url, mediaRoot, appVersion, dryRun, signal: interrupt.signal, onProgress: (p) => bar.update(p.done, p.total, p.label) });
     bar.done();
     process.stdout.write(values.json ? JSON.stringify(summary, null, 1) + '\n' : syncSummaryText(summary) + '\n');
     return summary.cancelled ? 130 : summary.conflicts.length ? 1 : 0;
   } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    interrupt.dispose();
     store.close();
   }
 }

@@ -6,6 +6,7 @@ import { AnalysisError } from '../analysis/errors.ts';
 import { openQueue, queueReanalyses, sessionsWithCrops } from '../central/analysis-queue.ts';
 import { centralError, openCentral } from '../central/central-db.ts';
 import { runWorker } from '../central/worker.ts';
+import { interruptSignal } from './interrupt.ts';
 import { centralUrlOf, mediaRootOf } from './sync-command.ts';
 
 export interface WorkerValues {
@@ -22,19 +23,12 @@ export async function workerCommand(values: WorkerValues, modelPath: string | un
   const mediaRoot = mediaRootOf(values, 'worker');
   const concurrency = values.concurrency === undefined ? 1 : Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new AnalysisError('bad-argument', `--concurrency must be a whole number from 1 to 64, got "${values.concurrency}"`);
-  const controller = new AbortController();
-  const stop = () => {
-    if (!controller.signal.aborted) process.stderr.write('Stopping: finishing the jobs in hand…\n');
-    controller.abort();
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  const interrupt = interruptSignal('Stopping: finishing the jobs in hand…');
   try {
-    await runWorker({ url, mediaRoot, concurrency, model: modelPath ? { path: modelPath } : null, signal: controller.signal, log: (line) => values.quiet || process.stderr.write(`${line}\n`) });
+    await runWorker({ url, mediaRoot, concurrency, model: modelPath ? { path: modelPath } : null, signal: interrupt.signal, log: (line) => values.quiet || process.stderr.write(`${line}\n`) });
     return 0;
   } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    interrupt.dispose();
   }
 }
 
