@@ -1,5 +1,6 @@
 // What a station's sync to the central study database did (or, in a dry run, would do), in one shape for the
-// command line and the app, and the words both show it in.
+// command line and the app, and the words both show it in; the app's sync request and state.
+import { z } from 'zod';
 
 export const SYNC_UNIT_NAMES = { study: 'studies', protocol: 'protocols', subject: 'subjects', session: 'sessions' } as const;
 export type SyncUnitKind = keyof typeof SYNC_UNIT_NAMES;
@@ -71,4 +72,31 @@ export function syncSummaryText(s: SyncSummary): string {
   }
   if (s.cancelled) lines.push(`${s.remaining} still to send: run the sync again to continue.`);
   return lines.join('\n');
+}
+
+/** Settings → Study database: what to sync to. The password is used for this sync only, never stored. */
+export const studySyncRequest = z.strictObject({
+  url: z
+    .string()
+    .trim()
+    .min(1, 'Enter the study database (postgres://user@host:5432/database)')
+    .max(2000)
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'Use a connection string like postgres://user@host:5432/study'),
+  password: z.string().max(1000).default(''),
+  mediaRoot: z.string().trim().min(1, 'Enter the shared media folder').max(4096),
+  dryRun: z.boolean().default(false),
+});
+export type StudySyncRequest = z.output<typeof studySyncRequest>;
+
+export interface StudySyncState {
+  running: boolean;
+  progress: SyncProgress | null;
+  /** Why the last sync stopped, in words; null when it finished. */
+  error: string | null;
+  /** The summary of the last dry run started here (not kept across starts). */
+  dryRun: SyncSummary | null;
+  /** The last real sync's summary, as the station keeps it. */
+  last: SyncSummary | null;
+  /** The study database (without its password) and media folder last used. */
+  settings: { url: string; mediaRoot: string } | null;
 }
