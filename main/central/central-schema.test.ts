@@ -8,7 +8,7 @@ import { LATEST_VERSION, MIGRATIONS } from '../store/migrations.ts';
 import { stationId } from '../store/station-migration.ts';
 import { SESSION_CHILDREN, STATION_ONLY, SYNCED_TABLES, UNIT_TABLE } from '../store/sync-tables.ts';
 import { centralColumns, ensureCentralSchema, stationTableShapes } from './central-schema.ts';
-import { POSTGRES_SKIP_REASON, startTestPostgres, type TestPostgres } from './test-postgres.ts';
+import { POSTGRES_SKIP_REASON, startTestPostgres, type TestPostgres } from '../../scripts/throwaway-postgres.ts';
 
 const dirs: string[] = [];
 function stationDb(migrations = MIGRATIONS): Db {

@@ -1,14 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { describe, expect, test } from 'vitest';
-import { CROP_SIZE } from '../../common/sessions.ts';
-import { fillStation } from '../../scripts/synth/station.ts';
-import { sealSessionMedia } from '../recording/media-checksums.ts';
-import { ROI_FILE } from '../recording/media-files.ts';
-import { RoiWriter } from '../recording/roi-file.ts';
-import { pulsingChunk } from '../recording/test-frames.ts';
+import { fillStation, writeSessionCrops } from '../../scripts/synth/station.ts';
 import { openStore } from '../store/index.ts';
 import { syncStation } from './sync.ts';
 import { POSTGRES_SKIP_REASON, throwawayPostgres } from './test-postgres.ts';
@@ -16,19 +10,8 @@ import { POSTGRES_SKIP_REASON, throwawayPostgres } from './test-postgres.ts';
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const NODE = path.join(ROOT, 'node_modules', '.bin', 'node');
 const CLI = path.join(ROOT, 'main', 'cli', 'pulse-studio.ts');
-/** 30 s of crops at 30 frames/s: a POS analysis of about a second, long enough to kill a worker in the middle. */
-const FRAMES = 900;
-const CHUNK = 150;
-
-/** A crop file pulsing at 72 bpm (a 5 s chunk holds exactly 6 beats, so repeating it keeps the pulse seamless). */
-function writeCrops(file: string): void {
-  const chunk = pulsingChunk(0, CHUNK, 72);
-  const writer = new RoiWriter(file, { width: CROP_SIZE, height: CROP_SIZE, channels: 3 });
-  for (let first = 0; first < FRAMES; first += CHUNK) {
-    writer.append(chunk.timestampsMs.map((t) => t + (first / 30) * 1000), chunk.faceFound, chunk.crops);
-  }
-  writer.close();
-}
+/** 30 s of crops: a POS analysis of about a second, long enough to kill a worker in the middle. */
+const CROP_SECONDS = 30;
 
 describe.skipIf(POSTGRES_SKIP_REASON !== null)(`analysis workers on the study database's queue${POSTGRES_SKIP_REASON ? ` (skipped: ${POSTGRES_SKIP_REASON})` : ''}`, () => {
   const children: ChildProcess[] = [];
@@ -53,12 +36,7 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(`analysis workers on the study da
     const media = temp('pulse-media-');
     const store = openStore(temp('pulse-w-'));
     const sessions = await fillStation(store, { study: 'Jobs', prefix: 'J', subjects: 1, sessionsPerSubject: 2, framesPerSession: 30, mediaBytes: 0 });
-    for (const id of sessions) {
-      const dir = store.sessionDir(store.sessions.get(id).subjectId, id);
-      fs.mkdirSync(dir, { recursive: true });
-      writeCrops(path.join(dir, ROI_FILE));
-      await sealSessionMedia(store, id);
-    }
+    for (const id of sessions) await writeSessionCrops(store, id, CROP_SECONDS);
     await syncStation(store, { url, mediaRoot: media, appVersion: 'test' });
     store.close();
 

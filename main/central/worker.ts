@@ -30,7 +30,7 @@ interface Tx {
 const WORKER_NAME = `${os.hostname()}:${process.pid}`;
 
 /** One job: the session's crop file from the media root, analysed, and its result stored through `tx`. */
-async function reanalyse(job: Job<unknown>, tx: Tx, options: WorkerOptions): Promise<{ bpm: number | null }> {
+async function reanalyse(job: Job<unknown>, tx: Tx, options: WorkerOptions): Promise<{ bpm: number | null; reason: string | null }> {
   const data = reanalyseJob.parse(job.data);
   const where = [data.stationId, data.sessionId];
   const media = (await tx.executeSql('SELECT path FROM media_files WHERE station_id = $1 AND session_id = $2 AND file = $3', [...where, ROI_FILE])).rows[0];
@@ -42,15 +42,16 @@ async function reanalyse(job: Job<unknown>, tx: Tx, options: WorkerOptions): Pro
     const file = path.join(options.mediaRoot, ...String(media.path).split('/'));
     const context = { ...recordContext('reanalysis', model?.inference ?? null), roi, settings: data.settings };
     const final = await analyseCropFile(file, model?.inference ?? null, context, signalOptionsFor(data.settings), null);
-    if ('reason' in final) throw new Error(`Session ${data.sessionId} of station ${data.stationId} cannot be analysed: ${final.reason}`);
+    // A session that cannot be analysed (no face, too short) says so in its result: retrying would not help.
+    const analysis = 'reason' in final ? { params: context, summary: { notAnalysed: final.reason }, hrSeries: {} } : final.analysis;
     const report = model?.inference.report;
     await tx.executeSql(
       `INSERT INTO reanalyses (job_id, station_id, session_id, worker, settings, model_id, model_sha256, execution_provider, params_json, summary_json, hr_series)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (job_id) DO NOTHING`,
       [job.id, ...where, WORKER_NAME, JSON.stringify(data.settings), model ? modelName(model.model) : null, report?.sha256 ?? null, report?.provider ?? null,
-        JSON.stringify(final.analysis.params), JSON.stringify(final.analysis.summary), JSON.stringify(final.analysis.hrSeries)],
+        JSON.stringify(analysis.params), JSON.stringify(analysis.summary), JSON.stringify(analysis.hrSeries)],
     );
-    return { bpm: final.summary.hr.bpm };
+    return 'reason' in final ? { bpm: null, reason: final.reason } : { bpm: final.summary.hr.bpm, reason: null };
   } finally {
     await model?.inference.close();
   }
@@ -75,8 +76,9 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     for (const job of jobs) {
       const started = Date.now();
       options.log?.(`job ${job.id}: started`);
-      const { bpm } = await reanalyse(job, tx as Tx, options);
-      options.log?.(`job ${job.id}: done in ${((Date.now() - started) / 1000).toFixed(1)} s${bpm === null ? ', no reliable heart rate' : `, ${bpm.toFixed(1)} bpm`}`);
+      const { bpm, reason } = await reanalyse(job, tx as Tx, options);
+      const outcome = reason ? `not analysed: ${reason}` : bpm === null ? 'no reliable heart rate' : `${bpm.toFixed(1)} bpm`;
+      options.log?.(`job ${job.id}: done in ${((Date.now() - started) / 1000).toFixed(1)} s, ${outcome}`);
     }
   });
   options.log?.(`worker ${WORKER_NAME} waiting for jobs (${concurrency} at a time); Ctrl+C stops after the jobs in hand`);

@@ -1,13 +1,15 @@
 // Synthetic station data for the study-database tests and bench: subjects and finished sessions with frame
 // indexes, an analysis (HR series and a waveform), markers and a media file with its SHA-256, written through
-// the store's own repositories into a real data folder.
+// the store's own repositories into a real data folder; and face-crop files whose skin pulses at a known rate.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { subjectFields } from '../../common/subjects.ts';
 import { sessionHr } from '../../common/session-hr.ts';
 import { sealSessionMedia } from '../../main/recording/media-checksums.ts';
-import { VIDEO_FILE } from '../../main/recording/media-files.ts';
+import { ROI_FILE, VIDEO_FILE } from '../../main/recording/media-files.ts';
+import { RoiWriter } from '../../main/recording/roi-file.ts';
+import { CROP_BYTES, CROP_SIZE } from '../../common/sessions.ts';
 import { openAppender } from '../../main/crypto/media-io.ts';
 import type { Store } from '../../main/store/index.ts';
 
@@ -54,4 +56,37 @@ export async function fillStation(store: Store, fill: StationFill): Promise<numb
     }
   }
   return sessions;
+}
+
+/** One 5 s chunk at 30 frames/s: at 72 bpm it holds exactly 6 beats, so repeating it keeps the pulse seamless. */
+const CHUNK_FRAMES = 150;
+const FPS = 30;
+const PULSE_BPM = 72;
+
+/** Skin colour with blood volume's relative depths (de Haan & van Leest 2014) and a little pixel noise. */
+function pulsingCrops(): { times: Float64Array; faces: Uint8Array; crops: Uint8Array } {
+  const crops = new Uint8Array(CHUNK_FRAMES * CROP_BYTES);
+  let seed = 12345;
+  for (let k = 0; k < CHUNK_FRAMES; k++) {
+    const pulse = Math.sin((2 * Math.PI * PULSE_BPM * k) / (60 * FPS));
+    const rgb = [180 * (1 + 0.0089 * pulse), 120 * (1 + 0.0208 * pulse), 100 * (1 + 0.0143 * pulse)];
+    for (let p = 0; p < CROP_BYTES; p++) {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      crops[k * CROP_BYTES + p] = Math.round(rgb[p % 3]! + ((seed >>> 24) / 255 - 0.5) * 6);
+    }
+  }
+  return { times: Float64Array.from({ length: CHUNK_FRAMES }, (_, k) => Date.UTC(2026, 0, 5) + (k * 1000) / FPS), faces: new Uint8Array(CHUNK_FRAMES).fill(1), crops };
+}
+
+/** Gives the session a crop file of `seconds` (a multiple of 5) pulsing at 72 bpm, with its SHA-256. */
+export async function writeSessionCrops(store: Store, sessionId: number, seconds: number): Promise<void> {
+  const dir = store.sessionDir(store.sessions.get(sessionId).subjectId, sessionId);
+  fs.mkdirSync(dir, { recursive: true });
+  const chunk = pulsingCrops();
+  const writer = new RoiWriter(path.join(dir, ROI_FILE), { width: CROP_SIZE, height: CROP_SIZE, channels: 3 }, store.mediaKey);
+  for (let first = 0; first < seconds * FPS; first += CHUNK_FRAMES) {
+    writer.append(chunk.times.map((t) => t + (first / FPS) * 1000), chunk.faces, chunk.crops);
+  }
+  writer.close();
+  await sealSessionMedia(store, sessionId);
 }
