@@ -2,7 +2,7 @@
 // central transaction. The unit's own row replaces the central copy only while that copy is still what this
 // station last sent (or already equal); otherwise the central row was edited elsewhere and the edit is reported
 // as a conflict, never overwritten. A session's recorded rows are the station's alone and are replaced whole.
-import type pg from 'pg';
+import pg from 'pg';
 import type { Db } from '../store/database.ts';
 import { rowsOfSession, SESSION_CHILDREN, UNIT_TABLE, type SyncUnit } from '../store/sync-tables.ts';
 import type { TableShape } from './central-schema.ts';
@@ -119,15 +119,15 @@ async function report(client: pg.ClientBase, ctx: UnitContext, result: UnitResul
 
 /** The session's recorded rows on the central database become exactly the station's. */
 async function replaceSessionRows(client: pg.ClientBase, ctx: UnitContext, sessionId: number, media: { file: string; path: string; bytes: number; sha256: string }[]): Promise<void> {
-  // Children of an analysis or a reference go with it (ON DELETE CASCADE, as on the station).
-  for (const [table, { via }] of Object.entries(SESSION_CHILDREN)) {
-    if (!via) await client.query(`DELETE FROM ${table} WHERE station_id = $1 AND session_id = $2`, [ctx.stationId, sessionId]);
-  }
+  // One round trip for the deletes (ids are a generated UUID and an integer, quoted as literals); children of an
+  // analysis or a reference go with it (ON DELETE CASCADE, as on the station).
+  const where = `station_id = ${pg.escapeLiteral(ctx.stationId)} AND session_id = ${Number(sessionId)}`;
+  const direct = Object.entries(SESSION_CHILDREN).filter(([, { via }]) => !via).map(([table]) => table);
+  await client.query([...direct, 'media_files'].map((table) => `DELETE FROM ${table} WHERE ${where};`).join('\n'));
   for (const table of Object.keys(SESSION_CHILDREN)) {
     const rows = ctx.db.prepare(`SELECT * FROM ${table} WHERE ${rowsOfSession(table)}`).all(sessionId) as Row[];
     await insertRows(client, ctx.shapes.get(table)!, ctx.stationId, rows);
   }
-  await client.query('DELETE FROM media_files WHERE station_id = $1 AND session_id = $2', [ctx.stationId, sessionId]);
   for (const m of media) {
     await client.query('INSERT INTO media_files (station_id, session_id, file, path, bytes, sha256) VALUES ($1, $2, $3, $4, $5, $6)', [ctx.stationId, sessionId, m.file, m.path, m.bytes, m.sha256]);
   }

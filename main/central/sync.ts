@@ -12,7 +12,7 @@ import { ensureCentralSchema, stationTableShapes } from './central-schema.ts';
 import { centralError, describeUrl, openCentral } from './central-db.ts';
 import { SyncError } from './sync-error.ts';
 import { planLogs, pushLog } from './sync-logs.ts';
-import { classifyUnit, pendingMedia, pushUnit, type PendingUnit, type UnitContext } from './sync-units.ts';
+import { classifyUnit, pendingMedia, pushUnit, type PendingUnit, type UnitContext, type UnitResult } from './sync-units.ts';
 
 export interface SyncSource {
   db: Db;
@@ -31,16 +31,53 @@ export interface SyncOptions {
 }
 
 const LAST_SUMMARY = 'last_summary';
+/** Sent units are cleared from the station's list this often (see push). */
+const FLUSH_UNITS = 200;
+const FLUSH_MS = 2000;
+/** Units sent side by side (each on its own connection): a sync waits mostly on round trips and disk flushes. */
+const LANES = 4;
 
-/** Deletions child-first (sessions before their subject), everything else parent-first; `everything`: every unit. */
+/** Units to send, deletions child-first (sessions before their subject), the rest parent-first; `everything`: every unit. */
 function pendingUnits(db: Db, everything = false): PendingUnit[] {
+  return phases(db, everything).flatMap((p) => p.units);
+}
+
+/**
+ * The deletions, one at a time (child-first), then each kind in turn (parent-first), whose units are independent of
+ * each other and may be sent side by side.
+ */
+function phases(db: Db, everything = false): { units: PendingUnit[]; parallel: boolean }[] {
   const all = everything
     ? Object.entries(UNIT_TABLE).flatMap(([kind, table]) => (db.prepare(`SELECT id FROM ${table}`).all() as { id: number }[]).map((r) => ({ kind: kind as SyncUnitKind, id: r.id, mark: 0 })))
     : (db.prepare('SELECT kind, id, mark FROM sync_pending').all() as PendingUnit[]);
   const exists = (u: PendingUnit) => db.prepare(`SELECT 1 FROM ${UNIT_TABLE[u.kind]} WHERE id = ?`).get(u.id) !== undefined;
   const order = (u: PendingUnit) => SYNC_UNITS.indexOf(u.kind);
-  const [present, gone] = [all.filter(exists), all.filter((u) => !exists(u))];
-  return [...gone.sort((a, b) => order(b) - order(a) || a.id - b.id), ...present.sort((a, b) => order(a) - order(b) || a.id - b.id)];
+  const gone = all.filter((u) => !exists(u)).sort((a, b) => order(b) - order(a) || a.id - b.id);
+  const present = all.filter(exists);
+  return [
+    { units: gone, parallel: false },
+    ...SYNC_UNITS.map((kind) => ({ units: present.filter((u) => u.kind === kind).sort((a, b) => a.id - b.id), parallel: true })),
+  ].filter((p) => p.units.length > 0);
+}
+
+/** Sends a phase's units over the given connections, each taking the next unit; stops at cancel or the first error. */
+async function pushPhase(phase: { units: PendingUnit[] }, lanes: pg.ClientBase[], ctx: UnitContext, record: (unit: PendingUnit, result: UnitResult) => void, signal?: AbortSignal): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const lane = async (client: pg.ClientBase) => {
+    while (!failed && !signal?.aborted && next < phase.units.length) {
+      const unit = phase.units[next++]!;
+      try {
+        record(unit, await pushUnit(client, ctx, unit));
+      } catch (error) {
+        failed = true;
+        if (!(error instanceof SyncError && error.code === 'cancelled')) throw error;
+      }
+    }
+  };
+  const outcomes = await Promise.allSettled(lanes.map(lane));
+  const rejected = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (rejected) throw rejected.reason;
 }
 
 /** A new central database (or the first sync): everything is sent again and the old bases mean nothing. */
@@ -74,14 +111,14 @@ export async function syncStation(source: SyncSource, options: SyncOptions): Pro
     conflicts: [],
     remaining: 0,
   };
-  const pool = await openCentral(options.url, 2);
+  const pool = await openCentral(options.url, LANES);
   const client = await pool.connect();
   try {
     const shapes = new Map(stationTableShapes(db).map((s) => [s.name, s]));
     const version = schemaVersion(db);
     const ctx: UnitContext = { ...source, stationId: station, shapes, mediaRoot: options.mediaRoot, signal: options.signal };
     if (summary.dryRun) await dryRun(client, db, ctx, summary);
-    else await push(client, db, ctx, summary, version, options);
+    else await push(pool, client, db, ctx, summary, version, options);
   } catch (error) {
     throw centralError(error, options.url);
   } finally {
@@ -93,7 +130,7 @@ export async function syncStation(source: SyncSource, options: SyncOptions): Pro
   return summary;
 }
 
-async function push(client: pg.ClientBase, db: Db, ctx: UnitContext, summary: SyncSummary, version: number, options: SyncOptions): Promise<void> {
+async function push(pool: pg.Pool, client: pg.ClientBase, db: Db, ctx: UnitContext, summary: SyncSummary, version: number, options: SyncOptions): Promise<void> {
   const centralId = await ensureCentralSchema(client, [...ctx.shapes.values()], version);
   await client.query(
     `INSERT INTO stations (id, schema_version, app_version) VALUES ($1, $2, $3)
@@ -106,8 +143,8 @@ async function push(client: pg.ClientBase, db: Db, ctx: UnitContext, summary: Sy
     db.prepare(`INSERT OR REPLACE INTO sync_state (key, value) VALUES ('central', ?)`).run(centralId);
   }
   const logs = await planLogs(client, db, ctx.shapes, ctx.stationId);
-  const units = pendingUnits(db);
-  const total = logs.reduce((n, l) => n + l.count, 0) + units.length;
+  const plan = phases(db);
+  const total = logs.reduce((n, l) => n + l.count, 0) + plan.reduce((n, p) => n + p.units.length, 0);
   let done = 0;
   const progress = (label: string) => options.onProgress?.({ done, total, label });
   // History first: every central row's state is explained by the audit entries already there.
@@ -118,30 +155,36 @@ async function push(client: pg.ClientBase, db: Db, ctx: UnitContext, summary: Sy
   const clear = db.prepare('DELETE FROM sync_pending WHERE kind = ? AND id = ? AND mark = ?');
   const setBase = db.prepare('INSERT OR REPLACE INTO sync_base (tbl, id, hash) VALUES (?, ?, ?)');
   const dropBase = db.prepare('DELETE FROM sync_base WHERE tbl = ? AND id = ?');
-  for (const unit of units) {
-    if (options.signal?.aborted) break;
-    let result;
-    try {
-      result = await pushUnit(client, ctx, unit);
-    } catch (error) {
-      if (error instanceof SyncError && error.code === 'cancelled') break;
-      throw error;
+  // Units sent are taken off the station's list in batches (one durable write each, not one per unit): a run cut
+  // before a batch is written sends those units again, which replaces them with themselves.
+  let sent: { unit: PendingUnit; hash: string | null }[] = [];
+  let flushedAt = performance.now();
+  const flush = db.transaction(() => {
+    for (const { unit, hash } of sent) {
+      clear.run(unit.kind, unit.id, unit.mark);
+      if (hash) setBase.run(UNIT_TABLE[unit.kind], unit.id, hash);
+      else dropBase.run(UNIT_TABLE[unit.kind], unit.id);
     }
+    sent = [];
+    flushedAt = performance.now();
+  });
+  const record = (unit: PendingUnit, result: UnitResult) => {
     summary.units[unit.kind][result.outcome]++;
     summary.mediaFiles += result.mediaFiles;
     summary.mediaBytes += result.mediaBytes;
     if (result.conflict) summary.conflicts.push(result.conflict);
-    if (result.outcome !== 'conflict' && result.outcome !== 'waiting') {
-      // Only now is the unit off the list (and only if it did not change meanwhile: `mark` counts changes).
-      const table = UNIT_TABLE[unit.kind];
-      db.transaction(() => {
-        clear.run(unit.kind, unit.id, unit.mark);
-        if (result.hash) setBase.run(table, unit.id, result.hash);
-        else dropBase.run(table, unit.id);
-      })();
-    }
+    // Only a unit that committed centrally leaves the list, and only if it did not change meanwhile (`mark`).
+    if (result.outcome !== 'conflict' && result.outcome !== 'waiting') sent.push({ unit, hash: result.hash });
+    if (sent.length >= FLUSH_UNITS || performance.now() - flushedAt > FLUSH_MS) flush();
     done++;
     progress(`${summary.units[unit.kind].new + summary.units[unit.kind].changed + summary.units[unit.kind].unchanged} ${SYNC_UNIT_NAMES[unit.kind]}`);
+  };
+  const lanes = [client, ...(await Promise.all(Array.from({ length: LANES - 1 }, () => pool.connect())))];
+  try {
+    for (const phase of plan) await pushPhase(phase, phase.parallel ? lanes : [client], ctx, record, options.signal);
+  } finally {
+    flush();
+    for (const lane of lanes.slice(1)) (lane as pg.PoolClient).release();
   }
   summary.cancelled = options.signal?.aborted ?? false;
   summary.remaining = (db.prepare('SELECT count(*) AS n FROM sync_pending').get() as { n: number }).n;

@@ -29,7 +29,7 @@ export async function fillStation(store: Store, fill: StationFill): Promise<numb
   const study = store.studies.list().find((s) => s.name === fill.study) ?? store.studies.create({ name: fill.study, description: '', contact: '' });
   const sessions: number[] = [];
   for (let k = 1; k <= fill.subjects; k++) {
-    const subject = store.subjects.create(study.id, subjectFields.parse({ code: `${fill.prefix}-${k}`, birthYear: 1980 + k, consentDate: '2026-01-05', consentVersion: 'v2' }));
+    const subject = store.subjects.create(study.id, subjectFields.parse({ code: `${fill.prefix}-${k}`, birthYear: 1940 + (k % 60), consentDate: '2026-01-05', consentVersion: 'v2' }));
     for (let s = 0; s < fill.sessionsPerSubject; s++) {
       const session = store.sessions.create({ subjectId: subject.id, cameraLabel: null, width: 640, height: 480, fps: 30, notes: '' }, { source: 'camera', appVersion: 'synthetic' });
       const t0 = Date.UTC(2026, 0, 5, 9) + s * 3_600_000;
