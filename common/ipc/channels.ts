@@ -79,6 +79,9 @@ export const CHANNELS = {
   'protocols:begin': 'beginProtocol',
   'protocols:log': 'logProtocolEvent',
   'sessions:steps': 'getSessionSteps',
+  'study-db:state': 'getStudyDatabaseState',
+  'study-db:sync': 'syncStudyDatabase',
+  'study-db:cancel': 'cancelStudyDatabaseSync',
 } as const;
 
 export type Channel = keyof typeof CHANNELS;

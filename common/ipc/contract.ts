@@ -10,6 +10,7 @@ import { CHANNELS, type Channel } from './channels.ts';
 import type { Result } from './result.ts';
 import { livePackets, liveStart, offsetChange, referenceImport, studyAgreementInput, type ReferenceInfo, type ReferenceSeries, type SessionAgreement, type StudyAgreement } from '../references.ts';
 import { protocolEvent, protocolFields, type Protocol, type ProtocolEvent, type ProtocolRun, type StepResult } from '../protocols.ts';
+import { studySyncRequest, type StudySyncState } from '../study-sync.ts';
 import { backupName, backupSettingsInput, changePassphraseInput, encryptInput, operatorName, unlockInput, type AuditVerification, type BackupInfo, type BackupPreview, type BackupSettings, type DataProblem, type EncryptionStatus, type SessionVerification } from '../data-safety.ts';
 
 export interface AppInfo {
@@ -208,6 +209,12 @@ export const contract = {
   'protocols:log': { input: protocolEvent, output: out<ProtocolEvent>() },
   /** Per protocol step: its span, the session's HR statistic over it, the reference's mean and agreement when there is one. */
   'sessions:steps': { input: z.strictObject({ sessionId: id }), output: out<StepResult[]>() },
+  /** The study database sync: running or not, its progress, the last summary and settings. */
+  'study-db:state': { input: none, output: out<StudySyncState>() },
+  /** Starts a sync (or a dry run) to the central study database; follow it with study-db:state. */
+  'study-db:sync': { input: studySyncRequest, output: out<StudySyncState>() },
+  /** Stops the running sync after the unit being sent (run it again to continue). */
+  'study-db:cancel': { input: none, output: out<StudySyncState>() },
 } satisfies Record<Channel, { input: z.ZodType; output: unknown }>;
 
 export type Contract = typeof contract;

@@ -21,6 +21,8 @@ import { verifyDataFolder, verifyText } from './verify-command.ts';
 import { exportCommand, reportCommand } from './report-commands.ts';
 import { cliKeys, encryptionCommand, NEW_PASSPHRASE_ENV, openCliStore, PASSPHRASE_ENV, statusText } from './encryption-commands.ts';
 import { agreementCommand } from './agreement-command.ts';
+import { syncCommand } from './sync-command.ts';
+import { enqueueCommand, workerCommand } from './worker-command.ts';
 
 const USAGE = `Usage:
   pulse-studio analyze <video…> [--model M] [--out DIR] [--json] [--roi face|full]
@@ -32,6 +34,9 @@ const USAGE = `Usage:
   pulse-studio verify [--json]
   pulse-studio encrypt | decrypt | change-passphrase [--passphrase-file F] [--new-passphrase-file F]
   pulse-studio agreement [--study S] [--split none|skin-type|sex|age-band|step] [--json]
+  pulse-studio sync --db postgres://… --media DIR [--dry-run] [--json]
+  pulse-studio worker --db postgres://… --media DIR [--concurrency N] [--model M]
+  pulse-studio enqueue --db postgres://… [--study S] [--method model|pos]
 
   --roi full     the whole frame is the skin region (pre-cropped clips), resized to 128×128
   --roi face     detect the face and use the SSPD crop (default)
@@ -57,6 +62,14 @@ $${NEW_PASSPHRASE_ENV}, or the terminal (twice).
 Agreement: MAE, RMSE, Pearson r, Bland–Altman limits and the share within ±5 bpm of the camera's reliable windows
 against each session's contact reference (the first one a session has), with coverage; --split groups the app's
 reading by a subject attribute or a protocol step.
+Sync: sends this station's studies, subjects, sessions (with their results, markers and references) and audit
+trail to the central study database (--db, or $PULSE_STUDIO_DB; a password is best given in $PGPASSWORD) and its
+media to the shared media folder, SHA-256 verified. Run again after an interruption: nothing is sent twice. An
+edit made on the study database since this station last sent the row is reported as a conflict (exit code 1),
+never overwritten. --dry-run counts what would be sent, changing nothing.
+Worker: runs the study database's re-analysis jobs over the face crops on the shared media folder (any number of
+workers on any number of machines); a job whose worker dies is retried by another, and its result stored once.
+Enqueue: queues a re-analysis of every synced session with face crops (--study: of one study).
 Data directory for import, export, report, verify, agreement and encryption: $PULSE_STUDIO_DATA_DIR or the app's default.`;
 
 const OPTIONS = {
@@ -80,6 +93,11 @@ const OPTIONS = {
   operator: { type: 'string' },
   'passphrase-file': { type: 'string' },
   'new-passphrase-file': { type: 'string' },
+  db: { type: 'string' },
+  media: { type: 'string' },
+  'dry-run': { type: 'boolean', default: false },
+  concurrency: { type: 'string' },
+  method: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } satisfies ParseArgsConfig['options'];
 
@@ -229,6 +247,14 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'agreement') {
       if (rest.length) throw new AnalysisError('bad-argument', `agreement takes options only, not "${rest.join(' ')}"`);
       return await agreementCommand(parsed.values);
+    }
+    if (command === 'sync') {
+      if (rest.length) throw new AnalysisError('bad-argument', `sync takes options only, not "${rest.join(' ')}"`);
+      return await syncCommand(parsed.values, appVersion(), progressBar(process.stderr, parsed.values.quiet), CLI_HOLDER);
+    }
+    if (command === 'worker' || command === 'enqueue') {
+      if (rest.length) throw new AnalysisError('bad-argument', `${command} takes options only, not "${rest.join(' ')}"`);
+      return command === 'worker' ? await workerCommand(parsed.values, modelOf(parsed.values)) : await enqueueCommand(parsed.values);
     }
     if (command === 'export' || command === 'report') {
       if (rest.length) throw new AnalysisError('bad-argument', `${command} takes options only, not "${rest.join(' ')}"`);

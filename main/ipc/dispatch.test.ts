@@ -194,6 +194,9 @@ const BAD_INPUTS: Record<Channel, unknown[]> = {
   'protocols:begin': [{ sessionId: 1 }, { sessionId: 1, protocolId: 'baseline' }],
   'protocols:log': [{ sessionId: 1, tS: 1, step: 0 }, { sessionId: 1, tS: -1, step: 0, action: 'start' }, { sessionId: 1, tS: 1, step: 0, action: 'rewind' }, { sessionId: 1, tS: 1, step: 0, action: 'extend', extendS: 0 }],
   'sessions:steps': [{}, { sessionId: 0 }],
+  'study-db:state': [{ x: 1 }],
+  'study-db:sync': [{}, { url: 'mysql://db/x', mediaRoot: '/m' }, { url: 'postgres://db/x', mediaRoot: '' }, { url: 'postgres://db/x', mediaRoot: '/m', dryRun: 'yes' }],
+  'study-db:cancel': [{ now: true }],
 };
 
 const countRows = () =>

@@ -16,6 +16,7 @@ import { sessionOverview, sessionResults } from '../store/session-results.ts';
 import { encryptionHandlers, type EncryptionHost } from './encryption-handlers.ts';
 import { safetyHandlers, type RestoreHost } from './safety-handlers.ts';
 import { referenceHandlers } from './reference-handlers.ts';
+import { studyDbHandlers } from './study-db-handlers.ts';
 import type { DeviceChooser } from '../bluetooth/device-chooser.ts';
 
 /** What the app knows about itself at start; the problem and the operator are added when asked. */
@@ -60,6 +61,7 @@ export function createHandlers({ store, recorder, models, appInfo, host, encrypt
   return {
     ...safetyHandlers(store, info, host),
     ...encryptionHandlers(store.dataDir, encryption),
+    ...studyDbHandlers(store, appInfo.version),
     ...referenceHandlers(store, bluetooth),
     'app:info': info,
     'studies:list': () => studies.list(),

@@ -16,7 +16,8 @@ import { isBusy, isStorageCondition, storageProblem } from '../store/errors.ts';
 import { diskSpaceFor, freeBytes, type DiskSpace } from './disk-space.ts';
 import { sealSessionMedia } from './media-checksums.ts';
 import { closeFromCropFile } from './recovery.ts';
-import { readRoiFile, RoiWriter } from './roi-file.ts';
+import { RoiWriter } from './roi-file.ts';
+import { analyseCropFile, signalOptionsFor } from './crop-analysis.ts';
 import { openAppender, type MediaAppender } from '../crypto/media-io.ts';
 
 import { ROI_FILE, VIDEO_FILE } from './media-files.ts';
@@ -263,12 +264,8 @@ export class Recorder {
   }
 
   /** The crop file through a fresh live analysis (and the network, when given): the whole-session analysis. */
-  async #analyseCrops(file: string, inference: SupervisedInference | null, context: RecordContext, options?: Partial<SignalOptions>): Promise<FinalAnalysis> {
-    const live = new LiveAnalysis(inference, options);
-    readRoiFile(file, (chunk) => live.push(chunk.timestampsMs, chunk.faceFound, chunk.crops), this.#store.mediaKey);
-    if (inference) await inference.flush();
-    if (inference && !live.sspdComplete) throw new AppError('internal', 'The heart-rate network stopped during the analysis; try again');
-    return live.finalAnalysis(context);
+  #analyseCrops(file: string, inference: SupervisedInference | null, context: RecordContext, options?: Partial<SignalOptions>): Promise<FinalAnalysis> {
+    return analyseCropFile(file, inference, context, options, this.#store.mediaKey);
   }
 
   /** How the session's crops were made: as its first analysis says (an import may have read whole frames). */
@@ -408,12 +405,6 @@ export class Recorder {
     this.#close(sessionId, recording, true);
     this.#finishOrLater(sessionId);
   }
-}
-
-/** A re-analysis's choices as signal options (windows are never shorter than the 6 s Welch segment). */
-function signalOptionsFor(settings: AnalysisSettings): Partial<SignalOptions> {
-  const [lo, hi] = settings.hrBandBpm;
-  return { hrBandHz: [lo / 60, hi / 60], windowS: settings.windowS };
 }
 
 const notAnalysed = (reason: string): RecordingSummary => ({ primary: null, hr: sessionHr([]), warnings: [], notAnalysed: reason, droppedFrames: null });

@@ -1,6 +1,7 @@
 // Numbered schema migrations; `PRAGMA user_version` records how many have been applied.
 import { upgradeAnalysisRecords } from './analysis-upgrade.ts';
 import type { Db } from './database.ts';
+import { STATION_MIGRATION } from './station-migration.ts';
 
 export interface Migration {
   version: number;
@@ -295,6 +296,7 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX protocol_events_by_session ON protocol_events (session_id, t_s);
     `,
   },
+  STATION_MIGRATION,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)!.version;

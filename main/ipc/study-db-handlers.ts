@@ -1,0 +1,71 @@
+// Handlers of Settings → Study database: one sync (or dry run) at a time to the central PostgreSQL database,
+// followed by polling its state; the connection string is kept without its password, which is never stored.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { StudySyncRequest, StudySyncState, SyncProgress, SyncSummary } from '../../common/study-sync.ts';
+import { AppError } from '../../common/ipc/result.ts';
+import { lastSyncSummary, syncStation } from '../central/sync.ts';
+import type { Store } from '../store/index.ts';
+import type { Handlers } from './handlers.ts';
+
+export type StudyDbChannel = 'study-db:state' | 'study-db:sync' | 'study-db:cancel';
+
+const SETTINGS_KEY = 'settings';
+
+/** The connection string with the password put in (for this sync) or taken out (to keep). */
+function withPassword(url: string, password: string): string {
+  const u = new URL(url);
+  u.password = password ? encodeURIComponent(password) : '';
+  return u.toString();
+}
+
+export function studyDbHandlers(store: Store, appVersion: string): Pick<Handlers, StudyDbChannel> {
+  let running: { controller: AbortController; progress: SyncProgress | null } | null = null;
+  let error: string | null = null;
+  let dryRun: SyncSummary | null = null;
+  const settings = () => {
+    const row = store.db.prepare('SELECT value FROM sync_state WHERE key = ?').get(SETTINGS_KEY) as { value: string } | undefined;
+    return row ? (JSON.parse(row.value) as StudySyncState['settings']) : null;
+  };
+  const state = (): StudySyncState => ({ running: running !== null, progress: running?.progress ?? null, error, dryRun, last: lastSyncSummary(store.db), settings: settings() });
+
+  function start(request: StudySyncRequest): void {
+    const mediaRoot = path.resolve(request.mediaRoot);
+    if (!request.dryRun && !fs.statSync(mediaRoot, { throwIfNoEntry: false })?.isDirectory()) {
+      throw new AppError('invalid_input', `The media folder ${mediaRoot} does not exist (is the share mounted?)`, { mediaRoot: 'No such folder' });
+    }
+    const kept = withPassword(request.url, '');
+    store.db.prepare('INSERT OR REPLACE INTO sync_state (key, value) VALUES (?, ?)').run(SETTINGS_KEY, JSON.stringify({ url: kept, mediaRoot }));
+    const run = { controller: new AbortController(), progress: null as SyncProgress | null };
+    running = run;
+    error = null;
+    syncStation(store, { url: withPassword(request.url, request.password), mediaRoot, appVersion, dryRun: request.dryRun, signal: run.controller.signal, onProgress: (p) => (run.progress = p) })
+      .then((summary) => {
+        if (request.dryRun) dryRun = summary;
+      })
+      .catch((e: unknown) => {
+        error = e instanceof Error ? e.message : String(e);
+      })
+      .finally(() => {
+        running = null;
+      });
+  }
+
+  return {
+    'study-db:state': () => state(),
+    'study-db:sync': (request) => {
+      if (running) throw new AppError('conflict', 'A sync is already running: wait for it or cancel it');
+      try {
+        new URL(request.url);
+      } catch {
+        throw new AppError('invalid_input', 'Use a connection string like postgres://user@host:5432/study', { url: 'Not a connection string' });
+      }
+      start(request);
+      return state();
+    },
+    'study-db:cancel': () => {
+      running?.controller.abort();
+      return state();
+    },
+  };
+}
