@@ -10,6 +10,18 @@ export const FACES = [path.join(SHARED, 'faces', 'astronaut.png'), path.join(SHA
 export const SKIN_PATCHES = path.join(SHARED, 'clips', 'skin-patches');
 export const sharedAvailable = (): boolean => FACES.every((f) => fs.existsSync(f));
 
+/**
+ * Writes an evaluate manifest of the skin-patch clips (labels.csv: file, oximeter HR, fps, duration) into `dir`;
+ * `maxDurationS` keeps only the shorter clips. Returns the manifest and how many clips it holds.
+ */
+export function skinPatchManifest(dir: string, maxDurationS = Infinity): { manifest: string; clips: number } {
+  const rows = fs.readFileSync(path.join(SKIN_PATCHES, 'labels.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+  const chosen = rows.filter((r) => Number(r[3]) <= maxDurationS);
+  const manifest = path.join(dir, 'manifest.csv');
+  fs.writeFileSync(manifest, ['video,reference', ...chosen.map(([file, hr]) => `${path.join(SKIN_PATCHES, file!)},${hr}`)].join('\n') + '\n');
+  return { manifest, clips: chosen.length };
+}
+
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `pulse-studio-${prefix}-`));
 }

@@ -8,7 +8,7 @@ import { openStore } from '../store/index.ts';
 import { ROI_FILE } from '../recording/recorder.ts';
 import { readRoiFile } from '../recording/roi-file.ts';
 import type { Evaluation } from '../analysis/evaluate.ts';
-import { badInputs, FACES, noiseVideo, SKIN_PATCHES, sharedAvailable, tempDir } from '../analysis/test-media.ts';
+import { badInputs, FACES, noiseVideo, SKIN_PATCHES, sharedAvailable, skinPatchManifest, tempDir } from '../analysis/test-media.ts';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -168,20 +168,21 @@ describe.skipIf(!sharedAvailable())('pulse-studio on synthetic faces', () => {
 });
 
 describe.skipIf(!fs.existsSync(path.join(SKIN_PATCHES, 'labels.csv')))('pulse-studio on the real skin-patch clips', () => {
-  it('evaluates every clip of labels.csv with --roi full without error and reports the decision on each', async () => {
+  // The clips up to 80 s (6 of 16: two subjects, three skin patches each); all of them: bench/evaluations.ts.
+  it('evaluates the shorter clips with --roi full without error, and never calls a wrong HR reliable', async () => {
     const dir = tempDir('skin');
-    const labels = fs.readFileSync(path.join(SKIN_PATCHES, 'labels.csv'), 'utf8').trim().split('\n').slice(1);
-    const manifest = path.join(dir, 'manifest.csv');
-    fs.writeFileSync(manifest, ['video,reference', ...labels.map((l) => { const [file, hr] = l.split(','); return `${path.join(SKIN_PATCHES, file!)},${hr}`; })].join('\n') + '\n');
+    const { manifest, clips } = skinPatchManifest(dir, 80);
+    expect(clips).toBe(6);
     const r = await cli(['evaluate', manifest, '--roi', 'full', '--out', dir, '--jobs', '2', '--quiet']);
     expect(r.code, r.stderr).toBe(0);
     const e = readJson<Evaluation>(path.join(dir, 'evaluation.json'));
-    expect(e.rows).toHaveLength(labels.length);
+    const table = evaluationTableOf(r.stdout);
     expect(e.rows.filter((row) => !row.ok)).toEqual([]);
-    // Not a pass/fail line yet (hard data): the numbers are reported, and must be numbers.
+    expect(e.reliability.clips.all!.clips).toBe(clips);
+    // Real skin with an oximeter's HR: every method is far off on these (MODEL_CARD), so the trust line is that a
+    // reliable reading, if any, is right.
+    expect(e.reliability.clips.all!.reliableWrong10, table).toBe(0);
+    expect(e.reliability.windows.app!.reliableWrong10, table).toBe(0);
     expect(Number.isFinite(e.overall.pos!.maeBpm)).toBe(true);
-    expect(e.reliability.clips.all!.clips).toBe(labels.length);
-    expect(Number.isFinite(e.overall.sspd!.maeBpm)).toBe(true);
-    expect(r.stdout).toMatch(/Session HR per group of clips/);
-  }, 600_000);
+  }, 300_000);
 });
