@@ -17,7 +17,7 @@ export interface ZipLimits {
 export interface ZipArchive {
   readonly names: readonly string[];
   /** The entry's bytes, inflated and CRC-checked; undefined when there is no such entry. */
-  read(name: string): Uint8Array | undefined;
+  read(name: string): Buffer | undefined;
 }
 
 /** A damaged or refused archive; `tooLarge` when only the size limits stand in the way. */
