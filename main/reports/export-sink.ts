@@ -34,6 +34,8 @@ export interface ExportSink {
 }
 
 const COPY_CHUNK = 1 << 20;
+/** Below this, deflating saves a few hundred bytes at the price of one zlib job per file (an export may hold 100,000). */
+const MIN_DEFLATE_BYTES = 1024;
 
 const describedData = (entry: { path: string; data: Buffer }): WrittenFile => ({
   path: entry.path,
@@ -88,7 +90,7 @@ export function zipSink(file: string, now: Date, dataDir: string): ExportSink {
       if (names.has(name)) throw new Error(`Duplicate zip entry ${name}`);
       names.add(name);
       if ('data' in entry) {
-        zip.addBuffer(entry.data, name, { mtime: now, compress: !entry.path.endsWith('.gz') });
+        zip.addBuffer(entry.data, name, { mtime: now, compress: entry.data.length >= MIN_DEFLATE_BYTES && !entry.path.endsWith('.gz') });
         return describedData(entry);
       }
       const { stream, size, written } = hashedRead(entry.path, entry.file, options);
