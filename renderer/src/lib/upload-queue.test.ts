@@ -16,7 +16,11 @@ describe('UploadQueue', () => {
     const queue = new UploadQueue((n) => backlog.push(n), () => undefined);
     const order: string[] = [];
     const first = gate();
-    queue.add(async () => (order.push('first starts'), await first.upload(), order.push('first ends')));
+    queue.add(async () => {
+      order.push('first starts');
+      await first.upload();
+      order.push('first ends');
+    });
     queue.add(async () => void order.push('second'));
     await Promise.resolve();
     expect(order).toEqual(['first starts']);
