@@ -14,18 +14,13 @@ export interface CsvRows {
   declaredFs: number | null;
 }
 
-/** A file csv-parse cannot read (an unclosed quote); the message says where, in words for the UI. */
-export class CsvSyntaxError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CsvSyntaxError';
-  }
-}
-
 const DECLARED_FS = /^[ \t]*#[ \t]*fs[ \t]*[=:][ \t]*([\d.]+)/im;
 
-/** Non-empty, non-comment rows with trimmed cells; `delimiters` are the characters that may separate cells. */
-export function readCsvRows(text: string, delimiters: readonly string[] = [',', ';', '\t']): CsvRows {
+/**
+ * Non-empty, non-comment rows with trimmed cells; `delimiters` are the characters that may separate cells. A file
+ * csv-parse cannot read (an unclosed quote) throws `refuse(reason)`, the reason in words for the UI.
+ */
+export function readCsvRows(text: string, refuse: (reason: string) => Error, delimiters: readonly string[] = [',', ';', '\t']): CsvRows {
   const declared = DECLARED_FS.exec(text.replace(/^\uFEFF/, ''));
   const options = {
     bom: true,
@@ -47,8 +42,8 @@ export function readCsvRows(text: string, delimiters: readonly string[] = [',', 
     if (!(error instanceof CsvError)) throw error;
     const line = typeof error.lines === 'number' ? error.lines : null;
     // Past an unclosed quote the rest of the file is one cell: csv-parse stops at the end, not where it opened.
-    if (error.code === 'CSV_QUOTE_NOT_CLOSED') throw new CsvSyntaxError(`a quoted cell is never closed: check the quotes (") up to line ${line ?? '?'}`);
-    throw new CsvSyntaxError(`${line ? `line ${line}: ` : ''}not readable as CSV (${error.message})`);
+    if (error.code === 'CSV_QUOTE_NOT_CLOSED') throw refuse(`a quoted cell is never closed: check the quotes (") up to line ${line ?? '?'}`);
+    throw refuse(`${line ? `line ${line}: ` : ''}not readable as CSV (${error.message})`);
   }
   return { rows, declaredFs: declared ? Number(declared[1]) : null };
 }

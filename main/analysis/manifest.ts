@@ -3,7 +3,7 @@
 // clip whose group is `nopulse`) marks a clip with no pulse at all, where the right answer is no heart rate.
 import fs from 'node:fs';
 import path from 'node:path';
-import { CsvSyntaxError, readCsvRows, type CsvRows } from './csv-rows.ts';
+import { readCsvRows } from './csv-rows.ts';
 import { AnalysisError, errorText } from './errors.ts';
 
 export interface ManifestRow {
@@ -65,14 +65,8 @@ export function readManifest(file: string): { rows: ManifestRow[]; errors: Manif
   const rows: ManifestRow[] = [];
   const errors: ManifestError[] = [];
   let layout: Record<Column, number> = { video: 0, reference: 1, fs: 2, truth: -1, group: -1 };
-  let table: CsvRows;
-  try {
-    // Commas only: paths may hold semicolons or tabs.
-    table = readCsvRows(text, [',']);
-  } catch (error) {
-    if (error instanceof CsvSyntaxError) throw new AnalysisError('bad-manifest', `manifest ${file}, ${error.message}`);
-    throw error;
-  }
+  // Commas only: paths may hold semicolons or tabs.
+  const table = readCsvRows(text, (reason) => new AnalysisError('bad-manifest', `manifest ${file}, ${reason}`), [',']);
   table.rows.forEach(({ line, cells }, i) => {
     const header = i === 0 ? layoutOf(cells) : null;
     if (header) {

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { filterWaveform, resolveOptions, spectralSeries } from '../signal/index.ts';
 import { toUniform } from '../signal/inputs.ts';
-import { CsvSyntaxError, readCsvRows, type CsvRows } from './csv-rows.ts';
+import { readCsvRows } from './csv-rows.ts';
 import { AnalysisError } from './errors.ts';
 import { fileProblem } from './file-checks.ts';
 
@@ -39,13 +39,7 @@ export function parseReference(field: string, baseDir: string, fsHz?: number): R
 }
 
 export function parseReferenceCsv(content: string, name: string, fsHz?: number): Reference {
-  let table: CsvRows;
-  try {
-    table = readCsvRows(content);
-  } catch (error) {
-    if (error instanceof CsvSyntaxError) throw bad(`${name}, ${error.message}`);
-    throw error;
-  }
+  const table = readCsvRows(content, (reason) => bad(`${name}, ${reason}`));
   const fs = fsHz ?? table.declaredFs ?? undefined;
   if (table.rows.length === 0) throw bad(`${name} holds no values`);
   const first = table.rows[0]!.cells;

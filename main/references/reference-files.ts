@@ -7,7 +7,7 @@ import { detectRPeaks } from './ecg-pan-tompkins.ts';
 import { isEdf, pickSignal, readEdf } from './edf-reader.ts';
 import { detectPulsePeaks } from './ppg-elgendi.ts';
 import { bad } from './reference-error.ts';
-import { CsvSyntaxError, readCsvRows, type CsvRow, type CsvRows } from '../analysis/csv-rows.ts';
+import { readCsvRows, type CsvRow } from '../analysis/csv-rows.ts';
 import type { ParsedReference } from '../store/references.ts';
 
 const TIME = /^(t|time|times|time_?s|timestamp|seconds?|sec|elapsed(_?s)?)$/i;
@@ -32,13 +32,7 @@ interface CsvTable {
 }
 
 function readCsv(text: string, name: string): CsvTable {
-  let lines: CsvRows;
-  try {
-    lines = readCsvRows(text);
-  } catch (error) {
-    if (error instanceof CsvSyntaxError) throw bad(`${name}, ${error.message}`);
-    throw error;
-  }
+  const lines = readCsvRows(text, (reason) => bad(`${name}, ${reason}`));
   if (lines.rows.length === 0) throw bad(`${name} holds no values`);
   const first = lines.rows[0]!.cells;
   const header = first.some((c) => c !== '' && /[a-z]/i.test(c) && !Number.isFinite(Number(c))) ? first : null;
