@@ -132,8 +132,8 @@ export function folderSink(dir: string, dataDir: string): ExportSink {
         return describedData(entry);
       }
       const { stream, written } = hashedRead(entry.path, entry.file, options);
-      await pipeline(stream, fs.createWriteStream(target, { flags: 'wx' }));
-      return written;
+      const [, file] = await Promise.all([pipeline(stream, fs.createWriteStream(target, { flags: 'wx' })), written]);
+      return file;
     },
     async finish() {
       fs.renameSync(partial, dir);
