@@ -123,7 +123,12 @@ export function checkExport(store: Store, request: ExportRequest): { study: Stud
   return { ...plan(store, request), destination: checkDestination(request.destination) };
 }
 
-const GB = 1024 ** 3;
+/** "1.2 of 5.0 GB", or "40 of 300 MB" for a video under 1 GB. */
+const amount = (done: number, size: number): string => {
+  const [unit, name] = size >= 1024 ** 3 ? [1024 ** 3, 'GB'] : [1024 ** 2, 'MB'];
+  const digits = name === 'GB' ? 1 : 0;
+  return `${(done / unit).toFixed(digits)} of ${(size / unit).toFixed(digits)} ${name}`;
+};
 
 /**
  * Writes one entry; a video is decrypted (encrypted folder) and blurred (when asked) into temporary copies first,
@@ -133,7 +138,7 @@ async function put(sink: ExportSink, entry: ExportEntry, store: Store, run: Expo
   if (!('file' in entry)) return sink.put(entry);
   const options: PutOptions = {
     ...(run.signal ? { signal: run.signal } : {}),
-    onBytes: (done, size) => run.onProgress?.({ ...at, stage: `${at.stage}: video ${(done / GB).toFixed(1)} of ${(size / GB).toFixed(1)} GB` }),
+    onBytes: (done, size) => run.onProgress?.({ ...at, stage: `${at.stage}: video ${amount(done, size)}` }),
   };
   const readable = await readableCopy(entry.file, store.mediaKey, store.dataDir);
   try {
