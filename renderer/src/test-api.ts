@@ -1,5 +1,5 @@
 // Renderer unit tests: window.pulse as a table of vi.fn stubs (one per API method, made on first use), installed
-// before any store imports lib/api.ts; every stub is reset after each test.
+// before any store imports lib/api.ts; every stub is reset after each test, and a Svelte dev warning fails it.
 import { afterEach, vi, type Mock } from 'vitest';
 import type { PulseApi } from '../../common/ipc/contract.ts';
 import type { AppErrorInfo, Result } from '../../common/ipc/result.ts';
@@ -12,7 +12,19 @@ export const stubApi = new Proxy({}, {
 }) as StubbedApi;
 
 Object.assign(globalThis, { window: { pulse: stubApi } });
-afterEach(() => stubs.clear());
+
+const svelteWarnings: string[] = [];
+const warn = console.warn.bind(console);
+console.warn = (...args: unknown[]) => {
+  if (String(args[0]).includes('[svelte]')) svelteWarnings.push(args.map(String).join(' '));
+  warn(...args);
+};
+
+afterEach(() => {
+  stubs.clear();
+  const warnings = svelteWarnings.splice(0);
+  if (warnings.length > 0) throw new Error(`Svelte warned: ${warnings.join('\n')}`);
+});
 
 export const ok = <T>(value: T): Promise<Result<T>> => Promise.resolve({ ok: true, value });
 export const failed = (code: AppErrorInfo['code'], message: string): Promise<Result<never>> => Promise.resolve({ ok: false, error: { code, message } });
