@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pulsingChunk } from '../main/recording/test-frames.ts';
-import { readZip } from '../main/reports/zip-reader.ts';
+import { exportedFiles } from '../main/reports/test-zip.ts';
 import { expect, test } from './fixtures.ts';
 import { ExportPage } from './pages/export-page.ts';
 
@@ -41,8 +41,7 @@ test('exports chosen sessions and writes a participant report through the Export
     const zip = await view.exportChosen();
     expect(path.dirname(zip)).toBe(out);
     await expect(app.getByTestId('export-result')).toContainText('Exported 2 sessions');
-    const root = path.basename(zip, '.zip');
-    const files = new Map(readZip(zip).map((e) => [e.name.slice(root.length + 1), e.data]));
+    const files = await exportedFiles(zip);
     const manifest = JSON.parse(files.get('manifest.json')!.toString()) as { files: { path: string; sha256: string }[] };
     for (const f of manifest.files) expect(crypto.createHash('sha256').update(files.get(f.path)!).digest('hex'), f.path).toBe(f.sha256);
     expect([...files.keys()]).toEqual(expect.arrayContaining(['sub-EXP1/ses-1/beh/sub-EXP1_ses-1_task-rppg_recording-pos_physio.tsv.gz', 'sub-EXP1/ses-2/beh/sub-EXP1_ses-2_task-rppg_recording-pos_physio.json']));

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { readZip } from '../main/reports/zip-reader.ts';
+import { exportedFiles } from '../main/reports/test-zip.ts';
 import { expect, test } from './fixtures.ts';
 import { fakeCameraLaunch, pulsingFaceY4m } from './fake-camera.ts';
 import { ExportPage } from './pages/export-page.ts';
@@ -67,8 +67,7 @@ test('three timed steps give three markers and the heart rate per step in Review
     await view.setDestination(out);
     await view.sessions.getByLabel('All sessions of the study').check();
     const zip = await view.exportChosen();
-    const root = path.basename(zip, '.zip');
-    const files = new Map(readZip(zip).map((e) => [e.name.slice(root.length + 1), e.data.toString()]));
+    const files = new Map([...(await exportedFiles(zip))].map(([name, data]) => [name, data.toString()]));
     const csv = files.get('derivatives/pulse-studio/sub-PROT1/ses-1/sub-PROT1_ses-1_steps.csv')!;
     const rows = csv.trim().split('\n');
     expect(rows[0]).toBe('step,name,from_s,to_s,planned_s,extended_s,skipped,hr_bpm,reliability,coverage,reference_bpm,mae_bpm,windows_compared');

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prepares a fresh checkout: npm packages (Node 22 comes from npm as a dev dependency) and,
-# with --test, the Debian tools the tests use (Chromium, ffmpeg, Python with torch/onnx/scipy, the PostgreSQL server
+# with --test, the Debian tools the tests use (Chromium, ffmpeg, unzip, Python with torch/onnx/scipy, the PostgreSQL server
 # that the study-database tests start a throwaway cluster of).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +11,7 @@ if [[ "${1:-}" == "--test" ]]; then
   command -v ffmpeg >/dev/null || missing+=(ffmpeg)
   command -v pdftotext >/dev/null || missing+=(poppler-utils)
   compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+  command -v unzip >/dev/null || missing+=(unzip)
   /usr/bin/python3 -c 'import torch, onnx, scipy' 2>/dev/null || missing+=(python3-torch python3-onnx python3-scipy python3-numpy)
   if ((${#missing[@]})); then
     if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then

@@ -2,6 +2,7 @@
 // and the per-method estimates that `evaluate` compares with a reference.
 import fs from 'node:fs';
 import path from 'node:path';
+import { stringify } from 'csv-stringify/sync';
 import { RELIABILITY_WORDS, type SessionHr } from '../../common/session-hr.ts';
 import { BASELINE_IDS, type HrSummary, type QualityCounts } from '../signal/index.ts';
 import type { InputFilterSpec } from '../inference/input-filter.ts';
@@ -85,28 +86,26 @@ export function summarize(a: VideoAnalysis): AnalysisSummary {
 }
 
 const num = (v: number | null | undefined, digits = 2): string => (v === null || v === undefined || !Number.isFinite(v) ? '' : v.toFixed(digits));
-const csvText = (text: string): string => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
 
 /** One row per HR window: the decided HR, its source, confidence and reliability with reasons, and each baseline. */
 export function hrSeriesCsv(a: VideoAnalysis): string {
   const s = a.session;
   const header = ['t_start_s', 't_end_s', 'method', 'bpm', 'source', 'sspd_bpm', 'confidence', 'reliability', 'snr_db', 'reasons', ...BASELINE_IDS.map((id) => `${id}_bpm`)];
-  if (!s.ok) return header.join(',') + '\n';
+  if (!s.ok) return stringify([header]);
   const rows = s.hrSeries.map((w, k) => [num(w.tStart), num(w.tEnd), s.primary, num(w.bpm), w.source ?? '', num(w.sspdBpm), num(w.probability, 3), w.reliability, num(w.snrDb),
-    csvText(w.reasons.map((r) => r.message).join('; ')),
+    w.reasons.map((r) => r.message).join('; '),
     ...BASELINE_IDS.map((id) => {
       const b = s.baselines[id];
       return b.ok ? num(b.series[k]?.bpm) : '';
-    })].join(','));
-  return [header.join(','), ...rows].join('\n') + '\n';
+    })]);
+  return stringify([header, ...rows]);
 }
 
 export function waveformCsv(w: Waveforms | null): string {
   if (!w) return 'time_s\n';
   const ids = METHOD_IDS.filter((id) => w.pulses[id]);
-  const lines = [['time_s', ...ids].join(',')];
-  for (let i = 0; i < w.n; i++) lines.push([(w.t0 + i / w.fs).toFixed(4), ...ids.map((id) => w.pulses[id]![i]!.toFixed(5))].join(','));
-  return lines.join('\n') + '\n';
+  const rows = Array.from({ length: w.n }, (_, i) => [(w.t0 + i / w.fs).toFixed(4), ...ids.map((id) => w.pulses[id]![i]!.toFixed(5))]);
+  return stringify([['time_s', ...ids], ...rows]);
 }
 
 /** Seconds of waveform the HTML plot shows (all of it would be unreadable for long videos). */

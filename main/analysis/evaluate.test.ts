@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mapBounded } from './evaluate.ts';
-import { readManifest, splitCsvLine } from './manifest.ts';
+import { readManifest } from './manifest.ts';
 import { agreement } from './metrics.ts';
 import { parseReference, parseReferenceCsv, referenceBpm } from './reference.ts';
 import { tempDir } from './test-media.ts';
@@ -58,12 +58,17 @@ describe('manifests', () => {
   it('reads quoted paths and reports malformed rows by line while keeping the good ones', () => {
     const dir = tempDir('manifest');
     const file = path.join(dir, 'manifest.csv');
-    fs.writeFileSync(file, 'video,reference\n"a,b.mp4",72\n\nno-ref.mp4,\n# a comment\nc.mp4,ref.csv,abc\nd.mp4,80,250\ne.mp4,none\n');
+    fs.writeFileSync(file, 'video,reference\n"a,b.mp4",72\n\nno-ref.mp4,\n# a comment\nc.mp4,ref.csv,abc\nd.mp4,80,250\ne.mp4,none\n"say ""hi"".mp4",70\n');
     const { rows, errors } = readManifest(file);
     const base = { group: 'all', baseDir: dir };
-    expect(rows).toEqual([{ line: 2, video: 'a,b.mp4', reference: '72', ...base }, { line: 7, video: 'd.mp4', reference: '80', fs: 250, ...base }, { line: 8, video: 'e.mp4', reference: null, ...base, group: 'nopulse' }]);
+    expect(rows).toEqual([{ line: 2, video: 'a,b.mp4', reference: '72', ...base }, { line: 7, video: 'd.mp4', reference: '80', fs: 250, ...base }, { line: 8, video: 'e.mp4', reference: null, ...base, group: 'nopulse' }, { line: 9, video: 'say "hi".mp4', reference: '70', ...base }]);
     expect(errors.map((e) => e.message)).toEqual(['line 4: no reference for no-ref.mp4', 'line 6: sampling rate "abc" is not a positive number']);
-    expect(splitCsvLine('"say ""hi""",2')).toEqual(['say "hi"', '2']);
+  });
+
+  it('names the line of a quote that is never closed instead of guessing the rows', () => {
+    const file = path.join(tempDir('manifest-quote'), 'manifest.csv');
+    fs.writeFileSync(file, 'video,reference\na.mp4,72\n"b.mp4,80\n');
+    expect(() => readManifest(file)).toThrow(/manifest .*manifest\.csv, a quoted cell is never closed: check the quotes \("\) up to line 3/);
   });
 
   it('runs at most the given number of jobs at once and keeps results in order', async () => {

@@ -2,6 +2,7 @@
 // reliability decision's figures, agreement and Bland–Altman plots.
 import fs from 'node:fs';
 import path from 'node:path';
+import { stringify } from 'csv-stringify/sync';
 import type { Evaluation, MethodOverall, RowResult } from './evaluate.ts';
 import { SCORED, type ClipFigures, type WindowFigures } from './reliability-scores.ts';
 import { escapeHtml, htmlPage, htmlTable, PALETTE, svgPlot } from './svg-plot.ts';
@@ -66,12 +67,11 @@ export function evaluationTable(e: Evaluation): string {
 
 export function evaluationCsv(e: Evaluation): string {
   const header = ['line', 'video', 'group', 'ok', 'error', 'reference_bpm', ...METHOD_IDS.flatMap((id) => [`${id}_bpm`, `${id}_snr_db`]), 'app_bpm', 'app_reliability', 'app_coverage', 'app_reason'];
-  const q = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
   const n = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '' : v.toFixed(3));
-  const rows = e.rows.map((r) => [String(r.line), q(r.video), q(r.group), r.ok ? '1' : '0', q(r.error?.message ?? ''), n(r.referenceBpm),
+  const rows = e.rows.map((r) => [String(r.line), r.video, r.group, r.ok ? '1' : '0', r.error?.message ?? '', n(r.referenceBpm),
     ...METHOD_IDS.flatMap((id) => [n(r.methods?.[id]?.bpm), n(r.methods?.[id]?.snrDb)]),
-    n(r.decision?.bpm), r.decision?.reliability ?? '', n(r.decision?.coverage), q(r.decision?.reason ?? '')].join(','));
-  return [header.join(','), ...rows].join('\n') + '\n';
+    n(r.decision?.bpm), r.decision?.reliability ?? '', n(r.decision?.coverage), r.decision?.reason ?? '']);
+  return stringify([header, ...rows]);
 }
 
 /** Estimated vs reference, and Bland–Altman (difference vs mean) per method. */

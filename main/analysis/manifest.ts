@@ -3,6 +3,7 @@
 // clip whose group is `nopulse`) marks a clip with no pulse at all, where the right answer is no heart rate.
 import fs from 'node:fs';
 import path from 'node:path';
+import { readCsvRows } from './csv-rows.ts';
 import { AnalysisError, errorText } from './errors.ts';
 
 export interface ManifestRow {
@@ -24,25 +25,6 @@ export interface ManifestError {
   line: number;
   video: string;
   message: string;
-}
-
-/** Splits one CSV line, honouring double quotes (paths may contain commas). */
-export function splitCsvLine(line: string): string[] {
-  const cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') cells.push(cell.trim()), (cell = '');
-    else cell += c;
-  }
-  cells.push(cell.trim());
-  return cells;
 }
 
 const COLUMNS = {
@@ -83,11 +65,10 @@ export function readManifest(file: string): { rows: ManifestRow[]; errors: Manif
   const rows: ManifestRow[] = [];
   const errors: ManifestError[] = [];
   let layout: Record<Column, number> = { video: 0, reference: 1, fs: 2, truth: -1, group: -1 };
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const line = i + 1;
-    if (!raw.trim() || raw.trim().startsWith('#')) return;
-    const cells = splitCsvLine(raw);
-    const header = line === 1 ? layoutOf(cells) : null;
+  // Commas only: paths may hold semicolons or tabs.
+  const table = readCsvRows(text, (reason) => new AnalysisError('bad-manifest', `manifest ${file}, ${reason}`), [',']);
+  table.rows.forEach(({ line, cells }, i) => {
+    const header = i === 0 ? layoutOf(cells) : null;
     if (header) {
       layout = header;
       return;

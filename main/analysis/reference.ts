@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { filterWaveform, resolveOptions, spectralSeries } from '../signal/index.ts';
 import { toUniform } from '../signal/inputs.ts';
+import { readCsvRows } from './csv-rows.ts';
 import { AnalysisError } from './errors.ts';
 import { fileProblem } from './file-checks.ts';
 
@@ -38,19 +39,13 @@ export function parseReference(field: string, baseDir: string, fsHz?: number): R
 }
 
 export function parseReferenceCsv(content: string, name: string, fsHz?: number): Reference {
-  let fs = fsHz;
-  const lines: string[] = [];
-  for (const raw of content.split(/\r?\n/)) {
-    const line = raw.trim();
-    const declared = /^#\s*fs\s*=\s*([\d.]+)/i.exec(line);
-    if (declared) fs ??= Number(declared[1]);
-    else if (line && !line.startsWith('#')) lines.push(line);
-  }
-  if (lines.length === 0) throw bad(`${name} holds no values`);
-  const first = lines[0]!.split(/[,;\t]/).map((c) => c.trim());
+  const table = readCsvRows(content, (reason) => bad(`${name}, ${reason}`));
+  const fs = fsHz ?? table.declaredFs ?? undefined;
+  if (table.rows.length === 0) throw bad(`${name} holds no values`);
+  const first = table.rows[0]!.cells;
   const hasHeader = first.some((c) => /[a-z]/i.test(c) && !Number.isFinite(Number(c)));
   const header = hasHeader ? first : first.length === 2 ? ['time', 'bpm'] : ['value'];
-  const rows = (hasHeader ? lines.slice(1) : lines).map((l) => l.split(/[,;\t]/).map((c) => Number(c.trim())));
+  const rows = (hasHeader ? table.rows.slice(1) : table.rows).map((r) => r.cells.map(Number));
   const timeCol = header.findIndex((h) => TIME.test(h));
   const bpmCol = header.findIndex((h) => BPM.test(h));
   const valueCol = bpmCol >= 0 ? bpmCol : header.findIndex((_, i) => i !== timeCol);

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { findChromium } from '../reports/pdf-printer.ts';
 import { openTestData, type RecordedSession, type TestData } from '../reports/test-sessions.ts';
-import { readZip } from '../reports/zip-reader.ts';
+import { exportedFiles } from '../reports/test-zip.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const NODE = path.join(ROOT, 'node_modules', '.bin', 'node');
@@ -41,7 +41,7 @@ test('pulse-studio export writes one subject\'s sessions as a zip in the --out f
   const result = JSON.parse(r.stdout) as { path: string; sessions: number };
   expect(result.sessions).toBe(1);
   expect(path.dirname(result.path)).toBe(out);
-  expect(readZip(result.path).some((e) => e.name.endsWith('sub-C7/ses-1/beh/sub-C7_ses-1_task-rppg_recording-pos_physio.tsv.gz'))).toBe(true);
+  expect((await exportedFiles(result.path)).has('sub-C7/ses-1/beh/sub-C7_ses-1_task-rppg_recording-pos_physio.tsv.gz')).toBe(true);
 });
 
 test.skipIf(findChromium() === null)('pulse-studio report writes a participant PDF for a session', async () => {

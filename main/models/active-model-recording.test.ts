@@ -12,10 +12,10 @@ let dir: string;
 let services: MainServices;
 const logs: string[] = [];
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-active-'));
   const bundled = path.join(dir, 'sspd.onnx');
-  fs.writeFileSync(bundled, checkpointToOnnx(writeCheckpoint(sspdTensors(5)), fs.readFileSync(DEFAULT_TEMPLATE_PATH)));
+  fs.writeFileSync(bundled, await checkpointToOnnx(writeCheckpoint(sspdTensors(5)), fs.readFileSync(DEFAULT_TEMPLATE_PATH)));
   // The recorder logs through console.warn as it was when the services opened.
   const warn = console.warn;
   console.warn = (message: string) => logs.push(message);

@@ -19,7 +19,7 @@ if (!torchAvailable) console.warn(`checkpoint-to-onnx.test.ts: template check sk
 
 describe('checkpoint → ONNX in TypeScript', () => {
   it.skipIf(!sharedAvailable())('turns the authors’ .pth into an ONNX model that reproduces their parity waveform', async () => {
-    const onnx = checkpointToOnnx(fs.readFileSync(AUTHORS_CHECKPOINT), template);
+    const onnx = await checkpointToOnnx(fs.readFileSync(AUTHORS_CHECKPOINT), template);
     expect(listInitializers(onnx).every((i) => i.hasData)).toBe(true);
     const model = await loadSspdModel(onnx, { providers: ['cpu'], intraOpThreads: 2 });
     try {
@@ -32,10 +32,10 @@ describe('checkpoint → ONNX in TypeScript', () => {
     }
   }, 60_000);
 
-  it('is deterministic and only touches the weights', () => {
+  it('is deterministic and only touches the weights', async () => {
     const checkpoint = writeCheckpoint(sspdTensors(7));
-    const a = checkpointToOnnx(checkpoint, template);
-    expect(Buffer.compare(a, checkpointToOnnx(checkpoint, template))).toBe(0);
+    const a = await checkpointToOnnx(checkpoint, template);
+    expect(Buffer.compare(a, await checkpointToOnnx(checkpoint, template))).toBe(0);
     const names = (model: Uint8Array) => listInitializers(model).map((i) => [i.name, i.dims]);
     expect(names(a)).toEqual(names(template));
   });

@@ -11,8 +11,8 @@ import { float32Data, readTorchCheckpoint } from './torch-checkpoint.ts';
 export const DEFAULT_TEMPLATE_PATH = import.meta.url ? fileURLToPath(new URL('./sspd-template.onnx', import.meta.url)) : '';
 
 /** Reads, strictly checks and converts a checkpoint; errors are ModelImportError with a code. */
-export function checkpointToOnnx(checkpoint: Uint8Array, template: Uint8Array): Uint8Array {
-  const dict = readTorchCheckpoint(checkpoint);
+export async function checkpointToOnnx(checkpoint: Uint8Array, template: Uint8Array): Promise<Uint8Array> {
+  const dict = await readTorchCheckpoint(checkpoint);
   checkSspdStateDict(dict);
   return fillInitializers(template, new Map(SSPD_WEIGHTS.map((t) => [t.key, float32Data(dict.get(t.key)!)])));
 }

@@ -35,7 +35,7 @@ async function codeOf(work: Promise<unknown>): Promise<string> {
 
 beforeAll(async () => {
   goodPth = writeCheckpoint(sspdTensors(3));
-  goodOnnx = checkpointToOnnx(writeCheckpoint(sspdTensors(5)), fs.readFileSync(DEFAULT_TEMPLATE_PATH));
+  goodOnnx = await checkpointToOnnx(writeCheckpoint(sspdTensors(5)), fs.readFileSync(DEFAULT_TEMPLATE_PATH));
   // A real torch.save of another network when Python has torch; the same shape of file from our writer otherwise.
   const out = path.join(os.tmpdir(), `pulse-other-${process.pid}.pth`);
   if (torchAvailable) await python('import torch\ntorch.save(torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3), torch.nn.BatchNorm2d(8)).state_dict(), sys.argv[1])', out);

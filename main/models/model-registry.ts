@@ -78,7 +78,7 @@ export class ModelRegistry {
     if (bytes.length > MAX_MODEL_BYTES) throw new ModelImportError('MODEL_TOO_LARGE', `the file has ${(bytes.length / 2 ** 20).toFixed(1)} MB; an SSPD model has about 3 MB (at most ${MAX_MODEL_BYTES >> 20} MB)`);
     const checkpoint = isZip(bytes) || /\.(pth|pt)$/i.test(fileName);
     if (isLegacyTorch(bytes)) throw new ModelImportError('CHECKPOINT_UNSUPPORTED', 'a checkpoint in the pre-1.6 PyTorch format: load it and torch.save it again with a current PyTorch');
-    const onnx = checkpoint ? checkpointToOnnx(bytes, this.#templateBytes()) : bytes;
+    const onnx = checkpoint ? await checkpointToOnnx(bytes, this.#templateBytes()) : bytes;
     const validate = this.#options.validate ?? ((bytes: Uint8Array, tensors: number | null) => validateOutOfProcess(bytes, tensors, this.#options.launch));
     const validation = await validate(onnx, checkpoint ? SSPD_TENSORS.length : null);
     const hash = sha256(onnx);

@@ -1,4 +1,6 @@
-// A minimal Python pickle machine for torch.save files: data only, nothing is ever imported or called.
+// A minimal Python pickle machine for torch.save files: data only, nothing is ever imported or called. Own code on
+// purpose: untrusted checkpoints need an allow-list of globals and torch's persistent-ID storages, which npm's pickle
+// parsers (pickleparser, jpickle: pre-1.0, little used) do not offer as a safer base.
 // Globals become inert PickleGlobal names; the caller gives meaning to the few it knows (reduce).
 import { ModelImportError } from './import-error.ts';
 

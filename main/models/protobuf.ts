@@ -1,6 +1,8 @@
-// Just enough of the protobuf wire format to walk ONNX messages and rewrite some of their fields.
+// ONNX messages walked and rewritten field by field on @bufbuild/protobuf's wire reader and writer: no generated
+// ONNX classes (a 3 MB template needs three of its messages), and every field not rewritten passes byte for byte.
+import { BinaryReader, BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 
-export const WIRE = { VARINT: 0, I64: 1, LEN: 2, I32: 5 } as const;
+export const WIRE = { VARINT: WireType.Varint, I64: WireType.Bit64, LEN: WireType.LengthDelimited, I32: WireType.Bit32 } as const;
 
 export interface Field {
   readonly no: number;
@@ -18,21 +20,22 @@ export class ProtobufError extends Error {
   }
 }
 
-function readVarint(bytes: Uint8Array, at: number): { value: bigint; end: number } {
-  let value = 0n;
-  for (let shift = 0n, i = at; i < bytes.length && shift < 70n; shift += 7n, i++) {
-    const byte = bytes[i]!;
-    value |= BigInt(byte & 0x7f) << shift;
-    if (byte < 0x80) return { value, end: i + 1 };
+/** The reader's own errors ("premature EOF", "illegal tag") as ProtobufError, saying where. */
+function decoding<T>(where: string, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof ProtobufError) throw error;
+    throw new ProtobufError(`${where}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  throw new ProtobufError(`varint at byte ${at} runs past the end`);
 }
 
-/** The varint value of a VARINT field, as a number (ONNX dims and enums fit easily). */
+/** int64 as a number (ONNX dims and enums fit easily); negatives arrive as 10-byte two's complement. */
+const int64 = (reader: BinaryReader): number => Number(reader.int64());
+
+/** The varint value of a VARINT field, as a number. */
 export function varintOf(field: Field): number {
-  const { value } = readVarint(field.payload, 0);
-  // int64 negatives arrive as 10-byte two's complement.
-  return Number(BigInt.asIntN(64, value));
+  return decoding(`field ${field.no}`, () => int64(new BinaryReader(field.payload)));
 }
 
 export function textOf(field: Field): string {
@@ -41,25 +44,16 @@ export function textOf(field: Field): string {
 
 /** Splits one message into its fields, in file order; nested messages stay unparsed bytes. */
 export function parseMessage(bytes: Uint8Array): Field[] {
+  const reader = new BinaryReader(bytes);
   const fields: Field[] = [];
-  let at = 0;
-  while (at < bytes.length) {
-    const start = at;
-    const tag = readVarint(bytes, at);
-    at = tag.end;
-    const no = Number(tag.value >> 3n);
-    const wire = Number(tag.value & 7n);
-    let payloadStart = at;
-    if (wire === WIRE.VARINT) at = readVarint(bytes, at).end;
-    else if (wire === WIRE.I64) at += 8;
-    else if (wire === WIRE.I32) at += 4;
-    else if (wire === WIRE.LEN) {
-      const length = readVarint(bytes, at);
-      payloadStart = length.end;
-      at = length.end + Number(length.value);
-    } else throw new ProtobufError(`wire type ${wire} at byte ${start} (groups are not used by ONNX)`);
-    if (no === 0 || at > bytes.length) throw new ProtobufError(`field at byte ${start} runs past the end`);
-    fields.push({ no, wire, raw: bytes.subarray(start, at), payload: bytes.subarray(payloadStart, at) });
+  while (reader.pos < reader.len) {
+    const start = reader.pos;
+    decoding(`field at byte ${start}`, () => {
+      const [no, wire] = reader.tag();
+      if (wire === WireType.StartGroup || wire === WireType.EndGroup) throw new ProtobufError(`wire type ${wire} at byte ${start} (groups are not used by ONNX)`);
+      const payload = wire === WireType.LengthDelimited ? reader.bytes() : reader.skip(wire, no);
+      fields.push({ no, wire, raw: bytes.subarray(start, reader.pos), payload });
+    });
   }
   return fields;
 }
@@ -70,30 +64,18 @@ export function repeatedVarints(fields: readonly Field[], no: number): number[] 
   for (const field of fields.filter((f) => f.no === no)) {
     if (field.wire === WIRE.VARINT) values.push(varintOf(field));
     else if (field.wire === WIRE.LEN) {
-      for (let at = 0; at < field.payload.length;) {
-        const { value, end } = readVarint(field.payload, at);
-        values.push(Number(BigInt.asIntN(64, value)));
-        at = end;
-      }
+      const reader = new BinaryReader(field.payload);
+      decoding(`packed field ${no}`, () => {
+        while (reader.pos < reader.len) values.push(int64(reader));
+      });
     } else throw new ProtobufError(`field ${no} is not an integer`);
   }
   return values;
 }
 
-function encodeVarint(value: number): Uint8Array {
-  const out: number[] = [];
-  let v = BigInt(value);
-  do {
-    const low = Number(v & 0x7fn);
-    v >>= 7n;
-    out.push(v > 0n ? low | 0x80 : low);
-  } while (v > 0n);
-  return Uint8Array.from(out);
-}
-
 /** One LEN field (bytes, string or nested message), encoded. */
 export function lenField(no: number, payload: Uint8Array): Uint8Array {
-  return concat([encodeVarint((no << 3) | WIRE.LEN), encodeVarint(payload.length), payload]);
+  return new BinaryWriter().tag(no, WireType.LengthDelimited).bytes(payload).finish();
 }
 
 export function concat(parts: readonly Uint8Array[]): Uint8Array {

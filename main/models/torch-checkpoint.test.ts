@@ -11,9 +11,9 @@ import { float32Data, readTorchCheckpoint } from './torch-checkpoint.ts';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-pth-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function codeOf(work: () => unknown): string {
+async function codeOf(work: () => Promise<unknown>): Promise<string> {
   try {
-    work();
+    await work();
   } catch (error) {
     expect(error).toBeInstanceOf(ModelImportError);
     return (error as ModelImportError).code;
@@ -29,7 +29,7 @@ const small = new Map([
 
 describe('PyTorch checkpoint reader', () => {
   it.skipIf(!sharedAvailable())('reads the authors’ checkpoint with the values torch.load gives', async () => {
-    const dict = readTorchCheckpoint(fs.readFileSync(AUTHORS_CHECKPOINT));
+    const dict = await readTorchCheckpoint(fs.readFileSync(AUTHORS_CHECKPOINT));
     expect(dict.size).toBe(67);
     const picks = ['BN.running_var', 'backbone_step2.Conv_Layer1.weight', 'predictor.conv4.bias'];
     const ours = Object.fromEntries(picks.map((key) => {
@@ -49,9 +49,9 @@ print(json.dumps({k: {'shape': list(sd[k].shape), 'first': sd[k].flatten()[:3].t
     }
   });
 
-  it('reads back what the test writer wrote, stored or deflated, int64 counters included', () => {
+  it('reads back what the test writer wrote, stored or deflated, int64 counters included', async () => {
     for (const deflate of [false, true]) {
-      const dict = readTorchCheckpoint(writeCheckpoint(small, deflate));
+      const dict = await readTorchCheckpoint(writeCheckpoint(small, deflate));
       expect([...dict.keys()]).toEqual(['fc.weight', 'fc.bias', 'bn.num_batches_tracked']);
       expect(dict.get('fc.weight')).toMatchObject({ dtype: 'float32', shape: [2, 3], strides: [3, 1] });
       expect(Array.from(float32Data(dict.get('fc.weight')!))).toEqual([1, 2, 3, 4, 5, 6.5]);
@@ -71,14 +71,14 @@ w = torch.arange(6, dtype=torch.float32).reshape(2, 3)
 torch.save({'epoch': 3, 'args': {'lr': 1e-3}, 'state_dict': {'module.fc.weight': w.t(), 'module.fc.bias': torch.ones(3)[1:]}}, sys.argv[2])
 `, ours, theirs)) as Record<string, unknown>;
     expect(loaded).toEqual({ 'fc.weight': [[1, 2, 3], [4, 5, 6.5]], 'fc.bias': [-1, 0.25], 'bn.num_batches_tracked': 90 });
-    const dict = readTorchCheckpoint(fs.readFileSync(theirs));
+    const dict = await readTorchCheckpoint(fs.readFileSync(theirs));
     expect([...dict.keys()]).toEqual(['fc.weight', 'fc.bias']);
     // A transposed view and an offset slice of their storages, as torch.save keeps them.
     expect(Array.from(float32Data(dict.get('fc.weight')!))).toEqual([0, 3, 1, 4, 2, 5]);
     expect(Array.from(float32Data(dict.get('fc.bias')!))).toEqual([1, 1]);
   });
 
-  it('calls empty, random, truncated and damaged files corrupt', () => {
+  it('calls empty, random, truncated and damaged files corrupt', async () => {
     const good = writeCheckpoint(small);
     const flipped = good.slice();
     const at = good.indexOf(0x40, 200); // a byte inside a stored tensor: the CRC catches it
@@ -92,13 +92,13 @@ torch.save({'epoch': 3, 'args': {'lr': 1e-3}, 'state_dict': {'module.fc.weight':
       'zip without data.pkl': zipEntries([['archive/other', new Uint8Array(4)]]),
       'torn pickle': zipEntries([['archive/data.pkl', Uint8Array.of(0x80, 2, 0x7d, 0x58, 0xff, 0, 0, 0)]]),
     };
-    for (const [name, bytes] of Object.entries(cases)) expect(codeOf(() => readTorchCheckpoint(bytes)), name).toBe('CHECKPOINT_CORRUPT');
+    for (const [name, bytes] of Object.entries(cases)) expect(await codeOf(() => readTorchCheckpoint(bytes)), name).toBe('CHECKPOINT_CORRUPT');
   });
 
-  it('refuses pickles that hold no tensors or use opcodes torch.save never writes', () => {
+  it('refuses pickles that hold no tensors or use opcodes torch.save never writes', async () => {
     const list = zipEntries([['archive/data.pkl', Uint8Array.of(0x80, 2, 0x5d, 0x2e)]]); // an empty list
-    expect(codeOf(() => readTorchCheckpoint(list))).toBe('CHECKPOINT_UNSUPPORTED');
+    expect(await codeOf(() => readTorchCheckpoint(list))).toBe('CHECKPOINT_UNSUPPORTED');
     const textInt = zipEntries([['archive/data.pkl', new TextEncoder().encode('I42\n.')]]); // protocol 0 INT
-    expect(codeOf(() => readTorchCheckpoint(textInt))).toBe('CHECKPOINT_UNSUPPORTED');
+    expect(await codeOf(() => readTorchCheckpoint(textInt))).toBe('CHECKPOINT_UNSUPPORTED');
   });
 });

@@ -1,7 +1,7 @@
 // Reads a PyTorch zip checkpoint (torch.save of a state_dict) into named tensors, without Python.
 import { ModelImportError } from './import-error.ts';
 import { PickleGlobal, unpickle } from './pickle-vm.ts';
-import { readZip, type ZipArchive } from './zip-reader.ts';
+import { readZip, ZipReadError, type ZipArchive } from './zip-reader.ts';
 
 export type TorchDtype = 'float64' | 'float32' | 'float16' | 'bfloat16' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
 
@@ -106,9 +106,18 @@ function findStateDict(root: unknown): Map<unknown, unknown> {
   throw unsupported('the checkpoint holds no tensors at its top level or under state_dict/model');
 }
 
+async function checkpointZip(bytes: Uint8Array): Promise<ZipArchive> {
+  try {
+    return await readZip(bytes);
+  } catch (error) {
+    if (!(error instanceof ZipReadError)) throw error;
+    throw error.tooLarge ? unsupported(`${error.message}; an SSPD checkpoint is about 3 MB`) : corrupt(`not a readable PyTorch checkpoint: ${error.message}`);
+  }
+}
+
 /** Reads every tensor of the checkpoint's state_dict; a DataParallel `module.` prefix is removed. */
-export function readTorchCheckpoint(bytes: Uint8Array): StateDict {
-  const zip = readZip(bytes);
+export async function readTorchCheckpoint(bytes: Uint8Array): Promise<StateDict> {
+  const zip = await checkpointZip(bytes);
   const prefix = archivePrefix(zip);
   const byteOrder = zip.read(`${prefix}byteorder`);
   if (byteOrder && new TextDecoder().decode(byteOrder).trim() !== 'little') throw unsupported('big-endian checkpoints are not supported');

@@ -1,108 +1,81 @@
-// Reads the entries of a zip archive (torch.save's container) from its central directory, CRC-checked.
-import { crc32, inflateRawSync } from 'node:zlib';
-import { ModelImportError } from './import-error.ts';
+// Reads every entry of a zip archive (torch.save's container, or an export in tests) through yauzl, bounded and CRC-checked.
+import { crc32 } from 'node:zlib';
+import yauzl from 'yauzl';
 
-const EOCD_SIGNATURE = 0x06054b50;
-const CENTRAL_SIGNATURE = 0x02014b50;
-const LOCAL_SIGNATURE = 0x04034b50;
-const EOCD_SIZE = 22;
-const MAX_COMMENT = 0xffff;
-const STORED = 0;
-const DEFLATED = 8;
-/** Sizes and offsets of this value mean the real ones are in a zip64 record. */
-const ZIP64_MARK = 0xffffffff;
 /**
- * An SSPD checkpoint's largest entry is a few MB. Inflating stops at the size the directory declares and never
- * goes past this, so a zip bomb (a few hundred KB inflating to gigabytes) costs nothing.
+ * An SSPD checkpoint's largest entry is a few MB. The declared sizes are checked before anything is inflated, and
+ * inflating stops at the declared size, so a zip bomb (a few hundred KB inflating to gigabytes) costs nothing.
  */
 export const MAX_ENTRY_BYTES = 64 * 1024 * 1024;
+export const MAX_TOTAL_BYTES = 4 * MAX_ENTRY_BYTES;
 
-interface ZipEntry {
-  readonly name: string;
-  readonly method: number;
-  readonly crc: number;
-  readonly compressedSize: number;
-  readonly size: number;
-  readonly localOffset: number;
+export interface ZipLimits {
+  maxEntryBytes: number;
+  maxTotalBytes: number;
 }
 
 export interface ZipArchive {
   readonly names: readonly string[];
   /** The entry's bytes, inflated and CRC-checked; undefined when there is no such entry. */
-  read(name: string): Uint8Array | undefined;
+  read(name: string): Buffer | undefined;
 }
 
-function corrupt(message: string): ModelImportError {
-  return new ModelImportError('CHECKPOINT_CORRUPT', `not a readable PyTorch checkpoint: ${message}`);
-}
-
-function findEndOfDirectory(view: DataView): number {
-  const lowest = Math.max(0, view.byteLength - EOCD_SIZE - MAX_COMMENT);
-  for (let at = view.byteLength - EOCD_SIZE; at >= lowest; at--) {
-    if (view.getUint32(at, true) === EOCD_SIGNATURE) return at;
+/** A damaged or refused archive; `tooLarge` when only the size limits stand in the way. */
+export class ZipReadError extends Error {
+  readonly tooLarge: boolean;
+  constructor(message: string, tooLarge = false) {
+    super(message);
+    this.name = 'ZipReadError';
+    this.tooLarge = tooLarge;
   }
-  throw corrupt(view.byteLength === 0 ? 'the file is empty' : 'no zip directory (truncated, or not a zip file)');
 }
 
-function readDirectory(bytes: Uint8Array, view: DataView): Map<string, ZipEntry> {
-  const eocd = findEndOfDirectory(view);
-  const count = view.getUint16(eocd + 10, true);
-  const size = view.getUint32(eocd + 12, true);
-  const offset = view.getUint32(eocd + 16, true);
-  if (size === ZIP64_MARK || offset === ZIP64_MARK || count === 0xffff) {
-    throw new ModelImportError('CHECKPOINT_UNSUPPORTED', 'zip64 checkpoints (over 4 GB) are not supported; an SSPD checkpoint is about 3 MB');
-  }
-  if (offset + size > eocd) throw corrupt('the zip directory points past its end (truncated?)');
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  const entries = new Map<string, ZipEntry>();
-  let at = offset;
-  for (let i = 0; i < count; i++) {
-    if (at + 46 > eocd || view.getUint32(at, true) !== CENTRAL_SIGNATURE) throw corrupt(`damaged zip directory at entry ${i}`);
-    const nameLength = view.getUint16(at + 28, true);
-    const entry: ZipEntry = {
-      method: view.getUint16(at + 10, true),
-      crc: view.getUint32(at + 16, true),
-      compressedSize: view.getUint32(at + 20, true),
-      size: view.getUint32(at + 24, true),
-      localOffset: view.getUint32(at + 42, true),
-      name: decoder.decode(bytes.subarray(at + 46, at + 46 + nameLength)),
-    };
-    entries.set(entry.name, entry);
-    at += 46 + nameLength + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
-  }
-  return entries;
-}
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-function extract(bytes: Uint8Array, view: DataView, entry: ZipEntry): Uint8Array {
-  const at = entry.localOffset;
-  if (at + 30 > bytes.length || view.getUint32(at, true) !== LOCAL_SIGNATURE) throw corrupt(`entry ${entry.name} has no local header`);
-  const start = at + 30 + view.getUint16(at + 26, true) + view.getUint16(at + 28, true);
-  const end = start + entry.compressedSize;
-  if (end > bytes.length) throw corrupt(`entry ${entry.name} is cut short (truncated file)`);
-  const packed = bytes.subarray(start, end);
-  let data: Uint8Array;
-  if (entry.method === STORED) data = packed;
-  else if (entry.method === DEFLATED) {
-    if (entry.size > MAX_ENTRY_BYTES) throw new ModelImportError('CHECKPOINT_UNSUPPORTED', `entry ${entry.name} would inflate to ${entry.size} bytes; an SSPD checkpoint entry is at most ${MAX_ENTRY_BYTES >> 20} MB`);
-    try {
-      // Past the declared size, inflating fails: the entry lies about its size.
-      data = new Uint8Array(inflateRawSync(packed, { maxOutputLength: Math.max(1, entry.size) }));
-    } catch (error) {
-      throw corrupt(`entry ${entry.name} does not inflate: ${String(error)}`);
+async function inflate(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  try {
+    // validateEntrySizes (on by default) errors as soon as more bytes come than the directory declares.
+    for await (const part of await zip.openReadStreamPromise(entry)) {
+      parts.push(part as Buffer);
+      size += (part as Buffer).length;
     }
-  } else throw new ModelImportError('CHECKPOINT_UNSUPPORTED', `entry ${entry.name} uses zip method ${entry.method}`);
-  if (data.length !== entry.size || crc32(data) !== entry.crc) throw corrupt(`entry ${entry.name} fails its checksum (damaged file)`);
+  } catch (error) {
+    throw new ZipReadError(`entry ${entry.fileName} does not inflate: ${errorText(error)}`);
+  }
+  const data = Buffer.concat(parts, size);
+  if (crc32(data) !== entry.crc32) throw new ZipReadError(`entry ${entry.fileName} fails its checksum (damaged file)`);
   return data;
 }
 
-export function readZip(bytes: Uint8Array): ZipArchive {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const entries = readDirectory(bytes, view);
-  return {
-    names: [...entries.keys()],
-    read: (name) => {
-      const entry = entries.get(name);
-      return entry && extract(bytes, view, entry);
-    },
-  };
+/** Opens `source` (bytes or a file path) and reads all its entries within `limits`; throws ZipReadError. */
+export async function readZip(source: Uint8Array | string, limits: ZipLimits = { maxEntryBytes: MAX_ENTRY_BYTES, maxTotalBytes: MAX_TOTAL_BYTES }): Promise<ZipArchive> {
+  let zip: yauzl.ZipFile;
+  try {
+    zip = typeof source === 'string'
+      ? await yauzl.openPromise(source, { autoClose: false, strictFileNames: true })
+      : await yauzl.fromBufferPromise(Buffer.from(source.buffer, source.byteOffset, source.byteLength), { strictFileNames: true });
+  } catch (error) {
+    throw new ZipReadError(typeof source !== 'string' && source.length === 0 ? 'the file is empty' : `no readable zip directory (truncated, or not a zip file): ${errorText(error)}`);
+  }
+  try {
+    const entries: yauzl.Entry[] = [];
+    try {
+      for await (const entry of zip.eachEntry()) entries.push(entry);
+    } catch (error) {
+      throw new ZipReadError(`damaged zip directory: ${errorText(error)}`);
+    }
+    const total = entries.reduce((n, e) => n + e.uncompressedSize, 0);
+    const largest = entries.reduce<yauzl.Entry | undefined>((a, e) => (a && a.uncompressedSize >= e.uncompressedSize ? a : e), undefined);
+    if (largest && largest.uncompressedSize > limits.maxEntryBytes) {
+      throw new ZipReadError(`entry ${largest.fileName} would inflate to ${largest.uncompressedSize} bytes, over the limit of ${limits.maxEntryBytes >> 20} MB`, true);
+    }
+    if (total > limits.maxTotalBytes) throw new ZipReadError(`the entries would inflate to ${total} bytes, over the limit of ${limits.maxTotalBytes >> 20} MB`, true);
+    const data = new Map<string, Buffer>();
+    for (const entry of entries) if (!entry.fileName.endsWith('/')) data.set(entry.fileName, await inflate(zip, entry));
+    return { names: [...data.keys()], read: (name) => data.get(name) };
+  } finally {
+    zip.close();
+  }
 }

@@ -7,6 +7,7 @@ import { detectRPeaks } from './ecg-pan-tompkins.ts';
 import { isEdf, pickSignal, readEdf } from './edf-reader.ts';
 import { detectPulsePeaks } from './ppg-elgendi.ts';
 import { bad } from './reference-error.ts';
+import { readCsvRows, type CsvRow } from '../analysis/csv-rows.ts';
 import type { ParsedReference } from '../store/references.ts';
 
 const TIME = /^(t|time|times|time_?s|timestamp|seconds?|sec|elapsed(_?s)?)$/i;
@@ -26,26 +27,18 @@ const UNIX_TIME_S = 1e8;
 
 interface CsvTable {
   header: string[] | null;
-  rows: { line: number; cells: string[] }[];
+  rows: CsvRow[];
   declaredFs: number | null;
 }
 
 function readCsv(text: string, name: string): CsvTable {
-  let declaredFs: number | null = null;
-  const lines: { line: number; text: string }[] = [];
-  text.replace(/^\uFEFF/, '').split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.trim();
-    const fs = /^#\s*fs\s*[=:]\s*([\d.]+)/i.exec(line);
-    if (fs) declaredFs = Number(fs[1]);
-    else if (line && !line.startsWith('#')) lines.push({ line: i + 1, text: line });
-  });
-  if (lines.length === 0) throw bad(`${name} holds no values`);
-  const split = (l: string) => l.split(/[,;\t]/).map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
-  const first = split(lines[0]!.text);
+  const lines = readCsvRows(text, (reason) => bad(`${name}, ${reason}`));
+  if (lines.rows.length === 0) throw bad(`${name} holds no values`);
+  const first = lines.rows[0]!.cells;
   const header = first.some((c) => c !== '' && /[a-z]/i.test(c) && !Number.isFinite(Number(c))) ? first : null;
-  const rows = (header ? lines.slice(1) : lines).map((l) => ({ line: l.line, cells: split(l.text) }));
+  const rows = header ? lines.rows.slice(1) : lines.rows;
   if (rows.length === 0) throw bad(`${name} has a header but no values`);
-  return { header, rows, declaredFs };
+  return { header, rows, declaredFs: lines.declaredFs };
 }
 
 /** A column as numbers; empty and NA cells are missing (null), any other text is refused. */

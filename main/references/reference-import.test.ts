@@ -53,6 +53,14 @@ describe('clock offset', () => {
     expect(ref.offsetEstimate?.note).toMatch(/hardly changed|do not match/);
   });
 
+  test('reads a spreadsheet\'s CSV: byte-order mark, quoted header, semicolons, CRLF, a comment and a blank line', () => {
+    open = sessionWith(200, () => ({ bpm: 70, quality: 'good' }));
+    const rows = ['\uFEFF"Time";"HR"', '# exported by the strap app', '', ...Array.from({ length: 200 }, (_, t) => `${t};"${70 + (t % 3)}"`)];
+    const ref = importReference(open.store, request(open.sessionId, 'excel.csv', rows.join('\r\n')));
+    expect(ref.kind).toBe('csv-bpm');
+    expect(open.store.db.prepare('SELECT count(*) AS n FROM hr_reference_samples').get()).toEqual({ n: 200 });
+  });
+
   test('a user-given offset is used as given, and can be changed back to the estimate', () => {
     open = sessionWith(200, (t) => ({ bpm: windowMean(t), quality: 'good' }));
     const rows = ['time,bpm', ...Array.from({ length: 220 }, (_, t) => `${t},${trueHr(t).toFixed(2)}`)];
@@ -112,6 +120,7 @@ describe('bad reference files: a clear error and nothing stored', () => {
     ['text.csv', 'time,bpm\n0,70\n1,seventy\n', /line 3: heart rate "seventy" is not a number/],
     ['rr-units.csv', 'rr\n0.8\n0.9\n0.85\n', /typical RR interval is 0\.85 ms/],
     ['binary.csv', new Uint8Array([0xff, 0xfe, 0x00, 0x80, 0x81]), /neither an EDF file nor text/],
+    ['unclosed.csv', 'time,bpm\n0,70\n"1,71\n2,72\n', /unclosed\.csv, a quoted cell is never closed: check the quotes \("\) up to line 4/],
   ];
   test.each(cases)('%s', (name, content, message) => {
     open = sessionWith(60, () => ({ bpm: 70, quality: 'good' }));

@@ -11,7 +11,7 @@ import { noiseVideo } from '../analysis/test-media.ts';
 import { hrStats } from '../store/session-results.ts';
 import { runExport } from './research-export.ts';
 import { openTestData, type RecordedSession, type TestData } from './test-sessions.ts';
-import { readZip, type ZipEntry } from './zip-reader.ts';
+import { exportedFiles } from './test-zip.ts';
 
 let t: TestData;
 let studyId: number;
@@ -38,12 +38,6 @@ function freshDir(): string {
   return fs.mkdtempSync(path.join(t.dir, 'out-'));
 }
 
-function entriesOf(zipFile: string): Map<string, Buffer> {
-  const root = path.basename(zipFile, '.zip');
-  const entries = readZip(zipFile);
-  expect(entries.every((e: ZipEntry) => e.name.startsWith(`${root}/`))).toBe(true);
-  return new Map(entries.map((e) => [e.name.slice(root.length + 1), e.data]));
-}
 
 async function expectAppError(work: Promise<unknown>, code: string, message: RegExp): Promise<void> {
   const error = await work.then(() => null, (e: unknown) => e);
@@ -56,7 +50,7 @@ describe('researcher export', () => {
   test('writes a zip whose every file matches the SHA-256 in its manifest and SHA256SUMS', async () => {
     const result = await runExport(t.store, request({}), { appVersion: 'test' });
     expect(result.path).toMatch(/pulse-export-My-study-\d{8}-\d{6}\.zip$/);
-    const files = entriesOf(result.path);
+    const files = await exportedFiles(result.path);
     const manifest = JSON.parse(files.get('manifest.json')!.toString()) as { files: { path: string; bytes: number; sha256: string }[] };
     expect(manifest.files.map((f) => f.path).sort()).toEqual([...files.keys()].filter((p) => p !== 'manifest.json' && p !== 'SHA256SUMS').sort());
     for (const f of manifest.files) {
@@ -72,7 +66,7 @@ describe('researcher export', () => {
   });
 
   test('carries the stored HR series, markers, frames and analysis provenance of each session', async () => {
-    const files = entriesOf((await runExport(t.store, request({ sessionIds: [first.sessionId] }), { appVersion: 'test' })).path);
+    const files = await exportedFiles((await runExport(t.store, request({ sessionIds: [first.sessionId] }), { appVersion: 'test' })).path);
     const base = 'derivatives/pulse-studio/sub-P017/ses-1/sub-P017_ses-1';
     const analysis = t.store.analyses.latest(first.sessionId)!;
     const stored = t.store.analyses.allHrSeries(analysis.id);
@@ -96,7 +90,7 @@ describe('researcher export', () => {
   });
 
   test('lays physio files out as BIDS: names, sidecar keys, and rows = SamplingFrequency × duration', async () => {
-    const files = entriesOf((await runExport(t.store, request({}), { appVersion: 'test' })).path);
+    const files = await exportedFiles((await runExport(t.store, request({}), { appVersion: 'test' })).path);
     expect(JSON.parse(files.get('dataset_description.json')!.toString())).toMatchObject({ Name: 'My study', BIDSVersion: expect.any(String) });
     expect(files.get('participants.tsv')!.toString()).toBe('participant_id\nsub-P017\nsub-Q2\n');
     expect(files.get('sub-P017/sub-P017_sessions.tsv')!.toString()).toMatch(/^session_id\tacq_time\nses-1\t\S+\nses-2\t\S+\n$/);
@@ -119,7 +113,7 @@ describe('researcher export', () => {
   });
 
   test('de-identifies by default: codes only, no notes, names, birth years, camera names or local paths; dates shifted', async () => {
-    const files = entriesOf((await runExport(t.store, request({ video: 'include' }), { appVersion: 'test', shiftDays: -400 })).path);
+    const files = await exportedFiles((await runExport(t.store, request({ video: 'include' }), { appVersion: 'test', shiftDays: -400 })).path);
     const text = [...files.entries()].filter(([p]) => !/\.(gz|webm)$/.test(p)).map(([, d]) => d.toString()).join('\n');
     for (const secret of ['Alice', 'alice-smith', 'female', 'Test camera', 'night shift', 'birth', t.dir, os.homedir(), os.tmpdir()]) {
       expect(text, secret).not.toContain(secret);
@@ -136,7 +130,7 @@ describe('researcher export', () => {
   });
 
   test('includes demographics and notes only when asked, still without local paths or birth year', async () => {
-    const files = entriesOf((await runExport(t.store, request({ includeDemographics: true, includeFreeText: true, shiftDates: false }), { appVersion: 'test' })).path);
+    const files = await exportedFiles((await runExport(t.store, request({ includeDemographics: true, includeFreeText: true, shiftDates: false }), { appVersion: 'test' })).path);
     const meta = JSON.parse(files.get('derivatives/pulse-studio/sub-P017/ses-1/sub-P017_ses-1_session.json')!.toString());
     expect(meta.subject).toEqual({ code: 'P-017', sex: 'female', skinType: 4, ageYears: new Date().getUTCFullYear() - 1980 });
     expect(meta.session.notes).toBe('Alice Smith, see alice-smith.pdf');
@@ -150,7 +144,7 @@ describe('researcher export', () => {
     const imported = await importVideo(t.store, { video: clip, subjectCode: 'IMP-1', createSubject: true, roi: 'full', appVersion: 'test' });
     expect(JSON.stringify(t.store.analyses.latest(imported.session.id)!.summary)).toContain(clip);
     const metaOf = async (includeFreeText: boolean) => {
-      const files = entriesOf((await runExport(t.store, request({ sessionIds: [imported.session.id], includeFreeText }), { appVersion: 'test' })).path);
+      const files = await exportedFiles((await runExport(t.store, request({ sessionIds: [imported.session.id], includeFreeText }), { appVersion: 'test' })).path);
       const meta = files.get('derivatives/pulse-studio/sub-IMP1/ses-1/sub-IMP1_ses-1_session.json')!.toString();
       for (const local of [t.dir, os.tmpdir(), os.homedir()]) expect(meta).not.toContain(local);
       return meta;

@@ -7,7 +7,7 @@ import type { Study } from '../../common/subjects.ts';
 import type { Store } from '../store/index.ts';
 import { auditTrailExport } from './audit-export.ts';
 import { ageAt, localFolders, randomShiftDays, shiftIso } from './deidentify.ts';
-import { folderSink, zipSink, type ExportSink, type WrittenFile } from './export-sink.ts';
+import { folderSink, zipSink, type ExportSink, type PutOptions, type WrittenFile } from './export-sink.ts';
 import { bidsLabel, checkDestination, freshPath, recordOrRemove, slug, stamp, storageError } from './export-paths.ts';
 import { loadSessionData, type SessionData } from './session-data.ts';
 import { BIDS_TASK, DERIVATIVES, sessionEntries, sessionFolder, type ExportEntry, type SessionFileContext } from './session-files.ts';
@@ -123,15 +123,29 @@ export function checkExport(store: Store, request: ExportRequest): { study: Stud
   return { ...plan(store, request), destination: checkDestination(request.destination) };
 }
 
-/** Writes one entry; a video is decrypted (encrypted folder) and blurred (when asked) into temporary copies first. */
-async function put(sink: ExportSink, entry: ExportEntry, store: Store, signal: AbortSignal | undefined): Promise<WrittenFile> {
+/** "1.2 of 5.0 GB", or "40 of 300 MB" for a video under 1 GB. */
+const amount = (done: number, size: number): string => {
+  const [unit, name] = size >= 1024 ** 3 ? [1024 ** 3, 'GB'] : [1024 ** 2, 'MB'];
+  const digits = name === 'GB' ? 1 : 0;
+  return `${(done / unit).toFixed(digits)} of ${(size / unit).toFixed(digits)} ${name}`;
+};
+
+/**
+ * Writes one entry; a video is decrypted (encrypted folder) and blurred (when asked) into temporary copies first,
+ * and its bytes are reported in the stage of the session it belongs to.
+ */
+async function put(sink: ExportSink, entry: ExportEntry, store: Store, run: ExportRun, at: ExportProgress): Promise<WrittenFile> {
   if (!('file' in entry)) return sink.put(entry);
+  const options: PutOptions = {
+    ...(run.signal ? { signal: run.signal } : {}),
+    onBytes: (done, size) => run.onProgress?.({ ...at, stage: `${at.stage}: video ${amount(done, size)}` }),
+  };
   const readable = await readableCopy(entry.file, store.mediaKey, store.dataDir);
   try {
-    if (!entry.blur) return sink.put({ path: entry.path, file: readable.file });
-    const blurred = await blurredCopy(readable.file, store.dataDir, signal);
+    if (!entry.blur) return await sink.put({ path: entry.path, file: readable.file }, options);
+    const blurred = await blurredCopy(readable.file, store.dataDir, run.signal);
     try {
-      return sink.put({ path: entry.path, file: blurred.file });
+      return await sink.put({ path: entry.path, file: blurred.file }, options);
     } finally {
       blurred.remove();
     }
@@ -163,19 +177,20 @@ export async function runExport(store: Store, request: ExportRequest, run: Expor
   try {
     const sessions: SessionData[] = [];
     for (const [k, sessionId] of sessionIds.entries()) {
-      run.onProgress?.({ done: k, total, stage: `Session ${k + 1} of ${total}` });
+      const at = { done: k, total, stage: `Session ${k + 1} of ${total}` };
+      run.onProgress?.(at);
       await nextTurn();
       if (run.signal?.aborted) throw new ExportCancelled();
       const data = loadSessionData(store, sessionId);
       sessions.push(data);
-      for (const entry of sessionEntries(data, ctx)) written.push(await put(sink, entry, store, run.signal));
+      for (const entry of sessionEntries(data, ctx)) written.push(await put(sink, entry, store, run, at));
     }
     run.onProgress?.({ done: total, total, stage: 'Manifest' });
-    for (const entry of datasetFiles(study, sessions, request, ctx)) written.push(sink.put(entry));
+    for (const entry of datasetFiles(study, sessions, request, ctx)) written.push(await sink.put(entry));
     const pooled = datasetAgreement(store, study.id, new Set(sessionIds), request.includeDemographics);
-    if (pooled) written.push(sink.put({ path: `${DERIVATIVES}/agreement.json`, data: Buffer.from(json(pooled)) }));
+    if (pooled) written.push(await sink.put({ path: `${DERIVATIVES}/agreement.json`, data: Buffer.from(json(pooled)) }));
     const trail = auditTrailExport(store, study.id, request, ctx.shiftDays, ctx.hidden);
-    written.push(sink.put({ path: `${DERIVATIVES}/audit-trail.json`, data: Buffer.from(json(trail)) }));
+    written.push(await sink.put({ path: `${DERIVATIVES}/audit-trail.json`, data: Buffer.from(json(trail)) }));
     const manifest = {
       generatedBy: { name: 'Pulse Studio', version: run.appVersion },
       createdAt: now.toISOString(),
@@ -184,12 +199,13 @@ export async function runExport(store: Store, request: ExportRequest, run: Expor
       options: { container: request.container, video: request.video, includeDemographics: request.includeDemographics, includeFreeText: request.includeFreeText, shiftDates: request.shiftDates },
       files: written,
     };
-    sink.put({ path: 'manifest.json', data: Buffer.from(json(manifest)) });
-    sink.put({ path: 'SHA256SUMS', data: Buffer.from(written.map((f) => `${f.sha256}  ${f.path}\n`).join('')) });
+    await sink.put({ path: 'manifest.json', data: Buffer.from(json(manifest)) });
+    await sink.put({ path: 'SHA256SUMS', data: Buffer.from(written.map((f) => `${f.sha256}  ${f.path}\n`).join('')) });
     if (run.signal?.aborted) throw new ExportCancelled();
-    sink.finish();
+    await sink.finish();
   } catch (error) {
-    sink.discard();
+    await sink.discard();
+    if (run.signal?.aborted) throw new ExportCancelled();
     throw storageError(error, 'The export failed and was removed');
   }
   const { container, video, includeDemographics, includeFreeText, shiftDates } = request;

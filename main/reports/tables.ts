@@ -1,18 +1,21 @@
-// CSV and TSV rows for exported tables: quoting where needed, empty cells for missing numbers.
+// CSV (csv-stringify) and TSV rows for exported tables: quoting where needed, empty cells for missing numbers.
+import { stringify, type Options as StringifyOptions } from 'csv-stringify/sync';
 
 export type Cell = string | number | null | undefined;
 
 /**
  * Text a spreadsheet would run as a formula (=, +, -, @, tab or CR first) gets a leading apostrophe and quotes,
- * as OWASP's CSV-injection guidance advises; numbers, negative ones included, stay numbers.
+ * as OWASP's CSV-injection guidance advises; numbers, negative ones included, stay numbers. (csv-stringify's own
+ * escape_formulas would also mark "-3.5", which num() hands over as text.)
  */
 const FORMULA_START = /^[=+\-@\t\r]/;
 const isNumber = (s: string) => s.trim() !== '' && Number.isFinite(Number(s));
 
-const csvCell = (v: Cell): string => {
-  if (v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v))) return '';
-  const s = typeof v === 'string' && FORMULA_START.test(v) && !isNumber(v) ? `'${v}` : String(v);
-  return /[",\n\r]/.test(s) || s !== String(v) ? `"${s.replace(/"/g, '""')}"` : s;
+const CSV_OPTIONS: StringifyOptions = {
+  cast: {
+    number: (v) => (Number.isFinite(v) ? String(v) : ''),
+    string: (v) => (FORMULA_START.test(v) && !isNumber(v) ? { value: `'${v}`, quoted: true } : v),
+  },
 };
 
 /**
@@ -22,11 +25,7 @@ const csvCell = (v: Cell): string => {
 const tsvCell = (v: Cell): string =>
   v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v)) ? 'n/a' : String(v).replace(/[\t\r\n]+/g, ' ');
 
-export const csv = (header: readonly string[], rows: Iterable<readonly Cell[]>): string => {
-  const lines = [header.join(',')];
-  for (const row of rows) lines.push(row.map(csvCell).join(','));
-  return lines.join('\n') + '\n';
-};
+export const csv = (header: readonly string[], rows: Iterable<readonly Cell[]>): string => stringify([header, ...rows] as Cell[][], CSV_OPTIONS);
 
 export const tsv = (header: readonly string[] | null, rows: Iterable<readonly Cell[]>): string => {
   const lines = header ? [header.join('\t')] : [];

@@ -6,7 +6,7 @@ import { exportRequest } from '../../common/reports.ts';
 import { ffmpegPath } from '../analysis/ffmpeg.ts';
 import { runExport } from './research-export.ts';
 import { openTestData, type RecordedSession, type TestData } from './test-sessions.ts';
-import { readZip } from './zip-reader.ts';
+import { exportedFiles } from './test-zip.ts';
 
 const W = 160;
 const H = 120;
@@ -38,16 +38,16 @@ test('exports the camera video blurred beyond recognition when asked, and as rec
   const destination = fs.mkdtempSync(path.join(t.dir, 'out-'));
   const run = (video: 'blur' | 'include') =>
     runExport(t.store, exportRequest.parse({ studyId: t.store.studies.ensureOne().id, sessionIds: [recorded.sessionId], destination, video }), { appVersion: 'test' });
-  const blurredZip = readZip((await run('blur')).path);
-  const blurred = blurredZip.find((e) => e.name.endsWith('sourcedata/sub-V1/ses-1/sub-V1_ses-1_video-blurred.webm'))!;
+  const blurredZip = await exportedFiles((await run('blur')).path);
+  const blurred = blurredZip.get('sourcedata/sub-V1/ses-1/sub-V1_ses-1_video-blurred.webm')!;
   expect(blurred).toBeDefined();
   const file = path.join(t.dir, 'blurred.webm');
-  fs.writeFileSync(file, blurred.data);
+  fs.writeFileSync(file, blurred);
   const before = sharpness(firstFrame(path.join(t.dir, 'camera.webm')));
   const after = sharpness(firstFrame(file));
   expect(before).toBeGreaterThan(100);
   expect(after).toBeLessThan(before * 0.2);
-  expect(blurredZip.some((e) => e.name.endsWith('_video.webm'))).toBe(false);
-  const plain = readZip((await run('include')).path).find((e) => e.name.endsWith('sub-V1_ses-1_video.webm'))!;
-  expect(plain.data.equals(original)).toBe(true);
+  expect([...blurredZip.keys()].some((name) => name.endsWith('_video.webm'))).toBe(false);
+  const plain = (await exportedFiles((await run('include')).path)).get('sourcedata/sub-V1/ses-1/sub-V1_ses-1_video.webm')!;
+  expect(plain.equals(original)).toBe(true);
 });

@@ -1,4 +1,5 @@
-// Converts a float TFLite CNN (the op set of MediaPipe's BlazeFace) into an equivalent ONNX graph.
+// Converts a float TFLite CNN (the op set of MediaPipe's BlazeFace) into an equivalent ONNX graph. Own code: the
+// converters that exist (tf2onnx, tflite2onnx) are Python, and the build runs on Node alone.
 //
 // TFLite computes in NHWC, ONNX convolutions in NCHW: the graph transposes the input once, keeps every 4-D
 // activation in NCHW, and transposes back only where the TFLite graph reshapes a 4-D tensor (its outputs are

@@ -38,4 +38,7 @@ export function setPicked(pick: ComparePick, on: boolean): void {
   compare.picks = on ? [...rest, pick] : rest;
 }
 
-export const unpick = (sessionId: number): void => void (compare.picks = compare.picks.filter((p) => p.sessionId !== sessionId));
+// A statement, not `void (a = b)`: Svelte warns that such an assignment's value is the right side, not the state.
+export function unpick(sessionId: number): void {
+  compare.picks = compare.picks.filter((p) => p.sessionId !== sessionId);
+}

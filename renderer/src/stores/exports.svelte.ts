@@ -3,7 +3,7 @@
 import type { AppErrorInfo } from '../../../common/ipc/result.ts';
 import type { ExportCandidate, ExportContainer, ExportJob, ReportResult, VideoChoice } from '../../../common/reports.ts';
 import { api, unwrap } from '../lib/api.ts';
-import { errorInfo, followJob } from '../lib/jobs.ts';
+import { errorInfo, polledJob } from '../lib/jobs.ts';
 
 export const exportsState = $state({
   studyId: null as number | null,
@@ -21,6 +21,11 @@ export const exportsState = $state({
   job: null as ExportJob | null,
   error: null as AppErrorInfo | null,
   report: { target: '', participantName: '', busy: false, result: null as ReportResult | null, error: null as AppErrorInfo | null },
+});
+
+const exportJob = polledJob(exportsState, {
+  status: (jobId) => unwrap(api.getExportStatus({ jobId })),
+  cancel: (jobId) => unwrap(api.cancelExport({ jobId })),
 });
 
 export async function loadCandidates(studyId: number): Promise<void> {
@@ -59,11 +64,11 @@ export function toggleSessions(ids: number[], on: boolean): void {
 
 export async function startExport(): Promise<void> {
   const s = exportsState;
-  if (s.studyId === null || s.job?.state === 'running') return;
-  s.error = null;
-  try {
-    const started = unwrap(api.startExport({
-      studyId: s.studyId,
+  const studyId = s.studyId;
+  if (studyId === null) return;
+  await exportJob.run(() =>
+    unwrap(api.startExport({
+      studyId,
       sessionIds: s.selected,
       destination: s.destination,
       container: s.container,
@@ -72,23 +77,11 @@ export async function startExport(): Promise<void> {
       includeFreeText: s.includeFreeText,
       shiftDates: s.shiftDates,
       includeVoided: s.includeVoided,
-    }));
-    const job = await followJob(started, (jobId) => unwrap(api.getExportStatus({ jobId })), (j) => (s.job = j));
-    if (job.error && job.state === 'failed') s.error = job.error;
-  } catch (error) {
-    s.error = errorInfo(error);
-  }
+    })),
+  );
 }
 
-export async function cancelExport(): Promise<void> {
-  const job = exportsState.job;
-  if (job?.state !== 'running') return;
-  try {
-    exportsState.job = await unwrap(api.cancelExport({ jobId: job.id }));
-  } catch (error) {
-    exportsState.error = errorInfo(error);
-  }
-}
+export const cancelExport = (): Promise<void> => exportJob.cancel();
 
 /** `target` is "session:<id>" or "subject:<id>". */
 export async function createReport(): Promise<void> {

@@ -3,7 +3,7 @@
 import type { ImportJob } from '../../../common/imports.ts';
 import type { AppErrorInfo } from '../../../common/ipc/result.ts';
 import { api, unwrap } from '../lib/api.ts';
-import { errorInfo, followJob } from '../lib/jobs.ts';
+import { polledJob } from '../lib/jobs.ts';
 
 export const importsState = $state({
   path: '',
@@ -14,30 +14,18 @@ export const importsState = $state({
   finished: 0,
 });
 
+const importJob = polledJob(importsState, {
+  status: (jobId) => unwrap(api.getImportStatus({ jobId })),
+  cancel: (jobId) => unwrap(api.cancelImport({ jobId })),
+});
+
 export async function startImport(subjectId: number): Promise<void> {
   const s = importsState;
-  if (s.job?.state === 'running') return;
-  s.error = null;
-  s.job = null;
-  try {
-    const started = unwrap(api.startImport({ subjectId, path: s.path, roi: s.roi }));
-    const job = await followJob(started, (jobId) => unwrap(api.getImportStatus({ jobId })), (j) => (s.job = j));
-    if (job.state === 'failed' && job.error) s.error = job.error;
-    if (job.state === 'done') {
-      s.path = '';
-      s.finished++;
-    }
-  } catch (error) {
-    s.error = errorInfo(error);
+  const job = await importJob.run(() => unwrap(api.startImport({ subjectId, path: s.path, roi: s.roi })));
+  if (job?.state === 'done') {
+    s.path = '';
+    s.finished++;
   }
 }
 
-export async function cancelImport(): Promise<void> {
-  const job = importsState.job;
-  if (job?.state !== 'running') return;
-  try {
-    importsState.job = await unwrap(api.cancelImport({ jobId: job.id }));
-  } catch (error) {
-    importsState.error = errorInfo(error);
-  }
-}
+export const cancelImport = (): Promise<void> => importJob.cancel();
