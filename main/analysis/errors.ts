@@ -1,4 +1,5 @@
 // Errors of the offline analysis path, each with a code and a message a user can act on.
+import { CodedError } from '../../common/coded-error.ts';
 
 export const ANALYSIS_ERROR_CODES = [
   'not-found',
@@ -16,14 +17,8 @@ export const ANALYSIS_ERROR_CODES = [
 ] as const;
 export type AnalysisErrorCode = (typeof ANALYSIS_ERROR_CODES)[number];
 
-export class AnalysisError extends Error {
-  readonly code: AnalysisErrorCode;
-
-  constructor(code: AnalysisErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'AnalysisError';
-    this.code = code;
-  }
+export class AnalysisError extends CodedError<AnalysisErrorCode> {
+  override readonly name = 'AnalysisError';
 }
 
 export function errorText(error: unknown): string {

@@ -8,6 +8,7 @@
 // Each record's additional data is the header, its index and its plaintext offset: a record moved, reordered,
 // copied from another file or altered fails authentication. A cut at a record boundary is invisible to the
 // format; the SHA-256 of the plaintext stored when a session stops (media-checksums.ts) shows it.
+import { CodedError } from '../../common/coded-error.ts';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
@@ -23,13 +24,8 @@ export const RECORD_OVERHEAD = RECORD_HEAD + TAG_BYTES;
 export type SealedProblem = 'wrong_key' | 'damaged' | 'truncated' | 'not_sealed';
 
 /** A sealed file that cannot be read as it is: nothing is changed, the message says what was found. */
-export class SealedFileError extends Error {
-  readonly code: SealedProblem;
-  constructor(code: SealedProblem, message: string) {
-    super(message);
-    this.name = 'SealedFileError';
-    this.code = code;
-  }
+export class SealedFileError extends CodedError<SealedProblem> {
+  override readonly name = 'SealedFileError';
 }
 
 /** Identifies the key without revealing it: a file sealed with another key is told apart from a damaged one. */

@@ -1,4 +1,5 @@
 // Typed errors of model loading and inference, with stable codes the UI can map to messages.
+import { CodedError } from '../../common/coded-error.ts';
 
 export type ModelErrorCode =
   | 'MODEL_NOT_FOUND'
@@ -12,14 +13,8 @@ export type ModelErrorCode =
   | 'INFERENCE_FAILED'
   | 'WORKER_FAILED';
 
-export class ModelError extends Error {
-  readonly code: ModelErrorCode;
-
-  constructor(code: ModelErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ModelError';
-    this.code = code;
-  }
+export class ModelError extends CodedError<ModelErrorCode> {
+  override readonly name = 'ModelError';
 }
 
 export function errorMessage(error: unknown): string {

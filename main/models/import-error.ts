@@ -1,4 +1,5 @@
 // Coded errors of model import: the checkpoint reader's own, plus the ONNX loader's (ModelError codes).
+import { CodedError } from '../../common/coded-error.ts';
 import { AppError } from '../../common/ipc/result.ts';
 import { ModelError, type ModelErrorCode } from '../inference/model-error.ts';
 
@@ -17,14 +18,8 @@ export type ModelImportErrorCode =
   | 'DOWNLOAD_FAILED'
   | 'CHECKSUM_MISMATCH';
 
-export class ModelImportError extends Error {
-  readonly code: ModelImportErrorCode;
-
-  constructor(code: ModelImportErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ModelImportError';
-    this.code = code;
-  }
+export class ModelImportError extends CodedError<ModelImportErrorCode> {
+  override readonly name = 'ModelImportError';
 }
 
 /**

@@ -1,4 +1,5 @@
 // Errors thrown on malformed input and the typed "not enough data" result returned instead of NaN.
+import { CodedError } from '../../common/coded-error.ts';
 
 export const SIGNAL_ERROR_CODES = [
   'invalid-input',
@@ -10,14 +11,8 @@ export const SIGNAL_ERROR_CODES = [
 export type SignalErrorCode = (typeof SIGNAL_ERROR_CODES)[number];
 
 /** Thrown when the input is malformed (a caller bug), as opposed to merely too short or too noisy. */
-export class SignalError extends Error {
-  readonly code: SignalErrorCode;
-
-  constructor(code: SignalErrorCode, message: string) {
-    super(message);
-    this.name = 'SignalError';
-    this.code = code;
-  }
+export class SignalError extends CodedError<SignalErrorCode> {
+  override readonly name = 'SignalError';
 }
 
 export const NOT_ENOUGH_DATA_CODES = [
