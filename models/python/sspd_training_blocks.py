@@ -1,17 +1,22 @@
-"""Training-only parts of SSPD: the TS (temporal self-similarity) blocks and the losses.
+"""Training-only parts of SSPD: the TS (temporal self-similarity) blocks, the losses and one teacher–student step.
 
 Written from ../shared/models/SSPD-SPEC.md ("Training-only part", "Training method"). None of
 these tensors are in the released checkpoint or the ONNX export. Where the spec leaves a choice
 open (tokenizer stride, how a wave is read off a map, the exact frequency prior) the choice is
-ours and is said so below.
+ours and is said so below. `train_step` is shared by train.py (training) and adapt.py (a lab's recordings).
 """
 from __future__ import annotations
 
+import contextlib
+import copy
+import dataclasses
 import math
 
 import torch
 from torch import nn
 from torch.nn import functional as F
+
+from sspd_model import SSPD
 
 DIM = 256
 HEADS = 2
@@ -133,3 +138,61 @@ def sspd_losses(student_maps: list[torch.Tensor], teacher_maps: list[torch.Tenso
     aperiodic = (1 - entropy[~periodic]).mean() if (~periodic).any() else zero
     terms = {'map': mapl, 'wave': wave, 'diagonal': diag, 'frequency': frequency, 'aperiodic': aperiodic}
     return {name: LOSS_WEIGHTS[name] * value for name, value in terms.items()}
+
+
+def momentum(step: int, start: float = 0.9, cap: float = 0.99, ramp: int = 1000) -> float:
+    """EMA momentum: start → cap on a cosine over `ramp` steps, then held at cap (< 1), so the
+    teacher keeps following the student however long training goes on (a schedule that reaches 1
+    at the end of a planned run freezes the teacher; a resumed run has no planned end)."""
+    return cap - (cap - start) * (math.cos(math.pi * min(step / max(ramp, 1), 1.0)) + 1) / 2
+
+
+@torch.no_grad()
+def ema_update(teacher: torch.nn.Module, student: torch.nn.Module, m: float) -> None:
+    for t, s in zip(teacher.parameters(), student.parameters()):
+        t.mul_(m).add_(s.detach(), alpha=1 - m)
+    for t, s in zip(teacher.buffers(), student.buffers()):
+        t.copy_(s)
+
+
+@dataclasses.dataclass
+class Nets:
+    """The student with its self-similarity head, and the teacher pair that follows them by EMA."""
+    student: SSPD
+    head: SelfSimilarityHead
+    teacher: SSPD
+    teacher_head: SelfSimilarityHead
+
+    @staticmethod
+    def around(student: SSPD, head: SelfSimilarityHead) -> Nets:
+        """A teacher pair that starts as copies of the student pair and takes no gradients."""
+        teacher, teacher_head = copy.deepcopy(student).eval(), copy.deepcopy(head).eval()
+        for p in (*teacher.parameters(), *teacher_head.parameters()):
+            p.requires_grad_(False)
+        return Nets(student, head, teacher, teacher_head)
+
+
+def train_step(nets: Nets, optimizer: torch.optim.Optimizer, batch: tuple[torch.Tensor, torch.Tensor, torch.Tensor],
+               fps: float, m: float, amp: contextlib.AbstractContextManager) -> dict[str, float]:
+    """One teacher–student step on (student views, teacher views, pulse flags), then the EMA at momentum `m`;
+    returns the weighted loss terms and their 'total'."""
+    x_student, x_teacher, periodic = batch
+    with amp:
+        features = nets.student.features(x_student)
+        maps = nets.head(nets.student.pooled(features))
+        # Detached: the backbone learns only from the self-similarity maps, the predictor
+        # only from the waveform distillation.
+        wave = nets.student.predictor(features.detach())
+        with torch.no_grad():
+            t_features = nets.teacher.features(x_teacher)
+            t_maps = nets.teacher_head(nets.teacher.pooled(t_features))
+            t_wave = nets.teacher.predictor(t_features)
+    losses = sspd_losses([x.float() for x in maps], [x.float() for x in t_maps], wave.float(), t_wave.float(),
+                         fps, periodic.to(wave.device))
+    loss = sum(losses.values())
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    optimizer.step()
+    ema_update(nets.teacher, nets.student, m)
+    ema_update(nets.teacher_head, nets.head, m)
+    return {k: float(v) for k, v in losses.items()} | {'total': float(loss)}

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import collections
 import concurrent.futures as cf
-import copy
 import glob
 import json
 import math
@@ -33,7 +32,7 @@ from torch.nn import functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from sspd_model import INPUT_SIZE, SSPD  # noqa: E402
-from sspd_training_blocks import SelfSimilarityHead, sspd_losses  # noqa: E402
+from sspd_training_blocks import Nets, SelfSimilarityHead, momentum, train_step  # noqa: E402
 from hr_monitor import HrMonitor  # noqa: E402
 from file_hash import sha256  # noqa: E402
 
@@ -45,16 +44,21 @@ RUN_KEYS = ('source', 'frames', 'fps', 'batch', 'lr', 'seed', 'momentum_start', 
             'compress_share', 'nopulse_share', 'synthetic', 'eval_per_condition', 'eval_frames')
 
 
+def stored_size(clip: torch.Tensor) -> torch.Tensor:
+    """(T, H, W, 3) uint8 crops area-resized to 151×151 (returned as is when they are)."""
+    if clip.shape[1:3] == (STORED_SIZE, STORED_SIZE):
+        return clip
+    resized = F.interpolate(clip.permute(0, 3, 1, 2).float(), size=(STORED_SIZE, STORED_SIZE), mode='area')
+    return resized.round().clamp(0, 255).to(torch.uint8).permute(0, 2, 3, 1)
+
+
 def load_clips(folder: str) -> list[torch.Tensor]:
     clips = []
     for path in sorted(glob.glob(os.path.join(folder, '*.npy'))):
         clip = torch.from_numpy(np.load(path, mmap_mode='r')[:].copy())
         if clip.ndim != 4 or clip.shape[-1] != 3 or clip.dtype != torch.uint8:
             raise ValueError(f'{path}: expected (T, H, W, 3) uint8, got {tuple(clip.shape)} {clip.dtype}')
-        if clip.shape[1:3] != (STORED_SIZE, STORED_SIZE):
-            resized = F.interpolate(clip.permute(0, 3, 1, 2).float(), size=(STORED_SIZE, STORED_SIZE), mode='area')
-            clip = resized.round().clamp(0, 255).to(torch.uint8).permute(0, 2, 3, 1)
-        clips.append(clip.contiguous())
+        clips.append(stored_size(clip).contiguous())
     if not clips:
         raise SystemExit(f'no .npy clips in {folder}')
     return clips
@@ -105,13 +109,17 @@ def two_views(window: torch.Tensor, g: torch.Generator) -> tuple[torch.Tensor, t
 WindowSource = Callable[[int, np.random.Generator], tuple[torch.Tensor, bool]]
 
 
-def clip_windows(clips: list[torch.Tensor], device: torch.device) -> WindowSource:
+def clip_windows(clips: list[torch.Tensor], device: torch.device, by_length: bool = False) -> WindowSource:
+    """Windows from random places of random clips (of any crop size: each window is brought to 151×151);
+    `by_length` draws a clip in proportion to its frames instead of uniformly."""
+    share = np.array([c.shape[0] for c in clips], dtype=float) if by_length else None
+
     def window(frames: int, rng: np.random.Generator) -> tuple[torch.Tensor, bool]:
-        clip = clips[int(rng.integers(len(clips)))]
+        clip = clips[int(rng.choice(len(clips), p=share / share.sum()) if share is not None else rng.integers(len(clips)))]
         if clip.shape[0] < frames + 1:
             raise SystemExit(f'a clip has {clip.shape[0]} frames; --frames {frames} needs {frames + 1}')
         start = int(rng.integers(clip.shape[0] - frames))
-        return clip[start:start + frames + 1].to(device), True
+        return stored_size(clip[start:start + frames + 1]).to(device), True
     return window
 
 
@@ -127,21 +135,6 @@ def make_batch(source: WindowSource, cfg: dict, step: int, pool: cf.Executor) ->
     views = [two_views(w, g) for w, _ in windows]
     periodic = torch.tensor([p for _, p in windows])
     return torch.stack([s for s, _ in views]), torch.stack([t for _, t in views]), periodic
-
-
-def momentum(step: int, start: float = 0.9, cap: float = 0.99, ramp: int = 1000) -> float:
-    """EMA momentum: start → cap on a cosine over `ramp` steps, then held at cap (< 1), so the
-    teacher keeps following the student however long training goes on (a schedule that reaches 1
-    at the end of a planned run freezes the teacher; a resumed run has no planned end)."""
-    return cap - (cap - start) * (math.cos(math.pi * min(step / max(ramp, 1), 1.0)) + 1) / 2
-
-
-@torch.no_grad()
-def ema_update(teacher: torch.nn.Module, student: torch.nn.Module, m: float) -> None:
-    for t, s in zip(teacher.parameters(), student.parameters()):
-        t.mul_(m).add_(s.detach(), alpha=1 - m)
-    for t, s in zip(teacher.buffers(), student.buffers()):
-        t.copy_(s)
 
 
 def save_atomic(obj: object, path: str) -> None:
@@ -258,9 +251,8 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         dev = DevMonitor(args.dev, find_ffmpeg(args.ffmpeg), cfg['fps'], args.dev_limit, photos=photos, workers=args.workers)
     layout = torch.channels_last_3d if args.channels_last else torch.contiguous_format
     student, head = SSPD().to(device, memory_format=layout), SelfSimilarityHead().to(device)
-    teacher, teacher_head = copy.deepcopy(student).eval(), copy.deepcopy(head).eval()
-    for p in (*teacher.parameters(), *teacher_head.parameters()):
-        p.requires_grad_(False)
+    nets = Nets.around(student, head)
+    teacher, teacher_head = nets.teacher, nets.teacher_head
     optimizer = torch.optim.Adam([*student.parameters(), *head.parameters()], lr=cfg['lr'])
     step = 0
     if state:
@@ -323,27 +315,9 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         if step + len(queue) + 1 < args.steps:
             queue.append(prefetch_pool.submit(make_batch, source, cfg, step + len(queue) + 1, render_pool))
         x_student, x_teacher = (x.contiguous(memory_format=layout) for x in (x_student, x_teacher))
-        with amp:
-            features = student.features(x_student)
-            maps = head(student.pooled(features))
-            # Detached: the backbone learns only from the self-similarity maps, the predictor
-            # only from the waveform distillation.
-            wave = student.predictor(features.detach())
-            with torch.no_grad():
-                t_features = teacher.features(x_teacher)
-                t_maps = teacher_head(teacher.pooled(t_features))
-                t_wave = teacher.predictor(t_features)
-        losses = sspd_losses([m.float() for m in maps], [m.float() for m in t_maps], wave.float(), t_wave.float(),
-                             cfg['fps'], periodic.to(device))
-        loss = sum(losses.values())
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
         m = momentum(step, cfg['momentum_start'], cfg['momentum_cap'], cfg['momentum_ramp'])
-        ema_update(teacher, student, m)
-        ema_update(teacher_head, head, m)
+        terms = train_step(nets, optimizer, (x_student, x_teacher, periodic), cfg['fps'], m, amp)
         step += 1
-        terms = {k: float(v) for k, v in losses.items()} | {'total': float(loss)}
         elapsed = time.time() - started
         per_step = (time.time() - loop_started) / (step - first)
         print(f'step {step}/{args.steps} loss {terms["total"]:.4f} ' + ' '.join(f'{k} {v:.4f}' for k, v in terms.items() if k != 'total')
