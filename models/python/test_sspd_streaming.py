@@ -114,6 +114,25 @@ class StreamingExport(unittest.TestCase):
             got = recovered(x)
         self.assertLess(float((got - want).abs().max()), 1e-5 * float(want.std()))
 
+    def test_recovers_weights_from_a_streaming_export_and_from_a_filled_template(self) -> None:
+        import export
+        from onnx_weights import state_dict_from_onnx
+        model = random_network(6)
+        template = onnx.load(os.path.join(os.path.dirname(__file__), '..', '..', 'main', 'models', 'sspd-template.onnx'))
+        state = model.state_dict()
+        for tensor in template.graph.initializer:  # what main/models/onnx-weights.ts does for a .pth
+            tensor.raw_data = state[tensor.name].numpy().astype('<f4').tobytes()
+        x = torch.randn(1, 3, 10, 128, 128) * 8
+        with tempfile.TemporaryDirectory() as tmp:
+            streaming, filled = os.path.join(tmp, 'streaming.onnx'), os.path.join(tmp, 'filled.onnx')
+            export.export(StreamingSSPD(model).eval(), streaming, 17)
+            onnx.save(template, filled)
+            for path in (streaming, filled):
+                recovered = SSPD().eval()
+                recovered.load_state_dict(state_dict_from_onnx(path), strict=True)
+                with torch.no_grad():
+                    self.assertLess(float((recovered(x) - model(x)).abs().max()), 1e-5 * float(model(x).std()), path)
+
 
 if __name__ == '__main__':
     unittest.main()
