@@ -1,7 +1,8 @@
 // SSPD models the app can run: what the registry lists, the import rules and the authors' checkpoint.
 import { z } from 'zod';
+import type { AdaptProvenance } from './adaptation.ts';
 
-export const MODEL_SOURCES = ['pth', 'onnx', 'bundled'] as const;
+export const MODEL_SOURCES = ['pth', 'onnx', 'adapted', 'bundled'] as const;
 export type ModelSource = (typeof MODEL_SOURCES)[number];
 
 /** An SSPD model is ~3 MB; the cap leaves room and stays under browser mode's 32 MB request limit. */
@@ -30,13 +31,15 @@ export interface ModelInfo {
   source: ModelSource;
   /** The file name or address it was imported from; the bundled model's path. */
   origin: string;
-  /** SHA-256 of the imported file itself (differs from sha256 for a .pth). */
+  /** SHA-256 of the imported file itself (differs from sha256 for a .pth); for an adapted model, of its base model. */
   originSha256: string;
   bytes: number;
   /** ISO time of import; null for the bundled default. */
   importedAt: string | null;
   validation: ModelValidation | null;
   active: boolean;
+  /** How an adapted model was made; null for imports and the bundled default. */
+  provenance: AdaptProvenance | null;
 }
 
 /** The SSPD authors' released UBFC-rPPG weights: downloaded only on explicit request, never bundled. */

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../common/ipc/result.ts';
+import type { AdaptProvenance } from '../../common/adaptation.ts';
 import { AUTHORS_CHECKPOINT, MAX_MODEL_BYTES, type ModelInfo, type ModelValidation } from '../../common/models.ts';
 import type { WorkerLauncher } from '../inference/worker-process.ts';
 import type { LiveModel } from '../recording/recorder.ts';
@@ -79,8 +80,7 @@ export class ModelRegistry {
     const checkpoint = isZip(bytes) || /\.(pth|pt)$/i.test(fileName);
     if (isLegacyTorch(bytes)) throw new ModelImportError('CHECKPOINT_UNSUPPORTED', 'a checkpoint in the pre-1.6 PyTorch format: load it and torch.save it again with a current PyTorch');
     const onnx = checkpoint ? await checkpointToOnnx(bytes, this.#templateBytes()) : bytes;
-    const validate = this.#options.validate ?? ((bytes: Uint8Array, tensors: number | null) => validateOutOfProcess(bytes, tensors, this.#options.launch));
-    const validation = await validate(onnx, checkpoint ? SSPD_TENSORS.length : null);
+    const validation = await this.#validate(onnx, checkpoint ? SSPD_TENSORS.length : null);
     const hash = sha256(onnx);
     this.#writeFile(hash, onnx);
     const info = this.#repo.add({
@@ -94,6 +94,28 @@ export class ModelRegistry {
     });
     if (options.activate) this.setActive(hash);
     return this.#repo.get(hash);
+  }
+
+  /**
+   * Registers a model adapted to a study's recordings (main/models/adaptation), validated like an import, with how it
+   * was made. Never made active here: the user chooses it. Checks `signal` after the validation, before anything is
+   * stored, so a cancelled adaptation leaves no model behind.
+   */
+  async addAdapted(onnx: Uint8Array, name: string, provenance: AdaptProvenance, signal?: AbortSignal): Promise<ModelInfo> {
+    const validation = await this.#validate(onnx, null);
+    signal?.throwIfAborted();
+    const hash = sha256(onnx);
+    this.#writeFile(hash, onnx);
+    return this.#repo.add({ sha256: hash, name, source: 'adapted', origin: `adapted from ${provenance.baseName}`, originSha256: provenance.baseSha256, bytes: onnx.length, validation, provenance });
+  }
+
+  /** The model recordings use now (the active import, else the bundled default) and how to run it; null without one. */
+  activeModel(): { info: ModelInfo; live: LiveModel } | null {
+    const info = this.list().find((m) => m.active);
+    const file = info && (info.source === 'bundled' ? info.origin : this.#file(info.sha256));
+    if (!info || !file || !fs.existsSync(file)) return null;
+    const { launch, intraOpThreads } = this.#options;
+    return { info, live: { path: file, name: info.name, launch, intraOpThreads } };
   }
 
   /** The authors' checkpoint from its public address; imported only when its SHA-256 matches. */
@@ -137,6 +159,10 @@ export class ModelRegistry {
     return candidates;
   }
 
+  #validate(onnx: Uint8Array, checkpointTensors: number | null): Promise<ModelValidation> {
+    return this.#options.validate ? this.#options.validate(onnx, checkpointTensors) : validateOutOfProcess(onnx, checkpointTensors, this.#options.launch);
+  }
+
   #file(hash: string): string {
     return path.join(this.#dir, `${hash}.onnx`);
   }
@@ -169,7 +195,7 @@ export class ModelRegistry {
     const key = `${stat.size}:${stat.mtimeMs}`;
     if (this.#bundledInfo?.key !== key) {
       const hash = sha256(fs.readFileSync(file));
-      const info: ModelInfo = { sha256: hash, name: path.basename(file), source: 'bundled', origin: file, originSha256: hash, bytes: stat.size, importedAt: null, validation: null, active };
+      const info: ModelInfo = { sha256: hash, name: path.basename(file), source: 'bundled', origin: file, originSha256: hash, bytes: stat.size, importedAt: null, validation: null, active, provenance: null };
       this.#bundledInfo = { key, info };
     }
     return { ...this.#bundledInfo.info, active };

@@ -1,4 +1,5 @@
 // Rows of the models table (migration 5): imported models, their checks, and which one is active.
+import type { AdaptProvenance } from '../../common/adaptation.ts';
 import type { ModelInfo, ModelValidation } from '../../common/models.ts';
 import { AppError } from '../../common/ipc/result.ts';
 import { AuditedRepository } from '../store/audited-repository.ts';
@@ -6,19 +7,19 @@ import { AuditedRepository } from '../store/audited-repository.ts';
 interface ModelRow {
   sha256: string;
   name: string;
-  source: 'pth' | 'onnx';
+  source: 'pth' | 'onnx' | 'adapted';
   origin: string;
   origin_sha256: string;
   bytes: number;
   imported_at: string;
   validation_json: string;
   active: 0 | 1;
+  provenance_json: string | null;
 }
 
-export type NewModel = Omit<ModelInfo, 'active' | 'importedAt' | 'source' | 'validation'> & {
-  source: 'pth' | 'onnx';
+export type NewModel = Omit<ModelInfo, 'active' | 'importedAt' | 'source' | 'validation' | 'provenance'> & {
   validation: ModelValidation;
-};
+} & ({ source: 'pth' | 'onnx'; provenance?: null } | { source: 'adapted'; provenance: AdaptProvenance });
 
 const toInfo = (r: ModelRow): ModelInfo => ({
   sha256: r.sha256,
@@ -30,6 +31,7 @@ const toInfo = (r: ModelRow): ModelInfo => ({
   importedAt: r.imported_at,
   validation: JSON.parse(r.validation_json) as ModelValidation,
   active: r.active === 1,
+  provenance: r.provenance_json === null ? null : (JSON.parse(r.provenance_json) as AdaptProvenance),
 });
 
 export class ModelRepository extends AuditedRepository {
@@ -58,11 +60,12 @@ export class ModelRepository extends AuditedRepository {
   add(model: NewModel): ModelInfo {
     this.db.transaction(() => {
       const { changes } = this.db
-        .prepare(`INSERT INTO models (sha256, name, source, origin, origin_sha256, bytes, imported_at, validation_json)
-                  VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`)
-        .run(model.sha256, model.name, model.source, model.origin, model.originSha256, model.bytes, this.now(), JSON.stringify(model.validation));
+        .prepare(`INSERT INTO models (sha256, name, source, origin, origin_sha256, bytes, imported_at, validation_json, provenance_json)
+                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`)
+        .run(model.sha256, model.name, model.source, model.origin, model.originSha256, model.bytes, this.now(), JSON.stringify(model.validation), model.provenance ? JSON.stringify(model.provenance) : null);
       const { name, source, origin, originSha256, bytes } = model;
-      if (changes) this.audit.record({ action: 'import', entity: 'model', entityId: model.sha256, after: { name, source, origin, originSha256, bytes } });
+      const adapted = model.provenance ? { studyId: model.provenance.studyId, sessionIds: model.provenance.sessionIds, steps: model.provenance.steps } : {};
+      if (changes) this.audit.record({ action: model.source === 'adapted' ? 'adapt' : 'import', entity: 'model', entityId: model.sha256, after: { name, source, origin, originSha256, bytes, ...adapted } });
     })();
     return this.get(model.sha256);
   }

@@ -130,8 +130,11 @@ export interface RoiScan {
   tornBytes: number;
 }
 
-/** Walks the chunk headers, checking each chunk's CRC, and calls `onChunk` for intact ones in order. */
-export function readRoiFile(file: string, onChunk?: (chunk: IndexedFrameChunk) => void, key: MediaKey = null): RoiScan {
+/**
+ * The intact chunks in order, each decoded only when asked for (`decode`), then the scan: walks the chunk headers and
+ * checks each chunk's CRC. A generator, so a reader can pause between chunks (a pipe's backpressure).
+ */
+export function* roiChunks(file: string, key: MediaKey = null, decode = true): Generator<IndexedFrameChunk, RoiScan> {
   const data = readMedia(file, key);
   const geometry = decodeHeader(data, file);
   const size = frameBytes(geometry);
@@ -146,17 +149,26 @@ export function readRoiFile(file: string, onChunk?: (chunk: IndexedFrameChunk) =
     if (n === 0 || n > MAX_FRAMES_PER_CHUNK || firstFrame !== frames || end > data.length || length < n * 9) break;
     const payload = data.subarray(offset + CHUNK_HEADER_BYTES, end);
     if (zlib.crc32(payload) !== data.readUInt32LE(offset + 16)) break;
-    if (onChunk) {
+    if (decode) {
       const crops = deltaDecode(zlib.inflateRawSync(payload.subarray(n * 9)), size);
       if (crops.length !== n * size) break;
       const timestampsMs = new Float64Array(n);
       Buffer.from(timestampsMs.buffer).set(payload.subarray(0, n * 8));
-      onChunk({ firstFrame, timestampsMs, faceFound: new Uint8Array(payload.subarray(n * 8, n * 9)), crops });
+      yield { firstFrame, timestampsMs, faceFound: new Uint8Array(payload.subarray(n * 8, n * 9)), crops };
     }
     frames += n;
     offset = end;
   }
   return { geometry, frames, validBytes: offset, tornBytes: data.length - offset };
+}
+
+/** Calls `onChunk` for the intact chunks in order (see roiChunks) and returns the scan. */
+export function readRoiFile(file: string, onChunk?: (chunk: IndexedFrameChunk) => void, key: MediaKey = null): RoiScan {
+  const chunks = roiChunks(file, key, onChunk !== undefined);
+  for (let next = chunks.next(); ; next = chunks.next()) {
+    if (next.done) return next.value;
+    onChunk!(next.value);
+  }
 }
 
 /** Cuts a torn tail left by a crash (of the sealed records, then of the crop chunks), so appending can continue. */

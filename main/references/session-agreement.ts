@@ -12,12 +12,17 @@ export function stepSpans(store: Store, sessionId: number): StepSpan[] {
   return (store.protocols.run(sessionId)?.steps ?? []).map((s) => ({ name: stepLabel(s), fromS: s.fromS, toS: s.toS }));
 }
 
-/** Paired windows of every method with the given reference (default: the session's first), or why there are none. */
-export function sessionPairs(store: Store, sessionId: number, referenceId?: number): { windows: PairedWindow[]; primary: string; windowS: number; referenceId: number } | { reason: string } {
+/** The camera side of a comparison: HR series per method, the primary method and the window length. */
+export type CameraSide = NonNullable<ReturnType<typeof cameraSide>>;
+
+/**
+ * Paired windows of every method with the given reference (default: the session's first), or why there are none.
+ * The camera side is the analysis the session shows, unless another is given (a model being compared).
+ */
+export function sessionPairs(store: Store, sessionId: number, referenceId?: number, camera: CameraSide | null = cameraSide(store, sessionId)): { windows: PairedWindow[]; primary: string; windowS: number; referenceId: number } | { reason: string } {
   const refs = store.references.list(sessionId);
   const ref = referenceId === undefined ? refs[0] : refs.find((r) => r.id === referenceId);
   if (!ref) return { reason: referenceId === undefined ? 'no contact reference' : `reference ${referenceId} is not one of this session's` };
-  const camera = cameraSide(store, sessionId);
   if (!camera) return { reason: 'no stored analysis' };
   const series = store.references.series(ref.id);
   const windows = pairWindows(camera.series, series, camera.windowS, stepSpans(store, sessionId));

@@ -297,6 +297,32 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   STATION_MIGRATION,
+  {
+    version: 14,
+    name: 'adapted models and their provenance',
+    sql: `
+      -- A model adapted to a study's recordings (main/models/adaptation) is a row like an import, source 'adapted',
+      -- with how it was made (common/adaptation.ts AdaptProvenance); NULL for imports. SQLite cannot widen a CHECK
+      -- in place: the table is rebuilt with its rows (nothing references it).
+      CREATE TABLE models_new (
+        sha256          TEXT PRIMARY KEY CHECK (length(sha256) = 64),
+        name            TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+        source          TEXT NOT NULL CHECK (source IN ('pth', 'onnx', 'adapted')),
+        origin          TEXT NOT NULL,
+        origin_sha256   TEXT NOT NULL CHECK (length(origin_sha256) = 64),
+        bytes           INTEGER NOT NULL CHECK (bytes > 0),
+        imported_at     TEXT NOT NULL,
+        validation_json TEXT NOT NULL,
+        active          INTEGER NOT NULL DEFAULT 0 CHECK (active IN (0, 1)),
+        provenance_json TEXT CHECK ((source = 'adapted') = (provenance_json IS NOT NULL))
+      );
+      INSERT INTO models_new (sha256, name, source, origin, origin_sha256, bytes, imported_at, validation_json, active)
+        SELECT sha256, name, source, origin, origin_sha256, bytes, imported_at, validation_json, active FROM models ORDER BY rowid;
+      DROP TABLE models;
+      ALTER TABLE models_new RENAME TO models;
+      CREATE UNIQUE INDEX models_one_active ON models (active) WHERE active = 1;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)!.version;
