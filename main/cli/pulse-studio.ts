@@ -23,6 +23,7 @@ import { cliKeys, encryptionCommand, NEW_PASSPHRASE_ENV, openCliStore, PASSPHRAS
 import { agreementCommand } from './agreement-command.ts';
 import { syncCommand } from './sync-command.ts';
 import { enqueueCommand, workerCommand } from './worker-command.ts';
+import { adaptCommand } from './adapt-command.ts';
 
 const USAGE = `Usage:
   pulse-studio analyze <video…> [--model M] [--out DIR] [--json] [--roi face|full]
@@ -37,6 +38,7 @@ const USAGE = `Usage:
   pulse-studio sync --db postgres://… --media DIR [--dry-run] [--json]
   pulse-studio worker --db postgres://… --media DIR [--concurrency N] [--model M]
   pulse-studio enqueue --db postgres://… [--study S] [--method model|pos]
+  pulse-studio adapt [--study S] [--sessions ID,…] [--steps N] [--device cpu|cuda] [--python P] [--json]
 
   --roi full     the whole frame is the skin region (pre-cropped clips), resized to 128×128
   --roi face     detect the face and use the SSPD crop (default)
@@ -70,7 +72,12 @@ never overwritten. --dry-run counts what would be sent, changing nothing.
 Worker: runs the study database's re-analysis jobs over the face crops on the shared media folder (any number of
 workers on any number of machines); a job whose worker dies is retried by another, and its result stored once.
 Enqueue: queues a re-analysis of every synced session with face crops (--study: of one study).
-Data directory for import, export, report, verify, agreement and encryption: $PULSE_STUDIO_DATA_DIR or the app's default.`;
+Adapt: fine-tunes the active SSPD model on the face crops of the study's sessions (all finished ones, or --sessions)
+without labels, and registers it as a new model — never the active one; choose it in Settings → Models. Reports the
+before/after agreement with any contact reference. Needs Python 3 with torch, onnx and numpy (--python,
+$PULSE_STUDIO_PYTHON, else /usr/bin/python3, else python3); 100 steps (the default) take about 10 min on a CPU.
+Ctrl+C cancels: nothing is registered.
+Data directory for import, export, report, verify, agreement, adapt and encryption: $PULSE_STUDIO_DATA_DIR or the app's default.`;
 
 const OPTIONS = {
   model: { type: 'string' },
@@ -89,6 +96,10 @@ const OPTIONS = {
   'free-text': { type: 'boolean', default: false },
   'real-dates': { type: 'boolean', default: false },
   split: { type: 'string' },
+  sessions: { type: 'string' },
+  steps: { type: 'string' },
+  device: { type: 'string' },
+  python: { type: 'string' },
   quiet: { type: 'boolean', default: false },
   operator: { type: 'string' },
   'passphrase-file': { type: 'string' },
@@ -255,6 +266,10 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'worker' || command === 'enqueue') {
       if (rest.length) throw new AnalysisError('bad-argument', `${command} takes options only, not "${rest.join(' ')}"`);
       return command === 'worker' ? await workerCommand(parsed.values, modelOf(parsed.values)) : await enqueueCommand(parsed.values);
+    }
+    if (command === 'adapt') {
+      if (rest.length) throw new AnalysisError('bad-argument', `adapt takes options only, not "${rest.join(' ')}"`);
+      return await adaptCommand(parsed.values, BUNDLED_MODEL, progressBar(process.stderr, parsed.values.quiet));
     }
     if (command === 'export' || command === 'report') {
       if (rest.length) throw new AnalysisError('bad-argument', `${command} takes options only, not "${rest.join(' ')}"`);

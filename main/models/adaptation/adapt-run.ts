@@ -61,7 +61,8 @@ export async function runAdaptScript(run: AdaptScriptRun, feed: (stdin: Writable
   run.signal?.throwIfAborted();
   const args = [run.script ?? DEFAULT_ADAPT_SCRIPT, '--base', run.base, '--out', run.outDir, '--steps', String(run.steps), '--device', run.device];
   for (const [flag, value] of [['--frames', run.frames], ['--batch', run.batch], ['--threads', run.threads]] as const) if (value !== undefined) args.push(flag, String(value));
-  const child = spawn(run.python, args, { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+  // A process group of its own on POSIX: a terminal's Ctrl+C reaches this process only, which cancels cleanly.
+  const child = spawn(run.python, args, { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true, detached: process.platform !== 'win32' });
   let stderr = '';
   child.stderr.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-STDERR_KEEP)));
   let done: DoneEvent | null = null;

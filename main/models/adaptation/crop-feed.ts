@@ -45,7 +45,7 @@ export function adaptSources(store: Store, study: Study, sessionIds: readonly nu
   const sources = [...subjects.values()].flatMap((subject) =>
     store.sessions.listForSubject(subject.id).filter((s) => s.status !== 'recording').map((session) => ({ session, file: cropFile(store, session) })),
   );
-  const usable = sources.filter((s) => fs.existsSync(s.file));
+  const usable = sources.filter((s) => fs.existsSync(s.file)).sort((a, b) => a.session.id - b.session.id);
   if (usable.length === 0) throw new AppError('not_found', `Study “${study.name}” has no finished session with face crops to learn from`);
   return usable;
 }
