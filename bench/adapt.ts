@@ -1,6 +1,6 @@
 // Bench: `adapt` end to end on the CPU, as issue #21 sets it — three recorded sessions of one synthetic subject,
 // 100 steps with the defaults, target ≤ 15 min — split by stage, with the machine's load beside it. The sessions are
-// 60 s 640×480 30 fps H.264 clips of a rendered pulsing face imported with face detection (so the crops are real
+// 60 s 640×480 30 fps H.264 clips of a still rendered pulsing face imported with face detection (so the crops are real
 // face crops), each with its true HR as a contact reference, so before/after agreement is measured too.
 // Run: node_modules/.bin/node bench/adapt.ts [--steps N] [--device cpu|cuda]   (needs Python with torch, onnx, numpy)
 import fs from 'node:fs';
@@ -23,7 +23,9 @@ const { values } = parseArgs({ options: { steps: { type: 'string', default: '100
 const ROOT = path.resolve(import.meta.dirname, '..');
 const FACE = path.resolve(ROOT, '..', 'shared', 'faces', 'astronaut.png');
 const TARGET_S = 15 * 60;
-const SESSIONS = [64, 74, 88].map((bpm, i) => ({ name: `bench-adapt-${bpm}`, face: FACE, bpm, durationS: 60, fps: 30, width: 640, height: 480, encode: { codec: 'h264' as const, quality: 20 }, seed: 10 + i, motion: { driftPx: 6, shakePx: 1 } }));
+// Still faces at H.264 crf 18: with drift and shake the classical methods disagree and the app calls no window
+// reliable (measured: coverage 0 % before and after), so there would be no agreement to compare.
+const SESSIONS = [64, 74, 88].map((bpm, i) => ({ name: `bench-adapt-still-${bpm}`, face: FACE, bpm, durationS: 60, fps: 30, width: 640, height: 480, encode: { codec: 'h264' as const, quality: 18 }, seed: 10 + i }));
 
 const cpuTicks = () => fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1).map(Number);
 
@@ -35,11 +37,10 @@ async function setUp(dataDir: string): Promise<number> {
     const studyId = store.studies.ensureOne().id;
     const subjectId = store.subjects.create(studyId, subjectFields.parse({ code: 'SYN-1' })).id;
     for (const spec of SESSIONS) {
-      const cached = path.join(clipDir, `${spec.name}.mp4`);
-      process.stderr.write(`${fs.existsSync(cached) ? 'reusing' : 'generating'} ${spec.name} (60 s, ${spec.bpm} bpm)…\n`);
+      process.stderr.write(`${spec.name}: 60 s at ${spec.bpm} bpm (generated once, kept in ${clipDir}), imported with face detection…\n`);
       const clip = await generateClip(spec, clipDir, true);
       const { session } = await importVideo(store, { video: clip.video, subjectId, roi: 'face', appVersion: 'bench' });
-      importReference(store, referenceImport.parse({ sessionId: session.id, fileName: 'truth.csv', bytes: new TextEncoder().encode(clip.hrCsv), offsetS: 0 }));
+      importReference(store, referenceImport.parse({ sessionId: session.id, fileName: 'truth.csv', bytes: fs.readFileSync(clip.hrCsv), offsetS: 0 }));
     }
     return studyId;
   } finally {

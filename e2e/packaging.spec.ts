@@ -43,10 +43,10 @@ test('packs the main bundle package.json names, the preload, the renderer and ev
   expect([...packed].filter((f) => f.endsWith('.map') || f.endsWith('.ts') || f.endsWith('.db'))).toEqual([]);
 });
 
-test('finds the models unpacked, where onnxruntime reads them from disk, and the report templates in the archive', () => {
+test('finds the models unpacked, where onnxruntime (and Python, for adapt.py) reads them from disk, and the report templates in the archive', () => {
   const packed = packedFiles();
   const paths = appPaths(ASAR, path.join(ASAR, 'dist', 'main'));
-  for (const model of [paths.bundledModel, paths.faceModel]) {
+  for (const model of [paths.bundledModel, paths.faceModel, paths.adaptScript]) {
     const { file, unpacked: fromDisk } = inCheckout(model);
     expect(fromDisk, `${file} is read from app.asar.unpacked`).toBe(true);
     expect(packed, file).toContain(file);

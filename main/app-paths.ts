@@ -12,6 +12,8 @@ export interface AppPaths {
   /** Read by onnxruntime from disk: unpacked from the archive (electron-builder.yml asarUnpack). */
   bundledModel: string;
   faceModel: string;
+  /** models/python, unpacked: Settings → Models runs adapt.py with the user's Python. */
+  adaptScript: string;
   /** Report templates, read through Electron's archive support. */
   resources: string;
 }
@@ -25,6 +27,7 @@ export function appPaths(appPath: string, mainDir: string): AppPaths {
     sspdTemplate: path.join(mainDir, 'sspd-template.onnx'),
     bundledModel: path.join(unpacked, 'models', 'sspd.onnx'),
     faceModel: faceModelPath(unpacked),
+    adaptScript: path.join(unpacked, 'models', 'python', 'adapt.py'),
     resources: path.join(appPath, 'resources'),
   };
 }

@@ -39,6 +39,7 @@ function start(): void {
     launch: utilityProcessLauncher(paths.inferenceWorker),
     templatePath: paths.sspdTemplate,
     faceModel: paths.faceModel,
+    adaptScript: paths.adaptScript,
   };
   // Report templates ship in resources/ inside the app archive (electron-builder.yml); Electron prints them.
   const reports = {

@@ -5,6 +5,7 @@ import { analysisSettings, CROP_BYTES, FACE_TRACKED, MAX_CHUNK_FRAMES, markerInp
 import { MAX_MODEL_BYTES, sha256Hex, type ModelInfo } from '../models.ts';
 import { id, studyFields, studyPatch, subjectFields, subjectPatch, type Study, type Subject } from '../subjects.ts';
 import { importRequest, type ImportJob } from '../imports.ts';
+import { adaptRequest, type AdaptJob, type PythonCheck } from '../adaptation.ts';
 import { exportRequest, reportRequest, type ExportCandidate, type ExportJob, type ReportResult } from '../reports.ts';
 import { CHANNELS, type Channel } from './channels.ts';
 import type { Result } from './result.ts';
@@ -140,6 +141,12 @@ export const contract = {
   /** null: back to the bundled default. */
   'models:set-active': { input: z.strictObject({ sha256: sha256Hex.nullable() }), output: out<ModelInfo[]>() },
   'models:remove': { input: z.strictObject({ sha256: sha256Hex }), output: out<ModelInfo[]>() },
+  /** Which Python an adaptation would use (empty: the usual places), or exactly what to install. */
+  'models:python-check': { input: z.strictObject({ python: adaptRequest.shape.python }), output: out<PythonCheck>() },
+  /** Adapts the active model to a study's recordings; the new model is registered, never made active. */
+  'models:adapt-start': { input: adaptRequest, output: out<AdaptJob>() },
+  'models:adapt-status': { input: z.strictObject({ jobId: id }), output: out<AdaptJob>() },
+  'models:adapt-cancel': { input: z.strictObject({ jobId: id }), output: out<AdaptJob>() },
   'reports:participant': { input: reportRequest, output: out<ReportResult>() },
   'exports:candidates': { input: z.strictObject({ studyId: id, includeVoided: z.boolean().default(false) }), output: out<ExportCandidate[]>() },
   'exports:defaults': { input: none, output: out<{ destination: string; canChooseFolder: boolean }>() },

@@ -4,6 +4,7 @@ import type { Channel } from '../../common/ipc/channels.ts';
 import { AppError } from '../../common/ipc/result.ts';
 import { ImportJobs } from '../analysis/import-jobs.ts';
 import { sessionSignal } from '../analysis/session-signal.ts';
+import { AdaptJobs } from '../models/adaptation/adapt-jobs.ts';
 import { rejectedModel } from '../models/import-error.ts';
 import type { ModelRegistry } from '../models/model-registry.ts';
 import type { Recorder } from '../recording/recorder.ts';
@@ -35,6 +36,8 @@ export interface Services {
   reports?: ReportServices;
   /** The face detector's ONNX for video imports (default: this checkout's models/ folder). */
   faceModel?: string;
+  /** models/python/adapt.py where the app ships it (default: this checkout's). */
+  adaptScript?: string;
   /** Job tables made by the caller (createJobs); made here when left out. */
   jobs?: ReturnType<typeof createJobs>;
   /** The desktop app's Bluetooth device picker (absent where the browser shows its own). */
@@ -45,9 +48,10 @@ export type Handlers = {
   [C in Channel]: (input: ParsedInputOf<C>) => OutputOf<C> | Promise<OutputOf<C>>;
 };
 
-/** The export and import job tables (the app host asks them whether work is running). */
-export function createJobs({ store, models, appInfo, faceModel }: Pick<Services, 'store' | 'models' | 'appInfo' | 'faceModel'>): { exports: ExportJobs; imports: ImportJobs } {
+/** The export, import and adaptation job tables (the app host asks them whether work is running). */
+export function createJobs({ store, models, appInfo, faceModel, adaptScript }: Pick<Services, 'store' | 'models' | 'appInfo' | 'faceModel' | 'adaptScript'>): { exports: ExportJobs; imports: ImportJobs; adaptations: AdaptJobs } {
   return {
+    adaptations: new AdaptJobs(store, models, adaptScript),
     exports: new ExportJobs(store, appInfo.version),
     // Imports run the active model like a recording (first of the live candidates), or POS without one.
     imports: new ImportJobs(store, { appVersion: appInfo.version, model: () => models.liveModels()[0] ?? null, ...(faceModel ? { faceModelPath: faceModel } : {}) }),
@@ -56,7 +60,7 @@ export function createJobs({ store, models, appInfo, faceModel }: Pick<Services,
 
 export function createHandlers({ store, recorder, models, appInfo, host, encryption, jobs, reports = defaultReportServices(), faceModel, bluetooth }: Services): Handlers {
   const { studies, subjects, sessions } = store;
-  const { exports, imports } = jobs ?? createJobs({ store, models, appInfo, faceModel });
+  const { exports, imports, adaptations } = jobs ?? createJobs({ store, models, appInfo, faceModel });
   const info = (): AppInfo => ({ ...appInfo, problem: null, operator: store.audit.actor });
   return {
     ...safetyHandlers(store, info, host),
@@ -107,6 +111,10 @@ export function createHandlers({ store, recorder, models, appInfo, host, encrypt
     'models:download-authors': ({ activate }) => rejectedModel(models.downloadAuthors({ activate })),
     'models:set-active': ({ sha256 }) => (models.setActive(sha256), models.list()),
     'models:remove': ({ sha256 }) => (models.remove(sha256), models.list()),
+    'models:python-check': ({ python }) => adaptations.checkPython(python),
+    'models:adapt-start': (request) => adaptations.start(request),
+    'models:adapt-status': ({ jobId }) => adaptations.status(jobId),
+    'models:adapt-cancel': ({ jobId }) => adaptations.cancel(jobId),
     'reports:participant': (request) => writeParticipantReport(store, request, { ...reports, appVersion: appInfo.version }),
     'exports:candidates': ({ studyId, includeVoided }) =>
       subjects.list({ studyId, search: '', includeArchived: true }).map((subject) => ({ subject, sessions: sessionOverview(store, subject.id, { includeVoided }) })),
