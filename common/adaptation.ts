@@ -16,7 +16,10 @@ export const adaptRequest = z.strictObject({
   sessionIds: z.array(id).max(1000).default([]),
   steps: z.number({ error: 'Steps is a whole number' }).int('Steps is a whole number').min(1, 'At least 1 step').max(MAX_ADAPT_STEPS, `At most ${MAX_ADAPT_STEPS} steps`).default(DEFAULT_ADAPT_STEPS),
   device: z.enum(ADAPT_DEVICES).default('cpu'),
-  /** A Python 3 with torch, onnx and numpy; empty: $PULSE_STUDIO_PYTHON, else /usr/bin/python3, else python3 on PATH. */
+  /**
+   * A Python 3 with torch, onnx and numpy (the CLI's --python; never from the UI); empty: $PULSE_STUDIO_PYTHON, else
+   * /usr/bin/python3, else python3 on PATH.
+   */
   python: z.string().trim().max(4096, 'The path is too long').default(''),
 });
 export type AdaptRequest = z.output<typeof adaptRequest>;
@@ -55,10 +58,8 @@ export const LOSS_CURVE_POINTS = 200;
 
 export type AdaptStage = 'checking' | 'reading' | 'adapting' | 'exporting' | 'comparing' | 'registering' | 'done' | 'cancelled' | 'failed';
 
-export interface AdaptJob {
-  id: number;
-  state: 'running' | 'done' | 'failed' | 'cancelled';
-  studyId: number;
+/** How far an adaptation has got. */
+export interface AdaptProgress {
   stage: AdaptStage;
   /** What is happening, in words ("Step 12 of 100, loss 1.93"). */
   message: string;
@@ -68,6 +69,12 @@ export interface AdaptJob {
   fraction: number;
   /** The total loss of each step so far (thinned like the provenance's curve). */
   lossCurve: number[];
+}
+
+export interface AdaptJob extends AdaptProgress {
+  id: number;
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  studyId: number;
   /** The new model's SHA-256 once registered (never made active by itself). */
   modelSha256: string | null;
   agreement: AdaptAgreement | null;

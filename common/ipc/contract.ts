@@ -141,10 +141,13 @@ export const contract = {
   /** null: back to the bundled default. */
   'models:set-active': { input: z.strictObject({ sha256: sha256Hex.nullable() }), output: out<ModelInfo[]>() },
   'models:remove': { input: z.strictObject({ sha256: sha256Hex }), output: out<ModelInfo[]>() },
-  /** Which Python an adaptation would use (empty: the usual places), or exactly what to install. */
-  'models:python-check': { input: z.strictObject({ python: adaptRequest.shape.python }), output: out<PythonCheck>() },
-  /** Adapts the active model to a study's recordings; the new model is registered, never made active. */
-  'models:adapt-start': { input: adaptRequest, output: out<AdaptJob>() },
+  /** Which Python an adaptation would use, or exactly what to install. */
+  'models:python-check': { input: none, output: out<PythonCheck>() },
+  /**
+   * Adapts the active model to a study's recordings; the new model is registered, never made active. The UI cannot
+   * name the Python to run (that would let a page start any program): it is $PULSE_STUDIO_PYTHON or the usual places.
+   */
+  'models:adapt-start': { input: adaptRequest.omit({ python: true }), output: out<AdaptJob>() },
   'models:adapt-status': { input: z.strictObject({ jobId: id }), output: out<AdaptJob>() },
   'models:adapt-cancel': { input: z.strictObject({ jobId: id }), output: out<AdaptJob>() },
   'reports:participant': { input: reportRequest, output: out<ReportResult>() },

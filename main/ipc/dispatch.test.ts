@@ -104,8 +104,8 @@ const BAD_INPUTS: Record<Channel, unknown[]> = {
   'models:download-authors': [undefined, {}, { acceptNotice: false }, { acceptNotice: 'yes' }, { acceptNotice: true, url: 'http://example.com/x.pth' }],
   'models:set-active': [{}, { sha256: 'abc' }, { sha256: 'A'.repeat(64) }],
   'models:remove': [{ sha256: null }, { sha256: '../'.repeat(22) }],
-  'models:python-check': [undefined, { python: 42 }, { python: TEN_MB }, { python: '', extra: 1 }],
-  'models:adapt-start': [undefined, {}, { studyId: 0 }, { studyId: 1, steps: 0 }, { studyId: 1, steps: 1.5 }, { studyId: 1, steps: 1e9 }, { studyId: 1, device: 'tpu' }, { studyId: 1, sessionIds: ['3'] }, { studyId: 1, python: TEN_MB }],
+  'models:python-check': [{ python: '/bin/sh' }, 42],
+  'models:adapt-start': [undefined, {}, { studyId: 0 }, { studyId: 1, steps: 0 }, { studyId: 1, steps: 1.5 }, { studyId: 1, steps: 1e9 }, { studyId: 1, device: 'tpu' }, { studyId: 1, sessionIds: ['3'] }, { studyId: 1, python: '/bin/sh' }],
   'models:adapt-status': [{}, { jobId: -2 }],
   'models:adapt-cancel': [{ jobId: 1.5 }],
   'reports:participant': [

@@ -4,7 +4,7 @@
 // (removed when the run ends, however it ends, and at the next start after a crash); no crop is written there.
 import fs from 'node:fs';
 import path from 'node:path';
-import { thinCurve, type AdaptProvenance, type AdaptRequest, type AdaptStage } from '../../../common/adaptation.ts';
+import { thinCurve, type AdaptProgress, type AdaptProvenance, type AdaptRequest } from '../../../common/adaptation.ts';
 import type { ModelInfo } from '../../../common/models.ts';
 import { AppError } from '../../../common/ipc/result.ts';
 import type { Store } from '../../store/index.ts';
@@ -18,15 +18,7 @@ import { findPython } from './python-env.ts';
 /** adapt.py's default window: 64 differences (2.1 s at 30 fps), so a stretch needs 65 frames. */
 const DEFAULT_WINDOW_FRAMES = 64;
 
-export interface AdaptProgress {
-  stage: AdaptStage;
-  message: string;
-  step: number;
-  steps: number;
-  /** Share of the whole run done, 0–1. */
-  fraction: number;
-  lossCurve: number[];
-}
+export type { AdaptProgress };
 
 export interface AdaptOptions {
   signal?: AbortSignal;

@@ -12,7 +12,7 @@ const PROBE = 'import json, numpy, onnx, torch; print(json.dumps({"torch": torch
 
 export const INSTALL_ADVICE =
   'Model adaptation needs Python 3 with PyTorch, ONNX and NumPy. On Debian or Ubuntu: sudo apt install python3-torch python3-onnx python3-numpy. ' +
-  `Elsewhere: python3 -m pip install torch onnx numpy. Then start Pulse Studio again, or name that Python in ${PYTHON_ENV} (or the Python field of the adaptation).`;
+  `Elsewhere: python3 -m pip install torch onnx numpy. Then start Pulse Studio again, with ${PYTHON_ENV} naming that Python if it is not /usr/bin/python3 or python3 (the command line also takes --python).`;
 
 /** The interpreters to try, in order: an explicit one alone (the user asked for it), else the usual places. */
 export function pythonCandidates(explicit: string, env: NodeJS.ProcessEnv = process.env): string[] {
@@ -39,7 +39,7 @@ export async function findPython(explicit = '', env: NodeJS.ProcessEnv = process
   const tried: string[] = [];
   for (const python of pythonCandidates(explicit, env)) {
     const found = await probe(python);
-    if (typeof found !== 'string') return { ok: true, python, torch: found.torch, cuda: found.cuda, message: `${python}: PyTorch ${found.torch}${found.cuda ? ', CUDA available' : ', CPU only'}` };
+    if (typeof found !== 'string') return { ok: true, python, torch: found.torch, cuda: found.cuda, message: `${python} with PyTorch ${found.torch}${found.cuda ? ', CUDA available' : ', CPU only'}` };
     tried.push(found);
   }
   return { ok: false, python: explicit.trim() || null, torch: null, cuda: false, message: `${tried.join('; ')}. ${INSTALL_ADVICE}` };

@@ -15,8 +15,6 @@ export const adaptation = $state({
   selected: [] as number[],
   steps: DEFAULT_ADAPT_STEPS,
   device: 'cpu' as AdaptDevice,
-  /** Empty: $PULSE_STUDIO_PYTHON, /usr/bin/python3, python3. */
-  python: '',
   check: null as PythonCheck | null,
   checking: false,
   job: null as AdaptJob | null,
@@ -44,7 +42,7 @@ export async function checkAdaptPython(): Promise<void> {
   const s = adaptation;
   s.checking = true;
   try {
-    s.check = await unwrap(api.checkAdaptPython({ python: s.python }));
+    s.check = await unwrap(api.checkAdaptPython());
   } catch (error) {
     s.error = errorInfo(error);
   } finally {
@@ -58,7 +56,7 @@ export async function startAdaptation(): Promise<void> {
   s.error = null;
   s.job = null;
   try {
-    const request = { studyId: s.studyId, sessionIds: s.selected, steps: Number(s.steps), device: s.device, python: s.python };
+    const request = { studyId: s.studyId, sessionIds: s.selected, steps: Number(s.steps), device: s.device };
     const job = await followJob(unwrap(api.startAdaptation(request)), (jobId) => unwrap(api.getAdaptationStatus({ jobId })), (j) => (s.job = j));
     if (job.state === 'failed' && job.error) s.error = job.error;
     if (job.state === 'done') {
