@@ -40,9 +40,9 @@ test('adapts the active model in one step: progress, then an inactive model with
   await expect(adapted.getByRole('button', { name: 'Set active' })).toBeVisible();
   const provenance = app.getByTestId('model-provenance');
   await expect(provenance).toContainText('sspd.onnx');
-  await expect(provenance).toContainText('1 steps on cpu');
+  await expect(provenance).toContainText('1 step on cpu');
   await expect(provenance).toContainText('no session had a contact reference');
-  await expect(provenance.getByRole('img', { name: /Loss over 1 steps/ })).toBeVisible();
+  await expect(provenance.getByRole('img', { name: /Loss over 1 step,/ })).toBeVisible();
 });
 
 test('a cancelled adaptation adds no model', async ({ app }) => {
