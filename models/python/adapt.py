@@ -108,8 +108,9 @@ def frozen_norms(model: torch.nn.Module) -> None:
 
 def adapt(base: str, clips: list[torch.Tensor], fps: float, out: str, steps: int, *, frames: int = 64, batch: int = 2,
           lr: float = 1e-4, seed: int = 0, freeze_steps: int = 2, device: str = 'cpu',
-          emit: Callable[[dict], None] = lambda event: None) -> dict:
-    """Fine-tunes `base` (an SSPD .onnx) on windows of `clips` for `steps` steps; writes out/adapted.onnx."""
+          emit: Callable[[dict], None] = lambda event: None, on_start: Callable[[], None] = lambda: None) -> dict:
+    """Fine-tunes `base` (an SSPD .onnx) on windows of `clips` for `steps` steps; writes out/adapted.onnx.
+    `on_start` runs once every input has been checked, just before the first step."""
     started = time.time()
     clips = [c for c in clips if c.shape[0] >= frames + 1]
     if not clips:
@@ -127,6 +128,7 @@ def adapt(base: str, clips: list[torch.Tensor], fps: float, out: str, steps: int
     source = train.clip_windows(clips, dev, by_length=True)
     emit({'event': 'start', 'clips': len(clips), 'frames': int(sum(c.shape[0] for c in clips)), 'fps': fps, 'steps': steps,
           'device': str(dev), 'torch': torch.__version__, 'trainable': sum(p.numel() for p in params)})
+    on_start()
     losses = []
     with cf.ThreadPoolExecutor(2) as pool:
         for step in range(steps):
@@ -181,12 +183,13 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(json.dumps(event) + '\n')
         sys.stdout.flush()
     try:
-        clips, rates, _ = read_clips(sys.stdin.buffer)
-        stop_when_stdin_ends(sys.stdin.fileno())
         if not os.path.isfile(args.base):
             raise BadInput(f'--base {args.base}: no such file')
+        clips, rates, _ = read_clips(sys.stdin.buffer)
+        # Bad input is said (exit status 2) before the watch on stdin begins, whatever the caller does with stdin.
         adapt(args.base, clips, statistics.median(rates) if rates else 30.0, args.out, args.steps, frames=args.frames,
-              batch=args.batch, lr=args.lr, seed=args.seed, freeze_steps=args.freeze_steps, device=args.device, emit=emit)
+              batch=args.batch, lr=args.lr, seed=args.seed, freeze_steps=args.freeze_steps, device=args.device, emit=emit,
+              on_start=lambda: stop_when_stdin_ends(sys.stdin.fileno()))
     except BadInput as error:
         sys.stderr.write(f'{error}\n')
         return 2

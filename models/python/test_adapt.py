@@ -115,6 +115,9 @@ class Adaptation(unittest.TestCase):
                              input=clip_stream([pulsing_rgb(20, 4)]), capture_output=True, timeout=60)
         self.assertEqual(bad.returncode, 2)
         self.assertIn('no such file', bad.stderr.decode())
+        short = subprocess.run(command, input=clip_stream([pulsing_rgb(5, 4)]), capture_output=True, timeout=60)
+        self.assertEqual(short.returncode, 2)
+        self.assertIn('no stretch of at least 9 consecutive frames', short.stderr.decode())
 
 
 if __name__ == '__main__':
