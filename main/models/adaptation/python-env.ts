@@ -22,10 +22,17 @@ export function pythonCandidates(explicit: string, env: NodeJS.ProcessEnv = proc
   return process.platform === 'win32' ? ['python', 'py'] : ['/usr/bin/python3', 'python3'];
 }
 
+/** Interpreters found to have what adapt.py needs: asked once per run of the app (a failure is asked again). */
+const found = new Map<string, { torch: string; cuda: boolean }>();
+
 async function probe(python: string): Promise<{ torch: string; cuda: boolean } | string> {
+  const known = found.get(python);
+  if (known) return known;
   try {
     const { stdout } = await run(python, ['-c', PROBE], { timeout: PROBE_TIMEOUT_MS, windowsHide: true });
-    return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { torch: string; cuda: boolean };
+    const versions = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { torch: string; cuda: boolean };
+    found.set(python, versions);
+    return versions;
   } catch (error) {
     const e = error as NodeJS.ErrnoException & { stderr?: string };
     if (e.code === 'ENOENT') return `${python} was not found`;
@@ -38,9 +45,9 @@ async function probe(python: string): Promise<{ torch: string; cuda: boolean } |
 export async function findPython(explicit = '', env: NodeJS.ProcessEnv = process.env): Promise<PythonCheck> {
   const tried: string[] = [];
   for (const python of pythonCandidates(explicit, env)) {
-    const found = await probe(python);
-    if (typeof found !== 'string') return { ok: true, python, torch: found.torch, cuda: found.cuda, message: `${python} with PyTorch ${found.torch}${found.cuda ? ', CUDA available' : ', CPU only'}` };
-    tried.push(found);
+    const got = await probe(python);
+    if (typeof got !== 'string') return { ok: true, python, torch: got.torch, cuda: got.cuda, message: `${python} with PyTorch ${got.torch}${got.cuda ? ', CUDA available' : ', CPU only'}` };
+    tried.push(got);
   }
   return { ok: false, python: explicit.trim() || null, torch: null, cuda: false, message: `${tried.join('; ')}. ${INSTALL_ADVICE}` };
 }
