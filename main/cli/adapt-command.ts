@@ -1,5 +1,5 @@
 // `pulse-studio adapt --study S [--sessions 3,4] [--steps N] [--device cpu|cuda]`: the active model fine-tuned on the
-// study's own recordings without labels, registered as a new (inactive) model. Progress on stderr; Ctrl+C cancels
+// study's own recordings without labels, registered as a new (inactive) model. Progress on stderr; Ctrl+C (or SIGTERM) cancels
 // cleanly (the Python run ends, its temporary files go, no model is registered).
 import { adaptRequest, type AdaptAgreement, type AdaptProvenance } from '../../common/adaptation.ts';
 import { AppError } from '../../common/ipc/result.ts';
@@ -10,6 +10,7 @@ import { ModelRegistry } from '../models/model-registry.ts';
 import { installedModel } from '../services.ts';
 import { resolveDataDir } from '../store/index.ts';
 import { openCliStore, type PassphraseOptions } from './encryption-commands.ts';
+import { interruptSignal } from './interrupt.ts';
 import type { ProgressBar } from './progress.ts';
 import { studyOf } from './report-commands.ts';
 
@@ -54,20 +55,14 @@ export async function adaptCommand(o: AdaptCommandOptions, bundledModel: string,
   if (sessionIds.some((id) => !Number.isSafeInteger(id) || id <= 0)) throw new AppError('invalid_input', `--sessions takes session ids like 3,4 (got "${o.sessions}")`);
   const steps = o.steps === undefined ? undefined : Number(o.steps);
   const store = await openCliStore(resolveDataDir(), o, { holder: 'the pulse-studio command', ...(o.operator ? { actor: o.operator } : {}) });
-  const controller = new AbortController();
-  const cancel = () => {
-    if (controller.signal.aborted) return;
-    process.stderr.write('\nCancelling the adaptation…\n');
-    controller.abort();
-  };
-  process.on('SIGINT', cancel);
+  const interrupt = interruptSignal('Cancelling the adaptation…');
   try {
     const study = studyOf(store, o.study);
     const parsed = adaptRequest.safeParse({ studyId: study.id, sessionIds, ...(steps === undefined ? {} : { steps }), ...(o.device ? { device: o.device } : {}), python: o.python ?? '' });
     if (!parsed.success) throw new AppError('invalid_input', `--${String(parsed.error.issues[0]?.path[0] ?? 'input')}: ${parsed.error.issues[0]?.message}`);
     const models = new ModelRegistry({ db: store.db, audit: store.audit, dataDir: store.dataDir, bundled: installedModel(bundledModel) });
     const { model, provenance } = await adaptModel(store, models, parsed.data, {
-      signal: controller.signal,
+      signal: interrupt.signal,
       onProgress: (p) => bar.update(Math.round(p.fraction * 1000), 1000, p.message),
     });
     bar.done();
@@ -75,13 +70,13 @@ export async function adaptCommand(o: AdaptCommandOptions, bundledModel: string,
     return 0;
   } catch (error) {
     bar.done();
-    if (controller.signal.aborted) {
+    if (interrupt.signal.aborted) {
       process.stderr.write('pulse-studio: the adaptation was cancelled; no model was registered\n');
       return 130;
     }
     throw error;
   } finally {
-    process.off('SIGINT', cancel);
+    interrupt.dispose();
     store.close();
   }
 }

@@ -3,7 +3,7 @@
 import type { AdaptAgreement } from '../../../common/adaptation.ts';
 import { AppError } from '../../../common/ipc/result.ts';
 import { methodAgreement, type PairedWindow } from '../../references/agreement.ts';
-import { DEFAULT_WINDOW_S } from '../../references/reference-import.ts';
+import { DEFAULT_OPTIONS } from '../../signal/index.ts';
 import { sessionPairs } from '../../references/session-agreement.ts';
 import { analyseCropFile } from '../../recording/crop-analysis.ts';
 import { recordContext, startInference, type LiveModel } from '../../recording/recording-inference.ts';
@@ -24,7 +24,7 @@ async function pairedWindows(store: Store, sources: readonly CropSource[], model
       const final = await analyseCropFile(file, running.inference, recordContext('reanalysis', running.inference), undefined, store.mediaKey);
       onSession?.();
       if ('reason' in final || !final.summary.primary) continue;
-      const camera = { series: final.analysis.hrSeries, primary: final.summary.primary, windowS: DEFAULT_WINDOW_S };
+      const camera = { series: final.analysis.hrSeries, primary: final.summary.primary, windowS: final.analysis.params.signal?.windowS ?? DEFAULT_OPTIONS.windowS };
       const paired = sessionPairs(store, session.id, undefined, camera);
       if (!('reason' in paired)) out.set(session.id, paired.windows.filter((w) => w.method === paired.primary).map((w) => ({ ...w, method: METHOD })));
     }

@@ -21,6 +21,8 @@ const BUNDLED = path.resolve(import.meta.dirname, '..', '..', '..', 'models', 's
 const BUNDLED_SHA256 = (JSON.parse(fs.readFileSync(path.join(path.dirname(BUNDLED), 'manifest.json'), 'utf8')) as { bundled: { sha256: string } }).bundled.sha256;
 /** Short windows and one per step: the whole path in seconds (the real defaults run in bench/adapt.ts). */
 const TUNING = { frames: 16, batch: 1 };
+/** Long enough for a few of the analysis's 15 s windows. */
+const SECONDS = 20;
 
 let data: TestData;
 let models: ModelRegistry;
@@ -35,9 +37,9 @@ beforeAll(async () => {
   studyId = data.store.studies.ensureOne().id;
   const subject = data.subject({ code: 'SYN-1' });
   sessionIds = [];
-  for (const bpm of [66, 72, 80]) sessionIds.push((await data.record(subject, 14, bpm)).sessionId);
+  for (const bpm of [66, 72, 80]) sessionIds.push((await data.record(subject, SECONDS, bpm)).sessionId);
   // A chest strap on the second session: 72 bpm throughout.
-  const rows = ['time,bpm', ...Array.from({ length: 15 }, (_, t) => `${t},72`)];
+  const rows = ['time,bpm', ...Array.from({ length: SECONDS + 1 }, (_, t) => `${t},72`)];
   importReference(data.store, referenceImport.parse({ sessionId: sessionIds[1], fileName: 'strap.csv', bytes: new TextEncoder().encode(rows.join('\n')), offsetS: 0 }));
   models = new ModelRegistry({ db: data.store.db, audit: data.store.audit, dataDir: data.store.dataDir, bundled: BUNDLED, intraOpThreads: 1 });
 });
@@ -53,7 +55,7 @@ describe.skipIf(!torchAvailable)(`adapting on the CPU (${NO_TORCH} otherwise)`, 
     expect(provenance).toMatchObject({ baseSha256: BUNDLED_SHA256, studyId, sessionIds, steps: 2, device: 'cpu' });
     expect(provenance.lossCurve).toHaveLength(2);
     expect(provenance.lossCurve.every(Number.isFinite)).toBe(true);
-    expect(provenance.frames).toBe(3 * 14 * 30);
+    expect(provenance.frames).toBe(3 * SECONDS * 30);
     // Only the session with a strap is compared; both models read it.
     expect(provenance.agreement?.sessions).toEqual([sessionIds[1]]);
     expect(provenance.agreement?.before.referenceWindows).toBeGreaterThan(0);
@@ -70,7 +72,7 @@ describe.skipIf(!torchAvailable)(`adapting on the CPU (${NO_TORCH} otherwise)`, 
       const final = await analyseCropFile(path.join(data.store.sessionDir(session.subjectId, session.id), ROI_FILE), running!.inference, recordContext('reanalysis', running!.inference), undefined, data.store.mediaKey);
       if ('reason' in final) throw new Error(final.reason);
       const wave = final.analysis.waveforms.sspd!.samples;
-      expect(wave.length).toBeGreaterThan(14 * 30 * 0.9);
+      expect(wave.length).toBeGreaterThan(SECONDS * 30 * 0.9);
       expect(wave.every(Number.isFinite)).toBe(true);
     } finally {
       await running?.inference.close();
