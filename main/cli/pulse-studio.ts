@@ -75,7 +75,7 @@ Enqueue: queues a re-analysis of every synced session with face crops (--study: 
 Adapt: fine-tunes the active SSPD model on the face crops of the study's sessions (all finished ones, or --sessions)
 without labels, and registers it as a new model — never the active one; choose it in Settings → Models. Reports the
 before/after agreement with any contact reference. Needs Python 3 with torch, onnx and numpy (--python,
-$PULSE_STUDIO_PYTHON, else /usr/bin/python3, else python3); 100 steps (the default) took 9–12 min on a busy 2-core CPU.
+$PULSE_STUDIO_PYTHON, else /usr/bin/python3, else python3); 100 steps (the default) took 5–12 min on a busy 2-core CPU.
 Ctrl+C cancels: nothing is registered.
 Data directory for import, export, report, verify, agreement, adapt and encryption: $PULSE_STUDIO_DATA_DIR or the app's default.`;
 
