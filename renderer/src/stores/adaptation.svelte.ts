@@ -57,7 +57,9 @@ export async function startAdaptation(): Promise<void> {
   s.job = null;
   try {
     const request = { studyId: s.studyId, sessionIds: s.selected, steps: Number(s.steps), device: s.device };
-    const job = await followJob(unwrap(api.startAdaptation(request)), (jobId) => unwrap(api.getAdaptationStatus({ jobId })), (j) => (s.job = j));
+    const job = await followJob(unwrap(api.startAdaptation(request)), (jobId) => unwrap(api.getAdaptationStatus({ jobId })), (j) => {
+      s.job = j;
+    });
     if (job.state === 'failed' && job.error) s.error = job.error;
     if (job.state === 'done') {
       await loadModels();
