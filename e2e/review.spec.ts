@@ -72,7 +72,7 @@ test('lists a recorded session and shows its stored heart rate and markers', asy
     }));
   const original = versionOne();
   await results.getByRole('button', { name: 'Re-analyse' }).click();
-  await expect(app.getByTestId('reanalysis')).toContainText(`Version 2 (POS, no model installed, 42–210 bpm, 10 s windows): ${median.toFixed(1)} bpm (reliable`);
+  await expect(app.getByTestId('reanalysis')).toContainText(`Version 2 (POS, no model installed, 42–210 bpm, 15 s windows): ${median.toFixed(1)} bpm (reliable`);
   await expect(app.getByTestId('reanalysis')).toContainText('is kept');
   await expect(app.getByTestId('session-median')).toContainText('analysis version 2 of 2');
   const versions = new Database(path.join(services.dataDir, 'pulse-studio.db'), { readonly: true });
@@ -88,7 +88,7 @@ test('lists a recorded session and shows its stored heart rate and markers', asy
   await results.getByLabel('Window (s)').fill('20');
   await results.getByRole('button', { name: 'Re-analyse' }).click();
   await expect(app.getByTestId('reanalysis')).toContainText('Version 3 (POS only, 50–120 bpm, 20 s windows)');
-  await expect(app.getByTestId('reanalysis')).toContainText('version 2 (42–210 bpm, 10 s windows) said');
+  await expect(app.getByTestId('reanalysis')).toContainText('version 2 (42–210 bpm, 15 s windows) said');
   await expect(app.getByTestId('session-median')).toContainText('analysis version 3 of 3 (50–120 bpm band, 20 s windows)');
   const third = new Database(path.join(services.dataDir, 'pulse-studio.db'), { readonly: true });
   const params = JSON.parse((third.prepare('SELECT params_json FROM analyses WHERE session_id = ? AND version = 3').get(sessionId) as { params_json: string }).params_json);
