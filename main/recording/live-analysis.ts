@@ -109,7 +109,7 @@ export class LiveAnalysis {
         : null,
       modelLagS: lag,
       waiting: hr.ok ? null : hr.reason,
-      notice: source === 'pos' ? this.#posNotice(sspd !== null, lag) : null,
+      notice: source === 'pos' ? this.#posNotice(sspd !== null, lag) : this.#restartNotice(),
       waveform: { t: Array.from(waveform.t.subarray(plotFrom)), x: Array.from(waveform.x.subarray(plotFrom)) },
       faceLostShare: lost.length ? lost.reduce((a, v) => a + v, 0) / lost.length : 0,
       droppedFrames: this.#droppedFrames(),
@@ -130,6 +130,12 @@ export class LiveAnalysis {
   #posWaveform(from: number): { t: Float64Array; x: Float64Array } {
     const pos = this.trace.pos(from);
     return pos ? { t: Float64Array.from(pos.x, (_, i) => pos.t0 + i / pos.fs), x: pos.x } : { t: new Float64Array(0), x: new Float64Array(0) };
+  }
+
+  /** A restart the network has already caught up from is still said: the user saw its readings pause or change source. */
+  #restartNotice(): string | null {
+    const inference = this.#inference;
+    return inference && inference.crashes > this.#crashesBefore ? 'The heart-rate network was restarted during this recording and has caught up; nothing recorded is lost.' : null;
   }
 
   /** Why the classical methods read the live HR although a model runs (null without a model: they are then the method). */
