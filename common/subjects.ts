@@ -103,3 +103,7 @@ export interface Subject extends SubjectFields {
 
 /** Every session of a subject, voided ones included: what deleting the subject removes. */
 export const allSessions = (subject: Subject): number => subject.sessionCount + subject.voidedSessionCount;
+
+/** Age in whole years at a date, from a birth year alone (so it may be one year high). */
+export const ageAt = (birthYear: number | null, iso: string): number | null =>
+  birthYear === null ? null : new Date(iso).getUTCFullYear() - birthYear;

@@ -29,4 +29,50 @@ describe('architecture', () => {
     const offenders = sources(path.join('renderer', 'src')).filter((file) => imports(file).some((m) => m === 'electron' || m.includes('/main/')));
     expect(offenders).toEqual([]);
   });
+
+  test('main/ folders import each other without cycles, except one knot issue #22 is untying (it may only shrink)', () => {
+    const KNOWN_KNOT = ['analysis', 'crypto', 'inference', 'media', 'models', 'recording', 'references', 'store'];
+    const knots = folderCycles('main');
+    expect(knots.filter((k) => !k.every((f) => KNOWN_KNOT.includes(f)))).toEqual([]);
+  });
 });
+
+/** Strongly connected groups (two or more) of main/'s top folders, by the relative imports of their non-test files. */
+function folderCycles(root: string): string[][] {
+  const folderOf = (file: string) => path.relative(root, file).split(path.sep);
+  const edges = new Map<string, Set<string>>();
+  for (const file of sources(root).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))) {
+    const from = folderOf(file);
+    if (from.length < 2) continue;
+    for (const m of imports(file).filter((i) => i.startsWith('.'))) {
+      const to = folderOf(path.join(path.dirname(file), m));
+      if (to.length < 2 || to[0]!.startsWith('..') || to[0] === from[0]) continue;
+      edges.set(from[0]!, (edges.get(from[0]!) ?? new Set()).add(to[0]!));
+    }
+  }
+  // Tarjan's algorithm.
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const groups: string[][] = [];
+  const visit = (v: string) => {
+    index.set(v, index.size);
+    low.set(v, index.get(v)!);
+    stack.push(v);
+    for (const w of edges.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (stack.includes(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const group: string[] = [];
+      let w: string;
+      do group.push((w = stack.pop()!));
+      while (w !== v);
+      if (group.length > 1) groups.push(group.sort());
+    }
+  };
+  for (const v of edges.keys()) if (!index.has(v)) visit(v);
+  return groups;
+}

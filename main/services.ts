@@ -5,7 +5,7 @@ import type { Session } from '../common/sessions.ts';
 import { createDispatch, type Dispatch } from './ipc/dispatch.ts';
 import { createHandlers, createJobs } from './ipc/handlers.ts';
 import type { RestoreHost } from './ipc/safety-handlers.ts';
-import type { EncryptionHost } from './ipc/encryption-handlers.ts';
+import type { EncryptionHost } from './encryption/encryption-host.ts';
 import fs from 'node:fs';
 import { ModelRegistry, type ModelRegistryOptions } from './models/model-registry.ts';
 import type { DeviceChooser } from './bluetooth/device-chooser.ts';

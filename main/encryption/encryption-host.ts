@@ -4,11 +4,20 @@
 import type { ConversionProgress, EncryptionStatus } from '../../common/data-safety.ts';
 import { AppError } from '../../common/ipc/result.ts';
 import { changePassphrase, createKeyFile, hasKeyFile, setKeyState, unlockFolder, type FolderKeys } from '../crypto/folder-key.ts';
-import type { EncryptionHost } from '../ipc/encryption-handlers.ts';
 import type { MainServices } from '../services.ts';
 import type { FolderLock } from '../store/folder-lock.ts';
 import { finishConversion } from './convert-folder.ts';
 import { encryptionStatus } from './folder-status.ts';
+
+/** What the app host does for the encryption channels (each reopens the folder as needed). */
+export interface EncryptionHost {
+  status(): EncryptionStatus;
+  unlock(passphrase: string): Promise<void>;
+  enable(passphrase: string): Promise<EncryptionStatus>;
+  finish(): Promise<EncryptionStatus>;
+  changePassphrase(current: string, next: string): Promise<EncryptionStatus>;
+  disable(passphrase: string): Promise<EncryptionStatus>;
+}
 
 export interface EncryptionHostContext {
   dataDir: string;

@@ -1,21 +1,11 @@
 // Handlers of the encryption channels. Converting the folder closes and reopens the database, which only the app
 // host can do (main/app-host.ts); without it (tests, tools) the status still answers and the rest says why not.
-import type { EncryptionStatus } from '../../common/data-safety.ts';
 import { AppError } from '../../common/ipc/result.ts';
+import type { EncryptionHost } from '../encryption/encryption-host.ts';
 import { encryptionStatus } from '../encryption/folder-status.ts';
 import type { Handlers } from './handlers.ts';
 
 export type EncryptionChannel = 'encryption:status' | 'encryption:unlock' | 'encryption:enable' | 'encryption:finish' | 'encryption:change-passphrase' | 'encryption:disable';
-
-/** What the app host does for these channels (each reopens the folder as needed). */
-export interface EncryptionHost {
-  status(): EncryptionStatus;
-  unlock(passphrase: string): Promise<void>;
-  enable(passphrase: string): Promise<EncryptionStatus>;
-  finish(): Promise<EncryptionStatus>;
-  changePassphrase(current: string, next: string): Promise<EncryptionStatus>;
-  disable(passphrase: string): Promise<EncryptionStatus>;
-}
 
 export function encryptionHandlers(dataDir: string, host: EncryptionHost | undefined): Pick<Handlers, EncryptionChannel> {
   const needHost = (): EncryptionHost => {

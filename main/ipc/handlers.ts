@@ -14,7 +14,8 @@ import { defaultReportServices, type ReportServices } from '../reports/report-se
 import type { Store } from '../store/index.ts';
 import { deleteEmptySession } from '../store/session-removal.ts';
 import { sessionOverview, sessionResults } from '../store/session-results.ts';
-import { encryptionHandlers, type EncryptionHost } from './encryption-handlers.ts';
+import type { EncryptionHost } from '../encryption/encryption-host.ts';
+import { encryptionHandlers } from './encryption-handlers.ts';
 import { safetyHandlers, type RestoreHost } from './safety-handlers.ts';
 import { referenceHandlers } from './reference-handlers.ts';
 import { studyDbHandlers } from './study-db-handlers.ts';

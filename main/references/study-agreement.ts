@@ -3,7 +3,7 @@
 import { type AgreementSplit, type StudyAgreement } from '../../common/references.ts';
 import type { Session } from '../../common/sessions.ts';
 import type { Subject } from '../../common/subjects.ts';
-import { ageAt } from '../reports/deidentify.ts';
+import { ageAt } from '../../common/subjects.ts';
 import type { Store } from '../store/index.ts';
 import { agreementByMethod, methodAgreement, type PairedWindow } from './agreement.ts';
 import { sessionPairs } from './session-agreement.ts';

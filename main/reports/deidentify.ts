@@ -24,10 +24,6 @@ export function shiftIso(iso: string | null, days: number): string | null {
   return Number.isNaN(ms) ? null : new Date(ms + days * DAY_MS).toISOString();
 }
 
-/** Age in whole years at a date, from a birth year alone (so it may be one year high). */
-export const ageAt = (birthYear: number | null, iso: string): number | null =>
-  birthYear === null ? null : new Date(iso).getUTCFullYear() - birthYear;
-
 /** An absolute POSIX or Windows path at the start of a string or after a space, quote or bracket. */
 const LOCAL_PATH = /(?<=^|[\s"'(=])(?:[A-Za-z]:[\\/]|\/)(?:[^\s"',;:\\/]+[\\/])+([^\s"',;:\\/]+)/g;
 
