@@ -1,6 +1,7 @@
 // Calibrates the reliability model (main/signal/reliability-model.json) on clips we generate ourselves, never on
 // the development set:
 //   node scripts/calibrate-reliability/cli.ts --set DIR[,DIR…] [--generate 120] [--seed 1] [--cache DIR] [--out FILE]
+//     [--window-features a,b,…]   (the window model's inputs: WINDOW_FEATURES of reliability.ts by default)
 // --generate renders a varied set (scripts/synth/varied-set.ts) into the first DIR first (finished clips are kept,
 // so an interrupted run resumes). Each
 // clip is analysed once with the bundled model (traces cached), then: candidate model → tracked decisions →
