@@ -8,7 +8,7 @@ import path from 'node:path';
 import { expect, test } from 'vitest';
 import { readMedia } from '../main/crypto/media-io.ts';
 import { unlockFolder } from '../main/crypto/folder-key.ts';
-import { VIDEO_FILE } from '../main/recording/media-files.ts';
+import { VIDEO_FILE } from '../main/store/data-dir.ts';
 import { Recorder } from '../main/recording/recorder.ts';
 import { openStore } from '../main/store/index.ts';
 import { NODE, runNode } from './app-process.ts';

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { exportRequest } from '../common/reports.ts';
-import { VIDEO_FILE } from '../main/recording/recorder.ts';
+import { VIDEO_FILE } from '../main/store/data-dir.ts';
 import { zipSink, type WrittenFile } from '../main/reports/export-sink.ts';
 import { runExport, type ExportProgress } from '../main/reports/research-export.ts';
 import { openTestData } from '../main/reports/test-sessions.ts';

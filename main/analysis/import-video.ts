@@ -6,7 +6,7 @@ import path from 'node:path';
 import { AppError } from '../../common/ipc/result.ts';
 import { subjectFields } from '../../common/subjects.ts';
 import { CROP_SIZE, type Session } from '../../common/sessions.ts';
-import { ROI_FILE } from '../recording/recorder.ts';
+import { ROI_FILE } from '../store/data-dir.ts';
 import { sealSessionMedia } from '../recording/media-checksums.ts';
 import { RoiWriter } from '../recording/roi-file.ts';
 import type { Store } from '../store/index.ts';

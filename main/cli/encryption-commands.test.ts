@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { webmVideo } from '../analysis/test-media.ts';
-import { VIDEO_FILE } from '../recording/media-files.ts';
+import { VIDEO_FILE } from '../store/data-dir.ts';
 import { openTestData } from '../reports/test-sessions.ts';
 
 const run = promisify(execFile);

@@ -5,7 +5,8 @@ import { parseMediaPath, sessionVideoPath } from '../../common/media.ts';
 import { subjectFields } from '../../common/subjects.ts';
 import { tempDir, webmVideo } from '../analysis/test-media.ts';
 import { openStore, type Store } from '../store/index.ts';
-import { mediaReply, mediaStream, parseRange, sessionVideoFile } from './session-media.ts';
+import { sessionVideoFile } from '../store/session-video.ts';
+import { mediaReply, mediaStream, parseRange } from './session-media.ts';
 
 let dir: string;
 let store: Store;

@@ -19,10 +19,8 @@ import { closeFromCropFile } from './recovery.ts';
 import { RoiWriter } from './roi-file.ts';
 import { analyseCropFile, signalOptionsFor } from './crop-analysis.ts';
 import { openAppender, type MediaAppender } from '../crypto/media-io.ts';
+import { ROI_FILE, VIDEO_FILE } from '../store/data-dir.ts';
 
-import { ROI_FILE, VIDEO_FILE } from './media-files.ts';
-
-export { ROI_FILE, VIDEO_FILE } from './media-files.ts';
 const CROP_GEOMETRY = { width: CROP_SIZE, height: CROP_SIZE, channels: 3 };
 
 export type { LiveModel, ModelChoice } from './recording-inference.ts';

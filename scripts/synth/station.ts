@@ -7,7 +7,7 @@ import path from 'node:path';
 import { subjectFields } from '../../common/subjects.ts';
 import { sessionHr } from '../../common/session-hr.ts';
 import { sealSessionMedia } from '../../main/recording/media-checksums.ts';
-import { ROI_FILE, VIDEO_FILE } from '../../main/recording/media-files.ts';
+import { ROI_FILE, VIDEO_FILE } from '../../main/store/data-dir.ts';
 import { RoiWriter } from '../../main/recording/roi-file.ts';
 import { CROP_BYTES, CROP_SIZE } from '../../common/sessions.ts';
 import { openAppender } from '../../main/crypto/media-io.ts';

@@ -8,7 +8,7 @@ import { adaptRequest } from '../../../common/adaptation.ts';
 import { referenceImport } from '../../../common/references.ts';
 import { analyseCropFile } from '../../recording/crop-analysis.ts';
 import { recordContext, startInference } from '../../recording/recording-inference.ts';
-import { ROI_FILE } from '../../recording/media-files.ts';
+import { ROI_FILE } from '../../store/data-dir.ts';
 import { importReference } from '../../references/reference-import.ts';
 import { openTestData, type TestData } from '../../reports/test-sessions.ts';
 import { WORK_DIR } from '../../store/work-folder.ts';
