@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { generateSet, type GeneratedClip } from '../../scripts/synth/generate.ts';
 import { openStore } from '../store/index.ts';
 import { ROI_FILE } from '../store/data-dir.ts';
-import { readRoiFile } from '../recording/roi-file.ts';
+import { readRoiFile } from '../media/roi-file.ts';
 import type { Evaluation } from '../analysis/evaluate.ts';
 import { badInputs, FACES, noiseVideo, SKIN_PATCHES, sharedAvailable, skinPatchManifest, tempDir } from '../analysis/test-media.ts';
 

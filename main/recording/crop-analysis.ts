@@ -7,7 +7,7 @@ import type { MediaKey } from '../crypto/media-io.ts';
 import type { SupervisedInference } from '../inference/supervised-inference.ts';
 import type { SignalOptions } from '../signal/index.ts';
 import { LiveAnalysis, type FinalAnalysis } from './live-analysis.ts';
-import { readRoiFile } from './roi-file.ts';
+import { readRoiFile } from '../media/roi-file.ts';
 
 export async function analyseCropFile(file: string, inference: SupervisedInference | null, context: RecordContext, options: Partial<SignalOptions> | undefined, key: MediaKey): Promise<FinalAnalysis> {
   const live = new LiveAnalysis(inference, options);

@@ -10,7 +10,7 @@ import { openStore, type Store } from '../store/index.ts';
 import { sessionResults } from '../store/session-results.ts';
 import { ROI_FILE, VIDEO_FILE } from '../store/data-dir.ts';
 import { Recorder } from './recorder.ts';
-import { readRoiFile } from './roi-file.ts';
+import { readRoiFile } from '../media/roi-file.ts';
 import { pulsingChunk } from './test-frames.ts';
 
 let dir: string;
