@@ -2,7 +2,7 @@
 // re-analysis runs, and what the study database's workers run over the copies on the shared media root.
 import { AppError } from '../../common/ipc/result.ts';
 import type { AnalysisSettings } from '../../common/sessions.ts';
-import type { RecordContext } from '../analysis/analysis-record.ts';
+import type { RecordContext } from '../store/analysis-record.ts';
 import type { MediaKey } from '../crypto/media-io.ts';
 import type { SupervisedInference } from '../inference/supervised-inference.ts';
 import type { SignalOptions } from '../signal/index.ts';

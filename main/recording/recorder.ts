@@ -9,7 +9,7 @@ import { errorMessage } from '../inference/model-error.ts';
 import type { SupervisedInference } from '../inference/supervised-inference.ts';
 import type { SignalOptions } from '../signal/index.ts';
 import type { Store } from '../store/index.ts';
-import type { RecordContext } from '../analysis/analysis-record.ts';
+import type { RecordContext } from '../store/analysis-record.ts';
 import { LiveAnalysis, type FinalAnalysis } from './live-analysis.ts';
 import { modelName, networkShare, recordContext, startInference, type ModelChoice } from './recording-inference.ts';
 import { isBusy, isStorageCondition, storageProblem } from '../store/errors.ts';

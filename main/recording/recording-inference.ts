@@ -1,7 +1,7 @@
 // Starting the network a recording or re-analysis runs: the first installed model that loads, in a process of its
 // own under SupervisedInference (main/inference), and what an analysis records about it.
 import path from 'node:path';
-import type { RecordContext } from '../analysis/analysis-record.ts';
+import type { RecordContext } from '../store/analysis-record.ts';
 import { errorMessage } from '../inference/model-error.ts';
 import { SupervisedInference } from '../inference/supervised-inference.ts';
 import type { WorkerLauncher } from '../inference/worker-process.ts';
