@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from 'vitest';
 import { readMedia } from '../main/crypto/media-io.ts';
-import { unlockFolder } from '../main/crypto/folder-key.ts';
+import { unlockFolder } from '../main/store/folder-key.ts';
 import { VIDEO_FILE } from '../main/store/data-dir.ts';
 import { Recorder } from '../main/recording/recorder.ts';
 import { openStore } from '../main/store/index.ts';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { changePassphrase, KEY_FILE, readKeyFile, unlockFolder } from '../crypto/folder-key.ts';
+import { changePassphrase, KEY_FILE, readKeyFile, unlockFolder } from '../store/folder-key.ts';
 import { mediaStream, readMedia } from '../crypto/media-io.ts';
 import { webmVideo } from '../analysis/test-media.ts';
 import { mediaReply, mediaStream as replyStream } from '../media/session-media.ts';
