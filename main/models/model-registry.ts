@@ -7,7 +7,7 @@ import { AppError } from '../../common/ipc/result.ts';
 import type { AdaptProvenance } from '../../common/adaptation.ts';
 import { AUTHORS_CHECKPOINT, MAX_MODEL_BYTES, type ModelInfo, type ModelValidation } from '../../common/models.ts';
 import type { WorkerLauncher } from '../inference/worker-process.ts';
-import type { LiveModel } from '../recording/recorder.ts';
+import type { LiveModel } from '../inference/supervised-inference.ts';
 import type { AuditTrail } from '../store/audit-trail.ts';
 import type { Db } from '../store/database.ts';
 import { checkpointToOnnx, DEFAULT_TEMPLATE_PATH } from './checkpoint-to-onnx.ts';

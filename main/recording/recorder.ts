@@ -23,8 +23,6 @@ import { ROI_FILE, VIDEO_FILE } from '../store/data-dir.ts';
 
 const CROP_GEOMETRY = { width: CROP_SIZE, height: CROP_SIZE, channels: 3 };
 
-export type { LiveModel, ModelChoice } from './recording-inference.ts';
-
 interface ActiveRecording {
   session: Session;
   roi: RoiWriter;
