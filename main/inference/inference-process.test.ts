@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { validateOutOfProcess } from '../models/model-validation.ts';
+import { validateOutOfProcess } from './model-validation.ts';
 import { pulsingChunk } from '../recording/test-frames.ts';
 import { SupervisedInference } from './supervised-inference.ts';
 

@@ -14,7 +14,7 @@ import { checkpointToOnnx, DEFAULT_TEMPLATE_PATH } from './checkpoint-to-onnx.ts
 import { downloadBytes } from './download.ts';
 import { ModelImportError } from './import-error.ts';
 import { ModelRepository } from './model-repository.ts';
-import { validateOutOfProcess } from './model-validation.ts';
+import { validateOutOfProcess } from '../inference/model-validation.ts';
 import { SSPD_TENSORS } from './sspd-keys.ts';
 
 export const MODELS_DIR = 'models';
