@@ -9,7 +9,7 @@ import { subjectFields } from '../../common/subjects.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { VIDEO_FILE } from '../store/data-dir.ts';
 import { INDEX_WAITING, Recorder } from './recorder.ts';
-import { pulsingChunk } from './test-frames.ts';
+import { pulsingChunk } from '../../testing/frames.ts';
 
 let dir: string;
 let store: Store;

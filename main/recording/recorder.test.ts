@@ -11,7 +11,7 @@ import { sessionResults } from '../store/session-results.ts';
 import { ROI_FILE, VIDEO_FILE } from '../store/data-dir.ts';
 import { Recorder } from './recorder.ts';
 import { readRoiFile } from '../media/roi-file.ts';
-import { pulsingChunk } from './test-frames.ts';
+import { pulsingChunk } from '../../testing/frames.ts';
 
 let dir: string;
 let store: Store;
