@@ -6,7 +6,7 @@ import { PgBoss, type Job } from 'pg-boss';
 import type pg from 'pg';
 import { z } from 'zod';
 import { analysisSettings } from '../../common/sessions.ts';
-import { ROI_FILE } from '../recording/media-files.ts';
+import { ROI_FILE } from '../store/data-dir.ts';
 import { checkCentralUrl, centralError } from './central-db.ts';
 
 export const REANALYSE_QUEUE = 'reanalyse';

@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { fillStation, writeSessionCrops } from '../../scripts/synth/station.ts';
 import { openStore } from '../store/index.ts';
 import { syncStation } from './sync.ts';
-import { POSTGRES_SKIP_REASON, throwawayPostgres } from './test-postgres.ts';
+import { POSTGRES_SKIP_REASON, throwawayPostgres } from '../../testing/postgres.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const NODE = path.join(ROOT, 'node_modules', '.bin', 'node');

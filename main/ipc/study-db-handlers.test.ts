@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { studySyncRequest, type StudySyncState } from '../../common/study-sync.ts';
 import { fillStation } from '../../scripts/synth/station.ts';
-import { POSTGRES_SKIP_REASON, throwawayPostgres } from '../central/test-postgres.ts';
+import { POSTGRES_SKIP_REASON, throwawayPostgres } from '../../testing/postgres.ts';
 import { openStore } from '../store/index.ts';
 import { studyDbHandlers } from './study-db-handlers.ts';
 

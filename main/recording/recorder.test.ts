@@ -8,9 +8,10 @@ import { CROP_BYTES } from '../../common/sessions.ts';
 import { subjectFields } from '../../common/subjects.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { sessionResults } from '../store/session-results.ts';
-import { Recorder, ROI_FILE, VIDEO_FILE } from './recorder.ts';
-import { readRoiFile } from './roi-file.ts';
-import { pulsingChunk } from './test-frames.ts';
+import { ROI_FILE, VIDEO_FILE } from '../store/data-dir.ts';
+import { Recorder } from './recorder.ts';
+import { readRoiFile } from '../media/roi-file.ts';
+import { pulsingChunk } from '../../testing/frames.ts';
 
 let dir: string;
 let store: Store;

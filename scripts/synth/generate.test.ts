@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openVideo } from '../../main/analysis/decode-video.ts';
-import { FACES, sharedAvailable, tempDir } from '../../main/analysis/test-media.ts';
+import { FACES, sharedAvailable, tempDir } from '../../testing/media.ts';
 import { FaceScene, PULSE_SIGNATURE, skinMask } from './face-scene.ts';
 import { generateClip, loadPhoto, setSpecs } from './generate.ts';
 import { pulseTrack } from './pulse-signal.ts';

@@ -4,7 +4,7 @@
 // or — in a levelled set — all of a clip's conditions from one level (easy, medium, hard), as recordings come:
 // a clean lab session is clean in every respect, a poor one poor in several. Deterministic per seed.
 import path from 'node:path';
-import { seeded } from '../../main/signal/test-helpers.ts';
+import { seeded } from './seeded-random.ts';
 import type { ClipSpec } from './generate.ts';
 
 export interface VariedOptions {
