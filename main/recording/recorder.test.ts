@@ -51,7 +51,8 @@ const catchCode = (fn: () => unknown) => {
   return 'no error';
 };
 
-describe('recording a session', () => {
+// Each Stop analyses 30 s of frames: a few seconds alone, half a minute on a loaded 2-core machine.
+describe('recording a session', { timeout: 120_000 }, () => {
   test('creates the session at start and finishes it complete with every frame, video byte and marker', async () => {
     const session = await start();
     expect(session).toMatchObject({ status: 'recording', subjectId, cameraLabel: 'Fake camera', fps: 30, appVersion: 'test' });
@@ -119,7 +120,7 @@ describe('recording a session', () => {
   });
 });
 
-describe('re-analysis', () => {
+describe('re-analysis', { timeout: 120_000 }, () => {
   test('analyses a stored session again from its crop file as a new version, keeping the first', async () => {
     const session = await start();
     for (let f = 0; f < 900; f += 15) recorder.appendFrames(session.id, pulsingChunk(f, 15, 78));
