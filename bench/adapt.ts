@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { adaptRequest } from '../common/adaptation.ts';
 import { referenceImport } from '../common/references.ts';
 import { subjectFields } from '../common/subjects.ts';
-import { importVideo } from '../main/analysis/import-video.ts';
+import { importVideo } from '../main/imports/import-video.ts';
 import { agreementLine } from '../main/cli/adapt-command.ts';
 import { adaptModel, type AdaptProgress } from '../main/models/adaptation/adapt-model.ts';
 import { ModelRegistry } from '../main/models/model-registry.ts';

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyzeVideo, type StageTimings } from '../main/analysis/analyze-video.ts';
+import { analyzeVideo, type StageTimings } from '../main/video/analyze-video.ts';
 import { generateClip } from '../scripts/synth/generate.ts';
 
 const { values } = parseArgs({ options: { model: { type: 'string' }, 'random-model': { type: 'boolean', default: false } } });

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { thinPoints, minMaxIndices } from '../common/decimate.ts';
 import { encodeWire } from '../common/ipc/wire.ts';
 import { subjectFields } from '../common/subjects.ts';
-import { sessionSignal } from '../main/analysis/session-signal.ts';
+import { sessionSignal } from '../main/results/session-signal.ts';
 import { analysisRecord } from '../main/store/analysis-record.ts';
 import { storedHrSeries } from '../main/store/stored-analysis.ts';
 import { analyzeSession } from '../main/signal/index.ts';

@@ -1,4 +1,4 @@
-// The headless face detector (BlazeFace converted to ONNX, main/analysis) against the renderer's MediaPipe
+// The headless face detector (BlazeFace converted to ONNX, main/video) against the renderer's MediaPipe
 // detector in Chromium, on the same frames: the public-domain photos as they are, letterboxed to 640×480
 // like a camera frame, and small off-centre on a grey 640×480 frame. Measured: every edge within 1.3 px.
 import { execFileSync } from 'node:child_process';
@@ -6,8 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, expect, test, type Browser } from '@playwright/test';
 import type { Box } from '../common/geometry/box.ts';
-import { OnnxFaceDetector } from '../main/analysis/face-detector.ts';
-import { ffmpegPath } from '../main/analysis/ffmpeg.ts';
+import { OnnxFaceDetector } from '../main/video/face-detector.ts';
+import { ffmpegPath } from '../main/video/ffmpeg.ts';
 import { startLocalServer, type LocalServer } from '../main/server/local-server.ts';
 import config from '../playwright.config.ts';
 import { writeFaceModel } from '../scripts/face-model.ts';

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { subjectFields } from '../common/subjects.ts';
-import { defaultFaceModelPath } from '../main/analysis/face-detector.ts';
+import { defaultFaceModelPath } from '../main/video/face-detector.ts';
 import { FACES } from '../testing/media.ts';
 import { writeFaceModel } from '../scripts/face-model.ts';
 import { generateClip } from '../scripts/synth/generate.ts';

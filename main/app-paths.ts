@@ -1,7 +1,7 @@
 // Where the desktop app finds what it ships, from Electron's app path (…/app.asar when packaged) and the main
 // bundle's folder: one function, so a test can check every path against the packaged layout.
 import path from 'node:path';
-import { faceModelPath } from './analysis/face-detector.ts';
+import { faceModelPath } from './video/face-detector.ts';
 
 export interface AppPaths {
   renderer: string;

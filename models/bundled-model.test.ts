@@ -4,8 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AUTHORS_CHECKPOINT } from '../common/models.ts';
-import { analyzeVideo } from '../main/analysis/analyze-video.ts';
-import { summarize } from '../main/analysis/analysis-outputs.ts';
+import { analyzeVideo } from '../main/video/analyze-video.ts';
+import { summarize } from '../main/evaluation/analysis-outputs.ts';
 import { FACES, sharedAvailable, tempDir } from '../testing/media.ts';
 import { generateClip } from '../scripts/synth/generate.ts';
 

@@ -1,5 +1,5 @@
 // Writes models/blaze_face_short_range.onnx: MediaPipe's short-range BlazeFace (Apache-2.0) converted from the
-// TFLite model that @mediapipe/face_detection ships, for headless face detection in Node (main/analysis).
+// TFLite model that @mediapipe/face_detection ships, for headless face detection in Node (main/video).
 //
 // Run: node scripts/face-model.ts [out.onnx]   (npm run build does; generated, never committed)
 import fs from 'node:fs';

@@ -1,5 +1,5 @@
 // Vitest global setup: writes the generated models the services need (the face detector), as `npm run build` would, so a fresh clone can run `vitest` alone.
-import { defaultFaceModelPath } from '../main/analysis/face-detector.ts';
+import { defaultFaceModelPath } from '../main/video/face-detector.ts';
 import { writeFaceModel } from './face-model.ts';
 
 export default function setup(): void {

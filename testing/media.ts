@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ffmpegPath } from '../main/analysis/ffmpeg.ts';
+import { ffmpegPath } from '../main/video/ffmpeg.ts';
 import { SHARED_DIR } from './dev-export.ts';
 
 export const SHARED = SHARED_DIR;

@@ -4,7 +4,7 @@
 // recovery of recordings a crash left open, exactly as in the app.
 import fs from 'node:fs';
 import { AppError } from '../../common/ipc/result.ts';
-import { AnalysisError } from '../analysis/errors.ts';
+import { AnalysisError } from '../video/errors.ts';
 import { changePassphrase, hasKeyFile, unlockFolder, type FolderKeys } from '../store/folder-key.ts';
 import { decryptFolder, encryptFolder } from '../encryption/convert-folder.ts';
 import { encryptionStatus, fullyEncrypted } from '../encryption/folder-status.ts';

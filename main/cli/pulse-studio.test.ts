@@ -7,7 +7,7 @@ import { generateSet, type GeneratedClip } from '../../scripts/synth/generate.ts
 import { openStore } from '../store/index.ts';
 import { ROI_FILE } from '../store/data-dir.ts';
 import { readRoiFile } from '../media/roi-file.ts';
-import type { Evaluation } from '../analysis/evaluate.ts';
+import type { Evaluation } from '../evaluation/evaluate.ts';
 import { badInputs, FACES, noiseVideo, SKIN_PATCHES, sharedAvailable, skinPatchManifest, tempDir } from '../../testing/media.ts';
 
 const run = promisify(execFile);

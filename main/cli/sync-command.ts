@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { syncSummaryText } from '../../common/study-sync.ts';
-import { AnalysisError } from '../analysis/errors.ts';
+import { AnalysisError } from '../video/errors.ts';
 import { syncStation } from '../central/sync.ts';
 import { resolveDataDir } from '../store/index.ts';
 import { openCliStore, type PassphraseOptions } from './encryption-commands.ts';

@@ -2,7 +2,7 @@
 // `pulse-studio enqueue --db … [--study S] [--method model|pos]`: queues a re-analysis of every session whose face
 // crops reached the media root.
 import { analysisSettings } from '../../common/sessions.ts';
-import { AnalysisError } from '../analysis/errors.ts';
+import { AnalysisError } from '../video/errors.ts';
 import { openQueue, queueReanalyses, sessionsWithCrops } from '../central/analysis-queue.ts';
 import { centralError, openCentral } from '../central/central-db.ts';
 import { runWorker } from '../central/worker.ts';

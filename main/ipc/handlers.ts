@@ -2,8 +2,8 @@
 import type { AppInfo, ParsedInputOf, OutputOf } from '../../common/ipc/contract.ts';
 import type { Channel } from '../../common/ipc/channels.ts';
 import { AppError } from '../../common/ipc/result.ts';
-import { ImportJobs } from '../analysis/import-jobs.ts';
-import { sessionSignal } from '../analysis/session-signal.ts';
+import { ImportJobs } from '../imports/import-jobs.ts';
+import { sessionSignal } from '../results/session-signal.ts';
 import { AdaptJobs } from '../models/adaptation/adapt-jobs.ts';
 import { rejectedModel } from '../models/import-error.ts';
 import type { ModelRegistry } from '../models/model-registry.ts';

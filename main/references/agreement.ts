@@ -3,7 +3,7 @@
 // leaves (coverage) is reported beside the figures, and the all-windows figures are kept apart, never mixed in.
 import { AGREE_WITHIN_BPM, type AgreementFigures, type AgreementPair, type MethodAgreement } from '../../common/references.ts';
 import type { HrPoint } from '../../common/sessions.ts';
-import { agreement } from '../analysis/metrics.ts';
+import { agreement } from './metrics.ts';
 import { ReferenceGrid } from './reference-grid.ts';
 
 /** A protocol step's span in session time. */

@@ -2,7 +2,7 @@
 // the camera's HR curve and the reference's (averaged over the same windows) correlate best (Pearson r). Only a
 // clear match is applied; otherwise it says why and the user sets the offset.
 import type { OffsetEstimate } from '../../common/references.ts';
-import { pearson } from '../analysis/metrics.ts';
+import { pearson } from './metrics.ts';
 import { GRID_STEP_S, ReferenceGrid } from './reference-grid.ts';
 
 /** One camera window: its centre (s since the first frame) and HR; only windows with a usable HR are passed. */

@@ -7,7 +7,7 @@ import { detectRPeaks } from './ecg-pan-tompkins.ts';
 import { isEdf, pickSignal, readEdf } from './edf-reader.ts';
 import { detectPulsePeaks } from './ppg-elgendi.ts';
 import { bad } from './reference-error.ts';
-import { readCsvRows, type CsvRow } from '../analysis/csv-rows.ts';
+import { readCsvRows, type CsvRow } from './csv-rows.ts';
 import type { ParsedReference } from '../store/references.ts';
 
 const TIME = /^(t|time|times|time_?s|timestamp|seconds?|sec|elapsed(_?s)?)$/i;

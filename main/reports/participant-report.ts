@@ -5,7 +5,7 @@
 import { AppError } from '../../common/ipc/result.ts';
 import type { ReportRequest, ReportResult } from '../../common/reports.ts';
 import type { HrPoint } from '../../common/sessions.ts';
-import { escapeHtml, PALETTE, svgPlot } from '../analysis/svg-plot.ts';
+import { escapeHtml, PALETTE, svgPlot } from '../evaluation/svg-plot.ts';
 import type { Store } from '../store/index.ts';
 import { bidsLabel, checkDestination, freshPath, recordOrRemove, storageError } from './export-paths.ts';
 import type { PdfPrinter } from './pdf-printer.ts';

@@ -2,7 +2,7 @@
 // English as the fallback, and fill `{{key}}` (escaped text) and `{{@key}}` (generated HTML) slots.
 import fs from 'node:fs';
 import path from 'node:path';
-import { escapeHtml } from '../analysis/svg-plot.ts';
+import { escapeHtml } from '../evaluation/svg-plot.ts';
 
 export type Strings = Record<string, string>;
 

@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { AppError } from '../../common/ipc/result.ts';
 import { exportRequest, type ExportRequest } from '../../common/reports.ts';
-import { importVideo } from '../analysis/import-video.ts';
+import { importVideo } from '../imports/import-video.ts';
 import { noiseVideo } from '../../testing/media.ts';
 import { hrStats } from '../store/session-results.ts';
 import { runExport } from './research-export.ts';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { exportRequest } from '../../common/reports.ts';
-import { ffmpegPath } from '../analysis/ffmpeg.ts';
+import { ffmpegPath } from '../video/ffmpeg.ts';
 import { runExport } from './research-export.ts';
 import { openTestData, type RecordedSession, type TestData } from '../../testing/sessions.ts';
 import { exportedFiles } from '../../testing/zip.ts';

@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { AppError } from '../../common/ipc/result.ts';
 import { isSealedFile } from '../crypto/sealed-file.ts';
 import { mediaStream, type MediaKey } from '../crypto/media-io.ts';
-import { ffmpegPath } from '../analysis/ffmpeg.ts';
+import { ffmpegPath } from '../video/ffmpeg.ts';
 import { execTied } from '../jobs/tied-child.ts';
 import { workFolder } from '../store/work-folder.ts';
 

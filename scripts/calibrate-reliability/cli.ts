@@ -9,8 +9,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { auroc } from '../../main/analysis/metrics.ts';
-import { parseReference, referenceBpm, type Reference } from '../../main/analysis/reference.ts';
+import { auroc } from '../../main/references/metrics.ts';
+import { parseReference, referenceBpm, type Reference } from '../../main/evaluation/reference.ts';
 import { FEATURES } from '../../main/signal/evidence.ts';
 import { decideSeries, scoreCandidates, WINDOW_FEATURES, type ReliabilityModel } from '../../main/signal/reliability.ts';
 import { sessionEvidence, type SessionEvidence } from '../../main/signal/analyze-session.ts';

@@ -2,7 +2,7 @@
 // cached: frame times, crop colour, grid-cell colours, face flags and the network's waveform.
 import fs from 'node:fs';
 import path from 'node:path';
-import { analyzeVideo } from '../../main/analysis/analyze-video.ts';
+import { analyzeVideo } from '../../main/video/analyze-video.ts';
 
 export interface ClipTraces {
   t: Float64Array;

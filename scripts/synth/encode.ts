@@ -1,7 +1,7 @@
 // Writes raw RGB frames through ffmpeg into the containers and codecs the benchmarks need.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { ffmpegPath } from '../../main/analysis/ffmpeg.ts';
+import { ffmpegPath } from '../../main/video/ffmpeg.ts';
 
 export const CODECS = ['h264', 'mjpeg', 'mpeg4', 'lossless', 'y4m'] as const;
 export type Codec = (typeof CODECS)[number];

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openVideo } from '../../main/analysis/decode-video.ts';
+import { openVideo } from '../../main/video/decode-video.ts';
 import { FACES, sharedAvailable, tempDir } from '../../testing/media.ts';
 import { FaceScene, PULSE_SIGNATURE, skinMask } from './face-scene.ts';
 import { generateClip, loadPhoto, setSpecs } from './generate.ts';

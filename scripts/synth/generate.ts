@@ -3,7 +3,7 @@
 // `pulse-studio evaluate`. Deterministic: the same spec and seed give the same frames.
 import fs from 'node:fs';
 import path from 'node:path';
-import { openVideo } from '../../main/analysis/decode-video.ts';
+import { openVideo } from '../../main/video/decode-video.ts';
 import { seeded } from './seeded-random.ts';
 import { openEncoder, EXTENSION, type Codec, type EncodeSpec } from './encode.ts';
 import { FaceScene, type LightingSpec, type MotionSpec, type Photo, type SubjectSpec } from './face-scene.ts';

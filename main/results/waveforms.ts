@@ -1,7 +1,7 @@
 // The pulse waveforms of one analysis on one uniform time grid (SSPD and each classical method), band-passed
 // to the heart-rate band, for the waveform CSV, the plots and the SNR against a reference.
 import { welch, snrDb, BASELINE_IDS } from '../signal/index.ts';
-import type { VideoAnalysis } from './analyze-video.ts';
+import type { VideoAnalysis } from '../video/analyze-video.ts';
 
 export const METHOD_IDS = ['sspd', ...BASELINE_IDS] as const;
 export type MethodId = (typeof METHOD_IDS)[number];

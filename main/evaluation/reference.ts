@@ -4,9 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { filterWaveform, resolveOptions, spectralSeries } from '../signal/index.ts';
 import { toUniform } from '../signal/inputs.ts';
-import { readCsvRows } from './csv-rows.ts';
-import { AnalysisError } from './errors.ts';
-import { fileProblem } from './file-checks.ts';
+import { readCsvRows } from '../references/csv-rows.ts';
+import { AnalysisError } from '../video/errors.ts';
+import { fileProblem } from '../video/file-checks.ts';
 
 export type Reference =
   | { kind: 'bpm'; bpm: number }

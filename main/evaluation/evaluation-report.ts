@@ -6,7 +6,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { Evaluation, MethodOverall, RowResult } from './evaluate.ts';
 import { SCORED, type ClipFigures, type WindowFigures } from './reliability-scores.ts';
 import { escapeHtml, htmlPage, htmlTable, PALETTE, svgPlot } from './svg-plot.ts';
-import { METHOD_IDS, type MethodId } from './waveforms.ts';
+import { METHOD_IDS, type MethodId } from '../results/waveforms.ts';
 
 const f = (v: number | null | undefined, digits = 1): string => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits));
 

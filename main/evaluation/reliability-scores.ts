@@ -6,10 +6,10 @@ import { candidateFeatures, topPeaks } from '../signal/evidence.ts';
 import { candidateProbability, levelOf } from '../signal/reliability.ts';
 import { sessionEvidence } from '../signal/analyze-session.ts';
 import type { Reliability } from '../../common/session-hr.ts';
-import type { VideoAnalysis } from './analyze-video.ts';
-import { auroc } from './metrics.ts';
+import type { VideoAnalysis } from '../video/analyze-video.ts';
+import { auroc } from '../references/metrics.ts';
 import { referenceBpm, type Reference } from './reference.ts';
-import { METHOD_IDS, type MethodId } from './waveforms.ts';
+import { METHOD_IDS, type MethodId } from '../results/waveforms.ts';
 
 /** 'app': the reading the app shows (tracked, possibly from the classical methods); the others: each method's own peak. */
 export const SCORED = ['app', ...METHOD_IDS] as const;

@@ -6,9 +6,9 @@ import { stringify } from 'csv-stringify/sync';
 import { RELIABILITY_WORDS, type SessionHr } from '../../common/session-hr.ts';
 import { BASELINE_IDS, type HrSummary, type QualityCounts } from '../signal/index.ts';
 import type { InputFilterSpec } from '../inference/input-filter.ts';
-import type { VideoAnalysis } from './analyze-video.ts';
+import type { VideoAnalysis } from '../video/analyze-video.ts';
 import { escapeHtml, htmlPage, htmlTable, PALETTE, svgPlot, type Series } from './svg-plot.ts';
-import { METHOD_IDS, pulseWaveforms, type MethodId, type Waveforms } from './waveforms.ts';
+import { METHOD_IDS, pulseWaveforms, type MethodId, type Waveforms } from '../results/waveforms.ts';
 
 export interface MethodEstimate {
   /** Median HR over the method's windows (the quality gate applies to the primary method only). */

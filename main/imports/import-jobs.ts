@@ -6,7 +6,7 @@ import { AppError } from '../../common/ipc/result.ts';
 import { Jobs } from '../jobs/job-table.ts';
 import type { WorkerLauncher } from '../inference/worker-process.ts';
 import type { Store } from '../store/index.ts';
-import { AnalysisError } from './errors.ts';
+import { AnalysisError } from '../video/errors.ts';
 import { checkImportPath, importVideo } from './import-video.ts';
 
 /** The model, worker and face model an import uses; asked at every start (the active model may change). */

@@ -10,9 +10,9 @@ import { ROI_FILE } from '../store/data-dir.ts';
 import { sealSessionMedia } from '../media/media-checksums.ts';
 import { RoiWriter } from '../media/roi-file.ts';
 import type { Store } from '../store/index.ts';
-import { analyzeVideo, type AnalyzeOptions, type VideoAnalysis } from './analyze-video.ts';
+import { analyzeVideo, type AnalyzeOptions, type VideoAnalysis } from '../video/analyze-video.ts';
 import { saveAnalysis } from './analysis-repository.ts';
-import { fileProblem } from './file-checks.ts';
+import { fileProblem } from '../video/file-checks.ts';
 
 /** Larger files are refused before decoding starts (a day of 1080p at a high bit rate is far less). */
 export const MAX_IMPORT_BYTES = 64 * 1024 ** 3;

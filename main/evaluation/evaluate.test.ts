@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mapBounded } from './evaluate.ts';
 import { readManifest } from './manifest.ts';
-import { agreement } from './metrics.ts';
+import { agreement } from '../references/metrics.ts';
 import { parseReference, parseReferenceCsv, referenceBpm } from './reference.ts';
 import { tempDir } from '../../testing/media.ts';
 

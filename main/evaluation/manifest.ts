@@ -3,8 +3,8 @@
 // clip whose group is `nopulse`) marks a clip with no pulse at all, where the right answer is no heart rate.
 import fs from 'node:fs';
 import path from 'node:path';
-import { readCsvRows } from './csv-rows.ts';
-import { AnalysisError, errorText } from './errors.ts';
+import { readCsvRows } from '../references/csv-rows.ts';
+import { AnalysisError, errorText } from '../video/errors.ts';
 
 export interface ManifestRow {
   /** 1-based line number in the manifest, for messages. */

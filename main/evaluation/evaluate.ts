@@ -3,15 +3,15 @@
 // group of clips. Bad rows get their own error; the other rows are still evaluated.
 import os from 'node:os';
 import path from 'node:path';
-import { analyzeVideo, type AnalyzeOptions } from './analyze-video.ts';
+import { analyzeVideo, type AnalyzeOptions } from '../video/analyze-video.ts';
 import { summarize, type AnalysisSummary } from './analysis-outputs.ts';
 import type { Reliability } from '../../common/session-hr.ts';
-import { AnalysisError, errorText } from './errors.ts';
+import { AnalysisError, errorText } from '../video/errors.ts';
 import { readManifest, type ManifestRow } from './manifest.ts';
-import { agreement, type Agreement } from './metrics.ts';
+import { agreement, type Agreement } from '../references/metrics.ts';
 import { parseReference, referenceBpm } from './reference.ts';
 import { clipFigures, SCORED, windowFigures, windowScores, type ClipFigures, type Scored, type WindowFigures, type WindowScore } from './reliability-scores.ts';
-import { pulseWaveforms, snrAgainst, METHOD_IDS, type MethodId } from './waveforms.ts';
+import { pulseWaveforms, snrAgainst, METHOD_IDS, type MethodId } from '../results/waveforms.ts';
 
 export interface MethodResult {
   bpm: number | null;
