@@ -86,6 +86,7 @@ export const CHANNELS = {
   'study-db:state': 'getStudyDatabaseState',
   'study-db:sync': 'syncStudyDatabase',
   'study-db:cancel': 'cancelStudyDatabaseSync',
+  'study-db:jobs': 'listStudyDatabaseJobs',
 } as const;
 
 export type Channel = keyof typeof CHANNELS;

@@ -22,7 +22,7 @@ import { exportCommand, reportCommand } from './report-commands.ts';
 import { cliKeys, encryptionCommand, NEW_PASSPHRASE_ENV, openCliStore, PASSPHRASE_ENV, statusText } from './encryption-commands.ts';
 import { agreementCommand } from './agreement-command.ts';
 import { syncCommand } from './sync-command.ts';
-import { enqueueCommand, workerCommand } from './worker-command.ts';
+import { enqueueCommand, jobsCommand, workerCommand } from './worker-command.ts';
 import { adaptCommand } from './adapt-command.ts';
 
 const USAGE = `Usage:
@@ -38,6 +38,7 @@ const USAGE = `Usage:
   pulse-studio sync --db postgres://… --media DIR [--dry-run] [--json]
   pulse-studio worker --db postgres://… --media DIR [--concurrency N] [--model M]
   pulse-studio enqueue --db postgres://… [--study S] [--method model|pos]
+  pulse-studio jobs --db postgres://… [--json]
   pulse-studio adapt [--study S] [--sessions ID,…] [--steps N] [--device cpu|cuda] [--python P] [--json]
 
   --roi full     the whole frame is the skin region (pre-cropped clips), resized to 128×128
@@ -72,6 +73,8 @@ never overwritten. --dry-run counts what would be sent, changing nothing.
 Worker: runs the study database's re-analysis jobs over the face crops on the shared media folder (any number of
 workers on any number of machines); a job whose worker dies is retried by another, and its result stored once.
 Enqueue: queues a re-analysis of every synced session with face crops (--study: of one study).
+Jobs: lists the queue's most recent jobs — queued, running (with progress), failed (with the reason), completed
+(with the result); exit code 1 when any job failed for good.
 Adapt: fine-tunes the active SSPD model on the face crops of the study's sessions (all finished ones, or --sessions)
 without labels, and registers it as a new model — never the active one; choose it in Settings → Models. Reports the
 before/after agreement with any contact reference. Needs Python 3 with torch, onnx and numpy (--python,
@@ -263,8 +266,9 @@ export async function main(argv: string[]): Promise<number> {
       if (rest.length) throw new AnalysisError('bad-argument', `sync takes options only, not "${rest.join(' ')}"`);
       return await syncCommand(parsed.values, appVersion(), progressBar(process.stderr, parsed.values.quiet), CLI_HOLDER);
     }
-    if (command === 'worker' || command === 'enqueue') {
+    if (command === 'worker' || command === 'enqueue' || command === 'jobs') {
       if (rest.length) throw new AnalysisError('bad-argument', `${command} takes options only, not "${rest.join(' ')}"`);
+      if (command === 'jobs') return await jobsCommand(parsed.values);
       return command === 'worker' ? await workerCommand(parsed.values, modelOf(parsed.values)) : await enqueueCommand(parsed.values);
     }
     if (command === 'adapt') {

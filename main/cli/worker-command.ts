@@ -1,10 +1,12 @@
 // `pulse-studio worker --db … --media DIR`: processes the study database's re-analysis jobs until Ctrl+C; and
 // `pulse-studio enqueue --db … [--study S] [--method model|pos]`: queues a re-analysis of every session whose face
-// crops reached the media root.
+// crops reached the media root; and `pulse-studio jobs --db …`: lists the queue's jobs with progress and failures.
 import { analysisSettings } from '../../common/sessions.ts';
 import { AnalysisError } from '../analysis/errors.ts';
 import { openQueue, queueReanalyses, sessionsWithCrops } from '../central/analysis-queue.ts';
-import { centralError, openCentral } from '../central/central-db.ts';
+import { jobListText } from '../../common/study-jobs.ts';
+import { centralError, describeUrl, openCentral } from '../central/central-db.ts';
+import { listJobs } from '../central/job-status.ts';
 import { runWorker } from '../central/worker.ts';
 import { interruptSignal } from './interrupt.ts';
 import { centralUrlOf, mediaRootOf } from './sync-command.ts';
@@ -16,6 +18,7 @@ export interface WorkerValues {
   study?: string | undefined;
   method?: string | undefined;
   quiet?: boolean | undefined;
+  json?: boolean | undefined;
 }
 
 export async function workerCommand(values: WorkerValues, modelPath: string | undefined): Promise<number> {
@@ -52,5 +55,20 @@ export async function enqueueCommand(values: WorkerValues): Promise<number> {
     return 0;
   } finally {
     await boss.stop({ graceful: false, close: true });
+  }
+}
+
+/** Lists the most recent jobs (reading only); exit code 1 when any job failed for good. */
+export async function jobsCommand(values: WorkerValues): Promise<number> {
+  const url = centralUrlOf(values, 'jobs');
+  const pool = await openCentral(url, 1);
+  try {
+    const list = await listJobs(pool, describeUrl(url));
+    process.stdout.write(values.json ? JSON.stringify(list, null, 1) + '\n' : `${jobListText(list)}\n`);
+    return list.counts.failed ? 1 : 0;
+  } catch (error) {
+    throw centralError(error, url);
+  } finally {
+    await pool.end();
   }
 }

@@ -1,20 +1,29 @@
 // Handlers of Settings → Study database: one sync (or dry run) at a time to the central PostgreSQL database,
-// followed by polling its state; the connection string is kept without its password, which is never stored.
+// followed by polling its state, and the list of its worker jobs; the connection string is kept without its
+// password, which is never stored.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { StudySyncRequest, StudySyncState, SyncProgress, SyncSummary } from '../../common/study-sync.ts';
 import { AppError } from '../../common/ipc/result.ts';
 import { lastSyncSummary, syncStation } from '../central/sync.ts';
+import { centralError, describeUrl, openCentral } from '../central/central-db.ts';
+import { listJobs } from '../central/job-status.ts';
+import { SyncError } from '../central/sync-error.ts';
 import type { Store } from '../store/index.ts';
 import type { Handlers } from './handlers.ts';
 
-export type StudyDbChannel = 'study-db:state' | 'study-db:sync' | 'study-db:cancel';
+export type StudyDbChannel = 'study-db:state' | 'study-db:sync' | 'study-db:cancel' | 'study-db:jobs';
 
 const SETTINGS_KEY = 'settings';
 
 /** The connection string with the password put in (for this sync) or taken out (to keep). */
 function withPassword(url: string, password: string): string {
-  const u = new URL(url);
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new AppError('invalid_input', 'Use a connection string like postgres://user@host:5432/study', { url: 'Not a connection string' });
+  }
   u.password = password ? encodeURIComponent(password) : '';
   return u.toString();
 }
@@ -55,17 +64,27 @@ export function studyDbHandlers(store: Store, appVersion: string): Pick<Handlers
     'study-db:state': () => state(),
     'study-db:sync': (request) => {
       if (running) throw new AppError('conflict', 'A sync is already running: wait for it or cancel it');
-      try {
-        new URL(request.url);
-      } catch {
-        throw new AppError('invalid_input', 'Use a connection string like postgres://user@host:5432/study', { url: 'Not a connection string' });
-      }
+      withPassword(request.url, '');
       start(request);
       return state();
     },
     'study-db:cancel': () => {
       running?.controller.abort();
       return state();
+    },
+    'study-db:jobs': async (request) => {
+      const url = withPassword(request.url, request.password);
+      try {
+        const pool = await openCentral(url, 1);
+        try {
+          return await listJobs(pool, describeUrl(url));
+        } finally {
+          await pool.end();
+        }
+      } catch (error) {
+        const e = centralError(error, url);
+        throw new AppError(e instanceof SyncError && e.code === 'refused' ? 'forbidden' : 'conflict', e.message.replace(' Nothing was sent.', ''));
+      }
     },
   };
 }
