@@ -61,7 +61,7 @@ export type StudyJobsRequest = z.output<typeof studyJobsRequest>;
 
 /** A job's state, progress and outcome in one line of words. */
 export function jobStatusText(job: StudyJob): string {
-  const tries = job.maxTries > 1 && job.tries > 1 ? ` (try ${job.tries} of ${job.maxTries})` : '';
+  const tries = job.tries < 2 ? '' : job.state === 'failed' ? ` after ${job.tries} tries` : job.state === 'completed' ? ` on try ${job.tries}` : ` (try ${job.tries} of ${job.maxTries})`;
   const progress = job.state === 'running' && job.progress ? `: ${job.progress.label} (${job.progress.done}/${job.progress.total})` : '';
   const outcome = job.state === 'completed' && job.result ? `: ${job.result}` : job.failure && job.state !== 'completed' ? `: ${job.failure}` : '';
   return `${JOB_STATE_WORDS[job.state]}${tries}${progress}${outcome}`;
