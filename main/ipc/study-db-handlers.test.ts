@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { studySyncRequest, type StudySyncState } from '../../common/study-sync.ts';
+import { studyJobsRequest } from '../../common/study-jobs.ts';
 import { fillStation } from '../../scripts/synth/station.ts';
 import { POSTGRES_SKIP_REASON, throwawayPostgres } from '../central/test-postgres.ts';
 import { openStore } from '../store/index.ts';
@@ -47,6 +48,16 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(`Settings → Study database${POS
     const state = await settle(handlers);
     expect(state.error).toMatch(/Cannot reach the study database at 127\.0\.0\.1:9\/x .*Nothing was sent/);
     expect(state.last).toBeNull();
+    store.close();
+  });
+
+  test('the jobs list: empty before anything was queued, and an unreachable database said in words', async () => {
+    const url = await server().createDatabase('app_jobs');
+    const store = openStore(temp('pulse-app-'));
+    const handlers = studyDbHandlers(store, 'test');
+    const list = await handlers['study-db:jobs'](studyJobsRequest.parse({ url, password: 'unused' }));
+    expect(list).toMatchObject({ database: expect.stringMatching(/^127\.0\.0\.1:\d+\/app_jobs$/), jobs: [], more: 0, counts: { queued: 0, failed: 0 } });
+    await expect(handlers['study-db:jobs'](studyJobsRequest.parse({ url: 'postgres://pulse@127.0.0.1:9/x' }))).rejects.toThrow(/^Cannot reach the study database at 127\.0\.0\.1:9\/x \(ECONNREFUSED\): check the address and that PostgreSQL runs there\.$/);
     store.close();
   });
 });
