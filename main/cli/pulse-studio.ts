@@ -24,6 +24,7 @@ import { agreementCommand } from './agreement-command.ts';
 import { syncCommand } from './sync-command.ts';
 import { enqueueCommand, jobsCommand, workerCommand } from './worker-command.ts';
 import { adaptCommand } from './adapt-command.ts';
+import { centralAgreementCommand, centralExportCommand } from './coordinator-command.ts';
 
 const USAGE = `Usage:
   pulse-studio analyze <video…> [--model M] [--out DIR] [--json] [--roi face|full]
@@ -35,6 +36,7 @@ const USAGE = `Usage:
   pulse-studio verify [--json]
   pulse-studio encrypt | decrypt | change-passphrase [--passphrase-file F] [--new-passphrase-file F]
   pulse-studio agreement [--study S] [--split none|skin-type|sex|age-band|step] [--json]
+  pulse-studio export|agreement --db postgres://… [--media DIR] …   (coordinator: across stations, read-only)
   pulse-studio sync --db postgres://… --media DIR [--dry-run] [--json]
   pulse-studio worker --db postgres://… --media DIR [--concurrency N] [--model M]
   pulse-studio enqueue --db postgres://… [--study S] [--method model|pos]
@@ -260,6 +262,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (command === 'agreement') {
       if (rest.length) throw new AnalysisError('bad-argument', `agreement takes options only, not "${rest.join(' ')}"`);
+      if (parsed.values.db) return await centralAgreementCommand(parsed.values);
       return await agreementCommand(parsed.values);
     }
     if (command === 'sync') {
@@ -278,6 +281,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'export' || command === 'report') {
       if (rest.length) throw new AnalysisError('bad-argument', `${command} takes options only, not "${rest.join(' ')}"`);
       if (!parsed.values.out) throw new AnalysisError('bad-argument', `${command} needs --out DIR (an existing folder)`);
+      if (command === 'export' && parsed.values.db) return await centralExportCommand(parsed.values, appVersion(), progressBar(process.stderr, parsed.values.quiet));
       return command === 'export'
         ? await exportCommand(parsed.values, appVersion(), progressBar(process.stderr, parsed.values.quiet))
         : await reportCommand(parsed.values, appVersion());

@@ -2,7 +2,7 @@
 // command line, on the same services and checks as the app's Export view.
 import path from 'node:path';
 import { AppError } from '../../common/ipc/result.ts';
-import { exportRequest, reportRequest } from '../../common/reports.ts';
+import { exportRequest, reportRequest, type ExportRequest, type ExportResult } from '../../common/reports.ts';
 import type { Study } from '../../common/subjects.ts';
 import { writeParticipantReport } from '../reports/participant-report.ts';
 import { defaultReportServices } from '../reports/report-services.ts';
@@ -11,18 +11,22 @@ import { resolveDataDir, type Store } from '../store/index.ts';
 import { openCliStore, type PassphraseOptions } from './encryption-commands.ts';
 import type { ProgressBar } from './progress.ts';
 
-export interface ReportCommandOptions extends PassphraseOptions {
+/** The export's choices as the command line takes them (and an export job carries them). */
+export interface ExportOptions {
   study?: string | undefined;
   subject?: string | undefined;
   session?: string | undefined;
   out?: string | undefined;
-  name?: string | undefined;
   folder: boolean;
   video?: string | undefined;
   demographics: boolean;
   'free-text': boolean;
   'real-dates': boolean;
   json: boolean;
+}
+
+export interface ReportCommandOptions extends PassphraseOptions, ExportOptions {
+  name?: string | undefined;
   /** Who the audit trail names (default: the operating-system user). */
   operator?: string | undefined;
 }
@@ -37,7 +41,7 @@ export function studyOf(store: Store, name: string | undefined): Study {
 
 const list = (text: string | undefined): string[] => (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 
-function sessionIds(store: Store, study: Study, o: ReportCommandOptions): number[] {
+function sessionIds(store: Store, study: Study, o: Pick<ExportOptions, 'subject' | 'session'>): number[] {
   const subjects = store.subjects.list({ studyId: study.id, search: '', includeArchived: true });
   const codes = list(o.subject);
   for (const code of codes) if (!subjects.some((s) => s.code === code)) throw new AppError('not_found', `Study "${study.name}" has no subject ${code}`);
@@ -63,22 +67,32 @@ function parsed<T>(result: { success: true; data: T } | { success: false; error:
   throw new AppError('invalid_input', `${issue?.path.join('.') || 'input'}: ${issue?.message ?? 'invalid'}`);
 }
 
+/** The export the options ask for from this store (a station's data folder, or a copy of one station's central data). */
+export function exportRequestFor(store: Store, o: ExportOptions): ExportRequest {
+  const study = studyOf(store, o.study);
+  return parsed(exportRequest.safeParse({
+    studyId: study.id,
+    sessionIds: sessionIds(store, study, o),
+    destination: path.resolve(o.out ?? '.'),
+    container: o.folder ? 'folder' : 'zip',
+    video: o.video ?? 'omit',
+    includeDemographics: o.demographics,
+    includeFreeText: o['free-text'],
+    shiftDates: !o['real-dates'],
+  }));
+}
+
+/** Runs the export from `store`, printing what it wrote. */
+export async function exportFrom(store: Store, o: ExportOptions, appVersion: string, bar: ProgressBar, label = ''): Promise<ExportResult> {
+  const result = await runExport(store, exportRequestFor(store, o), { appVersion, onProgress: (p) => bar.update(p.done, p.total, `${label}${p.stage}`) });
+  bar.done();
+  process.stdout.write(o.json ? JSON.stringify(result, null, 1) + '\n' : `Exported ${label}${result.sessions} session(s), ${result.files} files, to ${result.path}\n`);
+  return result;
+}
+
 export function exportCommand(o: ReportCommandOptions, appVersion: string, bar: ProgressBar): Promise<number> {
   return withStore(o, async (store) => {
-    const study = studyOf(store, o.study);
-    const request = parsed(exportRequest.safeParse({
-      studyId: study.id,
-      sessionIds: sessionIds(store, study, o),
-      destination: path.resolve(o.out ?? '.'),
-      container: o.folder ? 'folder' : 'zip',
-      video: o.video ?? 'omit',
-      includeDemographics: o.demographics,
-      includeFreeText: o['free-text'],
-      shiftDates: !o['real-dates'],
-    }));
-    const result = await runExport(store, request, { appVersion, onProgress: (p) => bar.update(p.done, p.total, p.stage) });
-    bar.done();
-    process.stdout.write(o.json ? JSON.stringify(result, null, 1) + '\n' : `Exported ${result.sessions} session(s), ${result.files} files, to ${result.path}\n`);
+    await exportFrom(store, o, appVersion, bar);
     return 0;
   });
 }

@@ -7,6 +7,7 @@ import { openQueue, queueReanalyses, sessionsWithCrops } from '../central/analys
 import { jobListText } from '../../common/study-jobs.ts';
 import { centralError, describeUrl, openCentral } from '../central/central-db.ts';
 import { listJobs } from '../central/job-status.ts';
+import { requireCoordinator } from '../central/coordinator.ts';
 import { runWorker } from '../central/worker.ts';
 import { interruptSignal } from './interrupt.ts';
 import { centralUrlOf, mediaRootOf } from './sync-command.ts';
@@ -42,6 +43,7 @@ export async function enqueueCommand(values: WorkerValues): Promise<number> {
   const pool = await openCentral(url, 1);
   let sessions;
   try {
+    await requireCoordinator(pool, url, 'queueing jobs');
     sessions = await sessionsWithCrops(pool, values.study);
   } catch (error) {
     throw centralError(error, url);
@@ -61,7 +63,7 @@ export async function enqueueCommand(values: WorkerValues): Promise<number> {
 /** Lists the most recent jobs (reading only); exit code 1 when any job failed for good. */
 export async function jobsCommand(values: WorkerValues): Promise<number> {
   const url = centralUrlOf(values, 'jobs');
-  const pool = await openCentral(url, 1);
+  const pool = await openCentral(url, 1, { readOnly: true });
   try {
     const list = await listJobs(pool, describeUrl(url));
     process.stdout.write(values.json ? JSON.stringify(list, null, 1) + '\n' : `${jobListText(list)}\n`);

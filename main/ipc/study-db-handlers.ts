@@ -75,7 +75,7 @@ export function studyDbHandlers(store: Store, appVersion: string): Pick<Handlers
     'study-db:jobs': async (request) => {
       const url = withPassword(request.url, request.password);
       try {
-        const pool = await openCentral(url, 1);
+        const pool = await openCentral(url, 1, { readOnly: true });
         try {
           return await listJobs(pool, describeUrl(url));
         } finally {

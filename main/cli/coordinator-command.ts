@@ -1,0 +1,51 @@
+// Coordinator mode on the command line: `pulse-studio export --db …` and `agreement --db …` read the central study
+// database (PostgreSQL refuses writes on their connection) through a copy of each station's data, so the export
+// of each station is the one that station would write itself, and agreement pools every station's sessions.
+import path from 'node:path';
+import { pooledAgreement } from '../references/study-agreement.ts';
+import { centralError, openCentral } from '../central/central-db.ts';
+import { withStationCopies, type Snapshot } from '../central/central-snapshot.ts';
+import { agreementText, splitOf } from './agreement-command.ts';
+import type { ProgressBar } from './progress.ts';
+import { exportFrom, studyOf, type ExportOptions } from './report-commands.ts';
+import { centralUrlOf } from './sync-command.ts';
+
+export interface CoordinatorValues {
+  db?: string | undefined;
+  media?: string | undefined;
+}
+
+/** A station's name in output: the first 8 characters of its id. */
+export const stationLabel = (id: string) => `station ${id.slice(0, 8)}`;
+
+async function onCentral<T>(values: CoordinatorValues, command: string, work: (copies: Snapshot[]) => Promise<T>, study: string | undefined): Promise<T> {
+  const url = centralUrlOf(values, command);
+  const pool = await openCentral(url, 1, { readOnly: true });
+  try {
+    return await withStationCopies(pool, values.media ? path.resolve(values.media) : null, study, work);
+  } catch (error) {
+    throw centralError(error, url);
+  } finally {
+    await pool.end();
+  }
+}
+
+/** One export per station that has the study, each as that station would write it (its media from --media). */
+export function centralExportCommand(o: ExportOptions & CoordinatorValues, appVersion: string, bar: ProgressBar): Promise<number> {
+  return onCentral(o, 'export', async (copies) => {
+    for (const copy of copies) await exportFrom(copy.store, o, appVersion, bar, `${stationLabel(copy.stationId)}: `);
+    return 0;
+  }, o.study);
+}
+
+/** The study's agreement with contact references, pooled over every station's sessions. */
+export function centralAgreementCommand(o: CoordinatorValues & { study?: string | undefined; split?: string | undefined; json: boolean }): Promise<number> {
+  const split = splitOf(o.split);
+  return onCentral(o, 'agreement', async (copies) => {
+    const parts = copies.map((c) => ({ store: c.store, studyId: studyOf(c.store, o.study).id, label: stationLabel(c.stationId) }));
+    const result = pooledAgreement(parts, split);
+    const name = studyOf(copies[0]!.store, o.study).name;
+    process.stdout.write(o.json ? JSON.stringify(result, null, 1) + '\n' : `${agreementText(result, name)}\n(${copies.length} station${copies.length === 1 ? '' : 's'})\n`);
+    return 0;
+  }, o.study);
+}
