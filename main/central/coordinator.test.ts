@@ -6,7 +6,7 @@ import pg from 'pg';
 import { describe, expect, test } from 'vitest';
 import { referenceImport, type StudyAgreement } from '../../common/references.ts';
 import { fillStation } from '../../scripts/synth/station.ts';
-import { exportRequestFor } from '../cli/report-commands.ts';
+import { exportRequestFor } from '../reports/export-request.ts';
 import { importReference } from '../references/reference-import.ts';
 import { pooledAgreement } from '../references/study-agreement.ts';
 import { runExport } from '../reports/research-export.ts';

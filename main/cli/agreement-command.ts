@@ -5,7 +5,7 @@ import { AGREEMENT_SPLIT_WORDS, AGREEMENT_SPLITS, type AgreementSplit, type Meth
 import { studyAgreement } from '../references/study-agreement.ts';
 import { resolveDataDir } from '../store/index.ts';
 import { openCliStore, type PassphraseOptions } from './encryption-commands.ts';
-import { studyOf } from './report-commands.ts';
+import { studyOf } from '../reports/export-request.ts';
 
 /** --split values as typed (kebab-case) and what they mean. */
 const SPLITS: Record<string, AgreementSplit> = { none: 'none', 'skin-type': 'skinType', sex: 'sex', 'age-band': 'ageBand', step: 'step' };

@@ -7,7 +7,8 @@ import { centralError, openCentral } from '../central/central-db.ts';
 import { withStationCopies, type Snapshot } from '../central/central-snapshot.ts';
 import { agreementText, splitOf } from './agreement-command.ts';
 import type { ProgressBar } from './progress.ts';
-import { exportFrom, studyOf, type ExportOptions } from './report-commands.ts';
+import { studyOf, type ExportOptions } from '../reports/export-request.ts';
+import { exportFrom } from './report-commands.ts';
 import { centralUrlOf } from './sync-command.ts';
 
 export interface CoordinatorValues {
