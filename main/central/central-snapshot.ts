@@ -12,6 +12,9 @@ import { SyncError } from './sync-error.ts';
 
 const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
+/** A station's name in output: the first 8 characters of its id. */
+export const stationLabel = (id: string) => `station ${id.slice(0, 8)}`;
+
 export interface Snapshot {
   store: Store;
   stationId: string;

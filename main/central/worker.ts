@@ -1,6 +1,7 @@
-// `pulse-studio worker`: takes re-analysis jobs from the study database's queue and runs them over the session's
-// face crops on the shared media root — the same analysis as a station's re-analysis — storing each result in
-// `reanalyses` inside the job's own transaction (pg-boss `transactional`), so a job is either done once or not at all.
+// `pulse-studio worker`: takes jobs from the study database's queue — re-analyses over a session's face crops on the
+// shared media root (the same analysis as a station's re-analysis), evaluations and exports (study-jobs.ts) —
+// storing each result inside the job's own transaction (pg-boss `transactional`), so a job is done once or not at
+// all; each reports its progress (job-status.ts).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,7 +9,9 @@ import type { PgBoss } from 'pg-boss';
 import { analyseCropFile, signalOptionsFor } from '../recording/crop-analysis.ts';
 import { ROI_FILE } from '../recording/media-files.ts';
 import { modelName, recordContext, startInference, type ModelChoice } from '../recording/recording-inference.ts';
-import { openQueue, REANALYSE_QUEUE, REANALYSES_DDL, reanalyseJob, type Job } from './analysis-queue.ts';
+import { JOB_KINDS, type JobKind } from '../../common/study-jobs.ts';
+import { openQueue, REANALYSES_DDL, reanalyseJob, type Job } from './analysis-queue.ts';
+import { evaluationJob, exportStudyJob, JOB_RESULTS_DDL } from './study-jobs.ts';
 import { centralError, openCentral } from './central-db.ts';
 import { JOB_PROGRESS_DDL, reportProgress } from './job-status.ts';
 import { SyncError } from './sync-error.ts';
@@ -20,6 +23,8 @@ export interface WorkerOptions {
   concurrency?: number;
   /** The SSPD model for jobs that ask for the model (null: POS only). */
   model?: ModelChoice;
+  /** Named in exports, as a station names its own. */
+  appVersion?: string;
   /** Stops taking jobs when aborted; the jobs running finish first. */
   signal?: AbortSignal;
   log?: (line: string) => void;
@@ -30,6 +35,7 @@ interface Tx {
 }
 
 type Progress = (done: number, total: number, label: string) => Promise<void>;
+type JobRunner = (job: Job<unknown>, tx: Tx, progress: Progress) => Promise<string>;
 
 const WORKER_NAME = `${os.hostname()}:${process.pid}`;
 
@@ -59,7 +65,6 @@ async function reanalyse(job: Job<unknown>, tx: Tx, options: WorkerOptions, prog
       [job.id, ...where, WORKER_NAME, JSON.stringify(data.settings), model ? modelName(model.model) : null, report?.sha256 ?? null, report?.provider ?? null,
         JSON.stringify(analysis.params), JSON.stringify(analysis.summary), JSON.stringify(analysis.hrSeries)],
     );
-    await reportProgress((t, v) => tx.executeSql(t, v), job.id, WORKER_NAME, { done: 2, total: 2, label: 'done' });
     if ('reason' in final) return `not analysed: ${final.reason}`;
     return final.summary.hr.bpm === null ? 'no reliable heart rate' : `${final.summary.hr.bpm.toFixed(1)} bpm`;
   } finally {
@@ -69,13 +74,12 @@ async function reanalyse(job: Job<unknown>, tx: Tx, options: WorkerOptions, prog
 
 /** Runs until `signal` aborts; resolves once the jobs in hand have finished and the queue is closed. */
 export async function runWorker(options: WorkerOptions): Promise<void> {
-  const pool = await openCentral(options.url, 2);
+  const pool = await openCentral(options.url, 3);
   try {
     if (!(await pool.query(`SELECT to_regclass('media_files') IS NOT NULL AS ok`)).rows[0].ok) {
       throw new SyncError('refused', 'The study database holds no station data yet: sync a station first (pulse-studio sync).');
     }
-    await pool.query(REANALYSES_DDL);
-    await pool.query(JOB_PROGRESS_DDL);
+    for (const ddl of [REANALYSES_DDL, JOB_PROGRESS_DDL, JOB_RESULTS_DDL]) await pool.query(ddl);
   } catch (error) {
     await pool.end();
     throw centralError(error, options.url);
@@ -88,20 +92,31 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     await pool.end();
     throw error;
   }
-  await boss.work(REANALYSE_QUEUE, { transactional: true, localConcurrency: concurrency, pollingIntervalSeconds: 0.5 }, async ([job], tx) => {
-    const started = Date.now();
-    options.log?.(`job ${job!.id}: started`);
-    // Progress goes through the worker's own connection, so others see it while the job's transaction is open.
-    const progress: Progress = (done, total, label) => reportProgress((t, v) => pool.query(t, v), job!.id, WORKER_NAME, { done, total, label });
-    try {
-      const result = await reanalyse(job!, tx as Tx, options, progress);
-      options.log?.(`job ${job!.id}: done in ${((Date.now() - started) / 1000).toFixed(1)} s, ${result}`);
-      return { result };
-    } catch (error) {
-      options.log?.(`job ${job!.id}: failed: ${error instanceof Error ? error.message : String(error)}`);
-      throw error;
-    }
-  });
+  const studyJob = (job: Job<unknown>, tx: Tx, progress: Progress) =>
+    ({ jobId: job.id, data: job.data, pool, mediaRoot: options.mediaRoot, worker: WORKER_NAME, progress, store: (t: string, v: unknown[]) => tx.executeSql(t, v) });
+  // Evaluation and export jobs copy whole stations: one of each at a time is enough for a worker.
+  const kinds: [JobKind, number, JobRunner][] = [
+    ['reanalyse', concurrency, (job, tx, progress) => reanalyse(job, tx, options, progress)],
+    ['evaluate', 1, (job, tx, progress) => evaluationJob(studyJob(job, tx, progress))],
+    ['export', 1, (job, tx, progress) => exportStudyJob(studyJob(job, tx, progress), options.appVersion ?? 'unknown')],
+  ];
+  for (const [kind, localConcurrency, run] of kinds) {
+    await boss.work(kind, { transactional: true, localConcurrency, pollingIntervalSeconds: 0.5 }, async ([job], tx) => {
+      const started = Date.now();
+      options.log?.(`job ${job!.id}: ${JOB_KINDS[kind]} started`);
+      // Progress goes through the worker's own connection, so others see it while the job's transaction is open.
+      const progress: Progress = (done, total, label) => reportProgress((t, v) => pool.query(t, v), job!.id, WORKER_NAME, { done, total, label });
+      try {
+        const result = await run(job!, tx as Tx, progress);
+        await reportProgress((t, v) => (tx as Tx).executeSql(t, v), job!.id, WORKER_NAME, { done: 1, total: 1, label: 'done' });
+        options.log?.(`job ${job!.id}: done in ${((Date.now() - started) / 1000).toFixed(1)} s, ${result}`);
+        return { result };
+      } catch (error) {
+        options.log?.(`job ${job!.id}: failed: ${error instanceof Error ? error.message : String(error)}`);
+        throw error;
+      }
+    });
+  }
   options.log?.(`worker ${WORKER_NAME} waiting for jobs (${concurrency} at a time); Ctrl+C stops after the jobs in hand`);
   await new Promise<void>((resolve) => (options.signal?.aborted ? resolve() : options.signal?.addEventListener('abort', () => resolve(), { once: true })));
   await boss.stop({ graceful: true, close: true, timeout: 60_000 });

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { pooledAgreement } from '../references/study-agreement.ts';
 import { centralError, openCentral } from '../central/central-db.ts';
-import { withStationCopies, type Snapshot } from '../central/central-snapshot.ts';
+import { stationLabel, withStationCopies, type Snapshot } from '../central/central-snapshot.ts';
 import { agreementText, splitOf } from './agreement-command.ts';
 import type { ProgressBar } from './progress.ts';
 import { studyOf, type ExportOptions } from '../reports/export-request.ts';
@@ -15,9 +15,6 @@ export interface CoordinatorValues {
   db?: string | undefined;
   media?: string | undefined;
 }
-
-/** A station's name in output: the first 8 characters of its id. */
-export const stationLabel = (id: string) => `station ${id.slice(0, 8)}`;
 
 async function onCentral<T>(values: CoordinatorValues, command: string, work: (copies: Snapshot[]) => Promise<T>, study: string | undefined): Promise<T> {
   const url = centralUrlOf(values, command);

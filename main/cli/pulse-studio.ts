@@ -40,6 +40,8 @@ const USAGE = `Usage:
   pulse-studio sync --db postgres://… --media DIR [--dry-run] [--json]
   pulse-studio worker --db postgres://… --media DIR [--concurrency N] [--model M]
   pulse-studio enqueue --db postgres://… [--study S] [--method model|pos]
+  pulse-studio enqueue --db postgres://… --kind evaluate --study S [--split …]
+  pulse-studio enqueue --db postgres://… --kind export --study S [export options as for export]
   pulse-studio jobs --db postgres://… [--json]
   pulse-studio adapt [--study S] [--sessions ID,…] [--steps N] [--device cpu|cuda] [--python P] [--json]
 
@@ -74,7 +76,11 @@ edit made on the study database since this station last sent the row is reported
 never overwritten. --dry-run counts what would be sent, changing nothing.
 Worker: runs the study database's re-analysis jobs over the face crops on the shared media folder (any number of
 workers on any number of machines); a job whose worker dies is retried by another, and its result stored once.
-Enqueue: queues a re-analysis of every synced session with face crops (--study: of one study).
+Enqueue (coordinators only): queues a re-analysis of every synced session with face crops (--study: of one study);
+--kind evaluate: the study's agreement with contact references over all stations; --kind export: each station's
+export of the study (as it would write it), into exports/<job id>/ in the worker's media folder.
+Export and agreement with --db (coordinator mode): read the study database, never changing it; export writes one
+export per station that has the study, identical to that station's own (videos from --media).
 Jobs: lists the queue's most recent jobs — queued, running (with progress), failed (with the reason), completed
 (with the result); exit code 1 when any job failed for good.
 Adapt: fine-tunes the active SSPD model on the face crops of the study's sessions (all finished ones, or --sessions)
@@ -114,6 +120,7 @@ const OPTIONS = {
   'dry-run': { type: 'boolean', default: false },
   concurrency: { type: 'string' },
   method: { type: 'string' },
+  kind: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } satisfies ParseArgsConfig['options'];
 
@@ -272,7 +279,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'worker' || command === 'enqueue' || command === 'jobs') {
       if (rest.length) throw new AnalysisError('bad-argument', `${command} takes options only, not "${rest.join(' ')}"`);
       if (command === 'jobs') return await jobsCommand(parsed.values);
-      return command === 'worker' ? await workerCommand(parsed.values, modelOf(parsed.values)) : await enqueueCommand(parsed.values);
+      return command === 'worker' ? await workerCommand(parsed.values, modelOf(parsed.values), appVersion()) : await enqueueCommand(parsed.values);
     }
     if (command === 'adapt') {
       if (rest.length) throw new AnalysisError('bad-argument', `adapt takes options only, not "${rest.join(' ')}"`);
