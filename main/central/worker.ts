@@ -103,7 +103,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   for (const [kind, localConcurrency, run] of kinds) {
     await boss.work(kind, { transactional: true, localConcurrency, pollingIntervalSeconds: 0.5 }, async ([job], tx) => {
       const started = Date.now();
-      options.log?.(`job ${job!.id}: ${JOB_KINDS[kind]} started`);
+      options.log?.(`job ${job!.id}: started (${JOB_KINDS[kind]})`);
       // Progress goes through the worker's own connection, so others see it while the job's transaction is open.
       const progress: Progress = (done, total, label) => reportProgress((t, v) => pool.query(t, v), job!.id, WORKER_NAME, { done, total, label });
       try {
