@@ -51,7 +51,7 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(`evaluation and export jobs${POST
     await client.connect();
     const results = (await client.query(`SELECT kind, study, summary, result FROM job_results ORDER BY kind`)).rows as { kind: string; summary: string; result: Record<string, unknown> }[];
     expect(results.map((r) => r.kind)).toEqual(['evaluate', 'export']);
-    const [evaluated, exported] = results as [{ summary: string; result: { stations: number; agreement: StudyAgreement } }, { summary: string; result: { exports: { stationId: string; path: string; sessions: number }[] } }];
+    const [evaluated, exported] = results as unknown as [{ summary: string; result: { stations: number; agreement: StudyAgreement } }, { summary: string; result: { exports: { stationId: string; path: string; sessions: number }[] } }];
     expect(evaluated.result.stations).toBe(2);
     expect({ ...evaluated.result.agreement, studyId: 0 }).toEqual({ ...expected, studyId: 0 });
     expect(evaluated.summary).toMatch(/^4 sessions from 2 stations: MAE \d+\.\d bpm over \d+ windows \(app's reading\)$/);
