@@ -6,13 +6,11 @@ import type { StudyAgreement } from '../../common/references.ts';
 import { exportRequestFor } from '../reports/export-request.ts';
 import { pooledAgreement } from '../references/study-agreement.ts';
 import { runExport } from '../reports/research-export.ts';
-import { openStore } from '../store/index.ts';
 import { stationId } from '../store/station-migration.ts';
 import { openCentral } from './central-db.ts';
 import { requireCoordinator } from './coordinator.ts';
-import { syncStation } from './sync.ts';
 import { POSTGRES_SKIP_REASON, throwawayPostgres } from './test-postgres.ts';
-import { APP_VERSION, cli, expectSameExport, stationWithReferences } from './test-stations.ts';
+import { APP_VERSION, cli, expectSameExport, twoSyncedStations } from './test-stations.ts';
 
 describe.skipIf(POSTGRES_SKIP_REASON !== null)(`coordinator mode on the study database${POSTGRES_SKIP_REASON ? ` (skipped: ${POSTGRES_SKIP_REASON})` : ''}`, () => {
   const { server, temp } = throwawayPostgres();
@@ -20,10 +18,7 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(`coordinator mode on the study da
   test("exports each station's data from the central database exactly as that station exports it, and pools agreement across stations, read-only", async () => {
     const url = await server().createDatabase('coordinator');
     const media = temp('pulse-media-');
-    const [a, b] = [openStore(temp('pulse-a-')), openStore(temp('pulse-b-'))];
-    await stationWithReferences(a, 'A');
-    await stationWithReferences(b, 'B');
-    for (const s of [a, b]) await syncStation(s, { url, mediaRoot: media, appVersion: 'test' });
+    const [a, b] = await twoSyncedStations(url, media, temp);
 
     const options = { study: 'Multi', folder: true, video: 'include', demographics: true, 'free-text': true, 'real-dates': true, json: false };
     const atStation = await runExport(a, exportRequestFor(a, { ...options, out: temp('pulse-out-a-') }), { appVersion: APP_VERSION });

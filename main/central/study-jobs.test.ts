@@ -7,11 +7,9 @@ import type { StudyAgreement } from '../../common/references.ts';
 import { exportRequestFor } from '../reports/export-request.ts';
 import { pooledAgreement } from '../references/study-agreement.ts';
 import { runExport } from '../reports/research-export.ts';
-import { openStore } from '../store/index.ts';
 import { stationId } from '../store/station-migration.ts';
-import { syncStation } from './sync.ts';
 import { POSTGRES_SKIP_REASON, throwawayPostgres } from './test-postgres.ts';
-import { APP_VERSION, CLI, cli, expectSameExport, NODE, stationWithReferences } from './test-stations.ts';
+import { APP_VERSION, CLI, cli, expectSameExport, NODE, twoSyncedStations } from './test-stations.ts';
 
 describe.skipIf(POSTGRES_SKIP_REASON !== null)(`evaluation and export jobs${POSTGRES_SKIP_REASON ? ` (skipped: ${POSTGRES_SKIP_REASON})` : ''}`, () => {
   let worker: ReturnType<typeof spawn> | undefined;
@@ -20,10 +18,7 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(`evaluation and export jobs${POST
   test("a worker process pools a study's agreement over two stations and exports each station as it would itself", async () => {
     const url = await server().createDatabase('study_jobs');
     const media = temp('pulse-media-');
-    const [a, b] = [openStore(temp('pulse-a-')), openStore(temp('pulse-b-'))];
-    await stationWithReferences(a, 'A');
-    await stationWithReferences(b, 'B');
-    for (const s of [a, b]) await syncStation(s, { url, mediaRoot: media, appVersion: 'test' });
+    const [a, b] = await twoSyncedStations(url, media, temp);
     const expected = pooledAgreement([a, b].map((store) => ({ store, studyId: store.studies.list()[0]!.id })), 'skinType');
     const own = await runExport(a, exportRequestFor(a, { study: 'Multi', out: temp('pulse-out-'), folder: true, video: 'include', demographics: false, 'free-text': false, 'real-dates': true, json: false }), { appVersion: APP_VERSION });
     const aId = stationId(a.db);

@@ -8,7 +8,8 @@ import { expect } from 'vitest';
 import { referenceImport } from '../../common/references.ts';
 import { fillStation } from '../../scripts/synth/station.ts';
 import { importReference } from '../references/reference-import.ts';
-import type { Store } from '../store/index.ts';
+import { openStore, type Store } from '../store/index.ts';
+import { syncStation } from './sync.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const NODE = path.join(ROOT, 'node_modules', '.bin', 'node');
@@ -34,6 +35,16 @@ export async function stationWithReferences(store: Store, prefix: string): Promi
     const rows = ['time,bpm', ...Array.from({ length: 30 }, (_, s) => `${s},${(71 + k + (s % 3)).toFixed(1)}`)];
     importReference(store, referenceImport.parse({ sessionId, fileName: 'hr.csv', bytes: new TextEncoder().encode(rows.join('\n')), offsetS: 0 }));
   }
+}
+
+/** Stations A and B (each with study "Multi", see above) synced to the central database `url`; their stores, open. */
+export async function twoSyncedStations(url: string, media: string, temp: (prefix: string) => string): Promise<[Store, Store]> {
+  const stores: [Store, Store] = [openStore(temp('pulse-a-')), openStore(temp('pulse-b-'))];
+  for (const [k, store] of stores.entries()) {
+    await stationWithReferences(store, k ? 'B' : 'A');
+    await syncStation(store, { url, mediaRoot: media, appVersion: 'test' });
+  }
+  return stores;
 }
 
 /** Every file under `dir` by relative path, with its bytes. */
