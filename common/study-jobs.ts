@@ -1,6 +1,7 @@
 // The study database's worker jobs (re-analysis, evaluation, export) as the app and the command line list them:
 // one shape, the words for their states, and the app's request (the connection, its password never stored).
 import { z } from 'zod';
+import { AGREEMENT_SPLITS, type StudyAgreement } from './references.ts';
 import { studySyncRequest } from './study-sync.ts';
 
 export const JOB_KINDS = { reanalyse: 're-analysis', evaluate: 'evaluation', export: 'export' } as const;
@@ -75,3 +76,11 @@ export function jobListText(list: StudyJobList): string {
   if (list.more) lines.push(`… and ${list.more} older job${list.more === 1 ? '' : 's'}.`);
   return lines.join('\n');
 }
+
+/** Settings → Study database → Across stations: a study's agreement pooled over every station (reading only). */
+export const centralAgreementRequest = studyJobsRequest.extend({
+  study: z.string().trim().min(1, 'Enter the study’s name').max(120),
+  split: z.enum(AGREEMENT_SPLITS).default('none'),
+});
+export type CentralAgreementRequest = z.output<typeof centralAgreementRequest>;
+export type CentralAgreement = StudyAgreement & { stations: number };

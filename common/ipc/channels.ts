@@ -87,6 +87,7 @@ export const CHANNELS = {
   'study-db:sync': 'syncStudyDatabase',
   'study-db:cancel': 'cancelStudyDatabaseSync',
   'study-db:jobs': 'listStudyDatabaseJobs',
+  'study-db:agreement': 'getCentralAgreement',
 } as const;
 
 export type Channel = keyof typeof CHANNELS;

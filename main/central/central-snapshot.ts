@@ -22,10 +22,10 @@ export interface Snapshot {
   dispose(): void;
 }
 
-/** The stations that sent a study of this name (all stations when `study` is undefined), oldest first. */
+/** The stations that sent a study of this name, in any case as studyOf finds it (all when `study` is undefined). */
 export async function stationsOf(db: pg.Pool | pg.ClientBase, study?: string): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
-    `SELECT s.id FROM stations s WHERE $1::text IS NULL OR EXISTS (SELECT 1 FROM studies t WHERE t.station_id = s.id AND t.name = $1) ORDER BY s.first_sync_at, s.id`,
+    `SELECT s.id FROM stations s WHERE $1::text IS NULL OR EXISTS (SELECT 1 FROM studies t WHERE t.station_id = s.id AND lower(t.name) = lower($1)) ORDER BY s.first_sync_at, s.id`,
     [study ?? null],
   );
   return rows.map((r) => r.id);
