@@ -5,9 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'vitest';
-import { referenceImport } from '../../common/references.ts';
-import { fillStation } from '../../scripts/synth/station.ts';
-import { importReference } from '../references/reference-import.ts';
+import { addContactReferences, fillStation } from '../../scripts/synth/station.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { syncStation } from './sync.ts';
 
@@ -30,11 +28,7 @@ export async function cli(args: string[]): Promise<{ code: number; stdout: strin
 
 /** A station with study "Multi": two 30 s sessions with a video each, each with a contact reference. */
 export async function stationWithReferences(store: Store, prefix: string): Promise<void> {
-  const sessions = await fillStation(store, { study: 'Multi', prefix, subjects: 1, sessionsPerSubject: 2, framesPerSession: 900, mediaBytes: 4000 });
-  for (const [k, sessionId] of sessions.entries()) {
-    const rows = ['time,bpm', ...Array.from({ length: 30 }, (_, s) => `${s},${(71 + k + (s % 3)).toFixed(1)}`)];
-    importReference(store, referenceImport.parse({ sessionId, fileName: 'hr.csv', bytes: new TextEncoder().encode(rows.join('\n')), offsetS: 0 }));
-  }
+  addContactReferences(store, await fillStation(store, { study: 'Multi', prefix, subjects: 1, sessionsPerSubject: 2, framesPerSession: 900, mediaBytes: 4000 }));
 }
 
 /** Stations A and B (each with study "Multi", see above) synced to the central database `url`; their stores, open. */
