@@ -24,7 +24,7 @@ async function benchClip(): Promise<string> {
 async function modelPath(): Promise<string | undefined> {
   if (values.model) return path.resolve(values.model);
   if (!values['random-model']) return undefined;
-  const { exportSspd } = await import('../main/inference/dev-export.ts');
+  const { exportSspd } = await import('../testing/dev-export.ts');
   return exportSspd({ randomSeed: 1 });
 }
 

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { main } from '../main/cli/pulse-studio.ts';
-import { SHARED, SKIN_PATCHES, skinPatchManifest, tempDir } from '../main/analysis/test-media.ts';
+import { SHARED, SKIN_PATCHES, skinPatchManifest, tempDir } from '../testing/media.ts';
 
 const { values } = parseArgs({ options: { jobs: { type: 'string', default: '2' } } });
 const DEV = path.join(SHARED, 'clips', 'synthetic-dev');

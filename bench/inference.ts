@@ -7,12 +7,12 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { AUTHORS_CHECKPOINT, PYTHON, exportSspd, sharedAvailable } from '../main/inference/dev-export.ts';
+import { AUTHORS_CHECKPOINT, PYTHON, exportSspd, sharedAvailable } from '../testing/dev-export.ts';
 import { InferenceWorker } from '../main/inference/inference-client.ts';
 import { loadSspdModel, type LoadedModel } from '../main/inference/model-loader.ts';
 import { frameDiffTensor } from '../main/inference/preprocess.ts';
 import { StatefulStream } from '../main/inference/stateful-stream.ts';
-import { FIXTURE_DIR, readParityFixture, toRgb } from '../main/inference/parity-fixture.ts';
+import { FIXTURE_DIR, readParityFixture, toRgb } from '../testing/parity-fixture.ts';
 import { BYTES_PER_FRAME, TRAINED_FPS } from '../main/inference/sspd-contract.ts';
 import type { WorkerStats } from '../main/inference/worker-protocol.ts';
 

@@ -3,7 +3,7 @@
 // Run: node_modules/.bin/node bench/signal.ts
 
 import { analyzeSession, liveHeartRate } from '../main/signal/index.ts';
-import { syntheticCells } from '../main/signal/test-helpers.ts';
+import { syntheticCells } from '../testing/signal.ts';
 
 const TARGET_MS = 2000;
 const FPS = 30;

@@ -1,5 +1,5 @@
 // One stored analysis version's parameters and summary: one shape, validated when written and when read
-// (main/store/analyses.ts), built in one place (main/analysis/analysis-record.ts). Add fields here: the objects are
+// (main/store/analyses.ts), built in one place (main/store/analysis-record.ts). Add fields here: the objects are
 // strict, so a field written without being declared fails loudly instead of vanishing.
 import { z } from 'zod';
 import { RELIABILITY_LEVELS } from './session-hr.ts';

@@ -3,7 +3,7 @@
 // run adds nothing. Real services and Python (skipped where Python has no torch).
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { NO_TORCH, torchAvailable } from '../main/models/test-python.ts';
+import { NO_TORCH, torchAvailable } from '../testing/python.ts';
 import { expect, test } from './fixtures.ts';
 import { channelCaller, recordSession } from './seed.ts';
 

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { subjectFields } from '../common/subjects.ts';
-import { webmVideo } from '../main/analysis/test-media.ts';
+import { webmVideo } from '../testing/media.ts';
 import { startBrowserMode, type BrowserMode } from '../main/browser-mode.ts';
 import { SubjectsPage } from './pages/subjects-page.ts';
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { chromium, expect, test, type Browser } from '@playwright/test';
 import config from '../playwright.config.ts';
 import { startLocalServer, type LocalServer } from '../main/server/local-server.ts';
-import type { HarnessResult } from '../renderer/src/capture/harness/harness.ts';
+import type { HarnessResult } from '../testing/capture-harness/harness.ts';
 import { RELAYED_PREVIEW_FPS } from '../renderer/src/capture/capture.ts';
 import { FACE_DETECTED, faceSeen } from '../common/sessions.ts';
 import { buildCaptureHarness } from './capture-harness.ts';

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { expect, test } from '@playwright/test';
 import { fakeCameraLaunch, pulsingFaceY4m } from './fake-camera.ts';
 import { RecordPage } from './pages/record-page.ts';
-import { readRoiFile } from '../main/recording/roi-file.ts';
+import { readRoiFile } from '../main/media/roi-file.ts';
 
 const WORK = path.resolve('test-results', 'fake-camera');
 const RECORD_S = 15;

@@ -6,7 +6,7 @@ import { _electron as electron, expect, test } from '@playwright/test';
 import Database from 'better-sqlite3';
 import { protocolFields } from '../common/protocols.ts';
 import { subjectFields } from '../common/subjects.ts';
-import { webmVideo } from '../main/analysis/test-media.ts';
+import { webmVideo } from '../testing/media.ts';
 import { openStore } from '../main/store/index.ts';
 import { electronBinary } from '../scripts/electron-binary.ts';
 import { SubjectsPage } from './pages/subjects-page.ts';

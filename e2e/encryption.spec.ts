@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { subjectFields } from '../common/subjects.ts';
-import { tempDir, webmVideo } from '../main/analysis/test-media.ts';
+import { tempDir, webmVideo } from '../testing/media.ts';
 import { encryptFolder } from '../main/encryption/convert-folder.ts';
 import { expect, test } from './fixtures.ts';
 import { channelCaller, recordSession } from './seed.ts';

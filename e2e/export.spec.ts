@@ -5,8 +5,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pulsingChunk } from '../main/recording/test-frames.ts';
-import { exportedFiles } from '../main/reports/test-zip.ts';
+import { pulsingChunk } from '../testing/frames.ts';
+import { exportedFiles } from '../testing/zip.ts';
 import { expect, test } from './fixtures.ts';
 import { ExportPage } from './pages/export-page.ts';
 

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
 import { CHANNELS } from '../common/ipc/channels.ts';
-import { sessionVideoFile } from '../main/media/session-media.ts';
+import { sessionVideoFile } from '../main/store/session-video.ts';
 import { startLocalServer, type LocalServer } from '../main/server/local-server.ts';
 import { openApp, type AppHost } from '../main/app-host.ts';
 import type { ModelSettings } from '../main/services.ts';

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { subjectFields } from '../common/subjects.ts';
 import { defaultFaceModelPath } from '../main/analysis/face-detector.ts';
-import { FACES } from '../main/analysis/test-media.ts';
+import { FACES } from '../testing/media.ts';
 import { writeFaceModel } from '../scripts/face-model.ts';
 import { generateClip } from '../scripts/synth/generate.ts';
 import { expect, test } from './fixtures.ts';

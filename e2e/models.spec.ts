@@ -6,8 +6,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import type { Page } from '@playwright/test';
-import { AUTHORS_CHECKPOINT, sharedAvailable } from '../main/inference/dev-export.ts';
-import { sspdTensors, writeCheckpoint } from '../main/models/test-checkpoint.ts';
+import { AUTHORS_CHECKPOINT, sharedAvailable } from '../testing/dev-export.ts';
+import { sspdTensors, writeCheckpoint } from '../testing/checkpoint.ts';
 import { expect, test } from './fixtures.ts';
 
 function tempFile(name: string, bytes: Uint8Array): string {

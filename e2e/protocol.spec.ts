@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { exportedFiles } from '../main/reports/test-zip.ts';
+import { exportedFiles } from '../testing/zip.ts';
 import { expect, test } from './fixtures.ts';
 import { fakeCameraLaunch, pulsingFaceY4m } from './fake-camera.ts';
 import { ExportPage } from './pages/export-page.ts';

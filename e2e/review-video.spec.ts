@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { subjectFields } from '../common/subjects.ts';
-import { tempDir, webmVideo } from '../main/analysis/test-media.ts';
+import { tempDir, webmVideo } from '../testing/media.ts';
 import { expect, test, type Services } from './fixtures.ts';
 import { recordSession } from './seed.ts';
 

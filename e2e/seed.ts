@@ -3,7 +3,7 @@
 import { sessionHr, type QualityGrade } from '../common/session-hr.ts';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { pulsingChunk } from '../main/recording/test-frames.ts';
+import { pulsingChunk } from '../testing/frames.ts';
 import type { Services } from './fixtures.ts';
 
 /** Calls a channel as the UI would; a failure fails the test with the service's message. */

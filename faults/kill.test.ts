@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from 'vitest';
-import { noiseVideo } from '../main/analysis/test-media.ts';
+import { noiseVideo } from '../testing/media.ts';
 import { alive } from './app-process.ts';
 import { descendantsOf, eventually, recordFor, scenarios } from './helpers.ts';
 

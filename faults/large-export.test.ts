@@ -6,10 +6,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { exportRequest } from '../common/reports.ts';
-import { VIDEO_FILE } from '../main/recording/recorder.ts';
+import { VIDEO_FILE } from '../main/store/data-dir.ts';
 import { zipSink, type WrittenFile } from '../main/reports/export-sink.ts';
 import { runExport, type ExportProgress } from '../main/reports/research-export.ts';
-import { openTestData } from '../main/reports/test-sessions.ts';
+import { openTestData } from '../testing/sessions.ts';
 
 const VIDEO_BYTES = 5 * 1024 ** 3;
 /** The archive and its extracted copy are real blocks: 5 GB each, and some room to spare. */

@@ -8,7 +8,7 @@ import type { DataProblem } from '../common/data-safety.ts';
 import { CHANNELS, type Channel } from '../common/ipc/channels.ts';
 import type { AppInfo } from '../common/ipc/contract.ts';
 import { AppError } from '../common/ipc/result.ts';
-import type { FolderKeys } from './crypto/folder-key.ts';
+import type { FolderKeys } from './store/folder-key.ts';
 import { encryptionHost } from './encryption/encryption-host.ts';
 import { createDispatch, type Dispatch } from './ipc/dispatch.ts';
 import type { EncryptionHost } from './encryption/encryption-host.ts';

@@ -10,7 +10,8 @@ function sources(dir: string): string[] {
     .map((e) => path.join(e.parentPath, e.name));
 }
 
-const imports = (file: string) => [...fs.readFileSync(file, 'utf8').matchAll(/\bfrom\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? m[2]!);
+const imports = (file: string) =>
+  [...fs.readFileSync(file, 'utf8').matchAll(/\bfrom\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s+['"]([^'"]+)['"]/gm)].map((m) => m[1] ?? m[2] ?? m[3]!);
 
 // Only the thin Electron layer may import electron: services are shared by the app, the CLI and tests.
 const ELECTRON_LAYER = [path.join('main', 'index.ts'), path.join('main', 'modules') + path.sep];
@@ -30,10 +31,20 @@ describe('architecture', () => {
     expect(offenders).toEqual([]);
   });
 
-  test('main/ folders import each other without cycles, except one knot issue #22 is untying (it may only shrink)', () => {
-    const KNOWN_KNOT = ['analysis', 'crypto', 'inference', 'media', 'models', 'recording', 'references', 'store'];
-    const knots = folderCycles('main');
-    expect(knots.filter((k) => !k.every((f) => KNOWN_KNOT.includes(f)))).toEqual([]);
+  test('main/ folders import each other without cycles', () => {
+    expect(folderCycles('main')).toEqual([]);
+  });
+
+  // Toy networks, fixtures, exporters and harnesses live in testing/, which no production code may reach.
+  test('production code never imports test support, and production folders hold none', () => {
+    const production = ['main', 'common', 'preload', path.join('renderer', 'src'), 'scripts']
+      .flatMap(sources)
+      .filter((file) => !/\.test\.ts$/.test(file));
+    const offenders = production.filter((file) =>
+      imports(file).some((m) => m.startsWith('.') && path.relative('testing', path.resolve(path.dirname(file), m)).split(path.sep)[0] !== '..'),
+    );
+    expect(offenders).toEqual([]);
+    expect(sources('main').filter((file) => /^test-.*\.ts$/.test(path.basename(file)))).toEqual([]);
   });
 });
 

@@ -1,7 +1,7 @@
 // Runs Pulse Studio's services and serves its UI to a local browser: the app where Electron is absent.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sessionVideoFile } from './media/session-media.ts';
+import { sessionVideoFile } from './store/session-video.ts';
 import { startLocalServer, type LocalServer } from './server/local-server.ts';
 import { openApp, type AppHost } from './app-host.ts';
 import { openAppLog, teeLog } from './log/app-log.ts';

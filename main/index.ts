@@ -8,7 +8,7 @@ import { installPermissionHandlers, lockNavigation, registerAppScheme, serveRend
 import { installBluetoothPicker } from './modules/bluetooth.ts';
 import { DeviceChooser } from './bluetooth/device-chooser.ts';
 import { createMainWindow } from './modules/window.ts';
-import { sessionVideoFile } from './media/session-media.ts';
+import { sessionVideoFile } from './store/session-video.ts';
 import { defaultDestination } from './reports/report-services.ts';
 import { openApp } from './app-host.ts';
 import { openAppLog, teeLog } from './log/app-log.ts';

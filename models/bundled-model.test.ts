@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { AUTHORS_CHECKPOINT } from '../common/models.ts';
 import { analyzeVideo } from '../main/analysis/analyze-video.ts';
 import { summarize } from '../main/analysis/analysis-outputs.ts';
-import { FACES, sharedAvailable, tempDir } from '../main/analysis/test-media.ts';
+import { FACES, sharedAvailable, tempDir } from '../testing/media.ts';
 import { generateClip } from '../scripts/synth/generate.ts';
 
 const MODELS = import.meta.dirname;

@@ -1,8 +1,8 @@
 // Stores the analysis of an imported video as the session's next analysis version.
 import type { AnalysisRepository } from '../store/analyses.ts';
 import type { VideoAnalysis } from './analyze-video.ts';
-import { analysisRecord } from './analysis-record.ts';
-import { storedHrSeries } from './stored-analysis.ts';
+import { analysisRecord } from '../store/analysis-record.ts';
+import { storedHrSeries } from '../store/stored-analysis.ts';
 import { pulseWaveforms, METHOD_IDS } from './waveforms.ts';
 
 const faces = (a: VideoAnalysis) => (a.roi === 'face' ? { facesDetected: a.facesFound, facesHeld: a.facesHeld } : { facesDetected: null, facesHeld: null });

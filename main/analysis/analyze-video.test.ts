@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeVideo } from './analyze-video.ts';
 import type { FaceDetector } from './crop-frames.ts';
-import { noiseVideo, tempDir } from './test-media.ts';
+import { noiseVideo, tempDir } from '../../testing/media.ts';
 
 describe('headless pipeline', () => {
   const dir = tempDir('pipeline');

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { generateClip } from '../../scripts/synth/generate.ts';
 import { openVideo } from './decode-video.ts';
 import { AnalysisError } from './errors.ts';
-import { badInputs, FACES, ffmpeg, sharedAvailable, tempDir } from './test-media.ts';
+import { badInputs, FACES, ffmpeg, sharedAvailable, tempDir } from '../../testing/media.ts';
 
 async function readAll(file: string): Promise<number[]> {
   const stream = openVideo(file);

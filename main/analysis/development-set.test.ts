@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../cli/pulse-studio.ts';
 import type { Evaluation, RowResult } from './evaluate.ts';
 import { evaluationTable } from './evaluation-report.ts';
-import { SHARED, tempDir } from './test-media.ts';
+import { SHARED, tempDir } from '../../testing/media.ts';
 
 const DEV = path.join(SHARED, 'clips', 'synthetic-dev');
 const MANIFESTS = [path.join(DEV, 'manifest.csv'), path.join(DEV, 'no-pulse', 'manifest.csv')];

@@ -5,7 +5,7 @@ import { mapBounded } from './evaluate.ts';
 import { readManifest } from './manifest.ts';
 import { agreement } from './metrics.ts';
 import { parseReference, parseReferenceCsv, referenceBpm } from './reference.ts';
-import { tempDir } from './test-media.ts';
+import { tempDir } from '../../testing/media.ts';
 
 describe('agreement metrics', () => {
   it('gives MAE, RMSE, MAPE, r and Bland–Altman limits for a known set of pairs', () => {

@@ -7,7 +7,7 @@ import { writeFaceModel } from '../../scripts/face-model.ts';
 import { AnalysisError } from './errors.ts';
 import { letterbox, OnnxFaceDetector } from './face-detector.ts';
 import { ffmpegPath } from './ffmpeg.ts';
-import { SHARED, sharedAvailable } from './test-media.ts';
+import { SHARED, sharedAvailable } from '../../testing/media.ts';
 
 /** The photo (after `filter`) as RGB, decoded by ffmpeg to PPM. */
 function photo(name: string, filter?: string) {

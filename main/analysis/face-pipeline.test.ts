@@ -3,7 +3,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateClip, type GeneratedClip } from '../../scripts/synth/generate.ts';
 import { analyzeVideo } from './analyze-video.ts';
-import { FACES, noiseVideo, sharedAvailable, tempDir } from './test-media.ts';
+import { FACES, noiseVideo, sharedAvailable, tempDir } from '../../testing/media.ts';
 
 /** The trained default model, when this checkout has one (tests that need it are skipped otherwise). */
 const SSPD = path.resolve(import.meta.dirname, '..', '..', 'models', 'sspd.onnx');

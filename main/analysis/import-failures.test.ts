@@ -9,7 +9,7 @@ import { subjectFields } from '../../common/subjects.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { ImportJobs, noFaceInAppWords } from './import-jobs.ts';
 import { importVideo } from './import-video.ts';
-import { badInputs, tempDir } from './test-media.ts';
+import { badInputs, tempDir } from '../../testing/media.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 

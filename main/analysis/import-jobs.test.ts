@@ -7,7 +7,7 @@ import { generateClip, type GeneratedClip } from '../../scripts/synth/generate.t
 import { openStore, type Store } from '../store/index.ts';
 import { ImportJobs } from './import-jobs.ts';
 import { checkImportPath } from './import-video.ts';
-import { FACES, sharedAvailable, tempDir } from './test-media.ts';
+import { FACES, sharedAvailable, tempDir } from '../../testing/media.ts';
 
 describe('checkImportPath', () => {
   const dir = tempDir('import-path');

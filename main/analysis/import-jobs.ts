@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { ImportJob, ImportRequest } from '../../common/imports.ts';
 import { AppError } from '../../common/ipc/result.ts';
-import { JobTable } from '../jobs/job-table.ts';
+import { Jobs } from '../jobs/job-table.ts';
 import type { WorkerLauncher } from '../inference/worker-process.ts';
 import type { Store } from '../store/index.ts';
 import { AnalysisError } from './errors.ts';
@@ -31,12 +31,13 @@ function errorInfo(error: unknown) {
   return { code: 'internal' as const, message: `The import failed: ${error instanceof Error ? error.message : String(error)}` };
 }
 
-export class ImportJobs {
+/** Cancel: the import stops and removes the half-made session. */
+export class ImportJobs extends Jobs<ImportJob> {
   readonly #store: Store;
   readonly #settings: ImportSettings;
-  readonly #jobs = new JobTable<ImportJob>('Import');
 
   constructor(store: Store, settings: ImportSettings) {
+    super('Import', 'Cancelling');
     this.#store = store;
     this.#settings = settings;
   }
@@ -45,7 +46,7 @@ export class ImportJobs {
     const video = checkImportPath(request.path);
     this.#store.subjects.get(request.subjectId);
     const model = this.#settings.model();
-    return this.#jobs.start(
+    return this.jobs.start(
       (id) => ({ id, state: 'running', subjectId: request.subjectId, fileName: path.basename(video), frames: 0, tS: 0, durationS: null, stage: 'Starting', sessionId: null, error: null }),
       (job, signal) =>
         importVideo(this.#store, {
@@ -65,24 +66,5 @@ export class ImportJobs {
           },
         ),
     );
-  }
-
-  /** How many of these jobs are still running. */
-  get running(): number {
-    return this.#jobs.running;
-  }
-
-  status(id: number): ImportJob {
-    return this.#jobs.status(id);
-  }
-
-  /** Asks a running import to stop; it removes the half-made session. Finished jobs are left as they are. */
-  cancel(id: number): ImportJob {
-    return this.#jobs.cancel(id, 'Cancelling');
-  }
-
-  /** Resolves when the job has finished (tests). */
-  settled(id: number): Promise<ImportJob> {
-    return this.#jobs.settled(id);
   }
 }

@@ -5,8 +5,8 @@ import type { HrPoint } from '../../common/sessions.ts';
 import { subjectFields } from '../../common/subjects.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { sessionSignal } from './session-signal.ts';
-import { tempDir } from './test-media.ts';
-import { recordFields } from '../store/test-analysis.ts';
+import { tempDir } from '../../testing/media.ts';
+import { recordFields } from '../../testing/analysis.ts';
 
 const FS = 30;
 const BREATH_HZ = 0.25;

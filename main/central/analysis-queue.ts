@@ -7,7 +7,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { analysisSettings } from '../../common/sessions.ts';
 import { JOB_KINDS } from '../../common/study-jobs.ts';
-import { ROI_FILE } from '../recording/media-files.ts';
+import { ROI_FILE } from '../store/data-dir.ts';
 import { checkCentralUrl, centralError } from './central-db.ts';
 
 export const REANALYSE_QUEUE = 'reanalyse' satisfies keyof typeof JOB_KINDS;

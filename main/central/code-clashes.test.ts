@@ -4,7 +4,7 @@ import { syncSummaryText } from '../../common/study-sync.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { stationId } from '../store/station-migration.ts';
 import { syncStation } from './sync.ts';
-import { POSTGRES_SKIP_REASON, throwawayPostgres } from './test-postgres.ts';
+import { POSTGRES_SKIP_REASON, throwawayPostgres } from '../../testing/postgres.ts';
 
 describe.skipIf(POSTGRES_SKIP_REASON !== null)(`subject codes across stations${POSTGRES_SKIP_REASON ? ` (skipped: ${POSTGRES_SKIP_REASON})` : ''}`, () => {
   const { server, temp } = throwawayPostgres();

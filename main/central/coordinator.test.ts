@@ -9,8 +9,8 @@ import { runExport } from '../reports/research-export.ts';
 import { stationId } from '../store/station-migration.ts';
 import { openCentral } from './central-db.ts';
 import { requireCoordinator } from './coordinator.ts';
-import { POSTGRES_SKIP_REASON, throwawayPostgres } from './test-postgres.ts';
-import { APP_VERSION, cli, expectSameExport, twoSyncedStations } from './test-stations.ts';
+import { POSTGRES_SKIP_REASON, throwawayPostgres } from '../../testing/postgres.ts';
+import { APP_VERSION, cli, expectSameExport, twoSyncedStations } from '../../testing/stations.ts';
 
 describe.skipIf(POSTGRES_SKIP_REASON !== null)(`coordinator mode on the study database${POSTGRES_SKIP_REASON ? ` (skipped: ${POSTGRES_SKIP_REASON})` : ''}`, () => {
   const { server, temp } = throwawayPostgres();

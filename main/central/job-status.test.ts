@@ -10,7 +10,7 @@ import { openStore } from '../store/index.ts';
 import { openQueue, queueReanalyses, REANALYSES_DDL, sessionsWithCrops } from './analysis-queue.ts';
 import { listJobs } from './job-status.ts';
 import { syncStation } from './sync.ts';
-import { POSTGRES_SKIP_REASON, throwawayPostgres } from './test-postgres.ts';
+import { POSTGRES_SKIP_REASON, throwawayPostgres } from '../../testing/postgres.ts';
 import { runWorker } from './worker.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');

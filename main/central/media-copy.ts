@@ -7,9 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { mediaStream, type MediaKey } from '../crypto/media-io.ts';
-import { MEDIA_FILES } from '../recording/media-files.ts';
 import type { Db } from '../store/database.ts';
-import { sessionDir } from '../store/data-dir.ts';
+import { MEDIA_FILES, sessionDir } from '../store/data-dir.ts';
 import { SyncError } from './sync-error.ts';
 
 export interface MediaCopy {

@@ -8,8 +8,8 @@ import { exportRequestFor } from '../reports/export-request.ts';
 import { pooledAgreement } from '../references/study-agreement.ts';
 import { runExport } from '../reports/research-export.ts';
 import { stationId } from '../store/station-migration.ts';
-import { POSTGRES_SKIP_REASON, throwawayPostgres } from './test-postgres.ts';
-import { APP_VERSION, CLI, cli, expectSameExport, NODE, twoSyncedStations } from './test-stations.ts';
+import { POSTGRES_SKIP_REASON, throwawayPostgres } from '../../testing/postgres.ts';
+import { APP_VERSION, CLI, cli, expectSameExport, NODE, twoSyncedStations } from '../../testing/stations.ts';
 
 describe.skipIf(POSTGRES_SKIP_REASON !== null)(`evaluation and export jobs${POSTGRES_SKIP_REASON ? ` (skipped: ${POSTGRES_SKIP_REASON})` : ''}`, () => {
   let worker: ReturnType<typeof spawn> | undefined;

@@ -9,7 +9,7 @@ import { fillStation, type StationFill } from '../../scripts/synth/station.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { stationId } from '../store/station-migration.ts';
 import { lastSyncSummary, syncStation } from './sync.ts';
-import { POSTGRES_SKIP_REASON, throwawayPostgres } from './test-postgres.ts';
+import { POSTGRES_SKIP_REASON, throwawayPostgres } from '../../testing/postgres.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const NODE = path.join(ROOT, 'node_modules', '.bin', 'node');

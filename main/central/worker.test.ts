@@ -7,7 +7,7 @@ import { openStore } from '../store/index.ts';
 import { openQueue } from './analysis-queue.ts';
 import { listJobs } from './job-status.ts';
 import { syncStation } from './sync.ts';
-import { POSTGRES_SKIP_REASON, throwawayPostgres } from './test-postgres.ts';
+import { POSTGRES_SKIP_REASON, throwawayPostgres } from '../../testing/postgres.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const NODE = path.join(ROOT, 'node_modules', '.bin', 'node');

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { PgBoss } from 'pg-boss';
 import { analyseCropFile, signalOptionsFor } from '../recording/crop-analysis.ts';
-import { ROI_FILE } from '../recording/media-files.ts';
+import { ROI_FILE } from '../store/data-dir.ts';
 import { modelName, recordContext, startInference, type ModelChoice } from '../recording/recording-inference.ts';
 import { JOB_KINDS, type JobKind } from '../../common/study-jobs.ts';
 import { openQueue, REANALYSES_DDL, reanalyseJob, type Job } from './analysis-queue.ts';

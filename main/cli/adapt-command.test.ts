@@ -6,9 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { subjectFields } from '../../common/subjects.ts';
-import { NO_TORCH, torchAvailable } from '../models/test-python.ts';
+import { NO_TORCH, torchAvailable } from '../../testing/python.ts';
 import { Recorder } from '../recording/recorder.ts';
-import { pulsingChunk } from '../recording/test-frames.ts';
+import { pulsingChunk } from '../../testing/frames.ts';
 import { openStore } from '../store/index.ts';
 import { WORK_DIR } from '../store/work-folder.ts';
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { referenceImport, type StudyAgreement } from '../../common/references.ts';
 import { importReference } from '../references/reference-import.ts';
 import { sessionAgreement } from '../references/session-agreement.ts';
-import { sessionWith, type TestSession } from '../references/test-session.ts';
+import { sessionWith, type TestSession } from '../../testing/reference-session.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const NODE = path.join(ROOT, 'node_modules', '.bin', 'node');

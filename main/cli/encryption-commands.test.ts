@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { webmVideo } from '../analysis/test-media.ts';
-import { VIDEO_FILE } from '../recording/media-files.ts';
-import { openTestData } from '../reports/test-sessions.ts';
+import { webmVideo } from '../../testing/media.ts';
+import { VIDEO_FILE } from '../store/data-dir.ts';
+import { openTestData } from '../../testing/sessions.ts';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '..', '..');

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { AppError } from '../../common/ipc/result.ts';
 import { AnalysisError } from '../analysis/errors.ts';
-import { changePassphrase, hasKeyFile, unlockFolder, type FolderKeys } from '../crypto/folder-key.ts';
+import { changePassphrase, hasKeyFile, unlockFolder, type FolderKeys } from '../store/folder-key.ts';
 import { decryptFolder, encryptFolder } from '../encryption/convert-folder.ts';
 import { encryptionStatus, fullyEncrypted } from '../encryption/folder-status.ts';
 import { Recorder } from '../recording/recorder.ts';

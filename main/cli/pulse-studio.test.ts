@@ -5,10 +5,10 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateSet, type GeneratedClip } from '../../scripts/synth/generate.ts';
 import { openStore } from '../store/index.ts';
-import { ROI_FILE } from '../recording/recorder.ts';
-import { readRoiFile } from '../recording/roi-file.ts';
+import { ROI_FILE } from '../store/data-dir.ts';
+import { readRoiFile } from '../media/roi-file.ts';
 import type { Evaluation } from '../analysis/evaluate.ts';
-import { badInputs, FACES, noiseVideo, SKIN_PATCHES, sharedAvailable, skinPatchManifest, tempDir } from '../analysis/test-media.ts';
+import { badInputs, FACES, noiseVideo, SKIN_PATCHES, sharedAvailable, skinPatchManifest, tempDir } from '../../testing/media.ts';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '..', '..');

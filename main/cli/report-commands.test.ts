@@ -4,8 +4,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { findChromium } from '../reports/pdf-printer.ts';
-import { openTestData, type RecordedSession, type TestData } from '../reports/test-sessions.ts';
-import { exportedFiles } from '../reports/test-zip.ts';
+import { openTestData, type RecordedSession, type TestData } from '../../testing/sessions.ts';
+import { exportedFiles } from '../../testing/zip.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const NODE = path.join(ROOT, 'node_modules', '.bin', 'node');

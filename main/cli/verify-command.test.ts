@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { pulsingChunk } from '../recording/test-frames.ts';
+import { pulsingChunk } from '../../testing/frames.ts';
 import { openServices } from '../services.ts';
 
 let dir: string;

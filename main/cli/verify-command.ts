@@ -4,9 +4,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AuditVerification, SessionVerification } from '../../common/data-safety.ts';
-import type { FolderKeys } from '../crypto/folder-key.ts';
+import type { FolderKeys } from '../store/folder-key.ts';
 import { openDatabaseFile } from '../crypto/sqlcipher.ts';
-import { verifySessionMedia } from '../recording/media-checksums.ts';
+import { verifySessionMedia } from '../media/media-checksums.ts';
 import { AuditTrail } from '../store/audit-trail.ts';
 import { DATABASE_FILE } from '../store/data-dir.ts';
 import { checkDatabaseFile, type FileCheck } from '../store/integrity.ts';

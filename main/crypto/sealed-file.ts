@@ -7,7 +7,7 @@
 //   u32 LE plaintext length | 12-byte random nonce | ciphertext | 16-byte tag
 // Each record's additional data is the header, its index and its plaintext offset: a record moved, reordered,
 // copied from another file or altered fails authentication. A cut at a record boundary is invisible to the
-// format; the SHA-256 of the plaintext stored when a session stops (media-checksums.ts) shows it.
+// format; the SHA-256 of the plaintext stored when a session stops (media/media-checksums.ts) shows it.
 import { CodedError } from '../../common/coded-error.ts';
 import crypto from 'node:crypto';
 import fs from 'node:fs';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { AppError } from '../../common/ipc/result.ts';
 import type { ConversionProgress } from '../../common/data-safety.ts';
-import { createKeyFile, hasKeyFile, keyFilePath, readKeyFile, setKeyState, unlockFolder, type FolderKeys, type KdfCost } from '../crypto/folder-key.ts';
+import { createKeyFile, hasKeyFile, keyFilePath, readKeyFile, setKeyState, unlockFolder, type FolderKeys, type KdfCost } from '../store/folder-key.ts';
 import { mediaStream } from '../crypto/media-io.ts';
 import { isSealedFile, MAX_RECORD, SealedWriter } from '../crypto/sealed-file.ts';
 import { copyDatabase, isPlainDatabase, openDatabaseFile, tableCounts } from '../crypto/sqlcipher.ts';

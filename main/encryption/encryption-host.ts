@@ -3,7 +3,7 @@
 // conversion stopped part-way, since every file stays readable then.
 import type { ConversionProgress, EncryptionStatus } from '../../common/data-safety.ts';
 import { AppError } from '../../common/ipc/result.ts';
-import { changePassphrase, createKeyFile, hasKeyFile, setKeyState, unlockFolder, type FolderKeys } from '../crypto/folder-key.ts';
+import { changePassphrase, createKeyFile, hasKeyFile, setKeyState, unlockFolder, type FolderKeys } from '../store/folder-key.ts';
 import type { MainServices } from '../services.ts';
 import type { FolderLock } from '../store/folder-lock.ts';
 import { finishConversion } from './convert-folder.ts';

@@ -2,9 +2,8 @@
 // file being converted): the database, each session's media, the backups, and damaged databases kept aside.
 import fs from 'node:fs';
 import path from 'node:path';
-import { MEDIA_FILES } from '../recording/media-files.ts';
 import { backupSettings, listBackups } from '../store/backups.ts';
-import { DATABASE_FILE } from '../store/data-dir.ts';
+import { DATABASE_FILE, MEDIA_FILES } from '../store/data-dir.ts';
 
 export interface FolderFiles {
   database: string;

@@ -1,7 +1,7 @@
 // Whether a data folder is encrypted and how far: read from each file's first bytes, without any key.
 import fs from 'node:fs';
 import type { EncryptionStatus } from '../../common/data-safety.ts';
-import { hasKeyFile, readKeyFile } from '../crypto/folder-key.ts';
+import { hasKeyFile, readKeyFile } from '../store/folder-key.ts';
 import { isSealedFile } from '../crypto/sealed-file.ts';
 import { isPlainDatabase } from '../crypto/sqlcipher.ts';
 import { folderFiles } from './folder-files.ts';

@@ -4,7 +4,7 @@ import { OverlapSaveStream } from './overlap-save-stream.ts';
 import { inferWhole, type RunModel } from './waveform-stream.ts';
 import { temporalContext, type TemporalContext } from './receptive-field.ts';
 import { SSPD_TIME_OPS } from './sspd-contract.ts';
-import { randomFrames, streamThrough, toyNetwork } from './toy-network.ts';
+import { randomFrames, streamThrough, toyNetwork } from '../../testing/toy-network.ts';
 
 function spread(x: Float32Array): number {
   return Math.max(...x) - Math.min(...x);

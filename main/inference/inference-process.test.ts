@@ -4,15 +4,15 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { validateOutOfProcess } from '../models/model-validation.ts';
-import { pulsingChunk } from '../recording/test-frames.ts';
+import { validateOutOfProcess } from './model-validation.ts';
+import { pulsingChunk } from '../../testing/frames.ts';
 import { SupervisedInference } from './supervised-inference.ts';
 
 const MODEL = path.resolve(import.meta.dirname, '..', '..', 'models', 'sspd.onnx');
 
-/** Runs test-abort.ts in a child and reports how it ended and what it printed. */
+/** Runs testing/abort-child.ts in a child and reports how it ended and what it printed. */
 function runFixture(mode: 'thread' | 'process'): Promise<{ code: number | null; signal: string | null; stderr: string; inferencePid: number }> {
-  const child = spawn(process.execPath, [path.join(import.meta.dirname, 'test-abort.ts'), mode, MODEL], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(import.meta.dirname, '..', '..', 'testing', 'abort-child.ts'), mode, MODEL], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d));
@@ -85,7 +85,7 @@ describe('imported models are checked in an inference process', () => {
   test('a good model passes with its test inference, a foreign one fails with the loader’s code', async () => {
     const good = await validateOutOfProcess(fs.readFileSync(MODEL));
     expect(good).toMatchObject({ testSteps: 32, testSamples: 32 });
-    const foreign = fs.readFileSync(path.join(import.meta.dirname, 'test-models', 'other-io.onnx'));
+    const foreign = fs.readFileSync(path.join(import.meta.dirname, '..', '..', 'testing', 'models', 'other-io.onnx'));
     await expect(validateOutOfProcess(foreign)).rejects.toMatchObject({ code: 'MODEL_WRONG_IO' });
     await expect(validateOutOfProcess(new Uint8Array([1, 2, 3]))).rejects.toMatchObject({ code: 'MODEL_CORRUPT' });
   }, 60_000);

@@ -2,9 +2,8 @@
 // native crash in onnxruntime ends this process only (a Node child, or an Electron utility process in the app).
 
 import { INPUT_LOWPASS } from './input-filter.ts';
-import { ModelImportError } from '../models/import-error.ts';
-import { validateSspdOnnx } from '../models/model-validation.ts';
-import { ModelError, errorMessage, type ModelErrorCode } from './model-error.ts';
+import { validateSspdOnnx } from './model-validation.ts';
+import { ModelError, errorMessage } from './model-error.ts';
 import { loadSspdModel, type LoadedModel } from './model-loader.ts';
 import { OverlapSaveStream } from './overlap-save-stream.ts';
 import { StatefulStream } from './stateful-stream.ts';
@@ -132,10 +131,7 @@ async function queued(command: WorkerCommand): Promise<CommandResults[keyof Comm
       await unload();
       return null;
     case 'validate':
-      return validateSspdOnnx(command.onnx, command.checkpointTensors).catch((error: unknown) => {
-        // The import's own test failure, in the codes this channel carries (both are ModelErrorCodes).
-        throw error instanceof ModelImportError ? new ModelError(error.code as ModelErrorCode, error.message) : error;
-      });
+      return validateSspdOnnx(command.onnx, command.checkpointTensors);
     default:
       throw new Error(`command ${command.type} is not queued`);
   }

@@ -5,7 +5,7 @@ import { DiffStore } from './diff-store.ts';
 import { INPUT_LOWPASS, InputFilter } from './input-filter.ts';
 import { frameDiffTensor } from './preprocess.ts';
 import { BYTES_PER_FRAME, CHANNELS, PIXELS_PER_FRAME } from './sspd-contract.ts';
-import { randomFrames } from './toy-network.ts';
+import { randomFrames } from '../../testing/toy-network.ts';
 
 describe('the input low-pass', () => {
   it('keeps the heart-rate band within 1.4 dB and removes a 4.7 Hz flicker by more than 10 dB', () => {

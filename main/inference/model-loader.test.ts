@@ -6,7 +6,7 @@ import { createSessionWithFallback, NoProviderError, platformProviders, type Ses
 import { ModelError } from './model-error.ts';
 import { loadSspdModel } from './model-loader.ts';
 
-const TEST_MODELS = join(import.meta.dirname, 'test-models');
+const TEST_MODELS = join(import.meta.dirname, '..', '..', 'testing', 'models');
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
   try {

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AUTHORS_CHECKPOINT, exportSspd, sharedAvailable } from './dev-export.ts';
+import { AUTHORS_CHECKPOINT, exportSspd, sharedAvailable } from '../../testing/dev-export.ts';
 import { InferenceWorker } from './inference-client.ts';
 import { loadSspdModel, type LoadedModel } from './model-loader.ts';
 import { INPUT_LOWPASS } from './input-filter.ts';
 import { inferWhole } from './waveform-stream.ts';
-import { maxAbsDiff, readParityFixture, toRgb, type ParityFixture } from './parity-fixture.ts';
+import { maxAbsDiff, readParityFixture, toRgb, type ParityFixture } from '../../testing/parity-fixture.ts';
 import { BYTES_PER_FRAME } from './sspd-contract.ts';
 
 const SKIP_REASON = '../shared/models/sspd-ubfc-authors.pth is absent';

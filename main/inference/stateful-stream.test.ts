@@ -6,7 +6,7 @@ import { temporalContext } from './receptive-field.ts';
 import { BACKBONE_TIME_OPS, PREDICTOR_TIME_OPS, SSPD_TIME_OPS } from './sspd-contract.ts';
 import { StatefulStream, STATEFUL_POLICY } from './stateful-stream.ts';
 import { BACKBONE_DELAY } from './streaming-model.ts';
-import { randomFrames, streamThrough, toyNetwork, toyStreamingStep } from './toy-network.ts';
+import { randomFrames, streamThrough, toyNetwork, toyStreamingStep } from '../../testing/toy-network.ts';
 
 const step = toyStreamingStep(SSPD_TIME_OPS, BACKBONE_TIME_OPS.length);
 const whole = toyNetwork(SSPD_TIME_OPS);

@@ -8,6 +8,16 @@ import type { WaveformChunk } from './waveform-stream.ts';
 import type { WorkerLauncher } from './worker-process.ts';
 import type { LoadedModelReport, LoadModelRequest, WorkerStats } from './worker-protocol.ts';
 
+/** An installed SSPD model to run (a recording's, a re-analysis's, an adaptation check's), as the model registry lists them. */
+export interface LiveModel {
+  path: string;
+  /** Stored as the session's model id; the file name when absent. */
+  name?: string;
+  /** Starts the inference process (the desktop app's utility process); default: a Node child. */
+  launch?: WorkerLauncher;
+  intraOpThreads?: number;
+}
+
 export interface SupervisorOptions {
   readonly launch?: WorkerLauncher;
   /** The entry file for the default (Node child) launcher. */

@@ -48,7 +48,7 @@ export type WorkerCommand =
   | { readonly type: 'reset' }
   | { readonly type: 'stats' }
   | { readonly type: 'unload' }
-  /** Checks an imported model's bytes (main/models/model-validation.ts) here, where a native crash ends only this process. */
+  /** Checks an imported model's bytes (model-validation.ts) here, where a native crash ends only this process. */
   | { readonly type: 'validate'; readonly onnx: Uint8Array; readonly checkpointTensors: number | null };
 
 export interface CommandResults {

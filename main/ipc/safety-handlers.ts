@@ -3,7 +3,7 @@
 import type { AppInfo } from '../../common/ipc/contract.ts';
 import type { BackupInfo } from '../../common/data-safety.ts';
 import { AppError } from '../../common/ipc/result.ts';
-import { verifySessionMedia } from '../recording/media-checksums.ts';
+import { verifySessionMedia } from '../media/media-checksums.ts';
 import { backupOnline, backupSettings, listBackups, previewBackup, saveBackupSettings } from '../store/backups.ts';
 import { osUser, type Store } from '../store/index.ts';
 import type { Handlers } from './handlers.ts';

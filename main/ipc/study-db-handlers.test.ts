@@ -1,10 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import { studySyncRequest, type StudySyncState } from '../../common/study-sync.ts';
 import { centralAgreementRequest, studyJobsRequest } from '../../common/study-jobs.ts';
-import { twoSyncedStations } from '../central/test-stations.ts';
+import { twoSyncedStations } from '../../testing/stations.ts';
 import { pooledAgreement } from '../references/study-agreement.ts';
 import { fillStation } from '../../scripts/synth/station.ts';
-import { POSTGRES_SKIP_REASON, throwawayPostgres } from '../central/test-postgres.ts';
+import { POSTGRES_SKIP_REASON, throwawayPostgres } from '../../testing/postgres.ts';
 import { openStore } from '../store/index.ts';
 import { studyDbHandlers } from './study-db-handlers.ts';
 

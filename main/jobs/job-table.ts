@@ -1,5 +1,7 @@
-// Long jobs the UI follows by polling (exports, video imports): ids, live status copies, cancel, settle.
+// Long jobs the UI follows by polling (exports, video imports, adaptations): ids, live status copies, cancel, settle.
 import { AppError } from '../../common/ipc/result.ts';
+
+type JobShape = { id: number; state: string; stage: string };
 
 interface Entry<J> {
   job: J;
@@ -7,7 +9,7 @@ interface Entry<J> {
   finished: Promise<void>;
 }
 
-export class JobTable<J extends { id: number; state: string; stage: string }> {
+export class JobTable<J extends JobShape> {
   readonly #noun: string;
   readonly #jobs = new Map<number, Entry<J>>();
   #nextId = 1;
@@ -55,5 +57,36 @@ export class JobTable<J extends { id: number; state: string; stage: string }> {
     const entry = this.#jobs.get(id);
     if (!entry) throw new AppError('not_found', `${this.#noun} ${id} does not exist`);
     return entry;
+  }
+}
+
+/** The face of one kind of job (exports, imports, adaptations): a subclass adds `start`; the rest is the table's. */
+export abstract class Jobs<J extends JobShape> {
+  protected readonly jobs: JobTable<J>;
+  readonly #cancelStage: string | undefined;
+
+  /** `cancelStage`: what a cancelled running job shows until its runner has cleaned up. */
+  constructor(noun: string, cancelStage?: string) {
+    this.jobs = new JobTable<J>(noun);
+    this.#cancelStage = cancelStage;
+  }
+
+  /** How many of these jobs are still running. */
+  get running(): number {
+    return this.jobs.running;
+  }
+
+  status(id: number): J {
+    return this.jobs.status(id);
+  }
+
+  /** Asks a running job to stop; its runner removes what it made. Finished jobs are left as they are. */
+  cancel(id: number): J {
+    return this.jobs.cancel(id, this.#cancelStage);
+  }
+
+  /** Resolves when the job has finished (tests, the CLI). */
+  settled(id: number): Promise<J> {
+    return this.jobs.settled(id);
   }
 }

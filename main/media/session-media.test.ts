@@ -3,9 +3,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parseMediaPath, sessionVideoPath } from '../../common/media.ts';
 import { subjectFields } from '../../common/subjects.ts';
-import { tempDir, webmVideo } from '../analysis/test-media.ts';
+import { tempDir, webmVideo } from '../../testing/media.ts';
 import { openStore, type Store } from '../store/index.ts';
-import { mediaReply, mediaStream, parseRange, sessionVideoFile } from './session-media.ts';
+import { sessionVideoFile } from '../store/session-video.ts';
+import { mediaReply, mediaStream, parseRange } from './session-media.ts';
 
 let dir: string;
 let store: Store;

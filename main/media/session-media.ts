@@ -1,19 +1,9 @@
-// Session videos for the desktop protocol and the browser-mode server alike: which file a request may read
-// (known sessions only, regular files only, no links followed) and which bytes of it (HTTP Range, RFC 9110).
+// Session videos for the desktop protocol and the browser-mode server alike: which bytes of the file a request
+// may read (HTTP Range, RFC 9110); which file it is (known sessions only, no links followed) is store/session-video.ts.
 // An encrypted video is served decrypted, piece by piece, from the byte the player asks for.
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { mediaSize, mediaStream as contentStream, type MediaKey } from '../crypto/media-io.ts';
-import { VIDEO_FILE } from '../recording/recorder.ts';
-import type { Store } from '../store/index.ts';
-
-export interface MediaFile {
-  file: string;
-  /** Content bytes (an encrypted file's plaintext). */
-  size: number;
-  key: MediaKey;
-}
+import { mediaStream as contentStream } from '../crypto/media-io.ts';
+import type { MediaFile } from '../store/session-video.ts';
 
 /** Inclusive byte positions, as in Content-Range. */
 export interface ByteRange {
@@ -26,40 +16,6 @@ export interface MediaReply {
   headers: Record<string, string>;
   /** Bytes to send from the file; null: no body. */
   body: ByteRange | null;
-}
-
-/**
- * The stored video of a session the database knows: a regular file reached without following any link below
- * the data folder (a link there could point at the database or anything else), opened later with O_NOFOLLOW.
- */
-export function sessionVideoFile(store: Pick<Store, 'dataDir' | 'sessions' | 'sessionDir' | 'mediaKey'>, sessionId: number): MediaFile | null {
-  let subjectId: number;
-  try {
-    subjectId = store.sessions.get(sessionId).subjectId;
-  } catch {
-    return null;
-  }
-  const file = path.join(store.sessionDir(subjectId, sessionId), VIDEO_FILE);
-  try {
-    if (!linkFreeBelow(store.dataDir, file)) return null;
-    if (!fs.lstatSync(file).isFile()) return null;
-    // An encrypted video that cannot be read (damaged, cut inside a piece) is not served: Review's media check says why.
-    return { file, size: mediaSize(file, store.mediaKey), key: store.mediaKey };
-  } catch {
-    return null;
-  }
-}
-
-/** True when no path component from below `root` down to `file` is a symbolic link. */
-function linkFreeBelow(root: string, file: string): boolean {
-  const relative = path.relative(root, file);
-  if (relative.startsWith('..') || path.isAbsolute(relative)) return false;
-  let at = root;
-  for (const part of relative.split(path.sep)) {
-    at = path.join(at, part);
-    if (fs.lstatSync(at).isSymbolicLink()) return false;
-  }
-  return true;
 }
 
 /**

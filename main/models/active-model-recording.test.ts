@@ -6,7 +6,7 @@ import { subjectFields } from '../../common/subjects.ts';
 import { openServices, type MainServices } from '../services.ts';
 import { checkpointToOnnx, DEFAULT_TEMPLATE_PATH } from './checkpoint-to-onnx.ts';
 import { MODELS_DIR } from './model-registry.ts';
-import { sspdTensors, writeCheckpoint } from './test-checkpoint.ts';
+import { sspdTensors, writeCheckpoint } from '../../testing/checkpoint.ts';
 
 let dir: string;
 let services: MainServices;

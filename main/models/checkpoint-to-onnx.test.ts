@@ -2,14 +2,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AUTHORS_CHECKPOINT, sharedAvailable } from '../inference/dev-export.ts';
+import { AUTHORS_CHECKPOINT, sharedAvailable } from '../../testing/dev-export.ts';
 import { loadSspdModel } from '../inference/model-loader.ts';
 import { inferWhole } from '../inference/waveform-stream.ts';
-import { maxAbsDiff, readParityFixture } from '../inference/parity-fixture.ts';
+import { maxAbsDiff, readParityFixture } from '../../testing/parity-fixture.ts';
 import { checkpointToOnnx, DEFAULT_TEMPLATE_PATH } from './checkpoint-to-onnx.ts';
 import { graphBytes, listInitializers } from './onnx-weights.ts';
-import { sspdTensors, writeCheckpoint } from './test-checkpoint.ts';
-import { NO_TORCH, python, torchAvailable } from './test-python.ts';
+import { sspdTensors, writeCheckpoint } from '../../testing/checkpoint.ts';
+import { NO_TORCH, python, torchAvailable } from '../../testing/python.ts';
 
 const template = fs.readFileSync(DEFAULT_TEMPLATE_PATH);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-adapt-'));

@@ -7,14 +7,14 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AUTHORS_CHECKPOINT as AUTHORS } from '../../common/models.ts';
-import { AUTHORS_CHECKPOINT, sharedAvailable } from '../inference/dev-export.ts';
+import { AUTHORS_CHECKPOINT, sharedAvailable } from '../../testing/dev-export.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { checkpointToOnnx, DEFAULT_TEMPLATE_PATH } from './checkpoint-to-onnx.ts';
 import { MODELS_DIR, ModelRegistry, type ModelRegistryOptions } from './model-registry.ts';
-import { sspdTensors, writeCheckpoint } from './test-checkpoint.ts';
-import { python, torchAvailable } from './test-python.ts';
+import { sspdTensors, writeCheckpoint } from '../../testing/checkpoint.ts';
+import { python, torchAvailable } from '../../testing/python.ts';
 
-const TEST_MODELS = path.join(import.meta.dirname, '..', 'inference', 'test-models');
+const TEST_MODELS = path.join(import.meta.dirname, '..', '..', 'testing', 'models');
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 let dir: string;

@@ -7,14 +7,14 @@ import { AppError } from '../../common/ipc/result.ts';
 import type { AdaptProvenance } from '../../common/adaptation.ts';
 import { AUTHORS_CHECKPOINT, MAX_MODEL_BYTES, type ModelInfo, type ModelValidation } from '../../common/models.ts';
 import type { WorkerLauncher } from '../inference/worker-process.ts';
-import type { LiveModel } from '../recording/recorder.ts';
+import type { LiveModel } from '../inference/supervised-inference.ts';
 import type { AuditTrail } from '../store/audit-trail.ts';
 import type { Db } from '../store/database.ts';
 import { checkpointToOnnx, DEFAULT_TEMPLATE_PATH } from './checkpoint-to-onnx.ts';
 import { downloadBytes } from './download.ts';
 import { ModelImportError } from './import-error.ts';
 import { ModelRepository } from './model-repository.ts';
-import { validateOutOfProcess } from './model-validation.ts';
+import { validateOutOfProcess } from '../inference/model-validation.ts';
 import { SSPD_TENSORS } from './sspd-keys.ts';
 
 export const MODELS_DIR = 'models';

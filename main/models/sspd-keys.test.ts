@@ -4,8 +4,8 @@ import { DEFAULT_TEMPLATE_PATH } from './checkpoint-to-onnx.ts';
 import { ModelImportError } from './import-error.ts';
 import { listInitializers, ONNX_FLOAT } from './onnx-weights.ts';
 import { checkSspdStateDict, SSPD_TENSORS, SSPD_WEIGHTS } from './sspd-keys.ts';
-import { sspdTensors, writeCheckpoint, type TestTensor } from './test-checkpoint.ts';
-import { NO_TORCH, python, torchAvailable } from './test-python.ts';
+import { sspdTensors, writeCheckpoint, type TestTensor } from '../../testing/checkpoint.ts';
+import { NO_TORCH, python, torchAvailable } from '../../testing/python.ts';
 import { readTorchCheckpoint } from './torch-checkpoint.ts';
 
 if (!torchAvailable) console.warn(`sspd-keys.test.ts: the comparison with Python is skipped: ${NO_TORCH}`);

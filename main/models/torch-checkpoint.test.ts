@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AUTHORS_CHECKPOINT, sharedAvailable } from '../inference/dev-export.ts';
+import { AUTHORS_CHECKPOINT, sharedAvailable } from '../../testing/dev-export.ts';
 import { ModelImportError } from './import-error.ts';
-import { writeCheckpoint, zipEntries } from './test-checkpoint.ts';
-import { NO_TORCH, python, torchAvailable } from './test-python.ts';
+import { writeCheckpoint, zipEntries } from '../../testing/checkpoint.ts';
+import { NO_TORCH, python, torchAvailable } from '../../testing/python.ts';
 import { float32Data, readTorchCheckpoint } from './torch-checkpoint.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-pth-'));

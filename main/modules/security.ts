@@ -6,7 +6,8 @@ import { pathToFileURL } from 'node:url';
 import { app, net, protocol, session, shell, type Session } from 'electron';
 import { CONTENT_SECURITY_POLICY } from '../../common/csp.ts';
 import { parseMediaPath } from '../../common/media.ts';
-import { mediaReply, mediaStream, type MediaFile } from '../media/session-media.ts';
+import { mediaReply, mediaStream } from '../media/session-media.ts';
+import type { MediaFile } from '../store/session-video.ts';
 import { APP_HOST, APP_SCHEME, allowPermission, isAppUrl, resolveAppFile, windowOpenAction } from '../security/policy.ts';
 import { participantWindowOptions } from './participant-window.ts';
 

@@ -2,12 +2,12 @@
 // re-analysis runs, and what the study database's workers run over the copies on the shared media root.
 import { AppError } from '../../common/ipc/result.ts';
 import type { AnalysisSettings } from '../../common/sessions.ts';
-import type { RecordContext } from '../analysis/analysis-record.ts';
+import type { RecordContext } from '../store/analysis-record.ts';
 import type { MediaKey } from '../crypto/media-io.ts';
 import type { SupervisedInference } from '../inference/supervised-inference.ts';
 import type { SignalOptions } from '../signal/index.ts';
 import { LiveAnalysis, type FinalAnalysis } from './live-analysis.ts';
-import { readRoiFile } from './roi-file.ts';
+import { readRoiFile } from '../media/roi-file.ts';
 
 export async function analyseCropFile(file: string, inference: SupervisedInference | null, context: RecordContext, options: Partial<SignalOptions> | undefined, key: MediaKey): Promise<FinalAnalysis> {
   const live = new LiveAnalysis(inference, options);

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { CROP_BYTES, FACE_DETECTED, FACE_HELD, FACE_TRACKED } from '../../common/sessions.ts';
 import { LIVE_PLOT_S, LiveAnalysis } from './live-analysis.ts';
-import { pulsingChunk } from './test-frames.ts';
+import { pulsingChunk } from '../../testing/frames.ts';
 
 describe('live analysis without a model (POS)', () => {
   test('finds the heart rate of a pulsing face within 3 bpm after 12 s', () => {

@@ -6,8 +6,8 @@ import { CROP_BYTES, FACE_NONE, faceSeen, LIVE_AVERAGE_S, LIVE_MAX_MODEL_LAG_S, 
 import type { WaveformChunk } from '../inference/waveform-stream.ts';
 import { analyzeSession, cropMeans, inspectFrames, liveHeartRate, REASON_WORDS, RecentMedian, type LiveChoice, type SignalOptions } from '../signal/index.ts';
 import type { NewAnalysis } from '../store/analyses.ts';
-import { analysisRecord, type RecordContext } from '../analysis/analysis-record.ts';
-import { storedHrSeries } from '../analysis/stored-analysis.ts';
+import { analysisRecord, type RecordContext } from '../store/analysis-record.ts';
+import { storedHrSeries } from '../store/stored-analysis.ts';
 import { firstAtOrAfter, SessionTrace } from './session-trace.ts';
 
 /** Seconds of waveform the live plot shows. */

@@ -3,10 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { subjectFields } from '../../common/subjects.ts';
-import { AUTHORS_CHECKPOINT, exportSspd, sharedAvailable } from '../inference/dev-export.ts';
+import { AUTHORS_CHECKPOINT, exportSspd, sharedAvailable } from '../../testing/dev-export.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { Recorder } from './recorder.ts';
-import { pulsingChunk } from './test-frames.ts';
+import { pulsingChunk } from '../../testing/frames.ts';
 
 const shared = sharedAvailable();
 let dir: string;

@@ -7,8 +7,9 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { subjectFields } from '../../common/subjects.ts';
 import { openStore, type Store } from '../store/index.ts';
-import { INDEX_WAITING, Recorder, VIDEO_FILE } from './recorder.ts';
-import { pulsingChunk } from './test-frames.ts';
+import { VIDEO_FILE } from '../store/data-dir.ts';
+import { INDEX_WAITING, Recorder } from './recorder.ts';
+import { pulsingChunk } from '../../testing/frames.ts';
 
 let dir: string;
 let store: Store;

@@ -8,9 +8,10 @@ import { CROP_BYTES } from '../../common/sessions.ts';
 import { subjectFields } from '../../common/subjects.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { sessionResults } from '../store/session-results.ts';
-import { Recorder, ROI_FILE, VIDEO_FILE } from './recorder.ts';
-import { readRoiFile } from './roi-file.ts';
-import { pulsingChunk } from './test-frames.ts';
+import { ROI_FILE, VIDEO_FILE } from '../store/data-dir.ts';
+import { Recorder } from './recorder.ts';
+import { readRoiFile } from '../media/roi-file.ts';
+import { pulsingChunk } from '../../testing/frames.ts';
 
 let dir: string;
 let store: Store;
@@ -50,7 +51,8 @@ const catchCode = (fn: () => unknown) => {
   return 'no error';
 };
 
-describe('recording a session', () => {
+// Each Stop analyses 30 s of frames: a few seconds alone, half a minute on a loaded 2-core machine.
+describe('recording a session', { timeout: 120_000 }, () => {
   test('creates the session at start and finishes it complete with every frame, video byte and marker', async () => {
     const session = await start();
     expect(session).toMatchObject({ status: 'recording', subjectId, cameraLabel: 'Fake camera', fps: 30, appVersion: 'test' });
@@ -118,7 +120,7 @@ describe('recording a session', () => {
   });
 });
 
-describe('re-analysis', () => {
+describe('re-analysis', { timeout: 120_000 }, () => {
   test('analyses a stored session again from its crop file as a new version, keeping the first', async () => {
     const session = await start();
     for (let f = 0; f < 900; f += 15) recorder.appendFrames(session.id, pulsingChunk(f, 15, 78));

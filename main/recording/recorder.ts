@@ -7,25 +7,20 @@ import { sessionHr } from '../../common/session-hr.ts';
 import { analysisSettings, CROP_SIZE, type AnalysisSettings, type FrameChunk, type LiveSnapshot, type Marker, type RecordingSummary, type Session, type SessionStart, type StopProgress } from '../../common/sessions.ts';
 import { errorMessage } from '../inference/model-error.ts';
 import type { SupervisedInference } from '../inference/supervised-inference.ts';
-import type { SignalOptions } from '../signal/index.ts';
 import type { Store } from '../store/index.ts';
-import type { RecordContext } from '../analysis/analysis-record.ts';
 import { LiveAnalysis, type FinalAnalysis } from './live-analysis.ts';
 import { modelName, networkShare, recordContext, startInference, type ModelChoice } from './recording-inference.ts';
 import { isBusy, isStorageCondition, storageProblem } from '../store/errors.ts';
 import { diskSpaceFor, freeBytes, type DiskSpace } from './disk-space.ts';
-import { sealSessionMedia } from './media-checksums.ts';
+import { sealSessionMedia } from '../media/media-checksums.ts';
 import { closeFromCropFile } from './recovery.ts';
-import { RoiWriter } from './roi-file.ts';
-import { analyseCropFile, signalOptionsFor } from './crop-analysis.ts';
+import { RoiWriter } from '../media/roi-file.ts';
+import { analyseCropFile } from './crop-analysis.ts';
+import { cropFileOf, reanalyzeSession } from './reanalysis.ts';
 import { openAppender, type MediaAppender } from '../crypto/media-io.ts';
+import { ROI_FILE, VIDEO_FILE } from '../store/data-dir.ts';
 
-import { ROI_FILE, VIDEO_FILE } from './media-files.ts';
-
-export { ROI_FILE, VIDEO_FILE } from './media-files.ts';
 const CROP_GEOMETRY = { width: CROP_SIZE, height: CROP_SIZE, channels: 3 };
-
-export type { LiveModel, ModelChoice } from './recording-inference.ts';
 
 interface ActiveRecording {
   session: Session;
@@ -256,52 +251,19 @@ export class Recorder {
     this.#stopping.set(sessionId, () => ({ step: 'rerun', fraction: networkShare(inference) }));
     try {
       await inference.reset();
-      return await this.#analyseCrops(this.#roiFile(recording.session), inference, context);
+      return await analyseCropFile(cropFileOf(this.#store, recording.session), inference, context, undefined, this.#store.mediaKey);
     } catch (error) {
       this.#log(`[recording] the network could not run again (${errorMessage(error)}): storing the classical methods' analysis`);
       return live.finalAnalysis(context, { sspd: false });
     }
   }
 
-  /** The crop file through a fresh live analysis (and the network, when given): the whole-session analysis. */
-  #analyseCrops(file: string, inference: SupervisedInference | null, context: RecordContext, options?: Partial<SignalOptions>): Promise<FinalAnalysis> {
-    return analyseCropFile(file, inference, context, options, this.#store.mediaKey);
-  }
-
-  /** How the session's crops were made: as its first analysis says (an import may have read whole frames). */
-  #roiOf(sessionId: number): RecordContext['roi'] {
-    return this.#store.analyses.list(sessionId)[0]?.params.roi ?? 'face';
-  }
-
-  #roiFile(session: Session): string {
-    return path.join(this.#store.sessionDir(session.subjectId, session.id), ROI_FILE);
-  }
-
   /**
    * Analyses a stored session again from its lossless crop file, with the model installed now (or POS only) and
-   * the chosen settings, and stores the result as a new analysis version; earlier versions stay as they were.
+   * the chosen settings, and stores the result as a new analysis version (reanalysis.ts).
    */
-  async reanalyze(sessionId: number, settings: AnalysisSettings = analysisSettings.parse({})): Promise<{ version: number; summary: RecordingSummary }> {
-    const session = this.#store.sessions.get(sessionId);
-    if (this.#active.has(sessionId)) throw new AppError('conflict', 'This session is still recording');
-    const file = this.#roiFile(session);
-    if (!fs.existsSync(file)) throw new AppError('not_found', `Session ${sessionId} has no stored face crops to analyse`);
-    const model = settings.method === 'model' ? await startInference(this.#model, this.#log) : null;
-    try {
-      const context = { ...recordContext('reanalysis', model?.inference ?? null), roi: this.#roiOf(sessionId), settings };
-      const final = await this.#analyseCrops(file, model?.inference ?? null, context, signalOptionsFor(settings));
-      if ('reason' in final) throw new AppError('conflict', `Session ${sessionId} cannot be analysed: ${final.reason}`);
-      const report = model?.inference.report;
-      const runtime = { modelId: model ? modelName(model.model) : null, modelSha256: report?.sha256 ?? null, executionProvider: report?.provider ?? null };
-      const record = this.#store.db.transaction(() => {
-        const added = this.#store.analyses.add(sessionId, { ...final.analysis, ...runtime });
-        this.#store.audit.record({ action: 'reanalyse', entity: 'session', entityId: sessionId, studyId: this.#store.subjects.get(session.subjectId).studyId, after: { version: added.version, settings, modelId: runtime.modelId } });
-        return added;
-      })();
-      return { version: record.version, summary: final.summary };
-    } finally {
-      await model?.inference.close();
-    }
+  reanalyze(sessionId: number, settings: AnalysisSettings = analysisSettings.parse({})): Promise<{ version: number; summary: RecordingSummary }> {
+    return reanalyzeSession(this.#store, sessionId, settings, { model: this.#model, log: this.#log, recording: this.#active.has(sessionId) });
   }
 
   /** Window closed or app quitting mid-recording: keep everything, mark the session interrupted. */

@@ -1,20 +1,9 @@
 // Starting the network a recording or re-analysis runs: the first installed model that loads, in a process of its
 // own under SupervisedInference (main/inference), and what an analysis records about it.
 import path from 'node:path';
-import type { RecordContext } from '../analysis/analysis-record.ts';
+import type { RecordContext } from '../store/analysis-record.ts';
 import { errorMessage } from '../inference/model-error.ts';
-import { SupervisedInference } from '../inference/supervised-inference.ts';
-import type { WorkerLauncher } from '../inference/worker-process.ts';
-
-/** The SSPD model live recordings run, when one is installed. */
-export interface LiveModel {
-  path: string;
-  /** Stored as the session's model id; the file name when absent. */
-  name?: string;
-  /** Starts the inference process (the desktop app's utility process); default: a Node child. */
-  launch?: WorkerLauncher;
-  intraOpThreads?: number;
-}
+import { SupervisedInference, type LiveModel } from '../inference/supervised-inference.ts';
 
 /** One fixed model, none, or the models to try in order, asked at every start (the user may switch). */
 export type ModelChoice = LiveModel | null | (() => readonly LiveModel[]);

@@ -6,8 +6,8 @@ import path from 'node:path';
 import type { Session } from '../../common/sessions.ts';
 import { repairMedia } from '../crypto/media-io.ts';
 import type { Store } from '../store/index.ts';
-import { ROI_FILE, VIDEO_FILE } from './media-files.ts';
-import { readRoiFile, repairRoiFile } from './roi-file.ts';
+import { ROI_FILE, VIDEO_FILE } from '../store/data-dir.ts';
+import { readRoiFile, repairRoiFile } from '../media/roi-file.ts';
 
 export function closeFromCropFile(store: Store, id: number): Session {
   const session = store.sessions.get(id);

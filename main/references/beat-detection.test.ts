@@ -1,7 +1,7 @@
 // Beat detectors on synthetic signals with known beats: Pan–Tompkins R peaks in an ECG with baseline wander, mains
 // hum and noise, Elgendi systolic peaks in a PPG; every beat found once, where it was drawn.
 import { describe, expect, test } from 'vitest';
-import { seeded } from './test-session.ts';
+import { seeded } from '../../testing/reference-session.ts';
 import { detectRPeaks } from './ecg-pan-tompkins.ts';
 import { detectPulsePeaks } from './ppg-elgendi.ts';
 

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { referenceImport } from '../../common/references.ts';
 import { importReference } from './reference-import.ts';
 import { sessionAgreement } from './session-agreement.ts';
-import { seeded, sessionWith, type TestSession } from './test-session.ts';
+import { seeded, sessionWith, type TestSession } from '../../testing/reference-session.ts';
 
 let open: TestSession | null = null;
 afterEach(() => {

@@ -5,7 +5,7 @@ import type { ExportCandidate, ExportJob } from '../../common/reports.ts';
 import { createDispatch, type Dispatch } from '../ipc/dispatch.ts';
 import { createHandlers } from '../ipc/handlers.ts';
 import { ModelRegistry } from '../models/model-registry.ts';
-import { openTestData, type RecordedSession, type TestData } from './test-sessions.ts';
+import { openTestData, type RecordedSession, type TestData } from '../../testing/sessions.ts';
 
 let t: TestData;
 let dispatch: Dispatch;

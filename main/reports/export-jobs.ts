@@ -2,23 +2,24 @@
 // polls status for progress and may cancel; finished jobs are kept for the session of the app.
 import { AppError } from '../../common/ipc/result.ts';
 import type { ExportJob, ExportRequest } from '../../common/reports.ts';
-import { JobTable } from '../jobs/job-table.ts';
+import { Jobs } from '../jobs/job-table.ts';
 import type { Store } from '../store/index.ts';
 import { checkExport, ExportCancelled, runExport } from './research-export.ts';
 
-export class ExportJobs {
+/** Cancel: the export stops and removes what it wrote. */
+export class ExportJobs extends Jobs<ExportJob> {
   readonly #store: Store;
   readonly #appVersion: string;
-  readonly #jobs = new JobTable<ExportJob>('Export');
 
   constructor(store: Store, appVersion: string) {
+    super('Export');
     this.#store = store;
     this.#appVersion = appVersion;
   }
 
   start(request: ExportRequest): ExportJob {
     const { sessionIds } = checkExport(this.#store, request);
-    return this.#jobs.start(
+    return this.jobs.start(
       (id) => ({ id, state: 'running', done: 0, total: sessionIds.length, stage: 'Starting', result: null, error: null }),
       (job, signal) =>
         runExport(this.#store, request, {
@@ -34,24 +35,5 @@ export class ExportJobs {
           },
         ),
     );
-  }
-
-  /** How many of these jobs are still running. */
-  get running(): number {
-    return this.#jobs.running;
-  }
-
-  status(id: number): ExportJob {
-    return this.#jobs.status(id);
-  }
-
-  /** Asks a running export to stop; it removes what it wrote. Finished jobs are left as they are. */
-  cancel(id: number): ExportJob {
-    return this.#jobs.cancel(id);
-  }
-
-  /** Resolves when the job has finished (tests, the CLI). */
-  settled(id: number): Promise<ExportJob> {
-    return this.#jobs.settled(id);
   }
 }

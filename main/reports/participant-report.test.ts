@@ -9,7 +9,7 @@ import { DATABASE_FILE } from '../store/data-dir.ts';
 import { writeParticipantReport, type ReportContext } from './participant-report.ts';
 import { chromiumPrinter, findChromium } from './pdf-printer.ts';
 import { loadSessionData } from './session-data.ts';
-import { openTestData, type RecordedSession, type TestData } from './test-sessions.ts';
+import { openTestData, type RecordedSession, type TestData } from '../../testing/sessions.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const ARTIFACTS = path.join(ROOT, 'test-results', 'reports');

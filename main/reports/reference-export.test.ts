@@ -8,7 +8,7 @@ import { protocolFields } from '../../common/protocols.ts';
 import { referenceImport } from '../../common/references.ts';
 import { exportRequest } from '../../common/reports.ts';
 import { importReference } from '../references/reference-import.ts';
-import { sessionWith, type TestSession } from '../references/test-session.ts';
+import { sessionWith, type TestSession } from '../../testing/reference-session.ts';
 import { runExport } from './research-export.ts';
 
 let t: TestSession;

@@ -7,11 +7,11 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { AppError } from '../../common/ipc/result.ts';
 import { exportRequest, type ExportRequest } from '../../common/reports.ts';
 import { importVideo } from '../analysis/import-video.ts';
-import { noiseVideo } from '../analysis/test-media.ts';
+import { noiseVideo } from '../../testing/media.ts';
 import { hrStats } from '../store/session-results.ts';
 import { runExport } from './research-export.ts';
-import { openTestData, type RecordedSession, type TestData } from './test-sessions.ts';
-import { exportedFiles } from './test-zip.ts';
+import { openTestData, type RecordedSession, type TestData } from '../../testing/sessions.ts';
+import { exportedFiles } from '../../testing/zip.ts';
 
 let t: TestData;
 let studyId: number;

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { mediaSize } from '../crypto/media-io.ts';
-import { VIDEO_FILE } from '../recording/recorder.ts';
+import { VIDEO_FILE } from '../store/data-dir.ts';
 import type { VideoChoice } from '../../common/reports.ts';
 import type { Store } from '../store/index.ts';
 import { ageAt } from '../../common/subjects.ts';

@@ -10,9 +10,9 @@ import { createDispatch, type Dispatch } from '../ipc/dispatch.ts';
 import { createHandlers } from '../ipc/handlers.ts';
 import { ModelRegistry } from '../models/model-registry.ts';
 import { Recorder } from '../recording/recorder.ts';
-import { pulsingChunk } from '../recording/test-frames.ts';
+import { pulsingChunk } from '../../testing/frames.ts';
 import { runExport } from './research-export.ts';
-import { openTestData, type TestData } from './test-sessions.ts';
+import { openTestData, type TestData } from '../../testing/sessions.ts';
 
 const BUNDLED = path.resolve(import.meta.dirname, '..', '..', 'models', 'sspd.onnx');
 let t: TestData;

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { exportRequest } from '../../common/reports.ts';
 import { ffmpegPath } from '../analysis/ffmpeg.ts';
 import { runExport } from './research-export.ts';
-import { openTestData, type RecordedSession, type TestData } from './test-sessions.ts';
-import { exportedFiles } from './test-zip.ts';
+import { openTestData, type RecordedSession, type TestData } from '../../testing/sessions.ts';
+import { exportedFiles } from '../../testing/zip.ts';
 
 const W = 160;
 const H = 120;

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ok } from '../../common/ipc/result.ts';
 import { decodeWire, encodeWire } from '../../common/ipc/wire.ts';
-import { webmVideo } from '../analysis/test-media.ts';
+import { webmVideo } from '../../testing/media.ts';
 import { BRIDGE_PATH, startLocalServer, TOKEN_HEADER, type LocalServer } from './local-server.ts';
 
 let dir: string;

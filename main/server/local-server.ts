@@ -8,7 +8,8 @@ import { fail, type Result } from '../../common/ipc/result.ts';
 import { parseMediaPath } from '../../common/media.ts';
 import { decodeWire, encodeWire } from '../../common/ipc/wire.ts';
 import type { Dispatch } from '../ipc/dispatch.ts';
-import { mediaReply, mediaStream, type MediaFile } from '../media/session-media.ts';
+import { mediaReply, mediaStream } from '../media/session-media.ts';
+import type { MediaFile } from '../store/session-video.ts';
 import { sendFile, sendText, securityHeaders, staticFile } from './static-files.ts';
 
 export const TOKEN_HEADER = 'x-pulse-token';

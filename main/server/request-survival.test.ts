@@ -11,7 +11,7 @@ let server: { url: string; token: string; cookie: { name: string; value: string 
 let exitedWith: string | null = null;
 
 beforeAll(async () => {
-  child = spawn(process.execPath, [new URL('./test-server.ts', import.meta.url).pathname], { stdio: ['ignore', 'pipe', 'inherit'] });
+  child = spawn(process.execPath, [new URL('../../testing/server-child.ts', import.meta.url).pathname], { stdio: ['ignore', 'pipe', 'inherit'] });
   child.on('exit', (code, signal) => (exitedWith = `code ${code}, signal ${signal}`));
   const [line] = await readline.createInterface({ input: child.stdout! })[Symbol.asyncIterator]().next().then((r) => [r.value as string]);
   server = JSON.parse(line!);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeSession, type SessionAnalysis } from './analyze-session.ts';
 import type { NotEnoughData } from './errors.ts';
-import { allNumbers, synthesize, syntheticCells, syntheticRgb } from './test-helpers.ts';
+import { allNumbers, synthesize, syntheticCells, syntheticRgb } from '../../testing/signal.ts';
 
 const analysed = (r: SessionAnalysis | NotEnoughData): SessionAnalysis => {
   if (!r.ok) throw new Error(r.reason);

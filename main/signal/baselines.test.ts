@@ -7,7 +7,7 @@ import { filterWaveform, spectralEstimate } from './heart-rate.ts';
 import { resolveOptions } from './options.ts';
 import { posWang } from './pos-wang.ts';
 import { cropMeans, rgbTraceFromCrops, type RgbTrace } from './rgb-means.ts';
-import { fixture } from './test-helpers.ts';
+import { fixture } from '../../testing/signal.ts';
 
 interface BaselineFixture {
   fs: number;

@@ -3,7 +3,7 @@ import { butterBandpass, butterLowpass, sosMagnitude } from './butterworth.ts';
 import { detrendLinear, detrendSmoothnessPriors } from './detrend.ts';
 import { SignalError } from './errors.ts';
 import { sosfilt, sosfiltfilt, sosfiltZi } from './filtfilt.ts';
-import { fixture } from './test-helpers.ts';
+import { fixture } from '../../testing/signal.ts';
 
 interface FilterFixture {
   design: Array<{ order: number; low: number; high: number; fs: number; freqs: number[]; magnitude: number[] }>;

@@ -6,7 +6,7 @@ import { filterWaveform, spectralSeries, type SpectralWindow } from './heart-rat
 import { toUniform } from './inputs.ts';
 import { resolveOptions } from './options.ts';
 import { median } from './stats.ts';
-import { fixture } from './test-helpers.ts';
+import { fixture } from '../../testing/signal.ts';
 
 interface HrCase {
   name: string;

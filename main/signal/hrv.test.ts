@@ -5,7 +5,7 @@ import { filterWaveform, spectralSeries } from './heart-rate.ts';
 import { computeHrv, type Hrv, type HrvResult } from './hrv.ts';
 import { toUniform } from './inputs.ts';
 import { DEFAULT_OPTIONS } from './options.ts';
-import { fixture, seeded } from './test-helpers.ts';
+import { fixture, seeded } from '../../testing/signal.ts';
 
 interface Metrics {
   meanNnMs: number;

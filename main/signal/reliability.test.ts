@@ -3,7 +3,7 @@ import { analyzeSession, type SessionAnalysis } from './analyze-session.ts';
 import type { NotEnoughData } from './errors.ts';
 import { trackHeartRate } from './hr-track.ts';
 import { liveHeartRate } from './live.ts';
-import { synthesize, syntheticCells, type SceneCells } from './test-helpers.ts';
+import { synthesize, syntheticCells, type SceneCells } from '../../testing/signal.ts';
 
 const recording = { durationS: 40, jitterS: 0.003 };
 const analysed = (r: SessionAnalysis | NotEnoughData): SessionAnalysis => {

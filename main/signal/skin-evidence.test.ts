@@ -6,7 +6,7 @@ import { pbvDeHaan } from './pbv-dehaan.ts';
 import { rectify } from './rectify.ts';
 import { classifyCells } from './skin-cells.ts';
 import { welch } from './spectrum.ts';
-import { syntheticCells } from './test-helpers.ts';
+import { syntheticCells } from '../../testing/signal.ts';
 
 const FS = 30;
 const sine = (n: number, hz: number, amp = 1, phase = 0) => Float64Array.from({ length: n }, (_, i) => amp * Math.sin((2 * Math.PI * hz * i) / FS + phase));

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { realFft } from './fft.ts';
 import { findPeaks } from './peaks.ts';
 import { peakInBand, slidingWelch, snrDb, welch } from './spectrum.ts';
-import { fixture, seeded } from './test-helpers.ts';
+import { fixture, seeded } from '../../testing/signal.ts';
 
 interface SpectraFixture {
   fs: number;

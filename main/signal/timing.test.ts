@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SignalError } from './errors.ts';
 import { checkFpsSupport, SSPD_FPS_RANGE } from './fps-support.ts';
 import { gridFor, inspectFrames, interpolationMask, resampleOnto, type KeptFrames } from './timing.ts';
-import { synthesize } from './test-helpers.ts';
+import { synthesize } from '../../testing/signal.ts';
 
 const kept = (r: ReturnType<typeof inspectFrames>): KeptFrames => {
   if ('ok' in r) throw new Error(r.reason);

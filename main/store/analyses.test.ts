@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { subjectFields } from '../../common/subjects.ts';
 import { openStore, type Store } from './index.ts';
-import { recordFields } from './test-analysis.ts';
+import { recordFields } from '../../testing/analysis.ts';
 
 let dir: string;
 let store: Store;

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { Result } from '../../common/ipc/result.ts';
-import { pulsingChunk } from '../recording/test-frames.ts';
+import { pulsingChunk } from '../../testing/frames.ts';
 import { openServices, type MainServices } from '../services.ts';
 
 let dir: string;

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { hasKeyFile, type FolderKeys } from '../crypto/folder-key.ts';
+import { hasKeyFile, type FolderKeys } from './folder-key.ts';
 import type { MediaKey } from '../crypto/media-io.ts';
 import { AnalysisRepository } from './analyses.ts';
 import { AuditTrail } from './audit-trail.ts';

@@ -2,7 +2,7 @@
 // included), and only sessions of the protocol's study that are recording can run it.
 import { afterEach, expect, test } from 'vitest';
 import { protocolFields, type ProtocolEvent } from '../../common/protocols.ts';
-import { sessionWith, type TestSession } from '../references/test-session.ts';
+import { sessionWith, type TestSession } from '../../testing/reference-session.ts';
 import { stepRuns } from './protocols.ts';
 
 let open: TestSession | null = null;

@@ -1,7 +1,7 @@
 // Live Bluetooth readings stored as they come: parsed again in main with the 0x2A37 parser, timed on the frames'
 // clock, RR intervals kept as beats, malformed readings refused with nothing of the batch stored.
 import { afterEach, expect, test } from 'vitest';
-import { sessionWith, type TestSession } from '../references/test-session.ts';
+import { sessionWith, type TestSession } from '../../testing/reference-session.ts';
 
 let open: TestSession | null = null;
 afterEach(() => {

@@ -2,7 +2,7 @@
 // Sessions with data are voided instead (SessionRepository.voidSession), never deleted one by one.
 import fs from 'node:fs';
 import { AppError } from '../../common/ipc/result.ts';
-import { sessionVideoFile } from '../media/session-media.ts';
+import { sessionVideoFile } from './session-video.ts';
 import type { Store } from './index.ts';
 
 export function deleteEmptySession(store: Store, sessionId: number, by: string): void {

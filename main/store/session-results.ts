@@ -4,7 +4,7 @@ import { sessionHr } from '../../common/session-hr.ts';
 import type { HrPoint, HrStats, Marker, SessionOverview, SessionResults } from '../../common/sessions.ts';
 import type { Pause } from '../../common/video-timeline.ts';
 import type { AnalysisRecord } from './analyses.ts';
-import { sessionVideoFile } from '../media/session-media.ts';
+import { sessionVideoFile } from './session-video.ts';
 import type { Store } from './index.ts';
 
 /** The network's series is primary whenever it ran; otherwise POS stood in for it. */

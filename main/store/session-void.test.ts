@@ -12,7 +12,7 @@ import { createDispatch, type Dispatch } from '../ipc/dispatch.ts';
 import { createHandlers } from '../ipc/handlers.ts';
 import { ModelRegistry } from '../models/model-registry.ts';
 import { Recorder } from '../recording/recorder.ts';
-import { pulsingChunk } from '../recording/test-frames.ts';
+import { pulsingChunk } from '../../testing/frames.ts';
 import { checkExport } from '../reports/research-export.ts';
 import { openStore, type Store } from './index.ts';
 

@@ -1,6 +1,6 @@
 """Writes the tiny non-SSPD ONNX files that main/inference's loader tests must reject.
 
-Usage: /usr/bin/python3 models/python/make_test_models.py main/inference/test-models
+Usage: /usr/bin/python3 models/python/make_test_models.py testing/models
 Each is a few hundred bytes (one ReduceMean), so they are committed as fixtures.
 """
 from __future__ import annotations

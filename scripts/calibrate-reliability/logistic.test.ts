@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { seeded } from '../../main/signal/test-helpers.ts';
+import { seeded } from '../../testing/signal.ts';
 import { fitLogistic } from './logistic.ts';
 
 test('recovers the weights of a known logistic model from its samples', () => {

@@ -1,6 +1,6 @@
 // Renders one frame of the synthetic subject: the face photo, its skin pulsing with a blood-volume colour
 // signature, moved by slow drift and small shake, lit by a drifting, flickering, uneven light, with sensor noise.
-import { seeded } from '../../main/signal/test-helpers.ts';
+import { seeded } from './seeded-random.ts';
 import type { PulseTrack } from './pulse-signal.ts';
 
 export interface Photo {

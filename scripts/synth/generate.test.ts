@@ -3,10 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openVideo } from '../../main/analysis/decode-video.ts';
-import { FACES, sharedAvailable, tempDir } from '../../main/analysis/test-media.ts';
+import { FACES, sharedAvailable, tempDir } from '../../testing/media.ts';
 import { FaceScene, PULSE_SIGNATURE, skinMask } from './face-scene.ts';
 import { generateClip, loadPhoto, setSpecs } from './generate.ts';
 import { pulseTrack } from './pulse-signal.ts';
+import { aliasedMainsHz } from './varied-set.ts';
 
 describe('synthetic pulse', () => {
   it('varies the heart rate a little around its mean and keeps the pulse PPG-shaped', () => {
@@ -77,5 +78,16 @@ describe('synthetic sets', () => {
     expect(new Set(specs.map((s) => s.encode.codec))).toEqual(new Set(['h264', 'mjpeg']));
     expect(specs.filter((s) => s.motion?.driftPx).length).toBeGreaterThan(0);
     expect(new Set(specs.map((s) => s.seed)).size).toBe(12);
+  });
+});
+
+describe('aliased mains flicker', () => {
+  it('lands where a 30 fps camera sees a 100 or 120 Hz lamp: near 10 Hz or below 0.5 Hz, never in the heart-rate band', () => {
+    const rates = Array.from({ length: 200 }, (_, i) => aliasedMainsHz((i + 0.5) / 200, 30));
+    const lamp100 = rates.slice(0, 100);
+    const lamp120 = rates.slice(100);
+    for (const hz of lamp100) expect(Math.abs(hz - 10)).toBeLessThanOrEqual(0.4);
+    for (const hz of lamp120) expect(hz).toBeLessThan(0.5);
+    expect(Math.max(...lamp100) - Math.min(...lamp100), 'the clock mismatch spreads the alias').toBeGreaterThan(0.5);
   });
 });

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { openVideo } from '../../main/analysis/decode-video.ts';
-import { seeded } from '../../main/signal/test-helpers.ts';
+import { seeded } from './seeded-random.ts';
 import { openEncoder, EXTENSION, type Codec, type EncodeSpec } from './encode.ts';
 import { FaceScene, type LightingSpec, type MotionSpec, type Photo, type SubjectSpec } from './face-scene.ts';
 import { pulseTrack } from './pulse-signal.ts';

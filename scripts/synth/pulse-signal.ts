@@ -1,6 +1,6 @@
 // The synthetic subject's physiology: a heart rate that varies slightly over time and a PPG-shaped pulse
 // (systolic peak, dicrotic wave, so harmonics are present as in real skin) sampled at any time.
-import { seeded } from '../../main/signal/test-helpers.ts';
+import { seeded } from './seeded-random.ts';
 
 export interface PulseSpec {
   /** Mean heart rate of the clip, bpm. */

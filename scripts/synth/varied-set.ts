@@ -4,7 +4,7 @@
 // or — in a levelled set — all of a clip's conditions from one level (easy, medium, hard), as recordings come:
 // a clean lab session is clean in every respect, a poor one poor in several. Deterministic per seed.
 import path from 'node:path';
-import { seeded } from '../../main/signal/test-helpers.ts';
+import { seeded } from './seeded-random.ts';
 import type { ClipSpec } from './generate.ts';
 
 export interface VariedOptions {
@@ -48,6 +48,22 @@ interface Conditions {
 }
 
 const [STILL, MILD, MODERATE, STRONG] = MOTION_LEVELS;
+
+/** How far a camera's frame clock and the mains may be off their nominal rates together (share). */
+const CLOCK_MISMATCH = 0.004;
+
+/**
+ * The rate at which a camera sees a mains lamp flicker: a lamp flickers at twice the mains frequency (100 or 120 Hz),
+ * far above any frame rate, so the frames sample it aliased — near 10 Hz (100 Hz at 30 fps) or near 0 Hz (120 Hz),
+ * moved by the small mismatch of the camera's clock and the mains. One draw `u` picks both the lamp and the mismatch.
+ */
+export function aliasedMainsHz(u: number, fps: number): number {
+  const lampHz = u < 0.5 ? 100 : 120;
+  const mismatch = CLOCK_MISMATCH * (4 * (u % 0.5) - 1);
+  const actualFps = fps * (1 + mismatch);
+  const alias = Math.abs(lampHz - Math.round(lampHz / actualFps) * actualFps);
+  return Math.min(alias, actualFps - alias);
+}
 
 /** Every condition over its whole range, each on its own. */
 const ANY: Conditions = {
@@ -111,7 +127,7 @@ export function variedSpecs(o: VariedOptions): ClipSpec[] {
       lighting: {
         driftShare: between(c.driftShare),
         flickerShare: flicker,
-        flickerHz: flicker ? between([0.5, 4.2]) : 0,
+        flickerHz: flicker ? aliasedMainsHz(rnd.uniform(), 30) : 0,
         flickerSpread: between([0, 0.9]),
         rollingShutterRad: rnd.uniform() < 0.3 ? between([0, Math.PI]) : 0,
         gradientShare: between(c.gradientShare),

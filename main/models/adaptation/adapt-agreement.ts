@@ -6,7 +6,8 @@ import { methodAgreement, type PairedWindow } from '../../references/agreement.t
 import { DEFAULT_OPTIONS } from '../../signal/index.ts';
 import { sessionPairs } from '../../references/session-agreement.ts';
 import { analyseCropFile } from '../../recording/crop-analysis.ts';
-import { recordContext, startInference, type LiveModel } from '../../recording/recording-inference.ts';
+import type { LiveModel } from '../../inference/supervised-inference.ts';
+import { recordContext, startInference } from '../../recording/recording-inference.ts';
 import type { Store } from '../../store/index.ts';
 import type { CropSource } from './crop-feed.ts';
 

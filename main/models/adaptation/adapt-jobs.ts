@@ -2,20 +2,21 @@
 // loss curve) and may cancel (the Python run ends, nothing is registered); finished jobs are kept while the app runs.
 import type { AdaptJob, AdaptRequest, PythonCheck } from '../../../common/adaptation.ts';
 import { AppError } from '../../../common/ipc/result.ts';
-import { JobTable } from '../../jobs/job-table.ts';
+import { Jobs } from '../../jobs/job-table.ts';
 import type { Store } from '../../store/index.ts';
 import type { ModelRegistry } from '../model-registry.ts';
 import { adaptModel } from './adapt-model.ts';
 import { findPython } from './python-env.ts';
 
-export class AdaptJobs {
+/** Cancel: the Python run ends and nothing is registered. */
+export class AdaptJobs extends Jobs<AdaptJob> {
   readonly #store: Store;
   readonly #models: ModelRegistry;
   readonly #script: string | undefined;
-  readonly #jobs = new JobTable<AdaptJob>('Adaptation');
 
   /** `script`: adapt.py where the app ships it (default: this checkout's models/python). */
   constructor(store: Store, models: ModelRegistry, script?: string) {
+    super('Adaptation', 'cancelled');
     this.#store = store;
     this.#models = models;
     this.#script = script;
@@ -28,9 +29,9 @@ export class AdaptJobs {
 
   start(request: AdaptRequest): AdaptJob {
     // One at a time: each takes the CPU (or GPU) for minutes.
-    if (this.#jobs.running > 0) throw new AppError('conflict', 'An adaptation is already running: wait for it or cancel it first');
+    if (this.jobs.running > 0) throw new AppError('conflict', 'An adaptation is already running: wait for it or cancel it first');
     this.#store.studies.get(request.studyId);
-    return this.#jobs.start(
+    return this.jobs.start(
       (id) => ({ id, state: 'running', studyId: request.studyId, stage: 'checking', message: 'Starting', step: 0, steps: request.steps, fraction: 0, lossCurve: [], modelSha256: null, agreement: null, error: null }),
       (job, signal) =>
         adaptModel(this.#store, this.#models, request, { signal, ...(this.#script ? { script: this.#script } : {}), onProgress: (p) => Object.assign(job, p) }).then(
@@ -42,21 +43,5 @@ export class AdaptJobs {
           },
         ),
     );
-  }
-
-  get running(): number {
-    return this.#jobs.running;
-  }
-
-  status(id: number): AdaptJob {
-    return this.#jobs.status(id);
-  }
-
-  cancel(id: number): AdaptJob {
-    return this.#jobs.cancel(id, 'cancelled');
-  }
-
-  settled(id: number): Promise<AdaptJob> {
-    return this.#jobs.settled(id);
   }
 }

@@ -8,12 +8,12 @@ import { adaptRequest } from '../../../common/adaptation.ts';
 import { referenceImport } from '../../../common/references.ts';
 import { analyseCropFile } from '../../recording/crop-analysis.ts';
 import { recordContext, startInference } from '../../recording/recording-inference.ts';
-import { ROI_FILE } from '../../recording/media-files.ts';
+import { ROI_FILE } from '../../store/data-dir.ts';
 import { importReference } from '../../references/reference-import.ts';
-import { openTestData, type TestData } from '../../reports/test-sessions.ts';
+import { openTestData, type TestData } from '../../../testing/sessions.ts';
 import { WORK_DIR } from '../../store/work-folder.ts';
 import { ModelRegistry } from '../model-registry.ts';
-import { NO_TORCH, torchAvailable } from '../test-python.ts';
+import { NO_TORCH, torchAvailable } from '../../../testing/python.ts';
 import { adaptModel, type AdaptProgress } from './adapt-model.ts';
 import { INSTALL_ADVICE } from './python-env.ts';
 

@@ -8,8 +8,8 @@ import type { Writable } from 'node:stream';
 import { AppError } from '../../../common/ipc/result.ts';
 import { CROP_SIZE, faceSeen, type Session } from '../../../common/sessions.ts';
 import type { Study } from '../../../common/subjects.ts';
-import { ROI_FILE } from '../../recording/media-files.ts';
-import { roiChunks } from '../../recording/roi-file.ts';
+import { ROI_FILE } from '../../store/data-dir.ts';
+import { roiChunks } from '../../media/roi-file.ts';
 import type { Store } from '../../store/index.ts';
 
 /** Frames sent in all (10 min at 30 fps, ≈ 0.9 GB in Python), shared evenly between the sessions. */

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { SHARED_MODELS } from './dev-export.ts';
-import { BYTES_PER_FRAME, CHANNELS, FRAME_SIZE } from './sspd-contract.ts';
+import { BYTES_PER_FRAME, CHANNELS, FRAME_SIZE } from '../main/inference/sspd-contract.ts';
 
 export interface ParityFixture {
   /** THWC uint8, channel 0 = blue. */

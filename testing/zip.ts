@@ -1,6 +1,6 @@
 // Reads an export zip back in tests (unit and e2e): its files by path under the archive's one root folder.
 import path from 'node:path';
-import { readZip } from '../models/zip-reader.ts';
+import { readZip } from '../main/models/zip-reader.ts';
 
 /** Test exports are small: these limits only keep a broken export from filling the test's memory. */
 const TEST_LIMITS = { maxEntryBytes: 256 * 1024 * 1024, maxTotalBytes: 1024 * 1024 * 1024 };

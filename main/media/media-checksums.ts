@@ -9,8 +9,7 @@ import type { MediaCheck, SessionVerification } from '../../common/data-safety.t
 import { mediaStream, type MediaKey } from '../crypto/media-io.ts';
 import { SealedFileError } from '../crypto/sealed-file.ts';
 import type { Db } from '../store/database.ts';
-import { sessionDir } from '../store/data-dir.ts';
-import { MEDIA_FILES } from './media-files.ts';
+import { MEDIA_FILES, sessionDir } from '../store/data-dir.ts';
 
 /** The database, folder and media key the sums are kept and checked with (a Store, or verify's read-only view). */
 export interface MediaContext {

@@ -2,7 +2,7 @@
 // its calibrated confidence and plain-word reasons) and each classical method's own windows, graded on their SNR
 // alone. Shared by recording, re-analysis and video import.
 import type { SessionAnalysis } from '../signal/index.ts';
-import type { NewAnalysis } from '../store/analyses.ts';
+import type { NewAnalysis } from './analyses.ts';
 
 export function storedHrSeries(result: SessionAnalysis): NewAnalysis['hrSeries'] {
   const centre = (w: { tStart: number; tEnd: number }) => (w.tStart + w.tEnd) / 2;

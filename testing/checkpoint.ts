@@ -1,8 +1,8 @@
 // Test helper: writes torch.save-format checkpoints (stored zip + protocol 2 pickle) from plain arrays. Its 20-line zip
 // writer stays: fixtures are built synchronously in 25 places, and yazl only streams (exports use it).
 import { crc32, deflateRawSync } from 'node:zlib';
-import { concat } from './protobuf.ts';
-import { SSPD_TENSORS } from './sspd-keys.ts';
+import { concat } from '../main/models/protobuf.ts';
+import { SSPD_TENSORS } from '../main/models/sspd-keys.ts';
 
 export interface TestTensor {
   readonly shape: readonly number[];

@@ -3,12 +3,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { subjectFields, type SubjectFields } from '../../common/subjects.ts';
-import type { HrPoint } from '../../common/sessions.ts';
-import { openStore, type Store } from '../store/index.ts';
-import { recordFields } from '../store/test-analysis.ts';
+import { subjectFields, type SubjectFields } from '../common/subjects.ts';
+import type { HrPoint } from '../common/sessions.ts';
+import { openStore, type Store } from '../main/store/index.ts';
+import { recordFields } from './analysis.ts';
 
-export { seeded } from '../signal/test-helpers.ts';
+export { seeded } from './signal.ts';
 
 export interface TestSession {
   store: Store;

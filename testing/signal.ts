@@ -1,24 +1,14 @@
-// Shared by the signal tests: fixture loading, a seeded random source and synthetic recordings.
+// Shared by the signal tests: fixture loading (main/signal/fixtures), a seeded random source and synthetic recordings.
 
 import { readFileSync } from 'node:fs';
+import { seeded } from '../scripts/synth/seeded-random.ts';
+
+export { seeded };
 
 export function fixture<T>(name: string): T {
-  return JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as T;
+  return JSON.parse(readFileSync(new URL(`../main/signal/fixtures/${name}`, import.meta.url), 'utf8')) as T;
 }
 
-/** Deterministic uniform [0, 1) source (mulberry32). */
-export function seeded(seed: number): { uniform: () => number; gauss: () => number } {
-  let s = seed >>> 0;
-  const uniform = (): number => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 15), z | 1);
-    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
-  };
-  const gauss = (): number => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
-  return { uniform, gauss };
-}
 
 export interface SyntheticOptions {
   durationS: number;

@@ -3,15 +3,14 @@
 import type { AnalysisParams, AnalysisSummary } from '../../common/analysis-record.ts';
 import { sessionHr } from '../../common/session-hr.ts';
 import type { AnalysisSettings } from '../../common/sessions.ts';
-import type { InputFilterSpec } from '../inference/input-filter.ts';
 import type { NotEnoughData, SessionAnalysis } from '../signal/index.ts';
 
 export interface RecordContext {
   source: AnalysisParams['source'];
   roi: AnalysisParams['roi'];
   settings?: AnalysisSettings | null;
-  /** Present when the network ran: the filter its input went through. */
-  inference?: { inputFilter: InputFilterSpec | null } | null;
+  /** Present when the network ran: the filter its input went through (main/inference's InputFilterSpec). */
+  inference?: AnalysisParams['inference'];
   video?: AnalysisSummary['video'];
   /** Warnings from outside the signal module (decoding, import). */
   warnings?: readonly string[];

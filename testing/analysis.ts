@@ -1,6 +1,6 @@
 // Test helper: the params and summary of a valid stored analysis, for tests that store analyses by hand.
-import { sessionHr } from '../../common/session-hr.ts';
-import type { AnalysisParams, AnalysisSummary } from '../../common/analysis-record.ts';
+import { sessionHr } from '../common/session-hr.ts';
+import type { AnalysisParams, AnalysisSummary } from '../common/analysis-record.ts';
 
 export function recordFields(overrides: { params?: Partial<AnalysisParams>; summary?: Partial<AnalysisSummary> } = {}): { params: AnalysisParams; summary: AnalysisSummary } {
   return {

@@ -3,9 +3,9 @@
 // nearest ×2 upsample run with fixed pseudo-random kernels. Streaming exactness depends only on this
 // structure, so the streams are tested here in milliseconds and on the real model in sspd-parity.test.ts.
 
-import { BYTES_PER_FRAME, FEATURE_VALUES, PIXELS_PER_FRAME, outputLength, type TimeOp } from './sspd-contract.ts';
-import type { StepStates, StreamStep } from './streaming-model.ts';
-import type { RunModel, WaveformChunk, WaveformStream } from './waveform-stream.ts';
+import { BYTES_PER_FRAME, FEATURE_VALUES, PIXELS_PER_FRAME, outputLength, type TimeOp } from '../main/inference/sspd-contract.ts';
+import type { StepStates, StreamStep } from '../main/inference/streaming-model.ts';
+import type { RunModel, WaveformChunk, WaveformStream } from '../main/inference/waveform-stream.ts';
 
 type Kernel = readonly [number, number, number];
 

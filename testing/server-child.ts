@@ -2,8 +2,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ok } from '../../common/ipc/result.ts';
-import { startLocalServer } from './local-server.ts';
+import { ok } from '../common/ipc/result.ts';
+import { startLocalServer } from '../main/server/local-server.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-server-child-'));
 fs.writeFileSync(path.join(dir, 'index.html'), '<html><head></head></html>');

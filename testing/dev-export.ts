@@ -10,12 +10,14 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PYTHON_DIR = join(REPO, 'models', 'python');
 /** Debian's Python carries torch and onnx; the `python3` on PATH does not. */
 export const PYTHON = process.env.PULSE_PYTHON ?? '/usr/bin/python3';
-/** ../shared beside the checkout; PULSE_SHARED_DIR points elsewhere (or nowhere, to test skips). */
-export const SHARED_MODELS = join(process.env.PULSE_SHARED_DIR ?? resolve(REPO, '..', 'shared'), 'models');
+/** The reference data (faces, clips, the authors' checkpoint): ../shared beside the checkout; PULSE_SHARED_DIR points
+ * elsewhere (or nowhere, to test skips). */
+export const SHARED_DIR = process.env.PULSE_SHARED_DIR ?? resolve(REPO, '..', 'shared');
+export const SHARED_MODELS = join(SHARED_DIR, 'models');
 export const AUTHORS_CHECKPOINT = join(SHARED_MODELS, 'sspd-ubfc-authors.pth');
 
 export function sharedAvailable(): boolean {

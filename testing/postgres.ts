@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { startTestPostgres, type TestPostgres } from '../../scripts/throwaway-postgres.ts';
+import { startTestPostgres, type TestPostgres } from '../scripts/throwaway-postgres.ts';
 
-export { POSTGRES_SKIP_REASON } from '../../scripts/throwaway-postgres.ts';
+export { POSTGRES_SKIP_REASON } from '../scripts/throwaway-postgres.ts';
 
 /**
  * For a describe block: a cluster started before its tests and stopped after them, and temporary folders removed

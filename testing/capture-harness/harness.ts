@@ -1,9 +1,9 @@
 // Test page: opens the (fake) camera, captures for as long as asked and exposes what came out to the test.
-import type { Box } from '../../../../common/geometry/box.ts';
-import { meanColor } from '../../../../common/geometry/resize.ts';
-import { CameraError, listCameras, openCamera } from '../camera.ts';
-import { startCapture, uncapFrameRate } from '../capture.ts';
-import { CROP_BYTES, type CaptureStats } from '../types.ts';
+import type { Box } from '../../common/geometry/box.ts';
+import { meanColor } from '../../common/geometry/resize.ts';
+import { CameraError, listCameras, openCamera } from '../../renderer/src/capture/camera.ts';
+import { startCapture, uncapFrameRate } from '../../renderer/src/capture/capture.ts';
+import { CROP_BYTES, type CaptureStats } from '../../renderer/src/capture/types.ts';
 
 export interface HarnessResult {
   cameras: number;

@@ -3,9 +3,10 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ffmpegPath } from './ffmpeg.ts';
+import { ffmpegPath } from '../main/analysis/ffmpeg.ts';
+import { SHARED_DIR } from './dev-export.ts';
 
-export const SHARED = path.resolve(import.meta.dirname, '..', '..', '..', 'shared');
+export const SHARED = SHARED_DIR;
 export const FACES = [path.join(SHARED, 'faces', 'astronaut.png'), path.join(SHARED, 'faces', 'grace_hopper.jpg')];
 export const SKIN_PATCHES = path.join(SHARED, 'clips', 'skin-patches');
 export const sharedAvailable = (): boolean => FACES.every((f) => fs.existsSync(f));

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { z } from 'zod';
 import { AppError } from '../../common/ipc/result.ts';
-import { PRIVATE_FILE } from '../store/permissions.ts';
+import { PRIVATE_FILE } from './permissions.ts';
 
 export const KEY_FILE = 'encryption.json';
 

@@ -3,10 +3,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { subjectFields, type SubjectFields } from '../../common/subjects.ts';
-import { Recorder } from '../recording/recorder.ts';
-import { pulsingChunk } from '../recording/test-frames.ts';
-import { openStore, type Store } from '../store/index.ts';
+import { subjectFields, type SubjectFields } from '../common/subjects.ts';
+import { Recorder } from '../main/recording/recorder.ts';
+import { pulsingChunk } from './frames.ts';
+import { openStore, type Store } from '../main/store/index.ts';
 
 export interface RecordedSession {
   sessionId: number;

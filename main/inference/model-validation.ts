@@ -1,11 +1,10 @@
-// Checks an ONNX file as an SSPD model: the loader's contract checks, then a synthetic pulsing clip.
+// Checks an ONNX file as an SSPD model (for model import): the loader's contract checks, then a synthetic pulsing clip.
 import type { ModelValidation } from '../../common/models.ts';
-import { InferenceWorker } from '../inference/inference-client.ts';
-import { ModelError, errorMessage } from '../inference/model-error.ts';
-import type { WorkerLauncher } from '../inference/worker-process.ts';
-import { loadSspdModel } from '../inference/model-loader.ts';
-import { CHANNELS, FRAME_SIZE, PIXELS_PER_FRAME, TRAINED_FPS, outputLength } from '../inference/sspd-contract.ts';
-import { ModelImportError } from './import-error.ts';
+import { InferenceWorker } from './inference-client.ts';
+import { ModelError, errorMessage } from './model-error.ts';
+import type { WorkerLauncher } from './worker-process.ts';
+import { loadSspdModel } from './model-loader.ts';
+import { CHANNELS, FRAME_SIZE, PIXELS_PER_FRAME, TRAINED_FPS, outputLength } from './sspd-contract.ts';
 
 /** Frame differences in the test clip: more than the network's 11-step edge context, still ~0.2 s of CPU. */
 export const TEST_STEPS = 32;
@@ -37,7 +36,8 @@ function std(values: Float32Array): number {
 
 /**
  * Validates `onnx` on the CPU (the file, not the machine, is under test). Throws the loader's
- * ModelError codes, or MODEL_TEST_FAILED when the synthetic clip gives no finite waveform.
+ * ModelError codes, or MODEL_TEST_FAILED when the synthetic clip gives no finite waveform (ModelImportError
+ * includes these codes, so the import reports them as its own).
  */
 export async function validateSspdOnnx(onnx: Uint8Array, checkpointTensors: number | null = null): Promise<ModelValidation> {
   const model = await loadSspdModel(onnx, { providers: ['cpu'], intraOpThreads: 2 });
@@ -48,11 +48,11 @@ export async function validateSspdOnnx(onnx: Uint8Array, checkpointTensors: numb
       waveform = await model.run(syntheticClip(), TEST_STEPS);
     } catch (error) {
       if (error instanceof ModelError) throw error;
-      throw new ModelImportError('MODEL_TEST_FAILED', `the test inference on a synthetic clip failed: ${errorMessage(error)}`, { cause: error });
+      throw new ModelError('MODEL_TEST_FAILED', `the test inference on a synthetic clip failed: ${errorMessage(error)}`, { cause: error });
     }
     const testInferenceMs = performance.now() - started;
     if (waveform.length !== outputLength(TEST_STEPS) || !waveform.every(Number.isFinite)) {
-      throw new ModelImportError('MODEL_TEST_FAILED', `the synthetic clip gave ${waveform.length} samples (${outputLength(TEST_STEPS)} expected) or non-finite values`);
+      throw new ModelError('MODEL_TEST_FAILED', `the synthetic clip gave ${waveform.length} samples (${outputLength(TEST_STEPS)} expected) or non-finite values`);
     }
     return {
       inputShape: [...model.report.inputShape],

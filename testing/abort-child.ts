@@ -1,8 +1,8 @@
 // Test fixture: ends its own process while SSPD is mid-run, with the model in a worker thread (how the app ran it,
 // which aborts the whole process) or in an inference process (how it runs now). Prints the inference pid first.
 import { Worker } from 'node:worker_threads';
-import { pulsingChunk } from '../recording/test-frames.ts';
-import { InferenceWorker } from './inference-client.ts';
+import { pulsingChunk } from './frames.ts';
+import { InferenceWorker } from '../main/inference/inference-client.ts';
 
 const [mode, modelPath] = process.argv.slice(2) as ['thread' | 'process', string];
 

@@ -5,11 +5,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'vitest';
-import { addContactReferences, fillStation } from '../../scripts/synth/station.ts';
-import { openStore, type Store } from '../store/index.ts';
-import { syncStation } from './sync.ts';
+import { addContactReferences, fillStation } from '../scripts/synth/station.ts';
+import { openStore, type Store } from '../main/store/index.ts';
+import { syncStation } from '../main/central/sync.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
+const ROOT = path.resolve(import.meta.dirname, '..');
 export const NODE = path.join(ROOT, 'node_modules', '.bin', 'node');
 export const CLI = path.join(ROOT, 'main', 'cli', 'pulse-studio.ts');
 export const APP_VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;

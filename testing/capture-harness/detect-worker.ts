@@ -1,5 +1,5 @@
 // Test worker: the live face detector on single images (MediaPipe's ES-module wasm loader runs only in a worker).
-import { createFaceTracker, type FaceTracker } from '../face-detector.ts';
+import { createFaceTracker, type FaceTracker } from '../../renderer/src/capture/face-detector.ts';
 
 let tracker: Promise<FaceTracker> | null = null;
 let ts = 0;

@@ -2,9 +2,9 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { PYTHON } from '../inference/dev-export.ts';
+import { PYTHON } from './dev-export.ts';
 
-const PYTHON_DIR = join(import.meta.dirname, '..', '..', 'models', 'python');
+const PYTHON_DIR = join(import.meta.dirname, '..', 'models', 'python');
 const run = promisify(execFile);
 
 /** Whether PYTHON can import torch; tests that need it skip with this reason otherwise. */
