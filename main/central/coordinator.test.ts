@@ -5,6 +5,7 @@ import { describe, expect, test } from 'vitest';
 import type { StudyAgreement } from '../../common/references.ts';
 import { exportRequestFor } from '../reports/export-request.ts';
 import { pooledAgreement } from '../references/study-agreement.ts';
+import { sessionOverview } from '../store/session-results.ts';
 import { runExport } from '../reports/research-export.ts';
 import { stationId } from '../store/station-migration.ts';
 import { openCentral } from './central-db.ts';
@@ -24,6 +25,10 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(`coordinator mode on the study da
     const atStation = await runExport(a, exportRequestFor(a, { ...options, out: temp('pulse-out-a-') }), { appVersion: APP_VERSION });
     const expected = pooledAgreement([a, b].map((store) => ({ store, studyId: store.studies.list()[0]!.id })), 'sex');
     const aId = stationId(a.db);
+    const listed = [a, b].flatMap((store) =>
+      store.subjects.list({ studyId: store.studies.list()[0]!.id, search: '', includeArchived: true }).flatMap((subject) =>
+        sessionOverview(store, subject.id, { includeVoided: true }).map((r) => ({ stationId: stationId(store.db), subjectCode: subject.code, ...r }))),
+    );
     a.close();
     b.close();
 
@@ -49,6 +54,14 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(`coordinator mode on the study da
     const pooled = JSON.parse(agreement.stdout) as StudyAgreement;
     expect(pooled.sessions).toBe(4);
     expect({ ...pooled, studyId: 0 }).toEqual({ ...expected, studyId: 0 });
+
+    // Review's listing, every station's sessions with their heart rate.
+    const sessions = await cli(['sessions', '--db', readerUrl, '--study', 'Multi', '--json']);
+    expect(sessions.code, sessions.stderr).toBe(0);
+    expect(JSON.parse(sessions.stdout)).toEqual(listed);
+    const text = await cli(['sessions', '--db', readerUrl, '--study', 'Multi']);
+    expect(text.stdout).toMatch(/^4 session\(s\) from 2 station\(s\)\n/);
+    expect(text.stdout).toMatch(new RegExp(`^station ${aId.slice(0, 8)}  A-1  session 1  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d  30\\.0 s  complete  7\\d\\.\\d bpm \\(reliable\\)$`, 'm'));
 
     const refused = await cli(['enqueue', '--db', readerUrl, '--study', 'Multi', '--method', 'pos']);
     expect(refused.code).toBe(1);

@@ -24,7 +24,7 @@ import { agreementCommand } from './agreement-command.ts';
 import { syncCommand } from './sync-command.ts';
 import { enqueueCommand, jobsCommand, workerCommand } from './worker-command.ts';
 import { adaptCommand } from './adapt-command.ts';
-import { centralAgreementCommand, centralExportCommand } from './coordinator-command.ts';
+import { centralAgreementCommand, centralExportCommand, centralSessionsCommand } from './coordinator-command.ts';
 
 const USAGE = `Usage:
   pulse-studio analyze <video…> [--model M] [--out DIR] [--json] [--roi face|full]
@@ -37,6 +37,7 @@ const USAGE = `Usage:
   pulse-studio encrypt | decrypt | change-passphrase [--passphrase-file F] [--new-passphrase-file F]
   pulse-studio agreement [--study S] [--split none|skin-type|sex|age-band|step] [--json]
   pulse-studio export|agreement --db postgres://… [--media DIR] …   (coordinator: across stations, read-only)
+  pulse-studio sessions --db postgres://… [--study S] [--json]      (coordinator: a study's sessions, all stations)
   pulse-studio sync --db postgres://… --media DIR [--dry-run] [--json]
   pulse-studio worker --db postgres://… --media DIR [--concurrency N] [--model M]
   pulse-studio enqueue --db postgres://… [--study S] [--method model|pos]
@@ -79,8 +80,9 @@ workers on any number of machines); a job whose worker dies is retried by anothe
 Enqueue (coordinators only): queues a re-analysis of every synced session with face crops (--study: of one study);
 --kind evaluate: the study's agreement with contact references over all stations; --kind export: each station's
 export of the study (as it would write it), into exports/<job id>/ in the worker's media folder.
-Export and agreement with --db (coordinator mode): read the study database, never changing it; export writes one
-export per station that has the study, identical to that station's own (videos from --media).
+Export, agreement and sessions with --db (coordinator mode): read the study database, never changing it; export
+writes one export per station that has the study, identical to that station's own (videos from --media); sessions
+lists the study's sessions of every station with their heart rate, as Review shows them.
 Jobs: lists the queue's most recent jobs — queued, running (with progress), failed (with the reason), completed
 (with the result); exit code 1 when any job failed for good.
 Adapt: fine-tunes the active SSPD model on the face crops of the study's sessions (all finished ones, or --sessions)
@@ -266,6 +268,10 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'encrypt' || command === 'decrypt' || command === 'change-passphrase') {
       if (rest.length) throw new AnalysisError('bad-argument', `${command} takes options only, not "${rest.join(' ')}"`);
       return await encryptionCommand(command, resolveDataDir(), parsed.values, appVersion(), progressBar(process.stderr, parsed.values.quiet));
+    }
+    if (command === 'sessions') {
+      if (rest.length) throw new AnalysisError('bad-argument', `sessions takes options only, not "${rest.join(' ')}"`);
+      return await centralSessionsCommand(parsed.values);
     }
     if (command === 'agreement') {
       if (rest.length) throw new AnalysisError('bad-argument', `agreement takes options only, not "${rest.join(' ')}"`);
