@@ -24,6 +24,15 @@ export interface SyncConflictReport {
   central: string | null;
 }
 
+/** A subject code this station uses that another station uses, in a study of the same name, for someone else. */
+export interface SubjectCodeClash {
+  study: string;
+  code: string;
+  otherStation: string;
+  /** What differs, in words ("birth year 1980 here, 1975 there"). */
+  differences: string[];
+}
+
 export interface SyncSummary {
   stationId: string;
   /** host:port/database (never the password). */
@@ -38,6 +47,8 @@ export interface SyncSummary {
   mediaFiles: number;
   mediaBytes: number;
   conflicts: SyncConflictReport[];
+  /** Subject codes another station uses for a different person (absent in summaries kept by older versions). */
+  codeClashes?: SubjectCodeClash[];
   /** Units still to send after this run (conflicts, sessions recording, a cancelled run's rest). */
   remaining: number;
 }
@@ -69,6 +80,9 @@ export function syncSummaryText(s: SyncSummary): string {
   if (waiting) lines.push(`${waiting} session${waiting === 1 ? ' is' : 's are'} still recording: sent once finished.`);
   for (const c of s.conflicts) {
     lines.push(`Conflict: ${c.table} ${c.rowId} was changed on the study database since this station last sent it; the station's ${c.station ? 'edit' : 'deletion'} was not applied. Make both sides agree (or ask the coordinator), then sync again.`);
+  }
+  for (const c of s.codeClashes ?? []) {
+    lines.push(`Subject code clash: ${c.code} in study "${c.study}" is also used by station ${c.otherStation.slice(0, 8)} for a different person (${c.differences.join('; ')}). Give one of them a new code at its station, then sync again.`);
   }
   if (s.cancelled) lines.push(`${s.remaining} still to send: run the sync again to continue.`);
   return lines.join('\n');

@@ -86,6 +86,8 @@ export const CHANNELS = {
   'study-db:state': 'getStudyDatabaseState',
   'study-db:sync': 'syncStudyDatabase',
   'study-db:cancel': 'cancelStudyDatabaseSync',
+  'study-db:jobs': 'listStudyDatabaseJobs',
+  'study-db:agreement': 'getCentralAgreement',
 } as const;
 
 export type Channel = keyof typeof CHANNELS;

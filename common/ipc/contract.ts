@@ -12,6 +12,7 @@ import type { Result } from './result.ts';
 import { livePackets, liveStart, offsetChange, referenceImport, studyAgreementInput, type ReferenceInfo, type ReferenceSeries, type SessionAgreement, type StudyAgreement } from '../references.ts';
 import { protocolEvent, protocolFields, type Protocol, type ProtocolEvent, type ProtocolRun, type StepResult } from '../protocols.ts';
 import { studySyncRequest, type StudySyncState } from '../study-sync.ts';
+import { centralAgreementRequest, studyJobsRequest, type CentralAgreement, type StudyJobList } from '../study-jobs.ts';
 import { backupName, backupSettingsInput, changePassphraseInput, encryptInput, operatorName, unlockInput, type AuditVerification, type BackupInfo, type BackupPreview, type BackupSettings, type DataProblem, type EncryptionStatus, type SessionVerification } from '../data-safety.ts';
 
 export interface AppInfo {
@@ -225,6 +226,10 @@ export const contract = {
   'study-db:sync': { input: studySyncRequest, output: out<StudySyncState>() },
   /** Stops the running sync after the unit being sent (run it again to continue). */
   'study-db:cancel': { input: none, output: out<StudySyncState>() },
+  /** The study database's worker jobs (reading only): state, progress, failure reason, result. */
+  'study-db:jobs': { input: studyJobsRequest, output: out<StudyJobList>() },
+  /** A study's agreement with contact references pooled over every station's sessions (coordinator mode, reading only). */
+  'study-db:agreement': { input: centralAgreementRequest, output: out<CentralAgreement>() },
 } satisfies Record<Channel, { input: z.ZodType; output: unknown }>;
 
 export type Contract = typeof contract;

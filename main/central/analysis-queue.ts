@@ -6,10 +6,11 @@ import { PgBoss, type Job } from 'pg-boss';
 import type pg from 'pg';
 import { z } from 'zod';
 import { analysisSettings } from '../../common/sessions.ts';
+import { JOB_KINDS } from '../../common/study-jobs.ts';
 import { ROI_FILE } from '../store/data-dir.ts';
 import { checkCentralUrl, centralError } from './central-db.ts';
 
-export const REANALYSE_QUEUE = 'reanalyse';
+export const REANALYSE_QUEUE = 'reanalyse' satisfies keyof typeof JOB_KINDS;
 
 /** A job's heartbeat (pg-boss's minimum): a worker silent this long is taken for dead and its job retried. */
 export const HEARTBEAT_S = 10;
@@ -43,7 +44,7 @@ export const REANALYSES_DDL = `CREATE TABLE IF NOT EXISTS reanalyses (
   FOREIGN KEY (station_id, session_id) REFERENCES sessions (station_id, id) ON DELETE CASCADE
 )`;
 
-/** pg-boss on the central database, started, with the re-analysis queue in place. */
+/** pg-boss on the central database, started, with its queues (re-analysis, evaluation, export) in place. */
 export async function openQueue(url: string, options: { max?: number; supervise?: boolean } = {}): Promise<PgBoss> {
   checkCentralUrl(url);
   const boss = new PgBoss({
@@ -58,8 +59,8 @@ export async function openQueue(url: string, options: { max?: number; supervise?
   boss.on('error', () => {}); // background faults (a dropped connection) are retried by pg-boss itself
   try {
     await boss.start();
-    if (!(await boss.getQueue(REANALYSE_QUEUE))) {
-      await boss.createQueue(REANALYSE_QUEUE, { heartbeatSeconds: HEARTBEAT_S, retryLimit: RETRY_LIMIT, retryDelay: 1, expireInSeconds: 6 * 3600 });
+    for (const queue of Object.keys(JOB_KINDS)) {
+      if (!(await boss.getQueue(queue))) await boss.createQueue(queue, { heartbeatSeconds: HEARTBEAT_S, retryLimit: RETRY_LIMIT, retryDelay: 1, expireInSeconds: 6 * 3600 });
     }
   } catch (error) {
     await boss.stop({ graceful: false, close: true }).catch(() => {});

@@ -44,10 +44,16 @@ export function centralError(error: unknown, url: string): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
-/** A connection pool on the central database; the first connection is tried here, so a bad address fails now. */
-export async function openCentral(url: string, max = 4): Promise<pg.Pool> {
+/**
+ * A connection pool on the central database; the first connection is tried here, so a bad address fails now.
+ * `readOnly`: PostgreSQL itself refuses every write on its connections (coordinator reads, job lists).
+ */
+export async function openCentral(url: string, max = 4, { readOnly = false } = {}): Promise<pg.Pool> {
   checkCentralUrl(url);
-  const pool = new pg.Pool({ connectionString: url, max, types: TYPES, connectionTimeoutMillis: 10_000, application_name: 'pulse-studio' });
+  const pool = new pg.Pool({
+    connectionString: url, max, types: TYPES, connectionTimeoutMillis: 10_000, application_name: 'pulse-studio',
+    ...(readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
+  });
   pool.on('error', () => {}); // an idle client's broken connection shows up at its next query
   try {
     const client = await pool.connect();

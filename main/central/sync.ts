@@ -10,6 +10,7 @@ import { stationId } from '../store/station-migration.ts';
 import { SYNC_UNITS, UNIT_TABLE } from '../store/sync-tables.ts';
 import { ensureCentralSchema, stationTableShapes } from './central-schema.ts';
 import { centralError, describeUrl, openCentral } from './central-db.ts';
+import { subjectCodeClashes } from './code-clashes.ts';
 import { SyncError } from './sync-error.ts';
 import { planLogs, pushLog } from './sync-logs.ts';
 import { classifyUnit, pendingMedia, pushUnit, type PendingUnit, type UnitContext, type UnitResult } from './sync-units.ts';
@@ -189,6 +190,7 @@ async function push(pool: pg.Pool, client: pg.ClientBase, db: Db, ctx: UnitConte
   summary.cancelled = options.signal?.aborted ?? false;
   summary.remaining = (db.prepare('SELECT count(*) AS n FROM sync_pending').get() as { n: number }).n;
   await client.query('UPDATE stations SET last_sync_at = now() WHERE id = $1', [ctx.stationId]);
+  summary.codeClashes = await subjectCodeClashes(client, ctx.stationId);
 }
 
 /** Counts what a sync would send and which edits would conflict, reading the central database only. */

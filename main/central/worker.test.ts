@@ -4,6 +4,8 @@ import pg from 'pg';
 import { describe, expect, test } from 'vitest';
 import { fillStation, writeSessionCrops } from '../../scripts/synth/station.ts';
 import { openStore } from '../store/index.ts';
+import { openQueue } from './analysis-queue.ts';
+import { listJobs } from './job-status.ts';
 import { syncStation } from './sync.ts';
 import { POSTGRES_SKIP_REASON, throwawayPostgres } from '../../testing/postgres.ts';
 
@@ -50,6 +52,18 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(`analysis workers on the study da
     await first.exited;
     const killedJob = first.output().match(/job (\S+): started/)![1]!;
     expect(first.output()).not.toMatch(new RegExp(`job ${killedJob}: done`));
+
+    // Until a worker takes it again, the list says why the try failed, in words (pg-boss's supervisor, no worker).
+    const watcher = await openQueue(url);
+    const reader = new pg.Client(url);
+    await reader.connect();
+    let waiting;
+    for (const end = Date.now() + 45_000; Date.now() < end && waiting?.state !== 'retrying'; await new Promise((r) => setTimeout(r, 200))) {
+      waiting = (await listJobs(reader, 'test')).jobs.find((j) => j.id === killedJob);
+    }
+    expect(waiting).toMatchObject({ state: 'retrying', tries: 1, failure: 'Its worker stopped answering (stopped, killed or cut off from the database)' });
+    await reader.end();
+    await watcher.stop({ graceful: false, close: true });
 
     const second = cli(['worker', '--db', url, '--media', media, '--model', 'none', '--concurrency', '2']);
     expect(await second.waitFor(new RegExp(`job ${killedJob}: done`), 45_000), second.output()).toBe(true);

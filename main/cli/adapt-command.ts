@@ -12,7 +12,7 @@ import { resolveDataDir } from '../store/index.ts';
 import { openCliStore, type PassphraseOptions } from './encryption-commands.ts';
 import { interruptSignal } from './interrupt.ts';
 import type { ProgressBar } from './progress.ts';
-import { studyOf } from './report-commands.ts';
+import { studyOf } from '../reports/export-request.ts';
 
 export interface AdaptCommandOptions extends PassphraseOptions {
   study?: string | undefined;

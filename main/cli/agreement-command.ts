@@ -5,7 +5,7 @@ import { AGREEMENT_SPLIT_WORDS, AGREEMENT_SPLITS, type AgreementSplit, type Meth
 import { studyAgreement } from '../references/study-agreement.ts';
 import { resolveDataDir } from '../store/index.ts';
 import { openCliStore, type PassphraseOptions } from './encryption-commands.ts';
-import { studyOf } from './report-commands.ts';
+import { studyOf } from '../reports/export-request.ts';
 
 /** --split values as typed (kebab-case) and what they mean. */
 const SPLITS: Record<string, AgreementSplit> = { none: 'none', 'skin-type': 'skinType', sex: 'sex', 'age-band': 'ageBand', step: 'step' };
@@ -37,9 +37,15 @@ export function agreementText(a: StudyAgreement, study: string): string {
   return lines.join('\n');
 }
 
+/** --split as typed, checked. */
+export function splitOf(text: string | undefined): AgreementSplit {
+  const split = SPLITS[text ?? 'none'];
+  if (!split || !AGREEMENT_SPLITS.includes(split)) throw new AppError('invalid_input', `--split must be one of ${SPLIT_NAMES.join(', ')}, got "${text}"`);
+  return split;
+}
+
 export async function agreementCommand(o: PassphraseOptions & { study?: string | undefined; split?: string | undefined; json: boolean; operator?: string | undefined }): Promise<number> {
-  const split = SPLITS[o.split ?? 'none'];
-  if (!split || !AGREEMENT_SPLITS.includes(split)) throw new AppError('invalid_input', `--split must be one of ${SPLIT_NAMES.join(', ')}, got "${o.split}"`);
+  const split = splitOf(o.split);
   const store = await openCliStore(resolveDataDir(), o, { holder: 'the pulse-studio command', ...(o.operator ? { actor: o.operator } : {}) });
   try {
     const study = studyOf(store, o.study);

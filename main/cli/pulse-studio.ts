@@ -22,8 +22,9 @@ import { exportCommand, reportCommand } from './report-commands.ts';
 import { cliKeys, encryptionCommand, NEW_PASSPHRASE_ENV, openCliStore, PASSPHRASE_ENV, statusText } from './encryption-commands.ts';
 import { agreementCommand } from './agreement-command.ts';
 import { syncCommand } from './sync-command.ts';
-import { enqueueCommand, workerCommand } from './worker-command.ts';
+import { enqueueCommand, jobsCommand, workerCommand } from './worker-command.ts';
 import { adaptCommand } from './adapt-command.ts';
+import { centralAgreementCommand, centralExportCommand, centralSessionsCommand } from './coordinator-command.ts';
 
 const USAGE = `Usage:
   pulse-studio analyze <video…> [--model M] [--out DIR] [--json] [--roi face|full]
@@ -35,9 +36,14 @@ const USAGE = `Usage:
   pulse-studio verify [--json]
   pulse-studio encrypt | decrypt | change-passphrase [--passphrase-file F] [--new-passphrase-file F]
   pulse-studio agreement [--study S] [--split none|skin-type|sex|age-band|step] [--json]
+  pulse-studio export|agreement --db postgres://… [--media DIR] …   (coordinator: across stations, read-only)
+  pulse-studio sessions --db postgres://… [--study S] [--json]      (coordinator: a study's sessions, all stations)
   pulse-studio sync --db postgres://… --media DIR [--dry-run] [--json]
   pulse-studio worker --db postgres://… --media DIR [--concurrency N] [--model M]
   pulse-studio enqueue --db postgres://… [--study S] [--method model|pos]
+  pulse-studio enqueue --db postgres://… --kind evaluate --study S [--split …]
+  pulse-studio enqueue --db postgres://… --kind export --study S [export options as for export]
+  pulse-studio jobs --db postgres://… [--json]
   pulse-studio adapt [--study S] [--sessions ID,…] [--steps N] [--device cpu|cuda] [--python P] [--json]
 
   --roi full     the whole frame is the skin region (pre-cropped clips), resized to 128×128
@@ -71,7 +77,14 @@ edit made on the study database since this station last sent the row is reported
 never overwritten. --dry-run counts what would be sent, changing nothing.
 Worker: runs the study database's re-analysis jobs over the face crops on the shared media folder (any number of
 workers on any number of machines); a job whose worker dies is retried by another, and its result stored once.
-Enqueue: queues a re-analysis of every synced session with face crops (--study: of one study).
+Enqueue (coordinators only): queues a re-analysis of every synced session with face crops (--study: of one study);
+--kind evaluate: the study's agreement with contact references over all stations; --kind export: each station's
+export of the study (as it would write it), into exports/<job id>/ in the worker's media folder.
+Export, agreement and sessions with --db (coordinator mode): read the study database, never changing it; export
+writes one export per station that has the study, identical to that station's own (videos from --media); sessions
+lists the study's sessions of every station with their heart rate, as Review shows them.
+Jobs: lists the queue's most recent jobs — queued, running (with progress), failed (with the reason), completed
+(with the result); exit code 1 when any job failed for good.
 Adapt: fine-tunes the active SSPD model on the face crops of the study's sessions (all finished ones, or --sessions)
 without labels, and registers it as a new model — never the active one; choose it in Settings → Models. Reports the
 before/after agreement with any contact reference. Needs Python 3 with torch, onnx and numpy (--python,
@@ -109,6 +122,7 @@ const OPTIONS = {
   'dry-run': { type: 'boolean', default: false },
   concurrency: { type: 'string' },
   method: { type: 'string' },
+  kind: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } satisfies ParseArgsConfig['options'];
 
@@ -255,17 +269,23 @@ export async function main(argv: string[]): Promise<number> {
       if (rest.length) throw new AnalysisError('bad-argument', `${command} takes options only, not "${rest.join(' ')}"`);
       return await encryptionCommand(command, resolveDataDir(), parsed.values, appVersion(), progressBar(process.stderr, parsed.values.quiet));
     }
+    if (command === 'sessions') {
+      if (rest.length) throw new AnalysisError('bad-argument', `sessions takes options only, not "${rest.join(' ')}"`);
+      return await centralSessionsCommand(parsed.values);
+    }
     if (command === 'agreement') {
       if (rest.length) throw new AnalysisError('bad-argument', `agreement takes options only, not "${rest.join(' ')}"`);
+      if (parsed.values.db) return await centralAgreementCommand(parsed.values);
       return await agreementCommand(parsed.values);
     }
     if (command === 'sync') {
       if (rest.length) throw new AnalysisError('bad-argument', `sync takes options only, not "${rest.join(' ')}"`);
       return await syncCommand(parsed.values, appVersion(), progressBar(process.stderr, parsed.values.quiet), CLI_HOLDER);
     }
-    if (command === 'worker' || command === 'enqueue') {
+    if (command === 'worker' || command === 'enqueue' || command === 'jobs') {
       if (rest.length) throw new AnalysisError('bad-argument', `${command} takes options only, not "${rest.join(' ')}"`);
-      return command === 'worker' ? await workerCommand(parsed.values, modelOf(parsed.values)) : await enqueueCommand(parsed.values);
+      if (command === 'jobs') return await jobsCommand(parsed.values);
+      return command === 'worker' ? await workerCommand(parsed.values, modelOf(parsed.values), appVersion()) : await enqueueCommand(parsed.values);
     }
     if (command === 'adapt') {
       if (rest.length) throw new AnalysisError('bad-argument', `adapt takes options only, not "${rest.join(' ')}"`);
@@ -274,6 +294,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'export' || command === 'report') {
       if (rest.length) throw new AnalysisError('bad-argument', `${command} takes options only, not "${rest.join(' ')}"`);
       if (!parsed.values.out) throw new AnalysisError('bad-argument', `${command} needs --out DIR (an existing folder)`);
+      if (command === 'export' && parsed.values.db) return await centralExportCommand(parsed.values, appVersion(), progressBar(process.stderr, parsed.values.quiet));
       return command === 'export'
         ? await exportCommand(parsed.values, appVersion(), progressBar(process.stderr, parsed.values.quiet))
         : await reportCommand(parsed.values, appVersion());

@@ -2,49 +2,19 @@
 // command line, on the same services and checks as the app's Export view.
 import path from 'node:path';
 import { AppError } from '../../common/ipc/result.ts';
-import { exportRequest, reportRequest } from '../../common/reports.ts';
-import type { Study } from '../../common/subjects.ts';
+import { reportRequest, type ExportResult } from '../../common/reports.ts';
 import { writeParticipantReport } from '../reports/participant-report.ts';
 import { defaultReportServices } from '../reports/report-services.ts';
 import { runExport } from '../reports/research-export.ts';
+import { exportRequestFor, parsed, studyOf, type ExportOptions } from '../reports/export-request.ts';
 import { resolveDataDir, type Store } from '../store/index.ts';
 import { openCliStore, type PassphraseOptions } from './encryption-commands.ts';
 import type { ProgressBar } from './progress.ts';
 
-export interface ReportCommandOptions extends PassphraseOptions {
-  study?: string | undefined;
-  subject?: string | undefined;
-  session?: string | undefined;
-  out?: string | undefined;
+export interface ReportCommandOptions extends PassphraseOptions, ExportOptions {
   name?: string | undefined;
-  folder: boolean;
-  video?: string | undefined;
-  demographics: boolean;
-  'free-text': boolean;
-  'real-dates': boolean;
-  json: boolean;
   /** Who the audit trail names (default: the operating-system user). */
   operator?: string | undefined;
-}
-
-export function studyOf(store: Store, name: string | undefined): Study {
-  const studies = store.studies.list();
-  const study = name ? studies.find((s) => s.name.toLowerCase() === name.toLowerCase()) : studies.length === 1 ? studies[0] : undefined;
-  if (study) return study;
-  const known = studies.map((s) => `"${s.name}"`).join(', ') || 'none';
-  throw new AppError('not_found', name ? `No study named "${name}" (studies: ${known})` : `Choose a study with --study (studies: ${known})`);
-}
-
-const list = (text: string | undefined): string[] => (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-
-function sessionIds(store: Store, study: Study, o: ReportCommandOptions): number[] {
-  const subjects = store.subjects.list({ studyId: study.id, search: '', includeArchived: true });
-  const codes = list(o.subject);
-  for (const code of codes) if (!subjects.some((s) => s.code === code)) throw new AppError('not_found', `Study "${study.name}" has no subject ${code}`);
-  const chosen = codes.length ? subjects.filter((s) => codes.includes(s.code)) : subjects;
-  const ids = list(o.session).map(Number);
-  if (ids.some((id) => !Number.isSafeInteger(id) || id <= 0)) throw new AppError('invalid_input', `--session takes session ids like 3,4 (got "${o.session}")`);
-  return ids.length ? ids : chosen.flatMap((s) => store.sessions.listForSubject(s.id).filter((x) => x.status !== 'recording').map((x) => x.id));
 }
 
 const withStore = async <T>(o: ReportCommandOptions, work: (store: Store) => Promise<T>): Promise<T> => {
@@ -57,28 +27,18 @@ const withStore = async <T>(o: ReportCommandOptions, work: (store: Store) => Pro
 };
 
 /** Fails on zod issues with the first message, as a bad argument. */
-function parsed<T>(result: { success: true; data: T } | { success: false; error: { issues: { message: string; path: PropertyKey[] }[] } }): T {
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  throw new AppError('invalid_input', `${issue?.path.join('.') || 'input'}: ${issue?.message ?? 'invalid'}`);
+
+/** Runs the export from `store`, printing what it wrote. */
+export async function exportFrom(store: Store, o: ExportOptions, appVersion: string, bar: ProgressBar, label = ''): Promise<ExportResult> {
+  const result = await runExport(store, exportRequestFor(store, o), { appVersion, onProgress: (p) => bar.update(p.done, p.total, `${label}${p.stage}`) });
+  bar.done();
+  process.stdout.write(o.json ? JSON.stringify(result, null, 1) + '\n' : `Exported ${label}${result.sessions} session(s), ${result.files} files, to ${result.path}\n`);
+  return result;
 }
 
 export function exportCommand(o: ReportCommandOptions, appVersion: string, bar: ProgressBar): Promise<number> {
   return withStore(o, async (store) => {
-    const study = studyOf(store, o.study);
-    const request = parsed(exportRequest.safeParse({
-      studyId: study.id,
-      sessionIds: sessionIds(store, study, o),
-      destination: path.resolve(o.out ?? '.'),
-      container: o.folder ? 'folder' : 'zip',
-      video: o.video ?? 'omit',
-      includeDemographics: o.demographics,
-      includeFreeText: o['free-text'],
-      shiftDates: !o['real-dates'],
-    }));
-    const result = await runExport(store, request, { appVersion, onProgress: (p) => bar.update(p.done, p.total, p.stage) });
-    bar.done();
-    process.stdout.write(o.json ? JSON.stringify(result, null, 1) + '\n' : `Exported ${result.sessions} session(s), ${result.files} files, to ${result.path}\n`);
+    await exportFrom(store, o, appVersion, bar);
     return 0;
   });
 }

@@ -46,7 +46,7 @@ export async function syncCommand(values: SyncValues, appVersion: string, bar: P
     const summary = await syncStation(store, { url, mediaRoot, appVersion, dryRun, signal: interrupt.signal, onProgress: (p) => bar.update(p.done, p.total, p.label) });
     bar.done();
     process.stdout.write(values.json ? JSON.stringify(summary, null, 1) + '\n' : syncSummaryText(summary) + '\n');
-    return summary.cancelled ? 130 : summary.conflicts.length ? 1 : 0;
+    return summary.cancelled ? 130 : summary.conflicts.length || summary.codeClashes?.length ? 1 : 0;
   } finally {
     interrupt.dispose();
     store.close();

@@ -1,10 +1,17 @@
-// `pulse-studio worker --db … --media DIR`: processes the study database's re-analysis jobs until Ctrl+C; and
-// `pulse-studio enqueue --db … [--study S] [--method model|pos]`: queues a re-analysis of every session whose face
-// crops reached the media root.
+// `pulse-studio worker --db … --media DIR`: processes the study database's jobs until Ctrl+C;
+// `pulse-studio enqueue --db … [--kind reanalyse|evaluate|export] [--study S] …`: queues a re-analysis of every
+// session whose face crops reached the media root, or a study's evaluation or export (coordinators only); and `pulse-studio jobs --db …`: lists the queue's jobs with progress and failures.
 import { analysisSettings } from '../../common/sessions.ts';
 import { AnalysisError } from '../video/errors.ts';
 import { openQueue, queueReanalyses, sessionsWithCrops } from '../central/analysis-queue.ts';
-import { centralError, openCentral } from '../central/central-db.ts';
+import { VIDEO_CHOICES } from '../../common/reports.ts';
+import { JOB_KINDS, jobListText, type JobKind } from '../../common/study-jobs.ts';
+import { stationsOf } from '../central/central-snapshot.ts';
+import { evaluateJob, exportJob, type EvaluateJob, type ExportJob } from '../central/study-jobs.ts';
+import { splitOf } from './agreement-command.ts';
+import { centralError, describeUrl, openCentral } from '../central/central-db.ts';
+import { listJobs } from '../central/job-status.ts';
+import { requireCoordinator } from '../central/coordinator.ts';
 import { runWorker } from '../central/worker.ts';
 import { interruptSignal } from './interrupt.ts';
 import { centralUrlOf, mediaRootOf } from './sync-command.ts';
@@ -16,30 +23,52 @@ export interface WorkerValues {
   study?: string | undefined;
   method?: string | undefined;
   quiet?: boolean | undefined;
+  json?: boolean | undefined;
+  kind?: string | undefined;
+  split?: string | undefined;
+  video?: string | undefined;
+  demographics?: boolean | undefined;
+  'free-text'?: boolean | undefined;
+  'real-dates'?: boolean | undefined;
+  folder?: boolean | undefined;
 }
 
-export async function workerCommand(values: WorkerValues, modelPath: string | undefined): Promise<number> {
+export async function workerCommand(values: WorkerValues, modelPath: string | undefined, appVersion: string): Promise<number> {
   const url = centralUrlOf(values, 'worker');
   const mediaRoot = mediaRootOf(values, 'worker');
   const concurrency = values.concurrency === undefined ? 1 : Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new AnalysisError('bad-argument', `--concurrency must be a whole number from 1 to 64, got "${values.concurrency}"`);
   const interrupt = interruptSignal('Stopping: finishing the jobs in hand…');
   try {
-    await runWorker({ url, mediaRoot, concurrency, model: modelPath ? { path: modelPath } : null, signal: interrupt.signal, log: (line) => values.quiet || process.stderr.write(`${line}\n`) });
+    await runWorker({ url, mediaRoot, concurrency, appVersion, model: modelPath ? { path: modelPath } : null, signal: interrupt.signal, log: (line) => values.quiet || process.stderr.write(`${line}\n`) });
     return 0;
   } finally {
     interrupt.dispose();
   }
 }
 
+/** The evaluation or export job the options ask for, checked (a bad choice is refused before connecting). */
+function studyJobOf(kind: 'evaluate' | 'export', values: WorkerValues): EvaluateJob | ExportJob {
+  if (!values.study) throw new AnalysisError('bad-argument', `enqueue --kind ${kind} needs --study S`);
+  if (kind === 'evaluate') return evaluateJob.parse({ study: values.study, split: splitOf(values.split) });
+  const video = values.video ?? 'omit';
+  if (!(VIDEO_CHOICES as readonly string[]).includes(video)) throw new AnalysisError('bad-argument', `--video must be one of ${VIDEO_CHOICES.join(', ')}, got "${video}"`);
+  return exportJob.parse({ study: values.study, video, demographics: !!values.demographics, freeText: !!values['free-text'], realDates: !!values['real-dates'], folder: !!values.folder });
+}
+
 export async function enqueueCommand(values: WorkerValues): Promise<number> {
   const url = centralUrlOf(values, 'enqueue');
+  const kind = values.kind ?? 'reanalyse';
+  if (!Object.hasOwn(JOB_KINDS, kind)) throw new AnalysisError('bad-argument', `--kind must be one of ${Object.keys(JOB_KINDS).join(', ')}, got "${kind}"`);
   const method = values.method ?? 'model';
   if (method !== 'model' && method !== 'pos') throw new AnalysisError('bad-argument', `--method must be model or pos, got "${method}"`);
+  const job = kind === 'reanalyse' ? null : studyJobOf(kind as 'evaluate' | 'export', values);
   const pool = await openCentral(url, 1);
-  let sessions;
+  let sessions: { stationId: string; sessionId: number }[] = [];
   try {
-    sessions = await sessionsWithCrops(pool, values.study);
+    await requireCoordinator(pool, url, 'queueing jobs');
+    if (job && (await stationsOf(pool, job.study)).length === 0) throw new AnalysisError('bad-argument', `No station has synced a study named "${job.study}" to the study database`);
+    if (!job) sessions = await sessionsWithCrops(pool, values.study);
   } catch (error) {
     throw centralError(error, url);
   } finally {
@@ -47,10 +76,30 @@ export async function enqueueCommand(values: WorkerValues): Promise<number> {
   }
   const boss = await openQueue(url, { supervise: false });
   try {
+    if (job) {
+      const id = await boss.send(kind, job);
+      process.stdout.write(`Queued ${JOB_KINDS[kind as JobKind]} job ${id} for ${job.study}; run pulse-studio worker to process it, pulse-studio jobs to follow it.\n`);
+      return 0;
+    }
     const ids = await queueReanalyses(boss, sessions, analysisSettings.parse({ method }));
     process.stdout.write(`Queued ${ids.length} re-analysis job${ids.length === 1 ? '' : 's'}${values.study ? ` for ${values.study}` : ''}; run pulse-studio worker to process them.\n`);
     return 0;
   } finally {
     await boss.stop({ graceful: false, close: true });
+  }
+}
+
+/** Lists the most recent jobs (reading only); exit code 1 when any job failed for good. */
+export async function jobsCommand(values: WorkerValues): Promise<number> {
+  const url = centralUrlOf(values, 'jobs');
+  const pool = await openCentral(url, 1, { readOnly: true });
+  try {
+    const list = await listJobs(pool, describeUrl(url));
+    process.stdout.write(values.json ? JSON.stringify(list, null, 1) + '\n' : `${jobListText(list)}\n`);
+    return list.counts.failed ? 1 : 0;
+  } catch (error) {
+    throw centralError(error, url);
+  } finally {
+    await pool.end();
   }
 }

@@ -201,6 +201,8 @@ const BAD_INPUTS: Record<Channel, unknown[]> = {
   'study-db:state': [{ x: 1 }],
   'study-db:sync': [{}, { url: 'mysql://db/x', mediaRoot: '/m' }, { url: 'postgres://db/x', mediaRoot: '' }, { url: 'postgres://db/x', mediaRoot: '/m', dryRun: 'yes' }],
   'study-db:cancel': [{ now: true }],
+  'study-db:jobs': [{}, { url: 'mysql://db/x' }, { url: 'postgres://db/x', password: 7 }],
+  'study-db:agreement': [{ url: 'postgres://db/x' }, { url: 'postgres://db/x', study: ' ' }, { url: 'postgres://db/x', study: 'S', split: 'religion' }],
 };
 
 const countRows = () =>

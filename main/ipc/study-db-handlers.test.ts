@@ -1,5 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { studySyncRequest, type StudySyncState } from '../../common/study-sync.ts';
+import { centralAgreementRequest, studyJobsRequest } from '../../common/study-jobs.ts';
+import { twoSyncedStations } from '../../testing/stations.ts';
+import { pooledAgreement } from '../references/study-agreement.ts';
 import { fillStation } from '../../scripts/synth/station.ts';
 import { POSTGRES_SKIP_REASON, throwawayPostgres } from '../../testing/postgres.ts';
 import { openStore } from '../store/index.ts';
@@ -47,6 +50,31 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(`Settings → Study database${POS
     const state = await settle(handlers);
     expect(state.error).toMatch(/Cannot reach the study database at 127\.0\.0\.1:9\/x .*Nothing was sent/);
     expect(state.last).toBeNull();
+    store.close();
+  });
+
+  test('the jobs list: empty before anything was queued, and an unreachable database said in words', async () => {
+    const url = await server().createDatabase('app_jobs');
+    const store = openStore(temp('pulse-app-'));
+    const handlers = studyDbHandlers(store, 'test');
+    const list = await handlers['study-db:jobs'](studyJobsRequest.parse({ url, password: 'unused' }));
+    expect(list).toMatchObject({ database: expect.stringMatching(/^127\.0\.0\.1:\d+\/app_jobs$/), jobs: [], more: 0, counts: { queued: 0, failed: 0 } });
+    await expect(handlers['study-db:jobs'](studyJobsRequest.parse({ url: 'postgres://pulse@127.0.0.1:9/x' }))).rejects.toThrow(/^Cannot reach the study database at 127\.0\.0\.1:9\/x \(ECONNREFUSED\): check the address and that PostgreSQL runs there\.$/);
+    store.close();
+  });
+
+  test("a study's agreement across stations, read from the study database, and an unknown study said in words", async () => {
+    const url = await server().createDatabase('app_agreement');
+    const [a, b] = await twoSyncedStations(url, temp('pulse-media-'), temp);
+    const expected = pooledAgreement([a, b].map((store) => ({ store, studyId: store.studies.list()[0]!.id })), 'sex');
+    a.close();
+    b.close();
+    const store = openStore(temp('pulse-app-'));
+    const handlers = studyDbHandlers(store, 'test');
+    const pooled = await handlers['study-db:agreement'](centralAgreementRequest.parse({ url, study: 'multi', split: 'sex' }));
+    expect(pooled).toEqual({ ...expected, studyId: pooled.studyId, stations: 2 });
+    expect(pooled.sessions).toBe(4);
+    await expect(handlers['study-db:agreement'](centralAgreementRequest.parse({ url, study: 'Other' }))).rejects.toThrow(/^No station has synced a study named "Other" to the study database$/);
     store.close();
   });
 });

@@ -1,6 +1,7 @@
 // Synthetic station data for the study-database tests and bench: subjects and finished sessions with frame
 // indexes, an analysis (HR series and a waveform), markers and a media file with its SHA-256, written through
-// the store's own repositories into a real data folder; and face-crop files whose skin pulses at a known rate.
+// the store's own repositories into a real data folder; contact references; and face-crop files whose skin pulses
+// at a known rate.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,6 +13,8 @@ import { RoiWriter } from '../../main/media/roi-file.ts';
 import { CROP_BYTES, CROP_SIZE } from '../../common/sessions.ts';
 import { openAppender } from '../../main/crypto/media-io.ts';
 import type { Store } from '../../main/store/index.ts';
+import { importReference } from '../../main/references/reference-import.ts';
+import { referenceImport } from '../../common/references.ts';
 
 export interface StationFill {
   study: string;
@@ -56,6 +59,14 @@ export async function fillStation(store: Store, fill: StationFill): Promise<numb
     }
   }
   return sessions;
+}
+
+/** Gives each session a 30 s contact reference at 1 Hz near its synthetic HR series, so agreement has pairs. */
+export function addContactReferences(store: Store, sessionIds: readonly number[]): void {
+  for (const [k, sessionId] of sessionIds.entries()) {
+    const rows = ['time,bpm', ...Array.from({ length: 30 }, (_, s) => `${s},${(71 + k + (s % 3)).toFixed(1)}`)];
+    importReference(store, referenceImport.parse({ sessionId, fileName: 'hr.csv', bytes: new TextEncoder().encode(rows.join('\n')), offsetS: 0 }));
+  }
 }
 
 /** One 5 s chunk at 30 frames/s: at 72 bpm it holds exactly 6 beats, so repeating it keeps the pulse seamless. */

@@ -16,7 +16,7 @@ async function follow(): Promise<void> {
   }
   const s = studyDb.state;
   if (s?.error) notify('error', s.error);
-  else if (s?.last && !s.last.dryRun) notify(s.last.conflicts.length ? 'error' : 'info', syncSummaryText(s.last).split('\n')[0]!);
+  else if (s?.last && !s.last.dryRun) notify(s.last.conflicts.length || s.last.codeClashes?.length ? 'error' : 'info', syncSummaryText(s.last).split('\n')[0]!);
 }
 
 export async function loadStudyDb(): Promise<void> {
