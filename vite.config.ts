@@ -5,7 +5,13 @@ import { META_CONTENT_SECURITY_POLICY } from './common/csp.ts';
 /** The CSP also as a <meta> tag, so the page is locked down whichever shell serves it (frame-ancestors works as a header only). */
 const cspMeta = (): Plugin => ({
   name: 'pulse-csp-meta',
-  transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: META_CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' }],
+  transformIndexHtml: () => [
+    {
+      tag: 'meta',
+      attrs: { 'http-equiv': 'Content-Security-Policy', content: META_CONTENT_SECURITY_POLICY },
+      injectTo: 'head-prepend',
+    },
+  ],
 });
 
 export default defineConfig({

@@ -12,7 +12,13 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'node',
-          include: ['common/**/*.test.ts', 'main/**/*.test.ts', 'preload/**/*.test.ts', 'scripts/**/*.test.ts', 'models/**/*.test.ts'],
+          include: [
+            'common/**/*.test.ts',
+            'main/**/*.test.ts',
+            'preload/**/*.test.ts',
+            'scripts/**/*.test.ts',
+            'models/**/*.test.ts',
+          ],
           environment: 'node',
           globalSetup: ['scripts/vitest-global-setup.ts'],
         },

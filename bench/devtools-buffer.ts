@@ -23,6 +23,10 @@ export async function fillDevtoolsBuffer(page: Page, server: LocalServer): Promi
         await fetch('/api/', { method: 'POST', headers, body }).then((r) => r.arrayBuffer());
       }
     },
-    { count: Math.ceil((1.25 * DEVTOOLS_BUFFER_BYTES) / FILL_BODY_BYTES), bytes: FILL_BODY_BYTES, headers: { [TOKEN_HEADER]: server.token } },
+    {
+      count: Math.ceil((1.25 * DEVTOOLS_BUFFER_BYTES) / FILL_BODY_BYTES),
+      bytes: FILL_BODY_BYTES,
+      headers: { [TOKEN_HEADER]: server.token },
+    },
   );
 }

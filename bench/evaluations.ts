@@ -18,7 +18,12 @@ async function timed(name: string, args: string[]): Promise<void> {
 }
 
 if (fs.existsSync(path.join(DEV, 'manifest.csv'))) {
-  await timed('development set', [path.join(DEV, 'manifest.csv'), path.join(DEV, 'no-pulse', 'manifest.csv'), '--out', tempDir('bench-dev')]);
+  await timed('development set', [
+    path.join(DEV, 'manifest.csv'),
+    path.join(DEV, 'no-pulse', 'manifest.csv'),
+    '--out',
+    tempDir('bench-dev'),
+  ]);
 }
 if (fs.existsSync(path.join(SKIN_PATCHES, 'labels.csv'))) {
   const dir = tempDir('bench-skin');

@@ -82,7 +82,13 @@ async function timeStreamedWindow(model: LoadedModel, frames: Uint8Array): Promi
 
 /** A PyTorch process that runs one window per request, so its runs can alternate with ORT's. */
 async function startTorch(): Promise<{ run(): Promise<number>; stop(): void }> {
-  const args = [join(import.meta.dirname, '..', 'models', 'python', 'bench_torch.py'), '--steps', String(WINDOW_FRAMES - 1), '--threads', String(THREADS)];
+  const args = [
+    join(import.meta.dirname, '..', 'models', 'python', 'bench_torch.py'),
+    '--steps',
+    String(WINDOW_FRAMES - 1),
+    '--threads',
+    String(THREADS),
+  ];
   if (sharedAvailable()) args.push('--checkpoint', AUTHORS_CHECKPOINT, '--fixture-frames', FIXTURE_FRAMES);
   const child = spawn(PYTHON, args, { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
@@ -151,10 +157,20 @@ async function streamingChild(modelPath: string, wholePath: string, seconds: num
 
 function runStreamingChild(modelPath: string, wholePath: string, seconds: number): Promise<StreamingResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--no-warnings', import.meta.filename, '--streaming-child', modelPath, wholePath, String(seconds)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      ['--no-warnings', import.meta.filename, '--streaming-child', modelPath, wholePath, String(seconds)],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let out = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!) as StreamingResult) : reject(new Error(`streaming child exited with ${code}`))));
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split('\n').pop()!) as StreamingResult)
+        : reject(new Error(`streaming child exited with ${code}`)),
+    );
   });
 }
 
@@ -176,16 +192,26 @@ async function main(): Promise<void> {
   const weights = shared ? { checkpoint: AUTHORS_CHECKPOINT } : { randomSeed: 0 };
   const modelPath = await exportSspd({ ...weights, form: 'streaming' });
   const wholePath = await exportSspd({ ...weights, form: 'whole', rowTiles });
-  console.log(`model: ${shared ? 'authors’ checkpoint (../shared)' : 'random-init (seed 0): ../shared is absent'}; streaming form ${modelPath}, whole form (${rowTiles} row band(s)) ${wholePath}`);
-  console.log(`input: ${shared ? 'parity clip played back and forth' : 'noise frames'}; ${THREADS} threads (ORT intra-op, torch.set_num_threads); window ${WINDOW_FRAMES} frames = 10 s at ${TRAINED_FPS} fps`);
-  console.log(`ORT and PyTorch windows alternate (${ROUNDS} rounds after a first call each), as do whole windows and live passes, so both sides of each ratio meet the same load on the shared cores\n`);
+  console.log(
+    `model: ${shared ? 'authors’ checkpoint (../shared)' : 'random-init (seed 0): ../shared is absent'}; streaming form ${modelPath}, whole form (${rowTiles} row band(s)) ${wholePath}`,
+  );
+  console.log(
+    `input: ${shared ? 'parity clip played back and forth' : 'noise frames'}; ${THREADS} threads (ORT intra-op, torch.set_num_threads); window ${WINDOW_FRAMES} frames = 10 s at ${TRAINED_FPS} fps`,
+  );
+  console.log(
+    `ORT and PyTorch windows alternate (${ROUNDS} rounds after a first call each), as do whole windows and live passes, so both sides of each ratio meet the same load on the shared cores\n`,
+  );
 
   const model = await loadSspdModel(modelPath, { providers: ['cpu'], intraOpThreads: THREADS });
   const wholeModel = await loadSspdModel(wholePath, { providers: ['cpu'], intraOpThreads: THREADS });
   const frames = framesOf(await clipSource(), 0, WINDOW_FRAMES);
   const input = frameDiffTensor(frames, 0, WINDOW_FRAMES, 'rgb');
   const torch = await startTorch();
-  const first = { ort: await timeStreamedWindow(model, frames), ortWhole: await timeWindow(wholeModel, input), torch: await torch.run() };
+  const first = {
+    ort: await timeStreamedWindow(model, frames),
+    ortWhole: await timeWindow(wholeModel, input),
+    torch: await torch.run(),
+  };
   const ort: number[] = [];
   const ortWhole: number[] = [];
   const pt: number[] = [];
@@ -211,21 +237,72 @@ async function main(): Promise<void> {
   const latencyS = pass.latencyFrames / TRAINED_FPS + slowestChunkS;
 
   const rows: Array<[string, string, string]> = [
-    ['ORT window, streaming form (s)', median(ort).toFixed(3), `${stat(ort)}; first ${first.ort.toFixed(3)}; chunks of ≤ ${model.step ? new StatefulStream(model.step, { order: 'rgb' }).policy.maxNew : '?'} steps, as the app runs it`],
-    ['ORT window, whole form, one call (s)', median(ortWhole).toFixed(3), `${stat(ortWhole)}; first call ${first.ortWhole.toFixed(3)}`],
-    ['PyTorch window (s)', median(pt).toFixed(3), `${stat(pt)}; first call ${first.torch.toFixed(3)}; our module, one call, torch.no_grad`],
-    ['ORT speed-up over PyTorch', `${speedup.toFixed(2)}×`, `${verdict(speedup >= TARGETS.ortVsTorch, `≥ ${TARGETS.ortVsTorch}×`)}; streaming form, median ÷ median; best ÷ best ${(Math.min(...pt) / Math.min(...ort)).toFixed(2)}×; whole form ${(median(pt) / median(ortWhole)).toFixed(2)}×`],
-    ['streaming compute per video second (s)', median(live).toFixed(3), `${stat(live)}; ${pass.chunksRun} chunks of ≤ ${pass.largestChunkSteps} steps`],
-    ['whole-window compute per video second (s)', median(wholePerSecond).toFixed(3), `${stat(wholePerSecond)}; whole form, one call per 10 s window`],
-    ['streaming ÷ whole-window compute', `${overWhole.toFixed(2)}×`, `${verdict(overWhole <= TARGETS.streamingOverWhole, `≤ ${TARGETS.streamingOverWhole}×`)}; median ÷ median; steps recomputed ${pass.recomputeRatio.toFixed(2)}×`],
-    ['streaming real-time factor (live pacing)', rtf.toFixed(2), `${verdict(rtf >= TARGETS.realTimeFactor, `≥ ${TARGETS.realTimeFactor}`)}; best of ${stream.live.length} passes`],
-    ['latency behind the camera (s)', latencyS.toFixed(2), `${verdict(latencyS <= TARGETS.latencyS, `≤ ${TARGETS.latencyS} s`)}; ${pass.latencyFrames} frames held back (hop, one per backbone conv, predictor context) + the largest live chunk's compute ${(slowestChunkS).toFixed(2)} s`],
-    ['real-time factor, all frames at once', backlogRtf.toFixed(2), `backlog ${stream.backlog.backlogPeak} frames; chunks grew to ${stream.backlog.largestChunkSteps} steps; ${stream.backlog.samplesEmitted} samples from ${stream.backlog.framesReceived} frames`],
-    ['inference worker peak RSS (MB)', stream.peakRssMb.toFixed(0), `${verdict(stream.peakRssMb <= TARGETS.peakMb, `≤ ${TARGETS.peakMb}`)}; whole process while streaming, of which Node's baseline ${stream.baselineRssMb.toFixed(0)} MB`],
+    [
+      'ORT window, streaming form (s)',
+      median(ort).toFixed(3),
+      `${stat(ort)}; first ${first.ort.toFixed(3)}; chunks of ≤ ${model.step ? new StatefulStream(model.step, { order: 'rgb' }).policy.maxNew : '?'} steps, as the app runs it`,
+    ],
+    [
+      'ORT window, whole form, one call (s)',
+      median(ortWhole).toFixed(3),
+      `${stat(ortWhole)}; first call ${first.ortWhole.toFixed(3)}`,
+    ],
+    [
+      'PyTorch window (s)',
+      median(pt).toFixed(3),
+      `${stat(pt)}; first call ${first.torch.toFixed(3)}; our module, one call, torch.no_grad`,
+    ],
+    [
+      'ORT speed-up over PyTorch',
+      `${speedup.toFixed(2)}×`,
+      `${verdict(speedup >= TARGETS.ortVsTorch, `≥ ${TARGETS.ortVsTorch}×`)}; streaming form, median ÷ median; best ÷ best ${(Math.min(...pt) / Math.min(...ort)).toFixed(2)}×; whole form ${(median(pt) / median(ortWhole)).toFixed(2)}×`,
+    ],
+    [
+      'streaming compute per video second (s)',
+      median(live).toFixed(3),
+      `${stat(live)}; ${pass.chunksRun} chunks of ≤ ${pass.largestChunkSteps} steps`,
+    ],
+    [
+      'whole-window compute per video second (s)',
+      median(wholePerSecond).toFixed(3),
+      `${stat(wholePerSecond)}; whole form, one call per 10 s window`,
+    ],
+    [
+      'streaming ÷ whole-window compute',
+      `${overWhole.toFixed(2)}×`,
+      `${verdict(overWhole <= TARGETS.streamingOverWhole, `≤ ${TARGETS.streamingOverWhole}×`)}; median ÷ median; steps recomputed ${pass.recomputeRatio.toFixed(2)}×`,
+    ],
+    [
+      'streaming real-time factor (live pacing)',
+      rtf.toFixed(2),
+      `${verdict(rtf >= TARGETS.realTimeFactor, `≥ ${TARGETS.realTimeFactor}`)}; best of ${stream.live.length} passes`,
+    ],
+    [
+      'latency behind the camera (s)',
+      latencyS.toFixed(2),
+      `${verdict(latencyS <= TARGETS.latencyS, `≤ ${TARGETS.latencyS} s`)}; ${pass.latencyFrames} frames held back (hop, one per backbone conv, predictor context) + the largest live chunk's compute ${slowestChunkS.toFixed(2)} s`,
+    ],
+    [
+      'real-time factor, all frames at once',
+      backlogRtf.toFixed(2),
+      `backlog ${stream.backlog.backlogPeak} frames; chunks grew to ${stream.backlog.largestChunkSteps} steps; ${stream.backlog.samplesEmitted} samples from ${stream.backlog.framesReceived} frames`,
+    ],
+    [
+      'inference worker peak RSS (MB)',
+      stream.peakRssMb.toFixed(0),
+      `${verdict(stream.peakRssMb <= TARGETS.peakMb, `≤ ${TARGETS.peakMb}`)}; whole process while streaming, of which Node's baseline ${stream.baselineRssMb.toFixed(0)} MB`,
+    ],
   ];
   const width = Math.max(...rows.map((r) => r[0].length));
   for (const [name, value, note] of rows) console.log(`${name.padEnd(width)}  ${value.padStart(8)}  ${note}`);
-  console.log(`\n${seconds} s of video streamed per pass; every ratio above comes from this run. Load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}.`);
+  console.log(
+    `\n${seconds} s of video streamed per pass; every ratio above comes from this run. Load average ${(
+      await import('node:os')
+    )
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}.`,
+  );
 }
 
 await main();

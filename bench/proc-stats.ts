@@ -53,7 +53,11 @@ export function threadSnapshot(): ThreadSnapshot {
 }
 
 /** The threads that used the most CPU between two snapshots, in cores, busiest first. */
-export function busiestThreads(a: ThreadSnapshot, b: ThreadSnapshot, count: number): Array<{ thread: string; cores: number }> {
+export function busiestThreads(
+  a: ThreadSnapshot,
+  b: ThreadSnapshot,
+  count: number,
+): Array<{ thread: string; cores: number }> {
   const seconds = (b.at - a.at) / 1000;
   return [...b.ticks]
     .map(([thread, ticks]) => ({ thread, cores: (ticks - (a.ticks.get(thread) ?? 0)) / HZ / seconds }))
@@ -100,7 +104,8 @@ export function processTree(): Map<number, { parent: number; ticks: number }> {
     const stat = readStat(`/proc/${entry}/stat`);
     if (stat) stats.set(Number(entry), stat);
   }
-  const ours = (pid: number): boolean => pid === process.pid || (pid > 1 && stats.has(pid) && ours(stats.get(pid)!.parent));
+  const ours = (pid: number): boolean =>
+    pid === process.pid || (pid > 1 && stats.has(pid) && ours(stats.get(pid)!.parent));
   return new Map([...stats].filter(([pid]) => ours(pid)));
 }
 
@@ -110,7 +115,11 @@ function readStat(file: string): { name: string; parent: number; ticks: number }
     const stat = fs.readFileSync(file, 'utf8');
     const close = stat.lastIndexOf(')');
     const fields = stat.slice(close + 2).split(' ');
-    return { name: stat.slice(stat.indexOf('(') + 1, close), parent: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
+    return {
+      name: stat.slice(stat.indexOf('(') + 1, close),
+      parent: Number(fields[1]),
+      ticks: Number(fields[11]) + Number(fields[12]),
+    };
   } catch {
     return null; // it ended while we listed them
   }

@@ -38,7 +38,15 @@ import { startBrowserMode } from '../main/browser-mode.ts';
 import { fakeCameraLaunch, pulsingFaceY4m, unpluggableCamera, type CameraSwitch } from '../e2e/fake-camera.ts';
 import { RecordPage } from '../e2e/pages/record-page.ts';
 import { fillDevtoolsBuffer } from './devtools-buffer.ts';
-import { busiestThreads, cpuShare, cpuSnapshot, memoryByType, processTree, residentKb, threadSnapshot } from './proc-stats.ts';
+import {
+  busiestThreads,
+  cpuShare,
+  cpuSnapshot,
+  memoryByType,
+  processTree,
+  residentKb,
+  threadSnapshot,
+} from './proc-stats.ts';
 
 const MINUTES = Number(process.argv[2] ?? 10);
 const LONG_MS = 50;
@@ -70,43 +78,58 @@ const mode = await startBrowserMode(dataDir, 'bench');
 const browser = await chromium.launch(fakeCameraLaunch(y4m));
 const page = await browser.newPage();
 await page.addInitScript(unpluggableCamera);
-await page.addInitScript(({ longMs, pollMs }) => {
-  const probe: PageProbe = { delivered: { start: NaN, stop: NaN }, made: { start: NaN, stop: NaN }, polls: [], longTasks: [], frames: [] };
-  (window as unknown as { __probe: PageProbe }).__probe = probe;
-  // Capture reads the last clone of the camera track: its stats count the frames handed to capture.
-  const cameraCounts = () => {
-    const tracks = (window as unknown as { __camera: CameraSwitch }).__camera.tracks;
-    const track = tracks.filter((t) => t.readyState === 'live').at(-1);
-    const stats = (track as unknown as { stats?: { deliveredFrames: number; totalFrames: number } } | undefined)?.stats;
-    return { delivered: stats?.deliveredFrames ?? NaN, made: stats?.totalFrames ?? NaN };
-  };
-  (window as unknown as { __cameraCounts: typeof cameraCounts }).__cameraCounts = cameraCounts;
-  // The app marks the session's first and last frame by the clock when its phase changes; the Stop button
-  // shows (or goes) in the same task, so reading the track's count then is exact to a frame in flight.
-  let recording = false;
-  new MutationObserver(() => {
-    const now = document.querySelector('button[title^="Stop"]') !== null;
-    if (now === recording) return;
-    recording = now;
-    const counts = cameraCounts();
-    probe.delivered[now ? 'start' : 'stop'] = counts.delivered;
-    probe.made[now ? 'start' : 'stop'] = counts.made;
-  }).observe(document, { childList: true, subtree: true });
-  new PerformanceObserver((list) => list.getEntries().forEach((e) => probe.longTasks.push({ start: e.startTime, duration: e.duration }))).observe({ type: 'longtask', buffered: true });
-  type Script = { invoker: string; sourceURL: string; sourceFunctionName: string; duration: number };
-  new PerformanceObserver((list) =>
-    list.getEntries().forEach((e) => {
-      if (e.duration <= longMs) return;
-      const scripts = ((e as unknown as { scripts: Script[] }).scripts ?? []).map((s) => ({ what: `${s.invoker} ${s.sourceFunctionName}@${s.sourceURL.split('/').pop()}`, ms: s.duration }));
-      probe.frames.push({ start: e.startTime, duration: e.duration, scripts });
-    }),
-  ).observe({ type: 'long-animation-frame', buffered: true });
-  // On the clock capture stamps frames with (timeOrigin + now, as the capture worker maps the camera's).
-  setInterval(() => {
-    const { delivered } = cameraCounts();
-    if (Number.isFinite(delivered)) probe.polls.push([performance.timeOrigin + performance.now(), delivered]);
-  }, pollMs);
-}, { longMs: LONG_MS, pollMs: POLL_MS });
+await page.addInitScript(
+  ({ longMs, pollMs }) => {
+    const probe: PageProbe = {
+      delivered: { start: NaN, stop: NaN },
+      made: { start: NaN, stop: NaN },
+      polls: [],
+      longTasks: [],
+      frames: [],
+    };
+    (window as unknown as { __probe: PageProbe }).__probe = probe;
+    // Capture reads the last clone of the camera track: its stats count the frames handed to capture.
+    const cameraCounts = () => {
+      const tracks = (window as unknown as { __camera: CameraSwitch }).__camera.tracks;
+      const track = tracks.filter((t) => t.readyState === 'live').at(-1);
+      const stats = (track as unknown as { stats?: { deliveredFrames: number; totalFrames: number } } | undefined)
+        ?.stats;
+      return { delivered: stats?.deliveredFrames ?? NaN, made: stats?.totalFrames ?? NaN };
+    };
+    (window as unknown as { __cameraCounts: typeof cameraCounts }).__cameraCounts = cameraCounts;
+    // The app marks the session's first and last frame by the clock when its phase changes; the Stop button
+    // shows (or goes) in the same task, so reading the track's count then is exact to a frame in flight.
+    let recording = false;
+    new MutationObserver(() => {
+      const now = document.querySelector('button[title^="Stop"]') !== null;
+      if (now === recording) return;
+      recording = now;
+      const counts = cameraCounts();
+      probe.delivered[now ? 'start' : 'stop'] = counts.delivered;
+      probe.made[now ? 'start' : 'stop'] = counts.made;
+    }).observe(document, { childList: true, subtree: true });
+    new PerformanceObserver((list) =>
+      list.getEntries().forEach((e) => probe.longTasks.push({ start: e.startTime, duration: e.duration })),
+    ).observe({ type: 'longtask', buffered: true });
+    type Script = { invoker: string; sourceURL: string; sourceFunctionName: string; duration: number };
+    new PerformanceObserver((list) =>
+      list.getEntries().forEach((e) => {
+        if (e.duration <= longMs) return;
+        const scripts = ((e as unknown as { scripts: Script[] }).scripts ?? []).map((s) => ({
+          what: `${s.invoker} ${s.sourceFunctionName}@${s.sourceURL.split('/').pop()}`,
+          ms: s.duration,
+        }));
+        probe.frames.push({ start: e.startTime, duration: e.duration, scripts });
+      }),
+    ).observe({ type: 'long-animation-frame', buffered: true });
+    // On the clock capture stamps frames with (timeOrigin + now, as the capture worker maps the camera's).
+    setInterval(() => {
+      const { delivered } = cameraCounts();
+      if (Number.isFinite(delivered)) probe.polls.push([performance.timeOrigin + performance.now(), delivered]);
+    }, pollMs);
+  },
+  { longMs: LONG_MS, pollMs: POLL_MS },
+);
 const cdp = await page.context().newCDPSession(page);
 await cdp.send('Performance.enable');
 // After a full GC: the heap that is kept, not garbage that happens to be waiting for the collector.
@@ -121,7 +144,8 @@ const mainThread = async () => {
 };
 const rssMb = () => process.memoryUsage().rss / 2 ** 20;
 /** Resident memory of all Chromium's processes (browser, renderer, GPU, utilities): what the page costs the machine. */
-const chromiumRssMb = () => [...processTree().keys()].reduce((sum, pid) => sum + (pid === process.pid ? 0 : residentKb(pid)), 0) / 1024;
+const chromiumRssMb = () =>
+  [...processTree().keys()].reduce((sum, pid) => sum + (pid === process.pid ? 0 : residentKb(pid)), 0) / 1024;
 await page.goto(mode.server.entryUrl);
 const record = new RecordPage(page);
 await record.openWithNewSubject('BENCH');
@@ -159,7 +183,9 @@ for (let minute = 1; minute <= MINUTES; minute++) {
     return { delivered: now.delivered - delivered.start, made: now.made - made.start };
   });
   const nominal = Math.round(((Date.now() - startedAt) / 1000) * 30);
-  console.log(`minute ${minute}: services RSS ${s.rss.toFixed(0)} MB, Chromium RSS ${s.chromiumRss.toFixed(0)} MB, page heap ${s.heap.toFixed(1)} MB, CPU cores: bench ${share.bench.toFixed(2)}, others ${share.others.toFixed(2)} of ${os.cpus().length}; camera made ${camera.made}, delivered ${camera.delivered} of nominal ${nominal}; ${await page.getByTestId('frame-counts').textContent()}`);
+  console.log(
+    `minute ${minute}: services RSS ${s.rss.toFixed(0)} MB, Chromium RSS ${s.chromiumRss.toFixed(0)} MB, page heap ${s.heap.toFixed(1)} MB, CPU cores: bench ${share.bench.toFixed(2)}, others ${share.others.toFixed(2)} of ${os.cpus().length}; camera made ${camera.made}, delivered ${camera.delivered} of nominal ${nominal}; ${await page.getByTestId('frame-counts').textContent()}`,
+  );
 }
 const memoryAtLast = memoryByType();
 // The session's last TRACE_MS are traced, after the last sample and across Stop: ending a trace is a burst
@@ -210,19 +236,48 @@ const withScript = attributed.filter((t) => t.scriptMs > LONG_MS / 2);
 const longest = (a: number[]) => (a.length ? ` (max ${Math.max(...a).toFixed(0)} ms)` : '');
 
 console.log(`\nRecording bench, ${MINUTES} min at 30 fps: ${recordedS.toFixed(0)} s recorded (${framesCheck?.trim()})`);
-console.log(`the stored timeline spans ${stored.spanFrames} frame times at 30 fps; the camera made ${made} (${(made / recordedS).toFixed(1)} fps) and delivered ${delivered}; ${stored.count} are stored`);
-console.log(`frames missing: ${stored.missing} = never made ${neverMade} + discarded by the browser ${discarded} + lost by the app ${lostByCount}`);
+console.log(
+  `the stored timeline spans ${stored.spanFrames} frame times at 30 fps; the camera made ${made} (${(made / recordedS).toFixed(1)} fps) and delivered ${delivered}; ${stored.count} are stored`,
+);
+console.log(
+  `frames missing: ${stored.missing} = never made ${neverMade} + discarded by the browser ${discarded} + lost by the app ${lostByCount}`,
+);
 console.log(`missing frames per ${MISSING_PROFILE_S} s of the session: ${stored.profile.join(' ')}`);
-console.log(`lost by the app, tracked every ${POLL_MS} ms (the track's delivered count less the frames stored up to then, Start's and Stop's second left out): ${tracked.lost}; per ${MISSING_PROFILE_S} s: ${tracked.profile.join(' ')}; raised to a new height (by a loss, or a while by a frame in flight) at ${tracked.steps.map((s) => `${s.atS} s +${s.frames}`).join(', ') || '-'}`);
-console.log(`gaps in the frame times (a late frame or a missing one; session time, frame intervals skipped): ${stored.gaps.slice(0, 40).map((g) => `${g.atS.toFixed(1)} s ×${g.frames}`).join(', ') || 'none'}${stored.gaps.length > 40 ? ` and ${stored.gaps.length - 40} more` : ''}`);
-console.log(`CPU over the run: bench (services + Chromium) ${share.bench.toFixed(2)} cores, other processes ${share.others.toFixed(2)} cores, of ${os.cpus().length}`);
-console.log(`busiest threads (cores):${busiestThreads(threadsAtStart, threadsAtEnd, 16).map((t) => `\n  ${t.cores.toFixed(3)}  ${t.thread}`).join('')}`);
+console.log(
+  `lost by the app, tracked every ${POLL_MS} ms (the track's delivered count less the frames stored up to then, Start's and Stop's second left out): ${tracked.lost}; per ${MISSING_PROFILE_S} s: ${tracked.profile.join(' ')}; raised to a new height (by a loss, or a while by a frame in flight) at ${tracked.steps.map((s) => `${s.atS} s +${s.frames}`).join(', ') || '-'}`,
+);
+console.log(
+  `gaps in the frame times (a late frame or a missing one; session time, frame intervals skipped): ${
+    stored.gaps
+      .slice(0, 40)
+      .map((g) => `${g.atS.toFixed(1)} s ×${g.frames}`)
+      .join(', ') || 'none'
+  }${stored.gaps.length > 40 ? ` and ${stored.gaps.length - 40} more` : ''}`,
+);
+console.log(
+  `CPU over the run: bench (services + Chromium) ${share.bench.toFixed(2)} cores, other processes ${share.others.toFixed(2)} cores, of ${os.cpus().length}`,
+);
+console.log(
+  `busiest threads (cores):${busiestThreads(threadsAtStart, threadsAtEnd, 16)
+    .map((t) => `\n  ${t.cores.toFixed(3)}  ${t.thread}`)
+    .join('')}`,
+);
 const types = [...new Set([...memoryAtFirst.keys(), ...memoryAtLast.keys()])].sort();
-const mb = (m: { rssMb: number; pssMb: number } | undefined) => (m ? `${m.rssMb.toFixed(0)}/${m.pssMb.toFixed(0)}` : '-');
-console.log(`Chromium memory by process type, RSS/PSS MB (PSS: shared pages split among their sharers), first → last minute:${types.map((t) => `\n  ${t.padEnd(12)} ${mb(memoryAtFirst.get(t))} → ${mb(memoryAtLast.get(t))}`).join('')}`);
-console.log(`page main thread: CPU ${(threadCpu * 100).toFixed(1)} % of one core, in tasks ${(threadTask * 100).toFixed(1)} % of the time`);
-console.log(`traced the last ${TRACE_MS / 1000} s before Stop: ${traced.length} long tasks${traced.map((t) => ` ${t.wallMs.toFixed(0)} ms wall / ${t.cpuMs.toFixed(0)} ms CPU`).join(',')}`);
-for (const t of attributed) console.log(`  long task ${t.duration.toFixed(0)} ms at ${(t.start / 1000).toFixed(0)} s: script ${t.scriptMs.toFixed(0)} ms${t.top && t.top.ms > 0 ? `, most in ${t.top.what} (${t.top.ms.toFixed(0)} ms)` : ''}`);
+const mb = (m: { rssMb: number; pssMb: number } | undefined) =>
+  m ? `${m.rssMb.toFixed(0)}/${m.pssMb.toFixed(0)}` : '-';
+console.log(
+  `Chromium memory by process type, RSS/PSS MB (PSS: shared pages split among their sharers), first → last minute:${types.map((t) => `\n  ${t.padEnd(12)} ${mb(memoryAtFirst.get(t))} → ${mb(memoryAtLast.get(t))}`).join('')}`,
+);
+console.log(
+  `page main thread: CPU ${(threadCpu * 100).toFixed(1)} % of one core, in tasks ${(threadTask * 100).toFixed(1)} % of the time`,
+);
+console.log(
+  `traced the last ${TRACE_MS / 1000} s before Stop: ${traced.length} long tasks${traced.map((t) => ` ${t.wallMs.toFixed(0)} ms wall / ${t.cpuMs.toFixed(0)} ms CPU`).join(',')}`,
+);
+for (const t of attributed)
+  console.log(
+    `  long task ${t.duration.toFixed(0)} ms at ${(t.start / 1000).toFixed(0)} s: script ${t.scriptMs.toFixed(0)} ms${t.top && t.top.ms > 0 ? `, most in ${t.top.what} (${t.top.ms.toFixed(0)} ms)` : ''}`,
+  );
 const first = samples[0]!;
 const last = samples.at(-1)!;
 const rows = [
@@ -233,24 +288,52 @@ const rows = [
   ['never made by the camera', String(neverMade), '-', true],
   ['long tasks > 50 ms, all', `${attributed.length}${longest(attributed.map((t) => t.duration))}`, '-', true],
   ['… of them running script > 25 ms', `${withScript.length}${longest(withScript.map((t) => t.duration))}`, '-', true],
-  ['traced long tasks with CPU > 50 ms', String(traced.filter((t) => t.cpuMs > LONG_MS).length), '0', traced.every((t) => t.cpuMs <= LONG_MS)],
+  [
+    'traced long tasks with CPU > 50 ms',
+    String(traced.filter((t) => t.cpuMs > LONG_MS).length),
+    '0',
+    traced.every((t) => t.cpuMs <= LONG_MS),
+  ],
   ['services RSS last/first minute', (last.rss / first.rss).toFixed(3), '< 1.10', last.rss / first.rss < 1.1],
-  ['Chromium RSS last/first minute', (last.chromiumRss / first.chromiumRss).toFixed(3), '< 1.10', last.chromiumRss / first.chromiumRss < 1.1],
+  [
+    'Chromium RSS last/first minute',
+    (last.chromiumRss / first.chromiumRss).toFixed(3),
+    '< 1.10',
+    last.chromiumRss / first.chromiumRss < 1.1,
+  ],
   // A few MB of JS heap: a ratio of it magnifies noise, so it is shown (and watched for a trend), not judged.
   ['page heap first → last minute', `${first.heap.toFixed(1)} → ${last.heap.toFixed(1)} MB`, '-', true],
 ] as const;
-for (const [what, value, target, ok] of rows) console.log(`${what.padEnd(42)} ${value.padStart(14)}   target ${target.padEnd(7)} ${ok ? 'met' : 'NOT MET'}`);
+for (const [what, value, target, ok] of rows)
+  console.log(`${what.padEnd(42)} ${value.padStart(14)}   target ${target.padEnd(7)} ${ok ? 'met' : 'NOT MET'}`);
 
 /** The page main thread's long tasks in a trace, before the Stop mark (all, if it is missing), with their wall and CPU time. */
 function tracedLongTasks(file: string): Array<{ wallMs: number; cpuMs: number }> {
-  type TraceEvent = { ph: string; name: string; pid: number; tid: number; ts: number; dur?: number; tdur?: number; args?: { name?: string } };
+  type TraceEvent = {
+    ph: string;
+    name: string;
+    pid: number;
+    tid: number;
+    ts: number;
+    dur?: number;
+    tdur?: number;
+    args?: { name?: string };
+  };
   const events = (JSON.parse(fs.readFileSync(file, 'utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
   fs.rmSync(file);
   const main = events.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
   if (!main) return [];
   const stopTs = events.find((e) => e.name === STOP_MARK)?.ts ?? Infinity;
   return events
-    .filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask' && e.ts < stopTs && (e.dur ?? 0) > LONG_MS * 1000)
+    .filter(
+      (e) =>
+        e.pid === main.pid &&
+        e.tid === main.tid &&
+        e.ph === 'X' &&
+        e.name === 'ThreadControllerImpl::RunTask' &&
+        e.ts < stopTs &&
+        (e.dur ?? 0) > LONG_MS * 1000,
+    )
     .map((e) => ({ wallMs: (e.dur ?? 0) / 1000, cpuMs: (e.tdur ?? 0) / 1000 }));
 }
 
@@ -259,10 +342,19 @@ function tracedLongTasks(file: string): Array<{ wallMs: number; cpuMs: number }>
  * count at the session's rate, less those stored) over the session and per MISSING_PROFILE_S seconds of it;
  * and the gaps between frames (a late frame makes one, a lost frame too).
  */
-function storedFrames(): { times: number[]; count: number; spanFrames: number; missing: number; profile: number[]; gaps: Array<{ atS: number; frames: number }> } {
+function storedFrames(): {
+  times: number[];
+  count: number;
+  spanFrames: number;
+  missing: number;
+  profile: number[];
+  gaps: Array<{ atS: number; frames: number }>;
+} {
   const db = mode.services.store.db;
   const session = db.prepare('SELECT id, fps FROM sessions').get() as { id: number; fps: number };
-  const times = (db.prepare('SELECT t_ms AS t FROM frames WHERE session_id = ? ORDER BY idx').all(session.id) as { t: number }[]).map((r) => r.t);
+  const times = (
+    db.prepare('SELECT t_ms AS t FROM frames WHERE session_id = ? ORDER BY idx').all(session.id) as { t: number }[]
+  ).map((r) => r.t);
   const interval = 1000 / (session.fps || 30);
   const framesBy = (i: number) => Math.round((times[i]! - times[0]!) / interval) + 1;
   const gaps: Array<{ atS: number; frames: number }> = [];
@@ -287,7 +379,10 @@ function storedFrames(): { times: number[]; count: number; spanFrames: number; m
  * first and last second of the session (Start and Stop, where capture's cut-off and the count differ by
  * what is in flight) are left out: the count from Start to Stop covers them, to ±2.
  */
-function lostOverTime(polls: Array<[number, number]>, times: number[]): { lost: number; profile: number[]; steps: Array<{ atS: number; frames: number }> } {
+function lostOverTime(
+  polls: Array<[number, number]>,
+  times: number[],
+): { lost: number; profile: number[]; steps: Array<{ atS: number; frames: number }> } {
   const [first, last] = [times[0] ?? 0, times.at(-1) ?? 0];
   const floors: number[] = [];
   let stored = 0;
@@ -302,7 +397,8 @@ function lostOverTime(polls: Array<[number, number]>, times: number[]): { lost: 
   const base = settled.find((f) => Number.isFinite(f)) ?? 0;
   /** Lost by the end of each second (a second without polls keeps the count before it). */
   const lostBy: number[] = [];
-  for (let k = 0; k < settled.length; k++) lostBy.push(Number.isFinite(settled[k]) ? settled[k]! - base : (lostBy.at(-1) ?? 0));
+  for (let k = 0; k < settled.length; k++)
+    lostBy.push(Number.isFinite(settled[k]) ? settled[k]! - base : (lostBy.at(-1) ?? 0));
   // Where the count first reaches a new height: a frame in flight for long can still lift it for a while.
   const steps: Array<{ atS: number; frames: number }> = [];
   let high = 0;

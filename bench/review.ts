@@ -36,7 +36,7 @@ function seed(dir: string): { subjectId: number; sessionId: number } {
   const rgb = { r: new Float64Array(n), g: new Float64Array(n), b: new Float64Array(n) };
   let phase = 0;
   let s = 7;
-  const noise = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296 - 0.5);
+  const noise = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296 - 0.5;
   for (let i = 0; i < n; i++) {
     t[i] = i / FPS;
     phase += (2 * Math.PI * (70 + 8 * Math.sin((2 * Math.PI * t[i]!) / 600))) / 60 / FPS;
@@ -49,12 +49,23 @@ function seed(dir: string): { subjectId: number; sessionId: number } {
   if (!result.ok) throw new Error(result.reason);
   const store = openStore(dir);
   const subject = store.subjects.create(store.studies.ensureOne().id, subjectFields.parse({ code: 'BENCH-60' }));
-  const session = store.sessions.create({ subjectId: subject.id, cameraLabel: null, width: 640, height: 480, fps: FPS, notes: '' }, { source: 'camera', appVersion: 'bench' });
-  store.sessions.appendFrames(session.id, 0, Float64Array.from(t, (v) => v * 1000), new Uint8Array(n).fill(1));
+  const session = store.sessions.create(
+    { subjectId: subject.id, cameraLabel: null, width: 640, height: 480, fps: FPS, notes: '' },
+    { source: 'camera', appVersion: 'bench' },
+  );
+  store.sessions.appendFrames(
+    session.id,
+    0,
+    Float64Array.from(t, (v) => v * 1000),
+    new Uint8Array(n).fill(1),
+  );
   store.analyses.add(session.id, {
     ...analysisRecord(result, { source: 'recording', roi: 'face' }),
     hrSeries: storedHrSeries(result),
-    waveforms: { sspd: { startS: 0, fs: FPS, samples: Float32Array.from(x) }, pos: { startS: 0, fs: FPS, samples: Float32Array.from(x) } },
+    waveforms: {
+      sspd: { startS: 0, fs: FPS, samples: Float32Array.from(x) },
+      pos: { startS: 0, fs: FPS, samples: Float32Array.from(x) },
+    },
   });
   store.close();
   return { subjectId: subject.id, sessionId: session.id };
@@ -68,17 +79,33 @@ try {
     const overview = sessionOverview(store, ids.subjectId);
     const results = sessionResults(store, ids.sessionId);
     const bytes = encodeWire(results).length + encodeWire(overview).length;
-    const plotted = Object.values(results.analysis!.series).reduce((k, points) => k + thinPoints(points, (p) => p.bpm, HR_COLUMNS).length, 0);
+    const plotted = Object.values(results.analysis!.series).reduce(
+      (k, points) => k + thinPoints(points, (p) => p.bpm, HR_COLUMNS).length,
+      0,
+    );
     return { bytes, windows: results.analysis!.series.sspd!.length, plotted };
   };
   const signal = () => {
     const value = sessionSignal(store, ids.sessionId)!;
     const bytes = encodeWire(value).length;
     const wave = value.waveform!.samples;
-    return { bytes, samples: wave.length, plotted: minMaxIndices(wave, 0, wave.length, WAVE_COLUMNS).length, beats: value.beats.t.length, hrv: value.hrv?.ok ? `RMSSD ${value.hrv.rmssdMs.toFixed(1)} ms` : value.hrv && !value.hrv.ok ? value.hrv.reason : '—' };
+    return {
+      bytes,
+      samples: wave.length,
+      plotted: minMaxIndices(wave, 0, wave.length, WAVE_COLUMNS).length,
+      beats: value.beats.t.length,
+      hrv: value.hrv?.ok
+        ? `RMSSD ${value.hrv.rmssdMs.toFixed(1)} ms`
+        : value.hrv && !value.hrv.ok
+          ? value.hrv.reason
+          : '—',
+    };
   };
   /** The least any view must do: read the session's HR rows and waveform blobs. */
-  const bare = () => store.db.prepare('SELECT count(*) AS n FROM hr_series').get() && store.db.prepare('SELECT method, t_s, bpm, snr_db, quality, reasons FROM hr_series').all().length + store.db.prepare('SELECT samples FROM waveform_chunks').all().length;
+  const bare = () =>
+    store.db.prepare('SELECT count(*) AS n FROM hr_series').get() &&
+    store.db.prepare('SELECT method, t_s, bpm, snr_db, quality, reasons FROM hr_series').all().length +
+      store.db.prepare('SELECT samples FROM waveform_chunks').all().length;
   open();
   signal(); // warm-up
   const opens = Array.from({ length: RUNS }, () => time(open));
@@ -88,12 +115,22 @@ try {
   const bestSignal = Math.min(...signals.map((r) => r.ms));
   const o = opens[0]!.value;
   const s = signals[0]!.value;
-  console.log(`review of a ${MINUTES} min session at ${FPS} fps (${o.windows} HR windows per method, ${s.samples} waveform samples)`);
-  console.log(`  open (overview + results + wire encoding + plot thinning): ${best.toFixed(0)} ms best of ${RUNS}; ${(o.bytes / 1024).toFixed(0)} KB sent, ${o.plotted} HR points plotted`);
-  console.log(`  waveform panel (beats, HRV, respiration + encoding): ${bestSignal.toFixed(0)} ms best of ${RUNS}; ${(s.bytes / 1024).toFixed(0)} KB, ${s.plotted} points plotted for the whole session, ${s.beats} beats, ${s.hrv}`);
+  console.log(
+    `review of a ${MINUTES} min session at ${FPS} fps (${o.windows} HR windows per method, ${s.samples} waveform samples)`,
+  );
+  console.log(
+    `  open (overview + results + wire encoding + plot thinning): ${best.toFixed(0)} ms best of ${RUNS}; ${(o.bytes / 1024).toFixed(0)} KB sent, ${o.plotted} HR points plotted`,
+  );
+  console.log(
+    `  waveform panel (beats, HRV, respiration + encoding): ${bestSignal.toFixed(0)} ms best of ${RUNS}; ${(s.bytes / 1024).toFixed(0)} KB, ${s.plotted} points plotted for the whole session, ${s.beats} beats, ${s.hrv}`,
+  );
   console.log(`  reference (bare read of the same rows): ${reference.toFixed(0)} ms`);
-  console.log(`  ratio open / reference: ${(best / reference).toFixed(2)}; waveform panel / reference: ${(bestSignal / reference).toFixed(2)}`);
-  console.log(`  target: HR plot data < ${TARGET_MS} ms: ${best < TARGET_MS ? 'met' : 'NOT met'}; waveform panel < ${TARGET_MS} ms: ${bestSignal < TARGET_MS ? 'met' : 'NOT met'}`);
+  console.log(
+    `  ratio open / reference: ${(best / reference).toFixed(2)}; waveform panel / reference: ${(bestSignal / reference).toFixed(2)}`,
+  );
+  console.log(
+    `  target: HR plot data < ${TARGET_MS} ms: ${best < TARGET_MS ? 'met' : 'NOT met'}; waveform panel < ${TARGET_MS} ms: ${bestSignal < TARGET_MS ? 'met' : 'NOT met'}`,
+  );
   process.exitCode = best < TARGET_MS ? 0 : 1;
   store.close();
 } finally {

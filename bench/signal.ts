@@ -10,7 +10,14 @@ const FPS = 30;
 const MINUTES = 60;
 const RUNS = 3;
 
-function session(): { t: Float64Array; x: Float64Array; r: Float64Array; g: Float64Array; b: Float64Array; faceLost: Uint8Array } {
+function session(): {
+  t: Float64Array;
+  x: Float64Array;
+  r: Float64Array;
+  g: Float64Array;
+  b: Float64Array;
+  faceLost: Uint8Array;
+} {
   let seed = 12345;
   const uniform = (): number => {
     seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
@@ -18,7 +25,14 @@ function session(): { t: Float64Array; x: Float64Array; r: Float64Array; g: Floa
   };
   const gauss = (): number => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
   const n = MINUTES * 60 * FPS;
-  const s = { t: new Float64Array(n), x: new Float64Array(n), r: new Float64Array(n), g: new Float64Array(n), b: new Float64Array(n), faceLost: new Uint8Array(n) };
+  const s = {
+    t: new Float64Array(n),
+    x: new Float64Array(n),
+    r: new Float64Array(n),
+    g: new Float64Array(n),
+    b: new Float64Array(n),
+    faceLost: new Uint8Array(n),
+  };
   let phase = 0;
   for (let i = 0; i < n; i++) {
     const t = i / FPS + (uniform() - 0.5) * 0.01;
@@ -66,7 +80,12 @@ function time<T>(fn: () => T): { ms: number; value: T } {
 const s = session();
 // The crop's grid-cell colours (skin, regions, light reference), as every recording and import now has them.
 const cells = syntheticCells({ durationS: MINUTES * 60, jitterS: 0.005 }, { bpm: 70, pulse: 0.01, noise: 0.3 });
-const input = { waveform: { t: s.t, x: s.x }, rgb: { t: s.t, r: s.r, g: s.g, b: s.b }, blocks: { t: s.t, values: cells.values }, capture: { t: s.t, faceLost: s.faceLost } };
+const input = {
+  waveform: { t: s.t, x: s.x },
+  rgb: { t: s.t, r: s.r, g: s.g, b: s.b },
+  blocks: { t: s.t, values: cells.values },
+  capture: { t: s.t, faceLost: s.faceLost },
+};
 analyzeSession(input); // warm-up: JIT and FFT plans
 const runs = Array.from({ length: RUNS }, () => time(() => analyzeSession(input)));
 const best = Math.min(...runs.map((r) => r.ms));
@@ -74,13 +93,26 @@ const reference = time(() => naiveDftHr(s.x));
 const recent = { t: s.t.subarray(-FPS * 60), x: s.x.subarray(-FPS * 60) };
 const live = time(() => {
   const blocks = { t: recent.t, values: cells.values.subarray(-FPS * 60 * 192) };
-  for (let i = 0; i < 100; i++) liveHeartRate({ waveform: recent, rgb: { t: recent.t, r: s.r.subarray(-FPS * 60), g: s.g.subarray(-FPS * 60), b: s.b.subarray(-FPS * 60) }, blocks });
+  for (let i = 0; i < 100; i++)
+    liveHeartRate({
+      waveform: recent,
+      rgb: { t: recent.t, r: s.r.subarray(-FPS * 60), g: s.g.subarray(-FPS * 60), b: s.b.subarray(-FPS * 60) },
+      blocks,
+    });
 });
 const result = runs[0]!.value;
-const summary = result.ok ? (result.summary.hr.bpm !== null ? `${result.summary.hr.bpm.toFixed(1)} bpm median, ${result.quality.reliable}/${result.hrSeries.length} windows reliable` : result.summary.hr.reason) : result.reason;
+const summary = result.ok
+  ? result.summary.hr.bpm !== null
+    ? `${result.summary.hr.bpm.toFixed(1)} bpm median, ${result.quality.reliable}/${result.hrSeries.length} windows reliable`
+    : result.summary.hr.reason
+  : result.reason;
 
-console.log(`signal analysis, ${MINUTES} min at ${FPS} fps (${s.t.length} frames; SSPD waveform + RGB + capture flags)`);
-console.log(`  analyzeSession:  ${best.toFixed(0)} ms best of ${RUNS} (${runs.map((r) => r.ms.toFixed(0)).join(', ')} ms) — ${summary}`);
+console.log(
+  `signal analysis, ${MINUTES} min at ${FPS} fps (${s.t.length} frames; SSPD waveform + RGB + capture flags)`,
+);
+console.log(
+  `  analyzeSession:  ${best.toFixed(0)} ms best of ${RUNS} (${runs.map((r) => r.ms.toFixed(0)).join(', ')} ms) — ${summary}`,
+);
 console.log(`  reference (naive DFT HR, waveform only, same windows): ${reference.ms.toFixed(0)} ms`);
 console.log(`  ratio analyzeSession / reference: ${(best / reference.ms).toFixed(2)}`);
 console.log(`  liveHeartRate (last 10 s, every method and the decision): ${(live.ms / 100).toFixed(2)} ms per call`);

@@ -15,7 +15,13 @@ import { analysisSettings } from '../common/sessions.ts';
 import { startTestPostgres } from '../scripts/throwaway-postgres.ts';
 import { fillStation, writeSessionCrops } from '../scripts/synth/station.ts';
 
-const { values } = parseArgs({ options: { sessions: { type: 'string', default: '10000' }, jobs: { type: 'string', default: '24' }, 'crop-seconds': { type: 'string', default: '10' } } });
+const { values } = parseArgs({
+  options: {
+    sessions: { type: 'string', default: '10000' },
+    jobs: { type: 'string', default: '24' },
+    'crop-seconds': { type: 'string', default: '10' },
+  },
+});
 const SESSIONS = Number(values.sessions);
 const JOBS = Number(values.jobs);
 const CROP_SECONDS = Number(values['crop-seconds']);
@@ -31,7 +37,13 @@ async function syncScale(sessions: number): Promise<void> {
   const store = openStore(path.join(root, `station-${sessions}`));
   store.db.pragma('synchronous = OFF'); // filling only: the bench's data need not survive a power cut
   let t0 = performance.now();
-  await fillStation(store, { study: 'Bench', prefix: 'S', subjects: Math.ceil(sessions / 10), sessionsPerSubject: 10, ...PER_SESSION });
+  await fillStation(store, {
+    study: 'Bench',
+    prefix: 'S',
+    subjects: Math.ceil(sessions / 10),
+    sessionsPerSubject: 10,
+    ...PER_SESSION,
+  });
   const fillS = seconds(t0);
   store.db.pragma('synchronous = FULL');
   const dbMb = fs.statSync(path.join(store.dataDir, 'pulse-studio.db')).size / 1e6;
@@ -52,7 +64,9 @@ async function syncScale(sessions: number): Promise<void> {
 }
 
 function startWorker(url: string, media: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [CLI, 'worker', '--db', url, '--media', media, '--model', 'none'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'worker', '--db', url, '--media', media, '--model', 'none'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   return new Promise((resolve, reject) => {
     let err = '';
     child.stderr!.on('data', (b: Buffer) => {
@@ -66,7 +80,14 @@ function startWorker(url: string, media: string): Promise<ChildProcess> {
 async function jobsPerSecond(): Promise<void> {
   const url = await server.createDatabase('jobs');
   const store = openStore(path.join(root, 'station-jobs'));
-  const ids = await fillStation(store, { study: 'Jobs', prefix: 'J', subjects: 1, sessionsPerSubject: JOBS, framesPerSession: 30, mediaBytes: 0 });
+  const ids = await fillStation(store, {
+    study: 'Jobs',
+    prefix: 'J',
+    subjects: 1,
+    sessionsPerSubject: JOBS,
+    framesPerSession: 30,
+    mediaBytes: 0,
+  });
   for (const id of ids) await writeSessionCrops(store, id, CROP_SECONDS);
   const media = fs.mkdtempSync(path.join(root, 'media-'));
   await syncStation(store, { url, mediaRoot: media, appVersion: 'bench' });
@@ -78,17 +99,24 @@ async function jobsPerSecond(): Promise<void> {
   const rates: string[] = [];
   for (const workers of [1, 2, 4]) {
     const children = await Promise.all(Array.from({ length: workers }, () => startWorker(url, media)));
-    const before = Number((await client.query(`SELECT count(*) AS n FROM pg_tables WHERE tablename = 'reanalyses'`)).rows[0].n) ? Number((await client.query('SELECT count(*) AS n FROM reanalyses')).rows[0].n) : 0;
+    const before = Number(
+      (await client.query(`SELECT count(*) AS n FROM pg_tables WHERE tablename = 'reanalyses'`)).rows[0].n,
+    )
+      ? Number((await client.query('SELECT count(*) AS n FROM reanalyses')).rows[0].n)
+      : 0;
     const t0 = performance.now();
     await queueReanalyses(boss, sessions, analysisSettings.parse({ method: 'pos' }));
-    while (Number((await client.query('SELECT count(*) AS n FROM reanalyses')).rows[0].n) < before + sessions.length) await new Promise((r) => setTimeout(r, 100));
+    while (Number((await client.query('SELECT count(*) AS n FROM reanalyses')).rows[0].n) < before + sessions.length)
+      await new Promise((r) => setTimeout(r, 100));
     const s = seconds(t0);
     rates.push(`${workers} worker${workers > 1 ? 's' : ''}: ${(sessions.length / s).toFixed(2)} jobs/s`);
     await Promise.all(children.map((c) => new Promise((r) => (c.on('exit', r), c.kill('SIGINT')))));
   }
   await boss.stop({ graceful: false, close: true });
   await client.end();
-  console.log(`re-analysis jobs (${sessions.length} jobs of ${CROP_SECONDS} s of face crops, POS, one job at a time per worker process; ${os.cpus().length} cores): ${rates.join(', ')}`);
+  console.log(
+    `re-analysis jobs (${sessions.length} jobs of ${CROP_SECONDS} s of face crops, POS, one job at a time per worker process; ${os.cpus().length} cores): ${rates.join(', ')}`,
+  );
 }
 
 try {

@@ -14,7 +14,12 @@ export const adaptRequest = z.strictObject({
   studyId: id,
   /** Empty: every finished, non-voided session of the study that has face crops. */
   sessionIds: z.array(id).max(1000).default([]),
-  steps: z.number({ error: 'Steps is a whole number' }).int('Steps is a whole number').min(1, 'At least 1 step').max(MAX_ADAPT_STEPS, `At most ${MAX_ADAPT_STEPS} steps`).default(DEFAULT_ADAPT_STEPS),
+  steps: z
+    .number({ error: 'Steps is a whole number' })
+    .int('Steps is a whole number')
+    .min(1, 'At least 1 step')
+    .max(MAX_ADAPT_STEPS, `At most ${MAX_ADAPT_STEPS} steps`)
+    .default(DEFAULT_ADAPT_STEPS),
   device: z.enum(ADAPT_DEVICES).default('cpu'),
   /**
    * A Python 3 with torch, onnx and numpy (the CLI's --python; never from the UI); empty: $PULSE_STUDIO_PYTHON, else
@@ -56,7 +61,8 @@ export interface AdaptProvenance {
 
 export const LOSS_CURVE_POINTS = 200;
 
-export type AdaptStage = 'checking' | 'reading' | 'adapting' | 'exporting' | 'comparing' | 'registering' | 'done' | 'cancelled' | 'failed';
+export type AdaptStage =
+  'checking' | 'reading' | 'adapting' | 'exporting' | 'comparing' | 'registering' | 'done' | 'cancelled' | 'failed';
 
 /** How far an adaptation has got. */
 export interface AdaptProgress {

@@ -9,11 +9,18 @@ import { analysisSettings } from './sessions.ts';
  * An object checked for these fields with every other field kept: the signal module's results carry more than a
  * reader here needs. Typed as the checked fields only, so the fuller domain types are assignable to it.
  */
-const keeping = <S extends z.ZodRawShape>(shape: S) => z.looseObject(shape) as unknown as z.ZodType<z.output<z.ZodObject<S>>>;
+const keeping = <S extends z.ZodRawShape>(shape: S) =>
+  z.looseObject(shape) as unknown as z.ZodType<z.output<z.ZodObject<S>>>;
 
 /** A classical method's HR over its windows: the median and mean, or why there is none (the signal module's HrSummary). */
 export const hrSummary = z.union([
-  keeping({ ok: z.literal(true), medianBpm: z.number(), meanBpm: z.number(), windows: z.number(), usedWindows: z.number() }),
+  keeping({
+    ok: z.literal(true),
+    medianBpm: z.number(),
+    meanBpm: z.number(),
+    windows: z.number(),
+    usedWindows: z.number(),
+  }),
   keeping({ ok: z.literal(false), reason: z.string() }),
 ]);
 
@@ -53,7 +60,18 @@ export const analysisSummary = z.strictObject({
   /** HRV of the primary waveform's beats (the signal module's HrvResult); null where none was computed. */
   hrv: keeping({ ok: z.boolean() }).nullable(),
   /** For an imported video: what the file was (its path as given; exports strip local paths). */
-  video: z.object({ file: z.string(), codec: z.string(), width: z.number(), height: z.number(), fps: z.number(), frames: z.number(), facesDetected: z.number().nullable(), facesHeld: z.number().nullable() }).nullable(),
+  video: z
+    .object({
+      file: z.string(),
+      codec: z.string(),
+      width: z.number(),
+      height: z.number(),
+      fps: z.number(),
+      frames: z.number(),
+      facesDetected: z.number().nullable(),
+      facesHeld: z.number().nullable(),
+    })
+    .nullable(),
 });
 
 export type AnalysisParams = z.output<typeof analysisParams>;

@@ -5,7 +5,12 @@ import { HeartRateFormatError, parseHeartRateMeasurement } from './ble-hrm.ts';
 
 describe('hand-written notifications', () => {
   test('reads an 8-bit heart rate with nothing else', () => {
-    expect(parseHeartRateMeasurement([0x00, 72])).toEqual({ bpm: 72, contact: 'unsupported', energyKj: null, rrMs: [] });
+    expect(parseHeartRateMeasurement([0x00, 72])).toEqual({
+      bpm: 72,
+      contact: 'unsupported',
+      energyKj: null,
+      rrMs: [],
+    });
   });
 
   test('reads a 16-bit heart rate little-endian', () => {
@@ -25,7 +30,12 @@ describe('hand-written notifications', () => {
 
   test('reads from a DataView at an offset, as Web Bluetooth hands it over', () => {
     const buffer = Uint8Array.of(0xff, 0xff, 0x10, 60, 0x00, 0x03).buffer;
-    expect(parseHeartRateMeasurement(new DataView(buffer, 2, 4))).toEqual({ bpm: 60, contact: 'unsupported', energyKj: null, rrMs: [750] });
+    expect(parseHeartRateMeasurement(new DataView(buffer, 2, 4))).toEqual({
+      bpm: 60,
+      contact: 'unsupported',
+      energyKj: null,
+      rrMs: [750],
+    });
   });
 });
 
@@ -73,7 +83,9 @@ describe('malformed lengths', () => {
   });
 
   test('an odd number of RR bytes', () => {
-    expect(() => parseHeartRateMeasurement([0x10, 70, 0x00, 0x04, 0x01])).toThrow('3 bytes; it must be a whole number of 16-bit values');
+    expect(() => parseHeartRateMeasurement([0x10, 70, 0x00, 0x04, 0x01])).toThrow(
+      '3 bytes; it must be a whole number of 16-bit values',
+    );
   });
 
   test('RR announced but none sent', () => {

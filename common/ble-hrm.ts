@@ -43,18 +43,22 @@ export function parseHeartRateMeasurement(value: DataView | Uint8Array | readonl
   const energyBytes = flags & ENERGY_PRESENT ? 2 : 0;
   const fixed = 1 + hrBytes + energyBytes;
   if (view.byteLength < fixed) {
-    throw bad(`${view.byteLength} bytes, but flags 0x${flags.toString(16).padStart(2, '0')} announce at least ${fixed}`);
+    throw bad(
+      `${view.byteLength} bytes, but flags 0x${flags.toString(16).padStart(2, '0')} announce at least ${fixed}`,
+    );
   }
   const bpm = hrBytes === 2 ? view.getUint16(1, true) : view.getUint8(1);
   const energyKj = energyBytes ? view.getUint16(1 + hrBytes, true) : null;
   const rest = view.byteLength - fixed;
   const rrMs: number[] = [];
   if (flags & RR_PRESENT) {
-    if (rest === 0 || rest % 2 !== 0) throw bad(`the RR-interval field holds ${rest} bytes; it must be a whole number of 16-bit values (at least one)`);
+    if (rest === 0 || rest % 2 !== 0)
+      throw bad(`the RR-interval field holds ${rest} bytes; it must be a whole number of 16-bit values (at least one)`);
     for (let at = fixed; at < view.byteLength; at += 2) rrMs.push((view.getUint16(at, true) * 1000) / RR_UNITS_PER_S);
   } else if (rest !== 0) {
     throw bad(`${rest} bytes follow the announced fields, but no RR intervals are announced`);
   }
-  const contact: SensorContact = flags & CONTACT_SUPPORTED ? (flags & CONTACT_DETECTED ? 'detected' : 'not-detected') : 'unsupported';
+  const contact: SensorContact =
+    flags & CONTACT_SUPPORTED ? (flags & CONTACT_DETECTED ? 'detected' : 'not-detected') : 'unsupported';
   return { bpm, contact, energyKj, rrMs };
 }

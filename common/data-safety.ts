@@ -50,7 +50,13 @@ export const backupName = z
   .regex(/^pulse-studio-\d{8}-\d{6}(-\d+)?-[a-z-]+\.db$/, 'Not a Pulse Studio backup file name');
 
 export const backupSettingsInput = z.strictObject({
-  folder: z.string().trim().max(4096).refine((f) => f === '' || /^([A-Za-z]:[\\/]|[\\/])/.test(f), { message: 'Give the full path of the folder (empty: the data folder’s backups/)' }),
+  folder: z
+    .string()
+    .trim()
+    .max(4096)
+    .refine((f) => f === '' || /^([A-Za-z]:[\\/]|[\\/])/.test(f), {
+      message: 'Give the full path of the folder (empty: the data folder’s backups/)',
+    }),
   keep: z.number().int().min(1, 'Keep at least one backup').max(365, 'Keep at most 365 backups'),
 });
 
@@ -118,9 +124,15 @@ export interface EncryptionStatus {
 
 const passphraseText = z.string().max(1024, 'At most 1024 characters');
 export const unlockInput = z.strictObject({ passphrase: passphraseText.min(1, 'Enter the passphrase') });
-export const encryptInput = z.strictObject({ passphrase: passphraseText, confirm: passphraseText }).refine((v) => v.passphrase === v.confirm, { message: 'The two passphrases differ', path: ['confirm'] });
+export const encryptInput = z
+  .strictObject({ passphrase: passphraseText, confirm: passphraseText })
+  .refine((v) => v.passphrase === v.confirm, { message: 'The two passphrases differ', path: ['confirm'] });
 export const changePassphraseInput = z
-  .strictObject({ current: passphraseText.min(1, 'Enter the current passphrase'), passphrase: passphraseText, confirm: passphraseText })
+  .strictObject({
+    current: passphraseText.min(1, 'Enter the current passphrase'),
+    passphrase: passphraseText,
+    confirm: passphraseText,
+  })
   .refine((v) => v.passphrase === v.confirm, { message: 'The two passphrases differ', path: ['confirm'] });
 
 export const operatorName = z.string().trim().max(80, 'At most 80 characters');

@@ -8,7 +8,10 @@ test('keeps every point of a short series', () => {
 
 test('draws a 60-minute waveform from a few points per column, keeping its extremes', () => {
   const n = 60 * 60 * 30;
-  const x = Float32Array.from({ length: n }, (_, i) => Math.sin(i / 5) + (i === 77_777 ? 9 : 0) - (i === 5_000 ? 9 : 0));
+  const x = Float32Array.from(
+    { length: n },
+    (_, i) => Math.sin(i / 5) + (i === 77_777 ? 9 : 0) - (i === 5_000 ? 9 : 0),
+  );
   const kept = minMaxIndices(x, 0, n, 1000);
   expect(kept.length).toBeLessThanOrEqual(2000);
   expect(kept).toContain(77_777);

@@ -56,7 +56,8 @@ function lateCamera(rate: number, lost: number[]): number[] {
 
 test('counts exactly the frames lost from a camera whose frames run late, on or off its nominal rate', () => {
   const lost = [100, 2000, 2001, 5000, 7777];
-  for (const rate of [1, 0.997, 1.003, 0.95, 1.05, 1.12]) expect(count(lateCamera(rate, lost)).at(-1), `rate ×${rate}`).toBe(lost.length);
+  for (const rate of [1, 0.997, 1.003, 0.95, 1.05, 1.12])
+    expect(count(lateCamera(rate, lost)).at(-1), `rate ×${rate}`).toBe(lost.length);
 });
 
 test('a camera at half its nominal rate misses every other frame', () => {

@@ -43,7 +43,11 @@ export class FrameGapCounter {
       const errorMs = timestampMs - this.slotMs;
       this.slotMs += PHASE_GAIN * errorMs;
       if (slots > 0) {
-        this.intervalMs = clamp(this.intervalMs + (RATE_GAIN * errorMs) / slots, this.nominalMs * (1 - RATE_RANGE), this.nominalMs * (1 + RATE_RANGE));
+        this.intervalMs = clamp(
+          this.intervalMs + (RATE_GAIN * errorMs) / slots,
+          this.nominalMs * (1 - RATE_RANGE),
+          this.nominalMs * (1 + RATE_RANGE),
+        );
       }
     }
     return this.missing - before;

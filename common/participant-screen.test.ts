@@ -6,12 +6,33 @@ const steps = [
   { name: 'rest', participantText: 'Sit still and look at the camera', operatorText: 'Dim the room' },
   { name: 'paced breathing', participantText: 'Breathe with the circle', operatorText: '' },
 ];
-const run = (over: Partial<RunView> = {}): RunView => ({ steps, running: true, step: 0, leftS: 12.3, paused: false, ended: false, ...over });
+const run = (over: Partial<RunView> = {}): RunView => ({
+  steps,
+  running: true,
+  step: 0,
+  leftS: 12.3,
+  paused: false,
+  ended: false,
+  ...over,
+});
 
 describe('screen message', () => {
   test('shows the running step, its participant instructions and the whole seconds left, rounded up', () => {
-    expect(screenMessage(run())).toEqual({ kind: 'step', index: 0, count: 2, name: 'rest', text: 'Sit still and look at the camera', leftS: 13, paused: false });
-    expect(screenMessage(run({ step: 1, leftS: 0.2, paused: true }))).toMatchObject({ index: 1, name: 'paced breathing', leftS: 1, paused: true });
+    expect(screenMessage(run())).toEqual({
+      kind: 'step',
+      index: 0,
+      count: 2,
+      name: 'rest',
+      text: 'Sit still and look at the camera',
+      leftS: 13,
+      paused: false,
+    });
+    expect(screenMessage(run({ step: 1, leftS: 0.2, paused: true }))).toMatchObject({
+      index: 1,
+      name: 'paced breathing',
+      leftS: 1,
+      paused: true,
+    });
     expect(screenMessage(run({ leftS: 5 }))).toMatchObject({ leftS: 5 });
     expect(screenMessage(run({ leftS: -3 }))).toMatchObject({ leftS: 0 });
   });
@@ -40,13 +61,25 @@ describe('screen message', () => {
 
 describe('reading a message from the channel', () => {
   test('accepts every message the two windows send', () => {
-    for (const kind of ['waiting', 'ended', 'close', 'sync', 'hello', 'bye']) expect(readParticipantMessage({ kind })).toEqual({ kind });
+    for (const kind of ['waiting', 'ended', 'close', 'sync', 'hello', 'bye'])
+      expect(readParticipantMessage({ kind })).toEqual({ kind });
     const step = screenMessage(run());
     expect(readParticipantMessage(structuredClone(step))).toEqual(step);
   });
 
   test('ignores foreign, broken or oversized messages rather than showing them', () => {
-    for (const data of [null, 'step', 42, {}, { kind: 'steps' }, { kind: 'step', index: 0 }, { ...screenMessage(run()), bpm: 72 }, { ...screenMessage(run()), leftS: -1 }, { ...screenMessage(run()), text: 'x'.repeat(2001) }, { kind: 'hello', code: 'P-017' }]) {
+    for (const data of [
+      null,
+      'step',
+      42,
+      {},
+      { kind: 'steps' },
+      { kind: 'step', index: 0 },
+      { ...screenMessage(run()), bpm: 72 },
+      { ...screenMessage(run()), leftS: -1 },
+      { ...screenMessage(run()), text: 'x'.repeat(2001) },
+      { kind: 'hello', code: 'P-017' },
+    ]) {
       expect(readParticipantMessage(data)).toBeNull();
     }
   });

@@ -23,7 +23,11 @@ export const participantMessage = z.discriminatedUnion('kind', [
     name: text(80),
     text: text(2000),
     /** Whole seconds left in the step, rounded up (the last second shows "0:01", not "0:00"). */
-    leftS: z.number().int().min(0).max(7 * 24 * 3600),
+    leftS: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 24 * 3600),
     paused: z.boolean(),
   }),
   z.strictObject({ kind: z.literal('ended') }),
@@ -71,4 +75,5 @@ export function screenMessage(run: RunView): ScreenMessage {
 }
 
 /** True when two screen messages show the same thing (the operator posts only changes). */
-export const sameScreen = (a: ScreenMessage | null, b: ScreenMessage): boolean => a !== null && JSON.stringify(a) === JSON.stringify(b);
+export const sameScreen = (a: ScreenMessage | null, b: ScreenMessage): boolean =>
+  a !== null && JSON.stringify(a) === JSON.stringify(b);

@@ -18,15 +18,22 @@ export const protocolMarker = z.strictObject({
 export const protocolStep = z
   .strictObject({
     name: z.string().trim().min(1, 'Name the step').max(80, 'A step name is at most 80 characters'),
-    durationS: z.number().int('Whole seconds').min(1, 'A step lasts at least 1 s').max(MAX_STEP_S, 'A step lasts at most 4 hours'),
+    durationS: z
+      .number()
+      .int('Whole seconds')
+      .min(1, 'A step lasts at least 1 s')
+      .max(MAX_STEP_S, 'A step lasts at most 4 hours'),
     operatorText: z.string().trim().max(2000).default(''),
     participantText: z.string().trim().max(2000).default(''),
     markers: z.array(protocolMarker).max(MARKER_KEYS.length).default([]),
   })
-  .refine((s) => new Set(s.markers.flatMap((m) => (m.key ? [m.key] : []))).size === s.markers.filter((m) => m.key).length, {
-    message: 'Two markers of a step share a key',
-    path: ['markers'],
-  });
+  .refine(
+    (s) => new Set(s.markers.flatMap((m) => (m.key ? [m.key] : []))).size === s.markers.filter((m) => m.key).length,
+    {
+      message: 'Two markers of a step share a key',
+      path: ['markers'],
+    },
+  );
 export type ProtocolStep = z.output<typeof protocolStep>;
 
 export const protocolFields = z.strictObject({
@@ -49,7 +56,10 @@ export type ProtocolAction = (typeof PROTOCOL_ACTIONS)[number];
 /** One thing the protocol runner did, at session time tS (s since the first frame). */
 export const protocolEvent = z.strictObject({
   sessionId: id,
-  tS: z.number().min(0).max(7 * 24 * 3600),
+  tS: z
+    .number()
+    .min(0)
+    .max(7 * 24 * 3600),
   step: z.number().int().min(0).max(49),
   action: z.enum(PROTOCOL_ACTIONS),
   /** 'extend': seconds added. */
@@ -84,7 +94,8 @@ export interface ProtocolRun {
 }
 
 /** Planned time of a protocol, for the timeline. */
-export const plannedS = (steps: readonly { durationS: number }[]): number => steps.reduce((s, step) => s + step.durationS, 0);
+export const plannedS = (steps: readonly { durationS: number }[]): number =>
+  steps.reduce((s, step) => s + step.durationS, 0);
 
 /** The label of the marker dropped as a step starts. */
 export const stepMarkerLabel = (index: number, name: string): string => `step ${index + 1}: ${name}`;

@@ -33,9 +33,11 @@ const offset = z.number().min(-3600, 'An offset is at most one hour').max(3600, 
 export const referenceImport = z.strictObject({
   sessionId: id,
   fileName: z.string().trim().min(1, 'Choose a reference file').max(255),
-  bytes: z.custom<Uint8Array>((v) => v instanceof Uint8Array, { message: 'bytes must be a Uint8Array' }).refine((b) => b.length > 0 && b.length <= MAX_REFERENCE_FILE_BYTES, {
-    message: `A reference file has 1 byte to ${MAX_REFERENCE_FILE_BYTES >> 20} MB`,
-  }),
+  bytes: z
+    .custom<Uint8Array>((v) => v instanceof Uint8Array, { message: 'bytes must be a Uint8Array' })
+    .refine((b) => b.length > 0 && b.length <= MAX_REFERENCE_FILE_BYTES, {
+      message: `A reference file has 1 byte to ${MAX_REFERENCE_FILE_BYTES >> 20} MB`,
+    }),
   /** 'auto': EDF by its header, else CSV by its columns. */
   format: z.enum(IMPORT_FORMATS).default('auto'),
   /** What a waveform holds: R peaks are found in an ECG, pulse peaks in a PPG. */
@@ -61,7 +63,9 @@ export const MAX_LIVE_PACKETS = 600;
 export const livePackets = z.strictObject({
   referenceId: id,
   packets: z
-    .array(z.strictObject({ tMs: z.number().positive(), data: z.array(z.number().int().min(0).max(255)).min(1).max(512) }))
+    .array(
+      z.strictObject({ tMs: z.number().positive(), data: z.array(z.number().int().min(0).max(255)).min(1).max(512) }),
+    )
     .min(1)
     .max(MAX_LIVE_PACKETS, `At most ${MAX_LIVE_PACKETS} readings at once`),
 });

@@ -9,7 +9,11 @@ export type ExportContainer = (typeof EXPORT_CONTAINERS)[number];
 export const VIDEO_CHOICES = ['omit', 'blur', 'include'] as const;
 export type VideoChoice = (typeof VIDEO_CHOICES)[number];
 
-const destination = z.string().trim().min(1, 'Choose a destination folder').max(4096, 'The destination path is too long');
+const destination = z
+  .string()
+  .trim()
+  .min(1, 'Choose a destination folder')
+  .max(4096, 'The destination path is too long');
 
 export const exportRequest = z.strictObject({
   studyId: id,
@@ -40,7 +44,10 @@ export const reportRequest = z
     /** Printed on the report only when given; names are never stored. */
     participantName: z.string().trim().max(120, 'Names are at most 120 characters').default(''),
   })
-  .refine((r) => (r.sessionId === undefined) !== (r.subjectId === undefined), { message: 'Choose a session or a subject', path: ['sessionId'] });
+  .refine((r) => (r.sessionId === undefined) !== (r.subjectId === undefined), {
+    message: 'Choose a session or a subject',
+    path: ['sessionId'],
+  });
 export type ReportRequest = z.output<typeof reportRequest>;
 
 export interface ExportResult {

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { SessionClock } from './session-clock.ts';
 
-const frames = (fromMs: number, n: number, stepMs = 33) => Float64Array.from({ length: n }, (_, i) => fromMs + i * stepMs);
+const frames = (fromMs: number, n: number, stepMs = 33) =>
+  Float64Array.from({ length: n }, (_, i) => fromMs + i * stepMs);
 
 describe('session clock', () => {
   test('places a press at its own moment, with zero at the first stored frame', () => {

@@ -11,7 +11,11 @@ export const GRADE_OF: Record<Reliability, QualityGrade> = { reliable: 'good', c
 export const RELIABILITY_OF: Record<QualityGrade, Reliability> = { good: 'reliable', fair: 'caution', poor: 'none' };
 
 /** The words the app uses for each level. */
-export const RELIABILITY_WORDS: Record<Reliability, string> = { reliable: 'Reliable', caution: 'Use with caution', none: 'No reliable heart rate' };
+export const RELIABILITY_WORDS: Record<Reliability, string> = {
+  reliable: 'Reliable',
+  caution: 'Use with caution',
+  none: 'No reliable heart rate',
+};
 
 /** Share of windows that must be reliable for the session's HR to be reliable; or reliable + caution, for caution. */
 export const MIN_ACCEPTED_SHARE = 0.5;
@@ -71,10 +75,25 @@ export function sessionHr(windows: readonly WindowReading[]): SessionHr {
   const reliable = windows.filter((w) => w.quality === 'good' && w.bpm !== null).map((w) => w.bpm!);
   const usable = windows.filter((w) => w.quality !== 'poor' && w.bpm !== null).map((w) => w.bpm!);
   const coverage = n ? reliable.length / n : 0;
-  const none: SessionHr = { bpm: null, reliability: 'none', coverage, usedWindows: 0, windows: n, minBpm: null, maxBpm: null, reason: n ? (mainReason(windows) ?? 'signal too weak') : 'recording too short' };
+  const none: SessionHr = {
+    bpm: null,
+    reliability: 'none',
+    coverage,
+    usedWindows: 0,
+    windows: n,
+    minBpm: null,
+    maxBpm: null,
+    reason: n ? (mainReason(windows) ?? 'signal too weak') : 'recording too short',
+  };
   const enough = (share: number, xs: readonly number[]) => xs.length > 0 && xs.length >= share * n;
-  const fromReliable = enough(MIN_ACCEPTED_SHARE, reliable) || (!enough(MIN_ACCEPTED_SHARE, usable) && enough(MIN_RELIABLE_SHARE_FOR_CAUTION, reliable));
-  let level: Reliability = enough(MIN_ACCEPTED_SHARE, reliable) ? 'reliable' : enough(MIN_ACCEPTED_SHARE, usable) || enough(MIN_RELIABLE_SHARE_FOR_CAUTION, reliable) ? 'caution' : 'none';
+  const fromReliable =
+    enough(MIN_ACCEPTED_SHARE, reliable) ||
+    (!enough(MIN_ACCEPTED_SHARE, usable) && enough(MIN_RELIABLE_SHARE_FOR_CAUTION, reliable));
+  let level: Reliability = enough(MIN_ACCEPTED_SHARE, reliable)
+    ? 'reliable'
+    : enough(MIN_ACCEPTED_SHARE, usable) || enough(MIN_RELIABLE_SHARE_FOR_CAUTION, reliable)
+      ? 'caution'
+      : 'none';
   if (level === 'none') return none;
   const used = (fromReliable ? reliable : usable).sort((a, b) => a - b);
   let reason = level === 'reliable' ? null : mainReason(windows);
@@ -84,5 +103,14 @@ export function sessionHr(windows: readonly WindowReading[]): SessionHr {
     level = 'caution';
     reason = 'heart rate varied widely across the recording';
   }
-  return { bpm: quantile(used, 0.5), reliability: level, coverage, usedWindows: used.length, windows: n, minBpm: used[0]!, maxBpm: used.at(-1)!, reason };
+  return {
+    bpm: quantile(used, 0.5),
+    reliability: level,
+    coverage,
+    usedWindows: used.length,
+    windows: n,
+    minBpm: used[0]!,
+    maxBpm: used.at(-1)!,
+    reason,
+  };
 }

@@ -69,7 +69,10 @@ export type SessionStart = z.output<typeof sessionStart>;
 
 export const markerInput = z.strictObject({
   sessionId: id,
-  tS: z.number().min(0).max(7 * 24 * 3600),
+  tS: z
+    .number()
+    .min(0)
+    .max(7 * 24 * 3600),
   label: z.string().trim().min(1, 'Enter a marker label').max(200, 'Marker labels are at most 200 characters'),
 });
 
@@ -84,11 +87,17 @@ export const analysisSettings = z
     /** 'model': the installed SSPD model when there is one (else POS); 'pos': the classical POS method only. */
     method: z.enum(['model', 'pos']).default('model'),
     hrBandBpm: z
-      .tuple([z.number().min(HR_BAND_LIMITS_BPM[0]).max(HR_BAND_LIMITS_BPM[1]), z.number().min(HR_BAND_LIMITS_BPM[0]).max(HR_BAND_LIMITS_BPM[1])])
+      .tuple([
+        z.number().min(HR_BAND_LIMITS_BPM[0]).max(HR_BAND_LIMITS_BPM[1]),
+        z.number().min(HR_BAND_LIMITS_BPM[0]).max(HR_BAND_LIMITS_BPM[1]),
+      ])
       .default([42, 210]),
     windowS: z.number().min(WINDOW_LIMITS_S[0]).max(WINDOW_LIMITS_S[1]).default(15),
   })
-  .refine((s) => s.hrBandBpm[1] - s.hrBandBpm[0] >= 20, { message: 'The heart-rate band must span at least 20 bpm', path: ['hrBandBpm'] });
+  .refine((s) => s.hrBandBpm[1] - s.hrBandBpm[0] >= 20, {
+    message: 'The heart-rate band must span at least 20 bpm',
+    path: ['hrBandBpm'],
+  });
 export type AnalysisSettings = z.output<typeof analysisSettings>;
 
 export interface Session {
@@ -117,7 +126,11 @@ export interface Session {
 }
 
 /** Why a session is voided: required, so the audit trail always says. */
-export const voidReason = z.string().trim().min(1, 'Say why the session is voided').max(500, 'The reason is at most 500 characters');
+export const voidReason = z
+  .string()
+  .trim()
+  .min(1, 'Say why the session is voided')
+  .max(500, 'The reason is at most 500 characters');
 
 export interface Marker {
   id: number;
@@ -145,7 +158,15 @@ export interface LiveSnapshot {
    * the accepted estimates of the last few seconds (as pulse oximeters average), so one disturbed window does
    * not make the number jump; it is null whenever the newest window has no reliable heart rate (`reasons` say why).
    */
-  hr: { bpm: number | null; reliability: Reliability; probability: number; reasons: string[]; source: 'sspd' | 'evidence' | null; sspdBpm: number | null; checkBpm: number | null } | null;
+  hr: {
+    bpm: number | null;
+    reliability: Reliability;
+    probability: number;
+    reasons: string[];
+    source: 'sspd' | 'evidence' | null;
+    sspdBpm: number | null;
+    checkBpm: number | null;
+  } | null;
   /** Seconds of camera time the network's waveform trails the newest frame (0 without a model). */
   modelLagS: number;
   /** Why there is no HR yet (e.g. fewer than 5 s of signal). */
@@ -263,7 +284,10 @@ export interface HrvGating {
 }
 
 /** HRV of a session's beats; `reason` says why it is not reported (too short, too few or too noisy beats). */
-export type HrvView = ({ ok: true; meanNnMs: number; sdnnMs: number; rmssdMs: number; pnn50: number } | { ok: false; reason: string }) & HrvGating;
+export type HrvView = (
+  { ok: true; meanNnMs: number; sdnnMs: number; rmssdMs: number; pnn50: number } | { ok: false; reason: string }
+) &
+  HrvGating;
 
 /** Experimental respiration rate: the median over windows with a clear modulation, or why there is none. */
 export type RespirationView = ({ ok: true; brpm: number } | { ok: false; reason: string }) & {

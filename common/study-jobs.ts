@@ -62,15 +62,32 @@ export type StudyJobsRequest = z.output<typeof studyJobsRequest>;
 
 /** A job's state, progress and outcome in one line of words. */
 export function jobStatusText(job: StudyJob): string {
-  const tries = job.tries < 2 ? '' : job.state === 'failed' ? ` after ${job.tries} tries` : job.state === 'completed' ? ` on try ${job.tries}` : ` (try ${job.tries} of ${job.maxTries})`;
-  const progress = job.state === 'running' && job.progress ? `: ${job.progress.label} (${job.progress.done}/${job.progress.total})` : '';
-  const outcome = job.state === 'completed' && job.result ? `: ${job.result}` : job.failure && job.state !== 'completed' ? `: ${job.failure}` : '';
+  const tries =
+    job.tries < 2
+      ? ''
+      : job.state === 'failed'
+        ? ` after ${job.tries} tries`
+        : job.state === 'completed'
+          ? ` on try ${job.tries}`
+          : ` (try ${job.tries} of ${job.maxTries})`;
+  const progress =
+    job.state === 'running' && job.progress
+      ? `: ${job.progress.label} (${job.progress.done}/${job.progress.total})`
+      : '';
+  const outcome =
+    job.state === 'completed' && job.result
+      ? `: ${job.result}`
+      : job.failure && job.state !== 'completed'
+        ? `: ${job.failure}`
+        : '';
   return `${JOB_STATE_WORDS[job.state]}${tries}${progress}${outcome}`;
 }
 
 /** The list as the command line prints it: counts, then one line per job. */
 export function jobListText(list: StudyJobList): string {
-  const counts = (Object.keys(JOB_STATE_WORDS) as JobState[]).filter((s) => list.counts[s]).map((s) => `${list.counts[s]} ${JOB_STATE_WORDS[s].toLowerCase()}`);
+  const counts = (Object.keys(JOB_STATE_WORDS) as JobState[])
+    .filter((s) => list.counts[s])
+    .map((s) => `${list.counts[s]} ${JOB_STATE_WORDS[s].toLowerCase()}`);
   const lines = [`Jobs on ${list.database}: ${counts.length ? counts.join(', ') : 'none'}.`];
   for (const j of list.jobs) lines.push(`${j.id}  ${JOB_KINDS[j.kind]} of ${j.subject} — ${jobStatusText(j)}`);
   if (list.more) lines.push(`… and ${list.more} older job${list.more === 1 ? '' : 's'}.`);

@@ -2,7 +2,12 @@
 // command line and the app, and the words both show it in; the app's sync request and state.
 import { z } from 'zod';
 
-export const SYNC_UNIT_NAMES = { study: 'studies', protocol: 'protocols', subject: 'subjects', session: 'sessions' } as const;
+export const SYNC_UNIT_NAMES = {
+  study: 'studies',
+  protocol: 'protocols',
+  subject: 'subjects',
+  session: 'sessions',
+} as const;
 export type SyncUnitKind = keyof typeof SYNC_UNIT_NAMES;
 
 export interface SyncCounts {
@@ -59,7 +64,14 @@ export interface SyncProgress {
   label: string;
 }
 
-export const emptyCounts = (): SyncCounts => ({ new: 0, changed: 0, unchanged: 0, deleted: 0, conflict: 0, waiting: 0 });
+export const emptyCounts = (): SyncCounts => ({
+  new: 0,
+  changed: 0,
+  unchanged: 0,
+  deleted: 0,
+  conflict: 0,
+  waiting: 0,
+});
 
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
@@ -69,7 +81,11 @@ export function syncSummaryText(s: SyncSummary): string {
   const parts = (Object.keys(SYNC_UNIT_NAMES) as SyncUnitKind[])
     .map((k) => {
       const c = s.units[k];
-      const bits = [c.new && `${c.new} new`, c.changed && `${c.changed} changed`, c.deleted && `${c.deleted} deleted`].filter(Boolean);
+      const bits = [
+        c.new && `${c.new} new`,
+        c.changed && `${c.changed} changed`,
+        c.deleted && `${c.deleted} deleted`,
+      ].filter(Boolean);
       return bits.length ? `${SYNC_UNIT_NAMES[k]}: ${bits.join(', ')}` : null;
     })
     .filter(Boolean);
@@ -79,10 +95,14 @@ export function syncSummaryText(s: SyncSummary): string {
   const waiting = s.units.session.waiting;
   if (waiting) lines.push(`${waiting} session${waiting === 1 ? ' is' : 's are'} still recording: sent once finished.`);
   for (const c of s.conflicts) {
-    lines.push(`Conflict: ${c.table} ${c.rowId} was changed on the study database since this station last sent it; the station's ${c.station ? 'edit' : 'deletion'} was not applied. Make both sides agree (or ask the coordinator), then sync again.`);
+    lines.push(
+      `Conflict: ${c.table} ${c.rowId} was changed on the study database since this station last sent it; the station's ${c.station ? 'edit' : 'deletion'} was not applied. Make both sides agree (or ask the coordinator), then sync again.`,
+    );
   }
   for (const c of s.codeClashes ?? []) {
-    lines.push(`Subject code clash: ${c.code} in study "${c.study}" is also used by station ${c.otherStation.slice(0, 8)} for a different person (${c.differences.join('; ')}). Give one of them a new code at its station, then sync again.`);
+    lines.push(
+      `Subject code clash: ${c.code} in study "${c.study}" is also used by station ${c.otherStation.slice(0, 8)} for a different person (${c.differences.join('; ')}). Give one of them a new code at its station, then sync again.`,
+    );
   }
   if (s.cancelled) lines.push(`${s.remaining} still to send: run the sync again to continue.`);
   return lines.join('\n');

@@ -12,8 +12,7 @@ export const SUBJECT_CODE_MAX = 64;
 export const NOTES_MAX = 10_000;
 export const EARLIEST_BIRTH_YEAR = 1900;
 
-const trimmed = (max: number, what: string) =>
-  z.string().trim().max(max, `${what} must be at most ${max} characters`);
+const trimmed = (max: number, what: string) => z.string().trim().max(max, `${what} must be at most ${max} characters`);
 
 /** Pseudonymous codes end up in file names and exports: keep them to a safe alphabet. */
 export const subjectCode = z
@@ -33,9 +32,12 @@ const birthYear = z
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-01-31')
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), {
-    message: 'Not a real calendar date',
-  })
+  .refine(
+    (d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
+    {
+      message: 'Not a real calendar date',
+    },
+  )
   .refine((d) => d <= new Date().toISOString().slice(0, 10), { message: 'Consent date cannot be in the future' });
 
 export const id = z.number().int().positive();

@@ -33,7 +33,9 @@ test('adapts the active model in one step: progress, then an inactive model with
   await app.getByLabel('Steps').fill('1');
   await app.getByRole('button', { name: 'Adapt', exact: true }).click();
   await expect(app.getByTestId('adapt-progress')).toBeVisible();
-  await expect(app.getByTestId('notice')).toHaveText(/Registered “sspd\.onnx adapted to .*”\. It is not active/, { timeout: 150_000 });
+  await expect(app.getByTestId('notice')).toHaveText(/Registered “sspd\.onnx adapted to .*”\. It is not active/, {
+    timeout: 150_000,
+  });
   await expect(rows(app)).toHaveCount(2);
   await expect(app.getByTestId('model-table').locator('tr.active')).toContainText('Bundled');
   const adapted = rows(app).filter({ hasText: 'Adapted' });
@@ -50,8 +52,12 @@ test('a cancelled adaptation adds no model', async ({ app }) => {
   await openAdapt(app);
   await app.getByRole('button', { name: 'Adapt', exact: true }).click();
   // Cancelled while Python learns (the run has 100 steps).
-  await expect(app.getByTestId('adapt-progress')).toContainText(/Learning from \d+ frames|Step \d+ of 100/, { timeout: 60_000 });
+  await expect(app.getByTestId('adapt-progress')).toContainText(/Learning from \d+ frames|Step \d+ of 100/, {
+    timeout: 60_000,
+  });
   await app.getByRole('button', { name: 'Cancel' }).click();
-  await expect(app.getByTestId('adapt-progress')).toContainText('Cancelled: no model was registered', { timeout: 60_000 });
+  await expect(app.getByTestId('adapt-progress')).toContainText('Cancelled: no model was registered', {
+    timeout: 60_000,
+  });
   await expect(rows(app)).toHaveCount(1);
 });

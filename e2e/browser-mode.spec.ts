@@ -40,13 +40,20 @@ test('a page opened without the token cannot reach the services', async ({ page 
   await expect(page.getByRole('alert')).toContainText(/access token/);
 });
 
-test('the page’s session videos reach it through the media cookie, which a tokenless page never gets', async ({ page, browser }) => {
+test('the page’s session videos reach it through the media cookie, which a tokenless page never gets', async ({
+  page,
+  browser,
+}) => {
   const { store } = mode.services;
   const subject = store.subjects.create(store.studies.ensureOne().id, subjectFields.parse({ code: 'BM-V' }));
-  const session = store.sessions.create({ subjectId: subject.id, cameraLabel: null, width: null, height: null, fps: 30, notes: '' }, { source: 'camera', appVersion: 'e2e' });
+  const session = store.sessions.create(
+    { subjectId: subject.id, cameraLabel: null, width: null, height: null, fps: 30, notes: '' },
+    { source: 'camera', appVersion: 'e2e' },
+  );
   fs.mkdirSync(store.sessionDir(subject.id, session.id), { recursive: true });
   webmVideo(path.join(store.sessionDir(subject.id, session.id), 'video.webm'));
-  const probe = (id: number) => fetch(`/media/sessions/${id}/video.webm`, { headers: { range: 'bytes=0-99' } }).then((r) => r.status);
+  const probe = (id: number) =>
+    fetch(`/media/sessions/${id}/video.webm`, { headers: { range: 'bytes=0-99' } }).then((r) => r.status);
 
   await page.goto(mode.server.entryUrl);
   await expect(page.getByRole('button', { name: 'Review', exact: true })).toBeVisible();

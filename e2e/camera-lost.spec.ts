@@ -13,7 +13,10 @@ const RECORD_S = 6;
 test.use({ launchOptions: fakeCameraLaunch(path.join(WORK, 'face-72bpm-10s-motion0.y4m')) });
 test.beforeAll(() => void pulsingFaceY4m(WORK, { bpm: 72, seconds: 10 }));
 
-test('a camera taken away mid-recording ends the session with its frames kept, and a busy camera says so', async ({ app, services }) => {
+test('a camera taken away mid-recording ends the session with its frames kept, and a busy camera says so', async ({
+  app,
+  services,
+}) => {
   test.setTimeout(120_000);
   await app.addInitScript(unpluggableCamera);
   await app.reload();
@@ -21,7 +24,9 @@ test('a camera taken away mid-recording ends the session with its frames kept, a
   await record.openWithNewSubject('LOST-1');
   await app.getByRole('button', { name: 'Start recording' }).click();
   await app.waitForTimeout(RECORD_S * 1000);
-  await app.evaluate(() => (window as unknown as { __camera: CameraSwitch }).__camera.unplug({ takenByAnotherApp: true }));
+  await app.evaluate(() =>
+    (window as unknown as { __camera: CameraSwitch }).__camera.unplug({ takenByAnotherApp: true }),
+  );
 
   const alert = app.getByRole('alert');
   await expect(alert).toContainText(/The camera .* stopped: it was unplugged, switched off or taken by the system\./);
@@ -31,8 +36,15 @@ test('a camera taken away mid-recording ends the session with its frames kept, a
   const captured = Number((await app.getByTestId('frames-check').textContent())!.match(/\d+/)![0]);
 
   const db = new Database(path.join(services.dataDir, 'pulse-studio.db'), { readonly: true });
-  const session = db.prepare('SELECT id, subject_id, status, ended_at FROM sessions').get() as { id: number; subject_id: number; status: string; ended_at: string | null };
-  const frames = db.prepare('SELECT count(*) AS n, (max(t_ms) - min(t_ms)) / 1000 AS span FROM frames WHERE session_id = ?').get(session.id) as { n: number; span: number };
+  const session = db.prepare('SELECT id, subject_id, status, ended_at FROM sessions').get() as {
+    id: number;
+    subject_id: number;
+    status: string;
+    ended_at: string | null;
+  };
+  const frames = db
+    .prepare('SELECT count(*) AS n, (max(t_ms) - min(t_ms)) / 1000 AS span FROM frames WHERE session_id = ?')
+    .get(session.id) as { n: number; span: number };
   db.close();
   expect(session.status).toBe('complete');
   expect(session.ended_at).not.toBeNull();

@@ -26,14 +26,35 @@ test.beforeAll(async () => {
   test.setTimeout(180_000);
   fs.mkdirSync(WORK, { recursive: true });
   // A still photo, letterboxed into 640×480, as a 5 s 30 fps clip: Chromium's fake camera loops it.
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-loop', '1', '-i', FACE_PHOTO, '-t', '5', '-r', '30',
-    '-vf', 'scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2', '-pix_fmt', 'yuv420p', Y4M]);
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    '-loop',
+    '1',
+    '-i',
+    FACE_PHOTO,
+    '-t',
+    '5',
+    '-r',
+    '30',
+    '-vf',
+    'scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2',
+    '-pix_fmt',
+    'yuv420p',
+    Y4M,
+  ]);
   await buildCaptureHarness(HARNESS_OUT);
   server = await startLocalServer({ rendererDir: HARNESS_OUT });
   const launch = config.use?.launchOptions ?? {};
   browser = await chromium.launch({
     ...launch,
-    args: [...(launch.args ?? []), '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${Y4M}`],
+    args: [
+      ...(launch.args ?? []),
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-video-capture=${Y4M}`,
+    ],
   });
 });
 
@@ -53,9 +74,12 @@ test('finds the face and delivers 128×128 face crops with monotonic ~30 fps tim
 
   await page.goto(`${server.url}/`);
   await expect(page.locator('#status')).toHaveText('ready');
-  const result = await page.evaluate((ms) => window.runCapture(ms), CAPTURE_MS) as HarnessResult;
+  const result = (await page.evaluate((ms) => window.runCapture(ms), CAPTURE_MS)) as HarnessResult;
   await context.close();
-  fs.writeFileSync(path.join(WORK, 'result-summary.json'), JSON.stringify({ ...result, sampleCrop: undefined, cropMeans: result.cropMeans.slice(0, 5) }, null, 1));
+  fs.writeFileSync(
+    path.join(WORK, 'result-summary.json'),
+    JSON.stringify({ ...result, sampleCrop: undefined, cropMeans: result.cropMeans.slice(0, 5) }, null, 1),
+  );
 
   expect(problems).toEqual([]);
   expect(result.errors).toEqual([]);
@@ -74,7 +98,10 @@ test('finds the face and delivers 128×128 face crops with monotonic ~30 fps tim
   // The preview runs at half rate (painting it cost the capture frames); the crops still come at the camera's.
   expect(result.previewFps).toBe(RELAYED_PREVIEW_FPS);
   // A chunk spans ~0.5 s of the camera's own frames, whatever rate a loaded machine lets the camera keep.
-  expect(Math.abs(median(result.chunkSizes) - 500 / median(gaps)), `chunks of ${median(result.chunkSizes)} frames at ${median(gaps).toFixed(1)} ms per frame`).toBeLessThanOrEqual(3);
+  expect(
+    Math.abs(median(result.chunkSizes) - 500 / median(gaps)),
+    `chunks of ${median(result.chunkSizes)} frames at ${median(gaps).toFixed(1)} ms per frame`,
+  ).toBeLessThanOrEqual(3);
   expect(result.faceFound.length).toBe(t.length);
   expect(result.cropMeans.length).toBe(t.length);
 
@@ -104,13 +131,28 @@ test('finds the face and delivers 128×128 face crops with monotonic ~30 fps tim
 
   // Nothing but the app's own origin: no CDN for the wasm or the model, no telemetry.
   expect(requests.length).toBeGreaterThan(0);
-  expect(requests.filter((url) => !url.startsWith(`${server.url}/`) && !url.startsWith('blob:') && !url.startsWith('data:'))).toEqual([]);
+  expect(
+    requests.filter((url) => !url.startsWith(`${server.url}/`) && !url.startsWith('blob:') && !url.startsWith('data:')),
+  ).toEqual([]);
   expect(requests.some((url) => url.endsWith('/mediapipe/blaze_face_short_range.tflite'))).toBe(true);
 
   // Keep one crop as a PNG for people to look at.
   const raw = path.join(WORK, 'sample-crop.rgb');
   fs.writeFileSync(raw, Uint8Array.from(result.sampleCrop));
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', '128x128', '-i', raw, path.join(WORK, 'sample-crop.png')]);
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgb24',
+    '-s',
+    '128x128',
+    '-i',
+    raw,
+    path.join(WORK, 'sample-crop.png'),
+  ]);
 });
 
 test('the track capture reads keeps no frame-rate cap where the camera runs at the rate asked, and keeps it where it runs faster', async () => {

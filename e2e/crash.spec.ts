@@ -19,7 +19,12 @@ test.beforeAll(() => void pulsingFaceY4m(WORK, { bpm: 72, seconds: 10 }));
 /** Starts `npm start`'s browser mode as its own process and resolves with its address. */
 function launchServices(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['scripts/launch.ts'], {
-    env: { ...process.env, PULSE_STUDIO_DATA_DIR: dataDir, PULSE_STUDIO_NO_BROWSER: '1', ELECTRON_SKIP_BINARY_DOWNLOAD: '1' },
+    env: {
+      ...process.env,
+      PULSE_STUDIO_DATA_DIR: dataDir,
+      PULSE_STUDIO_NO_BROWSER: '1',
+      ELECTRON_SKIP_BINARY_DOWNLOAD: '1',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -52,19 +57,34 @@ test('after kill -9 mid-recording the session comes back interrupted with its fr
     await page.goto(second.url);
     await expect(page.getByTestId('notice')).toContainText('1 recording(s) were cut short');
     const db = new Database(path.join(dataDir, 'pulse-studio.db'), { readonly: true });
-    const session = db.prepare('SELECT id, subject_id, status FROM sessions').get() as { id: number; subject_id: number; status: string };
-    const frames = db.prepare('SELECT count(*) AS n, min(t_ms) AS first, max(t_ms) AS last FROM frames').get() as { n: number; first: number; last: number };
+    const session = db.prepare('SELECT id, subject_id, status FROM sessions').get() as {
+      id: number;
+      subject_id: number;
+      status: string;
+    };
+    const frames = db.prepare('SELECT count(*) AS n, min(t_ms) AS first, max(t_ms) AS last FROM frames').get() as {
+      n: number;
+      first: number;
+      last: number;
+    };
     db.close();
     expect(session.status).toBe('interrupted');
     // Frame times are the camera's capture times on the epoch: the session starts one round trip after the
     // click, and what the crash lost is the time from the last stored frame to the kill.
     expect(frames.first - startedAt, 'first stored frame after Start (ms)').toBeLessThan(1500);
-    expect(killedAt - frames.last, `lost the last ${((killedAt - frames.last) / 1000).toFixed(1)} s`).toBeLessThanOrEqual(2000);
-    const roi = readRoiFile(path.join(dataDir, 'subjects', String(session.subject_id), 'sessions', String(session.id), 'crops.roi'));
+    expect(
+      killedAt - frames.last,
+      `lost the last ${((killedAt - frames.last) / 1000).toFixed(1)} s`,
+    ).toBeLessThanOrEqual(2000);
+    const roi = readRoiFile(
+      path.join(dataDir, 'subjects', String(session.subject_id), 'sessions', String(session.id), 'crops.roi'),
+    );
     expect(roi.frames).toBe(frames.n);
   } finally {
     // It may still be writing (a backup at exit) when told to stop: the folder goes once it has.
-    const exited = new Promise((resolve) => (second.child.exitCode === null ? second.child.once('exit', resolve) : resolve(null)));
+    const exited = new Promise((resolve) =>
+      second.child.exitCode === null ? second.child.once('exit', resolve) : resolve(null),
+    );
     second.child.kill('SIGTERM');
     await exited;
     fs.rmSync(dataDir, { recursive: true, force: true });

@@ -24,7 +24,12 @@ test('a damaged database shows what happened and restores the backup the user pr
   await expect(screen.getByRole('heading', { name: 'The database is damaged' })).toBeVisible();
   await expect(screen).toContainText('It was not changed');
   // The start's daily backup is listed too: the user picks the one made by hand.
-  await screen.getByTestId('backup-table').getByRole('row').filter({ hasText: 'made by hand' }).getByRole('button', { name: 'Preview' }).click();
+  await screen
+    .getByTestId('backup-table')
+    .getByRole('row')
+    .filter({ hasText: 'made by hand' })
+    .getByRole('button', { name: 'Preview' })
+    .click();
   const preview = screen.getByTestId('backup-preview');
   await expect(preview).toContainText('Subjects1');
   await expect(preview.getByRole('button', { name: 'Restore this backup' })).toBeDisabled();
@@ -38,10 +43,19 @@ test('a damaged database shows what happened and restores the backup the user pr
   expect(services.store.audit.list().at(-1)).toMatchObject({ action: 'restore', entityId: backup.name });
 });
 
-test('Settings names the operator, backs up and checks the audit trail; Review checks the files', async ({ app, services }) => {
+test('Settings names the operator, backs up and checks the audit trail; Review checks the files', async ({
+  app,
+  services,
+}) => {
   const call = channelCaller(services);
   const subject = await call('subjects:create', { studyId: 1, code: 'FILES-1' });
-  await recordSession(services, { subjectId: subject.id, bpm: 70, seconds: 12, chunk: 30, video: new Uint8Array([0x1a, 0x45, 0xdf, 0xa3, 1, 2, 3]) });
+  await recordSession(services, {
+    subjectId: subject.id,
+    bpm: 70,
+    seconds: 12,
+    chunk: 30,
+    video: new Uint8Array([0x1a, 0x45, 0xdf, 0xa3, 1, 2, 3]),
+  });
 
   await app.getByRole('button', { name: 'Settings' }).click();
   await app.getByTestId('operator').fill('Dr Lee');

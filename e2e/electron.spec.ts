@@ -15,7 +15,10 @@ const binary = electronBinary();
 if ('missing' in binary) console.log(`[electron.spec] skipping the desktop-app test: ${binary.missing}`);
 
 test.describe('desktop app (Electron)', () => {
-  test.skip('missing' in binary, `Skipped: no Electron binary on this machine — ${'missing' in binary ? binary.missing : ''}`);
+  test.skip(
+    'missing' in binary,
+    `Skipped: no Electron binary on this machine — ${'missing' in binary ? binary.missing : ''}`,
+  );
 
   test('opens a hardened window, creates a subject and stores it in the data folder', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-electron-'));
@@ -55,17 +58,35 @@ test.describe('desktop app (Electron)', () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-electron-media-'));
     const store = openStore(dataDir);
     const subject = store.subjects.create(store.studies.ensureOne().id, subjectFields.parse({ code: 'E-V' }));
-    const session = store.sessions.create({ subjectId: subject.id, cameraLabel: null, width: null, height: null, fps: 30, notes: '' }, { source: 'camera', appVersion: 'e2e' });
+    const session = store.sessions.create(
+      { subjectId: subject.id, cameraLabel: null, width: null, height: null, fps: 30, notes: '' },
+      { source: 'camera', appVersion: 'e2e' },
+    );
     fs.mkdirSync(store.sessionDir(subject.id, session.id), { recursive: true });
     webmVideo(path.join(store.sessionDir(subject.id, session.id), 'video.webm'));
     store.close();
     fs.writeFileSync(path.join(dataDir, 'pulse-studio.db.txt'), 'not media');
-    const app = await electron.launch({ executablePath: (binary as { path: string }).path, args: ['.'], env: { ...process.env, PULSE_STUDIO_DATA_DIR: dataDir } });
+    const app = await electron.launch({
+      executablePath: (binary as { path: string }).path,
+      args: ['.'],
+      env: { ...process.env, PULSE_STUDIO_DATA_DIR: dataDir },
+    });
     try {
       const page = await app.firstWindow();
-      const status = (url: string) => page.evaluate((u) => fetch(u, { headers: { range: 'bytes=0-99' } }).then((r) => [r.status, r.headers.get('content-range')]), url);
-      expect(await status(`/media/sessions/${session.id}/video.webm`)).toEqual([206, expect.stringMatching(/^bytes 0-99\/\d+$/)]);
-      for (const url of [`/media/sessions/${session.id + 1}/video.webm`, '/media/../pulse-studio.db.txt', `/media/sessions/${session.id}/%2e%2e/%2e%2e/video.webm`]) {
+      const status = (url: string) =>
+        page.evaluate(
+          (u) => fetch(u, { headers: { range: 'bytes=0-99' } }).then((r) => [r.status, r.headers.get('content-range')]),
+          url,
+        );
+      expect(await status(`/media/sessions/${session.id}/video.webm`)).toEqual([
+        206,
+        expect.stringMatching(/^bytes 0-99\/\d+$/),
+      ]);
+      for (const url of [
+        `/media/sessions/${session.id + 1}/video.webm`,
+        '/media/../pulse-studio.db.txt',
+        `/media/sessions/${session.id}/%2e%2e/%2e%2e/video.webm`,
+      ]) {
         expect((await status(url))[0], url).toBe(404);
       }
     } finally {
@@ -77,16 +98,29 @@ test.describe('desktop app (Electron)', () => {
   test('opens the participant screen as a second window, locked like the main one and without the API', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-electron-participant-'));
     const store = openStore(dataDir);
-    store.protocols.create(store.studies.ensureOne().id, protocolFields.parse({ name: 'Two steps', steps: [{ name: 'rest', durationS: 60, participantText: 'Sit still' }] }));
+    store.protocols.create(
+      store.studies.ensureOne().id,
+      protocolFields.parse({
+        name: 'Two steps',
+        steps: [{ name: 'rest', durationS: 60, participantText: 'Sit still' }],
+      }),
+    );
     store.close();
-    const app = await electron.launch({ executablePath: (binary as { path: string }).path, args: ['.'], env: { ...process.env, PULSE_STUDIO_DATA_DIR: dataDir } });
+    const app = await electron.launch({
+      executablePath: (binary as { path: string }).path,
+      args: ['.'],
+      env: { ...process.env, PULSE_STUDIO_DATA_DIR: dataDir },
+    });
     try {
       const page = await app.firstWindow();
       // Only the participant route opens, and only from the app's own page.
       expect(await page.evaluate(() => window.open('app://pulse/index.html') === null)).toBe(true);
       await page.getByRole('button', { name: 'Record', exact: true }).click();
       await page.getByRole('combobox', { name: 'Protocol' }).selectOption({ label: 'Two steps · 1 step, 1:00' });
-      const [screen] = await Promise.all([app.waitForEvent('window'), page.getByRole('button', { name: 'Participant screen', exact: true }).click()]);
+      const [screen] = await Promise.all([
+        app.waitForEvent('window'),
+        page.getByRole('button', { name: 'Participant screen', exact: true }).click(),
+      ]);
       expect(screen.url()).toBe('app://pulse/index.html#participant');
       await expect(screen.getByTestId('participant-text')).toHaveText('Please wait: we start in a moment.');
       const globals = await screen.evaluate(() => ({
@@ -96,7 +130,10 @@ test.describe('desktop app (Electron)', () => {
       }));
       expect(globals).toEqual({ require: 'undefined', process: 'undefined', api: 'undefined' });
       expect(await screen.evaluate(() => window.open('app://pulse/index.html#participant') === null)).toBe(true);
-      await Promise.all([screen.waitForEvent('close'), page.getByRole('button', { name: 'Close participant screen' }).click()]);
+      await Promise.all([
+        screen.waitForEvent('close'),
+        page.getByRole('button', { name: 'Close participant screen' }).click(),
+      ]);
     } finally {
       await app.close();
       fs.rmSync(dataDir, { recursive: true, force: true });

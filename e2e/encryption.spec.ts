@@ -11,7 +11,10 @@ import { channelCaller, recordSession } from './seed.ts';
 
 const PASS = 'ward seven laptop';
 
-test('Settings encrypts the data folder; the next start asks for the passphrase and refuses a wrong one', async ({ app, services }) => {
+test('Settings encrypts the data folder; the next start asks for the passphrase and refuses a wrong one', async ({
+  app,
+  services,
+}) => {
   const call = channelCaller(services);
   await call('subjects:create', { studyId: 1, code: 'CRYPT-1' });
 
@@ -34,7 +37,9 @@ test('Settings encrypts the data folder; the next start asks for the passphrase 
   await expect(screen.getByRole('heading', { name: 'This data folder is encrypted' })).toBeVisible();
   await screen.getByLabel('Passphrase').fill('ward 7 laptop');
   await screen.getByRole('button', { name: 'Open' }).click();
-  await expect(screen.getByTestId('unlock-error')).toHaveText('That passphrase does not open this data folder. Check it (capital letters, keyboard layout) and try again; nothing was changed.');
+  await expect(screen.getByTestId('unlock-error')).toHaveText(
+    'That passphrase does not open this data folder. Check it (capital letters, keyboard layout) and try again; nothing was changed.',
+  );
   await screen.getByLabel('Passphrase').fill(PASS);
   await screen.getByRole('button', { name: 'Open' }).click();
   await expect(app.getByRole('cell', { name: 'CRYPT-1' })).toBeVisible();
@@ -44,7 +49,10 @@ test('Review plays and seeks a session video stored encrypted', async ({ app, se
   const dir = tempDir('crypt-video');
   const webm = new Uint8Array(fs.readFileSync(webmVideo(path.join(dir, 'video.webm'), 30)));
   fs.rmSync(dir, { recursive: true, force: true });
-  const subject = services.store.subjects.create(services.store.studies.ensureOne().id, subjectFields.parse({ code: 'CRYPT-VID' }));
+  const subject = services.store.subjects.create(
+    services.store.studies.ensureOne().id,
+    subjectFields.parse({ code: 'CRYPT-VID' }),
+  );
   await recordSession(services, { subjectId: subject.id, bpm: 70, seconds: 30, video: webm });
   services.close();
   await encryptFolder(services.dataDir, PASS, { cost: { N: 1 << 12, r: 8, p: 1 } });
@@ -56,11 +64,19 @@ test('Review plays and seeks a session video stored encrypted', async ({ app, se
   await app.getByTestId('session-table').getByRole('row').nth(1).click();
   const results = app.getByRole('region', { name: 'Session results' });
   const video = results.locator('video');
-  await expect.poll(() => video.evaluate((v: HTMLVideoElement) => Number.isFinite(v.duration) && v.readyState >= 1), { message: 'video ready' }).toBe(true);
+  await expect
+    .poll(() => video.evaluate((v: HTMLVideoElement) => Number.isFinite(v.duration) && v.readyState >= 1), {
+      message: 'video ready',
+    })
+    .toBe(true);
   expect(await video.evaluate((v: HTMLVideoElement) => v.duration)).toBeGreaterThan(28);
   const hr = results.getByRole('slider', { name: /^Heart rate over time/ });
   const box = (await hr.boundingBox())!;
   await hr.click({ position: { x: box.width * 0.7, y: box.height / 2 } });
-  await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { message: 'video seeked by the plot' }).toBeGreaterThan(15);
-  await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.readyState), { message: 'frames decoded after the seek' }).toBeGreaterThanOrEqual(2);
+  await expect
+    .poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { message: 'video seeked by the plot' })
+    .toBeGreaterThan(15);
+  await expect
+    .poll(() => video.evaluate((v: HTMLVideoElement) => v.readyState), { message: 'frames decoded after the seek' })
+    .toBeGreaterThanOrEqual(2);
 });

@@ -19,9 +19,13 @@ test('exports chosen sessions and writes a participant report through the Export
   const studyId = services.store.studies.ensureOne().id;
   await call('studies:update', { id: studyId, name: 'Export study', contact: 'study-team@example.org' });
   const subject = await call('subjects:create', { studyId, code: 'EXP-1', birthYear: 1975, notes: 'Bob Jones' });
-  for (const [seconds, bpm] of [[30, 70], [20, 80]] as const) {
+  for (const [seconds, bpm] of [
+    [30, 70],
+    [20, 80],
+  ] as const) {
     const session = await call('recording:start', { subjectId: subject.id, fps: 30 });
-    for (let f = 0; f < seconds * 30; f += 15) await call('recording:append-frames', { sessionId: session.id, ...pulsingChunk(f, 15, bpm) });
+    for (let f = 0; f < seconds * 30; f += 15)
+      await call('recording:append-frames', { sessionId: session.id, ...pulsingChunk(f, 15, bpm) });
     await call('recording:stop', { sessionId: session.id });
   }
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-e2e-export-'));
@@ -42,9 +46,17 @@ test('exports chosen sessions and writes a participant report through the Export
     expect(path.dirname(zip)).toBe(out);
     await expect(app.getByTestId('export-result')).toContainText('Exported 2 sessions');
     const files = await exportedFiles(zip);
-    const manifest = JSON.parse(files.get('manifest.json')!.toString()) as { files: { path: string; sha256: string }[] };
-    for (const f of manifest.files) expect(crypto.createHash('sha256').update(files.get(f.path)!).digest('hex'), f.path).toBe(f.sha256);
-    expect([...files.keys()]).toEqual(expect.arrayContaining(['sub-EXP1/ses-1/beh/sub-EXP1_ses-1_task-rppg_recording-pos_physio.tsv.gz', 'sub-EXP1/ses-2/beh/sub-EXP1_ses-2_task-rppg_recording-pos_physio.json']));
+    const manifest = JSON.parse(files.get('manifest.json')!.toString()) as {
+      files: { path: string; sha256: string }[];
+    };
+    for (const f of manifest.files)
+      expect(crypto.createHash('sha256').update(files.get(f.path)!).digest('hex'), f.path).toBe(f.sha256);
+    expect([...files.keys()]).toEqual(
+      expect.arrayContaining([
+        'sub-EXP1/ses-1/beh/sub-EXP1_ses-1_task-rppg_recording-pos_physio.tsv.gz',
+        'sub-EXP1/ses-2/beh/sub-EXP1_ses-2_task-rppg_recording-pos_physio.json',
+      ]),
+    );
     const text = [...files.values()].map((d) => d.toString()).join('\n');
     expect(text).not.toContain('Bob Jones');
 

@@ -33,7 +33,22 @@ interface Frame {
 
 /** Decodes one image (after `filter`) as binary PPM, whose header carries the size. */
 function decode(file: string, filter: string | null): { width: number; height: number; rgb: Uint8Array } {
-  const ppm = execFileSync(ffmpegPath(), ['-v', 'error', '-i', file, ...(filter ? ['-vf', filter] : []), '-frames:v', '1', '-f', 'image2pipe', '-c:v', 'ppm', '-pix_fmt', 'rgb24', '-']);
+  const ppm = execFileSync(ffmpegPath(), [
+    '-v',
+    'error',
+    '-i',
+    file,
+    ...(filter ? ['-vf', filter] : []),
+    '-frames:v',
+    '1',
+    '-f',
+    'image2pipe',
+    '-c:v',
+    'ppm',
+    '-pix_fmt',
+    'rgb24',
+    '-',
+  ]);
   const header = /^P6\s+(\d+)\s+(\d+)\s+255\s/.exec(ppm.subarray(0, 32).toString('latin1'));
   if (!header) throw new Error(`${file}: not a PPM`);
   return { width: Number(header[1]), height: Number(header[2]), rgb: new Uint8Array(ppm.subarray(header[0].length)) };
@@ -43,7 +58,12 @@ function frames(): Frame[] {
   return fs
     .readdirSync(FACES)
     .filter((f) => /\.(png|jpe?g)$/i.test(f))
-    .flatMap((photo) => Object.entries(LAYOUTS).map(([layout, filter]) => ({ name: `${photo} (${layout})`, ...decode(path.join(FACES, photo), filter) })));
+    .flatMap((photo) =>
+      Object.entries(LAYOUTS).map(([layout, filter]) => ({
+        name: `${photo} (${layout})`,
+        ...decode(path.join(FACES, photo), filter),
+      })),
+    );
 }
 
 function rgba(rgb: Uint8Array): Uint8Array {
@@ -79,10 +99,15 @@ test('finds the same face boxes as the renderer’s MediaPipe detector, within a
   try {
     for (const f of frames()) {
       const b64 = Buffer.from(rgba(f.rgb)).toString('base64');
-      const mediapipe = await page.evaluate(([data, w, h]) => window.detectFace(data, w, h), [b64, f.width, f.height] as const);
+      const mediapipe = await page.evaluate(([data, w, h]) => window.detectFace(data, w, h), [
+        b64,
+        f.width,
+        f.height,
+      ] as const);
       const onnx = await detector.detect({ data: f.rgb, width: f.width, height: f.height, channels: 3 }, null);
       const edges = (b: Box) => [b.x, b.y, b.x + b.width, b.y + b.height];
-      const diff = mediapipe && onnx ? Math.max(...edges(mediapipe).map((v, i) => Math.abs(v - edges(onnx)[i]!))) : null;
+      const diff =
+        mediapipe && onnx ? Math.max(...edges(mediapipe).map((v, i) => Math.abs(v - edges(onnx)[i]!))) : null;
       rows.push({ frame: f.name, mediapipe, onnx, maxEdgeDiffPx: diff });
     }
   } finally {
@@ -92,8 +117,10 @@ test('finds the same face boxes as the renderer’s MediaPipe detector, within a
   fs.writeFileSync(path.join(WORK, 'boxes.json'), JSON.stringify(rows, null, 1));
   expect(rows.length).toBeGreaterThanOrEqual(6);
   // Both find a face, or neither does (a face ~45 px high in 640×480 is below the short-range model's reach).
-  for (const row of rows) expect(row.onnx === null, `${row.frame}: ${JSON.stringify(row)}`).toBe(row.mediapipe === null);
+  for (const row of rows)
+    expect(row.onnx === null, `${row.frame}: ${JSON.stringify(row)}`).toBe(row.mediapipe === null);
   const found = rows.filter((row) => row.mediapipe !== null);
   expect(found.length).toBeGreaterThanOrEqual(5);
-  for (const row of found) expect(row.maxEdgeDiffPx, `${row.frame}: ${JSON.stringify(row)}`).toBeLessThanOrEqual(TOLERANCE_PX);
+  for (const row of found)
+    expect(row.maxEdgeDiffPx, `${row.frame}: ${JSON.stringify(row)}`).toBeLessThanOrEqual(TOLERANCE_PX);
 });

@@ -18,7 +18,8 @@ export interface PulsingFace {
 /** Writes (once, cached by parameters) the y4m for a pulsing face and returns its path. */
 export function pulsingFaceY4m(dir: string, { bpm, seconds, motionPx = 0 }: PulsingFace): string {
   const beats = (bpm / 60) * seconds;
-  if (Math.abs(beats - Math.round(beats)) > 1e-6) throw new Error(`${seconds} s at ${bpm} bpm is not a whole number of beats`);
+  if (Math.abs(beats - Math.round(beats)) > 1e-6)
+    throw new Error(`${seconds} s at ${bpm} bpm is not a whole number of beats`);
   const file = path.join(dir, `face-${bpm}bpm-${seconds}s-motion${motionPx}.y4m`);
   if (fs.existsSync(file)) return file;
   fs.mkdirSync(dir, { recursive: true });
@@ -32,9 +33,30 @@ export function pulsingFaceY4m(dir: string, { bpm, seconds, motionPx = 0 }: Puls
   execFileSync('ffmpeg', [
     // The photo read at 30 frames/s: read at ffmpeg's default 25 and written at 30, one frame in six was a
     // repeat, so the pulse's samples came at uneven times (the app rightly doubted what it saw).
-    '-v', 'error', '-y', '-loop', '1', '-framerate', '30', '-i', FACE_PHOTO, '-t', String(seconds), '-r', '30',
-    '-vf', [`scale=${640 + pad}:${480 + pad}`, drift, 'format=rgb24', `geq=r='${pulse(0.0094, 'r')}':g='${pulse(0.022, 'g')}':b='${pulse(0.0151, 'b')}'`, 'format=yuv420p'].join(','),
-    '-f', 'yuv4mpegpipe', file,
+    '-v',
+    'error',
+    '-y',
+    '-loop',
+    '1',
+    '-framerate',
+    '30',
+    '-i',
+    FACE_PHOTO,
+    '-t',
+    String(seconds),
+    '-r',
+    '30',
+    '-vf',
+    [
+      `scale=${640 + pad}:${480 + pad}`,
+      drift,
+      'format=rgb24',
+      `geq=r='${pulse(0.0094, 'r')}':g='${pulse(0.022, 'g')}':b='${pulse(0.0151, 'b')}'`,
+      'format=yuv420p',
+    ].join(','),
+    '-f',
+    'yuv4mpegpipe',
+    file,
   ]);
   return file;
 }
@@ -44,7 +66,12 @@ export function fakeCameraLaunch(y4m: string) {
   const launch = config.use?.launchOptions ?? {};
   return {
     ...launch,
-    args: [...(launch.args ?? []), '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${y4m}`],
+    args: [
+      ...(launch.args ?? []),
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-video-capture=${y4m}`,
+    ],
   };
 }
 

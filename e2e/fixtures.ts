@@ -54,7 +54,13 @@ export class Services {
   }
 
   #open(): AppHost {
-    return openApp({ dataDir: this.dataDir, identity: { version: 'e2e', platform: process.platform, shell: 'browser' }, models: this.#models, holder: 'an e2e test', log: () => undefined });
+    return openApp({
+      dataDir: this.dataDir,
+      identity: { version: 'e2e', platform: process.platform, shell: 'browser' },
+      models: this.#models,
+      holder: 'an e2e test',
+      log: () => undefined,
+    });
   }
 }
 
@@ -73,8 +79,13 @@ let current: Services | null = null;
 export const test = base.extend<Fixtures, { rendererServer: LocalServer }>({
   rendererServer: [
     async ({}, use) => {
-      if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) throw new Error('Build the renderer first: npm run build');
-      const server = await startLocalServer({ rendererDir: RENDERER_DIR, media: (sessionId) => (current?.host.services ? sessionVideoFile(current.host.services.store, sessionId) : null) });
+      if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html')))
+        throw new Error('Build the renderer first: npm run build');
+      const server = await startLocalServer({
+        rendererDir: RENDERER_DIR,
+        media: (sessionId) =>
+          current?.host.services ? sessionVideoFile(current.host.services.store, sessionId) : null,
+      });
       await use(server);
       await server.close();
     },
@@ -102,15 +113,29 @@ export const test = base.extend<Fixtures, { rendererServer: LocalServer }>({
     // Same transport shape as the preload: each method invokes its channel; main validates the input.
     // Through the services object at each call: a test may restart them (a restore swaps them in the host). A test
     // may hold a channel back to stand for a busy main process.
-    const hold = (channel: unknown) => new Promise((resolve) => setTimeout(resolve, channelDelayMs[String(channel)] ?? 0));
-    await page.exposeBinding('__pulseInvoke', async (_source, channel: unknown, input: unknown) => (await hold(channel), services.dispatch(channel, input)));
+    const hold = (channel: unknown) =>
+      new Promise((resolve) => setTimeout(resolve, channelDelayMs[String(channel)] ?? 0));
+    await page.exposeBinding(
+      '__pulseInvoke',
+      async (_source, channel: unknown, input: unknown) => (await hold(channel), services.dispatch(channel, input)),
+    );
     await page.addInitScript((table: Record<string, string>) => {
-      const target = window as unknown as { pulse: Record<string, unknown>; __pulseInvoke: (c: string, i: unknown) => Promise<unknown> };
-      target.pulse = Object.fromEntries(Object.entries(table).map(([channel, method]) => [method, (input: unknown) => target.__pulseInvoke(channel, input)]));
+      const target = window as unknown as {
+        pulse: Record<string, unknown>;
+        __pulseInvoke: (c: string, i: unknown) => Promise<unknown>;
+      };
+      target.pulse = Object.fromEntries(
+        Object.entries(table).map(([channel, method]) => [
+          method,
+          (input: unknown) => target.__pulseInvoke(channel, input),
+        ]),
+      );
     }, CHANNELS);
     // The API is bridged here, not over HTTP, so the page never receives the media cookie from an API reply.
     const { name, value } = rendererServer.mediaCookie;
-    await page.context().addCookies([{ name, value, domain: '127.0.0.1', path: '/media', httpOnly: true, sameSite: 'Strict' }]);
+    await page
+      .context()
+      .addCookies([{ name, value, domain: '127.0.0.1', path: '/media', httpOnly: true, sameSite: 'Strict' }]);
     await page.goto(`${rendererServer.url}/`);
     await use(page);
     if (testInfo.status === testInfo.expectedStatus) expect(problems, 'the page logged errors').toEqual([]);

@@ -13,7 +13,20 @@ import { SubjectsPage } from './pages/subjects-page.ts';
 
 const WORK = path.join(os.tmpdir(), 'pulse-e2e-import');
 const clip = (durationS: number, bpm: number) =>
-  generateClip({ name: `import-${durationS}s-${bpm}`, face: FACES[0]!, bpm, durationS, fps: 30, width: 320, height: 240, encode: { codec: 'h264' }, seed: durationS }, WORK);
+  generateClip(
+    {
+      name: `import-${durationS}s-${bpm}`,
+      face: FACES[0]!,
+      bpm,
+      durationS,
+      fps: 30,
+      width: 320,
+      height: 240,
+      encode: { codec: 'h264' },
+      seed: durationS,
+    },
+    WORK,
+  );
 
 test.describe.configure({ timeout: 180_000 });
 test.beforeAll(() => void writeFaceModel(defaultFaceModelPath()));
@@ -27,7 +40,10 @@ async function openSubject(app: import('@playwright/test').Page, code: string) {
 
 test('imports a video into a subject with progress, and lists the new session', async ({ app, services }) => {
   const video = (await clip(20, 78)).video;
-  const subject = services.store.subjects.create(services.store.studies.ensureOne().id, subjectFields.parse({ code: 'IMP-1' }));
+  const subject = services.store.subjects.create(
+    services.store.studies.ensureOne().id,
+    subjectFields.parse({ code: 'IMP-1' }),
+  );
   const panel = await openSubject(app, 'IMP-1');
   await expect(app.getByTestId('subject-session')).toHaveCount(0);
 
@@ -39,7 +55,10 @@ test('imports a video into a subject with progress, and lists the new session', 
   await panel.getByRole('button', { name: 'Import video' }).click();
   await expect(panel.getByRole('progressbar', { name: 'Import progress' })).toBeVisible();
   await expect(panel.getByTestId('import-progress')).toContainText(/Analysing import-20s-78\.mp4: \d+ frames/);
-  await expect(panel.getByTestId('import-result')).toHaveText(/Imported import-20s-78\.mp4 as a new session \(600 frames\)/, { timeout: 120_000 });
+  await expect(panel.getByTestId('import-result')).toHaveText(
+    /Imported import-20s-78\.mp4 as a new session \(600 frames\)/,
+    { timeout: 120_000 },
+  );
   await expect(app.getByTestId('subject-session')).toHaveCount(1);
   await expect(app.getByTestId('subject-session')).toContainText(/imported.*600 frames.*complete/);
 
@@ -50,7 +69,10 @@ test('imports a video into a subject with progress, and lists the new session', 
 
 test('cancels an import: no session is left behind', async ({ app, services }) => {
   const video = (await clip(90, 66)).video;
-  const subject = services.store.subjects.create(services.store.studies.ensureOne().id, subjectFields.parse({ code: 'IMP-2' }));
+  const subject = services.store.subjects.create(
+    services.store.studies.ensureOne().id,
+    subjectFields.parse({ code: 'IMP-2' }),
+  );
   const panel = await openSubject(app, 'IMP-2');
   await panel.getByLabel('Video file (full path)').fill(video);
   await panel.getByRole('button', { name: 'Import video' }).click();
@@ -63,13 +85,32 @@ test('cancels an import: no session is left behind', async ({ app, services }) =
   expect(fs.existsSync(sessionsDir) ? fs.readdirSync(sessionsDir) : [], 'no session folder left').toEqual([]);
 });
 
-test('an imported clip of a face without a pulse says "No reliable heart rate" in Review, with no number', async ({ app, services }) => {
-  const still = await generateClip({ name: 'import-nopulse', face: FACES[1]!, bpm: 70, pulseAmplitude: 0, durationS: 20, fps: 30, width: 320, height: 240, encode: { codec: 'h264' }, seed: 11 }, WORK);
+test('an imported clip of a face without a pulse says "No reliable heart rate" in Review, with no number', async ({
+  app,
+  services,
+}) => {
+  const still = await generateClip(
+    {
+      name: 'import-nopulse',
+      face: FACES[1]!,
+      bpm: 70,
+      pulseAmplitude: 0,
+      durationS: 20,
+      fps: 30,
+      width: 320,
+      height: 240,
+      encode: { codec: 'h264' },
+      seed: 11,
+    },
+    WORK,
+  );
   services.store.subjects.create(services.store.studies.ensureOne().id, subjectFields.parse({ code: 'IMP-NP' }));
   const panel = await openSubject(app, 'IMP-NP');
   await panel.getByLabel('Video file (full path)').fill(still.video);
   await panel.getByRole('button', { name: 'Import video' }).click();
-  await expect(panel.getByTestId('import-result')).toHaveText(/Imported import-nopulse\.mp4 as a new session/, { timeout: 120_000 });
+  await expect(panel.getByTestId('import-result')).toHaveText(/Imported import-nopulse\.mp4 as a new session/, {
+    timeout: 120_000,
+  });
 
   await app.getByRole('button', { name: 'Review', exact: true }).click();
   await app.getByLabel('Subject to review').selectOption({ label: 'IMP-NP (1)' });

@@ -28,7 +28,10 @@ async function importFile(app: Page, file: string) {
 
 const activeRow = (app: Page) => app.getByTestId('model-table').locator('tr.active');
 
-test('imports a .pth as the active model, refuses a truncated one and keeps the active model', async ({ app, services }) => {
+test('imports a .pth as the active model, refuses a truncated one and keeps the active model', async ({
+  app,
+  services,
+}) => {
   const pth = writeCheckpoint(sspdTensors(3));
   await openModels(app);
   await expect(app.getByText('No SSPD model is installed yet')).toBeVisible();
@@ -40,7 +43,9 @@ test('imports a .pth as the active model, refuses a truncated one and keeps the 
   await expect(activeRow(app)).toContainText('67 tensors, 32 samples');
 
   await importFile(app, tempFile('broken.pth', pth.subarray(0, pth.length - 500)));
-  await expect(app.getByTestId('model-error')).toHaveText(/not a readable PyTorch checkpoint.*\[CHECKPOINT_CORRUPT\]\. The active model is unchanged/);
+  await expect(app.getByTestId('model-error')).toHaveText(
+    /not a readable PyTorch checkpoint.*\[CHECKPOINT_CORRUPT\]\. The active model is unchanged/,
+  );
   await expect(app.getByTestId('model-table').getByRole('row')).toHaveCount(2);
 
   // Read back from the file after a restart: the choice is in the database, not the page.
@@ -62,7 +67,12 @@ test('switches the active model between imports', async ({ app }) => {
   await importFile(app, tempFile('second.pth', writeCheckpoint(sspdTensors(4))));
   await expect(app.getByTestId('model-table').getByRole('row')).toHaveCount(3);
   await expect(activeRow(app)).toContainText('first');
-  await app.getByTestId('model-table').getByRole('row').filter({ hasText: 'second' }).getByRole('button', { name: 'Set active' }).click();
+  await app
+    .getByTestId('model-table')
+    .getByRole('row')
+    .filter({ hasText: 'second' })
+    .getByRole('button', { name: 'Set active' })
+    .click();
   await expect(activeRow(app)).toContainText('second');
 });
 

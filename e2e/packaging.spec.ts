@@ -9,7 +9,10 @@ import { expect, test } from '@playwright/test';
 import { appPaths } from '../main/app-paths.ts';
 
 const config = parse(fs.readFileSync('electron-builder.yml', 'utf8')) as { files: string[]; asarUnpack: string[] };
-const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8')) as { main: string; dependencies: Record<string, string> };
+const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8')) as {
+  main: string;
+  dependencies: Record<string, string>;
+};
 const ASAR = '/opt/Pulse Studio/resources/app.asar';
 
 /** The app's own files electron-builder packs (production node_modules are added by it separately). */
@@ -17,7 +20,11 @@ function packedFiles(): Set<string> {
   const include = config.files.filter((p) => !p.startsWith('!'));
   const exclude = config.files.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
   const files = include.flatMap((pattern) => fs.globSync(pattern)).filter((f) => fs.statSync(f).isFile());
-  return new Set(files.filter((f) => !exclude.some((pattern) => path.matchesGlob(f, pattern))).map((f) => f.split(path.sep).join('/')));
+  return new Set(
+    files
+      .filter((f) => !exclude.some((pattern) => path.matchesGlob(f, pattern)))
+      .map((f) => f.split(path.sep).join('/')),
+  );
 }
 const unpacked = (file: string) => config.asarUnpack.some((pattern) => path.matchesGlob(file, pattern));
 /** A path the packaged app computes, as a file of the checkout: inside app.asar or app.asar.unpacked. */
@@ -35,10 +42,12 @@ test('packs the main bundle package.json names, the preload, the renderer and ev
   const packed = packedFiles();
   expect(packed).toContain(pkg.main);
   const paths = appPaths(ASAR, path.join(ASAR, 'dist', 'main'));
-  for (const file of [paths.preload, paths.inferenceWorker, paths.sspdTemplate].map((p) => inCheckout(p).file)) expect(packed, file).toContain(file);
+  for (const file of [paths.preload, paths.inferenceWorker, paths.sspdTemplate].map((p) => inCheckout(p).file))
+    expect(packed, file).toContain(file);
   const renderer = inCheckout(paths.renderer).file;
   const page = fs.readFileSync(path.join(renderer, 'index.html'), 'utf8');
-  for (const [, ref] of page.matchAll(/(?:src|href)="\.\/([^"]+)"/g)) expect(packed, ref).toContain(`${renderer}/${ref}`);
+  for (const [, ref] of page.matchAll(/(?:src|href)="\.\/([^"]+)"/g))
+    expect(packed, ref).toContain(`${renderer}/${ref}`);
   for (const asset of fs.globSync('dist/renderer/mediapipe/*.{js,wasm,tflite}')) expect(packed, asset).toContain(asset);
   expect([...packed].filter((f) => f.endsWith('.map') || f.endsWith('.ts') || f.endsWith('.db'))).toEqual([]);
 });
@@ -53,7 +62,8 @@ test('finds the models unpacked, where onnxruntime (and Python, for adapt.py) re
     expect(unpacked(file), `${file} must match asarUnpack`).toBe(true);
   }
   const resources = inCheckout(paths.resources).file;
-  for (const template of ['reports/participant-report.html', 'reports/strings.en.json']) expect(packed).toContain(`${resources}/${template}`);
+  for (const template of ['reports/participant-report.html', 'reports/strings.en.json'])
+    expect(packed).toContain(`${resources}/${template}`);
 });
 
 test('unpacks every native module and the ffmpeg binary the main bundle loads at run time', () => {

@@ -20,17 +20,30 @@ test.beforeAll(() => void pulsingFaceY4m(WORK, { bpm: 72, seconds: 10 }));
 
 /** Opens the participant window from the operator's button; its errors fail the test like the app's. */
 async function openScreen(app: Page, problems: string[]): Promise<Page> {
-  const [popup] = await Promise.all([app.waitForEvent('popup'), app.getByRole('button', { name: 'Participant screen', exact: true }).click()]);
+  const [popup] = await Promise.all([
+    app.waitForEvent('popup'),
+    app.getByRole('button', { name: 'Participant screen', exact: true }).click(),
+  ]);
   popup.on('pageerror', (error) => problems.push(`participant page error: ${error.message}`));
-  popup.on('console', (message) => message.type() === 'error' && problems.push(`participant console error: ${message.text()}`));
+  popup.on(
+    'console',
+    (message) => message.type() === 'error' && problems.push(`participant console error: ${message.text()}`),
+  );
   expect(new URL(popup.url()).hash).toBe('#participant');
   return popup;
 }
 
-test('follows a protocol recording step by step, through a skip and an extension to the end, showing nothing else', async ({ app, services }) => {
+test('follows a protocol recording step by step, through a skip and an extension to the end, showing nothing else', async ({
+  app,
+  services,
+}) => {
   test.setTimeout(180_000);
   const problems: string[] = [];
-  const created = await services.dispatch('protocols:create', { studyId: services.store.studies.ensureOne().id, name: 'Screen protocol', steps: STEPS });
+  const created = await services.dispatch('protocols:create', {
+    studyId: services.store.studies.ensureOne().id,
+    name: 'Screen protocol',
+    steps: STEPS,
+  });
   expect(created.ok).toBe(true);
   await app.reload();
   const record = new RecordPage(app);
@@ -40,7 +53,10 @@ test('follows a protocol recording step by step, through a skip and an extension
   // Before Start: the participant is asked to wait; the operator closes the window from Record.
   let screen = await openScreen(app, problems);
   await expect(screen.getByTestId('participant-text')).toHaveText('Please wait: we start in a moment.');
-  await Promise.all([screen.waitForEvent('close'), app.getByRole('button', { name: 'Close participant screen' }).click()]);
+  await Promise.all([
+    screen.waitForEvent('close'),
+    app.getByRole('button', { name: 'Close participant screen' }).click(),
+  ]);
   await expect(app.getByRole('button', { name: 'Participant screen', exact: true })).toBeVisible();
 
   screen = await openScreen(app, problems);
@@ -77,7 +93,11 @@ test('follows a protocol recording step by step, through a skip and an extension
 });
 
 test('says in words when the browser blocks the participant window', async ({ app, services }) => {
-  const created = await services.dispatch('protocols:create', { studyId: services.store.studies.ensureOne().id, name: 'Blocked protocol', steps: STEPS.slice(0, 1) });
+  const created = await services.dispatch('protocols:create', {
+    studyId: services.store.studies.ensureOne().id,
+    name: 'Blocked protocol',
+    steps: STEPS.slice(0, 1),
+  });
   expect(created.ok).toBe(true);
   await app.reload();
   await app.getByRole('button', { name: 'Record', exact: true }).click();
@@ -85,5 +105,7 @@ test('says in words when the browser blocks the participant window', async ({ ap
   // What a pop-up blocker does: window.open gives no window.
   await app.evaluate(() => (window.open = () => null));
   await app.getByRole('button', { name: 'Participant screen', exact: true }).click();
-  await expect(app.getByRole('alert')).toContainText('this browser blocks pop-ups for Pulse Studio. Allow pop-ups for this address');
+  await expect(app.getByRole('alert')).toContainText(
+    'this browser blocks pop-ups for Pulse Studio. Allow pop-ups for this address',
+  );
 });

@@ -18,19 +18,29 @@ const STEPS = ['rest', 'paced breathing', 'recovery'];
 test.use({ launchOptions: fakeCameraLaunch(path.join(WORK, `face-${TRUE_BPM}bpm-10s-motion0.y4m`)) });
 test.beforeAll(() => void pulsingFaceY4m(WORK, { bpm: TRUE_BPM, seconds: 10 }));
 
-test('three timed steps give three markers and the heart rate per step in Review and in the CSV export', async ({ app, services }) => {
+test('three timed steps give three markers and the heart rate per step in Review and in the CSV export', async ({
+  app,
+  services,
+}) => {
   test.setTimeout(STEPS.length * STEP_S * 1000 + 150_000);
   const studyId = services.store.studies.ensureOne().id;
   const created = await services.dispatch('protocols:create', {
     studyId,
     name: 'Short protocol',
-    steps: STEPS.map((name, i) => ({ name, durationS: STEP_S, participantText: i === 1 ? 'Breathe with the circle' : '', markers: [{ label: 'cough', key: '1' }] })),
+    steps: STEPS.map((name, i) => ({
+      name,
+      durationS: STEP_S,
+      participantText: i === 1 ? 'Breathe with the circle' : '',
+      markers: [{ label: 'cough', key: '1' }],
+    })),
   });
   expect(created.ok).toBe(true);
   await app.reload();
   const record = new RecordPage(app);
   await record.openWithNewSubject('PROT-1');
-  await app.getByLabel('Protocol').selectOption({ label: `Short protocol · 3 steps, ${Math.floor((3 * STEP_S) / 60)}:${String((3 * STEP_S) % 60).padStart(2, '0')}` });
+  await app.getByLabel('Protocol').selectOption({
+    label: `Short protocol · 3 steps, ${Math.floor((3 * STEP_S) / 60)}:${String((3 * STEP_S) % 60).padStart(2, '0')}`,
+  });
   await app.getByRole('button', { name: 'Start recording' }).click();
 
   const panel = app.getByRole('region', { name: 'Protocol' });
@@ -42,19 +52,28 @@ test('three timed steps give three markers and the heart rate per step in Review
   await expect(record.summary).toContainText('Session saved', { timeout: 2 * STEP_S * 1000 + 60_000 });
 
   const db = new Database(path.join(services.dataDir, 'pulse-studio.db'), { readonly: true });
-  const markers = db.prepare('SELECT label, t_s AS tS FROM markers ORDER BY t_s').all() as { label: string; tS: number }[];
+  const markers = db.prepare('SELECT label, t_s AS tS FROM markers ORDER BY t_s').all() as {
+    label: string;
+    tS: number;
+  }[];
   const events = db.prepare('SELECT step, action FROM protocol_events ORDER BY t_s, id').all();
   db.close();
   const steps = markers.filter((m) => m.label.startsWith('step '));
   expect(steps.map((m) => m.label)).toEqual(STEPS.map((name, i) => `step ${i + 1}: ${name}`));
   expect(steps[1]!.tS - steps[0]!.tS).toBeGreaterThanOrEqual(STEP_S - 0.5);
   expect(markers.map((m) => m.label)).toContain('cough');
-  expect(events).toEqual([{ step: 0, action: 'start' }, { step: 1, action: 'start' }, { step: 2, action: 'start' }, { step: 2, action: 'end' }]);
+  expect(events).toEqual([
+    { step: 0, action: 'start' },
+    { step: 1, action: 'start' },
+    { step: 2, action: 'start' },
+    { step: 2, action: 'end' },
+  ]);
 
   await app.getByRole('button', { name: 'Open in Review' }).click();
   const table = app.getByTestId('step-results');
   await expect(table.getByRole('row')).toHaveCount(1 + STEPS.length);
-  for (const [i, name] of STEPS.entries()) await expect(table.getByRole('row').nth(i + 1)).toContainText(`${i + 1}. ${name}`);
+  for (const [i, name] of STEPS.entries())
+    await expect(table.getByRole('row').nth(i + 1)).toContainText(`${i + 1}. ${name}`);
   // Each step states its heart rate, or says there is no reliable one (how close it reads is the signal tests' business).
   const shown = (await table.getByRole('row').allInnerTexts()).slice(1);
   for (const row of shown) expect(row).toMatch(/\d+\.\d bpm|No reliable heart rate/);
@@ -70,8 +89,12 @@ test('three timed steps give three markers and the heart rate per step in Review
     const files = new Map([...(await exportedFiles(zip))].map(([name, data]) => [name, data.toString()]));
     const csv = files.get('derivatives/pulse-studio/sub-PROT1/ses-1/sub-PROT1_ses-1_steps.csv')!;
     const rows = csv.trim().split('\n');
-    expect(rows[0]).toBe('step,name,from_s,to_s,planned_s,extended_s,skipped,hr_bpm,reliability,coverage,reference_bpm,mae_bpm,windows_compared');
-    expect(rows.slice(1).map((r) => r.split(',').slice(0, 2).join(','))).toEqual(STEPS.map((name, i) => `${i + 1},${name}`));
+    expect(rows[0]).toBe(
+      'step,name,from_s,to_s,planned_s,extended_s,skipped,hr_bpm,reliability,coverage,reference_bpm,mae_bpm,windows_compared',
+    );
+    expect(rows.slice(1).map((r) => r.split(',').slice(0, 2).join(','))).toEqual(
+      STEPS.map((name, i) => `${i + 1},${name}`),
+    );
     // The export's per-step HR is the one Review shows.
     expect(rows.slice(1).map((r) => (r.split(',')[7] ? Number(r.split(',')[7]).toFixed(1) : ''))).toEqual(rates);
     expect(files.get('sub-PROT1/ses-1/beh/sub-PROT1_ses-1_task-rppg_events.tsv')).toContain(`step: 2. paced breathing`);

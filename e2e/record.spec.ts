@@ -22,12 +22,12 @@ test.describe('recording a still subject', () => {
     await record.openWithNewSubject('REC-72');
     await app.getByRole('button', { name: 'Start recording' }).click();
 
-    await app.waitForTimeout(RECORD_S * 1000 / 2);
+    await app.waitForTimeout((RECORD_S * 1000) / 2);
     await app.keyboard.press('m');
     await app.getByLabel('Marker label').fill('halfway');
     await app.keyboard.press('Enter');
     await expect(app.getByRole('list', { name: 'Markers' })).toContainText('halfway');
-    await app.waitForTimeout(RECORD_S * 1000 / 2);
+    await app.waitForTimeout((RECORD_S * 1000) / 2);
 
     await record.expectRightLiveReading(TRUE_BPM, 3);
     await app.getByRole('button', { name: 'Stop' }).click();
@@ -35,9 +35,19 @@ test.describe('recording a still subject', () => {
     await expect(app.getByTestId('frames-check')).toHaveText(/^All \d+ captured frames are stored\.$/);
 
     const db = new Database(path.join(services.dataDir, 'pulse-studio.db'), { readonly: true });
-    const session = db.prepare('SELECT id, subject_id, status FROM sessions').get() as { id: number; subject_id: number; status: string };
-    const frames = (db.prepare('SELECT count(*) AS n, (max(t_ms) - min(t_ms)) / 1000 AS span FROM frames').get()) as { n: number; span: number };
-    const analysis = JSON.parse((db.prepare('SELECT summary_json FROM analyses WHERE session_id = ?').get(session.id) as { summary_json: string }).summary_json);
+    const session = db.prepare('SELECT id, subject_id, status FROM sessions').get() as {
+      id: number;
+      subject_id: number;
+      status: string;
+    };
+    const frames = db.prepare('SELECT count(*) AS n, (max(t_ms) - min(t_ms)) / 1000 AS span FROM frames').get() as {
+      n: number;
+      span: number;
+    };
+    const analysis = JSON.parse(
+      (db.prepare('SELECT summary_json FROM analyses WHERE session_id = ?').get(session.id) as { summary_json: string })
+        .summary_json,
+    );
     const markers = db.prepare('SELECT label FROM markers').all();
     db.close();
 
@@ -52,9 +62,35 @@ test.describe('recording a still subject', () => {
     // Decoding the whole file proves it plays; MediaRecorder's webm carries no duration header, so read the
     // frames' own times. Its encoder drops frames on a loaded machine (the crops above keep every one), so the
     // video must span the recording at a watchable rate, not hold every frame.
-    const codec = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', video]).toString().trim();
+    const codec = execFileSync('ffprobe', [
+      '-v',
+      'error',
+      '-select_streams',
+      'v:0',
+      '-show_entries',
+      'stream=codec_name',
+      '-of',
+      'csv=p=0',
+      video,
+    ])
+      .toString()
+      .trim();
     expect(codec).toMatch(/vp8|vp9/);
-    const times = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'frame=pts_time', '-of', 'csv=p=0', video]).toString().trim().split('\n').map(Number);
+    const times = execFileSync('ffprobe', [
+      '-v',
+      'error',
+      '-select_streams',
+      'v:0',
+      '-show_entries',
+      'frame=pts_time',
+      '-of',
+      'csv=p=0',
+      video,
+    ])
+      .toString()
+      .trim()
+      .split('\n')
+      .map(Number);
     expect(Math.max(...times)).toBeGreaterThan(RECORD_S - 3);
     expect(times.length).toBeGreaterThan(RECORD_S * 5);
 
@@ -66,11 +102,18 @@ test.describe('recording a still subject', () => {
     await app.getByRole('button', { name: 'Review', exact: true }).click();
     await app.getByTestId('session-table').getByRole('row').nth(1).click();
     const player = app.getByRole('region', { name: 'Session results' }).locator('video');
-    await expect.poll(() => player.evaluate((v: HTMLVideoElement) => (Number.isFinite(v.duration) ? v.duration : 0)), { message: 'video length', timeout: 20_000 }).toBeGreaterThan(RECORD_S - 5);
+    await expect
+      .poll(() => player.evaluate((v: HTMLVideoElement) => (Number.isFinite(v.duration) ? v.duration : 0)), {
+        message: 'video length',
+        timeout: 20_000,
+      })
+      .toBeGreaterThan(RECORD_S - 5);
     const plot = app.getByRole('slider', { name: /^Heart rate over time/ });
     const box = (await plot.boundingBox())!;
     await plot.click({ position: { x: box.width * 0.5, y: box.height / 2 } });
-    await expect.poll(() => player.evaluate((v: HTMLVideoElement) => v.currentTime), { message: 'seeked by the plot' }).toBeGreaterThan(15);
+    await expect
+      .poll(() => player.evaluate((v: HTMLVideoElement) => v.currentTime), { message: 'seeked by the plot' })
+      .toBeGreaterThan(15);
     await expect(app.getByTestId('video-notice')).toHaveCount(0);
   });
 });

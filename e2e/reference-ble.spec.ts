@@ -17,7 +17,10 @@ test.use({ launchOptions: fakeCameraLaunch(path.join(WORK, `face-${TRUE_BPM}bpm-
 test.beforeAll(() => void pulsingFaceY4m(WORK, { bpm: TRUE_BPM, seconds: 10 }));
 
 test.describe('with a simulated strap', () => {
-  test('connects, reconnects after a drop, records with the session, and agreement appears in Review', async ({ app, services }) => {
+  test('connects, reconnects after a drop, records with the session, and agreement appears in Review', async ({
+    app,
+    services,
+  }) => {
     test.setTimeout(RECORD_S * 1000 + 150_000);
     await app.addInitScript(simulatedStrap, TRUE_BPM);
     await app.reload();
@@ -40,7 +43,11 @@ test.describe('with a simulated strap', () => {
     await expect(record.summary).toContainText('Session saved', { timeout: 60_000 });
 
     const db = new Database(path.join(services.dataDir, 'pulse-studio.db'), { readonly: true });
-    const stored = db.prepare(`SELECT r.kind, r.label, count(s.t_s) AS n, min(s.bpm) AS lo, max(s.bpm) AS hi FROM hr_references r JOIN hr_reference_samples s ON s.reference_id = r.id`).get() as { kind: string; label: string; n: number; lo: number; hi: number };
+    const stored = db
+      .prepare(
+        `SELECT r.kind, r.label, count(s.t_s) AS n, min(s.bpm) AS lo, max(s.bpm) AS hi FROM hr_references r JOIN hr_reference_samples s ON s.reference_id = r.id`,
+      )
+      .get() as { kind: string; label: string; n: number; lo: number; hi: number };
     const beats = (db.prepare('SELECT count(*) AS n FROM hr_reference_beats').get() as { n: number }).n;
     db.close();
     expect(stored).toMatchObject({ kind: 'ble', label: 'Simulated strap', lo: TRUE_BPM, hi: TRUE_BPM });
@@ -56,8 +63,14 @@ test.describe('with a simulated strap', () => {
     const first = table.getByRole('row').nth(1);
     await expect(first).toContainText('the app’s reading');
     // The figures shown are the services' own (how close the camera reads is the signal tests' business).
-    const sessionId = (await services.dispatch('sessions:list', { subjectId: 1 })) as { ok: true; value: { id: number }[] };
-    const expected = (await services.dispatch('references:agreement', { sessionId: sessionId.value[0]!.id })) as { ok: true; value: { methods: { n: number; maeBpm: number | null; allWindows: { n: number; maeBpm: number | null } }[] } };
+    const sessionId = (await services.dispatch('sessions:list', { subjectId: 1 })) as {
+      ok: true;
+      value: { id: number }[];
+    };
+    const expected = (await services.dispatch('references:agreement', { sessionId: sessionId.value[0]!.id })) as {
+      ok: true;
+      value: { methods: { n: number; maeBpm: number | null; allWindows: { n: number; maeBpm: number | null } }[] };
+    };
     const app0 = expected.value.methods[0]!;
     expect(app0.allWindows.n).toBeGreaterThan(RECORD_S - 15);
     const cells = await first.getByRole('cell').allInnerTexts();

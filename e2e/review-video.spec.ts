@@ -15,12 +15,18 @@ const SECONDS = 70;
 const recordTask = (services: Services, subjectId: number, bpm: number, video: Uint8Array, taskAtS: number) =>
   recordSession(services, { subjectId, bpm, seconds: SECONDS, video, markers: [{ tS: taskAtS, label: 'task' }] });
 
-test('plays the session video in sync with the plots; a damaged or missing video only shows a notice; sessions compare aligned at a shared marker', async ({ app, services }) => {
+test('plays the session video in sync with the plots; a damaged or missing video only shows a notice; sessions compare aligned at a shared marker', async ({
+  app,
+  services,
+}) => {
   test.setTimeout(120_000);
   const dir = tempDir('review-video');
   const webm = new Uint8Array(fs.readFileSync(webmVideo(path.join(dir, 'video.webm'), SECONDS)));
   fs.rmSync(dir, { recursive: true, force: true });
-  const subject = services.store.subjects.create(services.store.studies.ensureOne().id, subjectFields.parse({ code: 'VID-1' }));
+  const subject = services.store.subjects.create(
+    services.store.studies.ensureOne().id,
+    subjectFields.parse({ code: 'VID-1' }),
+  );
   await recordTask(services, subject.id, 66, webm, 10);
 
   await app.getByRole('button', { name: 'Review', exact: true }).click();
@@ -28,14 +34,24 @@ test('plays the session video in sync with the plots; a damaged or missing video
   const results = app.getByRole('region', { name: 'Session results' });
   const video = results.locator('video');
   // The recorder's WebM has no duration header: the view probes it, then seeking works.
-  await expect.poll(() => video.evaluate((v: HTMLVideoElement) => Number.isFinite(v.duration) && v.currentTime === 0 && v.readyState >= 1), { message: 'video ready' }).toBe(true);
+  await expect
+    .poll(
+      () =>
+        video.evaluate(
+          (v: HTMLVideoElement) => Number.isFinite(v.duration) && v.currentTime === 0 && v.readyState >= 1,
+        ),
+      { message: 'video ready' },
+    )
+    .toBe(true);
   expect(await video.evaluate((v: HTMLVideoElement) => v.duration)).toBeGreaterThan(SECONDS - 2);
 
   // Clicking the HR plot seeks the video and moves the cursor there.
   const hr = results.getByRole('slider', { name: /^Heart rate over time/ });
   const box = (await hr.boundingBox())!;
   await hr.click({ position: { x: box.width * 0.6, y: box.height / 2 } });
-  await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { message: 'video seeked by the plot' }).toBeGreaterThan(20);
+  await expect
+    .poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { message: 'video seeked by the plot' })
+    .toBeGreaterThan(20);
   const seeked = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
   await expect(hr).toHaveAttribute('data-cursor-s', seeked.toFixed(1));
   // The HR plot zooms too (every window once the view holds few enough), and back out.
@@ -48,7 +64,9 @@ test('plays the session video in sync with the plots; a damaged or missing video
   // Playing moves the cursor on both plots; the waveform view follows it.
   const wave = results.getByRole('slider', { name: /Waveform view/ });
   await video.evaluate((v: HTMLVideoElement) => ((v.muted = true), v.play()));
-  await expect.poll(async () => Number(await wave.getAttribute('data-cursor-s')), { message: 'cursor follows playback' }).toBeGreaterThan(seeked + 0.5);
+  await expect
+    .poll(async () => Number(await wave.getAttribute('data-cursor-s')), { message: 'cursor follows playback' })
+    .toBeGreaterThan(seeked + 0.5);
   await video.evaluate((v: HTMLVideoElement) => v.pause());
   const cursor = Number(await wave.getAttribute('data-cursor-s'));
   const [from, to] = (await wave.getAttribute('data-view'))!.split('-').map(Number) as [number, number];
@@ -69,10 +87,16 @@ test('plays the session video in sync with the plots; a damaged or missing video
   const moved = (await wave.getAttribute('data-view'))!.split('-').map(Number) as [number, number];
   expect(moved[0]).toBeGreaterThan(0);
   await app.keyboard.press('Enter'); // plays from the view's start
-  await expect.poll(async () => Math.abs((await video.evaluate((v: HTMLVideoElement) => v.currentTime)) - moved[0]), { message: 'seeked by Enter' }).toBeLessThan(0.1);
+  await expect
+    .poll(async () => Math.abs((await video.evaluate((v: HTMLVideoElement) => v.currentTime)) - moved[0]), {
+      message: 'seeked by Enter',
+    })
+    .toBeLessThan(0.1);
   const waveBox = (await wave.boundingBox())!;
   await wave.click({ position: { x: waveBox.width * 0.5, y: waveBox.height / 2 } });
-  await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { message: 'video seeked by the waveform' }).toBeGreaterThan(moved[0]);
+  await expect
+    .poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { message: 'video seeked by the waveform' })
+    .toBeGreaterThan(moved[0]);
   await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime)).toBeLessThan(moved[1]);
 
   // HRV from the beats of usable windows (a steady synthetic pulse: about 909 ms between beats).
@@ -103,7 +127,8 @@ test('plays the session video in sync with the plots; a damaged or missing video
 
   // Compare, aligned at the marker both sessions share.
   await app.getByText('Compare sessions').click();
-  for (const box of await app.getByRole('list', { name: 'Sessions to compare' }).getByRole('checkbox').all()) await box.check();
+  for (const box of await app.getByRole('list', { name: 'Sessions to compare' }).getByRole('checkbox').all())
+    await box.check();
   await app.getByLabel('Align sessions at').selectOption('task');
   const compared = app.getByTestId('compare-table');
   await expect(compared.getByRole('row').nth(1)).toContainText('20.0 s');

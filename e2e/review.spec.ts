@@ -9,7 +9,13 @@ import { channelCaller, latestSeries, readDb, recordSession } from './seed.ts';
 test('lists a recorded session and shows its stored heart rate and markers', async ({ app, services }) => {
   const call = channelCaller(services);
   const subject = await call('subjects:create', { studyId: services.store.studies.ensureOne().id, code: 'REV-1' });
-  const sessionId = await recordSession(services, { subjectId: subject.id, bpm: 66, seconds: 40, chunk: 15, markers: [{ tS: 12, label: 'cold pressor' }] });
+  const sessionId = await recordSession(services, {
+    subjectId: subject.id,
+    bpm: 66,
+    seconds: 40,
+    chunk: 15,
+    markers: [{ tS: 12, label: 'cold pressor' }],
+  });
   // A second, shorter session at another rate: the table and the trend chart show both.
   await recordSession(services, { subjectId: subject.id, bpm: 84, seconds: 20, chunk: 15 });
 
@@ -26,15 +32,21 @@ test('lists a recorded session and shows its stored heart rate and markers', asy
 
   // The one statistic: the median of the reliable windows, as the database holds them.
   const db = new Database(path.join(services.dataDir, 'pulse-studio.db'), { readonly: true });
-  const bpms = (db
-    .prepare(`SELECT bpm FROM hr_series JOIN analyses a ON a.id = analysis_id
-              WHERE a.session_id = ? AND method = 'pos' AND quality = 'good' AND bpm IS NOT NULL ORDER BY bpm`)
-    .all(sessionId) as { bpm: number }[]).map((r) => r.bpm);
+  const bpms = (
+    db
+      .prepare(
+        `SELECT bpm FROM hr_series JOIN analyses a ON a.id = analysis_id
+              WHERE a.session_id = ? AND method = 'pos' AND quality = 'good' AND bpm IS NOT NULL ORDER BY bpm`,
+      )
+      .all(sessionId) as { bpm: number }[]
+  ).map((r) => r.bpm);
   db.close();
   const mid = bpms.length >> 1;
   const median = bpms.length % 2 ? bpms[mid]! : (bpms[mid - 1]! + bpms[mid]!) / 2;
   expect(Math.abs(median - 66)).toBeLessThan(2);
-  await expect(app.getByTestId('session-median')).toContainText(`Heart rate ${median.toFixed(1)} bpm (median of ${bpms.length} windows`);
+  await expect(app.getByTestId('session-median')).toContainText(
+    `Heart rate ${median.toFixed(1)} bpm (median of ${bpms.length} windows`,
+  );
   await expect(app.getByTestId('session-median')).toContainText('reliable ·');
   await expect(app.getByTestId('session-median')).toContainText('analysis version 1 of 1');
 
@@ -42,7 +54,10 @@ test('lists a recorded session and shows its stored heart rate and markers', asy
   const stored = latestSeries(services, sessionId);
   await results.getByText(/^Values plotted/).click();
   await expect(results.getByTestId('hr-values').locator('tbody tr')).toHaveCount(stored.points.length);
-  const plotted = await results.getByTestId('hr-values').locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+  const plotted = await results
+    .getByTestId('hr-values')
+    .locator('tbody tr')
+    .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
   const words: Record<string, string> = { good: 'Reliable', fair: 'Use with caution', poor: 'No reliable heart rate' };
   expect(plotted).toEqual(stored.points.map((p) => [p.tS.toFixed(1), p.bpm?.toFixed(1) ?? '—', words[p.quality]]));
   await results.getByText(/^Values plotted/).click();
@@ -67,16 +82,26 @@ test('lists a recorded session and shows its stored heart rate and markers', asy
   // Re-analysis from the stored crops adds version 2 and keeps version 1 as it was.
   const versionOne = () =>
     readDb(services, (db) => ({
-      analysis: db.prepare('SELECT id, created_at, params_json, summary_json FROM analyses WHERE session_id = ? AND version = 1').get(sessionId),
-      series: db.prepare('SELECT h.* FROM hr_series h JOIN analyses a ON a.id = h.analysis_id WHERE a.session_id = ? AND a.version = 1 ORDER BY method, t_s').all(sessionId),
+      analysis: db
+        .prepare('SELECT id, created_at, params_json, summary_json FROM analyses WHERE session_id = ? AND version = 1')
+        .get(sessionId),
+      series: db
+        .prepare(
+          'SELECT h.* FROM hr_series h JOIN analyses a ON a.id = h.analysis_id WHERE a.session_id = ? AND a.version = 1 ORDER BY method, t_s',
+        )
+        .all(sessionId),
     }));
   const original = versionOne();
   await results.getByRole('button', { name: 'Re-analyse' }).click();
-  await expect(app.getByTestId('reanalysis')).toContainText(`Version 2 (POS, no model installed, 42–210 bpm, 15 s windows): ${median.toFixed(1)} bpm (reliable`);
+  await expect(app.getByTestId('reanalysis')).toContainText(
+    `Version 2 (POS, no model installed, 42–210 bpm, 15 s windows): ${median.toFixed(1)} bpm (reliable`,
+  );
   await expect(app.getByTestId('reanalysis')).toContainText('is kept');
   await expect(app.getByTestId('session-median')).toContainText('analysis version 2 of 2');
   const versions = new Database(path.join(services.dataDir, 'pulse-studio.db'), { readonly: true });
-  expect(versions.prepare('SELECT version FROM analyses WHERE session_id = ? ORDER BY version').all(sessionId)).toEqual([{ version: 1 }, { version: 2 }]);
+  expect(versions.prepare('SELECT version FROM analyses WHERE session_id = ? ORDER BY version').all(sessionId)).toEqual(
+    [{ version: 1 }, { version: 2 }],
+  );
   versions.close();
   expect(versionOne()).toEqual(original);
 
@@ -89,11 +114,22 @@ test('lists a recorded session and shows its stored heart rate and markers', asy
   await results.getByRole('button', { name: 'Re-analyse' }).click();
   await expect(app.getByTestId('reanalysis')).toContainText('Version 3 (POS only, 50–120 bpm, 20 s windows)');
   await expect(app.getByTestId('reanalysis')).toContainText('version 2 (42–210 bpm, 15 s windows) said');
-  await expect(app.getByTestId('session-median')).toContainText('analysis version 3 of 3 (50–120 bpm band, 20 s windows)');
+  await expect(app.getByTestId('session-median')).toContainText(
+    'analysis version 3 of 3 (50–120 bpm band, 20 s windows)',
+  );
   const third = new Database(path.join(services.dataDir, 'pulse-studio.db'), { readonly: true });
-  const params = JSON.parse((third.prepare('SELECT params_json FROM analyses WHERE session_id = ? AND version = 3').get(sessionId) as { params_json: string }).params_json);
+  const params = JSON.parse(
+    (
+      third.prepare('SELECT params_json FROM analyses WHERE session_id = ? AND version = 3').get(sessionId) as {
+        params_json: string;
+      }
+    ).params_json,
+  );
   third.close();
-  expect(params).toMatchObject({ settings: { method: 'pos', hrBandBpm: [50, 120], windowS: 20 }, signal: { windowS: 20 } });
+  expect(params).toMatchObject({
+    settings: { method: 'pos', hrBandBpm: [50, 120], windowS: 20 },
+    signal: { windowS: 20 },
+  });
   expect(versionOne()).toEqual(original);
   // The session view, kept with the test's results (and attached to its report).
   const screenshot = test.info().outputPath('review.png');

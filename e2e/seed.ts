@@ -32,7 +32,8 @@ export async function recordSession(services: Services, r: Recording): Promise<n
   const chunk = r.chunk ?? 30;
   const session = await call('recording:start', { subjectId: r.subjectId, fps: 30 });
   if (r.video) await call('recording:append-video', { sessionId: session.id, bytes: r.video });
-  for (let f = 0; f < r.seconds * 30; f += chunk) await call('recording:append-frames', { sessionId: session.id, ...pulsingChunk(f, chunk, r.bpm) });
+  for (let f = 0; f < r.seconds * 30; f += chunk)
+    await call('recording:append-frames', { sessionId: session.id, ...pulsingChunk(f, chunk, r.bpm) });
   for (const marker of r.markers ?? []) await call('recording:add-marker', { sessionId: session.id, ...marker });
   await call('recording:stop', { sessionId: session.id });
   return session.id;
@@ -66,8 +67,12 @@ export interface StoredSeries {
 /** A session's primary HR series of its latest analysis version: the network's when it ran, else POS. */
 export function latestSeries(services: Services, sessionId: number): StoredSeries {
   return readDb(services, (db) => {
-    const { id, version } = db.prepare('SELECT id, version FROM analyses WHERE session_id = ? ORDER BY version DESC LIMIT 1').get(sessionId) as { id: number; version: number };
-    const methods = (db.prepare('SELECT DISTINCT method FROM hr_series WHERE analysis_id = ?').all(id) as { method: string }[]).map((m) => m.method);
+    const { id, version } = db
+      .prepare('SELECT id, version FROM analyses WHERE session_id = ? ORDER BY version DESC LIMIT 1')
+      .get(sessionId) as { id: number; version: number };
+    const methods = (
+      db.prepare('SELECT DISTINCT method FROM hr_series WHERE analysis_id = ?').all(id) as { method: string }[]
+    ).map((m) => m.method);
     const method = methods.includes('sspd') ? 'sspd' : 'pos';
     const points = db
       .prepare('SELECT t_s AS tS, bpm, quality FROM hr_series WHERE analysis_id = ? AND method = ? ORDER BY t_s')

@@ -26,7 +26,12 @@ test('void, restore and delete sessions, with one session count in every view', 
   await expect(subjects.row('TIDY-1')).toContainText('2');
 
   // Open the 84 bpm session from the panel: Review shows it.
-  await panel.getByTestId('subject-session').filter({ hasText: '0:20' }).first().getByRole('button', { name: 'Open in Review' }).click();
+  await panel
+    .getByTestId('subject-session')
+    .filter({ hasText: '0:20' })
+    .first()
+    .getByRole('button', { name: 'Open in Review' })
+    .click();
   const results = app.getByRole('region', { name: 'Session results' });
   await expect(results).toBeVisible();
   await app.getByTestId('session-table').getByRole('row').filter({ hasText: '84.0 bpm' }).click();
@@ -42,7 +47,9 @@ test('void, restore and delete sessions, with one session count in every view', 
   await app.getByLabel('Show voided sessions').check();
   await app.getByTestId('session-table').getByRole('row').filter({ hasText: 'voided' }).click();
   await expect(results.getByTestId('voided-note')).toContainText('“Subject talked throughout”');
-  expect(readDb(services, (db) => db.prepare('SELECT void_reason AS reason FROM sessions WHERE id = ?').get(talked))).toEqual({ reason: 'Subject talked throughout' });
+  expect(
+    readDb(services, (db) => db.prepare('SELECT void_reason AS reason FROM sessions WHERE id = ?').get(talked)),
+  ).toEqual({ reason: 'Subject talked throughout' });
 
   await subjects.open();
   await expect(subjects.row('TIDY-1')).toContainText('1');

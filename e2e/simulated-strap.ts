@@ -59,7 +59,10 @@ export function simulatedStrap(bpm: number): void {
     },
   };
   (window as unknown as { __strap: StrapSwitch }).__strap = strap;
-  Object.defineProperty(Navigator.prototype, 'bluetooth', { configurable: true, get: () => ({ requestDevice: async () => device }) });
+  Object.defineProperty(Navigator.prototype, 'bluetooth', {
+    configurable: true,
+    get: () => ({ requestDevice: async () => device }),
+  });
 }
 
 /** Init script: a browser without Web Bluetooth (Firefox, Safari). */

@@ -26,19 +26,43 @@ test.beforeAll(async () => {
   url = await server.createDatabase('e2e');
   const media = temp();
   const store = openStore(temp());
-  addContactReferences(store, await fillStation(store, { study: 'Sleep', prefix: 'S', subjects: 1, sessionsPerSubject: 2, framesPerSession: 900, mediaBytes: 0 }));
+  addContactReferences(
+    store,
+    await fillStation(store, {
+      study: 'Sleep',
+      prefix: 'S',
+      subjects: 1,
+      sessionsPerSubject: 2,
+      framesPerSession: 900,
+      mediaBytes: 0,
+    }),
+  );
   await syncStation(store, { url, mediaRoot: media, appVersion: 'e2e' });
   store.close();
   // An evaluation that works and an export of a study no station has: it fails on every try.
   const boss: PgBoss = await openQueue(url, { supervise: false });
   await boss.send('evaluate', { study: 'Sleep', split: 'none' });
-  await boss.send('export', { study: 'Nothing', video: 'omit', demographics: false, freeText: false, realDates: false, folder: false });
+  await boss.send('export', {
+    study: 'Nothing',
+    video: 'omit',
+    demographics: false,
+    freeText: false,
+    realDates: false,
+    folder: false,
+  });
   await boss.stop({ graceful: false, close: true });
   const stop = new AbortController();
   const worker = runWorker({ url, mediaRoot: media, model: null, signal: stop.signal });
   const client = new pg.Client(url);
   await client.connect();
-  await expect.poll(async () => (await client.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE state IN ('completed', 'failed')`)).rows[0].n, { message: 'both jobs settle', timeout: 60_000 }).toBe(2);
+  await expect
+    .poll(
+      async () =>
+        (await client.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE state IN ('completed', 'failed')`)).rows[0]
+          .n,
+      { message: 'both jobs settle', timeout: 60_000 },
+    )
+    .toBe(2);
   await client.end();
   stop.abort();
   await worker;
@@ -49,15 +73,21 @@ test.afterAll(() => {
   temps.forEach((d) => fs.rmSync(d, { recursive: true, force: true }));
 });
 
-test('lists the jobs with their failure in words and their result, and a study’s agreement across stations', async ({ app }) => {
+test('lists the jobs with their failure in words and their result, and a study’s agreement across stations', async ({
+  app,
+}) => {
   await app.getByRole('button', { name: 'Settings' }).click();
   await app.getByLabel('Connection string').fill(url);
   await app.getByRole('button', { name: 'Show jobs' }).click();
   const jobs = app.getByTestId('study-job');
   await expect(jobs).toHaveCount(2);
   await expect(app.getByTestId('study-jobs-counts')).toContainText('1 failed, 1 completed');
-  await expect(jobs.filter({ hasText: 'export' })).toContainText('Failed after 4 tries: No station has synced a study named "Nothing" to the study database');
-  await expect(jobs.filter({ hasText: 'evaluation' })).toContainText(/Completed: 2 sessions from 1 station: MAE \d+\.\d bpm/);
+  await expect(jobs.filter({ hasText: 'export' })).toContainText(
+    'Failed after 4 tries: No station has synced a study named "Nothing" to the study database',
+  );
+  await expect(jobs.filter({ hasText: 'evaluation' })).toContainText(
+    /Completed: 2 sessions from 1 station: MAE \d+\.\d bpm/,
+  );
   await app.getByRole('button', { name: 'Hide jobs' }).press('Enter');
   await expect(jobs).toHaveCount(0);
 
@@ -66,5 +96,7 @@ test('lists the jobs with their failure in words and their result, and a study�
   await expect(app.getByTestId('central-agreement')).toContainText('2 session(s) with a reference from 1 station(s)');
   await app.getByTestId('central-agreement-study').fill('Nothing');
   await app.getByTestId('central-agreement-show').click();
-  await expect(app.getByTestId('central-agreement-error')).toHaveText('No station has synced a study named "Nothing" to the study database');
+  await expect(app.getByTestId('central-agreement-error')).toHaveText(
+    'No station has synced a study named "Nothing" to the study database',
+  );
 });

@@ -4,10 +4,21 @@ import { subjectFields } from '../common/subjects.ts';
 import { expect, test } from './fixtures.ts';
 import { SubjectsPage } from './pages/subjects-page.ts';
 
-test('creates a subject through the UI and sees it again after a reload, read back from the database file', async ({ app, services }) => {
+test('creates a subject through the UI and sees it again after a reload, read back from the database file', async ({
+  app,
+  services,
+}) => {
   const subjects = new SubjectsPage(app);
   await subjects.open();
-  await subjects.create({ code: 'P-017', birthYear: '1984', sex: 'female', skinType: '4', consentDate: '2026-03-02', consentVersion: 'v1.2', notes: 'wears glasses' });
+  await subjects.create({
+    code: 'P-017',
+    birthYear: '1984',
+    sex: 'female',
+    skinType: '4',
+    consentDate: '2026-03-02',
+    consentVersion: 'v1.2',
+    notes: 'wears glasses',
+  });
   await expect(app.getByTestId('notice')).toHaveText(/Saved subject P-017/);
   await expect(subjects.row('P-017')).toContainText('1984');
 
@@ -21,10 +32,15 @@ test('creates a subject through the UI and sees it again after a reload, read ba
   const db = new Database(path.join(services.dataDir, 'pulse-studio.db'), { readonly: true });
   const row = db.prepare('SELECT code, birth_year, sex, skin_type, notes, consent_version FROM subjects').all();
   db.close();
-  expect(row).toEqual([{ code: 'P-017', birth_year: 1984, sex: 'female', skin_type: 4, notes: 'wears glasses', consent_version: 'v1.2' }]);
+  expect(row).toEqual([
+    { code: 'P-017', birth_year: 1984, sex: 'female', skin_type: 4, notes: 'wears glasses', consent_version: 'v1.2' },
+  ]);
 });
 
-test('explains empty codes, bad birth years and duplicate codes, and writes nothing for them', async ({ app, services }) => {
+test('explains empty codes, bad birth years and duplicate codes, and writes nothing for them', async ({
+  app,
+  services,
+}) => {
   const subjects = new SubjectsPage(app);
   await subjects.create({ code: '' });
   await expect(subjects.fieldError('Enter a subject code')).toBeVisible();
@@ -87,7 +103,9 @@ test('deletes a subject with recorded sessions only after the session count is t
   const subject = services.store.subjects.create(study.id, subjectFields.parse({ code: 'D-1' }));
   for (let i = 0; i < 2; i++) {
     services.store.db
-      .prepare(`INSERT INTO sessions (subject_id, status, started_at, app_version, created_at) VALUES (?, 'complete', '2026-05-01T09:00:00Z', 'e2e', 'x')`)
+      .prepare(
+        `INSERT INTO sessions (subject_id, status, started_at, app_version, created_at) VALUES (?, 'complete', '2026-05-01T09:00:00Z', 'e2e', 'x')`,
+      )
       .run(subject.id);
   }
   const subjects = new SubjectsPage(app);
@@ -109,7 +127,10 @@ test('deletes a subject with recorded sessions only after the session count is t
 
 test('bad requests from the page get typed errors and the app keeps working', async ({ app, services }) => {
   const results = await app.evaluate(async () => {
-    const api = (window as unknown as { pulse: unknown }).pulse as Record<string, (input?: unknown) => Promise<unknown>>;
+    const api = (window as unknown as { pulse: unknown }).pulse as Record<
+      string,
+      (input?: unknown) => Promise<unknown>
+    >;
     const invoke = (window as unknown as { __pulseInvoke: (c: string, i: unknown) => Promise<unknown> }).__pulseInvoke;
     return [
       await api.createSubject!({ studyId: 1, code: 'x'.repeat(10 * 1024 * 1024) }),
@@ -118,7 +139,12 @@ test('bad requests from the page get typed errors and the app keeps working', as
       await invoke('subjects:drop-table', {}),
     ];
   });
-  expect(results.map((r) => (r as { error: { code: string } }).error.code)).toEqual(['invalid_input', 'invalid_input', 'invalid_input', 'unknown_channel']);
+  expect(results.map((r) => (r as { error: { code: string } }).error.code)).toEqual([
+    'invalid_input',
+    'invalid_input',
+    'invalid_input',
+    'unknown_channel',
+  ]);
   expect(services.store.db.prepare('SELECT count(*) AS n FROM subjects').get()).toEqual({ n: 0 });
 
   const subjects = new SubjectsPage(app);

@@ -46,7 +46,9 @@ export class AppProcess {
       };
       child.stdout!.on('data', onData);
       child.stderr!.on('data', onData);
-      child.once('exit', (code) => reject(Object.assign(new Error(`the app exited with ${code} before serving:\n${output}`), { code, output })));
+      child.once('exit', (code) =>
+        reject(Object.assign(new Error(`the app exited with ${code} before serving:\n${output}`), { code, output })),
+      );
     });
   }
 
@@ -83,7 +85,10 @@ export class AppProcess {
 }
 
 /** Runs `node <script> …args` to its end and returns its exit code and output (the CLI, scenario scripts). */
-export async function runNode(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export async function runNode(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(NODE, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';

@@ -23,8 +23,23 @@ const VIDEO_MB = 96;
 async function folderWithVideo(dir: string): Promise<{ video: string; sha: string }> {
   const store = openStore(dir);
   const recorder = new Recorder(store, 'fault');
-  const subject = store.subjects.create(store.studies.ensureOne().id, { code: 'KILL-ENC', birthYear: null, sex: 'unknown', skinType: null, notes: '', consentDate: null, consentVersion: null });
-  const session = await recorder.start({ subjectId: subject.id, cameraLabel: 'cam', width: 640, height: 480, fps: 30, notes: '' });
+  const subject = store.subjects.create(store.studies.ensureOne().id, {
+    code: 'KILL-ENC',
+    birthYear: null,
+    sex: 'unknown',
+    skinType: null,
+    notes: '',
+    consentDate: null,
+    consentVersion: null,
+  });
+  const session = await recorder.start({
+    subjectId: subject.id,
+    cameraLabel: 'cam',
+    width: 640,
+    height: 480,
+    fps: 30,
+    notes: '',
+  });
   for (let f = 0; f < 60; f += 30) recorder.appendFrames(session.id, pulsingChunk(f, 30, 72));
   const hash = crypto.createHash('sha256');
   for (let i = 0; i < VIDEO_MB / 16; i++) {
@@ -46,7 +61,10 @@ test('kill -9 while encrypting: every file whole, verify passes, the next run fi
   const env = { PULSE_STUDIO_DATA_DIR: dir, PULSE_STUDIO_PASSPHRASE: '' };
   try {
     // Caught while the video's encrypted copy is being written: the old file is all there is of it.
-    const child = spawn(NODE, [CLI, 'encrypt', '--passphrase-file', secret, '--quiet'], { env: { ...process.env, ...env }, stdio: 'ignore' });
+    const child = spawn(NODE, [CLI, 'encrypt', '--passphrase-file', secret, '--quiet'], {
+      env: { ...process.env, ...env },
+      stdio: 'ignore',
+    });
     const copy = `${video}.converting`;
     expect(await eventually(() => (fs.statSync(copy, { throwIfNoEntry: false })?.size ?? 0) > 8 << 20, 600)).toBe(true);
     child.kill('SIGKILL');

@@ -65,6 +65,8 @@ test('during an export: no archive under its final name, the blurring child ends
   expect(fs.readdirSync(destination)).toEqual([]);
   expect(fs.existsSync(path.join(dir, 'tmp'))).toBe(false);
   const job = await next.value('exports:start', { studyId: 1, sessionIds: [sessionId], destination });
-  expect(await eventually(async () => (await next.value('exports:status', { jobId: job.id })).state === 'done')).toBe(true);
+  expect(await eventually(async () => (await next.value('exports:status', { jobId: job.id })).state === 'done')).toBe(
+    true,
+  );
   expect(fs.readdirSync(destination)).toEqual([expect.stringMatching(/^pulse-export-My-study-\d{8}-\d{6}\.zip$/)]);
 });

@@ -18,7 +18,11 @@ afterEach(async () => {
 test('the model deleted in use', async () => {
   dir = tempFolder('model');
   app = await AppProcess.start(dir);
-  const model = await app.value('models:import', { fileName: 'lab-model.onnx', bytes: new Uint8Array(fs.readFileSync(BUNDLED)), activate: true });
+  const model = await app.value('models:import', {
+    fileName: 'lab-model.onnx',
+    bytes: new Uint8Array(fs.readFileSync(BUNDLED)),
+    activate: true,
+  });
   const subject = await app.value('subjects:create', { studyId: 1, code: 'M-1' });
   const record = async () => {
     const session = await app!.value('recording:start', { subjectId: subject.id, fps: 30 });
@@ -34,5 +38,8 @@ test('the model deleted in use', async () => {
   expect(first.summary.primary).toBe('sspd');
   const second = await record();
   expect(second.session).toMatchObject({ status: 'complete', modelId: 'sspd.onnx' }); // what really ran
-  expect(await app.call('models:set-active', { sha256: model.sha256 })).toMatchObject({ ok: false, error: { code: 'not_found', message: expect.stringMatching(/missing or changed.*import it again/) } });
+  expect(await app.call('models:set-active', { sha256: model.sha256 })).toMatchObject({
+    ok: false,
+    error: { code: 'not_found', message: expect.stringMatching(/missing or changed.*import it again/) },
+  });
 });

@@ -24,7 +24,13 @@ afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const open = () => (host = openApp({ dataDir: dir, identity: { version: 'test', platform: 'linux', shell: 'browser' }, holder: 'a test', log: () => undefined }));
+const open = () =>
+  (host = openApp({
+    dataDir: dir,
+    identity: { version: 'test', platform: 'linux', shell: 'browser' },
+    holder: 'a test',
+    log: () => undefined,
+  }));
 const dbFile = () => path.join(dir, 'pulse-studio.db');
 const sha256 = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
@@ -36,7 +42,8 @@ async function call<T = Record<string, any>>(channel: string, input?: unknown): 
 
 /** Waits for the start's daily backup, written in the background. */
 async function settledBackups(count: number) {
-  for (let i = 0; i < 200 && listBackups(dir).length < count; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  for (let i = 0; i < 200 && listBackups(dir).length < count; i++)
+    await new Promise((resolve) => setTimeout(resolve, 10));
   return listBackups(dir);
 }
 
@@ -53,11 +60,23 @@ describe('a damaged database at start', () => {
 
     open();
     const info = await call('app:info');
-    expect(info.problem).toMatchObject({ kind: 'damaged', message: expect.stringMatching(/damaged\. It was not changed/) });
-    await expect(call('subjects:list', { studyId: 1 })).rejects.toMatchObject({ code: 'storage', message: expect.stringMatching(/damaged/) });
+    expect(info.problem).toMatchObject({
+      kind: 'damaged',
+      message: expect.stringMatching(/damaged\. It was not changed/),
+    });
+    await expect(call('subjects:list', { studyId: 1 })).rejects.toMatchObject({
+      code: 'storage',
+      message: expect.stringMatching(/damaged/),
+    });
     const { backups } = await call('backups:list');
     expect(backups.map((b: { name: string }) => b.name)).toContain(backup.name);
-    expect(await call('backups:preview', { name: backup.name })).toMatchObject({ intact: true, subjects: 1, sessions: 0, current: null, schemaVersion: LATEST_VERSION });
+    expect(await call('backups:preview', { name: backup.name })).toMatchObject({
+      intact: true,
+      subjects: 1,
+      sessions: 0,
+      current: null,
+      schemaVersion: LATEST_VERSION,
+    });
     expect(sha256(db)).toBe(damaged);
 
     const restored = await call('backups:restore', { name: backup.name, confirm: true });
@@ -65,7 +84,11 @@ describe('a damaged database at start', () => {
     expect(sha256(restored.keptAs)).toBe(damaged);
     expect((await call('app:info')).problem).toBeNull();
     expect((await call('subjects:list', { studyId: 1 })).map((s: { code: string }) => s.code)).toEqual(['KEEP-1']);
-    expect(host!.services!.store.audit.list().at(-1)).toMatchObject({ action: 'restore', entity: 'backup', entityId: backup.name });
+    expect(host!.services!.store.audit.list().at(-1)).toMatchObject({
+      action: 'restore',
+      entity: 'backup',
+      entityId: backup.name,
+    });
   });
 });
 
@@ -75,10 +98,16 @@ describe('restoring a backup from Settings', () => {
     const { id: subjectId } = await call('subjects:create', { studyId: 1, code: 'A-1' });
     const backup = await call('backups:create');
     await call('subjects:create', { studyId: 1, code: 'B-2' });
-    expect(await call('backups:preview', { name: backup.name })).toMatchObject({ subjects: 1, current: { subjects: 2 } });
+    expect(await call('backups:preview', { name: backup.name })).toMatchObject({
+      subjects: 1,
+      current: { subjects: 2 },
+    });
 
     const session = await call('recording:start', { subjectId });
-    await expect(call('backups:restore', { name: backup.name, confirm: true })).rejects.toMatchObject({ code: 'conflict', message: /recording is running/ });
+    await expect(call('backups:restore', { name: backup.name, confirm: true })).rejects.toMatchObject({
+      code: 'conflict',
+      message: /recording is running/,
+    });
     await call('recording:stop', { sessionId: session.id });
 
     await call('backups:restore', { name: backup.name, confirm: true });
@@ -109,7 +138,9 @@ describe('backups made by themselves', () => {
       expect(await call('backups:settings', { folder: elsewhere, keep: 2 })).toEqual({ folder: elsewhere, keep: 2 });
       for (let i = 0; i < 3; i++) await call('backups:create');
       expect(fs.readdirSync(elsewhere)).toHaveLength(2);
-      await expect(call('backups:settings', { folder: path.join(elsewhere, 'nope'), keep: 2 })).rejects.toMatchObject({ code: 'not_found' });
+      await expect(call('backups:settings', { folder: path.join(elsewhere, 'nope'), keep: 2 })).rejects.toMatchObject({
+        code: 'not_found',
+      });
     } finally {
       fs.rmSync(elsewhere, { recursive: true, force: true });
     }

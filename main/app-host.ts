@@ -17,7 +17,14 @@ import type { Handlers } from './ipc/handlers.ts';
 import type { ReportServices } from './reports/report-services.ts';
 import type { DeviceChooser } from './bluetooth/device-chooser.ts';
 import { openServices, type MainServices, type ModelSettings } from './services.ts';
-import { backupSettings, backupSync, dailyBackup, listBackups, previewBackup, putBackupInPlace } from './store/backups.ts';
+import {
+  backupSettings,
+  backupSync,
+  dailyBackup,
+  listBackups,
+  previewBackup,
+  putBackupInPlace,
+} from './store/backups.ts';
 import { DataFolderError } from './store/data-problem.ts';
 import { lockDataFolder, type FolderLock } from './store/folder-lock.ts';
 import { osUser } from './store/index.ts';
@@ -42,11 +49,32 @@ export interface AppHostOptions {
   log?: (message: string) => void;
 }
 
-const ENCRYPTION_CHANNELS: EncryptionChannel[] = ['encryption:status', 'encryption:unlock', 'encryption:enable', 'encryption:finish', 'encryption:change-passphrase', 'encryption:disable'];
+const ENCRYPTION_CHANNELS: EncryptionChannel[] = [
+  'encryption:status',
+  'encryption:unlock',
+  'encryption:enable',
+  'encryption:finish',
+  'encryption:change-passphrase',
+  'encryption:disable',
+];
 /** Channels a data folder with a problem still answers: the start screen, restoring a backup, the passphrase. */
-const PROBLEM_CHANNELS = new Set<Channel>(['app:info', 'backups:list', 'backups:preview', 'backups:restore', ...ENCRYPTION_CHANNELS]);
+const PROBLEM_CHANNELS = new Set<Channel>([
+  'app:info',
+  'backups:list',
+  'backups:preview',
+  'backups:restore',
+  ...ENCRYPTION_CHANNELS,
+]);
 
-export function openApp({ dataDir, identity, models = {}, reports, holder, bluetooth, log = console.warn }: AppHostOptions): AppHost {
+export function openApp({
+  dataDir,
+  identity,
+  models = {},
+  reports,
+  holder,
+  bluetooth,
+  log = console.warn,
+}: AppHostOptions): AppHost {
   let lock: FolderLock | null = null;
   let services: MainServices | null = null;
   let problem: DataProblem | null = null;
@@ -69,7 +97,9 @@ export function openApp({ dataDir, identity, models = {}, reports, holder, bluet
         },
       });
       problem = null;
-      log(`[start] Pulse Studio ${identity.version} (${identity.shell}) on ${identity.platform}: data folder opened${services.recovered.length ? `, sessions ${services.recovered.map((s) => s.id).join(', ')} recovered as interrupted` : ''}`);
+      log(
+        `[start] Pulse Studio ${identity.version} (${identity.shell}) on ${identity.platform}: data folder opened${services.recovered.length ? `, sessions ${services.recovered.map((s) => s.id).join(', ')} recovered as interrupted` : ''}`,
+      );
       // Reported only while the app runs: a backup cut short by closing is not a fault to log afterwards.
       void dailyBackup(services.store.db, dataDir).then(
         (made) => made && log(`[backup] daily backup ${made.name}`),
@@ -79,12 +109,17 @@ export function openApp({ dataDir, identity, models = {}, reports, holder, bluet
       if (!(error instanceof DataFolderError)) throw error;
       services = null;
       problem = error.problem;
-      log(`[start] Pulse Studio ${identity.version} (${identity.shell}): the data folder has a problem (${problem.kind}): ${problem.details.join(' | ')}`);
+      log(
+        `[start] Pulse Studio ${identity.version} (${identity.shell}): the data folder has a problem (${problem.kind}): ${problem.details.join(' | ')}`,
+      );
     }
   };
 
-  async function restore(name: string): Promise<{ restored: ReturnType<typeof listBackups>[number]; keptAs: string | null }> {
-    if (!lock) throw new AppError('busy', 'Another Pulse Studio uses this data folder: close it before restoring a backup');
+  async function restore(
+    name: string,
+  ): Promise<{ restored: ReturnType<typeof listBackups>[number]; keptAs: string | null }> {
+    if (!lock)
+      throw new AppError('busy', 'Another Pulse Studio uses this data folder: close it before restoring a backup');
     const current = services;
     const busy = current?.busyWith();
     if (busy) throw new AppError('conflict', `Cannot restore while ${busy}: let it finish first`);
@@ -92,12 +127,27 @@ export function openApp({ dataDir, identity, models = {}, reports, holder, bluet
     // The database replaced is backed up first; a damaged one is kept aside as it is, never read into a backup.
     if (current) backupSync(current.store.db, dataDir, 'before-restore');
     current?.close();
-    const { keptAs } = putBackupInPlace(dataDir, name, current ? 'replaced' : 'damaged', new Date(), keys?.database ?? null);
+    const { keptAs } = putBackupInPlace(
+      dataDir,
+      name,
+      current ? 'replaced' : 'damaged',
+      new Date(),
+      keys?.database ?? null,
+    );
     open();
     const opened = services as MainServices | null;
-    if (!opened) throw new AppError('storage', `The backup was put in place but could not be opened: ${(problem as DataProblem | null)?.message ?? 'unknown problem'}`);
+    if (!opened)
+      throw new AppError(
+        'storage',
+        `The backup was put in place but could not be opened: ${(problem as DataProblem | null)?.message ?? 'unknown problem'}`,
+      );
     log(`[backup] restored ${name}${keptAs ? `; the damaged database kept as ${path.basename(keptAs)}` : ''}`);
-    opened.store.audit.record({ action: 'restore', entity: 'backup', entityId: name, after: { createdAt: restored.createdAt, keptAs: keptAs && path.basename(keptAs) } });
+    opened.store.audit.record({
+      action: 'restore',
+      entity: 'backup',
+      entityId: name,
+      after: { createdAt: restored.createdAt, keptAs: keptAs && path.basename(keptAs) },
+    });
     return { restored, keptAs };
   }
 
@@ -128,7 +178,17 @@ export function openApp({ dataDir, identity, models = {}, reports, holder, bluet
     log(`[start] refused: ${problem.kind}`);
   }
 
-  const problemDispatch = createDispatch(problemHandlers(dataDir, identity, () => problem!, restore, encryption, () => keys), (message, error) => log(`${message}: ${String(error)}`));
+  const problemDispatch = createDispatch(
+    problemHandlers(
+      dataDir,
+      identity,
+      () => problem!,
+      restore,
+      encryption,
+      () => keys,
+    ),
+    (message, error) => log(`${message}: ${String(error)}`),
+  );
   return {
     dispatch: (channel, input) => (services ? services.dispatch(channel, input) : problemDispatch(channel, input)),
     get services() {
@@ -138,7 +198,10 @@ export function openApp({ dataDir, identity, models = {}, reports, holder, bluet
       return problem;
     },
     close: () => {
-      if (services) log(`[stop] closing${services.recorder.activeSessionIds.length ? `: sessions ${services.recorder.activeSessionIds.join(', ')} interrupted` : ''}`);
+      if (services)
+        log(
+          `[stop] closing${services.recorder.activeSessionIds.length ? `: sessions ${services.recorder.activeSessionIds.join(', ')} interrupted` : ''}`,
+        );
       services?.close();
       services = null;
       lock?.release();
@@ -159,7 +222,9 @@ function problemHandlers(
   const refuse = () => {
     throw new AppError('storage', problem().message);
   };
-  const handlers = Object.fromEntries((Object.keys(CHANNELS) as Channel[]).filter((c) => !PROBLEM_CHANNELS.has(c)).map((c) => [c, refuse]));
+  const handlers = Object.fromEntries(
+    (Object.keys(CHANNELS) as Channel[]).filter((c) => !PROBLEM_CHANNELS.has(c)).map((c) => [c, refuse]),
+  );
   return {
     ...handlers,
     'app:info': () => ({ ...identity, dataDir, recoveredSessionIds: [], problem: problem(), operator: osUser() }),

@@ -11,7 +11,11 @@ function sources(dir: string): string[] {
 }
 
 const imports = (file: string) =>
-  [...fs.readFileSync(file, 'utf8').matchAll(/\bfrom\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s+['"]([^'"]+)['"]/gm)].map((m) => m[1] ?? m[2] ?? m[3]!);
+  [
+    ...fs
+      .readFileSync(file, 'utf8')
+      .matchAll(/\bfrom\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s+['"]([^'"]+)['"]/gm),
+  ].map((m) => m[1] ?? m[2] ?? m[3]!);
 
 // Only the thin Electron layer may import electron: services are shared by the app, the CLI and tests.
 const ELECTRON_LAYER = [path.join('main', 'index.ts'), path.join('main', 'modules') + path.sep];
@@ -27,7 +31,9 @@ describe('architecture', () => {
   // The process split itself is the compiler's: tsconfig.json (Node: main, common, preload/index.ts) has no DOM,
   // renderer/tsconfig.json (web: renderer, preload/browser.ts, common) has no Node types, and common is checked by both.
   test('the renderer reaches main only through the preload API (it never imports main/ code, even DOM-safe code)', () => {
-    const offenders = sources(path.join('renderer', 'src')).filter((file) => imports(file).some((m) => m === 'electron' || m.includes('/main/')));
+    const offenders = sources(path.join('renderer', 'src')).filter((file) =>
+      imports(file).some((m) => m === 'electron' || m.includes('/main/')),
+    );
     expect(offenders).toEqual([]);
   });
 
@@ -41,7 +47,11 @@ describe('architecture', () => {
       .flatMap(sources)
       .filter((file) => !/\.test\.ts$/.test(file));
     const offenders = production.filter((file) =>
-      imports(file).some((m) => m.startsWith('.') && path.relative('testing', path.resolve(path.dirname(file), m)).split(path.sep)[0] !== '..'),
+      imports(file).some(
+        (m) =>
+          m.startsWith('.') &&
+          path.relative('testing', path.resolve(path.dirname(file), m)).split(path.sep)[0] !== '..',
+      ),
     );
     expect(offenders).toEqual([]);
     expect(sources('main').filter((file) => /^test-.*\.ts$/.test(path.basename(file)))).toEqual([]);

@@ -20,7 +20,13 @@ export interface BrowserMode {
 
 export async function startBrowserMode(dataDir = resolveDataDir(), version = '0.0.0'): Promise<BrowserMode> {
   const bundled = installedModel(path.join(root, 'models', 'sspd.onnx'));
-  const host = openApp({ dataDir, identity: { version, platform: process.platform, shell: 'browser' }, models: { bundled }, holder: 'browser mode', log: teeLog(openAppLog(dataDir)) });
+  const host = openApp({
+    dataDir,
+    identity: { version, platform: process.platform, shell: 'browser' },
+    models: { bundled },
+    holder: 'browser mode',
+    log: teeLog(openAppLog(dataDir)),
+  });
   const server = await startLocalServer({
     rendererDir: path.join(root, 'dist', 'renderer'),
     api: { dispatch: host.dispatch, bridgeFile: path.join(root, 'dist', 'preload', 'browser.js') },

@@ -50,7 +50,15 @@ function start(): void {
   };
   // The Record view's sensor picker answers Web Bluetooth's device requests (Electron shows no chooser of its own).
   const bluetooth = new DeviceChooser();
-  const host = openApp({ dataDir, identity: { version: app.getVersion(), platform: process.platform, shell: 'electron' }, models, reports, bluetooth, holder: 'the desktop app', log: teeLog(openAppLog(dataDir)) });
+  const host = openApp({
+    dataDir,
+    identity: { version: app.getVersion(), platform: process.platform, shell: 'electron' },
+    models,
+    reports,
+    bluetooth,
+    holder: 'the desktop app',
+    log: teeLog(openAppLog(dataDir)),
+  });
   if (host.problem?.kind === 'in_use') {
     // Browser mode or the CLI has this data folder: a window could do nothing with it.
     dialog.showErrorBox('Pulse Studio', host.problem.message);
@@ -58,7 +66,9 @@ function start(): void {
     return;
   }
 
-  serveRenderer(paths.renderer, (sessionId) => (host.services ? sessionVideoFile(host.services.store, sessionId) : null));
+  serveRenderer(paths.renderer, (sessionId) =>
+    host.services ? sessionVideoFile(host.services.store, sessionId) : null,
+  );
   installPermissionHandlers();
   installMenu();
 

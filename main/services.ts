@@ -35,7 +35,10 @@ export function installedModel(bundled: string, env = process.env): string | nul
  * The bundled model (see installedModel), how imported ones are converted and run, and the face detector's
  * ONNX for video imports (default: this checkout's models/ folder, see defaultFaceModelPath).
  */
-export type ModelSettings = Omit<ModelRegistryOptions, 'db' | 'audit' | 'dataDir'> & { faceModel?: string; adaptScript?: string };
+export type ModelSettings = Omit<ModelRegistryOptions, 'db' | 'audit' | 'dataDir'> & {
+  faceModel?: string;
+  adaptScript?: string;
+};
 
 /** Who runs the services; what the data folder's lock, migrations and backup restore need from the caller. */
 export interface OpenOptions extends Pick<OpenStoreOptions, 'lock' | 'holder' | 'beforeMigrate' | 'actor' | 'keys'> {
@@ -69,10 +72,30 @@ export function openServices(
   const recovered = recorder.recoverInterrupted();
   const recoveredSessionIds = recovered.map((session) => session.id);
   const fullInfo = { ...appInfo, dataDir, recoveredSessionIds };
-  const jobs = createJobs({ store, models, appInfo: fullInfo, ...(faceModel ? { faceModel } : {}), ...(adaptScript ? { adaptScript } : {}) });
+  const jobs = createJobs({
+    store,
+    models,
+    appInfo: fullInfo,
+    ...(faceModel ? { faceModel } : {}),
+    ...(adaptScript ? { adaptScript } : {}),
+  });
   const dispatch = createDispatch(
-    createHandlers({ store, recorder, models, jobs, appInfo: fullInfo, ...(host ? { host } : {}), ...(encryption ? { encryption } : {}), ...(bluetooth ? { bluetooth } : {}), ...(reports ? { reports } : {}), ...(faceModel ? { faceModel } : {}) }),
-    (message, error) => log(`${message}: ${error instanceof Error ? `${error.message} ${error.stack?.split('\n')[1]?.trim() ?? ''}` : String(error)}`),
+    createHandlers({
+      store,
+      recorder,
+      models,
+      jobs,
+      appInfo: fullInfo,
+      ...(host ? { host } : {}),
+      ...(encryption ? { encryption } : {}),
+      ...(bluetooth ? { bluetooth } : {}),
+      ...(reports ? { reports } : {}),
+      ...(faceModel ? { faceModel } : {}),
+    }),
+    (message, error) =>
+      log(
+        `${message}: ${error instanceof Error ? `${error.message} ${error.stack?.split('\n')[1]?.trim() ?? ''}` : String(error)}`,
+      ),
   );
   return {
     store,
@@ -81,7 +104,15 @@ export function openServices(
     dispatch,
     recovered,
     busyWith: () =>
-      recorder.activeSessionIds.length ? 'a recording is running' : jobs.exports.running ? 'an export is running' : jobs.imports.running ? 'a video import is running' : jobs.adaptations.running ? 'a model adaptation is running' : null,
+      recorder.activeSessionIds.length
+        ? 'a recording is running'
+        : jobs.exports.running
+          ? 'an export is running'
+          : jobs.imports.running
+            ? 'a video import is running'
+            : jobs.adaptations.running
+              ? 'a model adaptation is running'
+              : null,
     close: () => {
       recorder.interruptAll();
       store.close();

@@ -33,7 +33,18 @@ describe.skipIf(!sharedAvailable())('the bundled model on a still synthetic puls
     it(`finds ${bpm} bpm within 3 bpm`, async () => {
       const clip = await generateClip(
         // hrv 0: the truth is one number; the face is the public-domain astronaut photo, MJPEG-compressed.
-        { name: `still-${bpm}`, face: FACES[0]!, bpm, hrv: 0, durationS: 20, fps: 30, width: 256, height: 192, encode: { codec: 'mjpeg' }, seed: 40 + i },
+        {
+          name: `still-${bpm}`,
+          face: FACES[0]!,
+          bpm,
+          hrv: 0,
+          durationS: 20,
+          fps: 30,
+          width: 256,
+          height: 192,
+          encode: { codec: 'mjpeg' },
+          seed: 40 + i,
+        },
         dir,
       );
       const analysis = await analyzeVideo(clip.video, { roi: 'full', modelPath: bundled, threads: 2 });

@@ -8,7 +8,12 @@ import { pathToFileURL } from 'node:url';
 import { encodeModel } from './face-model/onnx-proto.ts';
 import { tfliteToOnnx, type ConvertOptions } from './face-model/tflite-to-onnx.ts';
 
-export const FACE_TFLITE = path.join('node_modules', '@mediapipe', 'face_detection', 'face_detection_short_range.tflite');
+export const FACE_TFLITE = path.join(
+  'node_modules',
+  '@mediapipe',
+  'face_detection',
+  'face_detection_short_range.tflite',
+);
 export const FACE_ONNX = path.join('models', 'blaze_face_short_range.onnx');
 const OPSET = 13;
 
@@ -19,7 +24,11 @@ export const FACE_MODEL_NOTICE =
   'float32), same operators; input NHWC float RGB in [-1, 1], outputs regressors [N, 896, 16] and classificators [N, 896, 1].';
 
 export function convertFaceModel(tflite: Uint8Array, options: ConvertOptions = {}): Uint8Array {
-  return encodeModel(tfliteToOnnx(tflite, { docString: FACE_MODEL_NOTICE, ...options }), OPSET, 'pulse-studio scripts/face-model.ts');
+  return encodeModel(
+    tfliteToOnnx(tflite, { docString: FACE_MODEL_NOTICE, ...options }),
+    OPSET,
+    'pulse-studio scripts/face-model.ts',
+  );
 }
 
 /** Converts when the output is missing or older than the TFLite source; returns the output path. */

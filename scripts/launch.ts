@@ -15,9 +15,16 @@ if ('missing' in electron && !forceBrowser && !process.env.ELECTRON_SKIP_BINARY_
   // Electron ≥ 43 fetches its binary on first use rather than at install: try once, quietly fall back. Its own
   // output (a raw stack trace without a network) is kept back; one line says what went wrong.
   console.log('Fetching the Electron binary (first start)…');
-  const fetched = spawnSync(process.execPath, ['node_modules/electron/install.js'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 180_000 });
+  const fetched = spawnSync(process.execPath, ['node_modules/electron/install.js'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 180_000,
+  });
   electron = electronBinary();
-  if ('missing' in electron) electron = { missing: `it could not be downloaded (${downloadProblem(`${fetched.stderr ?? ''}\n${fetched.error?.message ?? ''}`)})` };
+  if ('missing' in electron)
+    electron = {
+      missing: `it could not be downloaded (${downloadProblem(`${fetched.stderr ?? ''}\n${fetched.error?.message ?? ''}`)})`,
+    };
 }
 
 if ('path' in electron) {
@@ -36,20 +43,26 @@ if ('path' in electron) {
   console.log(`\nElectron is not available here: ${electron.missing}.`);
   console.log('Pulse Studio runs in browser mode instead — same UI, same services, bound to this computer only.');
   console.log(`Data folder: ${resolveDataDir()}`);
-  if (problem) console.log(`\nThe data folder has a problem: ${problem.message}\nThe page explains it and offers the backups.`);
+  if (problem)
+    console.log(`\nThe data folder has a problem: ${problem.message}\nThe page explains it and offers the backups.`);
   console.log(`\n  Open: ${url}\n`);
   console.log('Press Ctrl+C to stop.');
   const opened = process.env.CI || process.env.PULSE_STUDIO_NO_BROWSER ? null : openInBrowser(url);
-  const stop = () => void mode.stop().then(() => {
-    opened?.remove();
-    process.exit(0);
-  });
+  const stop = () =>
+    void mode.stop().then(() => {
+      opened?.remove();
+      process.exit(0);
+    });
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }
 
 /** The first error line of the downloader's output, e.g. "TypeError: fetch failed" → "fetch failed". */
 function downloadProblem(output: string): string {
-  const line = output.split('\n').find((l) => /error/i.test(l))?.trim() ?? '';
+  const line =
+    output
+      .split('\n')
+      .find((l) => /error/i.test(l))
+      ?.trim() ?? '';
   return line.replace(/^\w*Error:\s*/, '') || 'no network?';
 }

@@ -2,9 +2,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { blazeFaceMetadata, listMetadata, MODEL_FILE, readInputNormalization, WASM_FILES, withMetadata, writeAssets } from './mediapipe-assets.ts';
+import {
+  blazeFaceMetadata,
+  listMetadata,
+  MODEL_FILE,
+  readInputNormalization,
+  WASM_FILES,
+  withMetadata,
+  writeAssets,
+} from './mediapipe-assets.ts';
 
-const source = new Uint8Array(fs.readFileSync(path.join('node_modules', '@mediapipe', 'face_detection', 'face_detection_short_range.tflite')));
+const source = new Uint8Array(
+  fs.readFileSync(path.join('node_modules', '@mediapipe', 'face_detection', 'face_detection_short_range.tflite')),
+);
 
 describe('withMetadata', () => {
   it('declares RGB input normalised to [-1, 1] for tasks-vision', () => {
@@ -41,7 +51,8 @@ describe('writeAssets', () => {
     try {
       writeAssets(dir);
       writeAssets(dir);
-      for (const file of [...WASM_FILES, MODEL_FILE, '.gitignore', 'NOTICE.txt']) expect(fs.existsSync(path.join(dir, file)), file).toBe(true);
+      for (const file of [...WASM_FILES, MODEL_FILE, '.gitignore', 'NOTICE.txt'])
+        expect(fs.existsSync(path.join(dir, file)), file).toBe(true);
       expect(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8')).toMatch(/^\*$/m);
       expect(readInputNormalization(new Uint8Array(fs.readFileSync(path.join(dir, MODEL_FILE))))).not.toBeNull();
     } finally {

@@ -127,8 +127,8 @@ class Writer {
     const narrow = fields.flatMap((f, i) => (f?.t === 'u8' ? [i] : []));
     const offsets = new Array<number>(fields.length).fill(0);
     let size = 4;
-    for (const i of wide) (offsets[i] = size), (size += 4);
-    for (const i of narrow) (offsets[i] = size), (size += 1);
+    for (const i of wide) ((offsets[i] = size), (size += 4));
+    for (const i of narrow) ((offsets[i] = size), (size += 1));
     this.align(2);
     const vtable = this.pos;
     this.u16(4 + 2 * fields.length);
@@ -224,9 +224,19 @@ export function withMetadata(model: Uint8Array, metadata: Uint8Array): Uint8Arra
       const slot = r.field(root, i);
       if (i === F_VERSION) fields.push(slot === null ? undefined : u32(r.u32(slot)));
       else if (i === F_BUFFERS)
-        fields.push(tables(...bufferTargets.map((pos) => ({ t: 'at' as const, pos: pos + shift })), table({ t: 'bytes', v: metadata, align: 16 })));
+        fields.push(
+          tables(
+            ...bufferTargets.map((pos) => ({ t: 'at' as const, pos: pos + shift })),
+            table({ t: 'bytes', v: metadata, align: 16 }),
+          ),
+        );
       else if (i === F_METADATA)
-        fields.push(tables(...metadataTargets.map((pos) => ({ t: 'at' as const, pos: pos + shift })), table(str(METADATA_NAME), u32(bufferTargets.length))));
+        fields.push(
+          tables(
+            ...metadataTargets.map((pos) => ({ t: 'at' as const, pos: pos + shift })),
+            table(str(METADATA_NAME), u32(bufferTargets.length)),
+          ),
+        );
       else fields.push(slot === null ? undefined : { t: 'at', pos: r.deref(slot) + shift });
     }
     return finishBuffer({ t: 'table', fields }, 'TFL3');
@@ -266,7 +276,8 @@ export function readInputNormalization(model: Uint8Array): { mean: number[]; std
   const subgraph = meta.vector(path(meta.u32(0), 3))[0]!;
   const input = meta.vector(path(subgraph, 2))[0]!;
   const unit = meta.vector(path(input, 4))[0]!;
-  const floats = (at: number) => Array.from({ length: meta.u32(at) }, (_, i) => meta.view.getFloat32(at + 4 + 4 * i, true));
+  const floats = (at: number) =>
+    Array.from({ length: meta.u32(at) }, (_, i) => meta.view.getFloat32(at + 4 + 4 * i, true));
   const options = path(unit, 1);
   return { mean: floats(path(options, 0)), std: floats(path(options, 1)) };
 }
@@ -286,7 +297,10 @@ ${MODEL_FILE}: face_detection_short_range.tflite from @mediapipe/face_detection 
 
 export function writeAssets(outDir = ASSET_DIR): void {
   fs.mkdirSync(outDir, { recursive: true });
-  fs.writeFileSync(path.join(outDir, '.gitignore'), '# Generated at build time by scripts/mediapipe-assets.ts\n*\n!.gitignore\n');
+  fs.writeFileSync(
+    path.join(outDir, '.gitignore'),
+    '# Generated at build time by scripts/mediapipe-assets.ts\n*\n!.gitignore\n',
+  );
   for (const file of WASM_FILES) copyIfChanged(path.join(WASM_DIR, file), path.join(outDir, file));
   const model = withMetadata(fs.readFileSync(SOURCE_MODEL), blazeFaceMetadata(128));
   fs.writeFileSync(path.join(outDir, MODEL_FILE), model);

@@ -6,14 +6,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-export const DEFAULT_OPENER = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+export const DEFAULT_OPENER =
+  process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
 
 /** Starts `opener` on a 0600 file that forwards to `url`; `remove` deletes it (done after a minute anyway). */
 export function openInBrowser(url: string, opener = DEFAULT_OPENER): { remove: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-open-'));
   const page = path.join(dir, 'open.html');
   const escaped = url.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
-  fs.writeFileSync(page, `<!doctype html><meta http-equiv="refresh" content="0;url=${escaped}"><script>location.replace(${JSON.stringify(url)})</script>`, { mode: 0o600 });
+  fs.writeFileSync(
+    page,
+    `<!doctype html><meta http-equiv="refresh" content="0;url=${escaped}"><script>location.replace(${JSON.stringify(url)})</script>`,
+    { mode: 0o600 },
+  );
   const remove = () => fs.rmSync(dir, { recursive: true, force: true });
   setTimeout(remove, 60_000).unref();
   const child = spawn(opener, [pathToFileURL(page).toString()], { stdio: 'ignore', detached: true });

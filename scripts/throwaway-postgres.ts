@@ -25,11 +25,15 @@ export function postgresBinDir(env = process.env): string | null {
     : (fs.existsSync('/usr/lib/postgresql') ? fs.readdirSync('/usr/lib/postgresql') : [])
         .sort((a, b) => Number(b) - Number(a))
         .map((v) => path.join('/usr/lib/postgresql', v, 'bin'));
-  return candidates.find((dir) => fs.existsSync(path.join(dir, 'initdb')) && fs.existsSync(path.join(dir, 'pg_ctl'))) ?? null;
+  return (
+    candidates.find((dir) => fs.existsSync(path.join(dir, 'initdb')) && fs.existsSync(path.join(dir, 'pg_ctl'))) ?? null
+  );
 }
 
 /** Why the PostgreSQL tests are skipped, or null when they can run. */
-export const POSTGRES_SKIP_REASON = postgresBinDir() ? null : 'PostgreSQL server binaries (initdb, pg_ctl) not found: install Debian\'s postgresql package or set PULSE_STUDIO_PG_BIN';
+export const POSTGRES_SKIP_REASON = postgresBinDir()
+  ? null
+  : "PostgreSQL server binaries (initdb, pg_ctl) not found: install Debian's postgresql package or set PULSE_STUDIO_PG_BIN";
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -85,4 +89,3 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     },
   };
 }
-

@@ -23,7 +23,10 @@ const ort = require(workerData.ort);
 
 async function busyInference(): Promise<void> {
   if (mode === 'thread') {
-    const worker = new Worker(THREAD_SOURCE, { eval: true, workerData: { modelPath, ort: import.meta.resolve('onnxruntime-node').replace('file://', '') } });
+    const worker = new Worker(THREAD_SOURCE, {
+      eval: true,
+      workerData: { modelPath, ort: import.meta.resolve('onnxruntime-node').replace('file://', '') },
+    });
     await new Promise((resolve) => worker.once('message', resolve));
     process.stdout.write(`${process.pid}\n`);
     return;

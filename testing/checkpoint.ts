@@ -35,7 +35,13 @@ const pickleTuple = (items: Uint8Array[]) => concat([MARK, ...items, TUPLE]);
 function pickleTensor(storageKey: number, tensor: TestTensor): Uint8Array {
   const float = tensor.values instanceof Float32Array;
   const contiguous = tensor.shape.map((_, i) => tensor.shape.slice(i + 1).reduce((a, b) => a * b, 1));
-  const persistentId = pickleTuple([pickleString('storage'), pickleGlobal('torch', float ? 'FloatStorage' : 'LongStorage'), pickleString(String(storageKey)), pickleString('cpu'), pickleInt(tensor.values.length)]);
+  const persistentId = pickleTuple([
+    pickleString('storage'),
+    pickleGlobal('torch', float ? 'FloatStorage' : 'LongStorage'),
+    pickleString(String(storageKey)),
+    pickleString('cpu'),
+    pickleInt(tensor.values.length),
+  ]);
   return concat([
     pickleGlobal('torch._utils', '_rebuild_tensor_v2'),
     pickleTuple([
@@ -51,7 +57,8 @@ function pickleTensor(storageKey: number, tensor: TestTensor): Uint8Array {
 }
 
 function storageBytes(tensor: TestTensor): Uint8Array {
-  if (tensor.values instanceof Float32Array) return new Uint8Array(tensor.values.buffer, tensor.values.byteOffset, tensor.values.byteLength);
+  if (tensor.values instanceof Float32Array)
+    return new Uint8Array(tensor.values.buffer, tensor.values.byteOffset, tensor.values.byteLength);
   const out = new Uint8Array(tensor.values.length * 8);
   tensor.values.forEach((v, i) => new DataView(out.buffer).setBigInt64(i * 8, BigInt(v), true));
   return out;
@@ -64,36 +71,75 @@ export function zipEntries(entries: ReadonlyArray<readonly [string, Uint8Array]>
   let offset = 0;
   for (const [name, data] of entries) {
     const packed = deflate ? new Uint8Array(deflateRawSync(data)) : data;
-    const common = concat([u16(20), u16(0), u16(deflate ? 8 : 0), u16(0), u16(0), u32(crc32(data)), u32(packed.length), u32(data.length), u16(ascii(name).length), u16(0)]);
+    const common = concat([
+      u16(20),
+      u16(0),
+      u16(deflate ? 8 : 0),
+      u16(0),
+      u16(0),
+      u32(crc32(data)),
+      u32(packed.length),
+      u32(data.length),
+      u16(ascii(name).length),
+      u16(0),
+    ]);
     const local = concat([u32(0x04034b50), common, ascii(name), packed]);
     centrals.push(concat([u32(0x02014b50), u16(20), common, u16(0), u16(0), u16(0), u32(0), u32(offset), ascii(name)]));
     locals.push(local);
     offset += local.length;
   }
   const directory = concat(centrals);
-  const end = concat([u32(0x06054b50), u16(0), u16(0), u16(entries.length), u16(entries.length), u32(directory.length), u32(offset), u16(0)]);
+  const end = concat([
+    u32(0x06054b50),
+    u16(0),
+    u16(0),
+    u16(entries.length),
+    u16(entries.length),
+    u32(directory.length),
+    u32(offset),
+    u16(0),
+  ]);
   return concat([...locals, directory, end]);
 }
 
 /** A torch.save'd OrderedDict of tensors, loadable by torch.load. */
 export function writeCheckpoint(tensors: ReadonlyMap<string, TestTensor>, deflate = false): Uint8Array {
   const items = [...tensors].map(([key, tensor], i) => concat([pickleString(key), pickleTensor(i, tensor)]));
-  const pickle = concat([u8(0x80, 2), pickleGlobal('collections', 'OrderedDict'), EMPTY_TUPLE, REDUCE, MARK, ...items, u8(0x75), u8(0x2e)]);
-  return zipEntries([
-    ['archive/data.pkl', pickle],
-    ['archive/byteorder', ascii('little')],
-    ...[...tensors.values()].map((tensor, i) => [`archive/data/${i}`, storageBytes(tensor)] as const),
-    ['archive/version', ascii('3\n')],
-  ], deflate);
+  const pickle = concat([
+    u8(0x80, 2),
+    pickleGlobal('collections', 'OrderedDict'),
+    EMPTY_TUPLE,
+    REDUCE,
+    MARK,
+    ...items,
+    u8(0x75),
+    u8(0x2e),
+  ]);
+  return zipEntries(
+    [
+      ['archive/data.pkl', pickle],
+      ['archive/byteorder', ascii('little')],
+      ...[...tensors.values()].map((tensor, i) => [`archive/data/${i}`, storageBytes(tensor)] as const),
+      ['archive/version', ascii('3\n')],
+    ],
+    deflate,
+  );
 }
 
 /** The SSPD tensors with deterministic small values (an untrained but well-formed checkpoint). */
 export function sspdTensors(seed = 1): Map<string, TestTensor> {
   let state = seed;
   const next = () => ((state = (state * 1103515245 + 12345) >>> 0) / 2 ** 32 - 0.5) * 0.2;
-  return new Map(SSPD_TENSORS.map((t) => {
-    const count = t.shape.reduce((a, b) => a * b, 1);
-    const values = t.dtype === 'int64' ? [0] : t.key.endsWith('running_var') ? new Float32Array(count).fill(1) : Float32Array.from({ length: count }, next);
-    return [t.key, { shape: t.shape, values }] as const;
-  }));
+  return new Map(
+    SSPD_TENSORS.map((t) => {
+      const count = t.shape.reduce((a, b) => a * b, 1);
+      const values =
+        t.dtype === 'int64'
+          ? [0]
+          : t.key.endsWith('running_var')
+            ? new Float32Array(count).fill(1)
+            : Float32Array.from({ length: count }, next);
+      return [t.key, { shape: t.shape, values }] as const;
+    }),
+  );
 }

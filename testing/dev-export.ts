@@ -25,11 +25,16 @@ export function sharedAvailable(): boolean {
 }
 
 async function sha256(path: string): Promise<string> {
-  return createHash('sha256').update(await readFile(path)).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
 }
 
 /** `form` defaults to the exporter's (streaming); `rowTiles` applies to the whole form. */
-export type ExportSource = ({ readonly checkpoint: string } | { readonly randomSeed: number }) & { readonly form?: 'streaming' | 'whole'; readonly rowTiles?: number };
+export type ExportSource = ({ readonly checkpoint: string } | { readonly randomSeed: number }) & {
+  readonly form?: 'streaming' | 'whole';
+  readonly rowTiles?: number;
+};
 
 /**
  * Path of an ONNX export of `source`. The cache key covers the weights and the exporter's own
@@ -37,17 +42,24 @@ export type ExportSource = ({ readonly checkpoint: string } | { readonly randomS
  */
 export async function exportSspd(source: ExportSource): Promise<string> {
   const hash = createHash('sha256');
-  for (const file of ['export.py', 'sspd_model.py', 'sspd_streaming.py', 'onnx_weights.py']) hash.update(await readFile(join(PYTHON_DIR, file)));
+  for (const file of ['export.py', 'sspd_model.py', 'sspd_streaming.py', 'onnx_weights.py'])
+    hash.update(await readFile(join(PYTHON_DIR, file)));
   hash.update('checkpoint' in source ? await sha256(source.checkpoint) : `random:${source.randomSeed}`);
   hash.update(`form:${source.form ?? 'default'} tiles:${source.rowTiles ?? 'default'}`);
   const output = join(tmpdir(), `pulse-studio-sspd-${hash.digest('hex').slice(0, 16)}.onnx`);
   if (existsSync(output)) return output;
   // Per-process name then rename: parallel test files may export at the same moment.
   const partial = `${output}.${process.pid}.onnx`;
-  const args = [join(PYTHON_DIR, 'export.py'), '--output', partial,
-    ...('checkpoint' in source ? ['--checkpoint', source.checkpoint] : ['--random-init', '--seed', String(source.randomSeed)]),
+  const args = [
+    join(PYTHON_DIR, 'export.py'),
+    '--output',
+    partial,
+    ...('checkpoint' in source
+      ? ['--checkpoint', source.checkpoint]
+      : ['--random-init', '--seed', String(source.randomSeed)]),
     ...(source.form === undefined ? [] : ['--form', source.form]),
-    ...(source.rowTiles === undefined ? [] : ['--row-tiles', String(source.rowTiles)])];
+    ...(source.rowTiles === undefined ? [] : ['--row-tiles', String(source.rowTiles)]),
+  ];
   await run(PYTHON, args, { cwd: REPO, timeout: 120_000 });
   await rename(partial, output);
   return output;

@@ -16,10 +16,18 @@ export const sharedAvailable = (): boolean => FACES.every((f) => fs.existsSync(f
  * `maxDurationS` keeps only the shorter clips. Returns the manifest and how many clips it holds.
  */
 export function skinPatchManifest(dir: string, maxDurationS = Infinity): { manifest: string; clips: number } {
-  const rows = fs.readFileSync(path.join(SKIN_PATCHES, 'labels.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+  const rows = fs
+    .readFileSync(path.join(SKIN_PATCHES, 'labels.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(','));
   const chosen = rows.filter((r) => Number(r[3]) <= maxDurationS);
   const manifest = path.join(dir, 'manifest.csv');
-  fs.writeFileSync(manifest, ['video,reference', ...chosen.map(([file, hr]) => `${path.join(SKIN_PATCHES, file!)},${hr}`)].join('\n') + '\n');
+  fs.writeFileSync(
+    manifest,
+    ['video,reference', ...chosen.map(([file, hr]) => `${path.join(SKIN_PATCHES, file!)},${hr}`)].join('\n') + '\n',
+  );
   return { manifest, clips: chosen.length };
 }
 
@@ -44,12 +52,38 @@ export function badInputs(dir: string): { missing: string; empty: string; audioO
 
 /** A video with no face and no pulse: grey noise. */
 export function noiseVideo(file: string, seconds = 4): string {
-  ffmpeg(['-f', 'lavfi', '-i', `nullsrc=s=160x120:r=30:d=${seconds},geq=random(1)*255:128:128`, '-c:v', 'mjpeg', '-q:v', '5', file]);
+  ffmpeg([
+    '-f',
+    'lavfi',
+    '-i',
+    `nullsrc=s=160x120:r=30:d=${seconds},geq=random(1)*255:128:128`,
+    '-c:v',
+    'mjpeg',
+    '-q:v',
+    '5',
+    file,
+  ]);
   return file;
 }
 
 /** A VP8 WebM written as MediaRecorder writes it (a live stream: no cues, no duration): a moving test pattern. */
 export function webmVideo(file: string, seconds = 2): string {
-  ffmpeg(['-f', 'lavfi', '-i', `testsrc=size=160x120:rate=30:duration=${seconds}`, '-c:v', 'libvpx', '-b:v', '200k', '-g', '30', '-f', 'webm', '-live', '1', file]);
+  ffmpeg([
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc=size=160x120:rate=30:duration=${seconds}`,
+    '-c:v',
+    'libvpx',
+    '-b:v',
+    '200k',
+    '-g',
+    '30',
+    '-f',
+    'webm',
+    '-live',
+    '1',
+    file,
+  ]);
   return file;
 }

@@ -27,7 +27,8 @@ export const FIXTURE_DIR = join(SHARED_MODELS, 'fixtures');
 export async function readParityFixture(): Promise<ParityFixture> {
   const meta = JSON.parse(await readFile(join(FIXTURE_DIR, 'parity.json'), 'utf8')) as ParityMeta;
   const [frameCount = 0, h, w, c] = meta.frames_shape_THWC;
-  if (h !== FRAME_SIZE || w !== FRAME_SIZE || c !== CHANNELS) throw new Error(`unexpected fixture shape ${meta.frames_shape_THWC.join('×')}`);
+  if (h !== FRAME_SIZE || w !== FRAME_SIZE || c !== CHANNELS)
+    throw new Error(`unexpected fixture shape ${meta.frames_shape_THWC.join('×')}`);
   const framesBgr = new Uint8Array(gunzipSync(await readFile(join(FIXTURE_DIR, meta.frames_file))));
   if (framesBgr.length !== frameCount * BYTES_PER_FRAME) throw new Error('fixture frames have the wrong size');
   const raw = await readFile(join(FIXTURE_DIR, meta.expected_file));

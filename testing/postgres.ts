@@ -11,7 +11,10 @@ export { POSTGRES_SKIP_REASON } from '../scripts/throwaway-postgres.ts';
  * For a describe block: a cluster started before its tests and stopped after them, and temporary folders removed
  * after them (`temp`), with `cleanup` run first (children to kill).
  */
-export function throwawayPostgres(cleanup: () => void = () => {}): { server: () => TestPostgres; temp: (prefix: string) => string } {
+export function throwawayPostgres(cleanup: () => void = () => {}): {
+  server: () => TestPostgres;
+  temp: (prefix: string) => string;
+} {
   let server: TestPostgres | undefined;
   const temps: string[] = [];
   beforeAll(async () => {

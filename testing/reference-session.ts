@@ -22,13 +22,24 @@ export interface TestSession {
 export function sessionWith(
   seconds: number,
   camera: (tS: number) => { bpm: number | null; quality: HrPoint['quality'] },
-  options: { subject?: Partial<SubjectFields>; store?: Store; methods?: string[]; whileRecording?: (store: Store, sessionId: number) => void } = {},
+  options: {
+    subject?: Partial<SubjectFields>;
+    store?: Store;
+    methods?: string[];
+    whileRecording?: (store: Store, sessionId: number) => void;
+  } = {},
 ): TestSession {
   const dir = options.store ? null : fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-refs-'));
   const store = options.store ?? openStore(path.join(dir!, 'data'));
   const studyId = store.studies.ensureOne().id;
-  const subjectId = store.subjects.create(studyId, subjectFields.parse({ code: `S${Math.random().toString(36).slice(2, 8)}`, ...options.subject })).id;
-  const session = store.sessions.create({ subjectId, cameraLabel: null, width: 640, height: 480, fps: 30, notes: '' }, { source: 'camera', appVersion: 'test' });
+  const subjectId = store.subjects.create(
+    studyId,
+    subjectFields.parse({ code: `S${Math.random().toString(36).slice(2, 8)}`, ...options.subject }),
+  ).id;
+  const session = store.sessions.create(
+    { subjectId, cameraLabel: null, width: 640, height: 480, fps: 30, notes: '' },
+    { source: 'camera', appVersion: 'test' },
+  );
   const firstFrameMs = 1_700_000_000_000;
   const frames = Float64Array.from({ length: seconds + 1 }, (_, i) => firstFrameMs + i * 1000);
   store.sessions.appendFrames(session.id, 0, frames, new Uint8Array(frames.length).fill(1));

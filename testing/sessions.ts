@@ -17,7 +17,12 @@ export interface TestData {
   dir: string;
   store: Store;
   recorder: Recorder;
-  record(subjectId: number, seconds: number, bpm: number, options?: { marker?: string; notes?: string; video?: Uint8Array }): Promise<RecordedSession>;
+  record(
+    subjectId: number,
+    seconds: number,
+    bpm: number,
+    options?: { marker?: string; notes?: string; video?: Uint8Array },
+  ): Promise<RecordedSession>;
   subject(fields: Partial<SubjectFields> & { code: string }, studyId?: number): number;
   close(): void;
 }
@@ -30,9 +35,17 @@ export function openTestData(prefix = 'pulse-reports-'): TestData {
     dir,
     store,
     recorder,
-    subject: (fields, studyId = store.studies.ensureOne().id) => store.subjects.create(studyId, subjectFields.parse(fields)).id,
+    subject: (fields, studyId = store.studies.ensureOne().id) =>
+      store.subjects.create(studyId, subjectFields.parse(fields)).id,
     async record(subjectId, seconds, bpm, options = {}) {
-      const session = await recorder.start({ subjectId, cameraLabel: 'Test camera', width: 640, height: 480, fps: 30, notes: options.notes ?? '' });
+      const session = await recorder.start({
+        subjectId,
+        cameraLabel: 'Test camera',
+        width: 640,
+        height: 480,
+        fps: 30,
+        notes: options.notes ?? '',
+      });
       for (let f = 0; f < seconds * 30; f += 30) recorder.appendFrames(session.id, pulsingChunk(f, 30, bpm));
       if (options.video) recorder.appendVideo(session.id, options.video);
       if (options.marker) recorder.addMarker(session.id, seconds / 2, options.marker);

@@ -9,7 +9,6 @@ export function fixture<T>(name: string): T {
   return JSON.parse(readFileSync(new URL(`../main/signal/fixtures/${name}`, import.meta.url), 'utf8')) as T;
 }
 
-
 export interface SyntheticOptions {
   durationS: number;
   fps?: number;
@@ -22,7 +21,10 @@ export interface SyntheticOptions {
  * Frame times with jitter and random drops; `value(t, gauss)` gives the sample at each kept time. Times and
  * noise come from separate streams, so recordings with the same seed share their frames.
  */
-export function synthesize(o: SyntheticOptions, value: (t: number, gauss: () => number) => number): { t: Float64Array; x: Float64Array } {
+export function synthesize(
+  o: SyntheticOptions,
+  value: (t: number, gauss: () => number) => number,
+): { t: Float64Array; x: Float64Array } {
   const fps = o.fps ?? 30;
   const rnd = seeded(o.seed ?? 1);
   const noise = seeded((o.seed ?? 1) + 7777);
@@ -38,7 +40,10 @@ export function synthesize(o: SyntheticOptions, value: (t: number, gauss: () => 
 }
 
 /** RGB means of skin pulsing at `bpm` along the skin-tone direction, with light flicker and noise. */
-export function syntheticRgb(o: SyntheticOptions, bpm: number | null): { t: Float64Array; r: Float64Array; g: Float64Array; b: Float64Array } {
+export function syntheticRgb(
+  o: SyntheticOptions,
+  bpm: number | null,
+): { t: Float64Array; r: Float64Array; g: Float64Array; b: Float64Array } {
   const { t } = synthesize(o, () => 0);
   const noise = seeded((o.seed ?? 1) + 1000);
   const channel = (level: number, tone: number): Float64Array =>
@@ -55,8 +60,7 @@ export function allNumbers(value: unknown, out: number[] = []): number[] {
   else if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
     const view = value as unknown as ArrayLike<number>;
     for (let i = 0; i < view.length; i++) out.push(Number(view[i]));
-  }
-  else if (Array.isArray(value)) for (const v of value) allNumbers(v, out);
+  } else if (Array.isArray(value)) for (const v of value) allNumbers(v, out);
   else if (value && typeof value === 'object') for (const v of Object.values(value)) allNumbers(v, out);
   return out;
 }
@@ -91,7 +95,10 @@ export function syntheticCells(o: SyntheticOptions, scene: SceneCells): { t: Flo
   const values = new Float32Array(t.length * 64 * 3);
   const signature = [0.33 / 0.77, 1, 0.53 / 0.77];
   t.forEach((ti, f) => {
-    const light = 1 + (scene.flicker ?? 0) * Math.sin((2 * Math.PI * (scene.flickerBpm ?? 0) * ti) / 60) + 0.02 * Math.sin(2 * Math.PI * 0.07 * ti);
+    const light =
+      1 +
+      (scene.flicker ?? 0) * Math.sin((2 * Math.PI * (scene.flickerBpm ?? 0) * ti) / 60) +
+      0.02 * Math.sin(2 * Math.PI * 0.07 * ti);
     const beat = scene.bpm === null ? 0 : 0.5 * (scene.pulse ?? 0.01) * Math.sin((2 * Math.PI * scene.bpm * ti) / 60);
     for (let k = 0; k < 64; k++) {
       const row = Math.floor(k / 8);

@@ -12,7 +12,8 @@ import { syncStation } from '../main/central/sync.ts';
 const ROOT = path.resolve(import.meta.dirname, '..');
 export const NODE = path.join(ROOT, 'node_modules', '.bin', 'node');
 export const CLI = path.join(ROOT, 'main', 'cli', 'pulse-studio.ts');
-export const APP_VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+export const APP_VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string })
+  .version;
 const run = promisify(execFile);
 
 /** `pulse-studio …` run to its end. */
@@ -28,11 +29,25 @@ export async function cli(args: string[]): Promise<{ code: number; stdout: strin
 
 /** A station with study "Multi": two 30 s sessions with a video each, each with a contact reference. */
 export async function stationWithReferences(store: Store, prefix: string): Promise<void> {
-  addContactReferences(store, await fillStation(store, { study: 'Multi', prefix, subjects: 1, sessionsPerSubject: 2, framesPerSession: 900, mediaBytes: 4000 }));
+  addContactReferences(
+    store,
+    await fillStation(store, {
+      study: 'Multi',
+      prefix,
+      subjects: 1,
+      sessionsPerSubject: 2,
+      framesPerSession: 900,
+      mediaBytes: 4000,
+    }),
+  );
 }
 
 /** Stations A and B (each with study "Multi", see above) synced to the central database `url`; their stores, open. */
-export async function twoSyncedStations(url: string, media: string, temp: (prefix: string) => string): Promise<[Store, Store]> {
+export async function twoSyncedStations(
+  url: string,
+  media: string,
+  temp: (prefix: string) => string,
+): Promise<[Store, Store]> {
   const stores: [Store, Store] = [openStore(temp('pulse-a-')), openStore(temp('pulse-b-'))];
   for (const [k, store] of stores.entries()) {
     await stationWithReferences(store, k ? 'B' : 'A');
@@ -44,14 +59,22 @@ export async function twoSyncedStations(url: string, media: string, temp: (prefi
 /** Every file under `dir` by relative path, with its bytes. */
 function tree(dir: string): Map<string, Buffer> {
   const files = fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
-  return new Map(files.map((e) => [path.relative(dir, path.join(e.parentPath, e.name)), fs.readFileSync(path.join(e.parentPath, e.name))]));
+  return new Map(
+    files.map((e) => [
+      path.relative(dir, path.join(e.parentPath, e.name)),
+      fs.readFileSync(path.join(e.parentPath, e.name)),
+    ]),
+  );
 }
 
 /** Two export folders hold the same files, byte for byte, but for the manifest's time of export (and its checksum). */
 export function expectSameExport(actual: string, expected: string): void {
   const [a, e] = [tree(actual), tree(expected)];
   expect([...a.keys()].sort()).toEqual([...e.keys()].sort());
-  expect([...e.keys()].filter((f) => /video/i.test(f)), 'the videos are in the export').not.toEqual([]);
+  expect(
+    [...e.keys()].filter((f) => /video/i.test(f)),
+    'the videos are in the export',
+  ).not.toEqual([]);
   const differing = [...e.keys()].filter((f) => !e.get(f)!.equals(a.get(f)!)).sort();
   expect(differing).toEqual(['SHA256SUMS', 'manifest.json'].filter((f) => differing.includes(f)));
   const strip = (json: Buffer) => JSON.stringify({ ...JSON.parse(json.toString()), createdAt: null });

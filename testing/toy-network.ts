@@ -3,7 +3,13 @@
 // nearest ×2 upsample run with fixed pseudo-random kernels. Streaming exactness depends only on this
 // structure, so the streams are tested here in milliseconds and on the real model in sspd-parity.test.ts.
 
-import { BYTES_PER_FRAME, FEATURE_VALUES, PIXELS_PER_FRAME, outputLength, type TimeOp } from '../main/inference/sspd-contract.ts';
+import {
+  BYTES_PER_FRAME,
+  FEATURE_VALUES,
+  PIXELS_PER_FRAME,
+  outputLength,
+  type TimeOp,
+} from '../main/inference/sspd-contract.ts';
 import type { StepStates, StreamStep } from '../main/inference/streaming-model.ts';
 import type { RunModel, WaveformChunk, WaveformStream } from '../main/inference/waveform-stream.ts';
 
@@ -17,7 +23,8 @@ function kernelsFor(ops: readonly TimeOp[]): Kernel[] {
 }
 
 // Float32 after every op, as features pass between calls in float32.
-const conv = ([a, b, c]: Kernel, x: readonly number[], t: number): number => Math.fround(Math.tanh(a * (x[t - 1] ?? 0) + b * x[t]! + c * (x[t + 1] ?? 0)));
+const conv = ([a, b, c]: Kernel, x: readonly number[], t: number): number =>
+  Math.fround(Math.tanh(a * (x[t - 1] ?? 0) + b * x[t]! + c * (x[t + 1] ?? 0)));
 
 function reduceSteps(input: Float32Array, steps: number): number[] {
   return Array.from({ length: steps }, (_, t) => {
@@ -31,7 +38,8 @@ function reduceSteps(input: Float32Array, steps: number): number[] {
 function runOps(ops: readonly TimeOp[], kernels: readonly Kernel[], x: number[]): number[] {
   ops.forEach((op, i) => {
     if (op.kind === 'conv') x = x.map((_, t) => conv(kernels[i]!, x, t));
-    else if (op.kind === 'pool') x = Array.from({ length: Math.floor(x.length / 2) }, (_, j) => Math.fround((x[2 * j]! + x[2 * j + 1]!) / 2));
+    else if (op.kind === 'pool')
+      x = Array.from({ length: Math.floor(x.length / 2) }, (_, j) => Math.fround((x[2 * j]! + x[2 * j + 1]!) / 2));
     else x = x.flatMap((v) => [v, v]);
   });
   return x;
@@ -62,7 +70,9 @@ export function toyStreamingStep(ops: readonly TimeOp[], backboneConvs: number):
       x = seq.slice(1, -1).map((_, i) => conv(kernels[k]!, seq, i + 1));
     }
     const features = new Float32Array(x.length * FEATURE_VALUES);
-    x.forEach((v, i) => { features[i * FEATURE_VALUES] = v; });
+    x.forEach((v, i) => {
+      features[i * FEATURE_VALUES] = v;
+    });
     const before = Array.from({ length: contextFrames }, (_, i) => context[i * FEATURE_VALUES]!);
     const waveform = Float32Array.from(runOps(head, kernels.slice(backboneConvs), [...before, ...x]));
     return { waveform, features, featureFrames: x.length, states: { held: next } satisfies StepStates };
@@ -83,7 +93,11 @@ export function randomFrames(count: number, seed: number): Uint8Array {
  * Pushes `frames` in pieces of `pushSizes` (cycled), draining after each, then finishes the recording;
  * returns the waveform and throws if chunks came out of order, overlapping or with a gap.
  */
-export async function streamThrough(stream: WaveformStream, frames: Uint8Array, pushSizes: readonly number[]): Promise<Float32Array> {
+export async function streamThrough(
+  stream: WaveformStream,
+  frames: Uint8Array,
+  pushSizes: readonly number[],
+): Promise<Float32Array> {
   const total = frames.length / BYTES_PER_FRAME;
   const out = new Float32Array(outputLength(total - 1));
   let next = 0;

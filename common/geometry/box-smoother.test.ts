@@ -22,7 +22,12 @@ describe('BoxSmoother', () => {
 
   it('holds the crop perfectly still under ±3 px detector jitter', () => {
     const noise = jitter(7);
-    const boxes = Array.from({ length: 10 * FPS }, () => ({ x: face.x + 3 * noise(), y: face.y + 3 * noise(), width: face.width + 3 * noise(), height: face.height + 3 * noise() }));
+    const boxes = Array.from({ length: 10 * FPS }, () => ({
+      x: face.x + 3 * noise(),
+      y: face.y + 3 * noise(),
+      width: face.width + 3 * noise(),
+      height: face.height + 3 * noise(),
+    }));
     const out = run(new BoxSmoother(), boxes);
     const first = out[0]!;
     for (const b of out) expect(b).toEqual(first);

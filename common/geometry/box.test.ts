@@ -5,16 +5,36 @@ const frame = { width: 640, height: 480 };
 
 describe('sspdCropBox', () => {
   it('widens a small face by 40 px left, right and below, and 56 px above', () => {
-    expect(sspdCropBox({ x: 200, y: 200, width: 90, height: 90 }, frame)).toEqual({ x: 160, y: 144, width: 170, height: 186 });
+    expect(sspdCropBox({ x: 200, y: 200, width: 90, height: 90 }, frame)).toEqual({
+      x: 160,
+      y: 144,
+      width: 170,
+      height: 186,
+    });
   });
 
   it('widens a large face by a third of its height, and 1.4 times that above', () => {
-    expect(sspdCropBox({ x: 150, y: 200, width: 240, height: 210 }, { width: 1280, height: 720 })).toEqual({ x: 80, y: 102, width: 380, height: 378 });
+    expect(sspdCropBox({ x: 150, y: 200, width: 240, height: 210 }, { width: 1280, height: 720 })).toEqual({
+      x: 80,
+      y: 102,
+      width: 380,
+      height: 378,
+    });
   });
 
   it('clips the crop to the frame', () => {
-    expect(sspdCropBox({ x: 10, y: 20, width: 100, height: 120 }, frame)).toEqual({ x: 0, y: 0, width: 150, height: 180 });
-    expect(sspdCropBox({ x: 560, y: 400, width: 100, height: 120 }, frame)).toEqual({ x: 520, y: 344, width: 120, height: 136 });
+    expect(sspdCropBox({ x: 10, y: 20, width: 100, height: 120 }, frame)).toEqual({
+      x: 0,
+      y: 0,
+      width: 150,
+      height: 180,
+    });
+    expect(sspdCropBox({ x: 560, y: 400, width: 100, height: 120 }, frame)).toEqual({
+      x: 520,
+      y: 344,
+      width: 120,
+      height: 136,
+    });
   });
 
   it('returns whole pixels', () => {

@@ -9,7 +9,12 @@ describe('pickFace', () => {
     expect(pickFace([a, b], null)).toEqual({ x: 400, y: 120, width: 90, height: 90 });
   });
   it('keeps following the face it followed, even when another is more confident', () => {
-    expect(pickFace([a, b], { x: 104, y: 98, width: 80, height: 80 })).toEqual({ x: 100, y: 100, width: 80, height: 80 });
+    expect(pickFace([a, b], { x: 104, y: 98, width: 80, height: 80 })).toEqual({
+      x: 100,
+      y: 100,
+      width: 80,
+      height: 80,
+    });
   });
   it('falls back to the most confident face when none overlaps the followed one', () => {
     expect(pickFace([a, b], { x: 0, y: 400, width: 50, height: 50 })).toMatchObject({ x: 400 });

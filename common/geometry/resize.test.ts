@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { meanColor, resizeArea, resizeBilinear, sspdResize, type Image } from './resize.ts';
 
-const gray = (width: number, height: number, values: number[]): Image => ({ data: Uint8Array.from(values), width, height, channels: 1 });
+const gray = (width: number, height: number, values: number[]): Image => ({
+  data: Uint8Array.from(values),
+  width,
+  height,
+  channels: 1,
+});
 
 describe('resizeArea (OpenCV INTER_AREA)', () => {
   it('averages 2×2 blocks when halving', () => {

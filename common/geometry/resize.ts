@@ -113,19 +113,25 @@ export function meanColor(image: Image): { r: number; g: number; b: number; luma
   return { r, g, b, luma: 0.299 * r + 0.587 * g + 0.114 * b };
 }
 
-const linearTaps = remembered(function linearTaps(srcLen: number, dstLen: number): Array<{ i0: number; i1: number; f: number }> {
+const linearTaps = remembered(function linearTaps(
+  srcLen: number,
+  dstLen: number,
+): Array<{ i0: number; i1: number; f: number }> {
   const scale = srcLen / dstLen;
   return Array.from({ length: dstLen }, (_, d) => {
     const fx = (d + 0.5) * scale - 0.5;
     let i0 = Math.floor(fx);
     let f = fx - i0;
-    if (i0 < 0) (i0 = 0), (f = 0);
-    if (i0 >= srcLen - 1) (i0 = srcLen - 1), (f = 0);
+    if (i0 < 0) ((i0 = 0), (f = 0));
+    if (i0 >= srcLen - 1) ((i0 = srcLen - 1), (f = 0));
     return { i0, i1: Math.min(i0 + 1, srcLen - 1), f };
   });
 });
 
-const areaTaps = remembered(function areaTaps(srcLen: number, dstLen: number): Array<{ index: number[]; weight: number[] }> {
+const areaTaps = remembered(function areaTaps(
+  srcLen: number,
+  dstLen: number,
+): Array<{ index: number[]; weight: number[] }> {
   const scale = srcLen / dstLen;
   return Array.from({ length: dstLen }, (_, d) => {
     const start = d * scale;
@@ -135,7 +141,7 @@ const areaTaps = remembered(function areaTaps(srcLen: number, dstLen: number): A
     for (let s = Math.floor(start); s < Math.min(srcLen, Math.ceil(end)); s++) {
       const cover = Math.min(end, s + 1) - Math.max(start, s);
       // OpenCV ignores slivers below 1e-3 of a pixel (float noise in start/end).
-      if (cover > 1e-3) index.push(s), weight.push(cover);
+      if (cover > 1e-3) (index.push(s), weight.push(cover));
     }
     const total = weight.reduce((a, b) => a + b, 0);
     return { index, weight: weight.map((w) => w / total) };
@@ -158,7 +164,8 @@ function remembered<T>(make: (srcLen: number, dstLen: number) => T, keep = 16): 
 }
 
 function checkSizes(src: Image, width: number, height: number, outChannels: number): void {
-  if (!(width >= 1 && height >= 1 && src.width >= 1 && src.height >= 1)) throw new RangeError('image sizes must be ≥ 1');
+  if (!(width >= 1 && height >= 1 && src.width >= 1 && src.height >= 1))
+    throw new RangeError('image sizes must be ≥ 1');
   if (outChannels > src.channels) throw new RangeError(`cannot take ${outChannels} channels from ${src.channels}`);
   if (src.data.length < src.width * src.height * src.channels) throw new RangeError('image data shorter than its size');
 }

@@ -1,7 +1,23 @@
 // The IPC contract: for each channel its input schema (validated in main) and its result type.
 import { z } from 'zod';
 import '../form-messages.ts';
-import { analysisSettings, CROP_BYTES, FACE_TRACKED, MAX_CHUNK_FRAMES, markerInput, sessionStart, type LiveSnapshot, type Marker, type RecordingSummary, type Session, type SessionOverview, type SessionResults, type SessionSignal, type StopProgress, voidReason } from '../sessions.ts';
+import {
+  analysisSettings,
+  CROP_BYTES,
+  FACE_TRACKED,
+  MAX_CHUNK_FRAMES,
+  markerInput,
+  sessionStart,
+  type LiveSnapshot,
+  type Marker,
+  type RecordingSummary,
+  type Session,
+  type SessionOverview,
+  type SessionResults,
+  type SessionSignal,
+  type StopProgress,
+  voidReason,
+} from '../sessions.ts';
 import { MAX_MODEL_BYTES, sha256Hex, type ModelInfo } from '../models.ts';
 import { id, studyFields, studyPatch, subjectFields, subjectPatch, type Study, type Subject } from '../subjects.ts';
 import { importRequest, type ImportJob } from '../imports.ts';
@@ -9,11 +25,42 @@ import { adaptRequest, type AdaptJob, type PythonCheck } from '../adaptation.ts'
 import { exportRequest, reportRequest, type ExportCandidate, type ExportJob, type ReportResult } from '../reports.ts';
 import { CHANNELS, type Channel } from './channels.ts';
 import type { Result } from './result.ts';
-import { livePackets, liveStart, offsetChange, referenceImport, studyAgreementInput, type ReferenceInfo, type ReferenceSeries, type SessionAgreement, type StudyAgreement } from '../references.ts';
-import { protocolEvent, protocolFields, type Protocol, type ProtocolEvent, type ProtocolRun, type StepResult } from '../protocols.ts';
+import {
+  livePackets,
+  liveStart,
+  offsetChange,
+  referenceImport,
+  studyAgreementInput,
+  type ReferenceInfo,
+  type ReferenceSeries,
+  type SessionAgreement,
+  type StudyAgreement,
+} from '../references.ts';
+import {
+  protocolEvent,
+  protocolFields,
+  type Protocol,
+  type ProtocolEvent,
+  type ProtocolRun,
+  type StepResult,
+} from '../protocols.ts';
 import { studySyncRequest, type StudySyncState } from '../study-sync.ts';
 import { centralAgreementRequest, studyJobsRequest, type CentralAgreement, type StudyJobList } from '../study-jobs.ts';
-import { backupName, backupSettingsInput, changePassphraseInput, encryptInput, operatorName, unlockInput, type AuditVerification, type BackupInfo, type BackupPreview, type BackupSettings, type DataProblem, type EncryptionStatus, type SessionVerification } from '../data-safety.ts';
+import {
+  backupName,
+  backupSettingsInput,
+  changePassphraseInput,
+  encryptInput,
+  operatorName,
+  unlockInput,
+  type AuditVerification,
+  type BackupInfo,
+  type BackupPreview,
+  type BackupSettings,
+  type DataProblem,
+  type EncryptionStatus,
+  type SessionVerification,
+} from '../data-safety.ts';
 
 export interface AppInfo {
   version: string;
@@ -48,8 +95,14 @@ const frameChunk = z
     message: `A chunk holds 1–${MAX_CHUNK_FRAMES} frames`,
     path: ['timestampsMs'],
   })
-  .refine((c) => c.faceFound.length === c.timestampsMs.length, { message: 'One face flag per frame', path: ['faceFound'] })
-  .refine((c) => c.faceFound.every((flag) => flag <= FACE_TRACKED), { message: `Face flags are 0–${FACE_TRACKED}`, path: ['faceFound'] })
+  .refine((c) => c.faceFound.length === c.timestampsMs.length, {
+    message: 'One face flag per frame',
+    path: ['faceFound'],
+  })
+  .refine((c) => c.faceFound.every((flag) => flag <= FACE_TRACKED), {
+    message: `Face flags are 0–${FACE_TRACKED}`,
+    path: ['faceFound'],
+  })
   .refine((c) => c.crops.length === c.timestampsMs.length * CROP_BYTES, {
     message: 'crops must hold one 128×128 RGB crop per frame',
     path: ['crops'],
@@ -84,28 +137,43 @@ export const contract = {
     output: out<{ deletedSessions: number }>(),
   },
   /** Voided sessions are left out unless asked for. */
-  'sessions:list': { input: z.strictObject({ subjectId: id, includeVoided: z.boolean().default(false) }), output: out<Session[]>() },
+  'sessions:list': {
+    input: z.strictObject({ subjectId: id, includeVoided: z.boolean().default(false) }),
+    output: out<Session[]>(),
+  },
   'sessions:get': { input: z.strictObject({ id }), output: out<Session>() },
   'sessions:results': { input: z.strictObject({ sessionId: id }), output: out<SessionResults>() },
-  'sessions:overview': { input: z.strictObject({ subjectId: id, includeVoided: z.boolean().default(false) }), output: out<SessionOverview[]>() },
+  'sessions:overview': {
+    input: z.strictObject({ subjectId: id, includeVoided: z.boolean().default(false) }),
+    output: out<SessionOverview[]>(),
+  },
   /** Null when the session has no analysis yet. */
   'sessions:signal': { input: z.strictObject({ sessionId: id }), output: out<SessionSignal | null>() },
   'sessions:update-notes': {
     input: z.strictObject({ sessionId: id, notes: z.string().max(10_000, 'Notes must be at most 10000 characters') }),
     output: out<Session>(),
   },
-  'sessions:reanalyze': { input: z.strictObject({ sessionId: id, settings: analysisSettings.optional() }), output: out<{ version: number; summary: RecordingSummary }>() },
+  'sessions:reanalyze': {
+    input: z.strictObject({ sessionId: id, settings: analysisSettings.optional() }),
+    output: out<{ version: number; summary: RecordingSummary }>(),
+  },
   /** Sets a session aside with a reason (kept, hidden by default, audited, left out of exports unless asked). */
   'sessions:void': { input: z.strictObject({ sessionId: id, reason: voidReason }), output: out<Session>() },
   'sessions:restore': { input: z.strictObject({ sessionId: id }), output: out<Session>() },
   /** Only a session without data (no frame, analysis, marker or video) can be deleted. */
   'sessions:delete-empty': { input: z.strictObject({ sessionId: id }), output: out<{ deleted: true }>() },
   /** The analysis version the session shows, exports and reports (null: always the latest); audited. */
-  'sessions:choose-version': { input: z.strictObject({ sessionId: id, version: id.nullable() }), output: out<Session>() },
+  'sessions:choose-version': {
+    input: z.strictObject({ sessionId: id, version: id.nullable() }),
+    output: out<Session>(),
+  },
   'markers:update': { input: markerInput.pick({ label: true }).extend({ markerId: id }), output: out<Marker>() },
   'recording:start': { input: sessionStart, output: out<Session>() },
   /** `warning`: frames are kept but something needs the user (a database locked by another program). */
-  'recording:append-frames': { input: frameChunk, output: out<{ frameCount: number; live: LiveSnapshot; warning: string | null }>() },
+  'recording:append-frames': {
+    input: frameChunk,
+    output: out<{ frameCount: number; live: LiveSnapshot; warning: string | null }>(),
+  },
   'recording:append-video': {
     input: z.strictObject({
       sessionId: id,
@@ -116,7 +184,10 @@ export const contract = {
     output: out<{ bytes: number }>(),
   },
   'recording:add-marker': { input: markerInput, output: out<Marker>() },
-  'recording:stop': { input: z.strictObject({ sessionId: id }), output: out<{ session: Session; summary: RecordingSummary }>() },
+  'recording:stop': {
+    input: z.strictObject({ sessionId: id }),
+    output: out<{ session: Session; summary: RecordingSummary }>(),
+  },
   /** While recording:stop runs (the network finishing can take a minute): how far it has got; null otherwise. */
   'recording:stop-progress': { input: z.strictObject({ sessionId: id }), output: out<StopProgress | null>() },
   /** The bundled default (when installed) and every import; `active` marks the one recordings use. */
@@ -152,10 +223,16 @@ export const contract = {
   'models:adapt-status': { input: z.strictObject({ jobId: id }), output: out<AdaptJob>() },
   'models:adapt-cancel': { input: z.strictObject({ jobId: id }), output: out<AdaptJob>() },
   'reports:participant': { input: reportRequest, output: out<ReportResult>() },
-  'exports:candidates': { input: z.strictObject({ studyId: id, includeVoided: z.boolean().default(false) }), output: out<ExportCandidate[]>() },
+  'exports:candidates': {
+    input: z.strictObject({ studyId: id, includeVoided: z.boolean().default(false) }),
+    output: out<ExportCandidate[]>(),
+  },
   'exports:defaults': { input: none, output: out<{ destination: string; canChooseFolder: boolean }>() },
   /** Opens the desktop app's folder picker; null when the user cancels. */
-  'exports:choose-folder': { input: z.strictObject({ startIn: z.string().max(4096) }), output: out<{ folder: string | null }>() },
+  'exports:choose-folder': {
+    input: z.strictObject({ startIn: z.string().max(4096) }),
+    output: out<{ folder: string | null }>(),
+  },
   'exports:start': { input: exportRequest, output: out<ExportJob>() },
   'exports:status': { input: z.strictObject({ jobId: id }), output: out<ExportJob>() },
   'exports:cancel': { input: z.strictObject({ jobId: id }), output: out<ExportJob>() },
@@ -169,7 +246,10 @@ export const contract = {
   'backups:preview': { input: z.strictObject({ name: backupName }), output: out<BackupPreview>() },
   /** Replaces the database with the backup; the one replaced is backed up (or, when damaged, kept aside) first. */
   'backups:restore': {
-    input: z.strictObject({ name: backupName, confirm: z.literal(true, { error: 'Confirm that the database is replaced by this backup' }) }),
+    input: z.strictObject({
+      name: backupName,
+      confirm: z.literal(true, { error: 'Confirm that the database is replaced by this backup' }),
+    }),
     output: out<{ restored: BackupInfo; keptAs: string | null }>(),
   },
   'backups:settings': { input: backupSettingsInput, output: out<BackupSettings>() },
@@ -200,17 +280,32 @@ export const contract = {
   'references:remove': { input: z.strictObject({ referenceId: id }), output: out<{ removed: true }>() },
   /** The reference's heart rate in session time (offset applied), for the plots. */
   'references:series': { input: z.strictObject({ referenceId: id }), output: out<ReferenceSeries>() },
-  'references:agreement': { input: z.strictObject({ sessionId: id, referenceId: id.optional() }), output: out<SessionAgreement>() },
+  'references:agreement': {
+    input: z.strictObject({ sessionId: id, referenceId: id.optional() }),
+    output: out<SessionAgreement>(),
+  },
   'references:study-agreement': { input: studyAgreementInput, output: out<StudyAgreement>() },
   /** A Bluetooth sensor joins the recording session; its raw readings follow with live-append. */
   'references:live-start': { input: liveStart, output: out<ReferenceInfo>() },
-  'references:live-append': { input: livePackets, output: out<{ stored: number; bpm: number | null; contact: 'detected' | 'not-detected' | 'unsupported' }>() },
+  'references:live-append': {
+    input: livePackets,
+    output: out<{ stored: number; bpm: number | null; contact: 'detected' | 'not-detected' | 'unsupported' }>(),
+  },
   'references:live-stop': { input: z.strictObject({ referenceId: id }), output: out<ReferenceInfo>() },
   /** The desktop app's Bluetooth picker: devices found while a request is open ('browser': the browser shows its own). */
-  'bluetooth:devices': { input: none, output: out<{ picker: 'app' | 'browser'; pending: boolean; devices: { deviceId: string; deviceName: string }[] }>() },
+  'bluetooth:devices': {
+    input: none,
+    output: out<{ picker: 'app' | 'browser'; pending: boolean; devices: { deviceId: string; deviceName: string }[] }>(),
+  },
   /** Answers the open request with a device, or cancels it (null). */
-  'bluetooth:choose': { input: z.strictObject({ deviceId: z.string().min(1).max(200).nullable() }), output: out<{ chosen: boolean }>() },
-  'protocols:list': { input: z.strictObject({ studyId: id, includeArchived: z.boolean().default(false) }), output: out<Protocol[]>() },
+  'bluetooth:choose': {
+    input: z.strictObject({ deviceId: z.string().min(1).max(200).nullable() }),
+    output: out<{ chosen: boolean }>(),
+  },
+  'protocols:list': {
+    input: z.strictObject({ studyId: id, includeArchived: z.boolean().default(false) }),
+    output: out<Protocol[]>(),
+  },
   'protocols:create': { input: protocolFields.extend({ studyId: id }), output: out<Protocol>() },
   /** Changes future runs only: sessions keep the protocol as they ran it. */
   'protocols:update': { input: protocolFields.extend({ id }), output: out<Protocol>() },

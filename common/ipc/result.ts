@@ -38,7 +38,9 @@ export class AppError extends Error {
   }
 
   toInfo(): AppErrorInfo {
-    return this.fields ? { code: this.code, message: this.message, fields: this.fields } : { code: this.code, message: this.message };
+    return this.fields
+      ? { code: this.code, message: this.message, fields: this.fields }
+      : { code: this.code, message: this.message };
   }
 }
 

@@ -35,6 +35,10 @@ describe('wire format', () => {
     new DataView(bytes.buffer).setUint32(0, forged.length, true);
     bytes.set(forged, 4);
     expect(() => decodeWire(bytes)).toThrow(/outside the message/);
-    expect(decodeWire(encodeWire({ $typed: 'Int32Array', offset: 0, length: 1 }))).toEqual({ $typed: 'Int32Array', offset: 0, length: 1 });
+    expect(decodeWire(encodeWire({ $typed: 'Int32Array', offset: 0, length: 1 }))).toEqual({
+      $typed: 'Int32Array',
+      offset: 0,
+      length: 1,
+    });
   });
 });

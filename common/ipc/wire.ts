@@ -21,7 +21,11 @@ export function encodeWire(value: unknown): Uint8Array {
   const json = JSON.stringify(value, (_key, v: unknown) => {
     if (!ArrayBuffer.isView(v) || !isTypedName(v.constructor.name)) return v;
     const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-    const ref: TypedRef = { $typed: v.constructor.name, offset, length: v.byteLength / (v as Float64Array).BYTES_PER_ELEMENT };
+    const ref: TypedRef = {
+      $typed: v.constructor.name,
+      offset,
+      length: v.byteLength / (v as Float64Array).BYTES_PER_ELEMENT,
+    };
     parts.push(bytes);
     offset = align8(offset + bytes.length);
     return ref;
@@ -50,7 +54,13 @@ export function decodeWire(bytes: Uint8Array): unknown {
     const { $typed, offset, length } = v as TypedRef;
     const Ctor = TYPED_ARRAYS[$typed];
     const byteLength = length * Ctor.BYTES_PER_ELEMENT;
-    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || start + offset + byteLength > bytes.length) {
+    if (
+      !Number.isSafeInteger(offset) ||
+      !Number.isSafeInteger(length) ||
+      offset < 0 ||
+      length < 0 ||
+      start + offset + byteLength > bytes.length
+    ) {
       throw new SyntaxError(`${$typed} reference outside the message`);
     }
     // A copy: aligned for the element type, and independent of the request buffer.

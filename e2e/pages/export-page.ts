@@ -22,7 +22,9 @@ export class ExportPage {
     // pressed again until the view opens. Exact name: the Subjects heading names a study called "Export study".
     await expect(async () => {
       await this.page.keyboard.press('Control+4');
-      await expect(this.page.getByRole('heading', { name: 'Export', exact: true, level: 1 })).toBeVisible({ timeout: 1000 });
+      await expect(this.page.getByRole('heading', { name: 'Export', exact: true, level: 1 })).toBeVisible({
+        timeout: 1000,
+      });
     }).toPass({ timeout: 15_000 });
   }
 

@@ -18,7 +18,9 @@ export class RecordPage {
     await this.page.getByRole('button', { name: 'Add', exact: true }).click();
     await expect(this.page.getByLabel('Subject', { exact: true }).locator('option:checked')).toHaveText(code);
     await this.page.getByRole('button', { name: 'Open camera' }).click();
-    await expect(this.page.getByRole('list', { name: 'Pre-flight check' })).toContainText('Face found', { timeout: 30_000 });
+    await expect(this.page.getByRole('list', { name: 'Pre-flight check' })).toContainText('Face found', {
+      timeout: 30_000,
+    });
   }
 
   async liveBpm(): Promise<number> {
@@ -33,13 +35,19 @@ export class RecordPage {
    */
   async expectRightLiveReading(trueBpm: number, tolerance: number): Promise<void> {
     const withheld = await this.page.getByTestId('live-no-hr').isVisible();
-    const [label, bpm] = withheld ? ['live POS check', Number((await this.page.getByTestId('live-check').textContent())?.replace(/[^\d.]/g, ''))] : ['live HR', await this.liveBpm()];
+    const [label, bpm] = withheld
+      ? ['live POS check', Number((await this.page.getByTestId('live-check').textContent())?.replace(/[^\d.]/g, ''))]
+      : ['live HR', await this.liveBpm()];
     expect(Math.abs(bpm - trueBpm), `${label} ${bpm}`).toBeLessThanOrEqual(tolerance);
   }
 }
 
 /** The stored analysis is right the same way: its session HR within `tolerance`, or none with a reason and the POS check right. */
-export function expectRightStoredReading(summary: { hr: { bpm: number | null; reason: string | null }; checkHr?: { medianBpm?: number } }, trueBpm: number, tolerance: number): void {
+export function expectRightStoredReading(
+  summary: { hr: { bpm: number | null; reason: string | null }; checkHr?: { medianBpm?: number } },
+  trueBpm: number,
+  tolerance: number,
+): void {
   const message = `stored HR ${JSON.stringify(summary.hr)}, check ${JSON.stringify(summary.checkHr)}`;
   if (summary.hr.bpm !== null) expect(Math.abs(summary.hr.bpm - trueBpm), message).toBeLessThanOrEqual(tolerance);
   else {

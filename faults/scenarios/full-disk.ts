@@ -40,7 +40,11 @@ await app.kill9();
 fill(0);
 try {
   app = await AppProcess.start(dir);
-  seen.restart = { started: true, info: await app.call('app:info'), sessions: await app.call('sessions:list', { subjectId: subject.id }) };
+  seen.restart = {
+    started: true,
+    info: await app.call('app:info'),
+    sessions: await app.call('sessions:list', { subjectId: subject.id }),
+  };
   seen.restartOutput = app.output;
   await app.stop();
 } catch (error) {

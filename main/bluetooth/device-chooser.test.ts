@@ -7,8 +7,21 @@ test('lists the latest scan and answers the request with the chosen device, once
   const chooser = new DeviceChooser();
   const answers: string[] = [];
   chooser.offer([{ deviceId: 'a', deviceName: 'Polar H10' }], (id) => answers.push(id));
-  chooser.offer([{ deviceId: 'a', deviceName: 'Polar H10' }, { deviceId: 'b', deviceName: '' }], (id) => answers.push(id));
-  expect(chooser.list()).toEqual({ picker: 'app', pending: true, devices: [{ deviceId: 'a', deviceName: 'Polar H10' }, { deviceId: 'b', deviceName: 'Unnamed device' }] });
+  chooser.offer(
+    [
+      { deviceId: 'a', deviceName: 'Polar H10' },
+      { deviceId: 'b', deviceName: '' },
+    ],
+    (id) => answers.push(id),
+  );
+  expect(chooser.list()).toEqual({
+    picker: 'app',
+    pending: true,
+    devices: [
+      { deviceId: 'a', deviceName: 'Polar H10' },
+      { deviceId: 'b', deviceName: 'Unnamed device' },
+    ],
+  });
   expect(chooser.choose('b')).toEqual({ chosen: true });
   expect(chooser.choose('a')).toEqual({ chosen: false });
   expect(answers).toEqual(['b']);

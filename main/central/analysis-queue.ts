@@ -60,7 +60,13 @@ export async function openQueue(url: string, options: { max?: number; supervise?
   try {
     await boss.start();
     for (const queue of Object.keys(JOB_KINDS)) {
-      if (!(await boss.getQueue(queue))) await boss.createQueue(queue, { heartbeatSeconds: HEARTBEAT_S, retryLimit: RETRY_LIMIT, retryDelay: 1, expireInSeconds: 6 * 3600 });
+      if (!(await boss.getQueue(queue)))
+        await boss.createQueue(queue, {
+          heartbeatSeconds: HEARTBEAT_S,
+          retryLimit: RETRY_LIMIT,
+          retryDelay: 1,
+          expireInSeconds: 6 * 3600,
+        });
     }
   } catch (error) {
     await boss.stop({ graceful: false, close: true }).catch(() => {});
@@ -70,7 +76,11 @@ export async function openQueue(url: string, options: { max?: number; supervise?
 }
 
 /** Queues a re-analysis of each session given (station id, session id); returns the job ids. */
-export async function queueReanalyses(boss: PgBoss, sessions: readonly { stationId: string; sessionId: number }[], settings: ReanalyseJob['settings']): Promise<string[]> {
+export async function queueReanalyses(
+  boss: PgBoss,
+  sessions: readonly { stationId: string; sessionId: number }[],
+  settings: ReanalyseJob['settings'],
+): Promise<string[]> {
   const ids: string[] = [];
   for (const s of sessions) {
     const id = await boss.send(REANALYSE_QUEUE, reanalyseJob.parse({ ...s, settings }));
@@ -80,7 +90,10 @@ export async function queueReanalyses(boss: PgBoss, sessions: readonly { station
 }
 
 /** Sessions on the central database whose face crops reached the media root, optionally of one study (by name). */
-export async function sessionsWithCrops(client: pg.Pool | pg.ClientBase, study?: string): Promise<{ stationId: string; sessionId: number }[]> {
+export async function sessionsWithCrops(
+  client: pg.Pool | pg.ClientBase,
+  study?: string,
+): Promise<{ stationId: string; sessionId: number }[]> {
   const { rows } = await client.query<{ station_id: string; session_id: number }>(
     `SELECT m.station_id, m.session_id FROM media_files m
      JOIN sessions s ON s.station_id = m.station_id AND s.id = m.session_id

@@ -5,7 +5,10 @@ import { SyncError } from './sync-error.ts';
 
 /** bigint columns hold ids, counts and sizes (all below 2^53): read them as numbers, as SQLite gives them. */
 const TYPES = {
-  getTypeParser: ((oid: number, format?: string) => (oid === pg.types.builtins.INT8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser,
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === pg.types.builtins.INT8
+      ? (v: string) => Number(v)
+      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
 /** host:port/database of a connection string, without user or password (for messages and the UI). */
@@ -23,10 +26,16 @@ export function checkCentralUrl(url: string): void {
   try {
     parsed = new URL(url);
   } catch {
-    throw new SyncError('bad-url', 'The study database must be a connection string like postgres://user@host:5432/study');
+    throw new SyncError(
+      'bad-url',
+      'The study database must be a connection string like postgres://user@host:5432/study',
+    );
   }
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
-    throw new SyncError('bad-url', `The study database must be a postgres:// connection string, not ${parsed.protocol}//…`);
+    throw new SyncError(
+      'bad-url',
+      `The study database must be a postgres:// connection string, not ${parsed.protocol}//…`,
+    );
   }
 }
 
@@ -35,12 +44,33 @@ export function centralError(error: unknown, url: string): Error {
   if (error instanceof SyncError) return error;
   const e = error as { code?: string; message?: string };
   const where = describeUrl(url);
-  if (e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND' || e.code === 'ETIMEDOUT' || e.code === 'EHOSTUNREACH' || e.code === 'ENOENT') {
-    return new SyncError('unreachable', `Cannot reach the study database at ${where} (${e.code}): check the address and that PostgreSQL runs there. Nothing was sent.`);
+  if (
+    e.code === 'ECONNREFUSED' ||
+    e.code === 'ENOTFOUND' ||
+    e.code === 'ETIMEDOUT' ||
+    e.code === 'EHOSTUNREACH' ||
+    e.code === 'ENOENT'
+  ) {
+    return new SyncError(
+      'unreachable',
+      `Cannot reach the study database at ${where} (${e.code}): check the address and that PostgreSQL runs there. Nothing was sent.`,
+    );
   }
-  if (e.code === '28P01' || e.code === '28000') return new SyncError('refused', `The study database at ${where} refused the user name or password. Nothing was sent.`);
-  if (e.code === '3D000') return new SyncError('refused', `The database ${where} does not exist on that server: ask its administrator to create it. Nothing was sent.`);
-  if (e.code === '42501') return new SyncError('refused', `The study database at ${where} does not let this user write its tables (${e.message}).`);
+  if (e.code === '28P01' || e.code === '28000')
+    return new SyncError(
+      'refused',
+      `The study database at ${where} refused the user name or password. Nothing was sent.`,
+    );
+  if (e.code === '3D000')
+    return new SyncError(
+      'refused',
+      `The database ${where} does not exist on that server: ask its administrator to create it. Nothing was sent.`,
+    );
+  if (e.code === '42501')
+    return new SyncError(
+      'refused',
+      `The study database at ${where} does not let this user write its tables (${e.message}).`,
+    );
   return error instanceof Error ? error : new Error(String(error));
 }
 
@@ -51,7 +81,11 @@ export function centralError(error: unknown, url: string): Error {
 export async function openCentral(url: string, max = 4, { readOnly = false } = {}): Promise<pg.Pool> {
   checkCentralUrl(url);
   const pool = new pg.Pool({
-    connectionString: url, max, types: TYPES, connectionTimeoutMillis: 10_000, application_name: 'pulse-studio',
+    connectionString: url,
+    max,
+    types: TYPES,
+    connectionTimeoutMillis: 10_000,
+    application_name: 'pulse-studio',
     ...(readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
   });
   pool.on('error', () => {}); // an idle client's broken connection shows up at its next query

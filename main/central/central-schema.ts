@@ -38,15 +38,40 @@ export function stationTableShapes(db: Db): TableShape[] {
       if (!type) throw new Error(`${name}.${c.name}: no PostgreSQL type for SQLite type "${c.type}"`);
       return { name: c.name, type, notNull: c.notnull === 1 || c.pk > 0 };
     });
-    const primaryKey = info.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
-    const indexList = db.pragma(`index_list(${q(name)})`) as { name: string; unique: number; origin: string; partial: number }[];
-    const indexColumns = (index: string) => (db.pragma(`index_info(${q(index)})`) as { seqno: number; name: string }[]).sort((a, b) => a.seqno - b.seqno).map((c) => c.name);
+    const primaryKey = info
+      .filter((c) => c.pk > 0)
+      .sort((a, b) => a.pk - b.pk)
+      .map((c) => c.name);
+    const indexList = db.pragma(`index_list(${q(name)})`) as {
+      name: string;
+      unique: number;
+      origin: string;
+      partial: number;
+    }[];
+    const indexColumns = (index: string) =>
+      (db.pragma(`index_info(${q(index)})`) as { seqno: number; name: string }[])
+        .sort((a, b) => a.seqno - b.seqno)
+        .map((c) => c.name);
     const uniques = indexList.filter((i) => i.origin === 'u').map((i) => indexColumns(i.name));
-    const indexes = indexList.filter((i) => i.origin === 'c' && !i.partial).map((i) => ({ name: i.name, columns: indexColumns(i.name) }));
-    const fkRows = db.pragma(`foreign_key_list(${q(name)})`) as { id: number; seq: number; table: string; from: string; to: string; on_delete: string }[];
+    const indexes = indexList
+      .filter((i) => i.origin === 'c' && !i.partial)
+      .map((i) => ({ name: i.name, columns: indexColumns(i.name) }));
+    const fkRows = db.pragma(`foreign_key_list(${q(name)})`) as {
+      id: number;
+      seq: number;
+      table: string;
+      from: string;
+      to: string;
+      on_delete: string;
+    }[];
     const foreignKeys = [...new Set(fkRows.map((r) => r.id))].map((id) => {
       const sorted = fkRows.filter((r) => r.id === id).sort((a, b) => a.seq - b.seq);
-      return { columns: sorted.map((r) => r.from), parent: sorted[0]!.table, parentColumns: sorted.map((r) => r.to), onDelete: sorted[0]!.on_delete };
+      return {
+        columns: sorted.map((r) => r.from),
+        parent: sorted[0]!.table,
+        parentColumns: sorted.map((r) => r.to),
+        onDelete: sorted[0]!.on_delete,
+      };
     });
     return { name, columns, primaryKey, uniques, foreignKeys, indexes };
   });
@@ -61,13 +86,21 @@ export function centralTableDdl(t: TableShape): string[] {
     ...t.columns.map((c) => `${q(c.name)} ${c.type}${c.notNull ? ' NOT NULL' : ''}`),
     ...(t.primaryKey.length ? [`PRIMARY KEY (${withStation(t.primaryKey)})`] : []),
     ...t.uniques.map((u) => `UNIQUE (${withStation(u)})`),
-    ...t.foreignKeys.map((f) => `FOREIGN KEY (${withStation(f.columns)}) REFERENCES ${q(f.parent)} (${withStation(f.parentColumns)}) ON DELETE ${f.onDelete}`),
+    ...t.foreignKeys.map(
+      (f) =>
+        `FOREIGN KEY (${withStation(f.columns)}) REFERENCES ${q(f.parent)} (${withStation(f.parentColumns)}) ON DELETE ${f.onDelete}`,
+    ),
   ];
   return [
     `CREATE TABLE IF NOT EXISTS ${q(t.name)} (\n  ${lines.join(',\n  ')}\n)`,
     ...t.indexes.map((i) => `CREATE INDEX IF NOT EXISTS ${q(i.name)} ON ${q(t.name)} (${withStation(i.columns)})`),
     // Tables without a key of their own (reference samples, beats) are replaced per parent: index the parent.
-    ...(t.primaryKey.length ? [] : t.foreignKeys.map((f) => `CREATE INDEX IF NOT EXISTS ${q(`${t.name}_by_${f.columns.join('_')}`)} ON ${q(t.name)} (${withStation(f.columns)})`)),
+    ...(t.primaryKey.length
+      ? []
+      : t.foreignKeys.map(
+          (f) =>
+            `CREATE INDEX IF NOT EXISTS ${q(`${t.name}_by_${f.columns.join('_')}`)} ON ${q(t.name)} (${withStation(f.columns)})`,
+        )),
   ];
 }
 
@@ -114,8 +147,16 @@ export const CENTRAL_TABLES_DDL = [
 ];
 
 /** The columns PostgreSQL has for each of the given tables (information_schema), for upgrades and drift checks. */
-export async function centralColumns(client: pg.ClientBase, tables: readonly string[]): Promise<Map<string, ColumnShape[]>> {
-  const { rows } = await client.query<{ table_name: string; column_name: string; data_type: string; is_nullable: string }>(
+export async function centralColumns(
+  client: pg.ClientBase,
+  tables: readonly string[],
+): Promise<Map<string, ColumnShape[]>> {
+  const { rows } = await client.query<{
+    table_name: string;
+    column_name: string;
+    data_type: string;
+    is_nullable: string;
+  }>(
     `SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns
      WHERE table_schema = current_schema() AND table_name = ANY($1) ORDER BY table_name, ordinal_position`,
     [tables],
@@ -137,22 +178,34 @@ const SCHEMA_LOCK = 0x70756c73;
  * schema brought (nullable, as older stations' rows lack them). A central database set up by a newer Pulse Studio
  * is refused. Returns the central database's id.
  */
-export async function ensureCentralSchema(client: pg.ClientBase, shapes: TableShape[], stationVersion: number): Promise<string> {
+export async function ensureCentralSchema(
+  client: pg.ClientBase,
+  shapes: TableShape[],
+  stationVersion: number,
+): Promise<string> {
   await client.query('BEGIN');
   try {
     await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
     const [infoTable, stationsTable] = CENTRAL_TABLES_DDL;
     await client.query(infoTable!);
     await client.query(stationsTable!);
-    const info = (await client.query<{ id: string; schema_version: number }>('SELECT id, schema_version FROM central_info')).rows[0];
+    const info = (
+      await client.query<{ id: string; schema_version: number }>('SELECT id, schema_version FROM central_info')
+    ).rows[0];
     if (info && info.schema_version > stationVersion) {
-      throw new SyncError('central-newer', `The study database was set up by a newer Pulse Studio (schema ${info.schema_version}; this station has ${stationVersion}). Update Pulse Studio on this station; nothing was sent.`);
+      throw new SyncError(
+        'central-newer',
+        `The study database was set up by a newer Pulse Studio (schema ${info.schema_version}; this station has ${stationVersion}). Update Pulse Studio on this station; nothing was sent.`,
+      );
     }
     if (info?.schema_version === stationVersion) {
       await client.query('COMMIT');
       return info.id;
     }
-    const existing = await centralColumns(client, shapes.map((s) => s.name));
+    const existing = await centralColumns(
+      client,
+      shapes.map((s) => s.name),
+    );
     for (const shape of shapes) {
       const have = existing.get(shape.name);
       if (!have) {

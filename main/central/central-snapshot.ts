@@ -35,7 +35,12 @@ export async function stationsOf(db: pg.Pool | pg.ClientBase, study?: string): P
  * Copies station `stationId`'s rows (every synced table) and media files into a new data folder under `parent`.
  * A media file missing from the root is left out (the export then says the session has no video).
  */
-export async function snapshotStation(db: pg.Pool | pg.ClientBase, stationId: string, mediaRoot: string | null, parent = os.tmpdir()): Promise<Snapshot> {
+export async function snapshotStation(
+  db: pg.Pool | pg.ClientBase,
+  stationId: string,
+  mediaRoot: string | null,
+  parent = os.tmpdir(),
+): Promise<Snapshot> {
   const known = (await db.query('SELECT 1 FROM stations WHERE id = $1', [stationId])).rowCount;
   if (!known) throw new SyncError('refused', `No station ${stationId} has synced to the study database`);
   const dir = fs.mkdtempSync(path.join(parent, 'pulse-central-'));
@@ -49,8 +54,13 @@ export async function snapshotStation(db: pg.Pool | pg.ClientBase, stationId: st
     for (const table of SYNCED_TABLES) {
       const columns = shapes.get(table)!.columns.map((c) => c.name);
       const order = shapes.get(table)!.primaryKey.length ? shapes.get(table)!.primaryKey : columns.slice(0, 1);
-      const { rows } = await db.query(`SELECT ${columns.map(q).join(', ')} FROM ${q(table)} WHERE station_id = $1 ORDER BY ${order.map(q).join(', ')}`, [stationId]);
-      const insert = store.db.prepare(`INSERT INTO ${q(table)} (${columns.map(q).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+      const { rows } = await db.query(
+        `SELECT ${columns.map(q).join(', ')} FROM ${q(table)} WHERE station_id = $1 ORDER BY ${order.map(q).join(', ')}`,
+        [stationId],
+      );
+      const insert = store.db.prepare(
+        `INSERT INTO ${q(table)} (${columns.map(q).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+      );
       store.db.transaction(() => {
         for (const row of rows) insert.run(columns.map((c) => row[c] ?? null));
       })();
@@ -88,7 +98,13 @@ export async function withStationCopies<T>(
   onStation?: (done: number, total: number, stationId: string) => Promise<void> | void,
 ): Promise<T> {
   const stations = await stationsOf(db, study);
-  if (stations.length === 0) throw new SyncError('refused', study ? `No station has synced a study named "${study}" to the study database` : 'No station has synced to the study database yet');
+  if (stations.length === 0)
+    throw new SyncError(
+      'refused',
+      study
+        ? `No station has synced a study named "${study}" to the study database`
+        : 'No station has synced to the study database yet',
+    );
   const copies: Snapshot[] = [];
   try {
     for (const [k, id] of stations.entries()) {

@@ -6,7 +6,15 @@ import type { SubjectCodeClash } from '../../common/study-sync.ts';
 
 /** This station's subjects whose code another station uses for someone else, as the central database holds both. */
 export async function subjectCodeClashes(db: pg.ClientBase | pg.Pool, stationId: string): Promise<SubjectCodeClash[]> {
-  const { rows } = await db.query<{ study: string; code: string; other: string; birth_year: number | null; other_birth_year: number | null; sex: string; other_sex: string }>(
+  const { rows } = await db.query<{
+    study: string;
+    code: string;
+    other: string;
+    birth_year: number | null;
+    other_birth_year: number | null;
+    sex: string;
+    other_sex: string;
+  }>(
     `SELECT t.name AS study, s.code, o.station_id AS other, s.birth_year, o.birth_year AS other_birth_year, s.sex, o.sex AS other_sex
      FROM subjects s
      JOIN studies t ON t.station_id = s.station_id AND t.id = s.study_id
@@ -23,7 +31,9 @@ export async function subjectCodeClashes(db: pg.ClientBase | pg.Pool, stationId:
     code: r.code,
     otherStation: r.other,
     differences: [
-      ...(r.birth_year !== r.other_birth_year ? [`birth year ${r.birth_year ?? 'not recorded'} here, ${r.other_birth_year ?? 'not recorded'} there`] : []),
+      ...(r.birth_year !== r.other_birth_year
+        ? [`birth year ${r.birth_year ?? 'not recorded'} here, ${r.other_birth_year ?? 'not recorded'} there`]
+        : []),
       ...(r.sex !== r.other_sex ? [`sex ${r.sex} here, ${r.other_sex} there`] : []),
     ],
   }));

@@ -2,7 +2,14 @@
 // the job's transaction, so it is seen while the job runs); the app and `pulse-studio jobs` read it with pg-boss's
 // own job rows (state, tries, the failure its worker threw) — reading only, so anyone may list.
 import type pg from 'pg';
-import { JOB_KINDS, type JobKind, type JobProgress, type JobState, type StudyJob, type StudyJobList } from '../../common/study-jobs.ts';
+import {
+  JOB_KINDS,
+  type JobKind,
+  type JobProgress,
+  type JobState,
+  type StudyJob,
+  type StudyJobList,
+} from '../../common/study-jobs.ts';
 
 export const JOB_PROGRESS_DDL = `CREATE TABLE IF NOT EXISTS job_progress (
   job_id     text PRIMARY KEY,
@@ -29,7 +36,14 @@ export async function reportProgress(run: RunSql, jobId: string, worker: string,
   );
 }
 
-const STATES: Record<string, JobState> = { created: 'queued', active: 'running', retry: 'retrying', failed: 'failed', completed: 'completed', cancelled: 'cancelled' };
+const STATES: Record<string, JobState> = {
+  created: 'queued',
+  active: 'running',
+  retry: 'retrying',
+  failed: 'failed',
+  completed: 'completed',
+  cancelled: 'cancelled',
+};
 
 /** pg-boss's messages for a worker that went silent, in the user's words. */
 const BOSS_MESSAGES: Record<string, string> = {
@@ -40,7 +54,8 @@ const BOSS_MESSAGES: Record<string, string> = {
 /** The failure a job's output holds: an Error its worker threw, or pg-boss's own note. */
 function failureOf(output: unknown): string | null {
   const o = output as { message?: unknown; value?: { message?: unknown } } | null;
-  const message = typeof o?.message === 'string' ? o.message : typeof o?.value?.message === 'string' ? o.value.message : null;
+  const message =
+    typeof o?.message === 'string' ? o.message : typeof o?.value?.message === 'string' ? o.value.message : null;
   return message === null ? null : (BOSS_MESSAGES[message] ?? message);
 }
 
@@ -89,19 +104,37 @@ function toJob(r: JobRow): StudyJob {
   };
 }
 
-const noCounts = (): Record<JobState, number> => ({ queued: 0, running: 0, retrying: 0, failed: 0, completed: 0, cancelled: 0 });
+const noCounts = (): Record<JobState, number> => ({
+  queued: 0,
+  running: 0,
+  retrying: 0,
+  failed: 0,
+  completed: 0,
+  cancelled: 0,
+});
 
 /** The most recent `limit` jobs (newest first) and how many there are in each state. */
 export async function listJobs(db: Sql, database: string, limit = 100): Promise<StudyJobList> {
   const list: StudyJobList = { database, counts: noCounts(), jobs: [], more: 0 };
-  const present = (await db.query<{ boss: boolean; progress: boolean }>(`SELECT to_regclass('pgboss.job') IS NOT NULL AS boss, to_regclass('job_progress') IS NOT NULL AS progress`)).rows[0]!;
+  const present = (
+    await db.query<{ boss: boolean; progress: boolean }>(
+      `SELECT to_regclass('pgboss.job') IS NOT NULL AS boss, to_regclass('job_progress') IS NOT NULL AS progress`,
+    )
+  ).rows[0]!;
   if (!present.boss) return list; // nothing was ever queued
   const kinds = Object.keys(JOB_KINDS);
-  for (const r of (await db.query<{ state: string; n: number }>('SELECT state::text, count(*)::int AS n FROM pgboss.job WHERE name = ANY($1) GROUP BY state', [kinds])).rows) {
+  for (const r of (
+    await db.query<{ state: string; n: number }>(
+      'SELECT state::text, count(*)::int AS n FROM pgboss.job WHERE name = ANY($1) GROUP BY state',
+      [kinds],
+    )
+  ).rows) {
     const state = STATES[r.state];
     if (state) list.counts[state] += r.n;
   }
-  const progress = present.progress ? 'p.done, p.total, p.label, p.worker' : 'NULL::int AS done, NULL::int AS total, NULL AS label, NULL AS worker';
+  const progress = present.progress
+    ? 'p.done, p.total, p.label, p.worker'
+    : 'NULL::int AS done, NULL::int AS total, NULL AS label, NULL AS worker';
   const join = present.progress ? 'LEFT JOIN job_progress p ON p.job_id = j.id::text' : '';
   const { rows } = await db.query<JobRow>(
     `SELECT j.id::text, j.name, j.state::text, j.data, j.retry_count, j.retry_limit, j.output, j.created_on, j.started_on, j.completed_on, ${progress}

@@ -56,7 +56,13 @@ export interface StudyJobContext {
   store: (sql: string, values: unknown[]) => Promise<unknown>;
 }
 
-async function storeResult(ctx: StudyJobContext, kind: string, study: string, summary: string, result: unknown): Promise<string> {
+async function storeResult(
+  ctx: StudyJobContext,
+  kind: string,
+  study: string,
+  summary: string,
+  result: unknown,
+): Promise<string> {
   await ctx.store(
     `INSERT INTO job_results (job_id, kind, study, worker, summary, result) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (job_id) DO NOTHING`,
     [ctx.jobId, kind, study, ctx.worker, summary, JSON.stringify(result)],
@@ -70,21 +76,44 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 export async function evaluationJob(ctx: StudyJobContext): Promise<string> {
   const data = evaluateJob.parse(ctx.data);
   let stations = 0;
-  const result: StudyAgreement = await withStationCopies(ctx.pool, null, data.study, async (copies) => {
-    stations = copies.length;
-    await ctx.progress(copies.length, copies.length + 1, 'pooling the agreement');
-    return pooledAgreement(copies.map((c) => ({ store: c.store, studyId: studyOf(c.store, data.study).id, label: stationLabel(c.stationId) })), data.split);
-  }, (k, n, id) => ctx.progress(k, n + 1, `copying ${stationLabel(id)}`));
+  const result: StudyAgreement = await withStationCopies(
+    ctx.pool,
+    null,
+    data.study,
+    async (copies) => {
+      stations = copies.length;
+      await ctx.progress(copies.length, copies.length + 1, 'pooling the agreement');
+      return pooledAgreement(
+        copies.map((c) => ({
+          store: c.store,
+          studyId: studyOf(c.store, data.study).id,
+          label: stationLabel(c.stationId),
+        })),
+        data.split,
+      );
+    },
+    (k, n, id) => ctx.progress(k, n + 1, `copying ${stationLabel(id)}`),
+  );
   const app = result.overall[0];
-  const figures = app && app.n > 0 ? `: MAE ${app.maeBpm?.toFixed(1) ?? '–'} bpm over ${plural(app.n, 'window')} (app's reading)` : ': no session with a contact reference and an analysis';
-  return storeResult(ctx, 'evaluate', data.study, `${plural(result.sessions, 'session')} from ${plural(stations, 'station')}${figures}`, { stations, agreement: result });
+  const figures =
+    app && app.n > 0
+      ? `: MAE ${app.maeBpm?.toFixed(1) ?? '–'} bpm over ${plural(app.n, 'window')} (app's reading)`
+      : ': no session with a contact reference and an analysis';
+  return storeResult(
+    ctx,
+    'evaluate',
+    data.study,
+    `${plural(result.sessions, 'session')} from ${plural(stations, 'station')}${figures}`,
+    { stations, agreement: result },
+  );
 }
 
 /** One export per station that has the study, under <media root>/exports/<job id>/<station id>/. */
 export async function exportStudyJob(ctx: StudyJobContext, appVersion: string): Promise<string> {
   const data = exportJob.parse(ctx.data);
   const stations = await stationsOf(ctx.pool, data.study);
-  if (stations.length === 0) throw new SyncError('refused', `No station has synced a study named "${data.study}" to the study database`);
+  if (stations.length === 0)
+    throw new SyncError('refused', `No station has synced a study named "${data.study}" to the study database`);
   const folder = path.join(ctx.mediaRoot, EXPORTS_FOLDER, ctx.jobId);
   fs.rmSync(folder, { recursive: true, force: true }); // a retried job starts again
   const exports: { stationId: string; path: string; sessions: number; files: number }[] = [];
@@ -94,14 +123,34 @@ export async function exportStudyJob(ctx: StudyJobContext, appVersion: string): 
     fs.mkdirSync(out, { recursive: true });
     const copy = await snapshotStation(ctx.pool, stationId, ctx.mediaRoot);
     try {
-      const options = { study: data.study, out, folder: data.folder, video: data.video, demographics: data.demographics, 'free-text': data.freeText, 'real-dates': data.realDates, json: false };
+      const options = {
+        study: data.study,
+        out,
+        folder: data.folder,
+        video: data.video,
+        demographics: data.demographics,
+        'free-text': data.freeText,
+        'real-dates': data.realDates,
+        json: false,
+      };
       const done = await runExport(copy.store, exportRequestFor(copy.store, options), { appVersion });
-      exports.push({ stationId, path: path.relative(ctx.mediaRoot, done.path).split(path.sep).join('/'), sessions: done.sessions, files: done.files });
+      exports.push({
+        stationId,
+        path: path.relative(ctx.mediaRoot, done.path).split(path.sep).join('/'),
+        sessions: done.sessions,
+        files: done.files,
+      });
     } finally {
       copy.dispose();
     }
   }
   const sessions = exports.reduce((n, e) => n + e.sessions, 0);
   const where = [EXPORTS_FOLDER, ctx.jobId].join('/');
-  return storeResult(ctx, 'export', data.study, `${plural(sessions, 'session')} from ${plural(stations.length, 'station')} exported to ${where}/ in the media folder`, { exports });
+  return storeResult(
+    ctx,
+    'export',
+    data.study,
+    `${plural(sessions, 'session')} from ${plural(stations.length, 'station')} exported to ${where}/ in the media folder`,
+    { exports },
+  );
 }

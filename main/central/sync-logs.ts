@@ -20,13 +20,22 @@ export interface LogPlan {
 }
 
 /** What each log has to send; throws 'diverged' when the station's history differs from what it sent before. */
-export async function planLogs(client: pg.ClientBase | null, db: Db, shapes: Map<string, TableShape>, stationId: string): Promise<LogPlan[]> {
+export async function planLogs(
+  client: pg.ClientBase | null,
+  db: Db,
+  shapes: Map<string, TableShape>,
+  stationId: string,
+): Promise<LogPlan[]> {
   const plans: LogPlan[] = [];
   for (const [table, key] of Object.entries(APPEND_ONLY_LOGS)) {
     const shape = shapes.get(table)!;
     let after = 0;
     if (client) {
-      const last = (await client.query<Row>(`SELECT * FROM ${table} WHERE station_id = $1 ORDER BY ${key} DESC LIMIT 1`, [stationId])).rows[0];
+      const last = (
+        await client.query<Row>(`SELECT * FROM ${table} WHERE station_id = $1 ORDER BY ${key} DESC LIMIT 1`, [
+          stationId,
+        ])
+      ).rows[0];
       if (last) {
         after = last[key] as number;
         const mine = db.prepare(`SELECT * FROM ${table} WHERE ${key} = ?`).get(after) as Row | undefined;
@@ -34,7 +43,7 @@ export async function planLogs(client: pg.ClientBase | null, db: Db, shapes: Map
           throw new SyncError(
             'diverged',
             `This station's ${table === 'audit_trail' ? 'audit trail' : 'edit log'} differs from the one it sent to the study database before (entry ${after}). ` +
-              'The data folder may be a copy of another station\'s folder, or restored from an older backup: nothing was sent. Ask the study\'s coordinator before syncing this folder.',
+              "The data folder may be a copy of another station's folder, or restored from an older backup: nothing was sent. Ask the study's coordinator before syncing this folder.",
           );
         }
       }
@@ -46,10 +55,20 @@ export async function planLogs(client: pg.ClientBase | null, db: Db, shapes: Map
 }
 
 /** Sends a log's new entries in batches, each committed on its own (a cut run resumes after the last batch). */
-export async function pushLog(client: pg.ClientBase, db: Db, shape: TableShape, stationId: string, plan: LogPlan, onBatch: (sent: number) => void, signal?: AbortSignal): Promise<number> {
+export async function pushLog(
+  client: pg.ClientBase,
+  db: Db,
+  shape: TableShape,
+  stationId: string,
+  plan: LogPlan,
+  onBatch: (sent: number) => void,
+  signal?: AbortSignal,
+): Promise<number> {
   let after = plan.after;
   let sent = 0;
-  const select = db.prepare(`SELECT * FROM ${plan.table} WHERE ${plan.key} > ? ORDER BY ${plan.key} LIMIT ${LOG_BATCH}`);
+  const select = db.prepare(
+    `SELECT * FROM ${plan.table} WHERE ${plan.key} > ? ORDER BY ${plan.key} LIMIT ${LOG_BATCH}`,
+  );
   for (;;) {
     if (signal?.aborted) break;
     const rows = select.all(after) as Row[];

@@ -25,7 +25,14 @@ export function rowHash(shape: TableShape, row: Row, content = false): string {
 /** A row as JSON for a conflict report (blobs as their size). */
 export function rowJson(shape: TableShape, row: Row | undefined): string | null {
   if (!row) return null;
-  return JSON.stringify(Object.fromEntries(shape.columns.map((c) => [c.name, Buffer.isBuffer(row[c.name]) ? `${(row[c.name] as Buffer).length} bytes` : (row[c.name] ?? null)])));
+  return JSON.stringify(
+    Object.fromEntries(
+      shape.columns.map((c) => [
+        c.name,
+        Buffer.isBuffer(row[c.name]) ? `${(row[c.name] as Buffer).length} bytes` : (row[c.name] ?? null),
+      ]),
+    ),
+  );
 }
 
 const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -37,7 +44,12 @@ const BATCH = 2000;
  * Inserts station rows into the central table, keyed by station; rows already there are left as they are
  * (append-only data sent twice by a resumed sync).
  */
-export async function insertRows(client: pg.ClientBase, shape: TableShape, stationId: string, rows: readonly Row[]): Promise<number> {
+export async function insertRows(
+  client: pg.ClientBase,
+  shape: TableShape,
+  stationId: string,
+  rows: readonly Row[],
+): Promise<number> {
   let inserted = 0;
   const names = shape.columns.map((c) => q(c.name)).join(', ');
   const arrays = shape.columns.map((c, k) => `$${k + 2}::${c.type}[]`).join(', ');
@@ -45,7 +57,10 @@ export async function insertRows(client: pg.ClientBase, shape: TableShape, stati
   const sql = `INSERT INTO ${q(shape.name)} (station_id, ${names}) SELECT $1, * FROM unnest(${arrays})${conflict}`;
   for (let start = 0; start < rows.length; start += BATCH) {
     const batch = rows.slice(start, start + BATCH);
-    const result = await client.query(sql, [stationId, ...shape.columns.map((c) => batch.map((r) => r[c.name] ?? null))]);
+    const result = await client.query(sql, [
+      stationId,
+      ...shape.columns.map((c) => batch.map((r) => r[c.name] ?? null)),
+    ]);
     inserted += result.rowCount ?? 0;
   }
   return inserted;
@@ -55,7 +70,9 @@ export async function insertRows(client: pg.ClientBase, shape: TableShape, stati
 export async function upsertRow(client: pg.ClientBase, shape: TableShape, stationId: string, row: Row): Promise<void> {
   const names = shape.columns.map((c) => q(c.name));
   const keys = ['station_id', ...shape.primaryKey].map(q).join(', ');
-  const updates = shape.columns.filter((c) => !shape.primaryKey.includes(c.name)).map((c) => `${q(c.name)} = EXCLUDED.${q(c.name)}`);
+  const updates = shape.columns
+    .filter((c) => !shape.primaryKey.includes(c.name))
+    .map((c) => `${q(c.name)} = EXCLUDED.${q(c.name)}`);
   await client.query(
     `INSERT INTO ${q(shape.name)} (station_id, ${names.join(', ')}) VALUES ($1, ${names.map((_, k) => `$${k + 2}`).join(', ')})
      ON CONFLICT (${keys}) DO UPDATE SET ${updates.join(', ')}`,

@@ -3,7 +3,13 @@
 // idempotently: each unit is one central transaction and leaves the station's pending list only after it
 // committed, so a sync cut anywhere is finished by running it again, with nothing sent twice or lost.
 import type pg from 'pg';
-import { emptyCounts, SYNC_UNIT_NAMES, type SyncProgress, type SyncSummary, type SyncUnitKind } from '../../common/study-sync.ts';
+import {
+  emptyCounts,
+  SYNC_UNIT_NAMES,
+  type SyncProgress,
+  type SyncSummary,
+  type SyncUnitKind,
+} from '../../common/study-sync.ts';
 import type { MediaKey } from '../crypto/media-io.ts';
 import { schemaVersion, type Db } from '../store/database.ts';
 import { stationId } from '../store/station-migration.ts';
@@ -13,7 +19,14 @@ import { centralError, describeUrl, openCentral } from './central-db.ts';
 import { subjectCodeClashes } from './code-clashes.ts';
 import { SyncError } from './sync-error.ts';
 import { planLogs, pushLog } from './sync-logs.ts';
-import { classifyUnit, pendingMedia, pushUnit, type PendingUnit, type UnitContext, type UnitResult } from './sync-units.ts';
+import {
+  classifyUnit,
+  pendingMedia,
+  pushUnit,
+  type PendingUnit,
+  type UnitContext,
+  type UnitResult,
+} from './sync-units.ts';
 
 export interface SyncSource {
   db: Db;
@@ -49,20 +62,36 @@ function pendingUnits(db: Db, everything = false): PendingUnit[] {
  */
 function phases(db: Db, everything = false): { units: PendingUnit[]; parallel: boolean }[] {
   const all = everything
-    ? Object.entries(UNIT_TABLE).flatMap(([kind, table]) => (db.prepare(`SELECT id FROM ${table}`).all() as { id: number }[]).map((r) => ({ kind: kind as SyncUnitKind, id: r.id, mark: 0 })))
+    ? Object.entries(UNIT_TABLE).flatMap(([kind, table]) =>
+        (db.prepare(`SELECT id FROM ${table}`).all() as { id: number }[]).map((r) => ({
+          kind: kind as SyncUnitKind,
+          id: r.id,
+          mark: 0,
+        })),
+      )
     : (db.prepare('SELECT kind, id, mark FROM sync_pending').all() as PendingUnit[]);
-  const exists = (u: PendingUnit) => db.prepare(`SELECT 1 FROM ${UNIT_TABLE[u.kind]} WHERE id = ?`).get(u.id) !== undefined;
+  const exists = (u: PendingUnit) =>
+    db.prepare(`SELECT 1 FROM ${UNIT_TABLE[u.kind]} WHERE id = ?`).get(u.id) !== undefined;
   const order = (u: PendingUnit) => SYNC_UNITS.indexOf(u.kind);
   const gone = all.filter((u) => !exists(u)).sort((a, b) => order(b) - order(a) || a.id - b.id);
   const present = all.filter(exists);
   return [
     { units: gone, parallel: false },
-    ...SYNC_UNITS.map((kind) => ({ units: present.filter((u) => u.kind === kind).sort((a, b) => a.id - b.id), parallel: true })),
+    ...SYNC_UNITS.map((kind) => ({
+      units: present.filter((u) => u.kind === kind).sort((a, b) => a.id - b.id),
+      parallel: true,
+    })),
   ].filter((p) => p.units.length > 0);
 }
 
 /** Sends a phase's units over the given connections, each taking the next unit; stops at cancel or the first error. */
-async function pushPhase(phase: { units: PendingUnit[] }, lanes: pg.ClientBase[], ctx: UnitContext, record: (unit: PendingUnit, result: UnitResult) => void, signal?: AbortSignal): Promise<void> {
+async function pushPhase(
+  phase: { units: PendingUnit[] },
+  lanes: pg.ClientBase[],
+  ctx: UnitContext,
+  record: (unit: PendingUnit, result: UnitResult) => void,
+  signal?: AbortSignal,
+): Promise<void> {
   let next = 0;
   let failed = false;
   const lane = async (client: pg.ClientBase) => {
@@ -84,14 +113,18 @@ async function pushPhase(phase: { units: PendingUnit[] }, lanes: pg.ClientBase[]
 /** A new central database (or the first sync): everything is sent again and the old bases mean nothing. */
 function startOver(db: Db): void {
   db.transaction(() => {
-    for (const [kind, table] of Object.entries(UNIT_TABLE)) db.exec(`INSERT INTO sync_pending (kind, id) SELECT '${kind}', id FROM ${table} WHERE true ON CONFLICT DO NOTHING`);
+    for (const [kind, table] of Object.entries(UNIT_TABLE))
+      db.exec(
+        `INSERT INTO sync_pending (kind, id) SELECT '${kind}', id FROM ${table} WHERE true ON CONFLICT DO NOTHING`,
+      );
     db.exec('DELETE FROM sync_base');
   })();
 }
 
 /** The last sync's summary on this station (Settings shows it); null before the first. */
 export function lastSyncSummary(db: Db): SyncSummary | null {
-  const row = db.prepare('SELECT value FROM sync_state WHERE key = ?').get(LAST_SUMMARY) as { value: string } | undefined;
+  const row = db.prepare('SELECT value FROM sync_state WHERE key = ?').get(LAST_SUMMARY) as
+    { value: string } | undefined;
   return row ? (JSON.parse(row.value) as SyncSummary) : null;
 }
 
@@ -117,7 +150,13 @@ export async function syncStation(source: SyncSource, options: SyncOptions): Pro
   try {
     const shapes = new Map(stationTableShapes(db).map((s) => [s.name, s]));
     const version = schemaVersion(db);
-    const ctx: UnitContext = { ...source, stationId: station, shapes, mediaRoot: options.mediaRoot, signal: options.signal };
+    const ctx: UnitContext = {
+      ...source,
+      stationId: station,
+      shapes,
+      mediaRoot: options.mediaRoot,
+      signal: options.signal,
+    };
     if (summary.dryRun) await dryRun(client, db, ctx, summary);
     else await push(pool, client, db, ctx, summary, version, options);
   } catch (error) {
@@ -127,11 +166,23 @@ export async function syncStation(source: SyncSource, options: SyncOptions): Pro
     await pool.end();
   }
   summary.finishedAt = new Date().toISOString();
-  if (!summary.dryRun) db.prepare('INSERT OR REPLACE INTO sync_state (key, value) VALUES (?, ?)').run(LAST_SUMMARY, JSON.stringify(summary));
+  if (!summary.dryRun)
+    db.prepare('INSERT OR REPLACE INTO sync_state (key, value) VALUES (?, ?)').run(
+      LAST_SUMMARY,
+      JSON.stringify(summary),
+    );
   return summary;
 }
 
-async function push(pool: pg.Pool, client: pg.ClientBase, db: Db, ctx: UnitContext, summary: SyncSummary, version: number, options: SyncOptions): Promise<void> {
+async function push(
+  pool: pg.Pool,
+  client: pg.ClientBase,
+  db: Db,
+  ctx: UnitContext,
+  summary: SyncSummary,
+  version: number,
+  options: SyncOptions,
+): Promise<void> {
   const centralId = await ensureCentralSchema(client, [...ctx.shapes.values()], version);
   await client.query(
     `INSERT INTO stations (id, schema_version, app_version) VALUES ($1, $2, $3)
@@ -151,7 +202,18 @@ async function push(pool: pg.Pool, client: pg.ClientBase, db: Db, ctx: UnitConte
   // History first: every central row's state is explained by the audit entries already there.
   for (const plan of logs) {
     const base = done;
-    summary.logEntries += await pushLog(client, db, ctx.shapes.get(plan.table)!, ctx.stationId, plan, (sent) => ((done = base + sent), progress(`${sent} of ${plan.count} ${plan.table === 'audit_trail' ? 'audit entries' : 'edit-log entries'}`)), options.signal);
+    summary.logEntries += await pushLog(
+      client,
+      db,
+      ctx.shapes.get(plan.table)!,
+      ctx.stationId,
+      plan,
+      (sent) => (
+        (done = base + sent),
+        progress(`${sent} of ${plan.count} ${plan.table === 'audit_trail' ? 'audit entries' : 'edit-log entries'}`)
+      ),
+      options.signal,
+    );
   }
   const clear = db.prepare('DELETE FROM sync_pending WHERE kind = ? AND id = ? AND mark = ?');
   const setBase = db.prepare('INSERT OR REPLACE INTO sync_base (tbl, id, hash) VALUES (?, ?, ?)');
@@ -178,7 +240,9 @@ async function push(pool: pg.Pool, client: pg.ClientBase, db: Db, ctx: UnitConte
     if (result.outcome !== 'conflict' && result.outcome !== 'waiting') sent.push({ unit, hash: result.hash });
     if (sent.length >= FLUSH_UNITS || performance.now() - flushedAt > FLUSH_MS) flush();
     done++;
-    progress(`${summary.units[unit.kind].new + summary.units[unit.kind].changed + summary.units[unit.kind].unchanged} ${SYNC_UNIT_NAMES[unit.kind]}`);
+    progress(
+      `${summary.units[unit.kind].new + summary.units[unit.kind].changed + summary.units[unit.kind].unchanged} ${SYNC_UNIT_NAMES[unit.kind]}`,
+    );
   };
   const lanes = [client, ...(await Promise.all(Array.from({ length: LANES - 1 }, () => pool.connect())))];
   try {
@@ -196,7 +260,9 @@ async function push(pool: pg.Pool, client: pg.ClientBase, db: Db, ctx: UnitConte
 /** Counts what a sync would send and which edits would conflict, reading the central database only. */
 async function dryRun(client: pg.ClientBase, db: Db, ctx: UnitContext, summary: SyncSummary): Promise<void> {
   const exists = (await client.query(`SELECT to_regclass('central_info') IS NOT NULL AS ok`)).rows[0].ok as boolean;
-  const centralId = exists ? ((await client.query('SELECT id FROM central_info')).rows[0]?.id as string | undefined) : undefined;
+  const centralId = exists
+    ? ((await client.query('SELECT id FROM central_info')).rows[0]?.id as string | undefined)
+    : undefined;
   const known = db.prepare(`SELECT value FROM sync_state WHERE key = 'central'`).get() as { value: string } | undefined;
   // A new central database gets everything; nothing is written on either side.
   const units = pendingUnits(db, !centralId || known?.value !== centralId);

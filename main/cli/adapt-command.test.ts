@@ -33,7 +33,11 @@ beforeAll(async () => {
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function start(args: string[]) {
-  const child = spawn(NODE, [CLI, 'adapt', ...args], { cwd: ROOT, env: { ...process.env, PULSE_STUDIO_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(NODE, [CLI, 'adapt', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, PULSE_STUDIO_DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -42,14 +46,17 @@ function start(args: string[]) {
 
 /** Python processes running adapt.py for this test's data folder (Linux /proc). */
 function adaptProcesses(): number[] {
-  return fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p)).flatMap((pid) => {
-    try {
-      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      return cmd.includes('adapt.py') && cmd.includes(dataDir) ? [Number(pid)] : [];
-    } catch {
-      return [];
-    }
-  });
+  return fs
+    .readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .flatMap((pid) => {
+      try {
+        const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        return cmd.includes('adapt.py') && cmd.includes(dataDir) ? [Number(pid)] : [];
+      } catch {
+        return [];
+      }
+    });
 }
 
 async function until<T>(probe: () => T | null | undefined | false, timeoutMs: number, what: string): Promise<T> {
@@ -62,22 +69,26 @@ async function until<T>(probe: () => T | null | undefined | false, timeoutMs: nu
   }
 }
 
-test.skipIf(!torchAvailable || process.platform !== 'linux')(`Ctrl+C stops a run cleanly: exit 130, nothing registered, no files, no Python left (${NO_TORCH} otherwise)`, async () => {
-  const run = start(['--steps', '100']);
-  await until(() => adaptProcesses().length > 0, 60_000, 'adapt.py to start');
-  run.child.kill('SIGINT');
-  expect(await run.exited, run.stderr()).toBe(130);
-  expect(run.stderr()).toContain('the adaptation was cancelled; no model was registered');
-  await until(() => adaptProcesses().length === 0 || null, 10_000, 'adapt.py to end');
-  const store = openStore(dataDir);
-  try {
-    expect(store.db.prepare('SELECT count(*) AS n FROM models').get()).toEqual({ n: 0 });
-  } finally {
-    store.close();
-  }
-  const work = path.join(dataDir, WORK_DIR);
-  expect(fs.existsSync(work) ? fs.readdirSync(work) : []).toEqual([]);
-}, 120_000);
+test.skipIf(!torchAvailable || process.platform !== 'linux')(
+  `Ctrl+C stops a run cleanly: exit 130, nothing registered, no files, no Python left (${NO_TORCH} otherwise)`,
+  async () => {
+    const run = start(['--steps', '100']);
+    await until(() => adaptProcesses().length > 0, 60_000, 'adapt.py to start');
+    run.child.kill('SIGINT');
+    expect(await run.exited, run.stderr()).toBe(130);
+    expect(run.stderr()).toContain('the adaptation was cancelled; no model was registered');
+    await until(() => adaptProcesses().length === 0 || null, 10_000, 'adapt.py to end');
+    const store = openStore(dataDir);
+    try {
+      expect(store.db.prepare('SELECT count(*) AS n FROM models').get()).toEqual({ n: 0 });
+    } finally {
+      store.close();
+    }
+    const work = path.join(dataDir, WORK_DIR);
+    expect(fs.existsSync(work) ? fs.readdirSync(work) : []).toEqual([]);
+  },
+  120_000,
+);
 
 test('refuses bad arguments in plain words', async () => {
   for (const [args, said] of [

@@ -26,7 +26,13 @@ export interface AdaptCommandOptions extends PassphraseOptions {
 
 const fixed = (v: number | null, digits = 1) => (v === null ? '–' : v.toFixed(digits));
 const pct = (v: number | null) => (v === null ? '–' : `${Math.round(100 * v)} %`);
-const change = (label: string, a: AgreementFigures, b: AgreementFigures, key: 'maeBpm' | 'rmseBpm' | 'pearsonR', unit = '') => `${label} ${fixed(a[key], key === 'pearsonR' ? 2 : 1)} → ${fixed(b[key], key === 'pearsonR' ? 2 : 1)}${unit}`;
+const change = (
+  label: string,
+  a: AgreementFigures,
+  b: AgreementFigures,
+  key: 'maeBpm' | 'rmseBpm' | 'pearsonR',
+  unit = '',
+) => `${label} ${fixed(a[key], key === 'pearsonR' ? 2 : 1)} → ${fixed(b[key], key === 'pearsonR' ? 2 : 1)}${unit}`;
 
 export function agreementLine(a: AdaptAgreement | null): string {
   if (!a) return 'No session used has a contact reference: no before/after comparison.';
@@ -51,22 +57,47 @@ export function adaptText(model: ModelInfo, p: AdaptProvenance): string {
 }
 
 export async function adaptCommand(o: AdaptCommandOptions, bundledModel: string, bar: ProgressBar): Promise<number> {
-  const sessionIds = (o.sessions ?? '').split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-  if (sessionIds.some((id) => !Number.isSafeInteger(id) || id <= 0)) throw new AppError('invalid_input', `--sessions takes session ids like 3,4 (got "${o.sessions}")`);
+  const sessionIds = (o.sessions ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
+  if (sessionIds.some((id) => !Number.isSafeInteger(id) || id <= 0))
+    throw new AppError('invalid_input', `--sessions takes session ids like 3,4 (got "${o.sessions}")`);
   const steps = o.steps === undefined ? undefined : Number(o.steps);
-  const store = await openCliStore(resolveDataDir(), o, { holder: 'the pulse-studio command', ...(o.operator ? { actor: o.operator } : {}) });
+  const store = await openCliStore(resolveDataDir(), o, {
+    holder: 'the pulse-studio command',
+    ...(o.operator ? { actor: o.operator } : {}),
+  });
   const interrupt = interruptSignal('Cancelling the adaptation…');
   try {
     const study = studyOf(store, o.study);
-    const parsed = adaptRequest.safeParse({ studyId: study.id, sessionIds, ...(steps === undefined ? {} : { steps }), ...(o.device ? { device: o.device } : {}), python: o.python ?? '' });
-    if (!parsed.success) throw new AppError('invalid_input', `--${String(parsed.error.issues[0]?.path[0] ?? 'input')}: ${parsed.error.issues[0]?.message}`);
-    const models = new ModelRegistry({ db: store.db, audit: store.audit, dataDir: store.dataDir, bundled: installedModel(bundledModel) });
+    const parsed = adaptRequest.safeParse({
+      studyId: study.id,
+      sessionIds,
+      ...(steps === undefined ? {} : { steps }),
+      ...(o.device ? { device: o.device } : {}),
+      python: o.python ?? '',
+    });
+    if (!parsed.success)
+      throw new AppError(
+        'invalid_input',
+        `--${String(parsed.error.issues[0]?.path[0] ?? 'input')}: ${parsed.error.issues[0]?.message}`,
+      );
+    const models = new ModelRegistry({
+      db: store.db,
+      audit: store.audit,
+      dataDir: store.dataDir,
+      bundled: installedModel(bundledModel),
+    });
     const { model, provenance } = await adaptModel(store, models, parsed.data, {
       signal: interrupt.signal,
       onProgress: (p) => bar.update(Math.round(p.fraction * 1000), 1000, p.message),
     });
     bar.done();
-    process.stdout.write(o.json ? JSON.stringify({ model, provenance }, null, 1) + '\n' : adaptText(model, provenance) + '\n');
+    process.stdout.write(
+      o.json ? JSON.stringify({ model, provenance }, null, 1) + '\n' : adaptText(model, provenance) + '\n',
+    );
     return 0;
   } catch (error) {
     bar.done();

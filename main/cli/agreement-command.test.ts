@@ -20,9 +20,19 @@ let expected: ReturnType<typeof sessionAgreement>['methods'][number];
 
 beforeAll(() => {
   const hr = (t: number) => 70 + 6 * Math.sin(t / 15);
-  t = sessionWith(120, (s) => ({ bpm: hr(s) + (s % 3) - 1, quality: s % 5 ? 'good' : 'fair' }), { subject: { skinType: 5 } });
+  t = sessionWith(120, (s) => ({ bpm: hr(s) + (s % 3) - 1, quality: s % 5 ? 'good' : 'fair' }), {
+    subject: { skinType: 5 },
+  });
   const rows = ['time,bpm', ...Array.from({ length: 130 }, (_, s) => `${s},${hr(s).toFixed(2)}`)];
-  importReference(t.store, referenceImport.parse({ sessionId: t.sessionId, fileName: 'hr.csv', bytes: new TextEncoder().encode(rows.join('\n')), offsetS: 0 }));
+  importReference(
+    t.store,
+    referenceImport.parse({
+      sessionId: t.sessionId,
+      fileName: 'hr.csv',
+      bytes: new TextEncoder().encode(rows.join('\n')),
+      offsetS: 0,
+    }),
+  );
   expected = sessionAgreement(t.store, t.sessionId).methods[0]!;
   // One Pulse Studio per data folder: the command line gets it to itself.
   t.store.close();
@@ -31,7 +41,10 @@ afterAll(() => fs.rmSync(path.dirname(t.store.dataDir), { recursive: true, force
 
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(NODE, [CLI, ...args], { cwd: ROOT, env: { ...process.env, PULSE_STUDIO_DATA_DIR: t.store.dataDir } });
+    const { stdout, stderr } = await run(NODE, [CLI, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, PULSE_STUDIO_DATA_DIR: t.store.dataDir },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -44,7 +57,12 @@ test('prints the same figures as Review, split by skin type', async () => {
   expect(r.code, r.stderr).toBe(0);
   const a = JSON.parse(r.stdout) as StudyAgreement;
   expect(a.sessions).toBe(1);
-  expect(a.overall[0]).toMatchObject({ method: 'app', n: expected.n, coverage: expected.coverage, maeBpm: expected.maeBpm });
+  expect(a.overall[0]).toMatchObject({
+    method: 'app',
+    n: expected.n,
+    coverage: expected.coverage,
+    maeBpm: expected.maeBpm,
+  });
   expect(a.groups).toEqual([expect.objectContaining({ group: 'type V', n: expected.n })]);
   const text = await cli(['agreement', '--split', 'skin-type']);
   expect(text.stdout).toContain('app (primary)');

@@ -19,7 +19,12 @@ export interface CoordinatorValues {
   media?: string | undefined;
 }
 
-async function onCentral<T>(values: CoordinatorValues, command: string, work: (copies: Snapshot[]) => Promise<T>, study: string | undefined): Promise<T> {
+async function onCentral<T>(
+  values: CoordinatorValues,
+  command: string,
+  work: (copies: Snapshot[]) => Promise<T>,
+  study: string | undefined,
+): Promise<T> {
   const url = centralUrlOf(values, command);
   const pool = await openCentral(url, 1, { readOnly: true });
   try {
@@ -32,23 +37,47 @@ async function onCentral<T>(values: CoordinatorValues, command: string, work: (c
 }
 
 /** One export per station that has the study, each as that station would write it (its media from --media). */
-export function centralExportCommand(o: ExportOptions & CoordinatorValues, appVersion: string, bar: ProgressBar): Promise<number> {
-  return onCentral(o, 'export', async (copies) => {
-    for (const copy of copies) await exportFrom(copy.store, o, appVersion, bar, `${stationLabel(copy.stationId)}: `);
-    return 0;
-  }, o.study);
+export function centralExportCommand(
+  o: ExportOptions & CoordinatorValues,
+  appVersion: string,
+  bar: ProgressBar,
+): Promise<number> {
+  return onCentral(
+    o,
+    'export',
+    async (copies) => {
+      for (const copy of copies) await exportFrom(copy.store, o, appVersion, bar, `${stationLabel(copy.stationId)}: `);
+      return 0;
+    },
+    o.study,
+  );
 }
 
 /** The study's agreement with contact references, pooled over every station's sessions. */
-export function centralAgreementCommand(o: CoordinatorValues & { study?: string | undefined; split?: string | undefined; json: boolean }): Promise<number> {
+export function centralAgreementCommand(
+  o: CoordinatorValues & { study?: string | undefined; split?: string | undefined; json: boolean },
+): Promise<number> {
   const split = splitOf(o.split);
-  return onCentral(o, 'agreement', async (copies) => {
-    const parts = copies.map((c) => ({ store: c.store, studyId: studyOf(c.store, o.study).id, label: stationLabel(c.stationId) }));
-    const result = pooledAgreement(parts, split);
-    const name = studyOf(copies[0]!.store, o.study).name;
-    process.stdout.write(o.json ? JSON.stringify(result, null, 1) + '\n' : `${agreementText(result, name)}\n(${copies.length} station${copies.length === 1 ? '' : 's'})\n`);
-    return 0;
-  }, o.study);
+  return onCentral(
+    o,
+    'agreement',
+    async (copies) => {
+      const parts = copies.map((c) => ({
+        store: c.store,
+        studyId: studyOf(c.store, o.study).id,
+        label: stationLabel(c.stationId),
+      }));
+      const result = pooledAgreement(parts, split);
+      const name = studyOf(copies[0]!.store, o.study).name;
+      process.stdout.write(
+        o.json
+          ? JSON.stringify(result, null, 1) + '\n'
+          : `${agreementText(result, name)}\n(${copies.length} station${copies.length === 1 ? '' : 's'})\n`,
+      );
+      return 0;
+    },
+    o.study,
+  );
 }
 
 /** A session of the listing: its station and subject code, and what Review shows of it. */
@@ -59,21 +88,41 @@ export interface CentralSessionRow extends SessionOverview {
 
 function sessionLine(r: CentralSessionRow): string {
   const s = r.session;
-  const hr = r.stats?.bpm != null ? `${r.stats.bpm.toFixed(1)} bpm (${RELIABILITY_WORDS[r.stats.reliability].toLowerCase()})` : r.stats ? RELIABILITY_WORDS.none.toLowerCase() : 'not analysed';
+  const hr =
+    r.stats?.bpm != null
+      ? `${r.stats.bpm.toFixed(1)} bpm (${RELIABILITY_WORDS[r.stats.reliability].toLowerCase()})`
+      : r.stats
+        ? RELIABILITY_WORDS.none.toLowerCase()
+        : 'not analysed';
   const voided = s.voided ? `; voided: ${s.voided.reason}` : '';
   return `${stationLabel(r.stationId)}  ${r.subjectCode}  session ${s.id}  ${s.startedAt.slice(0, 16).replace('T', ' ')}  ${s.durationS.toFixed(1)} s  ${s.status}  ${hr}${voided}`;
 }
 
 /** Review's session listing of a study across stations: each session with its station, subject and heart rate. */
-export function centralSessionsCommand(o: CoordinatorValues & { study?: string | undefined; json: boolean }): Promise<number> {
-  return onCentral(o, 'sessions', async (copies) => {
-    const rows: CentralSessionRow[] = copies.flatMap((c) => {
-      const study = studyOf(c.store, o.study);
-      return c.store.subjects
-        .list({ studyId: study.id, search: '', includeArchived: true })
-        .flatMap((subject) => sessionOverview(c.store, subject.id, { includeVoided: true }).map((r) => ({ stationId: c.stationId, subjectCode: subject.code, ...r })));
-    });
-    process.stdout.write(o.json ? JSON.stringify(rows, null, 1) + '\n' : `${rows.length} session(s) from ${copies.length} station(s)\n${rows.map(sessionLine).join('\n')}\n`);
-    return 0;
-  }, o.study);
+export function centralSessionsCommand(
+  o: CoordinatorValues & { study?: string | undefined; json: boolean },
+): Promise<number> {
+  return onCentral(
+    o,
+    'sessions',
+    async (copies) => {
+      const rows: CentralSessionRow[] = copies.flatMap((c) => {
+        const study = studyOf(c.store, o.study);
+        return c.store.subjects.list({ studyId: study.id, search: '', includeArchived: true }).flatMap((subject) =>
+          sessionOverview(c.store, subject.id, { includeVoided: true }).map((r) => ({
+            stationId: c.stationId,
+            subjectCode: subject.code,
+            ...r,
+          })),
+        );
+      });
+      process.stdout.write(
+        o.json
+          ? JSON.stringify(rows, null, 1) + '\n'
+          : `${rows.length} session(s) from ${copies.length} station(s)\n${rows.map(sessionLine).join('\n')}\n`,
+      );
+      return 0;
+    },
+    o.study,
+  );
 }

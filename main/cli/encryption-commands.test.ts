@@ -18,8 +18,16 @@ let video: { file: string; bytes: Buffer };
 const files = { pass: '', wrong: '', next: '' };
 
 /** The CLI on the test folder, with no terminal (stdin closed) and none of the developer's passphrase variables. */
-async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const base = { ...process.env, PULSE_STUDIO_DATA_DIR: dataDir, PULSE_STUDIO_PASSPHRASE: '', PULSE_STUDIO_NEW_PASSPHRASE: '' };
+async function cli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const base = {
+    ...process.env,
+    PULSE_STUDIO_DATA_DIR: dataDir,
+    PULSE_STUDIO_PASSPHRASE: '',
+    PULSE_STUDIO_NEW_PASSPHRASE: '',
+  };
   try {
     const { stdout, stderr } = await run(NODE, [CLI, ...args, '--quiet'], { cwd: ROOT, env: { ...base, ...env } });
     return { code: 0, stdout, stderr };
@@ -39,7 +47,11 @@ beforeAll(async () => {
   video = { file: path.join(data.store.sessionDir(subjectId, sessionId), VIDEO_FILE), bytes };
   data.recorder.interruptAll();
   data.store.close();
-  for (const [name, text] of Object.entries({ pass: 'lab passphrase one\n', wrong: 'not the passphrase\n', next: 'lab passphrase two\n' })) {
+  for (const [name, text] of Object.entries({
+    pass: 'lab passphrase one\n',
+    wrong: 'not the passphrase\n',
+    next: 'lab passphrase two\n',
+  })) {
     files[name as keyof typeof files] = path.join(dir, `${name}.txt`);
     fs.writeFileSync(files[name as keyof typeof files], text);
   }
@@ -55,7 +67,9 @@ describe('pulse-studio on an encrypted data folder', () => {
 
     const noPassphrase = await cli(['verify']);
     expect(noPassphrase.code).toBe(2);
-    expect(noPassphrase.stderr).toMatch(/This data folder is encrypted: its passphrase is needed\. Give it with --passphrase-file FILE/);
+    expect(noPassphrase.stderr).toMatch(
+      /This data folder is encrypted: its passphrase is needed\. Give it with --passphrase-file FILE/,
+    );
     const wrong = await cli(['verify', '--passphrase-file', files.wrong]);
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/That passphrase does not open this data folder/);
@@ -67,25 +81,64 @@ describe('pulse-studio on an encrypted data folder', () => {
     // An export of an encrypted folder holds the video as recorded (decrypted, every piece authenticated).
     const out = path.join(dir, 'exports');
     fs.mkdirSync(out);
-    const exported = await cli(['export', '--out', out, '--folder', '--video', 'include', '--json', '--passphrase-file', files.pass]);
+    const exported = await cli([
+      'export',
+      '--out',
+      out,
+      '--folder',
+      '--video',
+      'include',
+      '--json',
+      '--passphrase-file',
+      files.pass,
+    ]);
     expect(exported.code, exported.stderr).toBe(0);
     const exportDir = (JSON.parse(exported.stdout) as { path: string }).path;
-    const copies = fs.readdirSync(exportDir, { recursive: true }).map(String).filter((f) => f.endsWith('_video.webm'));
+    const copies = fs
+      .readdirSync(exportDir, { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('_video.webm'));
     expect(copies).toHaveLength(1);
     expect(fs.readFileSync(path.join(exportDir, copies[0]!)).equals(video.bytes)).toBe(true);
     // The decrypted copy it was made from is gone from the work folder.
     const work = path.join(dataDir, 'tmp');
-    expect(fs.existsSync(work) ? fs.readdirSync(work, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()) : []).toEqual([]);
+    expect(
+      fs.existsSync(work)
+        ? fs.readdirSync(work, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())
+        : [],
+    ).toEqual([]);
 
     // A video imported into the encrypted folder is stored encrypted, and its checksums verify.
-    const imported = await cli(['import', path.join(dir, 'clip.webm'), '--subject', 'P-CLI', '--roi', 'full', '--model', 'none', '--json', '--passphrase-file', files.pass]);
+    const imported = await cli([
+      'import',
+      path.join(dir, 'clip.webm'),
+      '--subject',
+      'P-CLI',
+      '--roi',
+      'full',
+      '--model',
+      'none',
+      '--json',
+      '--passphrase-file',
+      files.pass,
+    ]);
     expect(imported.code, imported.stderr).toBe(0);
     const { sessionId, subjectId } = JSON.parse(imported.stdout) as { sessionId: number; subjectId: number };
-    const crops = fs.readFileSync(path.join(dataDir, 'subjects', String(subjectId), 'sessions', String(sessionId), 'crops.roi'));
+    const crops = fs.readFileSync(
+      path.join(dataDir, 'subjects', String(subjectId), 'sessions', String(sessionId), 'crops.roi'),
+    );
     expect(crops.subarray(0, 6).toString()).toBe('PSSEAL');
-    expect((await cli(['verify', '--passphrase-file', files.pass])).stdout).toMatch(/Media: 2 sessions, 3 files match their checksums, 0 changed, 0 missing, 0 damaged/);
+    expect((await cli(['verify', '--passphrase-file', files.pass])).stdout).toMatch(
+      /Media: 2 sessions, 3 files match their checksums, 0 changed, 0 missing, 0 damaged/,
+    );
 
-    const changed = await cli(['change-passphrase', '--passphrase-file', files.pass, '--new-passphrase-file', files.next]);
+    const changed = await cli([
+      'change-passphrase',
+      '--passphrase-file',
+      files.pass,
+      '--new-passphrase-file',
+      files.next,
+    ]);
     expect(changed.code, changed.stderr).toBe(0);
     expect((await cli(['verify', '--passphrase-file', files.pass])).code).toBe(1);
 

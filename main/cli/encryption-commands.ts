@@ -38,8 +38,9 @@ function ask(question: string): Promise<string> {
     };
     const onData = (typed: string) => {
       for (const ch of typed) {
-        if (ch === '\r' || ch === '\n') return done(), resolve(text);
-        if (ch === '\u0003' || ch === '\u0004') return done(), reject(new AnalysisError('bad-argument', 'Cancelled: no passphrase given'));
+        if (ch === '\r' || ch === '\n') return (done(), resolve(text));
+        if (ch === '\u0003' || ch === '\u0004')
+          return (done(), reject(new AnalysisError('bad-argument', 'Cancelled: no passphrase given')));
         text = ch === '\u007f' || ch === '\b' ? [...text].slice(0, -1).join('') : text + ch;
       }
     };
@@ -56,17 +57,28 @@ function fromFile(file: string): string {
 }
 
 /** The folder's passphrase, or (`which: 'new'`) the one to change to; one being set is asked twice on a terminal. */
-async function passphrase(values: PassphraseOptions, which: 'current' | 'new', confirm = which === 'new'): Promise<string> {
+async function passphrase(
+  values: PassphraseOptions,
+  which: 'current' | 'new',
+  confirm = which === 'new',
+): Promise<string> {
   const file = which === 'new' ? values['new-passphrase-file'] : values['passphrase-file'];
   if (file) return fromFile(file);
   const env = process.env[which === 'new' ? NEW_PASSPHRASE_ENV : PASSPHRASE_ENV];
   if (env) return env;
   if (!process.stdin.isTTY) {
-    const flag = which === 'new' ? `--new-passphrase-file FILE or $${NEW_PASSPHRASE_ENV}` : `--passphrase-file FILE or $${PASSPHRASE_ENV}`;
-    throw new AnalysisError('bad-argument', `${which === 'new' ? 'The new passphrase' : 'This data folder is encrypted: its passphrase'} is needed. Give it with ${flag}, or run the command in a terminal to be asked`);
+    const flag =
+      which === 'new'
+        ? `--new-passphrase-file FILE or $${NEW_PASSPHRASE_ENV}`
+        : `--passphrase-file FILE or $${PASSPHRASE_ENV}`;
+    throw new AnalysisError(
+      'bad-argument',
+      `${which === 'new' ? 'The new passphrase' : 'This data folder is encrypted: its passphrase'} is needed. Give it with ${flag}, or run the command in a terminal to be asked`,
+    );
   }
   const first = await ask(confirm ? 'New passphrase: ' : 'Passphrase of the data folder: ');
-  if (confirm && (await ask('The same passphrase again: ')) !== first) throw new AnalysisError('bad-argument', 'The two passphrases differ; nothing was changed');
+  if (confirm && (await ask('The same passphrase again: ')) !== first)
+    throw new AnalysisError('bad-argument', 'The two passphrases differ; nothing was changed');
   return first;
 }
 
@@ -77,14 +89,24 @@ export async function cliKeys(dataDir: string, values: PassphraseOptions): Promi
 }
 
 /** Opens the store as the commands use it, with the keys when the folder is encrypted. */
-export async function openCliStore(dataDir: string, values: PassphraseOptions, options: OpenStoreOptions): Promise<Store> {
+export async function openCliStore(
+  dataDir: string,
+  values: PassphraseOptions,
+  options: OpenStoreOptions,
+): Promise<Store> {
   return openStore(dataDir, { ...options, keys: await cliKeys(dataDir, values) });
 }
 
 const HOLDER = 'the pulse-studio command';
 
 /** Under the folder's lock: recovery first (a torn crop file is repaired before converting), then `work`, then the audit entry. */
-async function converting(dataDir: string, keys: FolderKeys | null, work: () => Promise<FolderKeys | null>, action: string, appVersion: string): Promise<void> {
+async function converting(
+  dataDir: string,
+  keys: FolderKeys | null,
+  work: () => Promise<FolderKeys | null>,
+  action: string,
+  appVersion: string,
+): Promise<void> {
   const lock = lockDataFolder(dataDir, HOLDER);
   try {
     const before = openStore(dataDir, { lock, keys });
@@ -113,10 +135,17 @@ export function statusText(dataDir: string): string {
   return `Encryption: ${fullyEncrypted(s) ? 'on' : `${s.state}, NOT FINISHED (run pulse-studio ${s.state === 'decrypting' ? 'decrypt' : 'encrypt'} again)`} — ${files}${kept}`;
 }
 
-export async function encryptionCommand(command: 'encrypt' | 'decrypt' | 'change-passphrase', dataDir: string, values: PassphraseOptions, appVersion: string, bar: ProgressBar): Promise<number> {
+export async function encryptionCommand(
+  command: 'encrypt' | 'decrypt' | 'change-passphrase',
+  dataDir: string,
+  values: PassphraseOptions,
+  appVersion: string,
+  bar: ProgressBar,
+): Promise<number> {
   const onProgress = (p: { done: number; total: number; stage: string }) => bar.update(p.done, p.total, p.stage);
   if (command === 'change-passphrase') {
-    if (!hasKeyFile(dataDir)) throw new AppError('conflict', 'This data folder is not encrypted: use pulse-studio encrypt');
+    if (!hasKeyFile(dataDir))
+      throw new AppError('conflict', 'This data folder is not encrypted: use pulse-studio encrypt');
     const current = await passphrase(values, 'current');
     const { keys } = await unlockFolder(dataDir, current);
     const next = await passphrase(values, 'new');

@@ -21,7 +21,10 @@ export function progressBar(stream: NodeJS.WriteStream = process.stderr, quiet =
         const now = Date.now();
         if (now - lastDraw < 100 && share !== 1) return;
         lastDraw = now;
-        const bar = share === null ? '' : `[${'#'.repeat(Math.round(share * WIDTH)).padEnd(WIDTH, '.')}] ${(share * 100).toFixed(0).padStart(3)}% `;
+        const bar =
+          share === null
+            ? ''
+            : `[${'#'.repeat(Math.round(share * WIDTH)).padEnd(WIDTH, '.')}] ${(share * 100).toFixed(0).padStart(3)}% `;
         stream.write(`\r\x1b[2K${bar}${label}`);
       } else if (share !== null && share * 100 >= lastLogged + LOG_STEP_PCT) {
         lastLogged = Math.floor((share * 100) / LOG_STEP_PCT) * LOG_STEP_PCT;

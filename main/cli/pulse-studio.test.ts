@@ -8,7 +8,15 @@ import { openStore } from '../store/index.ts';
 import { ROI_FILE } from '../store/data-dir.ts';
 import { readRoiFile } from '../media/roi-file.ts';
 import type { Evaluation } from '../evaluation/evaluate.ts';
-import { badInputs, FACES, noiseVideo, SKIN_PATCHES, sharedAvailable, skinPatchManifest, tempDir } from '../../testing/media.ts';
+import {
+  badInputs,
+  FACES,
+  noiseVideo,
+  SKIN_PATCHES,
+  sharedAvailable,
+  skinPatchManifest,
+  tempDir,
+} from '../../testing/media.ts';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -24,7 +32,11 @@ interface Outcome {
 async function cli(args: string[], env: NodeJS.ProcessEnv = {}, viaNpx = false): Promise<Outcome> {
   const [cmd, argv] = viaNpx ? ['npx', ['--no-install', 'pulse-studio', ...args]] : [NODE, [CLI, ...args]];
   try {
-    const { stdout, stderr } = await run(cmd, argv, { cwd: ROOT, env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
+    const { stdout, stderr } = await run(cmd, argv, {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      maxBuffer: 64 << 20,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -44,7 +56,16 @@ describe.skipIf(!sharedAvailable())('pulse-studio on synthetic faces', () => {
 
   beforeAll(async () => {
     // 12 clips, 60–150 bpm, cycling still / drift / shake / light-change, MJPEG-compressed, 20 s each (12 s clips have too few windows for a stable median).
-    ({ manifest, clips } = await generateSet({ outDir: path.join(dir, 'set'), count: 12, faces: FACES, durationS: 20, width: 256, height: 192, codecs: ['mjpeg'], seed: 7 }));
+    ({ manifest, clips } = await generateSet({
+      outDir: path.join(dir, 'set'),
+      count: 12,
+      faces: FACES,
+      durationS: 20,
+      width: 256,
+      height: 192,
+      codecs: ['mjpeg'],
+      seed: 7,
+    }));
   }, 120_000);
 
   it('evaluates a 12-clip manifest via npx: POS within 3 bpm MAE, the network within 5 bpm but for a withheld harmonic lock, the app’s reported HR right, report files written and parseable', async () => {
@@ -78,7 +99,11 @@ describe.skipIf(!sharedAvailable())('pulse-studio on synthetic faces', () => {
     // The network's own confidence ranks its windows; the app's has nothing to rank when none of its windows is wrong.
     expect(e.reliability.windows.sspd!.auroc, table).toBeGreaterThan(0.8);
     const decided = e.reliability.windows.app!;
-    if (decided.auroc === null || Number.isNaN(decided.auroc)) expect(e.rows.every((row) => row.decision!.errorBpm === null || Math.abs(row.decision!.errorBpm) <= 5), table).toBe(true);
+    if (decided.auroc === null || Number.isNaN(decided.auroc))
+      expect(
+        e.rows.every((row) => row.decision!.errorBpm === null || Math.abs(row.decision!.errorBpm) <= 5),
+        table,
+      ).toBe(true);
     else expect(decided.auroc, table).toBeGreaterThan(0.8);
     expect(r.stdout).toMatch(/Reliability decision per window/);
     expect(fs.readFileSync(path.join(out, 'evaluation.csv'), 'utf8').trim().split('\n')).toHaveLength(13);
@@ -89,8 +114,17 @@ describe.skipIf(!sharedAvailable())('pulse-studio on synthetic faces', () => {
 
   it('gives each bad manifest row its own error and still evaluates the good rows', async () => {
     const bad = badInputs(dir);
-    const rows = ['video,reference', `${clips[0]!.video},${clips[0]!.referenceBpm}`, `${bad.missing},70`, `${bad.empty},70`, `${bad.audioOnly},70`,
-      `${bad.notVideo},70`, `${clips[1]!.video},not-a-file.csv`, `${clips[1]!.video},`, `${clips[2]!.video},${clips[2]!.hrCsv}`];
+    const rows = [
+      'video,reference',
+      `${clips[0]!.video},${clips[0]!.referenceBpm}`,
+      `${bad.missing},70`,
+      `${bad.empty},70`,
+      `${bad.audioOnly},70`,
+      `${bad.notVideo},70`,
+      `${clips[1]!.video},not-a-file.csv`,
+      `${clips[1]!.video},`,
+      `${clips[2]!.video},${clips[2]!.hrCsv}`,
+    ];
     const file = path.join(dir, 'bad-manifest.csv');
     fs.writeFileSync(file, rows.join('\n') + '\n');
     const out = path.join(dir, 'eval-bad');
@@ -114,7 +148,11 @@ describe.skipIf(!sharedAvailable())('pulse-studio on synthetic faces', () => {
     const out = path.join(dir, 'analyze');
     const r = await cli(['analyze', clips[3]!.video, '--roi', 'full', '--model', 'none', '--out', out, '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const [result] = JSON.parse(r.stdout) as Array<{ ok: boolean; summary: { primary: string; methods: { pos: { bpm: number } } }; files: Record<string, string> }>;
+    const [result] = JSON.parse(r.stdout) as Array<{
+      ok: boolean;
+      summary: { primary: string; methods: { pos: { bpm: number } } };
+      files: Record<string, string>;
+    }>;
     expect(result!.summary.primary).toBe('pos');
     expect(result!.summary.methods.pos.bpm).toBeCloseTo(clips[3]!.referenceBpm, -1);
     const files = result!.files;
@@ -135,7 +173,9 @@ describe.skipIf(!sharedAvailable())('pulse-studio on synthetic faces', () => {
     const out = path.join(dir, 'analyze-face');
     const r = await cli(['analyze', clips[0]!.video, '--out', out, '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const [result] = JSON.parse(r.stdout) as Array<{ summary: { roi: string; frames: number; faces: { detected: number }; hr: { bpm: number } } }>;
+    const [result] = JSON.parse(r.stdout) as Array<{
+      summary: { roi: string; frames: number; faces: { detected: number }; hr: { bpm: number } };
+    }>;
     expect(result!.summary.roi).toBe('face');
     expect(result!.summary.faces.detected / result!.summary.frames).toBeGreaterThan(0.95);
     expect(Math.abs(result!.summary.hr.bpm - clips[0]!.referenceBpm)).toBeLessThan(3);
@@ -146,43 +186,63 @@ describe.skipIf(!sharedAvailable())('pulse-studio on synthetic faces', () => {
 
   it('imports a video as a complete session with frames, the crop file and stored results', async () => {
     const data = tempDir('import-data');
-    const r = await cli(['import', clips[4]!.video, '--subject', 'S-001', '--create-subject', '--roi', 'full', '--json', '--quiet'], { PULSE_STUDIO_DATA_DIR: data });
+    const r = await cli(
+      ['import', clips[4]!.video, '--subject', 'S-001', '--create-subject', '--roi', 'full', '--json', '--quiet'],
+      { PULSE_STUDIO_DATA_DIR: data },
+    );
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { sessionId: number; subjectId: number; frames: number; analysisId: number };
     expect(out.frames).toBe(clips[4]!.frames);
     const store = openStore(data);
     try {
       const session = store.sessions.get(out.sessionId);
-      expect(session).toMatchObject({ source: 'import', status: 'complete', frameCount: clips[4]!.frames, width: 256, height: 192 });
-      expect(readRoiFile(path.join(store.sessionDir(out.subjectId, out.sessionId), ROI_FILE)).frames).toBe(clips[4]!.frames);
-      const counts = store.db.prepare(`SELECT (SELECT count(*) FROM hr_series WHERE analysis_id = ?) AS hr, (SELECT count(*) FROM waveform_chunks WHERE analysis_id = ?) AS wave`).get(out.analysisId, out.analysisId) as { hr: number; wave: number };
+      expect(session).toMatchObject({
+        source: 'import',
+        status: 'complete',
+        frameCount: clips[4]!.frames,
+        width: 256,
+        height: 192,
+      });
+      expect(readRoiFile(path.join(store.sessionDir(out.subjectId, out.sessionId), ROI_FILE)).frames).toBe(
+        clips[4]!.frames,
+      );
+      const counts = store.db
+        .prepare(
+          `SELECT (SELECT count(*) FROM hr_series WHERE analysis_id = ?) AS hr, (SELECT count(*) FROM waveform_chunks WHERE analysis_id = ?) AS wave`,
+        )
+        .get(out.analysisId, out.analysisId) as { hr: number; wave: number };
       expect(counts.hr).toBeGreaterThan(0);
       expect(counts.wave).toBeGreaterThanOrEqual(3);
     } finally {
       store.close();
     }
-    const missing = await cli(['import', clips[4]!.video, '--subject', 'NOBODY', '--roi', 'full'], { PULSE_STUDIO_DATA_DIR: data });
+    const missing = await cli(['import', clips[4]!.video, '--subject', 'NOBODY', '--roi', 'full'], {
+      PULSE_STUDIO_DATA_DIR: data,
+    });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/no subject NOBODY/);
   }, 60_000);
 });
 
-describe.skipIf(!fs.existsSync(path.join(SKIN_PATCHES, 'labels.csv')))('pulse-studio on the real skin-patch clips', () => {
-  // The clips up to 80 s (6 of 16: two subjects, three skin patches each); all of them: bench/evaluations.ts.
-  it('evaluates the shorter clips with --roi full without error, and never calls a wrong HR reliable', async () => {
-    const dir = tempDir('skin');
-    const { manifest, clips } = skinPatchManifest(dir, 80);
-    expect(clips).toBe(6);
-    const r = await cli(['evaluate', manifest, '--roi', 'full', '--out', dir, '--jobs', '2', '--quiet']);
-    expect(r.code, r.stderr).toBe(0);
-    const e = readJson<Evaluation>(path.join(dir, 'evaluation.json'));
-    const table = evaluationTableOf(r.stdout);
-    expect(e.rows.filter((row) => !row.ok)).toEqual([]);
-    expect(e.reliability.clips.all!.clips).toBe(clips);
-    // Real skin with an oximeter's HR: every method is far off on these (MODEL_CARD), so the trust line is that a
-    // reliable reading, if any, is right.
-    expect(e.reliability.clips.all!.reliableWrong10, table).toBe(0);
-    expect(e.reliability.windows.app!.reliableWrong10, table).toBe(0);
-    expect(Number.isFinite(e.overall.pos!.maeBpm)).toBe(true);
-  }, 300_000);
-});
+describe.skipIf(!fs.existsSync(path.join(SKIN_PATCHES, 'labels.csv')))(
+  'pulse-studio on the real skin-patch clips',
+  () => {
+    // The clips up to 80 s (6 of 16: two subjects, three skin patches each); all of them: bench/evaluations.ts.
+    it('evaluates the shorter clips with --roi full without error, and never calls a wrong HR reliable', async () => {
+      const dir = tempDir('skin');
+      const { manifest, clips } = skinPatchManifest(dir, 80);
+      expect(clips).toBe(6);
+      const r = await cli(['evaluate', manifest, '--roi', 'full', '--out', dir, '--jobs', '2', '--quiet']);
+      expect(r.code, r.stderr).toBe(0);
+      const e = readJson<Evaluation>(path.join(dir, 'evaluation.json'));
+      const table = evaluationTableOf(r.stdout);
+      expect(e.rows.filter((row) => !row.ok)).toEqual([]);
+      expect(e.reliability.clips.all!.clips).toBe(clips);
+      // Real skin with an oximeter's HR: every method is far off on these (MODEL_CARD), so the trust line is that a
+      // reliable reading, if any, is right.
+      expect(e.reliability.clips.all!.reliableWrong10, table).toBe(0);
+      expect(e.reliability.windows.app!.reliableWrong10, table).toBe(0);
+      expect(Number.isFinite(e.overall.pos!.maeBpm)).toBe(true);
+    }, 300_000);
+  },
+);

@@ -19,7 +19,14 @@ import { privateUmask } from '../store/permissions.ts';
 import { progressBar } from './progress.ts';
 import { verifyDataFolder, verifyText } from './verify-command.ts';
 import { exportCommand, reportCommand } from './report-commands.ts';
-import { cliKeys, encryptionCommand, NEW_PASSPHRASE_ENV, openCliStore, PASSPHRASE_ENV, statusText } from './encryption-commands.ts';
+import {
+  cliKeys,
+  encryptionCommand,
+  NEW_PASSPHRASE_ENV,
+  openCliStore,
+  PASSPHRASE_ENV,
+  statusText,
+} from './encryption-commands.ts';
 import { agreementCommand } from './agreement-command.ts';
 import { syncCommand } from './sync-command.ts';
 import { enqueueCommand, jobsCommand, workerCommand } from './worker-command.ts';
@@ -129,13 +136,16 @@ const OPTIONS = {
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
 
 function appVersion(): string {
-  const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return pkg.version;
 }
 
 function roiOf(values: Values): RoiMode {
   const roi = values.roi as string;
-  if (!(ROI_MODES as readonly string[]).includes(roi)) throw new AnalysisError('bad-argument', `--roi must be one of ${ROI_MODES.join(', ')}, got "${roi}"`);
+  if (!(ROI_MODES as readonly string[]).includes(roi))
+    throw new AnalysisError('bad-argument', `--roi must be one of ${ROI_MODES.join(', ')}, got "${roi}"`);
   return roi as RoiMode;
 }
 
@@ -160,16 +170,29 @@ async function analyze(files: string[], values: Values): Promise<number> {
   for (const [k, file] of files.entries()) {
     const label = `${k + 1}/${files.length} ${path.basename(file)}`;
     try {
-      const a = await analyzeVideo(file, { roi, ...(modelPath ? { modelPath } : {}), onProgress: (p) => bar.update(p.tS, p.durationS, `${label} ${p.frames} frames`) });
+      const a = await analyzeVideo(file, {
+        roi,
+        ...(modelPath ? { modelPath } : {}),
+        onProgress: (p) => bar.update(p.tS, p.durationS, `${label} ${p.frames} frames`),
+      });
       const { summary, files: written } = writeAnalysis(a, outDir);
       bar.done();
       results.push({ ok: true, summary, files: written });
       if (!values.json) {
-        const hr = summary.hr?.bpm != null ? `${summary.hr.bpm.toFixed(1)} bpm, ${RELIABILITY_WORDS[summary.hr.reliability].toLowerCase()} (${summary.primary}, ${(100 * summary.hr.coverage).toFixed(0)} % of windows reliable)` : `no reliable heart rate: ${summary.rejectReason}`;
+        const hr =
+          summary.hr?.bpm != null
+            ? `${summary.hr.bpm.toFixed(1)} bpm, ${RELIABILITY_WORDS[summary.hr.reliability].toLowerCase()} (${summary.primary}, ${(100 * summary.hr.coverage).toFixed(0)} % of windows reliable)`
+            : `no reliable heart rate: ${summary.rejectReason}`;
         const pos = summary.methods.pos?.bpm;
-        const vs = summary.sspdVsPos ? `, SSPD ${summary.sspdVsPos.sspdBpm.toFixed(1)} vs POS ${summary.sspdVsPos.posBpm.toFixed(1)}` : pos ? `, POS ${pos.toFixed(1)}` : '';
+        const vs = summary.sspdVsPos
+          ? `, SSPD ${summary.sspdVsPos.sspdBpm.toFixed(1)} vs POS ${summary.sspdVsPos.posBpm.toFixed(1)}`
+          : pos
+            ? `, POS ${pos.toFixed(1)}`
+            : '';
         const q = summary.quality;
-        process.stdout.write(`${file}: ${hr}${vs}; windows ${q ? `${q.reliable} reliable/${q.caution} caution/${q.none} none` : '–'} → ${written.html}\n`);
+        process.stdout.write(
+          `${file}: ${hr}${vs}; windows ${q ? `${q.reliable} reliable/${q.caution} caution/${q.none} none` : '–'} → ${written.html}\n`,
+        );
       }
     } catch (error) {
       bar.done();
@@ -188,7 +211,8 @@ async function evaluate(args: string[], values: Values): Promise<number> {
   const roi = roiOf(values);
   const modelPath = modelOf(values);
   const jobs = values.jobs ? Number(values.jobs) : undefined;
-  if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) throw new AnalysisError('bad-argument', `--jobs must be a whole number ≥ 1, got "${values.jobs}"`);
+  if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1))
+    throw new AnalysisError('bad-argument', `--jobs must be a whole number ≥ 1, got "${values.jobs}"`);
   const bar = progressBar(process.stderr, values.quiet);
   const e = await evaluateManifest(args, {
     roi,
@@ -215,7 +239,10 @@ async function importCommand(args: string[], values: Values): Promise<number> {
   const modelPath = modelOf(values);
   // A path that cannot be a video is refused before the data folder is even opened.
   checkImportPath(path.resolve(args[0]!));
-  const store = await openCliStore(resolveDataDir(), values, { holder: CLI_HOLDER, ...(values.operator ? { actor: values.operator } : {}) });
+  const store = await openCliStore(resolveDataDir(), values, {
+    holder: CLI_HOLDER,
+    ...(values.operator ? { actor: values.operator } : {}),
+  });
   const bar = progressBar(process.stderr, values.quiet);
   try {
     const result = await importVideo(store, {
@@ -229,8 +256,19 @@ async function importCommand(args: string[], values: Values): Promise<number> {
       onProgress: (p) => bar.update(p.tS, p.durationS, `${path.basename(args[0]!)} ${p.frames} frames`),
     });
     bar.done();
-    const out = { sessionId: result.session.id, subjectId: result.session.subjectId, frames: result.session.frameCount, analysisId: result.analysisId, createdSubject: result.createdSubject, dataDir: store.dataDir };
-    process.stdout.write(values.json ? JSON.stringify(out, null, 1) + '\n' : `Imported ${args[0]} as session ${out.sessionId} (${out.frames} frames, analysis ${out.analysisId}) in ${out.dataDir}\n`);
+    const out = {
+      sessionId: result.session.id,
+      subjectId: result.session.subjectId,
+      frames: result.session.frameCount,
+      analysisId: result.analysisId,
+      createdSubject: result.createdSubject,
+      dataDir: store.dataDir,
+    };
+    process.stdout.write(
+      values.json
+        ? JSON.stringify(out, null, 1) + '\n'
+        : `Imported ${args[0]} as session ${out.sessionId} (${out.frames} frames, analysis ${out.analysisId}) in ${out.dataDir}\n`,
+    );
     return 0;
   } finally {
     store.close();
@@ -262,12 +300,21 @@ export async function main(argv: string[]): Promise<number> {
       const dataDir = resolveDataDir();
       const keys = await cliKeys(dataDir, parsed.values);
       const report = await verifyDataFolder(dataDir, progressBar(process.stderr, parsed.values.quiet), keys);
-      process.stdout.write(parsed.values.json ? JSON.stringify(report, null, 1) + '\n' : `${verifyText(report)}\n${statusText(dataDir)}\n`);
+      process.stdout.write(
+        parsed.values.json ? JSON.stringify(report, null, 1) + '\n' : `${verifyText(report)}\n${statusText(dataDir)}\n`,
+      );
       return report.ok ? 0 : 1;
     }
     if (command === 'encrypt' || command === 'decrypt' || command === 'change-passphrase') {
-      if (rest.length) throw new AnalysisError('bad-argument', `${command} takes options only, not "${rest.join(' ')}"`);
-      return await encryptionCommand(command, resolveDataDir(), parsed.values, appVersion(), progressBar(process.stderr, parsed.values.quiet));
+      if (rest.length)
+        throw new AnalysisError('bad-argument', `${command} takes options only, not "${rest.join(' ')}"`);
+      return await encryptionCommand(
+        command,
+        resolveDataDir(),
+        parsed.values,
+        appVersion(),
+        progressBar(process.stderr, parsed.values.quiet),
+      );
     }
     if (command === 'sessions') {
       if (rest.length) throw new AnalysisError('bad-argument', `sessions takes options only, not "${rest.join(' ')}"`);
@@ -280,21 +327,36 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (command === 'sync') {
       if (rest.length) throw new AnalysisError('bad-argument', `sync takes options only, not "${rest.join(' ')}"`);
-      return await syncCommand(parsed.values, appVersion(), progressBar(process.stderr, parsed.values.quiet), CLI_HOLDER);
+      return await syncCommand(
+        parsed.values,
+        appVersion(),
+        progressBar(process.stderr, parsed.values.quiet),
+        CLI_HOLDER,
+      );
     }
     if (command === 'worker' || command === 'enqueue' || command === 'jobs') {
-      if (rest.length) throw new AnalysisError('bad-argument', `${command} takes options only, not "${rest.join(' ')}"`);
+      if (rest.length)
+        throw new AnalysisError('bad-argument', `${command} takes options only, not "${rest.join(' ')}"`);
       if (command === 'jobs') return await jobsCommand(parsed.values);
-      return command === 'worker' ? await workerCommand(parsed.values, modelOf(parsed.values), appVersion()) : await enqueueCommand(parsed.values);
+      return command === 'worker'
+        ? await workerCommand(parsed.values, modelOf(parsed.values), appVersion())
+        : await enqueueCommand(parsed.values);
     }
     if (command === 'adapt') {
       if (rest.length) throw new AnalysisError('bad-argument', `adapt takes options only, not "${rest.join(' ')}"`);
       return await adaptCommand(parsed.values, BUNDLED_MODEL, progressBar(process.stderr, parsed.values.quiet));
     }
     if (command === 'export' || command === 'report') {
-      if (rest.length) throw new AnalysisError('bad-argument', `${command} takes options only, not "${rest.join(' ')}"`);
-      if (!parsed.values.out) throw new AnalysisError('bad-argument', `${command} needs --out DIR (an existing folder)`);
-      if (command === 'export' && parsed.values.db) return await centralExportCommand(parsed.values, appVersion(), progressBar(process.stderr, parsed.values.quiet));
+      if (rest.length)
+        throw new AnalysisError('bad-argument', `${command} takes options only, not "${rest.join(' ')}"`);
+      if (!parsed.values.out)
+        throw new AnalysisError('bad-argument', `${command} needs --out DIR (an existing folder)`);
+      if (command === 'export' && parsed.values.db)
+        return await centralExportCommand(
+          parsed.values,
+          appVersion(),
+          progressBar(process.stderr, parsed.values.quiet),
+        );
       return command === 'export'
         ? await exportCommand(parsed.values, appVersion(), progressBar(process.stderr, parsed.values.quiet))
         : await reportCommand(parsed.values, appVersion());

@@ -18,7 +18,10 @@ export interface ReportCommandOptions extends PassphraseOptions, ExportOptions {
 }
 
 const withStore = async <T>(o: ReportCommandOptions, work: (store: Store) => Promise<T>): Promise<T> => {
-  const store = await openCliStore(resolveDataDir(), o, { holder: 'the pulse-studio command', ...(o.operator ? { actor: o.operator } : {}) });
+  const store = await openCliStore(resolveDataDir(), o, {
+    holder: 'the pulse-studio command',
+    ...(o.operator ? { actor: o.operator } : {}),
+  });
   try {
     return await work(store);
   } finally {
@@ -29,10 +32,23 @@ const withStore = async <T>(o: ReportCommandOptions, work: (store: Store) => Pro
 /** Fails on zod issues with the first message, as a bad argument. */
 
 /** Runs the export from `store`, printing what it wrote. */
-export async function exportFrom(store: Store, o: ExportOptions, appVersion: string, bar: ProgressBar, label = ''): Promise<ExportResult> {
-  const result = await runExport(store, exportRequestFor(store, o), { appVersion, onProgress: (p) => bar.update(p.done, p.total, `${label}${p.stage}`) });
+export async function exportFrom(
+  store: Store,
+  o: ExportOptions,
+  appVersion: string,
+  bar: ProgressBar,
+  label = '',
+): Promise<ExportResult> {
+  const result = await runExport(store, exportRequestFor(store, o), {
+    appVersion,
+    onProgress: (p) => bar.update(p.done, p.total, `${label}${p.stage}`),
+  });
   bar.done();
-  process.stdout.write(o.json ? JSON.stringify(result, null, 1) + '\n' : `Exported ${label}${result.sessions} session(s), ${result.files} files, to ${result.path}\n`);
+  process.stdout.write(
+    o.json
+      ? JSON.stringify(result, null, 1) + '\n'
+      : `Exported ${label}${result.sessions} session(s), ${result.files} files, to ${result.path}\n`,
+  );
   return result;
 }
 
@@ -49,13 +65,21 @@ export function reportCommand(o: ReportCommandOptions, appVersion: string): Prom
     if (o.session) target.sessionId = Number(o.session);
     else if (o.subject) {
       const study = studyOf(store, o.study);
-      const subject = store.subjects.list({ studyId: study.id, search: '', includeArchived: true }).find((s) => s.code === o.subject);
+      const subject = store.subjects
+        .list({ studyId: study.id, search: '', includeArchived: true })
+        .find((s) => s.code === o.subject);
       if (!subject) throw new AppError('not_found', `Study "${study.name}" has no subject ${o.subject}`);
       target.subjectId = subject.id;
     } else throw new AppError('invalid_input', 'report needs --session ID or --subject CODE');
-    const request = parsed(reportRequest.safeParse({ ...target, destination: path.resolve(o.out ?? '.'), participantName: o.name ?? '' }));
+    const request = parsed(
+      reportRequest.safeParse({ ...target, destination: path.resolve(o.out ?? '.'), participantName: o.name ?? '' }),
+    );
     const result = await writeParticipantReport(store, request, { ...defaultReportServices(), appVersion });
-    process.stdout.write(o.json ? JSON.stringify(result, null, 1) + '\n' : `Report (${result.sessions} session(s)) written to ${result.path}\n`);
+    process.stdout.write(
+      o.json
+        ? JSON.stringify(result, null, 1) + '\n'
+        : `Report (${result.sessions} session(s)) written to ${result.path}\n`,
+    );
     return 0;
   });
 }

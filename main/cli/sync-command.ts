@@ -24,26 +24,44 @@ export interface SyncValues extends PassphraseOptions {
 
 export function centralUrlOf(values: { db?: string | undefined }, command: string): string {
   const url = values.db ?? process.env[DB_ENV]?.trim();
-  if (!url) throw new AnalysisError('bad-argument', `${command} needs --db postgres://user@host:5432/database (or $${DB_ENV})`);
+  if (!url)
+    throw new AnalysisError('bad-argument', `${command} needs --db postgres://user@host:5432/database (or $${DB_ENV})`);
   return url;
 }
 
 /** A media root that exists and is a folder (a share that is not mounted must not fill the local disk). */
 export function mediaRootOf(values: { media?: string | undefined }, command: string): string {
-  if (!values.media) throw new AnalysisError('bad-argument', `${command} needs --media DIR (the study's shared media folder)`);
+  if (!values.media)
+    throw new AnalysisError('bad-argument', `${command} needs --media DIR (the study's shared media folder)`);
   const root = path.resolve(values.media);
-  if (!fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) throw new AnalysisError('bad-argument', `--media ${values.media}: no such folder (is the share mounted?)`);
+  if (!fs.statSync(root, { throwIfNoEntry: false })?.isDirectory())
+    throw new AnalysisError('bad-argument', `--media ${values.media}: no such folder (is the share mounted?)`);
   return root;
 }
 
-export async function syncCommand(values: SyncValues, appVersion: string, bar: ProgressBar, holder: string): Promise<number> {
+export async function syncCommand(
+  values: SyncValues,
+  appVersion: string,
+  bar: ProgressBar,
+  holder: string,
+): Promise<number> {
   const url = centralUrlOf(values, 'sync');
   const dryRun = values['dry-run'] ?? false;
   const mediaRoot = dryRun && !values.media ? '' : mediaRootOf(values, 'sync');
-  const store = await openCliStore(resolveDataDir(), values, { holder, ...(values.operator ? { actor: values.operator } : {}) });
+  const store = await openCliStore(resolveDataDir(), values, {
+    holder,
+    ...(values.operator ? { actor: values.operator } : {}),
+  });
   const interrupt = interruptSignal('Stopping after the unit being sent… (run the sync again to continue)');
   try {
-    const summary = await syncStation(store, { url, mediaRoot, appVersion, dryRun, signal: interrupt.signal, onProgress: (p) => bar.update(p.done, p.total, p.label) });
+    const summary = await syncStation(store, {
+      url,
+      mediaRoot,
+      appVersion,
+      dryRun,
+      signal: interrupt.signal,
+      onProgress: (p) => bar.update(p.done, p.total, p.label),
+    });
     bar.done();
     process.stdout.write(values.json ? JSON.stringify(summary, null, 1) + '\n' : syncSummaryText(summary) + '\n');
     return summary.cancelled ? 130 : summary.conflicts.length || summary.codeClashes?.length ? 1 : 0;

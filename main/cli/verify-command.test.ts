@@ -15,8 +15,23 @@ let sessionId: number;
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-verify-'));
   const services = openServices(dir, { version: 'test', platform: 'linux', shell: 'browser' });
-  const subject = services.store.subjects.create(1, { code: 'V-1', birthYear: null, sex: 'unknown', skinType: null, notes: '', consentDate: null, consentVersion: null });
-  const session = await services.recorder.start({ subjectId: subject.id, cameraLabel: null, width: null, height: null, fps: 30, notes: '' });
+  const subject = services.store.subjects.create(1, {
+    code: 'V-1',
+    birthYear: null,
+    sex: 'unknown',
+    skinType: null,
+    notes: '',
+    consentDate: null,
+    consentVersion: null,
+  });
+  const session = await services.recorder.start({
+    subjectId: subject.id,
+    cameraLabel: null,
+    width: null,
+    height: null,
+    fps: 30,
+    notes: '',
+  });
   sessionId = session.id;
   services.recorder.appendFrames(session.id, pulsingChunk(0, 30, 70));
   services.recorder.appendVideo(session.id, new Uint8Array([1, 2, 3, 4]));
@@ -25,14 +40,25 @@ beforeAll(async () => {
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const verify = () => spawnSync(process.execPath, ['main/cli/pulse-studio.ts', 'verify', '--quiet'], { env: { ...process.env, PULSE_STUDIO_DATA_DIR: dir }, encoding: 'utf8' });
+const verify = () =>
+  spawnSync(process.execPath, ['main/cli/pulse-studio.ts', 'verify', '--quiet'], {
+    env: { ...process.env, PULSE_STUDIO_DATA_DIR: dir },
+    encoding: 'utf8',
+  });
 
 test('an export from the command line is recorded in the audit trail under the operator it names', () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-verify-out-'));
-  const run = spawnSync(process.execPath, ['main/cli/pulse-studio.ts', 'export', '--out', out, '--operator', 'Dr Lee', '--quiet'], { env: { ...process.env, PULSE_STUDIO_DATA_DIR: dir }, encoding: 'utf8' });
+  const run = spawnSync(
+    process.execPath,
+    ['main/cli/pulse-studio.ts', 'export', '--out', out, '--operator', 'Dr Lee', '--quiet'],
+    { env: { ...process.env, PULSE_STUDIO_DATA_DIR: dir }, encoding: 'utf8' },
+  );
   expect(run.status, run.stderr).toBe(0);
   const db = new Database(path.join(dir, 'pulse-studio.db'), { readonly: true });
-  expect(db.prepare('SELECT actor, action FROM audit_trail ORDER BY seq DESC LIMIT 1').get()).toEqual({ actor: 'Dr Lee', action: 'export' });
+  expect(db.prepare('SELECT actor, action FROM audit_trail ORDER BY seq DESC LIMIT 1').get()).toEqual({
+    actor: 'Dr Lee',
+    action: 'export',
+  });
   db.close();
   fs.rmSync(out, { recursive: true, force: true });
 });

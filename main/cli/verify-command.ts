@@ -21,7 +21,11 @@ export interface VerifyReport {
 }
 
 /** `keys`: an encrypted folder's, unlocked by the caller (the CLI asks for the passphrase). */
-export async function verifyDataFolder(dataDir: string, bar?: ProgressBar, keys: FolderKeys | null = null): Promise<VerifyReport> {
+export async function verifyDataFolder(
+  dataDir: string,
+  bar?: ProgressBar,
+  keys: FolderKeys | null = null,
+): Promise<VerifyReport> {
   const file = path.join(dataDir, DATABASE_FILE);
   if (!fs.existsSync(file)) throw new Error(`No Pulse Studio database in ${dataDir}`);
   const database = checkDatabaseFile(file, 'integrity_check', keys?.database ?? null);
@@ -46,17 +50,32 @@ export async function verifyDataFolder(dataDir: string, bar?: ProgressBar, keys:
 /** The report in plain lines: what was checked, what passed, and each problem found. */
 export function verifyText(r: VerifyReport): string {
   const lines = [`Data folder: ${r.dataDir}`];
-  lines.push(r.database.ok ? 'Database: intact (full integrity check)' : `Database: DAMAGED\n  ${r.database.details.join('\n  ')}`);
+  lines.push(
+    r.database.ok
+      ? 'Database: intact (full integrity check)'
+      : `Database: DAMAGED\n  ${r.database.details.join('\n  ')}`,
+  );
   if (r.auditTrail) {
     const t = r.auditTrail;
-    lines.push(t.ok ? `Audit trail: ${t.entries} entries, hash chain intact, head ${t.head ?? '–'}` : `Audit trail: BROKEN at entry ${t.brokenAt}: ${t.problem}`);
+    lines.push(
+      t.ok
+        ? `Audit trail: ${t.entries} entries, hash chain intact, head ${t.head ?? '–'}`
+        : `Audit trail: BROKEN at entry ${t.brokenAt}: ${t.problem}`,
+    );
   } else if (r.database.ok) lines.push('Audit trail: none (this data folder predates it)');
   const files = r.sessions.flatMap((s) => s.files.map((f) => ({ ...f, sessionId: s.sessionId })));
   const count = (state: string) => files.filter((f) => f.state === state).length;
   if (r.database.ok) {
-    lines.push(`Media: ${r.sessions.length} sessions, ${count('ok')} files match their checksums, ${count('changed')} changed, ${count('missing')} missing, ${count('damaged')} damaged, ${count('not-hashed')} without checksums`);
+    lines.push(
+      `Media: ${r.sessions.length} sessions, ${count('ok')} files match their checksums, ${count('changed')} changed, ${count('missing')} missing, ${count('damaged')} damaged, ${count('not-hashed')} without checksums`,
+    );
   }
-  for (const f of files.filter((x) => x.state === 'changed' || x.state === 'missing' || x.state === 'damaged')) lines.push(`  session ${f.sessionId}: ${f.file} ${f.state.toUpperCase()}${f.problem ? ` (${f.problem})` : ''}`);
-  lines.push(r.ok ? 'Everything checked out.' : 'Problems were found: keep the data folder as it is and restore from a backup or contact support.');
+  for (const f of files.filter((x) => x.state === 'changed' || x.state === 'missing' || x.state === 'damaged'))
+    lines.push(`  session ${f.sessionId}: ${f.file} ${f.state.toUpperCase()}${f.problem ? ` (${f.problem})` : ''}`);
+  lines.push(
+    r.ok
+      ? 'Everything checked out.'
+      : 'Problems were found: keep the data folder as it is and restore from a backup or contact support.',
+  );
   return lines.join('\n');
 }

@@ -33,14 +33,30 @@ export interface WorkerValues {
   folder?: boolean | undefined;
 }
 
-export async function workerCommand(values: WorkerValues, modelPath: string | undefined, appVersion: string): Promise<number> {
+export async function workerCommand(
+  values: WorkerValues,
+  modelPath: string | undefined,
+  appVersion: string,
+): Promise<number> {
   const url = centralUrlOf(values, 'worker');
   const mediaRoot = mediaRootOf(values, 'worker');
   const concurrency = values.concurrency === undefined ? 1 : Number(values.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new AnalysisError('bad-argument', `--concurrency must be a whole number from 1 to 64, got "${values.concurrency}"`);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
+    throw new AnalysisError(
+      'bad-argument',
+      `--concurrency must be a whole number from 1 to 64, got "${values.concurrency}"`,
+    );
   const interrupt = interruptSignal('Stopping: finishing the jobs in hand…');
   try {
-    await runWorker({ url, mediaRoot, concurrency, appVersion, model: modelPath ? { path: modelPath } : null, signal: interrupt.signal, log: (line) => values.quiet || process.stderr.write(`${line}\n`) });
+    await runWorker({
+      url,
+      mediaRoot,
+      concurrency,
+      appVersion,
+      model: modelPath ? { path: modelPath } : null,
+      signal: interrupt.signal,
+      log: (line) => values.quiet || process.stderr.write(`${line}\n`),
+    });
     return 0;
   } finally {
     interrupt.dispose();
@@ -52,22 +68,39 @@ function studyJobOf(kind: 'evaluate' | 'export', values: WorkerValues): Evaluate
   if (!values.study) throw new AnalysisError('bad-argument', `enqueue --kind ${kind} needs --study S`);
   if (kind === 'evaluate') return evaluateJob.parse({ study: values.study, split: splitOf(values.split) });
   const video = values.video ?? 'omit';
-  if (!(VIDEO_CHOICES as readonly string[]).includes(video)) throw new AnalysisError('bad-argument', `--video must be one of ${VIDEO_CHOICES.join(', ')}, got "${video}"`);
-  return exportJob.parse({ study: values.study, video, demographics: !!values.demographics, freeText: !!values['free-text'], realDates: !!values['real-dates'], folder: !!values.folder });
+  if (!(VIDEO_CHOICES as readonly string[]).includes(video))
+    throw new AnalysisError('bad-argument', `--video must be one of ${VIDEO_CHOICES.join(', ')}, got "${video}"`);
+  return exportJob.parse({
+    study: values.study,
+    video,
+    demographics: !!values.demographics,
+    freeText: !!values['free-text'],
+    realDates: !!values['real-dates'],
+    folder: !!values.folder,
+  });
 }
 
 export async function enqueueCommand(values: WorkerValues): Promise<number> {
   const url = centralUrlOf(values, 'enqueue');
   const kind = values.kind ?? 'reanalyse';
-  if (!Object.hasOwn(JOB_KINDS, kind)) throw new AnalysisError('bad-argument', `--kind must be one of ${Object.keys(JOB_KINDS).join(', ')}, got "${kind}"`);
+  if (!Object.hasOwn(JOB_KINDS, kind))
+    throw new AnalysisError(
+      'bad-argument',
+      `--kind must be one of ${Object.keys(JOB_KINDS).join(', ')}, got "${kind}"`,
+    );
   const method = values.method ?? 'model';
-  if (method !== 'model' && method !== 'pos') throw new AnalysisError('bad-argument', `--method must be model or pos, got "${method}"`);
+  if (method !== 'model' && method !== 'pos')
+    throw new AnalysisError('bad-argument', `--method must be model or pos, got "${method}"`);
   const job = kind === 'reanalyse' ? null : studyJobOf(kind as 'evaluate' | 'export', values);
   const pool = await openCentral(url, 1);
   let sessions: { stationId: string; sessionId: number }[] = [];
   try {
     await requireCoordinator(pool, url, 'queueing jobs');
-    if (job && (await stationsOf(pool, job.study)).length === 0) throw new AnalysisError('bad-argument', `No station has synced a study named "${job.study}" to the study database`);
+    if (job && (await stationsOf(pool, job.study)).length === 0)
+      throw new AnalysisError(
+        'bad-argument',
+        `No station has synced a study named "${job.study}" to the study database`,
+      );
     if (!job) sessions = await sessionsWithCrops(pool, values.study);
   } catch (error) {
     throw centralError(error, url);
@@ -78,11 +111,15 @@ export async function enqueueCommand(values: WorkerValues): Promise<number> {
   try {
     if (job) {
       const id = await boss.send(kind, job);
-      process.stdout.write(`Queued ${JOB_KINDS[kind as JobKind]} job ${id} for ${job.study}; run pulse-studio worker to process it, pulse-studio jobs to follow it.\n`);
+      process.stdout.write(
+        `Queued ${JOB_KINDS[kind as JobKind]} job ${id} for ${job.study}; run pulse-studio worker to process it, pulse-studio jobs to follow it.\n`,
+      );
       return 0;
     }
     const ids = await queueReanalyses(boss, sessions, analysisSettings.parse({ method }));
-    process.stdout.write(`Queued ${ids.length} re-analysis job${ids.length === 1 ? '' : 's'}${values.study ? ` for ${values.study}` : ''}; run pulse-studio worker to process them.\n`);
+    process.stdout.write(
+      `Queued ${ids.length} re-analysis job${ids.length === 1 ? '' : 's'}${values.study ? ` for ${values.study}` : ''}; run pulse-studio worker to process them.\n`,
+    );
     return 0;
   } finally {
     await boss.stop({ graceful: false, close: true });

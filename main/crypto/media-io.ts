@@ -2,7 +2,16 @@
 // is told by each file's first bytes, so a folder half-way through a conversion reads the same as a finished one.
 import fs from 'node:fs';
 import type { Readable } from 'node:stream';
-import { isSealedFile, readSealed, repairSealed, sealedSize, sealedStream, SealedFileError, SealedWriter, truncateSealed } from './sealed-file.ts';
+import {
+  isSealedFile,
+  readSealed,
+  repairSealed,
+  sealedSize,
+  sealedStream,
+  SealedFileError,
+  SealedWriter,
+  truncateSealed,
+} from './sealed-file.ts';
 
 /** The media key of an encrypted data folder; null for a plain folder. */
 export type MediaKey = Buffer | null;
@@ -14,7 +23,8 @@ export interface MediaAppender {
   close(): void;
 }
 
-const isSealed = (file: string): boolean => (fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0) > 0 && isSealedFile(file);
+const isSealed = (file: string): boolean =>
+  (fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0) > 0 && isSealedFile(file);
 
 function needKey(file: string, key: MediaKey): Buffer {
   if (!key) throw new SealedFileError('wrong_key', `${file} is encrypted: open the data folder with its passphrase`);

@@ -3,7 +3,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { MAX_RECORD, readSealed, repairSealed, RECORD_OVERHEAD, scanSealed, sealedSize, sealedStream, SealedWriter, truncateSealed } from './sealed-file.ts';
+import {
+  MAX_RECORD,
+  readSealed,
+  repairSealed,
+  RECORD_OVERHEAD,
+  scanSealed,
+  sealedSize,
+  sealedStream,
+  SealedWriter,
+  truncateSealed,
+} from './sealed-file.ts';
 
 let dir: string;
 const key = crypto.randomBytes(32);
@@ -21,7 +31,8 @@ function sealed(pieces: Buffer[], name = 'media.bin'): { file: string; plain: Bu
   return { file, plain: Buffer.concat(pieces) };
 }
 
-const streamed = async (file: string, start?: number, end?: number) => Buffer.concat(await sealedStream(file, key, start, end).toArray());
+const streamed = async (file: string, start?: number, end?: number) =>
+  Buffer.concat(await sealedStream(file, key, start, end).toArray());
 const records = (file: string) => {
   const fd = fs.openSync(file, 'r');
   try {
@@ -41,7 +52,13 @@ describe('sealed media files', () => {
     expect(sealedSize(file, key)).toBe(plain.length);
     // The 1 MiB + append became two records.
     expect(records(file).map((r) => r.length)).toEqual([marker.length, 1, MAX_RECORD, 12345, 777]);
-    for (const [start, end] of [[0, 9], [marker.length - 3, marker.length + 5], [100, MAX_RECORD + 200], [plain.length - 1, plain.length - 1], [5, plain.length - 1]] as const) {
+    for (const [start, end] of [
+      [0, 9],
+      [marker.length - 3, marker.length + 5],
+      [100, MAX_RECORD + 200],
+      [plain.length - 1, plain.length - 1],
+      [5, plain.length - 1],
+    ] as const) {
       expect((await streamed(file, start, end)).equals(plain.subarray(start, end + 1))).toBe(true);
     }
   });
@@ -79,7 +96,11 @@ describe('sealed media files', () => {
     const { file } = sealed([Buffer.alloc(100, 1), Buffer.alloc(100, 2)]);
     const [a, b] = records(file);
     const bytes = fs.readFileSync(file);
-    const swapped = Buffer.concat([bytes.subarray(0, a!.offset), bytes.subarray(b!.offset), bytes.subarray(a!.offset, b!.offset)]);
+    const swapped = Buffer.concat([
+      bytes.subarray(0, a!.offset),
+      bytes.subarray(b!.offset),
+      bytes.subarray(a!.offset, b!.offset),
+    ]);
     fs.writeFileSync(file, swapped);
     expect(() => readSealed(file, key)).toThrow(expect.objectContaining({ code: 'damaged' }));
     const other = sealed([Buffer.alloc(100, 1)], 'other.bin');

@@ -95,9 +95,13 @@ function readAt(fd: number, position: number, length: number): Buffer {
 }
 
 function checkHeader(header: Buffer, key: Buffer, file: string): void {
-  if (header.length < HEADER_BYTES || !isSealedHeader(header)) throw new SealedFileError('not_sealed', `${file} is not an encrypted Pulse Studio file`);
+  if (header.length < HEADER_BYTES || !isSealedHeader(header))
+    throw new SealedFileError('not_sealed', `${file} is not an encrypted Pulse Studio file`);
   if (!header.subarray(24, 32).equals(keyId(key))) {
-    throw new SealedFileError('wrong_key', `${file} was encrypted with another key (another data folder's): it cannot be read with this folder's passphrase`);
+    throw new SealedFileError(
+      'wrong_key',
+      `${file} was encrypted with another key (another data folder's): it cannot be read with this folder's passphrase`,
+    );
   }
 }
 
@@ -120,7 +124,14 @@ export function scanSealed(fd: number, key: Buffer, file: string): SealedScan {
   return { header, records, plainSize: plainOffset, tornBytes: size - offset, validBytes: offset };
 }
 
-function openRecord(key: Buffer, header: Buffer, index: number, span: RecordSpan, stored: Buffer, file: string): Buffer {
+function openRecord(
+  key: Buffer,
+  header: Buffer,
+  index: number,
+  span: RecordSpan,
+  stored: Buffer,
+  file: string,
+): Buffer {
   const nonce = stored.subarray(4, RECORD_HEAD);
   const body = stored.subarray(RECORD_HEAD, RECORD_HEAD + span.length);
   const decipher = crypto.createDecipheriv('aes-256-gcm', key, nonce);
@@ -129,12 +140,18 @@ function openRecord(key: Buffer, header: Buffer, index: number, span: RecordSpan
   try {
     return Buffer.concat([decipher.update(body), decipher.final()]);
   } catch {
-    throw new SealedFileError('damaged', `${file} is damaged or was altered: piece ${index + 1} (bytes ${span.plainOffset}–${span.plainOffset + span.length - 1}) fails its authentication check`);
+    throw new SealedFileError(
+      'damaged',
+      `${file} is damaged or was altered: piece ${index + 1} (bytes ${span.plainOffset}–${span.plainOffset + span.length - 1}) fails its authentication check`,
+    );
   }
 }
 
 function tornError(file: string, scan: SealedScan): SealedFileError {
-  return new SealedFileError('truncated', `${file} ends in an incomplete piece (${scan.tornBytes} bytes after the last whole one): it was cut short by a crash or an unfinished copy`);
+  return new SealedFileError(
+    'truncated',
+    `${file} ends in an incomplete piece (${scan.tornBytes} bytes after the last whole one): it was cut short by a crash or an unfinished copy`,
+  );
 }
 
 function withFd<T>(file: string, work: (fd: number) => T): T {
@@ -151,7 +168,11 @@ export function readSealed(file: string, key: Buffer, options: { allowTorn?: boo
   return withFd(file, (fd) => {
     const scan = scanSealed(fd, key, file);
     if (scan.tornBytes > 0 && !options.allowTorn) throw tornError(file, scan);
-    return Buffer.concat(scan.records.map((span, i) => openRecord(key, scan.header, i, span, readAt(fd, span.offset, RECORD_OVERHEAD + span.length), file)));
+    return Buffer.concat(
+      scan.records.map((span, i) =>
+        openRecord(key, scan.header, i, span, readAt(fd, span.offset, RECORD_OVERHEAD + span.length), file),
+      ),
+    );
   });
 }
 
@@ -187,7 +208,11 @@ export function sealedStream(file: string, key: Buffer, start = 0, end = Number.
 
 function readStored(fd: number, span: RecordSpan): Promise<Buffer> {
   const out = Buffer.alloc(RECORD_OVERHEAD + span.length);
-  return new Promise((resolve, reject) => fs.read(fd, out, 0, out.length, span.offset, (error, n) => (error ? reject(error) : n === out.length ? resolve(out) : reject(new Error('short read')))));
+  return new Promise((resolve, reject) =>
+    fs.read(fd, out, 0, out.length, span.offset, (error, n) =>
+      error ? reject(error) : n === out.length ? resolve(out) : reject(new Error('short read')),
+    ),
+  );
 }
 
 /**
@@ -203,7 +228,14 @@ export function repairSealed(file: string, key: Buffer): { plainSize: number; cu
     const last = scan.records.at(-1);
     if (last) {
       try {
-        openRecord(key, scan.header, scan.records.length - 1, last, readAt(fd, last.offset, RECORD_OVERHEAD + last.length), file);
+        openRecord(
+          key,
+          scan.header,
+          scan.records.length - 1,
+          last,
+          readAt(fd, last.offset, RECORD_OVERHEAD + last.length),
+          file,
+        );
       } catch {
         keep = last.offset;
         plainSize = last.plainOffset;
@@ -227,7 +259,8 @@ export function truncateSealed(file: string, key: Buffer, length: number): void 
     const scan = scanSealed(fd, key, file);
     if (length === scan.plainSize && scan.tornBytes === 0) return;
     const at = length === scan.plainSize ? scan.validBytes : scan.records.find((r) => r.plainOffset === length)?.offset;
-    if (at === undefined) throw new SealedFileError('damaged', `${file} cannot be cut at byte ${length}: no piece starts there`);
+    if (at === undefined)
+      throw new SealedFileError('damaged', `${file} cannot be cut at byte ${length}: no piece starts there`);
     fs.ftruncateSync(fd, at);
     fs.fsyncSync(fd);
   } finally {
@@ -295,7 +328,8 @@ export class SealedWriter {
     const stored = Buffer.concat(parts);
     try {
       let written = 0;
-      while (written < stored.length) written += fs.writeSync(this.#fd, stored, written, stored.length - written, this.#fileSize + written);
+      while (written < stored.length)
+        written += fs.writeSync(this.#fd, stored, written, stored.length - written, this.#fileSize + written);
       if (sync) fs.fsyncSync(this.#fd);
     } catch (error) {
       try {

@@ -62,6 +62,15 @@ export function copyDatabase(source: Db, dest: string, key: Buffer | null, sourc
 
 /** What a database holds, table by table (row counts), for checking a copy against its source. */
 export function tableCounts(db: Db): Record<string, number> {
-  const tables = (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
-  return Object.fromEntries(tables.map((name) => [name, (db.prepare(`SELECT count(*) AS n FROM "${name.replaceAll('"', '""')}"`).get() as { n: number }).n]));
+  const tables = (
+    db
+      .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+      .all() as { name: string }[]
+  ).map((t) => t.name);
+  return Object.fromEntries(
+    tables.map((name) => [
+      name,
+      (db.prepare(`SELECT count(*) AS n FROM "${name.replaceAll('"', '""')}"`).get() as { n: number }).n,
+    ]),
+  );
 }

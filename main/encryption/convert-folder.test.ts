@@ -25,7 +25,8 @@ let dataDir: string;
 let media: { roi: string; video: string };
 let before: { roi: Buffer; video: Buffer; subjects: string[] };
 
-const subjectCodes = (store: Store) => store.subjects.list({ studyId: store.studies.ensureOne().id, search: '', includeArchived: true }).map((s) => s.code);
+const subjectCodes = (store: Store) =>
+  store.subjects.list({ studyId: store.studies.ensureOne().id, search: '', includeArchived: true }).map((s) => s.code);
 
 beforeEach(async () => {
   data = openTestData('pulse-encrypt-');
@@ -44,7 +45,10 @@ beforeEach(async () => {
 afterEach(() => fs.rmSync(data.dir, { recursive: true, force: true }));
 
 /** Opens the folder with its keys (as the app does after the passphrase), runs `work`, closes it. */
-async function withStore<T>(keys: Awaited<ReturnType<typeof encryptFolder>> | null, work: (store: Store) => T | Promise<T>): Promise<T> {
+async function withStore<T>(
+  keys: Awaited<ReturnType<typeof encryptFolder>> | null,
+  work: (store: Store) => T | Promise<T>,
+): Promise<T> {
   const store = openStore(dataDir, { keys });
   try {
     return await work(store);
@@ -55,7 +59,10 @@ async function withStore<T>(keys: Awaited<ReturnType<typeof encryptFolder>> | nu
 
 /** Every file a thief could copy, searched for text that must not appear in clear. */
 function clearTextFound(needle: string): string[] {
-  const files = fs.readdirSync(dataDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+  const files = fs
+    .readdirSync(dataDir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name));
   return files.filter((f) => !f.endsWith('.log') && fs.readFileSync(f).includes(needle));
 }
 
@@ -67,12 +74,19 @@ describe('encrypting a data folder', () => {
     expect(clearTextFound('NOTE-IN-CLEAR')).toEqual([]);
     expect(fs.readFileSync(media.video).includes(before.video.subarray(0, 64))).toBe(false);
     const status = encryptionStatus(dataDir);
-    expect(status).toMatchObject({ state: 'encrypted', database: 'encrypted', media: { plain: 0, encrypted: 4 }, backups: { plain: 0, encrypted: 1 } });
+    expect(status).toMatchObject({
+      state: 'encrypted',
+      database: 'encrypted',
+      media: { plain: 0, encrypted: 4 },
+      backups: { plain: 0, encrypted: 1 },
+    });
     expect(fullyEncrypted(status)).toBe(true);
     // The key file holds no key in clear: only the wrapped data key, salt and cost.
     expect(Object.keys(readKeyFile(dataDir).kdf)).toEqual(['name', 'N', 'r', 'p', 'salt']);
 
-    expect(() => openStore(dataDir)).toThrow(expect.objectContaining({ problem: expect.objectContaining({ kind: 'locked' }) }));
+    expect(() => openStore(dataDir)).toThrow(
+      expect.objectContaining({ problem: expect.objectContaining({ kind: 'locked' }) }),
+    );
     await withStore(keys, async (store) => {
       expect(subjectCodes(store)).toEqual(before.subjects);
       expect(readMedia(media.roi, store.mediaKey).equals(before.roi)).toBe(true);
@@ -82,14 +96,23 @@ describe('encrypting a data folder', () => {
       const file = sessionVideoFile(store, sessionId)!;
       expect(file.size).toBe(before.video.length);
       const reply = mediaReply(file, 'bytes=100-4099');
-      expect(Buffer.concat(await replyStream(file, reply)!.toArray()).equals(before.video.subarray(100, 4100))).toBe(true);
+      expect(Buffer.concat(await replyStream(file, reply)!.toArray()).equals(before.video.subarray(100, 4100))).toBe(
+        true,
+      );
       // Checksums were taken of the content: they still match.
       expect(await verifySessionMedia(store, sessionId)).toMatchObject({ ok: true });
       // Re-analysis reads the encrypted crops.
       const recorder = new Recorder(store, 'test');
       expect(await recorder.reanalyze(sessionId)).toMatchObject({ version: 2 });
       // New recordings in an encrypted folder are encrypted as they are written.
-      const started = await recorder.start({ subjectId: store.sessions.get(sessionId).subjectId, cameraLabel: 'cam', width: 640, height: 480, fps: 30, notes: '' });
+      const started = await recorder.start({
+        subjectId: store.sessions.get(sessionId).subjectId,
+        cameraLabel: 'cam',
+        width: 640,
+        height: 480,
+        fps: 30,
+        notes: '',
+      });
       recorder.appendVideo(started.id, Buffer.from('NEW-VIDEO-BYTES'));
       await recorder.stop(started.id);
       const newVideo = path.join(store.sessionDir(started.subjectId, started.id), VIDEO_FILE);
@@ -103,7 +126,12 @@ describe('encrypting a data folder', () => {
 
     await decryptFolder(dataDir, PASS);
     expect(fs.existsSync(path.join(dataDir, KEY_FILE))).toBe(false);
-    expect(encryptionStatus(dataDir)).toMatchObject({ state: 'plain', database: 'plain', media: { encrypted: 0 }, backups: { encrypted: 0 } });
+    expect(encryptionStatus(dataDir)).toMatchObject({
+      state: 'plain',
+      database: 'plain',
+      media: { encrypted: 0 },
+      backups: { encrypted: 0 },
+    });
     expect(fs.readFileSync(media.video).equals(before.video)).toBe(true);
     expect(fs.readFileSync(media.roi).equals(before.roi)).toBe(true);
     await withStore(null, (store) => expect(subjectCodes(store)).toEqual(before.subjects));
@@ -112,7 +140,10 @@ describe('encrypting a data folder', () => {
   test('a wrong passphrase opens nothing and changes nothing', async () => {
     await encryptFolder(dataDir, PASS, { cost });
     const snapshot = fs.readFileSync(media.video);
-    await expect(unlockFolder(dataDir, 'wrong passphrase')).rejects.toMatchObject({ code: 'forbidden', message: expect.stringMatching(/does not open this data folder/) });
+    await expect(unlockFolder(dataDir, 'wrong passphrase')).rejects.toMatchObject({
+      code: 'forbidden',
+      message: expect.stringMatching(/does not open this data folder/),
+    });
     await expect(decryptFolder(dataDir, 'wrong passphrase')).rejects.toMatchObject({ code: 'forbidden' });
     expect(readKeyFile(dataDir).state).toBe('encrypted');
     expect(fs.readFileSync(media.video).equals(snapshot)).toBe(true);
@@ -121,7 +152,9 @@ describe('encrypting a data folder', () => {
   test('a new passphrase replaces the old one without rewriting the data', async () => {
     await encryptFolder(dataDir, PASS, { cost });
     const snapshot = fs.readFileSync(media.roi);
-    await expect(changePassphrase(dataDir, 'not it', 'a whole new passphrase')).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(changePassphrase(dataDir, 'not it', 'a whole new passphrase')).rejects.toMatchObject({
+      code: 'forbidden',
+    });
     await changePassphrase(dataDir, PASS, 'a whole new passphrase');
     await expect(unlockFolder(dataDir, PASS)).rejects.toMatchObject({ code: 'forbidden' });
     const { keys } = await unlockFolder(dataDir, 'a whole new passphrase');
@@ -132,7 +165,10 @@ describe('encrypting a data folder', () => {
   test('a damaged key file is reported as such, never as a wrong passphrase', async () => {
     await encryptFolder(dataDir, PASS, { cost });
     fs.writeFileSync(path.join(dataDir, KEY_FILE), '{"format":"pulse-studio-encryption","version":1');
-    await expect(unlockFolder(dataDir, PASS)).rejects.toMatchObject({ code: 'storage', message: expect.stringMatching(/key file .* cannot be read/) });
+    await expect(unlockFolder(dataDir, PASS)).rejects.toMatchObject({
+      code: 'storage',
+      message: expect.stringMatching(/key file .* cannot be read/),
+    });
   });
 
   test('stopped before any swap, after some, or just before the last: the old data stays whole and a second run finishes', async () => {
@@ -145,7 +181,9 @@ describe('encrypting a data folder', () => {
       await expect(encryptFolder(dataDir, PASS, { cost, beforeSwap })).rejects.toThrow('power cut');
       const status = encryptionStatus(dataDir);
       expect(status.state).toBe('encrypting');
-      expect(status.media.encrypted + status.backups.encrypted + (status.database === 'encrypted' ? 1 : 0)).toBe(stopAt);
+      expect(status.media.encrypted + status.backups.encrypted + (status.database === 'encrypted' ? 1 : 0)).toBe(
+        stopAt,
+      );
       // Mixed formats read as one folder: the same subjects, the same media.
       const { keys } = await unlockFolder(dataDir, PASS);
       await withStore(keys, (store) => {
@@ -168,12 +206,18 @@ describe('encrypting a data folder', () => {
     const bytes = fs.readFileSync(media.video);
     bytes[bytes.length - 20]! ^= 1;
     fs.writeFileSync(media.video, bytes);
-    await expect(decryptFolder(dataDir, PASS)).rejects.toMatchObject({ code: 'damaged', message: expect.stringMatching(/video\.webm is damaged or was altered/) });
+    await expect(decryptFolder(dataDir, PASS)).rejects.toMatchObject({
+      code: 'damaged',
+      message: expect.stringMatching(/video\.webm is damaged or was altered/),
+    });
     expect(fs.readFileSync(media.video).equals(bytes)).toBe(true);
     const sessionId = Number(path.basename(path.dirname(media.video)));
     await withStore(keys, async (store) => {
       expect(sessionVideoFile(store, sessionId)!.size).toBe(before.video.length);
-      expect(await verifySessionMedia(store, sessionId)).toMatchObject({ ok: false, files: expect.arrayContaining([expect.objectContaining({ file: VIDEO_FILE, state: 'damaged' })]) });
+      expect(await verifySessionMedia(store, sessionId)).toMatchObject({
+        ok: false,
+        files: expect.arrayContaining([expect.objectContaining({ file: VIDEO_FILE, state: 'damaged' })]),
+      });
     });
   });
 });

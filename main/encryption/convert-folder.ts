@@ -10,7 +10,16 @@ import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { AppError } from '../../common/ipc/result.ts';
 import type { ConversionProgress } from '../../common/data-safety.ts';
-import { createKeyFile, hasKeyFile, keyFilePath, readKeyFile, setKeyState, unlockFolder, type FolderKeys, type KdfCost } from '../store/folder-key.ts';
+import {
+  createKeyFile,
+  hasKeyFile,
+  keyFilePath,
+  readKeyFile,
+  setKeyState,
+  unlockFolder,
+  type FolderKeys,
+  type KdfCost,
+} from '../store/folder-key.ts';
 import { mediaStream } from '../crypto/media-io.ts';
 import { isSealedFile, MAX_RECORD, SealedWriter } from '../crypto/sealed-file.ts';
 import { copyDatabase, isPlainDatabase, openDatabaseFile, tableCounts } from '../crypto/sqlcipher.ts';
@@ -35,8 +44,14 @@ interface Direction {
  * Encrypts the folder under a new passphrase, or finishes an encryption cut short (then `passphrase` must be the one
  * it was started with). Returns the keys the folder opens with from now on.
  */
-export async function encryptFolder(dataDir: string, passphrase: string, options: ConvertOptions = {}): Promise<FolderKeys> {
-  const keys = hasKeyFile(dataDir) ? (await unlockFolder(dataDir, passphrase)).keys : await createKeyFile(dataDir, passphrase, options.cost);
+export async function encryptFolder(
+  dataDir: string,
+  passphrase: string,
+  options: ConvertOptions = {},
+): Promise<FolderKeys> {
+  const keys = hasKeyFile(dataDir)
+    ? (await unlockFolder(dataDir, passphrase)).keys
+    : await createKeyFile(dataDir, passphrase, options.cost);
   if (readKeyFile(dataDir).state !== 'encrypting') setKeyState(dataDir, 'encrypting');
   await finishConversion(dataDir, keys, options);
   return keys;
@@ -54,7 +69,11 @@ export async function decryptFolder(dataDir: string, passphrase: string, options
  * Takes an unlocked folder the way its key file says it is going: a decryption cut short is finished (and the key
  * file removed); otherwise every file still plain (an encryption cut short, a plain backup restored) is encrypted.
  */
-export async function finishConversion(dataDir: string, keys: FolderKeys, options: ConvertOptions = {}): Promise<'encrypted' | 'plain'> {
+export async function finishConversion(
+  dataDir: string,
+  keys: FolderKeys,
+  options: ConvertOptions = {},
+): Promise<'encrypted' | 'plain'> {
   const { state } = readKeyFile(dataDir);
   if (state === 'decrypting') {
     await convertAll(dataDir, { encrypt: false, keys }, options);
@@ -78,8 +97,12 @@ async function convertAll(dataDir: string, direction: Direction, options: Conver
     done++;
     await nextTurn(); // lets the app answer progress questions between files
   };
-  for (const file of databases) await step(file === files.database ? 'Database' : `Backup ${path.basename(file)}`, () => convertDatabase(file, direction, options.beforeSwap));
-  for (const [k, file] of files.media.entries()) await step(`Media file ${k + 1} of ${files.media.length}`, () => convertMedia(file, direction, options.beforeSwap));
+  for (const file of databases)
+    await step(file === files.database ? 'Database' : `Backup ${path.basename(file)}`, () =>
+      convertDatabase(file, direction, options.beforeSwap),
+    );
+  for (const [k, file] of files.media.entries())
+    await step(`Media file ${k + 1} of ${files.media.length}`, () => convertMedia(file, direction, options.beforeSwap));
   options.onProgress?.({ done, total, stage: 'Done' });
 }
 
@@ -115,7 +138,11 @@ function convertDatabase(file: string, { encrypt, keys }: Direction, beforeSwap:
   if (plain !== encrypt) return; // already converted
   const sourceKey = plain ? null : keys.database;
   const check = checkDatabaseFile(file, 'quick_check', sourceKey);
-  if (!check.ok) throw new AppError('storage', `${file} is damaged (${check.details[0] ?? 'check failed'}); it was left as it is. Restore a backup first.`);
+  if (!check.ok)
+    throw new AppError(
+      'storage',
+      `${file} is damaged (${check.details[0] ?? 'check failed'}); it was left as it is. Restore a backup first.`,
+    );
   const next = file + CONVERTING_SUFFIX;
   fs.rmSync(next, { force: true });
   const source = openDatabaseFile(file, sourceKey, { fileMustExist: true });
@@ -134,7 +161,8 @@ function convertDatabase(file: string, { encrypt, keys }: Direction, beforeSwap:
   try {
     verifyDatabaseCopy(next, encrypt ? keys.database : null, expected);
     // A log left beside the old file would be replayed into the new one: the swap waits for a clean close.
-    if ((fs.statSync(`${file}-wal`, { throwIfNoEntry: false })?.size ?? 0) > 0) throw new AppError('busy', `${file} is still in use by another program: close it and try again`);
+    if ((fs.statSync(`${file}-wal`, { throwIfNoEntry: false })?.size ?? 0) > 0)
+      throw new AppError('busy', `${file} is still in use by another program: close it and try again`);
     fs.rmSync(`${file}-wal`, { force: true });
     fs.rmSync(`${file}-shm`, { force: true });
     swap(next, file, beforeSwap);
@@ -143,18 +171,33 @@ function convertDatabase(file: string, { encrypt, keys }: Direction, beforeSwap:
   }
 }
 
-function verifyDatabaseCopy(file: string, key: Buffer | null, expected: { counts: Record<string, number>; version: number }): void {
+function verifyDatabaseCopy(
+  file: string,
+  key: Buffer | null,
+  expected: { counts: Record<string, number>; version: number },
+): void {
   const check = checkDatabaseFile(file, 'integrity_check', key);
   const copy = openDatabaseFile(file, key, { readonly: true, fileMustExist: true });
   try {
-    const same = check.ok && (copy.pragma('user_version', { simple: true }) as number) === expected.version && JSON.stringify(tableCounts(copy)) === JSON.stringify(expected.counts);
-    if (!same || isPlainDatabase(file) !== !key) throw new AppError('internal', `The converted copy of ${path.basename(file)} did not match the original; the original was kept unchanged`);
+    const same =
+      check.ok &&
+      (copy.pragma('user_version', { simple: true }) as number) === expected.version &&
+      JSON.stringify(tableCounts(copy)) === JSON.stringify(expected.counts);
+    if (!same || isPlainDatabase(file) !== !key)
+      throw new AppError(
+        'internal',
+        `The converted copy of ${path.basename(file)} did not match the original; the original was kept unchanged`,
+      );
   } finally {
     copy.close();
   }
 }
 
-async function convertMedia(file: string, { encrypt, keys }: Direction, beforeSwap: ConvertOptions['beforeSwap']): Promise<void> {
+async function convertMedia(
+  file: string,
+  { encrypt, keys }: Direction,
+  beforeSwap: ConvertOptions['beforeSwap'],
+): Promise<void> {
   const sealed = fs.statSync(file).size > 0 && isSealedFile(file);
   if (sealed === encrypt) return;
   const next = file + CONVERTING_SUFFIX;
@@ -195,8 +238,13 @@ async function convertMedia(file: string, { encrypt, keys }: Direction, beforeSw
     }
     // Read back through the new format: the same content, byte for byte, or the original stays.
     const copy = crypto.createHash('sha256');
-    for await (const chunk of mediaStream(next, encrypt ? keys.media : null) as AsyncIterable<Buffer>) copy.update(chunk);
-    if (copy.digest('hex') !== source.digest('hex')) throw new AppError('internal', `The converted copy of ${file} did not match the original; the original was kept unchanged`);
+    for await (const chunk of mediaStream(next, encrypt ? keys.media : null) as AsyncIterable<Buffer>)
+      copy.update(chunk);
+    if (copy.digest('hex') !== source.digest('hex'))
+      throw new AppError(
+        'internal',
+        `The converted copy of ${file} did not match the original; the original was kept unchanged`,
+      );
     swap(next, file, beforeSwap);
   } finally {
     fs.rmSync(next, { force: true });

@@ -3,7 +3,14 @@
 // conversion stopped part-way, since every file stays readable then.
 import type { ConversionProgress, EncryptionStatus } from '../../common/data-safety.ts';
 import { AppError } from '../../common/ipc/result.ts';
-import { changePassphrase, createKeyFile, hasKeyFile, setKeyState, unlockFolder, type FolderKeys } from '../store/folder-key.ts';
+import {
+  changePassphrase,
+  createKeyFile,
+  hasKeyFile,
+  setKeyState,
+  unlockFolder,
+  type FolderKeys,
+} from '../store/folder-key.ts';
 import type { MainServices } from '../services.ts';
 import type { FolderLock } from '../store/folder-lock.ts';
 import { finishConversion } from './convert-folder.ts';
@@ -45,7 +52,9 @@ export function encryptionHost(ctx: EncryptionHostContext): EncryptionHost {
   /** Runs a conversion with the services closed; reopens them however it ended, then records it. */
   async function convert(what: 'encrypt' | 'decrypt' | 'finish', keys: FolderKeys): Promise<EncryptionStatus> {
     progress = { done: 0, total: 0, stage: 'Starting' };
-    ctx.close(`The data folder is being ${what === 'decrypt' ? 'decrypted' : 'encrypted'}: wait until it has finished.`);
+    ctx.close(
+      `The data folder is being ${what === 'decrypt' ? 'decrypted' : 'encrypted'}: wait until it has finished.`,
+    );
     log(`[encryption] ${what} started`);
     let outcome: 'encrypted' | 'plain' | null = null;
     try {
@@ -58,7 +67,12 @@ export function encryptionHost(ctx: EncryptionHostContext): EncryptionHost {
       progress = null;
       // Every file is readable whatever happened; a folder that still has its key file needs the keys to open.
       const opened = ctx.reopen(hasKeyFile(dataDir) ? keys : null);
-      if (outcome) opened?.store.audit.record({ action: what === 'decrypt' ? 'decrypt' : 'encrypt', entity: 'data-folder', after: { state: outcome } });
+      if (outcome)
+        opened?.store.audit.record({
+          action: what === 'decrypt' ? 'decrypt' : 'encrypt',
+          entity: 'data-folder',
+          after: { state: outcome },
+        });
     }
     return status();
   }
@@ -74,7 +88,11 @@ export function encryptionHost(ctx: EncryptionHostContext): EncryptionHost {
     },
     async enable(passphrase) {
       ready();
-      if (hasKeyFile(dataDir)) throw new AppError('conflict', 'This data folder is encrypted already (Finish encrypting completes a conversion that was cut short)');
+      if (hasKeyFile(dataDir))
+        throw new AppError(
+          'conflict',
+          'This data folder is encrypted already (Finish encrypting completes a conversion that was cut short)',
+        );
       // The key file first: from here on, the folder only opens with the passphrase, finished or not.
       const keys = await createKeyFile(dataDir, passphrase);
       return convert('encrypt', keys);
@@ -90,7 +108,9 @@ export function encryptionHost(ctx: EncryptionHostContext): EncryptionHost {
       if (!hasKeyFile(dataDir)) throw new AppError('conflict', 'This data folder is not encrypted');
       await changePassphrase(dataDir, current, next).catch((error: unknown) => {
         // The form's "current" field is the one that was wrong (its "passphrase" is the new one).
-        throw error instanceof AppError && error.code === 'forbidden' ? new AppError('forbidden', error.message, { current: 'Wrong passphrase' }) : error;
+        throw error instanceof AppError && error.code === 'forbidden'
+          ? new AppError('forbidden', error.message, { current: 'Wrong passphrase' })
+          : error;
       });
       services?.store.audit.record({ action: 'update', entity: 'passphrase' });
       log('[encryption] the passphrase was changed');

@@ -14,7 +14,12 @@ export interface FolderFiles {
 }
 
 const numbered = (dir: string): string[] =>
-  fs.existsSync(dir) ? fs.readdirSync(dir).filter((name) => /^\d+$/.test(name)).sort((a, b) => Number(a) - Number(b)) : [];
+  fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((name) => /^\d+$/.test(name))
+        .sort((a, b) => Number(a) - Number(b))
+    : [];
 
 export function folderFiles(dataDir: string): FolderFiles {
   const media: string[] = [];
@@ -32,6 +37,9 @@ export function folderFiles(dataDir: string): FolderFiles {
     database: path.join(dataDir, DATABASE_FILE),
     media,
     backups: listBackups(dataDir).map((b) => path.join(folder, b.name)),
-    keptAside: fs.readdirSync(dataDir).filter((name) => name.startsWith(`${DATABASE_FILE}.damaged-`) && !/-(wal|shm)$/.test(name)).map((name) => path.join(dataDir, name)),
+    keptAside: fs
+      .readdirSync(dataDir)
+      .filter((name) => name.startsWith(`${DATABASE_FILE}.damaged-`) && !/-(wal|shm)$/.test(name))
+      .map((name) => path.join(dataDir, name)),
   };
 }

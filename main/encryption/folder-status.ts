@@ -26,5 +26,10 @@ export function encryptionStatus(dataDir: string): EncryptionStatus {
 
 /** True when every file that holds health data is in the encrypted format (kept-aside damaged files aside). */
 export function fullyEncrypted(status: EncryptionStatus): boolean {
-  return status.state === 'encrypted' && status.database !== 'plain' && status.media.plain === 0 && status.backups.plain === 0;
+  return (
+    status.state === 'encrypted' &&
+    status.database !== 'plain' &&
+    status.media.plain === 0 &&
+    status.backups.plain === 0
+  );
 }

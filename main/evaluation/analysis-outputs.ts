@@ -43,7 +43,8 @@ export interface AnalysisSummary {
   timingsMs: VideoAnalysis['timings'];
 }
 
-const estimate = (s: HrSummary): MethodEstimate => (s.ok ? { bpm: s.medianBpm, windows: s.windows } : { bpm: null, windows: 0, reason: s.reason });
+const estimate = (s: HrSummary): MethodEstimate =>
+  s.ok ? { bpm: s.medianBpm, windows: s.windows } : { bpm: null, windows: 0, reason: s.reason };
 
 export function summarize(a: VideoAnalysis): AnalysisSummary {
   const s = a.session;
@@ -57,7 +58,9 @@ export function summarize(a: VideoAnalysis): AnalysisSummary {
     // The network alone (its own strongest peak per window), compared with the baselines like for like.
     if (s.primary === 'sspd') {
       const bpms = s.hrSeries.flatMap((w) => (w.sspdBpm === null ? [] : [w.sspdBpm])).sort((x, y) => x - y);
-      methods.sspd = bpms.length ? { bpm: bpms[Math.floor(bpms.length / 2)]!, windows: bpms.length } : { bpm: null, windows: 0, reason: 'No window had a peak' };
+      methods.sspd = bpms.length
+        ? { bpm: bpms[Math.floor(bpms.length / 2)]!, windows: bpms.length }
+        : { bpm: null, windows: 0, reason: 'No window had a peak' };
     }
   }
   const hr = s.ok ? s.summary.hr : null;
@@ -85,26 +88,52 @@ export function summarize(a: VideoAnalysis): AnalysisSummary {
   };
 }
 
-const num = (v: number | null | undefined, digits = 2): string => (v === null || v === undefined || !Number.isFinite(v) ? '' : v.toFixed(digits));
+const num = (v: number | null | undefined, digits = 2): string =>
+  v === null || v === undefined || !Number.isFinite(v) ? '' : v.toFixed(digits);
 
 /** One row per HR window: the decided HR, its source, confidence and reliability with reasons, and each baseline. */
 export function hrSeriesCsv(a: VideoAnalysis): string {
   const s = a.session;
-  const header = ['t_start_s', 't_end_s', 'method', 'bpm', 'source', 'sspd_bpm', 'confidence', 'reliability', 'snr_db', 'reasons', ...BASELINE_IDS.map((id) => `${id}_bpm`)];
+  const header = [
+    't_start_s',
+    't_end_s',
+    'method',
+    'bpm',
+    'source',
+    'sspd_bpm',
+    'confidence',
+    'reliability',
+    'snr_db',
+    'reasons',
+    ...BASELINE_IDS.map((id) => `${id}_bpm`),
+  ];
   if (!s.ok) return stringify([header]);
-  const rows = s.hrSeries.map((w, k) => [num(w.tStart), num(w.tEnd), s.primary, num(w.bpm), w.source ?? '', num(w.sspdBpm), num(w.probability, 3), w.reliability, num(w.snrDb),
+  const rows = s.hrSeries.map((w, k) => [
+    num(w.tStart),
+    num(w.tEnd),
+    s.primary,
+    num(w.bpm),
+    w.source ?? '',
+    num(w.sspdBpm),
+    num(w.probability, 3),
+    w.reliability,
+    num(w.snrDb),
     w.reasons.map((r) => r.message).join('; '),
     ...BASELINE_IDS.map((id) => {
       const b = s.baselines[id];
       return b.ok ? num(b.series[k]?.bpm) : '';
-    })]);
+    }),
+  ]);
   return stringify([header, ...rows]);
 }
 
 export function waveformCsv(w: Waveforms | null): string {
   if (!w) return 'time_s\n';
   const ids = METHOD_IDS.filter((id) => w.pulses[id]);
-  const rows = Array.from({ length: w.n }, (_, i) => [(w.t0 + i / w.fs).toFixed(4), ...ids.map((id) => w.pulses[id]![i]!.toFixed(5))]);
+  const rows = Array.from({ length: w.n }, (_, i) => [
+    (w.t0 + i / w.fs).toFixed(4),
+    ...ids.map((id) => w.pulses[id]![i]!.toFixed(5)),
+  ]);
   return stringify([['time_s', ...ids], ...rows]);
 }
 
@@ -115,17 +144,41 @@ export function analysisHtml(a: VideoAnalysis, summary: AnalysisSummary, w: Wave
   const s = a.session;
   const parts: string[] = [];
   const hr = summary.hr;
-  const hrLine = hr?.bpm != null ? `${hr.bpm.toFixed(1)} bpm — ${RELIABILITY_WORDS[hr.reliability].toLowerCase()} (${hr.usedWindows} of ${hr.windows} windows; ${(100 * hr.coverage).toFixed(0)} % reliable)` : `no reliable heart rate: ${summary.rejectReason ?? 'unknown'}`;
-  parts.push(`<p><b>${escapeHtml(path.basename(a.file))}</b> — ${summary.size}, ${summary.codec}, ${summary.durationS.toFixed(1)} s at ${summary.fps.toFixed(1)} fps, ROI ${summary.roi}</p>`);
+  const hrLine =
+    hr?.bpm != null
+      ? `${hr.bpm.toFixed(1)} bpm — ${RELIABILITY_WORDS[hr.reliability].toLowerCase()} (${hr.usedWindows} of ${hr.windows} windows; ${(100 * hr.coverage).toFixed(0)} % reliable)`
+      : `no reliable heart rate: ${summary.rejectReason ?? 'unknown'}`;
+  parts.push(
+    `<p><b>${escapeHtml(path.basename(a.file))}</b> — ${summary.size}, ${summary.codec}, ${summary.durationS.toFixed(1)} s at ${summary.fps.toFixed(1)} fps, ROI ${summary.roi}</p>`,
+  );
   parts.push(`<p>Heart rate: <b>${escapeHtml(hrLine)}</b></p>`);
-  parts.push(htmlTable(['method', 'median HR (bpm)', 'windows', 'note'], Object.entries(summary.methods).map(([id, m]) => [id, m.bpm ?? Number.NaN, m.windows, m.reason ?? ''])));
+  parts.push(
+    htmlTable(
+      ['method', 'median HR (bpm)', 'windows', 'note'],
+      Object.entries(summary.methods).map(([id, m]) => [id, m.bpm ?? Number.NaN, m.windows, m.reason ?? '']),
+    ),
+  );
   if (s.ok) {
     const mid = s.hrSeries.map((x) => (x.tStart + x.tEnd) / 2);
-    const series: Series[] = [{ name: `${s.primary} (all)`, x: mid, y: s.hrSeries.map((x) => x.bpm), color: PALETTE[s.primary]! }];
-    series.push({ name: 'reliable', x: mid, y: s.hrSeries.map((x) => (x.reliability === 'reliable' ? x.bpm : null)), color: '#000', points: true });
+    const series: Series[] = [
+      { name: `${s.primary} (all)`, x: mid, y: s.hrSeries.map((x) => x.bpm), color: PALETTE[s.primary]! },
+    ];
+    series.push({
+      name: 'reliable',
+      x: mid,
+      y: s.hrSeries.map((x) => (x.reliability === 'reliable' ? x.bpm : null)),
+      color: '#000',
+      points: true,
+    });
     for (const id of BASELINE_IDS) {
       const b = s.baselines[id];
-      if (b.ok && id !== s.primary) series.push({ name: id, x: b.series.map((x) => (x.tStart + x.tEnd) / 2), y: b.series.map((x) => x.bpm), color: PALETTE[id]! });
+      if (b.ok && id !== s.primary)
+        series.push({
+          name: id,
+          x: b.series.map((x) => (x.tStart + x.tEnd) / 2),
+          y: b.series.map((x) => x.bpm),
+          color: PALETTE[id]!,
+        });
     }
     parts.push(svgPlot(series, { title: 'Heart rate per window', xLabel: 'time (s)', yLabel: 'bpm' }));
   }
@@ -137,9 +190,16 @@ export function analysisHtml(a: VideoAnalysis, summary: AnalysisSummary, w: Wave
       const scale = Math.max(...Array.from(x, Math.abs)) || 1;
       return { name: id, x: t, y: Array.from(x, (v) => v / scale), color: PALETTE[id]! };
     });
-    parts.push(svgPlot(series, { title: `Pulse waveforms (first ${PLOT_WAVE_S} s, each scaled to ±1)`, xLabel: 'time (s)', yLabel: 'a.u.' }));
+    parts.push(
+      svgPlot(series, {
+        title: `Pulse waveforms (first ${PLOT_WAVE_S} s, each scaled to ±1)`,
+        xLabel: 'time (s)',
+        yLabel: 'a.u.',
+      }),
+    );
   }
-  if (summary.warnings.length) parts.push(`<h2>Warnings</h2><ul>${summary.warnings.map((x) => `<li>${escapeHtml(x)}</li>`).join('')}</ul>`);
+  if (summary.warnings.length)
+    parts.push(`<h2>Warnings</h2><ul>${summary.warnings.map((x) => `<li>${escapeHtml(x)}</li>`).join('')}</ul>`);
   return htmlPage('Pulse Studio — analysis', parts.join('\n'));
 }
 
@@ -156,7 +216,12 @@ export function writeAnalysis(a: VideoAnalysis, outDir: string): { summary: Anal
   const base = path.join(outDir, path.parse(a.file).name);
   const summary = summarize(a);
   const w = pulseWaveforms(a);
-  const files: WrittenFiles = { hrCsv: `${base}.hr.csv`, waveformCsv: `${base}.waveform.csv`, summaryJson: `${base}.summary.json`, html: `${base}.html` };
+  const files: WrittenFiles = {
+    hrCsv: `${base}.hr.csv`,
+    waveformCsv: `${base}.waveform.csv`,
+    summaryJson: `${base}.summary.json`,
+    html: `${base}.html`,
+  };
   fs.writeFileSync(files.hrCsv, hrSeriesCsv(a));
   fs.writeFileSync(files.waveformCsv, waveformCsv(w));
   fs.writeFileSync(files.summaryJson, JSON.stringify(summary, null, 1) + '\n');

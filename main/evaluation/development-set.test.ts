@@ -32,10 +32,18 @@ describe.skipIf(!MANIFESTS.every((m) => fs.existsSync(m)))('the development set'
     // any HR (reliable or use with caution) MAE ≤ 5 bpm; no-pulse clips never reliable, ≤ 2 % of their windows.
     expect(mean(reliable.map(error)), table).toBeLessThanOrEqual(2);
     const reliableAnywhere = rows.filter((r) => r.referenceBpm !== null && r.decision?.reliability === 'reliable');
-    expect(reliableAnywhere.filter((r) => error(r) > 10).map((r) => r.video), table).toEqual([]);
+    expect(
+      reliableAnywhere.filter((r) => error(r) > 10).map((r) => r.video),
+      table,
+    ).toEqual([]);
     const reportedAnywhere = rows.filter((r) => r.referenceBpm !== null && r.decision?.bpm != null);
     expect(mean(reportedAnywhere.map(error)), table).toBeLessThanOrEqual(5);
-    expect(clips(['nopulse']).filter((r) => r.decision?.reliability === 'reliable').map((r) => r.video), table).toEqual([]);
+    expect(
+      clips(['nopulse'])
+        .filter((r) => r.decision?.reliability === 'reliable')
+        .map((r) => r.video),
+      table,
+    ).toEqual([]);
     expect(e.reliability.windows.app!.noPulseReliableShare, table).toBeLessThanOrEqual(0.02);
     // Met since 2026-12-05 (15 s windows): window confidence AUROC ≥ 0.9 (measured 0.940 after the recalibration).
     expect(e.reliability.windows.app!.auroc, table).toBeGreaterThanOrEqual(0.9);

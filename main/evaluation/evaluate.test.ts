@@ -13,7 +13,7 @@ describe('agreement metrics', () => {
     expect(a.n).toBe(4);
     expect(a.maeBpm).toBeCloseTo(1.5, 10);
     expect(a.rmseBpm).toBeCloseTo(Math.sqrt((4 + 4 + 1 + 1) / 4), 10);
-    expect(a.mapePct).toBeCloseTo(100 * (2 / 60 + 2 / 80 + 1 / 100 + 1 / 120) / 4, 10);
+    expect(a.mapePct).toBeCloseTo((100 * (2 / 60 + 2 / 80 + 1 / 100 + 1 / 120)) / 4, 10);
     expect(a.biasBpm).toBeCloseTo(0, 10);
     const sd = Math.sqrt((4 + 4 + 1 + 1) / 3);
     expect(a.loaHighBpm).toBeCloseTo(1.96 * sd, 10);
@@ -58,17 +58,30 @@ describe('manifests', () => {
   it('reads quoted paths and reports malformed rows by line while keeping the good ones', () => {
     const dir = tempDir('manifest');
     const file = path.join(dir, 'manifest.csv');
-    fs.writeFileSync(file, 'video,reference\n"a,b.mp4",72\n\nno-ref.mp4,\n# a comment\nc.mp4,ref.csv,abc\nd.mp4,80,250\ne.mp4,none\n"say ""hi"".mp4",70\n');
+    fs.writeFileSync(
+      file,
+      'video,reference\n"a,b.mp4",72\n\nno-ref.mp4,\n# a comment\nc.mp4,ref.csv,abc\nd.mp4,80,250\ne.mp4,none\n"say ""hi"".mp4",70\n',
+    );
     const { rows, errors } = readManifest(file);
     const base = { group: 'all', baseDir: dir };
-    expect(rows).toEqual([{ line: 2, video: 'a,b.mp4', reference: '72', ...base }, { line: 7, video: 'd.mp4', reference: '80', fs: 250, ...base }, { line: 8, video: 'e.mp4', reference: null, ...base, group: 'nopulse' }, { line: 9, video: 'say "hi".mp4', reference: '70', ...base }]);
-    expect(errors.map((e) => e.message)).toEqual(['line 4: no reference for no-ref.mp4', 'line 6: sampling rate "abc" is not a positive number']);
+    expect(rows).toEqual([
+      { line: 2, video: 'a,b.mp4', reference: '72', ...base },
+      { line: 7, video: 'd.mp4', reference: '80', fs: 250, ...base },
+      { line: 8, video: 'e.mp4', reference: null, ...base, group: 'nopulse' },
+      { line: 9, video: 'say "hi".mp4', reference: '70', ...base },
+    ]);
+    expect(errors.map((e) => e.message)).toEqual([
+      'line 4: no reference for no-ref.mp4',
+      'line 6: sampling rate "abc" is not a positive number',
+    ]);
   });
 
   it('names the line of a quote that is never closed instead of guessing the rows', () => {
     const file = path.join(tempDir('manifest-quote'), 'manifest.csv');
     fs.writeFileSync(file, 'video,reference\na.mp4,72\n"b.mp4,80\n');
-    expect(() => readManifest(file)).toThrow(/manifest .*manifest\.csv, a quoted cell is never closed: check the quotes \("\) up to line 3/);
+    expect(() => readManifest(file)).toThrow(
+      /manifest .*manifest\.csv, a quoted cell is never closed: check the quotes \("\) up to line 3/,
+    );
   });
 
   it('runs at most the given number of jobs at once and keeps results in order', async () => {

@@ -10,7 +10,16 @@ import { AnalysisError, errorText } from '../video/errors.ts';
 import { readManifest, type ManifestRow } from './manifest.ts';
 import { agreement, type Agreement } from '../references/metrics.ts';
 import { parseReference, referenceBpm } from './reference.ts';
-import { clipFigures, SCORED, windowFigures, windowScores, type ClipFigures, type Scored, type WindowFigures, type WindowScore } from './reliability-scores.ts';
+import {
+  clipFigures,
+  SCORED,
+  windowFigures,
+  windowScores,
+  type ClipFigures,
+  type Scored,
+  type WindowFigures,
+  type WindowScore,
+} from './reliability-scores.ts';
 import { pulseWaveforms, snrAgainst, METHOD_IDS, type MethodId } from '../results/waveforms.ts';
 
 export interface MethodResult {
@@ -31,7 +40,13 @@ export interface RowResult {
   /** Each method alone (the network's own peaks, the classical methods): median over its windows. */
   methods?: Partial<Record<MethodId, MethodResult>>;
   /** The session HR as the app reports it, with its reliability. */
-  decision?: { bpm: number | null; reliability: Reliability; coverage: number; reason: string | null; errorBpm: number | null };
+  decision?: {
+    bpm: number | null;
+    reliability: Reliability;
+    coverage: number;
+    reason: string | null;
+    errorBpm: number | null;
+  };
   /** Per window: the app's reading and each method's, with confidences and the truth. */
   windows?: Partial<Record<Scored, WindowScore[]>>;
   summary?: AnalysisSummary;
@@ -55,7 +70,11 @@ export interface Evaluation {
 }
 
 /** Runs `work` over items with at most `limit` in flight, keeping results in order. */
-export async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
@@ -89,11 +108,31 @@ export async function evaluateRow(row: ManifestRow, o: EvaluateOptions): Promise
       const m = summary.methods[id];
       if (!m) continue;
       const pulse = waves?.pulses[id];
-      methods[id] = { bpm: m.bpm, errorBpm: m.bpm === null || refBpm === null ? null : m.bpm - refBpm, snrDb: pulse && waves && refBpm !== null ? snrAgainst(pulse, waves.fs, refBpm) : null };
+      methods[id] = {
+        bpm: m.bpm,
+        errorBpm: m.bpm === null || refBpm === null ? null : m.bpm - refBpm,
+        snrDb: pulse && waves && refBpm !== null ? snrAgainst(pulse, waves.fs, refBpm) : null,
+      };
     }
     const hr = summary.hr;
-    const decision = hr ? { bpm: hr.bpm, reliability: hr.reliability, coverage: hr.coverage, reason: hr.reason, errorBpm: hr.bpm === null || refBpm === null ? null : hr.bpm - refBpm } : undefined;
-    return { ...base, ok: true, referenceBpm: refBpm, methods, ...(decision ? { decision } : {}), windows: windowScores(a, truth), summary };
+    const decision = hr
+      ? {
+          bpm: hr.bpm,
+          reliability: hr.reliability,
+          coverage: hr.coverage,
+          reason: hr.reason,
+          errorBpm: hr.bpm === null || refBpm === null ? null : hr.bpm - refBpm,
+        }
+      : undefined;
+    return {
+      ...base,
+      ok: true,
+      referenceBpm: refBpm,
+      methods,
+      ...(decision ? { decision } : {}),
+      windows: windowScores(a, truth),
+      summary,
+    };
   } catch (error) {
     const code = error instanceof AnalysisError ? error.code : ((error as { code?: string }).code ?? 'error');
     return { ...base, ok: false, error: { code, message: `line ${row.line}: ${errorText(error)}` } };
@@ -105,8 +144,17 @@ export async function evaluateManifest(manifests: string | readonly string[], o:
   const files = typeof manifests === 'string' ? [manifests] : manifests;
   const read = files.map((file) => readManifest(file));
   const rows = read.flatMap((r) => r.rows);
-  const errors: RowResult[] = read.flatMap((r) => r.errors.map((e) => ({ line: e.line, video: e.video, group: 'all', ok: false, error: { code: 'bad-manifest', message: e.message } })));
-  if (rows.length === 0 && errors.length === 0) throw new AnalysisError('bad-manifest', `${files.join(', ')} lists no videos`);
+  const errors: RowResult[] = read.flatMap((r) =>
+    r.errors.map((e) => ({
+      line: e.line,
+      video: e.video,
+      group: 'all',
+      ok: false,
+      error: { code: 'bad-manifest', message: e.message },
+    })),
+  );
+  if (rows.length === 0 && errors.length === 0)
+    throw new AnalysisError('bad-manifest', `${files.join(', ')} lists no videos`);
   const jobs = o.jobs ?? Math.min(2, os.availableParallelism());
   let done = 0;
   const results = await mapBounded(rows, jobs, async (row) => {
@@ -130,11 +178,20 @@ export async function evaluateManifest(manifests: string | readonly string[], o:
 function overallByMethod(rows: RowResult[]): Evaluation['overall'] {
   const out: Evaluation['overall'] = {};
   for (const id of METHOD_IDS) {
-    const used = rows.filter((r) => r.ok && typeof r.referenceBpm === 'number' && r.methods?.[id]?.bpm !== null && r.methods?.[id]?.bpm !== undefined);
+    const used = rows.filter(
+      (r) =>
+        r.ok &&
+        typeof r.referenceBpm === 'number' &&
+        r.methods?.[id]?.bpm !== null &&
+        r.methods?.[id]?.bpm !== undefined,
+    );
     if (used.length === 0) continue;
     const snr = used.map((r) => r.methods![id]!.snrDb).filter((v): v is number => v !== null && Number.isFinite(v));
     out[id] = {
-      ...agreement(used.map((r) => r.methods![id]!.bpm!), used.map((r) => r.referenceBpm!)),
+      ...agreement(
+        used.map((r) => r.methods![id]!.bpm!),
+        used.map((r) => r.referenceBpm!),
+      ),
       meanSnrDb: snr.length ? snr.reduce((s, v) => s + v, 0) / snr.length : NaN,
     };
   }
@@ -148,9 +205,17 @@ function reliabilityOverall(rows: RowResult[]): Evaluation['reliability'] {
     const scores = ok.flatMap((r) => r.windows?.[id] ?? []);
     if (scores.length) windows[id] = windowFigures(scores);
   }
-  const decided = ok.filter((r) => r.decision).map((r) => ({ group: r.group, referenceBpm: r.referenceBpm ?? null, bpm: r.decision!.bpm, reliability: r.decision!.reliability }));
+  const decided = ok
+    .filter((r) => r.decision)
+    .map((r) => ({
+      group: r.group,
+      referenceBpm: r.referenceBpm ?? null,
+      bpm: r.decision!.bpm,
+      reliability: r.decision!.reliability,
+    }));
   const clips: Record<string, ClipFigures> = {};
-  for (const group of [...new Set(decided.map((c) => c.group))].sort()) clips[group] = clipFigures(decided.filter((c) => c.group === group));
+  for (const group of [...new Set(decided.map((c) => c.group))].sort())
+    clips[group] = clipFigures(decided.filter((c) => c.group === group));
   const withPulse = decided.filter((c) => c.referenceBpm !== null);
   if (withPulse.length) clips.all = clipFigures(withPulse);
   return { windows, clips };

@@ -85,7 +85,15 @@ export function readManifest(file: string): { rows: ManifestRow[]; errors: Manif
     const fsHz = fsText ? Number(fsText) : undefined;
     if (fsHz !== undefined && !(fsHz > 0)) return fail(`sampling rate "${fsText}" is not a positive number`);
     const truth = cell('truth') || (noPulse ? undefined : truthBeside(video, baseDir));
-    rows.push({ line, video, reference: noPulse ? null : given, ...(fsHz ? { fs: fsHz } : {}), ...(truth ? { truth } : {}), group: noPulse && group === 'all' ? 'nopulse' : group, baseDir });
+    rows.push({
+      line,
+      video,
+      reference: noPulse ? null : given,
+      ...(fsHz ? { fs: fsHz } : {}),
+      ...(truth ? { truth } : {}),
+      group: noPulse && group === 'all' ? 'nopulse' : group,
+      baseDir,
+    });
   });
   return { rows, errors };
 }

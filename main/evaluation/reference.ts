@@ -28,7 +28,8 @@ export function parseReference(field: string, baseDir: string, fsHz?: number): R
   if (text === '') throw bad('the reference is empty');
   if (/^[+-]?\d+(\.\d+)?$/.test(text)) {
     const bpm = Number(text);
-    if (bpm < BPM_RANGE[0] || bpm > BPM_RANGE[1]) throw bad(`reference ${bpm} bpm is outside ${BPM_RANGE[0]}–${BPM_RANGE[1]} bpm`);
+    if (bpm < BPM_RANGE[0] || bpm > BPM_RANGE[1])
+      throw bad(`reference ${bpm} bpm is outside ${BPM_RANGE[0]}–${BPM_RANGE[1]} bpm`);
     return { kind: 'bpm', bpm };
   }
   const file = path.resolve(baseDir, text);
@@ -56,7 +57,10 @@ export function parseReferenceCsv(content: string, name: string, fsHz?: number):
   let t: Float64Array;
   if (timeCol >= 0) t = Float64Array.from(good, (r) => r[timeCol]!);
   else if (fs && fs > 0) t = Float64Array.from(values, (_, i) => i / fs);
-  else throw bad(`${name}: a waveform without a time column needs its sampling rate (manifest column 3, or a "# fs=…" line)`);
+  else
+    throw bad(
+      `${name}: a waveform without a time column needs its sampling rate (manifest column 3, or a "# fs=…" line)`,
+    );
   if (bpmCol >= 0) {
     const out = values.find((v) => v < BPM_RANGE[0] || v > BPM_RANGE[1]);
     if (out !== undefined) throw bad(`${name}: ${out} bpm is outside ${BPM_RANGE[0]}–${BPM_RANGE[1]} bpm`);
@@ -78,7 +82,11 @@ export function referenceBpm(ref: Reference, fromS: number, toS: number): number
   const keep = Array.from(ref.t.keys()).filter((i) => ref.t[i]! >= fromS - 1e-9 && ref.t[i]! <= toS + 1e-9);
   const use = keep.length > 10 ? keep : Array.from(ref.t.keys());
   const o = resolveOptions();
-  const u = toUniform(use.map((i) => ref.t[i]!), [use.map((i) => ref.x[i]!)], o);
+  const u = toUniform(
+    use.map((i) => ref.t[i]!),
+    [use.map((i) => ref.x[i]!)],
+    o,
+  );
   if ('ok' in u) throw bad(`reference waveform: ${u.reason}`);
   const filtered = filterWaveform(u.channels[0]!, u.grid.fs, o);
   if ('ok' in filtered) throw bad(`reference waveform: ${filtered.reason}`);

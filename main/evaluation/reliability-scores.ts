@@ -25,7 +25,10 @@ export interface WindowScore {
 }
 
 /** Each method's own strongest peak per window, scored by the candidate model (the app's thresholds give its level). */
-function methodScores(a: VideoAnalysis, truthAt: (w: { tStart: number; tEnd: number }) => number | null): Partial<Record<MethodId, WindowScore[]>> {
+function methodScores(
+  a: VideoAnalysis,
+  truthAt: (w: { tStart: number; tEnd: number }) => number | null,
+): Partial<Record<MethodId, WindowScore[]>> {
   const ev = sessionEvidence({
     rgb: a.rgb,
     ...(a.blocks ? { blocks: a.blocks } : {}),
@@ -86,7 +89,10 @@ export function windowFigures(scores: readonly WindowScore[]): WindowFigures {
   const noPulse = scores.filter((w) => w.truth === null);
   return {
     windows: pulse.length,
-    auroc: auroc(pulse.map((w) => w.p), pulse.map((w) => error(w) <= 5)),
+    auroc: auroc(
+      pulse.map((w) => w.p),
+      pulse.map((w) => error(w) <= 5),
+    ),
     coverage: pulse.length ? reliable.length / pulse.length : Number.NaN,
     reliableMaeBpm: mean(reliable.map(error)),
     reliableWrong10: reliable.filter((w) => error(w) > 10).length,
@@ -94,7 +100,9 @@ export function windowFigures(scores: readonly WindowScore[]): WindowFigures {
     reportedMaeBpm: mean(reported.map(error)),
     reportedWrong10: reported.filter((w) => error(w) > 10).length,
     noPulseWindows: noPulse.length,
-    noPulseReliableShare: noPulse.length ? noPulse.filter((w) => w.level === 'reliable').length / noPulse.length : Number.NaN,
+    noPulseReliableShare: noPulse.length
+      ? noPulse.filter((w) => w.level === 'reliable').length / noPulse.length
+      : Number.NaN,
   };
 }
 

@@ -26,7 +26,14 @@ export interface PlotOptions {
   yInclude?: number[];
 }
 
-export const PALETTE: Record<string, string> = { sspd: '#d62728', pos: '#1f77b4', chrom: '#2ca02c', green: '#9467bd', pbv: '#ff7f0e', reference: '#111111' };
+export const PALETTE: Record<string, string> = {
+  sspd: '#d62728',
+  pos: '#1f77b4',
+  chrom: '#2ca02c',
+  green: '#9467bd',
+  pbv: '#ff7f0e',
+  reference: '#111111',
+};
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -41,7 +48,7 @@ function extent(values: number[]): [number, number] {
   if (finite.length === 0) return [0, 1];
   let lo = Math.min(...finite);
   let hi = Math.max(...finite);
-  if (hi - lo < 1e-9) (lo -= 1), (hi += 1);
+  if (hi - lo < 1e-9) ((lo -= 1), (hi += 1));
   const pad = (hi - lo) * 0.05;
   return [lo - pad, hi + pad];
 }
@@ -75,19 +82,37 @@ export function svgPlot(series: Series[], o: PlotOptions): string {
   const py = (v: number) => height - m.bottom - ((v - yr[0]) / (yr[1] - yr[0])) * (height - m.top - m.bottom);
   const parts: string[] = [];
   parts.push(`<text x="${width / 2}" y="16" text-anchor="middle" font-weight="bold">${escapeHtml(o.title)}</text>`);
-  for (const v of ticks(xRange, 5, o.xMinStep)) parts.push(`<line x1="${px(v)}" x2="${px(v)}" y1="${m.top}" y2="${height - m.bottom}" stroke="#eee"/><text x="${px(v)}" y="${height - m.bottom + 14}" text-anchor="middle">${tick(v)}</text>`);
-  for (const v of ticks(yr)) parts.push(`<line x1="${m.left}" x2="${width - m.right}" y1="${py(v)}" y2="${py(v)}" stroke="#eee"/><text x="${m.left - 6}" y="${py(v) + 4}" text-anchor="end">${tick(v)}</text>`);
-  parts.push(`<text x="${(m.left + width - m.right) / 2}" y="${height - 6}" text-anchor="middle">${escapeHtml(o.xLabel)}</text>`);
-  parts.push(`<text transform="translate(14 ${height / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(o.yLabel)}</text>`);
-  if (o.identity) parts.push(`<line x1="${px(yr[0])}" y1="${py(yr[0])}" x2="${px(yr[1])}" y2="${py(yr[1])}" stroke="#999" stroke-dasharray="4 3"/>`);
+  for (const v of ticks(xRange, 5, o.xMinStep))
+    parts.push(
+      `<line x1="${px(v)}" x2="${px(v)}" y1="${m.top}" y2="${height - m.bottom}" stroke="#eee"/><text x="${px(v)}" y="${height - m.bottom + 14}" text-anchor="middle">${tick(v)}</text>`,
+    );
+  for (const v of ticks(yr))
+    parts.push(
+      `<line x1="${m.left}" x2="${width - m.right}" y1="${py(v)}" y2="${py(v)}" stroke="#eee"/><text x="${m.left - 6}" y="${py(v) + 4}" text-anchor="end">${tick(v)}</text>`,
+    );
+  parts.push(
+    `<text x="${(m.left + width - m.right) / 2}" y="${height - 6}" text-anchor="middle">${escapeHtml(o.xLabel)}</text>`,
+  );
+  parts.push(
+    `<text transform="translate(14 ${height / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(o.yLabel)}</text>`,
+  );
+  if (o.identity)
+    parts.push(
+      `<line x1="${px(yr[0])}" y1="${py(yr[0])}" x2="${px(yr[1])}" y2="${py(yr[1])}" stroke="#999" stroke-dasharray="4 3"/>`,
+    );
   for (const line of o.hLines ?? []) {
-    parts.push(`<line x1="${m.left}" x2="${width - m.right}" y1="${py(line.y)}" y2="${py(line.y)}" stroke="#555"${line.dashed ? ' stroke-dasharray="5 4"' : ''}/><text x="${width - m.right + 4}" y="${py(line.y) + 4}">${escapeHtml(line.label)}</text>`);
+    parts.push(
+      `<line x1="${m.left}" x2="${width - m.right}" y1="${py(line.y)}" y2="${py(line.y)}" stroke="#555"${line.dashed ? ' stroke-dasharray="5 4"' : ''}/><text x="${width - m.right + 4}" y="${py(line.y) + 4}">${escapeHtml(line.label)}</text>`,
+    );
   }
   series.forEach((s, k) => {
     if (s.points) {
       for (let i = 0; i < s.x.length; i++) {
         const y = s.y[i];
-        if (y !== null && y !== undefined && Number.isFinite(y)) parts.push(`<circle cx="${px(s.x[i]!).toFixed(1)}" cy="${py(y).toFixed(1)}" r="3" fill="${s.color}" fill-opacity="0.8"/>`);
+        if (y !== null && y !== undefined && Number.isFinite(y))
+          parts.push(
+            `<circle cx="${px(s.x[i]!).toFixed(1)}" cy="${py(y).toFixed(1)}" r="3" fill="${s.color}" fill-opacity="0.8"/>`,
+          );
       }
     } else {
       let d = '';
@@ -103,14 +128,17 @@ export function svgPlot(series: Series[], o: PlotOptions): string {
       }
       parts.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="1.4"/>`);
     }
-    parts.push(`<rect x="${width - m.right + 8}" y="${m.top + 16 * k}" width="10" height="10" fill="${s.color}"/><text x="${width - m.right + 22}" y="${m.top + 9 + 16 * k}">${escapeHtml(s.name)}</text>`);
+    parts.push(
+      `<rect x="${width - m.right + 8}" y="${m.top + 16 * k}" width="10" height="10" fill="${s.color}"/><text x="${width - m.right + 22}" y="${m.top + 9 + 16 * k}">${escapeHtml(s.name)}</text>`,
+    );
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="sans-serif" font-size="11">${parts.join('')}</svg>`;
 }
 
 /** An HTML table; cells are escaped. */
 export function htmlTable(header: string[], rows: Array<Array<string | number>>): string {
-  const cell = (v: string | number, tag: string) => `<${tag}>${escapeHtml(typeof v === 'number' ? (Number.isFinite(v) ? fmt(v) : '–') : v)}</${tag}>`;
+  const cell = (v: string | number, tag: string) =>
+    `<${tag}>${escapeHtml(typeof v === 'number' ? (Number.isFinite(v) ? fmt(v) : '–') : v)}</${tag}>`;
   return `<table><thead><tr>${header.map((h) => cell(h, 'th')).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((v) => cell(v, 'td')).join('')}</tr>`).join('')}</tbody></table>`;
 }
 

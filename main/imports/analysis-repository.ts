@@ -5,9 +5,15 @@ import { analysisRecord } from '../store/analysis-record.ts';
 import { storedHrSeries } from '../store/stored-analysis.ts';
 import { pulseWaveforms, METHOD_IDS } from '../results/waveforms.ts';
 
-const faces = (a: VideoAnalysis) => (a.roi === 'face' ? { facesDetected: a.facesFound, facesHeld: a.facesHeld } : { facesDetected: null, facesHeld: null });
+const faces = (a: VideoAnalysis) =>
+  a.roi === 'face' ? { facesDetected: a.facesFound, facesHeld: a.facesHeld } : { facesDetected: null, facesHeld: null };
 
-export function saveAnalysis(analyses: AnalysisRepository, sessionId: number, a: VideoAnalysis, modelId: string | null = null): number {
+export function saveAnalysis(
+  analyses: AnalysisRepository,
+  sessionId: number,
+  a: VideoAnalysis,
+  modelId: string | null = null,
+): number {
   const s = a.session;
   const waves = pulseWaveforms(a);
   const waveforms: Record<string, { startS: number; fs: number; samples: Float32Array }> = {};
@@ -23,7 +29,15 @@ export function saveAnalysis(analyses: AnalysisRepository, sessionId: number, a:
       source: 'import',
       roi: a.roi,
       inference: a.model ? { inputFilter: a.model.inputFilter } : null,
-      video: { file: a.file, codec: a.info.codec, width: a.info.width, height: a.info.height, fps: a.info.nominalFps ?? 0, frames: a.frames, ...faces(a) },
+      video: {
+        file: a.file,
+        codec: a.info.codec,
+        width: a.info.width,
+        height: a.info.height,
+        fps: a.info.nominalFps ?? 0,
+        frames: a.frames,
+        ...faces(a),
+      },
       warnings: a.warnings,
     }),
     hrSeries: s.ok ? storedHrSeries(s) : {},

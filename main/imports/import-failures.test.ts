@@ -31,12 +31,23 @@ describe('failed imports', () => {
   afterAll(() => store.close());
 
   const sessionsLeft = () => (store.db.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number }).n;
-  const foldersLeft = () => fs.readdirSync(path.join(store.dataDir, 'subjects'), { recursive: true }).filter((p) => String(p).includes('sessions' + path.sep)).length;
+  const foldersLeft = () =>
+    fs
+      .readdirSync(path.join(store.dataDir, 'subjects'), { recursive: true })
+      .filter((p) => String(p).includes('sessions' + path.sep)).length;
 
   it('the CLI path refuses an empty file, a folder, a FIFO and /dev/zero before writing anything', async () => {
-    const cases: [string, RegExp][] = [[bad.empty, /is empty/], [path.join(dir, 'folder.mp4'), /is a folder/], [fifo, /not a regular file/], ['/dev/zero', /not a regular file/], [bad.missing, /No file at/]];
+    const cases: [string, RegExp][] = [
+      [bad.empty, /is empty/],
+      [path.join(dir, 'folder.mp4'), /is a folder/],
+      [fifo, /not a regular file/],
+      ['/dev/zero', /not a regular file/],
+      [bad.missing, /No file at/],
+    ];
     for (const [video, message] of cases) {
-      await expect(importVideo(store, { video, subjectId, roi: 'full', appVersion: 'test' }), video).rejects.toThrow(message);
+      await expect(importVideo(store, { video, subjectId, roi: 'full', appVersion: 'test' }), video).rejects.toThrow(
+        message,
+      );
     }
     expect(sessionsLeft()).toBe(0);
   });
@@ -54,10 +65,17 @@ describe('failed imports', () => {
 
   it('the pulse-studio command says what is wrong with the path and exits 1', async () => {
     const run = promisify(execFile);
-    const outcome = await run(path.join(ROOT, 'node_modules', '.bin', 'node'), [path.join(ROOT, 'main', 'cli', 'pulse-studio.ts'), 'import', fifo, '--subject', 'F-1'], {
-      cwd: ROOT,
-      env: { ...process.env, PULSE_STUDIO_DATA_DIR: store.dataDir },
-    }).then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => e);
+    const outcome = await run(
+      path.join(ROOT, 'node_modules', '.bin', 'node'),
+      [path.join(ROOT, 'main', 'cli', 'pulse-studio.ts'), 'import', fifo, '--subject', 'F-1'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, PULSE_STUDIO_DATA_DIR: store.dataDir },
+      },
+    ).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(outcome.code).toBe(1);
     expect(outcome.stderr).toMatch(/pipe\.mp4 is not a regular file/);
     expect(sessionsLeft()).toBe(0);
@@ -66,7 +84,11 @@ describe('failed imports', () => {
 
 describe('import errors in the app’s words', () => {
   it('names the app’s region choice instead of the command line’s --roi full', () => {
-    const message = noFaceInAppWords('/home/u/clip.mp4: no face found in 118 of 120 frames; for clips that are already skin, use --roi full');
-    expect(message).toBe('No face found in 118 of 120 frames. If the video shows only skin (a pre-cropped clip), choose the region “Whole frame is skin (pre-cropped clip)” and import again.');
+    const message = noFaceInAppWords(
+      '/home/u/clip.mp4: no face found in 118 of 120 frames; for clips that are already skin, use --roi full',
+    );
+    expect(message).toBe(
+      'No face found in 118 of 120 frames. If the video shows only skin (a pre-cropped clip), choose the region “Whole frame is skin (pre-cropped clip)” and import again.',
+    );
   });
 });

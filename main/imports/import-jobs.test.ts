@@ -45,7 +45,20 @@ describe.skipIf(!sharedAvailable())('ImportJobs on a synthetic pulsing face', ()
 
   beforeAll(async () => {
     const dir = tempDir('import-jobs');
-    clip = await generateClip({ name: 'import-84', face: FACES[1]!, bpm: 84, durationS: 15, fps: 30, width: 320, height: 240, encode: { codec: 'mjpeg' }, seed: 9 }, dir);
+    clip = await generateClip(
+      {
+        name: 'import-84',
+        face: FACES[1]!,
+        bpm: 84,
+        durationS: 15,
+        fps: 30,
+        width: 320,
+        height: 240,
+        encode: { codec: 'mjpeg' },
+        seed: 9,
+      },
+      dir,
+    );
     store = openStore(path.join(dir, 'data'));
     subjectId = store.subjects.create(store.studies.ensureOne().id, subjectFields.parse({ code: 'IMP-1' })).id;
     jobs = new ImportJobs(store, { appVersion: 'test', model: () => null });
@@ -63,10 +76,22 @@ describe.skipIf(!sharedAvailable())('ImportJobs on a synthetic pulsing face', ()
     const job = await jobs.settled(started.id);
     expect(job.error).toBeNull();
     expect(job).toMatchObject({ state: 'done', stage: 'Done', frames: clip.frames });
-    expect(seen.some((n) => n > 0 && n < clip.frames), 'progress between start and end').toBe(true);
+    expect(
+      seen.some((n) => n > 0 && n < clip.frames),
+      'progress between start and end',
+    ).toBe(true);
     const session = store.sessions.get(job.sessionId!);
-    expect(session).toMatchObject({ subjectId, source: 'import', status: 'complete', frameCount: clip.frames, width: 320, height: 240 });
-    const found = (store.db.prepare('SELECT sum(face_found) AS n FROM frames WHERE session_id = ?').get(session.id) as { n: number }).n;
+    expect(session).toMatchObject({
+      subjectId,
+      source: 'import',
+      status: 'complete',
+      frameCount: clip.frames,
+      width: 320,
+      height: 240,
+    });
+    const found = (
+      store.db.prepare('SELECT sum(face_found) AS n FROM frames WHERE session_id = ?').get(session.id) as { n: number }
+    ).n;
     expect(found / clip.frames).toBeGreaterThan(0.95);
     expect(store.analyses.latest(session.id)).not.toBeNull();
   }, 120_000);
@@ -85,7 +110,9 @@ describe.skipIf(!sharedAvailable())('ImportJobs on a synthetic pulsing face', ()
   }, 120_000);
 
   it('refuses an unknown subject and an unknown job', () => {
-    expect(() => jobs.start({ subjectId: 999, path: clip.video, roi: 'face' })).toThrow(/not found|does not exist|No subject/i);
+    expect(() => jobs.start({ subjectId: 999, path: clip.video, roi: 'face' })).toThrow(
+      /not found|does not exist|No subject/i,
+    );
     expect(() => jobs.status(999)).toThrow(/Import 999 does not exist/);
   });
 });

@@ -25,10 +25,18 @@ export function noFaceInAppWords(message: string): string {
 function errorInfo(error: unknown) {
   if (error instanceof AppError) return error.toInfo();
   if (error instanceof AnalysisError) {
-    const code = error.code === 'not-found' ? ('not_found' as const) : error.code === 'no-face-model' || error.code === 'no-ffmpeg' ? ('internal' as const) : ('invalid_input' as const);
+    const code =
+      error.code === 'not-found'
+        ? ('not_found' as const)
+        : error.code === 'no-face-model' || error.code === 'no-ffmpeg'
+          ? ('internal' as const)
+          : ('invalid_input' as const);
     return { code, message: error.code === 'no-face' ? noFaceInAppWords(error.message) : error.message };
   }
-  return { code: 'internal' as const, message: `The import failed: ${error instanceof Error ? error.message : String(error)}` };
+  return {
+    code: 'internal' as const,
+    message: `The import failed: ${error instanceof Error ? error.message : String(error)}`,
+  };
 }
 
 /** Cancel: the import stops and removes the half-made session. */
@@ -47,7 +55,18 @@ export class ImportJobs extends Jobs<ImportJob> {
     this.#store.subjects.get(request.subjectId);
     const model = this.#settings.model();
     return this.jobs.start(
-      (id) => ({ id, state: 'running', subjectId: request.subjectId, fileName: path.basename(video), frames: 0, tS: 0, durationS: null, stage: 'Starting', sessionId: null, error: null }),
+      (id) => ({
+        id,
+        state: 'running',
+        subjectId: request.subjectId,
+        fileName: path.basename(video),
+        frames: 0,
+        tS: 0,
+        durationS: null,
+        stage: 'Starting',
+        sessionId: null,
+        error: null,
+      }),
       (job, signal) =>
         importVideo(this.#store, {
           video,
@@ -55,14 +74,31 @@ export class ImportJobs extends Jobs<ImportJob> {
           roi: request.roi,
           appVersion: this.#settings.appVersion,
           signal,
-          ...(model ? { modelPath: model.path, ...(model.launch ? { launch: model.launch } : {}), ...(model.intraOpThreads ? { threads: model.intraOpThreads } : {}) } : {}),
+          ...(model
+            ? {
+                modelPath: model.path,
+                ...(model.launch ? { launch: model.launch } : {}),
+                ...(model.intraOpThreads ? { threads: model.intraOpThreads } : {}),
+              }
+            : {}),
           ...(this.#settings.faceModelPath ? { faceModelPath: this.#settings.faceModelPath } : {}),
-          onProgress: (p) => Object.assign(job, { frames: p.frames, tS: p.tS, durationS: p.durationS, stage: 'Analysing' }),
+          onProgress: (p) =>
+            Object.assign(job, { frames: p.frames, tS: p.tS, durationS: p.durationS, stage: 'Analysing' }),
         }).then(
-          (result) => void Object.assign(job, { state: 'done', sessionId: result.session.id, frames: result.analysis.frames, stage: 'Done' }),
+          (result) =>
+            void Object.assign(job, {
+              state: 'done',
+              sessionId: result.session.id,
+              frames: result.analysis.frames,
+              stage: 'Done',
+            }),
           (error: unknown) => {
             const cancelled = signal.aborted;
-            Object.assign(job, { state: cancelled ? 'cancelled' : 'failed', error: cancelled ? null : errorInfo(error), stage: cancelled ? 'Cancelled' : 'Failed' });
+            Object.assign(job, {
+              state: cancelled ? 'cancelled' : 'failed',
+              error: cancelled ? null : errorInfo(error),
+              stage: cancelled ? 'Cancelled' : 'Failed',
+            });
           },
         ),
     );

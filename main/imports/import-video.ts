@@ -48,15 +48,30 @@ export interface ImportResult {
 function findSubject(store: Store, request: ImportRequest): { subjectId: number; created: boolean } {
   if (request.subjectId !== undefined) return { subjectId: store.subjects.get(request.subjectId).id, created: false };
   if (!request.subjectCode) throw new AppError('invalid_input', 'Name the subject to import into');
-  const study = request.study ? store.studies.list().find((s) => s.name.toLowerCase() === request.study!.toLowerCase()) : store.studies.ensureOne();
-  if (!study) throw new AppError('not_found', `No study named "${request.study}" (studies: ${store.studies.list().map((s) => s.name).join(', ') || 'none'})`);
+  const study = request.study
+    ? store.studies.list().find((s) => s.name.toLowerCase() === request.study!.toLowerCase())
+    : store.studies.ensureOne();
+  if (!study)
+    throw new AppError(
+      'not_found',
+      `No study named "${request.study}" (studies: ${
+        store.studies
+          .list()
+          .map((s) => s.name)
+          .join(', ') || 'none'
+      })`,
+    );
   const code = request.subjectCode;
-  const existing = store.subjects.list({ studyId: study.id, search: code, includeArchived: true }).find((s) => s.code === code);
+  const existing = store.subjects
+    .list({ studyId: study.id, search: code, includeArchived: true })
+    .find((s) => s.code === code);
   if (existing) return { subjectId: existing.id, created: false };
-  if (!request.createSubject) throw new AppError('not_found', `Study "${study.name}" has no subject ${request.subjectCode}`);
+  if (!request.createSubject)
+    throw new AppError('not_found', `Study "${study.name}" has no subject ${request.subjectCode}`);
   // The CLI takes the code from the command line: hold it to the same rules as the app's form.
   const fields = subjectFields.safeParse({ code: request.subjectCode });
-  if (!fields.success) throw new AppError('invalid_input', `Subject code "${request.subjectCode}": ${fields.error.issues[0]?.message}`);
+  if (!fields.success)
+    throw new AppError('invalid_input', `Subject code "${request.subjectCode}": ${fields.error.issues[0]?.message}`);
   const subject = store.subjects.create(study.id, fields.data);
   return { subjectId: subject.id, created: true };
 }
@@ -65,12 +80,23 @@ export async function importVideo(store: Store, request: ImportRequest): Promise
   const video = checkImportPath(request.video);
   const { subjectId, created } = findSubject(store, request);
   const session = store.sessions.create(
-    { subjectId, cameraLabel: `import: ${path.basename(video)}`, width: null, height: null, fps: null, notes: `Imported from ${video}` },
+    {
+      subjectId,
+      cameraLabel: `import: ${path.basename(video)}`,
+      width: null,
+      height: null,
+      fps: null,
+      notes: `Imported from ${video}`,
+    },
     { source: 'import', appVersion: request.appVersion },
   );
   const dir = store.sessionDir(subjectId, session.id);
   fs.mkdirSync(dir, { recursive: true });
-  const roi = new RoiWriter(path.join(dir, ROI_FILE), { width: CROP_SIZE, height: CROP_SIZE, channels: 3 }, store.mediaKey);
+  const roi = new RoiWriter(
+    path.join(dir, ROI_FILE),
+    { width: CROP_SIZE, height: CROP_SIZE, channels: 3 },
+    store.mediaKey,
+  );
   try {
     const analysis = await analyzeVideo(video, {
       ...request,
@@ -82,7 +108,12 @@ export async function importVideo(store: Store, request: ImportRequest): Promise
     roi.close();
     const { width, height, nominalFps } = analysis.info;
     store.sessions.setFormat(session.id, { width, height, fps: nominalFps });
-    if (analysis.model) store.sessions.setRuntime(session.id, { modelId: request.modelPath ?? null, modelSha256: analysis.model.sha256, executionProvider: analysis.model.provider });
+    if (analysis.model)
+      store.sessions.setRuntime(session.id, {
+        modelId: request.modelPath ?? null,
+        modelSha256: analysis.model.sha256,
+        executionProvider: analysis.model.provider,
+      });
     const analysisId = saveAnalysis(store.analyses, session.id, analysis, request.modelPath ?? null);
     const finished = store.sessions.finish(session.id, 'complete');
     await sealSessionMedia(store, session.id);

@@ -7,7 +7,9 @@ describe('main/inference boundaries', () => {
     const dir = import.meta.dirname;
     const offenders = readdirSync(dir)
       .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
-      .filter((f) => /from\s+['"]electron['"]|require\(\s*['"]electron['"]\s*\)/.test(readFileSync(join(dir, f), 'utf8')));
+      .filter((f) =>
+        /from\s+['"]electron['"]|require\(\s*['"]electron['"]\s*\)/.test(readFileSync(join(dir, f), 'utf8')),
+      );
     expect(offenders).toEqual([]);
   });
 });

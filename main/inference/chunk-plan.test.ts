@@ -10,7 +10,14 @@ function spread(x: Float32Array): number {
   return Math.max(...x) - Math.min(...x);
 }
 
-async function streamAll(run: RunModel, frames: Uint8Array, pushSizes: readonly number[], hop: number, maxNew: number, context?: TemporalContext): Promise<{ out: Float32Array; stream: OverlapSaveStream }> {
+async function streamAll(
+  run: RunModel,
+  frames: Uint8Array,
+  pushSizes: readonly number[],
+  hop: number,
+  maxNew: number,
+  context?: TemporalContext,
+): Promise<{ out: Float32Array; stream: OverlapSaveStream }> {
   const stream = new OverlapSaveStream(run, { order: 'rgb', policy: { hop, maxNew }, context });
   return { out: await streamThrough(stream, frames, pushSizes), stream };
 }
@@ -33,16 +40,36 @@ describe('temporal context of SSPD', () => {
     const ctx = temporalContext(SSPD_TIME_OPS);
     const policy = { hop: 20, maxNew: 40 };
     expect(planChunk(0, 30, false, ctx, policy)).toBeNull();
-    expect(planChunk(0, 32, false, ctx, policy)).toEqual({ inputStart: 0, inputEnd: 32, outputStart: 0, outputEnd: 21 });
-    expect(planChunk(21, 60, false, ctx, policy)).toEqual({ inputStart: 10, inputEnd: 52, outputStart: 21, outputEnd: 41 });
+    expect(planChunk(0, 32, false, ctx, policy)).toEqual({
+      inputStart: 0,
+      inputEnd: 32,
+      outputStart: 0,
+      outputEnd: 21,
+    });
+    expect(planChunk(21, 60, false, ctx, policy)).toEqual({
+      inputStart: 10,
+      inputEnd: 52,
+      outputStart: 21,
+      outputEnd: 41,
+    });
   });
 
   it('takes one hop while keeping up and grows to the cap once two hops are waiting', () => {
     const ctx = temporalContext(SSPD_TIME_OPS);
     const policy = { hop: 20, maxNew: 40 };
     expect(planChunk(21, 60, false, ctx, policy)?.outputEnd).toBe(41);
-    expect(planChunk(21, 200, false, ctx, policy)).toEqual({ inputStart: 10, inputEnd: 72, outputStart: 21, outputEnd: 61 });
-    expect(planChunk(21, 200, true, ctx, policy)).toEqual({ inputStart: 10, inputEnd: 200, outputStart: 21, outputEnd: 200 });
+    expect(planChunk(21, 200, false, ctx, policy)).toEqual({
+      inputStart: 10,
+      inputEnd: 72,
+      outputStart: 21,
+      outputEnd: 61,
+    });
+    expect(planChunk(21, 200, true, ctx, policy)).toEqual({
+      inputStart: 10,
+      inputEnd: 200,
+      outputStart: 21,
+      outputEnd: 200,
+    });
   });
 });
 
@@ -54,23 +81,32 @@ describe('overlap-save streaming on a network with SSPD’s temporal structure',
     { frames: 300, pushes: [1], hop: 20, maxNew: 40 },
     { frames: 257, pushes: [7, 64, 3, 200], hop: 8, maxNew: 30 },
     { frames: 40, pushes: [10], hop: 60, maxNew: 120 },
-  ])('matches whole-recording output exactly for $frames frames pushed in $pushes', async ({ frames, pushes, hop, maxNew }) => {
-    const data = randomFrames(frames, frames);
-    const whole = await inferWhole(run, data, frames, { order: 'rgb' });
-    expect(spread(whole)).toBeGreaterThan(0.05);
-    const { out } = await streamAll(run, data, pushes, hop, maxNew);
-    expect(Array.from(out)).toEqual(Array.from(whole));
-  });
+  ])(
+    'matches whole-recording output exactly for $frames frames pushed in $pushes',
+    async ({ frames, pushes, hop, maxNew }) => {
+      const data = randomFrames(frames, frames);
+      const whole = await inferWhole(run, data, frames, { order: 'rgb' });
+      expect(spread(whole)).toBeGreaterThan(0.05);
+      const { out } = await streamAll(run, data, pushes, hop, maxNew);
+      expect(Array.from(out)).toEqual(Array.from(whole));
+    },
+  );
 
   it.each([
     { margin: 10, alignment: 2 },
     { margin: 11, alignment: 1 },
-  ])('differs from whole-recording output with a context of $margin steps aligned to $alignment (the test has teeth)', async (context) => {
-    const data = randomFrames(200, 5);
-    const whole = await inferWhole(run, data, 200, { order: 'rgb' });
-    const out = await streamAll(run, data, [25], 21, 60, context).then((r) => r.out, () => null);
-    expect(out === null || out.some((v, i) => v !== whole[i])).toBe(true);
-  });
+  ])(
+    'differs from whole-recording output with a context of $margin steps aligned to $alignment (the test has teeth)',
+    async (context) => {
+      const data = randomFrames(200, 5);
+      const whole = await inferWhole(run, data, 200, { order: 'rgb' });
+      const out = await streamAll(run, data, [25], 21, 60, context).then(
+        (r) => r.out,
+        () => null,
+      );
+      expect(out === null || out.some((v, i) => v !== whole[i])).toBe(true);
+    },
+  );
 
   it('grows chunks to the cap when frames arrive faster than the hop, and drops none', async () => {
     const data = randomFrames(400, 3);
@@ -84,6 +120,9 @@ describe('overlap-save streaming on a network with SSPD’s temporal structure',
 
   it('rejects a cap smaller than the hop and grows the cap with a hop chosen alone', () => {
     expect(() => new OverlapSaveStream(run, { order: 'rgb', policy: { hop: 60, maxNew: 30 } })).toThrow(RangeError);
-    expect(new OverlapSaveStream(run, { order: 'rgb', policy: { hop: 200 } }).policy).toEqual({ hop: 200, maxNew: 250 });
+    expect(new OverlapSaveStream(run, { order: 'rgb', policy: { hop: 200 } }).policy).toEqual({
+      hop: 200,
+      maxNew: 250,
+    });
   });
 });

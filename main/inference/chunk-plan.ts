@@ -43,7 +43,8 @@ function grown(hop: number, growth: number, ctx: TemporalContext): number {
 export function resolvePolicy(ctx: TemporalContext, partial: Partial<ChunkPolicy> = {}): ChunkPolicy {
   const hop = partial.hop ?? defaultPolicy(ctx).hop;
   const maxNew = partial.maxNew ?? grown(hop, DEFAULT_GROWTH, ctx);
-  if (!(hop >= 1) || !(maxNew >= hop)) throw new RangeError(`chunk policy needs 1 ≤ hop ≤ maxNew (got hop ${hop}, maxNew ${maxNew})`);
+  if (!(hop >= 1) || !(maxNew >= hop))
+    throw new RangeError(`chunk policy needs 1 ≤ hop ≤ maxNew (got hop ${hop}, maxNew ${maxNew})`);
   return { hop, maxNew };
 }
 
@@ -64,7 +65,13 @@ function alignedEnd(start: number, limit: number, alignment: number): number {
  * (and memory) stays put; two hops behind, it takes up to `maxNew`. `final` means the recording
  * has ended: its edge is the whole recording's edge too, so the tail is exact without context.
  */
-export function planChunk(emitted: number, available: number, final: boolean, ctx: TemporalContext, policy: ChunkPolicy): ChunkPlan | null {
+export function planChunk(
+  emitted: number,
+  available: number,
+  final: boolean,
+  ctx: TemporalContext,
+  policy: ChunkPolicy,
+): ChunkPlan | null {
   const { margin, alignment } = ctx;
   const inputStart = chunkInputStart(emitted, ctx);
   if (final) {

@@ -41,7 +41,9 @@ export class DiffStore {
   /** Appends HWC uint8 frames (any whole number of them). */
   push(frames: Uint8Array): void {
     if (frames.length % BYTES_PER_FRAME !== 0) {
-      throw new RangeError(`frame data of ${frames.length} bytes is not a whole number of ${BYTES_PER_FRAME}-byte frames`);
+      throw new RangeError(
+        `frame data of ${frames.length} bytes is not a whole number of ${BYTES_PER_FRAME}-byte frames`,
+      );
     }
     for (let offset = 0; offset < frames.length; offset += BYTES_PER_FRAME) {
       const frame = frames.subarray(offset, offset + BYTES_PER_FRAME);
@@ -68,14 +70,16 @@ export class DiffStore {
 
   /** Steps [start, start + steps) as a (1, 3, steps, 128, 128) tensor body; valid until the next call. */
   tensor(start: number, steps: number): Float32Array {
-    if (start < this.#first || start + steps > this.end) throw new RangeError(`steps ${start}…${start + steps - 1} are not held (holding ${this.#first}…${this.end - 1})`);
+    if (start < this.#first || start + steps > this.end)
+      throw new RangeError(`steps ${start}…${start + steps - 1} are not held (holding ${this.#first}…${this.end - 1})`);
     this.#compute(start + steps);
     const size = CHANNELS * steps * PIXELS_PER_FRAME;
     if (this.#tensor.length < size) this.#tensor = new Float32Array(size);
     const out = this.#tensor.subarray(0, size);
     for (let t = 0; t < steps; t++) {
       const step = this.#steps[start - this.#first + t]!;
-      for (let c = 0; c < CHANNELS; c++) out.set(step.subarray(c * PIXELS_PER_FRAME, (c + 1) * PIXELS_PER_FRAME), (c * steps + t) * PIXELS_PER_FRAME);
+      for (let c = 0; c < CHANNELS; c++)
+        out.set(step.subarray(c * PIXELS_PER_FRAME, (c + 1) * PIXELS_PER_FRAME), (c * steps + t) * PIXELS_PER_FRAME);
     }
     return out;
   }

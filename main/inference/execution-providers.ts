@@ -26,7 +26,10 @@ export interface SessionSettings {
   readonly log?: (message: string) => void;
 }
 
-export type SessionFactory = (model: Uint8Array, options: ort.InferenceSession.SessionOptions) => Promise<ort.InferenceSession>;
+export type SessionFactory = (
+  model: Uint8Array,
+  options: ort.InferenceSession.SessionOptions,
+) => Promise<ort.InferenceSession>;
 
 export interface ChosenSession {
   readonly session: ort.InferenceSession;
@@ -69,7 +72,11 @@ const shortReason = (error: string | undefined) => (error ?? '').replace(/^\w+:\
  * Creates the session with one provider at a time: a list like ['cuda', 'cpu'] makes ORT throw
  * when CUDA is missing instead of falling back, so each provider gets its own attempt.
  */
-export async function createSessionWithFallback(model: Uint8Array, settings: SessionSettings = {}, factory: SessionFactory = createSession): Promise<ChosenSession> {
+export async function createSessionWithFallback(
+  model: Uint8Array,
+  settings: SessionSettings = {},
+  factory: SessionFactory = createSession,
+): Promise<ChosenSession> {
   const providers = settings.providers ?? platformProviders();
   const log = settings.log ?? (() => {});
   const attempts: ProviderAttempt[] = [];

@@ -5,7 +5,16 @@ import type { ModelValidation } from '../../common/models.ts';
 import { ModelError } from './model-error.ts';
 import type { WaveformChunk } from './waveform-stream.ts';
 import { nodeWorkerLauncher, type WorkerChannel, type WorkerLauncher } from './worker-process.ts';
-import type { CommandResults, FromWorker, LoadModelRequest, LoadedModelReport, ToWorker, WireError, WorkerCommand, WorkerStats } from './worker-protocol.ts';
+import type {
+  CommandResults,
+  FromWorker,
+  LoadModelRequest,
+  LoadedModelReport,
+  ToWorker,
+  WireError,
+  WorkerCommand,
+  WorkerStats,
+} from './worker-protocol.ts';
 
 export interface InferenceWorkerOptions {
   /** Starts the process; default: a Node child running the .ts entry. The desktop app passes a utility-process launcher. */

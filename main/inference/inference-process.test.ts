@@ -11,13 +11,21 @@ import { SupervisedInference } from './supervised-inference.ts';
 const MODEL = path.resolve(import.meta.dirname, '..', '..', 'models', 'sspd.onnx');
 
 /** Runs testing/abort-child.ts in a child and reports how it ended and what it printed. */
-function runFixture(mode: 'thread' | 'process'): Promise<{ code: number | null; signal: string | null; stderr: string; inferencePid: number }> {
-  const child = spawn(process.execPath, [path.join(import.meta.dirname, '..', '..', 'testing', 'abort-child.ts'), mode, MODEL], { stdio: ['ignore', 'pipe', 'pipe'] });
+function runFixture(
+  mode: 'thread' | 'process',
+): Promise<{ code: number | null; signal: string | null; stderr: string; inferencePid: number }> {
+  const child = spawn(
+    process.execPath,
+    [path.join(import.meta.dirname, '..', '..', 'testing', 'abort-child.ts'), mode, MODEL],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d));
   child.stderr.on('data', (d: Buffer) => (stderr += d));
-  return new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stderr, inferencePid: Number(stdout.trim()) })));
+  return new Promise((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal, stderr, inferencePid: Number(stdout.trim()) })),
+  );
 }
 
 const alive = (pid: number) => {
@@ -49,7 +57,10 @@ describe('why inference runs out of process', () => {
 describe('supervised inference', () => {
   test('a killed inference process is restarted with the same model, and the network runs again', async () => {
     const logs: string[] = [];
-    const inference = await SupervisedInference.start({ modelPath: MODEL, providers: ['cpu'], intraOpThreads: 1 }, { log: (m) => logs.push(m) });
+    const inference = await SupervisedInference.start(
+      { modelPath: MODEL, providers: ['cpu'], intraOpThreads: 1 },
+      { log: (m) => logs.push(m) },
+    );
     try {
       const first = inference.pid!;
       inference.pushFrames(pulsingChunk(0, 60, 70).crops);
@@ -72,7 +83,10 @@ describe('supervised inference', () => {
   }, 60_000);
 
   test('gives up after its restarts and says so, without taking anything else down', async () => {
-    const inference = await SupervisedInference.start({ modelPath: MODEL, providers: ['cpu'], intraOpThreads: 1 }, { maxRestarts: 0 });
+    const inference = await SupervisedInference.start(
+      { modelPath: MODEL, providers: ['cpu'], intraOpThreads: 1 },
+      { maxRestarts: 0 },
+    );
     process.kill(inference.pid!, 'SIGKILL');
     await expect.poll(() => inference.down, { timeout: 10_000 }).toMatch(/stopped 1 times and was not restarted/);
     await expect(inference.flush()).rejects.toMatchObject({ code: 'WORKER_FAILED' });

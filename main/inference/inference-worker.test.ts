@@ -9,7 +9,12 @@ describe('inference worker', () => {
   afterAll(() => worker.close());
 
   it('rejects a model with the loader’s error code and stays usable', async () => {
-    const error = await worker.loadModel({ modelPath: join(import.meta.dirname, '..', '..', 'testing', 'models', 'other-io.onnx'), providers: ['cpu'] }).catch((e: unknown) => e);
+    const error = await worker
+      .loadModel({
+        modelPath: join(import.meta.dirname, '..', '..', 'testing', 'models', 'other-io.onnx'),
+        providers: ['cpu'],
+      })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelError);
     expect((error as ModelError).code).toBe('MODEL_WRONG_IO');
     await expect(worker.stats()).rejects.toMatchObject({ code: 'NO_MODEL_LOADED' });

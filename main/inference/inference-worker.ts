@@ -8,7 +8,15 @@ import { loadSspdModel, type LoadedModel } from './model-loader.ts';
 import { OverlapSaveStream } from './overlap-save-stream.ts';
 import { StatefulStream } from './stateful-stream.ts';
 import type { WaveformChunk, WaveformStream } from './waveform-stream.ts';
-import type { CommandResults, FromWorker, LoadModelRequest, ToWorker, WireError, WorkerCommand, WorkerStats } from './worker-protocol.ts';
+import type {
+  CommandResults,
+  FromWorker,
+  LoadModelRequest,
+  ToWorker,
+  WireError,
+  WorkerCommand,
+  WorkerStats,
+} from './worker-protocol.ts';
 
 /** The channel to the parent: Electron's `process.parentPort` in a utility process, Node's IPC in a forked child. */
 interface ParentChannel {
@@ -23,9 +31,14 @@ interface ElectronParentPort {
 
 function parentChannel(): ParentChannel {
   const electron = (process as { parentPort?: ElectronParentPort }).parentPort;
-  if (electron) return { post: (m) => electron.postMessage(m), onMessage: (h) => electron.on('message', (e) => h(e.data as ToWorker)) };
+  if (electron)
+    return {
+      post: (m) => electron.postMessage(m),
+      onMessage: (h) => electron.on('message', (e) => h(e.data as ToWorker)),
+    };
   const send = process.send?.bind(process);
-  if (!send) throw new Error('inference-worker.ts runs as a child process: start it with main/inference/worker-process.ts');
+  if (!send)
+    throw new Error('inference-worker.ts runs as a child process: start it with main/inference/worker-process.ts');
   // The parent is gone (it crashed or was killed): nothing is left to compute for.
   process.on('disconnect', () => process.exit(0));
   return { post: (m) => void send(m), onMessage: (h) => process.on('message', h as (m: unknown) => void) };
@@ -46,7 +59,9 @@ let stalled = false;
 const post = (message: FromWorker): void => port.post(message);
 
 function toWire(error: unknown): WireError {
-  return error instanceof ModelError ? { code: error.code, message: error.message } : { code: 'INFERENCE_FAILED', message: errorMessage(error) };
+  return error instanceof ModelError
+    ? { code: error.code, message: error.message }
+    : { code: 'INFERENCE_FAILED', message: errorMessage(error) };
 }
 
 const inputFilterOf = (r: LoadModelRequest) => (r.inputFilter === undefined ? INPUT_LOWPASS : r.inputFilter);
@@ -54,7 +69,11 @@ const inputFilterOf = (r: LoadModelRequest) => (r.inputFilter === undefined ? IN
 /** The streaming form's own state where the model has it; overlap-save over the whole form otherwise. */
 function freshStream(): WaveformStream | null {
   if (!model || !request) return null;
-  const options = { order: request.order ?? 'rgb', policy: request.policy, inputFilter: inputFilterOf(request) } as const;
+  const options = {
+    order: request.order ?? 'rgb',
+    policy: request.policy,
+    inputFilter: inputFilterOf(request),
+  } as const;
   return model.step ? new StatefulStream(model.step, options) : new OverlapSaveStream(model.run, options);
 }
 
@@ -73,7 +92,8 @@ function replaceStream(next: WaveformStream | null): void {
 function kick(): void {
   if (draining || !stream) return;
   const current = stream;
-  draining = current.drain(false, emit)
+  draining = current
+    .drain(false, emit)
     .catch((error: unknown) => {
       stalled = true;
       post({ type: 'error', error: toWire(error) });
@@ -97,7 +117,14 @@ function stats(): WorkerStats {
   const current = loadedStream();
   const usage = process.resourceUsage();
   const busy = draining !== null || current.ready(false);
-  return { ...current.stats(), provider: model?.report.provider ?? null, busy, pid: process.pid, rssBytes: process.memoryUsage.rss(), peakRssBytes: usage.maxRSS * 1024 };
+  return {
+    ...current.stats(),
+    provider: model?.report.provider ?? null,
+    busy,
+    pid: process.pid,
+    rssBytes: process.memoryUsage.rss(),
+    peakRssBytes: usage.maxRSS * 1024,
+  };
 }
 
 async function unload(): Promise<void> {
@@ -123,7 +150,9 @@ async function queued(command: WorkerCommand): Promise<CommandResults[keyof Comm
     case 'flush': {
       await idle();
       const current = loadedStream();
-      draining = current.drain(true, emit).finally(() => { draining = null; });
+      draining = current.drain(true, emit).finally(() => {
+        draining = null;
+      });
       await draining;
       return stats();
     }
@@ -143,17 +172,25 @@ function resetNow(): null {
   return null;
 }
 
-function reply(id: number, work: () => CommandResults[keyof CommandResults] | Promise<CommandResults[keyof CommandResults]>): Promise<void> {
-  return Promise.resolve().then(work).then(
-    (value) => post({ type: 'reply', id, ok: true, value }),
-    (error: unknown) => post({ type: 'reply', id, ok: false, error: toWire(error) }),
-  );
+function reply(
+  id: number,
+  work: () => CommandResults[keyof CommandResults] | Promise<CommandResults[keyof CommandResults]>,
+): Promise<void> {
+  return Promise.resolve()
+    .then(work)
+    .then(
+      (value) => post({ type: 'reply', id, ok: true, value }),
+      (error: unknown) => post({ type: 'reply', id, ok: false, error: toWire(error) }),
+    );
 }
 
 port.onMessage((message) => {
   if ('type' in message) {
     if (!stream) {
-      post({ type: 'error', error: { code: 'NO_MODEL_LOADED', message: 'frames pushed before a model was loaded were not kept' } });
+      post({
+        type: 'error',
+        error: { code: 'NO_MODEL_LOADED', message: 'frames pushed before a model was loaded were not kept' },
+      });
       return;
     }
     stream.push(message.frames);

@@ -9,7 +9,11 @@ import { randomFrames } from '../../testing/toy-network.ts';
 
 describe('the input low-pass', () => {
   it('keeps the heart-rate band within 1.4 dB and removes a 4.7 Hz flicker by more than 10 dB', () => {
-    const [atBandEdge, atFlicker, atFlickerHarmonic] = sosMagnitude(butterLowpass(INPUT_LOWPASS.order, INPUT_LOWPASS.cutoffHz, INPUT_LOWPASS.atFps), [3.5, 4.7, 14.1], INPUT_LOWPASS.atFps);
+    const [atBandEdge, atFlicker, atFlickerHarmonic] = sosMagnitude(
+      butterLowpass(INPUT_LOWPASS.order, INPUT_LOWPASS.cutoffHz, INPUT_LOWPASS.atFps),
+      [3.5, 4.7, 14.1],
+      INPUT_LOWPASS.atFps,
+    );
     expect(20 * Math.log10(atBandEdge!)).toBeGreaterThan(-1.4);
     expect(20 * Math.log10(atFlicker!)).toBeLessThan(-10);
     expect(20 * Math.log10(atFlickerHarmonic!)).toBeLessThan(-60);
@@ -17,7 +21,9 @@ describe('the input low-pass', () => {
 
   it('filters every value along time like sosfilt, step by step', () => {
     const filter = new InputFilter(INPUT_LOWPASS, 5);
-    const series = Array.from({ length: 5 }, (_, v) => Array.from({ length: 60 }, (_, t) => Math.sin(t * (0.3 + v)) * 10 + (t % 7)));
+    const series = Array.from({ length: 5 }, (_, v) =>
+      Array.from({ length: 60 }, (_, t) => Math.sin(t * (0.3 + v)) * 10 + (t % 7)),
+    );
     const out = series.map(() => [] as number[]);
     for (let t = 0; t < 60; t++) {
       const step = Float32Array.from(series, (s) => s[t]!);
@@ -61,7 +67,9 @@ describe('the difference store', () => {
     const raw = frameDiffTensor(frames, 0, 9, 'rgb');
     const got = filtered.tensor(0, 8);
     // The first step passes the filter from rest: scaled by its b0 only.
-    const b0 = butterLowpass(INPUT_LOWPASS.order, INPUT_LOWPASS.cutoffHz, INPUT_LOWPASS.atFps).filter((_, i) => i % 6 === 0).reduce((a, b) => a * b, 1);
+    const b0 = butterLowpass(INPUT_LOWPASS.order, INPUT_LOWPASS.cutoffHz, INPUT_LOWPASS.atFps)
+      .filter((_, i) => i % 6 === 0)
+      .reduce((a, b) => a * b, 1);
     expect(got[0]).toBeCloseTo(raw[0]! * b0, 4);
     expect(got.length).toBe(CHANNELS * 8 * PIXELS_PER_FRAME);
     expect(got).not.toEqual(raw);

@@ -18,7 +18,12 @@ export interface InputFilterSpec {
   readonly atFps: number;
 }
 
-export const INPUT_LOWPASS: InputFilterSpec = { kind: 'butterworth-lowpass', order: 6, cutoffHz: 3.8, atFps: TRAINED_FPS };
+export const INPUT_LOWPASS: InputFilterSpec = {
+  kind: 'butterworth-lowpass',
+  order: 6,
+  cutoffHz: 3.8,
+  atFps: TRAINED_FPS,
+};
 
 /** The same low-pass on every value of a step (3 × 128 × 128 differences), with its state between steps. */
 export class InputFilter {

@@ -2,7 +2,12 @@ import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createSessionWithFallback, NoProviderError, platformProviders, type SessionFactory } from './execution-providers.ts';
+import {
+  createSessionWithFallback,
+  NoProviderError,
+  platformProviders,
+  type SessionFactory,
+} from './execution-providers.ts';
 import { ModelError } from './model-error.ts';
 import { loadSspdModel } from './model-loader.ts';
 
@@ -35,17 +40,31 @@ describe('execution providers', () => {
       expect(options.intraOpNumThreads).toBe(3);
       return {} as Awaited<ReturnType<SessionFactory>>;
     };
-    const chosen = await createSessionWithFallback(new Uint8Array(1), { providers: ['cuda', 'dml', 'cpu'], intraOpThreads: 3, log: (m) => logs.push(m) }, factory);
+    const chosen = await createSessionWithFallback(
+      new Uint8Array(1),
+      { providers: ['cuda', 'dml', 'cpu'], intraOpThreads: 3, log: (m) => logs.push(m) },
+      factory,
+    );
     expect(tried).toEqual([['cuda'], ['dml'], ['cpu']]);
     expect(chosen.provider).toBe('cpu');
-    expect(chosen.attempts.map((a) => [a.provider, a.ok])).toEqual([['cuda', false], ['dml', false], ['cpu', true]]);
+    expect(chosen.attempts.map((a) => [a.provider, a.ok])).toEqual([
+      ['cuda', false],
+      ['dml', false],
+      ['cpu', true],
+    ]);
     // One plain line for an expected fallback.
-    expect(logs).toEqual(['inference: using execution provider cpu (cuda unavailable: cuda library missing; dml unavailable: dml library missing)']);
+    expect(logs).toEqual([
+      'inference: using execution provider cpu (cuda unavailable: cuda library missing; dml unavailable: dml library missing)',
+    ]);
   });
 
   it('reports every attempt when no provider works', async () => {
-    const failing: SessionFactory = async () => { throw new Error('nope'); };
-    const error = await createSessionWithFallback(new Uint8Array(1), { providers: ['cuda', 'cpu'] }, failing).catch((e: unknown) => e);
+    const failing: SessionFactory = async () => {
+      throw new Error('nope');
+    };
+    const error = await createSessionWithFallback(new Uint8Array(1), { providers: ['cuda', 'cpu'] }, failing).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(NoProviderError);
     expect((error as NoProviderError).code).toBe('NO_EXECUTION_PROVIDER');
     expect((error as NoProviderError).attempts).toHaveLength(2);
@@ -68,7 +87,11 @@ describe('model validation', () => {
     const dir = await mkdtemp(join(tmpdir(), 'pulse-model-'));
     const valid = await readFile(join(TEST_MODELS, 'wrong-output-rank.onnx'));
     const random = Uint8Array.from({ length: 4096 }, (_, i) => (i * 2654435761) >>> 24);
-    for (const [name, bytes] of [['empty', new Uint8Array(0)], ['random', random], ['truncated', valid.subarray(0, valid.length - 60)]] as const) {
+    for (const [name, bytes] of [
+      ['empty', new Uint8Array(0)],
+      ['random', random],
+      ['truncated', valid.subarray(0, valid.length - 60)],
+    ] as const) {
       const path = join(dir, `${name}.onnx`);
       await writeFile(path, bytes);
       expect(await codeOf(loadSspdModel(path, { providers: ['cpu'] })), name).toBe('MODEL_CORRUPT');
@@ -76,13 +99,18 @@ describe('model validation', () => {
   });
 
   it('rejects an ONNX model with other inputs and outputs', async () => {
-    expect(await codeOf(loadSspdModel(join(TEST_MODELS, 'other-io.onnx'), { providers: ['cpu'] }))).toBe('MODEL_WRONG_IO');
+    expect(await codeOf(loadSspdModel(join(TEST_MODELS, 'other-io.onnx'), { providers: ['cpu'] }))).toBe(
+      'MODEL_WRONG_IO',
+    );
   });
 
-  it.each(['wrong-input-shape.onnx', 'wrong-output-rank.onnx', 'wrong-output-length.onnx'])('rejects %s as the wrong shape', async (file) => {
-    const error = await loadSspdModel(join(TEST_MODELS, file), { providers: ['cpu'] }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ModelError);
-    expect((error as ModelError).code).toBe('MODEL_WRONG_SHAPE');
-    expect((error as ModelError).message).toMatch(/waveform|frame_diffs|\(1, 8\)/);
-  });
+  it.each(['wrong-input-shape.onnx', 'wrong-output-rank.onnx', 'wrong-output-length.onnx'])(
+    'rejects %s as the wrong shape',
+    async (file) => {
+      const error = await loadSspdModel(join(TEST_MODELS, file), { providers: ['cpu'] }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ModelError);
+      expect((error as ModelError).code).toBe('MODEL_WRONG_SHAPE');
+      expect((error as ModelError).message).toMatch(/waveform|frame_diffs|\(1, 8\)/);
+    },
+  );
 });

@@ -3,10 +3,23 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import ort from 'onnxruntime-node';
-import { NoProviderError, createSessionWithFallback, type ExecutionProviderName, type ProviderAttempt, type SessionFactory, type SessionSettings } from './execution-providers.ts';
+import {
+  NoProviderError,
+  createSessionWithFallback,
+  type ExecutionProviderName,
+  type ProviderAttempt,
+  type SessionFactory,
+  type SessionSettings,
+} from './execution-providers.ts';
 import { ModelError, errorMessage } from './model-error.ts';
 import { CHANNELS, FRAME_SIZE, INPUT_NAME, OUTPUT_NAME, PIXELS_PER_FRAME, outputLength } from './sspd-contract.ts';
-import { STREAMING_INPUTS, STREAMING_OUTPUTS, checkStreamingContract, streamingRunner, type StreamStep } from './streaming-model.ts';
+import {
+  STREAMING_INPUTS,
+  STREAMING_OUTPUTS,
+  checkStreamingContract,
+  streamingRunner,
+  type StreamStep,
+} from './streaming-model.ts';
 import type { RunModel } from './waveform-stream.ts';
 
 /**
@@ -45,7 +58,11 @@ async function readModel(path: string): Promise<Uint8Array> {
     return await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ModelError(code === 'ENOENT' ? 'MODEL_NOT_FOUND' : 'MODEL_UNREADABLE', `cannot read model ${path}: ${errorMessage(error)}`, { cause: error });
+    throw new ModelError(
+      code === 'ENOENT' ? 'MODEL_NOT_FOUND' : 'MODEL_UNREADABLE',
+      `cannot read model ${path}: ${errorMessage(error)}`,
+      { cause: error },
+    );
   }
 }
 
@@ -58,39 +75,60 @@ const sameNames = (found: readonly string[], wanted: readonly string[]): boolean
 
 function formOf(session: ort.InferenceSession): ModelForm {
   if (sameNames(session.inputNames, [INPUT_NAME]) && sameNames(session.outputNames, [OUTPUT_NAME])) return 'whole';
-  if (sameNames(session.inputNames, STREAMING_INPUTS) && sameNames(session.outputNames, STREAMING_OUTPUTS)) return 'streaming';
+  if (sameNames(session.inputNames, STREAMING_INPUTS) && sameNames(session.outputNames, STREAMING_OUTPUTS))
+    return 'streaming';
   const names = `inputs [${session.inputNames.join(', ')}], outputs [${session.outputNames.join(', ')}]`;
-  throw new ModelError('MODEL_WRONG_IO', `not an SSPD model: expected input ${INPUT_NAME} and output ${OUTPUT_NAME} (plus the streaming form's state tensors), found ${names}`);
+  throw new ModelError(
+    'MODEL_WRONG_IO',
+    `not an SSPD model: expected input ${INPUT_NAME} and output ${OUTPUT_NAME} (plus the streaming form's state tensors), found ${names}`,
+  );
 }
 
-function checkContract(session: ort.InferenceSession): { inputShape: ReadonlyArray<number | string>; outputShape: ReadonlyArray<number | string> } {
+function checkContract(session: ort.InferenceSession): {
+  inputShape: ReadonlyArray<number | string>;
+  outputShape: ReadonlyArray<number | string>;
+} {
   const names = `input ${INPUT_NAME}, output ${OUTPUT_NAME}`;
   const input = session.inputMetadata.find((m) => m.name === INPUT_NAME);
   const output = session.outputMetadata.find((m) => m.name === OUTPUT_NAME);
   if (!input?.isTensor || !output?.isTensor) throw new ModelError('MODEL_WRONG_IO', `${names} must be tensors`);
   if (input.type !== 'float32' || output.type !== 'float32') {
-    throw new ModelError('MODEL_WRONG_SHAPE', `expected float32 tensors, found input ${input.type} and output ${output.type}`);
+    throw new ModelError(
+      'MODEL_WRONG_SHAPE',
+      `expected float32 tensors, found input ${input.type} and output ${output.type}`,
+    );
   }
-  const inputOk = input.shape.length === EXPECTED_INPUT.length
-    && EXPECTED_INPUT.every((dim, i) => (dim === null ? typeof input.shape[i] === 'string' : input.shape[i] === dim));
+  const inputOk =
+    input.shape.length === EXPECTED_INPUT.length &&
+    EXPECTED_INPUT.every((dim, i) => (dim === null ? typeof input.shape[i] === 'string' : input.shape[i] === dim));
   if (!inputOk) {
-    throw new ModelError('MODEL_WRONG_SHAPE', `input ${INPUT_NAME} must be (1, 3, T, 128, 128) with a dynamic T, found ${describe(input.shape)}`);
+    throw new ModelError(
+      'MODEL_WRONG_SHAPE',
+      `input ${INPUT_NAME} must be (1, 3, T, 128, 128) with a dynamic T, found ${describe(input.shape)}`,
+    );
   }
   if (output.shape.length !== 2) {
-    throw new ModelError('MODEL_WRONG_SHAPE', `output ${OUTPUT_NAME} must be (1, samples), found ${describe(output.shape)}`);
+    throw new ModelError(
+      'MODEL_WRONG_SHAPE',
+      `output ${OUTPUT_NAME} must be (1, samples), found ${describe(output.shape)}`,
+    );
   }
   return { inputShape: input.shape, outputShape: output.shape };
 }
 
 function wholeRunner(session: ort.InferenceSession): RunModel {
   return async (input, steps) => {
-    if (input.length !== CHANNELS * steps * PIXELS_PER_FRAME) throw new RangeError(`input of ${input.length} values is not (1, 3, ${steps}, 128, 128)`);
+    if (input.length !== CHANNELS * steps * PIXELS_PER_FRAME)
+      throw new RangeError(`input of ${input.length} values is not (1, 3, ${steps}, 128, 128)`);
     const feeds = { [INPUT_NAME]: new ort.Tensor('float32', input, [1, CHANNELS, steps, FRAME_SIZE, FRAME_SIZE]) };
     const result = await session.run(feeds);
     const waveform = result[OUTPUT_NAME];
     const expected = outputLength(steps);
     if (!waveform || waveform.type !== 'float32' || waveform.dims.length !== 2 || waveform.dims[1] !== expected) {
-      throw new ModelError('MODEL_WRONG_SHAPE', `for ${steps} steps the model must return (1, ${expected}), got (${waveform?.dims.join(', ') ?? 'nothing'})`);
+      throw new ModelError(
+        'MODEL_WRONG_SHAPE',
+        `for ${steps} steps the model must return (1, ${expected}), got (${waveform?.dims.join(', ') ?? 'nothing'})`,
+      );
     }
     return waveform.data as Float32Array;
   };
@@ -105,7 +143,8 @@ async function testInference(run: RunModel): Promise<number> {
     if (error instanceof ModelError) throw error;
     throw new ModelError('MODEL_TEST_FAILED', `test inference failed: ${errorMessage(error)}`, { cause: error });
   }
-  if (!waveform.every(Number.isFinite)) throw new ModelError('MODEL_TEST_FAILED', 'test inference returned non-finite values');
+  if (!waveform.every(Number.isFinite))
+    throw new ModelError('MODEL_TEST_FAILED', 'test inference returned non-finite values');
   return performance.now() - started;
 }
 
@@ -113,7 +152,11 @@ async function testInference(run: RunModel): Promise<number> {
  * Opens `source` (a path or the file's bytes) and validates it as an SSPD export; every failure
  * is a ModelError whose code tells a missing, corrupt or foreign model apart.
  */
-export async function loadSspdModel(source: string | Uint8Array, settings: SessionSettings = {}, factory?: SessionFactory): Promise<LoadedModel> {
+export async function loadSspdModel(
+  source: string | Uint8Array,
+  settings: SessionSettings = {},
+  factory?: SessionFactory,
+): Promise<LoadedModel> {
   const bytes = typeof source === 'string' ? await readModel(source) : source;
   if (bytes.length === 0) throw new ModelError('MODEL_CORRUPT', 'the model file is empty');
   let chosen;
@@ -122,14 +165,20 @@ export async function loadSspdModel(source: string | Uint8Array, settings: Sessi
   } catch (error) {
     // The CPU provider is always present: when it too fails, the file is what is wrong.
     const cpu = error instanceof NoProviderError ? error.attempts.find((a) => a.provider === 'cpu') : undefined;
-    if (cpu) throw new ModelError('MODEL_CORRUPT', `not a loadable ONNX model (truncated or damaged?): ${cpu.error ?? ''}`, { cause: error });
+    if (cpu)
+      throw new ModelError('MODEL_CORRUPT', `not a loadable ONNX model (truncated or damaged?): ${cpu.error ?? ''}`, {
+        cause: error,
+      });
     throw error;
   }
   const { session, provider, attempts } = chosen;
   try {
     const form = formOf(session);
     const shapes = checkContract(session);
-    const { run, step } = form === 'streaming' ? streamingRunner(session, checkStreamingContract(session)) : { run: wholeRunner(session), step: null };
+    const { run, step } =
+      form === 'streaming'
+        ? streamingRunner(session, checkStreamingContract(session))
+        : { run: wholeRunner(session), step: null };
     const testInferenceMs = await testInference(run);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const report: ModelReport = { form, provider, attempts, sha256, bytes: bytes.length, ...shapes, testInferenceMs };

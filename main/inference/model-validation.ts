@@ -22,7 +22,8 @@ export function syntheticClip(steps = TEST_STEPS): Float32Array {
     for (let t = 0; t < steps; t++) {
       const base = (c * steps + t) * PIXELS_PER_FRAME;
       for (let y = 0; y < FRAME_SIZE; y++) {
-        for (let x = 0; x < FRAME_SIZE; x++) diffs[base + y * FRAME_SIZE + x] = frame(t + 1, c, y, x) - frame(t, c, y, x);
+        for (let x = 0; x < FRAME_SIZE; x++)
+          diffs[base + y * FRAME_SIZE + x] = frame(t + 1, c, y, x) - frame(t, c, y, x);
       }
     }
   }
@@ -39,7 +40,10 @@ function std(values: Float32Array): number {
  * ModelError codes, or MODEL_TEST_FAILED when the synthetic clip gives no finite waveform (ModelImportError
  * includes these codes, so the import reports them as its own).
  */
-export async function validateSspdOnnx(onnx: Uint8Array, checkpointTensors: number | null = null): Promise<ModelValidation> {
+export async function validateSspdOnnx(
+  onnx: Uint8Array,
+  checkpointTensors: number | null = null,
+): Promise<ModelValidation> {
   const model = await loadSspdModel(onnx, { providers: ['cpu'], intraOpThreads: 2 });
   try {
     const started = performance.now();
@@ -48,11 +52,18 @@ export async function validateSspdOnnx(onnx: Uint8Array, checkpointTensors: numb
       waveform = await model.run(syntheticClip(), TEST_STEPS);
     } catch (error) {
       if (error instanceof ModelError) throw error;
-      throw new ModelError('MODEL_TEST_FAILED', `the test inference on a synthetic clip failed: ${errorMessage(error)}`, { cause: error });
+      throw new ModelError(
+        'MODEL_TEST_FAILED',
+        `the test inference on a synthetic clip failed: ${errorMessage(error)}`,
+        { cause: error },
+      );
     }
     const testInferenceMs = performance.now() - started;
     if (waveform.length !== outputLength(TEST_STEPS) || !waveform.every(Number.isFinite)) {
-      throw new ModelError('MODEL_TEST_FAILED', `the synthetic clip gave ${waveform.length} samples (${outputLength(TEST_STEPS)} expected) or non-finite values`);
+      throw new ModelError(
+        'MODEL_TEST_FAILED',
+        `the synthetic clip gave ${waveform.length} samples (${outputLength(TEST_STEPS)} expected) or non-finite values`,
+      );
     }
     return {
       inputShape: [...model.report.inputShape],
@@ -69,7 +80,11 @@ export async function validateSspdOnnx(onnx: Uint8Array, checkpointTensors: numb
 }
 
 /** validateSspdOnnx in an inference process of its own: a file that crashes onnxruntime ends that process, not the app. */
-export async function validateOutOfProcess(onnx: Uint8Array, checkpointTensors: number | null = null, launch?: WorkerLauncher): Promise<ModelValidation> {
+export async function validateOutOfProcess(
+  onnx: Uint8Array,
+  checkpointTensors: number | null = null,
+  launch?: WorkerLauncher,
+): Promise<ModelValidation> {
   const worker = new InferenceWorker(launch ? { launch } : {});
   try {
     return await worker.validate(onnx, checkpointTensors);

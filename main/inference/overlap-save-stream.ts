@@ -4,7 +4,15 @@ import { chunkInputStart, planChunk, resolvePolicy, type ChunkPlan, type ChunkPo
 import type { DiffStore } from './diff-store.ts';
 import { temporalContext, type TemporalContext } from './receptive-field.ts';
 import { SSPD_TIME_OPS } from './sspd-contract.ts';
-import { diffStoreFor, RunTally, type RunModel, type StreamOptions, type StreamStats, type WaveformChunk, type WaveformStream } from './waveform-stream.ts';
+import {
+  diffStoreFor,
+  RunTally,
+  type RunModel,
+  type StreamOptions,
+  type StreamStats,
+  type WaveformChunk,
+  type WaveformStream,
+} from './waveform-stream.ts';
 
 /** Overlap-save needs the network's temporal context; SSPD's by default. */
 export interface OverlapSaveOptions extends StreamOptions {
@@ -71,6 +79,10 @@ export class OverlapSaveStream implements WaveformStream {
   }
 
   stats(): StreamStats {
-    return this.#tally.stats(this.#diffs.framesReceived, this.#emitted, this.policy.hop + this.context.margin + this.context.alignment);
+    return this.#tally.stats(
+      this.#diffs.framesReceived,
+      this.#emitted,
+      this.policy.hop + this.context.margin + this.context.alignment,
+    );
   }
 }

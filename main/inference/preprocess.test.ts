@@ -37,8 +37,9 @@ describe('frame differences', () => {
     const all = frameDiffTensor(frames(5), 0, 5, 'rgb');
     const tail = frameDiffTensor(frames(5), 2, 3, 'rgb');
     for (let c = 0; c < 3; c++) {
-      expect(tail.subarray(c * 2 * PIXELS_PER_FRAME, (c + 1) * 2 * PIXELS_PER_FRAME))
-        .toEqual(all.subarray((c * 4 + 2) * PIXELS_PER_FRAME, (c * 4 + 4) * PIXELS_PER_FRAME));
+      expect(tail.subarray(c * 2 * PIXELS_PER_FRAME, (c + 1) * 2 * PIXELS_PER_FRAME)).toEqual(
+        all.subarray((c * 4 + 2) * PIXELS_PER_FRAME, (c * 4 + 4) * PIXELS_PER_FRAME),
+      );
     }
   });
 

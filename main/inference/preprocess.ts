@@ -9,7 +9,14 @@ export type ChannelOrder = 'rgb' | 'bgr';
  * `next − prev` into `out` as three planes B, G, R (channel c at `offset + c·planeStride`): the released
  * weights were trained on OpenCV frames that were never converted, so channel 0 is blue.
  */
-export function diffStep(prev: Uint8Array, next: Uint8Array, order: ChannelOrder, out: Float32Array, planeStride: number, offset: number): void {
+export function diffStep(
+  prev: Uint8Array,
+  next: Uint8Array,
+  order: ChannelOrder,
+  out: Float32Array,
+  planeStride: number,
+  offset: number,
+): void {
   for (let c = 0; c < CHANNELS; c++) {
     const src = order === 'rgb' ? 2 - c : c;
     const base = offset + c * planeStride;
@@ -21,12 +28,20 @@ export function diffStep(prev: Uint8Array, next: Uint8Array, order: ChannelOrder
  * Differences of `frameCount` consecutive frames starting at `firstFrame` in `frames` (back-to-back HWC
  * frames) as a (1, 3, frameCount−1, 128, 128) float32 tensor body, unfiltered: whole-recording input.
  */
-export function frameDiffTensor(frames: Uint8Array, firstFrame: number, frameCount: number, order: ChannelOrder): Float32Array {
+export function frameDiffTensor(
+  frames: Uint8Array,
+  firstFrame: number,
+  frameCount: number,
+  order: ChannelOrder,
+): Float32Array {
   const steps = frameCount - 1;
   if (steps < 1) throw new RangeError('at least two frames are needed for one difference');
-  if ((firstFrame + frameCount) * BYTES_PER_FRAME > frames.length) throw new RangeError('frame range is outside the buffer');
-  const frame = (i: number) => frames.subarray((firstFrame + i) * BYTES_PER_FRAME, (firstFrame + i + 1) * BYTES_PER_FRAME);
+  if ((firstFrame + frameCount) * BYTES_PER_FRAME > frames.length)
+    throw new RangeError('frame range is outside the buffer');
+  const frame = (i: number) =>
+    frames.subarray((firstFrame + i) * BYTES_PER_FRAME, (firstFrame + i + 1) * BYTES_PER_FRAME);
   const out = new Float32Array(CHANNELS * steps * PIXELS_PER_FRAME);
-  for (let t = 0; t < steps; t++) diffStep(frame(t), frame(t + 1), order, out, steps * PIXELS_PER_FRAME, t * PIXELS_PER_FRAME);
+  for (let t = 0; t < steps; t++)
+    diffStep(frame(t), frame(t + 1), order, out, steps * PIXELS_PER_FRAME, t * PIXELS_PER_FRAME);
   return out;
 }

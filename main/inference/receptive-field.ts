@@ -21,7 +21,8 @@ export function temporalContext(ops: readonly TimeOp[]): TemporalContext {
   let alignment = 1;
   for (const op of ops) {
     if (op.kind === 'conv') {
-      if (op.kernel !== 2 * op.padding + 1) throw new Error(`conv kernel ${op.kernel} with padding ${op.padding} is not length-preserving`);
+      if (op.kernel !== 2 * op.padding + 1)
+        throw new Error(`conv kernel ${op.kernel} with padding ${op.padding} is not length-preserving`);
       wrong += op.padding;
     } else if (op.kind === 'pool') {
       wrong = Math.ceil(wrong / op.kernel);

@@ -14,9 +14,12 @@ export const STREAMING = {
   stateInput: (key: string) => `state.${key}`,
   stateOutput: (key: string) => `state_out.${key}`,
   stateKeys: [
-    'backbone_step1.Conv_Layer1', 'backbone_step1.Conv_Layer2',
-    'backbone_step2.Conv_Layer1', 'backbone_step2.Conv_Layer2',
-    'backbone_step3.Conv_Layer1', 'backbone_step3.Conv_Layer2',
+    'backbone_step1.Conv_Layer1',
+    'backbone_step1.Conv_Layer2',
+    'backbone_step2.Conv_Layer1',
+    'backbone_step2.Conv_Layer2',
+    'backbone_step3.Conv_Layer1',
+    'backbone_step3.Conv_Layer2',
     'backbone_step4.Conv_Layer1',
   ],
   /** One feature frame F[t]: 256 × 8 × 8. */
@@ -43,9 +46,12 @@ const conv3: TimeOp = { kind: 'conv', kernel: 3, padding: 1 };
  * and the 1×1×1 conv4 do not mix time steps, so they are absent.
  */
 export const BACKBONE_TIME_OPS: readonly TimeOp[] = [
-  conv3, conv3, // backbone_step1
-  conv3, conv3, // backbone_step2
-  conv3, conv3, // backbone_step3
+  conv3,
+  conv3, // backbone_step1
+  conv3,
+  conv3, // backbone_step2
+  conv3,
+  conv3, // backbone_step3
   conv3, // backbone_step4
 ];
 export const PREDICTOR_TIME_OPS: readonly TimeOp[] = [

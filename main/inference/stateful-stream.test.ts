@@ -27,17 +27,24 @@ describe('stateful streaming on a network with SSPD’s temporal structure', () 
     { frames: 40, pushes: [10], policy: { hop: 60, maxNew: 120 } },
     { frames: 11, pushes: [3], policy: undefined },
     { frames: 3, pushes: [1], policy: undefined },
-  ])('matches whole-recording output exactly for $frames frames pushed in $pushes', async ({ frames, pushes, policy }) => {
-    const data = randomFrames(frames, frames);
-    const expected = await inferWhole(whole, data, frames, { order: 'rgb' });
-    expect(Array.from(await streamed(data, pushes, policy))).toEqual(Array.from(expected));
-  });
+  ])(
+    'matches whole-recording output exactly for $frames frames pushed in $pushes',
+    async ({ frames, pushes, policy }) => {
+      const data = randomFrames(frames, frames);
+      const expected = await inferWhole(whole, data, frames, { order: 'rgb' });
+      expect(Array.from(await streamed(data, pushes, policy))).toEqual(Array.from(expected));
+    },
+  );
 
   it('differs from whole-recording output with one step less of predictor context (the test has teeth)', async () => {
     const data = randomFrames(200, 5);
     const expected = await inferWhole(whole, data, 200, { order: 'rgb' });
     // One step per call: chunk edges fall on odd and even steps, where the context needed differs.
-    const stream = new StatefulStream(step, { order: 'rgb', policy: { hop: 1, maxNew: 1 }, predictor: { margin: 4, alignment: 2 } });
+    const stream = new StatefulStream(step, {
+      order: 'rgb',
+      policy: { hop: 1, maxNew: 1 },
+      predictor: { margin: 4, alignment: 2 },
+    });
     const out = await streamThrough(stream, data, [1]).catch(() => null);
     expect(out === null || out.some((v, i) => v !== expected[i])).toBe(true);
   });
@@ -54,7 +61,7 @@ describe('stateful streaming on a network with SSPD’s temporal structure', () 
   it('grows chunks to the cap when frames arrive faster than the hop, and drops none', async () => {
     const stream = new StatefulStream(step, { order: 'rgb', policy: { hop: 10, maxNew: 40 } });
     const frames = randomFrames(400, 3);
-    stream.push(frames.subarray(0, 200 * frames.length / 400));
+    stream.push(frames.subarray(0, (200 * frames.length) / 400));
     expect(stream.ready(false)).toBe(true);
     await stream.drain(false, () => {});
     expect(stream.stats().largestChunkSteps).toBe(40);
@@ -76,8 +83,14 @@ describe('streams with the input low-pass', () => {
     const data = randomFrames(120, 9);
     const options = { order: 'rgb', inputFilter: INPUT_LOWPASS } as const;
     const expected = await inferWhole(whole, data, 120, options);
-    expect(Array.from(await streamThrough(new StatefulStream(step, options), data, [13]))).toEqual(Array.from(expected));
-    expect(Array.from(await streamThrough(new OverlapSaveStream(whole, { ...options, policy: { hop: 20, maxNew: 40 } }), data, [13]))).toEqual(Array.from(expected));
+    expect(Array.from(await streamThrough(new StatefulStream(step, options), data, [13]))).toEqual(
+      Array.from(expected),
+    );
+    expect(
+      Array.from(
+        await streamThrough(new OverlapSaveStream(whole, { ...options, policy: { hop: 20, maxNew: 40 } }), data, [13]),
+      ),
+    ).toEqual(Array.from(expected));
     expect(Array.from(expected)).not.toEqual(Array.from(await inferWhole(whole, data, 120, { order: 'rgb' })));
   });
 });

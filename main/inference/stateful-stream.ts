@@ -5,7 +5,14 @@ import type { DiffStore } from './diff-store.ts';
 import { temporalContext, type TemporalContext } from './receptive-field.ts';
 import { FEATURE_VALUES, PREDICTOR_TIME_OPS } from './sspd-contract.ts';
 import { BACKBONE_DELAY, type StepStates, type StreamStep } from './streaming-model.ts';
-import { diffStoreFor, RunTally, type StreamOptions, type StreamStats, type WaveformChunk, type WaveformStream } from './waveform-stream.ts';
+import {
+  diffStoreFor,
+  RunTally,
+  type StreamOptions,
+  type StreamStats,
+  type WaveformChunk,
+  type WaveformStream,
+} from './waveform-stream.ts';
 
 /**
  * New steps per call while keeping up (0.27 s at 30 fps: latency), and the cap when behind. Chunks cost
@@ -85,14 +92,26 @@ export class StatefulStream implements WaveformStream {
     const contextFirst = this.#contextStart(this.#emitted);
     const featureEnd = this.#featuresFirst + this.#featureCount;
     const context = this.#features.subarray((contextFirst - this.#featuresFirst) * FEATURE_VALUES);
-    const out = await this.#tally.time(steps, () => this.#step({ diffs, steps, context, contextFrames: featureEnd - contextFirst, final: last, states: this.#states }));
+    const out = await this.#tally.time(steps, () =>
+      this.#step({
+        diffs,
+        steps,
+        context,
+        contextFrames: featureEnd - contextFirst,
+        final: last,
+        states: this.#states,
+      }),
+    );
     this.#states = out.states;
     this.#fed += steps;
     this.#diffs.dropBefore(this.#fed);
     if (last) this.#finished = true;
     const covered = contextFirst + out.waveform.length;
     const end = last ? covered : Math.min(covered, featureEnd + out.featureFrames - this.predictor.margin);
-    const chunk = end > this.#emitted ? { start: this.#emitted, data: out.waveform.slice(this.#emitted - contextFirst, end - contextFirst) } : null;
+    const chunk =
+      end > this.#emitted
+        ? { start: this.#emitted, data: out.waveform.slice(this.#emitted - contextFirst, end - contextFirst) }
+        : null;
     if (chunk) this.#emitted = end;
     this.#keepFeatures(this.#contextStart(this.#emitted), out.features, out.featureFrames);
     return chunk;
@@ -122,6 +141,10 @@ export class StatefulStream implements WaveformStream {
 
   stats(): StreamStats {
     const { margin, alignment } = this.predictor;
-    return this.#tally.stats(this.#diffs.framesReceived, this.#emitted, this.policy.hop + BACKBONE_DELAY + margin + alignment);
+    return this.#tally.stats(
+      this.#diffs.framesReceived,
+      this.#emitted,
+      this.policy.hop + BACKBONE_DELAY + margin + alignment,
+    );
   }
 }

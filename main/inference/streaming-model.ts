@@ -3,7 +3,15 @@
 
 import ort from 'onnxruntime-node';
 import { ModelError } from './model-error.ts';
-import { CHANNELS, FEATURE_VALUES, FRAME_SIZE, INPUT_NAME, OUTPUT_NAME, STREAMING, outputLength } from './sspd-contract.ts';
+import {
+  CHANNELS,
+  FEATURE_VALUES,
+  FRAME_SIZE,
+  INPUT_NAME,
+  OUTPUT_NAME,
+  STREAMING,
+  outputLength,
+} from './sspd-contract.ts';
 import type { RunModel } from './waveform-stream.ts';
 
 /** Per-convolution state tensors of one recording, handed back unchanged on its next call. */
@@ -36,8 +44,17 @@ export type StreamStep = (input: StepInput) => Promise<StepOutput>;
 /** Each backbone convolution holds back one step until the next call (or the last one). */
 export const BACKBONE_DELAY = STREAMING.stateKeys.length;
 
-export const STREAMING_INPUTS: readonly string[] = [INPUT_NAME, STREAMING.contextInput, STREAMING.tailInput, ...STREAMING.stateKeys.map(STREAMING.stateInput)];
-export const STREAMING_OUTPUTS: readonly string[] = [OUTPUT_NAME, STREAMING.featuresOutput, ...STREAMING.stateKeys.map(STREAMING.stateOutput)];
+export const STREAMING_INPUTS: readonly string[] = [
+  INPUT_NAME,
+  STREAMING.contextInput,
+  STREAMING.tailInput,
+  ...STREAMING.stateKeys.map(STREAMING.stateInput),
+];
+export const STREAMING_OUTPUTS: readonly string[] = [
+  OUTPUT_NAME,
+  STREAMING.featuresOutput,
+  ...STREAMING.stateKeys.map(STREAMING.stateOutput),
+];
 
 type Metadata = ort.InferenceSession['inputMetadata'][number];
 
@@ -50,7 +67,10 @@ function tensorShape(session: ort.InferenceSession, name: string): ReadonlyArray
 function frameShape(session: ort.InferenceSession, name: string): number[] {
   const [frames, ...rest] = tensorShape(session, name);
   if (typeof frames !== 'string' || rest.length === 0 || !rest.every((d) => typeof d === 'number' && d > 0)) {
-    throw new ModelError('MODEL_WRONG_SHAPE', `streaming input ${name} must be (frames, …) with fixed sizes after a dynamic first axis, found (${tensorShape(session, name).join(', ')})`);
+    throw new ModelError(
+      'MODEL_WRONG_SHAPE',
+      `streaming input ${name} must be (frames, …) with fixed sizes after a dynamic first axis, found (${tensorShape(session, name).join(', ')})`,
+    );
   }
   return rest as number[];
 }
@@ -59,7 +79,10 @@ function frameShape(session: ort.InferenceSession, name: string): number[] {
 export function checkStreamingContract(session: ort.InferenceSession): number[][] {
   const context = frameShape(session, STREAMING.contextInput);
   if (context.join() !== STREAMING.featureShape.join()) {
-    throw new ModelError('MODEL_WRONG_SHAPE', `${STREAMING.contextInput} must hold (${STREAMING.featureShape.join(', ')}) frames, found (${context.join(', ')})`);
+    throw new ModelError(
+      'MODEL_WRONG_SHAPE',
+      `${STREAMING.contextInput} must hold (${STREAMING.featureShape.join(', ')}) frames, found (${context.join(', ')})`,
+    );
   }
   return STREAMING.stateKeys.map((key) => frameShape(session, STREAMING.stateInput(key)));
 }
@@ -67,17 +90,25 @@ export function checkStreamingContract(session: ort.InferenceSession): number[][
 const floats = (data: Float32Array, shape: number[]): ort.Tensor => new ort.Tensor('float32', data, shape);
 
 /** The streaming form's step, and whole-recording inference as one call of it. */
-export function streamingRunner(session: ort.InferenceSession, stateShapes: number[][]): { step: StreamStep; run: RunModel } {
+export function streamingRunner(
+  session: ort.InferenceSession,
+  stateShapes: number[][],
+): { step: StreamStep; run: RunModel } {
   // ORT never writes to its inputs, so one set of zero frames starts every recording.
-  const fresh: StepStates = Object.fromEntries(STREAMING.stateKeys.map((key, i) => {
-    const shape = [1, ...stateShapes[i]!];
-    return [STREAMING.stateInput(key), floats(new Float32Array(shape.reduce((a, b) => a * b, 1)), shape)];
-  }));
+  const fresh: StepStates = Object.fromEntries(
+    STREAMING.stateKeys.map((key, i) => {
+      const shape = [1, ...stateShapes[i]!];
+      return [STREAMING.stateInput(key), floats(new Float32Array(shape.reduce((a, b) => a * b, 1)), shape)];
+    }),
+  );
   const step: StreamStep = async ({ diffs, steps, context, contextFrames, final, states }) => {
     const feeds: Record<string, ort.Tensor> = {
       ...((states ?? fresh) as Record<string, ort.Tensor>),
       [INPUT_NAME]: floats(diffs, [1, CHANNELS, steps, FRAME_SIZE, FRAME_SIZE]),
-      [STREAMING.contextInput]: floats(context.subarray(0, contextFrames * FEATURE_VALUES), [contextFrames, ...STREAMING.featureShape]),
+      [STREAMING.contextInput]: floats(context.subarray(0, contextFrames * FEATURE_VALUES), [
+        contextFrames,
+        ...STREAMING.featureShape,
+      ]),
       [STREAMING.tailInput]: floats(new Float32Array(final ? 1 : 0), [final ? 1 : 0]),
     };
     const result = await session.run(feeds);
@@ -85,15 +116,38 @@ export function streamingRunner(session: ort.InferenceSession, stateShapes: numb
     const features = result[STREAMING.featuresOutput];
     const featureFrames = Number(features?.dims[0] ?? -1);
     const expected = outputLength(contextFrames + featureFrames);
-    if (!waveform || !features || features.dims.slice(1).join() !== STREAMING.featureShape.join() || waveform.dims.join() !== `1,${expected}`) {
-      throw new ModelError('MODEL_WRONG_SHAPE', `a streaming call gave waveform (${waveform?.dims.join(', ') ?? 'nothing'}) and features (${features?.dims.join(', ') ?? 'nothing'}); expected (1, ${expected}) and (n, ${STREAMING.featureShape.join(', ')})`);
+    if (
+      !waveform ||
+      !features ||
+      features.dims.slice(1).join() !== STREAMING.featureShape.join() ||
+      waveform.dims.join() !== `1,${expected}`
+    ) {
+      throw new ModelError(
+        'MODEL_WRONG_SHAPE',
+        `a streaming call gave waveform (${waveform?.dims.join(', ') ?? 'nothing'}) and features (${features?.dims.join(', ') ?? 'nothing'}); expected (1, ${expected}) and (n, ${STREAMING.featureShape.join(', ')})`,
+      );
     }
-    const next = Object.fromEntries(STREAMING.stateKeys.map((key) => [STREAMING.stateInput(key), result[STREAMING.stateOutput(key)]!]));
-    return { waveform: waveform.data as Float32Array, features: features.data as Float32Array, featureFrames, states: next };
+    const next = Object.fromEntries(
+      STREAMING.stateKeys.map((key) => [STREAMING.stateInput(key), result[STREAMING.stateOutput(key)]!]),
+    );
+    return {
+      waveform: waveform.data as Float32Array,
+      features: features.data as Float32Array,
+      featureFrames,
+      states: next,
+    };
   };
   const run: RunModel = async (input, steps) => {
-    const { waveform } = await step({ diffs: input, steps, context: new Float32Array(0), contextFrames: 0, final: true, states: null });
-    if (waveform.length !== outputLength(steps)) throw new ModelError('MODEL_WRONG_SHAPE', `for ${steps} steps the model returned ${waveform.length} samples`);
+    const { waveform } = await step({
+      diffs: input,
+      steps,
+      context: new Float32Array(0),
+      contextFrames: 0,
+      final: true,
+      states: null,
+    });
+    if (waveform.length !== outputLength(steps))
+      throw new ModelError('MODEL_WRONG_SHAPE', `for ${steps} steps the model returned ${waveform.length} samples`);
     return waveform;
   };
   return { step, run };

@@ -45,7 +45,12 @@ export class SupervisedInference {
   #closed = false;
   #restarting: Promise<void> = Promise.resolve();
 
-  private constructor(worker: InferenceWorker, report: LoadedModelReport, request: LoadModelRequest, options: SupervisorOptions) {
+  private constructor(
+    worker: InferenceWorker,
+    report: LoadedModelReport,
+    request: LoadModelRequest,
+    options: SupervisorOptions,
+  ) {
     this.#worker = worker;
     this.report = report;
     this.#request = request;
@@ -63,7 +68,11 @@ export class SupervisedInference {
   }
 
   /** A process with the model loaded; `onExit` hears of its death with which process it was (a failed load's is nobody's). */
-  static async #launch(request: LoadModelRequest, options: SupervisorOptions, onExit: (error: ModelError, source: InferenceWorker) => void) {
+  static async #launch(
+    request: LoadModelRequest,
+    options: SupervisorOptions,
+    onExit: (error: ModelError, source: InferenceWorker) => void,
+  ) {
     const log = options.log ?? (() => {});
     const worker: InferenceWorker = new InferenceWorker({
       ...(options.launch ? { launch: options.launch } : {}),
@@ -142,13 +151,17 @@ export class SupervisedInference {
     this.#crashes += 1;
     const log = this.#options.log ?? (() => {});
     const maxRestarts = this.#options.maxRestarts ?? 3;
-    log(`[inference] ${error.message}${this.#crashes <= maxRestarts ? '; restarting it' : '; not restarting it again'}`);
+    log(
+      `[inference] ${error.message}${this.#crashes <= maxRestarts ? '; restarting it' : '; not restarting it again'}`,
+    );
     if (this.#crashes > maxRestarts) {
       this.#down = `The heart-rate network stopped ${this.#crashes} times and was not restarted again`;
       return;
     }
     this.#down = 'The heart-rate network stopped and is being restarted';
-    this.#restarting = SupervisedInference.#launch(this.#request, this.#options, (e, source) => this.#crashed(e, source)).then(
+    this.#restarting = SupervisedInference.#launch(this.#request, this.#options, (e, source) =>
+      this.#crashed(e, source),
+    ).then(
       async ({ worker }) => {
         if (this.#closed) return worker.close();
         this.#worker = worker;

@@ -87,7 +87,12 @@ export function diffStoreFor(options: StreamOptions): DiffStore {
  * Whole-recording inference of `frameCount` frames through the same input path as the streams: the
  * reference a stream must match.
  */
-export async function inferWhole(run: RunModel, frames: Uint8Array, frameCount: number, options: StreamOptions): Promise<Float32Array> {
+export async function inferWhole(
+  run: RunModel,
+  frames: Uint8Array,
+  frameCount: number,
+  options: StreamOptions,
+): Promise<Float32Array> {
   const diffs = diffStoreFor(options);
   diffs.push(frames.subarray(0, frameCount * BYTES_PER_FRAME));
   return run(diffs.tensor(0, diffs.end), diffs.end);

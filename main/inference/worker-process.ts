@@ -24,7 +24,11 @@ export const defaultWorkerEntry = (): string => fileURLToPath(new URL('./inferen
 export function nodeWorkerLauncher(entry: string = defaultWorkerEntry()): WorkerLauncher {
   return () => {
     // No inherited execArgv: a test runner's or debugger's flags are not the child's business.
-    const child = fork(entry, [], { serialization: 'advanced', execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(entry, [], {
+      serialization: 'advanced',
+      execArgv: [],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     const ended = new Promise<string>((resolve) => {
       child.once('exit', (code, signal) => resolve(signal ? `was ended by ${signal}` : `exited with code ${code}`));
       // Failing to start, or a send into a channel that just closed: never an unhandled 'error' in the parent.

@@ -61,11 +61,15 @@ export interface CommandResults {
 }
 
 export type ToWorker =
-  | { readonly id: number; readonly command: WorkerCommand }
-  | { readonly type: 'push'; readonly frames: Uint8Array };
+  { readonly id: number; readonly command: WorkerCommand } | { readonly type: 'push'; readonly frames: Uint8Array };
 
 export type FromWorker =
-  | { readonly type: 'reply'; readonly id: number; readonly ok: true; readonly value: CommandResults[keyof CommandResults] }
+  | {
+      readonly type: 'reply';
+      readonly id: number;
+      readonly ok: true;
+      readonly value: CommandResults[keyof CommandResults];
+    }
   | { readonly type: 'reply'; readonly id: number; readonly ok: false; readonly error: WireError }
   | { readonly type: 'samples'; readonly start: number; readonly data: Float32Array }
   | { readonly type: 'error'; readonly error: WireError }

@@ -18,8 +18,20 @@ let services: MainServices;
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-fuzz-'));
   // The authors' checkpoint address points at a closed local port: a fuzzed "accept" must never reach the network.
-  services = openServices(dir, { version: 'fuzz', platform: 'linux', shell: 'browser' }, { authorsUrl: 'http://127.0.0.1:9/sspd.pth' });
-  services.store.subjects.create(1, { code: 'F-1', birthYear: null, sex: 'unknown', skinType: null, notes: '', consentDate: null, consentVersion: null });
+  services = openServices(
+    dir,
+    { version: 'fuzz', platform: 'linux', shell: 'browser' },
+    { authorsUrl: 'http://127.0.0.1:9/sspd.pth' },
+  );
+  services.store.subjects.create(1, {
+    code: 'F-1',
+    birthYear: null,
+    sex: 'unknown',
+    skinType: null,
+    notes: '',
+    consentDate: null,
+    consentVersion: null,
+  });
 });
 afterAll(() => {
   services.close();
@@ -29,16 +41,40 @@ afterAll(() => {
 /** Every table's rows and every file of the data folder (name and size): equal fingerprints, nothing changed. */
 function fingerprint(): string {
   const hash = crypto.createHash('sha256');
-  const tables = services.store.db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").all() as { name: string }[];
-  for (const { name } of tables) hash.update(name).update(JSON.stringify(services.store.db.prepare(`SELECT * FROM "${name}"`).raw().all(), (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('hex') : v)));
-  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true }).sort((a, b) => path.join(a.parentPath, a.name).localeCompare(path.join(b.parentPath, b.name)))) {
-    if (entry.isFile() && !entry.name.startsWith('pulse-studio.db')) hash.update(path.join(entry.parentPath, entry.name)).update(String(fs.statSync(path.join(entry.parentPath, entry.name)).size));
+  const tables = services.store.db
+    .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+    .all() as { name: string }[];
+  for (const { name } of tables)
+    hash
+      .update(name)
+      .update(
+        JSON.stringify(services.store.db.prepare(`SELECT * FROM "${name}"`).raw().all(), (_k, v: unknown) =>
+          Buffer.isBuffer(v) ? v.toString('hex') : v,
+        ),
+      );
+  for (const entry of fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .sort((a, b) => path.join(a.parentPath, a.name).localeCompare(path.join(b.parentPath, b.name)))) {
+    if (entry.isFile() && !entry.name.startsWith('pulse-studio.db'))
+      hash
+        .update(path.join(entry.parentPath, entry.name))
+        .update(String(fs.statSync(path.join(entry.parentPath, entry.name)).size));
   }
   return hash.digest('hex');
 }
 
 /** Paths a fuzzed request may name: none is a folder that can be written (no export or report lands anywhere). */
-const paths = () => fc.constantFrom('', 'relative/dir', '/dev/zero', '/nonexistent/pulse-fuzz', path.join(os.tmpdir(), 'pulse-fuzz-missing', 'x.mp4'), '../../etc/passwd', 'C:\\Windows', '\0');
+const paths = () =>
+  fc.constantFrom(
+    '',
+    'relative/dir',
+    '/dev/zero',
+    '/nonexistent/pulse-fuzz',
+    path.join(os.tmpdir(), 'pulse-fuzz-missing', 'x.mp4'),
+    '../../etc/passwd',
+    'C:\\Windows',
+    '\0',
+  );
 const hostile = fc.oneof(
   fc.integer(),
   fc.double(),
@@ -57,7 +93,15 @@ const PATH_KEYS = ['path', 'destination', 'startIn', 'folder'];
 const FLAG_KEYS = ['confirm', 'acceptNotice', 'activate', 'archived'];
 const plausible: Record<string, fc.Arbitrary<unknown>> = {
   ...Object.fromEntries(ID_KEYS.map((k) => [k, fc.integer({ min: 1, max: 4 })])),
-  ...Object.fromEntries(TEXT_KEYS.map((k) => [k, fc.oneof(fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._-]{0,10}$/), fc.constantFrom('face', 'full', 'zip', 'folder', 'omit', 'blur', '=HYPERLINK("x")'))])),
+  ...Object.fromEntries(
+    TEXT_KEYS.map((k) => [
+      k,
+      fc.oneof(
+        fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._-]{0,10}$/),
+        fc.constantFrom('face', 'full', 'zip', 'folder', 'omit', 'blur', '=HYPERLINK("x")'),
+      ),
+    ]),
+  ),
   ...Object.fromEntries(PATH_KEYS.map((k) => [k, paths()])),
   ...Object.fromEntries(FLAG_KEYS.map((k) => [k, fc.boolean()])),
   tS: fc.double({ min: 0, max: 100, noNaN: true }),
@@ -71,17 +115,44 @@ const plausible: Record<string, fc.Arbitrary<unknown>> = {
 };
 /** The field names a channel's input schema declares (none for channels without input). */
 const fieldsOf = (channel: string): string[] => {
-  const schema = (contract as Record<string, { input: { shape?: Record<string, unknown> } } | undefined>)[channel]?.input;
+  const schema = (contract as Record<string, { input: { shape?: Record<string, unknown> } } | undefined>)[channel]
+    ?.input;
   return schema?.shape ? Object.keys(schema.shape) : [];
 };
 /** Near-valid requests: the channel's own fields, each plausible or hostile, so checks past the schema run too. */
 const nearValid = (channel: string) =>
   fc
     .oneof(fc.constant(fieldsOf(channel)), fc.subarray(fieldsOf(channel)))
-    .chain((keys) => fc.record(Object.fromEntries(keys.map((k) => [k, fc.oneof({ weight: 6, arbitrary: plausible[k] ?? hostile }, { weight: 1, arbitrary: hostile })]))));
-const junk = fc.anything({ maxDepth: 3, withTypedArray: true, withBigInt: true, withNullPrototype: true, withBoxedValues: true, withSparseArray: true });
+    .chain((keys) =>
+      fc.record(
+        Object.fromEntries(
+          keys.map((k) => [
+            k,
+            fc.oneof({ weight: 6, arbitrary: plausible[k] ?? hostile }, { weight: 1, arbitrary: hostile }),
+          ]),
+        ),
+      ),
+    );
+const junk = fc.anything({
+  maxDepth: 3,
+  withTypedArray: true,
+  withBigInt: true,
+  withNullPrototype: true,
+  withBoxedValues: true,
+  withSparseArray: true,
+});
 const calls = fc.oneof(
-  { weight: 9, arbitrary: fc.constantFrom(...Object.keys(CHANNELS)).chain((channel) => fc.tuple(fc.constant(channel), fc.oneof({ weight: 4, arbitrary: nearValid(channel) }, junk, fc.constant(undefined)))) },
+  {
+    weight: 9,
+    arbitrary: fc
+      .constantFrom(...Object.keys(CHANNELS))
+      .chain((channel) =>
+        fc.tuple(
+          fc.constant(channel),
+          fc.oneof({ weight: 4, arbitrary: nearValid(channel) }, junk, fc.constant(undefined)),
+        ),
+      ),
+  },
   { weight: 1, arbitrary: fc.tuple(fc.string({ maxLength: 40 }), junk) },
 );
 

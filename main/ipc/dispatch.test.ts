@@ -21,9 +21,18 @@ beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-ipc-'));
   store = openStore(dir, { actor: 'tester' });
   store.studies.ensureOne();
-  const appInfo = { version: 'test', dataDir: dir, platform: 'linux', shell: 'browser' as const, recoveredSessionIds: [] };
+  const appInfo = {
+    version: 'test',
+    dataDir: dir,
+    platform: 'linux',
+    shell: 'browser' as const,
+    recoveredSessionIds: [],
+  };
   const models = new ModelRegistry({ db: store.db, audit: store.audit, dataDir: store.dataDir });
-  dispatch = createDispatch(createHandlers({ store, recorder: new Recorder(store, 'test'), models, appInfo }), (message) => logged.push(message));
+  dispatch = createDispatch(
+    createHandlers({ store, recorder: new Recorder(store, 'test'), models, appInfo }),
+    (message) => logged.push(message),
+  );
 });
 afterEach(() => {
   store.close();
@@ -36,7 +45,14 @@ const TEN_MB = 'x'.repeat(10 * 1024 * 1024);
 const BAD_INPUTS: Record<Channel, unknown[]> = {
   'app:info': [{ extra: 1 }, TEN_MB],
   'studies:list': [{ x: 1 }, 42],
-  'studies:create': [undefined, {}, { name: 42 }, { name: TEN_MB }, { name: 'ok', contact: TEN_MB }, { name: 'ok', admin: true }],
+  'studies:create': [
+    undefined,
+    {},
+    { name: 42 },
+    { name: TEN_MB },
+    { name: 'ok', contact: TEN_MB },
+    { name: 'ok', admin: true },
+  ],
   'studies:update': [{ name: 'x' }, { id: 'one', name: 'x' }, { id: 1, name: TEN_MB }],
   'subjects:list': [undefined, {}, { studyId: -1 }, { studyId: 1, search: TEN_MB }, { studyId: 1.5 }],
   'subjects:get': [undefined, { id: '1' }, { id: null }],
@@ -79,17 +95,44 @@ const BAD_INPUTS: Record<Channel, unknown[]> = {
   'sessions:delete-empty': [{}, { sessionId: 'x' }],
   'sessions:choose-version': [{ sessionId: 1 }, { sessionId: 1, version: 0 }, { sessionId: 1, version: 'latest' }],
   'markers:update': [{ markerId: 1 }, { markerId: 1, label: '' }, { markerId: 1, label: TEN_MB }],
-  'recording:start': [undefined, { subjectId: 1, notes: TEN_MB }, { subjectId: 1, fps: -30 }, { subjectId: 1, cameraLabel: 5 }],
+  'recording:start': [
+    undefined,
+    { subjectId: 1, notes: TEN_MB },
+    { subjectId: 1, fps: -30 },
+    { subjectId: 1, cameraLabel: 5 },
+  ],
   'recording:append-frames': [
     { sessionId: 1 },
     { sessionId: 1, timestampsMs: [1, 2], faceFound: [1, 1], crops: [] },
     { sessionId: 1, timestampsMs: new Float64Array(0), faceFound: new Uint8Array(0), crops: new Uint8Array(0) },
-    { sessionId: 1, timestampsMs: new Float64Array(2), faceFound: new Uint8Array(1), crops: new Uint8Array(2 * CROP_BYTES) },
-    { sessionId: 1, timestampsMs: new Float64Array(2), faceFound: new Uint8Array(2), crops: new Uint8Array(CROP_BYTES) },
-    { sessionId: 1, timestampsMs: new Float64Array(300), faceFound: new Uint8Array(300), crops: new Uint8Array(300 * CROP_BYTES) },
+    {
+      sessionId: 1,
+      timestampsMs: new Float64Array(2),
+      faceFound: new Uint8Array(1),
+      crops: new Uint8Array(2 * CROP_BYTES),
+    },
+    {
+      sessionId: 1,
+      timestampsMs: new Float64Array(2),
+      faceFound: new Uint8Array(2),
+      crops: new Uint8Array(CROP_BYTES),
+    },
+    {
+      sessionId: 1,
+      timestampsMs: new Float64Array(300),
+      faceFound: new Uint8Array(300),
+      crops: new Uint8Array(300 * CROP_BYTES),
+    },
   ],
-  'recording:append-video': [{ sessionId: 1, bytes: 'AAAA' }, { sessionId: 1, bytes: new Uint8Array(17 * 1024 * 1024) }],
-  'recording:add-marker': [{ sessionId: 1, tS: -1, label: 'x' }, { sessionId: 1, tS: 1, label: '' }, { sessionId: 1, tS: 1, label: TEN_MB }],
+  'recording:append-video': [
+    { sessionId: 1, bytes: 'AAAA' },
+    { sessionId: 1, bytes: new Uint8Array(17 * 1024 * 1024) },
+  ],
+  'recording:add-marker': [
+    { sessionId: 1, tS: -1, label: 'x' },
+    { sessionId: 1, tS: 1, label: '' },
+    { sessionId: 1, tS: 1, label: TEN_MB },
+  ],
   'recording:stop': [{}, { sessionId: '1' }],
   'recording:stop-progress': [{}, { sessionId: 0 }],
   'models:list': [{ all: true }],
@@ -101,11 +144,27 @@ const BAD_INPUTS: Record<Channel, unknown[]> = {
     { fileName: 'm.onnx', bytes: 'AAAA' },
     { fileName: 'm.onnx', bytes: new Uint8Array(4), path: '/etc/passwd' },
   ],
-  'models:download-authors': [undefined, {}, { acceptNotice: false }, { acceptNotice: 'yes' }, { acceptNotice: true, url: 'http://example.com/x.pth' }],
+  'models:download-authors': [
+    undefined,
+    {},
+    { acceptNotice: false },
+    { acceptNotice: 'yes' },
+    { acceptNotice: true, url: 'http://example.com/x.pth' },
+  ],
   'models:set-active': [{}, { sha256: 'abc' }, { sha256: 'A'.repeat(64) }],
   'models:remove': [{ sha256: null }, { sha256: '../'.repeat(22) }],
   'models:python-check': [{ python: '/bin/sh' }, 42],
-  'models:adapt-start': [undefined, {}, { studyId: 0 }, { studyId: 1, steps: 0 }, { studyId: 1, steps: 1.5 }, { studyId: 1, steps: 1e9 }, { studyId: 1, device: 'tpu' }, { studyId: 1, sessionIds: ['3'] }, { studyId: 1, python: '/bin/sh' }],
+  'models:adapt-start': [
+    undefined,
+    {},
+    { studyId: 0 },
+    { studyId: 1, steps: 0 },
+    { studyId: 1, steps: 1.5 },
+    { studyId: 1, steps: 1e9 },
+    { studyId: 1, device: 'tpu' },
+    { studyId: 1, sessionIds: ['3'] },
+    { studyId: 1, python: '/bin/sh' },
+  ],
   'models:adapt-status': [{}, { jobId: -2 }],
   'models:adapt-cancel': [{ jobId: 1.5 }],
   'reports:participant': [
@@ -143,16 +202,42 @@ const BAD_INPUTS: Record<Channel, unknown[]> = {
   'backups:list': [{ all: true }],
   'backups:create': [{ folder: '/tmp' }],
   'backups:preview': [{}, { name: '../pulse-studio.db' }, { name: '/etc/passwd' }, { name: TEN_MB }],
-  'backups:restore': [{ name: 'pulse-studio-20260101-000000-daily.db' }, { name: 'pulse-studio-20260101-000000-daily.db', confirm: false }, { name: '../x.db', confirm: true }],
-  'backups:settings': [{}, { folder: 'relative/dir', keep: 3 }, { folder: '', keep: 0 }, { folder: '', keep: 1.5 }, { folder: TEN_MB, keep: 3 }],
+  'backups:restore': [
+    { name: 'pulse-studio-20260101-000000-daily.db' },
+    { name: 'pulse-studio-20260101-000000-daily.db', confirm: false },
+    { name: '../x.db', confirm: true },
+  ],
+  'backups:settings': [
+    {},
+    { folder: 'relative/dir', keep: 3 },
+    { folder: '', keep: 0 },
+    { folder: '', keep: 1.5 },
+    { folder: TEN_MB, keep: 3 },
+  ],
   'sessions:verify': [{}, { sessionId: 'x' }],
   'audit:verify': [{ from: 3 }],
   'recording:disk-space': [{ fps: -1 }, { fps: 'thirty' }, { fps: 30, dir: '/' }],
   'encryption:status': [{ x: 1 }, 'secret'],
-  'encryption:unlock': [undefined, {}, { passphrase: '' }, { passphrase: 42 }, { passphrase: TEN_MB }, { passphrase: 'ok', key: 'x' }],
-  'encryption:enable': [undefined, { passphrase: 'long enough one' }, { passphrase: 'long enough one', confirm: 'long enough two' }, { passphrase: TEN_MB, confirm: TEN_MB }],
+  'encryption:unlock': [
+    undefined,
+    {},
+    { passphrase: '' },
+    { passphrase: 42 },
+    { passphrase: TEN_MB },
+    { passphrase: 'ok', key: 'x' },
+  ],
+  'encryption:enable': [
+    undefined,
+    { passphrase: 'long enough one' },
+    { passphrase: 'long enough one', confirm: 'long enough two' },
+    { passphrase: TEN_MB, confirm: TEN_MB },
+  ],
   'encryption:finish': [{ now: true }],
-  'encryption:change-passphrase': [{ current: '', passphrase: 'a new one!', confirm: 'a new one!' }, { current: 'x', passphrase: 'a new one!', confirm: 'other one!' }, { current: 'x', passphrase: 'p' }],
+  'encryption:change-passphrase': [
+    { current: '', passphrase: 'a new one!', confirm: 'a new one!' },
+    { current: 'x', passphrase: 'a new one!', confirm: 'other one!' },
+    { current: 'x', passphrase: 'p' },
+  ],
   'encryption:disable': [undefined, { passphrase: '' }, { passphrase: ['x'] }],
   'references:list': [{}, { sessionId: 'x' }],
   'references:import': [
@@ -191,43 +276,74 @@ const BAD_INPUTS: Record<Channel, unknown[]> = {
     { studyId: 1, name: 'P', steps: [{ name: 'a', durationS: 0 }] },
     { studyId: 1, name: 'P', steps: [{ name: 'a', durationS: 1.5 }] },
     { studyId: 1, name: 'P', steps: [{ name: 'a', durationS: 10, markers: [{ label: 'x', key: 'm' }] }] },
-    { studyId: 1, name: 'P', steps: [{ name: 'a', durationS: 10, markers: [{ label: 'x', key: '1' }, { label: 'y', key: '1' }] }] },
+    {
+      studyId: 1,
+      name: 'P',
+      steps: [
+        {
+          name: 'a',
+          durationS: 10,
+          markers: [
+            { label: 'x', key: '1' },
+            { label: 'y', key: '1' },
+          ],
+        },
+      ],
+    },
   ],
-  'protocols:update': [{ id: 1, name: 'P' }, { id: 1, name: TEN_MB, steps: [{ name: 'a', durationS: 10 }] }],
+  'protocols:update': [
+    { id: 1, name: 'P' },
+    { id: 1, name: TEN_MB, steps: [{ name: 'a', durationS: 10 }] },
+  ],
   'protocols:set-archived': [{ id: 1 }, { id: 1, archived: 'no' }],
   'protocols:begin': [{ sessionId: 1 }, { sessionId: 1, protocolId: 'baseline' }],
-  'protocols:log': [{ sessionId: 1, tS: 1, step: 0 }, { sessionId: 1, tS: -1, step: 0, action: 'start' }, { sessionId: 1, tS: 1, step: 0, action: 'rewind' }, { sessionId: 1, tS: 1, step: 0, action: 'extend', extendS: 0 }],
+  'protocols:log': [
+    { sessionId: 1, tS: 1, step: 0 },
+    { sessionId: 1, tS: -1, step: 0, action: 'start' },
+    { sessionId: 1, tS: 1, step: 0, action: 'rewind' },
+    { sessionId: 1, tS: 1, step: 0, action: 'extend', extendS: 0 },
+  ],
   'sessions:steps': [{}, { sessionId: 0 }],
   'study-db:state': [{ x: 1 }],
-  'study-db:sync': [{}, { url: 'mysql://db/x', mediaRoot: '/m' }, { url: 'postgres://db/x', mediaRoot: '' }, { url: 'postgres://db/x', mediaRoot: '/m', dryRun: 'yes' }],
+  'study-db:sync': [
+    {},
+    { url: 'mysql://db/x', mediaRoot: '/m' },
+    { url: 'postgres://db/x', mediaRoot: '' },
+    { url: 'postgres://db/x', mediaRoot: '/m', dryRun: 'yes' },
+  ],
   'study-db:cancel': [{ now: true }],
   'study-db:jobs': [{}, { url: 'mysql://db/x' }, { url: 'postgres://db/x', password: 7 }],
-  'study-db:agreement': [{ url: 'postgres://db/x' }, { url: 'postgres://db/x', study: ' ' }, { url: 'postgres://db/x', study: 'S', split: 'religion' }],
+  'study-db:agreement': [
+    { url: 'postgres://db/x' },
+    { url: 'postgres://db/x', study: ' ' },
+    { url: 'postgres://db/x', study: 'S', split: 'religion' },
+  ],
 };
 
 const countRows = () =>
-  ['studies', 'subjects', 'sessions', 'frames', 'markers', 'models'].map((t) => (store.db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n);
+  ['studies', 'subjects', 'sessions', 'frames', 'markers', 'models'].map(
+    (t) => (store.db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n,
+  );
 
 describe('IPC dispatch', () => {
   test('every declared channel has bad-input cases here', () => {
     expect(Object.keys(BAD_INPUTS).sort()).toEqual(Object.keys(CHANNELS).sort());
   });
 
-  test.each(Object.entries(BAD_INPUTS).flatMap(([channel, inputs]) => inputs.map((input, i) => [channel, i, input] as const)))(
-    '%s refuses bad input #%i with a clear error and writes nothing',
-    async (channel, _i, input) => {
-      const before = countRows();
-      const result = await dispatch(channel, input);
-      expect(result.ok).toBe(false);
-      if (result.ok) return;
-      expect(result.error.code).toBe('invalid_input');
-      expect(result.error.message).toMatch(/^Not accepted — /);
-      // Plain words, never the schema library's ("Invalid input: expected number, received null").
-      expect(result.error.message).not.toMatch(/Invalid input|expected \w+, received|Too (small|big)/);
-      expect(result.error.message.length).toBeLessThan(500);
-      expect(countRows()).toEqual(before);
-    },
-  );
+  test.each(
+    Object.entries(BAD_INPUTS).flatMap(([channel, inputs]) => inputs.map((input, i) => [channel, i, input] as const)),
+  )('%s refuses bad input #%i with a clear error and writes nothing', async (channel, _i, input) => {
+    const before = countRows();
+    const result = await dispatch(channel, input);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.code).toBe('invalid_input');
+    expect(result.error.message).toMatch(/^Not accepted — /);
+    // Plain words, never the schema library's ("Invalid input: expected number, received null").
+    expect(result.error.message).not.toMatch(/Invalid input|expected \w+, received|Too (small|big)/);
+    expect(result.error.message.length).toBeLessThan(500);
+    expect(countRows()).toEqual(before);
+  });
 
   test('refuses an unknown channel without echoing a huge name', async () => {
     const result = await dispatch(`nope:${TEN_MB}`, {});
@@ -247,37 +363,70 @@ describe('IPC dispatch', () => {
     const result = await dispatch('subjects:create', { studyId: 1, code: '', birthYear: 1850 });
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.error.fields).toMatchObject({ code: 'Enter a subject code', birthYear: expect.stringMatching(/between 1900/) });
+    expect(result.error.fields).toMatchObject({
+      code: 'Enter a subject code',
+      birthYear: expect.stringMatching(/between 1900/),
+    });
   });
 
   test('passes service errors through as typed errors', async () => {
     await dispatch('subjects:create', { studyId: 1, code: 'S1' });
-    expect(await dispatch('subjects:create', { studyId: 1, code: 'S1' })).toMatchObject({ ok: false, error: { code: 'duplicate' } });
+    expect(await dispatch('subjects:create', { studyId: 1, code: 'S1' })).toMatchObject({
+      ok: false,
+      error: { code: 'duplicate' },
+    });
     expect(await dispatch('subjects:get', { id: 12345 })).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 
   test('records a session end to end through the channels', async () => {
     const subject = (await dispatch('subjects:create', { studyId: 1, code: 'REC-1' })) as Result<{ id: number }>;
     if (!subject.ok) throw new Error(subject.error.message);
-    const started = (await dispatch('recording:start', { subjectId: subject.value.id, fps: 30 })) as Result<{ id: number }>;
+    const started = (await dispatch('recording:start', { subjectId: subject.value.id, fps: 30 })) as Result<{
+      id: number;
+    }>;
     if (!started.ok) throw new Error(started.error.message);
     const sessionId = started.value.id;
     const n = 4;
-    const frames = { sessionId, timestampsMs: Float64Array.from([0, 33, 67, 100]), faceFound: new Uint8Array(n).fill(1), crops: new Uint8Array(n * CROP_BYTES) };
-    expect(await dispatch('recording:append-frames', frames)).toMatchObject({ ok: true, value: { frameCount: 4, live: { hr: null } } });
-    expect(await dispatch('recording:append-video', { sessionId, bytes: new Uint8Array(10) })).toEqual({ ok: true, value: { bytes: 10 } });
-    expect(await dispatch('subjects:delete', { id: subject.value.id, confirmSessionCount: 1 })).toMatchObject({ ok: false, error: { code: 'conflict' } });
-    expect(await dispatch('recording:add-marker', { sessionId, tS: 0.05, label: 'start task' })).toMatchObject({ ok: true });
-    expect(await dispatch('recording:stop', { sessionId })).toMatchObject({ ok: true, value: { session: { status: 'complete', frameCount: 4 } } });
+    const frames = {
+      sessionId,
+      timestampsMs: Float64Array.from([0, 33, 67, 100]),
+      faceFound: new Uint8Array(n).fill(1),
+      crops: new Uint8Array(n * CROP_BYTES),
+    };
+    expect(await dispatch('recording:append-frames', frames)).toMatchObject({
+      ok: true,
+      value: { frameCount: 4, live: { hr: null } },
+    });
+    expect(await dispatch('recording:append-video', { sessionId, bytes: new Uint8Array(10) })).toEqual({
+      ok: true,
+      value: { bytes: 10 },
+    });
+    expect(await dispatch('subjects:delete', { id: subject.value.id, confirmSessionCount: 1 })).toMatchObject({
+      ok: false,
+      error: { code: 'conflict' },
+    });
+    expect(await dispatch('recording:add-marker', { sessionId, tS: 0.05, label: 'start task' })).toMatchObject({
+      ok: true,
+    });
+    expect(await dispatch('recording:stop', { sessionId })).toMatchObject({
+      ok: true,
+      value: { session: { status: 'complete', frameCount: 4 } },
+    });
     expect(await dispatch('recording:stop', { sessionId })).toMatchObject({ ok: false, error: { code: 'conflict' } });
-    expect(await dispatch('sessions:list', { subjectId: subject.value.id })).toMatchObject({ ok: true, value: [{ id: sessionId }] });
-    expect(await dispatch('sessions:overview', { subjectId: subject.value.id })).toMatchObject({ ok: true, value: [{ session: { id: sessionId }, stats: null }] });
+    expect(await dispatch('sessions:list', { subjectId: subject.value.id })).toMatchObject({
+      ok: true,
+      value: [{ id: sessionId }],
+    });
+    expect(await dispatch('sessions:overview', { subjectId: subject.value.id })).toMatchObject({
+      ok: true,
+      value: [{ session: { id: sessionId }, stats: null }],
+    });
     expect(await dispatch('sessions:results', { sessionId })).toMatchObject({
       ok: true,
       value: { session: { id: sessionId }, markers: [{ label: 'start task' }], video: { bytes: 10 }, analysis: null }, // 4 frames: too short to analyse
     });
     expect(await dispatch('sessions:signal', { sessionId })).toEqual({ ok: true, value: null });
-    const marker = ((await dispatch('sessions:results', { sessionId })) as Result<{ markers: { id: number }[] }>);
+    const marker = (await dispatch('sessions:results', { sessionId })) as Result<{ markers: { id: number }[] }>;
     if (!marker.ok) throw new Error(marker.error.message);
     await dispatch('markers:update', { markerId: marker.value.markers[0]!.id, label: 'task start' });
     await dispatch('sessions:update-notes', { sessionId, notes: 'subject yawned at 0:02' });
@@ -294,7 +443,10 @@ describe('IPC dispatch', () => {
         ],
       },
     });
-    expect(await dispatch('markers:update', { markerId: 999, label: 'x' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await dispatch('markers:update', { markerId: 999, label: 'x' })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
   });
 
   test('turns an unexpected failure into an internal error and logs it', async () => {
@@ -318,8 +470,16 @@ describe('replies to hostile or unlucky calls', () => {
     const subject = await dispatch('subjects:create', { studyId: 1, code: 'F1' });
     const started = await dispatch('recording:start', { subjectId: (subject as { value: { id: number } }).value.id });
     const sessionId = (started as { value: { id: number } }).value.id;
-    const chunk = { sessionId, timestampsMs: Float64Array.from([1, 2]), faceFound: Uint8Array.from([1, 255]), crops: new Uint8Array(2 * CROP_BYTES) };
-    expect(await dispatch('recording:append-frames', chunk)).toMatchObject({ ok: false, error: { code: 'invalid_input', fields: { faceFound: 'Face flags are 0–3' } } });
+    const chunk = {
+      sessionId,
+      timestampsMs: Float64Array.from([1, 2]),
+      faceFound: Uint8Array.from([1, 255]),
+      crops: new Uint8Array(2 * CROP_BYTES),
+    };
+    expect(await dispatch('recording:append-frames', chunk)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', fields: { faceFound: 'Face flags are 0–3' } },
+    });
     expect(store.sessions.frameCount(sessionId)).toBe(0);
   });
 
@@ -328,20 +488,29 @@ describe('replies to hostile or unlucky calls', () => {
     const started = await dispatch('recording:start', { subjectId: (subject as { value: { id: number } }).value.id });
     const sessionId = (started as { value: { id: number } }).value.id;
     await dispatch('recording:stop', { sessionId });
-    expect(await dispatch('recording:add-marker', { sessionId, tS: 1, label: 'late' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(await dispatch('recording:add-marker', { sessionId, tS: 1, label: 'late' })).toMatchObject({
+      ok: false,
+      error: { code: 'conflict' },
+    });
     expect(store.sessions.markers(sessionId)).toEqual([]);
   });
 
   test('a full database or disk is a storage error, a lock held by another program a busy one', async () => {
     store.db.pragma(`max_page_count = ${store.db.pragma('page_count', { simple: true })}`);
     const full = await dispatch('subjects:create', { studyId: 1, code: 'BIG', notes: 'y'.repeat(10_000) }); // overflow pages
-    expect(full).toMatchObject({ ok: false, error: { code: 'storage', message: expect.stringMatching(/disk is full/) } });
+    expect(full).toMatchObject({
+      ok: false,
+      error: { code: 'storage', message: expect.stringMatching(/disk is full/) },
+    });
     store.db.pragma('max_page_count = 1073741823');
     const other = new Database(path.join(dir, 'pulse-studio.db'));
     other.exec('BEGIN IMMEDIATE');
     try {
       const locked = await dispatch('studies:create', { name: 'Locked out' });
-      expect(locked).toMatchObject({ ok: false, error: { code: 'busy', message: expect.stringMatching(/locked by another program/) } });
+      expect(locked).toMatchObject({
+        ok: false,
+        error: { code: 'busy', message: expect.stringMatching(/locked by another program/) },
+      });
     } finally {
       other.close();
     }

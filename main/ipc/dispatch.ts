@@ -16,9 +16,13 @@ const MAX_FIELDS = 20;
 
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
-export function createDispatch(handlers: Handlers, log: (message: string, error: unknown) => void = console.error): Dispatch {
+export function createDispatch(
+  handlers: Handlers,
+  log: (message: string, error: unknown) => void = console.error,
+): Dispatch {
   return async (channel, input) => {
-    if (!isChannel(channel)) return fail('unknown_channel', `Unknown request "${clip(String(channel), MAX_FIELD_KEY)}"`);
+    if (!isChannel(channel))
+      return fail('unknown_channel', `Unknown request "${clip(String(channel), MAX_FIELD_KEY)}"`);
     const parsed = contract[channel].input.safeParse(input);
     if (!parsed.success) return invalid(parsed.error);
     try {
@@ -36,14 +40,19 @@ function errorInfo(channel: string, error: unknown, log: (message: string, error
   const problem = storageProblem(error, 'Could not complete the request');
   if (problem) return problem.toInfo();
   log(`[ipc] ${channel} failed`, error);
-  return { code: 'internal', message: `Something went wrong (${channel}): ${error instanceof Error ? error.message : String(error)}` };
+  return {
+    code: 'internal',
+    message: `Something went wrong (${channel}): ${error instanceof Error ? error.message : String(error)}`,
+  };
 }
 
 /** An error reply of bounded size, whatever input or service text it quotes. */
 export function bounded(info: AppErrorInfo): AppErrorInfo {
   const message = clip(info.message, MAX_MESSAGE);
   if (!info.fields) return { code: info.code, message };
-  const fields = Object.entries(info.fields).slice(0, MAX_FIELDS).map(([key, text]) => [clip(key, MAX_FIELD_KEY), clip(text, MAX_FIELD_MESSAGE)]);
+  const fields = Object.entries(info.fields)
+    .slice(0, MAX_FIELDS)
+    .map(([key, text]) => [clip(key, MAX_FIELD_KEY), clip(text, MAX_FIELD_MESSAGE)]);
   return { code: info.code, message, fields: Object.fromEntries(fields) };
 }
 

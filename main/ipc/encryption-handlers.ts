@@ -5,11 +5,24 @@ import type { EncryptionHost } from '../encryption/encryption-host.ts';
 import { encryptionStatus } from '../encryption/folder-status.ts';
 import type { Handlers } from './handlers.ts';
 
-export type EncryptionChannel = 'encryption:status' | 'encryption:unlock' | 'encryption:enable' | 'encryption:finish' | 'encryption:change-passphrase' | 'encryption:disable';
+export type EncryptionChannel =
+  | 'encryption:status'
+  | 'encryption:unlock'
+  | 'encryption:enable'
+  | 'encryption:finish'
+  | 'encryption:change-passphrase'
+  | 'encryption:disable';
 
-export function encryptionHandlers(dataDir: string, host: EncryptionHost | undefined): Pick<Handlers, EncryptionChannel> {
+export function encryptionHandlers(
+  dataDir: string,
+  host: EncryptionHost | undefined,
+): Pick<Handlers, EncryptionChannel> {
   const needHost = (): EncryptionHost => {
-    if (!host) throw new AppError('conflict', 'Encrypting the data folder needs the app (it reopens the database): use the desktop app, browser mode or `pulse-studio encrypt`');
+    if (!host)
+      throw new AppError(
+        'conflict',
+        'Encrypting the data folder needs the app (it reopens the database): use the desktop app, browser mode or `pulse-studio encrypt`',
+      );
     return host;
   };
   return {

@@ -50,16 +50,41 @@ export type Handlers = {
 };
 
 /** The export, import and adaptation job tables (the app host asks them whether work is running). */
-export function createJobs({ store, models, appInfo, faceModel, adaptScript }: Pick<Services, 'store' | 'models' | 'appInfo' | 'faceModel' | 'adaptScript'>): { exports: ExportJobs; imports: ImportJobs; adaptations: AdaptJobs } {
+export function createJobs({
+  store,
+  models,
+  appInfo,
+  faceModel,
+  adaptScript,
+}: Pick<Services, 'store' | 'models' | 'appInfo' | 'faceModel' | 'adaptScript'>): {
+  exports: ExportJobs;
+  imports: ImportJobs;
+  adaptations: AdaptJobs;
+} {
   return {
     adaptations: new AdaptJobs(store, models, adaptScript),
     exports: new ExportJobs(store, appInfo.version),
     // Imports run the active model like a recording (first of the live candidates), or POS without one.
-    imports: new ImportJobs(store, { appVersion: appInfo.version, model: () => models.liveModels()[0] ?? null, ...(faceModel ? { faceModelPath: faceModel } : {}) }),
+    imports: new ImportJobs(store, {
+      appVersion: appInfo.version,
+      model: () => models.liveModels()[0] ?? null,
+      ...(faceModel ? { faceModelPath: faceModel } : {}),
+    }),
   };
 }
 
-export function createHandlers({ store, recorder, models, appInfo, host, encryption, jobs, reports = defaultReportServices(), faceModel, bluetooth }: Services): Handlers {
+export function createHandlers({
+  store,
+  recorder,
+  models,
+  appInfo,
+  host,
+  encryption,
+  jobs,
+  reports = defaultReportServices(),
+  faceModel,
+  bluetooth,
+}: Services): Handlers {
   const { studies, subjects, sessions } = store;
   const { exports, imports, adaptations } = jobs ?? createJobs({ store, models, appInfo, faceModel });
   const info = (): AppInfo => ({ ...appInfo, problem: null, operator: store.audit.actor });
@@ -96,10 +121,14 @@ export function createHandlers({ store, recorder, models, appInfo, host, encrypt
       sessions.chooseAnalysisVersion(sessionId, null, store.audit.actor);
       return done;
     },
-    'sessions:choose-version': ({ sessionId, version }) => sessions.chooseAnalysisVersion(sessionId, version, store.audit.actor),
+    'sessions:choose-version': ({ sessionId, version }) =>
+      sessions.chooseAnalysisVersion(sessionId, version, store.audit.actor),
     'sessions:void': ({ sessionId, reason }) => sessions.voidSession(sessionId, reason, store.audit.actor),
     'sessions:restore': ({ sessionId }) => sessions.restoreSession(sessionId, store.audit.actor),
-    'sessions:delete-empty': ({ sessionId }) => (deleteEmptySession(store, sessionId, store.audit.actor), { deleted: true as const }),
+    'sessions:delete-empty': ({ sessionId }) => (
+      deleteEmptySession(store, sessionId, store.audit.actor),
+      { deleted: true as const }
+    ),
     'recording:start': (start) => recorder.start(start),
     'recording:append-frames': ({ sessionId, ...chunk }) => recorder.appendFrames(sessionId, chunk),
     'recording:append-video': ({ sessionId, bytes }) => recorder.appendVideo(sessionId, bytes),
@@ -116,12 +145,19 @@ export function createHandlers({ store, recorder, models, appInfo, host, encrypt
     'models:adapt-start': (request) => adaptations.start({ ...request, python: '' }),
     'models:adapt-status': ({ jobId }) => adaptations.status(jobId),
     'models:adapt-cancel': ({ jobId }) => adaptations.cancel(jobId),
-    'reports:participant': (request) => writeParticipantReport(store, request, { ...reports, appVersion: appInfo.version }),
+    'reports:participant': (request) =>
+      writeParticipantReport(store, request, { ...reports, appVersion: appInfo.version }),
     'exports:candidates': ({ studyId, includeVoided }) =>
-      subjects.list({ studyId, search: '', includeArchived: true }).map((subject) => ({ subject, sessions: sessionOverview(store, subject.id, { includeVoided }) })),
-    'exports:defaults': () => ({ destination: reports.defaultDestination, canChooseFolder: reports.chooseFolder !== undefined }),
+      subjects
+        .list({ studyId, search: '', includeArchived: true })
+        .map((subject) => ({ subject, sessions: sessionOverview(store, subject.id, { includeVoided }) })),
+    'exports:defaults': () => ({
+      destination: reports.defaultDestination,
+      canChooseFolder: reports.chooseFolder !== undefined,
+    }),
     'exports:choose-folder': async ({ startIn }) => {
-      if (!reports.chooseFolder) throw new AppError('conflict', 'Choosing a folder needs the desktop app: type the folder path instead');
+      if (!reports.chooseFolder)
+        throw new AppError('conflict', 'Choosing a folder needs the desktop app: type the folder path instead');
       return { folder: await reports.chooseFolder(startIn || reports.defaultDestination) };
     },
     'exports:start': (request) => exports.start(request),

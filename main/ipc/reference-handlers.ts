@@ -8,9 +8,13 @@ import { studyAgreement } from '../references/study-agreement.ts';
 import type { Store } from '../store/index.ts';
 import type { Handlers } from './handlers.ts';
 
-export type ReferenceChannel = Extract<keyof Handlers, `references:${string}` | `bluetooth:${string}` | `protocols:${string}`> | 'sessions:steps';
+export type ReferenceChannel =
+  Extract<keyof Handlers, `references:${string}` | `bluetooth:${string}` | `protocols:${string}`> | 'sessions:steps';
 
-export function referenceHandlers(store: Store, bluetooth: DeviceChooser | undefined): Pick<Handlers, ReferenceChannel> {
+export function referenceHandlers(
+  store: Store,
+  bluetooth: DeviceChooser | undefined,
+): Pick<Handlers, ReferenceChannel> {
   const { references, protocols } = store;
   return {
     'references:list': ({ sessionId }) => (store.sessions.get(sessionId), references.list(sessionId)),
@@ -26,7 +30,10 @@ export function referenceHandlers(store: Store, bluetooth: DeviceChooser | undef
     // Browser mode and tests: the browser shows its own chooser, nothing to list here.
     'bluetooth:devices': () => bluetooth?.list() ?? { picker: 'browser' as const, pending: false, devices: [] },
     'bluetooth:choose': ({ deviceId }) => bluetooth?.choose(deviceId) ?? { chosen: false },
-    'protocols:list': ({ studyId, includeArchived }) => (store.studies.get(studyId), protocols.list(studyId, { includeArchived })),
+    'protocols:list': ({ studyId, includeArchived }) => (
+      store.studies.get(studyId),
+      protocols.list(studyId, { includeArchived })
+    ),
     'protocols:create': ({ studyId, ...fields }) => (store.studies.get(studyId), protocols.create(studyId, fields)),
     'protocols:update': ({ id, ...fields }) => protocols.update(id, fields),
     'protocols:set-archived': ({ id, archived }) => protocols.setArchived(id, archived),

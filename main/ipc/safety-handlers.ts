@@ -8,20 +8,37 @@ import { backupOnline, backupSettings, listBackups, previewBackup, saveBackupSet
 import { osUser, type Store } from '../store/index.ts';
 import type { Handlers } from './handlers.ts';
 
-export type SafetyChannel = 'app:set-operator' | 'backups:list' | 'backups:create' | 'backups:preview' | 'backups:restore' | 'backups:settings' | 'sessions:verify' | 'audit:verify';
+export type SafetyChannel =
+  | 'app:set-operator'
+  | 'backups:list'
+  | 'backups:create'
+  | 'backups:preview'
+  | 'backups:restore'
+  | 'backups:settings'
+  | 'sessions:verify'
+  | 'audit:verify';
 
 /** What only the app host can do: swap the database under the running services. */
 export interface RestoreHost {
   restore(name: string): Promise<{ restored: BackupInfo; keptAs: string | null }>;
 }
 
-export function safetyHandlers(store: Store, info: () => AppInfo, host: RestoreHost | undefined): Pick<Handlers, SafetyChannel> {
+export function safetyHandlers(
+  store: Store,
+  info: () => AppInfo,
+  host: RestoreHost | undefined,
+): Pick<Handlers, SafetyChannel> {
   const { dataDir } = store;
   return {
     'app:set-operator': ({ name }) => {
       const operator = name || osUser();
       if (operator !== store.audit.actor) {
-        store.audit.record({ action: 'operator', entity: 'app', before: { operator: store.audit.actor }, after: { operator } });
+        store.audit.record({
+          action: 'operator',
+          entity: 'app',
+          before: { operator: store.audit.actor },
+          after: { operator },
+        });
         store.audit.actor = operator;
       }
       return info();
@@ -34,7 +51,11 @@ export function safetyHandlers(store: Store, info: () => AppInfo, host: RestoreH
     },
     'backups:preview': ({ name }) => previewBackup(dataDir, name, store.db, store.keys?.database ?? null),
     'backups:restore': ({ name }) => {
-      if (!host) throw new AppError('conflict', 'Restoring a backup needs the app (it reopens the database): use the desktop app or browser mode');
+      if (!host)
+        throw new AppError(
+          'conflict',
+          'Restoring a backup needs the app (it reopens the database): use the desktop app or browser mode',
+        );
       return host.restore(name);
     },
     'backups:settings': (input) => {

@@ -16,7 +16,8 @@ import { SyncError } from '../central/sync-error.ts';
 import type { Store } from '../store/index.ts';
 import type { Handlers } from './handlers.ts';
 
-export type StudyDbChannel = 'study-db:state' | 'study-db:sync' | 'study-db:cancel' | 'study-db:jobs' | 'study-db:agreement';
+export type StudyDbChannel =
+  'study-db:state' | 'study-db:sync' | 'study-db:cancel' | 'study-db:jobs' | 'study-db:agreement';
 
 const SETTINGS_KEY = 'settings';
 
@@ -26,14 +27,19 @@ function withPassword(url: string, password: string): string {
   try {
     u = new URL(url);
   } catch {
-    throw new AppError('invalid_input', 'Use a connection string like postgres://user@host:5432/study', { url: 'Not a connection string' });
+    throw new AppError('invalid_input', 'Use a connection string like postgres://user@host:5432/study', {
+      url: 'Not a connection string',
+    });
   }
   u.password = password ? encodeURIComponent(password) : '';
   return u.toString();
 }
 
 /** Work on a read-only connection to the study database, its failures said in words. */
-async function reading<T>(request: { url: string; password: string }, work: (pool: pg.Pool, url: string) => Promise<T>): Promise<T> {
+async function reading<T>(
+  request: { url: string; password: string },
+  work: (pool: pg.Pool, url: string) => Promise<T>,
+): Promise<T> {
   const url = withPassword(request.url, request.password);
   try {
     const pool = await openCentral(url, 1, { readOnly: true });
@@ -45,7 +51,10 @@ async function reading<T>(request: { url: string; password: string }, work: (poo
   } catch (error) {
     if (error instanceof AppError) throw error;
     const e = centralError(error, url);
-    throw new AppError(e instanceof SyncError && e.code === 'refused' ? 'forbidden' : 'conflict', e.message.replace(' Nothing was sent.', ''));
+    throw new AppError(
+      e instanceof SyncError && e.code === 'refused' ? 'forbidden' : 'conflict',
+      e.message.replace(' Nothing was sent.', ''),
+    );
   }
 }
 
@@ -54,22 +63,41 @@ export function studyDbHandlers(store: Store, appVersion: string): Pick<Handlers
   let error: string | null = null;
   let dryRun: SyncSummary | null = null;
   const settings = () => {
-    const row = store.db.prepare('SELECT value FROM sync_state WHERE key = ?').get(SETTINGS_KEY) as { value: string } | undefined;
+    const row = store.db.prepare('SELECT value FROM sync_state WHERE key = ?').get(SETTINGS_KEY) as
+      { value: string } | undefined;
     return row ? (JSON.parse(row.value) as StudySyncState['settings']) : null;
   };
-  const state = (): StudySyncState => ({ running: running !== null, progress: running?.progress ?? null, error, dryRun, last: lastSyncSummary(store.db), settings: settings() });
+  const state = (): StudySyncState => ({
+    running: running !== null,
+    progress: running?.progress ?? null,
+    error,
+    dryRun,
+    last: lastSyncSummary(store.db),
+    settings: settings(),
+  });
 
   function start(request: StudySyncRequest): void {
     const mediaRoot = path.resolve(request.mediaRoot);
     if (!request.dryRun && !fs.statSync(mediaRoot, { throwIfNoEntry: false })?.isDirectory()) {
-      throw new AppError('invalid_input', `The media folder ${mediaRoot} does not exist (is the share mounted?)`, { mediaRoot: 'No such folder' });
+      throw new AppError('invalid_input', `The media folder ${mediaRoot} does not exist (is the share mounted?)`, {
+        mediaRoot: 'No such folder',
+      });
     }
     const kept = withPassword(request.url, '');
-    store.db.prepare('INSERT OR REPLACE INTO sync_state (key, value) VALUES (?, ?)').run(SETTINGS_KEY, JSON.stringify({ url: kept, mediaRoot }));
+    store.db
+      .prepare('INSERT OR REPLACE INTO sync_state (key, value) VALUES (?, ?)')
+      .run(SETTINGS_KEY, JSON.stringify({ url: kept, mediaRoot }));
     const run = { controller: new AbortController(), progress: null as SyncProgress | null };
     running = run;
     error = null;
-    syncStation(store, { url: withPassword(request.url, request.password), mediaRoot, appVersion, dryRun: request.dryRun, signal: run.controller.signal, onProgress: (p) => (run.progress = p) })
+    syncStation(store, {
+      url: withPassword(request.url, request.password),
+      mediaRoot,
+      appVersion,
+      dryRun: request.dryRun,
+      signal: run.controller.signal,
+      onProgress: (p) => (run.progress = p),
+    })
       .then((summary) => {
         if (request.dryRun) dryRun = summary;
       })
@@ -97,7 +125,14 @@ export function studyDbHandlers(store: Store, appVersion: string): Pick<Handlers
     'study-db:agreement': (request) =>
       reading(request, (pool) =>
         withStationCopies(pool, null, request.study, async (copies) => ({
-          ...pooledAgreement(copies.map((c) => ({ store: c.store, studyId: studyOf(c.store, request.study).id, label: stationLabel(c.stationId) })), request.split),
+          ...pooledAgreement(
+            copies.map((c) => ({
+              store: c.store,
+              studyId: studyOf(c.store, request.study).id,
+              label: stationLabel(c.stationId),
+            })),
+            request.split,
+          ),
           stations: copies.length,
         })),
       ),

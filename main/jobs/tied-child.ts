@@ -24,10 +24,17 @@ export interface TiedRun {
 }
 
 /** Runs `file args…` to its end; rejects with its stderr's last line when it fails or is stopped. */
-export function execTied(file: string, args: readonly string[], run: TiedRun = {}): Promise<{ stdout: string; stderr: string }> {
+export function execTied(
+  file: string,
+  args: readonly string[],
+  run: TiedRun = {},
+): Promise<{ stdout: string; stderr: string }> {
   const posix = process.platform !== 'win32';
   const child = posix
-    ? spawn('/bin/sh', ['-c', WATCHDOG, 'sh', file, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: run.env ?? process.env })
+    ? spawn('/bin/sh', ['-c', WATCHDOG, 'sh', file, ...args], {
+        stdio: ['pipe', 'pipe', 'pipe'],
+        env: run.env ?? process.env,
+      })
     : spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], env: run.env ?? process.env });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
@@ -44,7 +51,14 @@ export function execTied(file: string, args: readonly string[], run: TiedRun = {
       run.signal?.removeEventListener('abort', stop);
       const stderr = Buffer.concat(err).toString();
       if (code === 0 && !run.signal?.aborted) resolve({ stdout: Buffer.concat(out).toString(), stderr });
-      else reject(Object.assign(new Error(stderr.trim().split('\n').at(-1) || `${file} ended with code ${code}`), { code, stderr, aborted: run.signal?.aborted ?? false }));
+      else
+        reject(
+          Object.assign(new Error(stderr.trim().split('\n').at(-1) || `${file} ended with code ${code}`), {
+            code,
+            stderr,
+            aborted: run.signal?.aborted ?? false,
+          }),
+        );
     });
   });
 }

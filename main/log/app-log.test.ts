@@ -16,7 +16,9 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 const logFile = () => path.join(dir, LOG_DIR, LOG_FILE);
 
 test('removes quoted text, tokens, hashes and the home folder from a line', () => {
-  const line = redact(`open ${os.homedir()}/x.mp4 http://127.0.0.1:4000/#token=${'ab'.repeat(24)} Subject code "P-017 Alice" sha ${'f'.repeat(64)}`);
+  const line = redact(
+    `open ${os.homedir()}/x.mp4 http://127.0.0.1:4000/#token=${'ab'.repeat(24)} Subject code "P-017 Alice" sha ${'f'.repeat(64)}`,
+  );
   expect(line).toBe('open ~/x.mp4 http://127.0.0.1:4000/#token=<removed> Subject code "…" sha <hex>');
 });
 
@@ -26,11 +28,17 @@ test('rotates at its size limit, keeping five older files, each owner-only', () 
   const files = fs.readdirSync(path.join(dir, LOG_DIR)).sort();
   expect(files).toEqual([LOG_FILE, ...[1, 2, 3, 4, 5].map((n) => `${LOG_FILE}.${n}`)]);
   expect(fs.readFileSync(logFile(), 'utf8')).toMatch(/line 39/);
-  if (process.platform !== 'win32') for (const f of files) expect(fs.statSync(path.join(dir, LOG_DIR, f)).mode & 0o777).toBe(0o600);
+  if (process.platform !== 'win32')
+    for (const f of files) expect(fs.statSync(path.join(dir, LOG_DIR, f)).mode & 0o777).toBe(0o600);
 });
 
 test('the app logs its start and its faults, never the codes and notes the user typed', async () => {
-  const host = openApp({ dataDir: dir, identity: { version: 'test', platform: 'linux', shell: 'browser' }, holder: 'a test', log: openAppLog(dir) });
+  const host = openApp({
+    dataDir: dir,
+    identity: { version: 'test', platform: 'linux', shell: 'browser' },
+    holder: 'a test',
+    log: openAppLog(dir),
+  });
   await host.dispatch('subjects:create', { studyId: 1, code: 'SECRET-7', notes: 'Jane Roe, room 4' });
   await host.dispatch('subjects:create', { studyId: 1, code: 'SECRET-7' }); // a duplicate: told to the user, not logged
   host.services!.store.db.exec('DROP TABLE markers'); // a fault: logged for support

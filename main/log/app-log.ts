@@ -43,12 +43,15 @@ export function openAppLog(dataDir: string, { maxBytes = 1024 * 1024, keep = 5 }
 
 function rotate(file: string, keep: number): void {
   fs.rmSync(`${file}.${keep}`, { force: true });
-  for (let n = keep - 1; n >= 1; n--) if (fs.existsSync(`${file}.${n}`)) fs.renameSync(`${file}.${n}`, `${file}.${n + 1}`);
+  for (let n = keep - 1; n >= 1; n--)
+    if (fs.existsSync(`${file}.${n}`)) fs.renameSync(`${file}.${n}`, `${file}.${n + 1}`);
   fs.renameSync(file, `${file}.1`);
 }
 
 /** The log, and the console for whoever watches it (a terminal running browser mode, the dev tools). */
-export const teeLog = (log: Log): Log => (message) => {
-  log(message);
-  console.warn(message);
-};
+export const teeLog =
+  (log: Log): Log =>
+  (message) => {
+    log(message);
+    console.warn(message);
+  };

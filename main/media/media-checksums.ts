@@ -30,19 +30,26 @@ export async function sha256OfFile(file: string, key: MediaKey = null): Promise<
 }
 
 const folderOf = (db: Db, dataDir: string, sessionId: number): string => {
-  const row = db.prepare('SELECT subject_id AS subjectId FROM sessions WHERE id = ?').get(sessionId) as { subjectId: number } | undefined;
+  const row = db.prepare('SELECT subject_id AS subjectId FROM sessions WHERE id = ?').get(sessionId) as
+    { subjectId: number } | undefined;
   if (!row) throw new Error(`Session ${sessionId} does not exist`);
   return sessionDir(dataDir, row.subjectId, sessionId);
 };
 
 /** Hashes the session's media files that exist and stores the sums (again after a re-seal). */
-export async function sealSessionMedia({ db, dataDir, mediaKey }: MediaContext, sessionId: number, now = () => new Date().toISOString()): Promise<void> {
+export async function sealSessionMedia(
+  { db, dataDir, mediaKey }: MediaContext,
+  sessionId: number,
+  now = () => new Date().toISOString(),
+): Promise<void> {
   const dir = folderOf(db, dataDir, sessionId);
   for (const name of MEDIA_FILES) {
     const file = path.join(dir, name);
     if (!fs.existsSync(file)) continue;
     const { sha256, bytes } = await sha256OfFile(file, mediaKey);
-    db.prepare('INSERT OR REPLACE INTO media_checksums (session_id, file, bytes, sha256, hashed_at) VALUES (?, ?, ?, ?, ?)').run(sessionId, name, bytes, sha256, now());
+    db.prepare(
+      'INSERT OR REPLACE INTO media_checksums (session_id, file, bytes, sha256, hashed_at) VALUES (?, ?, ?, ?, ?)',
+    ).run(sessionId, name, bytes, sha256, now());
   }
 }
 
@@ -50,9 +57,20 @@ export async function sealSessionMedia({ db, dataDir, mediaKey }: MediaContext, 
  * Each media file against its stored sum: ok, changed, missing, not hashed (sessions from before sums), or
  * damaged (an encrypted file that fails its authentication check or ends in an incomplete piece).
  */
-export async function verifySessionMedia({ db, dataDir, mediaKey }: MediaContext, sessionId: number): Promise<SessionVerification> {
+export async function verifySessionMedia(
+  { db, dataDir, mediaKey }: MediaContext,
+  sessionId: number,
+): Promise<SessionVerification> {
   const dir = folderOf(db, dataDir, sessionId);
-  const stored = new Map((db.prepare('SELECT file, bytes, sha256 FROM media_checksums WHERE session_id = ?').all(sessionId) as { file: string; bytes: number; sha256: string }[]).map((r) => [r.file, r]));
+  const stored = new Map(
+    (
+      db.prepare('SELECT file, bytes, sha256 FROM media_checksums WHERE session_id = ?').all(sessionId) as {
+        file: string;
+        bytes: number;
+        sha256: string;
+      }[]
+    ).map((r) => [r.file, r]),
+  );
   const files: MediaCheck[] = [];
   for (const name of MEDIA_FILES) {
     const file = path.join(dir, name);

@@ -7,7 +7,14 @@
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 import type { IndexedFrameChunk } from '../../common/sessions.ts';
-import { openAppender, readMedia, repairMedia, truncateMedia, type MediaAppender, type MediaKey } from '../crypto/media-io.ts';
+import {
+  openAppender,
+  readMedia,
+  repairMedia,
+  truncateMedia,
+  type MediaAppender,
+  type MediaKey,
+} from '../crypto/media-io.ts';
 
 const FILE_MAGIC = Buffer.from('PSROI\0\0\x01', 'latin1');
 const CHUNK_MAGIC = 0x4b4e4843; // "CHNK" little-endian
@@ -73,8 +80,14 @@ export class RoiWriter {
     this.geometry = geometry;
     if (fs.existsSync(file) && fs.statSync(file).size > 0) {
       const { geometry: existing, frames } = repairRoiFile(file, key);
-      if (existing.width !== geometry.width || existing.height !== geometry.height || existing.channels !== geometry.channels) {
-        throw new RoiFileError(`${file} holds ${existing.width}×${existing.height} crops, not ${geometry.width}×${geometry.height}`);
+      if (
+        existing.width !== geometry.width ||
+        existing.height !== geometry.height ||
+        existing.channels !== geometry.channels
+      ) {
+        throw new RoiFileError(
+          `${file} holds ${existing.width}×${existing.height} crops, not ${geometry.width}×${geometry.height}`,
+        );
       }
       this.#out = openAppender(file, key);
       this.#frames = frames;
@@ -93,9 +106,12 @@ export class RoiWriter {
   append(timestampsMs: Float64Array, faceFound: Uint8Array, crops: Uint8Array): number {
     const n = timestampsMs.length;
     const size = frameBytes(this.geometry);
-    if (n === 0 || n > MAX_FRAMES_PER_CHUNK) throw new RoiFileError(`A chunk holds 1–${MAX_FRAMES_PER_CHUNK} frames, got ${n}`);
+    if (n === 0 || n > MAX_FRAMES_PER_CHUNK)
+      throw new RoiFileError(`A chunk holds 1–${MAX_FRAMES_PER_CHUNK} frames, got ${n}`);
     if (faceFound.length !== n || crops.length !== n * size) {
-      throw new RoiFileError(`Chunk sizes disagree: ${n} timestamps, ${faceFound.length} flags, ${crops.length} crop bytes (expected ${n * size})`);
+      throw new RoiFileError(
+        `Chunk sizes disagree: ${n} timestamps, ${faceFound.length} flags, ${crops.length} crop bytes (expected ${n * size})`,
+      );
     }
     // Level 1 runs in a third of level 6's time for 8 % more bytes (measured on face crops): this runs on
     // the services' main thread for every chunk of a recording, beside the camera on a small machine.

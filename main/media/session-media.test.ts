@@ -18,9 +18,14 @@ beforeAll(() => {
   dir = tempDir('media');
   store = openStore(path.join(dir, 'data'));
   const subject = store.subjects.create(store.studies.ensureOne().id, subjectFields.parse({ code: 'V-1' }));
-  const session = () => store.sessions.create({ subjectId: subject.id, cameraLabel: null, width: null, height: null, fps: 30, notes: '' }, { source: 'camera', appVersion: 't' }).id;
+  const session = () =>
+    store.sessions.create(
+      { subjectId: subject.id, cameraLabel: null, width: null, height: null, fps: 30, notes: '' },
+      { source: 'camera', appVersion: 't' },
+    ).id;
   [withVideo, withoutVideo, linked] = [session(), session(), session()];
-  for (const id of [withVideo, withoutVideo, linked]) fs.mkdirSync(store.sessionDir(subject.id, id), { recursive: true });
+  for (const id of [withVideo, withoutVideo, linked])
+    fs.mkdirSync(store.sessionDir(subject.id, id), { recursive: true });
   webmVideo(path.join(store.sessionDir(subject.id, withVideo), 'video.webm'));
   // A link that leads out of the data folder must not be followed there.
   fs.writeFileSync(path.join(dir, 'outside.webm'), 'secret');
@@ -34,8 +39,16 @@ afterAll(() => {
 describe('session media', () => {
   test('names exactly one path shape per session and nothing else', () => {
     expect(parseMediaPath(sessionVideoPath(12))).toBe(12);
-    for (const p of ['/media/sessions/0/video.webm', '/media/sessions/012/video.webm', '/media/sessions/1/../1/video.webm', '/media/sessions/1/video.webm?x',
-      '/media/sessions/%31/video.webm', '/media/sessions/1/roi.bin', '/media/sessions/1234567890123/video.webm', '/media/sessions/-1/video.webm']) {
+    for (const p of [
+      '/media/sessions/0/video.webm',
+      '/media/sessions/012/video.webm',
+      '/media/sessions/1/../1/video.webm',
+      '/media/sessions/1/video.webm?x',
+      '/media/sessions/%31/video.webm',
+      '/media/sessions/1/roi.bin',
+      '/media/sessions/1234567890123/video.webm',
+      '/media/sessions/-1/video.webm',
+    ]) {
       expect(parseMediaPath(p), p).toBeNull();
     }
   });
@@ -51,10 +64,17 @@ describe('session media', () => {
 
   test('serves no link inside the data folder either: not to the database, not through a linked folder', () => {
     const subject = store.subjects.create(store.studies.ensureOne().id, subjectFields.parse({ code: 'V-2' }));
-    const session = () => store.sessions.create({ subjectId: subject.id, cameraLabel: null, width: null, height: null, fps: 30, notes: '' }, { source: 'camera', appVersion: 't' }).id;
+    const session = () =>
+      store.sessions.create(
+        { subjectId: subject.id, cameraLabel: null, width: null, height: null, fps: 30, notes: '' },
+        { source: 'camera', appVersion: 't' },
+      ).id;
     const toDatabase = session();
     fs.mkdirSync(store.sessionDir(subject.id, toDatabase), { recursive: true });
-    fs.symlinkSync(path.join(store.dataDir, 'pulse-studio.db'), path.join(store.sessionDir(subject.id, toDatabase), 'video.webm'));
+    fs.symlinkSync(
+      path.join(store.dataDir, 'pulse-studio.db'),
+      path.join(store.sessionDir(subject.id, toDatabase), 'video.webm'),
+    );
     expect(sessionVideoFile(store, toDatabase)).toBeNull();
     // The session folder itself a link to another session's folder, whose video is real.
     const throughFolder = session();
@@ -79,12 +99,22 @@ describe('session media', () => {
   test('answers with the whole file, a partial one, 416 or 404', async () => {
     const media = sessionVideoFile(store, withVideo)!;
     const whole = mediaReply(media, null);
-    expect(whole).toMatchObject({ status: 200, headers: { 'Content-Type': 'video/webm', 'Accept-Ranges': 'bytes', 'Content-Length': String(media.size) } });
+    expect(whole).toMatchObject({
+      status: 200,
+      headers: { 'Content-Type': 'video/webm', 'Accept-Ranges': 'bytes', 'Content-Length': String(media.size) },
+    });
     const part = mediaReply(media, 'bytes=100-199');
-    expect(part).toMatchObject({ status: 206, headers: { 'Content-Length': '100', 'Content-Range': `bytes 100-199/${media.size}` } });
+    expect(part).toMatchObject({
+      status: 206,
+      headers: { 'Content-Length': '100', 'Content-Range': `bytes 100-199/${media.size}` },
+    });
     const bytes = Buffer.concat(await mediaStream(media, part)!.toArray());
     expect(bytes.equals(fs.readFileSync(media.file).subarray(100, 200))).toBe(true);
-    expect(mediaReply(media, `bytes=${media.size}-`)).toMatchObject({ status: 416, headers: { 'Content-Range': `bytes */${media.size}` }, body: null });
+    expect(mediaReply(media, `bytes=${media.size}-`)).toMatchObject({
+      status: 416,
+      headers: { 'Content-Range': `bytes */${media.size}` },
+      body: null,
+    });
     expect(mediaReply(null, 'bytes=0-')).toMatchObject({ status: 404, body: null });
   });
 });

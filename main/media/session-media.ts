@@ -49,16 +49,26 @@ const BASE_HEADERS = {
 
 /** Status, headers and byte span of the answer to a media request; the transport streams the bytes. */
 export function mediaReply(media: MediaFile | null, rangeHeader: string | null | undefined): MediaReply {
-  if (!media) return { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }, body: null };
+  if (!media)
+    return {
+      status: 404,
+      headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
+      body: null,
+    };
   const range = parseRange(rangeHeader, media.size);
-  if (range === 'unsatisfiable') return { status: 416, headers: { ...BASE_HEADERS, 'Content-Range': `bytes */${media.size}` }, body: null };
+  if (range === 'unsatisfiable')
+    return { status: 416, headers: { ...BASE_HEADERS, 'Content-Range': `bytes */${media.size}` }, body: null };
   if (range === null) {
     const body = media.size > 0 ? { start: 0, end: media.size - 1 } : null;
     return { status: 200, headers: { ...BASE_HEADERS, 'Content-Length': String(media.size) }, body };
   }
   return {
     status: 206,
-    headers: { ...BASE_HEADERS, 'Content-Length': String(range.end - range.start + 1), 'Content-Range': `bytes ${range.start}-${range.end}/${media.size}` },
+    headers: {
+      ...BASE_HEADERS,
+      'Content-Length': String(range.end - range.start + 1),
+      'Content-Range': `bytes ${range.start}-${range.end}/${media.size}`,
+    },
     body: range,
   };
 }

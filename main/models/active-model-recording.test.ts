@@ -15,11 +15,18 @@ const logs: string[] = [];
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-active-'));
   const bundled = path.join(dir, 'sspd.onnx');
-  fs.writeFileSync(bundled, await checkpointToOnnx(writeCheckpoint(sspdTensors(5)), fs.readFileSync(DEFAULT_TEMPLATE_PATH)));
+  fs.writeFileSync(
+    bundled,
+    await checkpointToOnnx(writeCheckpoint(sspdTensors(5)), fs.readFileSync(DEFAULT_TEMPLATE_PATH)),
+  );
   // The recorder logs through console.warn as it was when the services opened.
   const warn = console.warn;
   console.warn = (message: string) => logs.push(message);
-  services = openServices(path.join(dir, 'data'), { version: 'test', platform: process.platform, shell: 'browser' }, { bundled, intraOpThreads: 1 });
+  services = openServices(
+    path.join(dir, 'data'),
+    { version: 'test', platform: process.platform, shell: 'browser' },
+    { bundled, intraOpThreads: 1 },
+  );
   return () => {
     console.warn = warn;
   };
@@ -32,7 +39,14 @@ afterAll(() => {
 async function recordingModel(code: string): Promise<{ modelId: string | null; modelSha256: string | null }> {
   const { store, recorder } = services;
   const subject = store.subjects.create(store.studies.ensureOne().id, subjectFields.parse({ code }));
-  const session = await recorder.start({ subjectId: subject.id, cameraLabel: null, width: null, height: null, fps: 30, notes: '' });
+  const session = await recorder.start({
+    subjectId: subject.id,
+    cameraLabel: null,
+    width: null,
+    height: null,
+    fps: 30,
+    notes: '',
+  });
   await recorder.stop(session.id);
   return { modelId: session.modelId, modelSha256: session.modelSha256 };
 }

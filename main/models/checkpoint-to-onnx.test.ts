@@ -14,23 +14,28 @@ import { NO_TORCH, python, torchAvailable } from '../../testing/python.ts';
 const template = fs.readFileSync(DEFAULT_TEMPLATE_PATH);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-adapt-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-if (!sharedAvailable()) console.warn('checkpoint-to-onnx.test.ts: parity skipped: ../shared/models/sspd-ubfc-authors.pth is absent');
+if (!sharedAvailable())
+  console.warn('checkpoint-to-onnx.test.ts: parity skipped: ../shared/models/sspd-ubfc-authors.pth is absent');
 if (!torchAvailable) console.warn(`checkpoint-to-onnx.test.ts: template check skipped: ${NO_TORCH}`);
 
 describe('checkpoint → ONNX in TypeScript', () => {
-  it.skipIf(!sharedAvailable())('turns the authors’ .pth into an ONNX model that reproduces their parity waveform', async () => {
-    const onnx = await checkpointToOnnx(fs.readFileSync(AUTHORS_CHECKPOINT), template);
-    expect(listInitializers(onnx).every((i) => i.hasData)).toBe(true);
-    const model = await loadSspdModel(onnx, { providers: ['cpu'], intraOpThreads: 2 });
-    try {
-      const fixture = await readParityFixture();
-      const waveform = await inferWhole(model.run, fixture.framesBgr, fixture.frameCount, { order: 'bgr' });
-      expect(waveform).toHaveLength(fixture.expected.length);
-      expect(maxAbsDiff(waveform, fixture.expected)).toBeLessThanOrEqual(1e-4 * fixture.expectedStd);
-    } finally {
-      await model.release();
-    }
-  }, 60_000);
+  it.skipIf(!sharedAvailable())(
+    'turns the authors’ .pth into an ONNX model that reproduces their parity waveform',
+    async () => {
+      const onnx = await checkpointToOnnx(fs.readFileSync(AUTHORS_CHECKPOINT), template);
+      expect(listInitializers(onnx).every((i) => i.hasData)).toBe(true);
+      const model = await loadSspdModel(onnx, { providers: ['cpu'], intraOpThreads: 2 });
+      try {
+        const fixture = await readParityFixture();
+        const waveform = await inferWhole(model.run, fixture.framesBgr, fixture.frameCount, { order: 'bgr' });
+        expect(waveform).toHaveLength(fixture.expected.length);
+        expect(maxAbsDiff(waveform, fixture.expected)).toBeLessThanOrEqual(1e-4 * fixture.expectedStd);
+      } finally {
+        await model.release();
+      }
+    },
+    60_000,
+  );
 
   it('is deterministic and only touches the weights', async () => {
     const checkpoint = writeCheckpoint(sspdTensors(7));
@@ -40,15 +45,25 @@ describe('checkpoint → ONNX in TypeScript', () => {
     expect(names(a)).toEqual(names(template));
   });
 
-  it.skipIf(!torchAvailable)('uses the template models/python/export.py --template writes today', async () => {
-    const fresh = path.join(dir, 'template.onnx');
-    await python(`
+  it.skipIf(!torchAvailable)(
+    'uses the template models/python/export.py --template writes today',
+    async () => {
+      const fresh = path.join(dir, 'template.onnx');
+      await python(
+        `
 import runpy
 sys.argv = ['export.py', '--template', '--output', sys.argv[1]]
 runpy.run_path(sys.path[0] + '/export.py', run_name='__main__')
-`, fresh);
-    // The graph, not the file: producer strings may differ between torch builds without changing it.
-    const same = Buffer.compare(graphBytes(fs.readFileSync(fresh)), graphBytes(template)) === 0;
-    expect(same, 'main/models/sspd-template.onnx is stale: /usr/bin/python3 models/python/export.py --template --output main/models/sspd-template.onnx').toBe(true);
-  }, 120_000);
+`,
+        fresh,
+      );
+      // The graph, not the file: producer strings may differ between torch builds without changing it.
+      const same = Buffer.compare(graphBytes(fs.readFileSync(fresh)), graphBytes(template)) === 0;
+      expect(
+        same,
+        'main/models/sspd-template.onnx is stale: /usr/bin/python3 models/python/export.py --template --output main/models/sspd-template.onnx',
+      ).toBe(true);
+    },
+    120_000,
+  );
 });

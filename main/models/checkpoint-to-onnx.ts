@@ -8,7 +8,9 @@ import { float32Data, readTorchCheckpoint } from './torch-checkpoint.ts';
  * `export.py --template`: the SSPD graph (BatchNorm unfolded, initializers named by checkpoint key)
  * without any weights. Bundled builds copy it beside the main bundle and pass that path instead.
  */
-export const DEFAULT_TEMPLATE_PATH = import.meta.url ? fileURLToPath(new URL('./sspd-template.onnx', import.meta.url)) : '';
+export const DEFAULT_TEMPLATE_PATH = import.meta.url
+  ? fileURLToPath(new URL('./sspd-template.onnx', import.meta.url))
+  : '';
 
 /** Reads, strictly checks and converts a checkpoint; errors are ModelImportError with a code. */
 export async function checkpointToOnnx(checkpoint: Uint8Array, template: Uint8Array): Promise<Uint8Array> {

@@ -34,7 +34,8 @@ export async function downloadBytes(url: string, maxBytes: number): Promise<Uint
       if (bytes.length > maxBytes) throw failed(url, `it is larger than ${maxBytes >> 20} MB`);
       return bytes;
     }
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw failed(url, `${parsed.protocol} addresses are not supported`);
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+      throw failed(url, `${parsed.protocol} addresses are not supported`);
     const response = await fetch(parsed, { redirect: 'follow', signal: AbortSignal.timeout(TIMEOUT_MS) });
     if (!response.ok) throw failed(url, `the server answered ${response.status} ${response.statusText}`);
     return await readCapped(response, url, maxBytes);

@@ -31,7 +31,12 @@ export async function rejectedModel<T>(work: Promise<T>): Promise<T> {
     return await work;
   } catch (error) {
     if (!(error instanceof ModelImportError || error instanceof ModelError)) throw error;
-    const kind = error.code === 'DOWNLOAD_FAILED' ? 'not_found' : error.code === 'CHECKSUM_MISMATCH' ? 'conflict' : 'invalid_input';
+    const kind =
+      error.code === 'DOWNLOAD_FAILED'
+        ? 'not_found'
+        : error.code === 'CHECKSUM_MISMATCH'
+          ? 'conflict'
+          : 'invalid_input';
     throw new AppError(kind, `Model not imported: ${error.message} [${error.code}]. The active model is unchanged.`);
   }
 }

@@ -28,7 +28,10 @@ function registry(options: Partial<ModelRegistryOptions> = {}): ModelRegistry {
 }
 
 async function codeOf(work: Promise<unknown>): Promise<string> {
-  const error = await work.then(() => null, (e: unknown) => e as { code?: string });
+  const error = await work.then(
+    () => null,
+    (e: unknown) => e as { code?: string },
+  );
   if (!error) throw new Error('expected the import to fail');
   return String(error.code);
 }
@@ -38,8 +41,16 @@ beforeAll(async () => {
   goodOnnx = await checkpointToOnnx(writeCheckpoint(sspdTensors(5)), fs.readFileSync(DEFAULT_TEMPLATE_PATH));
   // A real torch.save of another network when Python has torch; the same shape of file from our writer otherwise.
   const out = path.join(os.tmpdir(), `pulse-other-${process.pid}.pth`);
-  if (torchAvailable) await python('import torch\ntorch.save(torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3), torch.nn.BatchNorm2d(8)).state_dict(), sys.argv[1])', out);
-  else fs.writeFileSync(out, writeCheckpoint(new Map([['0.weight', { shape: [8, 3, 3, 3], values: new Float32Array(216) }]])));
+  if (torchAvailable)
+    await python(
+      'import torch\ntorch.save(torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3), torch.nn.BatchNorm2d(8)).state_dict(), sys.argv[1])',
+      out,
+    );
+  else
+    fs.writeFileSync(
+      out,
+      writeCheckpoint(new Map([['0.weight', { shape: [8, 3, 3, 3], values: new Float32Array(216) }]])),
+    );
   otherNetworkPth = fs.readFileSync(out);
   fs.rmSync(out);
 }, 120_000);
@@ -59,8 +70,19 @@ describe('model import', () => {
     const info = await models.import(goodPth, 'runs/teacher-sspd.pth', { activate: true });
     const file = path.join(dir, MODELS_DIR, `${info.sha256}.onnx`);
     expect(sha256(fs.readFileSync(file))).toBe(info.sha256);
-    expect(info).toMatchObject({ name: 'teacher-sspd', source: 'pth', origin: 'teacher-sspd.pth', originSha256: sha256(goodPth), active: true });
-    expect(info.validation).toMatchObject({ testSteps: 32, testSamples: 32, checkpointTensors: 67, inputShape: [1, 3, 'T', 128, 128] });
+    expect(info).toMatchObject({
+      name: 'teacher-sspd',
+      source: 'pth',
+      origin: 'teacher-sspd.pth',
+      originSha256: sha256(goodPth),
+      active: true,
+    });
+    expect(info.validation).toMatchObject({
+      testSteps: 32,
+      testSamples: 32,
+      checkpointTensors: 67,
+      inputShape: [1, 3, 'T', 128, 128],
+    });
     expect(info.validation!.testWaveformStd).toBeGreaterThan(0);
     expect(models.liveModels()).toEqual([expect.objectContaining({ path: file, name: 'teacher-sspd' })]);
   }, 60_000);
@@ -69,9 +91,17 @@ describe('model import', () => {
     const models = registry();
     const first = await models.import(goodPth, 'a.pth', { activate: true });
     const onnx = await models.import(goodOnnx, 'b.onnx');
-    expect(onnx).toMatchObject({ sha256: sha256(goodOnnx), source: 'onnx', active: false, validation: expect.objectContaining({ checkpointTensors: null }) });
+    expect(onnx).toMatchObject({
+      sha256: sha256(goodOnnx),
+      source: 'onnx',
+      active: false,
+      validation: expect.objectContaining({ checkpointTensors: null }),
+    });
     expect(Buffer.compare(fs.readFileSync(path.join(dir, MODELS_DIR, `${onnx.sha256}.onnx`)), goodOnnx)).toBe(0);
-    expect(models.list().map((m) => [m.sha256, m.active])).toEqual([[onnx.sha256, false], [first.sha256, true]]);
+    expect(models.list().map((m) => [m.sha256, m.active])).toEqual([
+      [onnx.sha256, false],
+      [first.sha256, true],
+    ]);
   }, 60_000);
 
   it('rejects broken, foreign and misshapen files with a clear code, keeping the active model and storing nothing', async () => {
@@ -89,8 +119,16 @@ describe('model import', () => {
       ['other-network.pth', otherNetworkPth, 'CHECKPOINT_WRONG_KEYS'],
       ['wrong-shape.pth', writeCheckpoint(wrongShape), 'CHECKPOINT_WRONG_SHAPE'],
       ['other-io.onnx', fs.readFileSync(path.join(TEST_MODELS, 'other-io.onnx')), 'MODEL_WRONG_IO'],
-      ['wrong-input-shape.onnx', fs.readFileSync(path.join(TEST_MODELS, 'wrong-input-shape.onnx')), 'MODEL_WRONG_SHAPE'],
-      ['wrong-output-length.onnx', fs.readFileSync(path.join(TEST_MODELS, 'wrong-output-length.onnx')), 'MODEL_WRONG_SHAPE'],
+      [
+        'wrong-input-shape.onnx',
+        fs.readFileSync(path.join(TEST_MODELS, 'wrong-input-shape.onnx')),
+        'MODEL_WRONG_SHAPE',
+      ],
+      [
+        'wrong-output-length.onnx',
+        fs.readFileSync(path.join(TEST_MODELS, 'wrong-output-length.onnx')),
+        'MODEL_WRONG_SHAPE',
+      ],
     ];
     for (const [name, bytes, code] of cases) {
       expect(await codeOf(models.import(bytes, name, { activate: true })), name).toBe(code);
@@ -116,10 +154,16 @@ describe('active model', () => {
     store.close();
     store = openStore(dir);
     const models = registry({ bundled: bundled() });
-    expect(models.list().map((m) => [m.source, m.active])).toEqual([['bundled', false], ['pth', true]]);
+    expect(models.list().map((m) => [m.source, m.active])).toEqual([
+      ['bundled', false],
+      ['pth', true],
+    ]);
     expect(models.liveModels().map((m) => m.name)).toEqual(['mine', 'bundled-sspd.onnx']);
     models.setActive(null);
-    expect(models.list().map((m) => [m.source, m.active])).toEqual([['bundled', true], ['pth', false]]);
+    expect(models.list().map((m) => [m.source, m.active])).toEqual([
+      ['bundled', true],
+      ['pth', false],
+    ]);
     expect(models.list()[0]!.sha256).toBe(sha256(goodOnnx));
     expect(models.liveModels().map((m) => m.name)).toEqual(['bundled-sspd.onnx']);
     models.setActive(info.sha256);
@@ -152,35 +196,49 @@ describe('active model', () => {
   }, 60_000);
 });
 
-describe.skipIf(!sharedAvailable())('download of the authors’ checkpoint (local copies only, never the network)', () => {
-  let server: http.Server;
-  let base = '';
-  beforeAll(async () => {
-    const authors = fs.readFileSync(AUTHORS_CHECKPOINT);
-    server = http.createServer((request, response) => {
-      if (request.url === '/ubfc.pth') response.end(authors);
-      else if (request.url === '/tampered.pth') response.end(Buffer.concat([authors.subarray(0, -1), Buffer.of(authors.at(-1)! ^ 1)]));
-      else response.writeHead(404).end();
+describe.skipIf(!sharedAvailable())(
+  'download of the authors’ checkpoint (local copies only, never the network)',
+  () => {
+    let server: http.Server;
+    let base = '';
+    beforeAll(async () => {
+      const authors = fs.readFileSync(AUTHORS_CHECKPOINT);
+      server = http.createServer((request, response) => {
+        if (request.url === '/ubfc.pth') response.end(authors);
+        else if (request.url === '/tampered.pth')
+          response.end(Buffer.concat([authors.subarray(0, -1), Buffer.of(authors.at(-1)! ^ 1)]));
+        else response.writeHead(404).end();
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      return () => new Promise<void>((resolve) => server.close(() => resolve()));
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    return () => new Promise<void>((resolve) => server.close(() => resolve()));
-  });
 
-  it('imports it over http when its SHA-256 matches, named and sourced as the authors’', async () => {
-    const info = await registry({ authorsUrl: `${base}/ubfc.pth` }).downloadAuthors({ activate: true });
-    expect(info).toMatchObject({ name: 'SSPD authors’ weights (UBFC-rPPG)', source: 'pth', origin: `${base}/ubfc.pth`, originSha256: AUTHORS.sha256, active: true });
-  }, 60_000);
+    it('imports it over http when its SHA-256 matches, named and sourced as the authors’', async () => {
+      const info = await registry({ authorsUrl: `${base}/ubfc.pth` }).downloadAuthors({ activate: true });
+      expect(info).toMatchObject({
+        name: 'SSPD authors’ weights (UBFC-rPPG)',
+        source: 'pth',
+        origin: `${base}/ubfc.pth`,
+        originSha256: AUTHORS.sha256,
+        active: true,
+      });
+    }, 60_000);
 
-  it('reads a file: address too', async () => {
-    const info = await registry({ authorsUrl: pathToFileURL(AUTHORS_CHECKPOINT).href }).downloadAuthors();
-    expect(info.originSha256).toBe(AUTHORS.sha256);
-  }, 60_000);
+    it('reads a file: address too', async () => {
+      const info = await registry({ authorsUrl: pathToFileURL(AUTHORS_CHECKPOINT).href }).downloadAuthors();
+      expect(info.originSha256).toBe(AUTHORS.sha256);
+    }, 60_000);
 
-  it('refuses a file with another hash, and says when the download fails', async () => {
-    expect(await codeOf(registry({ authorsUrl: `${base}/tampered.pth` }).downloadAuthors())).toBe('CHECKSUM_MISMATCH');
-    expect(await codeOf(registry({ authorsUrl: `${base}/missing.pth` }).downloadAuthors())).toBe('DOWNLOAD_FAILED');
-    expect(await codeOf(registry({ authorsUrl: 'ftp://example.invalid/ubfc.pth' }).downloadAuthors())).toBe('DOWNLOAD_FAILED');
-    expect(fs.existsSync(path.join(dir, MODELS_DIR))).toBe(false);
-  });
-});
+    it('refuses a file with another hash, and says when the download fails', async () => {
+      expect(await codeOf(registry({ authorsUrl: `${base}/tampered.pth` }).downloadAuthors())).toBe(
+        'CHECKSUM_MISMATCH',
+      );
+      expect(await codeOf(registry({ authorsUrl: `${base}/missing.pth` }).downloadAuthors())).toBe('DOWNLOAD_FAILED');
+      expect(await codeOf(registry({ authorsUrl: 'ftp://example.invalid/ubfc.pth' }).downloadAuthors())).toBe(
+        'DOWNLOAD_FAILED',
+      );
+      expect(fs.existsSync(path.join(dir, MODELS_DIR))).toBe(false);
+    });
+  },
+);

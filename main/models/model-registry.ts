@@ -76,9 +76,17 @@ export class ModelRegistry {
    */
   async import(bytes: Uint8Array, fileName: string, options: ImportOptions = {}): Promise<ModelInfo> {
     if (bytes.length === 0) throw new ModelImportError('MODEL_CORRUPT', 'the file is empty');
-    if (bytes.length > MAX_MODEL_BYTES) throw new ModelImportError('MODEL_TOO_LARGE', `the file has ${(bytes.length / 2 ** 20).toFixed(1)} MB; an SSPD model has about 3 MB (at most ${MAX_MODEL_BYTES >> 20} MB)`);
+    if (bytes.length > MAX_MODEL_BYTES)
+      throw new ModelImportError(
+        'MODEL_TOO_LARGE',
+        `the file has ${(bytes.length / 2 ** 20).toFixed(1)} MB; an SSPD model has about 3 MB (at most ${MAX_MODEL_BYTES >> 20} MB)`,
+      );
     const checkpoint = isZip(bytes) || /\.(pth|pt)$/i.test(fileName);
-    if (isLegacyTorch(bytes)) throw new ModelImportError('CHECKPOINT_UNSUPPORTED', 'a checkpoint in the pre-1.6 PyTorch format: load it and torch.save it again with a current PyTorch');
+    if (isLegacyTorch(bytes))
+      throw new ModelImportError(
+        'CHECKPOINT_UNSUPPORTED',
+        'a checkpoint in the pre-1.6 PyTorch format: load it and torch.save it again with a current PyTorch',
+      );
     const onnx = checkpoint ? await checkpointToOnnx(bytes, this.#templateBytes()) : bytes;
     const validation = await this.#validate(onnx, checkpoint ? SSPD_TENSORS.length : null);
     const hash = sha256(onnx);
@@ -101,12 +109,26 @@ export class ModelRegistry {
    * was made. Never made active here: the user chooses it. Checks `signal` after the validation, before anything is
    * stored, so a cancelled adaptation leaves no model behind.
    */
-  async addAdapted(onnx: Uint8Array, name: string, provenance: AdaptProvenance, signal?: AbortSignal): Promise<ModelInfo> {
+  async addAdapted(
+    onnx: Uint8Array,
+    name: string,
+    provenance: AdaptProvenance,
+    signal?: AbortSignal,
+  ): Promise<ModelInfo> {
     const validation = await this.#validate(onnx, null);
     signal?.throwIfAborted();
     const hash = sha256(onnx);
     this.#writeFile(hash, onnx);
-    return this.#repo.add({ sha256: hash, name, source: 'adapted', origin: `adapted from ${provenance.baseName}`, originSha256: provenance.baseSha256, bytes: onnx.length, validation, provenance });
+    return this.#repo.add({
+      sha256: hash,
+      name,
+      source: 'adapted',
+      origin: `adapted from ${provenance.baseName}`,
+      originSha256: provenance.baseSha256,
+      bytes: onnx.length,
+      validation,
+      provenance,
+    });
   }
 
   /** The model recordings use now (the active import, else the bundled default) and how to run it; null without one. */
@@ -124,7 +146,10 @@ export class ModelRegistry {
     const bytes = await downloadBytes(url, MAX_MODEL_BYTES);
     const got = sha256(bytes);
     if (got !== AUTHORS_CHECKPOINT.sha256) {
-      throw new ModelImportError('CHECKSUM_MISMATCH', `the file from ${url} has SHA-256 ${got}, not the authors’ ${AUTHORS_CHECKPOINT.sha256}: not imported`);
+      throw new ModelImportError(
+        'CHECKSUM_MISMATCH',
+        `the file from ${url} has SHA-256 ${got}, not the authors’ ${AUTHORS_CHECKPOINT.sha256}: not imported`,
+      );
     }
     return this.import(bytes, AUTHORS_CHECKPOINT.fileName, { ...options, name: AUTHORS_CHECKPOINT.name, origin: url });
   }
@@ -135,7 +160,10 @@ export class ModelRegistry {
       this.#repo.get(hash);
       const file = this.#file(hash);
       if (!fs.existsSync(file) || sha256(fs.readFileSync(file)) !== hash) {
-        throw new AppError('not_found', `The stored file of this model is missing or changed (${file}); import it again`);
+        throw new AppError(
+          'not_found',
+          `The stored file of this model is missing or changed (${file}); import it again`,
+        );
       }
     }
     this.#repo.setActive(hash);
@@ -144,7 +172,8 @@ export class ModelRegistry {
 
   /** Removes an imported model that is not active, with its file. */
   remove(hash: string): void {
-    if (this.#repo.get(hash).active) throw new AppError('conflict', 'This is the active model: choose another one first');
+    if (this.#repo.get(hash).active)
+      throw new AppError('conflict', 'This is the active model: choose another one first');
     this.#repo.remove(hash);
     fs.rmSync(this.#file(hash), { force: true });
   }
@@ -154,13 +183,17 @@ export class ModelRegistry {
     const { launch, intraOpThreads, bundled } = this.#options;
     const active = this.#repo.active();
     const candidates: LiveModel[] = [];
-    if (active && fs.existsSync(this.#file(active.sha256))) candidates.push({ path: this.#file(active.sha256), name: active.name, launch, intraOpThreads });
-    if (bundled && fs.existsSync(bundled)) candidates.push({ path: bundled, name: path.basename(bundled), launch, intraOpThreads });
+    if (active && fs.existsSync(this.#file(active.sha256)))
+      candidates.push({ path: this.#file(active.sha256), name: active.name, launch, intraOpThreads });
+    if (bundled && fs.existsSync(bundled))
+      candidates.push({ path: bundled, name: path.basename(bundled), launch, intraOpThreads });
     return candidates;
   }
 
   #validate(onnx: Uint8Array, checkpointTensors: number | null): Promise<ModelValidation> {
-    return this.#options.validate ? this.#options.validate(onnx, checkpointTensors) : validateOutOfProcess(onnx, checkpointTensors, this.#options.launch);
+    return this.#options.validate
+      ? this.#options.validate(onnx, checkpointTensors)
+      : validateOutOfProcess(onnx, checkpointTensors, this.#options.launch);
   }
 
   #file(hash: string): string {
@@ -178,7 +211,10 @@ export class ModelRegistry {
       fs.writeFileSync(partial, onnx, { flush: true });
       fs.renameSync(partial, file);
     } catch (error) {
-      throw new AppError('storage', `Could not store the model in ${this.#dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+      throw new AppError(
+        'storage',
+        `Could not store the model in ${this.#dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      );
     }
   }
 
@@ -195,7 +231,18 @@ export class ModelRegistry {
     const key = `${stat.size}:${stat.mtimeMs}`;
     if (this.#bundledInfo?.key !== key) {
       const hash = sha256(fs.readFileSync(file));
-      const info: ModelInfo = { sha256: hash, name: path.basename(file), source: 'bundled', origin: file, originSha256: hash, bytes: stat.size, importedAt: null, validation: null, active, provenance: null };
+      const info: ModelInfo = {
+        sha256: hash,
+        name: path.basename(file),
+        source: 'bundled',
+        origin: file,
+        originSha256: hash,
+        bytes: stat.size,
+        importedAt: null,
+        validation: null,
+        active,
+        provenance: null,
+      };
       this.#bundledInfo = { key, info };
     }
     return { ...this.#bundledInfo.info, active };

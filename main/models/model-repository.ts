@@ -37,7 +37,9 @@ const toInfo = (r: ModelRow): ModelInfo => ({
 export class ModelRepository extends AuditedRepository {
   /** Newest import first. */
   list(): ModelInfo[] {
-    return (this.db.prepare('SELECT * FROM models ORDER BY imported_at DESC, rowid DESC').all() as ModelRow[]).map(toInfo);
+    return (this.db.prepare('SELECT * FROM models ORDER BY imported_at DESC, rowid DESC').all() as ModelRow[]).map(
+      toInfo,
+    );
   }
 
   find(sha256: string): ModelInfo | null {
@@ -60,12 +62,32 @@ export class ModelRepository extends AuditedRepository {
   add(model: NewModel): ModelInfo {
     this.db.transaction(() => {
       const { changes } = this.db
-        .prepare(`INSERT INTO models (sha256, name, source, origin, origin_sha256, bytes, imported_at, validation_json, provenance_json)
-                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`)
-        .run(model.sha256, model.name, model.source, model.origin, model.originSha256, model.bytes, this.now(), JSON.stringify(model.validation), model.provenance ? JSON.stringify(model.provenance) : null);
+        .prepare(
+          `INSERT INTO models (sha256, name, source, origin, origin_sha256, bytes, imported_at, validation_json, provenance_json)
+                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`,
+        )
+        .run(
+          model.sha256,
+          model.name,
+          model.source,
+          model.origin,
+          model.originSha256,
+          model.bytes,
+          this.now(),
+          JSON.stringify(model.validation),
+          model.provenance ? JSON.stringify(model.provenance) : null,
+        );
       const { name, source, origin, originSha256, bytes } = model;
-      const adapted = model.provenance ? { studyId: model.provenance.studyId, sessionIds: model.provenance.sessionIds, steps: model.provenance.steps } : {};
-      if (changes) this.audit.record({ action: model.source === 'adapted' ? 'adapt' : 'import', entity: 'model', entityId: model.sha256, after: { name, source, origin, originSha256, bytes, ...adapted } });
+      const adapted = model.provenance
+        ? { studyId: model.provenance.studyId, sessionIds: model.provenance.sessionIds, steps: model.provenance.steps }
+        : {};
+      if (changes)
+        this.audit.record({
+          action: model.source === 'adapted' ? 'adapt' : 'import',
+          entity: 'model',
+          entityId: model.sha256,
+          after: { name, source, origin, originSha256, bytes, ...adapted },
+        });
     })();
     return this.get(model.sha256);
   }
@@ -79,7 +101,13 @@ export class ModelRepository extends AuditedRepository {
       this.db.prepare('UPDATE models SET active = 0 WHERE active = 1').run();
       if (sha256 !== null) this.db.prepare('UPDATE models SET active = 1 WHERE sha256 = ?').run(sha256);
       // null: the bundled default.
-      this.audit.record({ action: 'activate', entity: 'model', entityId: sha256, before: { active: before }, after: { active: sha256 } });
+      this.audit.record({
+        action: 'activate',
+        entity: 'model',
+        entityId: sha256,
+        before: { active: before },
+        after: { active: sha256 },
+      });
     })();
   }
 

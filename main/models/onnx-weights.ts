@@ -4,7 +4,15 @@ import { concat, lenField, parseMessage, repeatedVarints, textOf, varintOf, type
 /** Field numbers from onnx.proto3. */
 const MODEL_GRAPH = 7;
 const GRAPH_INITIALIZER = 5;
-const TENSOR = { DIMS: 1, DATA_TYPE: 2, FLOAT_DATA: 4, NAME: 8, RAW_DATA: 9, EXTERNAL_DATA: 13, DATA_LOCATION: 14 } as const;
+const TENSOR = {
+  DIMS: 1,
+  DATA_TYPE: 2,
+  FLOAT_DATA: 4,
+  NAME: 8,
+  RAW_DATA: 9,
+  EXTERNAL_DATA: 13,
+  DATA_LOCATION: 14,
+} as const;
 /** TensorProto.DataType.FLOAT */
 export const ONNX_FLOAT = 1;
 
@@ -23,7 +31,11 @@ function initializerOf(fields: readonly Field[]): OnnxInitializer {
     name: name ? textOf(name) : '',
     dims: repeatedVarints(fields, TENSOR.DIMS),
     dataType: dataType ? varintOf(dataType) : 0,
-    hasData: fields.some((f) => (f.no === TENSOR.RAW_DATA || f.no === TENSOR.FLOAT_DATA || f.no === TENSOR.EXTERNAL_DATA) && f.payload.length > 0),
+    hasData: fields.some(
+      (f) =>
+        (f.no === TENSOR.RAW_DATA || f.no === TENSOR.FLOAT_DATA || f.no === TENSOR.EXTERNAL_DATA) &&
+        f.payload.length > 0,
+    ),
   };
 }
 
@@ -35,7 +47,9 @@ function graphOf(model: Uint8Array): { modelFields: Field[]; graphFields: Field[
 }
 
 export function listInitializers(model: Uint8Array): OnnxInitializer[] {
-  return graphOf(model).graphFields.filter((f) => f.no === GRAPH_INITIALIZER).map((f) => initializerOf(parseMessage(f.payload)));
+  return graphOf(model)
+    .graphFields.filter((f) => f.no === GRAPH_INITIALIZER)
+    .map((f) => initializerOf(parseMessage(f.payload)));
 }
 
 /** The encoded GraphProto: two models with equal graphs compute the same thing. */
@@ -68,11 +82,19 @@ export function fillInitializers(model: Uint8Array, weights: ReadonlyMap<string,
     }
     const count = info.dims.reduce((a, b) => a * b, 1);
     if (info.dataType !== ONNX_FLOAT || count !== values.length) {
-      throw new Error(`initializer ${info.name} (type ${info.dataType}, ${count} values) cannot take ${values.length} float32 values`);
+      throw new Error(
+        `initializer ${info.name} (type ${info.dataType}, ${count} values) cannot take ${values.length} float32 values`,
+      );
     }
     used.add(info.name);
-    const kept = tensor.filter((f) => !([TENSOR.FLOAT_DATA, TENSOR.RAW_DATA, TENSOR.EXTERNAL_DATA, TENSOR.DATA_LOCATION] as number[]).includes(f.no));
-    return lenField(GRAPH_INITIALIZER, concat([...kept.map((f) => f.raw), lenField(TENSOR.RAW_DATA, float32Bytes(values))]));
+    const kept = tensor.filter(
+      (f) =>
+        !([TENSOR.FLOAT_DATA, TENSOR.RAW_DATA, TENSOR.EXTERNAL_DATA, TENSOR.DATA_LOCATION] as number[]).includes(f.no),
+    );
+    return lenField(
+      GRAPH_INITIALIZER,
+      concat([...kept.map((f) => f.raw), lenField(TENSOR.RAW_DATA, float32Bytes(values))]),
+    );
   });
   const unused = [...weights.keys()].filter((name) => !used.has(name));
   if (unused.length > 0) throw new Error(`the graph has no initializer for ${unused.join(', ')}`);

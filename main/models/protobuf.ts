@@ -2,7 +2,12 @@
 // ONNX classes (a 3 MB template needs three of its messages), and every field not rewritten passes byte for byte.
 import { BinaryReader, BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 
-export const WIRE = { VARINT: WireType.Varint, I64: WireType.Bit64, LEN: WireType.LengthDelimited, I32: WireType.Bit32 } as const;
+export const WIRE = {
+  VARINT: WireType.Varint,
+  I64: WireType.Bit64,
+  LEN: WireType.LengthDelimited,
+  I32: WireType.Bit32,
+} as const;
 
 export interface Field {
   readonly no: number;
@@ -50,7 +55,8 @@ export function parseMessage(bytes: Uint8Array): Field[] {
     const start = reader.pos;
     decoding(`field at byte ${start}`, () => {
       const [no, wire] = reader.tag();
-      if (wire === WireType.StartGroup || wire === WireType.EndGroup) throw new ProtobufError(`wire type ${wire} at byte ${start} (groups are not used by ONNX)`);
+      if (wire === WireType.StartGroup || wire === WireType.EndGroup)
+        throw new ProtobufError(`wire type ${wire} at byte ${start} (groups are not used by ONNX)`);
       const payload = wire === WireType.LengthDelimited ? reader.bytes() : reader.skip(wire, no);
       fields.push({ no, wire, raw: bytes.subarray(start, reader.pos), payload });
     });

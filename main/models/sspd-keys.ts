@@ -15,7 +15,11 @@ function conv(key: string, out: number, inp: number, kt: number, ks: number): Ex
 /** BatchNorm3d: affine parameters, running statistics, and the step counter torch keeps beside them. */
 function batchNorm(key: string, channels: number): ExpectedTensor[] {
   return [
-    ...['weight', 'bias', 'running_mean', 'running_var'].map((name) => ({ key: `${key}.${name}`, shape: [channels], dtype: 'float32' as const })),
+    ...['weight', 'bias', 'running_mean', 'running_var'].map((name) => ({
+      key: `${key}.${name}`,
+      shape: [channels],
+      dtype: 'float32' as const,
+    })),
     { key: `${key}.num_batches_tracked`, shape: [], dtype: 'int64' },
   ];
 }
@@ -62,10 +66,16 @@ export function checkSspdStateDict(dict: StateDict): void {
   const missing = SSPD_TENSORS.filter((t) => !dict.has(t.key) && t.dtype === 'float32').map((t) => t.key);
   const extra = [...dict.keys()].filter((key) => !expected.has(key));
   if (missing.length === SSPD_WEIGHTS.length) {
-    throw new ModelImportError('CHECKPOINT_WRONG_KEYS', `not an SSPD checkpoint: it holds ${dict.size} tensor${dict.size === 1 ? '' : 's'} (${listed([...dict.keys()], 3)}) and none of SSPD's`);
+    throw new ModelImportError(
+      'CHECKPOINT_WRONG_KEYS',
+      `not an SSPD checkpoint: it holds ${dict.size} tensor${dict.size === 1 ? '' : 's'} (${listed([...dict.keys()], 3)}) and none of SSPD's`,
+    );
   }
   if (missing.length > 0 || extra.length > 0) {
-    const parts = [missing.length ? `missing ${listed(missing)}` : '', extra.length ? `unexpected ${listed(extra)}` : ''];
+    const parts = [
+      missing.length ? `missing ${listed(missing)}` : '',
+      extra.length ? `unexpected ${listed(extra)}` : '',
+    ];
     throw new ModelImportError('CHECKPOINT_WRONG_KEYS', `not an SSPD checkpoint: ${parts.filter(Boolean).join('; ')}`);
   }
   for (const want of SSPD_TENSORS) {

@@ -32,16 +32,31 @@ describe('PyTorch checkpoint reader', () => {
     const dict = await readTorchCheckpoint(fs.readFileSync(AUTHORS_CHECKPOINT));
     expect(dict.size).toBe(67);
     const picks = ['BN.running_var', 'backbone_step2.Conv_Layer1.weight', 'predictor.conv4.bias'];
-    const ours = Object.fromEntries(picks.map((key) => {
-      const values = float32Data(dict.get(key)!);
-      return [key, { shape: dict.get(key)!.shape, first: Array.from(values.subarray(0, 3)), sum: values.reduce((a, b) => a + b, 0) }];
-    }));
+    const ours = Object.fromEntries(
+      picks.map((key) => {
+        const values = float32Data(dict.get(key)!);
+        return [
+          key,
+          {
+            shape: dict.get(key)!.shape,
+            first: Array.from(values.subarray(0, 3)),
+            sum: values.reduce((a, b) => a + b, 0),
+          },
+        ];
+      }),
+    );
     if (!torchAvailable) return console.warn(`torch comparison skipped: ${NO_TORCH}`);
-    const theirs = JSON.parse(await python(`
+    const theirs = JSON.parse(
+      await python(
+        `
 import json, torch
 sd = torch.load(sys.argv[1], map_location='cpu')
 print(json.dumps({k: {'shape': list(sd[k].shape), 'first': sd[k].flatten()[:3].tolist(), 'sum': sd[k].double().sum().item()} for k in sys.argv[2:]}))
-`, AUTHORS_CHECKPOINT, ...picks)) as typeof ours;
+`,
+        AUTHORS_CHECKPOINT,
+        ...picks,
+      ),
+    ) as typeof ours;
     for (const key of picks) {
       expect(ours[key]!.shape).toEqual(theirs[key]!.shape);
       expect(ours[key]!.first).toEqual(theirs[key]!.first);
@@ -59,24 +74,40 @@ print(json.dumps({k: {'shape': list(sd[k].shape), 'first': sd[k].flatten()[:3].t
     }
   });
 
-  it.skipIf(!torchAvailable)('writes checkpoints torch.load reads, and reads what torch.save writes (wrappers, prefixes, views)', async () => {
-    const ours = path.join(dir, 'ours.pth');
-    fs.writeFileSync(ours, writeCheckpoint(small));
-    const theirs = path.join(dir, 'theirs.pth');
-    const loaded = JSON.parse(await python(`
+  it.skipIf(!torchAvailable)(
+    'writes checkpoints torch.load reads, and reads what torch.save writes (wrappers, prefixes, views)',
+    async () => {
+      const ours = path.join(dir, 'ours.pth');
+      fs.writeFileSync(ours, writeCheckpoint(small));
+      const theirs = path.join(dir, 'theirs.pth');
+      const loaded = JSON.parse(
+        await python(
+          `
 import json, torch
 sd = torch.load(sys.argv[1])
 print(json.dumps({k: v.tolist() for k, v in sd.items()}))
 w = torch.arange(6, dtype=torch.float32).reshape(2, 3)
 torch.save({'epoch': 3, 'args': {'lr': 1e-3}, 'state_dict': {'module.fc.weight': w.t(), 'module.fc.bias': torch.ones(3)[1:]}}, sys.argv[2])
-`, ours, theirs)) as Record<string, unknown>;
-    expect(loaded).toEqual({ 'fc.weight': [[1, 2, 3], [4, 5, 6.5]], 'fc.bias': [-1, 0.25], 'bn.num_batches_tracked': 90 });
-    const dict = await readTorchCheckpoint(fs.readFileSync(theirs));
-    expect([...dict.keys()]).toEqual(['fc.weight', 'fc.bias']);
-    // A transposed view and an offset slice of their storages, as torch.save keeps them.
-    expect(Array.from(float32Data(dict.get('fc.weight')!))).toEqual([0, 3, 1, 4, 2, 5]);
-    expect(Array.from(float32Data(dict.get('fc.bias')!))).toEqual([1, 1]);
-  });
+`,
+          ours,
+          theirs,
+        ),
+      ) as Record<string, unknown>;
+      expect(loaded).toEqual({
+        'fc.weight': [
+          [1, 2, 3],
+          [4, 5, 6.5],
+        ],
+        'fc.bias': [-1, 0.25],
+        'bn.num_batches_tracked': 90,
+      });
+      const dict = await readTorchCheckpoint(fs.readFileSync(theirs));
+      expect([...dict.keys()]).toEqual(['fc.weight', 'fc.bias']);
+      // A transposed view and an offset slice of their storages, as torch.save keeps them.
+      expect(Array.from(float32Data(dict.get('fc.weight')!))).toEqual([0, 3, 1, 4, 2, 5]);
+      expect(Array.from(float32Data(dict.get('fc.bias')!))).toEqual([1, 1]);
+    },
+  );
 
   it('calls empty, random, truncated and damaged files corrupt', async () => {
     const good = writeCheckpoint(small);
@@ -92,7 +123,8 @@ torch.save({'epoch': 3, 'args': {'lr': 1e-3}, 'state_dict': {'module.fc.weight':
       'zip without data.pkl': zipEntries([['archive/other', new Uint8Array(4)]]),
       'torn pickle': zipEntries([['archive/data.pkl', Uint8Array.of(0x80, 2, 0x7d, 0x58, 0xff, 0, 0, 0)]]),
     };
-    for (const [name, bytes] of Object.entries(cases)) expect(await codeOf(() => readTorchCheckpoint(bytes)), name).toBe('CHECKPOINT_CORRUPT');
+    for (const [name, bytes] of Object.entries(cases))
+      expect(await codeOf(() => readTorchCheckpoint(bytes)), name).toBe('CHECKPOINT_CORRUPT');
   });
 
   it('refuses pickles that hold no tensors or use opcodes torch.save never writes', async () => {

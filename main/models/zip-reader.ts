@@ -50,14 +50,24 @@ async function inflate(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Buffer> 
 }
 
 /** Opens `source` (bytes or a file path) and reads all its entries within `limits`; throws ZipReadError. */
-export async function readZip(source: Uint8Array | string, limits: ZipLimits = { maxEntryBytes: MAX_ENTRY_BYTES, maxTotalBytes: MAX_TOTAL_BYTES }): Promise<ZipArchive> {
+export async function readZip(
+  source: Uint8Array | string,
+  limits: ZipLimits = { maxEntryBytes: MAX_ENTRY_BYTES, maxTotalBytes: MAX_TOTAL_BYTES },
+): Promise<ZipArchive> {
   let zip: yauzl.ZipFile;
   try {
-    zip = typeof source === 'string'
-      ? await yauzl.openPromise(source, { autoClose: false, strictFileNames: true })
-      : await yauzl.fromBufferPromise(Buffer.from(source.buffer, source.byteOffset, source.byteLength), { strictFileNames: true });
+    zip =
+      typeof source === 'string'
+        ? await yauzl.openPromise(source, { autoClose: false, strictFileNames: true })
+        : await yauzl.fromBufferPromise(Buffer.from(source.buffer, source.byteOffset, source.byteLength), {
+            strictFileNames: true,
+          });
   } catch (error) {
-    throw new ZipReadError(typeof source !== 'string' && source.length === 0 ? 'the file is empty' : `no readable zip directory (truncated, or not a zip file): ${errorText(error)}`);
+    throw new ZipReadError(
+      typeof source !== 'string' && source.length === 0
+        ? 'the file is empty'
+        : `no readable zip directory (truncated, or not a zip file): ${errorText(error)}`,
+    );
   }
   try {
     const entries: yauzl.Entry[] = [];
@@ -67,11 +77,21 @@ export async function readZip(source: Uint8Array | string, limits: ZipLimits = {
       throw new ZipReadError(`damaged zip directory: ${errorText(error)}`);
     }
     const total = entries.reduce((n, e) => n + e.uncompressedSize, 0);
-    const largest = entries.reduce<yauzl.Entry | undefined>((a, e) => (a && a.uncompressedSize >= e.uncompressedSize ? a : e), undefined);
+    const largest = entries.reduce<yauzl.Entry | undefined>(
+      (a, e) => (a && a.uncompressedSize >= e.uncompressedSize ? a : e),
+      undefined,
+    );
     if (largest && largest.uncompressedSize > limits.maxEntryBytes) {
-      throw new ZipReadError(`entry ${largest.fileName} would inflate to ${largest.uncompressedSize} bytes, over the limit of ${limits.maxEntryBytes >> 20} MB`, true);
+      throw new ZipReadError(
+        `entry ${largest.fileName} would inflate to ${largest.uncompressedSize} bytes, over the limit of ${limits.maxEntryBytes >> 20} MB`,
+        true,
+      );
     }
-    if (total > limits.maxTotalBytes) throw new ZipReadError(`the entries would inflate to ${total} bytes, over the limit of ${limits.maxTotalBytes >> 20} MB`, true);
+    if (total > limits.maxTotalBytes)
+      throw new ZipReadError(
+        `the entries would inflate to ${total} bytes, over the limit of ${limits.maxTotalBytes >> 20} MB`,
+        true,
+      );
     const data = new Map<string, Buffer>();
     for (const entry of entries) if (!entry.fileName.endsWith('/')) data.set(entry.fileName, await inflate(zip, entry));
     return { names: [...data.keys()], read: (name) => data.get(name) };

@@ -16,7 +16,10 @@ export function utilityProcessLauncher(entry: string): WorkerLauncher {
       send: (message) => {
         if (!alive) return;
         // Structured clone copies a view's whole buffer: send frames that own exactly their bytes.
-        const own = 'frames' in message && message.frames.byteLength !== message.frames.buffer.byteLength ? { ...message, frames: message.frames.slice() } : message;
+        const own =
+          'frames' in message && message.frames.byteLength !== message.frames.buffer.byteLength
+            ? { ...message, frames: message.frames.slice() }
+            : message;
         child.postMessage(own);
       },
       onMessage: (listener) => child.on('message', listener),

@@ -15,15 +15,28 @@ export function electronPdfPrinter(): PdfPrinter {
     const allowed = pathToFileURL(page).toString();
     const printing = session.fromPartition('pulse-report-print', { cache: false });
     // Belt and braces beside the page's own CSP: any request but the report itself is cancelled.
-    printing.webRequest.onBeforeRequest((details, callback) => callback({ cancel: details.url !== allowed && !details.url.startsWith('data:') }));
+    printing.webRequest.onBeforeRequest((details, callback) =>
+      callback({ cancel: details.url !== allowed && !details.url.startsWith('data:') }),
+    );
     printing.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
     const window = new BrowserWindow({
       show: false,
-      webPreferences: { session: printing, sandbox: true, contextIsolation: true, nodeIntegration: false, javascript: false, webSecurity: true },
+      webPreferences: {
+        session: printing,
+        sandbox: true,
+        contextIsolation: true,
+        nodeIntegration: false,
+        javascript: false,
+        webSecurity: true,
+      },
     });
     try {
       await window.loadURL(allowed);
-      const pdf = await window.webContents.printToPDF({ pageSize: 'A4', printBackground: true, preferCSSPageSize: true });
+      const pdf = await window.webContents.printToPDF({
+        pageSize: 'A4',
+        printBackground: true,
+        preferCSSPageSize: true,
+      });
       fs.writeFileSync(outFile, pdf, { flag: 'wx' });
     } finally {
       window.destroy();
@@ -35,7 +48,11 @@ export function electronPdfPrinter(): PdfPrinter {
 /** The native folder picker, attached to the app's window. */
 export function electronFolderPicker(parent: () => BrowserWindow): (startIn: string) => Promise<string | null> {
   return async (startIn) => {
-    const picked = await dialog.showOpenDialog(parent(), { title: 'Export destination', defaultPath: startIn, properties: ['openDirectory', 'createDirectory'] });
+    const picked = await dialog.showOpenDialog(parent(), {
+      title: 'Export destination',
+      defaultPath: startIn,
+      properties: ['openDirectory', 'createDirectory'],
+    });
     return picked.canceled ? null : (picked.filePaths[0] ?? null);
   };
 }

@@ -8,7 +8,14 @@ import { CONTENT_SECURITY_POLICY } from '../../common/csp.ts';
 import { parseMediaPath } from '../../common/media.ts';
 import { mediaReply, mediaStream } from '../media/session-media.ts';
 import type { MediaFile } from '../store/session-video.ts';
-import { APP_HOST, APP_SCHEME, allowPermission, isAppUrl, resolveAppFile, windowOpenAction } from '../security/policy.ts';
+import {
+  APP_HOST,
+  APP_SCHEME,
+  allowPermission,
+  isAppUrl,
+  resolveAppFile,
+  windowOpenAction,
+} from '../security/policy.ts';
 import { participantWindowOptions } from './participant-window.ts';
 
 /** Must run before `app.whenReady()`: a standard, secure scheme gets a real origin for CSP and the camera. */
@@ -22,7 +29,11 @@ export function registerAppScheme(): void {
  * Serves the built renderer from disk under app://pulse/, with the CSP as a response header (#7), and session
  * videos under app://pulse/media/ (known sessions only, from the data folder, with byte ranges for seeking).
  */
-export function serveRenderer(rendererDir: string, media: (sessionId: number) => MediaFile | null, target: Session = session.defaultSession): void {
+export function serveRenderer(
+  rendererDir: string,
+  media: (sessionId: number) => MediaFile | null,
+  target: Session = session.defaultSession,
+): void {
   target.protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
     if (url.host === APP_HOST && url.pathname.startsWith('/media/')) return serveMedia(request, media);
@@ -72,7 +83,8 @@ export function lockNavigation(): void {
     contents.on('will-attach-webview', (event) => event.preventDefault());
     contents.setWindowOpenHandler(({ url }) => {
       const action = windowOpenAction(url, contents.getURL());
-      if (action === 'participant') return { action: 'allow', overrideBrowserWindowOptions: participantWindowOptions(contents) };
+      if (action === 'participant')
+        return { action: 'allow', overrideBrowserWindowOptions: participantWindowOptions(contents) };
       if (action === 'external') void shell.openExternal(url);
       return { action: 'deny' };
     });

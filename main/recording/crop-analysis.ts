@@ -9,11 +9,18 @@ import type { SignalOptions } from '../signal/index.ts';
 import { LiveAnalysis, type FinalAnalysis } from './live-analysis.ts';
 import { readRoiFile } from '../media/roi-file.ts';
 
-export async function analyseCropFile(file: string, inference: SupervisedInference | null, context: RecordContext, options: Partial<SignalOptions> | undefined, key: MediaKey): Promise<FinalAnalysis> {
+export async function analyseCropFile(
+  file: string,
+  inference: SupervisedInference | null,
+  context: RecordContext,
+  options: Partial<SignalOptions> | undefined,
+  key: MediaKey,
+): Promise<FinalAnalysis> {
   const live = new LiveAnalysis(inference, options);
   readRoiFile(file, (chunk) => live.push(chunk.timestampsMs, chunk.faceFound, chunk.crops), key);
   if (inference) await inference.flush();
-  if (inference && !live.sspdComplete) throw new AppError('internal', 'The heart-rate network stopped during the analysis; try again');
+  if (inference && !live.sspdComplete)
+    throw new AppError('internal', 'The heart-rate network stopped during the analysis; try again');
   return live.finalAnalysis(context);
 }
 

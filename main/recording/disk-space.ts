@@ -21,7 +21,8 @@ export interface DiskSpace {
   message: string | null;
 }
 
-export const bytesPerMinute = (fps: number): number => Math.round((fps * CROP_BYTES * CROP_SHARE_STORED + VIDEO_BYTES_PER_S) * 60);
+export const bytesPerMinute = (fps: number): number =>
+  Math.round((fps * CROP_BYTES * CROP_SHARE_STORED + VIDEO_BYTES_PER_S) * 60);
 
 export function diskSpaceFor(freeBytes: number, fps = 30): DiskSpace {
   const perMinute = bytesPerMinute(fps);
@@ -29,10 +30,22 @@ export function diskSpaceFor(freeBytes: number, fps = 30): DiskSpace {
   const gb = (n: number) => `${(n / 1024 ** 3).toFixed(1)} GB`;
   const need = Math.max(REFUSE_BYTES, REFUSE_MINUTES * perMinute);
   if (freeBytes < need) {
-    return { freeBytes, bytesPerMinute: perMinute, minutesLeft, level: 'refuse', message: `Only ${gb(freeBytes)} free on the disk holding the data folder — about ${minutesLeft} minute(s) of recording. Free at least ${gb(need)} before recording.` };
+    return {
+      freeBytes,
+      bytesPerMinute: perMinute,
+      minutesLeft,
+      level: 'refuse',
+      message: `Only ${gb(freeBytes)} free on the disk holding the data folder — about ${minutesLeft} minute(s) of recording. Free at least ${gb(need)} before recording.`,
+    };
   }
   if (minutesLeft < WARN_MINUTES) {
-    return { freeBytes, bytesPerMinute: perMinute, minutesLeft, level: 'low', message: `The disk holding the data folder has room for about ${minutesLeft} minutes of recording (${gb(freeBytes)} free).` };
+    return {
+      freeBytes,
+      bytesPerMinute: perMinute,
+      minutesLeft,
+      level: 'low',
+      message: `The disk holding the data folder has room for about ${minutesLeft} minutes of recording (${gb(freeBytes)} free).`,
+    };
   }
   return { freeBytes, bytesPerMinute: perMinute, minutesLeft, level: 'ok', message: null };
 }

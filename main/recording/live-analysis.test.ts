@@ -68,9 +68,15 @@ describe('one count of dropped frames', () => {
     for (let f = 0; f < 900; f += 15) {
       const c = pulsingChunk(f, 15, 70);
       // The camera lost frames 300–311 and 600–604: those frames never arrive.
-      const keep = [...c.timestampsMs.keys()].filter((i) => !((f + i >= 300 && f + i < 312) || (f + i >= 600 && f + i < 605)));
+      const keep = [...c.timestampsMs.keys()].filter(
+        (i) => !((f + i >= 300 && f + i < 312) || (f + i >= 600 && f + i < 605)),
+      );
       if (keep.length === 0) continue;
-      live.push(Float64Array.from(keep, (i) => c.timestampsMs[i]!), Uint8Array.from(keep, (i) => c.faceFound[i]!), Uint8Array.from(keep.flatMap((i) => [...c.crops.subarray(i * CROP_BYTES, (i + 1) * CROP_BYTES)])));
+      live.push(
+        Float64Array.from(keep, (i) => c.timestampsMs[i]!),
+        Uint8Array.from(keep, (i) => c.faceFound[i]!),
+        Uint8Array.from(keep.flatMap((i) => [...c.crops.subarray(i * CROP_BYTES, (i + 1) * CROP_BYTES)])),
+      );
     }
     const shown = live.snapshot().droppedFrames;
     const final = live.finalAnalysis({ source: 'recording', roi: 'face' });

@@ -2,9 +2,26 @@
 // and the reliability decision on the last seconds. Cheap per call; the caller asks for a snapshot with every
 // chunk. While the network lags, warms up or restarts, the classical methods read the live HR and the snapshot says
 // why. At the end, the same trace gives the whole-session analysis that is stored.
-import { CROP_BYTES, FACE_NONE, faceSeen, LIVE_AVERAGE_S, LIVE_MAX_MODEL_LAG_S, type LiveSnapshot, type RecordingSummary } from '../../common/sessions.ts';
+import {
+  CROP_BYTES,
+  FACE_NONE,
+  faceSeen,
+  LIVE_AVERAGE_S,
+  LIVE_MAX_MODEL_LAG_S,
+  type LiveSnapshot,
+  type RecordingSummary,
+} from '../../common/sessions.ts';
 import type { WaveformChunk } from '../inference/waveform-stream.ts';
-import { analyzeSession, cropMeans, inspectFrames, liveHeartRate, REASON_WORDS, RecentMedian, type LiveChoice, type SignalOptions } from '../signal/index.ts';
+import {
+  analyzeSession,
+  cropMeans,
+  inspectFrames,
+  liveHeartRate,
+  REASON_WORDS,
+  RecentMedian,
+  type LiveChoice,
+  type SignalOptions,
+} from '../signal/index.ts';
 import type { NewAnalysis } from '../store/analyses.ts';
 import { analysisRecord, type RecordContext } from '../store/analysis-record.ts';
 import { storedHrSeries } from '../store/stored-analysis.ts';
@@ -71,7 +88,8 @@ export class LiveAnalysis {
     for (let i = 0; i < timestampsMs.length; i++) {
       // Frames without a face carry no skin colour: NaN makes the signal module treat them as dropped.
       // A held box still holds this frame's skin pixels, so its colour counts.
-      const [r, g, b] = faceFound[i] === FACE_NONE ? [NaN, NaN, NaN] : cropMeans(crops.subarray(i * CROP_BYTES, (i + 1) * CROP_BYTES));
+      const [r, g, b] =
+        faceFound[i] === FACE_NONE ? [NaN, NaN, NaN] : cropMeans(crops.subarray(i * CROP_BYTES, (i + 1) * CROP_BYTES));
       trace.t.push(timestampsMs[i]! / 1000 - this.#t0);
       trace.r.push(r);
       trace.g.push(g);
@@ -92,7 +110,13 @@ export class LiveAnalysis {
     // The network's waveform while it is current; otherwise the classical methods alone decide (live HR within
     // seconds of Start even when the network is late, warming up or restarting).
     const current = sspd && lag <= LIVE_MAX_MODEL_LAG_S ? sspd : null;
-    const hr = liveHeartRate({ ...(current ? { waveform: current } : {}), rgb: trace.rgb(from), blocks: trace.blocks(from), previous: this.#choices, options: SIGNAL_OPTIONS });
+    const hr = liveHeartRate({
+      ...(current ? { waveform: current } : {}),
+      rgb: trace.rgb(from),
+      blocks: trace.blocks(from),
+      previous: this.#choices,
+      options: SIGNAL_OPTIONS,
+    });
     if (hr.ok) this.#choices = [...this.#choices, hr.choice].slice(-LIVE_HISTORY);
     const source = current ? 'sspd' : 'pos';
     const waveform = current ?? this.#posWaveform(from);
@@ -105,7 +129,15 @@ export class LiveAnalysis {
       elapsedS: now,
       source,
       hr: hr.ok
-        ? { bpm: accepted ? bpm : null, reliability: hr.reliability, probability: hr.probability, reasons: hr.reasons.map((r) => REASON_WORDS[r]), source: hr.source, sspdBpm: hr.sspdBpm, checkBpm: hr.checkBpm }
+        ? {
+            bpm: accepted ? bpm : null,
+            reliability: hr.reliability,
+            probability: hr.probability,
+            reasons: hr.reasons.map((r) => REASON_WORDS[r]),
+            source: hr.source,
+            sspdBpm: hr.sspdBpm,
+            checkBpm: hr.checkBpm,
+          }
         : null,
       modelLagS: lag,
       waiting: hr.ok ? null : hr.reason,
@@ -129,13 +161,17 @@ export class LiveAnalysis {
   /** POS over the live window, plotted while the network's own waveform is not current. */
   #posWaveform(from: number): { t: Float64Array; x: Float64Array } {
     const pos = this.trace.pos(from);
-    return pos ? { t: Float64Array.from(pos.x, (_, i) => pos.t0 + i / pos.fs), x: pos.x } : { t: new Float64Array(0), x: new Float64Array(0) };
+    return pos
+      ? { t: Float64Array.from(pos.x, (_, i) => pos.t0 + i / pos.fs), x: pos.x }
+      : { t: new Float64Array(0), x: new Float64Array(0) };
   }
 
   /** A restart the network has already caught up from is still said: the user saw its readings pause or change source. */
   #restartNotice(): string | null {
     const inference = this.#inference;
-    return inference && inference.crashes > this.#crashesBefore ? 'The heart-rate network was restarted during this recording and has caught up; nothing recorded is lost.' : null;
+    return inference && inference.crashes > this.#crashesBefore
+      ? 'The heart-rate network was restarted during this recording and has caught up; nothing recorded is lost.'
+      : null;
   }
 
   /** Why the classical methods read the live HR although a model runs (null without a model: they are then the method). */
@@ -144,8 +180,10 @@ export class LiveAnalysis {
     if (!inference) return null;
     const atStop = 'Nothing recorded is lost: the network runs over the whole session when you stop.';
     if (inference.down) return `${inference.down}: the classical methods read the heart rate meanwhile. ${atStop}`;
-    if (inference.crashes > this.#crashesBefore) return `The heart-rate network was restarted: the classical methods read the heart rate until it has caught up. ${atStop}`;
-    if (hasSspd && lag > LIVE_MAX_MODEL_LAG_S) return `The network is ${Math.round(lag)} s behind the camera: the classical methods read the heart rate until it catches up.`;
+    if (inference.crashes > this.#crashesBefore)
+      return `The heart-rate network was restarted: the classical methods read the heart rate until it has caught up. ${atStop}`;
+    if (hasSspd && lag > LIVE_MAX_MODEL_LAG_S)
+      return `The network is ${Math.round(lag)} s behind the camera: the classical methods read the heart rate until it catches up.`;
     return 'The network is warming up: the classical methods read the heart rate meanwhile.';
   }
 
@@ -158,7 +196,13 @@ export class LiveAnalysis {
     const { trace } = this;
     const capture = { t: trace.t.view(), faceLost: trace.faceLost.view() };
     const sspd = withSspd ? trace.sspd() : null;
-    const result = analyzeSession({ waveform: sspd ?? undefined, rgb: trace.rgb(), blocks: trace.blocks(), capture, options: this.#options });
+    const result = analyzeSession({
+      waveform: sspd ?? undefined,
+      rgb: trace.rgb(),
+      blocks: trace.blocks(),
+      capture,
+      options: this.#options,
+    });
     if (!result.ok) return { reason: result.reason };
     const primary = result.primary;
     const pos = trace.pos();
@@ -168,8 +212,18 @@ export class LiveAnalysis {
     if (sspd) waveforms.sspd = { startS: sspd.t[0]!, fs: result.timing.grid.fs, samples: Float32Array.from(sspd.x) };
     const hr = result.summary.hr;
     return {
-      analysis: { ...analysisRecord(result, withSspd ? context : { ...context, inference: null }), hrSeries, waveforms },
-      summary: { primary, hr, warnings: result.summary.warnings, notAnalysed: null, droppedFrames: (result.timing.waveform ?? result.timing.rgb)?.droppedFrames ?? null },
+      analysis: {
+        ...analysisRecord(result, withSspd ? context : { ...context, inference: null }),
+        hrSeries,
+        waveforms,
+      },
+      summary: {
+        primary,
+        hr,
+        warnings: result.summary.warnings,
+        notAnalysed: null,
+        droppedFrames: (result.timing.waveform ?? result.timing.rgb)?.droppedFrames ?? null,
+      },
     };
   }
 

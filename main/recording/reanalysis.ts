@@ -27,21 +27,46 @@ function roiOf(store: Store, sessionId: number): RecordContext['roi'] {
   return store.analyses.list(sessionId)[0]?.params.roi ?? 'face';
 }
 
-export async function reanalyzeSession(store: Store, sessionId: number, settings: AnalysisSettings, options: ReanalysisOptions): Promise<{ version: number; summary: RecordingSummary }> {
+export async function reanalyzeSession(
+  store: Store,
+  sessionId: number,
+  settings: AnalysisSettings,
+  options: ReanalysisOptions,
+): Promise<{ version: number; summary: RecordingSummary }> {
   const session = store.sessions.get(sessionId);
   if (options.recording) throw new AppError('conflict', 'This session is still recording');
   const file = cropFileOf(store, session);
   if (!fs.existsSync(file)) throw new AppError('not_found', `Session ${sessionId} has no stored face crops to analyse`);
   const model = settings.method === 'model' ? await startInference(options.model, options.log) : null;
   try {
-    const context = { ...recordContext('reanalysis', model?.inference ?? null), roi: roiOf(store, sessionId), settings };
-    const final = await analyseCropFile(file, model?.inference ?? null, context, signalOptionsFor(settings), store.mediaKey);
+    const context = {
+      ...recordContext('reanalysis', model?.inference ?? null),
+      roi: roiOf(store, sessionId),
+      settings,
+    };
+    const final = await analyseCropFile(
+      file,
+      model?.inference ?? null,
+      context,
+      signalOptionsFor(settings),
+      store.mediaKey,
+    );
     if ('reason' in final) throw new AppError('conflict', `Session ${sessionId} cannot be analysed: ${final.reason}`);
     const report = model?.inference.report;
-    const runtime = { modelId: model ? modelName(model.model) : null, modelSha256: report?.sha256 ?? null, executionProvider: report?.provider ?? null };
+    const runtime = {
+      modelId: model ? modelName(model.model) : null,
+      modelSha256: report?.sha256 ?? null,
+      executionProvider: report?.provider ?? null,
+    };
     const record = store.db.transaction(() => {
       const added = store.analyses.add(sessionId, { ...final.analysis, ...runtime });
-      store.audit.record({ action: 'reanalyse', entity: 'session', entityId: sessionId, studyId: store.subjects.get(session.subjectId).studyId, after: { version: added.version, settings, modelId: runtime.modelId } });
+      store.audit.record({
+        action: 'reanalyse',
+        entity: 'session',
+        entityId: sessionId,
+        studyId: store.subjects.get(session.subjectId).studyId,
+        after: { version: added.version, settings, modelId: runtime.modelId },
+      });
       return added;
     })();
     return { version: record.version, summary: final.summary };

@@ -33,7 +33,8 @@ afterEach(() => {
 });
 
 const start = () => recorder.start({ subjectId, cameraLabel: null, width: 640, height: 480, fps: 30, notes: '' });
-const statusOf = (id: number) => (other.prepare('SELECT status FROM sessions WHERE id = ?').get(id) as { status: string }).status;
+const statusOf = (id: number) =>
+  (other.prepare('SELECT status FROM sessions WHERE id = ?').get(id) as { status: string }).status;
 const lock = () => other.exec('BEGIN IMMEDIATE');
 const unlock = () => other.exec('ROLLBACK');
 
@@ -46,7 +47,10 @@ describe('a database locked by another program', () => {
     expect(waiting).toMatchObject({ frameCount: 30, warning: INDEX_WAITING });
     expect(recorder.activeSessionIds).toEqual([session.id]);
     unlock();
-    expect(recorder.appendFrames(session.id, pulsingChunk(30, 15, 70))).toMatchObject({ frameCount: 45, warning: null });
+    expect(recorder.appendFrames(session.id, pulsingChunk(30, 15, 70))).toMatchObject({
+      frameCount: 45,
+      warning: null,
+    });
     const { session: done } = await recorder.stop(session.id);
     expect(done).toMatchObject({ status: 'complete', frameCount: 45 });
   });
@@ -56,7 +60,10 @@ describe('a database locked by another program', () => {
     recorder.appendFrames(session.id, pulsingChunk(0, 15, 70));
     lock();
     recorder.appendFrames(session.id, pulsingChunk(15, 15, 70));
-    await expect(recorder.stop(session.id)).rejects.toMatchObject({ code: 'busy', message: /kept in its session folder/ });
+    await expect(recorder.stop(session.id)).rejects.toMatchObject({
+      code: 'busy',
+      message: /kept in its session folder/,
+    });
     await expect(recorder.stop(session.id)).rejects.toMatchObject({ code: 'busy' });
     unlock();
     const { session: done } = await recorder.stop(session.id);
@@ -85,7 +92,9 @@ describe('a write the disk refuses while the database is locked too', () => {
     const session = await start();
     recorder.appendFrames(session.id, pulsingChunk(0, 15, 70));
     lock();
-    expect(() => recorder.appendVideo(session.id, new Uint8Array(100))).toThrow(expect.objectContaining({ code: 'storage', message: expect.stringMatching(/disk is full/) }));
+    expect(() => recorder.appendVideo(session.id, new Uint8Array(100))).toThrow(
+      expect.objectContaining({ code: 'storage', message: expect.stringMatching(/disk is full/) }),
+    );
     expect(statusOf(session.id)).toBe('recording');
     unlock();
     const { session: done, summary } = await recorder.stop(session.id);

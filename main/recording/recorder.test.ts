@@ -29,7 +29,8 @@ afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const start = () => recorder.start({ subjectId, cameraLabel: 'Fake camera', width: 640, height: 480, fps: 30, notes: '' });
+const start = () =>
+  recorder.start({ subjectId, cameraLabel: 'Fake camera', width: 640, height: 480, fps: 30, notes: '' });
 
 function chunk(n: number, t0: number) {
   const crops = new Uint8Array(n * CROP_BYTES);
@@ -55,8 +56,17 @@ const catchCode = (fn: () => unknown) => {
 describe('recording a session', { timeout: 120_000 }, () => {
   test('creates the session at start and finishes it complete with every frame, video byte and marker', async () => {
     const session = await start();
-    expect(session).toMatchObject({ status: 'recording', subjectId, cameraLabel: 'Fake camera', fps: 30, appVersion: 'test' });
-    expect(recorder.appendFrames(session.id, chunk(15, 1000))).toMatchObject({ frameCount: 15, live: { frameCount: 15, source: "pos" } });
+    expect(session).toMatchObject({
+      status: 'recording',
+      subjectId,
+      cameraLabel: 'Fake camera',
+      fps: 30,
+      appVersion: 'test',
+    });
+    expect(recorder.appendFrames(session.id, chunk(15, 1000))).toMatchObject({
+      frameCount: 15,
+      live: { frameCount: 15, source: 'pos' },
+    });
     expect(recorder.appendFrames(session.id, chunk(15, 1500)).frameCount).toBe(30);
     expect(recorder.appendVideo(session.id, new Uint8Array([1, 2, 3]))).toEqual({ bytes: 3 });
     recorder.addMarker(session.id, 0.5, 'eyes closed');
@@ -115,7 +125,9 @@ describe('recording a session', { timeout: 120_000 }, () => {
   test('closing the window mid-recording marks the session interrupted with its data', async () => {
     const session = await start();
     recorder.appendFrames(session.id, chunk(8, 0));
-    expect(recorder.interruptAll().map((s) => [s.id, s.status, s.frameCount])).toEqual([[session.id, 'interrupted', 8]]);
+    expect(recorder.interruptAll().map((s) => [s.id, s.status, s.frameCount])).toEqual([
+      [session.id, 'interrupted', 8],
+    ]);
     expect(recorder.activeSessionIds).toEqual([]);
   });
 });
@@ -140,11 +152,19 @@ describe('re-analysis', { timeout: 120_000 }, () => {
     const again = await recorder.reanalyze(session.id, { method: 'pos', hrBandBpm: [60, 120], windowS: 20 });
     expect(Math.abs(again.summary.hr.bpm! - 78)).toBeLessThan(2);
     const [first, second] = store.analyses.list(session.id);
-    expect(second!.params).toMatchObject({ settings: { method: 'pos', hrBandBpm: [60, 120], windowS: 20 }, signal: { hrBandHz: [1, 2], windowS: 20 } });
+    expect(second!.params).toMatchObject({
+      settings: { method: 'pos', hrBandBpm: [60, 120], windowS: 20 },
+      signal: { hrBandHz: [1, 2], windowS: 20 },
+    });
     expect(first!.params).toMatchObject({ signal: { hrBandHz: [0.7, 3.5], windowS: 15 } });
     // 30 s of frames: 20 s windows a second apart give fewer estimates than 15 s ones.
-    expect(store.analyses.hrSeries(second!.id, 'pos').length).toBeLessThan(store.analyses.hrSeries(first!.id, 'pos').length);
-    expect(sessionResults(store, session.id).analysis).toMatchObject({ version: 2, settings: { hrBandBpm: [60, 120], windowS: 20, modelId: null } });
+    expect(store.analyses.hrSeries(second!.id, 'pos').length).toBeLessThan(
+      store.analyses.hrSeries(first!.id, 'pos').length,
+    );
+    expect(sessionResults(store, session.id).analysis).toMatchObject({
+      version: 2,
+      settings: { hrBandBpm: [60, 120], windowS: 20, modelId: null },
+    });
   });
 
   test('gives an interrupted session its first analysis, and refuses sessions it cannot analyse', async () => {
@@ -157,7 +177,10 @@ describe('re-analysis', { timeout: 120_000 }, () => {
     recorder.appendFrames(short.id, pulsingChunk(0, 15, 96));
     await expect(recorder.reanalyze(short.id)).rejects.toMatchObject({ code: 'conflict' }); // still recording
     await recorder.stop(short.id);
-    await expect(recorder.reanalyze(short.id)).rejects.toMatchObject({ code: 'conflict', message: /cannot be analysed/ });
+    await expect(recorder.reanalyze(short.id)).rejects.toMatchObject({
+      code: 'conflict',
+      message: /cannot be analysed/,
+    });
   });
 });
 

@@ -4,7 +4,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../common/ipc/result.ts';
 import { sessionHr } from '../../common/session-hr.ts';
-import { analysisSettings, CROP_SIZE, type AnalysisSettings, type FrameChunk, type LiveSnapshot, type Marker, type RecordingSummary, type Session, type SessionStart, type StopProgress } from '../../common/sessions.ts';
+import {
+  analysisSettings,
+  CROP_SIZE,
+  type AnalysisSettings,
+  type FrameChunk,
+  type LiveSnapshot,
+  type Marker,
+  type RecordingSummary,
+  type Session,
+  type SessionStart,
+  type StopProgress,
+} from '../../common/sessions.ts';
 import { errorMessage } from '../inference/model-error.ts';
 import type { SupervisedInference } from '../inference/supervised-inference.ts';
 import type { Store } from '../store/index.ts';
@@ -67,7 +78,13 @@ export class Recorder {
   readonly #freeBytes: (dir: string) => number;
 
   /** `free` measures the disk holding the data folder (tests pass a stand-in). */
-  constructor(store: Store, appVersion: string, model: ModelChoice = null, log: (message: string) => void = console.warn, free = freeBytes) {
+  constructor(
+    store: Store,
+    appVersion: string,
+    model: ModelChoice = null,
+    log: (message: string) => void = console.warn,
+    free = freeBytes,
+  ) {
     this.#store = store;
     this.#appVersion = appVersion;
     this.#model = model;
@@ -102,7 +119,15 @@ export class Recorder {
       const roi = new RoiWriter(path.join(dir, ROI_FILE), CROP_GEOMETRY, this.#store.mediaKey);
       const video = openAppender(path.join(dir, VIDEO_FILE), this.#store.mediaKey, 'data');
       const inference = model?.inference ?? null;
-      this.#active.set(session.id, { session, roi, video, lastTimestampMs: -Infinity, live: new LiveAnalysis(inference), inference, unindexed: [] });
+      this.#active.set(session.id, {
+        session,
+        roi,
+        video,
+        lastTimestampMs: -Infinity,
+        live: new LiveAnalysis(inference),
+        inference,
+        unindexed: [],
+      });
     } catch (error) {
       void model?.inference.close();
       this.#finishOrLater(session.id);
@@ -112,14 +137,20 @@ export class Recorder {
   }
 
   /** Stores a chunk (crop file first, then the frame index) and returns the live numbers including it. */
-  appendFrames(sessionId: number, chunk: FrameChunk): { frameCount: number; live: LiveSnapshot; warning: string | null } {
+  appendFrames(
+    sessionId: number,
+    chunk: FrameChunk,
+  ): { frameCount: number; live: LiveSnapshot; warning: string | null } {
     const recording = this.#require(sessionId);
     const { timestampsMs } = chunk;
     for (let i = 0; i < timestampsMs.length; i++) {
       const t = timestampsMs[i]!;
       const previous = i === 0 ? recording.lastTimestampMs : timestampsMs[i - 1]!;
       if (!Number.isFinite(t) || t <= previous) {
-        throw new AppError('invalid_input', `Frame timestamps must be finite and increasing (frame ${i}: ${t} after ${previous})`);
+        throw new AppError(
+          'invalid_input',
+          `Frame timestamps must be finite and increasing (frame ${i}: ${t} after ${previous})`,
+        );
       }
     }
     let warning: string | null = null;
@@ -130,7 +161,10 @@ export class Recorder {
       if (!this.#tryStore(() => this.#index(sessionId, recording))) warning = INDEX_WAITING;
     } catch (error) {
       this.#abort(sessionId, recording);
-      throw storageFailure(error, 'Could not store the frames; the recording was stopped and everything before is kept');
+      throw storageFailure(
+        error,
+        'Could not store the frames; the recording was stopped and everything before is kept',
+      );
     }
     recording.lastTimestampMs = timestampsMs[timestampsMs.length - 1]!;
     recording.live.push(chunk.timestampsMs, chunk.faceFound, chunk.crops);
@@ -140,7 +174,8 @@ export class Recorder {
   /** Writes the index rows of frames already in the crop file, in one transaction. */
   #index(sessionId: number, recording: ActiveRecording): void {
     this.#store.db.transaction(() => {
-      for (const rows of recording.unindexed) this.#store.sessions.appendFrames(sessionId, rows.first, rows.timestampsMs, rows.faceFound);
+      for (const rows of recording.unindexed)
+        this.#store.sessions.appendFrames(sessionId, rows.first, rows.timestampsMs, rows.faceFound);
     })();
     recording.unindexed = [];
   }
@@ -179,7 +214,13 @@ export class Recorder {
    * is locked by another program the results wait in memory: Stop again (or the retry timer) stores them.
    */
   async stop(sessionId: number): Promise<{ session: Session; summary: RecordingSummary }> {
-    if (this.#unfinished.has(sessionId)) return { session: this.#recover(sessionId), summary: notAnalysed('The recording was stopped early by a storage problem; everything stored before it is kept.') };
+    if (this.#unfinished.has(sessionId))
+      return {
+        session: this.#recover(sessionId),
+        summary: notAnalysed(
+          'The recording was stopped early by a storage problem; everything stored before it is kept.',
+        ),
+      };
     try {
       let stopped = this.#stopped.get(sessionId);
       if (!stopped) {
@@ -200,16 +241,25 @@ export class Recorder {
   }
 
   /** Stores a stopped recording's end and results, then seals its media; a locked database makes it wait. */
-  async #storeStop(sessionId: number, stopped: StoppedRecording): Promise<{ session: Session; summary: RecordingSummary }> {
+  async #storeStop(
+    sessionId: number,
+    stopped: StoppedRecording,
+  ): Promise<{ session: Session; summary: RecordingSummary }> {
     try {
       const session = this.#store.db.transaction(() => this.#storeStopped(sessionId, stopped))();
       this.#stopped.delete(sessionId);
       await this.#seal(sessionId);
-      return { session, summary: 'reason' in stopped.final ? notAnalysed(stopped.final.reason) : stopped.final.summary };
+      return {
+        session,
+        summary: 'reason' in stopped.final ? notAnalysed(stopped.final.reason) : stopped.final.summary,
+      };
     } catch (error) {
       if (isBusy(error)) {
         this.#retryLater();
-        throw new AppError('busy', 'The recording is kept in its session folder and its end is saved as soon as the database is free: close any program that has pulse-studio.db open (Pulse Studio retries every few seconds).');
+        throw new AppError(
+          'busy',
+          'The recording is kept in its session folder and its end is saved as soon as the database is free: close any program that has pulse-studio.db open (Pulse Studio retries every few seconds).',
+        );
       }
       this.#stopped.delete(sessionId);
       this.#finishOrLater(sessionId);
@@ -245,15 +295,26 @@ export class Recorder {
     if (!inference) return live.finalAnalysis(context);
     this.#stopping.set(sessionId, () => ({ step: 'network', fraction: networkShare(inference) }));
     // The network's last samples need the recording's end: run the tail before the final analysis.
-    const flushed = await inference.flush().then(() => true, (e: unknown) => (this.#log(`[inference] flush failed: ${errorMessage(e)}`), false));
+    const flushed = await inference.flush().then(
+      () => true,
+      (e: unknown) => (this.#log(`[inference] flush failed: ${errorMessage(e)}`), false),
+    );
     if (flushed && live.sspdComplete) return live.finalAnalysis(context);
     this.#log(`[recording] the network missed part of session ${sessionId}: running it again over the stored crops`);
     this.#stopping.set(sessionId, () => ({ step: 'rerun', fraction: networkShare(inference) }));
     try {
       await inference.reset();
-      return await analyseCropFile(cropFileOf(this.#store, recording.session), inference, context, undefined, this.#store.mediaKey);
+      return await analyseCropFile(
+        cropFileOf(this.#store, recording.session),
+        inference,
+        context,
+        undefined,
+        this.#store.mediaKey,
+      );
     } catch (error) {
-      this.#log(`[recording] the network could not run again (${errorMessage(error)}): storing the classical methods' analysis`);
+      this.#log(
+        `[recording] the network could not run again (${errorMessage(error)}): storing the classical methods' analysis`,
+      );
       return live.finalAnalysis(context, { sspd: false });
     }
   }
@@ -262,8 +323,15 @@ export class Recorder {
    * Analyses a stored session again from its lossless crop file, with the model installed now (or POS only) and
    * the chosen settings, and stores the result as a new analysis version (reanalysis.ts).
    */
-  reanalyze(sessionId: number, settings: AnalysisSettings = analysisSettings.parse({})): Promise<{ version: number; summary: RecordingSummary }> {
-    return reanalyzeSession(this.#store, sessionId, settings, { model: this.#model, log: this.#log, recording: this.#active.has(sessionId) });
+  reanalyze(
+    sessionId: number,
+    settings: AnalysisSettings = analysisSettings.parse({}),
+  ): Promise<{ version: number; summary: RecordingSummary }> {
+    return reanalyzeSession(this.#store, sessionId, settings, {
+      model: this.#model,
+      log: this.#log,
+      recording: this.#active.has(sessionId),
+    });
   }
 
   /** Window closed or app quitting mid-recording: keep everything, mark the session interrupted. */
@@ -284,7 +352,8 @@ export class Recorder {
    * and mark them interrupted, ending at the crop file's last write. One the disk refuses now is tried later.
    */
   recoverInterrupted(): Session[] {
-    return this.#store.sessions.openSessionIds()
+    return this.#store.sessions
+      .openSessionIds()
       .filter((id) => !this.#active.has(id) && !this.#stopped.has(id))
       .flatMap((id) => {
         try {
@@ -302,7 +371,8 @@ export class Recorder {
   /** Stores what waits for the database (stopped recordings, unfinished sessions); what still fails waits on. */
   settle(): void {
     for (const [id, stopped] of this.#stopped) {
-      if (this.#tryStore(() => void this.#store.db.transaction(() => this.#storeStopped(id, stopped))())) this.#stopped.delete(id);
+      if (this.#tryStore(() => void this.#store.db.transaction(() => this.#storeStopped(id, stopped))()))
+        this.#stopped.delete(id);
     }
     for (const id of this.#unfinished) {
       try {
@@ -338,7 +408,9 @@ export class Recorder {
 
   /** Stores the SHA-256 of the finished session's media; a failure is logged (the media themselves are kept). */
   async #seal(sessionId: number): Promise<void> {
-    await sealSessionMedia(this.#store, sessionId).catch((error: unknown) => this.#log(`[recording] checksums of session ${sessionId} not stored: ${String(error)}`));
+    await sealSessionMedia(this.#store, sessionId).catch((error: unknown) =>
+      this.#log(`[recording] checksums of session ${sessionId} not stored: ${String(error)}`),
+    );
   }
 
   #retryLater(): void {
@@ -369,7 +441,13 @@ export class Recorder {
   }
 }
 
-const notAnalysed = (reason: string): RecordingSummary => ({ primary: null, hr: sessionHr([]), warnings: [], notAnalysed: reason, droppedFrames: null });
+const notAnalysed = (reason: string): RecordingSummary => ({
+  primary: null,
+  hr: sessionHr([]),
+  warnings: [],
+  notAnalysed: reason,
+  droppedFrames: null,
+});
 
 /** A write failure as the user reads it: a disk or database condition, else the fault itself. */
 function storageFailure(error: unknown, what: string): AppError {

@@ -19,15 +19,27 @@ export function modelName(model: LiveModel): string {
 }
 
 /** An inference process with the first model that loads, or null: without a usable model the classical methods read the HR. */
-export async function startInference(choice: ModelChoice, log: (message: string) => void): Promise<RunningModel | null> {
+export async function startInference(
+  choice: ModelChoice,
+  log: (message: string) => void,
+): Promise<RunningModel | null> {
   const candidates = typeof choice === 'function' ? choice() : choice ? [choice] : [];
   for (const [i, model] of candidates.entries()) {
     try {
-      const request = { modelPath: model.path, ...(model.intraOpThreads ? { intraOpThreads: model.intraOpThreads } : {}) };
-      const inference = await SupervisedInference.start(request, { ...(model.launch ? { launch: model.launch } : {}), log });
+      const request = {
+        modelPath: model.path,
+        ...(model.intraOpThreads ? { intraOpThreads: model.intraOpThreads } : {}),
+      };
+      const inference = await SupervisedInference.start(request, {
+        ...(model.launch ? { launch: model.launch } : {}),
+        log,
+      });
       return { inference, model };
     } catch (error) {
-      const next = i + 1 < candidates.length ? `trying ${modelName(candidates[i + 1]!)}` : 'recording with the classical methods only';
+      const next =
+        i + 1 < candidates.length
+          ? `trying ${modelName(candidates[i + 1]!)}`
+          : 'recording with the classical methods only';
       log(`[recording] the model ${modelName(model)} could not be loaded, ${next}: ${errorMessage(error)}`);
     }
   }

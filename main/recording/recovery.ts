@@ -19,9 +19,14 @@ export function closeFromCropFile(store: Store, id: number): Session {
   if (fs.existsSync(file)) {
     repairRoiFile(file, store.mediaKey);
     const stored = store.sessions.frameCount(id);
-    readRoiFile(file, (chunk) => {
-      if (chunk.firstFrame >= stored) store.sessions.appendFrames(id, chunk.firstFrame, chunk.timestampsMs, chunk.faceFound);
-    }, store.mediaKey);
+    readRoiFile(
+      file,
+      (chunk) => {
+        if (chunk.firstFrame >= stored)
+          store.sessions.appendFrames(id, chunk.firstFrame, chunk.timestampsMs, chunk.faceFound);
+      },
+      store.mediaKey,
+    );
     end = fs.statSync(file).mtime.toISOString();
   }
   return store.sessions.finish(id, 'interrupted', end);

@@ -1,6 +1,14 @@
 // Everything the analysis needs from a recording, kept compactly per frame while it runs:
 // capture time, mean crop colour, the crop's grid-cell colours, face flag, and the network's waveform samples.
-import { BASELINES, BLOCK_VALUES, BlockTrace, gridFor, inspectFrames, resampleOnto, type TimedBlocks } from '../signal/index.ts';
+import {
+  BASELINES,
+  BLOCK_VALUES,
+  BlockTrace,
+  gridFor,
+  inspectFrames,
+  resampleOnto,
+  type TimedBlocks,
+} from '../signal/index.ts';
 
 export interface Series {
   t: Float64Array;
@@ -91,7 +99,11 @@ export class SessionTrace {
     const kept = inspectFrames(t, [r, g, b]);
     if ('ok' in kept) return null;
     const grid = gridFor(kept);
-    const [ur, ug, ub] = kept.channels.map((c) => resampleOnto(kept.t, c, grid)) as [Float64Array, Float64Array, Float64Array];
+    const [ur, ug, ub] = kept.channels.map((c) => resampleOnto(kept.t, c, grid)) as [
+      Float64Array,
+      Float64Array,
+      Float64Array,
+    ];
     return { t0: grid.t0, fs: grid.fs, x: BASELINES.pos({ r: ur, g: ug, b: ub }, grid.fs, [0.7, 3.5]) };
   }
 }

@@ -27,13 +27,22 @@ function ecg(beats: number[], fs: number, seconds: number, seed: number): Float6
       const d = t - b;
       if (Math.abs(d) > 0.6) continue;
       // P, Q, R, S and a tall T wave (the T wave is what fools naive detectors).
-      v += 0.15 * gauss(d + 0.18, 0.025) - 0.12 * gauss(d + 0.025, 0.008) + gauss(d, 0.01) - 0.25 * gauss(d - 0.025, 0.01) + 0.45 * gauss(d - 0.3, 0.05);
+      v +=
+        0.15 * gauss(d + 0.18, 0.025) -
+        0.12 * gauss(d + 0.025, 0.008) +
+        gauss(d, 0.01) -
+        0.25 * gauss(d - 0.025, 0.01) +
+        0.45 * gauss(d - 0.3, 0.05);
     }
     return v;
   });
 }
 
-function matched(found: number[], truth: number[], tolerance: number): { missed: number; extra: number; worst: number } {
+function matched(
+  found: number[],
+  truth: number[],
+  tolerance: number,
+): { missed: number; extra: number; worst: number } {
   let worst = 0;
   const used = new Set<number>();
   for (const t of truth) {
@@ -56,7 +65,10 @@ describe('Pan–Tompkins R-peak detection', () => {
 
   test('finds an inverted ECG (leads reversed) too', () => {
     const truth = beatTimes(60, 5);
-    const found = detectRPeaks(ecg(truth, 250, 60, 6).map((v) => -v), 250);
+    const found = detectRPeaks(
+      ecg(truth, 250, 60, 6).map((v) => -v),
+      250,
+    );
     expect(matched(found, truth, 0.05)).toMatchObject({ missed: 0, extra: 0 });
   });
 

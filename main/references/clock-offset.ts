@@ -30,7 +30,13 @@ const sd = (x: readonly number[]) => {
  * `offset` = the seconds to add to the reference's times to put them on the session clock: the camera window at
  * session time t is compared with the reference's mean over the same window at its own time t − offset.
  */
-export function estimateOffset(camera: readonly CameraWindow[], refT: readonly number[], refBpm: readonly (number | null)[], windowS: number, searchS: number): OffsetEstimate {
+export function estimateOffset(
+  camera: readonly CameraWindow[],
+  refT: readonly number[],
+  refBpm: readonly (number | null)[],
+  windowS: number,
+  searchS: number,
+): OffsetEstimate {
   const grid = new ReferenceGrid(refT, refBpm);
   const steps = Math.round(searchS / GRID_STEP_S);
   const rAt = (lag: number): number | null => {
@@ -58,18 +64,34 @@ export function estimateOffset(camera: readonly CameraWindow[], refT: readonly n
   }
   const none = (note: string): OffsetEstimate => ({ offsetS: null, r: null, searchS, note, curve });
   if (camera.length < MIN_PAIRS || lastT(camera) - firstT(camera) < MIN_OVERLAP_S) {
-    return none(`the camera has too few usable heart-rate windows (${camera.length}) to align on: set the offset by hand`);
+    return none(
+      `the camera has too few usable heart-rate windows (${camera.length}) to align on: set the offset by hand`,
+    );
   }
   const spread = sd(camera.map((w) => w.bpm));
-  if (spread < MIN_SPREAD_BPM) return none(`the heart rate hardly changed (SD ${spread.toFixed(1)} bpm), so the curves have no shape to align on: set the offset by hand`);
+  if (spread < MIN_SPREAD_BPM)
+    return none(
+      `the heart rate hardly changed (SD ${spread.toFixed(1)} bpm), so the curves have no shape to align on: set the offset by hand`,
+    );
   let best = -1;
   for (let k = 0; k < rs.length; k++) if (rs[k] !== null && (best < 0 || rs[k]! > rs[best]!)) best = k;
   if (best < 0) return none('the reference does not overlap the camera recording at any offset within the search');
   const lag = (best - steps) * GRID_STEP_S;
   const r = rs[best]!;
-  if (r < MIN_OFFSET_R) return { ...none(`the curves do not match well at any offset (best r = ${r.toFixed(2)} at ${lag.toFixed(1)} s): set the offset by hand`), r };
+  if (r < MIN_OFFSET_R)
+    return {
+      ...none(
+        `the curves do not match well at any offset (best r = ${r.toFixed(2)} at ${lag.toFixed(1)} s): set the offset by hand`,
+      ),
+      r,
+    };
   if (best === 0 || best === rs.length - 1) {
-    return { ...none(`the best match lies at the edge of the search (${lag.toFixed(1)} s): search further or set the offset by hand`), r };
+    return {
+      ...none(
+        `the best match lies at the edge of the search (${lag.toFixed(1)} s): search further or set the offset by hand`,
+      ),
+      r,
+    };
   }
   return { offsetS: Number(lag.toFixed(2)), r, searchS, note: null, curve };
 }

@@ -20,7 +20,11 @@ const DECLARED_FS = /^[ \t]*#[ \t]*fs[ \t]*[=:][ \t]*([\d.]+)/im;
  * Non-empty, non-comment rows with trimmed cells; `delimiters` are the characters that may separate cells. A file
  * csv-parse cannot read (an unclosed quote) throws `refuse(reason)`, the reason in words for the UI.
  */
-export function readCsvRows(text: string, refuse: (reason: string) => Error, delimiters: readonly string[] = [',', ';', '\t']): CsvRows {
+export function readCsvRows(
+  text: string,
+  refuse: (reason: string) => Error,
+  delimiters: readonly string[] = [',', ';', '\t'],
+): CsvRows {
   const declared = DECLARED_FS.exec(text.replace(/^\uFEFF/, ''));
   const options = {
     bom: true,
@@ -32,7 +36,8 @@ export function readCsvRows(text: string, refuse: (reason: string) => Error, del
     relax_column_count: true,
     relax_quotes: true,
     // A line of blanks only is skipped; a row of empty cells (",,") is kept, its values missing.
-    on_record: (cells: string[], context: { lines: number }): CsvRow | null => (cells.length > 1 || cells[0] !== '' ? { line: context.lines, cells } : null),
+    on_record: (cells: string[], context: { lines: number }): CsvRow | null =>
+      cells.length > 1 || cells[0] !== '' ? { line: context.lines, cells } : null,
   };
   let rows: CsvRow[];
   try {
@@ -42,7 +47,8 @@ export function readCsvRows(text: string, refuse: (reason: string) => Error, del
     if (!(error instanceof CsvError)) throw error;
     const line = typeof error.lines === 'number' ? error.lines : null;
     // Past an unclosed quote the rest of the file is one cell: csv-parse stops at the end, not where it opened.
-    if (error.code === 'CSV_QUOTE_NOT_CLOSED') throw refuse(`a quoted cell is never closed: check the quotes (") up to line ${line ?? '?'}`);
+    if (error.code === 'CSV_QUOTE_NOT_CLOSED')
+      throw refuse(`a quoted cell is never closed: check the quotes (") up to line ${line ?? '?'}`);
     throw refuse(`${line ? `line ${line}: ` : ''}not readable as CSV (${error.message})`);
   }
   return { rows, declaredFs: declared ? Number(declared[1]) : null };

@@ -22,7 +22,8 @@ export function detectRPeaks(ecg: ArrayLike<number>, fs: number): number[] {
   const filtered = bandpass(ecg, BAND_HZ[0], Math.min(BAND_HZ[1], fs * 0.45), fs, 2);
   // Five-point derivative, centred: (−x[n−2] − 2x[n−1] + 2x[n+1] + x[n+2]) · fs / 8.
   const slope = new Float64Array(n);
-  for (let i = 2; i < n - 2; i++) slope[i] = ((-filtered[i - 2]! - 2 * filtered[i - 1]! + 2 * filtered[i + 1]! + filtered[i + 2]!) * fs) / 8;
+  for (let i = 2; i < n - 2; i++)
+    slope[i] = ((-filtered[i - 2]! - 2 * filtered[i - 1]! + 2 * filtered[i + 1]! + filtered[i + 2]!) * fs) / 8;
   const squared = slope.map((v) => v * v);
   const half = Math.max(1, Math.round((INTEGRATION_S * fs) / 2));
   const integrated = movingMean(squared, half);
@@ -62,7 +63,12 @@ export function detectRPeaks(ecg: ArrayLike<number>, fs: number): number[] {
         let missed = -1;
         for (let k = c - 1; k >= 0 && candidates[k]! > last; k--) {
           const j = candidates[k]!;
-          if (j - last >= refractory && integrated[j]! > 0.5 * threshold() && (missed < 0 || integrated[j]! > integrated[missed]!)) missed = j;
+          if (
+            j - last >= refractory &&
+            integrated[j]! > 0.5 * threshold() &&
+            (missed < 0 || integrated[j]! > integrated[missed]!)
+          )
+            missed = j;
         }
         if (missed >= 0) accept(missed, 0.25);
       }
@@ -82,7 +88,8 @@ export function detectRPeaks(ecg: ArrayLike<number>, fs: number): number[] {
 /** The R peak near an integrated-signal peak: the band-passed ECG's largest deflection in ± `reach` samples. */
 function locatePeak(filtered: Float64Array, at: number, reach: number): number {
   let best = at;
-  for (let i = Math.max(0, at - reach); i < Math.min(filtered.length, at + reach + 1); i++) if (Math.abs(filtered[i]!) > Math.abs(filtered[best]!)) best = i;
+  for (let i = Math.max(0, at - reach); i < Math.min(filtered.length, at + reach + 1); i++)
+    if (Math.abs(filtered[i]!) > Math.abs(filtered[best]!)) best = i;
   // Sub-sample timing by a parabola through the peak and its neighbours.
   if (best <= 0 || best >= filtered.length - 1) return best;
   const [a, b, c] = [Math.abs(filtered[best - 1]!), Math.abs(filtered[best]!), Math.abs(filtered[best + 1]!)];

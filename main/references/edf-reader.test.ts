@@ -11,7 +11,15 @@ import { referenceImport } from '../../common/references.ts';
 const FIXTURES = path.join(import.meta.dirname, 'fixtures');
 const bytes = new Uint8Array(fs.readFileSync(path.join(FIXTURES, 'ecg-pleth.edf')));
 const expected = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'ecg-pleth.expected.json'), 'utf8')) as {
-  signals: { label: string; samples: number; fs: number; physMax: number; physMin: number; dimension: string; samplesFrom100: number[] }[];
+  signals: {
+    label: string;
+    samples: number;
+    fs: number;
+    physMax: number;
+    physMin: number;
+    dimension: string;
+    samplesFrom100: number[];
+  }[];
   records: number;
   beats: number[];
 };
@@ -50,7 +58,13 @@ describe('an EDF+ file written by EDFlib', () => {
   });
 
   test('finds the pulse peaks of the pleth channel, one per heartbeat', () => {
-    const input = referenceImport.parse({ sessionId: 1, fileName: 'ecg-pleth.edf', bytes, channel: 'Pleth', signal: 'ppg' });
+    const input = referenceImport.parse({
+      sessionId: 1,
+      fileName: 'ecg-pleth.edf',
+      bytes,
+      channel: 'Pleth',
+      signal: 'ppg',
+    });
     const ref = parseReferenceFile(input);
     // Each pulse peaks after its R peak by the transit the fixture drew (0.25 s) plus the wave's own rise.
     const lag = ref.beats.map((b, i) => b.tS - expected.beats[i]!);
@@ -60,13 +74,17 @@ describe('an EDF+ file written by EDFlib', () => {
   });
 
   test('names the channels when the one asked for does not exist', () => {
-    expect(() => pickSignal(file, 'SpO2', 'x.edf')).toThrow('x.edf has no channel "SpO2" (channels: "ECG II", "Pleth")');
+    expect(() => pickSignal(file, 'SpO2', 'x.edf')).toThrow(
+      'x.edf has no channel "SpO2" (channels: "ECG II", "Pleth")',
+    );
   });
 });
 
 describe('damaged files', () => {
   test('a file cut inside its data records is refused as truncated', () => {
-    expect(() => readEdf(bytes.subarray(0, bytes.length - 100), 'cut.edf')).toThrow('cut.edf is truncated: 30 data records of 814 bytes are announced, 29 complete ones are in the file');
+    expect(() => readEdf(bytes.subarray(0, bytes.length - 100), 'cut.edf')).toThrow(
+      'cut.edf is truncated: 30 data records of 814 bytes are announced, 29 complete ones are in the file',
+    );
   });
 
   test('a file cut inside its header is refused', () => {

@@ -33,7 +33,8 @@ export function isEdf(bytes: Uint8Array): boolean {
 }
 
 export function readEdf(bytes: Uint8Array, name: string): EdfFile {
-  if (bytes.length >= 8 && bytes[0] === 0xff && String.fromCharCode(...bytes.subarray(1, 8)) === 'BIOSEMI') throw bad(`${name} is a BDF (24-bit) file: export it as EDF`);
+  if (bytes.length >= 8 && bytes[0] === 0xff && String.fromCharCode(...bytes.subarray(1, 8)) === 'BIOSEMI')
+    throw bad(`${name} is a BDF (24-bit) file: export it as EDF`);
   if (!isEdf(bytes)) throw bad(`${name} is not an EDF file (it does not start with the EDF version "0")`);
   if (bytes.length < 256) throw bad(`${name} is truncated: ${bytes.length} bytes, less than the 256 of an EDF header`);
   const ascii = (from: number, length: number) => String.fromCharCode(...bytes.subarray(from, from + length)).trim();
@@ -46,8 +47,10 @@ export function readEdf(bytes: Uint8Array, name: string): EdfFile {
   const ns = number(252, 4, 'number of signals');
   if (!Number.isInteger(ns) || ns < 1 || ns > MAX_SIGNALS) throw bad(`${name}: the header announces ${ns} signals`);
   const headerBytes = number(184, 8, 'header size');
-  if (headerBytes !== 256 * (ns + 1)) throw bad(`${name}: the header size ${headerBytes} does not match ${ns} signals (${256 * (ns + 1)} bytes)`);
-  if (bytes.length < headerBytes) throw bad(`${name} is truncated inside its header (${bytes.length} of ${headerBytes} bytes)`);
+  if (headerBytes !== 256 * (ns + 1))
+    throw bad(`${name}: the header size ${headerBytes} does not match ${ns} signals (${256 * (ns + 1)} bytes)`);
+  if (bytes.length < headerBytes)
+    throw bad(`${name} is truncated inside its header (${bytes.length} of ${headerBytes} bytes)`);
   const reserved = ascii(192, 44);
   const format = reserved.startsWith('EDF+D') ? 'EDF+D' : reserved.startsWith('EDF+C') ? 'EDF+C' : 'EDF';
   const recordS = number(244, 8, 'data record duration');
@@ -56,7 +59,18 @@ export function readEdf(bytes: Uint8Array, name: string): EdfFile {
   const field = (block: number, width: number, k: number) => 256 + block * ns + width * k;
   let offset = 0;
   const blocks: Record<string, number> = {};
-  for (const [key, width] of [['label', 16], ['transducer', 80], ['dimension', 8], ['physMin', 8], ['physMax', 8], ['digMin', 8], ['digMax', 8], ['prefilter', 80], ['samples', 8], ['reserved', 32]] as const) {
+  for (const [key, width] of [
+    ['label', 16],
+    ['transducer', 80],
+    ['dimension', 8],
+    ['physMin', 8],
+    ['physMax', 8],
+    ['digMin', 8],
+    ['digMax', 8],
+    ['prefilter', 80],
+    ['samples', 8],
+    ['reserved', 32],
+  ] as const) {
     blocks[key] = offset;
     offset += width;
   }
@@ -68,8 +82,18 @@ export function readEdf(bytes: Uint8Array, name: string): EdfFile {
     const digMax = number(field(blocks.digMax!, 8, k), 8, `digital maximum of "${label}"`);
     const physMin = number(field(blocks.physMin!, 8, k), 8, `physical minimum of "${label}"`);
     const physMax = number(field(blocks.physMax!, 8, k), 8, `physical maximum of "${label}"`);
-    if (!(digMax > digMin) && label !== ANNOTATIONS) throw bad(`${name}: signal "${label}" has digital maximum ${digMax} not above its minimum ${digMin}`);
-    return { label, n, digMin, digMax, physMin, physMax, transducer: ascii(field(blocks.transducer!, 80, k), 80), dimension: ascii(field(blocks.dimension!, 8, k), 8) };
+    if (!(digMax > digMin) && label !== ANNOTATIONS)
+      throw bad(`${name}: signal "${label}" has digital maximum ${digMax} not above its minimum ${digMin}`);
+    return {
+      label,
+      n,
+      digMin,
+      digMax,
+      physMin,
+      physMax,
+      transducer: ascii(field(blocks.transducer!, 80, k), 80),
+      dimension: ascii(field(blocks.dimension!, 8, k), 8),
+    };
   });
   const recordBytes = heads.reduce((s, h) => s + 2 * h.n, 0);
   const available = Math.floor((bytes.length - headerBytes) / recordBytes);
@@ -78,13 +102,20 @@ export function readEdf(bytes: Uint8Array, name: string): EdfFile {
   const records = announced === -1 ? available : announced;
   if (!Number.isInteger(records) || records < 1) throw bad(`${name}: the header announces ${announced} data records`);
   if (available < records || (announced === -1 && (bytes.length - headerBytes) % recordBytes !== 0)) {
-    throw bad(`${name} is truncated: ${records} data records of ${recordBytes} bytes are announced, ${available} complete ones are in the file`);
+    throw bad(
+      `${name} is truncated: ${records} data records of ${recordBytes} bytes are announced, ${available} complete ones are in the file`,
+    );
   }
 
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const at = (record: number, signal: number) => headerBytes + record * recordBytes + heads.slice(0, signal).reduce((s, h) => s + 2 * h.n, 0);
+  const at = (record: number, signal: number) =>
+    headerBytes + record * recordBytes + heads.slice(0, signal).reduce((s, h) => s + 2 * h.n, 0);
   const annotationIndex = heads.findIndex((h) => h.label === ANNOTATIONS);
-  const onsets = Array.from({ length: records }, (_, r) => (format === 'EDF+D' && annotationIndex >= 0 ? recordOnset(bytes, at(r, annotationIndex), heads[annotationIndex]!.n * 2, name, r) : r * recordS));
+  const onsets = Array.from({ length: records }, (_, r) =>
+    format === 'EDF+D' && annotationIndex >= 0
+      ? recordOnset(bytes, at(r, annotationIndex), heads[annotationIndex]!.n * 2, name, r)
+      : r * recordS,
+  );
   // Records whose onsets follow each other without a gap form one segment.
   const runs: { first: number; count: number }[] = [];
   onsets.forEach((onset, r) => {
@@ -99,13 +130,22 @@ export function readEdf(bytes: Uint8Array, name: string): EdfFile {
       const samples = new Float64Array(run.count * h.n);
       for (let r = 0; r < run.count; r++) {
         const base = at(run.first + r, k);
-        for (let i = 0; i < h.n; i++) samples[r * h.n + i] = (view.getInt16(base + 2 * i, true) - h.digMin) * gain + h.physMin;
+        for (let i = 0; i < h.n; i++)
+          samples[r * h.n + i] = (view.getInt16(base + 2 * i, true) - h.digMin) * gain + h.physMin;
       }
       return { startS: onsets[run.first]!, samples };
     });
     return [{ label: h.label, transducer: h.transducer, physicalDimension: h.dimension, fs: h.n / recordS, segments }];
   });
-  return { format, startDate: ascii(168, 8), startTime: ascii(176, 8), records, recordS, durationS: records * recordS, signals };
+  return {
+    format,
+    startDate: ascii(168, 8),
+    startTime: ascii(176, 8),
+    records,
+    recordS,
+    durationS: records * recordS,
+    signals,
+  };
 }
 
 /** EDF+D: each record's annotation signal opens with a time-keeping TAL, "+onset\x14\x14\0", its start in seconds. */
@@ -114,7 +154,8 @@ function recordOnset(bytes: Uint8Array, from: number, length: number, name: stri
   const end = tal.indexOf(0x14);
   const text = String.fromCharCode(...tal.subarray(0, end < 0 ? 0 : end));
   const onset = Number(text);
-  if (end < 0 || !/^[+-]\d+(\.\d+)?$/.test(text) || !Number.isFinite(onset)) throw bad(`${name}: data record ${record + 1} has no time-keeping annotation (EDF+D)`);
+  if (end < 0 || !/^[+-]\d+(\.\d+)?$/.test(text) || !Number.isFinite(onset))
+    throw bad(`${name}: data record ${record + 1} has no time-keeping annotation (EDF+D)`);
   return onset;
 }
 
@@ -126,7 +167,9 @@ export function pickSignal(file: EdfFile, channel: string | null, name: string):
     if (!chosen) throw bad(`${name} has no channel "${channel}" (channels: ${labels})`);
     return chosen;
   }
-  const guess = file.signals.find((s) => /ecg|ekg|\bii\b|lead/i.test(s.label)) ?? file.signals.find((s) => /pleth|ppg|pulse|bvp/i.test(s.label));
+  const guess =
+    file.signals.find((s) => /ecg|ekg|\bii\b|lead/i.test(s.label)) ??
+    file.signals.find((s) => /pleth|ppg|pulse|bvp/i.test(s.label));
   if (!guess) throw bad(`${name}: no channel looks like an ECG or a PPG (channels: ${labels}); choose one`);
   return guess;
 }

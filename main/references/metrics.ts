@@ -18,9 +18,11 @@ export interface Agreement {
 const LOA_Z = 1.96;
 
 export function agreement(estimate: readonly number[], reference: readonly number[]): Agreement {
-  if (estimate.length !== reference.length) throw new RangeError(`${estimate.length} estimates for ${reference.length} references`);
+  if (estimate.length !== reference.length)
+    throw new RangeError(`${estimate.length} estimates for ${reference.length} references`);
   const n = estimate.length;
-  if (n === 0) return { n, maeBpm: NaN, rmseBpm: NaN, mapePct: NaN, pearsonR: NaN, biasBpm: NaN, loaLowBpm: NaN, loaHighBpm: NaN };
+  if (n === 0)
+    return { n, maeBpm: NaN, rmseBpm: NaN, mapePct: NaN, pearsonR: NaN, biasBpm: NaN, loaLowBpm: NaN, loaHighBpm: NaN };
   const diff = estimate.map((e, i) => e - reference[i]!);
   const mean = (x: readonly number[]) => x.reduce((s, v) => s + v, 0) / x.length;
   const bias = mean(diff);
@@ -63,7 +65,7 @@ export function auroc(scores: readonly number[], positive: readonly boolean[]): 
   const neg = order.length - pos;
   if (pos === 0 || neg === 0) return Number.NaN;
   let rankSum = 0;
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i;
     while (j < order.length && order[j]!.s === order[i]!.s) j++;
     const rank = (i + j + 1) / 2;

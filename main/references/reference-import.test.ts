@@ -19,16 +19,21 @@ const request = (sessionId: number, fileName: string, text: string | Uint8Array,
 /** A heart rate that wanders like a real one (slow drift and a faster swing), bpm at time t (s). */
 const trueHr = (t: number) => 72 + 8 * Math.sin((2 * Math.PI * t) / 90) + 4 * Math.sin((2 * Math.PI * t) / 27 + 1);
 /** Its mean over a 10 s window centred at t (what a camera window measures), by the midpoint rule. */
-const windowMean = (t: number) => Array.from({ length: 100 }, (_, i) => trueHr(t - 5 + (i + 0.5) / 10)).reduce((s, v) => s + v, 0) / 100;
+const windowMean = (t: number) =>
+  Array.from({ length: 100 }, (_, i) => trueHr(t - 5 + (i + 0.5) / 10)).reduce((s, v) => s + v, 0) / 100;
 
 describe('clock offset', () => {
   test('recovers a 7 s offset of an RR file within 0.5 s', () => {
     const noise = seeded(3);
     // The camera reads the window mean with a little noise; every fifth window is unreliable and off.
-    open = sessionWith(300, (t) => (t % 5 === 0 ? { bpm: windowMean(t) + 25, quality: 'poor' } : { bpm: windowMean(t) + noise.gauss(), quality: 'good' }));
+    open = sessionWith(300, (t) =>
+      t % 5 === 0
+        ? { bpm: windowMean(t) + 25, quality: 'poor' }
+        : { bpm: windowMean(t) + noise.gauss(), quality: 'good' },
+    );
     // The strap started 7 s before the camera: a beat at session time s is at file time s + 7.
     const rows = ['rr_ms'];
-    for (let s = -7; s < 300; ) {
+    for (let s = -7; s < 300;) {
       // The interval whose rate is the true HR at its middle (a few fixed-point steps).
       let rr = 60 / trueHr(s);
       for (let k = 0; k < 4; k++) rr = 60 / trueHr(s + rr / 2);
@@ -53,9 +58,14 @@ describe('clock offset', () => {
     expect(ref.offsetEstimate?.note).toMatch(/hardly changed|do not match/);
   });
 
-  test('reads a spreadsheet\'s CSV: byte-order mark, quoted header, semicolons, CRLF, a comment and a blank line', () => {
+  test("reads a spreadsheet's CSV: byte-order mark, quoted header, semicolons, CRLF, a comment and a blank line", () => {
     open = sessionWith(200, () => ({ bpm: 70, quality: 'good' }));
-    const rows = ['\uFEFF"Time";"HR"', '# exported by the strap app', '', ...Array.from({ length: 200 }, (_, t) => `${t};"${70 + (t % 3)}"`)];
+    const rows = [
+      '\uFEFF"Time";"HR"',
+      '# exported by the strap app',
+      '',
+      ...Array.from({ length: 200 }, (_, t) => `${t};"${70 + (t % 3)}"`),
+    ];
     const ref = importReference(open.store, request(open.sessionId, 'excel.csv', rows.join('\r\n')));
     expect(ref.kind).toBe('csv-bpm');
     expect(open.store.db.prepare('SELECT count(*) AS n FROM hr_reference_samples').get()).toEqual({ n: 200 });
@@ -77,7 +87,10 @@ describe('agreement', () => {
     // The reference rises linearly (60 + 0.1 t), so its mean over a window centred at t is 60 + 0.1 t exactly.
     const error = (t: number) => ((t * 7919) % 23) / 2 - 5.25; // −5.25 … +5.75 bpm, deterministic, never exactly ±5
     const quality = (t: number) => (t % 4 === 0 ? 'poor' : t % 7 === 0 ? 'fair' : 'good') as 'poor' | 'fair' | 'good';
-    open = sessionWith(120, (t) => ({ bpm: t % 13 === 0 ? null : 60 + 0.1 * t + error(t), quality: t % 13 === 0 ? 'poor' : quality(t) }));
+    open = sessionWith(120, (t) => ({
+      bpm: t % 13 === 0 ? null : 60 + 0.1 * t + error(t),
+      quality: t % 13 === 0 ? 'poor' : quality(t),
+    }));
     const rows = ['time,bpm', ...Array.from({ length: 131 }, (_, t) => `${t - 5},${(60 + 0.1 * (t - 5)).toFixed(1)}`)];
     importReference(open.store, request(open.sessionId, 'linear.csv', rows.join('\n'), { offsetS: 0 }));
     const a = sessionAgreement(open.store, open.sessionId).methods[0]!;
@@ -92,7 +105,9 @@ describe('agreement', () => {
     const cam = reliable.map((t) => 60 + 0.1 * t + error(t));
     const ref = reliable.map((t) => 60 + 0.1 * t);
     const [mc, mr] = [mean(cam), mean(ref)];
-    const r = cam.reduce((s, c, i) => s + (c - mc) * (ref[i]! - mr), 0) / Math.sqrt(cam.reduce((s, c) => s + (c - mc) ** 2, 0) * ref.reduce((s, v) => s + (v - mr) ** 2, 0));
+    const r =
+      cam.reduce((s, c, i) => s + (c - mc) * (ref[i]! - mr), 0) /
+      Math.sqrt(cam.reduce((s, c) => s + (c - mc) ** 2, 0) * ref.reduce((s, v) => s + (v - mr) ** 2, 0));
 
     expect(a.n).toBe(n);
     expect(a.referenceWindows).toBe(windows.length);
@@ -115,12 +130,20 @@ describe('bad reference files: a clear error and nothing stored', () => {
     ['header-only.csv', 'time,bpm\n', /has a header but no values/],
     ['columns.csv', 'when,speed,extra\n1,2,3\n2,3,4\n', /no column says what it holds/],
     ['wave-no-rate.csv', 'ecg\n0.1\n0.2\n', /needs its sampling rate/],
-    ['backwards.csv', 'time,bpm\n0,70\n1,71\n0.5,72\n', /line 4: times must increase, but 0\.5 does not come after 1 \(line 3\)/],
+    [
+      'backwards.csv',
+      'time,bpm\n0,70\n1,71\n0.5,72\n',
+      /line 4: times must increase, but 0\.5 does not come after 1 \(line 3\)/,
+    ],
     ['absurd.csv', 'time,bpm\n0,70\n1,700\n', /line 3: 700 bpm is outside 20–300 bpm/],
     ['text.csv', 'time,bpm\n0,70\n1,seventy\n', /line 3: heart rate "seventy" is not a number/],
     ['rr-units.csv', 'rr\n0.8\n0.9\n0.85\n', /typical RR interval is 0\.85 ms/],
     ['binary.csv', new Uint8Array([0xff, 0xfe, 0x00, 0x80, 0x81]), /neither an EDF file nor text/],
-    ['unclosed.csv', 'time,bpm\n0,70\n"1,71\n2,72\n', /unclosed\.csv, a quoted cell is never closed: check the quotes \("\) up to line 4/],
+    [
+      'unclosed.csv',
+      'time,bpm\n0,70\n"1,71\n2,72\n',
+      /unclosed\.csv, a quoted cell is never closed: check the quotes \("\) up to line 4/,
+    ],
   ];
   test.each(cases)('%s', (name, content, message) => {
     open = sessionWith(60, () => ({ bpm: 70, quality: 'good' }));

@@ -12,7 +12,10 @@ import { parseReferenceFile } from './reference-files.ts';
 export const LEGACY_WINDOW_S = 10;
 
 /** The camera side of a session as agreement and alignment read it: the version it shows, its primary method. */
-export function cameraSide(store: Store, sessionId: number): { series: Record<string, HrPoint[]>; primary: string; windowS: number } | null {
+export function cameraSide(
+  store: Store,
+  sessionId: number,
+): { series: Record<string, HrPoint[]>; primary: string; windowS: number } | null {
   const analysis = store.analyses.shown(sessionId);
   if (!analysis) return null;
   const series = store.analyses.allHrSeries(analysis.id);
@@ -25,11 +28,18 @@ export const alignmentWindows = (points: readonly HrPoint[]): CameraWindow[] =>
 
 export function importReference(store: Store, input: ReferenceImport): ReferenceInfo {
   const session = store.sessions.get(input.sessionId);
-  if (session.status === 'recording') throw new AppError('conflict', 'This session is still recording: import its reference after Stop');
+  if (session.status === 'recording')
+    throw new AppError('conflict', 'This session is still recording: import its reference after Stop');
   const parsed = parseReferenceFile(input);
   const camera = cameraSide(store, session.id);
   const estimate = camera
-    ? estimateOffset(alignmentWindows(camera.series[camera.primary] ?? []), parsed.samples.map((s) => s.tS), parsed.samples.map((s) => s.bpm), camera.windowS, input.searchS)
+    ? estimateOffset(
+        alignmentWindows(camera.series[camera.primary] ?? []),
+        parsed.samples.map((s) => s.tS),
+        parsed.samples.map((s) => s.bpm),
+        camera.windowS,
+        input.searchS,
+      )
     : null;
   const offset =
     input.offsetS !== null

@@ -19,10 +19,19 @@ export type CameraSide = NonNullable<ReturnType<typeof cameraSide>>;
  * Paired windows of every method with the given reference (default: the session's first), or why there are none.
  * The camera side is the analysis the session shows, unless another is given (a model being compared).
  */
-export function sessionPairs(store: Store, sessionId: number, referenceId?: number, camera: CameraSide | null = cameraSide(store, sessionId)): { windows: PairedWindow[]; primary: string; windowS: number; referenceId: number } | { reason: string } {
+export function sessionPairs(
+  store: Store,
+  sessionId: number,
+  referenceId?: number,
+  camera: CameraSide | null = cameraSide(store, sessionId),
+): { windows: PairedWindow[]; primary: string; windowS: number; referenceId: number } | { reason: string } {
   const refs = store.references.list(sessionId);
   const ref = referenceId === undefined ? refs[0] : refs.find((r) => r.id === referenceId);
-  if (!ref) return { reason: referenceId === undefined ? 'no contact reference' : `reference ${referenceId} is not one of this session's` };
+  if (!ref)
+    return {
+      reason:
+        referenceId === undefined ? 'no contact reference' : `reference ${referenceId} is not one of this session's`,
+    };
   if (!camera) return { reason: 'no stored analysis' };
   const series = store.references.series(ref.id);
   const windows = pairWindows(camera.series, series, camera.windowS, stepSpans(store, sessionId));
@@ -32,7 +41,11 @@ export function sessionPairs(store: Store, sessionId: number, referenceId?: numb
 
 export function sessionAgreement(store: Store, sessionId: number, referenceId?: number): SessionAgreement {
   const paired = sessionPairs(store, sessionId, referenceId);
-  if ('reason' in paired) throw new AppError(paired.reason === 'no stored analysis' || paired.reason === 'no contact reference' ? 'not_found' : 'conflict', `No agreement for this session: ${paired.reason}`);
+  if ('reason' in paired)
+    throw new AppError(
+      paired.reason === 'no stored analysis' || paired.reason === 'no contact reference' ? 'not_found' : 'conflict',
+      `No agreement for this session: ${paired.reason}`,
+    );
   const primary = paired.windows.filter((w) => w.method === paired.primary);
   const stepNames = [...new Set(primary.flatMap((w) => (w.step ? [w.step] : [])))];
   return {
@@ -40,7 +53,15 @@ export function sessionAgreement(store: Store, sessionId: number, referenceId?: 
     reference: store.references.get(paired.referenceId),
     windowS: paired.windowS,
     methods: agreementByMethod(paired.windows, paired.primary),
-    steps: stepNames.map((step) => ({ step, ...methodAgreement(paired.primary, primary.filter((w) => w.step === step)) })),
-    pairs: primary.filter((w) => Number.isFinite(w.cameraBpm)).map(({ tS, cameraBpm, referenceBpm, reliable, step }) => ({ tS, cameraBpm, referenceBpm, reliable, step })),
+    steps: stepNames.map((step) => ({
+      step,
+      ...methodAgreement(
+        paired.primary,
+        primary.filter((w) => w.step === step),
+      ),
+    })),
+    pairs: primary
+      .filter((w) => Number.isFinite(w.cameraBpm))
+      .map(({ tS, cameraBpm, referenceBpm, reliable, step }) => ({ tS, cameraBpm, referenceBpm, reliable, step })),
   };
 }

@@ -33,7 +33,12 @@ export interface StudyPart {
 }
 
 /** `only`: the sessions to pool (an export's), else every finished, non-voided session of the study. */
-export function studyAgreement(store: Store, studyId: number, split: AgreementSplit = 'none', only?: ReadonlySet<number>): StudyAgreement {
+export function studyAgreement(
+  store: Store,
+  studyId: number,
+  split: AgreementSplit = 'none',
+  only?: ReadonlySet<number>,
+): StudyAgreement {
   return pooledAgreement([{ store, studyId, only }], split);
 }
 
@@ -47,7 +52,12 @@ export function pooledAgreement(parts: readonly StudyPart[], split: AgreementSpl
     store.studies.get(studyId);
     for (const subject of store.subjects.list({ studyId, search: '', includeArchived: true })) {
       for (const session of store.sessions.listForSubject(subject.id, { includeVoided: only !== undefined })) {
-        if ((only && !only.has(session.id)) || session.status === 'recording' || store.references.list(session.id).length === 0) continue;
+        if (
+          (only && !only.has(session.id)) ||
+          session.status === 'recording' ||
+          store.references.list(session.id).length === 0
+        )
+          continue;
         const paired = sessionPairs(store, session.id);
         if ('reason' in paired) {
           skipped.push({ sessionId: session.id, reason: label ? `${label}: ${paired.reason}` : paired.reason });
@@ -65,6 +75,18 @@ export function pooledAgreement(parts: readonly StudyPart[], split: AgreementSpl
       }
     }
   }
-  const groups = split === 'none' ? [] : [...grouped.entries()].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })).map(([group, windows]) => ({ group, ...methodAgreement(APP_METHOD, windows) }));
-  return { studyId: parts[0]?.studyId ?? 0, split, sessions, skipped, overall: agreementByMethod(pooled, APP_METHOD), groups };
+  const groups =
+    split === 'none'
+      ? []
+      : [...grouped.entries()]
+          .sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))
+          .map(([group, windows]) => ({ group, ...methodAgreement(APP_METHOD, windows) }));
+  return {
+    studyId: parts[0]?.studyId ?? 0,
+    split,
+    sessions,
+    skipped,
+    overall: agreementByMethod(pooled, APP_METHOD),
+    groups,
+  };
 }

@@ -24,10 +24,12 @@ test('shifts dates by whole days and leaves null and junk as null', () => {
 test('turns codes into BIDS labels and refuses codes that are not safe names', () => {
   expect(bidsLabel('P-017')).toBe('P017');
   expect(bidsLabel('a.b_c')).toBe('abc');
-  for (const bad of ['../../x', '..', '/etc', 'a/b', 'a\\b', ' P1', '-', '']) expect(() => bidsLabel(bad), bad).toThrow(AppError);
+  for (const bad of ['../../x', '..', '/etc', 'a/b', 'a\\b', ' P1', '-', ''])
+    expect(() => bidsLabel(bad), bad).toThrow(AppError);
 });
 
 test('refuses export paths that would leave the export folder', () => {
   expect(inside('/out', 'sub-1/a.tsv')).toBe('/out/sub-1/a.tsv');
-  for (const bad of ['../x', 'a/../../x', '/etc/passwd', 'a\\..\\x', 'a//b', './a']) expect(() => inside('/out', bad), bad).toThrow(/Refusing/);
+  for (const bad of ['../x', 'a/../../x', '/etc/passwd', 'a\\..\\x', 'a//b', './a'])
+    expect(() => inside('/out', bad), bad).toThrow(/Refusing/);
 });

@@ -48,4 +48,5 @@ export function scrubJson<T>(value: T, hidden: readonly string[], keepFileNames 
 }
 
 /** Folders whose paths must never show up in an export. */
-export const localFolders = (dataDir: string): string[] => [path.resolve(dataDir), os.homedir(), os.tmpdir()].filter((d) => d !== path.sep);
+export const localFolders = (dataDir: string): string[] =>
+  [path.resolve(dataDir), os.homedir(), os.tmpdir()].filter((d) => d !== path.sep);

@@ -16,8 +16,21 @@ beforeAll(async () => {
   t = openTestData('pulse-jobs-');
   studyId = t.store.studies.ensureOne().id;
   recorded = await t.record(t.subject({ code: 'J-1' }), 20, 75);
-  const appInfo = { version: 'jobs-test', dataDir: t.store.dataDir, platform: 'linux', shell: 'browser' as const, recoveredSessionIds: [] };
-  dispatch = createDispatch(createHandlers({ store: t.store, recorder: t.recorder, models: new ModelRegistry({ db: t.store.db, audit: t.store.audit, dataDir: t.store.dataDir }), appInfo }));
+  const appInfo = {
+    version: 'jobs-test',
+    dataDir: t.store.dataDir,
+    platform: 'linux',
+    shell: 'browser' as const,
+    recoveredSessionIds: [],
+  };
+  dispatch = createDispatch(
+    createHandlers({
+      store: t.store,
+      recorder: t.recorder,
+      models: new ModelRegistry({ db: t.store.db, audit: t.store.audit, dataDir: t.store.dataDir }),
+      appInfo,
+    }),
+  );
 }, 60_000);
 afterAll(() => t.close());
 
@@ -35,15 +48,20 @@ async function settle(jobId: number): Promise<ExportJob> {
   }
 }
 
-test('lists the study\'s subjects with their sessions and HR to choose from', async () => {
+test("lists the study's subjects with their sessions and HR to choose from", async () => {
   const candidates = await call<ExportCandidate[]>('exports:candidates', { studyId });
-  expect(candidates.map((c) => [c.subject.code, c.sessions.map((s) => s.session.id)])).toEqual([['J-1', [recorded.sessionId]]]);
+  expect(candidates.map((c) => [c.subject.code, c.sessions.map((s) => s.session.id)])).toEqual([
+    ['J-1', [recorded.sessionId]],
+  ]);
   expect(candidates[0]!.sessions[0]!.stats?.bpm).toBeCloseTo(75, 0);
 });
 
 test('offers a destination, and no folder picker outside the desktop app', async () => {
   expect(await call('exports:defaults')).toEqual({ destination: expect.any(String), canChooseFolder: false });
-  expect(await dispatch('exports:choose-folder', { startIn: '/' })).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringMatching(/desktop app/) } });
+  expect(await dispatch('exports:choose-folder', { startIn: '/' })).toMatchObject({
+    ok: false,
+    error: { code: 'conflict', message: expect.stringMatching(/desktop app/) },
+  });
 });
 
 test('starts an export over IPC, reports progress until done, and names the zip it wrote', async () => {
@@ -57,8 +75,15 @@ test('starts an export over IPC, reports progress until done, and names the zip 
 });
 
 test('a bad request is refused at start with a clear message, not as a failed job later', async () => {
-  const missing = await dispatch('exports:start', { studyId, sessionIds: [recorded.sessionId], destination: path.join(t.dir, 'no-such-folder') });
-  expect(missing).toMatchObject({ ok: false, error: { code: 'not_found', message: expect.stringMatching(/does not exist/) } });
+  const missing = await dispatch('exports:start', {
+    studyId,
+    sessionIds: [recorded.sessionId],
+    destination: path.join(t.dir, 'no-such-folder'),
+  });
+  expect(missing).toMatchObject({
+    ok: false,
+    error: { code: 'not_found', message: expect.stringMatching(/does not exist/) },
+  });
   const unknown = await dispatch('exports:start', { studyId, sessionIds: [777], destination: t.dir });
   expect(unknown).toMatchObject({ ok: false, error: { code: 'not_found', message: 'Session 777 does not exist' } });
   expect(await dispatch('exports:status', { jobId: 999 })).toMatchObject({ ok: false, error: { code: 'not_found' } });
@@ -68,7 +93,10 @@ test('cancelling a running export leaves nothing in the destination', async () =
   const destination = fs.mkdtempSync(path.join(t.dir, 'cancel-'));
   const job = await call<ExportJob>('exports:start', { studyId, sessionIds: [recorded.sessionId], destination });
   await call('exports:cancel', { jobId: job.id });
-  expect(await settle(job.id)).toMatchObject({ state: 'cancelled', error: { message: expect.stringMatching(/cancelled/) } });
+  expect(await settle(job.id)).toMatchObject({
+    state: 'cancelled',
+    error: { message: expect.stringMatching(/cancelled/) },
+  });
   expect(fs.readdirSync(destination)).toEqual([]);
 });
 

@@ -20,7 +20,15 @@ export class ExportJobs extends Jobs<ExportJob> {
   start(request: ExportRequest): ExportJob {
     const { sessionIds } = checkExport(this.#store, request);
     return this.jobs.start(
-      (id) => ({ id, state: 'running', done: 0, total: sessionIds.length, stage: 'Starting', result: null, error: null }),
+      (id) => ({
+        id,
+        state: 'running',
+        done: 0,
+        total: sessionIds.length,
+        stage: 'Starting',
+        result: null,
+        error: null,
+      }),
       (job, signal) =>
         runExport(this.#store, request, {
           appVersion: this.#appVersion,
@@ -30,8 +38,18 @@ export class ExportJobs extends Jobs<ExportJob> {
           (result) => void Object.assign(job, { state: 'done', result, stage: 'Done' }),
           (error: unknown) => {
             const cancelled = error instanceof ExportCancelled;
-            const info = error instanceof AppError ? error.toInfo() : { code: 'internal' as const, message: `The export failed: ${error instanceof Error ? error.message : String(error)}` };
-            Object.assign(job, { state: cancelled ? 'cancelled' : 'failed', error: info, stage: cancelled ? 'Cancelled' : 'Failed' });
+            const info =
+              error instanceof AppError
+                ? error.toInfo()
+                : {
+                    code: 'internal' as const,
+                    message: `The export failed: ${error instanceof Error ? error.message : String(error)}`,
+                  };
+            Object.assign(job, {
+              state: cancelled ? 'cancelled' : 'failed',
+              error: info,
+              stage: cancelled ? 'Cancelled' : 'Failed',
+            });
           },
         ),
     );

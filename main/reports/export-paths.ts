@@ -12,40 +12,59 @@ import { subjectCode } from '../../common/subjects.ts';
 export function bidsLabel(code: string): string {
   const label = code.replace(/[^A-Za-z0-9]/g, '');
   if (!subjectCode.safeParse(code).success || code !== code.trim() || label.length === 0) {
-    throw new AppError('invalid_input', `Subject code "${code.slice(0, 80)}" cannot be used in file names: give the subject a code of letters, digits, ".", "_" or "-"`);
+    throw new AppError(
+      'invalid_input',
+      `Subject code "${code.slice(0, 80)}" cannot be used in file names: give the subject a code of letters, digits, ".", "_" or "-"`,
+    );
   }
   return label;
 }
 
 /** A file name piece from free text (study names): letters, digits and dashes, never empty. */
 export function slug(text: string, fallback = 'export'): string {
-  const s = text.normalize('NFKD').replace(/[^A-Za-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40);
+  const s = text
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40);
   return s || fallback;
 }
 
 /** The chosen destination: an existing, writable folder given as an absolute path. */
 export function checkDestination(dir: string): string {
-  if (!dir.trim()) throw new AppError('invalid_input', 'Choose a destination folder', { destination: 'Choose a destination folder' });
+  if (!dir.trim())
+    throw new AppError('invalid_input', 'Choose a destination folder', { destination: 'Choose a destination folder' });
   if (!path.isAbsolute(dir)) {
-    throw new AppError('invalid_input', `The destination must be a full path (like /home/me/exports), not "${dir}"`, { destination: 'Enter a full path' });
+    throw new AppError('invalid_input', `The destination must be a full path (like /home/me/exports), not "${dir}"`, {
+      destination: 'Enter a full path',
+    });
   }
   const resolved = path.resolve(dir);
   let stat: fs.Stats;
   try {
     stat = fs.statSync(resolved);
   } catch {
-    throw new AppError('not_found', `The destination folder ${resolved} does not exist: create it first or choose another`, { destination: 'No such folder' });
+    throw new AppError(
+      'not_found',
+      `The destination folder ${resolved} does not exist: create it first or choose another`,
+      { destination: 'No such folder' },
+    );
   }
-  if (!stat.isDirectory()) throw new AppError('invalid_input', `${resolved} is a file, not a folder`, { destination: 'Not a folder' });
+  if (!stat.isDirectory())
+    throw new AppError('invalid_input', `${resolved} is a file, not a folder`, { destination: 'Not a folder' });
   // A real write, not access(): permission bits say nothing about read-only mounts, and root ignores them.
   const probe = path.join(resolved, `.pulse-studio-write-test-${crypto.randomUUID()}`);
   try {
     fs.writeFileSync(probe, '', { flag: 'wx' });
     fs.rmSync(probe);
   } catch (error) {
-    throw new AppError('storage', `Cannot write to ${resolved} (${(error as NodeJS.ErrnoException).code ?? 'error'}): choose a folder you can write to`, {
-      destination: 'This folder is read-only',
-    });
+    throw new AppError(
+      'storage',
+      `Cannot write to ${resolved} (${(error as NodeJS.ErrnoException).code ?? 'error'}): choose a folder you can write to`,
+      {
+        destination: 'This folder is read-only',
+      },
+    );
   }
   return resolved;
 }
@@ -57,7 +76,8 @@ export function inside(root: string, relative: string): string {
     throw new AppError('invalid_input', `Refusing to write "${relative}": not a plain path inside the export`);
   }
   const target = path.resolve(root, ...parts);
-  if (!target.startsWith(path.resolve(root) + path.sep)) throw new AppError('invalid_input', `Refusing to write outside ${root}`);
+  if (!target.startsWith(path.resolve(root) + path.sep))
+    throw new AppError('invalid_input', `Refusing to write outside ${root}`);
   return target;
 }
 
@@ -75,7 +95,6 @@ export function freshPath(dir: string, base: string, ext = ''): string {
     if (!fs.existsSync(candidate) && !fs.existsSync(`${candidate}.partial`)) return candidate;
   }
 }
-
 
 /**
  * Records health data leaving the app (an export, a report) in the audit trail; when the trail refuses the entry

@@ -20,7 +20,11 @@ describe('zip export', () => {
     const file = path.join(dir, 'small.zip');
     const sink = zipSink(file, new Date(), dataDir);
     const written: WrittenFile[] = [];
-    for (const [name, text] of [['README', 'read me\n'], ['derivatives/a.csv', 't_s,bpm\n0,70\n'], ['sub-1/ses-1/big.json', `${'x'.repeat(5000)}\n`]]) {
+    for (const [name, text] of [
+      ['README', 'read me\n'],
+      ['derivatives/a.csv', 't_s,bpm\n0,70\n'],
+      ['sub-1/ses-1/big.json', `${'x'.repeat(5000)}\n`],
+    ]) {
       written.push(await sink.put({ path: name!, data: Buffer.from(text!) }));
     }
     const video = path.join(dir, 'video.webm');
@@ -31,8 +35,15 @@ describe('zip export', () => {
     expect(partials()).toEqual([]);
     const out = path.join(dir, 'small');
     execFileSync('unzip', ['-q', file, '-d', out]);
-    expect(execFileSync('sha256sum', ['--check', '--strict', '--quiet', 'SHA256SUMS'], { cwd: path.join(out, 'small'), encoding: 'utf8' })).toBe('');
-    expect(execFileSync('unzip', ['-Z', '-v', file], { encoding: 'utf8' })).toMatch(/small\/sourcedata\/video\.webm[\s\S]*?compression method:\s+none \(stored\)/);
+    expect(
+      execFileSync('sha256sum', ['--check', '--strict', '--quiet', 'SHA256SUMS'], {
+        cwd: path.join(out, 'small'),
+        encoding: 'utf8',
+      }),
+    ).toBe('');
+    expect(execFileSync('unzip', ['-Z', '-v', file], { encoding: 'utf8' })).toMatch(
+      /small\/sourcedata\/video\.webm[\s\S]*?compression method:\s+none \(stored\)/,
+    );
   });
 
   test('cancelled in the middle of a large file rejects, and discarding leaves no partial archive', async () => {
@@ -43,14 +54,17 @@ describe('zip export', () => {
     const sink = zipSink(file, new Date(), dataDir);
     const cancel = new AbortController();
     let seen = 0;
-    const put = sink.put({ path: 'sourcedata/large.webm', file: video }, {
-      signal: cancel.signal,
-      onBytes: (done, total) => {
-        seen = done;
-        expect(total).toBe(256 << 20);
-        if (done >= 8 << 20) cancel.abort();
+    const put = sink.put(
+      { path: 'sourcedata/large.webm', file: video },
+      {
+        signal: cancel.signal,
+        onBytes: (done, total) => {
+          seen = done;
+          expect(total).toBe(256 << 20);
+          if (done >= 8 << 20) cancel.abort();
+        },
       },
-    });
+    );
     await expect(put).rejects.toMatchObject({ name: 'AbortError' });
     expect(seen).toBeLessThan(256 << 20);
     await sink.discard();
@@ -74,7 +88,10 @@ describe('folder export', () => {
     const target = path.join(dir, 'cancelled-folder');
     const sink = folderSink(target, dataDir);
     const cancel = new AbortController();
-    const put = sink.put({ path: 'sourcedata/large.webm', file: video }, { signal: cancel.signal, onBytes: (done) => done >= 8 << 20 && cancel.abort() });
+    const put = sink.put(
+      { path: 'sourcedata/large.webm', file: video },
+      { signal: cancel.signal, onBytes: (done) => done >= 8 << 20 && cancel.abort() },
+    );
     await expect(put).rejects.toMatchObject({ name: 'AbortError' });
     await sink.discard();
     expect(fs.existsSync(`${target}.partial`)).toBe(false);
@@ -86,7 +103,11 @@ describe('folder export', () => {
     const target = path.join(dir, 'folder');
     const sink = folderSink(target, dataDir);
     const written = await sink.put({ path: 'sourcedata/small.webm', file: video });
-    expect(written).toEqual({ path: 'sourcedata/small.webm', bytes: 18, sha256: execFileSync('sha256sum', [video], { encoding: 'utf8' }).slice(0, 64) });
+    expect(written).toEqual({
+      path: 'sourcedata/small.webm',
+      bytes: 18,
+      sha256: execFileSync('sha256sum', [video], { encoding: 'utf8' }).slice(0, 64),
+    });
     await sink.discard();
     expect(fs.existsSync(`${target}.partial`)).toBe(false);
     expect(fs.existsSync(target)).toBe(false);

@@ -44,11 +44,18 @@ const describedData = (entry: { path: string; data: Buffer }): WrittenFile => ({
 });
 
 /** `file` as a stream that hashes what passes through; `written` resolves once the last byte has been read from it. */
-function hashedRead(entryPath: string, file: string, options: PutOptions): { stream: Readable; size: number; written: Promise<WrittenFile> } {
+function hashedRead(
+  entryPath: string,
+  file: string,
+  options: PutOptions,
+): { stream: Readable; size: number; written: Promise<WrittenFile> } {
   const size = fs.statSync(file).size;
   const hash = crypto.createHash('sha256');
   let bytes = 0;
-  const source = fs.createReadStream(file, { highWaterMark: COPY_CHUNK, ...(options.signal ? { signal: options.signal } : {}) });
+  const source = fs.createReadStream(file, {
+    highWaterMark: COPY_CHUNK,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
   const tap = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       hash.update(chunk);
@@ -58,7 +65,11 @@ function hashedRead(entryPath: string, file: string, options: PutOptions): { str
     },
   });
   source.on('error', (error) => tap.destroy(error));
-  const written = finished(tap, { writable: false }).then(() => ({ path: entryPath, bytes, sha256: hash.digest('hex') }));
+  const written = finished(tap, { writable: false }).then(() => ({
+    path: entryPath,
+    bytes,
+    sha256: hash.digest('hex'),
+  }));
   return { stream: source.pipe(tap), size, written };
 }
 
@@ -90,7 +101,10 @@ export function zipSink(file: string, now: Date, dataDir: string): ExportSink {
       if (names.has(name)) throw new Error(`Duplicate zip entry ${name}`);
       names.add(name);
       if ('data' in entry) {
-        zip.addBuffer(entry.data, name, { mtime: now, compress: entry.data.length >= MIN_DEFLATE_BYTES && !entry.path.endsWith('.gz') });
+        zip.addBuffer(entry.data, name, {
+          mtime: now,
+          compress: entry.data.length >= MIN_DEFLATE_BYTES && !entry.path.endsWith('.gz'),
+        });
         return describedData(entry);
       }
       const { stream, size, written } = hashedRead(entry.path, entry.file, options);

@@ -18,11 +18,19 @@ const canPrint = findChromium() !== null && fs.existsSync('/usr/bin/pdftotext');
 let t: TestData;
 let long: RecordedSession;
 let short: RecordedSession;
-const ctx = (): ReportContext => ({ resourcesDir: path.join(ROOT, 'resources'), printPdf: chromiumPrinter(), appVersion: 'test' });
+const ctx = (): ReportContext => ({
+  resourcesDir: path.join(ROOT, 'resources'),
+  printPdf: chromiumPrinter(),
+  appVersion: 'test',
+});
 
 beforeAll(async () => {
   t = openTestData('pulse-report-');
-  const study = t.store.studies.create({ name: 'Sleep and Stress 2026', description: '', contact: 'Dr. Jane Doe, sleep-lab@example.org' });
+  const study = t.store.studies.create({
+    name: 'Sleep and Stress 2026',
+    description: '',
+    contact: 'Dr. Jane Doe, sleep-lab@example.org',
+  });
   const subject = t.subject({ code: 'P-017', birthYear: 1980 }, study.id);
   long = await t.record(subject, 70, 66);
   short = await t.record(subject, 25, 84);
@@ -35,11 +43,15 @@ const pages = (file: string) => Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfin
 /** A session's HR straight from the database: the median of the reliable windows of the primary (POS) series. */
 function hrFromDb(sessionId: number): number {
   const db = new Database(path.join(t.store.dataDir, DATABASE_FILE), { readonly: true });
-  const bpms = (db
-    .prepare(`SELECT bpm FROM hr_series JOIN analyses a ON a.id = analysis_id
+  const bpms = (
+    db
+      .prepare(
+        `SELECT bpm FROM hr_series JOIN analyses a ON a.id = analysis_id
               WHERE a.session_id = ? AND a.version = (SELECT max(version) FROM analyses WHERE session_id = ?)
-                AND method = 'pos' AND quality = 'good' AND bpm IS NOT NULL ORDER BY bpm`)
-    .all(sessionId, sessionId) as { bpm: number }[]).map((r) => r.bpm);
+                AND method = 'pos' AND quality = 'good' AND bpm IS NOT NULL ORDER BY bpm`,
+      )
+      .all(sessionId, sessionId) as { bpm: number }[]
+  ).map((r) => r.bpm);
   db.close();
   const mid = bpms.length >> 1;
   return bpms.length % 2 ? bpms[mid]! : (bpms[mid - 1]! + bpms[mid]!) / 2;
@@ -70,7 +82,18 @@ describe.skipIf(!canPrint)('participant report from a stored session', () => {
     const hrv = loadSessionData(t.store, long.sessionId).hrv;
     expect(text).toContain(hrv?.ok ? 'from one beat to the next' : 'Heart-rate variability is only shown');
     fs.mkdirSync(ARTIFACTS, { recursive: true });
-    execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', '-singlefile', result.path, path.join(ARTIFACTS, 'participant-report-page1')]);
+    execFileSync('pdftoppm', [
+      '-png',
+      '-r',
+      '60',
+      '-f',
+      '1',
+      '-l',
+      '1',
+      '-singlefile',
+      result.path,
+      path.join(ARTIFACTS, 'participant-report-page1'),
+    ]);
     expect(fs.statSync(path.join(ARTIFACTS, 'participant-report-page1.png')).size).toBeGreaterThan(10_000);
   });
 
@@ -87,7 +110,9 @@ describe.skipIf(!canPrint)('participant report from a stored session', () => {
   test('says plainly when a session has no usable heart rate, with no numbers, plot or HRV', async () => {
     const { sessionId } = await t.record(t.subject({ code: 'SHORT-1' }), 3, 70);
     expect(loadSessionData(t.store, sessionId).stats?.bpm ?? null).toBeNull();
-    const text = pdfText((await writeParticipantReport(t.store, reportRequest.parse({ sessionId, destination: out() }), ctx())).path);
+    const text = pdfText(
+      (await writeParticipantReport(t.store, reportRequest.parse({ sessionId, destination: out() }), ctx())).path,
+    );
     expect(text).toContain('No reliable heart rate could be measured in this recording, so no number is shown.');
     // The general text names the usual adult range; no number of this session may appear.
     expect(text).not.toContain('Your heart rate was');
@@ -98,7 +123,11 @@ describe.skipIf(!canPrint)('participant report from a stored session', () => {
   });
 
   test('a subject report lists every analysed session with its HR', async () => {
-    const result = await writeParticipantReport(t.store, reportRequest.parse({ subjectId: t.store.sessions.get(long.sessionId).subjectId, destination: out() }), ctx());
+    const result = await writeParticipantReport(
+      t.store,
+      reportRequest.parse({ subjectId: t.store.sessions.get(long.sessionId).subjectId, destination: out() }),
+      ctx(),
+    );
     const text = pdfText(result.path);
     expect(result.sessions).toBe(2);
     expect(text).toContain('Your heart-rate measurements');
@@ -110,17 +139,34 @@ describe.skipIf(!canPrint)('participant report from a stored session', () => {
 
 describe('bad report requests fail clearly and write nothing', () => {
   const code = async (work: Promise<unknown>) => {
-    const error = await work.then(() => null, (e: unknown) => e);
+    const error = await work.then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(AppError);
     return `${(error as AppError).code}: ${(error as AppError).message}`;
   };
 
   test('an unknown session, a missing folder, or no browser to print with', async () => {
-    expect(await code(writeParticipantReport(t.store, reportRequest.parse({ sessionId: 4242, destination: out() }), ctx()))).toBe('not_found: Session 4242 does not exist');
-    expect(await code(writeParticipantReport(t.store, reportRequest.parse({ sessionId: long.sessionId, destination: path.join(t.dir, 'missing') }), ctx()))).toMatch(/^not_found: .*does not exist/);
+    expect(
+      await code(writeParticipantReport(t.store, reportRequest.parse({ sessionId: 4242, destination: out() }), ctx())),
+    ).toBe('not_found: Session 4242 does not exist');
+    expect(
+      await code(
+        writeParticipantReport(
+          t.store,
+          reportRequest.parse({ sessionId: long.sessionId, destination: path.join(t.dir, 'missing') }),
+          ctx(),
+        ),
+      ),
+    ).toMatch(/^not_found: .*does not exist/);
     const destination = out();
     const noBrowser = { ...ctx(), printPdf: chromiumPrinter(null) };
-    expect(await code(writeParticipantReport(t.store, reportRequest.parse({ sessionId: long.sessionId, destination }), noBrowser))).toMatch(/needs Chromium or Google Chrome/);
+    expect(
+      await code(
+        writeParticipantReport(t.store, reportRequest.parse({ sessionId: long.sessionId, destination }), noBrowser),
+      ),
+    ).toMatch(/needs Chromium or Google Chrome/);
     expect(fs.readdirSync(destination)).toEqual([]);
   });
 
@@ -129,7 +175,9 @@ describe('bad report requests fail clearly and write nothing', () => {
     const { sessionId } = await t.record(victim, 12, 70);
     t.store.db.prepare('UPDATE subjects SET code = ? WHERE id = ?').run('../../x', victim);
     const destination = out();
-    expect(await code(writeParticipantReport(t.store, reportRequest.parse({ sessionId, destination }), ctx()))).toMatch(/^invalid_input: .*cannot be used in file names/);
+    expect(await code(writeParticipantReport(t.store, reportRequest.parse({ sessionId, destination }), ctx()))).toMatch(
+      /^invalid_input: .*cannot be used in file names/,
+    );
     expect(fs.readdirSync(destination)).toEqual([]);
   });
 });

@@ -36,7 +36,8 @@ const REASON_PATTERNS: Array<[RegExp, string]> = [
   [/./, 'reason.signal'],
 ];
 
-const layReason = (text: string | null, s: Strings) => say(s, REASON_PATTERNS.find(([pattern]) => pattern.test(text ?? ''))?.[1] ?? 'reason.signal');
+const layReason = (text: string | null, s: Strings) =>
+  say(s, REASON_PATTERNS.find(([pattern]) => pattern.test(text ?? ''))?.[1] ?? 'reason.signal');
 
 const locale = (strings: Strings) => (strings.lang === 'en' ? 'en-GB' : (strings.lang ?? 'en-GB'));
 const dateText = (iso: string, s: Strings) => new Date(iso).toLocaleDateString(locale(s), { dateStyle: 'long' });
@@ -45,7 +46,9 @@ const bpm = (v: number) => String(Math.round(v));
 
 function durationText(seconds: number, s: Strings): string {
   const total = Math.round(seconds);
-  return total >= 60 ? say(s, 'minutesSeconds', { m: Math.floor(total / 60), s: total % 60 }) : say(s, 'seconds', { s: total });
+  return total >= 60
+    ? say(s, 'minutesSeconds', { m: Math.floor(total / 60), s: total % 60 })
+    : say(s, 'seconds', { s: total });
 }
 
 /** The two most common lay reasons among the windows left out. */
@@ -56,7 +59,10 @@ function poorReasons(points: readonly HrPoint[], s: Strings): string[] {
     const key = REASON_PATTERNS.find(([pattern]) => pattern.test(p.reasons))?.[1] ?? 'reason.signal';
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
-  return [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 2).map(([key]) => say(s, key));
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 2)
+    .map(([key]) => say(s, key));
 }
 
 function factsRows(rows: Array<[string, string]>): string {
@@ -68,14 +74,25 @@ function hrPlot(d: SessionData, s: Strings): string {
   const accepted = d.stats?.reliability === 'reliable' ? ['good'] : ['good', 'fair'];
   const points = (d.series[d.primary!] ?? []).filter((p) => accepted.includes(p.quality) && p.bpm !== null);
   const minutes = d.session.durationS > MINUTES_FROM_S;
-  return svgPlot([{ name: say(s, 'bpmShort'), x: points.map((p) => (minutes ? p.tS / 60 : p.tS)), y: points.map((p) => p.bpm), color: PALETTE.sspd! }], {
-    title: say(s, 'plotTitle'),
-    xLabel: say(s, minutes ? 'plotX' : 'plotXSeconds'),
-    yLabel: say(s, 'plotY'),
-    width: 680,
-    height: 230,
-    yInclude: d.stats?.bpm != null ? [d.stats.bpm - PLOT_MIN_HALF_SPAN_BPM, d.stats.bpm + PLOT_MIN_HALF_SPAN_BPM] : [],
-  });
+  return svgPlot(
+    [
+      {
+        name: say(s, 'bpmShort'),
+        x: points.map((p) => (minutes ? p.tS / 60 : p.tS)),
+        y: points.map((p) => p.bpm),
+        color: PALETTE.sspd!,
+      },
+    ],
+    {
+      title: say(s, 'plotTitle'),
+      xLabel: say(s, minutes ? 'plotX' : 'plotXSeconds'),
+      yLabel: say(s, 'plotY'),
+      width: 680,
+      height: 230,
+      yInclude:
+        d.stats?.bpm != null ? [d.stats.bpm - PLOT_MIN_HALF_SPAN_BPM, d.stats.bpm + PLOT_MIN_HALF_SPAN_BPM] : [],
+    },
+  );
 }
 
 function qualityHtml(d: SessionData, s: Strings): string {
@@ -92,14 +109,20 @@ function hrvHtml(d: SessionData, s: Strings): string {
   const stats = d.stats!;
   const hrv = d.hrv;
   const shown = hrv?.ok === true && stats.reliability === 'reliable' && stats.coverage >= HRV_MIN_COVERAGE;
-  const text = shown ? say(s, 'hrvLine', { rmssd: Math.round(hrv.rmssdMs), sdnn: Math.round(hrv.sdnnMs) }) : say(s, 'hrvNotShown');
+  const text = shown
+    ? say(s, 'hrvLine', { rmssd: Math.round(hrv.rmssdMs), sdnn: Math.round(hrv.sdnnMs) })
+    : say(s, 'hrvNotShown');
   return `<section><h2>${escapeHtml(say(s, 'hrvHeading'))}</h2><p>${escapeHtml(text)}</p></section>`;
 }
 
 function sessionResults(d: SessionData, s: Strings): string {
   const stats = d.stats;
-  if (!stats || stats.bpm === null) return `<div class="headline"><p>${escapeHtml(say(s, 'noHeartRate', { reason: layReason(stats?.reason ?? null, s) }))}</p></div>`;
-  const caution = stats.reliability === 'caution' ? `<br>${escapeHtml(say(s, 'cautionNote', { reason: layReason(stats.reason, s) }))}` : '';
+  if (!stats || stats.bpm === null)
+    return `<div class="headline"><p>${escapeHtml(say(s, 'noHeartRate', { reason: layReason(stats?.reason ?? null, s) }))}</p></div>`;
+  const caution =
+    stats.reliability === 'caution'
+      ? `<br>${escapeHtml(say(s, 'cautionNote', { reason: layReason(stats.reason, s) }))}`
+      : '';
   return [
     `<div class="headline">${escapeHtml(say(s, 'hrLead'))} <span class="big" data-hr="${stats.bpm}">${bpm(stats.bpm)}</span> ${escapeHtml(say(s, 'bpm'))}.`,
     `<br>${escapeHtml(say(s, 'range', { min: bpm(stats.minBpm!), max: bpm(stats.maxBpm!) }))}${caution}</div>`,
@@ -110,7 +133,9 @@ function sessionResults(d: SessionData, s: Strings): string {
 }
 
 function subjectResults(sessions: SessionData[], s: Strings): string {
-  const header = ['table.date', 'table.duration', 'table.average', 'table.range', 'table.quality'].map((k) => `<th>${escapeHtml(say(s, k))}</th>`).join('');
+  const header = ['table.date', 'table.duration', 'table.average', 'table.range', 'table.quality']
+    .map((k) => `<th>${escapeHtml(say(s, k))}</th>`)
+    .join('');
   const rows = sessions.map((d) => {
     const st = d.stats;
     const measured = st && st.bpm !== null;
@@ -124,12 +149,32 @@ function subjectResults(sessions: SessionData[], s: Strings): string {
     return `<tr>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`;
   });
   const measured = sessions.filter((d) => d.stats?.bpm != null);
-  const trend = measured.length > 1
-    ? `<div class="plot">${svgPlot([{ name: say(s, 'bpmShort'), x: measured.map((_, i) => i + 1), y: measured.map((d) => d.stats!.bpm), color: PALETTE.sspd!, points: true }], {
-        title: say(s, 'trendTitle'), xLabel: say(s, 'trendX'), yLabel: say(s, 'plotY'), width: 680, height: 200, xMinStep: 1,
-        yInclude: [Math.min(...measured.map((d) => d.stats!.bpm!)) - PLOT_MIN_HALF_SPAN_BPM, Math.max(...measured.map((d) => d.stats!.bpm!)) + PLOT_MIN_HALF_SPAN_BPM],
-      })}</div>`
-    : '';
+  const trend =
+    measured.length > 1
+      ? `<div class="plot">${svgPlot(
+          [
+            {
+              name: say(s, 'bpmShort'),
+              x: measured.map((_, i) => i + 1),
+              y: measured.map((d) => d.stats!.bpm),
+              color: PALETTE.sspd!,
+              points: true,
+            },
+          ],
+          {
+            title: say(s, 'trendTitle'),
+            xLabel: say(s, 'trendX'),
+            yLabel: say(s, 'plotY'),
+            width: 680,
+            height: 200,
+            xMinStep: 1,
+            yInclude: [
+              Math.min(...measured.map((d) => d.stats!.bpm!)) - PLOT_MIN_HALF_SPAN_BPM,
+              Math.max(...measured.map((d) => d.stats!.bpm!)) + PLOT_MIN_HALF_SPAN_BPM,
+            ],
+          },
+        )}</div>`
+      : '';
   return `<table class="sessions"><thead><tr>${header}</tr></thead><tbody>${rows.join('')}</tbody></table>${trend}`;
 }
 
@@ -146,41 +191,71 @@ export function participantReportHtml(c: ReportContent): string {
   const s = c.strings;
   const first = c.sessions[0]!;
   const single = c.sessions.length === 1;
-  const facts: Array<[string, string]> = [[say(s, 'study'), first.study.name], [say(s, 'participant'), first.subject.code]];
+  const facts: Array<[string, string]> = [
+    [say(s, 'study'), first.study.name],
+    [say(s, 'participant'), first.subject.code],
+  ];
   if (c.participantName) facts.push([say(s, 'name'), c.participantName]);
   if (single) {
-    facts.push([say(s, 'date'), dateText(first.session.startedAt, s)], [say(s, 'time'), timeText(first.session.startedAt, s)]);
+    facts.push(
+      [say(s, 'date'), dateText(first.session.startedAt, s)],
+      [say(s, 'time'), timeText(first.session.startedAt, s)],
+    );
     facts.push([say(s, 'duration'), durationText(first.session.durationS, s)]);
   } else {
     facts.push([say(s, 'sessions'), String(c.sessions.length)]);
   }
-  const text = { ...s, title: say(s, single ? 'title' : 'titleSubject'), code: first.subject.code, contact: first.study.contact || say(s, 'noContact'),
-    footer: say(s, 'footer', { created: dateText(c.now.toISOString(), s), version: c.appVersion }) };
-  return fillTemplate(c.template, text, { facts: factsRows(facts), results: single ? sessionResults(first, s) : subjectResults(c.sessions, s) });
+  const text = {
+    ...s,
+    title: say(s, single ? 'title' : 'titleSubject'),
+    code: first.subject.code,
+    contact: first.study.contact || say(s, 'noContact'),
+    footer: say(s, 'footer', { created: dateText(c.now.toISOString(), s), version: c.appVersion }),
+  };
+  return fillTemplate(c.template, text, {
+    facts: factsRows(facts),
+    results: single ? sessionResults(first, s) : subjectResults(c.sessions, s),
+  });
 }
 
 function sessionsFor(store: Store, request: ReportRequest): SessionData[] {
   if (request.sessionId !== undefined) {
     const session = store.sessions.get(request.sessionId);
-    if (session.status === 'recording') throw new AppError('conflict', `Session ${session.id} is still recording: stop it before making a report`);
+    if (session.status === 'recording')
+      throw new AppError('conflict', `Session ${session.id} is still recording: stop it before making a report`);
     return [loadSessionData(store, session.id)];
   }
   const subject = store.subjects.get(request.subjectId!);
-  const sessions = store.sessions.listForSubject(subject.id).filter((x) => x.status !== 'recording').reverse();
+  const sessions = store.sessions
+    .listForSubject(subject.id)
+    .filter((x) => x.status !== 'recording')
+    .reverse();
   const data = sessions.map((x) => loadSessionData(store, x.id)).filter((d) => d.analysis !== null);
-  if (data.length === 0) throw new AppError('not_found', `Subject ${subject.code} has no analysed sessions to report on yet`);
+  if (data.length === 0)
+    throw new AppError('not_found', `Subject ${subject.code} has no analysed sessions to report on yet`);
   return data;
 }
 
 /** Writes the report as a new PDF in the destination folder (never over an existing file). */
-export async function writeParticipantReport(store: Store, request: ReportRequest, ctx: ReportContext): Promise<ReportResult> {
+export async function writeParticipantReport(
+  store: Store,
+  request: ReportRequest,
+  ctx: ReportContext,
+): Promise<ReportResult> {
   const sessions = sessionsFor(store, request);
   const first = sessions[0]!;
   const label = bidsLabel(first.subject.code);
   const destination = checkDestination(request.destination);
   const { html: template, strings } = loadReportTemplate(ctx.resourcesDir, ctx.lang);
   const now = ctx.now ?? new Date();
-  const html = participantReportHtml({ sessions, participantName: request.participantName, strings, template, appVersion: ctx.appVersion, now });
+  const html = participantReportHtml({
+    sessions,
+    participantName: request.participantName,
+    strings,
+    template,
+    appVersion: ctx.appVersion,
+    now,
+  });
   const which = sessions.length === 1 ? first.session.startedAt.slice(0, 10) : 'all-sessions';
   const file = freshPath(destination, `report-${label}-${which}`, '.pdf');
   try {
@@ -189,6 +264,12 @@ export async function writeParticipantReport(store: Store, request: ReportReques
     throw storageError(error, 'Could not write the report');
   }
   // Health data leaving the app: who printed which sessions, where.
-  recordOrRemove(store, file, { action: 'report', entity: 'subject', entityId: first.subject.id, studyId: first.subject.studyId, after: { path: file, sessionIds: sessions.map((d) => d.session.id) } });
+  recordOrRemove(store, file, {
+    action: 'report',
+    entity: 'subject',
+    entityId: first.subject.id,
+    studyId: first.subject.studyId,
+    after: { path: file, sessionIds: sessions.map((d) => d.session.id) },
+  });
   return { path: file, sessions: sessions.length };
 }

@@ -13,11 +13,26 @@ export const CHROMIUM_ENV = 'PULSE_STUDIO_CHROMIUM';
 const PRINT_TIMEOUT_MS = 60_000;
 
 const CANDIDATES: Partial<Record<NodeJS.Platform, string[]>> = {
-  linux: ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable', '/snap/bin/chromium'],
-  darwin: ['/Applications/Google Chrome.app/Contents/MacOS/Google Chrome', '/Applications/Chromium.app/Contents/MacOS/Chromium'],
+  linux: [
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+    '/usr/bin/google-chrome-stable',
+    '/snap/bin/chromium',
+  ],
+  darwin: [
+    '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+    '/Applications/Chromium.app/Contents/MacOS/Chromium',
+  ],
   win32: [
     path.win32.join(process.env.PROGRAMFILES ?? 'C:\\Program Files', 'Google', 'Chrome', 'Application', 'chrome.exe'),
-    path.win32.join(process.env['PROGRAMFILES(X86)'] ?? 'C:\\Program Files (x86)', 'Microsoft', 'Edge', 'Application', 'msedge.exe'),
+    path.win32.join(
+      process.env['PROGRAMFILES(X86)'] ?? 'C:\\Program Files (x86)',
+      'Microsoft',
+      'Edge',
+      'Application',
+      'msedge.exe',
+    ),
   ],
 };
 
@@ -45,7 +60,10 @@ const OFFLINE_FLAGS = [
 export function chromiumPrinter(executable: string | null = findChromium()): PdfPrinter {
   return async (html, outFile) => {
     if (!executable) {
-      throw new AppError('not_found', `Printing a report outside the desktop app needs Chromium or Google Chrome: install one or set ${CHROMIUM_ENV} to its path`);
+      throw new AppError(
+        'not_found',
+        `Printing a report outside the desktop app needs Chromium or Google Chrome: install one or set ${CHROMIUM_ENV} to its path`,
+      );
     }
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'pulse-report-'));
     try {
@@ -55,11 +73,20 @@ export function chromiumPrinter(executable: string | null = findChromium()): Pdf
       // Root (containers, CI) cannot use Chromium's sandbox; everyone else keeps it.
       const sandbox = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
       // A tied child: Chromium ends with the app even when the app is killed.
-      await execTied(executable, [...OFFLINE_FLAGS, ...sandbox, `--user-data-dir=${path.join(work, 'profile')}`, `--print-to-pdf=${pdf}`, `file://${page}`],
-        { timeoutMs: PRINT_TIMEOUT_MS, env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: 'disabled:' } })
-        .catch((error: Error) => {
-          if (!fs.existsSync(pdf)) throw new AppError('internal', `Chromium could not print the report: ${error.message}`);
-        });
+      await execTied(
+        executable,
+        [
+          ...OFFLINE_FLAGS,
+          ...sandbox,
+          `--user-data-dir=${path.join(work, 'profile')}`,
+          `--print-to-pdf=${pdf}`,
+          `file://${page}`,
+        ],
+        { timeoutMs: PRINT_TIMEOUT_MS, env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: 'disabled:' } },
+      ).catch((error: Error) => {
+        if (!fs.existsSync(pdf))
+          throw new AppError('internal', `Chromium could not print the report: ${error.message}`);
+      });
       if (!fs.existsSync(pdf) || fs.statSync(pdf).size === 0) throw new AppError('internal', 'Chromium printed no PDF');
       fs.copyFileSync(pdf, outFile, fs.constants.COPYFILE_EXCL);
     } finally {

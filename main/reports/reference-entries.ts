@@ -21,23 +21,77 @@ export function referenceEntries(store: Store, sessionId: number, out: string, i
     const series = store.references.series(ref.id);
     const beats = store.references.beats(ref.id);
     const base = `${out}_reference-${k + 1}`;
-    entries.push({ path: `${base}.csv`, data: text(csv(['t_s', 'bpm'], series.t.map((t, i) => [num(t, 9), num(series.bpm[i])]))) });
-    if (beats.t.length) entries.push({ path: `${base}_beats.csv`, data: text(csv(['t_s', 'rr_ms'], beats.t.map((t, i) => [num(t, 9), num(beats.rrMs[i])]))) });
+    entries.push({
+      path: `${base}.csv`,
+      data: text(
+        csv(
+          ['t_s', 'bpm'],
+          series.t.map((t, i) => [num(t, 9), num(series.bpm[i])]),
+        ),
+      ),
+    });
+    if (beats.t.length)
+      entries.push({
+        path: `${base}_beats.csv`,
+        data: text(
+          csv(
+            ['t_s', 'rr_ms'],
+            beats.t.map((t, i) => [num(t, 9), num(beats.rrMs[i])]),
+          ),
+        ),
+      });
   });
   if (refs.length && !('reason' in sessionPairs(store, sessionId))) {
     const a = sessionAgreement(store, sessionId);
-    const rows = a.pairs.map((p) => [num(p.tS), p.step ?? '', num(p.cameraBpm), num(p.referenceBpm), p.reliable ? 1 : 0]);
-    entries.push({ path: `${out}_agreement.csv`, data: text(csv(['t_s', 'step', 'camera_bpm', 'reference_bpm', 'reliable'], rows)) });
+    const rows = a.pairs.map((p) => [
+      num(p.tS),
+      p.step ?? '',
+      num(p.cameraBpm),
+      num(p.referenceBpm),
+      p.reliable ? 1 : 0,
+    ]);
+    entries.push({
+      path: `${out}_agreement.csv`,
+      data: text(csv(['t_s', 'step', 'camera_bpm', 'reference_bpm', 'reliable'], rows)),
+    });
     const { pairs: _pairs, reference, ...figures } = a;
-    entries.push({ path: `${out}_agreement.json`, data: text(json({ reference: referenceMeta(reference, 0, includeFreeText), ...figures })) });
+    entries.push({
+      path: `${out}_agreement.json`,
+      data: text(json({ reference: referenceMeta(reference, 0, includeFreeText), ...figures })),
+    });
   }
   const steps = sessionSteps(store, sessionId);
   if (steps.length) {
     const rows = steps.map((s) => [
-      s.step + 1, s.name, num(s.fromS), num(s.toS), s.plannedS, s.extendedS, s.skipped ? 1 : 0,
-      num(s.hr.bpm), s.hr.reliability, num(s.hr.coverage, 3), num(s.referenceBpm), num(s.agreement?.maeBpm ?? null), s.agreement?.n ?? null,
+      s.step + 1,
+      s.name,
+      num(s.fromS),
+      num(s.toS),
+      s.plannedS,
+      s.extendedS,
+      s.skipped ? 1 : 0,
+      num(s.hr.bpm),
+      s.hr.reliability,
+      num(s.hr.coverage, 3),
+      num(s.referenceBpm),
+      num(s.agreement?.maeBpm ?? null),
+      s.agreement?.n ?? null,
     ]);
-    const head = ['step', 'name', 'from_s', 'to_s', 'planned_s', 'extended_s', 'skipped', 'hr_bpm', 'reliability', 'coverage', 'reference_bpm', 'mae_bpm', 'windows_compared'];
+    const head = [
+      'step',
+      'name',
+      'from_s',
+      'to_s',
+      'planned_s',
+      'extended_s',
+      'skipped',
+      'hr_bpm',
+      'reliability',
+      'coverage',
+      'reference_bpm',
+      'mae_bpm',
+      'windows_compared',
+    ];
     entries.push({ path: `${out}_steps.csv`, data: text(csv(head, rows)) });
   }
   return entries;
@@ -53,30 +107,60 @@ function referenceMeta(ref: ReturnType<Store['references']['get']>, index: numbe
     what: REFERENCE_KIND_WORDS[ref.kind],
     ...(includeFreeText ? { label, createdBy } : {}),
     details: facts,
-    offsetEstimate: offsetEstimate ? { offsetS: offsetEstimate.offsetS, r: offsetEstimate.r, searchS: offsetEstimate.searchS, note: offsetEstimate.note } : null,
+    offsetEstimate: offsetEstimate
+      ? {
+          offsetS: offsetEstimate.offsetS,
+          r: offsetEstimate.r,
+          searchS: offsetEstimate.searchS,
+          note: offsetEstimate.note,
+        }
+      : null,
   };
 }
 
 /** For `_session.json`: the references (no free text unless asked) and the protocol as it ran. */
-export function referenceMetadata(store: Store, sessionId: number, includeFreeText: boolean): { references: unknown[]; protocol: unknown } {
+export function referenceMetadata(
+  store: Store,
+  sessionId: number,
+  includeFreeText: boolean,
+): { references: unknown[]; protocol: unknown } {
   const run = store.protocols.run(sessionId);
   return {
     references: store.references.list(sessionId).map((r, k) => referenceMeta(r, k, includeFreeText)),
-    protocol: run ? { name: run.protocol.name, steps: run.protocol.steps, run: run.steps, events: run.events.map(({ createdAt: _c, ...e }) => e) } : null,
+    protocol: run
+      ? {
+          name: run.protocol.name,
+          steps: run.protocol.steps,
+          run: run.steps,
+          events: run.events.map(({ createdAt: _c, ...e }) => e),
+        }
+      : null,
   };
 }
 
 /** Protocol steps as BIDS events: onset and duration in seconds from the first frame. */
 export function stepEvents(store: Store, sessionId: number): [string | null, number, string][] {
-  return (store.protocols.run(sessionId)?.steps ?? []).map((s) => [num(s.fromS), Number((s.toS - s.fromS).toFixed(3)), `step: ${stepLabel(s)}`]);
+  return (store.protocols.run(sessionId)?.steps ?? []).map((s) => [
+    num(s.fromS),
+    Number((s.toS - s.fromS).toFixed(3)),
+    `step: ${stepLabel(s)}`,
+  ]);
 }
 
-
 /** Agreement pooled over an export's sessions: overall, by step, and by subject attributes only with demographics. */
-export function datasetAgreement(store: Store, studyId: number, sessionIds: ReadonlySet<number>, includeDemographics: boolean): unknown {
+export function datasetAgreement(
+  store: Store,
+  studyId: number,
+  sessionIds: ReadonlySet<number>,
+  includeDemographics: boolean,
+): unknown {
   const splits: AgreementSplit[] = ['step', ...(includeDemographics ? (['skinType', 'sex', 'ageBand'] as const) : [])];
   const all = studyAgreement(store, studyId, 'none', sessionIds);
   if (all.sessions === 0) return null;
   const { skipped: _s, groups: _g, split: _split, studyId: _id, ...overall } = all;
-  return { ...overall, note: "Camera windows compared only where the app's heart rate is reliable; coverage is the share of reference windows with a reliable camera HR.", by: Object.fromEntries(splits.map((split) => [split, studyAgreement(store, studyId, split, sessionIds).groups])) };
+  return {
+    ...overall,
+    note: "Camera windows compared only where the app's heart rate is reliable; coverage is the share of reference windows with a reliable camera HR.",
+    by: Object.fromEntries(splits.map((split) => [split, studyAgreement(store, studyId, split, sessionIds).groups])),
+  };
 }

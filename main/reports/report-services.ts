@@ -24,5 +24,9 @@ export function defaultDestination(home = os.homedir()): string {
 /** Unbundled (CLI, tests, browser mode): resources/ at the repository root, Chromium to print. */
 export function defaultReportServices(): ReportServices {
   const here = import.meta.dirname ?? process.cwd();
-  return { resourcesDir: path.resolve(here, '..', '..', 'resources'), printPdf: chromiumPrinter(), defaultDestination: defaultDestination() };
+  return {
+    resourcesDir: path.resolve(here, '..', '..', 'resources'),
+    printPdf: chromiumPrinter(),
+    defaultDestination: defaultDestination(),
+  };
 }

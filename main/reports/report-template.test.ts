@@ -33,7 +33,9 @@ describe('participant report template', () => {
     expect(fillTemplate('<p>{{a}}</p>{{@b}}', { a: '<script>x</script> & "q"' }, { b: '<svg></svg>' })).toBe(
       '<p>&#60;script&#62;x&#60;/script&#62; &#38; &#34;q&#34;</p><svg></svg>',
     );
-    expect(say(strings, 'range', { min: 60, max: 70 })).toBe('It stayed between 60 and 70 beats per minute in the moments that could be measured reliably.');
+    expect(say(strings, 'range', { min: 60, max: 70 })).toBe(
+      'It stayed between 60 and 70 beats per minute in the moments that could be measured reliably.',
+    );
     expect(() => fillTemplate('{{nope}}', {}, {})).toThrow(/no value/);
   });
 

@@ -15,9 +15,13 @@ export const REPORTS_FOLDER = 'reports';
 
 export function loadReportTemplate(resourcesDir: string, lang = 'en'): ReportTemplate {
   const dir = path.join(resourcesDir, REPORTS_FOLDER);
-  const read = (code: string): Strings => JSON.parse(fs.readFileSync(path.join(dir, `strings.${code}.json`), 'utf8')) as Strings;
+  const read = (code: string): Strings =>
+    JSON.parse(fs.readFileSync(path.join(dir, `strings.${code}.json`), 'utf8')) as Strings;
   const english = read('en');
-  const own = lang !== 'en' && /^[a-z]{2}(-[A-Z]{2})?$/.test(lang) && fs.existsSync(path.join(dir, `strings.${lang}.json`)) ? read(lang) : {};
+  const own =
+    lang !== 'en' && /^[a-z]{2}(-[A-Z]{2})?$/.test(lang) && fs.existsSync(path.join(dir, `strings.${lang}.json`))
+      ? read(lang)
+      : {};
   return { html: fs.readFileSync(path.join(dir, 'participant-report.html'), 'utf8'), strings: { ...english, ...own } };
 }
 

@@ -11,7 +11,14 @@ import { localFolders, randomShiftDays, shiftIso } from './deidentify.ts';
 import { folderSink, zipSink, type ExportSink, type PutOptions, type WrittenFile } from './export-sink.ts';
 import { bidsLabel, checkDestination, freshPath, recordOrRemove, slug, stamp, storageError } from './export-paths.ts';
 import { loadSessionData, type SessionData } from './session-data.ts';
-import { BIDS_TASK, DERIVATIVES, sessionEntries, sessionFolder, type ExportEntry, type SessionFileContext } from './session-files.ts';
+import {
+  BIDS_TASK,
+  DERIVATIVES,
+  sessionEntries,
+  sessionFolder,
+  type ExportEntry,
+  type SessionFileContext,
+} from './session-files.ts';
 import { json, tsv } from './tables.ts';
 import { blurredCopy, readableCopy } from './video-blur.ts';
 import { datasetAgreement } from './reference-entries.ts';
@@ -47,51 +54,101 @@ function plan(store: Store, request: ExportRequest): { study: Study; sessionIds:
   for (const sessionId of sessionIds) {
     const session = store.sessions.get(sessionId);
     const subject = store.subjects.get(session.subjectId);
-    if (subject.studyId !== study.id) throw new AppError('invalid_input', `Session ${sessionId} belongs to another study than ${study.name}`);
-    if (session.status === 'recording') throw new AppError('conflict', `Session ${sessionId} (${subject.code}) is still recording: stop it before exporting`);
+    if (subject.studyId !== study.id)
+      throw new AppError('invalid_input', `Session ${sessionId} belongs to another study than ${study.name}`);
+    if (session.status === 'recording')
+      throw new AppError(
+        'conflict',
+        `Session ${sessionId} (${subject.code}) is still recording: stop it before exporting`,
+      );
     if (session.voided && !request.includeVoided) {
-      throw new AppError('invalid_input', `Session ${sessionId} (${subject.code}) is voided (“${session.voided.reason}”): choose “Include voided sessions” to export it`);
+      throw new AppError(
+        'invalid_input',
+        `Session ${sessionId} (${subject.code}) is voided (“${session.voided.reason}”): choose “Include voided sessions” to export it`,
+      );
     }
     const label = bidsLabel(subject.code);
     const other = labels.get(label);
     if (other !== undefined && other !== subject.code) {
-      throw new AppError('conflict', `Subjects ${other} and ${subject.code} would both be exported as sub-${label}: rename one of them`);
+      throw new AppError(
+        'conflict',
+        `Subjects ${other} and ${subject.code} would both be exported as sub-${label}: rename one of them`,
+      );
     }
     labels.set(label, subject.code);
   }
   return { study, sessionIds };
 }
 
-function datasetFiles(study: Study, sessions: SessionData[], request: ExportRequest, ctx: SessionFileContext): ExportEntry[] {
+function datasetFiles(
+  study: Study,
+  sessions: SessionData[],
+  request: ExportRequest,
+  ctx: SessionFileContext,
+): ExportEntry[] {
   const text = (s: string) => Buffer.from(s, 'utf8');
   const generatedBy = [{ Name: 'Pulse Studio', Version: ctx.appVersion }];
   const subjects = [...new Map(sessions.map((d) => [d.subject.id, d])).values()];
   const participant = (d: SessionData) => [
     `sub-${bidsLabel(d.subject.code)}`,
-    ...(request.includeDemographics ? [d.subject.sex, d.subject.skinType, ageAt(d.subject.birthYear, d.session.startedAt)] : []),
+    ...(request.includeDemographics
+      ? [d.subject.sex, d.subject.skinType, ageAt(d.subject.birthYear, d.session.startedAt)]
+      : []),
   ];
   const entries: ExportEntry[] = [
-    { path: 'dataset_description.json', data: text(json({ Name: study.name, BIDSVersion: BIDS_VERSION, DatasetType: 'raw', GeneratedBy: generatedBy })) },
+    {
+      path: 'dataset_description.json',
+      data: text(json({ Name: study.name, BIDSVersion: BIDS_VERSION, DatasetType: 'raw', GeneratedBy: generatedBy })),
+    },
     {
       path: 'participants.tsv',
-      data: text(tsv(['participant_id', ...(request.includeDemographics ? ['sex', 'skin_type', 'age'] : [])], subjects.map(participant))),
+      data: text(
+        tsv(
+          ['participant_id', ...(request.includeDemographics ? ['sex', 'skin_type', 'age'] : [])],
+          subjects.map(participant),
+        ),
+      ),
     },
     {
       path: 'participants.json',
-      data: text(json({
-        participant_id: { Description: 'Pseudonymous subject code (letters and digits only)' },
-        ...(request.includeDemographics
-          ? { sex: { Description: 'Sex as recorded' }, skin_type: { Description: 'Fitzpatrick skin type 1–6' }, age: { Description: 'Age in whole years at the first exported session', Units: 'years' } }
-          : {}),
-      })),
+      data: text(
+        json({
+          participant_id: { Description: 'Pseudonymous subject code (letters and digits only)' },
+          ...(request.includeDemographics
+            ? {
+                sex: { Description: 'Sex as recorded' },
+                skin_type: { Description: 'Fitzpatrick skin type 1–6' },
+                age: { Description: 'Age in whole years at the first exported session', Units: 'years' },
+              }
+            : {}),
+        }),
+      ),
     },
-    { path: `${DERIVATIVES}/dataset_description.json`, data: text(json({ Name: `${study.name}: Pulse Studio results`, BIDSVersion: BIDS_VERSION, DatasetType: 'derivative', GeneratedBy: generatedBy })) },
+    {
+      path: `${DERIVATIVES}/dataset_description.json`,
+      data: text(
+        json({
+          Name: `${study.name}: Pulse Studio results`,
+          BIDSVersion: BIDS_VERSION,
+          DatasetType: 'derivative',
+          GeneratedBy: generatedBy,
+        }),
+      ),
+    },
     { path: 'README', data: text(readme(request)) },
   ];
   for (const d of subjects) {
     const own = sessions.filter((s) => s.subject.id === d.subject.id);
     const time = (iso: string) => (request.shiftDates ? shiftIso(iso, ctx.shiftDays)! : iso).slice(0, 19);
-    entries.push({ path: `sub-${bidsLabel(d.subject.code)}/sub-${bidsLabel(d.subject.code)}_sessions.tsv`, data: text(tsv(['session_id', 'acq_time'], own.map((s) => [`ses-${s.ordinal}`, time(s.session.startedAt)]))) });
+    entries.push({
+      path: `sub-${bidsLabel(d.subject.code)}/sub-${bidsLabel(d.subject.code)}_sessions.tsv`,
+      data: text(
+        tsv(
+          ['session_id', 'acq_time'],
+          own.map((s) => [`ses-${s.ordinal}`, time(s.session.startedAt)]),
+        ),
+      ),
+    });
   }
   return entries;
 }
@@ -108,7 +165,11 @@ function readme(request: ExportRequest): string {
     `${DERIVATIVES}/agreement.json  agreement pooled over the exported sessions with a reference (by protocol step; by skin type, sex and age band with demographics)`,
     `${DERIVATIVES}/audit-trail.json  who changed what and when in this study (hash-chained; values withheld or shifted as above)`,
     `${DERIVATIVES}/sub-<code>/ses-<n>/  HR series (_hr.csv), waveforms, beats, markers, frame timestamps, _session.json (model, SHA-256, execution provider, parameters, analysis versions, HRV)`,
-    ...(request.video !== 'omit' ? [`sourcedata/sub-<code>/ses-<n>/  camera video${request.video === 'blur' ? ', blurred so faces cannot be recognised' : ''}`] : []),
+    ...(request.video !== 'omit'
+      ? [
+          `sourcedata/sub-<code>/ses-<n>/  camera video${request.video === 'blur' ? ', blurred so faces cannot be recognised' : ''}`,
+        ]
+      : []),
     'manifest.json and SHA256SUMS: SHA-256 of every file (check with `sha256sum -c SHA256SUMS`).',
     'Text typed by users (marker labels) is exact in .tsv files; in .csv files text starting with = + - @ carries a',
     'leading apostrophe so spreadsheets show it instead of running it as a formula. Open .tsv files as text, not in a spreadsheet.',
@@ -120,7 +181,10 @@ function readme(request: ExportRequest): string {
 }
 
 /** Everything that can be checked before writing, so a bad request fails at once with a clear message. */
-export function checkExport(store: Store, request: ExportRequest): { study: Study; sessionIds: number[]; destination: string } {
+export function checkExport(
+  store: Store,
+  request: ExportRequest,
+): { study: Study; sessionIds: number[]; destination: string } {
   return { ...plan(store, request), destination: checkDestination(request.destination) };
 }
 
@@ -135,7 +199,13 @@ const amount = (done: number, size: number): string => {
  * Writes one entry; a video is decrypted (encrypted folder) and blurred (when asked) into temporary copies first,
  * and its bytes are reported in the stage of the session it belongs to.
  */
-async function put(sink: ExportSink, entry: ExportEntry, store: Store, run: ExportRun, at: ExportProgress): Promise<WrittenFile> {
+async function put(
+  sink: ExportSink,
+  entry: ExportEntry,
+  store: Store,
+  run: ExportRun,
+  at: ExportProgress,
+): Promise<WrittenFile> {
   if (!('file' in entry)) return sink.put(entry);
   const options: PutOptions = {
     ...(run.signal ? { signal: run.signal } : {}),
@@ -170,7 +240,10 @@ export async function runExport(store: Store, request: ExportRequest, run: Expor
   const total = sessionIds.length;
   let sink: ExportSink;
   try {
-    sink = request.container === 'zip' ? zipSink(freshPath(destination, base, '.zip'), now, store.dataDir) : folderSink(freshPath(destination, base), store.dataDir);
+    sink =
+      request.container === 'zip'
+        ? zipSink(freshPath(destination, base, '.zip'), now, store.dataDir)
+        : folderSink(freshPath(destination, base), store.dataDir);
   } catch (error) {
     throw storageError(error, 'Could not create the export');
   }
@@ -189,7 +262,8 @@ export async function runExport(store: Store, request: ExportRequest, run: Expor
     run.onProgress?.({ done: total, total, stage: 'Manifest' });
     for (const entry of datasetFiles(study, sessions, request, ctx)) written.push(await sink.put(entry));
     const pooled = datasetAgreement(store, study.id, new Set(sessionIds), request.includeDemographics);
-    if (pooled) written.push(await sink.put({ path: `${DERIVATIVES}/agreement.json`, data: Buffer.from(json(pooled)) }));
+    if (pooled)
+      written.push(await sink.put({ path: `${DERIVATIVES}/agreement.json`, data: Buffer.from(json(pooled)) }));
     const trail = auditTrailExport(store, study.id, request, ctx.shiftDays, ctx.hidden);
     written.push(await sink.put({ path: `${DERIVATIVES}/audit-trail.json`, data: Buffer.from(json(trail)) }));
     const manifest = {
@@ -197,7 +271,13 @@ export async function runExport(store: Store, request: ExportRequest, run: Expor
       createdAt: now.toISOString(),
       study: study.name,
       sessions: sessions.map((d) => sessionFolder(d)),
-      options: { container: request.container, video: request.video, includeDemographics: request.includeDemographics, includeFreeText: request.includeFreeText, shiftDates: request.shiftDates },
+      options: {
+        container: request.container,
+        video: request.video,
+        includeDemographics: request.includeDemographics,
+        includeFreeText: request.includeFreeText,
+        shiftDates: request.shiftDates,
+      },
       files: written,
     };
     await sink.put({ path: 'manifest.json', data: Buffer.from(json(manifest)) });
@@ -210,6 +290,18 @@ export async function runExport(store: Store, request: ExportRequest, run: Expor
     throw storageError(error, 'The export failed and was removed');
   }
   const { container, video, includeDemographics, includeFreeText, shiftDates } = request;
-  recordOrRemove(store, sink.location, { action: 'export', entity: 'study', entityId: study.id, studyId: study.id, after: { path: sink.location, sessionIds, container, video, includeDemographics, includeFreeText, shiftDates } });
-  return { path: sink.location, container: request.container, sessions: total, files: written.length + 2, bytes: written.reduce((n, f) => n + f.bytes, 0) };
+  recordOrRemove(store, sink.location, {
+    action: 'export',
+    entity: 'study',
+    entityId: study.id,
+    studyId: study.id,
+    after: { path: sink.location, sessionIds, container, video, includeDemographics, includeFreeText, shiftDates },
+  });
+  return {
+    path: sink.location,
+    container: request.container,
+    sessions: total,
+    files: written.length + 2,
+    bytes: written.reduce((n, f) => n + f.bytes, 0),
+  };
 }

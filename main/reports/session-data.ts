@@ -2,7 +2,14 @@
 // version's provenance, HR series, waveforms, markers, and beats/HRV derived from the stored waveform.
 import type { HrPoint, HrStats, Marker, Session } from '../../common/sessions.ts';
 import type { Study, Subject } from '../../common/subjects.ts';
-import { computeHrv, detectBeats, filterWaveform, resolveOptions, type HrvResult, type SignalOptions } from '../signal/index.ts';
+import {
+  computeHrv,
+  detectBeats,
+  filterWaveform,
+  resolveOptions,
+  type HrvResult,
+  type SignalOptions,
+} from '../signal/index.ts';
 import type { AnalysisRecord } from '../store/analyses.ts';
 import type { Store } from '../store/index.ts';
 import { hrStats } from '../store/session-results.ts';
@@ -64,9 +71,11 @@ function storedHrv(analysis: AnalysisRecord): HrvResult | null {
 }
 
 export function waveformMethods(store: Store, analysisId: number): string[] {
-  return (store.db.prepare('SELECT DISTINCT method FROM waveform_chunks WHERE analysis_id = ? ORDER BY method').all(analysisId) as { method: string }[]).map(
-    (r) => r.method,
-  );
+  return (
+    store.db
+      .prepare('SELECT DISTINCT method FROM waveform_chunks WHERE analysis_id = ? ORDER BY method')
+      .all(analysisId) as { method: string }[]
+  ).map((r) => r.method);
 }
 
 export function loadSessionData(store: Store, sessionId: number): SessionData {
@@ -74,14 +83,17 @@ export function loadSessionData(store: Store, sessionId: number): SessionData {
   const subject = store.subjects.get(session.subjectId);
   const study = store.studies.get(subject.studyId);
   const { ordinal } = store.db
-    .prepare('SELECT count(*) AS ordinal FROM sessions WHERE subject_id = ? AND (started_at < ? OR (started_at = ? AND id <= ?))')
+    .prepare(
+      'SELECT count(*) AS ordinal FROM sessions WHERE subject_id = ? AND (started_at < ? OR (started_at = ? AND id <= ?))',
+    )
     .get(subject.id, session.startedAt, session.startedAt, session.id) as { ordinal: number };
   const versions = store.analyses.list(sessionId);
   // Every method of the version the session shows (chosen in Review, else the latest).
   const analysis = store.analyses.shown(sessionId);
   const markers = store.sessions.markers(sessionId);
   const base = { session, subject, study, ordinal, versions, markers };
-  if (!analysis) return { ...base, analysis, primary: null, series: {}, stats: null, waveforms: {}, beats: null, hrv: null };
+  if (!analysis)
+    return { ...base, analysis, primary: null, series: {}, stats: null, waveforms: {}, beats: null, hrv: null };
   const series = store.analyses.allHrSeries(analysis.id);
   const primary = series.sspd ? 'sspd' : 'pos';
   const waveforms: Record<string, StoredWaveform> = {};
@@ -104,7 +116,9 @@ export function loadSessionData(store: Store, sessionId: number): SessionData {
 /** The frame index (capture times relative to the first frame, face flags), streamed: sessions can be long. */
 export function* frameRows(store: Store, sessionId: number): Generator<{ idx: number; tS: number; faceFound: number }> {
   let first: number | null = null;
-  const rows = store.db.prepare('SELECT idx, t_ms AS tMs, face_found AS faceFound FROM frames WHERE session_id = ? ORDER BY idx').iterate(sessionId);
+  const rows = store.db
+    .prepare('SELECT idx, t_ms AS tMs, face_found AS faceFound FROM frames WHERE session_id = ? ORDER BY idx')
+    .iterate(sessionId);
   for (const row of rows as Iterable<{ idx: number; tMs: number; faceFound: number }>) {
     first ??= row.tMs;
     yield { idx: row.idx, tS: (row.tMs - first) / 1000, faceFound: row.faceFound };

@@ -52,7 +52,10 @@ function physio(d: SessionData, method: string, ctx: SessionFileContext): Export
     SamplingFrequency: wave.fs,
     StartTime: wave.startS,
     Columns: ['cardiac'],
-    cardiac: { Description: `Pulse waveform from the face video: ${METHOD_TEXT[method] ?? method}`, Units: 'arbitrary' },
+    cardiac: {
+      Description: `Pulse waveform from the face video: ${METHOD_TEXT[method] ?? method}`,
+      Units: 'arbitrary',
+    },
     Manufacturer: 'Pulse Studio',
     SoftwareVersions: ctx.appVersion,
     RecordingDuration: wave.samples.length / wave.fs,
@@ -75,7 +78,9 @@ function metadata(d: SessionData, ctx: SessionFileContext): unknown {
     {
       subject: {
         code: subject.code,
-        ...(ctx.deid.includeDemographics ? { sex: subject.sex, skinType: subject.skinType, ageYears: ageAt(subject.birthYear, session.startedAt) } : {}),
+        ...(ctx.deid.includeDemographics
+          ? { sex: subject.sex, skinType: subject.skinType, ageYears: ageAt(subject.birthYear, session.startedAt) }
+          : {}),
       },
       session: {
         ordinal: d.ordinal,
@@ -94,7 +99,13 @@ function metadata(d: SessionData, ctx: SessionFileContext): unknown {
         ...(ctx.deid.includeFreeText ? { cameraLabel: session.cameraLabel, notes: session.notes } : {}),
       },
       analysis: analysis
-        ? { ...provenance(analysis), primaryMethod: d.primary, hrStats: d.stats, params: analysis.params, summary: analysis.summary }
+        ? {
+            ...provenance(analysis),
+            primaryMethod: d.primary,
+            hrStats: d.stats,
+            params: analysis.params,
+            summary: analysis.summary,
+          }
         : null,
       analysisVersions: d.versions.map(provenance),
       hrv: d.hrv,
@@ -110,10 +121,17 @@ function metadata(d: SessionData, ctx: SessionFileContext): unknown {
 
 /** Markers (instantaneous) and protocol steps (with their duration) as BIDS events, onsets in s from the first frame. */
 function events(d: SessionData, ctx: SessionFileContext): ExportEntry[] {
-  const rows = [...d.markers.map((m) => [num(m.tS), 0, m.label] as const), ...stepEvents(ctx.store, d.session.id)].sort((a, b) => Number(a[0]) - Number(b[0]));
+  const rows = [...d.markers.map((m) => [num(m.tS), 0, m.label] as const), ...stepEvents(ctx.store, d.session.id)].sort(
+    (a, b) => Number(a[0]) - Number(b[0]),
+  );
   if (rows.length === 0) return [];
   const base = `${sessionFolder(d)}/beh/${sessionPrefix(d)}_task-${BIDS_TASK}_events`;
-  const sidecar = { trial_type: { Description: 'Marker label entered during the recording, or "step: <n>. <name>" for a protocol step (its duration in seconds)' } };
+  const sidecar = {
+    trial_type: {
+      Description:
+        'Marker label entered during the recording, or "step: <n>. <name>" for a protocol step (its duration in seconds)',
+    },
+  };
   return [
     { path: `${base}.tsv`, data: text(tsv(['onset', 'duration', 'trial_type'], rows)) },
     { path: `${base}.json`, data: text(json(sidecar)) },
@@ -123,20 +141,42 @@ function events(d: SessionData, ctx: SessionFileContext): ExportEntry[] {
 /** Every file of one session, in the order they are written. */
 export function sessionEntries(d: SessionData, ctx: SessionFileContext): ExportEntry[] {
   const out = `${DERIVATIVES}/${sessionFolder(d)}/${sessionPrefix(d)}`;
-  const entries: ExportEntry[] = [...Object.keys(d.waveforms).flatMap((method) => physio(d, method, ctx)), ...events(d, ctx)];
+  const entries: ExportEntry[] = [
+    ...Object.keys(d.waveforms).flatMap((method) => physio(d, method, ctx)),
+    ...events(d, ctx),
+  ];
   // The primary method's rows carry the reliability decision (reliable / caution / none, its calibrated confidence
   // and plain-word reasons); the classical methods' own rows are graded on their SNR alone.
   const series = Object.entries(d.series).flatMap(([method, points]) =>
-    points.map((p) => [num(p.tS), method, num(p.bpm), num(p.snrDb, 4), RELIABILITY_OF[p.quality], num(p.confidence, 4), p.reasons]),
+    points.map((p) => [
+      num(p.tS),
+      method,
+      num(p.bpm),
+      num(p.snrDb, 4),
+      RELIABILITY_OF[p.quality],
+      num(p.confidence, 4),
+      p.reasons,
+    ]),
   );
-  entries.push({ path: `${out}_hr.csv`, data: text(csv(['t_s', 'method', 'bpm', 'snr_db', 'reliability', 'confidence', 'reasons'], series)) });
+  entries.push({
+    path: `${out}_hr.csv`,
+    data: text(csv(['t_s', 'method', 'bpm', 'snr_db', 'reliability', 'confidence', 'reasons'], series)),
+  });
   for (const [method, wave] of Object.entries(d.waveforms)) {
     const rows = Array.from(wave.samples, (v, i) => [num(wave.startS + i / wave.fs, 8), num(v)]);
     entries.push({ path: `${out}_waveform-${method}.csv`, data: text(csv(['t_s', method], rows)) });
   }
   const beats = d.beats ? Array.from(d.beats.t, (t, i) => [num(t, 8), d.beats!.ok[i]]) : [];
   entries.push({ path: `${out}_beats.csv`, data: text(csv(['t_s', 'trusted'], beats)) });
-  entries.push({ path: `${out}_markers.csv`, data: text(csv(['t_s', 'label'], d.markers.map((m) => [num(m.tS), m.label]))) });
+  entries.push({
+    path: `${out}_markers.csv`,
+    data: text(
+      csv(
+        ['t_s', 'label'],
+        d.markers.map((m) => [num(m.tS), m.label]),
+      ),
+    ),
+  });
   const frames = Array.from(frameRows(ctx.store, d.session.id), (f) => [f.idx, num(f.tS, 9), f.faceFound]);
   entries.push({ path: `${out}_frames.csv`, data: text(csv(['index', 't_s', 'face_found'], frames)) });
   entries.push(...referenceEntries(ctx.store, d.session.id, out, ctx.deid.includeFreeText));

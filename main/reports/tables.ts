@@ -23,9 +23,12 @@ const CSV_OPTIONS: StringifyOptions = {
  * exact (BIDS tools read them as data): the export's README warns that a spreadsheet may run "=…" as a formula.
  */
 const tsvCell = (v: Cell): string =>
-  v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v)) ? 'n/a' : String(v).replace(/[\t\r\n]+/g, ' ');
+  v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v))
+    ? 'n/a'
+    : String(v).replace(/[\t\r\n]+/g, ' ');
 
-export const csv = (header: readonly string[], rows: Iterable<readonly Cell[]>): string => stringify([header, ...rows] as Cell[][], CSV_OPTIONS);
+export const csv = (header: readonly string[], rows: Iterable<readonly Cell[]>): string =>
+  stringify([header, ...rows] as Cell[][], CSV_OPTIONS);
 
 export const tsv = (header: readonly string[] | null, rows: Iterable<readonly Cell[]>): string => {
   const lines = header ? [header.join('\t')] : [];

@@ -30,8 +30,21 @@ beforeAll(async () => {
   t = openTestData('pulse-version-');
   t.store.audit.actor = 'tester';
   const recorder = new Recorder(t.store, 'test', { path: BUNDLED, intraOpThreads: 1 });
-  const appInfo = { version: 'test', dataDir: t.store.dataDir, platform: 'linux', shell: 'browser' as const, recoveredSessionIds: [] };
-  dispatch = createDispatch(createHandlers({ store: t.store, recorder, models: new ModelRegistry({ db: t.store.db, audit: t.store.audit, dataDir: t.store.dataDir }), appInfo }));
+  const appInfo = {
+    version: 'test',
+    dataDir: t.store.dataDir,
+    platform: 'linux',
+    shell: 'browser' as const,
+    recoveredSessionIds: [],
+  };
+  dispatch = createDispatch(
+    createHandlers({
+      store: t.store,
+      recorder,
+      models: new ModelRegistry({ db: t.store.db, audit: t.store.audit, dataDir: t.store.dataDir }),
+      appInfo,
+    }),
+  );
   subjectId = t.subject({ code: 'VER-1' });
   const session = await recorder.start({ subjectId, cameraLabel: null, width: null, height: null, fps: 30, notes: '' });
   for (let f = 0; f < 600; f += 30) recorder.appendFrames(session.id, pulsingChunk(f, 30, 72));
@@ -43,10 +56,22 @@ afterAll(() => t.close());
 
 const methodsExported = async () => {
   const destination = fs.mkdtempSync(path.join(t.dir, 'out-'));
-  const result = await runExport(t.store, exportRequest.parse({ studyId: t.store.studies.ensureOne().id, sessionIds: [sessionId], destination, container: 'folder' }), { appVersion: 'test' });
-  return (fs.readdirSync(result.path, { recursive: true }) as string[]).flatMap((f) => /_waveform-(\w+)\.csv$/.exec(f)?.[1] ?? []).sort();
+  const result = await runExport(
+    t.store,
+    exportRequest.parse({
+      studyId: t.store.studies.ensureOne().id,
+      sessionIds: [sessionId],
+      destination,
+      container: 'folder',
+    }),
+    { appVersion: 'test' },
+  );
+  return (fs.readdirSync(result.path, { recursive: true }) as string[])
+    .flatMap((f) => /_waveform-(\w+)\.csv$/.exec(f)?.[1] ?? [])
+    .sort();
 };
-const modelShown = async () => (await call<SessionOverview[]>('sessions:overview', { subjectId }))[0]!.analysis?.modelId ?? null;
+const modelShown = async () =>
+  (await call<SessionOverview[]>('sessions:overview', { subjectId }))[0]!.analysis?.modelId ?? null;
 
 test('the version a session shows is the one the table names and the export carries, with every method of it', async () => {
   // The POS-only re-analysis is the latest: the table says so, the export holds POS alone.

@@ -16,7 +16,22 @@ let original: Buffer;
 
 /** First frame as 8-bit grey pixels. */
 const firstFrame = (video: string): Buffer =>
-  execFileSync(ffmpegPath(), ['-hide_banner', '-loglevel', 'error', '-i', video, '-frames:v', '1', '-vf', `scale=${W}:${H}`, '-f', 'rawvideo', '-pix_fmt', 'gray', '-']);
+  execFileSync(ffmpegPath(), [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-i',
+    video,
+    '-frames:v',
+    '1',
+    '-vf',
+    `scale=${W}:${H}`,
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'gray',
+    '-',
+  ]);
 
 /** Mean squared difference of horizontal neighbours: sharp edges make it large, blur spreads them thin. */
 function sharpness(gray: Buffer): number {
@@ -28,7 +43,20 @@ function sharpness(gray: Buffer): number {
 beforeAll(async () => {
   t = openTestData('pulse-blur-');
   const source = path.join(t.dir, 'camera.webm');
-  execFileSync(ffmpegPath(), ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', `testsrc=size=${W}x${H}:rate=10`, '-t', '2', '-c:v', 'libvpx', source]);
+  execFileSync(ffmpegPath(), [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc=size=${W}x${H}:rate=10`,
+    '-t',
+    '2',
+    '-c:v',
+    'libvpx',
+    source,
+  ]);
   original = fs.readFileSync(source);
   recorded = await t.record(t.subject({ code: 'V-1' }), 12, 70, { video: original });
 }, 60_000);
@@ -37,7 +65,16 @@ afterAll(() => t.close());
 test('exports the camera video blurred beyond recognition when asked, and as recorded when asked', async () => {
   const destination = fs.mkdtempSync(path.join(t.dir, 'out-'));
   const run = (video: 'blur' | 'include') =>
-    runExport(t.store, exportRequest.parse({ studyId: t.store.studies.ensureOne().id, sessionIds: [recorded.sessionId], destination, video }), { appVersion: 'test' });
+    runExport(
+      t.store,
+      exportRequest.parse({
+        studyId: t.store.studies.ensureOne().id,
+        sessionIds: [recorded.sessionId],
+        destination,
+        video,
+      }),
+      { appVersion: 'test' },
+    );
   const blurredZip = await exportedFiles((await run('blur')).path);
   const blurred = blurredZip.get('sourcedata/sub-V1/ses-1/sub-V1_ses-1_video-blurred.webm')!;
   expect(blurred).toBeDefined();
@@ -48,6 +85,8 @@ test('exports the camera video blurred beyond recognition when asked, and as rec
   expect(before).toBeGreaterThan(100);
   expect(after).toBeLessThan(before * 0.2);
   expect([...blurredZip.keys()].some((name) => name.endsWith('_video.webm'))).toBe(false);
-  const plain = (await exportedFiles((await run('include')).path)).get('sourcedata/sub-V1/ses-1/sub-V1_ses-1_video.webm')!;
+  const plain = (await exportedFiles((await run('include')).path)).get(
+    'sourcedata/sub-V1/ses-1/sub-V1_ses-1_video.webm',
+  )!;
   expect(plain.equals(original)).toBe(true);
 });

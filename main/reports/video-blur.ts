@@ -19,7 +19,11 @@ const BLUR_FILTER = `boxblur=luma_radius='min(w,h)*${BLUR_SHARE}':luma_power=3:c
  * The video as a plain file: itself when it is not encrypted, else a decrypted copy in a new work folder (every
  * piece authenticated on the way) that `remove` deletes.
  */
-export async function readableCopy(video: string, key: MediaKey, dataDir: string): Promise<{ file: string; remove: () => void }> {
+export async function readableCopy(
+  video: string,
+  key: MediaKey,
+  dataDir: string,
+): Promise<{ file: string; remove: () => void }> {
   if (!isSealedFile(video)) return { file: video, remove: () => undefined };
   const { dir, remove } = workFolder(dataDir, 'video');
   const file = path.join(dir, path.basename(video));
@@ -36,14 +40,42 @@ export async function readableCopy(video: string, key: MediaKey, dataDir: string
  * Writes a blurred copy of `video` into a new work folder of the data folder and returns its path; the caller
  * removes it. ffmpeg ends with the app (tied child), and a killed run's folder is cleared at the next start.
  */
-export async function blurredCopy(video: string, dataDir: string, signal?: AbortSignal): Promise<{ file: string; remove: () => void }> {
+export async function blurredCopy(
+  video: string,
+  dataDir: string,
+  signal?: AbortSignal,
+): Promise<{ file: string; remove: () => void }> {
   const { dir, remove } = workFolder(dataDir, 'blur');
   const file = path.join(dir, 'blurred.webm');
-  const args = ['-hide_banner', '-loglevel', 'error', '-nostdin', '-i', video, '-map', '0:v:0', '-an', '-vf', BLUR_FILTER,
-    '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '1M', '-f', 'webm', file];
+  const args = [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-nostdin',
+    '-i',
+    video,
+    '-map',
+    '0:v:0',
+    '-an',
+    '-vf',
+    BLUR_FILTER,
+    '-c:v',
+    'libvpx',
+    '-deadline',
+    'realtime',
+    '-cpu-used',
+    '8',
+    '-b:v',
+    '1M',
+    '-f',
+    'webm',
+    file,
+  ];
   try {
     await execTied(ffmpegPath(), args, { signal }).catch((error: Error) => {
-      throw signal?.aborted ? error : new AppError('internal', `Could not blur the video ${path.basename(video)}: ${error.message}`);
+      throw signal?.aborted
+        ? error
+        : new AppError('internal', `Could not blur the video ${path.basename(video)}: ${error.message}`);
     });
     return { file, remove };
   } catch (error) {

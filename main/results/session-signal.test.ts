@@ -19,7 +19,10 @@ beforeEach(() => {
   dir = tempDir('signal');
   store = openStore(path.join(dir, 'data'));
   const subject = store.subjects.create(store.studies.ensureOne().id, subjectFields.parse({ code: 'S-1' }));
-  sessionId = store.sessions.create({ subjectId: subject.id, cameraLabel: null, width: null, height: null, fps: FS, notes: '' }, { source: 'camera', appVersion: 't' }).id;
+  sessionId = store.sessions.create(
+    { subjectId: subject.id, cameraLabel: null, width: null, height: null, fps: FS, notes: '' },
+    { source: 'camera', appVersion: 't' },
+  ).id;
 });
 afterEach(() => {
   store.close();
@@ -40,7 +43,8 @@ function pulse(seconds: number): Float32Array {
 
 function storeAnalysis(seconds: number, quality: (tS: number) => HrPoint['quality'], withWaveform = true): void {
   const points: HrPoint[] = [];
-  for (let tS = 5; tS <= seconds - 5; tS++) points.push({ tS, bpm: 72, snrDb: 5, quality: quality(tS), reasons: '', confidence: null });
+  for (let tS = 5; tS <= seconds - 5; tS++)
+    points.push({ tS, bpm: 72, snrDb: 5, quality: quality(tS), reasons: '', confidence: null });
   store.analyses.add(sessionId, {
     ...recordFields(),
     hrSeries: { pos: points },
@@ -86,6 +90,9 @@ test('refuses HRV and respiration on a short session, with the reason', () => {
 test('says why there is nothing to show', () => {
   expect(sessionSignal(store, sessionId)).toBeNull();
   storeAnalysis(30, () => 'good', false);
-  expect(sessionSignal(store, sessionId)).toMatchObject({ waveform: null, unavailable: 'This analysis stored no waveform.' });
+  expect(sessionSignal(store, sessionId)).toMatchObject({
+    waveform: null,
+    unavailable: 'This analysis stored no waveform.',
+  });
   expect(() => sessionSignal(store, 999)).toThrow(/does not exist/);
 });

@@ -2,7 +2,16 @@
 // respiration — recomputed from the stored waveform with the analysis's own settings, gated by its quality grades.
 import type { AnalysisParams } from '../../common/analysis-record.ts';
 import type { HrPoint, HrvView, RespirationView, SessionSignal } from '../../common/sessions.ts';
-import { computeHrv, detectBeats, estimateRespiration, filterWaveform, resolveOptions, type HrvResult, type Respiration, type SignalOptions } from '../signal/index.ts';
+import {
+  computeHrv,
+  detectBeats,
+  estimateRespiration,
+  filterWaveform,
+  resolveOptions,
+  type HrvResult,
+  type Respiration,
+  type SignalOptions,
+} from '../signal/index.ts';
 import { median } from '../signal/stats.ts';
 import { primaryOf } from '../store/session-results.ts';
 import type { Store } from '../store/index.ts';
@@ -47,7 +56,14 @@ export function sessionSignal(store: Store, sessionId: number): SessionSignal | 
   const filtered = filterWaveform(Float64Array.from(stored.samples), fs, o);
   if ('ok' in filtered) return { ...base, unavailable: filtered.reason };
   const sampleTime = (i: number) => startS + i / fs;
-  const beats = detectBeats(filtered.pulse, filtered.beat, startS, fs, o, (i) => nearestWindow(windows, sampleTime(i))?.bpm ?? null);
+  const beats = detectBeats(
+    filtered.pulse,
+    filtered.beat,
+    startS,
+    fs,
+    o,
+    (i) => nearestWindow(windows, sampleTime(i))?.bpm ?? null,
+  );
   // A beat counts only where its window is reliable: HRV and respiration come from reliable stretches alone.
   const usable = Uint8Array.from(beats.t, (t) => (nearestWindow(windows, t)?.quality === 'good' ? 1 : 0));
   return {
@@ -55,7 +71,10 @@ export function sessionSignal(store: Store, sessionId: number): SessionSignal | 
     waveform: { startS, fs, samples: Float32Array.from(filtered.beat) },
     beats: { t: beats.t, usable },
     hrv: hrvView(computeHrv(beats.t, o, usable)),
-    respiration: respirationView(estimateRespiration(filtered.detrended, { t0: startS, fs, n: filtered.detrended.length }, beats, o), windows),
+    respiration: respirationView(
+      estimateRespiration(filtered.detrended, { t0: startS, fs, n: filtered.detrended.length }, beats, o),
+      windows,
+    ),
     unavailable: null,
   };
 }
@@ -73,10 +92,19 @@ function respirationView(r: Respiration, hrWindows: readonly HrPoint[]): Respira
     const inside = hrWindows.filter((p) => p.tS >= tStart && p.tS <= tEnd);
     return inside.length ? inside.filter((p) => p.quality !== 'good').length / inside.length : 1;
   };
-  const series = r.series.map((w) => ({ tStart: w.tStart, tEnd: w.tEnd, brpm: poorShare(w.tStart, w.tEnd) > RESP_MAX_POOR_SHARE ? null : w.brpm }));
+  const series = r.series.map((w) => ({
+    tStart: w.tStart,
+    tEnd: w.tEnd,
+    brpm: poorShare(w.tStart, w.tEnd) > RESP_MAX_POOR_SHARE ? null : w.brpm,
+  }));
   const rates = series.flatMap((w) => (w.brpm === null ? [] : [w.brpm]));
   const counts = { windowsWithRate: rates.length, windows: series.length, series };
   if (!r.summary.ok) return { ok: false, reason: r.summary.reason, ...counts };
-  if (rates.length === 0) return { ok: false, reason: 'No stretch with a reliable heart rate showed a clear respiratory modulation.', ...counts };
+  if (rates.length === 0)
+    return {
+      ok: false,
+      reason: 'No stretch with a reliable heart rate showed a clear respiratory modulation.',
+      ...counts,
+    };
   return { ok: true, brpm: median(rates), ...counts };
 }

@@ -21,7 +21,16 @@ describe('window-open handler', () => {
     expect(windowOpenAction(PARTICIPANT_URL, 'https://example.com/')).toBe('deny');
     // The participant window opens no further window, not even another participant one.
     expect(windowOpenAction(PARTICIPANT_URL, PARTICIPANT_URL)).toBe('deny');
-    for (const url of ['app://pulse/index.html', 'app://pulse/index.html#participant?x', 'app://pulse/other.html#participant', 'app://evil/index.html#participant', 'http://127.0.0.1/index.html#participant', 'javascript:alert(1)', 'file:///etc/passwd', '']) {
+    for (const url of [
+      'app://pulse/index.html',
+      'app://pulse/index.html#participant?x',
+      'app://pulse/other.html#participant',
+      'app://evil/index.html#participant',
+      'http://127.0.0.1/index.html#participant',
+      'javascript:alert(1)',
+      'file:///etc/passwd',
+      '',
+    ]) {
       expect(windowOpenAction(url, main), url).toBe('deny');
     }
   });
@@ -34,11 +43,21 @@ describe('window-open handler', () => {
 
 describe('permission handler', () => {
   test('grants the camera to the app and nothing else', () => {
-    expect(allowPermission({ permission: 'media', requestingUrl: 'app://pulse/index.html', mediaTypes: ['video'] })).toBe(true);
-    expect(allowPermission({ permission: 'media', requestingUrl: 'app://pulse/index.html', mediaTypes: ['video', 'audio'] })).toBe(false);
-    expect(allowPermission({ permission: 'media', requestingUrl: 'app://pulse/index.html', mediaTypes: ['audio'] })).toBe(false);
-    expect(allowPermission({ permission: 'media', requestingUrl: 'app://pulse/index.html', mediaTypes: [] })).toBe(false);
-    expect(allowPermission({ permission: 'media', requestingUrl: 'https://example.com/', mediaTypes: ['video'] })).toBe(false);
+    expect(
+      allowPermission({ permission: 'media', requestingUrl: 'app://pulse/index.html', mediaTypes: ['video'] }),
+    ).toBe(true);
+    expect(
+      allowPermission({ permission: 'media', requestingUrl: 'app://pulse/index.html', mediaTypes: ['video', 'audio'] }),
+    ).toBe(false);
+    expect(
+      allowPermission({ permission: 'media', requestingUrl: 'app://pulse/index.html', mediaTypes: ['audio'] }),
+    ).toBe(false);
+    expect(allowPermission({ permission: 'media', requestingUrl: 'app://pulse/index.html', mediaTypes: [] })).toBe(
+      false,
+    );
+    expect(allowPermission({ permission: 'media', requestingUrl: 'https://example.com/', mediaTypes: ['video'] })).toBe(
+      false,
+    );
     for (const permission of ['geolocation', 'notifications', 'clipboard-read', 'openExternal', 'midi']) {
       expect(allowPermission({ permission, requestingUrl: 'app://pulse/index.html' })).toBe(false);
     }

@@ -47,7 +47,12 @@ export function allowPermission({ permission, requestingUrl, mediaTypes }: Permi
  * Maps an app:// request path to a file under the renderer folder, or null when it would escape it.
  * `resolve` is path.resolve of the platform.
  */
-export function resolveAppFile(rendererDir: string, requestUrl: string, resolve: (...parts: string[]) => string, sep: string): string | null {
+export function resolveAppFile(
+  rendererDir: string,
+  requestUrl: string,
+  resolve: (...parts: string[]) => string,
+  sep: string,
+): string | null {
   let pathname: string;
   try {
     const url = new URL(requestUrl);

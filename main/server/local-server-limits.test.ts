@@ -34,7 +34,10 @@ test(`refuses connections past ${MAX_CONNECTIONS}, and serves again once they cl
   for (const socket of held) socket.destroy();
   // The server counts the closed sockets as it learns of them: ask until it answers.
   let page: Response | null = null;
-  for (let attempt = 0; attempt < 50 && !page; attempt++) page = await fetch(`${server.url}/`).catch(() => new Promise<null>((resolve) => setTimeout(() => resolve(null), 20)));
+  for (let attempt = 0; attempt < 50 && !page; attempt++)
+    page = await fetch(`${server.url}/`).catch(
+      () => new Promise<null>((resolve) => setTimeout(() => resolve(null), 20)),
+    );
   if (!page) throw new Error('the server did not answer after the held connections closed');
   expect(page.status).toBe(200);
   expect(page.headers.get('x-frame-options')).toBe('DENY');

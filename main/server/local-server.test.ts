@@ -23,7 +23,10 @@ beforeAll(async () => {
   const video = webmVideo(path.join(dir, 'video.webm'));
   server = await startLocalServer({
     rendererDir: path.join(dir, 'renderer'),
-    api: { bridgeFile: path.join(dir, 'bridge.js'), dispatch: async (channel, input) => (calls.push([channel, input]), ok('done')) },
+    api: {
+      bridgeFile: path.join(dir, 'bridge.js'),
+      dispatch: async (channel, input) => (calls.push([channel, input]), ok('done')),
+    },
     media: (sessionId) => (sessionId === 7 ? { file: video, size: fs.statSync(video).size, key: null } : null),
   });
 });
@@ -35,22 +38,32 @@ afterAll(async () => {
 /** Raw request, so Host and paths are sent exactly as given. */
 function request(urlPath: string, init: { method?: string; headers?: Record<string, string>; body?: Uint8Array } = {}) {
   const { port } = new URL(server.url);
-  return new Promise<{ status: number; body: string; bytes: Buffer; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: urlPath, method: init.method ?? 'GET', headers: init.headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const bytes = Buffer.concat(chunks);
-        resolve({ status: res.statusCode ?? 0, body: bytes.toString('utf8'), bytes, headers: res.headers });
-      });
-    });
-    req.on('error', reject);
-    req.end(init.body);
-  });
+  return new Promise<{ status: number; body: string; bytes: Buffer; headers: http.IncomingHttpHeaders }>(
+    (resolve, reject) => {
+      const req = http.request(
+        { host: '127.0.0.1', port, path: urlPath, method: init.method ?? 'GET', headers: init.headers },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const bytes = Buffer.concat(chunks);
+            resolve({ status: res.statusCode ?? 0, body: bytes.toString('utf8'), bytes, headers: res.headers });
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(init.body);
+    },
+  );
 }
 const api = (channel: string, body: Uint8Array, token = server.token) =>
-  request(`/api/${channel}`, { method: 'POST', headers: { [TOKEN_HEADER]: token, 'content-type': 'application/octet-stream' }, body });
-const reply = (response: { bytes: Buffer }) => decodeWire(response.bytes) as { ok: boolean; value?: unknown; error?: { code: string; message: string } };
+  request(`/api/${channel}`, {
+    method: 'POST',
+    headers: { [TOKEN_HEADER]: token, 'content-type': 'application/octet-stream' },
+    body,
+  });
+const reply = (response: { bytes: Buffer }) =>
+  decodeWire(response.bytes) as { ok: boolean; value?: unknown; error?: { code: string; message: string } };
 const EMPTY = encodeWire({});
 
 describe('local server (browser mode)', () => {
@@ -90,7 +103,10 @@ describe('local server (browser mode)', () => {
   });
 
   test('carries typed arrays both ways', async () => {
-    const response = await api('recording%3Aappend-frames', encodeWire({ input: { bytes: Uint8Array.from([1, 2, 3]) } }));
+    const response = await api(
+      'recording%3Aappend-frames',
+      encodeWire({ input: { bytes: Uint8Array.from([1, 2, 3]) } }),
+    );
     expect(reply(response)).toEqual({ ok: true, value: 'done' });
     expect(calls.at(-1)).toEqual(['recording:append-frames', { bytes: Uint8Array.from([1, 2, 3]) }]);
   });
@@ -98,9 +114,15 @@ describe('local server (browser mode)', () => {
   test('hands the media cookie to an authorised page only, scoped to /media', async () => {
     expect((await api('studies:list', EMPTY, '')).headers['set-cookie']).toBeUndefined();
     const cookie = (await api('studies:list', EMPTY)).headers['set-cookie']?.[0] ?? '';
-    expect(cookie).toBe(`${server.mediaCookie.name}=${server.mediaCookie.value}; Path=/media; HttpOnly; SameSite=Strict`);
+    expect(cookie).toBe(
+      `${server.mediaCookie.name}=${server.mediaCookie.value}; Path=/media; HttpOnly; SameSite=Strict`,
+    );
     expect(server.mediaCookie.value).not.toBe(server.token);
-    const again = await request('/api/studies:list', { method: 'POST', headers: { [TOKEN_HEADER]: server.token, cookie: cookie.split(';')[0]! }, body: EMPTY });
+    const again = await request('/api/studies:list', {
+      method: 'POST',
+      headers: { [TOKEN_HEADER]: server.token, cookie: cookie.split(';')[0]! },
+      body: EMPTY,
+    });
     expect(again.headers['set-cookie']).toBeUndefined();
   });
 
@@ -108,9 +130,21 @@ describe('local server (browser mode)', () => {
     const cookie = `${server.mediaCookie.name}=${server.mediaCookie.value}`;
     const file = fs.readFileSync(path.join(dir, 'video.webm'));
     expect((await request('/media/sessions/7/video.webm')).status).toBe(403);
-    expect((await request('/media/sessions/7/video.webm', { headers: { cookie: `${server.mediaCookie.name}=${'0'.repeat(48)}` } })).status).toBe(403);
+    expect(
+      (
+        await request('/media/sessions/7/video.webm', {
+          headers: { cookie: `${server.mediaCookie.name}=${'0'.repeat(48)}` },
+        })
+      ).status,
+    ).toBe(403);
     // The API token opens the API, not media.
-    expect((await request('/media/sessions/7/video.webm', { headers: { cookie: `${server.mediaCookie.name}=${server.token}` } })).status).toBe(403);
+    expect(
+      (
+        await request('/media/sessions/7/video.webm', {
+          headers: { cookie: `${server.mediaCookie.name}=${server.token}` },
+        })
+      ).status,
+    ).toBe(403);
     const whole = await request('/media/sessions/7/video.webm', { headers: { cookie } });
     expect(whole.status).toBe(200);
     expect(whole.headers['content-type']).toBe('video/webm');
@@ -119,14 +153,25 @@ describe('local server (browser mode)', () => {
     expect(part.status).toBe(206);
     expect(part.headers['content-range']).toBe(`bytes 10-${file.length - 1}/${file.length}`);
     expect(part.bytes.equals(file.subarray(10))).toBe(true);
-    expect((await request('/media/sessions/7/video.webm', { headers: { cookie, range: `bytes=${file.length}-` } })).status).toBe(416);
-    for (const p of ['/media/sessions/8/video.webm', '/media/sessions/7/../../video.webm', '/media/sessions/7/%2e%2e/video.webm', '/media/../bridge.js', '/media/sessions/7/video.webm?x=1']) {
+    expect(
+      (await request('/media/sessions/7/video.webm', { headers: { cookie, range: `bytes=${file.length}-` } })).status,
+    ).toBe(416);
+    for (const p of [
+      '/media/sessions/8/video.webm',
+      '/media/sessions/7/../../video.webm',
+      '/media/sessions/7/%2e%2e/video.webm',
+      '/media/../bridge.js',
+      '/media/sessions/7/video.webm?x=1',
+    ]) {
       expect((await request(p, { headers: { cookie } })).status, p).toBe(404);
     }
   });
 
   test('answers malformed and oversized bodies with a typed error', async () => {
-    expect(reply(await api('studies:list', new TextEncoder().encode('{not a message')))).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(reply(await api('studies:list', new TextEncoder().encode('{not a message')))).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input' },
+    });
     const huge = await api('studies:list', encodeWire({ input: new Uint8Array(33 * 1024 * 1024) }));
     expect(huge.status).toBe(413);
     expect(reply(huge).error?.message).toMatch(/too large/);

@@ -66,7 +66,11 @@ export async function startLocalServer({ rendererDir, api, media }: LocalServerO
     const file = staticFile(rendererDir, urlPath);
     if (!file) return sendText(res, 404, 'Not found');
     const injectBridge = api && file.endsWith('index.html');
-    sendFile(res, file, injectBridge ? (html) => html.replace('<head>', `<head><script src="${BRIDGE_PATH}"></script>`) : undefined);
+    sendFile(
+      res,
+      file,
+      injectBridge ? (html) => html.replace('<head>', `<head><script src="${BRIDGE_PATH}"></script>`) : undefined,
+    );
   });
 
   server.maxConnections = MAX_CONNECTIONS;
@@ -94,21 +98,31 @@ export async function startLocalServer({ rendererDir, api, media }: LocalServerO
   };
 }
 
-async function handleApi(req: http.IncomingMessage, res: http.ServerResponse, channel: string, dispatch: Dispatch, token: string, cookie: MediaCookie) {
+async function handleApi(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  channel: string,
+  dispatch: Dispatch,
+  token: string,
+  cookie: MediaCookie,
+) {
   let extra: Record<string, string> = {};
   const reply = (status: number, result: Result<unknown>) => {
     res.writeHead(status, { ...securityHeaders, ...extra, 'Content-Type': 'application/octet-stream' });
     res.end(encodeWire(result));
   };
   if (req.method !== 'POST') return reply(405, fail('invalid_input', 'Use POST'));
-  if (!tokenMatches(req.headers[TOKEN_HEADER], token)) return reply(403, fail('forbidden', 'Missing or wrong access token: open the address printed by the launcher'));
-  if (!cookieMatches(req.headers.cookie, cookie)) extra = { 'Set-Cookie': `${cookie.name}=${cookie.value}; Path=/media; HttpOnly; SameSite=Strict` };
+  if (!tokenMatches(req.headers[TOKEN_HEADER], token))
+    return reply(403, fail('forbidden', 'Missing or wrong access token: open the address printed by the launcher'));
+  if (!cookieMatches(req.headers.cookie, cookie))
+    extra = { 'Set-Cookie': `${cookie.name}=${cookie.value}; Path=/media; HttpOnly; SameSite=Strict` };
 
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) return reply(413, fail('invalid_input', `Request too large (over ${MAX_BODY_BYTES >> 20} MB)`));
+    if (size > MAX_BODY_BYTES)
+      return reply(413, fail('invalid_input', `Request too large (over ${MAX_BODY_BYTES >> 20} MB)`));
     chunks.push(chunk);
   }
   let body: { input?: unknown };
@@ -126,8 +140,14 @@ async function handleApi(req: http.IncomingMessage, res: http.ServerResponse, ch
   reply(200, await dispatch(name, body?.input));
 }
 
-function serveMedia(req: http.IncomingMessage, res: http.ServerResponse, media: LocalServerOptions['media'], cookie: MediaCookie): void {
-  if (!cookieMatches(req.headers.cookie, cookie)) return sendText(res, 403, 'Missing or wrong media cookie: open the address printed by the launcher');
+function serveMedia(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  media: LocalServerOptions['media'],
+  cookie: MediaCookie,
+): void {
+  if (!cookieMatches(req.headers.cookie, cookie))
+    return sendText(res, 403, 'Missing or wrong media cookie: open the address printed by the launcher');
   const sessionId = parseMediaPath(req.url ?? '');
   const file = sessionId !== null && media ? media(sessionId) : null;
   const reply = mediaReply(file, req.headers.range);
@@ -140,7 +160,11 @@ function serveMedia(req: http.IncomingMessage, res: http.ServerResponse, media: 
 }
 
 function cookieMatches(header: string | undefined, cookie: MediaCookie): boolean {
-  const given = header?.split(';').map((part) => part.trim()).find((part) => part.startsWith(`${cookie.name}=`))?.slice(cookie.name.length + 1);
+  const given = header
+    ?.split(';')
+    .map((part) => part.trim())
+    .find((part) => part.startsWith(`${cookie.name}=`))
+    ?.slice(cookie.name.length + 1);
   return given !== undefined && tokenMatches(given, cookie.value);
 }
 

@@ -11,9 +11,15 @@ let server: { url: string; token: string; cookie: { name: string; value: string 
 let exitedWith: string | null = null;
 
 beforeAll(async () => {
-  child = spawn(process.execPath, [new URL('../../testing/server-child.ts', import.meta.url).pathname], { stdio: ['ignore', 'pipe', 'inherit'] });
+  child = spawn(process.execPath, [new URL('../../testing/server-child.ts', import.meta.url).pathname], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   child.on('exit', (code, signal) => (exitedWith = `code ${code}, signal ${signal}`));
-  const [line] = await readline.createInterface({ input: child.stdout! })[Symbol.asyncIterator]().next().then((r) => [r.value as string]);
+  const [line] = await readline
+    .createInterface({ input: child.stdout! })
+    [Symbol.asyncIterator]()
+    .next()
+    .then((r) => [r.value as string]);
   server = JSON.parse(line!);
 });
 afterAll(() => void child.kill('SIGTERM'));
@@ -36,7 +42,8 @@ function send(head: string, body: Uint8Array = new Uint8Array(0), dropAfterBody 
 }
 
 const host = () => `Host: ${new URL(server.url).host}\r\n`;
-const post = (headers: string, length: number) => `POST /api/studies%3Alist HTTP/1.1\r\n${host()}${headers}Content-Length: ${length}\r\nConnection: close\r\n\r\n`;
+const post = (headers: string, length: number) =>
+  `POST /api/studies%3Alist HTTP/1.1\r\n${host()}${headers}Content-Length: ${length}\r\nConnection: close\r\n\r\n`;
 
 /** A whole, valid API call with these extra headers. */
 function call(headers: string): Promise<string> {
@@ -60,7 +67,9 @@ test('a token of the right length in multi-byte characters is refused, and the s
 test('a planted media cookie of that shape is refused, and the server lives', async () => {
   const cookie = `Cookie: ${server.cookie.name}=${'\u00e9'.repeat(48)}\r\n`;
   expect(await call(`${TOKEN_HEADER}: ${server.token}\r\n${cookie}`)).toMatch(/^HTTP\/1\.1 200/);
-  expect(await send(`GET /media/sessions/1/video.webm HTTP/1.1\r\n${host()}${cookie}Connection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 403/);
+  expect(
+    await send(`GET /media/sessions/1/video.webm HTTP/1.1\r\n${host()}${cookie}Connection: close\r\n\r\n`),
+  ).toMatch(/^HTTP\/1\.1 403/);
   await stillServes();
 });
 
@@ -78,5 +87,6 @@ test('a request cut inside its headers, and garbage instead of HTTP, end nothing
 
 test('tokenMatches compares whole tokens only', () => {
   expect(tokenMatches('abc', 'abc')).toBe(true);
-  for (const given of ['abd', 'ab', 'abcd', '\u00e9\u00e9\u00e9', undefined, ['abc']]) expect(tokenMatches(given, 'abc')).toBe(false);
+  for (const given of ['abd', 'ab', 'abcd', '\u00e9\u00e9\u00e9', undefined, ['abc']])
+    expect(tokenMatches(given, 'abc')).toBe(false);
 });

@@ -7,7 +7,10 @@ const analysed = (r: SessionAnalysis | NotEnoughData): SessionAnalysis => {
   if (!r.ok) throw new Error(r.reason);
   return r;
 };
-const sine = (bpm: number, noise = 0.3) => (t: number, gauss: () => number) => Math.sin((2 * Math.PI * bpm * t) / 60) + noise * gauss();
+const sine =
+  (bpm: number, noise = 0.3) =>
+  (t: number, gauss: () => number) =>
+    Math.sin((2 * Math.PI * bpm * t) / 60) + noise * gauss();
 const recording = { durationS: 60, jitterS: 0.005, dropShare: 0.05 };
 
 describe('inputs that cannot be analysed', () => {
@@ -23,11 +26,16 @@ describe('inputs that cannot be analysed', () => {
 
   it('returns not enough data when most samples are NaN', () => {
     const { t, x } = synthesize(recording, sine(72));
-    expect(analyzeSession({ waveform: { t, x: x.map((v, i) => (i % 4 ? NaN : v)) } })).toMatchObject({ ok: false, code: 'too-few-valid-samples' });
+    expect(analyzeSession({ waveform: { t, x: x.map((v, i) => (i % 4 ? NaN : v)) } })).toMatchObject({
+      ok: false,
+      code: 'too-few-valid-samples',
+    });
   });
 
   it('throws a coded SignalError for timestamps that run backwards', () => {
-    expect(() => analyzeSession({ waveform: { t: [0, 0.1, 0.05, 0.2], x: [1, 2, 3, 4] } })).toThrow(expect.objectContaining({ name: 'SignalError', code: 'non-monotonic-timestamps' }));
+    expect(() => analyzeSession({ waveform: { t: [0, 0.1, 0.05, 0.2], x: [1, 2, 3, 4] } })).toThrow(
+      expect.objectContaining({ name: 'SignalError', code: 'non-monotonic-timestamps' }),
+    );
   });
 
   it('analyses a recording shorter than one window without NaN, saying the HR needs a longer one', () => {
@@ -73,7 +81,11 @@ describe('methods and windows', () => {
     const r = analysed(analyzeSession({ waveform: wave, blocks: cells, capture: { t: wave.t, faceLost } }));
     const inside = r.hrSeries.filter((w) => w.tStart > 30 && w.tEnd < 50);
     expect(inside.length).toBeGreaterThan(0);
-    expect(inside.every((w) => w.reliability !== 'reliable' && w.faceLostShare === 1 && w.reasons.some((x) => x.code === 'face-lost'))).toBe(true);
+    expect(
+      inside.every(
+        (w) => w.reliability !== 'reliable' && w.faceLostShare === 1 && w.reasons.some((x) => x.code === 'face-lost'),
+      ),
+    ).toBe(true);
     expect(r.beats.ok.some((v) => v === 0)).toBe(true);
   });
 

@@ -16,7 +16,17 @@ import { resolveOptions, type SignalOptions } from './options.ts';
 import { decideSeries, REASON_WORDS, type WindowDecision } from './reliability.ts';
 import { estimateRespiration, type Respiration } from './respiration.ts';
 import { REGIONS } from './skin-signals.ts';
-import { countQuality, sessionWarnings, summarizeBeats, summarizeHr, summarizeSeries, type HrSummary, type HrWindow, type QualityCounts, type WindowReason } from './summary.ts';
+import {
+  countQuality,
+  sessionWarnings,
+  summarizeBeats,
+  summarizeHr,
+  summarizeSeries,
+  type HrSummary,
+  type HrWindow,
+  type QualityCounts,
+  type WindowReason,
+} from './summary.ts';
 import type { FrameReport, Grid } from './timing.ts';
 import { colourSignals, evidenceSeries, informantsOf, methodFiltered, type ColourSignals } from './window-evidence.ts';
 
@@ -87,20 +97,37 @@ export function sessionEvidence(input: SessionInput): SessionEvidence | NotEnoug
   const primaryFiltered = wave ? filterWaveform(wave.channels[0]!, grid.fs, o) : methods.filtered[CHECK_METHOD];
   if (!primaryFiltered) return methods.baselines[CHECK_METHOD] as NotEnoughData;
   if ('ok' in primaryFiltered) return primaryFiltered;
-  const fps = wave ? checkFpsSupport(wave.kept.report.effectiveFps, o.modelFpsRange) : { ...checkFpsSupport(grid.fs, ANY_FPS), message: 'Classical methods accept any frame rate.' };
+  const fps = wave
+    ? checkFpsSupport(wave.kept.report.effectiveFps, o.modelFpsRange)
+    : { ...checkFpsSupport(grid.fs, ANY_FPS), message: 'Classical methods accept any frame rate.' };
   const voters: Partial<Record<Voter, Float64Array>> = {};
   if (wave) voters.sspd = primaryFiltered.broad;
-  for (const id of BASELINE_IDS) if (methods.filtered[id] && !('ok' in methods.filtered[id])) voters[id] = methods.filtered[id].broad;
+  for (const id of BASELINE_IDS)
+    if (methods.filtered[id] && !('ok' in methods.filtered[id])) voters[id] = methods.filtered[id].broad;
   for (const r of REGIONS) if (methods.regions[r]) voters[r] = methods.regions[r];
-  const { windows, evidence } = evidenceSeries({
+  const { windows, evidence } = evidenceSeries(
+    {
+      grid,
+      voters,
+      informants: informantsOf(skin),
+      motion: skin?.motion ?? null,
+      mask: skin && wave ? combineMasks(wave.mask, skin.input.mask) : (wave ?? skin!.input).mask,
+      ...(input.capture ? { capture: input.capture } : {}),
+    },
+    o,
+  );
+  return {
     grid,
-    voters,
-    informants: informantsOf(skin),
-    motion: skin?.motion ?? null,
-    mask: skin && wave ? combineMasks(wave.mask, skin.input.mask) : (wave ?? skin!.input).mask,
-    ...(input.capture ? { capture: input.capture } : {}),
-  }, o);
-  return { grid, wave, skin, methods, primaryFiltered, fps, windows, evidence, bandHz: [o.hrBandHz[0], Math.min(o.hrBandHz[1], 0.45 * grid.fs)], options: o };
+    wave,
+    skin,
+    methods,
+    primaryFiltered,
+    fps,
+    windows,
+    evidence,
+    bandHz: [o.hrBandHz[0], Math.min(o.hrBandHz[1], 0.45 * grid.fs)],
+    options: o,
+  };
 }
 
 export function analyzeSession(input: SessionInput): SessionAnalysis | NotEnoughData {
@@ -110,13 +137,16 @@ export function analyzeSession(input: SessionInput): SessionAnalysis | NotEnough
   const decisions = decideSeries(evidence, ev.bandHz, o.stepS);
   const primarySpectra = spectralSeries(primaryFiltered.broad, grid.t0, grid.fs, o);
   const check = methods.baselines[CHECK_METHOD].ok ? methods.baselines[CHECK_METHOD].series : null;
-  const hrSeries = windows.map((w, k) => hrWindow(w, decisions[k]!, evidence[k]!, primarySpectra[k], check?.[k], fps.supported || !wave));
+  const hrSeries = windows.map((w, k) =>
+    hrWindow(w, decisions[k]!, evidence[k]!, primarySpectra[k], check?.[k], fps.supported || !wave),
+  );
   const beats = beatsOf(primaryFiltered, grid, hrSeries, o);
   const quality = countQuality(hrSeries);
   const timing = (wave?.kept.report ?? skin?.input.kept.report)!;
   const pulses: SessionAnalysis['pulses'] = {};
   if (wave) pulses.sspd = primaryFiltered.pulse;
-  for (const id of BASELINE_IDS) if (methods.filtered[id] && !('ok' in methods.filtered[id])) pulses[id] = methods.filtered[id].pulse;
+  for (const id of BASELINE_IDS)
+    if (methods.filtered[id] && !('ok' in methods.filtered[id])) pulses[id] = methods.filtered[id].pulse;
   return {
     ok: true,
     primary: wave ? 'sspd' : 'pos',
@@ -131,7 +161,9 @@ export function analyzeSession(input: SessionInput): SessionAnalysis | NotEnough
     summary: {
       hr: summarizeHr(hrSeries),
       beatHr: summarizeBeats(beats, beats.ok),
-      checkHr: methods.baselines[CHECK_METHOD].ok ? methods.baselines[CHECK_METHOD].summary : methods.baselines[CHECK_METHOD],
+      checkHr: methods.baselines[CHECK_METHOD].ok
+        ? methods.baselines[CHECK_METHOD].summary
+        : methods.baselines[CHECK_METHOD],
       warnings: sessionWarnings(fps, timing, quality, wave !== null, skin !== null),
     },
     options: o,
@@ -174,7 +206,14 @@ function runMethods(skin: ColourSignals | null, failure: NotEnoughData | null, o
 }
 
 /** One decided window as the app stores and shows it. */
-function hrWindow(span: { tStart: number; tEnd: number }, d: WindowDecision, e: WindowEvidence, primary: SpectralWindow | undefined, check: SpectralWindow | undefined, fpsSupported: boolean): HrWindow {
+function hrWindow(
+  span: { tStart: number; tEnd: number },
+  d: WindowDecision,
+  e: WindowEvidence,
+  primary: SpectralWindow | undefined,
+  check: SpectralWindow | undefined,
+  fpsSupported: boolean,
+): HrWindow {
   const reasons: WindowReason[] = d.reasons.map((code) => ({ code, message: REASON_WORDS[code] }));
   let reliability = d.reliability;
   if (!fpsSupported) {
@@ -182,7 +221,10 @@ function hrWindow(span: { tStart: number; tEnd: number }, d: WindowDecision, e: 
     reasons.unshift({ code: 'fps-unsupported', message: "frame rate outside the model's range" });
   }
   if (d.source === 'evidence' && d.sspdBpm !== null && d.bpm !== null && reliability !== 'none') {
-    reasons.push({ code: 'read-by-evidence', message: `the network read ${d.sspdBpm.toFixed(0)} bpm; the classical methods agree on ${d.bpm.toFixed(0)} bpm` });
+    reasons.push({
+      code: 'read-by-evidence',
+      message: `the network read ${d.sspdBpm.toFixed(0)} bpm; the classical methods agree on ${d.bpm.toFixed(0)} bpm`,
+    });
   }
   return {
     tStart: span.tStart,
@@ -203,11 +245,19 @@ function hrWindow(span: { tStart: number; tEnd: number }, d: WindowDecision, e: 
 }
 
 /** Beats on the HR-band pulse; a beat is trusted only when the window centred nearest to it is reliable. */
-function beatsOf(filtered: Filtered, grid: Grid, windows: readonly HrWindow[], o: SignalOptions): Beats & { ok: Uint8Array } {
+function beatsOf(
+  filtered: Filtered,
+  grid: Grid,
+  windows: readonly HrWindow[],
+  o: SignalOptions,
+): Beats & { ok: Uint8Array } {
   const hop = Math.max(1, Math.round(o.stepS * grid.fs));
   const halfWindow = Math.round((o.windowS * grid.fs) / 2);
-  const nearest = (sample: number): number => Math.min(windows.length - 1, Math.max(0, Math.round((sample - halfWindow) / hop)));
-  const beats = detectBeats(filtered.pulse, filtered.beat, grid.t0, grid.fs, o, (i) => (windows.length ? windows[nearest(i)]!.bpm : null));
+  const nearest = (sample: number): number =>
+    Math.min(windows.length - 1, Math.max(0, Math.round((sample - halfWindow) / hop)));
+  const beats = detectBeats(filtered.pulse, filtered.beat, grid.t0, grid.fs, o, (i) =>
+    windows.length ? windows[nearest(i)]!.bpm : null,
+  );
   const ok = new Uint8Array(beats.t.length);
   for (let b = 0; b < ok.length; b++) {
     ok[b] = windows.length && windows[nearest((beats.t[b]! - grid.t0) * grid.fs)]!.reliability === 'reliable' ? 1 : 0;

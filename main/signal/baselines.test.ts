@@ -41,13 +41,16 @@ describe('classical baselines against the numpy/scipy implementations', () => {
     expect(maxAbsDiff(greenVerkruysse(rgb), f.green)).toBeLessThan(1e-12);
   });
 
-  it.each(BASELINE_IDS.map((id) => [id] as const))('%s finds the 75 bpm pulse under light flicker within 1 bpm', (id) => {
-    const o = resolveOptions();
-    const filtered = filterWaveform(BASELINES[id](rgb, f.fs, o.hrBandHz), f.fs, o);
-    if ('ok' in filtered) throw new Error(filtered.reason);
-    const est = spectralEstimate(filtered.broad, f.fs, o);
-    expect(Math.abs(est.bpm! - f.bpm)).toBeLessThan(1);
-  });
+  it.each(BASELINE_IDS.map((id) => [id] as const))(
+    '%s finds the 75 bpm pulse under light flicker within 1 bpm',
+    (id) => {
+      const o = resolveOptions();
+      const filtered = filterWaveform(BASELINES[id](rgb, f.fs, o.hrBandHz), f.fs, o);
+      if ('ok' in filtered) throw new Error(filtered.reason);
+      const est = spectralEstimate(filtered.broad, f.fs, o);
+      expect(Math.abs(est.bpm! - f.bpm)).toBeLessThan(1);
+    },
+  );
 });
 
 describe('RGB means of face crops', () => {

@@ -22,7 +22,12 @@ export interface Beats {
   instantT: Float64Array;
 }
 
-export const NO_BEATS: Beats = { t: new Float64Array(0), amplitude: new Float64Array(0), instantBpm: new Float64Array(0), instantT: new Float64Array(0) };
+export const NO_BEATS: Beats = {
+  t: new Float64Array(0),
+  amplitude: new Float64Array(0),
+  instantBpm: new Float64Array(0),
+  instantT: new Float64Array(0),
+};
 
 /**
  * Beats are found on `pulse` (HR band: robust to noise) and timed on `wide` (beat band: keeps beat-to-beat
@@ -30,7 +35,14 @@ export const NO_BEATS: Beats = { t: new Float64Array(0), amplitude: new Float64A
  * HR around a sample (or null); the refractory period is refractoryShare of that beat period, never
  * shorter than the period at the top of the HR band.
  */
-export function detectBeats(pulse: Float64Array, wide: Float64Array, t0: number, fs: number, o: SignalOptions, localBpm: (sample: number) => number | null = () => null): Beats {
+export function detectBeats(
+  pulse: Float64Array,
+  wide: Float64Array,
+  t0: number,
+  fs: number,
+  o: SignalOptions,
+  localBpm: (sample: number) => number | null = () => null,
+): Beats {
   const n = pulse.length;
   if (n < 3) return NO_BEATS;
   const sq = new Float64Array(n);

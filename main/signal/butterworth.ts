@@ -29,8 +29,14 @@ const csqrt = (a: Complex): Complex => {
  * 'bandpass', fs=fs, output='sos')`), as `order` second-order sections.
  */
 export function butterBandpass(order: number, lowHz: number, highHz: number, fs: number): Sos {
-  assertOption(Number.isInteger(order) && order >= 1 && order <= 12, `filter order must be an integer 1–12, got ${order}`);
-  assertOption(lowHz > 0 && highHz > lowHz && highHz < fs / 2, `band-pass ${lowHz}–${highHz} Hz must lie within (0, ${fs / 2}) Hz`);
+  assertOption(
+    Number.isInteger(order) && order >= 1 && order <= 12,
+    `filter order must be an integer 1–12, got ${order}`,
+  );
+  assertOption(
+    lowHz > 0 && highHz > lowHz && highHz < fs / 2,
+    `band-pass ${lowHz}–${highHz} Hz must lie within (0, ${fs / 2}) Hz`,
+  );
   const k2 = 2 * fs;
   // Pre-warp the edges so the digital filter has its −3 dB points exactly there.
   const w1 = k2 * Math.tan((Math.PI * lowHz) / fs);
@@ -58,7 +64,10 @@ export function butterBandpass(order: number, lowHz: number, highHz: number, fs:
  * ⌈order/2⌉ sections with their zeros at z = −1, each scaled to unit gain at DC.
  */
 export function butterLowpass(order: number, cutoffHz: number, fs: number): Sos {
-  assertOption(Number.isInteger(order) && order >= 1 && order <= 12, `filter order must be an integer 1–12, got ${order}`);
+  assertOption(
+    Number.isInteger(order) && order >= 1 && order <= 12,
+    `filter order must be an integer 1–12, got ${order}`,
+  );
   assertOption(cutoffHz > 0 && cutoffHz < fs / 2, `low-pass cutoff ${cutoffHz} Hz must lie within (0, ${fs / 2}) Hz`);
   const k2 = 2 * fs;
   const wc = k2 * Math.tan((Math.PI * cutoffHz) / fs);
@@ -66,7 +75,10 @@ export function butterLowpass(order: number, cutoffHz: number, fs: number): Sos 
   for (let k = 0; k < Math.floor(order / 2); k++) {
     // Upper-half analog pole on the circle of radius wc, mapped by the bilinear transform.
     const theta = (Math.PI * (2 * k + 1 + order)) / (2 * order);
-    const p = div({ re: k2 + wc * Math.cos(theta), im: wc * Math.sin(theta) }, { re: k2 - wc * Math.cos(theta), im: -wc * Math.sin(theta) });
+    const p = div(
+      { re: k2 + wc * Math.cos(theta), im: wc * Math.sin(theta) },
+      { re: k2 - wc * Math.cos(theta), im: -wc * Math.sin(theta) },
+    );
     const a1 = -2 * p.re;
     const a2 = p.re * p.re + p.im * p.im;
     const g = (1 + a1 + a2) / 4;
@@ -108,8 +120,14 @@ export function sosMagnitude(sos: Sos, freqsHz: ArrayLike<number>, fs: number): 
     const z2 = mul(z1, z1);
     let h: Complex = { re: 1, im: 0 };
     for (let s = 0; s < sos.length; s += 6) {
-      const num = { re: sos[s]! + sos[s + 1]! * z1.re + sos[s + 2]! * z2.re, im: sos[s + 1]! * z1.im + sos[s + 2]! * z2.im };
-      const den = { re: sos[s + 3]! + sos[s + 4]! * z1.re + sos[s + 5]! * z2.re, im: sos[s + 4]! * z1.im + sos[s + 5]! * z2.im };
+      const num = {
+        re: sos[s]! + sos[s + 1]! * z1.re + sos[s + 2]! * z2.re,
+        im: sos[s + 1]! * z1.im + sos[s + 2]! * z2.im,
+      };
+      const den = {
+        re: sos[s + 3]! + sos[s + 4]! * z1.re + sos[s + 5]! * z2.re,
+        im: sos[s + 4]! * z1.im + sos[s + 5]! * z2.im,
+      };
       h = mul(h, div(num, den));
     }
     out[i] = Math.hypot(h.re, h.im);

@@ -12,7 +12,8 @@ const CELL = CROP_SIZE / BLOCK_GRID;
 
 /** Mean R, G, B of each cell of one RGB crop, written to `out` from `offset` (NaN for a blank crop: no face). */
 export function blockMeans(crop: Uint8Array, out: Float32Array, offset = 0): void {
-  if (crop.length !== CROP_SIZE * CROP_SIZE * 3) throw new SignalError('invalid-input', `a crop has ${CROP_SIZE * CROP_SIZE * 3} bytes, got ${crop.length}`);
+  if (crop.length !== CROP_SIZE * CROP_SIZE * 3)
+    throw new SignalError('invalid-input', `a crop has ${CROP_SIZE * CROP_SIZE * 3} bytes, got ${crop.length}`);
   out.fill(0, offset, offset + BLOCK_VALUES);
   let total = 0;
   for (let y = 0; y < CROP_SIZE; y++) {

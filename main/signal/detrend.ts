@@ -60,7 +60,8 @@ export function detrendSmoothnessPriors(x: ArrayLike<number>, lambda: number): F
     if (i < n - 2) L2[i] = f[i]! / D[i]!;
   }
   const z = new Float64Array(n);
-  for (let i = 0; i < n; i++) z[i] = x[i]! - (i >= 1 ? L1[i - 1]! * z[i - 1]! : 0) - (i >= 2 ? L2[i - 2]! * z[i - 2]! : 0);
+  for (let i = 0; i < n; i++)
+    z[i] = x[i]! - (i >= 1 ? L1[i - 1]! * z[i - 1]! : 0) - (i >= 2 ? L2[i - 2]! * z[i - 2]! : 0);
   for (let i = 0; i < n; i++) z[i] = z[i]! / D[i]!;
   for (let i = n - 1; i >= 0; i--) {
     z[i] = z[i]! - (i < n - 1 ? L1[i]! * z[i + 1]! : 0) - (i < n - 2 ? L2[i]! * z[i + 2]! : 0);

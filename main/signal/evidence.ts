@@ -151,7 +151,8 @@ export function candidateFeatures(e: WindowEvidence, hz: number): number[] {
   const light = e.informants.light;
   const skin = e.informants.skinLevel;
   // How much of the skin's brightness change at hz the light alone would explain (≈ 1 under flicker at hz).
-  const lightOverSkin = light && skin ? clamp01(Math.sqrt(nearAtSafe(light, hz) / Math.max(1e-30, nearAtSafe(skin, hz))) / 2) : 0;
+  const lightOverSkin =
+    light && skin ? clamp01(Math.sqrt(nearAtSafe(light, hz) / Math.max(1e-30, nearAtSafe(skin, hz))) / 2) : 0;
   // How many of the voters present have their own strongest peak at this rate (within ±5 bpm).
   const present = VOTERS.filter((v) => e.voters[v]);
   const tops = new Map(present.map((v) => [v, topPeaks(e.voters[v]!, 1)[0]]));
@@ -180,7 +181,9 @@ export function candidateFeatures(e: WindowEvidence, hz: number): number[] {
     lightOverSkin,
     motion: clamp01(Math.log10(1 + e.motion) / 1.5),
     // How much the crop's content moves at this very rate (cells², log scale: 1e-6 still … 1e-2 a shake).
-    motionHere: clamp01((Math.log10(1e-9 + nearAtSafe(e.informants.motionX, hz) + nearAtSafe(e.informants.motionY, hz)) + 6) / 4),
+    motionHere: clamp01(
+      (Math.log10(1e-9 + nearAtSafe(e.informants.motionX, hz) + nearAtSafe(e.informants.motionY, hz)) + 6) / 4,
+    ),
     faceLost: clamp01(e.faceLostShare),
     gap: clamp01(e.gapShare + 0.5 * e.droppedShare),
     noSspd: e.voters.sspd ? 0 : 1,

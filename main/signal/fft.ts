@@ -21,7 +21,8 @@ export function realFft(size: number): RealFft {
 }
 
 function createPlan(size: number): RealFft {
-  if (size < 4 || (size & (size - 1)) !== 0) throw new SignalError('invalid-option', `FFT size must be a power of two ≥ 4, got ${size}`);
+  if (size < 4 || (size & (size - 1)) !== 0)
+    throw new SignalError('invalid-option', `FFT size must be a power of two ≥ 4, got ${size}`);
   const half = size >> 1;
   const rev = new Uint32Array(half);
   const bits = Math.log2(half);

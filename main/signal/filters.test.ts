@@ -42,13 +42,24 @@ describe('Butterworth band-pass design', () => {
 
 describe('Butterworth low-pass design', () => {
   // The bilinear Butterworth has |H(f)|² = 1 / (1 + (tan(πf/fs) / tan(πfc/fs))^(2n)) exactly.
-  const analytic = (n: number, fc: number, fs: number, f: number): number => 1 / Math.sqrt(1 + (Math.tan((Math.PI * f) / fs) / Math.tan((Math.PI * fc) / fs)) ** (2 * n));
+  const analytic = (n: number, fc: number, fs: number, f: number): number =>
+    1 / Math.sqrt(1 + (Math.tan((Math.PI * f) / fs) / Math.tan((Math.PI * fc) / fs)) ** (2 * n));
 
-  it.each([[6, 3.8, 30], [5, 2, 30], [1, 4, 25], [4, 10, 100]])('has the Butterworth magnitude response for order %i at %f Hz (fs %f Hz)', (n, fc, fs) => {
+  it.each([
+    [6, 3.8, 30],
+    [5, 2, 30],
+    [1, 4, 25],
+    [4, 10, 100],
+  ])('has the Butterworth magnitude response for order %i at %f Hz (fs %f Hz)', (n, fc, fs) => {
     const freqs = Array.from({ length: 40 }, (_, i) => (i * fs) / 2 / 40);
     const sos = butterLowpass(n, fc, fs);
     expect(sos.length).toBe(Math.ceil(n / 2) * 6);
-    expect(maxAbsDiff(sosMagnitude(sos, freqs, fs), Float64Array.from(freqs, (f) => analytic(n, fc, fs, f)))).toBeLessThan(1e-9);
+    expect(
+      maxAbsDiff(
+        sosMagnitude(sos, freqs, fs),
+        Float64Array.from(freqs, (f) => analytic(n, fc, fs, f)),
+      ),
+    ).toBeLessThan(1e-9);
   });
 
   it('rejects a cutoff at or beyond the Nyquist frequency', () => {
@@ -57,10 +68,13 @@ describe('Butterworth low-pass design', () => {
 });
 
 describe('zero-phase filtering', () => {
-  it.each(f.filtfilt.map((c) => [`order ${c.order} ${c.low}–${c.high} Hz`, c] as const))('matches scipy.signal.sosfiltfilt for %s within 1e-9', (_name, c) => {
-    const y = sosfiltfilt(butterBandpass(c.order, c.low, c.high, c.fs), f.input);
-    expect(maxAbsDiff(y, c.y)).toBeLessThan(1e-9);
-  });
+  it.each(f.filtfilt.map((c) => [`order ${c.order} ${c.low}–${c.high} Hz`, c] as const))(
+    'matches scipy.signal.sosfiltfilt for %s within 1e-9',
+    (_name, c) => {
+      const y = sosfiltfilt(butterBandpass(c.order, c.low, c.high, c.fs), f.input);
+      expect(maxAbsDiff(y, c.y)).toBeLessThan(1e-9);
+    },
+  );
 
   it('starts each section in steady state, so a step input passes without a transient', () => {
     const sos = butterBandpass(2, 0.5, 3, 30);

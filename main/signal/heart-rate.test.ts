@@ -37,22 +37,28 @@ function spectral(c: HrCase) {
 const medianBpm = (series: SpectralWindow[]) => median(series.flatMap((w) => (w.bpm === null ? [] : [w.bpm])));
 
 describe('spectral heart rate on known answers', () => {
-  it.each(sines.map((c) => [c.bpm, c] as const))('finds %i bpm in a 0 dB SNR sinusoid with ±5 ms jitter and 5 % dropped frames within 1 bpm', (bpm, c) => {
-    const { series } = spectral(c);
-    expect(Math.abs(medianBpm(series) - bpm)).toBeLessThan(1);
-    // Every 10 s window, not only the median, stays within 1 bpm on these recordings.
-    for (const w of series) expect(Math.abs(w.bpm! - bpm)).toBeLessThan(1);
-  });
+  it.each(sines.map((c) => [c.bpm, c] as const))(
+    'finds %i bpm in a 0 dB SNR sinusoid with ±5 ms jitter and 5 % dropped frames within 1 bpm',
+    (bpm, c) => {
+      const { series } = spectral(c);
+      expect(Math.abs(medianBpm(series) - bpm)).toBeLessThan(1);
+      // Every 10 s window, not only the median, stays within 1 bpm on these recordings.
+      for (const w of series) expect(Math.abs(w.bpm! - bpm)).toBeLessThan(1);
+    },
+  );
 
-  it.each(cases.map((c) => [c.name, c] as const))('agrees window by window with the scipy re-implementation on %s within 0.05 bpm', (_name, c) => {
-    const { series } = spectral(c);
-    expect(series.length).toBe(c.scipyBpm.length);
-    series.forEach((w, i) => {
-      const ref = c.scipyBpm[i];
-      if (ref === null || ref === undefined) expect(w.bpm).toBeNull();
-      else expect(Math.abs(w.bpm! - ref)).toBeLessThan(0.05);
-    });
-  });
+  it.each(cases.map((c) => [c.name, c] as const))(
+    'agrees window by window with the scipy re-implementation on %s within 0.05 bpm',
+    (_name, c) => {
+      const { series } = spectral(c);
+      expect(series.length).toBe(c.scipyBpm.length);
+      series.forEach((w, i) => {
+        const ref = c.scipyBpm[i];
+        if (ref === null || ref === undefined) expect(w.bpm).toBeNull();
+        else expect(Math.abs(w.bpm! - ref)).toBeLessThan(0.05);
+      });
+    },
+  );
 
   it('reads the fundamental, not a harmonic, of a pulse with strong 2nd and 3rd harmonics', () => {
     const { series } = spectral(cases.find((c) => c.name === 'harmonics-66')!);
@@ -62,7 +68,8 @@ describe('spectral heart rate on known answers', () => {
   it('never calls a window reliable when more than 1 s of it is a frame gap, and says frames were missing', () => {
     const c = cases.find((x) => x.name === 'gap-84')!;
     const r = run(c);
-    const missingS = (w: { tStart: number; tEnd: number }) => Math.max(0, Math.min(w.tEnd, 29.5) - Math.max(w.tStart, 27));
+    const missingS = (w: { tStart: number; tEnd: number }) =>
+      Math.max(0, Math.min(w.tEnd, 29.5) - Math.max(w.tStart, 27));
     const overGap = r.hrSeries.filter((w) => missingS(w) > 1.05);
     expect(overGap.length).toBeGreaterThan(0);
     for (const w of overGap) {
@@ -76,7 +83,9 @@ describe('spectral heart rate on known answers', () => {
     const c = cases.find((x) => x.name === 'fps25-100')!;
     const r = run(c);
     expect(r.timing.fps.supported).toBe(false);
-    expect(r.hrSeries.every((w) => w.reliability === 'none' && w.reasons.some((x) => x.code === 'fps-unsupported'))).toBe(true);
+    expect(
+      r.hrSeries.every((w) => w.reliability === 'none' && w.reasons.some((x) => x.code === 'fps-unsupported')),
+    ).toBe(true);
     expect(r.summary.warnings.join(' ')).toMatch(/outside the model/);
     expect(Math.abs(medianBpm(spectral(c).series) - 100)).toBeLessThan(1);
   });
@@ -91,11 +100,14 @@ describe('spectral heart rate on known answers', () => {
 });
 
 describe('peak-based heart rate', () => {
-  it.each(sines.map((c) => [c.bpm, c] as const))('finds beats at %i bpm whose median instantaneous HR is within 2 bpm at 0 dB SNR', (bpm, c) => {
-    const { series, u, f } = spectral(c);
-    const beats = detectBeats(f.pulse, f.beat, u.grid.t0, u.grid.fs, o, () => medianBpm(series));
-    expect(Math.abs(median(beats.instantBpm) - bpm)).toBeLessThan(2);
-    const expectedBeats = (bpm / 60) * (c.t.at(-1)! - c.t[0]!);
-    expect(Math.abs(beats.t.length - expectedBeats)).toBeLessThanOrEqual(expectedBeats * 0.05);
-  });
+  it.each(sines.map((c) => [c.bpm, c] as const))(
+    'finds beats at %i bpm whose median instantaneous HR is within 2 bpm at 0 dB SNR',
+    (bpm, c) => {
+      const { series, u, f } = spectral(c);
+      const beats = detectBeats(f.pulse, f.beat, u.grid.t0, u.grid.fs, o, () => medianBpm(series));
+      expect(Math.abs(median(beats.instantBpm) - bpm)).toBeLessThan(2);
+      const expectedBeats = (bpm / 60) * (c.t.at(-1)! - c.t[0]!);
+      expect(Math.abs(beats.t.length - expectedBeats)).toBeLessThanOrEqual(expectedBeats * 0.05);
+    },
+  );
 });

@@ -45,10 +45,16 @@ export interface Filtered {
 }
 
 /** Checks the frame rate can carry the HR band; returns the usable upper edges. */
-export function bandsFor(fs: number, o: SignalOptions): { limit: number; hrHigh: number; broadLow: number; broadHigh: number } | NotEnoughData {
+export function bandsFor(
+  fs: number,
+  o: SignalOptions,
+): { limit: number; hrHigh: number; broadLow: number; broadHigh: number } | NotEnoughData {
   const limit = MAX_BAND_SHARE_OF_FS * fs;
   if (limit <= o.hrBandHz[0] * 1.5) {
-    return notEnoughData('fps-too-low', `${fs.toFixed(1)} Hz sampling cannot carry the ${o.hrBandHz[0]}–${o.hrBandHz[1]} Hz heart-rate band.`);
+    return notEnoughData(
+      'fps-too-low',
+      `${fs.toFixed(1)} Hz sampling cannot carry the ${o.hrBandHz[0]}–${o.hrBandHz[1]} Hz heart-rate band.`,
+    );
   }
   return {
     limit,

@@ -60,16 +60,27 @@ describe('HRV from beat times', () => {
     const filtered = filterWaveform(u.channels[0]!, u.grid.fs, DEFAULT_OPTIONS);
     if ('ok' in filtered) throw new Error(filtered.reason);
     const series = spectralSeries(filtered.broad, u.grid.t0, u.grid.fs, DEFAULT_OPTIONS);
-    const beats = detectBeats(filtered.pulse, filtered.beat, u.grid.t0, u.grid.fs, DEFAULT_OPTIONS, () => series[0]!.bpm);
+    const beats = detectBeats(
+      filtered.pulse,
+      filtered.beat,
+      u.grid.t0,
+      u.grid.fs,
+      DEFAULT_OPTIONS,
+      () => series[0]!.bpm,
+    );
     const h = ok(computeHrv(beats.t, DEFAULT_OPTIONS));
     expect(Math.abs(h.rmssdMs - f.expected.rmssdMs) / f.expected.rmssdMs).toBeLessThan(0.05);
     expect(Math.abs(h.sdnnMs - f.expected.sdnnMs) / f.expected.sdnnMs).toBeLessThan(0.05);
     expect(Math.abs(h.meanNnMs - f.expected.meanNnMs)).toBeLessThan(2);
-    expect(beats.t.length).toBe(f.waveform.beats.filter((b) => b > u.grid.t0 + 0.2 && b < f.waveform.t.at(-1)! - 0.2).length);
+    expect(beats.t.length).toBe(
+      f.waveform.beats.filter((b) => b > u.grid.t0 + 0.2 && b < f.waveform.t.at(-1)! - 0.2).length,
+    );
   });
 
   it('gives no HRV where no window is reliable: a waveform with no skin evidence beside it', () => {
-    const r = analyzeSession({ waveform: { t: f.waveform.t, x: f.waveform.x.map((_, i) => Math.sin(i * 1.7) + Math.cos(i * 0.37)) } });
+    const r = analyzeSession({
+      waveform: { t: f.waveform.t, x: f.waveform.x.map((_, i) => Math.sin(i * 1.7) + Math.cos(i * 0.37)) },
+    });
     if (!r.ok) throw new Error(r.reason);
     expect(r.quality.reliable).toBe(0);
     expect(r.hrv.ok).toBe(false);

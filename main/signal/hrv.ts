@@ -11,7 +11,10 @@ export const HRV_MEDIAN_HALF_SPAN = 5;
 /** pNN50's threshold on successive NN differences. */
 export const PNN_THRESHOLD_MS = 50;
 
-export type HrvOptions = Pick<SignalOptions, 'hrBandHz' | 'hrvMaxDeviationShare' | 'hrvMinDurationS' | 'hrvMinIntervals' | 'hrvMaxRejectedShare'>;
+export type HrvOptions = Pick<
+  SignalOptions,
+  'hrBandHz' | 'hrvMaxDeviationShare' | 'hrvMinDurationS' | 'hrvMinIntervals' | 'hrvMaxRejectedShare'
+>;
 
 export interface Hrv extends HrvGating {
   ok: true;
@@ -73,15 +76,25 @@ export function computeHrv(beatTimes: ArrayLike<number>, o: HrvOptions, beatOk?:
   };
   const refuse = (e: NotEnoughData) => ({ ...e, gating });
   if (gating.durationS < o.hrvMinDurationS) {
-    return refuse(notEnoughData('too-short', `HRV needs at least ${o.hrvMinDurationS} s of beats; got ${gating.durationS.toFixed(1)} s.`));
+    return refuse(
+      notEnoughData(
+        'too-short',
+        `HRV needs at least ${o.hrvMinDurationS} s of beats; got ${gating.durationS.toFixed(1)} s.`,
+      ),
+    );
   }
   if (gating.rejectedShare > o.hrvMaxRejectedShare) {
     return refuse(
-      notEnoughData('too-many-rejected-beats', `${(gating.rejectedShare * 100).toFixed(0)} % of intervals were rejected (limit ${(o.hrvMaxRejectedShare * 100).toFixed(0)} %): the beat series is too noisy for HRV.`),
+      notEnoughData(
+        'too-many-rejected-beats',
+        `${(gating.rejectedShare * 100).toFixed(0)} % of intervals were rejected (limit ${(o.hrvMaxRejectedShare * 100).toFixed(0)} %): the beat series is too noisy for HRV.`,
+      ),
     );
   }
   if (nn.length < o.hrvMinIntervals || diffs.length < 2) {
-    return refuse(notEnoughData('too-few-beats', `HRV needs at least ${o.hrvMinIntervals} accepted intervals; got ${nn.length}.`));
+    return refuse(
+      notEnoughData('too-few-beats', `HRV needs at least ${o.hrvMinIntervals} accepted intervals; got ${nn.length}.`),
+    );
   }
   let sumSq = 0;
   let over = 0;

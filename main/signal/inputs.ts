@@ -38,11 +38,21 @@ export interface UniformInput {
 }
 
 /** Validates, then resamples onto `grid` (default: the frames' own span at their nominal rate or options.fs). */
-export function toUniform(t: ArrayLike<number>, channels: ArrayLike<number>[], o: SignalOptions, grid?: Grid): UniformInput | NotEnoughData {
+export function toUniform(
+  t: ArrayLike<number>,
+  channels: ArrayLike<number>[],
+  o: SignalOptions,
+  grid?: Grid,
+): UniformInput | NotEnoughData {
   const kept = inspectFrames(t, channels, o.maxGapS);
   if ('ok' in kept) return kept;
   const g = grid ?? gridFor(kept, o.fs);
-  return { kept, grid: g, channels: kept.channels.map((c) => resampleOnto(kept.t, c, g)), mask: interpolationMask(kept, g, o.maxGapS) };
+  return {
+    kept,
+    grid: g,
+    channels: kept.channels.map((c) => resampleOnto(kept.t, c, g)),
+    mask: interpolationMask(kept, g, o.maxGapS),
+  };
 }
 
 export function rgbChannels(rgb: TimedRgb): ArrayLike<number>[] {

@@ -6,7 +6,10 @@ const recording = { durationS: 60, jitterS: 0.005, dropShare: 0.05 };
 
 describe('live heart rate', () => {
   it('follows a heart rate that changed in the last 10 s within 1 bpm', () => {
-    const wave = synthesize(recording, (t, gauss) => Math.sin(2 * Math.PI * (t < 45 ? 70 : 95) * (t / 60)) + 0.3 * gauss());
+    const wave = synthesize(
+      recording,
+      (t, gauss) => Math.sin(2 * Math.PI * (t < 45 ? 70 : 95) * (t / 60)) + 0.3 * gauss(),
+    );
     const r = liveHeartRate({ waveform: wave, lastS: 10 });
     if (!r.ok) throw new Error(r.reason);
     expect(Math.abs(r.bpm! - 95)).toBeLessThan(1);
@@ -14,7 +17,10 @@ describe('live heart rate', () => {
   });
 
   it('decides as a stored analysis would: the network and the skin agree on a clear pulse, so it is reliable', () => {
-    const r = liveHeartRate({ waveform: synthesize(recording, (t, gauss) => Math.sin((2 * Math.PI * 80 * t) / 60) + 0.3 * gauss()), blocks: syntheticCells(recording, { bpm: 80, pulse: 0.01 }) });
+    const r = liveHeartRate({
+      waveform: synthesize(recording, (t, gauss) => Math.sin((2 * Math.PI * 80 * t) / 60) + 0.3 * gauss()),
+      blocks: syntheticCells(recording, { bpm: 80, pulse: 0.01 }),
+    });
     if (!r.ok) throw new Error(r.reason);
     expect(Math.abs(r.checkBpm! - 80)).toBeLessThan(2);
     expect(Math.abs(r.bpm! - 80)).toBeLessThan(2);
@@ -24,7 +30,10 @@ describe('live heart rate', () => {
 
   it('gives no reliable live HR from a network that follows a flickering lamp on a face without a pulse', () => {
     const wave = synthesize(recording, (t, gauss) => Math.sin((2 * Math.PI * 100 * t) / 60) + 0.3 * gauss());
-    const r = liveHeartRate({ waveform: wave, blocks: syntheticCells(recording, { bpm: null, flickerBpm: 100, flicker: 0.01 }) });
+    const r = liveHeartRate({
+      waveform: wave,
+      blocks: syntheticCells(recording, { bpm: null, flickerBpm: 100, flicker: 0.01 }),
+    });
     if (!r.ok) throw new Error(r.reason);
     expect(r.reliability).not.toBe('reliable');
   });

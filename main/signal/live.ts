@@ -37,7 +37,9 @@ export interface LiveChoice {
   best: number | null;
 }
 
-export type LiveHr = ({ ok: true; checkBpm: number | null; fps: FpsSupport; spanS: number; choice: LiveChoice } & WindowDecision) | NotEnoughData;
+export type LiveHr =
+  | ({ ok: true; checkBpm: number | null; fps: FpsSupport; spanS: number; choice: LiveChoice } & WindowDecision)
+  | NotEnoughData;
 
 /** Index of the first timestamp within `span` seconds of `end` (timestamps assumed increasing). */
 function tailStart(t: ArrayLike<number>, end: number, span: number): number {
@@ -53,7 +55,11 @@ function from(a: ArrayLike<number>, start: number): Float64Array {
 }
 
 /** The last `span` seconds (up to `end`) of each input. */
-function tail(input: LiveInput, end: number, span: number): { waveform?: TimedWaveform; rgb?: TimedRgb; blocks?: TimedBlocks } {
+function tail(
+  input: LiveInput,
+  end: number,
+  span: number,
+): { waveform?: TimedWaveform; rgb?: TimedRgb; blocks?: TimedBlocks } {
   const out: { waveform?: TimedWaveform; rgb?: TimedRgb; blocks?: TimedBlocks } = {};
   if (input.waveform) {
     const i = tailStart(input.waveform.t, end, span);
@@ -77,10 +83,13 @@ function tail(input: LiveInput, end: number, span: number): { waveform?: TimedWa
 export function liveHeartRate(input: LiveInput): LiveHr {
   const o = resolveOptions(input.options);
   const span = input.lastS ?? LIVE_SPAN_S;
-  const ends = [input.waveform?.t, input.rgb?.t, input.blocks?.t].flatMap((t) => (t && t.length ? [t[t.length - 1]!] : []));
+  const ends = [input.waveform?.t, input.rgb?.t, input.blocks?.t].flatMap((t) =>
+    t && t.length ? [t[t.length - 1]!] : [],
+  );
   if (ends.length === 0) return notEnoughData('empty', 'No frames were given.');
   // The network trails the camera: judge the span its waveform covers, so every method sees the same seconds.
-  const end = input.waveform && input.waveform.t.length ? input.waveform.t[input.waveform.t.length - 1]! : Math.max(...ends);
+  const end =
+    input.waveform && input.waveform.t.length ? input.waveform.t[input.waveform.t.length - 1]! : Math.max(...ends);
   const recent = tail(input, end, span);
   const wave = recent.waveform ? toUniform(recent.waveform.t, [recent.waveform.x], o) : null;
   if (wave && 'ok' in wave) return wave;
@@ -89,8 +98,14 @@ export function liveHeartRate(input: LiveInput): LiveHr {
   const skin = colour && !('ok' in colour) ? colour : null;
   const grid = (wave ?? skin!.input).grid;
   const spanS = (grid.n - 1) / grid.fs;
-  if (spanS < LIVE_MIN_SPAN_S) return notEnoughData('too-short', `Live HR needs ${LIVE_MIN_SPAN_S} s of signal; have ${spanS.toFixed(1)} s.`);
-  const windowO = { ...o, windowS: Math.min(o.windowS, spanS), welchSegmentS: Math.min(o.welchSegmentS, spanS), stepS: Math.min(o.stepS, spanS) };
+  if (spanS < LIVE_MIN_SPAN_S)
+    return notEnoughData('too-short', `Live HR needs ${LIVE_MIN_SPAN_S} s of signal; have ${spanS.toFixed(1)} s.`);
+  const windowO = {
+    ...o,
+    windowS: Math.min(o.windowS, spanS),
+    welchSegmentS: Math.min(o.welchSegmentS, spanS),
+    stepS: Math.min(o.stepS, spanS),
+  };
   const voters: Partial<Record<Voter, Float64Array>> = {};
   let checkBpm: number | null = null;
   if (wave) {
@@ -110,16 +125,28 @@ export function liveHeartRate(input: LiveInput): LiveHr {
     }
   }
   const mask = wave ? wave.mask : skin!.input.mask;
-  const { windows, evidence } = evidenceSeries({ grid, voters, informants: informantsOf(skin), motion: skin?.motion ?? null, mask }, windowO);
+  const { windows, evidence } = evidenceSeries(
+    { grid, voters, informants: informantsOf(skin), motion: skin?.motion ?? null, mask },
+    windowO,
+  );
   const last = evidence.length - 1;
-  if (last < 0) return notEnoughData('too-short', `Live HR needs ${LIVE_MIN_SPAN_S} s of signal; have ${spanS.toFixed(1)} s.`);
+  if (last < 0)
+    return notEnoughData('too-short', `Live HR needs ${LIVE_MIN_SPAN_S} s of signal; have ${spanS.toFixed(1)} s.`);
   if (voters.pos) checkBpm = relativePeakBpm(voters.pos, grid.fs, windowO);
   const tS = (windows[last]!.tStart + windows[last]!.tEnd) / 2;
   const band: [number, number] = [o.hrBandHz[0], Math.min(o.hrBandHz[1], 0.45 * grid.fs)];
   const decision = decideLatest(evidence[last]!, band, input.previous ?? [], tS);
   const fps = checkFpsSupport((wave ?? skin!.input).kept.report.effectiveFps, wave ? o.modelFpsRange : ANY_FPS);
   const reliability = fps.supported ? decision.reliability : 'none';
-  return { ok: true, ...decision, reliability, checkBpm, fps, spanS, choice: { tS, bpm: decision.bpm, best: decision.best } };
+  return {
+    ok: true,
+    ...decision,
+    reliability,
+    checkBpm,
+    fps,
+    spanS,
+    choice: { tS, bpm: decision.bpm, best: decision.best },
+  };
 }
 
 /** POS's strongest peak over the whole live span (shown beside the decided HR). */

@@ -85,7 +85,10 @@ export function resolveOptions(partial: Partial<SignalOptions> = {}): SignalOpti
   if (partial.welchSegmentS === undefined) o.welchSegmentS = Math.min(DEFAULT_OPTIONS.welchSegmentS, o.windowS);
   const [lo, hi] = o.hrBandHz;
   assertOption(lo > 0 && hi > lo, `hrBandHz must be increasing and positive, got ${lo}–${hi}`);
-  assertOption(o.windowS > 0 && o.stepS > 0 && o.welchSegmentS > 0 && o.welchSegmentS <= o.windowS, 'need 0 < welchSegmentS ≤ windowS and stepS > 0');
+  assertOption(
+    o.windowS > 0 && o.stepS > 0 && o.welchSegmentS > 0 && o.welchSegmentS <= o.windowS,
+    'need 0 < welchSegmentS ≤ windowS and stepS > 0',
+  );
   assertOption(o.stepS <= o.welchSegmentS, 'stepS must not exceed welchSegmentS (segments hop by the step)');
   assertOption(o.resolutionHz > 0, 'resolutionHz must be positive');
   assertOption(o.snrGoodDb >= o.snrPoorDb, 'SNR grades must be ordered');

@@ -21,7 +21,11 @@ function solve3(q: number[], p: readonly number[]): number[] | null {
   if (!(Math.abs(det) > 0)) return null;
   const inv = [d * f - e * e, c * e - b * f, b * e - c * d, a * f - c * c, b * c - a * e, a * d - b * b];
   const [i00, i01, i02, i11, i12, i22] = inv.map((v) => v / det) as [number, number, number, number, number, number];
-  return [i00 * p[0]! + i01 * p[1]! + i02 * p[2]!, i01 * p[0]! + i11 * p[1]! + i12 * p[2]!, i02 * p[0]! + i12 * p[1]! + i22 * p[2]!];
+  return [
+    i00 * p[0]! + i01 * p[1]! + i02 * p[2]!,
+    i01 * p[0]! + i11 * p[1]! + i12 * p[2]!,
+    i02 * p[0]! + i12 * p[1]! + i22 * p[2]!,
+  ];
 }
 
 export function pbvDeHaan(rgb: RgbTrace, fs: number): Float64Array {
@@ -43,12 +47,13 @@ export function pbvDeHaan(rgb: RgbTrace, fs: number): Float64Array {
     // Normalised channels have mean 1: centre them, then take their covariance.
     for (const x of ch) for (let k = 0; k < win; k++) x[k] = x[k]! - 1;
     const q = [0, 0, 0, 0, 0, 0, 0, 0, 0];
-    for (let i = 0; i < 3; i++) for (let j = i; j < 3; j++) {
-      let s = 0;
-      for (let k = 0; k < win; k++) s += ch[i]![k]! * ch[j]![k]!;
-      q[i * 3 + j] = s;
-      q[j * 3 + i] = s;
-    }
+    for (let i = 0; i < 3; i++)
+      for (let j = i; j < 3; j++) {
+        let s = 0;
+        for (let k = 0; k < win; k++) s += ch[i]![k]! * ch[j]![k]!;
+        q[i * 3 + j] = s;
+        q[j * 3 + i] = s;
+      }
     const trace = q[0]! + q[4]! + q[8]!;
     for (let i = 0; i < 3; i++) q[i * 4] = q[i * 4]! + RIDGE * (trace + 1e-12);
     const w = solve3(q, pbv);

@@ -78,7 +78,8 @@ function prominence(x: ArrayLike<number>, peak: number, wlen: number): { value: 
 export function findPeaks(x: ArrayLike<number>, options: PeakOptions = {}): Peaks {
   let peaks = localMaxima(x);
   const { distance } = options;
-  if (distance !== undefined) peaks = selectByDistance(x, peaks, typeof distance === 'number' ? () => distance : distance);
+  if (distance !== undefined)
+    peaks = selectByDistance(x, peaks, typeof distance === 'number' ? () => distance : distance);
   const wlen = options.wlen ?? 0;
   const indices: number[] = [];
   const proms: number[] = [];

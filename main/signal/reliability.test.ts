@@ -14,7 +14,10 @@ const analysed = (r: SessionAnalysis | NotEnoughData): SessionAnalysis => {
 /** A scene's cells and a network waveform at `networkBpm` (null: the network outputs noise). */
 function scene(cells: SceneCells, networkBpm: number | null, seed = 1) {
   const blocks = syntheticCells({ ...recording, seed }, cells);
-  const waveform = synthesize({ ...recording, seed }, (t, gauss) => (networkBpm === null ? 0 : Math.sin((2 * Math.PI * networkBpm * t) / 60)) + 0.4 * gauss());
+  const waveform = synthesize(
+    { ...recording, seed },
+    (t, gauss) => (networkBpm === null ? 0 : Math.sin((2 * Math.PI * networkBpm * t) / 60)) + 0.4 * gauss(),
+  );
   return analysed(analyzeSession({ waveform, blocks }));
 }
 
@@ -63,7 +66,10 @@ describe('the reliability decision on known answers', () => {
 
   it('makes the same decision live as offline on the same seconds (one module)', () => {
     const blocks = syntheticCells({ ...recording, seed: 3 }, { bpm: 84, pulse: 0.008 });
-    const waveform = synthesize({ ...recording, seed: 3 }, (t, gauss) => Math.sin((2 * Math.PI * 84 * t) / 60) + 0.4 * gauss());
+    const waveform = synthesize(
+      { ...recording, seed: 3 },
+      (t, gauss) => Math.sin((2 * Math.PI * 84 * t) / 60) + 0.4 * gauss(),
+    );
     const offline = analysed(analyzeSession({ waveform, blocks }));
     const live = liveHeartRate({ waveform, blocks, lastS: 10 });
     if (!live.ok) throw new Error(live.reason);
@@ -75,7 +81,10 @@ describe('the reliability decision on known answers', () => {
 
 describe('heart-rate tracking', () => {
   it('follows a steady rate through windows where another candidate briefly looks likelier', () => {
-    const windows = Array.from({ length: 12 }, (_, w) => ({ bpm: [72 + w * 0.3, 130], logP: [Math.log(w === 5 || w === 6 ? 0.3 : 0.6), Math.log(w === 5 || w === 6 ? 0.5 : 0.2)] }));
+    const windows = Array.from({ length: 12 }, (_, w) => ({
+      bpm: [72 + w * 0.3, 130],
+      logP: [Math.log(w === 5 || w === 6 ? 0.3 : 0.6), Math.log(w === 5 || w === 6 ? 0.5 : 0.2)],
+    }));
     expect(trackHeartRate(windows, 1)).toEqual(new Array(12).fill(0));
   });
 

@@ -2,7 +2,18 @@
 // heart rate of a window is right (a logistic model over the evidence, calibrated on generated clips by
 // scripts/calibrate-reliability.ts), the tracked choice across windows, and per window a calibrated probability,
 // a level — reliable, use with caution, no reliable HR — and the main reasons in plain words.
-import { candidateFeatures, candidatesOf, FEATURES, relativeSupport, supportShare, topPeaks, VOTERS, type Feature, type Voter, type WindowEvidence } from './evidence.ts';
+import {
+  candidateFeatures,
+  candidatesOf,
+  FEATURES,
+  relativeSupport,
+  supportShare,
+  topPeaks,
+  VOTERS,
+  type Feature,
+  type Voter,
+  type WindowEvidence,
+} from './evidence.ts';
 import { trackHeartRate, transitionLogP } from './hr-track.ts';
 import type { Reliability } from '../../common/session-hr.ts';
 import model from './reliability-model.json' with { type: 'json' };
@@ -19,7 +30,14 @@ type DecisionFeature = Feature | WindowFeature;
  * tells right readings from wrong ones on the calibration clips (the crop moving at this rate, agreeing voters,
  * PBV's peak share, the light reference, the weakest skin region).
  */
-export const WINDOW_FEATURES: readonly DecisionFeature[] = [...WINDOW_LEVEL, 'motionHere', 'votes', 'pbvShare', 'lightOverSkin', 'regionsMin'];
+export const WINDOW_FEATURES: readonly DecisionFeature[] = [
+  ...WINDOW_LEVEL,
+  'motionHere',
+  'votes',
+  'pbvShare',
+  'lightOverSkin',
+  'regionsMin',
+];
 
 /** Windows on each side whose best candidates say whether the chosen rate is steady. */
 export const CONTINUITY_WINDOWS = 4;
@@ -62,14 +80,27 @@ export function candidateProbability(features: readonly number[], m: Reliability
 }
 
 /** Every candidate of a window with the probability that it is the true heart rate (±5 bpm). */
-export function scoreCandidates(e: WindowEvidence, bandHz: readonly [number, number], m: ReliabilityModel = RELIABILITY_MODEL): ScoredCandidate[] {
+export function scoreCandidates(
+  e: WindowEvidence,
+  bandHz: readonly [number, number],
+  m: ReliabilityModel = RELIABILITY_MODEL,
+): ScoredCandidate[] {
   return candidatesOf(e, bandHz).map((hz) => {
     const features = candidateFeatures(e, hz);
     return { bpm: hz * 60, p: candidateProbability(features, m), features };
   });
 }
 
-export const REASON_CODES = ['face-lost', 'frames-missing', 'light', 'movement', 'harmonic', 'disagree', 'weak', 'no-signal'] as const;
+export const REASON_CODES = [
+  'face-lost',
+  'frames-missing',
+  'light',
+  'movement',
+  'harmonic',
+  'disagree',
+  'weak',
+  'no-signal',
+] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
 /** Plain words for each reason, as the app shows them. */
@@ -122,7 +153,8 @@ function sourceReasons(f: Record<Feature, number>): ReasonCode[] {
   return out;
 }
 
-const named = <F extends string>(names: readonly F[], values: readonly number[]) => Object.fromEntries(names.map((n, i) => [n, values[i]!])) as Record<F, number>;
+const named = <F extends string>(names: readonly F[], values: readonly number[]) =>
+  Object.fromEntries(names.map((n, i) => [n, values[i]!])) as Record<F, number>;
 
 /** The level of a probability under the model's thresholds. */
 export function levelOf(p: number, m: ReliabilityModel = RELIABILITY_MODEL): Reliability {
@@ -146,13 +178,28 @@ function capForMissing(level: Reliability, f: Record<Feature, number>): Reliabil
  * Decides one window given its scored candidates, the chosen one, and the best candidates of its neighbours
  * (offline: the windows around it; live: the windows before it).
  */
-export function decideWindow(e: WindowEvidence, candidates: readonly ScoredCandidate[], chosen: number, neighbourBest: readonly (number | null)[], m: ReliabilityModel = RELIABILITY_MODEL): WindowDecision {
+export function decideWindow(
+  e: WindowEvidence,
+  candidates: readonly ScoredCandidate[],
+  chosen: number,
+  neighbourBest: readonly (number | null)[],
+  m: ReliabilityModel = RELIABILITY_MODEL,
+): WindowDecision {
   const sspdPeak = e.voters.sspd ? topPeaks(e.voters.sspd, 1)[0] : undefined;
   const sspdBpm = sspdPeak === undefined ? null : sspdPeak * 60;
   const pick = candidates[chosen];
-  if (!pick) return { bpm: null, source: null, sspdBpm, probability: 0, reliability: 'none', reasons: ['no-signal'], features: null };
+  if (!pick)
+    return {
+      bpm: null,
+      source: null,
+      sspdBpm,
+      probability: 0,
+      reliability: 'none',
+      reasons: ['no-signal'],
+      features: null,
+    };
   const steady = neighbourBest.filter((b): b is number => b !== null);
-  const others = candidates.filter((c) => Math.abs(c.bpm - pick.bpm) > 8 / 5 * AGREE_BPM).map((c) => c.p);
+  const others = candidates.filter((c) => Math.abs(c.bpm - pick.bpm) > (8 / 5) * AGREE_BPM).map((c) => c.p);
   const f = named(FEATURES, pick.features);
   const windowValues: Record<WindowFeature, number> = {
     emission: Math.max(-8, Math.min(8, logit(pick.p))) / 8,
@@ -160,17 +207,38 @@ export function decideWindow(e: WindowEvidence, candidates: readonly ScoredCandi
     margin: pick.p - Math.max(0, ...others),
   };
   const all = { ...f, ...windowValues };
-  const probability = score(m.window, m.window.features.map((k) => all[k]));
+  const probability = score(
+    m.window,
+    m.window.features.map((k) => all[k]),
+  );
   const reliability = capForMissing(levelOf(probability, m), f);
   // The network is primary: its reading stands wherever the chosen rate is its own.
-  const bySspd = sspdBpm !== null && (Math.abs(sspdBpm - pick.bpm) <= AGREE_BPM || relativeSupport(e.voters.sspd, pick.bpm / 60) > 0.9);
+  const bySspd =
+    sspdBpm !== null &&
+    (Math.abs(sspdBpm - pick.bpm) <= AGREE_BPM || relativeSupport(e.voters.sspd, pick.bpm / 60) > 0.9);
   const reasons = reliability === 'reliable' && (bySspd || sspdBpm === null) ? [] : reasonsFor(f, windowValues);
   // Where the network's rate was passed over, say what that rate looked like (a lamp, a sway) as well.
-  const networkPick = bySspd || sspdBpm === null ? undefined : candidates.find((c) => Math.abs(c.bpm - sspdBpm) <= AGREE_BPM);
-  if (networkPick) reasons.unshift(...sourceReasons(named(FEATURES, networkPick.features)).filter((r) => !reasons.includes(r)));
+  const networkPick =
+    bySspd || sspdBpm === null ? undefined : candidates.find((c) => Math.abs(c.bpm - sspdBpm) <= AGREE_BPM);
+  if (networkPick)
+    reasons.unshift(...sourceReasons(named(FEATURES, networkPick.features)).filter((r) => !reasons.includes(r)));
   if (reliability !== 'reliable' && reasons.length === 0) reasons.push(pick.p < 0.5 ? 'weak' : 'disagree');
-  const bpm = bySspd ? refinedBpm(e, pick.bpm, ['sspd']) : refinedBpm(e, pick.bpm, VOTERS.filter((v) => v !== 'sspd'));
-  return { bpm, source: sspdBpm === null || bySspd ? (sspdBpm === null ? 'evidence' : 'sspd') : 'evidence', sspdBpm, probability, reliability, reasons, features: all };
+  const bpm = bySspd
+    ? refinedBpm(e, pick.bpm, ['sspd'])
+    : refinedBpm(
+        e,
+        pick.bpm,
+        VOTERS.filter((v) => v !== 'sspd'),
+      );
+  return {
+    bpm,
+    source: sspdBpm === null || bySspd ? (sspdBpm === null ? 'evidence' : 'sspd') : 'evidence',
+    sspdBpm,
+    probability,
+    reliability,
+    reasons,
+    features: all,
+  };
 }
 
 /**
@@ -192,13 +260,22 @@ function refinedBpm(e: WindowEvidence, bpm: number, voters: readonly Voter[]): n
 }
 
 /** Decisions for a whole series of windows `stepS` apart: tracked across windows, each judged with its neighbours. */
-export function decideSeries(windows: readonly WindowEvidence[], bandHz: readonly [number, number], stepS: number, m: ReliabilityModel = RELIABILITY_MODEL): WindowDecision[] {
+export function decideSeries(
+  windows: readonly WindowEvidence[],
+  bandHz: readonly [number, number],
+  stepS: number,
+  m: ReliabilityModel = RELIABILITY_MODEL,
+): WindowDecision[] {
   const scored = windows.map((e) => scoreCandidates(e, bandHz, m));
-  const choice = trackHeartRate(scored.map((c) => ({ bpm: c.map((x) => x.bpm), logP: c.map((x) => Math.log(Math.max(1e-6, x.p))) })), stepS);
+  const choice = trackHeartRate(
+    scored.map((c) => ({ bpm: c.map((x) => x.bpm), logP: c.map((x) => Math.log(Math.max(1e-6, x.p))) })),
+    stepS,
+  );
   const best = scored.map((c) => (c.length ? c.reduce((a, b) => (b.p > a.p ? b : a)).bpm : null));
   return windows.map((e, w) => {
     const around: (number | null)[] = [];
-    for (let k = Math.max(0, w - CONTINUITY_WINDOWS); k <= Math.min(windows.length - 1, w + CONTINUITY_WINDOWS); k++) if (k !== w) around.push(best[k]!);
+    for (let k = Math.max(0, w - CONTINUITY_WINDOWS); k <= Math.min(windows.length - 1, w + CONTINUITY_WINDOWS); k++)
+      if (k !== w) around.push(best[k]!);
     return decideWindow(e, scored[w]!, choice[w]!, around, m);
   });
 }
@@ -207,7 +284,13 @@ export function decideSeries(windows: readonly WindowEvidence[], bandHz: readonl
  * Live: decides the newest window given the rates chosen in the windows before it (newest last), choosing the
  * candidate that best combines its own probability with a plausible move from the previous choice.
  */
-export function decideLatest(e: WindowEvidence, bandHz: readonly [number, number], previous: readonly { bpm: number | null; best: number | null; tS: number }[], tS: number, m: ReliabilityModel = RELIABILITY_MODEL): WindowDecision & { best: number | null } {
+export function decideLatest(
+  e: WindowEvidence,
+  bandHz: readonly [number, number],
+  previous: readonly { bpm: number | null; best: number | null; tS: number }[],
+  tS: number,
+  m: ReliabilityModel = RELIABILITY_MODEL,
+): WindowDecision & { best: number | null } {
   const scored = scoreCandidates(e, bandHz, m);
   const last = [...previous].reverse().find((p) => p.bpm !== null);
   let chosen = -1;
@@ -220,6 +303,12 @@ export function decideLatest(e: WindowEvidence, bandHz: readonly [number, number
     }
   });
   const best = scored.length ? scored.reduce((a, b) => (b.p > a.p ? b : a)).bpm : null;
-  const decision = decideWindow(e, scored, chosen, previous.slice(-CONTINUITY_WINDOWS).map((p) => p.best), m);
+  const decision = decideWindow(
+    e,
+    scored,
+    chosen,
+    previous.slice(-CONTINUITY_WINDOWS).map((p) => p.best),
+    m,
+  );
   return { ...decision, best };
 }

@@ -43,11 +43,19 @@ export function estimateRespiration(detrended: Float64Array, grid: Grid, beats: 
   const [lo, hi] = o.respBandHz;
   const durationS = (grid.n - 1) / grid.fs;
   if (durationS < o.respWindowS) {
-    return { experimental: true, series: [], summary: notEnoughData('too-short', `Respiration needs ${o.respWindowS} s; got ${durationS.toFixed(0)} s.`) };
+    return {
+      experimental: true,
+      series: [],
+      summary: notEnoughData('too-short', `Respiration needs ${o.respWindowS} s; got ${durationS.toFixed(0)} s.`),
+    };
   }
   const out: Grid = { t0: grid.t0, fs: RESP_FS, n: Math.floor(durationS * RESP_FS) + 1 };
   const sources: Record<RespSource, Float64Array | null> = {
-    baseline: resampleOnto(timesOf(grid), bandpass(detrended, lo, Math.min(hi, 0.45 * grid.fs), grid.fs, RESP_FILTER_ORDER), out),
+    baseline: resampleOnto(
+      timesOf(grid),
+      bandpass(detrended, lo, Math.min(hi, 0.45 * grid.fs), grid.fs, RESP_FILTER_ORDER),
+      out,
+    ),
     amplitude: beats.t.length >= 4 ? resampleOnto(beats.t, beats.amplitude, out) : null,
     interval: beats.instantT.length >= 4 ? resampleOnto(beats.instantT, beats.instantBpm, out) : null,
   };
@@ -56,7 +64,14 @@ export function estimateRespiration(detrended: Float64Array, grid: Grid, beats: 
   const nfft = fftLengthFor(win, RESP_FS, 1 / (10 * o.respWindowS));
   const series: RespWindow[] = [];
   for (let start = 0; start + win <= out.n; start += hop) {
-    const w: RespWindow = { tStart: out.t0 + start / RESP_FS, tEnd: out.t0 + (start + win) / RESP_FS, brpm: null, source: null, concentration: 0, bySource: { baseline: null, amplitude: null, interval: null } };
+    const w: RespWindow = {
+      tStart: out.t0 + start / RESP_FS,
+      tEnd: out.t0 + (start + win) / RESP_FS,
+      brpm: null,
+      source: null,
+      concentration: 0,
+      bySource: { baseline: null, amplitude: null, interval: null },
+    };
     for (const s of RESP_SOURCES) {
       const x = sources[s];
       if (!x) continue;
@@ -72,7 +87,10 @@ export function estimateRespiration(detrended: Float64Array, grid: Grid, beats: 
     series.push(w);
   }
   const rates = series.flatMap((w) => (w.brpm === null ? [] : [w.brpm]));
-  const summary = rates.length > 0 ? { ok: true as const, brpm: median(rates), windows: rates.length } : notEnoughData('no-modulation-found', 'No window showed a clear respiratory modulation.');
+  const summary =
+    rates.length > 0
+      ? { ok: true as const, brpm: median(rates), windows: rates.length }
+      : notEnoughData('no-modulation-found', 'No window showed a clear respiratory modulation.');
   return { experimental: true, series, summary };
 }
 

@@ -14,10 +14,17 @@ export interface RgbTrace {
  * whose mask byte is non-zero count (e.g. skin); an all-zero mask gives NaN channels, which the timing
  * step then treats as a missing frame.
  */
-export function cropMeans(crop: Uint8Array, width = CROP_SIZE, height = CROP_SIZE, mask?: Uint8Array): [number, number, number] {
+export function cropMeans(
+  crop: Uint8Array,
+  width = CROP_SIZE,
+  height = CROP_SIZE,
+  mask?: Uint8Array,
+): [number, number, number] {
   const pixels = width * height;
-  if (crop.length !== pixels * 3) throw new SignalError('invalid-input', `a ${width}×${height} RGB crop has ${pixels * 3} bytes, got ${crop.length}`);
-  if (mask && mask.length !== pixels) throw new SignalError('length-mismatch', `mask has ${mask.length} entries for ${pixels} pixels`);
+  if (crop.length !== pixels * 3)
+    throw new SignalError('invalid-input', `a ${width}×${height} RGB crop has ${pixels * 3} bytes, got ${crop.length}`);
+  if (mask && mask.length !== pixels)
+    throw new SignalError('length-mismatch', `mask has ${mask.length} entries for ${pixels} pixels`);
   let r = 0;
   let g = 0;
   let b = 0;
@@ -33,7 +40,12 @@ export function cropMeans(crop: Uint8Array, width = CROP_SIZE, height = CROP_SIZ
 }
 
 /** Channel means of every crop in order, as three traces. */
-export function rgbTraceFromCrops(crops: readonly Uint8Array[], width = CROP_SIZE, height = CROP_SIZE, masks?: readonly (Uint8Array | undefined)[]): RgbTrace {
+export function rgbTraceFromCrops(
+  crops: readonly Uint8Array[],
+  width = CROP_SIZE,
+  height = CROP_SIZE,
+  masks?: readonly (Uint8Array | undefined)[],
+): RgbTrace {
   const n = crops.length;
   const trace: RgbTrace = { r: new Float64Array(n), g: new Float64Array(n), b: new Float64Array(n) };
   for (let f = 0; f < n; f++) {

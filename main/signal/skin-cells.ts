@@ -56,13 +56,15 @@ export function classifyCells(values: Float32Array): CellRoles {
     return { r: r / sum, g: g / sum, level: sum / 3 };
   });
   const seed: number[] = [];
-  for (let row = SEED_ROWS[0]; row < SEED_ROWS[1]; row++) for (let col = SEED_COLS[0]; col < SEED_COLS[1]; col++) seed.push(row * BLOCK_GRID + col);
+  for (let row = SEED_ROWS[0]; row < SEED_ROWS[1]; row++)
+    for (let col = SEED_COLS[0]; col < SEED_COLS[1]; col++) seed.push(row * BLOCK_GRID + col);
   const usable = (k: number) => chroma[k]!.level >= MIN_LEVEL && chroma[k]!.level <= MAX_LEVEL;
   const lit = seed.filter(usable);
   const centre = { r: middle(lit.map((k) => chroma[k]!.r)), g: middle(lit.map((k) => chroma[k]!.g)) };
   // Skin under any usual light reflects more red than green and more green than blue: a middle that does not
   // (a mask, a hand, a crop without a face) holds no skin to read.
-  if (!(centre.r > centre.g && centre.g > 1 - centre.r - centre.g)) return { skin: [], reference: [], regions: { upper: [], left: [], right: [] } };
+  if (!(centre.r > centre.g && centre.g > 1 - centre.r - centre.g))
+    return { skin: [], reference: [], regions: { upper: [], left: [], right: [] } };
   const distance = (k: number) => Math.hypot(chroma[k]!.r - centre.r, chroma[k]!.g - centre.g);
   const skin: number[] = [];
   const reference: number[] = [];
@@ -71,8 +73,14 @@ export function classifyCells(values: Float32Array): CellRoles {
     if (distance(k) <= SKIN_CHROMA_DISTANCE) skin.push(k);
   }
   // A cell beside skin may hold some of it (a jaw, an ear, a shadowed cheek): its pulse would pass for a light change.
-  const besideSkin = (k: number) => skin.some((s) => Math.abs((s % BLOCK_GRID) - (k % BLOCK_GRID)) <= 1 && Math.abs(Math.floor(s / BLOCK_GRID) - Math.floor(k / BLOCK_GRID)) <= 1);
-  for (let k = 0; k < BLOCK_COUNT; k++) if (usable(k) && distance(k) >= NON_SKIN_CHROMA_DISTANCE && !besideSkin(k)) reference.push(k);
+  const besideSkin = (k: number) =>
+    skin.some(
+      (s) =>
+        Math.abs((s % BLOCK_GRID) - (k % BLOCK_GRID)) <= 1 &&
+        Math.abs(Math.floor(s / BLOCK_GRID) - Math.floor(k / BLOCK_GRID)) <= 1,
+    );
+  for (let k = 0; k < BLOCK_COUNT; k++)
+    if (usable(k) && distance(k) >= NON_SKIN_CHROMA_DISTANCE && !besideSkin(k)) reference.push(k);
   return { skin, reference, regions: regionsOf(skin) };
 }
 
@@ -135,8 +143,11 @@ export function lightTrace(values: Float32Array, cells: readonly number[]): Floa
   const channels = [mean.r, mean.g, mean.b].map((x) => {
     let m = 0;
     let n = 0;
-    for (const v of x) if (!Number.isNaN(v)) (m += v), n++;
+    for (const v of x) if (!Number.isNaN(v)) ((m += v), n++);
     return { x, m: m / Math.max(1, n) };
   });
-  return Float64Array.from(mean.r, (_, i) => 1 + channels.reduce((s, { x, m }, c) => s + LIGHT_WEIGHTS[c]! * (x[i]! / m - 1), 0));
+  return Float64Array.from(
+    mean.r,
+    (_, i) => 1 + channels.reduce((s, { x, m }, c) => s + LIGHT_WEIGHTS[c]! * (x[i]! / m - 1), 0),
+  );
 }

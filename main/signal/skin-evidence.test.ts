@@ -9,13 +9,16 @@ import { welch } from './spectrum.ts';
 import { syntheticCells } from '../../testing/signal.ts';
 
 const FS = 30;
-const sine = (n: number, hz: number, amp = 1, phase = 0) => Float64Array.from({ length: n }, (_, i) => amp * Math.sin((2 * Math.PI * hz * i) / FS + phase));
-const peakBpm = (x: Float64Array) => topPeaks(supportOf(welch(x, FS, { segment: 180, nfft: 1024 }), [0.7, 3.5]), 1)[0]! * 60;
+const sine = (n: number, hz: number, amp = 1, phase = 0) =>
+  Float64Array.from({ length: n }, (_, i) => amp * Math.sin((2 * Math.PI * hz * i) / FS + phase));
+const peakBpm = (x: Float64Array) =>
+  topPeaks(supportOf(welch(x, FS, { segment: 180, nfft: 1024 }), [0.7, 3.5]), 1)[0]! * 60;
 
 describe('the crop grid', () => {
   it('averages each 16×16 cell of a crop, and marks a blank crop (no face) as NaN', () => {
     const crop = new Uint8Array(CROP_SIZE * CROP_SIZE * 3);
-    for (let y = 0; y < CROP_SIZE; y++) for (let x = 0; x < CROP_SIZE; x++) crop.set([x < 64 ? 200 : 100, y, 7], (y * CROP_SIZE + x) * 3);
+    for (let y = 0; y < CROP_SIZE; y++)
+      for (let x = 0; x < CROP_SIZE; x++) crop.set([x < 64 ? 200 : 100, y, 7], (y * CROP_SIZE + x) * 3);
     const out = new Float32Array(BLOCK_VALUES);
     blockMeans(crop, out);
     expect(Array.from(out.subarray(0, 3))).toEqual([200, 7.5, 7]);
@@ -32,7 +35,8 @@ describe('the crop grid', () => {
     expect(roles.skin.every(isSkin)).toBe(true);
     expect(roles.skin).toHaveLength(20);
     // The reference is the non-skin cells that do not touch skin (a cell beside skin may hold a little of it).
-    const touchesSkin = (k: number) => roles.skin.some((s) => Math.abs((s % 8) - (k % 8)) <= 1 && Math.abs(Math.floor(s / 8) - Math.floor(k / 8)) <= 1);
+    const touchesSkin = (k: number) =>
+      roles.skin.some((s) => Math.abs((s % 8) - (k % 8)) <= 1 && Math.abs(Math.floor(s / 8) - Math.floor(k / 8)) <= 1);
     expect(roles.reference.some(isSkin)).toBe(false);
     expect(roles.reference.some(touchesSkin)).toBe(false);
     expect(roles.reference).toHaveLength(64 - 7 * 6); // all cells outside the skin block grown by one
@@ -59,7 +63,8 @@ describe('PBV', () => {
     const n = 600;
     const flicker = sine(n, 2.8, 0.01);
     const pulse = sine(n, 1.1, 0.002);
-    const channel = (level: number, weight: number) => Float64Array.from(pulse, (p, i) => level * (1 + flicker[i]!) * (1 - weight * p));
+    const channel = (level: number, weight: number) =>
+      Float64Array.from(pulse, (p, i) => level * (1 + flicker[i]!) * (1 - weight * p));
     const x = pbvDeHaan({ r: channel(180, 0.33), g: channel(130, 0.77), b: channel(105, 0.53) }, FS);
     expect(Math.abs(peakBpm(x) - 66)).toBeLessThan(2);
   });

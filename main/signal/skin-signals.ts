@@ -2,7 +2,14 @@
 // and three regions), the light seen by non-skin cells, and how much the crop's content moves.
 import { BLOCK_COUNT, BLOCK_GRID, BLOCK_VALUES } from './crop-blocks.ts';
 import type { RgbTrace } from './rgb-means.ts';
-import { cellsTrace, classifyCells, lightTrace, MIN_REFERENCE_CELLS, MIN_SKIN_CELLS, type CellRoles } from './skin-cells.ts';
+import {
+  cellsTrace,
+  classifyCells,
+  lightTrace,
+  MIN_REFERENCE_CELLS,
+  MIN_SKIN_CELLS,
+  type CellRoles,
+} from './skin-cells.ts';
 
 export const REGIONS = ['upper', 'left', 'right'] as const;
 export type Region = (typeof REGIONS)[number];
@@ -29,10 +36,18 @@ export function skinSignals(values: Float32Array): SkinSignals | null {
   const roles = classifyCells(values);
   if (roles.skin.length < MIN_SKIN_CELLS) return null;
   const regions: SkinSignals['regions'] = {};
-  for (const r of REGIONS) if (roles.regions[r].length >= MIN_REGION_CELLS) regions[r] = cellsTrace(values, roles.regions[r]);
+  for (const r of REGIONS)
+    if (roles.regions[r].length >= MIN_REGION_CELLS) regions[r] = cellsTrace(values, roles.regions[r]);
   let light: Float64Array | null = null;
   if (roles.reference.length >= MIN_REFERENCE_CELLS) light = lightTrace(values, roles.reference);
-  return { roles, skin: cellsTrace(values, roles.skin), regions, light, motion: contentMotion(values), centre: contentCentre(values) };
+  return {
+    roles,
+    skin: cellsTrace(values, roles.skin),
+    regions,
+    light,
+    motion: contentMotion(values),
+    centre: contentCentre(values),
+  };
 }
 
 /** The brightness-weighted centre of the grid per frame, in cells from the top-left (NaN without a face). */
@@ -65,7 +80,8 @@ export function contentMotion(values: Float32Array): Float64Array {
   const delta = new Float64Array(BLOCK_COUNT);
   const sorted = new Float64Array(BLOCK_COUNT);
   for (let f = 0; f < frames; f++) {
-    for (let k = 0, o = f * BLOCK_VALUES; k < BLOCK_COUNT; k++, o += 3) current[k] = (values[o]! + values[o + 1]! + values[o + 2]!) / 3;
+    for (let k = 0, o = f * BLOCK_VALUES; k < BLOCK_COUNT; k++, o += 3)
+      current[k] = (values[o]! + values[o + 1]! + values[o + 2]!) / 3;
     if (f === 0) out[0] = Number.NaN;
     else {
       for (let k = 0; k < BLOCK_COUNT; k++) delta[k] = current[k]! - previous[k]!;

@@ -32,19 +32,26 @@ describe('FFT', () => {
 });
 
 describe('Welch spectra', () => {
-  it.each(f.welch.map((c) => [`segment ${c.segment}, overlap ${c.overlap}, nfft ${c.nfft}`, c] as const))('matches scipy.signal.welch for %s within 1e-9 relative', (_name, c) => {
-    const spec = welch(f.input, f.fs, { segment: c.segment, overlap: c.overlap, nfft: c.nfft });
-    expect(spec.df).toBeCloseTo(c.df, 12);
-    const peak = Math.max(...c.psd);
-    for (let k = 0; k < c.psd.length; k++) expect(Math.abs(spec.psd[k]! - c.psd[k]!)).toBeLessThan(1e-9 * peak);
-  });
+  it.each(f.welch.map((c) => [`segment ${c.segment}, overlap ${c.overlap}, nfft ${c.nfft}`, c] as const))(
+    'matches scipy.signal.welch for %s within 1e-9 relative',
+    (_name, c) => {
+      const spec = welch(f.input, f.fs, { segment: c.segment, overlap: c.overlap, nfft: c.nfft });
+      expect(spec.df).toBeCloseTo(c.df, 12);
+      const peak = Math.max(...c.psd);
+      for (let k = 0; k < c.psd.length; k++) expect(Math.abs(spec.psd[k]! - c.psd[k]!)).toBeLessThan(1e-9 * peak);
+    },
+  );
 
   it('shares segment spectra across sliding windows without changing any window’s Welch estimate', () => {
     const x = Float64Array.from(f.input);
     const o = { window: 300, segment: 180, hop: 30, nfft: 512, maxHz: 15 };
     let checked = 0;
     slidingWelch(x, f.fs, o, (_w, start, psd) => {
-      const direct = welch(x.subarray(start, start + o.window), f.fs, { segment: o.segment, overlap: o.segment - o.hop, nfft: o.nfft });
+      const direct = welch(x.subarray(start, start + o.window), f.fs, {
+        segment: o.segment,
+        overlap: o.segment - o.hop,
+        nfft: o.nfft,
+      });
       for (let k = 0; k < psd.psd.length; k++) expect(psd.psd[k]).toBeCloseTo(direct.psd[k]!, 10);
       checked++;
     });
@@ -76,11 +83,18 @@ describe('Welch spectra', () => {
 });
 
 describe('peak finding', () => {
-  it.each(f.peaks.map((c) => [`distance ${c.distance}, prominence ${c.prominence}, wlen ${c.wlen}`, c] as const))('matches scipy.signal.find_peaks with %s', (_name, c) => {
-    const peaks = findPeaks(f.peakInput, { distance: c.distance, prominence: c.prominence, ...(c.wlen ? { wlen: c.wlen } : {}) });
-    expect(Array.from(peaks.indices)).toEqual(c.indices);
-    for (let i = 0; i < c.prominences.length; i++) expect(peaks.prominences[i]).toBeCloseTo(c.prominences[i]!, 8);
-  });
+  it.each(f.peaks.map((c) => [`distance ${c.distance}, prominence ${c.prominence}, wlen ${c.wlen}`, c] as const))(
+    'matches scipy.signal.find_peaks with %s',
+    (_name, c) => {
+      const peaks = findPeaks(f.peakInput, {
+        distance: c.distance,
+        prominence: c.prominence,
+        ...(c.wlen ? { wlen: c.wlen } : {}),
+      });
+      expect(Array.from(peaks.indices)).toEqual(c.indices);
+      for (let i = 0; i < c.prominences.length; i++) expect(peaks.prominences[i]).toBeCloseTo(c.prominences[i]!, 8);
+    },
+  );
 
   it('counts a flat-topped peak once, at its middle', () => {
     expect(Array.from(findPeaks([0, 1, 3, 3, 3, 3, 1, 0]).indices)).toEqual([3]);

@@ -28,7 +28,15 @@ export function fftLengthFor(segment: number, fs: number, resolutionHz: number):
 }
 
 /** Spectrum of one constant-detrended, Hann-windowed segment into `out` (density scaling, one-sided). */
-function segmentPsd(x: ArrayLike<number>, start: number, segment: number, nfft: number, fs: number, out: Float64Array, buf: Float64Array): void {
+function segmentPsd(
+  x: ArrayLike<number>,
+  start: number,
+  segment: number,
+  nfft: number,
+  fs: number,
+  out: Float64Array,
+  buf: Float64Array,
+): void {
   const w = hann(segment);
   let m = 0;
   for (let i = 0; i < segment; i++) m += x[start + i]!;
@@ -81,7 +89,12 @@ export interface SlidingWelchOptions {
  * Welch spectra of windows starting every `hop` samples; calls `visit(windowIndex, startSample, psd)`.
  * Each window's PSD equals welch(x[start:start+window], segment, overlap = segment − hop).
  */
-export function slidingWelch(x: ArrayLike<number>, fs: number, o: SlidingWelchOptions, visit: (w: number, start: number, psd: Psd) => void): number {
+export function slidingWelch(
+  x: ArrayLike<number>,
+  fs: number,
+  o: SlidingWelchOptions,
+  visit: (w: number, start: number, psd: Psd) => void,
+): number {
   assertOption(o.segment <= o.window && o.hop >= 1 && o.hop <= o.segment, 'sliding Welch needs hop ≤ segment ≤ window');
   const df = fs / o.nfft;
   const bins = Math.min(o.nfft / 2 + 1, Math.ceil(o.maxHz / df) + 2);
@@ -92,7 +105,8 @@ export function slidingWelch(x: ArrayLike<number>, fs: number, o: SlidingWelchOp
   const avg: Psd = { psd: new Float64Array(bins), df, segments: perWindow };
   for (let w = 0; w < windows; w++) {
     const first = w === 0 ? 0 : perWindow - 1;
-    for (let s = first; s < perWindow; s++) segmentPsd(x, (w + s) * o.hop, o.segment, o.nfft, fs, ring[(w + s) % perWindow]!, buf);
+    for (let s = first; s < perWindow; s++)
+      segmentPsd(x, (w + s) * o.hop, o.segment, o.nfft, fs, ring[(w + s) % perWindow]!, buf);
     avg.psd.fill(0);
     for (const seg of ring) for (let k = 0; k < bins; k++) avg.psd[k] = avg.psd[k]! + seg[k]!;
     for (let k = 0; k < bins; k++) avg.psd[k] = avg.psd[k]! / perWindow;

@@ -44,18 +44,22 @@ export interface HrWindow {
 }
 
 /** A classical method's median HR over all its windows (a like-for-like comparison, no reliability decision). */
-export type HrSummary = { ok: true; medianBpm: number; meanBpm: number; windows: number; usedWindows: number } | NotEnoughData;
+export type HrSummary =
+  { ok: true; medianBpm: number; meanBpm: number; windows: number; usedWindows: number } | NotEnoughData;
 
 export function summarizeSeries(series: ReadonlyArray<{ bpm: number | null }>): HrSummary {
   const used = series.flatMap((w) => (w.bpm !== null ? [w.bpm] : []));
   if (series.length === 0) return notEnoughData('too-short', 'The recording is shorter than one analysis window.');
-  if (used.length === 0) return notEnoughData('no-good-windows', 'No window had a spectral peak in the heart-rate band.');
+  if (used.length === 0)
+    return notEnoughData('no-good-windows', 'No window had a spectral peak in the heart-rate band.');
   return { ok: true, medianBpm: median(used), meanBpm: mean(used), windows: series.length, usedWindows: used.length };
 }
 
 /** The session's HR (common/session-hr.ts): the median of the windows the decision accepts, with coverage. */
 export function summarizeHr(windows: readonly HrWindow[]): SessionHr {
-  return sessionHr(windows.map((w) => ({ bpm: w.bpm, quality: w.grade, reasons: w.reasons.map((r) => r.message).join('; ') })));
+  return sessionHr(
+    windows.map((w) => ({ bpm: w.bpm, quality: w.grade, reasons: w.reasons.map((r) => r.message).join('; ') })),
+  );
 }
 
 export interface QualityCounts {
@@ -78,25 +82,38 @@ export function countQuality(windows: readonly HrWindow[]): QualityCounts {
 }
 
 /** Median instantaneous HR of beats with an accepted interval on both sides (`beatOk`). */
-export function summarizeBeats(beats: Beats, beatOk: Uint8Array): { ok: true; medianBpm: number; intervals: number } | NotEnoughData {
+export function summarizeBeats(
+  beats: Beats,
+  beatOk: Uint8Array,
+): { ok: true; medianBpm: number; intervals: number } | NotEnoughData {
   const rates: number[] = [];
   for (let i = 0; i < beats.instantBpm.length; i++) if (beatOk[i] && beatOk[i + 1]) rates.push(beats.instantBpm[i]!);
   if (rates.length < 2) return notEnoughData('too-few-beats', 'Fewer than two beat intervals in trusted windows.');
   return { ok: true, medianBpm: median(rates), intervals: rates.length };
 }
 
-export function sessionWarnings(fps: FpsSupport, timing: FrameReport, counts: QualityCounts, primaryIsNetwork: boolean, hasCheck: boolean): string[] {
+export function sessionWarnings(
+  fps: FpsSupport,
+  timing: FrameReport,
+  counts: QualityCounts,
+  primaryIsNetwork: boolean,
+  hasCheck: boolean,
+): string[] {
   const warnings: string[] = [];
   const total = counts.reliable + counts.caution + counts.none;
   if (primaryIsNetwork && !fps.supported) warnings.push(fps.message);
   if (!primaryIsNetwork) warnings.push('No network waveform: the heart rate comes from the classical methods.');
   if (!hasCheck) warnings.push('No skin colour traces: the heart rate has no independent check.');
   if (total > 0 && counts.byEvidence > 0) {
-    warnings.push(`In ${counts.byEvidence} of ${total} windows the network was unreliable and the classical methods agreed on another heart rate: those windows show theirs.`);
+    warnings.push(
+      `In ${counts.byEvidence} of ${total} windows the network was unreliable and the classical methods agreed on another heart rate: those windows show theirs.`,
+    );
   }
   const expected = timing.validFrames + timing.droppedFrames;
   if (expected > 0 && timing.droppedFrames / expected > DROPPED_WARNING_SHARE) {
-    warnings.push(`${timing.droppedFrames} frames (${((100 * timing.droppedFrames) / expected).toFixed(1)} %) were dropped by the camera; effective rate ${timing.effectiveFps.toFixed(1)} fps.`);
+    warnings.push(
+      `${timing.droppedFrames} frames (${((100 * timing.droppedFrames) / expected).toFixed(1)} %) were dropped by the camera; effective rate ${timing.effectiveFps.toFixed(1)} fps.`,
+    );
   }
   if (total > 0 && counts.none === total) warnings.push('No window gave a reliable heart rate.');
   return warnings;

@@ -42,7 +42,9 @@ describe('frame timing', () => {
   });
 
   it('throws a SignalError with a code for timestamps that go backwards', () => {
-    expect(() => inspectFrames([0, 0.033, 0.02, 0.1], [[1, 2, 3, 4]])).toThrow(expect.objectContaining({ code: 'non-monotonic-timestamps' }));
+    expect(() => inspectFrames([0, 0.033, 0.02, 0.1], [[1, 2, 3, 4]])).toThrow(
+      expect.objectContaining({ code: 'non-monotonic-timestamps' }),
+    );
     expect(() => inspectFrames([0, NaN], [[1, 2]])).toThrow(SignalError);
     expect(() => inspectFrames([0, 1], [[1]])).toThrow(expect.objectContaining({ code: 'length-mismatch' }));
   });

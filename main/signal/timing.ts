@@ -47,10 +47,15 @@ export interface Grid {
 }
 
 /** Validates timestamps (seconds) and keeps the usable frames of every channel. */
-export function inspectFrames(t: ArrayLike<number>, channels: ArrayLike<number>[], maxGapS = DEFAULT_MAX_GAP_S): KeptFrames | NotEnoughData {
+export function inspectFrames(
+  t: ArrayLike<number>,
+  channels: ArrayLike<number>[],
+  maxGapS = DEFAULT_MAX_GAP_S,
+): KeptFrames | NotEnoughData {
   const n = t.length;
   for (const c of channels) {
-    if (c.length !== n) throw new SignalError('length-mismatch', `timestamps (${n}) and samples (${c.length}) differ in length`);
+    if (c.length !== n)
+      throw new SignalError('length-mismatch', `timestamps (${n}) and samples (${c.length}) differ in length`);
   }
   if (n === 0) return notEnoughData('empty', 'No frames were given.');
   const intervals: number[] = [];
@@ -58,7 +63,11 @@ export function inspectFrames(t: ArrayLike<number>, channels: ArrayLike<number>[
     if (!Number.isFinite(t[i]!)) throw new SignalError('non-finite-timestamps', `timestamp ${i} is ${t[i]}`);
     if (i > 0) {
       const dt = t[i]! - t[i - 1]!;
-      if (dt < 0) throw new SignalError('non-monotonic-timestamps', `timestamp ${i} (${t[i]}) is earlier than the one before (${t[i - 1]})`);
+      if (dt < 0)
+        throw new SignalError(
+          'non-monotonic-timestamps',
+          `timestamp ${i} (${t[i]}) is earlier than the one before (${t[i - 1]})`,
+        );
       if (dt > 0) intervals.push(dt);
     }
   }
@@ -89,7 +98,10 @@ export function inspectFrames(t: ArrayLike<number>, channels: ArrayLike<number>[
   }
   const valid = keepT.length;
   if (valid < 2 || valid < MIN_VALID_SHARE * (n - duplicated)) {
-    return notEnoughData('too-few-valid-samples', `Only ${valid} of ${n} frames carry finite values and distinct times.`);
+    return notEnoughData(
+      'too-few-valid-samples',
+      `Only ${valid} of ${n} frames carry finite values and distinct times.`,
+    );
   }
   const gaps: Array<{ startS: number; endS: number }> = [];
   let longest = 0;
@@ -150,7 +162,8 @@ export function interpolationMask(kept: KeptFrames, grid: Grid, maxGapS = DEFAUL
   const mask = new Uint8Array(grid.n);
   const index = (time: number): number => Math.round((time - grid.t0) * grid.fs);
   const markSpan = (from: number, to: number): void => {
-    for (let i = Math.max(0, Math.ceil((from - grid.t0) * grid.fs)); i < grid.n && grid.t0 + i / grid.fs < to; i++) mask[i] = 2;
+    for (let i = Math.max(0, Math.ceil((from - grid.t0) * grid.fs)); i < grid.n && grid.t0 + i / grid.fs < to; i++)
+      mask[i] = 2;
   };
   markSpan(-Infinity, t[0]!);
   markSpan(t[t.length - 1]! + 1e-9, Infinity);

@@ -31,7 +31,16 @@ export interface ColourSignals {
 }
 
 /** Channels packed for one resampling: skin R, G, B, then optional light, motion and regions. */
-function colourChannels(rgb: TimedRgb | undefined, blocks: TimedBlocks | undefined): { t: ArrayLike<number>; channels: ArrayLike<number>[]; layout: { light: number; motion: number; centre: number; regions: Partial<Record<Region, number>> } } | NotEnoughData {
+function colourChannels(
+  rgb: TimedRgb | undefined,
+  blocks: TimedBlocks | undefined,
+):
+  | {
+      t: ArrayLike<number>;
+      channels: ArrayLike<number>[];
+      layout: { light: number; motion: number; centre: number; regions: Partial<Record<Region, number>> };
+    }
+  | NotEnoughData {
   const signals = blocks ? skinSignals(blocks.values) : null;
   if (!signals || !blocks) {
     if (!rgb) return notEnoughData('no-skin', 'The face crops show too little skin to read a pulse from.');
@@ -59,7 +68,11 @@ function relativeBand(x: Float64Array, fs: number, o: SignalOptions): Float64Arr
   for (const v of x) m += v;
   m /= x.length;
   if (!(m > 0)) return null;
-  const f = filterWaveform(Float64Array.from(x, (v) => v / m - 1), fs, o);
+  const f = filterWaveform(
+    Float64Array.from(x, (v) => v / m - 1),
+    fs,
+    o,
+  );
   return 'ok' in f ? null : f.broad;
 }
 
@@ -84,7 +97,12 @@ function rectifiedSkin(skin: RgbTrace, light: Float64Array | null, fs: number, o
 }
 
 /** Resamples the colour signals onto `grid` (or their own) and rectifies the skin. */
-export function colourSignals(rgb: TimedRgb | undefined, blocks: TimedBlocks | undefined, o: SignalOptions, grid?: Grid): ColourSignals | NotEnoughData {
+export function colourSignals(
+  rgb: TimedRgb | undefined,
+  blocks: TimedBlocks | undefined,
+  o: SignalOptions,
+  grid?: Grid,
+): ColourSignals | NotEnoughData {
   const packed = colourChannels(rgb, blocks);
   if ('ok' in packed) return packed;
   const input = toUniform(packed.t, packed.channels, o, grid);
@@ -94,7 +112,8 @@ export function colourSignals(rgb: TimedRgb | undefined, blocks: TimedBlocks | u
   const raw: RgbTrace = { r: ch[0]!, g: ch[1]!, b: ch[2]! };
   const light = packed.layout.light >= 0 ? relativeBand(ch[packed.layout.light]!, fs, o) : null;
   const regions: ColourSignals['regions'] = {};
-  for (const [r, at] of Object.entries(packed.layout.regions) as [Region, number][]) regions[r] = { r: ch[at]!, g: ch[at + 1]!, b: ch[at + 2]! };
+  for (const [r, at] of Object.entries(packed.layout.regions) as [Region, number][])
+    regions[r] = { r: ch[at]!, g: ch[at + 1]!, b: ch[at + 2]! };
   return {
     input: { ...input, channels: [raw.r, raw.g, raw.b] },
     skin: rectifiedSkin(raw, light, fs, o),
@@ -144,11 +163,17 @@ export interface EvidenceInputs {
 }
 
 /** The HR windows of the grid and the evidence about each. */
-export function evidenceSeries(inp: EvidenceInputs, o: SignalOptions): { windows: WindowSpectra['windows']; evidence: WindowEvidence[] } {
+export function evidenceSeries(
+  inp: EvidenceInputs,
+  o: SignalOptions,
+): { windows: WindowSpectra['windows']; evidence: WindowEvidence[] } {
   const { grid } = inp;
   const band: [number, number] = [o.hrBandHz[0], Math.min(o.hrBandHz[1], 0.45 * grid.fs)];
   const spectra = new Map<Voter | Informant, WindowSpectra>();
-  for (const [id, x] of [...Object.entries(inp.voters), ...Object.entries(inp.informants)] as [Voter | Informant, Float64Array][]) {
+  for (const [id, x] of [...Object.entries(inp.voters), ...Object.entries(inp.informants)] as [
+    Voter | Informant,
+    Float64Array,
+  ][]) {
     spectra.set(id, windowSpectra(x, grid.t0, grid.fs, o));
   }
   const windows = spectra.values().next().value?.windows ?? [];
@@ -173,7 +198,14 @@ export function evidenceSeries(inp: EvidenceInputs, o: SignalOptions): { windows
       if (inp.motion) moved += inp.motion[i]!;
     }
     const len = Math.max(1, end - w.start);
-    return { voters, informants, motion: moved / len, faceLostShare: faceLost?.[k] ?? 0, droppedShare: dropped / len, gapShare: gaps / len };
+    return {
+      voters,
+      informants,
+      motion: moved / len,
+      faceLostShare: faceLost?.[k] ?? 0,
+      droppedShare: dropped / len,
+      gapShare: gaps / len,
+    };
   });
   return { windows, evidence };
 }

@@ -1,6 +1,11 @@
 // Versioned analysis results of a session: HR series per method and waveforms. Versions are never overwritten.
 // Parameters and summary have one shape (common/analysis-record.ts), checked when written and when read.
-import { analysisParams, analysisSummary, type AnalysisParams, type AnalysisSummary } from '../../common/analysis-record.ts';
+import {
+  analysisParams,
+  analysisSummary,
+  type AnalysisParams,
+  type AnalysisSummary,
+} from '../../common/analysis-record.ts';
 import type { z } from 'zod';
 import { AppError } from '../../common/ipc/result.ts';
 import type { HrPoint } from '../../common/sessions.ts';
@@ -53,7 +58,10 @@ function recordPart<T>(schema: z.ZodType<T>, json: string, what: string): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  throw new AppError('internal', `The stored ${what} is not in a form this version reads (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'not JSON'})`);
+  throw new AppError(
+    'internal',
+    `The stored ${what} is not in a form this version reads (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'not JSON'})`,
+  );
 }
 
 const toRecord = (r: AnalysisRow): AnalysisRecord => ({
@@ -91,14 +99,26 @@ export class AnalysisRepository {
           `INSERT INTO analyses (session_id, version, created_at, model_id, model_sha256, execution_provider, params_json, summary_json)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(sessionId, next, this.#now(), analysis.modelId ?? null, analysis.modelSha256 ?? null, analysis.executionProvider ?? null,
-          JSON.stringify(analysisParams.parse(analysis.params)), JSON.stringify(analysisSummary.parse(analysis.summary)));
+        .run(
+          sessionId,
+          next,
+          this.#now(),
+          analysis.modelId ?? null,
+          analysis.modelSha256 ?? null,
+          analysis.executionProvider ?? null,
+          JSON.stringify(analysisParams.parse(analysis.params)),
+          JSON.stringify(analysisSummary.parse(analysis.summary)),
+        );
       const analysisId = Number(lastInsertRowid);
-      const hr = this.#db.prepare('INSERT INTO hr_series (analysis_id, method, t_s, bpm, snr_db, quality, reasons, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+      const hr = this.#db.prepare(
+        'INSERT INTO hr_series (analysis_id, method, t_s, bpm, snr_db, quality, reasons, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      );
       for (const [method, points] of Object.entries(analysis.hrSeries)) {
         for (const p of points) hr.run(analysisId, method, p.tS, p.bpm, p.snrDb, p.quality, p.reasons, p.confidence);
       }
-      const wave = this.#db.prepare('INSERT INTO waveform_chunks (analysis_id, method, start_s, fs, samples) VALUES (?, ?, ?, ?, ?)');
+      const wave = this.#db.prepare(
+        'INSERT INTO waveform_chunks (analysis_id, method, start_s, fs, samples) VALUES (?, ?, ?, ?, ?)',
+      );
       for (const [method, { startS, fs, samples }] of Object.entries(analysis.waveforms)) {
         for (let i = 0; i < samples.length; i += WAVEFORM_CHUNK_SAMPLES) {
           const part = samples.subarray(i, i + WAVEFORM_CHUNK_SAMPLES);
@@ -117,7 +137,9 @@ export class AnalysisRepository {
   }
 
   list(sessionId: number): AnalysisRecord[] {
-    return (this.#db.prepare('SELECT * FROM analyses WHERE session_id = ? ORDER BY version').all(sessionId) as AnalysisRow[]).map(toRecord);
+    return (
+      this.#db.prepare('SELECT * FROM analyses WHERE session_id = ? ORDER BY version').all(sessionId) as AnalysisRow[]
+    ).map(toRecord);
   }
 
   /** The version a session shows, exports and reports: the one chosen in Review, else the latest. */
@@ -132,14 +154,18 @@ export class AnalysisRepository {
   }
 
   latest(sessionId: number): AnalysisRecord | null {
-    const row = this.#db.prepare('SELECT * FROM analyses WHERE session_id = ? ORDER BY version DESC LIMIT 1').get(sessionId) as AnalysisRow | undefined;
+    const row = this.#db
+      .prepare('SELECT * FROM analyses WHERE session_id = ? ORDER BY version DESC LIMIT 1')
+      .get(sessionId) as AnalysisRow | undefined;
     return row ? toRecord(row) : null;
   }
 
   /** Every method's HR series of one analysis. */
   allHrSeries(analysisId: number): Record<string, HrPoint[]> {
     const rows = this.#db
-      .prepare('SELECT method, t_s AS tS, bpm, snr_db AS snrDb, quality, reasons, confidence FROM hr_series WHERE analysis_id = ? ORDER BY method, t_s')
+      .prepare(
+        'SELECT method, t_s AS tS, bpm, snr_db AS snrDb, quality, reasons, confidence FROM hr_series WHERE analysis_id = ? ORDER BY method, t_s',
+      )
       .all(analysisId) as (HrPoint & { method: string })[];
     const series: Record<string, HrPoint[]> = {};
     for (const { method, ...point } of rows) (series[method] ??= []).push(point);
@@ -148,19 +174,26 @@ export class AnalysisRepository {
 
   hrSeries(analysisId: number, method: string): HrPoint[] {
     return this.#db
-      .prepare('SELECT t_s AS tS, bpm, snr_db AS snrDb, quality, reasons, confidence FROM hr_series WHERE analysis_id = ? AND method = ? ORDER BY t_s')
+      .prepare(
+        'SELECT t_s AS tS, bpm, snr_db AS snrDb, quality, reasons, confidence FROM hr_series WHERE analysis_id = ? AND method = ? ORDER BY t_s',
+      )
       .all(analysisId, method) as HrPoint[];
   }
 
   waveform(analysisId: number, method: string): { startS: number; fs: number; samples: Float32Array } | null {
     const rows = this.#db
-      .prepare('SELECT start_s AS startS, fs, samples FROM waveform_chunks WHERE analysis_id = ? AND method = ? ORDER BY start_s')
+      .prepare(
+        'SELECT start_s AS startS, fs, samples FROM waveform_chunks WHERE analysis_id = ? AND method = ? ORDER BY start_s',
+      )
       .all(analysisId, method) as { startS: number; fs: number; samples: Buffer }[];
     if (rows.length === 0) return null;
     const samples = new Float32Array(rows.reduce((n, r) => n + r.samples.byteLength / 4, 0));
     let offset = 0;
     for (const r of rows) {
-      samples.set(new Float32Array(r.samples.buffer.slice(r.samples.byteOffset, r.samples.byteOffset + r.samples.byteLength)), offset);
+      samples.set(
+        new Float32Array(r.samples.buffer.slice(r.samples.byteOffset, r.samples.byteOffset + r.samples.byteLength)),
+        offset,
+      );
       offset += r.samples.byteLength / 4;
     }
     return { startS: rows[0]!.startS, fs: rows[0]!.fs, samples };

@@ -16,7 +16,10 @@ export interface RecordContext {
   warnings?: readonly string[];
 }
 
-export function analysisRecord(result: SessionAnalysis | NotEnoughData, context: RecordContext): { params: AnalysisParams; summary: AnalysisSummary } {
+export function analysisRecord(
+  result: SessionAnalysis | NotEnoughData,
+  context: RecordContext,
+): { params: AnalysisParams; summary: AnalysisSummary } {
   const params: AnalysisParams = {
     source: context.source,
     roi: context.roi,
@@ -35,6 +38,14 @@ export function analysisRecord(result: SessionAnalysis | NotEnoughData, context:
         hrv: result.hrv,
         video: context.video ?? null,
       }
-    : { primary: null, hr: { ...sessionHr([]), reason: result.reason }, checkHr: null, quality: null, warnings: [result.reason, ...extra], hrv: null, video: context.video ?? null };
+    : {
+        primary: null,
+        hr: { ...sessionHr([]), reason: result.reason },
+        checkHr: null,
+        quality: null,
+        warnings: [result.reason, ...extra],
+        hrv: null,
+        video: context.video ?? null,
+      };
   return { params, summary };
 }

@@ -31,13 +31,36 @@ const entries = () => services.store.audit.list().map((e) => [e.action, e.entity
 
 describe('editing a subject', () => {
   test('an update naming only the code changes the code and nothing else, with the change in the trail', async () => {
-    const full = { studyId: 1, code: 'P-1', birthYear: 1980, sex: 'female', skinType: 4, notes: 'left-handed', consentDate: '2026-01-05', consentVersion: 'v2' };
+    const full = {
+      studyId: 1,
+      code: 'P-1',
+      birthYear: 1980,
+      sex: 'female',
+      skinType: 4,
+      notes: 'left-handed',
+      consentDate: '2026-01-05',
+      consentVersion: 'v2',
+    };
     const { id } = await call('subjects:create', full);
     const updated = await call('subjects:update', { id, code: 'P-01' });
     expect(updated).toMatchObject({ ...full, code: 'P-01' });
-    expect(await call('subjects:get', { id })).toMatchObject({ birthYear: 1980, sex: 'female', skinType: 4, notes: 'left-handed', consentDate: '2026-01-05', consentVersion: 'v2' });
+    expect(await call('subjects:get', { id })).toMatchObject({
+      birthYear: 1980,
+      sex: 'female',
+      skinType: 4,
+      notes: 'left-handed',
+      consentDate: '2026-01-05',
+      consentVersion: 'v2',
+    });
     const last = services.store.audit.list().at(-1)!;
-    expect(last).toMatchObject({ actor: 'dr.lee', action: 'update', entity: 'subject', entityId: String(id), before: { code: 'P-1' }, after: { code: 'P-01' } });
+    expect(last).toMatchObject({
+      actor: 'dr.lee',
+      action: 'update',
+      entity: 'subject',
+      entityId: String(id),
+      before: { code: 'P-1' },
+      after: { code: 'P-01' },
+    });
   });
 
   test('consent changes are recorded old → new; an update that changes nothing adds no entry', async () => {
@@ -46,7 +69,10 @@ describe('editing a subject', () => {
     const count = services.store.audit.list().length;
     await call('subjects:update', { id, consentVersion: 'v3' });
     expect(services.store.audit.list()).toHaveLength(count);
-    expect(services.store.audit.list().at(-1)).toMatchObject({ before: { consentDate: null, consentVersion: 'v1' }, after: { consentDate: '2026-02-01', consentVersion: 'v3' } });
+    expect(services.store.audit.list().at(-1)).toMatchObject({
+      before: { consentDate: null, consentVersion: 'v1' },
+      after: { consentDate: '2026-02-01', consentVersion: 'v3' },
+    });
   });
 });
 
@@ -77,20 +103,45 @@ describe('the trail', () => {
       ['update', 'session', { notes: '' }, { notes: 'moved at 0:10' }],
       ['delete', 'subject', { code: 'A-1', sessions: 1 }, null],
     ]);
-    expect(services.store.audit.list().slice(1).every((e) => e.actor === 'dr.lee')).toBe(true); // the study came with the folder
-    expect(services.store.audit.verify()).toMatchObject({ ok: true, entries: 11, head: services.store.audit.list().at(-1)!.hash });
+    expect(
+      services.store.audit
+        .list()
+        .slice(1)
+        .every((e) => e.actor === 'dr.lee'),
+    ).toBe(true); // the study came with the folder
+    expect(services.store.audit.verify()).toMatchObject({
+      ok: true,
+      entries: 11,
+      head: services.store.audit.list().at(-1)!.hash,
+    });
   });
 
   test('refuses changes through SQL, and verify finds an entry edited or removed around the triggers', async () => {
     for (const code of ['T-1', 'T-2', 'T-3']) await call('subjects:create', { studyId: 1, code });
     const db = services.store.db;
-    expect(() => db.prepare("UPDATE audit_trail SET actor = 'someone else' WHERE seq = 2").run()).toThrow(/append-only/);
+    expect(() => db.prepare("UPDATE audit_trail SET actor = 'someone else' WHERE seq = 2").run()).toThrow(
+      /append-only/,
+    );
     expect(() => db.prepare('DELETE FROM audit_trail WHERE seq = 2').run()).toThrow(/append-only/);
     // Someone with the file and a SQLite tool drops the triggers first.
     db.exec('DROP TRIGGER audit_trail_no_update; DROP TRIGGER audit_trail_no_delete');
     db.prepare(`UPDATE audit_trail SET after_json = '{"code":"X-9"}' WHERE seq = 3`).run();
-    expect(services.store.audit.verify()).toMatchObject({ ok: false, brokenAt: 3, problem: 'entry 3 was changed after it was written' });
-    db.prepare(`UPDATE audit_trail SET after_json = ? WHERE seq = 3`).run(JSON.stringify({ code: 'T-2', birthYear: null, sex: 'unknown', skinType: null, notes: '', consentDate: null, consentVersion: null }));
+    expect(services.store.audit.verify()).toMatchObject({
+      ok: false,
+      brokenAt: 3,
+      problem: 'entry 3 was changed after it was written',
+    });
+    db.prepare(`UPDATE audit_trail SET after_json = ? WHERE seq = 3`).run(
+      JSON.stringify({
+        code: 'T-2',
+        birthYear: null,
+        sex: 'unknown',
+        skinType: null,
+        notes: '',
+        consentDate: null,
+        consentVersion: null,
+      }),
+    );
     expect(services.store.audit.verify().ok).toBe(true);
     db.prepare('DELETE FROM audit_trail WHERE seq = 2').run();
     expect(services.store.audit.verify()).toMatchObject({ ok: false, brokenAt: 2, problem: 'entry 2 is missing' });

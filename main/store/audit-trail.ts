@@ -33,8 +33,21 @@ const GENESIS = '0'.repeat(64);
 
 /** The hash of an entry: its fields in a fixed order, chained to the previous entry's hash. */
 function entryHash(row: Omit<AuditRow, 'hash'>): string {
-  const fields = [row.seq, row.at, row.actor, row.action, row.entity, row.entity_id, row.study_id, row.before_json, row.after_json];
-  return crypto.createHash('sha256').update(`${row.prev_hash}\n${JSON.stringify(fields)}`).digest('hex');
+  const fields = [
+    row.seq,
+    row.at,
+    row.actor,
+    row.action,
+    row.entity,
+    row.entity_id,
+    row.study_id,
+    row.before_json,
+    row.after_json,
+  ];
+  return crypto
+    .createHash('sha256')
+    .update(`${row.prev_hash}\n${JSON.stringify(fields)}`)
+    .digest('hex');
 }
 
 const json = (value: unknown): string | null => (value === undefined ? null : JSON.stringify(value));
@@ -52,8 +65,13 @@ const toRecord = (r: AuditRow): AuditRecord => ({
 });
 
 /** The fields whose values differ, as the before and after halves of an update entry; null when nothing changed. */
-export function changed<T extends object>(before: T, after: Partial<T>): { before: Partial<T>; after: Partial<T> } | null {
-  const keys = (Object.keys(after) as (keyof T)[]).filter((k) => after[k] !== undefined && JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+export function changed<T extends object>(
+  before: T,
+  after: Partial<T>,
+): { before: Partial<T>; after: Partial<T> } | null {
+  const keys = (Object.keys(after) as (keyof T)[]).filter(
+    (k) => after[k] !== undefined && JSON.stringify(before[k]) !== JSON.stringify(after[k]),
+  );
   if (keys.length === 0) return null;
   const pick = (source: Partial<T>) => Object.fromEntries(keys.map((k) => [k, source[k]])) as Partial<T>;
   return { before: pick(before), after: pick(after) };
@@ -73,7 +91,8 @@ export class AuditTrail {
 
   /** Appends one entry. Call it inside the transaction of the change it records, so both land or neither. */
   record(event: AuditEvent): void {
-    const last = this.#db.prepare('SELECT seq, hash FROM audit_trail ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+    const last = this.#db.prepare('SELECT seq, hash FROM audit_trail ORDER BY seq DESC LIMIT 1').get() as
+      { seq: number; hash: string } | undefined;
     const row = {
       seq: (last?.seq ?? 0) + 1,
       at: this.#now(),
@@ -95,7 +114,9 @@ export class AuditTrail {
   }
 
   /** Entries oldest first: all, one study's (with the app-wide ones when asked), or one entity's. */
-  list(filter: { studyId?: number; withAppWide?: boolean; entity?: string; entityId?: string | number } = {}): AuditRecord[] {
+  list(
+    filter: { studyId?: number; withAppWide?: boolean; entity?: string; entityId?: string | number } = {},
+  ): AuditRecord[] {
     const where: string[] = [];
     const args: unknown[] = [];
     if (filter.studyId !== undefined) {
@@ -119,12 +140,19 @@ export class AuditTrail {
     let previous = GENESIS;
     let expectedSeq = 1;
     let entries = 0;
-    for (const row of this.#db.prepare('SELECT * FROM audit_trail ORDER BY seq').iterate() as IterableIterator<AuditRow>) {
+    for (const row of this.#db
+      .prepare('SELECT * FROM audit_trail ORDER BY seq')
+      .iterate() as IterableIterator<AuditRow>) {
       const problem =
-        row.seq !== expectedSeq ? `entry ${expectedSeq} is missing` :
-        row.prev_hash !== previous ? `entry ${row.seq} does not link to the entry before it` :
-        entryHash(row) !== row.hash ? `entry ${row.seq} was changed after it was written` : null;
-      if (problem) return { ok: false, entries, head: previous === GENESIS ? null : previous, brokenAt: expectedSeq, problem };
+        row.seq !== expectedSeq
+          ? `entry ${expectedSeq} is missing`
+          : row.prev_hash !== previous
+            ? `entry ${row.seq} does not link to the entry before it`
+            : entryHash(row) !== row.hash
+              ? `entry ${row.seq} was changed after it was written`
+              : null;
+      if (problem)
+        return { ok: false, entries, head: previous === GENESIS ? null : previous, brokenAt: expectedSeq, problem };
       previous = row.hash;
       expectedSeq++;
       entries++;

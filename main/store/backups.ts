@@ -22,7 +22,9 @@ const NAME = /^pulse-studio-(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})(?:-\d+)?
 export function backupSettings(dataDir: string): BackupSettings {
   const fallback = { folder: path.join(dataDir, 'backups'), keep: DEFAULT_KEEP };
   try {
-    const saved = (JSON.parse(fs.readFileSync(path.join(dataDir, SETTINGS_FILE), 'utf8')) as { backups?: Partial<BackupSettings> }).backups ?? {};
+    const saved =
+      (JSON.parse(fs.readFileSync(path.join(dataDir, SETTINGS_FILE), 'utf8')) as { backups?: Partial<BackupSettings> })
+        .backups ?? {};
     return { folder: saved.folder || fallback.folder, keep: saved.keep ?? fallback.keep };
   } catch {
     return fallback;
@@ -32,10 +34,15 @@ export function backupSettings(dataDir: string): BackupSettings {
 /** `folder` empty: the data folder's own backups/. A chosen folder must exist (an unplugged drive is not created). */
 export function saveBackupSettings(dataDir: string, input: { folder: string; keep: number }): BackupSettings {
   if (input.folder && !fs.statSync(input.folder, { throwIfNoEntry: false })?.isDirectory()) {
-    throw new AppError('not_found', `The folder ${input.folder} does not exist: create it or choose another`, { folder: 'No such folder' });
+    throw new AppError('not_found', `The folder ${input.folder} does not exist: create it or choose another`, {
+      folder: 'No such folder',
+    });
   }
   const file = path.join(dataDir, SETTINGS_FILE);
-  fs.writeFileSync(`${file}.partial`, JSON.stringify({ backups: { folder: input.folder || undefined, keep: input.keep } }, null, 1));
+  fs.writeFileSync(
+    `${file}.partial`,
+    JSON.stringify({ backups: { folder: input.folder || undefined, keep: input.keep } }, null, 1),
+  );
   fs.renameSync(`${file}.partial`, file);
   const settings = backupSettings(dataDir);
   rotate(settings);
@@ -119,7 +126,13 @@ export async function dailyBackup(db: Db, dataDir: string, now = new Date()): Pr
 
 /** Keeps the newest `keep` backups (and always `spare`, the one just written); older ones are deleted. */
 function rotate({ folder, keep }: BackupSettings, spare?: string): void {
-  const names = fs.existsSync(folder) ? fs.readdirSync(folder).filter((n) => NAME.test(n)).sort().reverse() : [];
+  const names = fs.existsSync(folder)
+    ? fs
+        .readdirSync(folder)
+        .filter((n) => NAME.test(n))
+        .sort()
+        .reverse()
+    : [];
   for (const name of names.slice(keep)) if (name !== spare) fs.rmSync(path.join(folder, name), { force: true });
 }
 
@@ -140,7 +153,12 @@ export function counts(db: Db): Counts {
  * What a backup holds, read without changing it, beside what the database holds now (when readable). `key`: the
  * database key of an encrypted folder (its backups are encrypted with it).
  */
-export function previewBackup(dataDir: string, name: string, current: Db | null, key: Buffer | null = null): BackupPreview {
+export function previewBackup(
+  dataDir: string,
+  name: string,
+  current: Db | null,
+  key: Buffer | null = null,
+): BackupPreview {
   const { info, file } = backupFile(dataDir, name);
   const check = checkDatabaseFile(file, 'quick_check', key);
   let db: Database.Database | null = null;
@@ -149,7 +167,10 @@ export function previewBackup(dataDir: string, name: string, current: Db | null,
     const schemaVersion = db.pragma('user_version', { simple: true }) as number;
     return { backup: info, intact: check.ok, schemaVersion, ...counts(db), current: current ? counts(current) : null };
   } catch (error) {
-    throw new AppError('conflict', `The backup ${name} cannot be read (${(error as { code?: string }).code ?? String(error)}): choose another`);
+    throw new AppError(
+      'conflict',
+      `The backup ${name} cannot be read (${(error as { code?: string }).code ?? String(error)}): choose another`,
+    );
   } finally {
     db?.close();
   }
@@ -159,10 +180,20 @@ export function previewBackup(dataDir: string, name: string, current: Db | null,
  * Puts a listed, intact backup in place of the database (closed by the caller). A damaged database is renamed
  * aside untouched; a healthy one was just backed up (reason 'before-restore') and is replaced.
  */
-export function putBackupInPlace(dataDir: string, name: string, current: 'damaged' | 'replaced', now = new Date(), key: Buffer | null = null): { keptAs: string | null } {
+export function putBackupInPlace(
+  dataDir: string,
+  name: string,
+  current: 'damaged' | 'replaced',
+  now = new Date(),
+  key: Buffer | null = null,
+): { keptAs: string | null } {
   const { file } = backupFile(dataDir, name);
   const check = checkDatabaseFile(file, 'quick_check', key);
-  if (!check.ok) throw new AppError('conflict', `The backup ${name} is damaged itself (${check.details[0] ?? 'check failed'}): choose another`);
+  if (!check.ok)
+    throw new AppError(
+      'conflict',
+      `The backup ${name} is damaged itself (${check.details[0] ?? 'check failed'}): choose another`,
+    );
   const database = path.join(dataDir, DATABASE_FILE);
   const incoming = `${database}.restoring`;
   fs.copyFileSync(file, incoming);

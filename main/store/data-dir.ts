@@ -7,8 +7,13 @@ export const DATABASE_FILE = 'pulse-studio.db';
 export const DATA_DIR_ENV = 'PULSE_STUDIO_DATA_DIR';
 
 /** The OS user-data folder Electron would use for this app, computed without Electron. */
-export function defaultDataDir(platform: NodeJS.Platform = process.platform, env = process.env, home = os.homedir()): string {
-  if (platform === 'win32') return path.win32.join(env.APPDATA ?? path.win32.join(home, 'AppData', 'Roaming'), APP_DIR_NAME);
+export function defaultDataDir(
+  platform: NodeJS.Platform = process.platform,
+  env = process.env,
+  home = os.homedir(),
+): string {
+  if (platform === 'win32')
+    return path.win32.join(env.APPDATA ?? path.win32.join(home, 'AppData', 'Roaming'), APP_DIR_NAME);
   if (platform === 'darwin') return path.posix.join(home, 'Library', 'Application Support', APP_DIR_NAME);
   return path.posix.join(env.XDG_CONFIG_HOME || path.posix.join(home, '.config'), APP_DIR_NAME);
 }

@@ -33,7 +33,8 @@ function problemOf(open: () => unknown): DataFolderError {
 function seeded(): string {
   const store = openStore(dir);
   const study = store.studies.ensureOne();
-  for (let i = 0; i < 300; i++) store.subjects.create(study.id, subjectFields.parse({ code: `S${i}`, notes: 'n'.repeat(500) }));
+  for (let i = 0; i < 300; i++)
+    store.subjects.create(study.id, subjectFields.parse({ code: `S${i}`, notes: 'n'.repeat(500) }));
   store.db.pragma('wal_checkpoint(TRUNCATE)');
   store.close();
   return path.join(dir, DATABASE_FILE);
@@ -41,17 +42,27 @@ function seeded(): string {
 
 describe('one Pulse Studio per data folder', () => {
   test('a second process is refused with who holds the folder; the lock dies with a killed holder', async () => {
-    const holder = spawn(process.execPath, ['--input-type=module', '-e', `
+    const holder = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `
       import { openStore } from ${JSON.stringify(path.resolve('main/store/index.ts'))};
       // Kept referenced: a collected store would close its lock with it.
       globalThis.store = openStore(${JSON.stringify(dir)}, { holder: 'browser mode' });
       console.log('open');
-      setInterval(() => {}, 1000);`], { stdio: ['ignore', 'pipe', 'inherit'] });
+      setInterval(() => {}, 1000);`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     await new Promise((resolve) => holder.stdout.once('data', resolve));
     const refused = problemOf(() => openStore(dir));
     expect(refused.problem.kind).toBe('in_use');
     expect(refused.code).toBe('busy');
-    expect(refused.message).toMatch(new RegExp(`in use by another Pulse Studio \\(browser mode, process ${holder.pid}`));
+    expect(refused.message).toMatch(
+      new RegExp(`in use by another Pulse Studio \\(browser mode, process ${holder.pid}`),
+    );
     holder.kill('SIGKILL');
     await new Promise((resolve) => holder.once('exit', resolve));
     openStore(dir).close();
@@ -71,18 +82,24 @@ describe('a damaged database', () => {
     'a file cut in half': (b) => b.subarray(0, Math.floor(b.length / 2)),
     'a damaged header': (b) => Buffer.from(b).fill(0, 0, 100),
   };
-  test.each(Object.keys(damage))('with %s is refused with what the check found, and its bytes stay as they were', (kind) => {
-    const file = seeded();
-    fs.writeFileSync(file, damage[kind]!(fs.readFileSync(file)));
-    const before = sha256(file);
-    const refused = problemOf(() => openStore(dir));
-    expect(refused.problem).toMatchObject({ kind: 'damaged', message: expect.stringMatching(/is damaged\. It was not changed/) });
-    expect(refused.problem.details.join('\n')).toMatch(/page|malformed|not a database/i);
-    expect(sha256(file)).toBe(before);
-    // Refused again at the next start: nothing was "repaired" behind the user's back.
-    expect(problemOf(() => openStore(dir)).problem.kind).toBe('damaged');
-    expect(sha256(file)).toBe(before);
-  });
+  test.each(Object.keys(damage))(
+    'with %s is refused with what the check found, and its bytes stay as they were',
+    (kind) => {
+      const file = seeded();
+      fs.writeFileSync(file, damage[kind]!(fs.readFileSync(file)));
+      const before = sha256(file);
+      const refused = problemOf(() => openStore(dir));
+      expect(refused.problem).toMatchObject({
+        kind: 'damaged',
+        message: expect.stringMatching(/is damaged\. It was not changed/),
+      });
+      expect(refused.problem.details.join('\n')).toMatch(/page|malformed|not a database/i);
+      expect(sha256(file)).toBe(before);
+      // Refused again at the next start: nothing was "repaired" behind the user's back.
+      expect(problemOf(() => openStore(dir)).problem.kind).toBe('damaged');
+      expect(sha256(file)).toBe(before);
+    },
+  );
 
   test('an intact database opens as before', () => {
     seeded();
@@ -121,7 +138,9 @@ describe.skipIf(process.platform === 'win32')('protection at rest', () => {
     fs.symlinkSync('/etc/hostname', path.join(dir, 'link'));
     openStore(dir).close();
     const mode = (f: string) => fs.statSync(path.join(dir, f)).mode & 0o777;
-    expect([mode('.'), mode(DATABASE_FILE), mode('subjects/1'), mode('subjects/1/x.bin')]).toEqual([0o700, 0o600, 0o700, 0o600]);
+    expect([mode('.'), mode(DATABASE_FILE), mode('subjects/1'), mode('subjects/1/x.bin')]).toEqual([
+      0o700, 0o600, 0o700, 0o600,
+    ]);
     expect(fs.statSync('/etc/hostname').mode & 0o777).not.toBe(0o600);
   });
 });

@@ -6,7 +6,10 @@ export class DataFolderError extends AppError {
   readonly problem: DataProblem;
 
   constructor(kind: DataProblem['kind'], message: string, details: string[] = []) {
-    super(kind === 'in_use' ? 'busy' : kind === 'newer' ? 'conflict' : kind === 'locked' ? 'forbidden' : 'storage', message);
+    super(
+      kind === 'in_use' ? 'busy' : kind === 'newer' ? 'conflict' : kind === 'locked' ? 'forbidden' : 'storage',
+      message,
+    );
     this.name = 'DataFolderError';
     this.problem = { kind, message, details };
   }

@@ -12,7 +12,12 @@ export const BUSY_TIMEOUT_MS = 500;
 export type BeforeMigrate = (db: Db, from: number, to: number) => void;
 
 /** `key`: the database key of an encrypted folder (a plain file is still opened as it is, see sqlcipher.ts). */
-export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS, beforeMigrate?: BeforeMigrate, key: Buffer | null = null): Db {
+export function openDatabase(
+  file: string,
+  migrations: readonly Migration[] = MIGRATIONS,
+  beforeMigrate?: BeforeMigrate,
+  key: Buffer | null = null,
+): Db {
   const db = openDatabaseFile(file, key);
   try {
     db.pragma('journal_mode = WAL');

@@ -13,7 +13,11 @@ function problemOf(code: string): Problem | null {
   switch (primary) {
     case 'SQLITE_BUSY':
     case 'SQLITE_LOCKED':
-      return { code: 'busy', reason: 'the database is locked by another program; close any program that has pulse-studio.db open, then try again' };
+      return {
+        code: 'busy',
+        reason:
+          'the database is locked by another program; close any program that has pulse-studio.db open, then try again',
+      };
     case 'SQLITE_FULL':
     case 'ENOSPC':
     case 'EDQUOT':
@@ -31,7 +35,10 @@ function problemOf(code: string): Problem | null {
       return { code: 'storage', reason: `the disk reported a read or write error (${code})` };
     case 'SQLITE_CORRUPT':
     case 'SQLITE_NOTADB':
-      return { code: 'storage', reason: 'the database file is damaged; restart Pulse Studio to check it and restore a backup' };
+      return {
+        code: 'storage',
+        reason: 'the database file is damaged; restart Pulse Studio to check it and restore a backup',
+      };
     default:
       return null;
   }
@@ -59,4 +66,5 @@ export function storageError(error: unknown, what: string): unknown {
 export const isBusy = (error: unknown): boolean => problemOf(codeOf(error) ?? '')?.code === 'busy';
 
 /** True for any disk or database condition storageProblem explains (as opposed to a fault in the program). */
-export const isStorageCondition = (error: unknown): boolean => !(error instanceof AppError) && problemOf(codeOf(error) ?? '') !== null;
+export const isStorageCondition = (error: unknown): boolean =>
+  !(error instanceof AppError) && problemOf(codeOf(error) ?? '') !== null;

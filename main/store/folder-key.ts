@@ -25,7 +25,18 @@ const keyFileSchema = z.object({
   version: z.literal(1),
   state: z.enum(['encrypting', 'encrypted', 'decrypting']),
   // Bounded so a tampered file cannot make scrypt take the machine's memory or hours.
-  kdf: z.object({ name: z.literal('scrypt'), N: z.number().int().min(1 << 10).max(1 << 20).refine((n) => (n & (n - 1)) === 0), r: z.number().int().min(1).max(32), p: z.number().int().min(1).max(16), salt: b64 }),
+  kdf: z.object({
+    name: z.literal('scrypt'),
+    N: z
+      .number()
+      .int()
+      .min(1 << 10)
+      .max(1 << 20)
+      .refine((n) => (n & (n - 1)) === 0),
+    r: z.number().int().min(1).max(32),
+    p: z.number().int().min(1).max(16),
+    salt: b64,
+  }),
   key: z.object({ cipher: z.literal('aes-256-gcm'), iv: b64, data: b64, tag: b64 }),
   createdAt: z.string().max(40),
 });
@@ -40,7 +51,12 @@ export interface FolderKeys {
 const WRAP_AAD = Buffer.from('pulse-studio folder key v1');
 export const MIN_PASSPHRASE = 8;
 
-const scrypt = promisify(crypto.scrypt) as (password: string, salt: Buffer, length: number, options: crypto.ScryptOptions) => Promise<Buffer>;
+const scrypt = promisify(crypto.scrypt) as (
+  password: string,
+  salt: Buffer,
+  length: number,
+  options: crypto.ScryptOptions,
+) => Promise<Buffer>;
 
 function deriveWrappingKey(passphrase: string, kdf: KeyFile['kdf']): Promise<Buffer> {
   const { N, r, p } = kdf;
@@ -48,7 +64,8 @@ function deriveWrappingKey(passphrase: string, kdf: KeyFile['kdf']): Promise<Buf
 }
 
 function folderKeys(dataKey: Buffer): FolderKeys {
-  const derive = (use: string) => Buffer.from(crypto.hkdfSync('sha256', dataKey, Buffer.alloc(0), `pulse-studio ${use} v1`, 32));
+  const derive = (use: string) =>
+    Buffer.from(crypto.hkdfSync('sha256', dataKey, Buffer.alloc(0), `pulse-studio ${use} v1`, 32));
   return { database: derive('database'), media: derive('media') };
 }
 
@@ -64,10 +81,17 @@ export function readKeyFile(dataDir: string): KeyFile {
   try {
     parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new AppError('storage', `The encryption key file ${file} cannot be read (${(error as Error).message}). Restore it from a copy of the data folder: without it the data cannot be opened.`);
+    throw new AppError(
+      'storage',
+      `The encryption key file ${file} cannot be read (${(error as Error).message}). Restore it from a copy of the data folder: without it the data cannot be opened.`,
+    );
   }
   const checked = keyFileSchema.safeParse(parsed);
-  if (!checked.success) throw new AppError('storage', `The encryption key file ${file} is damaged. Restore it from a copy of the data folder: without it the data cannot be opened.`);
+  if (!checked.success)
+    throw new AppError(
+      'storage',
+      `The encryption key file ${file} is damaged. Restore it from a copy of the data folder: without it the data cannot be opened.`,
+    );
   return checked.data;
 }
 
@@ -86,31 +110,64 @@ export function writeKeyFile(dataDir: string, content: KeyFile): void {
 }
 
 export function checkNewPassphrase(passphrase: string): void {
-  if ([...passphrase].length < MIN_PASSPHRASE) throw new AppError('invalid_input', `Choose a passphrase of at least ${MIN_PASSPHRASE} characters (several words are easier to remember and harder to guess)`, { passphrase: `At least ${MIN_PASSPHRASE} characters` });
+  if ([...passphrase].length < MIN_PASSPHRASE)
+    throw new AppError(
+      'invalid_input',
+      `Choose a passphrase of at least ${MIN_PASSPHRASE} characters (several words are easier to remember and harder to guess)`,
+      { passphrase: `At least ${MIN_PASSPHRASE} characters` },
+    );
 }
 
-async function wrap(dataKey: Buffer, passphrase: string, cost: KdfCost, state: KeyState, createdAt: string): Promise<KeyFile> {
+async function wrap(
+  dataKey: Buffer,
+  passphrase: string,
+  cost: KdfCost,
+  state: KeyState,
+  createdAt: string,
+): Promise<KeyFile> {
   const kdf = { name: 'scrypt' as const, ...cost, salt: crypto.randomBytes(16).toString('base64') };
   const wrapping = await deriveWrappingKey(passphrase, kdf);
   const iv = crypto.randomBytes(12);
   const cipher = crypto.createCipheriv('aes-256-gcm', wrapping, iv).setAAD(WRAP_AAD);
   const data = Buffer.concat([cipher.update(dataKey), cipher.final()]);
-  return { format: 'pulse-studio-encryption', version: 1, state, kdf, key: { cipher: 'aes-256-gcm', iv: iv.toString('base64'), data: data.toString('base64'), tag: cipher.getAuthTag().toString('base64') }, createdAt };
+  return {
+    format: 'pulse-studio-encryption',
+    version: 1,
+    state,
+    kdf,
+    key: {
+      cipher: 'aes-256-gcm',
+      iv: iv.toString('base64'),
+      data: data.toString('base64'),
+      tag: cipher.getAuthTag().toString('base64'),
+    },
+    createdAt,
+  };
 }
 
 async function unwrap(content: KeyFile, passphrase: string): Promise<Buffer> {
   const wrapping = await deriveWrappingKey(passphrase, content.kdf);
-  const decipher = crypto.createDecipheriv('aes-256-gcm', wrapping, Buffer.from(content.key.iv, 'base64')).setAAD(WRAP_AAD);
+  const decipher = crypto
+    .createDecipheriv('aes-256-gcm', wrapping, Buffer.from(content.key.iv, 'base64'))
+    .setAAD(WRAP_AAD);
   decipher.setAuthTag(Buffer.from(content.key.tag, 'base64'));
   try {
     return Buffer.concat([decipher.update(Buffer.from(content.key.data, 'base64')), decipher.final()]);
   } catch {
-    throw new AppError('forbidden', 'That passphrase does not open this data folder. Check it (capital letters, keyboard layout) and try again; nothing was changed.', { passphrase: 'Wrong passphrase' });
+    throw new AppError(
+      'forbidden',
+      'That passphrase does not open this data folder. Check it (capital letters, keyboard layout) and try again; nothing was changed.',
+      { passphrase: 'Wrong passphrase' },
+    );
   }
 }
 
 /** A new data key for a folder about to be encrypted, wrapped under the passphrase (state 'encrypting'). */
-export async function createKeyFile(dataDir: string, passphrase: string, cost: KdfCost = DEFAULT_KDF): Promise<FolderKeys> {
+export async function createKeyFile(
+  dataDir: string,
+  passphrase: string,
+  cost: KdfCost = DEFAULT_KDF,
+): Promise<FolderKeys> {
   checkNewPassphrase(passphrase);
   const dataKey = crypto.randomBytes(32);
   writeKeyFile(dataDir, await wrap(dataKey, passphrase, cost, 'encrypting', new Date().toISOString()));
@@ -118,7 +175,10 @@ export async function createKeyFile(dataDir: string, passphrase: string, cost: K
 }
 
 /** The folder's keys, when the passphrase is right (AppError 'forbidden' otherwise). */
-export async function unlockFolder(dataDir: string, passphrase: string): Promise<{ keys: FolderKeys; state: KeyState }> {
+export async function unlockFolder(
+  dataDir: string,
+  passphrase: string,
+): Promise<{ keys: FolderKeys; state: KeyState }> {
   const content = readKeyFile(dataDir);
   return { keys: folderKeys(await unwrap(content, passphrase)), state: content.state };
 }

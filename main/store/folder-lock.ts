@@ -32,7 +32,10 @@ export function lockDataFolder(dataDir: string, holder: string): FolderLock {
   } catch (error) {
     db.close();
     if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
-    throw new DataFolderError('in_use', `The data folder ${dataDir} is in use by another Pulse Studio (${describe(dataDir)}). Close it first: one data folder is used by one Pulse Studio at a time.`);
+    throw new DataFolderError(
+      'in_use',
+      `The data folder ${dataDir} is in use by another Pulse Studio (${describe(dataDir)}). Close it first: one data folder is used by one Pulse Studio at a time.`,
+    );
   }
   const info: Holder = { holder, pid: process.pid, since: new Date().toISOString() };
   try {

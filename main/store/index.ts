@@ -68,7 +68,8 @@ export function osUser(): string {
 
 export function openStore(dataDir: string, options: OpenStoreOptions = {}): Store {
   fs.mkdirSync(dataDir, { recursive: true, mode: PRIVATE_DIR });
-  const lock = options.lock ?? lockDataFolder(dataDir, options.holder ?? `process ${path.basename(process.argv[1] ?? 'node')}`);
+  const lock =
+    options.lock ?? lockDataFolder(dataDir, options.holder ?? `process ${path.basename(process.argv[1] ?? 'node')}`);
   try {
     // Under the lock: nobody else works here, so leftovers of a killed run are ours to clear.
     clearWorkFolder(dataDir);
@@ -109,9 +110,10 @@ function openChecked(file: string, beforeMigrate: OpenStoreOptions['beforeMigrat
   if (fs.existsSync(file) && fs.statSync(file).size > 0) {
     const check = checkDatabaseFile(file, 'quick_check', key);
     if (!check.ok) {
-      const message = check.kind === 'damaged'
-        ? `The database ${file} is damaged. It was not changed: restore a backup, or keep the file for a specialist to recover.`
-        : `The database ${file} cannot be read: check the disk and the folder's permissions.`;
+      const message =
+        check.kind === 'damaged'
+          ? `The database ${file} is damaged. It was not changed: restore a backup, or keep the file for a specialist to recover.`
+          : `The database ${file} cannot be read: check the disk and the folder's permissions.`;
       throw new DataFolderError(check.kind, message, check.details);
     }
   } else fs.closeSync(fs.openSync(file, 'a', PRIVATE_FILE));

@@ -10,7 +10,11 @@ export type FileCheck = { ok: true } | { ok: false; kind: 'damaged' | 'storage';
 const MAX_DETAILS = 10;
 
 /** `key`: the database key of an encrypted folder (without it, or with another, an encrypted file reads as damaged). */
-export function checkDatabaseFile(file: string, how: 'quick_check' | 'integrity_check' = 'quick_check', key: Buffer | null = null): FileCheck {
+export function checkDatabaseFile(
+  file: string,
+  how: 'quick_check' | 'integrity_check' = 'quick_check',
+  key: Buffer | null = null,
+): FileCheck {
   const size = fs.statSync(file).size;
   if (size === 0) return { ok: true }; // created but never written: SQLite treats it as a new database
   let db: Database.Database | null = null;
@@ -23,13 +27,23 @@ export function checkDatabaseFile(file: string, how: 'quick_check' | 'integrity_
     // A file cut short may pass quick_check when the lost pages were free; its size gives it away (unless
     // the missing pages are still in the write-ahead log).
     const walBytes = fs.statSync(`${file}-wal`, { throwIfNoEntry: false })?.size ?? 0;
-    if (walBytes === 0 && size < pageSize * pages) findings.push(`The file is shorter than its ${pages} pages: it was cut short`);
+    if (walBytes === 0 && size < pageSize * pages)
+      findings.push(`The file is shorter than its ${pages} pages: it was cut short`);
     return findings.length ? { ok: false, kind: 'damaged', details: findings } : { ok: true };
   } catch (error) {
     const code = (error as { code?: string }).code ?? '';
     const damaged = code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT');
-    const what = code === 'SQLITE_NOTADB' ? 'Not a database: its header is damaged' : damaged ? 'The database is damaged' : 'The database cannot be read';
-    return { ok: false, kind: damaged ? 'damaged' : 'storage', details: [`${what} (${code || 'error'}: ${error instanceof Error ? error.message : String(error)})`] };
+    const what =
+      code === 'SQLITE_NOTADB'
+        ? 'Not a database: its header is damaged'
+        : damaged
+          ? 'The database is damaged'
+          : 'The database cannot be read';
+    return {
+      ok: false,
+      kind: damaged ? 'damaged' : 'storage',
+      details: [`${what} (${code || 'error'}: ${error instanceof Error ? error.message : String(error)})`],
+    };
   } finally {
     db?.close();
   }

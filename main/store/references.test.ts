@@ -13,7 +13,10 @@ afterEach(() => {
 function recording(): { t: TestSession; sessionId: number; firstMs: number } {
   const t = sessionWith(30, () => ({ bpm: 70, quality: 'good' }));
   const subjectId = t.store.sessions.get(t.sessionId).subjectId;
-  const session = t.store.sessions.create({ subjectId, cameraLabel: null, width: null, height: null, fps: null, notes: '' }, { source: 'camera', appVersion: 'test' });
+  const session = t.store.sessions.create(
+    { subjectId, cameraLabel: null, width: null, height: null, fps: null, notes: '' },
+    { source: 'camera', appVersion: 'test' },
+  );
   const firstMs = 1_800_000_000_000;
   t.store.sessions.appendFrames(session.id, 0, Float64Array.of(firstMs, firstMs + 33), Uint8Array.of(1, 1));
   return { t, sessionId: session.id, firstMs };
@@ -41,11 +44,18 @@ test('a malformed reading refuses the whole batch with its position and reason',
   const { t, sessionId, firstMs } = recording();
   open = t;
   const ref = t.store.references.startLive(sessionId, 'strap');
-  expect(() => t.store.references.appendLive(ref.id, [{ tMs: firstMs, data: [0, 70] }, { tMs: firstMs + 1000, data: [0x01, 70] }])).toThrow('Reading 2: Heart Rate Measurement: 2 bytes, but flags 0x01 announce at least 3');
+  expect(() =>
+    t.store.references.appendLive(ref.id, [
+      { tMs: firstMs, data: [0, 70] },
+      { tMs: firstMs + 1000, data: [0x01, 70] },
+    ]),
+  ).toThrow('Reading 2: Heart Rate Measurement: 2 bytes, but flags 0x01 announce at least 3');
   expect(t.store.references.get(ref.id).samples).toBe(0);
 });
 
 test('a finished session takes no live sensor', () => {
   open = sessionWith(30, () => ({ bpm: 70, quality: 'good' }));
-  expect(() => open!.store.references.startLive(open!.sessionId, 'strap')).toThrow('only join a session while it records');
+  expect(() => open!.store.references.startLive(open!.sessionId, 'strap')).toThrow(
+    'only join a session while it records',
+  );
 });

@@ -8,7 +8,10 @@ import type { Store } from './index.ts';
 export function deleteEmptySession(store: Store, sessionId: number, by: string): void {
   const session = store.sessions.get(sessionId);
   if ((sessionVideoFile(store, sessionId)?.size ?? 0) > 0) {
-    throw new AppError('conflict', 'This session has a stored video: void it instead (it is kept, hidden and left out of exports)');
+    throw new AppError(
+      'conflict',
+      'This session has a stored video: void it instead (it is kept, hidden and left out of exports)',
+    );
   }
   store.sessions.deleteEmpty(sessionId, by);
   fs.rmSync(store.sessionDir(session.subjectId, sessionId), { recursive: true, force: true });

@@ -19,7 +19,11 @@ export function hrStats(points: readonly HrPoint[]): HrStats {
 function settingsOf(record: AnalysisRecord): NonNullable<SessionResults['analysis']>['settings'] {
   const { signal } = record.params;
   if (!signal) return null;
-  return { hrBandBpm: [signal.hrBandHz[0] * 60, signal.hrBandHz[1] * 60], windowS: signal.windowS, modelId: record.modelId };
+  return {
+    hrBandBpm: [signal.hrBandHz[0] * 60, signal.hrBandHz[1] * 60],
+    windowS: signal.windowS,
+    modelId: record.modelId,
+  };
 }
 
 /** A frame gap longer than this, starting at a 'paused' marker, is a pause (the camera video paused with it). */
@@ -54,7 +58,8 @@ export function sessionResults(store: Store, sessionId: number): SessionResults 
   const history = store.sessions.history(sessionId);
   const media = sessionVideoFile(store, sessionId);
   // Recording creates the file at start: an empty one means no video arrived.
-  const video = media && media.size > 0 ? { bytes: media.size, pauses: recordingPauses(store, sessionId, markers) } : null;
+  const video =
+    media && media.size > 0 ? { bytes: media.size, pauses: recordingPauses(store, sessionId, markers) } : null;
   if (!latest) return { session, markers, history, video, analysis: null };
   const series = store.analyses.allHrSeries(latest.id);
   const primary = primaryOf(series);
@@ -66,7 +71,13 @@ export function sessionResults(store: Store, sessionId: number): SessionResults 
     analysis: {
       version: latest.version,
       versions: versions.length,
-      history: versions.map((v) => ({ version: v.version, createdAt: v.createdAt, source: v.params.source, primary: v.summary.primary, modelId: v.modelId })),
+      history: versions.map((v) => ({
+        version: v.version,
+        createdAt: v.createdAt,
+        source: v.params.source,
+        primary: v.summary.primary,
+        modelId: v.modelId,
+      })),
       createdAt: latest.createdAt,
       primary,
       settings: settingsOf(latest),
@@ -77,7 +88,11 @@ export function sessionResults(store: Store, sessionId: number): SessionResults 
 }
 
 /** A subject's sessions, newest first (voided ones when asked for), each with the HR stats of its latest analysis. */
-export function sessionOverview(store: Store, subjectId: number, options: { includeVoided?: boolean } = {}): SessionOverview[] {
+export function sessionOverview(
+  store: Store,
+  subjectId: number,
+  options: { includeVoided?: boolean } = {},
+): SessionOverview[] {
   return store.sessions.listForSubject(subjectId, options).map((session) => {
     const shown = store.analyses.shown(session.id);
     if (!shown) return { session, stats: null, analysis: null };

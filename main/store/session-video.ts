@@ -17,7 +17,10 @@ export interface MediaFile {
  * The stored video of a session the database knows: a regular file reached without following any link below
  * the data folder (a link there could point at the database or anything else), opened later with O_NOFOLLOW.
  */
-export function sessionVideoFile(store: Pick<Store, 'dataDir' | 'sessions' | 'sessionDir' | 'mediaKey'>, sessionId: number): MediaFile | null {
+export function sessionVideoFile(
+  store: Pick<Store, 'dataDir' | 'sessions' | 'sessionDir' | 'mediaKey'>,
+  sessionId: number,
+): MediaFile | null {
   let subjectId: number;
   try {
     subjectId = store.sessions.get(sessionId).subjectId;

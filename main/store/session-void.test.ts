@@ -30,8 +30,21 @@ beforeEach(async () => {
   store.audit.actor = 'dr-who';
   const studyId = store.studies.ensureOne().id;
   recorder = new Recorder(store, 'test');
-  const appInfo = { version: 'test', dataDir: dir, platform: 'linux', shell: 'browser' as const, recoveredSessionIds: [] };
-  const dispatch: Dispatch = createDispatch(createHandlers({ store, recorder, models: new ModelRegistry({ db: store.db, audit: store.audit, dataDir: dir }), appInfo }));
+  const appInfo = {
+    version: 'test',
+    dataDir: dir,
+    platform: 'linux',
+    shell: 'browser' as const,
+    recoveredSessionIds: [],
+  };
+  const dispatch: Dispatch = createDispatch(
+    createHandlers({
+      store,
+      recorder,
+      models: new ModelRegistry({ db: store.db, audit: store.audit, dataDir: dir }),
+      appInfo,
+    }),
+  );
   call = async <T>(channel: string, input?: unknown) => {
     const result = (await dispatch(channel, input)) as Result<T>;
     if (!result.ok) throw new Error(`${channel}: ${result.error.message}`);
@@ -60,7 +73,12 @@ const counts = async () => {
   const subject = await call<Subject>('subjects:get', { id: subjectId });
   const listed = await call<Session[]>('sessions:list', { subjectId });
   const overview = await call<unknown[]>('sessions:overview', { subjectId });
-  return { table: subject.sessionCount, panel: listed.length, review: overview.length, voided: subject.voidedSessionCount };
+  return {
+    table: subject.sessionCount,
+    panel: listed.length,
+    review: overview.length,
+    voided: subject.voidedSessionCount,
+  };
 };
 
 test('a voided session is kept with its data, hidden, audited, and out of exports unless asked for; it can be restored', async () => {
@@ -72,22 +90,33 @@ test('a voided session is kept with its data, hidden, audited, and out of export
   const result = await call<Session>('sessions:void', { sessionId: voided.id, reason: 'Subject talked throughout' });
   expect(result.voided).toMatchObject({ reason: 'Subject talked throughout', by: 'dr-who' });
   expect(await counts()).toEqual({ table: 1, panel: 1, review: 1, voided: 1 });
-  expect((await call<Session[]>('sessions:list', { subjectId, includeVoided: true })).map((s) => s.id).sort()).toEqual([kept.id, voided.id].sort());
+  expect((await call<Session[]>('sessions:list', { subjectId, includeVoided: true })).map((s) => s.id).sort()).toEqual(
+    [kept.id, voided.id].sort(),
+  );
   // Nothing of it was removed.
   expect(store.sessions.get(voided.id).frameCount).toBe(60);
   expect(store.analyses.list(voided.id)).toHaveLength(1);
   expect((await refused('sessions:void', { sessionId: voided.id, reason: 'again' })).code).toBe('conflict');
 
-  const request = exportRequest.parse({ studyId: store.studies.ensureOne().id, sessionIds: [kept.id, voided.id], destination: dir });
+  const request = exportRequest.parse({
+    studyId: store.studies.ensureOne().id,
+    sessionIds: [kept.id, voided.id],
+    destination: dir,
+  });
   expect(() => checkExport(store, { ...request, includeVoided: false })).toThrow(/is voided .*Include voided sessions/);
   expect(checkExport(store, { ...request, includeVoided: true }).sessionIds).toHaveLength(2);
-  const candidates = async (includeVoided: boolean) => (await call<{ sessions: unknown[] }[]>('exports:candidates', { studyId: request.studyId, includeVoided }))[0]!.sessions.length;
+  const candidates = async (includeVoided: boolean) =>
+    (await call<{ sessions: unknown[] }[]>('exports:candidates', { studyId: request.studyId, includeVoided }))[0]!
+      .sessions.length;
   expect([await candidates(false), await candidates(true)]).toEqual([1, 2]);
 
   await call('sessions:restore', { sessionId: voided.id });
   expect(await counts()).toEqual({ table: 2, panel: 2, review: 2, voided: 0 });
   const history = store.sessions.history(voided.id).filter((h) => h.what === 'session voided');
-  expect(history.map((h) => [h.oldValue, h.newValue, h.changedBy])).toEqual([[null, 'Subject talked throughout', 'dr-who'], ['Subject talked throughout', null, 'dr-who']]);
+  expect(history.map((h) => [h.oldValue, h.newValue, h.changedBy])).toEqual([
+    [null, 'Subject talked throughout', 'dr-who'],
+    ['Subject talked throughout', null, 'dr-who'],
+  ]);
 });
 
 test('only a session without data can be deleted; its folder goes with it, and the deletion is in the audit log', async () => {
@@ -99,13 +128,26 @@ test('only a session without data can be deleted; its folder goes with it, and t
   await call('sessions:delete-empty', { sessionId: empty.id });
   expect(fs.existsSync(folder)).toBe(false);
   expect((await refused('sessions:get', { id: empty.id })).code).toBe('not_found');
-  expect(store.db.prepare("SELECT field, changed_by AS by FROM audit_log WHERE table_name = 'sessions' AND row_id = ?").all(empty.id)).toEqual([{ field: 'deleted', by: 'dr-who' }]);
+  expect(
+    store.db
+      .prepare("SELECT field, changed_by AS by FROM audit_log WHERE table_name = 'sessions' AND row_id = ?")
+      .all(empty.id),
+  ).toEqual([{ field: 'deleted', by: 'dr-who' }]);
 
   const full = await recorded(2);
   expect((await refused('sessions:delete-empty', { sessionId: full.id })).message).toMatch(/void it instead/);
-  const withVideo = await recorder.start({ subjectId, cameraLabel: null, width: null, height: null, fps: 30, notes: '' });
+  const withVideo = await recorder.start({
+    subjectId,
+    cameraLabel: null,
+    width: null,
+    height: null,
+    fps: 30,
+    notes: '',
+  });
   recorder.appendVideo(withVideo.id, new Uint8Array([1, 2, 3]));
   await recorder.stop(withVideo.id);
-  expect((await refused('sessions:delete-empty', { sessionId: withVideo.id })).message).toMatch(/stored video: void it instead/);
+  expect((await refused('sessions:delete-empty', { sessionId: withVideo.id })).message).toMatch(
+    /stored video: void it instead/,
+  );
   expect(await counts()).toEqual({ table: 2, panel: 2, review: 2, voided: 0 });
 });

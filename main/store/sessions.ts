@@ -1,5 +1,12 @@
 // Sessions, their frame index (capture timestamps, face flags) and markers.
-import { faceSeen, type AuditEntry, type Marker, type Session, type SessionStart, type SessionStatus } from '../../common/sessions.ts';
+import {
+  faceSeen,
+  type AuditEntry,
+  type Marker,
+  type Session,
+  type SessionStart,
+  type SessionStatus,
+} from '../../common/sessions.ts';
 import { AppError } from '../../common/ipc/result.ts';
 import type { AuditTrail } from './audit-trail.ts';
 import type { Db } from './database.ts';
@@ -70,7 +77,12 @@ export class SessionRepository {
   readonly #audit: AuditTrail;
   readonly #now: () => string;
 
-  constructor(db: Db, subjects: SubjectRepository, audit: AuditTrail, now: () => string = () => new Date().toISOString()) {
+  constructor(
+    db: Db,
+    subjects: SubjectRepository,
+    audit: AuditTrail,
+    now: () => string = () => new Date().toISOString(),
+  ) {
     this.#db = db;
     this.#subjects = subjects;
     this.#audit = audit;
@@ -79,7 +91,8 @@ export class SessionRepository {
 
   create(start: SessionStart, origin: SessionOrigin): Session {
     const subject = this.#subjects.get(start.subjectId);
-    if (subject.archived) throw new AppError('conflict', `Subject ${subject.code} is archived: restore it before recording`);
+    if (subject.archived)
+      throw new AppError('conflict', `Subject ${subject.code} is archived: restore it before recording`);
     const now = this.#now();
     const id = this.#db.transaction(() => {
       const { lastInsertRowid } = this.#db
@@ -91,14 +104,22 @@ export class SessionRepository {
         )
         .run({ modelId: null, modelSha256: null, executionProvider: null, ...start, ...origin, now });
       const id = Number(lastInsertRowid);
-      this.#audit.record({ action: 'create', entity: 'session', entityId: id, studyId: subject.studyId, after: { subjectId: subject.id, source: origin.source, notes: start.notes } });
+      this.#audit.record({
+        action: 'create',
+        entity: 'session',
+        entityId: id,
+        studyId: subject.studyId,
+        after: { subjectId: subject.id, source: origin.source, notes: start.notes },
+      });
       return id;
     })();
     return this.get(id);
   }
 
   #studyOf(sessionId: number): number | null {
-    const row = this.#db.prepare('SELECT study_id FROM subjects WHERE id = (SELECT subject_id FROM sessions WHERE id = ?)').get(sessionId) as { study_id: number } | undefined;
+    const row = this.#db
+      .prepare('SELECT study_id FROM subjects WHERE id = (SELECT subject_id FROM sessions WHERE id = ?)')
+      .get(sessionId) as { study_id: number } | undefined;
     return row?.study_id ?? null;
   }
 
@@ -112,7 +133,9 @@ export class SessionRepository {
   listForSubject(subjectId: number, { includeVoided = false } = {}): Session[] {
     this.#subjects.get(subjectId);
     const rows = this.#db
-      .prepare(`${SELECT} WHERE s.subject_id = ? AND (? OR s.voided_at IS NULL) GROUP BY s.id ORDER BY s.started_at DESC`)
+      .prepare(
+        `${SELECT} WHERE s.subject_id = ? AND (? OR s.voided_at IS NULL) GROUP BY s.id ORDER BY s.started_at DESC`,
+      )
       .all(subjectId, includeVoided ? 1 : 0) as SessionRow[];
     return rows.map(toSession);
   }
@@ -120,11 +143,14 @@ export class SessionRepository {
   /** Sets a finished session aside with a reason: its data stays; the audit log says who, when and why. */
   voidSession(sessionId: number, reason: string, by: string): Session {
     const session = this.get(sessionId);
-    if (session.status === 'recording') throw new AppError('conflict', 'This session is still recording: stop it first');
+    if (session.status === 'recording')
+      throw new AppError('conflict', 'This session is still recording: stop it first');
     if (session.voided) throw new AppError('conflict', `This session was already voided (${session.voided.reason})`);
     this.#db.transaction(() => {
       this.#auditVoid(sessionId, null, reason, by);
-      this.#db.prepare('UPDATE sessions SET voided_at = ?, void_reason = ?, voided_by = ? WHERE id = ?').run(this.#now(), reason, by, sessionId);
+      this.#db
+        .prepare('UPDATE sessions SET voided_at = ?, void_reason = ?, voided_by = ? WHERE id = ?')
+        .run(this.#now(), reason, by, sessionId);
     })();
     return this.get(sessionId);
   }
@@ -135,7 +161,9 @@ export class SessionRepository {
     if (!session.voided) return session;
     this.#db.transaction(() => {
       this.#auditVoid(sessionId, session.voided!.reason, null, by);
-      this.#db.prepare('UPDATE sessions SET voided_at = NULL, void_reason = NULL, voided_by = NULL WHERE id = ?').run(sessionId);
+      this.#db
+        .prepare('UPDATE sessions SET voided_at = NULL, void_reason = NULL, voided_by = NULL WHERE id = ?')
+        .run(sessionId);
     })();
     return this.get(sessionId);
   }
@@ -143,7 +171,10 @@ export class SessionRepository {
   /** Chooses the analysis version the session shows, exports and reports (null: always the latest); audited. */
   chooseAnalysisVersion(sessionId: number, version: number | null, by: string): Session {
     const session = this.get(sessionId);
-    if (version !== null && !this.#db.prepare('SELECT 1 FROM analyses WHERE session_id = ? AND version = ?').get(sessionId, version)) {
+    if (
+      version !== null &&
+      !this.#db.prepare('SELECT 1 FROM analyses WHERE session_id = ? AND version = ?').get(sessionId, version)
+    ) {
       throw new AppError('not_found', `Session ${sessionId} has no analysis version ${version}`);
     }
     if (session.chosenAnalysisVersion === version) return session;
@@ -161,7 +192,8 @@ export class SessionRepository {
    */
   deleteEmpty(sessionId: number, by: string): void {
     const session = this.get(sessionId);
-    if (session.status === 'recording') throw new AppError('conflict', 'This session is still recording: stop it first');
+    if (session.status === 'recording')
+      throw new AppError('conflict', 'This session is still recording: stop it first');
     const held = this.#db
       .prepare(
         `SELECT (SELECT count(*) FROM analyses WHERE session_id = ?) AS analyses, (SELECT count(*) FROM markers WHERE session_id = ?) AS markers,
@@ -169,17 +201,29 @@ export class SessionRepository {
       )
       .get(sessionId, sessionId, sessionId) as { analyses: number; markers: number; refs: number };
     if (session.frameCount > 0 || held.analyses > 0 || held.markers > 0 || held.refs > 0) {
-      throw new AppError('conflict', 'This session holds recorded data: void it instead (it is kept, hidden and left out of exports)');
+      throw new AppError(
+        'conflict',
+        'This session holds recorded data: void it instead (it is kept, hidden and left out of exports)',
+      );
     }
     this.#db.transaction(() => {
-      this.#logEdit('sessions', sessionId, 'deleted', JSON.stringify({ startedAt: session.startedAt, source: session.source, status: session.status }), null, by);
+      this.#logEdit(
+        'sessions',
+        sessionId,
+        'deleted',
+        JSON.stringify({ startedAt: session.startedAt, source: session.source, status: session.status }),
+        null,
+        by,
+      );
       this.#db.prepare('DELETE FROM sessions WHERE id = ?').run(sessionId);
     })();
   }
 
   /** Ids of sessions still marked as recording (after a crash, nothing is recording at start-up). */
   openSessionIds(): number[] {
-    return (this.#db.prepare(`SELECT id FROM sessions WHERE status = 'recording' ORDER BY id`).all() as { id: number }[]).map((r) => r.id);
+    return (
+      this.#db.prepare(`SELECT id FROM sessions WHERE status = 'recording' ORDER BY id`).all() as { id: number }[]
+    ).map((r) => r.id);
   }
 
   /**
@@ -189,7 +233,8 @@ export class SessionRepository {
   appendFrames(sessionId: number, firstIndex: number, timestampsMs: Float64Array, faceFound: Uint8Array): void {
     const insert = this.#db.prepare('INSERT INTO frames (session_id, idx, t_ms, face_found) VALUES (?, ?, ?, ?)');
     this.#db.transaction(() => {
-      for (let i = 0; i < timestampsMs.length; i++) insert.run(sessionId, firstIndex + i, timestampsMs[i], faceSeen(faceFound[i]) ? 1 : 0);
+      for (let i = 0; i < timestampsMs.length; i++)
+        insert.run(sessionId, firstIndex + i, timestampsMs[i], faceSeen(faceFound[i]) ? 1 : 0);
     })();
   }
 
@@ -201,26 +246,46 @@ export class SessionRepository {
     const studyId = this.#studyOf(sessionId);
     this.#db.transaction(() => {
       const removed = this.#db.prepare(`DELETE FROM sessions WHERE id = ? AND status = 'recording'`).run(sessionId);
-      if (removed.changes === 0) throw new AppError('conflict', `Session ${sessionId} is finished: it is not discarded`);
-      this.#audit.record({ action: 'discard', entity: 'session', entityId: sessionId, studyId, before: { status: 'recording' } });
+      if (removed.changes === 0)
+        throw new AppError('conflict', `Session ${sessionId} is finished: it is not discarded`);
+      this.#audit.record({
+        action: 'discard',
+        entity: 'session',
+        entityId: sessionId,
+        studyId,
+        before: { status: 'recording' },
+      });
     })();
   }
 
   frameCount(sessionId: number): number {
-    return (this.#db.prepare('SELECT count(*) AS n FROM frames WHERE session_id = ?').get(sessionId) as { n: number }).n;
+    return (this.#db.prepare('SELECT count(*) AS n FROM frames WHERE session_id = ?').get(sessionId) as { n: number })
+      .n;
   }
 
   finish(sessionId: number, status: Exclude<SessionStatus, 'recording'>, endedAt = this.#now()): Session {
     this.#db.transaction(() => {
-      const { changes } = this.#db.prepare(`UPDATE sessions SET status = ?, ended_at = ? WHERE id = ? AND status = 'recording'`).run(status, endedAt, sessionId);
-      if (changes) this.#audit.record({ action: 'finish', entity: 'session', entityId: sessionId, studyId: this.#studyOf(sessionId), before: { status: 'recording' }, after: { status, endedAt } });
+      const { changes } = this.#db
+        .prepare(`UPDATE sessions SET status = ?, ended_at = ? WHERE id = ? AND status = 'recording'`)
+        .run(status, endedAt, sessionId);
+      if (changes)
+        this.#audit.record({
+          action: 'finish',
+          entity: 'session',
+          entityId: sessionId,
+          studyId: this.#studyOf(sessionId),
+          before: { status: 'recording' },
+          after: { status, endedAt },
+        });
     })();
     return this.get(sessionId);
   }
 
   /** Video format, for sessions whose format is only known after decoding (imports). */
   setFormat(sessionId: number, format: { width: number | null; height: number | null; fps: number | null }): void {
-    this.#db.prepare('UPDATE sessions SET width = ?, height = ?, fps = ? WHERE id = ?').run(format.width, format.height, format.fps, sessionId);
+    this.#db
+      .prepare('UPDATE sessions SET width = ?, height = ?, fps = ? WHERE id = ?')
+      .run(format.width, format.height, format.fps, sessionId);
   }
 
   setRuntime(sessionId: number, runtime: Pick<SessionOrigin, 'modelId' | 'modelSha256' | 'executionProvider'>): void {
@@ -236,11 +301,19 @@ export class SessionRepository {
         .prepare('INSERT INTO markers (session_id, t_s, label, created_at) VALUES (?, ?, ?, ?)')
         .run(sessionId, tS, label, this.#now());
       const id = Number(lastInsertRowid);
-      this.#audit.record({ action: 'create', entity: 'marker', entityId: id, studyId: this.#studyOf(sessionId), after: { sessionId, tS, label } });
+      this.#audit.record({
+        action: 'create',
+        entity: 'marker',
+        entityId: id,
+        studyId: this.#studyOf(sessionId),
+        after: { sessionId, tS, label },
+      });
       return id;
     })();
     return this.#db
-      .prepare('SELECT id, session_id AS sessionId, t_s AS tS, label, created_at AS createdAt FROM markers WHERE id = ?')
+      .prepare(
+        'SELECT id, session_id AS sessionId, t_s AS tS, label, created_at AS createdAt FROM markers WHERE id = ?',
+      )
       .get(id) as Marker;
   }
 
@@ -257,7 +330,8 @@ export class SessionRepository {
 
   /** Renames a marker, keeping the old label in the audit log. */
   updateMarker(markerId: number, label: string, by: string): Marker {
-    const before = this.#db.prepare('SELECT label FROM markers WHERE id = ?').get(markerId) as { label: string } | undefined;
+    const before = this.#db.prepare('SELECT label FROM markers WHERE id = ?').get(markerId) as
+      { label: string } | undefined;
     if (!before) throw new AppError('not_found', `Marker ${markerId} does not exist`);
     if (before.label !== label) {
       this.#db.transaction(() => {
@@ -266,7 +340,9 @@ export class SessionRepository {
       })();
     }
     return this.#db
-      .prepare('SELECT id, session_id AS sessionId, t_s AS tS, label, created_at AS createdAt FROM markers WHERE id = ?')
+      .prepare(
+        'SELECT id, session_id AS sessionId, t_s AS tS, label, created_at AS createdAt FROM markers WHERE id = ?',
+      )
       .get(markerId) as Marker;
   }
 
@@ -291,18 +367,39 @@ export class SessionRepository {
   }
 
   /** Session history (shown in Review) and the hash-chained audit trail, in the caller's transaction. */
-  #logEdit(table: string, rowId: number, field: string, oldValue: string | null, newValue: string | null, by: string): void {
+  #logEdit(
+    table: string,
+    rowId: number,
+    field: string,
+    oldValue: string | null,
+    newValue: string | null,
+    by: string,
+  ): void {
     this.#db
-      .prepare('INSERT INTO audit_log (table_name, row_id, field, old_value, new_value, changed_at, changed_by) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO audit_log (table_name, row_id, field, old_value, new_value, changed_at, changed_by) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
       .run(table, rowId, field, oldValue, newValue, this.#now(), by);
-    const sessionId = table === 'sessions' ? rowId : (this.#db.prepare('SELECT session_id AS id FROM markers WHERE id = ?').get(rowId) as { id: number }).id;
+    const sessionId =
+      table === 'sessions'
+        ? rowId
+        : (this.#db.prepare('SELECT session_id AS id FROM markers WHERE id = ?').get(rowId) as { id: number }).id;
     const entity = table === 'sessions' ? 'session' : 'marker';
-    this.#audit.record({ action: 'update', entity, entityId: rowId, studyId: this.#studyOf(sessionId), before: { [field]: oldValue }, after: { [field]: newValue } });
+    this.#audit.record({
+      action: 'update',
+      entity,
+      entityId: rowId,
+      studyId: this.#studyOf(sessionId),
+      before: { [field]: oldValue },
+      after: { [field]: newValue },
+    });
   }
 
   markers(sessionId: number): Marker[] {
     return this.#db
-      .prepare('SELECT id, session_id AS sessionId, t_s AS tS, label, created_at AS createdAt FROM markers WHERE session_id = ? ORDER BY t_s')
+      .prepare(
+        'SELECT id, session_id AS sessionId, t_s AS tS, label, created_at AS createdAt FROM markers WHERE session_id = ? ORDER BY t_s',
+      )
       .all(sessionId) as Marker[];
   }
 }

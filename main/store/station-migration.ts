@@ -39,9 +39,13 @@ export const STATION_MIGRATION: Migration = {
     ${changeTriggers()}
   `,
   run: (db: Db) => {
-    db.prepare('INSERT INTO station (one, id, created_at) VALUES (1, ?, ?)').run(crypto.randomUUID(), new Date().toISOString());
+    db.prepare('INSERT INTO station (one, id, created_at) VALUES (1, ?, ?)').run(
+      crypto.randomUUID(),
+      new Date().toISOString(),
+    );
     // Everything recorded before this migration is still to be pushed.
-    for (const [unit, table] of Object.entries(UNIT_TABLE)) db.exec(`INSERT INTO sync_pending (kind, id) SELECT '${unit}', id FROM ${table}`);
+    for (const [unit, table] of Object.entries(UNIT_TABLE))
+      db.exec(`INSERT INTO sync_pending (kind, id) SELECT '${unit}', id FROM ${table}`);
   },
 };
 

@@ -67,7 +67,11 @@ describe('opening a data folder', () => {
       const reopened = openDatabase(file);
       expect(schemaVersion(reopened)).toBe(LATEST_VERSION);
       expect(reopened.prepare('SELECT code FROM subjects').all()).toEqual([{ code: 'OLD-1' }]);
-      reopened.prepare(`INSERT INTO sessions (subject_id, status, started_at, app_version, created_at) VALUES (1, 'complete', 'x', 't', 'x')`).run();
+      reopened
+        .prepare(
+          `INSERT INTO sessions (subject_id, status, started_at, app_version, created_at) VALUES (1, 'complete', 'x', 't', 'x')`,
+        )
+        .run();
       reopened.close();
     }
   });
@@ -85,7 +89,10 @@ describe('opening a data folder', () => {
 
   test('rolls a failing migration back whole', () => {
     const file = path.join(dir, 'broken.db');
-    const broken = [...MIGRATIONS.slice(0, 1), { version: 2, name: 'broken', sql: 'CREATE TABLE ok_table (x); CREATE TABLE studies (y);' }];
+    const broken = [
+      ...MIGRATIONS.slice(0, 1),
+      { version: 2, name: 'broken', sql: 'CREATE TABLE ok_table (x); CREATE TABLE studies (y);' },
+    ];
     const db = openDatabase(file, MIGRATIONS.slice(0, 1));
     expect(() => migrate(db, broken)).toThrow(/already exists/);
     expect(schemaVersion(db)).toBe(1);
@@ -135,13 +142,28 @@ describe('subjects', () => {
   test('creates a subject with all its fields and reads it back from the file', () => {
     const created = store.subjects.create(
       studyId,
-      fields({ code: 'S-001', birthYear: 1980, sex: 'female', skinType: 5, notes: 'left-handed', consentDate: '2026-01-05', consentVersion: 'v2' }),
+      fields({
+        code: 'S-001',
+        birthYear: 1980,
+        sex: 'female',
+        skinType: 5,
+        notes: 'left-handed',
+        consentDate: '2026-01-05',
+        consentVersion: 'v2',
+      }),
     );
     store.close();
     store = openStore(dir);
     expect(store.subjects.get(created.id)).toMatchObject({
-      code: 'S-001', birthYear: 1980, sex: 'female', skinType: 5, notes: 'left-handed',
-      consentDate: '2026-01-05', consentVersion: 'v2', archived: false, sessionCount: 0,
+      code: 'S-001',
+      birthYear: 1980,
+      sex: 'female',
+      skinType: 5,
+      notes: 'left-handed',
+      consentDate: '2026-01-05',
+      consentVersion: 'v2',
+      archived: false,
+      sessionCount: 0,
     });
   });
 
@@ -167,8 +189,12 @@ describe('subjects', () => {
   test('searches codes and notes, treating wildcards as text', () => {
     store.subjects.create(studyId, fields({ code: 'S_01' }));
     store.subjects.create(studyId, fields({ code: 'S101', notes: 'night shift' }));
-    expect(store.subjects.list({ studyId, search: 's_0', includeArchived: false }).map((s) => s.code)).toEqual(['S_01']);
-    expect(store.subjects.list({ studyId, search: 'NIGHT', includeArchived: false }).map((s) => s.code)).toEqual(['S101']);
+    expect(store.subjects.list({ studyId, search: 's_0', includeArchived: false }).map((s) => s.code)).toEqual([
+      'S_01',
+    ]);
+    expect(store.subjects.list({ studyId, search: 'NIGHT', includeArchived: false }).map((s) => s.code)).toEqual([
+      'S101',
+    ]);
   });
 
   test('archives instead of deleting, and hides archived subjects unless asked', () => {

@@ -61,7 +61,9 @@ export class StudyRepository extends AuditedRepository {
     const diff = changed(current, next);
     if (!diff) return current;
     this.db.transaction(() => {
-      this.db.prepare('UPDATE studies SET name = ?, description = ?, contact = ? WHERE id = ?').run(next.name, next.description, next.contact, id);
+      this.db
+        .prepare('UPDATE studies SET name = ?, description = ?, contact = ? WHERE id = ?')
+        .run(next.name, next.description, next.contact, id);
       this.audit.record({ action: 'update', entity: 'study', entityId: id, studyId: id, ...diff });
     })();
     return this.get(id);
@@ -73,9 +75,12 @@ export class StudyRepository extends AuditedRepository {
   }
 
   #assertNameFree(name: string, exceptId?: number): void {
-    const other = this.db.prepare('SELECT id FROM studies WHERE name = ? COLLATE NOCASE').get(name) as { id: number } | undefined;
+    const other = this.db.prepare('SELECT id FROM studies WHERE name = ? COLLATE NOCASE').get(name) as
+      { id: number } | undefined;
     if (other && other.id !== exceptId) {
-      throw new AppError('duplicate', `A study named "${name}" already exists`, { name: 'A study with this name already exists' });
+      throw new AppError('duplicate', `A study named "${name}" already exists`, {
+        name: 'A study with this name already exists',
+      });
     }
   }
 }

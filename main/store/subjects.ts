@@ -77,7 +77,13 @@ export class SubjectRepository {
   readonly #audit: AuditTrail;
   readonly #now: () => string;
 
-  constructor(db: Db, studies: StudyRepository, dataDir: string, audit: AuditTrail, now: () => string = () => new Date().toISOString()) {
+  constructor(
+    db: Db,
+    studies: StudyRepository,
+    dataDir: string,
+    audit: AuditTrail,
+    now: () => string = () => new Date().toISOString(),
+  ) {
     this.#db = db;
     this.#studies = studies;
     this.#dataDir = dataDir;
@@ -146,8 +152,17 @@ export class SubjectRepository {
     const current = this.get(id);
     if (current.archived === archived) return current;
     this.#db.transaction(() => {
-      this.#db.prepare('UPDATE subjects SET archived = ?, updated_at = ? WHERE id = ?').run(archived ? 1 : 0, this.#now(), id);
-      this.#audit.record({ action: archived ? 'archive' : 'unarchive', entity: 'subject', entityId: id, studyId: current.studyId, before: { archived: !archived }, after: { archived } });
+      this.#db
+        .prepare('UPDATE subjects SET archived = ?, updated_at = ? WHERE id = ?')
+        .run(archived ? 1 : 0, this.#now(), id);
+      this.#audit.record({
+        action: archived ? 'archive' : 'unarchive',
+        entity: 'subject',
+        entityId: id,
+        studyId: current.studyId,
+        before: { archived: !archived },
+        after: { archived },
+      });
     })();
     return this.get(id);
   }
@@ -168,7 +183,13 @@ export class SubjectRepository {
     this.#db.transaction(() => {
       this.#db.prepare('DELETE FROM sessions WHERE subject_id = ?').run(id);
       this.#db.prepare('DELETE FROM subjects WHERE id = ?').run(id);
-      this.#audit.record({ action: 'delete', entity: 'subject', entityId: id, studyId: subject.studyId, before: { code: subject.code, sessions: subject.sessionCount } });
+      this.#audit.record({
+        action: 'delete',
+        entity: 'subject',
+        entityId: id,
+        studyId: subject.studyId,
+        before: { code: subject.code, sessions: subject.sessionCount },
+      });
     })();
     fs.rmSync(subjectDir(this.#dataDir, id), { recursive: true, force: true });
     return { deletedSessions: all };

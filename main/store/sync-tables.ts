@@ -6,7 +6,12 @@ export const SYNC_UNITS = ['study', 'protocol', 'subject', 'session'] as const;
 export type SyncUnit = (typeof SYNC_UNITS)[number];
 
 /** A unit's own table (one row per unit, conflict-checked on edit). */
-export const UNIT_TABLE: Record<SyncUnit, string> = { study: 'studies', protocol: 'protocols', subject: 'subjects', session: 'sessions' };
+export const UNIT_TABLE: Record<SyncUnit, string> = {
+  study: 'studies',
+  protocol: 'protocols',
+  subject: 'subjects',
+  session: 'sessions',
+};
 
 /**
  * Rows that belong to a session (its recording, results, markers, references): pushed with the session as a whole.
@@ -44,13 +49,22 @@ export const APPEND_ONLY_LOGS: Record<string, string> = { audit_trail: 'seq', au
 export const STATION_ONLY = ['station', 'sync_pending', 'sync_base', 'sync_state', 'models'] as const;
 
 /** Every table the central database holds a copy of, parents before children. */
-export const SYNCED_TABLES: readonly string[] = [...Object.values(UNIT_TABLE), ...Object.keys(SESSION_CHILDREN), ...Object.keys(APPEND_ONLY_LOGS)];
+export const SYNCED_TABLES: readonly string[] = [
+  ...Object.values(UNIT_TABLE),
+  ...Object.keys(SESSION_CHILDREN),
+  ...Object.keys(APPEND_ONLY_LOGS),
+];
 
 /** SQL of the triggers that mark a changed row's unit as pending (migration 13). */
 export function changeTriggers(): string {
   const sources: [table: string, unit: SyncUnit, idOf: (r: string) => string][] = [
-    ...Object.entries(UNIT_TABLE).map(([unit, table]) => [table, unit as SyncUnit, (r: string) => `${r}.id`] as [string, SyncUnit, (r: string) => string]),
-    ...Object.keys(SESSION_CHILDREN).map((table) => [table, 'session', (r: string) => sessionOfRow(table, r)] as [string, SyncUnit, (r: string) => string]),
+    ...Object.entries(UNIT_TABLE).map(
+      ([unit, table]) =>
+        [table, unit as SyncUnit, (r: string) => `${r}.id`] as [string, SyncUnit, (r: string) => string],
+    ),
+    ...Object.keys(SESSION_CHILDREN).map(
+      (table) => [table, 'session', (r: string) => sessionOfRow(table, r)] as [string, SyncUnit, (r: string) => string],
+    ),
   ];
   // An update never moves a row to another unit, so NEW names it. `mark` counts changes, so a sync that read the
   // unit before a change made during its push leaves it pending.

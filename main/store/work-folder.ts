@@ -40,7 +40,8 @@ export const CONVERTING_SUFFIX = '.converting';
  */
 export function clearConversionLeftovers(dataDir: string): void {
   for (const entry of fs.readdirSync(dataDir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile() && entry.name.endsWith(CONVERTING_SUFFIX)) fs.rmSync(path.join(entry.parentPath, entry.name), { force: true });
+    if (entry.isFile() && entry.name.endsWith(CONVERTING_SUFFIX))
+      fs.rmSync(path.join(entry.parentPath, entry.name), { force: true });
   }
 }
 
@@ -51,7 +52,8 @@ export function clearWorkFolder(dataDir: string): void {
   for (const name of fs.existsSync(notes) ? fs.readdirSync(notes) : []) {
     try {
       const { partial } = JSON.parse(fs.readFileSync(path.join(notes, name), 'utf8')) as { partial: unknown };
-      if (typeof partial === 'string' && partial.endsWith(PARTIAL_SUFFIX)) fs.rmSync(partial, { recursive: true, force: true });
+      if (typeof partial === 'string' && partial.endsWith(PARTIAL_SUFFIX))
+        fs.rmSync(partial, { recursive: true, force: true });
     } catch {
       // An unreadable note names nothing we may delete.
     }

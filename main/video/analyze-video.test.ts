@@ -11,7 +11,10 @@ describe('headless pipeline', () => {
   it('refuses a face analysis of a video in which no face is found, naming the way out', async () => {
     let calls = 0;
     const nobody: FaceDetector = { detect: async () => (calls++, null) };
-    await expect(analyzeVideo(video, { roi: 'face', detector: nobody })).rejects.toMatchObject({ code: 'no-face', message: expect.stringMatching(/no face found in 120 of 120 frames.*--roi full/) });
+    await expect(analyzeVideo(video, { roi: 'face', detector: nobody })).rejects.toMatchObject({
+      code: 'no-face',
+      message: expect.stringMatching(/no face found in 120 of 120 frames.*--roi full/),
+    });
     // The detector runs on every other frame (DETECT_EVERY), as live capture does.
     expect(calls).toBe(60);
   });
@@ -19,7 +22,11 @@ describe('headless pipeline', () => {
   it('crops a face box per the shared SSPD rule and hands 128×128 crops on in chunks', async () => {
     const centre: FaceDetector = { detect: async () => ({ x: 50, y: 40, width: 60, height: 50 }) };
     const chunks: number[] = [];
-    const a = await analyzeVideo(video, { roi: 'face', detector: centre, onCrops: (c) => chunks.push(c.timestampsMs.length) });
+    const a = await analyzeVideo(video, {
+      roi: 'face',
+      detector: centre,
+      onCrops: (c) => chunks.push(c.timestampsMs.length),
+    });
     expect(a.facesFound).toBe(120);
     expect(chunks.reduce((s, n) => s + n, 0)).toBe(120);
     expect(Math.max(...chunks)).toBeLessThanOrEqual(64);

@@ -5,7 +5,15 @@ import { InferenceWorker } from '../inference/inference-client.ts';
 import type { WorkerLauncher } from '../inference/worker-process.ts';
 import type { LoadedModelReport } from '../inference/worker-protocol.ts';
 import type { WorkerStats } from '../inference/worker-protocol.ts';
-import { analyzeSession, BlockTrace, type NotEnoughData, type SessionAnalysis, type SignalOptions, type TimedBlocks, type TimedRgb } from '../signal/index.ts';
+import {
+  analyzeSession,
+  BlockTrace,
+  type NotEnoughData,
+  type SessionAnalysis,
+  type SignalOptions,
+  type TimedBlocks,
+  type TimedRgb,
+} from '../signal/index.ts';
 import { faceCropper, fullFrameCropper, type FaceDetector, type RoiMode } from './crop-frames.ts';
 import { openVideo, type VideoInfo } from './decode-video.ts';
 import { defaultFaceModelPath, OnnxFaceDetector } from './face-detector.ts';
@@ -106,7 +114,11 @@ function grow(a: Float64Array): Float64Array<ArrayBuffer> {
   return next;
 }
 
-async function startModel(modelPath: string, threads: number | undefined, launch: WorkerLauncher | undefined): Promise<{ worker: InferenceWorker; report: LoadedModelReport }> {
+async function startModel(
+  modelPath: string,
+  threads: number | undefined,
+  launch: WorkerLauncher | undefined,
+): Promise<{ worker: InferenceWorker; report: LoadedModelReport }> {
   const worker = new InferenceWorker(launch ? { launch } : {});
   try {
     const report = await worker.loadModel({ modelPath, order: 'rgb', ...(threads ? { intraOpThreads: threads } : {}) });
@@ -128,7 +140,10 @@ async function keepUp(worker: InferenceWorker, pushed: number): Promise<void> {
 
 export async function analyzeVideo(file: string, o: AnalyzeOptions): Promise<VideoAnalysis> {
   const started = performance.now();
-  const ownDetector = o.roi === 'face' && !o.detector ? await OnnxFaceDetector.open({ modelPath: o.faceModelPath ?? defaultFaceModelPath() }) : null;
+  const ownDetector =
+    o.roi === 'face' && !o.detector
+      ? await OnnxFaceDetector.open({ modelPath: o.faceModelPath ?? defaultFaceModelPath() })
+      : null;
   try {
     return await analyzeWith(file, o, ownDetector ?? o.detector ?? null, started);
   } finally {
@@ -136,29 +151,50 @@ export async function analyzeVideo(file: string, o: AnalyzeOptions): Promise<Vid
   }
 }
 
-async function analyzeWith(file: string, o: AnalyzeOptions, detector: FaceDetector | null, started: number): Promise<VideoAnalysis> {
+async function analyzeWith(
+  file: string,
+  o: AnalyzeOptions,
+  detector: FaceDetector | null,
+  started: number,
+): Promise<VideoAnalysis> {
   const needCrops = Boolean(o.modelPath || o.onCrops);
   const cropper = o.roi === 'face' && detector ? faceCropper(detector) : fullFrameCropper(needCrops);
   const stream = openVideo(file, o.signal ? { signal: o.signal } : {});
-  const model = o.modelPath ? await startModel(o.modelPath, o.threads, o.launch).catch((e: unknown) => (stream.close(), Promise.reject(e))) : null;
+  const model = o.modelPath
+    ? await startModel(o.modelPath, o.threads, o.launch).catch((e: unknown) => (stream.close(), Promise.reject(e)))
+    : null;
   const timings: StageTimings = { decode: 0, detect: 0, crop: 0, infer: 0, signal: 0, total: 0 };
   const cols = new Columns();
   const cells = new BlockTrace();
   let info: VideoInfo;
   let faces = 0;
   let held = 0;
-  let chunk = { t: new Float64Array(CHUNK_FRAMES), face: new Uint8Array(CHUNK_FRAMES), crops: new Uint8Array(CHUNK_FRAMES * CROP_BYTES), n: 0 };
+  let chunk = {
+    t: new Float64Array(CHUNK_FRAMES),
+    face: new Uint8Array(CHUNK_FRAMES),
+    crops: new Uint8Array(CHUNK_FRAMES * CROP_BYTES),
+    n: 0,
+  };
   let t0Ms: number | null = null;
   let flushStats: WorkerStats | null = null;
   const flushChunk = async (): Promise<void> => {
     if (chunk.n === 0) return;
-    const out: FrameChunk = { timestampsMs: chunk.t.slice(0, chunk.n), faceFound: chunk.face.slice(0, chunk.n), crops: chunk.crops.subarray(0, chunk.n * CROP_BYTES) };
+    const out: FrameChunk = {
+      timestampsMs: chunk.t.slice(0, chunk.n),
+      faceFound: chunk.face.slice(0, chunk.n),
+      crops: chunk.crops.subarray(0, chunk.n * CROP_BYTES),
+    };
     o.onCrops?.(out);
     if (model) {
       model.worker.pushFrames(out.crops, { transfer: true });
       await keepUp(model.worker, cols.n);
     }
-    chunk = { t: new Float64Array(CHUNK_FRAMES), face: new Uint8Array(CHUNK_FRAMES), crops: new Uint8Array(CHUNK_FRAMES * CROP_BYTES), n: 0 };
+    chunk = {
+      t: new Float64Array(CHUNK_FRAMES),
+      face: new Uint8Array(CHUNK_FRAMES),
+      crops: new Uint8Array(CHUNK_FRAMES * CROP_BYTES),
+      n: 0,
+    };
   };
   try {
     info = await stream.info;
@@ -194,7 +230,10 @@ async function analyzeWith(file: string, o: AnalyzeOptions, detector: FaceDetect
   o.onProgress?.({ frames: n, tS: n ? cols.t[n - 1]! : 0, durationS: info.durationS });
   if (o.roi === 'face' && faces <= n * (1 - NO_FACE_SHARE)) {
     await model?.worker.close();
-    throw new AnalysisError('no-face', `${file}: no face found in ${n - faces} of ${n} frames; for clips that are already skin, use --roi full`);
+    throw new AnalysisError(
+      'no-face',
+      `${file}: no face found in ${n - faces} of ${n} frames; for clips that are already skin, use --roi full`,
+    );
   }
   const t = cols.t.slice(0, n);
   const rgb: TimedRgb = { t, r: cols.r.slice(0, n), g: cols.g.slice(0, n), b: cols.b.slice(0, n) };
@@ -222,5 +261,20 @@ async function analyzeWith(file: string, o: AnalyzeOptions, detector: FaceDetect
   });
   timings.signal += performance.now() - signalStart;
   timings.total = performance.now() - started;
-  return { file, roi: o.roi, info, frames: n, facesFound: faces, facesHeld: held, rgb, blocks, faceLost, sspd, model: model?.report ?? null, session, timings, warnings: [...stream.warnings] };
+  return {
+    file,
+    roi: o.roi,
+    info,
+    frames: n,
+    facesFound: faces,
+    facesHeld: held,
+    rgb,
+    blocks,
+    faceLost,
+    sspd,
+    model: model?.report ?? null,
+    session,
+    timings,
+    warnings: [...stream.warnings],
+  };
 }

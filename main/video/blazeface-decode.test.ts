@@ -31,13 +31,22 @@ describe('decodeDetections', () => {
     expect(d!.ymin).toBeCloseTo(a.y - 0.05 - 0.1);
     expect(d!.width).toBeCloseTo(0.25);
     expect(d!.height).toBeCloseTo(0.2);
-    expect(d!.keypoints.slice(0, 4).map((v) => +v.toFixed(6))).toEqual([a.x, a.y, a.x + 0.1, a.y + 0.1].map((v) => +v.toFixed(6)));
+    expect(d!.keypoints.slice(0, 4).map((v) => +v.toFixed(6))).toEqual(
+      [a.x, a.y, a.x + 0.1, a.y + 0.1].map((v) => +v.toFixed(6)),
+    );
     expect(d!.keypoints).toHaveLength(12);
   });
 });
 
 describe('weightedNms', () => {
-  const det = (xmin: number, score: number): Detection => ({ xmin, ymin: 0.2, width: 0.2, height: 0.2, keypoints: [xmin, 0.3], score });
+  const det = (xmin: number, score: number): Detection => ({
+    xmin,
+    ymin: 0.2,
+    width: 0.2,
+    height: 0.2,
+    keypoints: [xmin, 0.3],
+    score,
+  });
 
   it('merges overlapping detections into their score-weighted mean, keeping the best score', () => {
     const [merged, ...rest] = weightedNms([det(0.3, 0.6), det(0.32, 0.9)]);

@@ -33,9 +33,11 @@ export interface Detection {
  * so only centres matter; consecutive layers of equal stride share one feature map, each adding two anchors
  * per cell (aspect ratio 1 and the interpolated scale), as SsdAnchorsCalculator does.
  */
-export function ssdAnchors(o: { inputSize: number; strides: readonly number[]; anchorOffset: number } = SHORT_RANGE_ANCHORS): Anchor[] {
+export function ssdAnchors(
+  o: { inputSize: number; strides: readonly number[]; anchorOffset: number } = SHORT_RANGE_ANCHORS,
+): Anchor[] {
   const anchors: Anchor[] = [];
-  for (let layer = 0; layer < o.strides.length; ) {
+  for (let layer = 0; layer < o.strides.length;) {
     const stride = o.strides[layer]!;
     let perCell = 0;
     while (layer < o.strides.length && o.strides[layer] === stride) {
@@ -45,7 +47,8 @@ export function ssdAnchors(o: { inputSize: number; strides: readonly number[]; a
     const size = Math.ceil(o.inputSize / stride);
     for (let y = 0; y < size; y++)
       for (let x = 0; x < size; x++)
-        for (let k = 0; k < perCell; k++) anchors.push({ x: (x + o.anchorOffset) / size, y: (y + o.anchorOffset) / size });
+        for (let k = 0; k < perCell; k++)
+          anchors.push({ x: (x + o.anchorOffset) / size, y: (y + o.anchorOffset) / size });
   }
   return anchors;
 }
@@ -53,7 +56,12 @@ export function ssdAnchors(o: { inputSize: number; strides: readonly number[]; a
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-Math.max(-SCORE_CLIP, Math.min(SCORE_CLIP, v))));
 
 /** Detections whose score reaches `minScore`, decoded from one image's raw outputs. */
-export function decodeDetections(regressors: Float32Array, scores: Float32Array, anchors: readonly Anchor[], minScore: number): Detection[] {
+export function decodeDetections(
+  regressors: Float32Array,
+  scores: Float32Array,
+  anchors: readonly Anchor[],
+  minScore: number,
+): Detection[] {
   const out: Detection[] = [];
   for (let i = 0; i < anchors.length; i++) {
     const score = sigmoid(scores[i]!);
@@ -63,7 +71,8 @@ export function decodeDetections(regressors: Float32Array, scores: Float32Array,
     const [cx, cy] = [r[0]! / COORD_SCALE + a.x, r[1]! / COORD_SCALE + a.y];
     const [w, h] = [r[2]! / COORD_SCALE, r[3]! / COORD_SCALE];
     const keypoints: number[] = [];
-    for (let k = 0; k < KEYPOINTS; k++) keypoints.push(r[4 + 2 * k]! / COORD_SCALE + a.x, r[5 + 2 * k]! / COORD_SCALE + a.y);
+    for (let k = 0; k < KEYPOINTS; k++)
+      keypoints.push(r[4 + 2 * k]! / COORD_SCALE + a.x, r[5 + 2 * k]! / COORD_SCALE + a.y);
     out.push({ xmin: cx - w / 2, ymin: cy - h / 2, width: w, height: h, keypoints, score });
   }
   return out;

@@ -5,7 +5,15 @@ import type { Box } from '../../common/geometry/box.ts';
 import { sspdCropBox } from '../../common/geometry/box.ts';
 import { BoxSmoother } from '../../common/geometry/box-smoother.ts';
 import { sspdResize, type Image } from '../../common/geometry/resize.ts';
-import { CROP_BYTES, DETECT_EVERY, FACE_DETECTED, FACE_HELD, FACE_NONE, FACE_TRACKED, type FaceFlag } from '../../common/sessions.ts';
+import {
+  CROP_BYTES,
+  DETECT_EVERY,
+  FACE_DETECTED,
+  FACE_HELD,
+  FACE_NONE,
+  FACE_TRACKED,
+  type FaceFlag,
+} from '../../common/sessions.ts';
 import { cropMeans } from '../signal/index.ts';
 import type { DecodedFrame } from './decode-video.ts';
 
@@ -33,7 +41,6 @@ export interface Crop {
 export interface Cropper {
   crop(frame: DecodedFrame, width: number, height: number): Promise<Crop>;
 }
-
 
 /** The rectangle `box` (whole pixels) of an RGB frame as its own image. */
 export function cutOut(frame: Image, box: Box): Image {
@@ -89,7 +96,13 @@ export function faceCropper(detector: FaceDetector, every = DETECT_EVERY): Cropp
       const t1 = performance.now();
       const region = box ? sspdCropBox(box, { width, height }) : null;
       if (!region || region.width < 2 || region.height < 2) {
-        return { rgb: new Uint8Array(CROP_BYTES), means: [Number.NaN, Number.NaN, Number.NaN], flag: FACE_NONE, detectMs: t1 - t0, cropMs: performance.now() - t1 };
+        return {
+          rgb: new Uint8Array(CROP_BYTES),
+          means: [Number.NaN, Number.NaN, Number.NaN],
+          flag: FACE_NONE,
+          detectMs: t1 - t0,
+          cropMs: performance.now() - t1,
+        };
       }
       // Never a faked crop: a held or tracked box crops this frame's own pixels, and says so.
       const rgb = sspdResize(cutOut(image, region)).data;

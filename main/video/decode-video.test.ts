@@ -13,7 +13,10 @@ async function readAll(file: string): Promise<number[]> {
 }
 
 async function failureOf(file: string): Promise<AnalysisError> {
-  const error = await readAll(file).then(() => null, (e: unknown) => e);
+  const error = await readAll(file).then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(AnalysisError);
   return error as AnalysisError;
 }
@@ -34,7 +37,20 @@ describe('video decoding', () => {
   });
 
   it.skipIf(!sharedAvailable())('keeps the real times of a variable-frame-rate file, gaps included', async () => {
-    const clip = await generateClip({ name: 'vfr', face: FACES[0]!, bpm: 70, durationS: 4, fps: 30, width: 96, height: 72, encode: { codec: 'h264', dropShare: 0.2 }, seed: 3 }, dir);
+    const clip = await generateClip(
+      {
+        name: 'vfr',
+        face: FACES[0]!,
+        bpm: 70,
+        durationS: 4,
+        fps: 30,
+        width: 96,
+        height: 72,
+        encode: { codec: 'h264', dropShare: 0.2 },
+        seed: 3,
+      },
+      dir,
+    );
     const times = await readAll(clip.video);
     expect(times.length).toBeLessThan(110);
     expect(times.length).toBeGreaterThan(70);

@@ -74,20 +74,50 @@ function failure(file: string, stderr: string[]): AnalysisError {
 }
 
 function lastLine(lines: string[]): string {
-  return lines.filter((l) => l.trim() && !SHOWINFO.test(l)).at(-1)?.trim() ?? 'no message';
+  return (
+    lines
+      .filter((l) => l.trim() && !SHOWINFO.test(l))
+      .at(-1)
+      ?.trim() ?? 'no message'
+  );
 }
 
 export function openVideo(file: string, options: { signal?: AbortSignal } = {}): VideoStream {
   checkFile(file);
-  const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info', '-i', file, '-map', '0:v:0', '-an', '-sn', '-dn',
-    '-vf', 'showinfo', '-vsync', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'];
+  const args = [
+    '-hide_banner',
+    '-nostdin',
+    '-nostats',
+    '-loglevel',
+    'info',
+    '-i',
+    file,
+    '-map',
+    '0:v:0',
+    '-an',
+    '-sn',
+    '-dn',
+    '-vf',
+    'showinfo',
+    '-vsync',
+    'passthrough',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgb24',
+    'pipe:1',
+  ];
   const proc: Ffmpeg = spawn(ffmpegPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const stderrTail: string[] = [];
   const warnings: string[] = [];
   const pts: number[] = [];
   let ptsWaiter: (() => void) | null = null;
   let inOutput = false;
-  const partial: { durationS: number | null; nominalFps: number | null; codec: string } = { durationS: null, nominalFps: null, codec: 'unknown' };
+  const partial: { durationS: number | null; nominalFps: number | null; codec: string } = {
+    durationS: null,
+    nominalFps: null,
+    codec: 'unknown',
+  };
   let resolveInfo!: (info: VideoInfo) => void;
   let rejectInfo!: (error: Error) => void;
   const info = new Promise<VideoInfo>((resolve, reject) => {
@@ -115,7 +145,8 @@ export function openVideo(file: string, options: { signal?: AbortSignal } = {}):
     if (stderrTail.length > 40) stderrTail.shift();
     if (line.startsWith('Output #0')) inOutput = true;
     const duration = DURATION.exec(line);
-    if (duration && !inOutput) partial.durationS = Number(duration[1]) * 3600 + Number(duration[2]) * 60 + Number(duration[3]);
+    if (duration && !inOutput)
+      partial.durationS = Number(duration[1]) * 3600 + Number(duration[2]) * 60 + Number(duration[3]);
     const stream = VIDEO_STREAM.exec(line);
     if (stream && !inOutput && partial.codec === 'unknown') {
       partial.codec = stream[1]!;
@@ -137,7 +168,9 @@ export function openVideo(file: string, options: { signal?: AbortSignal } = {}):
   });
   void exited.then((code) => {
     if (carry) onLine(carry);
-    rejectInfo(code === 0 ? new AnalysisError('no-frames', `${file} holds no video frames`) : failure(file, stderrTail));
+    rejectInfo(
+      code === 0 ? new AnalysisError('no-frames', `${file} holds no video frames`) : failure(file, stderrTail),
+    );
     ptsWaiter?.();
   });
   let closed = false;
@@ -192,7 +225,10 @@ export function openVideo(file: string, options: { signal?: AbortSignal } = {}):
       }
       const code = await exited;
       if (options.signal?.aborted) throw new AnalysisError('cancelled', `Decoding ${file} was cancelled`);
-      if (index === 0) throw code === 0 ? new AnalysisError('no-frames', `${file} holds no video frames (zero length)`) : failure(file, stderrTail);
+      if (index === 0)
+        throw code === 0
+          ? new AnalysisError('no-frames', `${file} holds no video frames (zero length)`)
+          : failure(file, stderrTail);
       if (code !== 0) warnings.push(`ffmpeg stopped with code ${code} after ${index} frames: ${lastLine(stderrTail)}`);
     } finally {
       options.signal?.removeEventListener('abort', onAbort);

@@ -11,9 +11,29 @@ import { SHARED, sharedAvailable } from '../../testing/media.ts';
 
 /** The photo (after `filter`) as RGB, decoded by ffmpeg to PPM. */
 function photo(name: string, filter?: string) {
-  const ppm = execFileSync(ffmpegPath(), ['-v', 'error', '-i', path.join(SHARED, 'faces', name), ...(filter ? ['-vf', filter] : []), '-frames:v', '1', '-f', 'image2pipe', '-c:v', 'ppm', '-pix_fmt', 'rgb24', '-']);
+  const ppm = execFileSync(ffmpegPath(), [
+    '-v',
+    'error',
+    '-i',
+    path.join(SHARED, 'faces', name),
+    ...(filter ? ['-vf', filter] : []),
+    '-frames:v',
+    '1',
+    '-f',
+    'image2pipe',
+    '-c:v',
+    'ppm',
+    '-pix_fmt',
+    'rgb24',
+    '-',
+  ]);
   const header = /^P6\s+(\d+)\s+(\d+)\s+255\s/.exec(ppm.subarray(0, 32).toString('latin1'))!;
-  return { width: Number(header[1]), height: Number(header[2]), channels: 3, data: new Uint8Array(ppm.subarray(header[0].length)) };
+  return {
+    width: Number(header[1]),
+    height: Number(header[2]),
+    channels: 3,
+    data: new Uint8Array(ppm.subarray(header[0].length)),
+  };
 }
 
 describe('letterbox', () => {
@@ -40,7 +60,10 @@ describe.skipIf(!sharedAvailable())('OnnxFaceDetector on real photos', () => {
   });
 
   it('finds the face in each photo where the hand-read box says it is, with eyes above the mouth', async () => {
-    const boxes = JSON.parse(fs.readFileSync(path.join('models', 'python', 'face_boxes.json'), 'utf8')) as Record<string, [number, number, number, number]>;
+    const boxes = JSON.parse(fs.readFileSync(path.join('models', 'python', 'face_boxes.json'), 'utf8')) as Record<
+      string,
+      [number, number, number, number]
+    >;
     for (const name of ['astronaut.png', 'grace_hopper.jpg']) {
       const faces = await detector.detectAll(photo(name));
       expect(faces, name).toHaveLength(1);
@@ -57,8 +80,12 @@ describe.skipIf(!sharedAvailable())('OnnxFaceDetector on real photos', () => {
   });
 
   it('finds the same face wherever the frame puts it (boxes move with the picture)', async () => {
-    const still = (await detector.detectAll(photo('grace_hopper.jpg', 'scale=-2:300,pad=640:480:40:90:color=gray')))[0]!;
-    const moved = (await detector.detectAll(photo('grace_hopper.jpg', 'scale=-2:300,pad=640:480:340:150:color=gray')))[0]!;
+    const still = (
+      await detector.detectAll(photo('grace_hopper.jpg', 'scale=-2:300,pad=640:480:40:90:color=gray'))
+    )[0]!;
+    const moved = (
+      await detector.detectAll(photo('grace_hopper.jpg', 'scale=-2:300,pad=640:480:340:150:color=gray'))
+    )[0]!;
     expect(moved.x - still.x).toBeCloseTo(300, -1);
     expect(moved.y - still.y).toBeCloseTo(60, -1);
   });

@@ -53,7 +53,8 @@ export function letterbox(frame: Image): Letterbox {
   const x0 = (width - side) / 2;
   const y0 = (height - side) / 2;
   const tensor = new Float32Array(INPUT_SIZE * INPUT_SIZE * 3);
-  const at = (x: number, y: number, c: number) => (x >= 0 && x < width && y >= 0 && y < height ? data[(y * width + x) * channels + c]! : 0);
+  const at = (x: number, y: number, c: number) =>
+    x >= 0 && x < width && y >= 0 && y < height ? data[(y * width + x) * channels + c]! : 0;
   for (let oy = 0; oy < INPUT_SIZE; oy++) {
     const sy = y0 + oy * scale;
     const iy = Math.floor(sy);
@@ -78,7 +79,14 @@ function toFrame(d: Detection, l: Letterbox): FaceDetection {
   const py = (v: number) => l.y0 + v * l.side;
   const keypoints: Array<[number, number]> = [];
   for (let k = 0; k < d.keypoints.length; k += 2) keypoints.push([px(d.keypoints[k]!), py(d.keypoints[k + 1]!)]);
-  return { x: px(d.xmin), y: py(d.ymin), width: d.width * l.side, height: d.height * l.side, score: d.score, keypoints };
+  return {
+    x: px(d.xmin),
+    y: py(d.ymin),
+    width: d.width * l.side,
+    height: d.height * l.side,
+    score: d.score,
+    keypoints,
+  };
 }
 
 export interface FaceDetectorOptions {
@@ -101,9 +109,16 @@ export class OnnxFaceDetector {
 
   static async open(o: FaceDetectorOptions): Promise<OnnxFaceDetector> {
     if (!fs.existsSync(o.modelPath)) {
-      throw new AnalysisError('no-face-model', `The face detector model is missing (${o.modelPath}): run \`node scripts/face-model.ts\` (npm run build does), or use --roi full for clips that are already skin`);
+      throw new AnalysisError(
+        'no-face-model',
+        `The face detector model is missing (${o.modelPath}): run \`node scripts/face-model.ts\` (npm run build does), or use --roi full for clips that are already skin`,
+      );
     }
-    const session = await ort.InferenceSession.create(o.modelPath, { executionProviders: ['cpu'], intraOpNumThreads: o.threads ?? 1, interOpNumThreads: 1 });
+    const session = await ort.InferenceSession.create(o.modelPath, {
+      executionProviders: ['cpu'],
+      intraOpNumThreads: o.threads ?? 1,
+      interOpNumThreads: 1,
+    });
     return new OnnxFaceDetector(session, o.minConfidence ?? MIN_FACE_CONFIDENCE);
   }
 
@@ -111,10 +126,14 @@ export class OnnxFaceDetector {
   async detectAll(frame: Image): Promise<FaceDetection[]> {
     const l = letterbox(frame);
     const input = this.session.inputNames[0]!;
-    const out = await this.session.run({ [input]: new ort.Tensor('float32', l.tensor, [1, INPUT_SIZE, INPUT_SIZE, 3]) });
+    const out = await this.session.run({
+      [input]: new ort.Tensor('float32', l.tensor, [1, INPUT_SIZE, INPUT_SIZE, 3]),
+    });
     const regressors = out.regressors?.data as Float32Array;
     const scores = out.classificators?.data as Float32Array;
-    return weightedNms(decodeDetections(regressors, scores, this.anchors, this.minConfidence)).map((d) => toFrame(d, l));
+    return weightedNms(decodeDetections(regressors, scores, this.anchors, this.minConfidence)).map((d) =>
+      toFrame(d, l),
+    );
   }
 
   /** The face to follow in this frame (see pickFace), or null. */

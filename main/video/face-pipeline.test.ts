@@ -16,8 +16,14 @@ describe.skipIf(!sharedAvailable())('--roi face on synthetic pulsing faces (real
     const base = { durationS: 20, fps: 30, width: 320, height: 240, encode: { codec: 'mjpeg' as const }, hrv: 0.02 };
     clips = await Promise.all([
       generateClip({ ...base, name: 'still-72', face: FACES[0]!, bpm: 72, seed: 3 }, dir),
-      generateClip({ ...base, name: 'drift-118', face: FACES[1]!, bpm: 118, seed: 4, motion: { driftPx: 12, shakePx: 1 } }, dir),
-      generateClip({ ...base, name: 'shake-95', face: FACES[0]!, bpm: 95, seed: 5, motion: { shakePx: 2 }, noiseSigma: 3 }, dir),
+      generateClip(
+        { ...base, name: 'drift-118', face: FACES[1]!, bpm: 118, seed: 4, motion: { driftPx: 12, shakePx: 1 } },
+        dir,
+      ),
+      generateClip(
+        { ...base, name: 'shake-95', face: FACES[0]!, bpm: 95, seed: 5, motion: { shakePx: 2 }, noiseSigma: 3 },
+        dir,
+      ),
     ]);
   }, 120_000);
 
@@ -32,23 +38,40 @@ describe.skipIf(!sharedAvailable())('--roi face on synthetic pulsing faces (real
       expect(a.facesFound / a.frames, clip.spec.name).toBeGreaterThan(0.95);
       if (!a.session.ok) throw new Error(`${clip.spec.name}: ${a.session.reason}`);
       expect(a.session.primary).toBe(primary);
-      const readings = a.session.hrSeries.map((w) => w.bpm).filter((b): b is number => b !== null).sort((x, y) => x - y);
+      const readings = a.session.hrSeries
+        .map((w) => w.bpm)
+        .filter((b): b is number => b !== null)
+        .sort((x, y) => x - y);
       const median = readings[readings.length >> 1]!;
-      expect(Math.abs(median - clip.referenceBpm), `${clip.spec.name}: read ${median} vs ${clip.referenceBpm}`).toBeLessThan(3);
+      expect(
+        Math.abs(median - clip.referenceBpm),
+        `${clip.spec.name}: read ${median} vs ${clip.referenceBpm}`,
+      ).toBeLessThan(3);
       const hr = a.session.summary.hr;
       if (clip.spec.name.startsWith('still')) expect(hr.reliability, clip.spec.name).toBe('reliable');
-      if (hr.bpm !== null) expect(Math.abs(hr.bpm - clip.referenceBpm), `${clip.spec.name}: ${hr.bpm} vs ${clip.referenceBpm}`).toBeLessThan(3);
+      if (hr.bpm !== null)
+        expect(
+          Math.abs(hr.bpm - clip.referenceBpm),
+          `${clip.spec.name}: ${hr.bpm} vs ${clip.referenceBpm}`,
+        ).toBeLessThan(3);
       else expect(hr.reason, clip.spec.name).toBeTruthy();
     }
   }
 
   it('finds the face in every frame and reads HR with POS within 3 bpm', () => expectRightReadings('pos'), 120_000);
 
-  it.skipIf(!fs.existsSync(SSPD))('reads HR with the installed SSPD model within 3 bpm', () => expectRightReadings('sspd', SSPD), 300_000);
+  it.skipIf(!fs.existsSync(SSPD))(
+    'reads HR with the installed SSPD model within 3 bpm',
+    () => expectRightReadings('sspd', SSPD),
+    300_000,
+  );
 
   it('says plainly that a video without a face has none, instead of inventing a crop', async () => {
     const noise = noiseVideo(path.join(dir, 'noise.avi'));
-    await expect(analyzeVideo(noise, { roi: 'face' })).rejects.toMatchObject({ code: 'no-face', message: expect.stringMatching(/no face found in 120 of 120 frames/) });
+    await expect(analyzeVideo(noise, { roi: 'face' })).rejects.toMatchObject({
+      code: 'no-face',
+      message: expect.stringMatching(/no face found in 120 of 120 frames/),
+    });
   });
 
   it('flags frames after the face leaves as held, then as lost, never as detected', async () => {

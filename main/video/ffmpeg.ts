@@ -18,7 +18,10 @@ export function ffmpegPath(env = process.env): string {
     found = (createRequire(import.meta.url)('@ffmpeg-installer/ffmpeg') as { path: string }).path;
   } catch (error) {
     // The package throws a bare string when no binary exists for this platform.
-    throw new AnalysisError('no-ffmpeg', `No ffmpeg binary for ${process.platform}-${process.arch}: ${String(error)}. Set ${FFMPEG_ENV} to an ffmpeg executable.`);
+    throw new AnalysisError(
+      'no-ffmpeg',
+      `No ffmpeg binary for ${process.platform}-${process.arch}: ${String(error)}. Set ${FFMPEG_ENV} to an ffmpeg executable.`,
+    );
   }
   // Inside a packaged app the binary lies beside the archive, not in it (electron-builder asarUnpack).
   const unpacked = found.replace(/app\.asar([\\/])/, 'app.asar.unpacked$1');

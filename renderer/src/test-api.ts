@@ -7,9 +7,12 @@ import type { AppErrorInfo, Result } from '../../common/ipc/result.ts';
 export type StubbedApi = { [K in keyof PulseApi]: Mock<PulseApi[K]> };
 
 const stubs = new Map<string, Mock>();
-export const stubApi = new Proxy({}, {
-  get: (_, name: string) => stubs.get(name) ?? stubs.set(name, vi.fn()).get(name),
-}) as StubbedApi;
+export const stubApi = new Proxy(
+  {},
+  {
+    get: (_, name: string) => stubs.get(name) ?? stubs.set(name, vi.fn()).get(name),
+  },
+) as StubbedApi;
 
 Object.assign(globalThis, { window: { pulse: stubApi } });
 
@@ -27,4 +30,5 @@ afterEach(() => {
 });
 
 export const ok = <T>(value: T): Promise<Result<T>> => Promise.resolve({ ok: true, value });
-export const failed = (code: AppErrorInfo['code'], message: string): Promise<Result<never>> => Promise.resolve({ ok: false, error: { code, message } });
+export const failed = (code: AppErrorInfo['code'], message: string): Promise<Result<never>> =>
+  Promise.resolve({ ok: false, error: { code, message } });

@@ -12,7 +12,12 @@ import { parseArgs } from 'node:util';
 import { auroc } from '../../main/references/metrics.ts';
 import { parseReference, referenceBpm, type Reference } from '../../main/evaluation/reference.ts';
 import { FEATURES } from '../../main/signal/evidence.ts';
-import { decideSeries, scoreCandidates, WINDOW_FEATURES, type ReliabilityModel } from '../../main/signal/reliability.ts';
+import {
+  decideSeries,
+  scoreCandidates,
+  WINDOW_FEATURES,
+  type ReliabilityModel,
+} from '../../main/signal/reliability.ts';
 import { sessionEvidence, type SessionEvidence } from '../../main/signal/analyze-session.ts';
 import { variedSpecs } from '../synth/varied-set.ts';
 import { writeSet } from '../synth/generate.ts';
@@ -26,18 +31,30 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     cache: { type: 'string' },
     'window-features': { type: 'string' },
-    out: { type: 'string', default: path.resolve(import.meta.dirname, '..', '..', 'main', 'signal', 'reliability-model.json') },
+    out: {
+      type: 'string',
+      default: path.resolve(import.meta.dirname, '..', '..', 'main', 'signal', 'reliability-model.json'),
+    },
   },
 });
 if (!values.set) throw new Error('--set DIR is required');
 const setDirs = values.set.split(',').map((d) => path.resolve(d));
 const cacheDir = path.resolve(values.cache ?? path.join(setDirs[0]!, 'traces'));
-const windowFeatures = values['window-features'] ? (values['window-features'].split(',') as ReliabilityModel['window']['features']) : WINDOW_FEATURES;
-const FACES = ['astronaut.png', 'grace_hopper.jpg'].map((f) => path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'faces', f));
+const windowFeatures = values['window-features']
+  ? (values['window-features'].split(',') as ReliabilityModel['window']['features'])
+  : WINDOW_FEATURES;
+const FACES = ['astronaut.png', 'grace_hopper.jpg'].map((f) =>
+  path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'faces', f),
+);
 
 if (values.generate) {
   const specs = variedSpecs({ count: Number(values.generate), seed: Number(values.seed), faces: FACES });
-  await writeSet(specs, setDirs[0]!, (c, i) => process.stderr.write(`generated ${i + 1}/${specs.length} ${path.basename(c.video)}\n`), true);
+  await writeSet(
+    specs,
+    setDirs[0]!,
+    (c, i) => process.stderr.write(`generated ${i + 1}/${specs.length} ${path.basename(c.video)}\n`),
+    true,
+  );
 }
 
 interface Clip {
@@ -46,7 +63,14 @@ interface Clip {
   truth: Reference | null;
 }
 
-const rows = setDirs.flatMap((dir) => fs.readFileSync(path.join(dir, 'manifest.csv'), 'utf8').trim().split('\n').slice(1).map((l) => [dir, ...l.split(',')] as const));
+const rows = setDirs.flatMap((dir) =>
+  fs
+    .readFileSync(path.join(dir, 'manifest.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => [dir, ...l.split(',')] as const),
+);
 const clips: Clip[] = [];
 for (const [i, [dir, video, reference, truth]] of rows.entries()) {
   const traces = await clipTraces(path.resolve(dir, video!), cacheDir);
@@ -56,14 +80,18 @@ for (const [i, [dir, video, reference, truth]] of rows.entries()) {
 process.stderr.write('\n');
 
 /** The window's true HR (bpm), or null for a clip without a pulse. */
-const truthOf = (c: Clip, w: { tStart: number; tEnd: number }) => (c.truth ? referenceBpm(c.truth, w.tStart, w.tEnd) : null);
-const right = (bpm: number | null, truth: number | null) => truth !== null && bpm !== null && Math.abs(bpm - truth) <= 5;
+const truthOf = (c: Clip, w: { tStart: number; tEnd: number }) =>
+  c.truth ? referenceBpm(c.truth, w.tStart, w.tEnd) : null;
+const right = (bpm: number | null, truth: number | null) =>
+  truth !== null && bpm !== null && Math.abs(bpm - truth) <= 5;
 
 /** Evidence with and without the network: the app also decides when no model is installed. */
 function evidenceOf(c: Clip): SessionEvidence[] {
   const { t, rgb, blocks, sspd, faceLost } = c.traces;
   const base = { rgb: { t, ...rgb }, blocks: { t, values: blocks }, capture: { t, faceLost } };
-  return [sessionEvidence({ ...base, waveform: sspd }), sessionEvidence(base)].filter((e): e is SessionEvidence => !('ok' in e));
+  return [sessionEvidence({ ...base, waveform: sspd }), sessionEvidence(base)].filter(
+    (e): e is SessionEvidence => !('ok' in e),
+  );
 }
 const evidence = new Map(clips.map((c) => [c, evidenceOf(c)]));
 
@@ -118,7 +146,12 @@ function scoreWindows(m: ReliabilityModel, test: Clip[], variant = 0): Scored[] 
     if (!ev) continue;
     decideSeries(ev.evidence, ev.bandHz, ev.options.stepS, m).forEach((d, k) => {
       const truth = truthOf(c, ev.windows[k]!);
-      out.push({ p: d.probability, right: right(d.bpm, truth), wrong10: truth === null || d.bpm === null || Math.abs(d.bpm - truth) > 10, noPulse: truth === null });
+      out.push({
+        p: d.probability,
+        right: right(d.bpm, truth),
+        wrong10: truth === null || d.bpm === null || Math.abs(d.bpm - truth) > 10,
+        noPulse: truth === null,
+      });
     });
   }
   return out;
@@ -137,7 +170,10 @@ function thresholdFor(s: Scored[], precision: number, maxWrong10: number): numbe
     else if (i > 20) break;
   }
   // No-pulse clips must not pass either: raise the threshold above all but 1 % of their windows.
-  const noPulse = s.filter((w) => w.noPulse).map((w) => w.p).sort((a, b) => b - a);
+  const noPulse = s
+    .filter((w) => w.noPulse)
+    .map((w) => w.p)
+    .sort((a, b) => b - a);
   const cap = noPulse.length ? noPulse[Math.floor(noPulse.length * 0.01)]! + 1e-6 : 0;
   return Math.min(0.999, Math.max(chosen, cap));
 }
@@ -149,13 +185,19 @@ function report(m: ReliabilityModel, s: Scored[]) {
   const share = (xs: Scored[], f: (w: Scored) => boolean) => (xs.length ? xs.filter(f).length / xs.length : Number.NaN);
   return {
     windows: s.length,
-    auroc: auroc(pulse.map((w) => w.p), pulse.map((w) => w.right)),
+    auroc: auroc(
+      pulse.map((w) => w.p),
+      pulse.map((w) => w.right),
+    ),
     reliableCoverage: reliable.length / Math.max(1, pulse.length),
     reliableRight: share(reliable, (w) => w.right),
     reliableWrong10: reliable.filter((w) => w.wrong10).length,
     reportedCoverage: caution.length / Math.max(1, pulse.length),
     reportedRight: share(caution, (w) => w.right),
-    noPulseReliable: share(s.filter((w) => w.noPulse), (w) => w.p >= m.thresholds.reliable),
+    noPulseReliable: share(
+      s.filter((w) => w.noPulse),
+      (w) => w.p >= m.thresholds.reliable,
+    ),
   };
 }
 
@@ -185,5 +227,10 @@ const out = {
   },
   ...final,
 };
-fs.writeFileSync(values.out, JSON.stringify(out, (_k, v: unknown) => (typeof v === 'number' ? Number(v.toPrecision(6)) : v), 1) + '\n');
-process.stdout.write(`${JSON.stringify(out.calibration, null, 1)}\nthresholds ${JSON.stringify(final.thresholds)}\nwrote ${values.out}\n`);
+fs.writeFileSync(
+  values.out,
+  JSON.stringify(out, (_k, v: unknown) => (typeof v === 'number' ? Number(v.toPrecision(6)) : v), 1) + '\n',
+);
+process.stdout.write(
+  `${JSON.stringify(out.calibration, null, 1)}\nthresholds ${JSON.stringify(final.thresholds)}\nwrote ${values.out}\n`,
+);

@@ -10,7 +10,12 @@ export interface LogisticFit {
 }
 
 /** Fits P(y = 1 | x) = σ(w·x + b) to rows `x` with labels `y` and optional sample weights; `l2` penalises w, not b. */
-export function fitLogistic(x: readonly (readonly number[])[], y: readonly boolean[], l2 = 0.01, sampleWeight?: readonly number[]): LogisticFit {
+export function fitLogistic(
+  x: readonly (readonly number[])[],
+  y: readonly boolean[],
+  l2 = 0.01,
+  sampleWeight?: readonly number[],
+): LogisticFit {
   const d = x[0]?.length ?? 0;
   let beta = new Array<number>(d + 1).fill(0);
   let iterations = 0;

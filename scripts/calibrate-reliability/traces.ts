@@ -21,15 +21,18 @@ export async function clipTraces(video: string, cacheDir: string): Promise<ClipT
     if (!a.blocks || !a.sspd) throw new Error(`${video}: no crops or no network output`);
     fs.mkdirSync(cacheDir, { recursive: true });
     fs.writeFileSync(`${base}.blocks.f32`, a.blocks.values);
-    fs.writeFileSync(`${base}.json`, JSON.stringify({
-      t: Array.from(a.rgb.t),
-      r: Array.from(a.rgb.r),
-      g: Array.from(a.rgb.g),
-      b: Array.from(a.rgb.b),
-      faceLost: Array.from(a.faceLost),
-      sspdT: Array.from(a.sspd.t),
-      sspdX: Array.from(a.sspd.x),
-    }));
+    fs.writeFileSync(
+      `${base}.json`,
+      JSON.stringify({
+        t: Array.from(a.rgb.t),
+        r: Array.from(a.rgb.r),
+        g: Array.from(a.rgb.g),
+        b: Array.from(a.rgb.b),
+        faceLost: Array.from(a.faceLost),
+        sspdT: Array.from(a.sspd.t),
+        sspdX: Array.from(a.sspd.x),
+      }),
+    );
   }
   const j = JSON.parse(fs.readFileSync(`${base}.json`, 'utf8')) as Record<string, number[]>;
   const raw = fs.readFileSync(`${base}.blocks.f32`);

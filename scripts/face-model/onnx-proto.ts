@@ -124,5 +124,10 @@ export function encodeModel(graph: OnnxGraph, opset: number, producer: string): 
   if (graph.docString) g.string(10, graph.docString);
   for (const v of graph.inputs) g.message(11, valueInfo(v));
   for (const v of graph.outputs) g.message(12, valueInfo(v));
-  return new Proto().int(1, 7).string(2, producer).message(7, g).message(8, new Proto().string(1, '').int(2, opset)).finish();
+  return new Proto()
+    .int(1, 7)
+    .string(2, producer)
+    .message(7, g)
+    .message(8, new Proto().string(1, '').int(2, opset))
+    .finish();
 }

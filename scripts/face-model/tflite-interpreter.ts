@@ -12,7 +12,14 @@ function relu(t: NhwcTensor): NhwcTensor {
   return { shape: t.shape, data: t.data.map((v) => Math.max(0, v)) };
 }
 
-function conv(x: NhwcTensor, w: NhwcTensor, bias: Float32Array | null, stride: [number, number], same: boolean, depthwise: boolean): NhwcTensor {
+function conv(
+  x: NhwcTensor,
+  w: NhwcTensor,
+  bias: Float32Array | null,
+  stride: [number, number],
+  same: boolean,
+  depthwise: boolean,
+): NhwcTensor {
   const [n, h, wd, c] = x.shape as [number, number, number, number];
   const [ko, kh, kw, ki] = w.shape as [number, number, number, number];
   const [sh, sw] = stride;
@@ -116,7 +123,16 @@ export function interpret(tflite: Uint8Array | TfModel, input: NhwcTensor): Map<
       case BUILTIN.CONV_2D:
       case BUILTIN.DEPTHWISE_CONV_2D: {
         const dw = op.op === BUILTIN.DEPTHWISE_CONV_2D;
-        out = activation(dw ? 4 : 3)(conv(get(op.inputs[0]!), get(op.inputs[1]!), op.inputs[2]! >= 0 ? get(op.inputs[2]!).data : null, [opt(2, 1), opt(1, 1)], same, dw));
+        out = activation(dw ? 4 : 3)(
+          conv(
+            get(op.inputs[0]!),
+            get(op.inputs[1]!),
+            op.inputs[2]! >= 0 ? get(op.inputs[2]!).data : null,
+            [opt(2, 1), opt(1, 1)],
+            same,
+            dw,
+          ),
+        );
         break;
       }
       case BUILTIN.MAX_POOL_2D:

@@ -67,7 +67,12 @@ function decode(type: number, bytes: Uint8Array): TfTensor['data'] {
   throw new Error(`TFLite tensor type ${type} is not supported (quantised models are not)`);
 }
 
-const TYPE_NAMES: Record<number, TfTensor['type']> = { [TENSOR_FLOAT32]: 'float32', [TENSOR_FLOAT16]: 'float16', [TENSOR_INT32]: 'int32', [TENSOR_INT64]: 'int64' };
+const TYPE_NAMES: Record<number, TfTensor['type']> = {
+  [TENSOR_FLOAT32]: 'float32',
+  [TENSOR_FLOAT16]: 'float16',
+  [TENSOR_INT32]: 'int32',
+  [TENSOR_INT64]: 'int64',
+};
 
 export function readTflite(bytes: Uint8Array): TfModel {
   const r = new FlatReader(bytes);
@@ -84,7 +89,12 @@ export function readTflite(bytes: Uint8Array): TfModel {
     const type = r.fieldU8(t, 1);
     const name = TYPE_NAMES[type];
     if (!name) throw new Error(`TFLite tensor type ${type} is not supported`);
-    return { name: r.fieldString(t, 3) ?? '', shape: r.fieldI32s(t, 0), type: name, data: decode(type, buffers[r.fieldU32(t, 2)] ?? new Uint8Array(0)) };
+    return {
+      name: r.fieldString(t, 3) ?? '',
+      shape: r.fieldI32s(t, 0),
+      type: name,
+      data: decode(type, buffers[r.fieldU32(t, 2)] ?? new Uint8Array(0)),
+    };
   });
   // Operator: opcode_index 0, inputs 1, outputs 2, builtin_options_type 3, builtin_options 4.
   const operators = r.tables(graph, 3).map((o): TfOperator => ({

@@ -43,7 +43,9 @@ describe('BlazeFace TFLite → ONNX', () => {
 
   it('matches a literal NHWC interpretation of the TFLite graph at every layer', async () => {
     const model = readTflite(tflite);
-    const layers = model.tensors.map((t) => t.name).filter((n) => /^(activation(_\d+)?|classificator_\d+|regressor_\d+)$/.test(n));
+    const layers = model.tensors
+      .map((t) => t.name)
+      .filter((n) => /^(activation(_\d+)?|classificator_\d+|regressor_\d+)$/.test(n));
     const onnx = convertFaceModel(tflite, { extraOutputs: layers });
     const session = await ort.InferenceSession.create(onnx);
     const x = input();

@@ -79,7 +79,8 @@ class Converter {
     const out = op.outputs[0]!;
     const tfName = this.tensor(out).name;
     if (activation === ACTIVATION_RELU) name = this.emit('Relu', [name], `${tfName}__relu`);
-    else if (activation !== ACTIVATION_NONE) throw new Error(`${tfName}: fused activation ${activation} is not supported`);
+    else if (activation !== ACTIVATION_NONE)
+      throw new Error(`${tfName}: fused activation ${activation} is not supported`);
     this.values.set(out, { name, nchw });
   }
 
@@ -113,7 +114,8 @@ class Converter {
         const weights = transposeKernel(this.constant(op.inputs[1]!), [kO, kH, kW, kI], depthwise);
         const w = this.init(`${outName}__w`, [outC, perChannel, kH, kW], weights);
         const inputs = [this.value(op.inputs[0]!).name, w];
-        if (op.inputs[2] !== undefined && op.inputs[2] >= 0) inputs.push(this.init(`${outName}__b`, [outC], this.constant(op.inputs[2])));
+        if (op.inputs[2] !== undefined && op.inputs[2] >= 0)
+          inputs.push(this.init(`${outName}__b`, [outC], this.constant(op.inputs[2])));
         const [pt, pb] = optU8(0, PADDING_SAME) === PADDING_SAME ? samePads(inH, kH, sh, dh) : [0, 0];
         const [pl, pr] = optU8(0, PADDING_SAME) === PADDING_SAME ? samePads(inW, kW, sw, dw) : [0, 0];
         const name = this.emit('Conv', inputs, outName, {
@@ -133,7 +135,11 @@ class Converter {
         const same = optU8(0, PADDING_SAME) === PADDING_SAME;
         const [pt, pb] = same ? samePads(inH, fh, sh) : [0, 0];
         const [pl, pr] = same ? samePads(inW, fw, sw) : [0, 0];
-        const name = this.emit('MaxPool', [this.value(op.inputs[0]!).name], outName, { kernel_shape: [fh, fw], strides: [sh, sw], pads: [pt, pl, pb, pr] });
+        const name = this.emit('MaxPool', [this.value(op.inputs[0]!).name], outName, {
+          kernel_shape: [fh, fw],
+          strides: [sh, sw],
+          pads: [pt, pl, pb, pr],
+        });
         this.output(op, name, optU8(5, ACTIVATION_NONE), true);
         return;
       }
@@ -161,7 +167,11 @@ class Converter {
       case BUILTIN.RESHAPE: {
         // The batch stays dynamic: copy dimension 0, give the rest as TFLite has them.
         const shape = this.tensor(op.outputs[0]!).shape;
-        const target = this.init(`${outName}__shape`, [shape.length], BigInt64Array.from([0, ...shape.slice(1)], BigInt));
+        const target = this.init(
+          `${outName}__shape`,
+          [shape.length],
+          BigInt64Array.from([0, ...shape.slice(1)], BigInt),
+        );
         this.output(op, this.emit('Reshape', [this.asTflite(op.inputs[0]!), target], outName), ACTIVATION_NONE, false);
         return;
       }
@@ -188,14 +198,21 @@ class Converter {
 }
 
 /** TFLite kernels [O, H, W, I] (depthwise: [1, H, W, C]) → ONNX [O, I, H, W] (depthwise: [C, 1, H, W]). */
-function transposeKernel(src: Float32Array, [o, h, w, i]: [number, number, number, number], depthwise: boolean): Float32Array {
+function transposeKernel(
+  src: Float32Array,
+  [o, h, w, i]: [number, number, number, number],
+  depthwise: boolean,
+): Float32Array {
   const out = new Float32Array(src.length);
   if (depthwise) {
-    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let c = 0; c < i; c++) out[(c * h + y) * w + x] = src[(y * w + x) * i + c]!;
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) for (let c = 0; c < i; c++) out[(c * h + y) * w + x] = src[(y * w + x) * i + c]!;
     return out;
   }
   for (let a = 0; a < o; a++)
-    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let c = 0; c < i; c++) out[((a * i + c) * h + y) * w + x] = src[((a * h + y) * w + x) * i + c]!;
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++)
+        for (let c = 0; c < i; c++) out[((a * i + c) * h + y) * w + x] = src[((a * h + y) * w + x) * i + c]!;
   return out;
 }
 

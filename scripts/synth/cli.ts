@@ -11,7 +11,9 @@ import { CODECS, type Codec } from './encode.ts';
 import { CONDITIONS, generateSet, writeSet } from './generate.ts';
 import { variedSpecs } from './varied-set.ts';
 
-const DEFAULT_FACES = ['astronaut.png', 'grace_hopper.jpg'].map((f) => path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'faces', f));
+const DEFAULT_FACES = ['astronaut.png', 'grace_hopper.jpg'].map((f) =>
+  path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'faces', f),
+);
 
 const { values } = parseArgs({
   options: {
@@ -46,19 +48,37 @@ if (!values.out) fail('--out DIR is required');
 const [width, height] = values.size.split('x').map((v) => num('size', v));
 const [lo, hi] = values.bpm.split('-').map((v) => num('bpm', v));
 const codecs = values.codecs.split(',') as Codec[];
-for (const c of codecs) if (!(CODECS as readonly string[]).includes(c)) fail(`unknown codec "${c}" (${CODECS.join(', ')})`);
+for (const c of codecs)
+  if (!(CODECS as readonly string[]).includes(c)) fail(`unknown codec "${c}" (${CODECS.join(', ')})`);
 const conditions = values.conditions.split(',');
-for (const c of conditions) if (!(c in CONDITIONS)) fail(`unknown condition "${c}" (${Object.keys(CONDITIONS).join(', ')})`);
+for (const c of conditions)
+  if (!(c in CONDITIONS)) fail(`unknown condition "${c}" (${Object.keys(CONDITIONS).join(', ')})`);
 
 const outDir = path.resolve(values.out);
 const faces = values.faces ? values.faces.split(',').map((f) => path.resolve(f)) : DEFAULT_FACES;
 const onClip = (clip: { video: string; referenceBpm: number; spec: { pulseAmplitude?: number } }, i: number) =>
-  process.stderr.write(`${i + 1}: ${path.basename(clip.video)} (${clip.spec.pulseAmplitude === 0 ? 'no pulse' : `${clip.referenceBpm.toFixed(1)} bpm`})\n`);
+  process.stderr.write(
+    `${i + 1}: ${path.basename(clip.video)} (${clip.spec.pulseAmplitude === 0 ? 'no pulse' : `${clip.referenceBpm.toFixed(1)} bpm`})\n`,
+  );
 const count = Math.round(num('count', values.count));
 const seed = Math.round(num('seed', values.seed));
 const durationS = num('duration', values.duration);
 const { manifest } = values.varied
-  ? await writeSet(variedSpecs({ count, seed, faces, durationS, width: width!, height: height!, bpmRange: [lo!, hi ?? lo!], levelled: values.levelled }), outDir, onClip, true)
+  ? await writeSet(
+      variedSpecs({
+        count,
+        seed,
+        faces,
+        durationS,
+        width: width!,
+        height: height!,
+        bpmRange: [lo!, hi ?? lo!],
+        levelled: values.levelled,
+      }),
+      outDir,
+      onClip,
+      true,
+    )
   : await generateSet({
       outDir,
       count,

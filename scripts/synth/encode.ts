@@ -6,7 +6,13 @@ import { ffmpegPath } from '../../main/video/ffmpeg.ts';
 export const CODECS = ['h264', 'mjpeg', 'mpeg4', 'lossless', 'y4m'] as const;
 export type Codec = (typeof CODECS)[number];
 
-export const EXTENSION: Record<Codec, string> = { h264: '.mp4', mjpeg: '.avi', mpeg4: '.avi', lossless: '.mkv', y4m: '.y4m' };
+export const EXTENSION: Record<Codec, string> = {
+  h264: '.mp4',
+  mjpeg: '.avi',
+  mpeg4: '.avi',
+  lossless: '.mkv',
+  y4m: '.y4m',
+};
 
 export interface EncodeSpec {
   codec: Codec;
@@ -25,7 +31,17 @@ export interface EncodeSpec {
 function codecArgs(spec: EncodeSpec): string[] {
   switch (spec.codec) {
     case 'h264':
-      return ['-c:v', 'libx264', '-preset', spec.preset ?? 'veryfast', ...(spec.keyint ? ['-g', String(spec.keyint)] : []), '-crf', String(spec.quality ?? 23), '-pix_fmt', 'yuv420p'];
+      return [
+        '-c:v',
+        'libx264',
+        '-preset',
+        spec.preset ?? 'veryfast',
+        ...(spec.keyint ? ['-g', String(spec.keyint)] : []),
+        '-crf',
+        String(spec.quality ?? 23),
+        '-pix_fmt',
+        'yuv420p',
+      ];
     case 'mjpeg':
       return ['-c:v', 'mjpeg', '-q:v', String(spec.quality ?? 5), '-pix_fmt', 'yuvj420p'];
     case 'mpeg4':
@@ -48,8 +64,25 @@ export function openEncoder(file: string, width: number, height: number, fps: nu
   if (drop > 0 && spec.codec === 'y4m') throw new RangeError('y4m is constant-frame-rate: it cannot drop frames');
   // `random(0)` starts from a fixed state, so the same frames drop on every run.
   const filter = drop > 0 ? ['-vf', `select=gte(random(0)\\,${drop})`, '-vsync', 'vfr'] : [];
-  const args = ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-r', String(fps), '-i', 'pipe:0',
-    ...filter, ...codecArgs(spec), file];
+  const args = [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgb24',
+    '-s',
+    `${width}x${height}`,
+    '-r',
+    String(fps),
+    '-i',
+    'pipe:0',
+    ...filter,
+    ...codecArgs(spec),
+    file,
+  ];
   const proc = spawn(ffmpegPath(), args, { stdio: ['pipe', 'ignore', 'pipe'] });
   let stderr = '';
   proc.stderr.setEncoding('utf8');

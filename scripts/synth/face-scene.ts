@@ -102,7 +102,8 @@ function boxBlur(src: Float32Array, width: number, height: number, radius: numbe
       for (let k = 0; k < n; k++) {
         let sum = 0;
         let count = 0;
-        for (let j = Math.max(0, k - radius); j <= Math.min(n - 1, k + radius); j++, count++) sum += input[at(line, j)]!;
+        for (let j = Math.max(0, k - radius); j <= Math.min(n - 1, k + radius); j++, count++)
+          sum += input[at(line, j)]!;
         out[at(line, k)] = sum / count;
       }
     }
@@ -113,7 +114,11 @@ function boxBlur(src: Float32Array, width: number, height: number, radius: numbe
 
 /** A few incommensurate sinusoids: smooth, non-periodic-looking movement. */
 function wobble(rnd: { uniform: () => number }, loHz: number, hiHz: number, parts = 3): (t: number) => number {
-  const waves = Array.from({ length: parts }, () => ({ hz: loHz + (hiHz - loHz) * rnd.uniform(), phase: 2 * Math.PI * rnd.uniform(), weight: 0.5 + rnd.uniform() }));
+  const waves = Array.from({ length: parts }, () => ({
+    hz: loHz + (hiHz - loHz) * rnd.uniform(),
+    phase: 2 * Math.PI * rnd.uniform(),
+    weight: 0.5 + rnd.uniform(),
+  }));
   const total = waves.reduce((s, w) => s + w.weight, 0);
   return (t) => waves.reduce((s, w) => s + w.weight * Math.sin(2 * Math.PI * w.hz * t + w.phase), 0) / total;
 }
@@ -136,7 +141,10 @@ export class FaceScene {
     const subject = { ...PLAIN_SUBJECT, ...spec.subject };
     const fit = Math.min(spec.width / photo.width, spec.height / photo.height);
     const posed = posePhoto(photo, subject);
-    const staged = subject.backdrop === 'blurred' ? onBackdrop(posed, Math.ceil((spec.width / fit) * 1.3), Math.ceil((spec.height / fit) * 1.3)) : posed;
+    const staged =
+      subject.backdrop === 'blurred'
+        ? onBackdrop(posed, Math.ceil((spec.width / fit) * 1.3), Math.ceil((spec.height / fit) * 1.3))
+        : posed;
     this.#photo = staged.photo;
     this.#mask = staged.mask;
     this.#spec = spec;
@@ -146,10 +154,25 @@ export class FaceScene {
     for (let i = 0; i < NOISE_TABLE; i++) this.#noise[i] = this.#rnd.gauss();
     const m = seeded(spec.seed + 202);
     const [shakeLo, shakeHi] = spec.motion.shakeHz ?? [0.3, 1.5];
-    this.#path = [wobble(m, 0.04, 0.1), wobble(m, 0.04, 0.1), wobble(m, shakeLo, shakeHi), wobble(m, shakeLo, shakeHi), wobble(m, 0.05, 0.15), wobble(m, 0.03, 0.08), wobble(m, 0.01, 0.03), wobble(m, 0.01, 0.05), wobble(m, 0.02, 0.06)];
+    this.#path = [
+      wobble(m, 0.04, 0.1),
+      wobble(m, 0.04, 0.1),
+      wobble(m, shakeLo, shakeHi),
+      wobble(m, shakeLo, shakeHi),
+      wobble(m, 0.05, 0.15),
+      wobble(m, 0.03, 0.08),
+      wobble(m, 0.01, 0.03),
+      wobble(m, 0.01, 0.05),
+      wobble(m, 0.02, 0.06),
+    ];
     this.#fit = fit * subject.framing;
     this.#focus = focusPoint(staged.mask, this.#photo.width, this.#photo.height, subject.framing);
-    this.#flickerDepth = flickerDepthMap(spec.width, spec.height, spec.lighting.flickerSpread ?? 0, seeded(spec.seed + 303));
+    this.#flickerDepth = flickerDepthMap(
+      spec.width,
+      spec.height,
+      spec.lighting.flickerSpread ?? 0,
+      seeded(spec.seed + 303),
+    );
   }
 
   /** Share of the photo that pulses (mean skin probability). */
@@ -162,7 +185,9 @@ export class FaceScene {
   /** Draws the frame at t seconds into `out` (width × height × 3 RGB). */
   render(t: number, out: Uint8Array): void {
     const { width, height, motion, lighting, pulseAmplitude, noiseSigma } = this.#spec;
-    const [driftX, driftY, shakeX, shakeY, roll, zoom, light, turn, strength] = this.#path.map((f) => f(t)) as number[] as [number, number, number, number, number, number, number, number, number];
+    const [driftX, driftY, shakeX, shakeY, roll, zoom, light, turn, strength] = this.#path.map((f) =>
+      f(t),
+    ) as number[] as [number, number, number, number, number, number, number, number, number];
     const { width: pw, height: ph, rgb } = this.#photo;
     const mask = this.#mask;
     // Output pixel → photo pixel: undo the head's shift, roll and zoom, then the fit of photo to frame.
@@ -171,8 +196,10 @@ export class FaceScene {
     const cos = Math.cos(angle) / scale;
     const sin = Math.sin(angle) / scale;
     const jitter = motion.jitterPx ?? 0;
-    const cx = width / 2 + motion.driftPx * driftX + motion.shakePx * shakeX + (jitter ? jitter * this.#rnd.gauss() : 0);
-    const cy = height / 2 + motion.driftPx * driftY + motion.shakePx * shakeY + (jitter ? jitter * this.#rnd.gauss() : 0);
+    const cx =
+      width / 2 + motion.driftPx * driftX + motion.shakePx * shakeX + (jitter ? jitter * this.#rnd.gauss() : 0);
+    const cy =
+      height / 2 + motion.driftPx * driftY + motion.shakePx * shakeY + (jitter ? jitter * this.#rnd.gauss() : 0);
     const base = 1 + lighting.driftShare * light;
     const flicker = lighting.flickerHz > 0 ? lighting.flickerShare : 0;
     const rolling = lighting.rollingShutterRad ?? 0;
@@ -254,7 +281,11 @@ function posePhoto(photo: Photo, subject: SubjectSpec): { photo: Photo; mask: Fl
  * The photo centred on a larger canvas filled with an enlarged, blurred, dimmed copy of itself (how portrait
  * clips are often padded to a wider frame). The backdrop never pulses, whatever its colour.
  */
-function onBackdrop(posed: { photo: Photo; mask: Float32Array }, width: number, height: number): { photo: Photo; mask: Float32Array } {
+function onBackdrop(
+  posed: { photo: Photo; mask: Float32Array },
+  width: number,
+  height: number,
+): { photo: Photo; mask: Float32Array } {
   const { photo } = posed;
   const cover = Math.max(width / photo.width, height / photo.height);
   const channels = [0, 1, 2].map((c) => {
@@ -278,7 +309,8 @@ function onBackdrop(posed: { photo: Photo; mask: Float32Array }, width: number, 
       const u = x - left;
       const v = y - top;
       const inside = u >= 0 && v >= 0 && u < photo.width && v < photo.height;
-      for (let c = 0; c < 3; c++) rgb[p * 3 + c] = inside ? photo.rgb[(v * photo.width + u) * 3 + c]! : Math.round(channels[c]![p]!);
+      for (let c = 0; c < 3; c++)
+        rgb[p * 3 + c] = inside ? photo.rgb[(v * photo.width + u) * 3 + c]! : Math.round(channels[c]![p]!);
       mask[p] = inside ? posed.mask[v * photo.width + u]! : 0;
     }
   }
@@ -306,13 +338,23 @@ function focusPoint(mask: Float32Array, width: number, height: number, framing: 
 }
 
 /** 1 ± spread, varying smoothly across the frame (two slanted cosines of random phase); null without spread. */
-function flickerDepthMap(width: number, height: number, spread: number, rnd: { uniform: () => number }): Float32Array | null {
+function flickerDepthMap(
+  width: number,
+  height: number,
+  spread: number,
+  rnd: { uniform: () => number },
+): Float32Array | null {
   if (spread <= 0) return null;
-  const waves = [0, 1].map(() => ({ kx: (0.5 + rnd.uniform()) * Math.PI, ky: (0.5 + rnd.uniform()) * Math.PI, phase: 2 * Math.PI * rnd.uniform() }));
+  const waves = [0, 1].map(() => ({
+    kx: (0.5 + rnd.uniform()) * Math.PI,
+    ky: (0.5 + rnd.uniform()) * Math.PI,
+    phase: 2 * Math.PI * rnd.uniform(),
+  }));
   const map = new Float32Array(width * height);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      const field = waves.reduce((s, w) => s + Math.cos(w.kx * (x / width) + w.ky * (y / height) + w.phase), 0) / waves.length;
+      const field =
+        waves.reduce((s, w) => s + Math.cos(w.kx * (x / width) + w.ky * (y / height) + w.phase), 0) / waves.length;
       map[y * width + x] = Math.max(0, 1 + spread * field);
     }
   }

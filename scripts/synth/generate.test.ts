@@ -31,7 +31,19 @@ describe.skipIf(!sharedAvailable())('synthetic faces', () => {
     expect(share).toBeLessThan(0.6);
     expect(PULSE_SIGNATURE[1]).toBe(Math.max(...PULSE_SIGNATURE));
     const still = { driftPx: 0, shakePx: 0, rotateDeg: 0, zoom: 0 };
-    const scene = new FaceScene(photo, { width: 128, height: 128, pulseAmplitude: 0.05, motion: still, lighting: { driftShare: 0, flickerShare: 0, flickerHz: 0 }, noiseSigma: 0, seed: 1 }, { bpmAt: () => 60, pulseAt: (t) => (t === 0 ? 0.5 : -0.5), meanBpm: () => 60 });
+    const scene = new FaceScene(
+      photo,
+      {
+        width: 128,
+        height: 128,
+        pulseAmplitude: 0.05,
+        motion: still,
+        lighting: { driftShare: 0, flickerShare: 0, flickerHz: 0 },
+        noiseSigma: 0,
+        seed: 1,
+      },
+      { bpmAt: () => 60, pulseAt: (t) => (t === 0 ? 0.5 : -0.5), meanBpm: () => 60 },
+    );
     const [a, b] = [new Uint8Array(128 * 128 * 3), new Uint8Array(128 * 128 * 3)];
     scene.render(0, a);
     scene.render(1, b);
@@ -47,7 +59,16 @@ describe.skipIf(!sharedAvailable())('synthetic faces', () => {
 
   it('makes the same frames from the same seed, and different noise from another', async () => {
     const dir = tempDir('synth');
-    const spec = { face: FACES[1]!, bpm: 80, durationS: 1, fps: 30, width: 64, height: 48, encode: { codec: 'lossless' as const }, motion: { driftPx: 4, shakePx: 1 } };
+    const spec = {
+      face: FACES[1]!,
+      bpm: 80,
+      durationS: 1,
+      fps: 30,
+      width: 64,
+      height: 48,
+      encode: { codec: 'lossless' as const },
+      motion: { driftPx: 4, shakePx: 1 },
+    };
     const digest = async (name: string, seed: number) => {
       const clip = await generateClip({ ...spec, name, seed }, dir);
       const hash = createHash('sha256');
@@ -63,7 +84,20 @@ describe.skipIf(!sharedAvailable())('synthetic faces', () => {
 
   it('writes a y4m for Chromium’s fake camera', async () => {
     const dir = tempDir('synth-y4m');
-    const clip = await generateClip({ name: 'cam', face: FACES[0]!, bpm: 72, durationS: 0.5, fps: 30, width: 64, height: 48, encode: { codec: 'y4m' }, seed: 1 }, dir);
+    const clip = await generateClip(
+      {
+        name: 'cam',
+        face: FACES[0]!,
+        bpm: 72,
+        durationS: 0.5,
+        fps: 30,
+        width: 64,
+        height: 48,
+        encode: { codec: 'y4m' },
+        seed: 1,
+      },
+      dir,
+    );
     expect(fs.readFileSync(clip.video).subarray(0, 10).toString('latin1')).toBe('YUV4MPEG2 ');
   });
 });

@@ -68,7 +68,14 @@ function finishedClip(spec: ClipSpec, outDir: string): GeneratedClip | null {
   const ppgCsv = path.join(outDir, `${spec.name}.ppg.csv`);
   if (![video, hrCsv, ppgCsv].every((f) => fs.existsSync(f))) return null;
   const pulse = pulseTrack({ bpm: spec.bpm, hrv: spec.hrv ?? 0.03, seed: spec.seed }, spec.durationS);
-  return { spec, video, referenceBpm: pulse.meanBpm(spec.durationS), hrCsv, ppgCsv, frames: Math.round(spec.durationS * spec.fps) };
+  return {
+    spec,
+    video,
+    referenceBpm: pulse.meanBpm(spec.durationS),
+    hrCsv,
+    ppgCsv,
+    frames: Math.round(spec.durationS * spec.fps),
+  };
 }
 
 /** Renders and encodes one clip with its truth files; with `resume`, a clip already finished in `outDir` is kept. */
@@ -79,16 +86,20 @@ export async function generateClip(spec: ClipSpec, outDir: string, resume = fals
   if (!photoCache.has(spec.face)) photoCache.set(spec.face, loadPhoto(spec.face));
   const photo = await photoCache.get(spec.face)!;
   const pulse = pulseTrack({ bpm: spec.bpm, hrv: spec.hrv ?? 0.03, seed: spec.seed }, spec.durationS);
-  const scene = new FaceScene(photo, {
-    width: spec.width,
-    height: spec.height,
-    pulseAmplitude: spec.pulseAmplitude ?? 0.01,
-    motion: { ...NO_MOTION, ...spec.motion },
-    lighting: { ...STEADY_LIGHT, ...spec.lighting },
-    noiseSigma: spec.noiseSigma ?? 2,
-    seed: spec.seed,
-    ...(spec.subject ? { subject: spec.subject } : {}),
-  }, pulse);
+  const scene = new FaceScene(
+    photo,
+    {
+      width: spec.width,
+      height: spec.height,
+      pulseAmplitude: spec.pulseAmplitude ?? 0.01,
+      motion: { ...NO_MOTION, ...spec.motion },
+      lighting: { ...STEADY_LIGHT, ...spec.lighting },
+      noiseSigma: spec.noiseSigma ?? 2,
+      seed: spec.seed,
+      ...(spec.subject ? { subject: spec.subject } : {}),
+    },
+    pulse,
+  );
   const video = path.join(outDir, spec.name + EXTENSION[spec.encode.codec]);
   const sink = openEncoder(video, spec.width, spec.height, spec.fps, spec.encode);
   const frames = Math.round(spec.durationS * spec.fps);
@@ -177,7 +188,12 @@ export async function generateSet(o: SetOptions): Promise<{ manifest: string; cl
  * its mean HR (`none` for a clip with
  * no pulse: the right answer there is "no reliable heart rate"), and the HR over time as the per-window truth.
  */
-export async function writeSet(specs: readonly ClipSpec[], outDir: string, onClip?: (clip: GeneratedClip, index: number) => void, resume = false): Promise<{ manifest: string; clips: GeneratedClip[] }> {
+export async function writeSet(
+  specs: readonly ClipSpec[],
+  outDir: string,
+  onClip?: (clip: GeneratedClip, index: number) => void,
+  resume = false,
+): Promise<{ manifest: string; clips: GeneratedClip[] }> {
   const clips: GeneratedClip[] = [];
   for (const [i, spec] of specs.entries()) {
     const clip = await generateClip(spec, outDir, resume);
@@ -187,9 +203,20 @@ export async function writeSet(specs: readonly ClipSpec[], outDir: string, onCli
   const manifest = path.join(outDir, 'manifest.csv');
   const rows = clips.map((c) => {
     const pulse = (c.spec.pulseAmplitude ?? 1) > 0;
-    return [path.relative(outDir, c.video), pulse ? c.referenceBpm.toFixed(2) : 'none', pulse ? path.relative(outDir, c.hrCsv) : ''].join(',');
+    return [
+      path.relative(outDir, c.video),
+      pulse ? c.referenceBpm.toFixed(2) : 'none',
+      pulse ? path.relative(outDir, c.hrCsv) : '',
+    ].join(',');
   });
   fs.writeFileSync(manifest, ['video,reference,truth', ...rows].join('\n') + '\n');
-  fs.writeFileSync(path.join(outDir, 'clips.json'), JSON.stringify(clips.map((c) => ({ ...c, video: path.relative(outDir, c.video) })), null, 1));
+  fs.writeFileSync(
+    path.join(outDir, 'clips.json'),
+    JSON.stringify(
+      clips.map((c) => ({ ...c, video: path.relative(outDir, c.video) })),
+      null,
+      1,
+    ),
+  );
   return { manifest, clips };
 }

@@ -60,7 +60,8 @@ export function pulseTrack(spec: PulseSpec, durationS: number): PulseTrack {
   const p2 = rnd.uniform() * 2 * Math.PI;
   const start = rnd.uniform();
   const bpmAt = (t: number): number =>
-    spec.bpm * (1 + spec.hrv * (0.6 * Math.sin(2 * Math.PI * MAYER_HZ * t + p1) + 0.4 * Math.sin(2 * Math.PI * RSA_HZ * t + p2)));
+    spec.bpm *
+    (1 + spec.hrv * (0.6 * Math.sin(2 * Math.PI * MAYER_HZ * t + p1) + 0.4 * Math.sin(2 * Math.PI * RSA_HZ * t + p2)));
   const steps = Math.ceil(durationS / PHASE_STEP_S) + 2;
   const phase = new Float64Array(steps + 1);
   phase[0] = start;

@@ -29,22 +29,64 @@ export interface StationFill {
 
 /** Fills the store; returns the ids of the sessions made. */
 export async function fillStation(store: Store, fill: StationFill): Promise<number[]> {
-  const study = store.studies.list().find((s) => s.name === fill.study) ?? store.studies.create({ name: fill.study, description: '', contact: '' });
+  const study =
+    store.studies.list().find((s) => s.name === fill.study) ??
+    store.studies.create({ name: fill.study, description: '', contact: '' });
   const sessions: number[] = [];
   for (let k = 1; k <= fill.subjects; k++) {
-    const subject = store.subjects.create(study.id, subjectFields.parse({ code: `${fill.prefix}-${k}`, birthYear: 1940 + (k % 60), consentDate: '2026-01-05', consentVersion: 'v2' }));
+    const subject = store.subjects.create(
+      study.id,
+      subjectFields.parse({
+        code: `${fill.prefix}-${k}`,
+        birthYear: 1940 + (k % 60),
+        consentDate: '2026-01-05',
+        consentVersion: 'v2',
+      }),
+    );
     for (let s = 0; s < fill.sessionsPerSubject; s++) {
-      const session = store.sessions.create({ subjectId: subject.id, cameraLabel: null, width: 640, height: 480, fps: 30, notes: '' }, { source: 'camera', appVersion: 'synthetic' });
+      const session = store.sessions.create(
+        { subjectId: subject.id, cameraLabel: null, width: 640, height: 480, fps: 30, notes: '' },
+        { source: 'camera', appVersion: 'synthetic' },
+      );
       const t0 = Date.UTC(2026, 0, 5, 9) + s * 3_600_000;
       const times = Float64Array.from({ length: fill.framesPerSession }, (_, i) => t0 + (i * 1000) / 30);
       store.sessions.appendFrames(session.id, 0, times, new Uint8Array(fill.framesPerSession).fill(1));
       store.sessions.addMarker(session.id, 1.5, 'baseline');
       const seconds = fill.framesPerSession / 30;
       store.analyses.add(session.id, {
-        params: { source: 'recording', roi: 'face', signal: { hrBandHz: [0.7, 3.5], windowS: 10 }, settings: null, inference: null },
-        summary: { primary: 'pos', hr: { ...sessionHr([]), reason: 'synthetic' }, checkHr: null, quality: null, warnings: [], hrv: null, video: null },
-        hrSeries: { pos: Array.from({ length: Math.max(1, Math.floor(seconds)) }, (_, i) => ({ tS: i, bpm: 70 + (i % 5), snrDb: 6, quality: 'good' as const, reasons: '', confidence: 0.9 })) },
-        waveforms: { pos: { startS: 0, fs: 30, samples: Float32Array.from({ length: fill.framesPerSession }, (_, i) => Math.sin(i / 5)) } },
+        params: {
+          source: 'recording',
+          roi: 'face',
+          signal: { hrBandHz: [0.7, 3.5], windowS: 10 },
+          settings: null,
+          inference: null,
+        },
+        summary: {
+          primary: 'pos',
+          hr: { ...sessionHr([]), reason: 'synthetic' },
+          checkHr: null,
+          quality: null,
+          warnings: [],
+          hrv: null,
+          video: null,
+        },
+        hrSeries: {
+          pos: Array.from({ length: Math.max(1, Math.floor(seconds)) }, (_, i) => ({
+            tS: i,
+            bpm: 70 + (i % 5),
+            snrDb: 6,
+            quality: 'good' as const,
+            reasons: '',
+            confidence: 0.9,
+          })),
+        },
+        waveforms: {
+          pos: {
+            startS: 0,
+            fs: 30,
+            samples: Float32Array.from({ length: fill.framesPerSession }, (_, i) => Math.sin(i / 5)),
+          },
+        },
       });
       if (fill.mediaBytes > 0) {
         const dir = store.sessionDir(subject.id, session.id);
@@ -65,7 +107,15 @@ export async function fillStation(store: Store, fill: StationFill): Promise<numb
 export function addContactReferences(store: Store, sessionIds: readonly number[]): void {
   for (const [k, sessionId] of sessionIds.entries()) {
     const rows = ['time,bpm', ...Array.from({ length: 30 }, (_, s) => `${s},${(71 + k + (s % 3)).toFixed(1)}`)];
-    importReference(store, referenceImport.parse({ sessionId, fileName: 'hr.csv', bytes: new TextEncoder().encode(rows.join('\n')), offsetS: 0 }));
+    importReference(
+      store,
+      referenceImport.parse({
+        sessionId,
+        fileName: 'hr.csv',
+        bytes: new TextEncoder().encode(rows.join('\n')),
+        offsetS: 0,
+      }),
+    );
   }
 }
 
@@ -86,7 +136,11 @@ function pulsingCrops(): { times: Float64Array; faces: Uint8Array; crops: Uint8A
       crops[k * CROP_BYTES + p] = Math.round(rgb[p % 3]! + ((seed >>> 24) / 255 - 0.5) * 6);
     }
   }
-  return { times: Float64Array.from({ length: CHUNK_FRAMES }, (_, k) => Date.UTC(2026, 0, 5) + (k * 1000) / FPS), faces: new Uint8Array(CHUNK_FRAMES).fill(1), crops };
+  return {
+    times: Float64Array.from({ length: CHUNK_FRAMES }, (_, k) => Date.UTC(2026, 0, 5) + (k * 1000) / FPS),
+    faces: new Uint8Array(CHUNK_FRAMES).fill(1),
+    crops,
+  };
 }
 
 /** Gives the session a crop file of `seconds` (a multiple of 5) pulsing at 72 bpm, with its SHA-256. */
@@ -94,9 +148,17 @@ export async function writeSessionCrops(store: Store, sessionId: number, seconds
   const dir = store.sessionDir(store.sessions.get(sessionId).subjectId, sessionId);
   fs.mkdirSync(dir, { recursive: true });
   const chunk = pulsingCrops();
-  const writer = new RoiWriter(path.join(dir, ROI_FILE), { width: CROP_SIZE, height: CROP_SIZE, channels: 3 }, store.mediaKey);
+  const writer = new RoiWriter(
+    path.join(dir, ROI_FILE),
+    { width: CROP_SIZE, height: CROP_SIZE, channels: 3 },
+    store.mediaKey,
+  );
   for (let first = 0; first < seconds * FPS; first += CHUNK_FRAMES) {
-    writer.append(chunk.times.map((t) => t + (first / FPS) * 1000), chunk.faces, chunk.crops);
+    writer.append(
+      chunk.times.map((t) => t + (first / FPS) * 1000),
+      chunk.faces,
+      chunk.crops,
+    );
   }
   writer.close();
   await sealSessionMedia(store, sessionId);

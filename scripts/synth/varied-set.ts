@@ -81,9 +81,39 @@ const ANY: Conditions = {
 
 /** A clean session (still, strong pulse, light compression), an ordinary one, and a poor one in several respects. */
 const LEVELS: readonly Conditions[] = [
-  { amplitude: [0.005, 0.009], crf: [17, 20], noiseSigma: [0.5, 1.8], driftShare: [0.01, 0.03], flickerChance: 0.1, flickerShare: [0.001, 0.004], gradientShare: [0, 0.02], motion: [STILL], inBandShake: 0 },
-  { amplitude: [0.0025, 0.006], crf: [19, 26], noiseSigma: [1.2, 2.8], driftShare: [0.02, 0.05], flickerChance: 0.6, flickerShare: [0.002, 0.01], gradientShare: [0.02, 0.07], motion: [MILD, MODERATE], inBandShake: 0.15 },
-  { amplitude: [0.002, 0.0035], crf: [25, 29], noiseSigma: [2, 3.5], driftShare: [0.04, 0.06], flickerChance: 0.7, flickerShare: [0.004, 0.011], gradientShare: [0.06, 0.1], motion: [STRONG], inBandShake: 0.25 },
+  {
+    amplitude: [0.005, 0.009],
+    crf: [17, 20],
+    noiseSigma: [0.5, 1.8],
+    driftShare: [0.01, 0.03],
+    flickerChance: 0.1,
+    flickerShare: [0.001, 0.004],
+    gradientShare: [0, 0.02],
+    motion: [STILL],
+    inBandShake: 0,
+  },
+  {
+    amplitude: [0.0025, 0.006],
+    crf: [19, 26],
+    noiseSigma: [1.2, 2.8],
+    driftShare: [0.02, 0.05],
+    flickerChance: 0.6,
+    flickerShare: [0.002, 0.01],
+    gradientShare: [0.02, 0.07],
+    motion: [MILD, MODERATE],
+    inBandShake: 0.15,
+  },
+  {
+    amplitude: [0.002, 0.0035],
+    crf: [25, 29],
+    noiseSigma: [2, 3.5],
+    driftShare: [0.04, 0.06],
+    flickerChance: 0.7,
+    flickerShare: [0.004, 0.011],
+    gradientShare: [0.06, 0.1],
+    motion: [STRONG],
+    inBandShake: 0.25,
+  },
 ];
 
 export function variedSpecs(o: VariedOptions): ClipSpec[] {
@@ -133,7 +163,12 @@ export function variedSpecs(o: VariedOptions): ClipSpec[] {
         gradientShare: between(c.gradientShare),
       },
       noiseSigma: between(c.noiseSigma),
-      subject: { mirror: rnd.uniform() < 0.5, skinTone: rnd.uniform() < 0.5 ? 0 : between([0, 0.8]), backdrop: rnd.uniform() < 0.7 ? 'blurred' : 'flat', framing: between([1, 2.2]) },
+      subject: {
+        mirror: rnd.uniform() < 0.5,
+        skinTone: rnd.uniform() < 0.5 ? 0 : between([0, 0.8]),
+        backdrop: rnd.uniform() < 0.7 ? 'blurred' : 'flat',
+        framing: between([1, 2.2]),
+      },
       // Encoded as cameras and screen recorders do: x264's medium preset, a keyframe every 1–4 s.
       encode: { codec, quality, preset: 'medium', keyint: pick([30, 60, 60, 120]) },
       seed: o.seed * 100_000 + i,

@@ -43,14 +43,27 @@ window.runCapture = async (durationMs) => {
   const video = document.getElementById('preview') as HTMLVideoElement;
   video.srcObject = camera.stream;
   await video.play();
-  const result: HarnessResult = { cameras: cameras.length, settings: camera.settings, previewFps: 0, timestampsMs: [], faceFound: [], chunkSizes: [], cropMeans: [], sampleCrop: [], stats: [], errors: [], longTasksMs: [] };
+  const result: HarnessResult = {
+    cameras: cameras.length,
+    settings: camera.settings,
+    previewFps: 0,
+    timestampsMs: [],
+    faceFound: [],
+    chunkSizes: [],
+    cropMeans: [],
+    sampleCrop: [],
+    stats: [],
+    errors: [],
+    longTasksMs: [],
+  };
   const session = await startCapture(video, {
     onChunk(chunk) {
       const n = chunk.timestampsMs.length;
       result.chunkSizes.push(n);
       result.timestampsMs.push(...chunk.timestampsMs);
       result.faceFound.push(...chunk.faceFound);
-      if (chunk.crops.length !== n * CROP_BYTES) result.errors.push(`chunk of ${n} frames has ${chunk.crops.length} crop bytes`);
+      if (chunk.crops.length !== n * CROP_BYTES)
+        result.errors.push(`chunk of ${n} frames has ${chunk.crops.length} crop bytes`);
       for (let i = 0; i < n; i++) {
         const crop = chunk.crops.subarray(i * CROP_BYTES, (i + 1) * CROP_BYTES);
         const m = meanColor({ data: crop, width: 128, height: 128, channels: 3 });
@@ -62,7 +75,9 @@ window.runCapture = async (durationMs) => {
     onStats: (stats) => result.stats.push(stats),
     onError: (message) => result.errors.push(message),
   });
-  const observer = new PerformanceObserver((list) => result.longTasksMs.push(...list.getEntries().map((e) => e.duration)));
+  const observer = new PerformanceObserver((list) =>
+    result.longTasksMs.push(...list.getEntries().map((e) => e.duration)),
+  );
   observer.observe({ type: 'longtask' });
   await new Promise((resolve) => setTimeout(resolve, durationMs));
   observer.disconnect();
@@ -95,7 +110,9 @@ window.detectFace = async (rgbaBase64, width, height) => {
   const worker = detectWorker;
   const bytes = Uint8ClampedArray.from(atob(rgbaBase64), (c) => c.charCodeAt(0));
   const image = await createImageBitmap(new ImageData(bytes, width, height));
-  const reply = new Promise<{ box?: Box | null; error?: string }>((resolve) => (worker.onmessage = (event) => resolve(event.data)));
+  const reply = new Promise<{ box?: Box | null; error?: string }>(
+    (resolve) => (worker.onmessage = (event) => resolve(event.data)),
+  );
   worker.postMessage({ assetBase: new URL('mediapipe/', document.baseURI).href, image }, [image]);
   const { box, error } = await reply;
   if (error !== undefined) throw new Error(error);

@@ -14,20 +14,41 @@ import type { CropSource } from './crop-feed.ts';
 /** What the comparison is pooled under: each run's primary reading (the network's, where it ran). */
 const METHOD = 'app';
 
-async function pairedWindows(store: Store, sources: readonly CropSource[], model: LiveModel, signal?: AbortSignal, onSession?: () => void): Promise<Map<number, PairedWindow[]>> {
+async function pairedWindows(
+  store: Store,
+  sources: readonly CropSource[],
+  model: LiveModel,
+  signal?: AbortSignal,
+  onSession?: () => void,
+): Promise<Map<number, PairedWindow[]>> {
   const running = await startInference(model, () => {});
-  if (!running) throw new AppError('internal', `The model ${model.name ?? model.path} could not be loaded to compare it`);
+  if (!running)
+    throw new AppError('internal', `The model ${model.name ?? model.path} could not be loaded to compare it`);
   const out = new Map<number, PairedWindow[]>();
   try {
     for (const { session, file } of sources) {
       signal?.throwIfAborted();
       await running.inference.reset();
-      const final = await analyseCropFile(file, running.inference, recordContext('reanalysis', running.inference), undefined, store.mediaKey);
+      const final = await analyseCropFile(
+        file,
+        running.inference,
+        recordContext('reanalysis', running.inference),
+        undefined,
+        store.mediaKey,
+      );
       onSession?.();
       if ('reason' in final || !final.summary.primary) continue;
-      const camera = { series: final.analysis.hrSeries, primary: final.summary.primary, windowS: final.analysis.params.signal?.windowS ?? DEFAULT_OPTIONS.windowS };
+      const camera = {
+        series: final.analysis.hrSeries,
+        primary: final.summary.primary,
+        windowS: final.analysis.params.signal?.windowS ?? DEFAULT_OPTIONS.windowS,
+      };
       const paired = sessionPairs(store, session.id, undefined, camera);
-      if (!('reason' in paired)) out.set(session.id, paired.windows.filter((w) => w.method === paired.primary).map((w) => ({ ...w, method: METHOD })));
+      if (!('reason' in paired))
+        out.set(
+          session.id,
+          paired.windows.filter((w) => w.method === paired.primary).map((w) => ({ ...w, method: METHOD })),
+        );
     }
   } finally {
     await running.inference.close();
@@ -36,13 +57,20 @@ async function pairedWindows(store: Store, sources: readonly CropSource[], model
 }
 
 /** The sources that have a contact reference; a run with none needs no comparison. */
-export const withReference = (store: Store, sources: readonly CropSource[]): CropSource[] => sources.filter((s) => store.references.list(s.session.id).length > 0);
+export const withReference = (store: Store, sources: readonly CropSource[]): CropSource[] =>
+  sources.filter((s) => store.references.list(s.session.id).length > 0);
 
 /**
  * Agreement of the base and the adapted model with the references, over the sessions both could be compared on;
  * null when no session has a reference (or none overlaps it).
  */
-export async function agreementBeforeAfter(store: Store, sources: readonly CropSource[], base: LiveModel, adapted: LiveModel, options: { signal?: AbortSignal; onSession?: () => void } = {}): Promise<AdaptAgreement | null> {
+export async function agreementBeforeAfter(
+  store: Store,
+  sources: readonly CropSource[],
+  base: LiveModel,
+  adapted: LiveModel,
+  options: { signal?: AbortSignal; onSession?: () => void } = {},
+): Promise<AdaptAgreement | null> {
   const referenced = withReference(store, sources);
   if (referenced.length === 0) return null;
   const before = await pairedWindows(store, referenced, base, options.signal, options.onSession);

@@ -29,17 +29,55 @@ export class AdaptJobs extends Jobs<AdaptJob> {
 
   start(request: AdaptRequest): AdaptJob {
     // One at a time: each takes the CPU (or GPU) for minutes.
-    if (this.jobs.running > 0) throw new AppError('conflict', 'An adaptation is already running: wait for it or cancel it first');
+    if (this.jobs.running > 0)
+      throw new AppError('conflict', 'An adaptation is already running: wait for it or cancel it first');
     this.#store.studies.get(request.studyId);
     return this.jobs.start(
-      (id) => ({ id, state: 'running', studyId: request.studyId, stage: 'checking', message: 'Starting', step: 0, steps: request.steps, fraction: 0, lossCurve: [], modelSha256: null, agreement: null, error: null }),
+      (id) => ({
+        id,
+        state: 'running',
+        studyId: request.studyId,
+        stage: 'checking',
+        message: 'Starting',
+        step: 0,
+        steps: request.steps,
+        fraction: 0,
+        lossCurve: [],
+        modelSha256: null,
+        agreement: null,
+        error: null,
+      }),
       (job, signal) =>
-        adaptModel(this.#store, this.#models, request, { signal, ...(this.#script ? { script: this.#script } : {}), onProgress: (p) => Object.assign(job, p) }).then(
-          ({ model, provenance }) => void Object.assign(job, { state: 'done', stage: 'done', fraction: 1, message: `Registered “${model.name}”`, modelSha256: model.sha256, agreement: provenance.agreement, lossCurve: provenance.lossCurve }),
+        adaptModel(this.#store, this.#models, request, {
+          signal,
+          ...(this.#script ? { script: this.#script } : {}),
+          onProgress: (p) => Object.assign(job, p),
+        }).then(
+          ({ model, provenance }) =>
+            void Object.assign(job, {
+              state: 'done',
+              stage: 'done',
+              fraction: 1,
+              message: `Registered “${model.name}”`,
+              modelSha256: model.sha256,
+              agreement: provenance.agreement,
+              lossCurve: provenance.lossCurve,
+            }),
           (error: unknown) => {
             const cancelled = signal.aborted;
-            const info = error instanceof AppError ? error.toInfo() : { code: 'internal' as const, message: `The adaptation failed: ${error instanceof Error ? error.message : String(error)}` };
-            Object.assign(job, { state: cancelled ? 'cancelled' : 'failed', stage: cancelled ? 'cancelled' : 'failed', message: cancelled ? 'Cancelled: no model was registered' : info.message, error: cancelled ? null : info });
+            const info =
+              error instanceof AppError
+                ? error.toInfo()
+                : {
+                    code: 'internal' as const,
+                    message: `The adaptation failed: ${error instanceof Error ? error.message : String(error)}`,
+                  };
+            Object.assign(job, {
+              state: cancelled ? 'cancelled' : 'failed',
+              stage: cancelled ? 'cancelled' : 'failed',
+              message: cancelled ? 'Cancelled: no model was registered' : info.message,
+              error: cancelled ? null : info,
+            });
           },
         ),
     );

@@ -31,24 +31,46 @@ export interface AdaptOptions {
 }
 
 /** Shares of the bar per stage: most of the time goes to the steps. */
-const SHARES = { reading: [0, 0.1], adapting: [0.1, 0.85], exporting: [0.85, 0.88], comparing: [0.88, 0.98], registering: [0.98, 1] } as const;
+const SHARES = {
+  reading: [0, 0.1],
+  adapting: [0.1, 0.85],
+  exporting: [0.85, 0.88],
+  comparing: [0.88, 0.98],
+  registering: [0.98, 1],
+} as const;
 
-export async function adaptModel(store: Store, models: ModelRegistry, request: AdaptRequest, options: AdaptOptions = {}): Promise<{ model: ModelInfo; provenance: AdaptProvenance }> {
+export async function adaptModel(
+  store: Store,
+  models: ModelRegistry,
+  request: AdaptRequest,
+  options: AdaptOptions = {},
+): Promise<{ model: ModelInfo; provenance: AdaptProvenance }> {
   const { signal } = options;
   const losses: number[] = [];
   const report = (stage: keyof typeof SHARES | 'checking', message: string, within = 0, step = losses.length) => {
     const [from, to] = stage === 'checking' ? [0, 0] : SHARES[stage];
-    options.onProgress?.({ stage, message, step, steps: request.steps, fraction: from + (to - from) * Math.min(1, within), lossCurve: thinCurve(losses) });
+    options.onProgress?.({
+      stage,
+      message,
+      step,
+      steps: request.steps,
+      fraction: from + (to - from) * Math.min(1, within),
+      lossCurve: thinCurve(losses),
+    });
   };
   report('checking', 'Checking the sessions, the model and Python');
   const study = store.studies.get(request.studyId);
   const sources = adaptSources(store, study, request.sessionIds);
   const base = models.activeModel();
-  if (!base) throw new AppError('not_found', 'No SSPD model is installed to adapt: import one in Settings → Models first');
+  if (!base)
+    throw new AppError('not_found', 'No SSPD model is installed to adapt: import one in Settings → Models first');
   const python = await findPython(request.python, options.env);
   if (!python.ok) throw new AppError('not_found', python.message);
   if (request.device === 'cuda' && !python.cuda) {
-    throw new AppError('invalid_input', `${python.python} (PyTorch ${python.torch}) sees no CUDA GPU: choose the CPU, or a Python whose PyTorch has CUDA`);
+    throw new AppError(
+      'invalid_input',
+      `${python.python} (PyTorch ${python.torch}) sees no CUDA GPU: choose the CPU, or a Python whose PyTorch has CUDA`,
+    );
   }
   signal?.throwIfAborted();
   const started = Date.now();
@@ -70,12 +92,26 @@ export async function adaptModel(store: Store, models: ModelRegistry, request: A
           if (event.event === 'step') {
             losses.push(event.loss.total);
             const exporting = event.step === event.steps;
-            report(exporting ? 'exporting' : 'adapting', exporting ? 'Exporting the adapted model' : `Step ${event.step} of ${event.steps}, loss ${event.loss.total.toFixed(3)}`, exporting ? 0 : event.step / event.steps);
-          } else if (event.event === 'start') report('adapting', `Learning from ${event.frames} frames (${event.clips} stretches) on ${event.device}`, 0);
+            report(
+              exporting ? 'exporting' : 'adapting',
+              exporting
+                ? 'Exporting the adapted model'
+                : `Step ${event.step} of ${event.steps}, loss ${event.loss.total.toFixed(3)}`,
+              exporting ? 0 : event.step / event.steps,
+            );
+          } else if (event.event === 'start')
+            report('adapting', `Learning from ${event.frames} frames (${event.clips} stretches) on ${event.device}`, 0);
         },
       },
       async (stdin) => {
-        fed = (await feedCrops(store, sources, stdin, { minFrames: frames + 1, ...(signal ? { signal } : {}), onFrames: (sent, total) => report('reading', `Reading face crops: ${sent} of up to ${total} frames`, sent / total) })).frames;
+        fed = (
+          await feedCrops(store, sources, stdin, {
+            minFrames: frames + 1,
+            ...(signal ? { signal } : {}),
+            onFrames: (sent, total) =>
+              report('reading', `Reading face crops: ${sent} of up to ${total} frames`, sent / total),
+          })
+        ).frames;
       },
     );
     const onnx = fs.readFileSync(done.onnx);
@@ -83,8 +119,16 @@ export async function adaptModel(store: Store, models: ModelRegistry, request: A
     const adaptedModel = { ...base.live, path: done.onnx, name: path.basename(done.onnx) };
     const compared = withReference(store, used).length;
     let seen = 0;
-    report('comparing', compared ? `Comparing both models with the contact references of ${compared} session(s)` : 'No session has a contact reference to compare with');
-    const agreement = await agreementBeforeAfter(store, used, base.live, adaptedModel, { ...(signal ? { signal } : {}), onSession: () => report('comparing', `Compared ${++seen} of ${2 * compared} runs`, seen / (2 * compared)) });
+    report(
+      'comparing',
+      compared
+        ? `Comparing both models with the contact references of ${compared} session(s)`
+        : 'No session has a contact reference to compare with',
+    );
+    const agreement = await agreementBeforeAfter(store, used, base.live, adaptedModel, {
+      ...(signal ? { signal } : {}),
+      onSession: () => report('comparing', `Compared ${++seen} of ${2 * compared} runs`, seen / (2 * compared)),
+    });
     const provenance: AdaptProvenance = {
       baseSha256: base.info.sha256,
       baseName: base.info.name,

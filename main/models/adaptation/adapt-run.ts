@@ -7,7 +7,9 @@ import type { Writable } from 'node:stream';
 import { AppError } from '../../../common/ipc/result.ts';
 
 /** The script beside this checkout; bundled builds ship models/python unpacked and pass that path. */
-export const DEFAULT_ADAPT_SCRIPT = import.meta.url ? fileURLToPath(new URL('../../../models/python/adapt.py', import.meta.url)) : '';
+export const DEFAULT_ADAPT_SCRIPT = import.meta.url
+  ? fileURLToPath(new URL('../../../models/python/adapt.py', import.meta.url))
+  : '';
 /** How long a cancelled run may take to end by itself before it is killed. */
 const STOP_GRACE_MS = 3000;
 const STDERR_KEEP = 8192;
@@ -57,12 +59,34 @@ export interface AdaptScriptRun {
 }
 
 /** Runs the script with `feed` writing its stdin; resolves with its done event, or rejects with an AppError. */
-export async function runAdaptScript(run: AdaptScriptRun, feed: (stdin: Writable) => Promise<unknown>): Promise<DoneEvent> {
+export async function runAdaptScript(
+  run: AdaptScriptRun,
+  feed: (stdin: Writable) => Promise<unknown>,
+): Promise<DoneEvent> {
   run.signal?.throwIfAborted();
-  const args = [run.script ?? DEFAULT_ADAPT_SCRIPT, '--base', run.base, '--out', run.outDir, '--steps', String(run.steps), '--device', run.device];
-  for (const [flag, value] of [['--frames', run.frames], ['--batch', run.batch], ['--threads', run.threads]] as const) if (value !== undefined) args.push(flag, String(value));
+  const args = [
+    run.script ?? DEFAULT_ADAPT_SCRIPT,
+    '--base',
+    run.base,
+    '--out',
+    run.outDir,
+    '--steps',
+    String(run.steps),
+    '--device',
+    run.device,
+  ];
+  for (const [flag, value] of [
+    ['--frames', run.frames],
+    ['--batch', run.batch],
+    ['--threads', run.threads],
+  ] as const)
+    if (value !== undefined) args.push(flag, String(value));
   // A process group of its own on POSIX: a terminal's Ctrl+C reaches this process only, which cancels cleanly.
-  const child = spawn(run.python, args, { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true, detached: process.platform !== 'win32' });
+  const child = spawn(run.python, args, {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    windowsHide: true,
+    detached: process.platform !== 'win32',
+  });
   let stderr = '';
   child.stderr.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-STDERR_KEEP)));
   let done: DoneEvent | null = null;
@@ -78,7 +102,10 @@ export async function runAdaptScript(run: AdaptScriptRun, feed: (stdin: Writable
   });
   const stop = () => {
     child.stdin.destroy();
-    setTimeout(() => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'), STOP_GRACE_MS).unref();
+    setTimeout(
+      () => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'),
+      STOP_GRACE_MS,
+    ).unref();
   };
   run.signal?.addEventListener('abort', stop, { once: true });
   const closed = new Promise<{ code: number | null; spawnError: Error | null }>((resolve) => {

@@ -24,18 +24,22 @@ export interface CropSource {
   file: string;
 }
 
-const cropFile = (store: Store, session: Session) => path.join(store.sessionDir(session.subjectId, session.id), ROI_FILE);
+const cropFile = (store: Store, session: Session) =>
+  path.join(store.sessionDir(session.subjectId, session.id), ROI_FILE);
 
 /**
  * The sessions to learn from: the ones asked for (each of this study, finished, with face crops), or else every
  * finished, non-voided session of the study that has face crops.
  */
 export function adaptSources(store: Store, study: Study, sessionIds: readonly number[]): CropSource[] {
-  const subjects = new Map(store.subjects.list({ studyId: study.id, search: '', includeArchived: true }).map((s) => [s.id, s]));
+  const subjects = new Map(
+    store.subjects.list({ studyId: study.id, search: '', includeArchived: true }).map((s) => [s.id, s]),
+  );
   if (sessionIds.length) {
     return [...new Set(sessionIds)].map((id) => {
       const session = store.sessions.get(id);
-      if (!subjects.has(session.subjectId)) throw new AppError('invalid_input', `Session ${id} is not in study “${study.name}”`);
+      if (!subjects.has(session.subjectId))
+        throw new AppError('invalid_input', `Session ${id} is not in study “${study.name}”`);
       if (session.status === 'recording') throw new AppError('conflict', `Session ${id} is still recording`);
       const file = cropFile(store, session);
       if (!fs.existsSync(file)) throw new AppError('not_found', `Session ${id} has no stored face crops to learn from`);
@@ -43,10 +47,14 @@ export function adaptSources(store: Store, study: Study, sessionIds: readonly nu
     });
   }
   const sources = [...subjects.values()].flatMap((subject) =>
-    store.sessions.listForSubject(subject.id).filter((s) => s.status !== 'recording').map((session) => ({ session, file: cropFile(store, session) })),
+    store.sessions
+      .listForSubject(subject.id)
+      .filter((s) => s.status !== 'recording')
+      .map((session) => ({ session, file: cropFile(store, session) })),
   );
   const usable = sources.filter((s) => fs.existsSync(s.file)).sort((a, b) => a.session.id - b.session.id);
-  if (usable.length === 0) throw new AppError('not_found', `Study “${study.name}” has no finished session with face crops to learn from`);
+  if (usable.length === 0)
+    throw new AppError('not_found', `Study “${study.name}” has no finished session with face crops to learn from`);
   return usable;
 }
 
@@ -60,7 +68,16 @@ interface Stretch {
 
 function header(s: Stretch): string {
   const fps = s.frames > 1 && s.lastMs > s.firstMs ? ((s.frames - 1) * 1000) / (s.lastMs - s.firstMs) : 30;
-  return JSON.stringify({ frames: s.frames, height: CROP_SIZE, width: CROP_SIZE, fps: Math.round(fps * 1000) / 1000, order: 'rgb', session: s.session }) + '\n';
+  return (
+    JSON.stringify({
+      frames: s.frames,
+      height: CROP_SIZE,
+      width: CROP_SIZE,
+      fps: Math.round(fps * 1000) / 1000,
+      order: 'rgb',
+      session: s.session,
+    }) + '\n'
+  );
 }
 
 async function write(out: Writable, bytes: Uint8Array | string, signal?: AbortSignal): Promise<void> {
@@ -77,7 +94,12 @@ export interface FeedResult {
  * Writes the sources' face stretches of at least `minFrames` frames to `out` (each session up to its share of
  * MAX_ADAPT_FRAMES), then the end line. `onFrames` gets the frames sent so far and the most that can be.
  */
-export async function feedCrops(store: Store, sources: readonly CropSource[], out: Writable, options: { minFrames: number; signal?: AbortSignal; onFrames?: (sent: number, total: number) => void }): Promise<FeedResult> {
+export async function feedCrops(
+  store: Store,
+  sources: readonly CropSource[],
+  out: Writable,
+  options: { minFrames: number; signal?: AbortSignal; onFrames?: (sent: number, total: number) => void },
+): Promise<FeedResult> {
   const share = Math.floor(MAX_ADAPT_FRAMES / sources.length);
   const total = sources.reduce((sum, s) => sum + Math.min(share, s.session.frameCount), 0);
   const result: FeedResult = { frames: new Map(), clips: 0 };
@@ -99,7 +121,10 @@ export async function feedCrops(store: Store, sources: readonly CropSource[], ou
       const bytes = chunk.crops.length / chunk.timestampsMs.length;
       for (let i = 0; i < chunk.timestampsMs.length && taken < share; i++) {
         const t = chunk.timestampsMs[i]!;
-        if (!faceSeen(chunk.faceFound[i]) || (stretch && (t - stretch.lastMs > MAX_GAP_MS || stretch.frames >= MAX_CLIP_FRAMES))) {
+        if (
+          !faceSeen(chunk.faceFound[i]) ||
+          (stretch && (t - stretch.lastMs > MAX_GAP_MS || stretch.frames >= MAX_CLIP_FRAMES))
+        ) {
           await flush(stretch);
           stretch = null;
           if (!faceSeen(chunk.faceFound[i])) continue;

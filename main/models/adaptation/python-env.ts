@@ -8,7 +8,8 @@ const run = promisify(execFile);
 export const PYTHON_ENV = 'PULSE_STUDIO_PYTHON';
 /** Importing torch takes a few seconds on a cold disk. */
 const PROBE_TIMEOUT_MS = 60_000;
-const PROBE = 'import json, numpy, onnx, torch; print(json.dumps({"torch": torch.__version__, "cuda": torch.cuda.is_available()}))';
+const PROBE =
+  'import json, numpy, onnx, torch; print(json.dumps({"torch": torch.__version__, "cuda": torch.cuda.is_available()}))';
 
 export const INSTALL_ADVICE =
   'Model adaptation needs Python 3 with PyTorch, ONNX and NumPy. On Debian or Ubuntu: sudo apt install python3-torch python3-onnx python3-numpy. ' +
@@ -37,7 +38,9 @@ async function probe(python: string): Promise<{ torch: string; cuda: boolean } |
     const e = error as NodeJS.ErrnoException & { stderr?: string };
     if (e.code === 'ENOENT') return `${python} was not found`;
     const missing = /No module named '([^']+)'/.exec(e.stderr ?? '')?.[1];
-    return missing ? `${python} has no ${missing}` : `${python} could not be run (${(e.stderr ?? e.message).trim().split('\n').at(-1)})`;
+    return missing
+      ? `${python} has no ${missing}`
+      : `${python} could not be run (${(e.stderr ?? e.message).trim().split('\n').at(-1)})`;
   }
 }
 
@@ -46,8 +49,21 @@ export async function findPython(explicit = '', env: NodeJS.ProcessEnv = process
   const tried: string[] = [];
   for (const python of pythonCandidates(explicit, env)) {
     const got = await probe(python);
-    if (typeof got !== 'string') return { ok: true, python, torch: got.torch, cuda: got.cuda, message: `${python} with PyTorch ${got.torch}${got.cuda ? ', CUDA available' : ', CPU only'}` };
+    if (typeof got !== 'string')
+      return {
+        ok: true,
+        python,
+        torch: got.torch,
+        cuda: got.cuda,
+        message: `${python} with PyTorch ${got.torch}${got.cuda ? ', CUDA available' : ', CPU only'}`,
+      };
     tried.push(got);
   }
-  return { ok: false, python: explicit.trim() || null, torch: null, cuda: false, message: `${tried.join('; ')}. ${INSTALL_ADVICE}` };
+  return {
+    ok: false,
+    python: explicit.trim() || null,
+    torch: null,
+    cuda: false,
+    message: `${tried.join('; ')}. ${INSTALL_ADVICE}`,
+  };
 }

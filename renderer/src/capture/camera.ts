@@ -39,13 +39,17 @@ export interface OpenedCamera {
 }
 
 export async function listCameras(): Promise<CameraInfo[]> {
-  if (!navigator.mediaDevices?.enumerateDevices) throw new CameraError('unavailable', 'This window has no camera access (media devices API missing).');
+  if (!navigator.mediaDevices?.enumerateDevices)
+    throw new CameraError('unavailable', 'This window has no camera access (media devices API missing).');
   const devices = await navigator.mediaDevices.enumerateDevices();
-  return devices.filter((d) => d.kind === 'videoinput').map(({ deviceId, label, groupId }) => ({ deviceId, label, groupId }));
+  return devices
+    .filter((d) => d.kind === 'videoinput')
+    .map(({ deviceId, label, groupId }) => ({ deviceId, label, groupId }));
 }
 
 export async function openCamera(options: OpenCameraOptions = {}): Promise<OpenedCamera> {
-  if (!navigator.mediaDevices?.getUserMedia) throw new CameraError('unavailable', 'This window has no camera access (media devices API missing).');
+  if (!navigator.mediaDevices?.getUserMedia)
+    throw new CameraError('unavailable', 'This window has no camera access (media devices API missing).');
   // `ideal`, not `exact`, for size and rate: cameras round to their own modes and we report what we got;
   // `exact` for the device, since silently opening another camera would record the wrong subject.
   const video: MediaTrackConstraints = {
@@ -69,7 +73,13 @@ export async function openCamera(options: OpenCameraOptions = {}): Promise<Opene
   return {
     stream,
     track,
-    settings: { deviceId: s.deviceId ?? options.deviceId ?? '', label: track.label, width: s.width ?? 0, height: s.height ?? 0, frameRate: s.frameRate ?? 0 },
+    settings: {
+      deviceId: s.deviceId ?? options.deviceId ?? '',
+      label: track.label,
+      width: s.width ?? 0,
+      height: s.height ?? 0,
+      frameRate: s.frameRate ?? 0,
+    },
     onEnded: (callback) => onTrackEnded(track, callback),
     close: () => stream.getTracks().forEach((t) => t.stop()),
   };
@@ -77,7 +87,13 @@ export async function openCamera(options: OpenCameraOptions = {}): Promise<Opene
 
 /** Watches a camera track; `ended` fires when the device is unplugged or the system revokes it (not on our own stop()). */
 export function onTrackEnded(track: MediaStreamTrack, callback: (error: CameraError) => void): () => void {
-  const ended = () => callback(new CameraError('unavailable', `The camera "${track.label || 'camera'}" stopped: it was unplugged, switched off or taken by the system.`));
+  const ended = () =>
+    callback(
+      new CameraError(
+        'unavailable',
+        `The camera "${track.label || 'camera'}" stopped: it was unplugged, switched off or taken by the system.`,
+      ),
+    );
   if (track.readyState === 'ended') {
     queueMicrotask(ended);
     return () => {};
@@ -92,19 +108,41 @@ export function toCameraError(error: unknown, options: OpenCameraOptions = {}): 
   switch (name) {
     case 'NotAllowedError':
     case 'SecurityError':
-      return new CameraError('denied', 'Camera access was denied. Allow Pulse Studio to use the camera in the system privacy settings, then try again.', error);
+      return new CameraError(
+        'denied',
+        'Camera access was denied. Allow Pulse Studio to use the camera in the system privacy settings, then try again.',
+        error,
+      );
     case 'NotFoundError':
       return new CameraError('not_found', 'No camera was found. Connect a camera and try again.', error);
     case 'NotReadableError':
     case 'AbortError':
-      return new CameraError('in_use', 'The camera could not be started: another application may be using it. Close it and try again.', error);
+      return new CameraError(
+        'in_use',
+        'The camera could not be started: another application may be using it. Close it and try again.',
+        error,
+      );
     case 'OverconstrainedError': {
       const constraint = (error as { constraint?: string }).constraint ?? '';
-      if (constraint === 'deviceId') return new CameraError('not_found', 'The chosen camera is no longer connected. Pick another one.', error);
-      const asked = [options.width && options.height ? `${options.width}×${options.height}` : '', options.frameRate ? `${options.frameRate} fps` : ''].filter(Boolean).join(' at ');
-      return new CameraError('unsupported_mode', `The camera cannot deliver ${asked || 'that mode'}${constraint ? ` (${constraint})` : ''}. Pick another resolution or frame rate.`, error);
+      if (constraint === 'deviceId')
+        return new CameraError('not_found', 'The chosen camera is no longer connected. Pick another one.', error);
+      const asked = [
+        options.width && options.height ? `${options.width}×${options.height}` : '',
+        options.frameRate ? `${options.frameRate} fps` : '',
+      ]
+        .filter(Boolean)
+        .join(' at ');
+      return new CameraError(
+        'unsupported_mode',
+        `The camera cannot deliver ${asked || 'that mode'}${constraint ? ` (${constraint})` : ''}. Pick another resolution or frame rate.`,
+        error,
+      );
     }
     default:
-      return new CameraError('unknown', `The camera could not be opened: ${error instanceof Error ? error.message : String(error)}`, error);
+      return new CameraError(
+        'unknown',
+        `The camera could not be opened: ${error instanceof Error ? error.message : String(error)}`,
+        error,
+      );
   }
 }

@@ -10,7 +10,19 @@ import { ChunkBuilder, chunkTransfer } from './chunk-builder.ts';
 import { CropReader } from './crop-reader.ts';
 import { relayedFrames } from './relayed-frames.ts';
 import { createFaceTracker, type FaceTracker } from './face-detector.ts';
-import { DETECT_EVERY, FACE_DETECTED, FACE_HELD, FACE_NONE, FACE_TRACKED, type CaptureStats, type CaptureWorkerOptions, type FaceFlag, type FromWorker, type TimestampSource, type ToWorker } from './types.ts';
+import {
+  DETECT_EVERY,
+  FACE_DETECTED,
+  FACE_HELD,
+  FACE_NONE,
+  FACE_TRACKED,
+  type CaptureStats,
+  type CaptureWorkerOptions,
+  type FaceFlag,
+  type FromWorker,
+  type TimestampSource,
+  type ToWorker,
+} from './types.ts';
 
 interface WorkerScope {
   postMessage(message: FromWorker, transfer?: Transferable[]): void;
@@ -42,7 +54,11 @@ class Capture {
   private readonly thumb2d: OffscreenCanvasRenderingContext2D;
   private lastDetection: { box: Box; t: number } | null = null;
   /** What the latest detector run found, and the crop box and flag of the latest frame. */
-  private last: { face: Box | null; smoothed: Box | null; flag: FaceFlag } = { face: null, smoothed: null, flag: FACE_NONE };
+  private last: { face: Box | null; smoothed: Box | null; flag: FaceFlag } = {
+    face: null,
+    smoothed: null,
+    flag: FACE_NONE,
+  };
   private motion = 0;
   /** Recent frames: `face` null where the detector did not run. */
   private recent: Array<{ t: number; face: boolean | null }> = [];
@@ -66,7 +82,10 @@ class Capture {
   async process(frame: VideoFrame | ImageBitmap, t: number, dropped: number, source: TimestampSource): Promise<void> {
     this.framesDropped += dropped;
     this.timestampSource = source;
-    const size: Size = 'displayWidth' in frame ? { width: frame.displayWidth, height: frame.displayHeight } : { width: frame.width, height: frame.height };
+    const size: Size =
+      'displayWidth' in frame
+        ? { width: frame.displayWidth, height: frame.displayHeight }
+        : { width: frame.width, height: frame.height };
 
     const t0 = performance.now();
     this.behindMs = performance.timeOrigin + t0 - t;
@@ -104,7 +123,15 @@ class Capture {
 
     // Never fake a crop: without a face (and past the hold) the frame carries zeros and FACE_NONE. A frame
     // between detections is as good as the detection before it: a face found then is TRACKED now.
-    const flag: FaceFlag = !crop ? FACE_NONE : detect ? (face ? FACE_DETECTED : FACE_HELD) : this.last.flag === FACE_HELD ? FACE_HELD : FACE_TRACKED;
+    const flag: FaceFlag = !crop
+      ? FACE_NONE
+      : detect
+        ? face
+          ? FACE_DETECTED
+          : FACE_HELD
+        : this.last.flag === FACE_HELD
+          ? FACE_HELD
+          : FACE_TRACKED;
     if (detect) this.last.face = face;
     this.last.smoothed = smoothed;
     this.last.flag = flag;
@@ -133,7 +160,13 @@ class Capture {
     this.tracker.close();
   }
 
-  private stats(frameSize: Size, faceBox: Box | null, smoothedBox: Box | null, cropBox: Box | null, brightness: number): CaptureStats {
+  private stats(
+    frameSize: Size,
+    faceBox: Box | null,
+    smoothedBox: Box | null,
+    cropBox: Box | null,
+    brightness: number,
+  ): CaptureStats {
     const span = this.recent.length > 1 ? this.recent.at(-1)!.t - this.recent[0]!.t : 0;
     return {
       fps: span > 0 ? ((this.recent.length - 1) * 1000) / span : 0,
@@ -172,9 +205,18 @@ let starting: Promise<void> | null = null;
 let work: Promise<void> = Promise.resolve();
 let reader: ReadableStreamDefaultReader<VideoFrame> | null = null;
 
-const failed = (error: unknown) => scope.postMessage({ type: 'error', message: `Frame processing failed: ${error instanceof Error ? error.message : String(error)}` });
+const failed = (error: unknown) =>
+  scope.postMessage({
+    type: 'error',
+    message: `Frame processing failed: ${error instanceof Error ? error.message : String(error)}`,
+  });
 
-async function processFrame(frame: VideoFrame | ImageBitmap, timestampMs: number, dropped: number, source: TimestampSource): Promise<void> {
+async function processFrame(
+  frame: VideoFrame | ImageBitmap,
+  timestampMs: number,
+  dropped: number,
+  source: TimestampSource,
+): Promise<void> {
   try {
     if (capture) await capture.process(frame, timestampMs, dropped, source);
     else frame.close();
@@ -211,13 +253,19 @@ scope.onmessage = (event) => {
         capture = new Capture(message.options, tracker);
         scope.postMessage({ type: 'ready' });
       },
-      (error: unknown) => scope.postMessage({ type: 'error', message: `The face detector could not start: ${error instanceof Error ? error.message : String(error)}` }),
+      (error: unknown) =>
+        scope.postMessage({
+          type: 'error',
+          message: `The face detector could not start: ${error instanceof Error ? error.message : String(error)}`,
+        }),
     );
   } else if (message.type === 'relayed') {
     work = readCamera(relayedFrames(message.port), message.frameRate).catch(failed);
   } else if (message.type === 'frame') {
     const { frame, timestampMs, dropped, timestampSource } = message;
-    work = work.then(() => processFrame(frame, timestampMs, dropped, timestampSource)).then(() => scope.postMessage({ type: 'done' }));
+    work = work
+      .then(() => processFrame(frame, timestampMs, dropped, timestampSource))
+      .then(() => scope.postMessage({ type: 'done' }));
   } else if (message.type === 'stop') {
     void reader?.cancel();
     void Promise.all([starting, work]).then(() => {

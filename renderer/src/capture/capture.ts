@@ -36,8 +36,11 @@ export interface CaptureSession {
 }
 
 /** Chromium's MediaStreamTrackProcessor and MediaStreamTrackGenerator (mediacapture-transform); not in TypeScript's DOM types. */
-declare const MediaStreamTrackProcessor: (new (init: { track: MediaStreamTrack; maxBufferSize?: number }) => { readable: ReadableStream<VideoFrame> }) | undefined;
-declare const MediaStreamTrackGenerator: (new (init: { kind: 'video' }) => MediaStreamTrack & { writable: WritableStream<VideoFrame> }) | undefined;
+declare const MediaStreamTrackProcessor:
+  | (new (init: { track: MediaStreamTrack; maxBufferSize?: number }) => { readable: ReadableStream<VideoFrame> })
+  | undefined;
+declare const MediaStreamTrackGenerator:
+  (new (init: { kind: 'video' }) => MediaStreamTrack & { writable: WritableStream<VideoFrame> }) | undefined;
 
 type FrameMetadata = { captureTime?: number; mediaTime: number; presentedFrames: number };
 type VideoWithFrameCallback = HTMLVideoElement & {
@@ -56,7 +59,11 @@ export const RELAYED_PREVIEW_FPS = 15;
  * Resolves once the face detector is loaded and frames flow; rejects if it cannot load. Where frames are
  * relayed, the video's own track is slowed to RELAYED_PREVIEW_FPS (the relay reads a full-rate clone).
  */
-export async function startCapture(video: HTMLVideoElement, callbacks: CaptureCallbacks, options: CaptureOptions = {}): Promise<CaptureSession> {
+export async function startCapture(
+  video: HTMLVideoElement,
+  callbacks: CaptureCallbacks,
+  options: CaptureOptions = {},
+): Promise<CaptureSession> {
   const worker = new Worker(new URL('./capture-worker.ts', import.meta.url), { type: 'module', name: 'capture' });
   const send = (message: ToWorker, transfer: Transferable[] = []) => worker.postMessage(message, transfer);
   let frameDone = () => {};
@@ -110,7 +117,8 @@ export async function startCapture(video: HTMLVideoElement, callbacks: CaptureCa
     const { readable } = new MediaStreamTrackProcessor({ track: clone, maxBufferSize: 3 });
     const relay = new Worker(new URL('./frame-relay.ts', import.meta.url), { type: 'module', name: 'frame-relay' });
     const { port1, port2 } = new MessageChannel();
-    const generated = typeof MediaStreamTrackGenerator === 'function' ? new MediaStreamTrackGenerator({ kind: 'video' }) : null;
+    const generated =
+      typeof MediaStreamTrackGenerator === 'function' ? new MediaStreamTrackGenerator({ kind: 'video' }) : null;
     relay.onerror = (event) => callbacks.onError?.(`The frame relay failed: ${event.message || 'could not load'}`);
     const toRelay: ToRelay = { readable, port: port1, ...(generated ? { recordable: generated.writable } : {}) };
     relay.postMessage(toRelay, generated ? [readable, port1, generated.writable] : [readable, port1]);
@@ -168,7 +176,13 @@ export async function startCapture(video: HTMLVideoElement, callbacks: CaptureCa
       });
   };
   schedule();
-  return { stop: () => stopWorker(() => (v.cancelVideoFrameCallback ? v.cancelVideoFrameCallback(handle) : cancelAnimationFrame(handle))), recordable: null };
+  return {
+    stop: () =>
+      stopWorker(() =>
+        v.cancelVideoFrameCallback ? v.cancelVideoFrameCallback(handle) : cancelAnimationFrame(handle),
+      ),
+    recordable: null,
+  };
 
   function stopWorker(release: () => void): Promise<void> {
     if (stopped) return Promise.resolve();
@@ -228,7 +242,10 @@ function grab(video: HTMLVideoElement, timestampMs: number): VideoFrame | null {
  * Frame times as Unix epoch ms, from one clock for the whole session: the camera's capture time where the
  * browser gives it, else the media timeline, else the callback time. Mixing clocks would make the gaps lie.
  */
-function frameClock(): (now: number, metadata: FrameMetadata | null) => { timestampMs: number; source: TimestampSource } {
+function frameClock(): (
+  now: number,
+  metadata: FrameMetadata | null,
+) => { timestampMs: number; source: TimestampSource } {
   let source: TimestampSource | null = null;
   let mediaOffset = 0;
   return (now, metadata) => {
@@ -236,7 +253,12 @@ function frameClock(): (now: number, metadata: FrameMetadata | null) => { timest
       source = metadata?.captureTime !== undefined ? 'captureTime' : metadata ? 'mediaTime' : 'now';
       if (metadata) mediaOffset = now - metadata.mediaTime * 1000;
     }
-    const perf = source === 'captureTime' ? (metadata?.captureTime ?? now) : source === 'mediaTime' && metadata ? metadata.mediaTime * 1000 + mediaOffset : now;
+    const perf =
+      source === 'captureTime'
+        ? (metadata?.captureTime ?? now)
+        : source === 'mediaTime' && metadata
+          ? metadata.mediaTime * 1000 + mediaOffset
+          : now;
     return { timestampMs: performance.timeOrigin + perf, source };
   };
 }

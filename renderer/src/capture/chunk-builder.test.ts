@@ -16,7 +16,9 @@ describe('ChunkBuilder', () => {
     expect(Array.from(first.timestampsMs)).toEqual([0, 50, 100]);
     expect(Array.from(first.faceFound)).toEqual([FACE_DETECTED, FACE_TRACKED, FACE_NONE]);
     expect(first.crops.length).toBe(3 * CROP_BYTES);
-    expect([first.crops[0], first.crops[CROP_BYTES], first.crops[2 * CROP_BYTES], first.crops.at(-1)]).toEqual([1, 2, 0, 0]);
+    expect([first.crops[0], first.crops[CROP_BYTES], first.crops[2 * CROP_BYTES], first.crops.at(-1)]).toEqual([
+      1, 2, 0, 0,
+    ]);
 
     expect(builder.add(133, FACE_TRACKED, crop(3))).toBeNull();
     const rest = builder.flush()!;

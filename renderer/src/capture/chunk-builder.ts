@@ -27,7 +27,12 @@ export class ChunkBuilder {
     // One copy into exact-size buffers: a view onto a larger buffer would send the whole buffer over IPC.
     const crops = new Uint8Array(n * CROP_BYTES);
     this.crops.forEach((c, i) => c && crops.set(c, i * CROP_BYTES));
-    const chunk: CaptureChunk = { firstFrame: this.firstFrame, timestampsMs: Float64Array.from(this.times), faceFound: Uint8Array.from(this.flags), crops };
+    const chunk: CaptureChunk = {
+      firstFrame: this.firstFrame,
+      timestampsMs: Float64Array.from(this.times),
+      faceFound: Uint8Array.from(this.flags),
+      crops,
+    };
     this.firstFrame += n;
     this.times = [];
     this.flags = [];

@@ -45,7 +45,8 @@ export class CropReader {
     await frame.copyTo(this.buffer, { rect: { x: ax, y: ay, width, height }, format: 'RGBA' });
     const dx = x - ax;
     const dy = y - ay;
-    if (dx === 0 && dy === 0 && width === box.width) return { data: this.buffer.subarray(0, box.width * box.height * 4), width: box.width, height: box.height };
+    if (dx === 0 && dy === 0 && width === box.width)
+      return { data: this.buffer.subarray(0, box.width * box.height * 4), width: box.width, height: box.height };
     const out = new Uint8Array(box.width * box.height * 4);
     const row = box.width * 4;
     for (let r = 0; r < box.height; r++) {

@@ -35,7 +35,8 @@ async function relay({ readable, port, recordable }: ToRelay): Promise<void> {
   // Past half a second of camera time waiting, or the memory budget, the capture worker is behind: a new
   // frame is then let go, and shows as a gap in the camera's timestamps (counted as dropped there).
   const full = (timestamp: number, bytes: number) =>
-    waiting.length > 0 && (timestamp - waiting[0]!.timestamp > RELAY_MAX_WAIT_US || waitingBytes + bytes > RELAY_MAX_BYTES);
+    waiting.length > 0 &&
+    (timestamp - waiting[0]!.timestamp > RELAY_MAX_WAIT_US || waitingBytes + bytes > RELAY_MAX_BYTES);
   for (;;) {
     const { value: frame, done } = await reader.read();
     if (done) {
@@ -68,7 +69,15 @@ async function copyOut(frame: VideoFrame): Promise<RelayedFrame | null> {
   try {
     const buffer = new ArrayBuffer(frame.allocationSize());
     const layout = await frame.copyTo(buffer);
-    const init: VideoFrameBufferInit = { format: frame.format, codedWidth: frame.codedWidth, codedHeight: frame.codedHeight, displayWidth: frame.displayWidth, displayHeight: frame.displayHeight, timestamp: frame.timestamp, layout };
+    const init: VideoFrameBufferInit = {
+      format: frame.format,
+      codedWidth: frame.codedWidth,
+      codedHeight: frame.codedHeight,
+      displayWidth: frame.displayWidth,
+      displayHeight: frame.displayHeight,
+      timestamp: frame.timestamp,
+      layout,
+    };
     frame.close();
     return { buffer, init };
   } catch {

@@ -3,7 +3,17 @@ import type { Box, Size } from '../../../common/geometry/box.ts';
 import type { BoxSmootherOptions } from '../../../common/geometry/box-smoother.ts';
 import type { IndexedFrameChunk } from '../../../common/sessions.ts';
 
-export { CROP_BYTES, CROP_SIZE, DETECT_EVERY, FACE_DETECTED, FACE_HELD, FACE_NONE, FACE_TRACKED, faceSeen, type FaceFlag } from '../../../common/sessions.ts';
+export {
+  CROP_BYTES,
+  CROP_SIZE,
+  DETECT_EVERY,
+  FACE_DETECTED,
+  FACE_HELD,
+  FACE_NONE,
+  FACE_TRACKED,
+  faceSeen,
+  type FaceFlag,
+} from '../../../common/sessions.ts';
 
 /** A batch of consecutive frames; every buffer is transferable and exactly sized. */
 export type CaptureChunk = IndexedFrameChunk;
@@ -54,7 +64,13 @@ export type ToWorker =
   /** The camera track's frames, copied off the track by the frame relay and passed on through `port`. */
   | { type: 'relayed'; port: MessagePort; frameRate: number }
   /** One frame from the page (browsers without MediaStreamTrackProcessor). */
-  | { type: 'frame'; frame: VideoFrame | ImageBitmap; timestampMs: number; dropped: number; timestampSource: TimestampSource }
+  | {
+      type: 'frame';
+      frame: VideoFrame | ImageBitmap;
+      timestampMs: number;
+      dropped: number;
+      timestampSource: TimestampSource;
+    }
   | { type: 'stop' };
 
 export type FromWorker =
@@ -83,4 +99,5 @@ export interface RelayedFrame {
  * Relay → capture worker: a copied frame, or (where a frame has no CPU copy) the frame itself, or the end of
  * the track. The capture worker answers 'taken' for each frame it reads, or 'cancel'.
  */
-export type RelayMessage = { type: 'frame'; frame: RelayedFrame } | { type: 'video'; frame: VideoFrame } | { type: 'end' };
+export type RelayMessage =
+  { type: 'frame'; frame: RelayedFrame } | { type: 'video'; frame: VideoFrame } | { type: 'end' };

@@ -1,6 +1,16 @@
 // Chart.js set-up shared by every plot: the pieces we use, registered once, the common options, and the
 // playback cursor that links time plots to the session video.
-import { Chart, Legend, LinearScale, LineController, LineElement, PointElement, ScatterController, Tooltip, type Plugin } from 'chart.js';
+import {
+  Chart,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  ScatterController,
+  Tooltip,
+  type Plugin,
+} from 'chart.js';
 
 Chart.register(LineController, ScatterController, LineElement, PointElement, LinearScale, Legend, Tooltip);
 

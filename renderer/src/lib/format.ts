@@ -9,7 +9,9 @@ export const romanSkinType = (type: number | null): string => (type === null ? '
 export function formatDate(iso: string | null): string {
   if (!iso) return '—';
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return Number.isNaN(date.getTime())
+    ? iso
+    : date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
 /** 75.4 → "1:15"; 3725 → "1:02:05". */
@@ -30,8 +32,11 @@ export function hrText(stats: HrStats | null | undefined, digits = 1): string {
 /** The reliability beside the number, with the share of reliable windows and the main reason when not reliable. */
 export function reliabilityText(stats: HrStats): string {
   const share = `${Math.round(100 * stats.coverage)} % of windows reliable`;
-  return stats.reliability === 'reliable' ? `reliable · ${share}` : `${stats.reliability === 'caution' ? 'use with caution' : 'no number'}${stats.reason ? ` — ${stats.reason}` : ''} · ${share}`;
+  return stats.reliability === 'reliable'
+    ? `reliable · ${share}`
+    : `${stats.reliability === 'caution' ? 'use with caution' : 'no number'}${stats.reason ? ` — ${stats.reason}` : ''} · ${share}`;
 }
 
 /** Where a session came from, in the words every view uses. */
-export const sourceLabel = (session: Pick<Session, 'source'>): string => (session.source === 'import' ? 'imported' : 'recorded');
+export const sourceLabel = (session: Pick<Session, 'source'>): string =>
+  session.source === 'import' ? 'imported' : 'recorded';

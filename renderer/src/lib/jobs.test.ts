@@ -9,7 +9,12 @@ interface TestJob extends PolledJob {
   done: number;
 }
 
-const job = (state: TestJob['state'], done: number, error: AppErrorInfo | null = null): TestJob => ({ id: 7, state, done, error });
+const job = (state: TestJob['state'], done: number, error: AppErrorInfo | null = null): TestJob => ({
+  id: 7,
+  state,
+  done,
+  error,
+});
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());

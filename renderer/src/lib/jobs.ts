@@ -12,10 +12,16 @@ export interface PolledJob {
 }
 
 export const errorInfo = (error: unknown): AppErrorInfo =>
-  error instanceof ApiError ? error.info : { code: 'internal', message: error instanceof Error ? error.message : String(error) };
+  error instanceof ApiError
+    ? error.info
+    : { code: 'internal', message: error instanceof Error ? error.message : String(error) };
 
 /** Hands `update` the started job, then its status every POLL_MS until it is no longer running; returns the last. */
-export async function followJob<J extends PolledJob>(started: Promise<J>, status: (jobId: number) => Promise<J>, update: (job: J) => void): Promise<J> {
+export async function followJob<J extends PolledJob>(
+  started: Promise<J>,
+  status: (jobId: number) => Promise<J>,
+  update: (job: J) => void,
+): Promise<J> {
   let job = await started;
   update(job);
   while (job.state === 'running') {

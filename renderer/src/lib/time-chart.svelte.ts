@@ -16,7 +16,10 @@ export interface TimeChartSpec {
 }
 
 /** The Chart.js configuration of a time chart; `cursorS` is read at each draw for the playback line. */
-export function timeChartConfig(spec: TimeChartSpec, cursorS: () => number | null): ChartConfiguration<'line', TimePoint[]> {
+export function timeChartConfig(
+  spec: TimeChartSpec,
+  cursorS: () => number | null,
+): ChartConfiguration<'line', TimePoint[]> {
   return {
     type: 'line',
     data: { datasets: spec.datasets as ChartDataset<'line', TimePoint[]>[] },
@@ -42,7 +45,11 @@ export function showTimeRange(chart: Pick<Chart, 'options' | 'update'>, from: nu
  * A time chart on `canvas()` once the element exists, rebuilt when what `spec()` reads changes, destroyed with the
  * component (call it while the component initialises). `current` is state, so effects that fill it rerun on a rebuild.
  */
-export function timeChart(canvas: () => HTMLCanvasElement | undefined, spec: () => TimeChartSpec, cursorS: () => number | null): { readonly current: Chart | null } {
+export function timeChart(
+  canvas: () => HTMLCanvasElement | undefined,
+  spec: () => TimeChartSpec,
+  cursorS: () => number | null,
+): { readonly current: Chart | null } {
   let chart = $state.raw<Chart | null>(null);
   $effect(() => {
     const element = canvas();

@@ -7,7 +7,10 @@ import { showTimeRange, timeChartConfig } from './time-chart.svelte.ts';
 describe('time charts', () => {
   test('put time in seconds on a linear x axis, the cursor plugin on top, and no animation', () => {
     const label = vi.fn(() => 'a tooltip');
-    const config = timeChartConfig({ datasets: [{ label: 'SSPD HR', data: [] }], y: { display: false }, events: ['mousemove'], tooltipLabel: label }, () => 12);
+    const config = timeChartConfig(
+      { datasets: [{ label: 'SSPD HR', data: [] }], y: { display: false }, events: ['mousemove'], tooltipLabel: label },
+      () => 12,
+    );
     expect(config.type).toBe('line');
     expect(config.options).toMatchObject({
       animation: false,

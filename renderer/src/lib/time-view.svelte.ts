@@ -79,7 +79,8 @@ export class TimeView {
         if (!this.#drag || !c) return;
         const dx = event.offsetX - this.#drag.x;
         if (Math.abs(dx) > CLICK_SLOP_PX) this.#drag.moved = true;
-        if (this.#drag.moved) this.set(this.#drag.start - (dx / (c.chartArea.right - c.chartArea.left)) * this.span, this.span);
+        if (this.#drag.moved)
+          this.set(this.#drag.start - (dx / (c.chartArea.right - c.chartArea.left)) * this.span, this.span);
       },
       onpointerup: (event: PointerEvent) => {
         const wasClick = this.#drag && !this.#drag.moved;
@@ -92,7 +93,10 @@ export class TimeView {
       onwheel: (event: WheelEvent) => {
         event.preventDefault();
         const c = chart();
-        this.zoom(event.deltaY > 0 ? ZOOM_STEP : 1 / ZOOM_STEP, (c && timeAtPixel(c, event.offsetX, event.offsetY)) ?? undefined);
+        this.zoom(
+          event.deltaY > 0 ? ZOOM_STEP : 1 / ZOOM_STEP,
+          (c && timeAtPixel(c, event.offsetX, event.offsetY)) ?? undefined,
+        );
       },
       onkeydown: (event: KeyboardEvent) => {
         if (isTyping(event) || event.ctrlKey || event.metaKey || event.altKey) return;

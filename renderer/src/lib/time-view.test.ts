@@ -9,7 +9,15 @@ vi.stubGlobal('HTMLInputElement', Input);
 vi.stubGlobal('HTMLTextAreaElement', class {});
 vi.stubGlobal('HTMLSelectElement', class {});
 
-const key = (k: string, target: unknown = null) => ({ key: k, target, ctrlKey: false, metaKey: false, altKey: false, preventDefault: vi.fn() }) as unknown as KeyboardEvent;
+const key = (k: string, target: unknown = null) =>
+  ({
+    key: k,
+    target,
+    ctrlKey: false,
+    metaKey: false,
+    altKey: false,
+    preventDefault: vi.fn(),
+  }) as unknown as KeyboardEvent;
 
 describe('TimeView', () => {
   test('opens a series at its start, zooms around the middle and never past its ends', () => {

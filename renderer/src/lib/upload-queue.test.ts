@@ -13,7 +13,10 @@ function gate() {
 describe('UploadQueue', () => {
   test('runs uploads one after another in the order added, reporting how many wait', async () => {
     const backlog: number[] = [];
-    const queue = new UploadQueue((n) => backlog.push(n), () => undefined);
+    const queue = new UploadQueue(
+      (n) => backlog.push(n),
+      () => undefined,
+    );
     const order: string[] = [];
     const first = gate();
     queue.add(async () => {
@@ -33,7 +36,10 @@ describe('UploadQueue', () => {
 
   test('stops at the first failure: it is reported once and later uploads never run', async () => {
     const errors: unknown[] = [];
-    const queue = new UploadQueue(() => undefined, (error) => errors.push(error));
+    const queue = new UploadQueue(
+      () => undefined,
+      (error) => errors.push(error),
+    );
     const ran: number[] = [];
     const broken = gate();
     queue.add(() => broken.upload());

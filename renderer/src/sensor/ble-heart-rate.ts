@@ -24,7 +24,8 @@ export interface WebBluetooth {
   requestDevice(options: { filters: { services: number[] }[] }): Promise<Device>;
 }
 
-export type SensorState = 'unavailable' | 'idle' | 'searching' | 'connecting' | 'connected' | 'lost' | 'reconnecting' | 'error';
+export type SensorState =
+  'unavailable' | 'idle' | 'searching' | 'connecting' | 'connected' | 'lost' | 'reconnecting' | 'error';
 
 export interface SensorEvents {
   onState(state: SensorState, detail: string | null): void;
@@ -35,7 +36,8 @@ export interface SensorEvents {
 /** Pauses between reconnection attempts (s); the last one repeats until the user disconnects. */
 const RECONNECT_S = [1, 2, 5, 10];
 
-export const bluetoothOf = (nav: Navigator = navigator): WebBluetooth | null => (nav as Navigator & { bluetooth?: WebBluetooth }).bluetooth ?? null;
+export const bluetoothOf = (nav: Navigator = navigator): WebBluetooth | null =>
+  (nav as Navigator & { bluetooth?: WebBluetooth }).bluetooth ?? null;
 
 export class HeartRateSensor {
   readonly #bluetooth: WebBluetooth;
@@ -64,7 +66,10 @@ export class HeartRateSensor {
       this.#wanted = false;
       // NotFoundError: the chooser was closed without a choice.
       const cancelled = error instanceof DOMException && error.name === 'NotFoundError';
-      this.#events.onState(cancelled ? 'idle' : 'error', cancelled ? null : `The sensor could not be found: ${(error as Error).message}`);
+      this.#events.onState(
+        cancelled ? 'idle' : 'error',
+        cancelled ? null : `The sensor could not be found: ${(error as Error).message}`,
+      );
       return;
     }
     this.#device.addEventListener('gattserverdisconnected', this.#dropped);
@@ -106,7 +111,10 @@ export class HeartRateSensor {
     const value = (event.target as Characteristic).value;
     if (!value) return;
     // The event's own time stamp: when the notification arrived, whatever the page was busy with.
-    this.#events.onReading(new Uint8Array(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength)), performance.timeOrigin + event.timeStamp);
+    this.#events.onReading(
+      new Uint8Array(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength)),
+      performance.timeOrigin + event.timeStamp,
+    );
   };
 
   #dropped = (): void => {

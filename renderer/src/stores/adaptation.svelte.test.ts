@@ -4,17 +4,49 @@ import { beforeEach, expect, test } from 'vitest';
 import type { AdaptJob } from '../../../common/adaptation.ts';
 import type { ExportCandidate } from '../../../common/reports.ts';
 import { ok, stubApi } from '../test-api.ts';
-import { adaptation, cancelAdaptation, loadAdaptSessions, startAdaptation, toggleAdaptSessions } from './adaptation.svelte.ts';
+import {
+  adaptation,
+  cancelAdaptation,
+  loadAdaptSessions,
+  startAdaptation,
+  toggleAdaptSessions,
+} from './adaptation.svelte.ts';
 import { app } from './app.svelte.ts';
 
 const job = (state: AdaptJob['state'], error: AdaptJob['error'] = null): AdaptJob => ({
-  id: 3, state, studyId: 1, stage: state === 'running' ? 'adapting' : state, message: state === 'done' ? 'Registered “sspd adapted to Lab (2026-12-05)”' : 'Step 2 of 4',
-  step: 2, steps: 4, fraction: 0.5, lossCurve: [0.5, 0.4], modelSha256: state === 'done' ? 'a'.repeat(64) : null, agreement: null, error,
+  id: 3,
+  state,
+  studyId: 1,
+  stage: state === 'running' ? 'adapting' : state,
+  message: state === 'done' ? 'Registered “sspd adapted to Lab (2026-12-05)”' : 'Step 2 of 4',
+  step: 2,
+  steps: 4,
+  fraction: 0.5,
+  lossCurve: [0.5, 0.4],
+  modelSha256: state === 'done' ? 'a'.repeat(64) : null,
+  agreement: null,
+  error,
 });
 
-const candidate = (statuses: string[]) => ({ subject: { id: 1, code: 'S-1' }, sessions: statuses.map((status, i) => ({ session: { id: i + 1, status } })) }) as unknown as ExportCandidate;
+const candidate = (statuses: string[]) =>
+  ({
+    subject: { id: 1, code: 'S-1' },
+    sessions: statuses.map((status, i) => ({ session: { id: i + 1, status } })),
+  }) as unknown as ExportCandidate;
 
-beforeEach(() => Object.assign(adaptation, { studyId: null, candidates: [], selected: [], steps: 4, device: 'cpu', check: null, checking: false, job: null, error: null }));
+beforeEach(() =>
+  Object.assign(adaptation, {
+    studyId: null,
+    candidates: [],
+    selected: [],
+    steps: 4,
+    device: 'cpu',
+    check: null,
+    checking: false,
+    job: null,
+    error: null,
+  }),
+);
 
 test('loads the study’s sessions with every finished one chosen, and toggles them', async () => {
   stubApi.listExportCandidates.mockReturnValue(ok([candidate(['complete', 'recording', 'interrupted'])]));

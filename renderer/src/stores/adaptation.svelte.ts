@@ -27,7 +27,9 @@ export async function loadAdaptSessions(studyId: number): Promise<void> {
   try {
     s.candidates = await unwrap(api.listExportCandidates({ studyId, includeVoided: false }));
     s.studyId = studyId;
-    s.selected = s.candidates.flatMap((c) => c.sessions.filter((row) => row.session.status !== 'recording').map((row) => row.session.id));
+    s.selected = s.candidates.flatMap((c) =>
+      c.sessions.filter((row) => row.session.status !== 'recording').map((row) => row.session.id),
+    );
   } catch (error) {
     s.error = errorInfo(error);
   }
@@ -57,9 +59,13 @@ export async function startAdaptation(): Promise<void> {
   s.job = null;
   try {
     const request = { studyId: s.studyId, sessionIds: s.selected, steps: Number(s.steps), device: s.device };
-    const job = await followJob(unwrap(api.startAdaptation(request)), (jobId) => unwrap(api.getAdaptationStatus({ jobId })), (j) => {
-      s.job = j;
-    });
+    const job = await followJob(
+      unwrap(api.startAdaptation(request)),
+      (jobId) => unwrap(api.getAdaptationStatus({ jobId })),
+      (j) => {
+        s.job = j;
+      },
+    );
     if (job.state === 'failed' && job.error) s.error = job.error;
     if (job.state === 'done') {
       await loadModels();

@@ -61,7 +61,10 @@ export async function loadApp(): Promise<void> {
     await loadStudies();
     const recovered = app.info.recoveredSessionIds.length;
     if (recovered > 0) {
-      notify('info', `${recovered} recording(s) were cut short when Pulse Studio last closed unexpectedly. Everything recorded up to then is kept; the session(s) are marked “interrupted”.`);
+      notify(
+        'info',
+        `${recovered} recording(s) were cut short when Pulse Studio last closed unexpectedly. Everything recorded up to then is kept; the session(s) are marked “interrupted”.`,
+      );
     }
   });
 }

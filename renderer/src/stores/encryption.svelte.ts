@@ -28,7 +28,8 @@ async function run<T>(busy: string, work: () => Promise<T>): Promise<T | undefin
 }
 
 export async function loadEncryption(): Promise<void> {
-  encryption.status = (await run('Reading the data folder…', () => unwrap(api.getEncryptionStatus()))) ?? encryption.status;
+  encryption.status =
+    (await run('Reading the data folder…', () => unwrap(api.getEncryptionStatus()))) ?? encryption.status;
 }
 
 /** The start screen's passphrase: true when the folder opened (the app then loads as usual). */
@@ -40,7 +41,8 @@ export async function unlock(passphrase: string): Promise<boolean> {
 async function convert(busy: string, call: () => Promise<EncryptionStatus>): Promise<boolean> {
   const timer = setInterval(() => {
     void api.getEncryptionStatus().then((r) => {
-      if (r.ok && r.value.progress) encryption.busy = `${busy} ${r.value.progress.done} of ${r.value.progress.total} files (${r.value.progress.stage})`;
+      if (r.ok && r.value.progress)
+        encryption.busy = `${busy} ${r.value.progress.done} of ${r.value.progress.total} files (${r.value.progress.stage})`;
     });
   }, POLL_MS);
   try {
@@ -57,12 +59,16 @@ async function convert(busy: string, call: () => Promise<EncryptionStatus>): Pro
   }
 }
 
-export const encryptFolder = (passphrase: string, confirm: string) => convert('Encrypting…', () => unwrap(api.encryptDataFolder({ passphrase, confirm })));
+export const encryptFolder = (passphrase: string, confirm: string) =>
+  convert('Encrypting…', () => unwrap(api.encryptDataFolder({ passphrase, confirm })));
 export const finishEncryption = () => convert('Finishing…', () => unwrap(api.finishEncryption()));
-export const decryptFolder = (passphrase: string) => convert('Decrypting…', () => unwrap(api.decryptDataFolder({ passphrase })));
+export const decryptFolder = (passphrase: string) =>
+  convert('Decrypting…', () => unwrap(api.decryptDataFolder({ passphrase })));
 
 export async function changePassphrase(current: string, passphrase: string, confirm: string): Promise<boolean> {
-  const status = await run('Changing the passphrase…', () => unwrap(api.changePassphrase({ current, passphrase, confirm })));
+  const status = await run('Changing the passphrase…', () =>
+    unwrap(api.changePassphrase({ current, passphrase, confirm })),
+  );
   if (status) encryption.status = status;
   return status !== undefined;
 }

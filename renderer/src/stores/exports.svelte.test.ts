@@ -6,12 +6,31 @@ import { failed, ok, stubApi } from '../test-api.ts';
 import { cancelExport, exportsState, loadCandidates, startExport, toggleSessions } from './exports.svelte.ts';
 
 const candidate = (subjectId: number, sessionIds: number[]) =>
-  ({ subject: { id: subjectId, code: `S-${subjectId}` }, sessions: sessionIds.map((id) => ({ session: { id } })) }) as unknown as ExportCandidate;
+  ({
+    subject: { id: subjectId, code: `S-${subjectId}` },
+    sessions: sessionIds.map((id) => ({ session: { id } })),
+  }) as unknown as ExportCandidate;
 
-const job = (state: ExportJob['state'], done: number): ExportJob => ({ id: 3, state, done, total: 2, stage: `Session ${done + 1} of 2`, result: null, error: null });
+const job = (state: ExportJob['state'], done: number): ExportJob => ({
+  id: 3,
+  state,
+  done,
+  total: 2,
+  stage: `Session ${done + 1} of 2`,
+  result: null,
+  error: null,
+});
 
 beforeEach(() => {
-  Object.assign(exportsState, { studyId: null, candidates: [], selected: [], destination: '', canChooseFolder: false, job: null, error: null });
+  Object.assign(exportsState, {
+    studyId: null,
+    candidates: [],
+    selected: [],
+    destination: '',
+    canChooseFolder: false,
+    job: null,
+    error: null,
+  });
   stubApi.getExportDefaults.mockReturnValue(ok({ destination: '/home/me/Documents', canChooseFolder: true }));
 });
 
@@ -51,7 +70,13 @@ describe('a running export', () => {
   test('sends the chosen options and follows the job to its end', async () => {
     vi.useFakeTimers();
     try {
-      Object.assign(exportsState, { studyId: 5, selected: [10, 20], destination: '/out', container: 'folder', video: 'blur' });
+      Object.assign(exportsState, {
+        studyId: 5,
+        selected: [10, 20],
+        destination: '/out',
+        container: 'folder',
+        video: 'blur',
+      });
       stubApi.startExport.mockReturnValue(ok(job('running', 0)));
       stubApi.getExportStatus.mockReturnValueOnce(ok(job('running', 1))).mockReturnValueOnce(ok(job('done', 2)));
       const running = startExport();
@@ -60,7 +85,16 @@ describe('a running export', () => {
       await vi.advanceTimersByTimeAsync(250);
       await running;
       expect(exportsState.job?.state).toBe('done');
-      expect(stubApi.startExport).toHaveBeenCalledWith(expect.objectContaining({ studyId: 5, sessionIds: [10, 20], destination: '/out', container: 'folder', video: 'blur', shiftDates: true }));
+      expect(stubApi.startExport).toHaveBeenCalledWith(
+        expect.objectContaining({
+          studyId: 5,
+          sessionIds: [10, 20],
+          destination: '/out',
+          container: 'folder',
+          video: 'blur',
+          shiftDates: true,
+        }),
+      );
       expect(stubApi.getExportStatus).toHaveBeenCalledWith({ jobId: 3 });
     } finally {
       vi.useRealTimers();

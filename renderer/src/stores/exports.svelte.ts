@@ -1,7 +1,13 @@
 // Export view state: the study's sessions to choose from, the selection, options, and the running export
 // (polled for progress; it keeps running, and shows, when the user switches views and back).
 import type { AppErrorInfo } from '../../../common/ipc/result.ts';
-import type { ExportCandidate, ExportContainer, ExportJob, ReportResult, VideoChoice } from '../../../common/reports.ts';
+import type {
+  ExportCandidate,
+  ExportContainer,
+  ExportJob,
+  ReportResult,
+  VideoChoice,
+} from '../../../common/reports.ts';
 import { api, unwrap } from '../lib/api.ts';
 import { errorInfo, polledJob } from '../lib/jobs.ts';
 
@@ -20,7 +26,13 @@ export const exportsState = $state({
   includeVoided: false,
   job: null as ExportJob | null,
   error: null as AppErrorInfo | null,
-  report: { target: '', participantName: '', busy: false, result: null as ReportResult | null, error: null as AppErrorInfo | null },
+  report: {
+    target: '',
+    participantName: '',
+    busy: false,
+    result: null as ReportResult | null,
+    error: null as AppErrorInfo | null,
+  },
 });
 
 const exportJob = polledJob(exportsState, {
@@ -67,17 +79,19 @@ export async function startExport(): Promise<void> {
   const studyId = s.studyId;
   if (studyId === null) return;
   await exportJob.run(() =>
-    unwrap(api.startExport({
-      studyId,
-      sessionIds: s.selected,
-      destination: s.destination,
-      container: s.container,
-      video: s.video,
-      includeDemographics: s.includeDemographics,
-      includeFreeText: s.includeFreeText,
-      shiftDates: s.shiftDates,
-      includeVoided: s.includeVoided,
-    })),
+    unwrap(
+      api.startExport({
+        studyId,
+        sessionIds: s.selected,
+        destination: s.destination,
+        container: s.container,
+        video: s.video,
+        includeDemographics: s.includeDemographics,
+        includeFreeText: s.includeFreeText,
+        shiftDates: s.shiftDates,
+        includeVoided: s.includeVoided,
+      }),
+    ),
   );
 }
 
@@ -92,7 +106,13 @@ export async function createReport(): Promise<void> {
   r.result = null;
   try {
     const which = kind === 'subject' ? { subjectId: Number(id) } : { sessionId: Number(id) };
-    r.result = await unwrap(api.createParticipantReport({ ...which, destination: exportsState.destination, participantName: r.participantName }));
+    r.result = await unwrap(
+      api.createParticipantReport({
+        ...which,
+        destination: exportsState.destination,
+        participantName: r.participantName,
+      }),
+    );
   } catch (error) {
     r.error = errorInfo(error);
   } finally {

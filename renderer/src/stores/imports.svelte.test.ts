@@ -5,10 +5,22 @@ import type { ImportJob } from '../../../common/imports.ts';
 import { ok, stubApi } from '../test-api.ts';
 import { cancelImport, importsState, startImport } from './imports.svelte.ts';
 
-const job = (state: ImportJob['state'], error: ImportJob['error'] = null): ImportJob =>
-  ({ id: 4, state, subjectId: 2, fileName: 'clip.mp4', frames: 300, tS: 10, durationS: 10, stage: 'Analysing', sessionId: state === 'done' ? 9 : null, error });
+const job = (state: ImportJob['state'], error: ImportJob['error'] = null): ImportJob => ({
+  id: 4,
+  state,
+  subjectId: 2,
+  fileName: 'clip.mp4',
+  frames: 300,
+  tS: 10,
+  durationS: 10,
+  stage: 'Analysing',
+  sessionId: state === 'done' ? 9 : null,
+  error,
+});
 
-beforeEach(() => Object.assign(importsState, { path: '/videos/clip.mp4', roi: 'full', job: null, error: null, finished: 0 }));
+beforeEach(() =>
+  Object.assign(importsState, { path: '/videos/clip.mp4', roi: 'full', job: null, error: null, finished: 0 }),
+);
 
 test('a finished import clears the path and bumps the counter session lists reload on', async () => {
   stubApi.startImport.mockReturnValue(ok(job('done')));

@@ -6,7 +6,8 @@ import { failed, ok, stubApi } from '../test-api.ts';
 import { app } from './app.svelte.ts';
 import { importModelFile, loadModels, models, setActiveModel } from './models.svelte.ts';
 
-const model = (name: string, active: boolean) => ({ sha256: `${name}`.padEnd(64, '0'), name, active }) as unknown as ModelInfo;
+const model = (name: string, active: boolean) =>
+  ({ sha256: `${name}`.padEnd(64, '0'), name, active }) as unknown as ModelInfo;
 const file = (name: string) => ({ name, arrayBuffer: async () => new Uint8Array([1, 2, 3]).buffer }) as unknown as File;
 
 beforeEach(() => {
@@ -16,7 +17,9 @@ beforeEach(() => {
 
 test('shows what is running while main works, then the list it answers', async () => {
   let release!: () => void;
-  stubApi.setActiveModel.mockReturnValue(new Promise((resolve) => (release = () => resolve({ ok: true, value: [model('b', true)] }))));
+  stubApi.setActiveModel.mockReturnValue(
+    new Promise((resolve) => (release = () => resolve({ ok: true, value: [model('b', true)] }))),
+  );
   const switching = setActiveModel('b'.padEnd(64, '0'));
   expect(models.busy).toBe('Switching models…');
   release();
@@ -27,11 +30,17 @@ test('shows what is running while main works, then the list it answers', async (
 test('a refused import keeps the list, says why beside the form, and reports failure to the view', async () => {
   stubApi.listModels.mockReturnValue(ok([model('a', true)]));
   await loadModels();
-  stubApi.importModel.mockReturnValue(failed('invalid_input', 'Model not imported: not a readable PyTorch checkpoint [CHECKPOINT_CORRUPT]'));
+  stubApi.importModel.mockReturnValue(
+    failed('invalid_input', 'Model not imported: not a readable PyTorch checkpoint [CHECKPOINT_CORRUPT]'),
+  );
   expect(await importModelFile(file('broken.pth'), true)).toBe(false);
   expect(models.error).toMatch(/CHECKPOINT_CORRUPT/);
   expect(models.list.map((m) => m.name)).toEqual(['a']);
-  expect(stubApi.importModel).toHaveBeenCalledWith({ fileName: 'broken.pth', bytes: new Uint8Array([1, 2, 3]), activate: true });
+  expect(stubApi.importModel).toHaveBeenCalledWith({
+    fileName: 'broken.pth',
+    bytes: new Uint8Array([1, 2, 3]),
+    activate: true,
+  });
 });
 
 test('an import reloads the list and says in the notice bar that recordings now use it', async () => {

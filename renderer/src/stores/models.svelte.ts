@@ -22,7 +22,10 @@ export async function loadModels(): Promise<void> {
 async function imported(info: ModelInfo | undefined): Promise<void> {
   if (!info) return;
   await loadModels();
-  notify('info', `Imported ${info.name} (SHA-256 ${info.sha256.slice(0, 12)}…)${info.active ? '; recordings now use it' : ''}.`);
+  notify(
+    'info',
+    `Imported ${info.name} (SHA-256 ${info.sha256.slice(0, 12)}…)${info.active ? '; recordings now use it' : ''}.`,
+  );
 }
 
 export async function importModelFile(file: File, activate: boolean): Promise<boolean> {
@@ -34,7 +37,11 @@ export async function importModelFile(file: File, activate: boolean): Promise<bo
 }
 
 export async function downloadAuthorsModel(activate: boolean): Promise<void> {
-  await imported(await run('Downloading the authors’ checkpoint and checking it…', () => unwrap(api.downloadAuthorsModel({ acceptNotice: true, activate }))));
+  await imported(
+    await run('Downloading the authors’ checkpoint and checking it…', () =>
+      unwrap(api.downloadAuthorsModel({ acceptNotice: true, activate })),
+    ),
+  );
 }
 
 export async function setActiveModel(sha256: string | null): Promise<void> {

@@ -1,6 +1,14 @@
 // Operator side of the participant screen: opens its window (this page on the participant route), broadcasts the
 // protocol's step, participant instructions and time left to it on a same-origin BroadcastChannel, and closes it.
-import { PARTICIPANT_CHANNEL, PARTICIPANT_HASH, readParticipantMessage, sameScreen, screenMessage, type ParticipantMessage, type ScreenMessage } from '../../../common/participant-screen.ts';
+import {
+  PARTICIPANT_CHANNEL,
+  PARTICIPANT_HASH,
+  readParticipantMessage,
+  sameScreen,
+  screenMessage,
+  type ParticipantMessage,
+  type ScreenMessage,
+} from '../../../common/participant-screen.ts';
 import { runner, stepLeftS } from './protocol.svelte.ts';
 import { followRecordings, recording } from './recording.svelte.ts';
 
@@ -42,7 +50,16 @@ $effect.root(() => {
     if (wasRunning && !runner.running) participant.ended = true;
     wasRunning = runner.running;
     const steps = runner.protocol?.steps ?? null;
-    show(screenMessage({ steps, running: runner.running, step: runner.step, leftS: stepLeftS(), paused: recording.phase === 'paused', ended: participant.ended }));
+    show(
+      screenMessage({
+        steps,
+        running: runner.running,
+        step: runner.step,
+        leftS: stepLeftS(),
+        paused: recording.phase === 'paused',
+        ended: participant.ended,
+      }),
+    );
   });
 });
 
@@ -65,8 +82,14 @@ export function openParticipantScreen(): void {
     popup.focus();
     return;
   }
-  popup = window.open(`${location.pathname}${location.search}${PARTICIPANT_HASH}`, PARTICIPANT_CHANNEL, 'popup,width=1024,height=720');
-  if (!popup) participant.error = 'The participant window did not open: this browser blocks pop-ups for Pulse Studio. Allow pop-ups for this address (the icon at the end of the address bar), then press Participant screen again.';
+  popup = window.open(
+    `${location.pathname}${location.search}${PARTICIPANT_HASH}`,
+    PARTICIPANT_CHANNEL,
+    'popup,width=1024,height=720',
+  );
+  if (!popup)
+    participant.error =
+      'The participant window did not open: this browser blocks pop-ups for Pulse Studio. Allow pop-ups for this address (the icon at the end of the address bar), then press Participant screen again.';
 }
 
 export function closeParticipantScreen(): void {

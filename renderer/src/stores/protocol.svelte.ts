@@ -27,8 +27,10 @@ let sessionId: number | null = null;
 let ticker: ReturnType<typeof setInterval> | null = null;
 let lastTickMs = 0;
 
-export const currentStep = (): ProtocolStep | null => (runner.running && runner.protocol ? (runner.protocol.steps[runner.step] ?? null) : null);
-export const stepLeftS = (): number => Math.max(0, (currentStep()?.durationS ?? 0) + runner.extendedS - runner.stepElapsedS);
+export const currentStep = (): ProtocolStep | null =>
+  runner.running && runner.protocol ? (runner.protocol.steps[runner.step] ?? null) : null;
+export const stepLeftS = (): number =>
+  Math.max(0, (currentStep()?.durationS ?? 0) + runner.extendedS - runner.stepElapsedS);
 
 export function chooseProtocol(protocol: Protocol | null): void {
   if (!runner.running) runner.protocol = protocol;

@@ -76,7 +76,8 @@ export function followRecordings(follower: RecordingFollower): () => void {
 /** Session seconds at a capture-clock instant while a session runs (the clock of markers and the timer). */
 export const sessionTimeAt = (ms: number): number | null => clock?.at(ms) ?? null;
 
-const message = (error: unknown) => (error instanceof ApiError || error instanceof CameraError ? error.message : String(error));
+const message = (error: unknown) =>
+  error instanceof ApiError || error instanceof CameraError ? error.message : String(error);
 
 /** Opens the camera into `video` and starts face tracking for the pre-flight check and preview. */
 export async function openPreview(video: HTMLVideoElement, choice: CameraChoice): Promise<void> {
@@ -89,7 +90,11 @@ export async function openPreview(video: HTMLVideoElement, choice: CameraChoice)
     await video.play();
     recording.camera = camera.settings;
     stopCameraWatch = camera.onEnded((error) => void cameraLost(error));
-    capture = await startCapture(video, { onChunk, onStats: (s) => (recording.stats = s), onError: (m) => (recording.error = m) });
+    capture = await startCapture(video, {
+      onChunk,
+      onStats: (s) => (recording.stats = s),
+      onError: (m) => (recording.error = m),
+    });
     recording.phase = 'preview';
   } catch (error) {
     recording.error = message(error);
@@ -132,7 +137,14 @@ export async function start(subjectId: number, notes: string, atMs = captureNowM
   recording.warning = null;
   try {
     recording.session = await unwrap(
-      api.startRecording({ subjectId, cameraLabel: settings.label || null, width: settings.width, height: settings.height, fps: settings.frameRate, notes }),
+      api.startRecording({
+        subjectId,
+        cameraLabel: settings.label || null,
+        width: settings.width,
+        height: settings.height,
+        fps: settings.frameRate,
+        notes,
+      }),
     );
   } catch (error) {
     recording.error = message(error);
@@ -141,14 +153,19 @@ export async function start(subjectId: number, notes: string, atMs = captureNowM
   const space = await room;
   recording.diskWarning = space.ok && space.value.level === 'low' ? space.value.message : null;
   const sessionId = recording.session.id;
-  queue = new UploadQueue((backlog) => (recording.backlog = backlog), (error) => void fail(error));
+  queue = new UploadQueue(
+    (backlog) => (recording.backlog = backlog),
+    (error) => void fail(error),
+  );
   // The session starts at the press (the camera's frames from then on), not when main answered.
   const running = new SessionClock(atMs);
   clock = running;
   ticker = setInterval(() => (recording.elapsedS = running.at(captureNowMs())), TICK_MS);
   startVideo(sessionId, capture?.recordable ?? camera.stream);
   recording.phase = 'recording';
-  await Promise.all([...followers].map(async (f) => f.started(sessionId, atMs))).catch((error: unknown) => (recording.error = message(error)));
+  await Promise.all([...followers].map(async (f) => f.started(sessionId, atMs))).catch(
+    (error: unknown) => (recording.error = message(error)),
+  );
 }
 
 /** `atMs`: the key press or click on the capture clock; frames from then on are left out until Resume. */
@@ -187,7 +204,9 @@ export async function stop(atMs = captureNowMs()): Promise<void> {
   recording.phase = 'stopping';
   clock.stop(atMs);
   stopTicker();
-  await Promise.all([...followers].map(async (f) => f.stopping(atMs))).catch((error: unknown) => (recording.error = message(error)));
+  await Promise.all([...followers].map(async (f) => f.stopping(atMs))).catch(
+    (error: unknown) => (recording.error = message(error)),
+  );
   await new Promise<void>((resolve) => {
     const timer = setTimeout(done, FLUSH_TIMEOUT_MS);
     function done() {
@@ -237,14 +256,24 @@ function onChunk(chunk: CaptureChunk): void {
   const kept = clock.keep(times);
   if (kept.length === 0) return;
   const frameBytes = chunk.crops.length / times.length;
-  const part = kept.length === times.length ? chunk : {
-    timestampsMs: Float64Array.from(kept, (i) => times[i]!),
-    faceFound: Uint8Array.from(kept, (i) => chunk.faceFound[i]!),
-    crops: concatFrames(chunk.crops, kept, frameBytes),
-  };
+  const part =
+    kept.length === times.length
+      ? chunk
+      : {
+          timestampsMs: Float64Array.from(kept, (i) => times[i]!),
+          faceFound: Uint8Array.from(kept, (i) => chunk.faceFound[i]!),
+          crops: concatFrames(chunk.crops, kept, frameBytes),
+        };
   recording.framesCaptured += part.timestampsMs.length;
   queue.add(async () => {
-    const stored = await unwrap(api.appendFrames({ sessionId: session.id, timestampsMs: part.timestampsMs, faceFound: part.faceFound, crops: part.crops }));
+    const stored = await unwrap(
+      api.appendFrames({
+        sessionId: session.id,
+        timestampsMs: part.timestampsMs,
+        faceFound: part.faceFound,
+        crops: part.crops,
+      }),
+    );
     recording.live = stored.live;
     recording.warning = stored.warning;
   });
@@ -258,12 +287,16 @@ function concatFrames(crops: Uint8Array, indices: number[], frameBytes: number):
 
 function startVideo(sessionId: number, stream: MediaStream): void {
   // VP8 first: VP9's software encoder costs several times the CPU, which capture needs on small machines.
-  const mimeType = ['video/webm;codecs=vp8', 'video/webm;codecs=vp9', 'video/webm'].find((t) => MediaRecorder.isTypeSupported(t));
+  const mimeType = ['video/webm;codecs=vp8', 'video/webm;codecs=vp9', 'video/webm'].find((t) =>
+    MediaRecorder.isTypeSupported(t),
+  );
   recorder = new MediaRecorder(stream, mimeType ? { mimeType, videoBitsPerSecond: 2_500_000 } : {});
   recorder.ondataavailable = (event) => {
     if (event.data.size === 0) return;
     const blob = event.data;
-    queue?.add(async () => void (await unwrap(api.appendVideo({ sessionId, bytes: new Uint8Array(await blob.arrayBuffer()) }))));
+    queue?.add(
+      async () => void (await unwrap(api.appendVideo({ sessionId, bytes: new Uint8Array(await blob.arrayBuffer()) }))),
+    );
   };
   recorder.start(1000);
 }

@@ -31,7 +31,11 @@ export const sensor = $state({
   referenceId: null as number | null,
   stored: 0,
   /** The desktop app's own device picker while a request is open; 'browser' where the browser shows one. */
-  picker: { picker: 'browser' as 'app' | 'browser', pending: false, devices: [] as { deviceId: string; deviceName: string }[] },
+  picker: {
+    picker: 'browser' as 'app' | 'browser',
+    pending: false,
+    devices: [] as { deviceId: string; deviceName: string }[],
+  },
 });
 
 let client: HeartRateSensor | null = null;
@@ -100,7 +104,8 @@ function onReading(data: Uint8Array, atMs: number): void {
     sensor.problem = (error as Error).message;
     return;
   }
-  if (session && sensor.referenceId !== null && atMs >= session.fromMs) pending.push({ tMs: atMs, data: Array.from(data) });
+  if (session && sensor.referenceId !== null && atMs >= session.fromMs)
+    pending.push({ tMs: atMs, data: Array.from(data) });
 }
 
 async function join(sessionId: number): Promise<void> {

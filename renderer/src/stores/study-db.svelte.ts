@@ -16,7 +16,11 @@ async function follow(): Promise<void> {
   }
   const s = studyDb.state;
   if (s?.error) notify('error', s.error);
-  else if (s?.last && !s.last.dryRun) notify(s.last.conflicts.length || s.last.codeClashes?.length ? 'error' : 'info', syncSummaryText(s.last).split('\n')[0]!);
+  else if (s?.last && !s.last.dryRun)
+    notify(
+      s.last.conflicts.length || s.last.codeClashes?.length ? 'error' : 'info',
+      syncSummaryText(s.last).split('\n')[0]!,
+    );
 }
 
 export async function loadStudyDb(): Promise<void> {
@@ -25,7 +29,12 @@ export async function loadStudyDb(): Promise<void> {
 }
 
 /** Starts a sync (or dry run) and follows it to its end. */
-export async function syncStudyDb(request: { url: string; password: string; mediaRoot: string; dryRun: boolean }): Promise<void> {
+export async function syncStudyDb(request: {
+  url: string;
+  password: string;
+  mediaRoot: string;
+  dryRun: boolean;
+}): Promise<void> {
   const started = await attempt(() => unwrap(api.syncStudyDatabase(request)));
   if (!started) return;
   studyDb.state = started;

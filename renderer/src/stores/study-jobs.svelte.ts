@@ -5,7 +5,11 @@ import { api, unwrap } from '../lib/api.ts';
 /** How often the list is read again while it is shown (a worker reports each step of a job). */
 export const JOBS_REFRESH_MS = 3000;
 
-export const studyJobs = $state<{ list: StudyJobList | null; error: string | null; loading: boolean }>({ list: null, error: null, loading: false });
+export const studyJobs = $state<{ list: StudyJobList | null; error: string | null; loading: boolean }>({
+  list: null,
+  error: null,
+  loading: false,
+});
 
 /** Reads the list once; a failure is kept as the list's error (in words), not raised. */
 export async function refreshStudyJobs(request: StudyJobsRequest): Promise<boolean> {

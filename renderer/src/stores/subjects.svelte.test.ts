@@ -47,7 +47,9 @@ test('without a study the list is empty and nothing is asked', async () => {
 });
 
 test('a refused search keeps the list and says why in the notice bar', async () => {
-  stubApi.listSubjects.mockReturnValueOnce(ok([subject('A')])).mockReturnValueOnce(failed('busy', 'The database is locked by another program'));
+  stubApi.listSubjects
+    .mockReturnValueOnce(ok([subject('A')]))
+    .mockReturnValueOnce(failed('busy', 'The database is locked by another program'));
   await refreshSubjects();
   await refreshSubjects();
   expect(subjects.list.map((s) => s.code)).toEqual(['A']);
