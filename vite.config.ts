@@ -2,7 +2,10 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig, type Plugin } from 'vite';
 import { META_CONTENT_SECURITY_POLICY } from './common/csp.ts';
 
-/** The CSP also as a <meta> tag, so the page is locked down whichever shell serves it (frame-ancestors works as a header only). */
+/**
+ * The CSP also as a <meta> tag, so the page is locked down whichever shell serves it
+ * (frame-ancestors works as a header only).
+ */
 const cspMeta = (): Plugin => ({
   name: 'pulse-csp-meta',
   transformIndexHtml: () => [

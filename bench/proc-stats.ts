@@ -74,7 +74,9 @@ export function residentKb(pid: number): number {
   }
 }
 
-/** Resident (RSS) and proportional (PSS: shared pages split among their sharers) memory per Chromium process type, MB. */
+/**
+ * Resident (RSS) and proportional (PSS: shared pages split among their sharers) memory per Chromium process type, MB.
+ */
 export function memoryByType(): Map<string, { rssMb: number; pssMb: number }> {
   const byType = new Map<string, { rssMb: number; pssMb: number }>();
   for (const pid of processTree().keys()) {

@@ -307,7 +307,10 @@ const rows = [
 for (const [what, value, target, ok] of rows)
   console.log(`${what.padEnd(42)} ${value.padStart(14)}   target ${target.padEnd(7)} ${ok ? 'met' : 'NOT MET'}`);
 
-/** The page main thread's long tasks in a trace, before the Stop mark (all, if it is missing), with their wall and CPU time. */
+/**
+ * The page main thread's long tasks in a trace, before the Stop mark (all, if it is
+ * missing), with their wall and CPU time.
+ */
 function tracedLongTasks(file: string): Array<{ wallMs: number; cpuMs: number }> {
   type TraceEvent = {
     ph: string;

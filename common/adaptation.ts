@@ -29,7 +29,9 @@ export const adaptRequest = z.strictObject({
 });
 export type AdaptRequest = z.output<typeof adaptRequest>;
 
-/** Before/after agreement with the contact references of the sessions used (the network's reading, reliable windows). */
+/**
+ * Before/after agreement with the contact references of the sessions used (the network's reading, reliable windows).
+ */
 export interface AdaptAgreement {
   /** Sessions with a contact reference that could be compared. */
   sessions: number[];

@@ -12,7 +12,9 @@ import { analysisSettings } from './sessions.ts';
 const keeping = <S extends z.ZodRawShape>(shape: S) =>
   z.looseObject(shape) as unknown as z.ZodType<z.output<z.ZodObject<S>>>;
 
-/** A classical method's HR over its windows: the median and mean, or why there is none (the signal module's HrSummary). */
+/**
+ * A classical method's HR over its windows: the median and mean, or why there is none (the signal module's HrSummary).
+ */
 export const hrSummary = z.union([
   keeping({
     ok: z.literal(true),

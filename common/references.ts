@@ -96,7 +96,10 @@ export interface ReferenceInfo {
   label: string;
   details: Record<string, unknown>;
   offsetS: number;
-  /** 'capture-clock': timed live on the frames' clock; 'auto': estimated; 'manual': set by the user; 'none': not aligned. */
+  /**
+   * 'capture-clock': timed live on the frames' clock; 'auto': estimated; 'manual': set by
+   * the user; 'none': not aligned.
+   */
   offsetSource: 'capture-clock' | 'auto' | 'manual' | 'none';
   offsetEstimate: OffsetEstimate | null;
   status: 'recording' | 'complete';

@@ -21,7 +21,9 @@ export const exportRequest = z.strictObject({
   /** An existing folder; the export goes into a new, timestamped zip or folder inside it. */
   destination,
   container: z.enum(EXPORT_CONTAINERS).default('zip'),
-  /** The camera video of each session: left out, blurred (face unrecognisable), or as recorded (large; shows the face). */
+  /**
+   * The camera video of each session: left out, blurred (face unrecognisable), or as recorded (large; shows the face).
+   */
   video: z.enum(VIDEO_CHOICES).default('omit'),
   /** Sex, skin type and age in years; never the birth year. */
   includeDemographics: z.boolean().default(false),

@@ -9,7 +9,8 @@ describe('session clock', () => {
     const clock = new SessionClock(10_000);
     expect(clock.at(10_400)).toBeCloseTo(0.4, 6); // before any frame: from Start
     expect(clock.keep(frames(9_990, 10))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    // The first stored frame is at 10 023 ms: a press at 20 423 ms is 10.4 s into the session, however late the chunk came.
+    // The first stored frame is at 10 023 ms: a press at 20 423 ms is 10.4 s into the
+    // session, however late the chunk came.
     expect(clock.at(20_423)).toBeCloseTo(10.4, 6);
   });
 

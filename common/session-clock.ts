@@ -18,7 +18,9 @@ export class SessionClock {
     this.startMs = startMs;
   }
 
-  /** Session seconds at an instant: zero is the first stored frame (the analysis's zero), or Start before it arrived. */
+  /**
+   * Session seconds at an instant: zero is the first stored frame (the analysis's zero), or Start before it arrived.
+   */
   at(ms: number): number {
     return Math.max(0, (ms - (this.#firstFrameMs ?? this.startMs)) / 1000);
   }

@@ -67,7 +67,9 @@ export class Services {
 interface Fixtures {
   /** Bundled model, download address… for the services (`test.use({ modelSettings })`). */
   modelSettings: ModelSettings;
-  /** Milliseconds to hold calls of these channels before main sees them: a slow main (`test.use({ channelDelayMs })`). */
+  /**
+   * Milliseconds to hold calls of these channels before main sees them: a slow main (`test.use({ channelDelayMs })`).
+   */
   channelDelayMs: Record<string, number>;
   services: Services;
   app: Page;

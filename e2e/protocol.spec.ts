@@ -74,7 +74,8 @@ test('three timed steps give three markers and the heart rate per step in Review
   await expect(table.getByRole('row')).toHaveCount(1 + STEPS.length);
   for (const [i, name] of STEPS.entries())
     await expect(table.getByRole('row').nth(i + 1)).toContainText(`${i + 1}. ${name}`);
-  // Each step states its heart rate, or says there is no reliable one (how close it reads is the signal tests' business).
+  // Each step states its heart rate, or says there is no reliable one (how close it reads
+  // is the signal tests' business).
   const shown = (await table.getByRole('row').allInnerTexts()).slice(1);
   for (const row of shown) expect(row).toMatch(/\d+\.\d bpm|No reliable heart rate/);
   const rates = shown.map((row) => /^[^\t]*\t[^\t]*\t[^\t]*\t(\d+\.\d) bpm/.exec(row)?.[1] ?? '');

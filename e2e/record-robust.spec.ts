@@ -1,5 +1,6 @@
 // Recording survives what a loaded lab laptop does to it: the inference process killed mid-session (twice, back to
-// back), and a main process so slow that the live analysis trails the camera by seconds (markers still land at the press).
+// back), and a main process so slow that the live analysis trails the camera by seconds
+// (markers still land at the press).
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { expect, test } from './fixtures.ts';
@@ -128,7 +129,8 @@ test.describe('a main process trailing the camera', () => {
       const [m, s] = presses[i]!.timer.replace(/^\D+/, '').split(':').map(Number);
       expect(Math.abs(m! * 60 + s! - expected), `timer ${presses[i]!.timer} at ${expected} s`).toBeLessThanOrEqual(1);
     }
-    // Frames taken while paused are not part of the session, and those just before and after are, whenever their chunk arrived.
+    // Frames taken while paused are not part of the session, and those just before and after
+    // are, whenever their chunk arrived.
     expect(inPause).toBe(0);
     expect(justBefore).toBeGreaterThan(15);
     expect(justAfter).toBeGreaterThan(15);

@@ -32,7 +32,8 @@ test('records with the bundled SSPD model: live HR from the network, model and E
   const record = new RecordPage(app);
   await record.openWithNewSubject('SSPD-66');
   await app.getByRole('button', { name: 'Start recording' }).click();
-  // A live decision within 10 s of Start, whatever the network's warm-up: POS stands in, labelled, until it has caught up.
+  // A live decision within 10 s of Start, whatever the network's warm-up: POS stands in,
+  // labelled, until it has caught up.
   await expect(app.getByTestId('live-reliability')).toContainText('confidence', { timeout: 10_000 });
   const engine = app.getByText(/^SSPD · sspd\.onnx on CPU/);
   await expect(engine).toBeVisible({ timeout: 30_000 });

@@ -81,7 +81,9 @@ export function latestSeries(services: Services, sessionId: number): StoredSerie
   });
 }
 
-/** The session HR every view shows (common/session-hr.ts): median of the accepted windows; null without a reliable one. */
+/**
+ * The session HR every view shows (common/session-hr.ts): median of the accepted windows; null without a reliable one.
+ */
 export function usableMedian(points: StoredSeries['points']): number | null {
   return sessionHr(points.map((p) => ({ bpm: p.bpm, quality: p.quality as QualityGrade }))).bpm;
 }

@@ -1,6 +1,6 @@
-// A full disk, for real: a tmpfs in a private mount namespace, taken by a preallocated file (unshare, no root needed where user namespaces
-// are allowed). The recording stops with "the disk is full", keeps what was stored, is closed once space is free,
-// and a start on a full disk shows a message instead of crashing.
+// A full disk, for real: a tmpfs in a private mount namespace, taken by a preallocated file (unshare, no root needed
+// where user namespaces are allowed). The recording stops with "the disk is full", keeps what was stored, is closed
+// once space is free, and a start on a full disk shows a message instead of crashing.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

@@ -210,7 +210,10 @@ export function openApp({
   };
 }
 
-/** Every channel refuses with the problem, except the start screen's, the backups' (read from their files) and the passphrase's. */
+/**
+ * Every channel refuses with the problem, except the start screen's, the backups' (read from
+ * their files) and the passphrase's.
+ */
 function problemHandlers(
   dataDir: string,
   identity: AppHostOptions['identity'],

@@ -29,7 +29,8 @@ describe('architecture', () => {
   });
 
   // The process split itself is the compiler's: tsconfig.json (Node: main, common, preload/index.ts) has no DOM,
-  // renderer/tsconfig.json (web: renderer, preload/browser.ts, common) has no Node types, and common is checked by both.
+  // renderer/tsconfig.json (web: renderer, preload/browser.ts, common) has no Node types,
+  // and common is checked by both.
   test('the renderer reaches main only through the preload API (it never imports main/ code, even DOM-safe code)', () => {
     const offenders = sources(path.join('renderer', 'src')).filter((file) =>
       imports(file).some((m) => m === 'electron' || m.includes('/main/')),

@@ -1,4 +1,5 @@
-// The shipped default model: its hash is the manifest's, and it finds a still synthetic face's HR at 60, 75 and 100 bpm.
+// The shipped default model: its hash is the manifest's, and it finds a still synthetic
+// face's HR at 60, 75 and 100 bpm.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';

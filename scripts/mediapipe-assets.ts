@@ -195,7 +195,8 @@ export function blazeFaceMetadata(inputSize: number): Uint8Array {
 
 // ---- reading the TFLite model and re-rooting it with the metadata added ----
 
-// TFLite schema, table Model: version, operator_codes, subgraphs, description, buffers, metadata_buffer, metadata, signature_defs.
+// TFLite schema, table Model: version, operator_codes, subgraphs, description, buffers,
+// metadata_buffer, metadata, signature_defs.
 const MODEL_FIELDS = 8;
 const F_VERSION = 0;
 const F_BUFFERS = 4;

@@ -292,7 +292,9 @@ export const contract = {
     output: out<{ stored: number; bpm: number | null; contact: 'detected' | 'not-detected' | 'unsupported' }>(),
   },
   'references:live-stop': { input: z.strictObject({ referenceId: id }), output: out<ReferenceInfo>() },
-  /** The desktop app's Bluetooth picker: devices found while a request is open ('browser': the browser shows its own). */
+  /**
+   * The desktop app's Bluetooth picker: devices found while a request is open ('browser': the browser shows its own).
+   */
   'bluetooth:devices': {
     input: none,
     output: out<{ picker: 'app' | 'browser'; pending: boolean; devices: { deviceId: string; deviceName: string }[] }>(),
@@ -313,7 +315,10 @@ export const contract = {
   /** The recording runs this protocol from now on (step 1 starts at 0 s). */
   'protocols:begin': { input: z.strictObject({ sessionId: id, protocolId: id }), output: out<ProtocolRun>() },
   'protocols:log': { input: protocolEvent, output: out<ProtocolEvent>() },
-  /** Per protocol step: its span, the session's HR statistic over it, the reference's mean and agreement when there is one. */
+  /**
+   * Per protocol step: its span, the session's HR statistic over it, the reference's mean
+   * and agreement when there is one.
+   */
   'sessions:steps': { input: z.strictObject({ sessionId: id }), output: out<StepResult[]>() },
   /** The study database sync: running or not, its progress, the last summary and settings. */
   'study-db:state': { input: none, output: out<StudySyncState>() },

@@ -42,7 +42,10 @@ export class RecordPage {
   }
 }
 
-/** The stored analysis is right the same way: its session HR within `tolerance`, or none with a reason and the POS check right. */
+/**
+ * The stored analysis is right the same way: its session HR within `tolerance`, or none with a
+ * reason and the POS check right.
+ */
 export function expectRightStoredReading(
   summary: { hr: { bpm: number | null; reason: string | null }; checkHr?: { medianBpm?: number } },
   trueBpm: number,

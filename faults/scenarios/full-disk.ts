@@ -1,5 +1,6 @@
 // Runs inside its own mount namespace on a tmpfs (faults/full-disk.test.ts): starts a recording, lets another
-// file take the disk, records until it is full, frees space, stops, then restarts the app on a full disk. Prints what the user saw as one JSON line.
+// file take the disk, records until it is full, frees space, stops, then restarts the app on a full disk. Prints what
+// the user saw as one JSON line.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

@@ -51,7 +51,10 @@ const FLUSH_MS = 2000;
 /** Units sent side by side (each on its own connection): a sync waits mostly on round trips and disk flushes. */
 const LANES = 4;
 
-/** Units to send, deletions child-first (sessions before their subject), the rest parent-first; `everything`: every unit. */
+/**
+ * Units to send, deletions child-first (sessions before their subject), the rest
+ * parent-first; `everything`: every unit.
+ */
 function pendingUnits(db: Db, everything = false): PendingUnit[] {
   return phases(db, everything).flatMap((p) => p.units);
 }

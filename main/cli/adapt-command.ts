@@ -1,6 +1,6 @@
 // `pulse-studio adapt --study S [--sessions 3,4] [--steps N] [--device cpu|cuda]`: the active model fine-tuned on the
-// study's own recordings without labels, registered as a new (inactive) model. Progress on stderr; Ctrl+C (or SIGTERM) cancels
-// cleanly (the Python run ends, its temporary files go, no model is registered).
+// study's own recordings without labels, registered as a new (inactive) model. Progress on stderr; Ctrl+C (or SIGTERM)
+// cancels cleanly (the Python run ends, its temporary files go, no model is registered).
 import { adaptRequest, type AdaptAgreement, type AdaptProvenance } from '../../common/adaptation.ts';
 import { AppError } from '../../common/ipc/result.ts';
 import type { ModelInfo } from '../../common/models.ts';

@@ -99,7 +99,10 @@ export async function openCliStore(
 
 const HOLDER = 'the pulse-studio command';
 
-/** Under the folder's lock: recovery first (a torn crop file is repaired before converting), then `work`, then the audit entry. */
+/**
+ * Under the folder's lock: recovery first (a torn crop file is repaired before converting),
+ * then `work`, then the audit entry.
+ */
 async function converting(
   dataDir: string,
   keys: FolderKeys | null,

@@ -55,7 +55,8 @@ describe.skipIf(!sharedAvailable())('pulse-studio on synthetic faces', () => {
   let manifest: string;
 
   beforeAll(async () => {
-    // 12 clips, 60–150 bpm, cycling still / drift / shake / light-change, MJPEG-compressed, 20 s each (12 s clips have too few windows for a stable median).
+    // 12 clips, 60–150 bpm, cycling still / drift / shake / light-change, MJPEG-compressed, 20 s each (12 s clips have
+    // too few windows for a stable median).
     ({ manifest, clips } = await generateSet({
       outDir: path.join(dir, 'set'),
       count: 12,

@@ -65,7 +65,9 @@ export interface Evaluation {
   failedRows: number;
   /** Per method over every evaluated clip with a pulse where it gave an HR (no decision: like for like). */
   overall: Partial<Record<MethodId, MethodOverall>>;
-  /** How well the reliability decision works: per window for the app and each method, per group of clips for the app. */
+  /**
+   * How well the reliability decision works: per window for the app and each method, per group of clips for the app.
+   */
   reliability: { windows: Partial<Record<Scored, WindowFigures>>; clips: Record<string, ClipFigures> };
 }
 

@@ -11,7 +11,9 @@ import { auroc } from '../references/metrics.ts';
 import { referenceBpm, type Reference } from './reference.ts';
 import { METHOD_IDS, type MethodId } from '../results/waveforms.ts';
 
-/** 'app': the reading the app shows (tracked, possibly from the classical methods); the others: each method's own peak. */
+/**
+ * 'app': the reading the app shows (tracked, possibly from the classical methods); the others: each method's own peak.
+ */
 export const SCORED = ['app', ...METHOD_IDS] as const;
 export type Scored = (typeof SCORED)[number];
 

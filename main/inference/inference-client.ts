@@ -17,7 +17,9 @@ import type {
 } from './worker-protocol.ts';
 
 export interface InferenceWorkerOptions {
-  /** Starts the process; default: a Node child running the .ts entry. The desktop app passes a utility-process launcher. */
+  /**
+   * Starts the process; default: a Node child running the .ts entry. The desktop app passes a utility-process launcher.
+   */
   readonly launch?: WorkerLauncher;
   /** The entry file for the default launcher (a bundled build's file instead of the .ts source). */
   readonly workerUrl?: URL | string;
@@ -85,7 +87,10 @@ export class InferenceWorker {
     return this.#call({ type: 'load', request });
   }
 
-  /** Queues 128×128 HWC uint8 frames (any whole number of them); copied to the process (`transfer` is kept for callers, unused). */
+  /**
+   * Queues 128×128 HWC uint8 frames (any whole number of them); copied to the process
+   * (`transfer` is kept for callers, unused).
+   */
   pushFrames(frames: Uint8Array, _options: { transfer?: boolean } = {}): void {
     // After the process ended the frames go nowhere; onExit has said so, and flush() rejects with why.
     if (this.#exited) return;

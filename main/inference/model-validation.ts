@@ -79,7 +79,9 @@ export async function validateSspdOnnx(
   }
 }
 
-/** validateSspdOnnx in an inference process of its own: a file that crashes onnxruntime ends that process, not the app. */
+/**
+ * validateSspdOnnx in an inference process of its own: a file that crashes onnxruntime ends that process, not the app.
+ */
 export async function validateOutOfProcess(
   onnx: Uint8Array,
   checkpointTensors: number | null = null,

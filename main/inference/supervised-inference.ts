@@ -8,7 +8,10 @@ import type { WaveformChunk } from './waveform-stream.ts';
 import type { WorkerLauncher } from './worker-process.ts';
 import type { LoadedModelReport, LoadModelRequest, WorkerStats } from './worker-protocol.ts';
 
-/** An installed SSPD model to run (a recording's, a re-analysis's, an adaptation check's), as the model registry lists them. */
+/**
+ * An installed SSPD model to run (a recording's, a re-analysis's, an adaptation check's), as
+ * the model registry lists them.
+ */
 export interface LiveModel {
   path: string;
   /** Stored as the session's model id; the file name when absent. */
@@ -67,7 +70,10 @@ export class SupervisedInference {
     return handle;
   }
 
-  /** A process with the model loaded; `onExit` hears of its death with which process it was (a failed load's is nobody's). */
+  /**
+   * A process with the model loaded; `onExit` hears of its death with which process it was
+   * (a failed load's is nobody's).
+   */
   static async #launch(
     request: LoadModelRequest,
     options: SupervisorOptions,
@@ -89,7 +95,9 @@ export class SupervisedInference {
     }
   }
 
-  /** Bumps each time a restarted process is ready: samples from then on start again at 0, for the frames pushed since. */
+  /**
+   * Bumps each time a restarted process is ready: samples from then on start again at 0, for the frames pushed since.
+   */
   get generation(): number {
     return this.#generation;
   }

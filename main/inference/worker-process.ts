@@ -17,7 +17,10 @@ export interface WorkerChannel {
 
 export type WorkerLauncher = () => WorkerChannel;
 
-/** The unbundled entry (Node, tests, the CLI); a bundled app passes its built file. Resolved late: bundles have no import.meta.url. */
+/**
+ * The unbundled entry (Node, tests, the CLI); a bundled app passes its built file. Resolved late:
+ * bundles have no import.meta.url.
+ */
 export const defaultWorkerEntry = (): string => fileURLToPath(new URL('./inference-worker.ts', import.meta.url));
 
 /** Forks `entry` with Node's IPC channel; 'advanced' serialization carries typed arrays as they are. */

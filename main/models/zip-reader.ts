@@ -1,4 +1,5 @@
-// Reads every entry of a zip archive (torch.save's container, or an export in tests) through yauzl, bounded and CRC-checked.
+// Reads every entry of a zip archive (torch.save's container, or an export in tests) through
+// yauzl, bounded and CRC-checked.
 import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
 

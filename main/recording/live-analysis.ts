@@ -148,7 +148,10 @@ export class LiveAnalysis {
     };
   }
 
-  /** The final analysis's count of dropped frames over the frames so far (refreshed every second of frames: it sorts them all). */
+  /**
+   * The final analysis's count of dropped frames over the frames so far (refreshed every second
+   * of frames: it sorts them all).
+   */
   #droppedFrames(): number {
     const { frames } = this.trace;
     if (frames - this.#dropped.atFrames >= DROPPED_REFRESH_FRAMES || frames < DROPPED_REFRESH_FRAMES) {
@@ -166,7 +169,9 @@ export class LiveAnalysis {
       : { t: new Float64Array(0), x: new Float64Array(0) };
   }
 
-  /** A restart the network has already caught up from is still said: the user saw its readings pause or change source. */
+  /**
+   * A restart the network has already caught up from is still said: the user saw its readings pause or change source.
+   */
   #restartNotice(): string | null {
     const inference = this.#inference;
     return inference && inference.crashes > this.#crashesBefore
@@ -174,7 +179,9 @@ export class LiveAnalysis {
       : null;
   }
 
-  /** Why the classical methods read the live HR although a model runs (null without a model: they are then the method). */
+  /**
+   * Why the classical methods read the live HR although a model runs (null without a model: they are then the method).
+   */
   #posNotice(hasSspd: boolean, lag: number): string | null {
     const inference = this.#inference;
     if (!inference) return null;

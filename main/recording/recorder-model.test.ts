@@ -42,7 +42,8 @@ test.skipIf(!shared)(
     for (let f = 0; f < 450; f += 15) {
       const { live } = recorder.appendFrames(session.id, pulsingChunk(f, 15, 72));
       sources.add(live.source);
-      // The network's waveform trails the newest frame by its latency; while it warms up or lags, POS is shown and the snapshot says why.
+      // The network's waveform trails the newest frame by its latency; while it warms up or lags, POS is
+      // shown and the snapshot says why.
       if (live.source === 'pos') expect(live.notice).toMatch(/warming up|behind the camera/);
       else
         expect(

@@ -288,7 +288,9 @@ export class Recorder {
     return this.#stopping.get(sessionId)?.() ?? null;
   }
 
-  /** The live trace's analysis once the network has caught up; the crop file run again when the network missed frames. */
+  /**
+   * The live trace's analysis once the network has caught up; the crop file run again when the network missed frames.
+   */
   async #finalAnalysis(sessionId: number, recording: ActiveRecording): Promise<FinalAnalysis> {
     const { inference, live } = recording;
     const context = recordContext('recording', inference);

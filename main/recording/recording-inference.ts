@@ -18,7 +18,10 @@ export function modelName(model: LiveModel): string {
   return model.name ?? path.basename(model.path);
 }
 
-/** An inference process with the first model that loads, or null: without a usable model the classical methods read the HR. */
+/**
+ * An inference process with the first model that loads, or null: without a usable model the
+ * classical methods read the HR.
+ */
 export async function startInference(
   choice: ModelChoice,
   log: (message: string) => void,

@@ -1,5 +1,5 @@
-// From beats to heart-rate readings: the rate of each interval, placed at the interval's middle. Intervals a detector or
-// a sensor got wrong (a missed or an extra beat) differ sharply from their neighbours; they are kept as beats but
+// From beats to heart-rate readings: the rate of each interval, placed at the interval's middle. Intervals a detector
+// or a sensor got wrong (a missed or an extra beat) differ sharply from their neighbours; they are kept as beats but
 // give no reading, and how many is said.
 import { REFERENCE_BPM_RANGE } from '../../common/references.ts';
 
@@ -20,7 +20,9 @@ const median = (x: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-/** `beatsS`: beat times in increasing order; `rrMs`: the interval ending at each when known (else their differences). */
+/**
+ * `beatsS`: beat times in increasing order; `rrMs`: the interval ending at each when known (else their differences).
+ */
 export function beatRates(beatsS: readonly number[], rrMs?: readonly (number | null)[]): BeatRates {
   const rr = beatsS.map((t, i) => rrMs?.[i] ?? (i > 0 ? (t - beatsS[i - 1]!) * 1000 : null));
   let rejected = 0;

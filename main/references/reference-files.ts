@@ -1,6 +1,7 @@
 // Reads a reference file a lab recorded elsewhere: a CSV of heart rates (time, bpm), of RR intervals or beat times,
 // or a waveform (ECG or PPG, with its sampling rate), or an EDF/EDF+ recording. Anything doubtful — no values, wrong
-// columns, times going back, rates no human has, a cut-off file — is refused with the reason, before anything is stored.
+// columns, times going back, rates no human has, a cut-off file — is refused with the
+// reason, before anything is stored.
 import { REFERENCE_BPM_RANGE, type ReferenceImport, type WaveformSignal } from '../../common/references.ts';
 import { beatRates } from './beats-to-hr.ts';
 import { detectRPeaks } from './ecg-pan-tompkins.ts';

@@ -8,7 +8,10 @@ import { primaryOf } from '../store/session-results.ts';
 import { estimateOffset, type CameraWindow } from './clock-offset.ts';
 import { parseReferenceFile } from './reference-files.ts';
 
-/** The window length of the analysis the session shows (its signal options); records older than stored options used 10 s. */
+/**
+ * The window length of the analysis the session shows (its signal options); records older
+ * than stored options used 10 s.
+ */
 export const LEGACY_WINDOW_S = 10;
 
 /** The camera side of a session as agreement and alignment read it: the version it shows, its primary method. */

@@ -34,7 +34,9 @@ export interface ExportSink {
 }
 
 const COPY_CHUNK = 1 << 20;
-/** Below this, deflating saves a few hundred bytes at the price of one zlib job per file (an export may hold 100,000). */
+/**
+ * Below this, deflating saves a few hundred bytes at the price of one zlib job per file (an export may hold 100,000).
+ */
 const MIN_DEFLATE_BYTES = 1024;
 
 const describedData = (entry: { path: string; data: Buffer }): WrittenFile => ({
@@ -131,7 +133,9 @@ export function zipSink(file: string, now: Date, dataDir: string): ExportSink {
   };
 }
 
-/** A new folder `dir` (it must not exist yet), filled as `dir.partial` and renamed when complete; never replaces files. */
+/**
+ * A new folder `dir` (it must not exist yet), filled as `dir.partial` and renamed when complete; never replaces files.
+ */
 export function folderSink(dir: string, dataDir: string): ExportSink {
   const partial = `${dir}${PARTIAL_SUFFIX}`;
   const note = notePartial(dataDir, partial);

@@ -119,7 +119,9 @@ function metadata(d: SessionData, ctx: SessionFileContext): unknown {
   );
 }
 
-/** Markers (instantaneous) and protocol steps (with their duration) as BIDS events, onsets in s from the first frame. */
+/**
+ * Markers (instantaneous) and protocol steps (with their duration) as BIDS events, onsets in s from the first frame.
+ */
 function events(d: SessionData, ctx: SessionFileContext): ExportEntry[] {
   const rows = [...d.markers.map((m) => [num(m.tS), 0, m.label] as const), ...stepEvents(ctx.store, d.session.id)].sort(
     (a, b) => Number(a[0]) - Number(b[0]),

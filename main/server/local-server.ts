@@ -15,7 +15,9 @@ import { sendFile, sendText, securityHeaders, staticFile } from './static-files.
 export const TOKEN_HEADER = 'x-pulse-token';
 export const BRIDGE_PATH = '/pulse-bridge.js';
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
-/** One browser needs a handful of connections; past this, new ones are refused (a local flood cannot exhaust the app). */
+/**
+ * One browser needs a handful of connections; past this, new ones are refused (a local flood cannot exhaust the app).
+ */
 export const MAX_CONNECTIONS = 64;
 /** A client must send its request headers within this time (slow-loris). */
 const HEADERS_TIMEOUT_MS = 10_000;

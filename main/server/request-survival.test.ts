@@ -1,4 +1,5 @@
-// No request, however malformed or cut short, ends the browser-mode server: each is sent to a server in a child process.
+// No request, however malformed or cut short, ends the browser-mode server: each is sent
+// to a server in a child process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import readline from 'node:readline';

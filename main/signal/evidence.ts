@@ -7,7 +7,9 @@ import { parabolicOffset } from './stats.ts';
 /** Estimators whose spectra vote on the heart rate. */
 export const VOTERS = ['sspd', 'pbv', 'pos', 'chrom', 'green', 'upper', 'left', 'right'] as const;
 export type Voter = (typeof VOTERS)[number];
-/** Spectra that only inform: the light reference, the skin's green (to compare the light with), the content's movement. */
+/**
+ * Spectra that only inform: the light reference, the skin's green (to compare the light with), the content's movement.
+ */
 export type Informant = 'light' | 'skinLevel' | 'motionX' | 'motionY';
 
 /** Half-width of the band around a frequency whose power supports it: ±5 bpm, the accuracy asked of a reading. */

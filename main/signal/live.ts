@@ -154,7 +154,10 @@ function relativePeakBpm(broad: Float64Array, fs: number, o: SignalOptions): num
   return spectralEstimate(broad, fs, o).bpm;
 }
 
-/** Median of the values added over the last `spanS` seconds: what a live display shows so one odd window does not make it jump. */
+/**
+ * Median of the values added over the last `spanS` seconds: what a live display shows so one
+ * odd window does not make it jump.
+ */
 export class RecentMedian {
   readonly #spanS: number;
   #recent: { t: number; value: number }[] = [];
@@ -163,7 +166,10 @@ export class RecentMedian {
     this.#spanS = spanS;
   }
 
-  /** Adds the value at time `t` (null: none this time) and returns the median of the span up to `t`, or null when it is empty. */
+  /**
+   * Adds the value at time `t` (null: none this time) and returns the median of the span up to
+   * `t`, or null when it is empty.
+   */
   add(t: number, value: number | null): number | null {
     if (value !== null) this.#recent.push({ t, value });
     this.#recent = this.#recent.filter((e) => e.t > t - this.#spanS);

@@ -20,7 +20,10 @@ import model from './reliability-model.json' with { type: 'json' };
 
 export { RELIABILITY_LEVELS, type Reliability } from '../../common/session-hr.ts';
 
-/** What a window adds to its chosen candidate's own evidence: how likely it looked on its own, how steady it is across windows, and how far ahead of the next candidate. */
+/**
+ * What a window adds to its chosen candidate's own evidence: how likely it looked on its own, how steady it is across
+ * windows, and how far ahead of the next candidate.
+ */
 export const WINDOW_LEVEL = ['emission', 'continuity', 'margin'] as const;
 export type WindowFeature = (typeof WINDOW_LEVEL)[number];
 type DecisionFeature = Feature | WindowFeature;

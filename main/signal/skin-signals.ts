@@ -24,7 +24,9 @@ export interface SkinSignals {
   light: Float64Array | null;
   /** Per frame, the RMS change of the cells' brightness since the frame before, net of any change shared by all. */
   motion: Float64Array;
-  /** Per frame, the brightness-weighted centre of the crop's content (in cells): it moves as the head moves in the crop. */
+  /**
+   * Per frame, the brightness-weighted centre of the crop's content (in cells): it moves as the head moves in the crop.
+   */
   centre: { x: Float64Array; y: Float64Array };
 }
 

@@ -16,14 +16,18 @@ import type { RgbTrace } from './rgb-means.ts';
 import { REGIONS, skinSignals, type Region } from './skin-signals.ts';
 import type { Grid } from './timing.ts';
 
-/** The colour signals on the analysis grid: skin (rectified), regions, light, motion, and which samples were filled in. */
+/**
+ * The colour signals on the analysis grid: skin (rectified), regions, light, motion, and which samples were filled in.
+ */
 export interface ColourSignals {
   input: UniformInput;
   skin: RgbTrace;
   regions: Partial<Record<Region, RgbTrace>>;
   /** Relative brightness of the non-skin reference, band-passed; null without one. */
   light: Float64Array | null;
-  /** Relative change of the skin's green (where the pulse is strongest), band-passed: what the light is compared with. */
+  /**
+   * Relative change of the skin's green (where the pulse is strongest), band-passed: what the light is compared with.
+   */
   skinLevel: Float64Array | null;
   motion: Float64Array | null;
   /** The content centre's movement across and down the crop, band-passed (cells); null without cells. */

@@ -28,7 +28,9 @@ export const ROI_FILE = 'crops.roi';
 export const VIDEO_FILE = 'video.webm';
 export const MEDIA_FILES = [ROI_FILE, VIDEO_FILE] as const;
 
-/** Media of one session: `subjects/<subjectId>/sessions/<sessionId>/`. Ids, never codes, so no user text reaches a path. */
+/**
+ * Media of one session: `subjects/<subjectId>/sessions/<sessionId>/`. Ids, never codes, so no user text reaches a path.
+ */
 export function sessionDir(dataDir: string, subjectId: number, sessionId: number): string {
   return path.join(subjectDir(dataDir, subjectId), 'sessions', String(sessionId));
 }

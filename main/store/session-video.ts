@@ -31,7 +31,8 @@ export function sessionVideoFile(
   try {
     if (!linkFreeBelow(store.dataDir, file)) return null;
     if (!fs.lstatSync(file).isFile()) return null;
-    // An encrypted video that cannot be read (damaged, cut inside a piece) is not served: Review's media check says why.
+    // An encrypted video that cannot be read (damaged, cut inside a piece) is not served:
+    // Review's media check says why.
     return { file, size: mediaSize(file, store.mediaKey), key: store.mediaKey };
   } catch {
     return null;

@@ -187,8 +187,8 @@ export class SessionRepository {
   }
 
   /**
-   * Deletes a finished session that holds no data: no frame, no analysis, no marker, no reference (its media folder, empty of
-   * video, is the caller's). Anything recorded is voided instead, never deleted one by one.
+   * Deletes a finished session that holds no data: no frame, no analysis, no marker, no reference (its media folder,
+   * empty of video, is the caller's). Anything recorded is voided instead, never deleted one by one.
    */
   deleteEmpty(sessionId: number, by: string): void {
     const session = this.get(sessionId);
@@ -361,7 +361,9 @@ export class SessionRepository {
       .all(sessionId, sessionId) as AuditEntry[];
   }
 
-  /** A void (old null, new the reason) or its undoing (old the reason, new null), in the history and the audit trail. */
+  /**
+   * A void (old null, new the reason) or its undoing (old the reason, new null), in the history and the audit trail.
+   */
   #auditVoid(sessionId: number, oldReason: string | null, newReason: string | null, by: string): void {
     this.#logEdit('sessions', sessionId, 'void', oldReason, newReason, by);
   }

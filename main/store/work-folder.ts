@@ -31,7 +31,9 @@ export function notePartial(dataDir: string, partial: string): { done: () => voi
   return { done: () => fs.rmSync(note, { force: true }) };
 }
 
-/** The suffix of a file's converted copy while the folder is encrypted or decrypted (main/encryption/convert-folder.ts). */
+/**
+ * The suffix of a file's converted copy while the folder is encrypted or decrypted (main/encryption/convert-folder.ts).
+ */
 export const CONVERTING_SUFFIX = '.converting';
 
 /**

@@ -31,7 +31,10 @@ export interface Crop {
   rgb: Uint8Array | null;
   /** Mean R, G, B of the skin region (NaN without a crop). */
   means: [number, number, number];
-  /** FACE_DETECTED, FACE_TRACKED (no detection ran on this frame: the last box), FACE_HELD (no face found, the crop is this frame's pixels at the last place) or FACE_NONE. */
+  /**
+   * FACE_DETECTED, FACE_TRACKED (no detection ran on this frame: the last box), FACE_HELD (no face found, the crop is
+   * this frame's pixels at the last place) or FACE_NONE.
+   */
   flag: FaceFlag;
   /** Time spent in detection for this frame, ms (0 for full-frame crops). */
   detectMs: number;

@@ -157,7 +157,9 @@ function scoreWindows(m: ReliabilityModel, test: Clip[], variant = 0): Scored[] 
   return out;
 }
 
-/** Lowest threshold at and above which, for every higher one too, windows are right at least `precision` of the time. */
+/**
+ * Lowest threshold at and above which, for every higher one too, windows are right at least `precision` of the time.
+ */
 function thresholdFor(s: Scored[], precision: number, maxWrong10: number): number {
   const pulse = s.filter((w) => !w.noPulse).sort((a, b) => b.p - a.p);
   let chosen = 1;

@@ -32,7 +32,9 @@ export interface OpenedCamera {
   track: MediaStreamTrack;
   /** What the camera actually delivers, which may differ from what was asked. */
   settings: { deviceId: string; label: string; width: number; height: number; frameRate: number };
-  /** Calls back once when the camera goes away (unplugged, taken over, stopped by the system); returns an unsubscribe. */
+  /**
+   * Calls back once when the camera goes away (unplugged, taken over, stopped by the system); returns an unsubscribe.
+   */
   onEnded(callback: (error: CameraError) => void): () => void;
   /** Stops the camera (the light goes off). */
   close(): void;
@@ -85,7 +87,9 @@ export async function openCamera(options: OpenCameraOptions = {}): Promise<Opene
   };
 }
 
-/** Watches a camera track; `ended` fires when the device is unplugged or the system revokes it (not on our own stop()). */
+/**
+ * Watches a camera track; `ended` fires when the device is unplugged or the system revokes it (not on our own stop()).
+ */
 export function onTrackEnded(track: MediaStreamTrack, callback: (error: CameraError) => void): () => void {
   const ended = () =>
     callback(

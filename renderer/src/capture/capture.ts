@@ -14,7 +14,10 @@ export interface CaptureOptions {
   /** Detections below this confidence are ignored (default 0.5). */
   minDetectionConfidence?: number;
   smoother?: Partial<BoxSmootherOptions>;
-  /** Frames the page may hand over before the worker has taken them; more are dropped (default 4). Frames read off the track are bounded by the relay's memory budget instead. */
+  /**
+   * Frames the page may hand over before the worker has taken them; more are dropped (default 4). Frames read off the
+   * track are bounded by the relay's memory budget instead.
+   */
   maxInFlight?: number;
 }
 
@@ -35,7 +38,10 @@ export interface CaptureSession {
   recordable: MediaStream | null;
 }
 
-/** Chromium's MediaStreamTrackProcessor and MediaStreamTrackGenerator (mediacapture-transform); not in TypeScript's DOM types. */
+/**
+ * Chromium's MediaStreamTrackProcessor and MediaStreamTrackGenerator (mediacapture-transform);
+ * not in TypeScript's DOM types.
+ */
 declare const MediaStreamTrackProcessor:
   | (new (init: { track: MediaStreamTrack; maxBufferSize?: number }) => { readable: ReadableStream<VideoFrame> })
   | undefined;

@@ -1,4 +1,5 @@
-// The upload queue: strictly one upload at a time in the order added, the backlog reported, and nothing after a failure.
+// The upload queue: strictly one upload at a time in the order added, the backlog
+// reported, and nothing after a failure.
 import { describe, expect, test } from 'vitest';
 import { UploadQueue } from './upload-queue.ts';
 

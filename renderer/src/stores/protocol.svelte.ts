@@ -65,7 +65,9 @@ function tick(): void {
   if (runner.running && stepLeftS() <= 0) void next('auto', now);
 }
 
-/** The next step starts (by itself when time is up, or skipped by the operator); after the last, the recording stops. */
+/**
+ * The next step starts (by itself when time is up, or skipped by the operator); after the last, the recording stops.
+ */
 export async function next(how: 'auto' | 'skip', atMs = captureNowMs()): Promise<void> {
   const protocol = runner.protocol;
   if (!runner.running || !protocol) return;
