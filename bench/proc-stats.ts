@@ -38,7 +38,7 @@ export function threadSnapshot(): ThreadSnapshot {
   const ticks = new Map<string, number>();
   for (const pid of processTree().keys()) {
     const process = processLabel(pid);
-    let tids: string[] = [];
+    let tids: string[];
     try {
       tids = fs.readdirSync(`/proc/${pid}/task`);
     } catch {

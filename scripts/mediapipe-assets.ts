@@ -127,8 +127,14 @@ class Writer {
     const narrow = fields.flatMap((f, i) => (f?.t === 'u8' ? [i] : []));
     const offsets = new Array<number>(fields.length).fill(0);
     let size = 4;
-    for (const i of wide) ((offsets[i] = size), (size += 4));
-    for (const i of narrow) ((offsets[i] = size), (size += 1));
+    for (const i of wide) {
+      offsets[i] = size;
+      size += 4;
+    }
+    for (const i of narrow) {
+      offsets[i] = size;
+      size += 1;
+    }
     this.align(2);
     const vtable = this.pos;
     this.u16(4 + 2 * fields.length);

@@ -122,8 +122,14 @@ const linearTaps = remembered(function linearTaps(
     const fx = (d + 0.5) * scale - 0.5;
     let i0 = Math.floor(fx);
     let f = fx - i0;
-    if (i0 < 0) ((i0 = 0), (f = 0));
-    if (i0 >= srcLen - 1) ((i0 = srcLen - 1), (f = 0));
+    if (i0 < 0) {
+      i0 = 0;
+      f = 0;
+    }
+    if (i0 >= srcLen - 1) {
+      i0 = srcLen - 1;
+      f = 0;
+    }
     return { i0, i1: Math.min(i0 + 1, srcLen - 1), f };
   });
 });
@@ -141,7 +147,10 @@ const areaTaps = remembered(function areaTaps(
     for (let s = Math.floor(start); s < Math.min(srcLen, Math.ceil(end)); s++) {
       const cover = Math.min(end, s + 1) - Math.max(start, s);
       // OpenCV ignores slivers below 1e-3 of a pixel (float noise in start/end).
-      if (cover > 1e-3) (index.push(s), weight.push(cover));
+      if (cover > 1e-3) {
+        index.push(s);
+        weight.push(cover);
+      }
     }
     const total = weight.reduce((a, b) => a + b, 0);
     return { index, weight: weight.map((w) => w / total) };

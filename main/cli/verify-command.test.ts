@@ -86,5 +86,5 @@ test('reports an intact folder, then each kind of damage it finds', () => {
   fs.writeFileSync(file, Buffer.from(fs.readFileSync(file)).fill(0, 0, 100));
   const damaged = verify();
   expect(damaged.status).toBe(1);
-  expect(damaged.stdout).toMatch(/Database: DAMAGED\n  Not a database: its header is damaged/);
+  expect(damaged.stdout).toMatch(/Database: DAMAGED\n {2}Not a database: its header is damaged/);
 });

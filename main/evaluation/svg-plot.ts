@@ -48,7 +48,10 @@ function extent(values: number[]): [number, number] {
   if (finite.length === 0) return [0, 1];
   let lo = Math.min(...finite);
   let hi = Math.max(...finite);
-  if (hi - lo < 1e-9) ((lo -= 1), (hi += 1));
+  if (hi - lo < 1e-9) {
+    lo -= 1;
+    hi += 1;
+  }
   const pad = (hi - lo) * 0.05;
   return [lo - pad, hi + pad];
 }

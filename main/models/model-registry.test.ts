@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AUTHORS_CHECKPOINT as AUTHORS } from '../../common/models.ts';
 import { AUTHORS_CHECKPOINT, sharedAvailable } from '../../testing/dev-export.ts';
 import { openStore, type Store } from '../store/index.ts';

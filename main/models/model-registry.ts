@@ -91,7 +91,7 @@ export class ModelRegistry {
     const validation = await this.#validate(onnx, checkpoint ? SSPD_TENSORS.length : null);
     const hash = sha256(onnx);
     this.#writeFile(hash, onnx);
-    const info = this.#repo.add({
+    this.#repo.add({
       sha256: hash,
       name: options.name ?? displayName(fileName),
       source: checkpoint ? 'pth' : 'onnx',

@@ -1,14 +1,6 @@
 // Everything the analysis needs from a recording, kept compactly per frame while it runs:
 // capture time, mean crop colour, the crop's grid-cell colours, face flag, and the network's waveform samples.
-import {
-  BASELINES,
-  BLOCK_VALUES,
-  BlockTrace,
-  gridFor,
-  inspectFrames,
-  resampleOnto,
-  type TimedBlocks,
-} from '../signal/index.ts';
+import { BASELINES, BlockTrace, gridFor, inspectFrames, resampleOnto, type TimedBlocks } from '../signal/index.ts';
 
 export interface Series {
   t: Float64Array;

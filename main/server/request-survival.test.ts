@@ -16,9 +16,8 @@ beforeAll(async () => {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   child.on('exit', (code, signal) => (exitedWith = `code ${code}, signal ${signal}`));
-  const [line] = await readline
-    .createInterface({ input: child.stdout! })
-    [Symbol.asyncIterator]()
+  const lines = readline.createInterface({ input: child.stdout! });
+  const [line] = await lines[Symbol.asyncIterator]()
     .next()
     .then((r) => [r.value as string]);
   server = JSON.parse(line!);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { liveHeartRate, RecentMedian } from './live.ts';
-import { synthesize, syntheticCells, syntheticRgb } from '../../testing/signal.ts';
+import { synthesize, syntheticCells } from '../../testing/signal.ts';
 
 const recording = { durationS: 60, jitterS: 0.005, dropShare: 0.05 };
 

@@ -143,7 +143,11 @@ export function lightTrace(values: Float32Array, cells: readonly number[]): Floa
   const channels = [mean.r, mean.g, mean.b].map((x) => {
     let m = 0;
     let n = 0;
-    for (const v of x) if (!Number.isNaN(v)) ((m += v), n++);
+    for (const v of x) {
+      if (Number.isNaN(v)) continue;
+      m += v;
+      n++;
+    }
     return { x, m: m / Math.max(1, n) };
   });
   return Float64Array.from(

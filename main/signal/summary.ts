@@ -3,7 +3,6 @@
 import type { Beats } from './beats.ts';
 import { notEnoughData, type NotEnoughData } from './errors.ts';
 import type { FpsSupport } from './fps-support.ts';
-import type { SpectralWindow } from './heart-rate.ts';
 import { sessionHr, type Reliability, type SessionHr } from '../../common/session-hr.ts';
 import type { Grade } from './quality.ts';
 import type { ReasonCode } from './reliability.ts';
