@@ -1,11 +1,14 @@
-// ESLint: the layer boundaries as restricted imports, a 120-column line limit, and typescript-eslint's recommended set.
+// ESLint: layer boundaries as restricted imports, no import cycles, 120 columns, typescript-eslint's recommended set.
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import stylistic from '@stylistic/eslint-plugin';
 import svelte from 'eslint-plugin-svelte';
+import importX from 'eslint-plugin-import-x';
 import globals from 'globals';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
+
+const ELECTRON = 'Only the thin Electron layer (main/index.ts, main/modules/) imports electron.';
 
 /** Bare Node built-ins ('fs') as well as 'node:fs'. */
 const NODE_BUILTINS = builtinModules.filter((m) => !m.startsWith('_'));
@@ -22,9 +25,7 @@ function layer({ main = false, renderer = false, preload = false, node = false, 
   ].filter(Boolean);
   const paths = [
     ...(node ? NODE_BUILTINS.map((name) => ({ name, message: 'Node modules are not available here.' })) : []),
-    ...(electron
-      ? [{ name: 'electron', message: 'Only the thin Electron layer (main/index.ts, main/modules/) imports electron.' }]
-      : []),
+    ...(electron ? [{ name: 'electron', message: ELECTRON }] : []),
   ];
   return { 'no-restricted-imports': ['error', { paths, patterns }] };
 }
@@ -70,6 +71,17 @@ export default defineConfig(
     },
   },
   {
+    // File-level import cycles (runtime imports; `import type` is free). Adds about a second to the run.
+    files: ['**/*.ts', '**/*.js', '**/*.mjs'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.js', '.mjs'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/resolver-next': [importX.createNodeResolver({ extensions: ['.ts', '.js', '.mjs'] })],
+    },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+  },
+  {
     files: ['**/*.svelte'],
     // prettier-plugin-svelte owns the markup; what it leaves long is text and attribute values it cannot break.
     rules: { '@stylistic/max-len': 'off' },
@@ -97,8 +109,18 @@ export default defineConfig(
     files: ['common/**'],
     rules: layer({ main: true, renderer: true, preload: true, node: true, electron: true, testing: true }),
   },
-  { files: ['main/**'], rules: layer({ renderer: true, electron: true, testing: true }) },
-  { files: ['main/index.ts', 'main/modules/**'], rules: layer({ renderer: true, testing: true }) },
+  {
+    files: ['main/**'],
+    rules: {
+      ...layer({ renderer: true, electron: true, testing: true }),
+      // no-restricted-imports does not see import(): the same ban for a dynamic import.
+      'no-restricted-syntax': ['error', { selector: "ImportExpression[source.value='electron']", message: ELECTRON }],
+    },
+  },
+  {
+    files: ['main/index.ts', 'main/modules/**'],
+    rules: { ...layer({ renderer: true, testing: true }), 'no-restricted-syntax': 'off' },
+  },
   { files: ['preload/index.ts', 'scripts/**'], rules: layer({ testing: true }) },
   // Tests keep the layer rules but may use test support (and Node, to read fixtures, in common/).
   { files: ['renderer/**/*.test.ts'], rules: layer({ main: true, node: true, electron: true }) },

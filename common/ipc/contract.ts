@@ -328,7 +328,10 @@ export const contract = {
   'study-db:cancel': { input: none, output: out<StudySyncState>() },
   /** The study database's worker jobs (reading only): state, progress, failure reason, result. */
   'study-db:jobs': { input: studyJobsRequest, output: out<StudyJobList>() },
-  /** A study's agreement with contact references pooled over every station's sessions (coordinator mode, reading only). */
+  /**
+   * A study's agreement with contact references pooled over every station's sessions (coordinator mode, reading
+   * only).
+   */
   'study-db:agreement': { input: centralAgreementRequest, output: out<CentralAgreement>() },
 } satisfies Record<Channel, { input: z.ZodType; output: unknown }>;
 

@@ -1,6 +1,7 @@
 // `pulse-studio worker --db … --media DIR`: processes the study database's jobs until Ctrl+C;
 // `pulse-studio enqueue --db … [--kind reanalyse|evaluate|export] [--study S] …`: queues a re-analysis of every
-// session whose face crops reached the media root, or a study's evaluation or export (coordinators only); and `pulse-studio jobs --db …`: lists the queue's jobs with progress and failures.
+// session whose face crops reached the media root, or a study's evaluation or export (coordinators only); and
+// `pulse-studio jobs --db …`: lists the queue's jobs with progress and failures.
 import { analysisSettings } from '../../common/sessions.ts';
 import { AnalysisError } from '../video/errors.ts';
 import { openQueue, queueReanalyses, sessionsWithCrops } from '../central/analysis-queue.ts';

@@ -71,7 +71,10 @@ export function parsed<T>(
   throw new AppError('invalid_input', `${issue?.path.join('.') || 'input'}: ${issue?.message ?? 'invalid'}`);
 }
 
-/** The export the options ask for from this store (a station's data folder, or a copy of one station's central data). */
+/**
+ * The export the options ask for from this store (a station's data folder, or a copy of one station's central
+ * data).
+ */
 export function exportRequestFor(store: Store, o: ExportOptions): ExportRequest {
   const study = studyOf(store, o.study);
   return parsed(
