@@ -3,7 +3,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../common/ipc/result.ts';
-import { sessionHr } from '../../common/session-hr.ts';
 import {
   analysisSettings,
   CROP_SIZE,
@@ -16,18 +15,17 @@ import {
   type SessionStart,
   type StopProgress,
 } from '../../common/sessions.ts';
-import { errorMessage } from '../inference/model-error.ts';
 import type { SupervisedInference } from '../inference/supervised-inference.ts';
 import type { Store } from '../store/index.ts';
 import { LiveAnalysis, type FinalAnalysis } from './live-analysis.ts';
-import { modelName, networkShare, recordContext, startInference, type ModelChoice } from './recording-inference.ts';
-import { isBusy, isStorageCondition, storageProblem } from '../store/errors.ts';
+import { modelName, startInference, type ModelChoice } from './recording-inference.ts';
+import { isBusy, isStorageCondition, storageFailure, tryStore } from '../store/errors.ts';
 import { diskSpaceFor, freeBytes, type DiskSpace } from './disk-space.ts';
 import { sealSessionMedia } from '../media/media-checksums.ts';
 import { closeFromCropFile } from './recovery.ts';
 import { RoiWriter } from '../media/roi-file.ts';
-import { analyseCropFile } from './crop-analysis.ts';
-import { cropFileOf, reanalyzeSession } from './reanalysis.ts';
+import { reanalyzeSession } from './reanalysis.ts';
+import { notAnalysed, stopAnalysis } from './stop-analysis.ts';
 import { openAppender, type MediaAppender } from '../crypto/media-io.ts';
 import { ROI_FILE, VIDEO_FILE } from '../store/data-dir.ts';
 
@@ -158,7 +156,7 @@ export class Recorder {
       const first = recording.roi.append(chunk.timestampsMs, chunk.faceFound, chunk.crops);
       recording.unindexed.push({ first, timestampsMs: chunk.timestampsMs, faceFound: chunk.faceFound });
       // The crop file holds the frames: a locked database only delays their index rows.
-      if (!this.#tryStore(() => this.#index(sessionId, recording))) warning = INDEX_WAITING;
+      if (!tryStore(() => this.#index(sessionId, recording))) warning = INDEX_WAITING;
     } catch (error) {
       this.#abort(sessionId, recording);
       throw storageFailure(
@@ -178,17 +176,6 @@ export class Recorder {
         this.#store.sessions.appendFrames(sessionId, rows.first, rows.timestampsMs, rows.faceFound);
     })();
     recording.unindexed = [];
-  }
-
-  /** Runs a database write; false when another program holds the lock (try later), other failures thrown. */
-  #tryStore(write: () => void): boolean {
-    try {
-      write();
-      return true;
-    } catch (error) {
-      if (isBusy(error)) return false;
-      throw error;
-    }
   }
 
   appendVideo(sessionId: number, bytes: Uint8Array): { bytes: number } {
@@ -227,7 +214,12 @@ export class Recorder {
         const recording = this.#require(sessionId);
         this.#close(sessionId, recording);
         try {
-          stopped = { recording, final: await this.#finalAnalysis(sessionId, recording) };
+          const progress = (report: () => StopProgress) => this.#stopping.set(sessionId, report);
+          const context = { store: this.#store, log: this.#log, progress };
+          stopped = {
+            recording,
+            final: await stopAnalysis(recording.session, recording.live, recording.inference, context),
+          };
         } finally {
           void recording.inference?.close();
         }
@@ -289,39 +281,6 @@ export class Recorder {
   }
 
   /**
-   * The live trace's analysis once the network has caught up; the crop file run again when the network missed frames.
-   */
-  async #finalAnalysis(sessionId: number, recording: ActiveRecording): Promise<FinalAnalysis> {
-    const { inference, live } = recording;
-    const context = recordContext('recording', inference);
-    if (!inference) return live.finalAnalysis(context);
-    this.#stopping.set(sessionId, () => ({ step: 'network', fraction: networkShare(inference) }));
-    // The network's last samples need the recording's end: run the tail before the final analysis.
-    const flushed = await inference.flush().then(
-      () => true,
-      (e: unknown) => (this.#log(`[inference] flush failed: ${errorMessage(e)}`), false),
-    );
-    if (flushed && live.sspdComplete) return live.finalAnalysis(context);
-    this.#log(`[recording] the network missed part of session ${sessionId}: running it again over the stored crops`);
-    this.#stopping.set(sessionId, () => ({ step: 'rerun', fraction: networkShare(inference) }));
-    try {
-      await inference.reset();
-      return await analyseCropFile(
-        cropFileOf(this.#store, recording.session),
-        inference,
-        context,
-        undefined,
-        this.#store.mediaKey,
-      );
-    } catch (error) {
-      this.#log(
-        `[recording] the network could not run again (${errorMessage(error)}): storing the classical methods' analysis`,
-      );
-      return live.finalAnalysis(context, { sspd: false });
-    }
-  }
-
-  /**
    * Analyses a stored session again from its lossless crop file, with the model installed now (or POS only) and
    * the chosen settings, and stores the result as a new analysis version (reanalysis.ts).
    */
@@ -344,7 +303,7 @@ export class Recorder {
     return [...this.#active].flatMap(([id, recording]) => {
       this.#close(id, recording, true);
       // A row the database refuses now is closed from the crop file at the next start.
-      return this.#tryStore(() => this.#index(id, recording)) ? [this.#store.sessions.finish(id, 'interrupted')] : [];
+      return tryStore(() => this.#index(id, recording)) ? [this.#store.sessions.finish(id, 'interrupted')] : [];
     });
   }
 
@@ -373,7 +332,7 @@ export class Recorder {
   /** Stores what waits for the database (stopped recordings, unfinished sessions); what still fails waits on. */
   settle(): void {
     for (const [id, stopped] of this.#stopped) {
-      if (this.#tryStore(() => void this.#store.db.transaction(() => this.#storeStopped(id, stopped))()))
+      if (tryStore(() => void this.#store.db.transaction(() => this.#storeStopped(id, stopped))()))
         this.#stopped.delete(id);
     }
     for (const id of this.#unfinished) {
@@ -441,18 +400,4 @@ export class Recorder {
     this.#close(sessionId, recording, true);
     this.#finishOrLater(sessionId);
   }
-}
-
-const notAnalysed = (reason: string): RecordingSummary => ({
-  primary: null,
-  hr: sessionHr([]),
-  warnings: [],
-  notAnalysed: reason,
-  droppedFrames: null,
-});
-
-/** A write failure as the user reads it: a disk or database condition, else the fault itself. */
-function storageFailure(error: unknown, what: string): AppError {
-  if (error instanceof AppError) return error;
-  return storageProblem(error, what) ?? new AppError('storage', `${what}: ${String(error)}`);
 }

@@ -68,3 +68,20 @@ export const isBusy = (error: unknown): boolean => problemOf(codeOf(error) ?? ''
 /** True for any disk or database condition storageProblem explains (as opposed to a fault in the program). */
 export const isStorageCondition = (error: unknown): boolean =>
   !(error instanceof AppError) && problemOf(codeOf(error) ?? '') !== null;
+
+/** A write failure as the user reads it: a disk or database condition, else the fault itself. */
+export function storageFailure(error: unknown, what: string): AppError {
+  if (error instanceof AppError) return error;
+  return storageProblem(error, what) ?? new AppError('storage', `${what}: ${String(error)}`);
+}
+
+/** Runs a database write; false when another program holds the lock (try later), other failures thrown. */
+export function tryStore(write: () => void): boolean {
+  try {
+    write();
+    return true;
+  } catch (error) {
+    if (isBusy(error)) return false;
+    throw error;
+  }
+}
