@@ -1,7 +1,7 @@
 // Participant reports and researcher exports: the requests both the app and the CLI validate, and results.
 import { z } from 'zod';
 import type { AppErrorInfo } from './ipc/result.ts';
-import type { SessionOverview } from './sessions.ts';
+import type { SessionOverview } from './results.ts';
 import { id, type Subject } from './subjects.ts';
 
 export const EXPORT_CONTAINERS = ['zip', 'folder'] as const;

@@ -8,7 +8,7 @@ import config from '../playwright.config.ts';
 import { startLocalServer, type LocalServer } from '../main/server/local-server.ts';
 import type { HarnessResult } from '../testing/capture-harness/harness.ts';
 import { RELAYED_PREVIEW_FPS } from '../renderer/src/capture/capture.ts';
-import { FACE_DETECTED, faceSeen } from '../common/sessions.ts';
+import { FACE_DETECTED, faceSeen } from '../common/capture.ts';
 import { buildCaptureHarness } from './capture-harness.ts';
 
 const WORK = path.resolve('test-results', 'capture-e2e');

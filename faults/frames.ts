@@ -1,6 +1,6 @@
 // Frame chunks for the fault tests: pulsing skin (analysable) or noise (incompressible, to fill a disk fast).
 import crypto from 'node:crypto';
-import { CROP_BYTES } from '../common/sessions.ts';
+import { CROP_BYTES } from '../common/capture.ts';
 import { pulsingChunk } from '../testing/frames.ts';
 
 export { pulsingChunk };

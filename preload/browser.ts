@@ -1,5 +1,5 @@
 // Browser-mode stand-in for the preload: the same API object, carried over HTTP to the local server.
-import { createApi } from '../common/ipc/channels.ts';
+import { createApi } from '../common/ipc/api.ts';
 import { decodeWire, encodeWire } from '../common/ipc/wire.ts';
 
 const TOKEN_KEY = 'pulse-token';

@@ -1,6 +1,6 @@
 // Exposes the typed API as `window.pulse`: one method per contract channel, never ipcRenderer itself.
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
-import { createApi } from '../common/ipc/channels.ts';
+import { createApi } from '../common/ipc/api.ts';
 
 contextBridge.exposeInMainWorld(
   'pulse',

@@ -1,5 +1,5 @@
 // Test input: 128×128 crops of skin whose colour pulses at a known rate, as the capture layer sends them.
-import { CROP_BYTES, type FrameChunk } from '../common/sessions.ts';
+import { CROP_BYTES, type FrameChunk } from '../common/capture.ts';
 
 /**
  * Frames `first … first+n-1` at `fps` with ±5 ms capture jitter; the pulse has skin's blood-volume colour

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { subjectFields, type SubjectFields } from '../common/subjects.ts';
-import type { HrPoint } from '../common/sessions.ts';
+import type { HrPoint } from '../common/results.ts';
 import { openStore, type Store } from '../main/store/index.ts';
 import { recordFields } from './analysis.ts';
 

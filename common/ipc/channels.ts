@@ -1,6 +1,4 @@
 // Every IPC channel, declared once, with the preload method that invokes it (runtime table, no schemas).
-import type { PulseApi } from './contract.ts';
-
 export const CHANNELS = {
   'app:info': 'getAppInfo',
   'studies:list': 'listStudies',
@@ -95,12 +93,3 @@ export type MethodName = (typeof CHANNELS)[Channel];
 
 export const isChannel = (value: unknown): value is Channel =>
   typeof value === 'string' && Object.hasOwn(CHANNELS, value);
-
-/** Builds the API object from any transport (Electron IPC, HTTP in browser mode, a test bridge). */
-export function createApi(invoke: (channel: Channel, input: unknown) => Promise<unknown>): PulseApi {
-  const api: Record<string, (input?: unknown) => Promise<unknown>> = {};
-  for (const [channel, method] of Object.entries(CHANNELS) as [Channel, string][]) {
-    api[method] = (input?: unknown) => invoke(channel, input);
-  }
-  return api as unknown as PulseApi;
-}

@@ -1,7 +1,8 @@
 import { describe, expect, expectTypeOf, test } from 'vitest';
 import type { ModelInfo } from '../models.ts';
 import type { Study, Subject } from '../subjects.ts';
-import { CHANNELS, createApi, isChannel } from './channels.ts';
+import { createApi } from './api.ts';
+import { CHANNELS, isChannel } from './channels.ts';
 import { contract, type PulseApi } from './contract.ts';
 import type { Result } from './result.ts';
 

@@ -2,22 +2,15 @@
 import { z } from 'zod';
 import '../form-messages.ts';
 import {
-  analysisSettings,
   CROP_BYTES,
   FACE_TRACKED,
   MAX_CHUNK_FRAMES,
-  markerInput,
-  sessionStart,
   type LiveSnapshot,
-  type Marker,
   type RecordingSummary,
-  type Session,
-  type SessionOverview,
-  type SessionResults,
-  type SessionSignal,
   type StopProgress,
-  voidReason,
-} from '../sessions.ts';
+} from '../capture.ts';
+import { type SessionOverview, type SessionResults, type SessionSignal } from '../results.ts';
+import { analysisSettings, markerInput, sessionStart, type Marker, type Session, voidReason } from '../sessions.ts';
 import { MAX_MODEL_BYTES, sha256Hex, type ModelInfo } from '../models.ts';
 import { id, studyFields, studyPatch, subjectFields, subjectPatch, type Study, type Subject } from '../subjects.ts';
 import { importRequest, type ImportJob } from '../imports.ts';

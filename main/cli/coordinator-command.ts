@@ -3,7 +3,7 @@
 // Review's, the export of each station the one it would write itself, and agreement pools every station's sessions.
 import path from 'node:path';
 import { RELIABILITY_WORDS } from '../../common/session-hr.ts';
-import type { SessionOverview } from '../../common/sessions.ts';
+import type { SessionOverview } from '../../common/results.ts';
 import { sessionOverview } from '../store/session-results.ts';
 import { pooledAgreement } from '../references/study-agreement.ts';
 import { centralError, openCentral } from '../central/central-db.ts';

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { CHANNELS, type Channel } from '../../common/ipc/channels.ts';
 import type { Result } from '../../common/ipc/result.ts';
-import { CROP_BYTES } from '../../common/sessions.ts';
+import { CROP_BYTES } from '../../common/capture.ts';
 import { ModelRegistry } from '../models/model-registry.ts';
 import { Recorder } from '../recording/recorder.ts';
 import { openStore, type Store } from '../store/index.ts';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import type { IndexedFrameChunk } from '../../common/sessions.ts';
+import type { IndexedFrameChunk } from '../../common/capture.ts';
 import { readRoiFile, repairRoiFile, RoiWriter } from './roi-file.ts';
 
 const geometry = { width: 16, height: 8, channels: 3 };

@@ -6,7 +6,7 @@
 // most a torn tail, which readers skip and `repairRoiFile` cuts off.
 import fs from 'node:fs';
 import zlib from 'node:zlib';
-import type { IndexedFrameChunk } from '../../common/sessions.ts';
+import type { IndexedFrameChunk } from '../../common/capture.ts';
 import {
   openAppender,
   readMedia,

@@ -1,7 +1,7 @@
 // Room on the disk before a recording: the estimated need per minute against the free space, with a warning
 // threshold (shown before Start) and a refusal threshold (Start is refused rather than the disk filling mid-way).
 import fs from 'node:fs';
-import { CROP_BYTES } from '../../common/sessions.ts';
+import { CROP_BYTES } from '../../common/capture.ts';
 
 /** Lossless crops compress to about half on real skin (deltas of camera noise); the camera video is 2.5 Mbit/s. */
 const CROP_SHARE_STORED = 0.5;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { CROP_BYTES, FACE_DETECTED, FACE_HELD, FACE_TRACKED } from '../../common/sessions.ts';
+import { CROP_BYTES, FACE_DETECTED, FACE_HELD, FACE_TRACKED } from '../../common/capture.ts';
 import { LIVE_PLOT_S, LiveAnalysis } from './live-analysis.ts';
 import { pulsingChunk } from '../../testing/frames.ts';
 

@@ -10,7 +10,7 @@ import {
   LIVE_MAX_MODEL_LAG_S,
   type LiveSnapshot,
   type RecordingSummary,
-} from '../../common/sessions.ts';
+} from '../../common/capture.ts';
 import type { WaveformChunk } from '../inference/waveform-stream.ts';
 import {
   analyzeSession,

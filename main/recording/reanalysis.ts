@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../common/ipc/result.ts';
-import type { AnalysisSettings, RecordingSummary, Session } from '../../common/sessions.ts';
+import type { RecordingSummary } from '../../common/capture.ts';
+import type { AnalysisSettings, Session } from '../../common/sessions.ts';
 import type { RecordContext } from '../store/analysis-record.ts';
 import { ROI_FILE } from '../store/data-dir.ts';
 import type { Store } from '../store/index.ts';

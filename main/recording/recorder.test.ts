@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { AppError } from '../../common/ipc/result.ts';
-import { CROP_BYTES } from '../../common/sessions.ts';
+import { CROP_BYTES } from '../../common/capture.ts';
 import { subjectFields } from '../../common/subjects.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { sessionResults } from '../store/session-results.ts';

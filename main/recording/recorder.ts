@@ -4,16 +4,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../common/ipc/result.ts';
 import {
-  analysisSettings,
   CROP_SIZE,
-  type AnalysisSettings,
   type FrameChunk,
   type LiveSnapshot,
-  type Marker,
   type RecordingSummary,
+  type StopProgress,
+} from '../../common/capture.ts';
+import {
+  analysisSettings,
+  type AnalysisSettings,
+  type Marker,
   type Session,
   type SessionStart,
-  type StopProgress,
 } from '../../common/sessions.ts';
 import type { SupervisedInference } from '../inference/supervised-inference.ts';
 import type { Store } from '../store/index.ts';

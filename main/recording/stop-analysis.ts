@@ -1,7 +1,8 @@
 // The whole-session analysis at Stop: the live trace's once the network has caught up, the stored crops run again
 // when the network missed frames, the classical methods' alone when it cannot run again.
 import { sessionHr } from '../../common/session-hr.ts';
-import type { RecordingSummary, Session, StopProgress } from '../../common/sessions.ts';
+import type { RecordingSummary, StopProgress } from '../../common/capture.ts';
+import type { Session } from '../../common/sessions.ts';
 import { errorMessage } from '../inference/model-error.ts';
 import type { SupervisedInference } from '../inference/supervised-inference.ts';
 import type { Store } from '../store/index.ts';

@@ -7,7 +7,7 @@ import {
   type AgreementPair,
   type MethodAgreement,
 } from '../../common/references.ts';
-import type { HrPoint } from '../../common/sessions.ts';
+import type { HrPoint } from '../../common/results.ts';
 import { agreement } from './metrics.ts';
 import { ReferenceGrid } from './reference-grid.ts';
 

@@ -2,7 +2,7 @@
 // aligned to the camera by the clock-offset estimate (or the offset the user gave) and stored in one transaction.
 import { AppError } from '../../common/ipc/result.ts';
 import type { ReferenceImport, ReferenceInfo } from '../../common/references.ts';
-import type { HrPoint } from '../../common/sessions.ts';
+import type { HrPoint } from '../../common/results.ts';
 import type { Store } from '../store/index.ts';
 import { primaryOf } from '../store/session-results.ts';
 import { estimateOffset, type CameraWindow } from './clock-offset.ts';

@@ -4,7 +4,7 @@
 // in resources/reports, printed to PDF by whichever printer the caller has (Electron, or Chromium headless).
 import { AppError } from '../../common/ipc/result.ts';
 import type { ReportRequest, ReportResult } from '../../common/reports.ts';
-import type { HrPoint } from '../../common/sessions.ts';
+import type { HrPoint } from '../../common/results.ts';
 import { escapeHtml, PALETTE, svgPlot } from '../evaluation/svg-plot.ts';
 import type { Store } from '../store/index.ts';
 import { bidsLabel, checkDestination, freshPath, recordOrRemove, storageError } from './export-paths.ts';

@@ -1,6 +1,7 @@
 // Everything stored about one session, gathered once for reports and exports: the analysis version it shows, every
 // version's provenance, HR series, waveforms, markers, and beats/HRV derived from the stored waveform.
-import type { HrPoint, HrStats, Marker, Session } from '../../common/sessions.ts';
+import type { HrPoint, HrStats } from '../../common/results.ts';
+import type { Marker, Session } from '../../common/sessions.ts';
 import type { Study, Subject } from '../../common/subjects.ts';
 import {
   computeHrv,

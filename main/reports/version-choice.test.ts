@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Result } from '../../common/ipc/result.ts';
 import { exportRequest } from '../../common/reports.ts';
-import type { SessionOverview } from '../../common/sessions.ts';
+import type { SessionOverview } from '../../common/results.ts';
 import { createDispatch, type Dispatch } from '../ipc/dispatch.ts';
 import { createHandlers } from '../ipc/handlers.ts';
 import { ModelRegistry } from '../models/model-registry.ts';

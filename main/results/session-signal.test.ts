@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import type { HrPoint } from '../../common/sessions.ts';
+import type { HrPoint } from '../../common/results.ts';
 import { subjectFields } from '../../common/subjects.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { sessionSignal } from './session-signal.ts';

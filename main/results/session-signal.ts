@@ -1,7 +1,7 @@
 // What Review shows beyond HR windows: the latest analysis's stored waveform, the beats in it, HRV and
 // respiration — recomputed from the stored waveform with the analysis's own settings, gated by its quality grades.
 import type { AnalysisParams } from '../../common/analysis-record.ts';
-import type { HrPoint, HrvView, RespirationView, SessionSignal } from '../../common/sessions.ts';
+import type { HrPoint, HrvView, RespirationView, SessionSignal } from '../../common/results.ts';
 import {
   computeHrv,
   detectBeats,

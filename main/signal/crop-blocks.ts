@@ -1,6 +1,6 @@
 // Per-frame colour of each cell of a coarse grid over the face crop: what skin selection, skin regions and the
 // non-skin light reference are built from, identically for live recording, imports and re-analysis.
-import { CROP_SIZE } from '../../common/sessions.ts';
+import { CROP_SIZE } from '../../common/capture.ts';
 import { SignalError } from './errors.ts';
 
 /** Cells per side of the grid laid over the 128×128 crop (16×16-pixel cells). */

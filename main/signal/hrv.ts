@@ -1,7 +1,7 @@
 // Time-domain HRV (mean NN, SDNN, RMSSD, pNN50) from beat times, after gating out implausible intervals;
 // refuses to report from recordings too short or with too many rejected beats, and says which.
 
-import type { HrvGating } from '../../common/sessions.ts';
+import type { HrvGating } from '../../common/results.ts';
 import { notEnoughData, type NotEnoughData } from './errors.ts';
 import type { SignalOptions } from './options.ts';
 import { mean, median, std } from './stats.ts';

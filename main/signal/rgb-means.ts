@@ -1,6 +1,6 @@
 // Per-frame mean R, G, B of a face/skin crop (RGB interleaved bytes), the input of the classical methods.
 
-import { CROP_SIZE } from '../../common/sessions.ts';
+import { CROP_SIZE } from '../../common/capture.ts';
 import { SignalError } from './errors.ts';
 
 export interface RgbTrace {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CROP_SIZE } from '../../common/sessions.ts';
+import { CROP_SIZE } from '../../common/capture.ts';
 import { BLOCK_GRID, BLOCK_VALUES, blockMeans } from './crop-blocks.ts';
 import { supportOf, topPeaks } from './evidence.ts';
 import { pbvDeHaan } from './pbv-dehaan.ts';

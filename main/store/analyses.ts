@@ -8,7 +8,7 @@ import {
 } from '../../common/analysis-record.ts';
 import type { z } from 'zod';
 import { AppError } from '../../common/ipc/result.ts';
-import type { HrPoint } from '../../common/sessions.ts';
+import type { HrPoint } from '../../common/results.ts';
 import type { Db } from './database.ts';
 
 export interface AnalysisRecord {

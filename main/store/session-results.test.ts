@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from 'vitest';
-import type { HrPoint } from '../../common/sessions.ts';
+import type { HrPoint } from '../../common/results.ts';
 import { subjectFields } from '../../common/subjects.ts';
 import { openStore } from './index.ts';
 import { hrStats, sessionResults } from './session-results.ts';

@@ -1,7 +1,8 @@
 // Sessions as the Review view shows them: the analysis version they show (chosen, else the latest), its HR series
 // and the one session HR statistic (common/session-hr.ts), markers and edit history.
 import { sessionHr } from '../../common/session-hr.ts';
-import type { HrPoint, HrStats, Marker, SessionOverview, SessionResults } from '../../common/sessions.ts';
+import type { HrPoint, HrStats, SessionOverview, SessionResults } from '../../common/results.ts';
+import type { Marker } from '../../common/sessions.ts';
 import type { Pause } from '../../common/video-timeline.ts';
 import type { AnalysisRecord } from './analyses.ts';
 import { sessionVideoFile } from './session-video.ts';

@@ -1,6 +1,6 @@
 // Sessions, their frame index (capture timestamps, face flags) and markers.
+import { faceSeen } from '../../common/capture.ts';
 import {
-  faceSeen,
   type AuditEntry,
   type Marker,
   type Session,

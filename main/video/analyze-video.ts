@@ -1,6 +1,6 @@
 // The headless pipeline, one video at a time: decode → crop (face or full frame) → RGB means → SSPD (when a
 // model is given) → analyzeSession. The same stages as a live recording, fed from a file.
-import { CROP_BYTES, FACE_HELD, FACE_NONE, faceSeen, type FrameChunk } from '../../common/sessions.ts';
+import { CROP_BYTES, FACE_HELD, FACE_NONE, faceSeen, type FrameChunk } from '../../common/capture.ts';
 import { InferenceWorker } from '../inference/inference-client.ts';
 import type { WorkerLauncher } from '../inference/worker-process.ts';
 import type { LoadedModelReport } from '../inference/worker-protocol.ts';

@@ -13,7 +13,7 @@ import {
   FACE_NONE,
   FACE_TRACKED,
   type FaceFlag,
-} from '../../common/sessions.ts';
+} from '../../common/capture.ts';
 import { cropMeans } from '../signal/index.ts';
 import type { DecodedFrame } from './decode-video.ts';
 

@@ -10,7 +10,7 @@ import { sessionHr } from '../../common/session-hr.ts';
 import { sealSessionMedia } from '../../main/media/media-checksums.ts';
 import { ROI_FILE, VIDEO_FILE } from '../../main/store/data-dir.ts';
 import { RoiWriter } from '../../main/media/roi-file.ts';
-import { CROP_BYTES, CROP_SIZE } from '../../common/sessions.ts';
+import { CROP_BYTES, CROP_SIZE } from '../../common/capture.ts';
 import { openAppender } from '../../main/crypto/media-io.ts';
 import type { Store } from '../../main/store/index.ts';
 import { importReference } from '../../main/references/reference-import.ts';

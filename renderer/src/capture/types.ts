@@ -1,7 +1,7 @@
 // Shapes that leave the capture layer (chunks of face crops, live stats) and the main↔worker messages.
 import type { Box, Size } from '../../../common/geometry/box.ts';
 import type { BoxSmootherOptions } from '../../../common/geometry/box-smoother.ts';
-import type { IndexedFrameChunk } from '../../../common/sessions.ts';
+import type { IndexedFrameChunk } from '../../../common/capture.ts';
 
 export {
   CROP_BYTES,
@@ -13,7 +13,7 @@ export {
   FACE_TRACKED,
   faceSeen,
   type FaceFlag,
-} from '../../../common/sessions.ts';
+} from '../../../common/capture.ts';
 
 /** A batch of consecutive frames; every buffer is transferable and exactly sized. */
 export type CaptureChunk = IndexedFrameChunk;

@@ -1,6 +1,7 @@
 // Small display formatters shared by views.
 import { RELIABILITY_WORDS } from '../../../common/session-hr.ts';
-import type { HrStats, Session } from '../../../common/sessions.ts';
+import type { HrStats } from '../../../common/results.ts';
+import type { Session } from '../../../common/sessions.ts';
 
 const ROMAN = ['I', 'II', 'III', 'IV', 'V', 'VI'];
 

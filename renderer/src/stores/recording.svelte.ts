@@ -2,7 +2,8 @@
 // video, markers) → stopped. Every chunk is stored in order; nothing is dropped when main is slow. Markers, pauses
 // and the timer use the capture clock at the key press (common/session-clock.ts), never the analysis's lagging clock.
 import { captureNowMs, SessionClock } from '../../../common/session-clock.ts';
-import type { LiveSnapshot, Marker, RecordingSummary, Session, StopProgress } from '../../../common/sessions.ts';
+import type { LiveSnapshot, RecordingSummary, StopProgress } from '../../../common/capture.ts';
+import type { Marker, Session } from '../../../common/sessions.ts';
 import { CameraError, openCamera, type OpenedCamera } from '../capture/camera.ts';
 import { startCapture, type CaptureSession } from '../capture/capture.ts';
 import type { CaptureChunk, CaptureStats } from '../capture/types.ts';
