@@ -54,7 +54,7 @@ test('imports a video into a subject with progress, and lists the new session', 
   await panel.getByLabel('Video file (full path)').fill(video);
   await panel.getByRole('button', { name: 'Import video' }).click();
   await expect(panel.getByRole('progressbar', { name: 'Import progress' })).toBeVisible();
-  await expect(panel.getByTestId('import-progress')).toContainText(/Analysing import-20s-78\.mp4: \d+ frames/);
+  await expect(panel.getByTestId('import-progress')).toContainText(/Analysing\s+import-20s-78\.mp4: \d+ frames/);
   await expect(panel.getByTestId('import-result')).toHaveText(
     /Imported import-20s-78\.mp4 as a new session \(600 frames\)/,
     { timeout: 120_000 },
