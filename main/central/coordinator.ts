@@ -39,7 +39,12 @@ export async function grantCoordinators(db: pg.Pool | pg.ClientBase): Promise<bo
     [COORDINATOR_ROLE],
   );
   if (rows.length === 0) return false;
-  for (const sql of COORDINATOR_GRANTS) await db.query(sql);
+  for (const sql of COORDINATOR_GRANTS) {
+    // A table another account created (an export log made by an exporter) is its owner's to grant on.
+    await db.query(sql).catch((error: { code?: string }) => {
+      if (error.code !== '42501') throw error;
+    });
+  }
   return true;
 }
 
