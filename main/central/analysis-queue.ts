@@ -44,15 +44,23 @@ export const REANALYSES_DDL = `CREATE TABLE IF NOT EXISTS reanalyses (
   FOREIGN KEY (station_id, session_id) REFERENCES sessions (station_id, id) ON DELETE CASCADE
 )`;
 
-/** pg-boss on the central database, started, with its queues (re-analysis, evaluation, export) in place. */
-export async function openQueue(url: string, options: { max?: number; supervise?: boolean } = {}): Promise<PgBoss> {
+/**
+ * pg-boss on the central database, started, with its queues (re-analysis, evaluation, export) in place.
+ * `sendOnly` (enqueue on a queue already set up): no migrations, cron or supervision, so a coordinator who is not
+ * the schema's owner needs only the row rights of COORDINATOR_GRANTS.
+ */
+export async function openQueue(
+  url: string,
+  options: { max?: number; supervise?: boolean; sendOnly?: boolean } = {},
+): Promise<PgBoss> {
   checkCentralUrl(url);
   const boss = new PgBoss({
     connectionString: url,
     schema: 'pgboss',
     application_name: 'pulse-studio-worker',
     max: options.max ?? 4,
-    supervise: options.supervise ?? true,
+    supervise: !options.sendOnly && (options.supervise ?? true),
+    ...(options.sendOnly ? { migrate: false, schedule: false } : {}),
     superviseIntervalSeconds: SUPERVISE_S,
     monitorIntervalSeconds: SUPERVISE_S,
   });

@@ -10,6 +10,7 @@ import { runExport } from '../reports/research-export.ts';
 import { stationId } from '../store/station-migration.ts';
 import { openCentral } from './central-db.ts';
 import { requireCoordinator } from './coordinator.ts';
+import { EXPORT_AUDIT_COLUMNS, EXPORT_AUDIT_DDL } from './export-audit.ts';
 import { POSTGRES_SKIP_REASON, throwawayPostgres } from '../../testing/postgres.ts';
 import { APP_VERSION, cli, expectSameExport, twoSyncedStations } from '../../testing/stations.ts';
 
@@ -59,6 +60,9 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(
       admin.on('error', () => {}); // the server stops in afterAll, after a failed test may have left this open
       await admin.connect();
       await admin.query(`CREATE ROLE reader LOGIN; GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader`);
+      // Exports across stations are logged: this reader may add to the export log (coordinators may by their role).
+      await admin.query(EXPORT_AUDIT_DDL);
+      await admin.query(`GRANT INSERT (${EXPORT_AUDIT_COLUMNS}) ON export_audit TO reader`);
       const readerUrl = url.replace('//pulse@', '//reader@');
 
       const out = temp('pulse-out-central-');
@@ -91,6 +95,13 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(
       );
       expect(own, `station A's export among ${folders.join(', ')}`).toBeDefined();
       expectSameExport(path.join(out, own!), atStation.path);
+      const logged = await admin.query(`SELECT db_user, via, study, destination, stations FROM export_audit`);
+      expect(logged.rows).toEqual([
+        { db_user: 'reader', via: 'command', study: 'Multi', destination: out, stations: expect.any(Array) },
+      ]);
+      expect(logged.rows[0].stations.map((s: { path: string }) => s.path).sort()).toEqual(
+        folders.map((f) => path.join(out, f)).sort(),
+      );
 
       const agreement = await cli(['agreement', '--db', readerUrl, '--study', 'Multi', '--split', 'sex', '--json']);
       expect(agreement.code, agreement.stderr).toBe(0);
@@ -119,7 +130,7 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(
       const reader = await openCentral(readerUrl, 1, { readOnly: true });
       await expect(reader.query(`DELETE FROM sessions`)).rejects.toThrow(/read-only transaction/);
       await admin.query(`CREATE ROLE pulse_coordinator; GRANT pulse_coordinator TO reader`);
-      await expect(requireCoordinator(reader, readerUrl, 'queueing jobs')).resolves.toBeUndefined();
+      await expect(requireCoordinator(reader, readerUrl, 'queueing jobs')).resolves.toBe('reader');
       await reader.end();
       await admin.end();
     }, 120_000);

@@ -1,6 +1,7 @@
 // Evaluation and export jobs on the study database's queue: a worker copies each station's data of the study from
 // the central database (central-snapshot), runs the station's own agreement or export on it, and stores the result
-// in `job_results` inside the job's transaction; exports are written under <media root>/exports/<job id>/.
+// in `job_results` inside the job's transaction; exports are written under <media root>/exports/<job id>/ and logged
+// in `export_audit` in the same transaction.
 import fs from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
@@ -11,6 +12,7 @@ import { pooledAgreement } from '../references/study-agreement.ts';
 import { exportRequestFor, studyOf } from '../reports/export-request.ts';
 import { runExport } from '../reports/research-export.ts';
 import { snapshotStation, stationLabel, stationsOf, withStationCopies } from './central-snapshot.ts';
+import { recordExport, type StationExport } from './export-audit.ts';
 import { SyncError } from './sync-error.ts';
 
 export const evaluateJob = z.strictObject({
@@ -27,6 +29,8 @@ export const exportJob = z.strictObject({
   freeText: z.boolean().default(false),
   realDates: z.boolean().default(false),
   folder: z.boolean().default(false),
+  /** The database user who queued the job (for the export log). */
+  requestedBy: z.string().nullable().default(null),
 });
 export type ExportJob = z.output<typeof exportJob>;
 
@@ -116,7 +120,7 @@ export async function exportStudyJob(ctx: StudyJobContext, appVersion: string): 
     throw new SyncError('refused', `No station has synced a study named "${data.study}" to the study database`);
   const folder = path.join(ctx.mediaRoot, EXPORTS_FOLDER, ctx.jobId);
   fs.rmSync(folder, { recursive: true, force: true }); // a retried job starts again
-  const exports: { stationId: string; path: string; sessions: number; files: number }[] = [];
+  const exports: (StationExport & { sessions: number })[] = [];
   for (const [k, stationId] of stations.entries()) {
     await ctx.progress(k, stations.length, `exporting ${stationLabel(stationId)}`);
     const out = path.join(folder, stationId);
@@ -133,9 +137,11 @@ export async function exportStudyJob(ctx: StudyJobContext, appVersion: string): 
         'real-dates': data.realDates,
         json: false,
       };
-      const done = await runExport(copy.store, exportRequestFor(copy.store, options), { appVersion });
+      const request = exportRequestFor(copy.store, options);
+      const done = await runExport(copy.store, request, { appVersion });
       exports.push({
         stationId,
+        sessionIds: request.sessionIds,
         path: path.relative(ctx.mediaRoot, done.path).split(path.sep).join('/'),
         sessions: done.sessions,
         files: done.files,
@@ -146,6 +152,14 @@ export async function exportStudyJob(ctx: StudyJobContext, appVersion: string): 
   }
   const sessions = exports.reduce((n, e) => n + e.sessions, 0);
   const where = [EXPORTS_FOLDER, ctx.jobId].join('/');
+  await recordExport(ctx.store, {
+    via: 'job',
+    jobId: ctx.jobId,
+    requestedBy: data.requestedBy,
+    study: data.study,
+    destination: path.join(ctx.mediaRoot, EXPORTS_FOLDER, ctx.jobId),
+    stations: exports.map((e) => ({ stationId: e.stationId, sessionIds: e.sessionIds, path: e.path, files: e.files })),
+  });
   return storeResult(
     ctx,
     'export',

@@ -14,6 +14,8 @@ import { openQueue, REANALYSES_DDL, reanalyseJob, type Job } from './analysis-qu
 import { evaluationJob, exportStudyJob, JOB_RESULTS_DDL } from './study-jobs.ts';
 import { centralError, openCentral } from './central-db.ts';
 import { JOB_PROGRESS_DDL, reportProgress } from './job-status.ts';
+import { grantCoordinators } from './coordinator.ts';
+import { EXPORT_AUDIT_DDL } from './export-audit.ts';
 import { SyncError } from './sync-error.ts';
 
 export interface WorkerOptions {
@@ -110,7 +112,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
         'The study database holds no station data yet: sync a station first (pulse-studio sync).',
       );
     }
-    for (const ddl of [REANALYSES_DDL, JOB_PROGRESS_DDL, JOB_RESULTS_DDL]) await pool.query(ddl);
+    for (const ddl of [REANALYSES_DDL, JOB_PROGRESS_DDL, JOB_RESULTS_DDL, EXPORT_AUDIT_DDL]) await pool.query(ddl);
   } catch (error) {
     await pool.end();
     throw centralError(error, options.url);
@@ -122,6 +124,14 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   } catch (error) {
     await pool.end();
     throw error;
+  }
+  try {
+    // The queue's setup: coordinators get the rights to queue jobs and read results (coordinator.ts).
+    await grantCoordinators(pool);
+  } catch (error) {
+    await boss.stop({ graceful: false, close: true }).catch(() => {});
+    await pool.end();
+    throw centralError(error, options.url);
   }
   const studyJob = (job: Job<unknown>, tx: Tx, progress: Progress) => ({
     jobId: job.id,

@@ -1,6 +1,7 @@
 // Coordinator mode on the command line: `pulse-studio sessions|export|agreement --db …` read the central study
 // database (PostgreSQL refuses writes on their connection) through a copy of each station's data, so the listing is
-// Review's, the export of each station the one it would write itself, and agreement pools every station's sessions.
+// Review's, the export of each station the one it would write itself (logged in the export log, export-audit.ts), and
+// agreement pools every station's sessions.
 import path from 'node:path';
 import { RELIABILITY_WORDS } from '../../common/session-hr.ts';
 import type { SessionOverview } from '../../common/results.ts';
@@ -10,7 +11,9 @@ import { centralError, openCentral } from '../central/central-db.ts';
 import { stationLabel, withStationCopies, type Snapshot } from '../central/central-snapshot.ts';
 import { agreementText, splitOf } from './agreement-command.ts';
 import type { ProgressBar } from './progress.ts';
-import { studyOf, type ExportOptions } from '../reports/export-request.ts';
+import { exportRequestFor, studyOf, type ExportOptions } from '../reports/export-request.ts';
+import { recordExport, type StationExport } from '../central/export-audit.ts';
+import { requireExportLog } from '../central/coordinator.ts';
 import { exportFrom } from './report-commands.ts';
 import { centralUrlOf } from './sync-command.ts';
 
@@ -36,21 +39,54 @@ async function onCentral<T>(
   }
 }
 
-/** One export per station that has the study, each as that station would write it (its media from --media). */
-export function centralExportCommand(
+/**
+ * One export per station that has the study, each as that station would write it (its media from --media); logged
+ * in the study database's export log (who, when, which stations and sessions, where), or refused before writing.
+ */
+export async function centralExportCommand(
   o: ExportOptions & CoordinatorValues,
   appVersion: string,
   bar: ProgressBar,
 ): Promise<number> {
-  return onCentral(
-    o,
-    'export',
-    async (copies) => {
-      for (const copy of copies) await exportFrom(copy.store, o, appVersion, bar, `${stationLabel(copy.stationId)}: `);
-      return 0;
-    },
-    o.study,
-  );
+  const url = centralUrlOf(o, 'export');
+  const log = await openCentral(url, 1);
+  const written: StationExport[] = [];
+  let study = o.study ?? '';
+  let failure: unknown = null;
+  try {
+    await requireExportLog(log, url);
+    await onCentral(
+      o,
+      'export',
+      async (copies) => {
+        for (const copy of copies) {
+          study = studyOf(copy.store, o.study).name;
+          const { sessionIds } = exportRequestFor(copy.store, o);
+          const done = await exportFrom(copy.store, o, appVersion, bar, `${stationLabel(copy.stationId)}: `);
+          written.push({ stationId: copy.stationId, sessionIds, path: done.path, files: done.files });
+        }
+      },
+      o.study,
+    );
+  } catch (error) {
+    failure = error;
+  }
+  // What was written is logged even when a later station's export failed.
+  try {
+    if (written.length)
+      await recordExport((t, v) => log.query(t, v), {
+        via: 'command',
+        study,
+        destination: path.resolve(o.out ?? '.'),
+        stations: written,
+      });
+  } catch (error) {
+    failure ??= error;
+  } finally {
+    await log.end();
+  }
+  if (failure) throw centralError(failure, url);
+  return 0;
 }
 
 /** The study's agreement with contact references, pooled over every station's sessions. */

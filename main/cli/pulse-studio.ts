@@ -29,7 +29,7 @@ import {
 } from './encryption-commands.ts';
 import { agreementCommand } from './agreement-command.ts';
 import { syncCommand } from './sync-command.ts';
-import { enqueueCommand, jobsCommand, workerCommand } from './worker-command.ts';
+import { auditCommand, enqueueCommand, jobsCommand, workerCommand } from './worker-command.ts';
 import { adaptCommand } from './adapt-command.ts';
 import { centralAgreementCommand, centralExportCommand, centralSessionsCommand } from './coordinator-command.ts';
 
@@ -51,6 +51,7 @@ const USAGE = `Usage:
   pulse-studio enqueue --db postgres://… --kind evaluate --study S [--split …]
   pulse-studio enqueue --db postgres://… --kind export --study S [export options as for export]
   pulse-studio jobs --db postgres://… [--json]
+  pulse-studio audit --db postgres://… [--json]                    (the export log: who exported what, when, where)
   pulse-studio adapt [--study S] [--sessions ID,…] [--steps N] [--device cpu|cuda] [--python P] [--json]
 
   --roi full     the whole frame is the skin region (pre-cropped clips), resized to 128×128
@@ -88,10 +89,11 @@ Enqueue (coordinators only): queues a re-analysis of every synced session with f
 --kind evaluate: the study's agreement with contact references over all stations; --kind export: each station's
 export of the study (as it would write it), into exports/<job id>/ in the worker's media folder.
 Export, agreement and sessions with --db (coordinator mode): read the study database, never changing it; export
-writes one export per station that has the study, identical to that station's own (videos from --media); sessions
+writes one export per station that has the study, identical to that station's own (videos from --media), and
+records who exported what and where in the database's export log (refused when this user may not); sessions
 lists the study's sessions of every station with their heart rate, as Review shows them.
 Jobs: lists the queue's most recent jobs — queued, running (with progress), failed (with the reason), completed
-(with the result); exit code 1 when any job failed for good.
+(with the result); exit code 1 when any job failed for good. Audit: lists the export log (command and job exports).
 Adapt: fine-tunes the active SSPD model on the face crops of the study's sessions (all finished ones, or --sessions)
 without labels, and registers it as a new model — never the active one; choose it in Settings → Models. Reports the
 before/after agreement with any contact reference. Needs Python 3 with torch, onnx and numpy (--python,
@@ -334,10 +336,11 @@ export async function main(argv: string[]): Promise<number> {
         CLI_HOLDER,
       );
     }
-    if (command === 'worker' || command === 'enqueue' || command === 'jobs') {
+    if (command === 'worker' || command === 'enqueue' || command === 'jobs' || command === 'audit') {
       if (rest.length)
         throw new AnalysisError('bad-argument', `${command} takes options only, not "${rest.join(' ')}"`);
       if (command === 'jobs') return await jobsCommand(parsed.values);
+      if (command === 'audit') return await auditCommand(parsed.values);
       return command === 'worker'
         ? await workerCommand(parsed.values, modelOf(parsed.values), appVersion())
         : await enqueueCommand(parsed.values);

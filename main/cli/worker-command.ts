@@ -1,7 +1,8 @@
 // `pulse-studio worker --db … --media DIR`: processes the study database's jobs until Ctrl+C;
 // `pulse-studio enqueue --db … [--kind reanalyse|evaluate|export] [--study S] …`: queues a re-analysis of every
 // session whose face crops reached the media root, or a study's evaluation or export (coordinators only); and
-// `pulse-studio jobs --db …`: lists the queue's jobs with progress and failures.
+// `pulse-studio jobs --db …`: lists the queue's jobs with progress and failures; `pulse-studio audit --db …`: the
+// export log.
 import { analysisSettings } from '../../common/sessions.ts';
 import { AnalysisError } from '../video/errors.ts';
 import { openQueue, queueReanalyses, sessionsWithCrops } from '../central/analysis-queue.ts';
@@ -12,8 +13,10 @@ import { evaluateJob, exportJob, type EvaluateJob, type ExportJob } from '../cen
 import { splitOf } from './agreement-command.ts';
 import { centralError, describeUrl, openCentral } from '../central/central-db.ts';
 import { listJobs } from '../central/job-status.ts';
+import { exportLogText, listExports } from '../central/export-audit.ts';
 import { requireCoordinator } from '../central/coordinator.ts';
 import { runWorker } from '../central/worker.ts';
+import { SyncError } from '../central/sync-error.ts';
 import { interruptSignal } from './interrupt.ts';
 import { centralUrlOf, mediaRootOf } from './sync-command.ts';
 
@@ -65,7 +68,7 @@ export async function workerCommand(
 }
 
 /** The evaluation or export job the options ask for, checked (a bad choice is refused before connecting). */
-function studyJobOf(kind: 'evaluate' | 'export', values: WorkerValues): EvaluateJob | ExportJob {
+function studyJobOf(kind: 'evaluate' | 'export', values: WorkerValues): EvaluateJob | Omit<ExportJob, 'requestedBy'> {
   if (!values.study) throw new AnalysisError('bad-argument', `enqueue --kind ${kind} needs --study S`);
   if (kind === 'evaluate') return evaluateJob.parse({ study: values.study, split: splitOf(values.split) });
   const video = values.video ?? 'omit';
@@ -95,8 +98,21 @@ export async function enqueueCommand(values: WorkerValues): Promise<number> {
   const job = kind === 'reanalyse' ? null : studyJobOf(kind as 'evaluate' | 'export', values);
   const pool = await openCentral(url, 1);
   let sessions: { stationId: string; sessionId: number }[] = [];
+  let user: string;
+  let installed: boolean;
   try {
-    await requireCoordinator(pool, url, 'queueing jobs');
+    user = await requireCoordinator(pool, url, 'queueing jobs');
+    const queue = (
+      await pool.query<{ installed: boolean; creator: boolean }>(
+        `SELECT to_regclass('pgboss.version') IS NOT NULL AS installed, has_database_privilege(current_database(), 'CREATE') AS creator`,
+      )
+    ).rows[0]!;
+    installed = queue.installed;
+    if (!installed && !queue.creator)
+      throw new SyncError(
+        'refused',
+        `The study database at ${describeUrl(url)} has no job queue yet, and ${user} may not create one: start pulse-studio worker once as the database's owner (it sets up the queue and the coordinators' rights). Nothing was queued.`,
+      );
     if (job && (await stationsOf(pool, job.study)).length === 0)
       throw new AnalysisError(
         'bad-argument',
@@ -108,10 +124,11 @@ export async function enqueueCommand(values: WorkerValues): Promise<number> {
   } finally {
     await pool.end();
   }
-  const boss = await openQueue(url, { supervise: false });
+  // On a queue set up by its owner, a coordinator only sends (COORDINATOR_GRANTS in coordinator.ts).
+  const boss = await openQueue(url, { supervise: false, sendOnly: installed });
   try {
     if (job) {
-      const id = await boss.send(kind, job);
+      const id = await boss.send(kind, kind === 'export' ? { ...job, requestedBy: user } : job);
       process.stdout.write(
         `Queued ${JOB_KINDS[kind as JobKind]} job ${id} for ${job.study}; run pulse-studio worker to process it, pulse-studio jobs to follow it.\n`,
       );
@@ -135,6 +152,21 @@ export async function jobsCommand(values: WorkerValues): Promise<number> {
     const list = await listJobs(pool, describeUrl(url));
     process.stdout.write(values.json ? JSON.stringify(list, null, 1) + '\n' : `${jobListText(list)}\n`);
     return list.counts.failed ? 1 : 0;
+  } catch (error) {
+    throw centralError(error, url);
+  } finally {
+    await pool.end();
+  }
+}
+
+/** The export log, newest first (reading only). */
+export async function auditCommand(values: WorkerValues): Promise<number> {
+  const url = centralUrlOf(values, 'audit');
+  const pool = await openCentral(url, 1, { readOnly: true });
+  try {
+    const rows = await listExports(pool);
+    process.stdout.write(values.json ? JSON.stringify(rows, null, 1) + '\n' : `${exportLogText(rows)}\n`);
+    return 0;
   } catch (error) {
     throw centralError(error, url);
   } finally {
