@@ -1,8 +1,8 @@
 // Coordinator mode on the study database: anyone with a login may read it (PostgreSQL refuses writes on those
 // connections); changing it — queueing jobs, and exporting across stations, which is logged — is for coordinators:
-// superusers and members of the
-// `pulse_coordinator` role, which the database's administrator grants. COORDINATOR_GRANTS is the one place that
-// says what the role may do; the account that sets up the job queue (the first worker) applies it.
+// superusers and members of the `pulse_coordinator` role, which the database's administrator grants.
+// COORDINATOR_GRANTS is the one place that says what the role may do; the account that sets up the job queue (the
+// first worker) applies it.
 import type pg from 'pg';
 import { describeUrl } from './central-db.ts';
 import { EXPORT_AUDIT_COLUMNS, EXPORT_AUDIT_DDL } from './export-audit.ts';
@@ -79,7 +79,9 @@ export async function requireExportLog(db: pg.Pool, url: string): Promise<void> 
     // Not this user's to create: the check below says so in words.
   }
   const { rows } = await db.query<{ user: string; ok: boolean }>(
-    `SELECT current_user AS user, to_regclass('export_audit') IS NOT NULL AND has_column_privilege('export_audit', 'study', 'INSERT') AS ok`,
+    // CASE, not AND: has_column_privilege fails outright on a table that does not exist.
+    `SELECT current_user AS user, CASE WHEN to_regclass('export_audit') IS NULL THEN false
+       ELSE has_column_privilege('export_audit', 'study', 'INSERT') END AS ok`,
   );
   const { user, ok } = rows[0]!;
   if (ok) return;
