@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'vitest';
-import { addContactReferences, fillStation } from '../scripts/synth/station.ts';
+import { addContactReferences, fillStation, writeSessionCrops } from '../scripts/synth/station.ts';
 import { openStore, type Store } from '../main/store/index.ts';
 import { syncStation } from '../main/central/sync.ts';
 
@@ -54,6 +54,30 @@ export async function twoSyncedStations(
     await syncStation(store, { url, mediaRoot: media, appVersion: 'test' });
   }
   return stores;
+}
+
+/**
+ * A station with one subject's two short sessions in `study` (face crops of `cropSeconds` each, none for 0), synced
+ * to the central database `url`; its store, open, and the session ids.
+ */
+export async function syncedStation(
+  url: string,
+  media: string,
+  temp: (prefix: string) => string,
+  o: { study: string; prefix: string; cropSeconds: number },
+): Promise<{ store: Store; sessions: number[] }> {
+  const store = openStore(temp('pulse-station-'));
+  const sessions = await fillStation(store, {
+    study: o.study,
+    prefix: o.prefix,
+    subjects: 1,
+    sessionsPerSubject: 2,
+    framesPerSession: 30,
+    mediaBytes: 0,
+  });
+  if (o.cropSeconds > 0) for (const id of sessions) await writeSessionCrops(store, id, o.cropSeconds);
+  await syncStation(store, { url, mediaRoot: media, appVersion: 'test' });
+  return { store, sessions };
 }
 
 /** Every file under `dir` by relative path, with its bytes. */

@@ -2,13 +2,10 @@ import fs from 'node:fs';
 import pg from 'pg';
 import { describe, expect, test } from 'vitest';
 import type { StudyJobList } from '../../common/study-jobs.ts';
-import { fillStation } from '../../scripts/synth/station.ts';
-import { openStore } from '../store/index.ts';
 import type { ExportLogRow } from './export-audit.ts';
-import { syncStation } from './sync.ts';
 import { runWorker } from './worker.ts';
 import { POSTGRES_SKIP_REASON, throwawayPostgres } from '../../testing/postgres.ts';
-import { cli } from '../../testing/stations.ts';
+import { cli, syncedStation } from '../../testing/stations.ts';
 
 describe.skipIf(POSTGRES_SKIP_REASON !== null)(
   `coordinators who are not superusers, and the export log${POSTGRES_SKIP_REASON ? ` (skipped: ${POSTGRES_SKIP_REASON})` : ''}`,
@@ -18,16 +15,11 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(
     test('a plain member of pulse_coordinator queues an export that a worker runs; both exports are logged; others are refused in words', async () => {
       const url = await server().createDatabase('grants');
       const media = temp('pulse-media-');
-      const store = openStore(temp('pulse-g-'));
-      const sessions = await fillStation(store, {
+      const { store, sessions } = await syncedStation(url, media, temp, {
         study: 'Grants',
         prefix: 'G',
-        subjects: 1,
-        sessionsPerSubject: 2,
-        framesPerSession: 30,
-        mediaBytes: 0,
+        cropSeconds: 0,
       });
-      await syncStation(store, { url, mediaRoot: media, appVersion: 'test' });
       store.close();
 
       const admin = new pg.Client(url);

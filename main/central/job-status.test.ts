@@ -5,17 +5,11 @@ import pg from 'pg';
 import { describe, expect, test } from 'vitest';
 import { analysisSettings } from '../../common/sessions.ts';
 import { jobListText, type StudyJobList } from '../../common/study-jobs.ts';
-import { fillStation, writeSessionCrops } from '../../scripts/synth/station.ts';
-import { openStore } from '../store/index.ts';
 import { openQueue, queueReanalyses, REANALYSES_DDL, sessionsWithCrops } from './analysis-queue.ts';
 import { listJobs } from './job-status.ts';
-import { syncStation } from './sync.ts';
 import { POSTGRES_SKIP_REASON, throwawayPostgres } from '../../testing/postgres.ts';
+import { CLI, NODE, syncedStation } from '../../testing/stations.ts';
 import { runWorker } from './worker.ts';
-
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
-const NODE = path.join(ROOT, 'node_modules', '.bin', 'node');
-const CLI = path.join(ROOT, 'main', 'cli', 'pulse-studio.ts');
 
 async function until(
   what: string,
@@ -37,17 +31,11 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(
     test('lists queued jobs, a running job with its progress, a failure in words after its retries, and a result', async () => {
       const url = await server().createDatabase('job_status');
       const media = temp('pulse-media-');
-      const store = openStore(temp('pulse-js-'));
-      const sessions = await fillStation(store, {
+      const { store, sessions } = await syncedStation(url, media, temp, {
         study: 'Jobs',
         prefix: 'S',
-        subjects: 1,
-        sessionsPerSubject: 2,
-        framesPerSession: 30,
-        mediaBytes: 0,
+        cropSeconds: 20,
       });
-      for (const id of sessions) await writeSessionCrops(store, id, 20);
-      await syncStation(store, { url, mediaRoot: media, appVersion: 'test' });
       store.close();
 
       const client = new pg.Client(url);

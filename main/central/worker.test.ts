@@ -1,17 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import pg from 'pg';
 import { describe, expect, test } from 'vitest';
-import { fillStation, writeSessionCrops } from '../../scripts/synth/station.ts';
-import { openStore } from '../store/index.ts';
 import { openQueue } from './analysis-queue.ts';
 import { listJobs } from './job-status.ts';
-import { syncStation } from './sync.ts';
 import { POSTGRES_SKIP_REASON, throwawayPostgres } from '../../testing/postgres.ts';
+import { CLI, NODE, syncedStation } from '../../testing/stations.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
-const NODE = path.join(ROOT, 'node_modules', '.bin', 'node');
-const CLI = path.join(ROOT, 'main', 'cli', 'pulse-studio.ts');
 /** 30 s of crops: a POS analysis of about a second, long enough to kill a worker in the middle. */
 const CROP_SECONDS = 30;
 
@@ -39,17 +33,11 @@ describe.skipIf(POSTGRES_SKIP_REASON !== null)(
     test('a job whose worker is killed mid-way (kill -9) is retried by another worker and its result stored once', async () => {
       const url = await server().createDatabase('jobs');
       const media = temp('pulse-media-');
-      const store = openStore(temp('pulse-w-'));
-      const sessions = await fillStation(store, {
+      const { store, sessions } = await syncedStation(url, media, temp, {
         study: 'Jobs',
         prefix: 'J',
-        subjects: 1,
-        sessionsPerSubject: 2,
-        framesPerSession: 30,
-        mediaBytes: 0,
+        cropSeconds: CROP_SECONDS,
       });
-      for (const id of sessions) await writeSessionCrops(store, id, CROP_SECONDS);
-      await syncStation(store, { url, mediaRoot: media, appVersion: 'test' });
       store.close();
 
       const queued = cli(['enqueue', '--db', url, '--study', 'Jobs', '--method', 'pos']);
