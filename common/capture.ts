@@ -41,6 +41,8 @@ export interface FrameChunk {
   faceFound: Uint8Array;
   /** n × 128 × 128 × 3 bytes, RGB, row-major: the SSPD crop rule and resize (common/geometry). */
   crops: Uint8Array;
+  /** Per frame, 1 where an imported video's encoder stored a keyframe (a camera's frames have none). */
+  keyframe?: Uint8Array;
 }
 
 /** A chunk that knows its place in the session. */

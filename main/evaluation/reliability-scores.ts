@@ -35,7 +35,7 @@ function methodScores(
     rgb: a.rgb,
     ...(a.blocks ? { blocks: a.blocks } : {}),
     ...(a.sspd ? { waveform: a.sspd } : {}),
-    capture: { t: a.rgb.t, faceLost: a.faceLost },
+    capture: { t: a.rgb.t, faceLost: a.faceLost, keyframe: a.keyframe },
   });
   if ('ok' in ev) return {};
   const out: Partial<Record<MethodId, WindowScore[]>> = {};
@@ -45,7 +45,7 @@ function methodScores(
       const hz = topPeaks(e.voters[id]!, 1)[0];
       const truth = truthAt(ev.windows[k]!);
       if (hz === undefined) return { truth, bpm: null, p: 0, level: 'none' };
-      const p = candidateProbability(candidateFeatures(e, hz));
+      const p = candidateProbability(candidateFeatures(e, hz, ev.bandHz));
       return { truth, bpm: hz * 60, p, level: levelOf(p) };
     });
   }

@@ -102,7 +102,7 @@ export async function importVideo(store: Store, request: ImportRequest): Promise
     const analysis = await analyzeVideo(video, {
       ...request,
       onCrops: (chunk) => {
-        const first = roi.append(chunk.timestampsMs, chunk.faceFound, chunk.crops);
+        const first = roi.append(chunk.timestampsMs, chunk.faceFound, chunk.crops, chunk.keyframe);
         store.sessions.appendFrames(session.id, first, chunk.timestampsMs, chunk.faceFound);
       },
     });

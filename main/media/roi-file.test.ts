@@ -65,6 +65,20 @@ describe('ROI crop file', () => {
     expect(chunks[1]!.faceFound).toEqual(b.face);
   });
 
+  test('keeps keyframe flags beside the face flags, and none where none were given', () => {
+    const a = frames(12, 1);
+    const keys = Uint8Array.from({ length: 12 }, (_, i) => (i % 6 === 0 ? 1 : 0));
+    const writer = new RoiWriter(file, geometry);
+    writer.append(a.t, a.face, a.crops, keys);
+    writer.append(a.t, a.face, a.crops);
+    writer.close();
+    const { chunks } = readAll(file);
+    expect(chunks[0]!.faceFound).toEqual(a.face);
+    expect(chunks[0]!.keyframe).toEqual(keys);
+    expect(chunks[1]!.faceFound).toEqual(a.face);
+    expect(chunks[1]!.keyframe).toBeUndefined();
+  });
+
   test('compresses slowly changing crops well below their raw size', () => {
     const { t, face, crops } = frames(60, 3);
     const writer = new RoiWriter(file, geometry);

@@ -17,7 +17,7 @@ export async function analyseCropFile(
   key: MediaKey,
 ): Promise<FinalAnalysis> {
   const live = new LiveAnalysis(inference, options);
-  readRoiFile(file, (chunk) => live.push(chunk.timestampsMs, chunk.faceFound, chunk.crops), key);
+  readRoiFile(file, (chunk) => live.push(chunk.timestampsMs, chunk.faceFound, chunk.crops, chunk.keyframe), key);
   if (inference) await inference.flush();
   if (inference && !live.sspdComplete)
     throw new AppError('internal', 'The heart-rate network stopped during the analysis; try again');

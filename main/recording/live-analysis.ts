@@ -75,7 +75,8 @@ export class LiveAnalysis {
     return this.#inference !== null && this.#inference.crashes === this.#crashesBefore;
   }
 
-  push(timestampsMs: Float64Array, faceFound: Uint8Array, crops: Uint8Array): void {
+  /** `keyframe`: where an imported video's encoder stored keyframes (the decision weighs rates in step with them). */
+  push(timestampsMs: Float64Array, faceFound: Uint8Array, crops: Uint8Array, keyframe?: Uint8Array): void {
     this.#t0 ??= timestampsMs[0]! / 1000;
     const { trace } = this;
     if (this.#inference && this.#inference.generation !== this.#generation) {
@@ -95,6 +96,7 @@ export class LiveAnalysis {
       trace.g.push(g);
       trace.b.push(b);
       trace.faceLost.push(faceSeen(faceFound[i]) ? 0 : 1);
+      trace.keyframe.push(keyframe?.[i] ?? 0);
     }
     trace.cells.push(crops, timestampsMs.length, (i) => faceFound[i] === FACE_NONE);
     this.#inference?.pushFrames(crops);
@@ -201,7 +203,7 @@ export class LiveAnalysis {
   finalAnalysis(context: RecordContext, { sspd: withSspd = true } = {}): FinalAnalysis {
     this.#collectSspd();
     const { trace } = this;
-    const capture = { t: trace.t.view(), faceLost: trace.faceLost.view() };
+    const capture = { t: trace.t.view(), faceLost: trace.faceLost.view(), keyframe: trace.keyframe.view() };
     const sspd = withSspd ? trace.sspd() : null;
     const result = analyzeSession({
       waveform: sspd ?? undefined,

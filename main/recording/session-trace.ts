@@ -53,6 +53,8 @@ export class SessionTrace {
   readonly b = new GrowableSeries();
   /** 1 where the frame had no detected face. */
   readonly faceLost = new GrowableSeries();
+  /** 1 where an imported video's encoder stored a keyframe (a camera's frames have none). */
+  readonly keyframe = new GrowableSeries();
   /** Colours of the crop's grid cells (skin, regions and the light reference are read from them). */
   readonly cells = new BlockTrace();
   readonly sspdT = new GrowableSeries();

@@ -1,6 +1,6 @@
 // The evidence about one HR window: every estimator's spectrum (the network, PBV, POS, CHROM, GREEN, three skin
-// regions), the non-skin light reference's spectrum, motion and lost frames; the candidate heart rates they
-// suggest, and for each candidate the features the reliability model reads.
+// regions), the non-skin light reference's spectrum, motion, lost frames and the video's keyframes; the candidate
+// heart rates they suggest, and for each candidate the features the reliability model reads.
 import type { Psd } from './spectrum.ts';
 import { parabolicOffset } from './stats.ts';
 
@@ -96,6 +96,8 @@ export interface WindowEvidence {
   /** Share of the window interpolated over dropped frames, and inside gaps. */
   droppedShare: number;
   gapShare: number;
+  /** Times (s) of the window's frames an imported video's encoder stored as keyframes; none for a camera's frames. */
+  keyframes: readonly number[];
 }
 
 /** The heart rates worth judging in a window: each voter's strongest peaks, and half and twice the network's. */
@@ -141,13 +143,21 @@ export const FEATURES = [
   'gap',
   'noSspd',
   'noLight',
+  'keyframeComb',
+  'lowEdge',
 ] as const;
 export type Feature = (typeof FEATURES)[number];
 
 const clamp01 = (v: number) => Math.min(1, Math.max(0, v));
 
-/** Features of candidate `hz` (Hz) in a window, in FEATURES order. */
-export function candidateFeatures(e: WindowEvidence, hz: number): number[] {
+/**
+ * Distance over which a candidate near the band's lower edge is suspect: a slow light drift or flicker leaks through
+ * the band-pass filter's skirt as a peak just inside the edge.
+ */
+const LOW_EDGE_HZ = 0.15;
+
+/** Features of candidate `hz` (Hz) in a window with HR band `bandHz`, in FEATURES order. */
+export function candidateFeatures(e: WindowEvidence, hz: number, bandHz: readonly [number, number]): number[] {
   const rel = (v: Voter, f = hz) => relativeSupport(e.voters[v], f);
   const regions = (['upper', 'left', 'right'] as const).filter((r) => e.voters[r]).map((r) => rel(r));
   const light = e.informants.light;
@@ -190,8 +200,30 @@ export function candidateFeatures(e: WindowEvidence, hz: number): number[] {
     gap: clamp01(e.gapShare + 0.5 * e.droppedShare),
     noSspd: e.voters.sspd ? 0 : 1,
     noLight: light ? 0 : 1,
+    keyframeComb: keyframeComb(e.keyframes, hz),
+    lowEdge: clamp01(1 - (hz - bandHz[0]) / LOW_EDGE_HZ),
   };
   return FEATURES.map((f) => values[f]);
+}
+
+/** Fewest keyframes in a window whose rhythm can be told from a pulse's. */
+const MIN_KEYFRAMES = 3;
+
+/**
+ * How well a rhythm of `hz` lines up with the window's keyframes (1: every keyframe at the same phase, ≈ 1/n for
+ * an unrelated rate). A codec that stores a keyframe every k frames shifts the colours in step with them, so a
+ * spectral peak at a multiple of the keyframe rate may be the encoder's, not the heart's.
+ */
+export function keyframeComb(keyframes: readonly number[], hz: number): number {
+  const n = keyframes.length;
+  if (n < MIN_KEYFRAMES) return 0;
+  let re = 0;
+  let im = 0;
+  for (const t of keyframes) {
+    re += Math.cos(2 * Math.PI * hz * t);
+    im += Math.sin(2 * Math.PI * hz * t);
+  }
+  return (re * re + im * im) / (n * n);
 }
 
 function nearAtSafe(s: Support | undefined, hz: number): number {

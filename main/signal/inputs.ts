@@ -26,6 +26,8 @@ export interface CaptureFlags {
   t: ArrayLike<number>;
   faceLost?: ArrayLike<number>;
   motion?: ArrayLike<number>;
+  /** 1 where an imported video's encoder stored a keyframe (a camera's frames have none). */
+  keyframe?: ArrayLike<number>;
 }
 
 export interface UniformInput {

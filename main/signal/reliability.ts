@@ -77,9 +77,15 @@ export interface ScoredCandidate {
   features: number[];
 }
 
-/** Probability that a candidate with these features (FEATURES order) is the true heart rate (±5 bpm). */
+/**
+ * Probability that a candidate with these features (FEATURES order) is the true heart rate (±5 bpm); the model reads
+ * the features it names, so a model calibrated before a feature existed ignores it.
+ */
 export function candidateProbability(features: readonly number[], m: ReliabilityModel = RELIABILITY_MODEL): number {
-  return score(m.candidate, features);
+  return score(
+    m.candidate,
+    m.candidate.features.map((f) => features[FEATURES.indexOf(f)]!),
+  );
 }
 
 /** Every candidate of a window with the probability that it is the true heart rate (±5 bpm). */
@@ -89,7 +95,7 @@ export function scoreCandidates(
   m: ReliabilityModel = RELIABILITY_MODEL,
 ): ScoredCandidate[] {
   return candidatesOf(e, bandHz).map((hz) => {
-    const features = candidateFeatures(e, hz);
+    const features = candidateFeatures(e, hz, bandHz);
     return { bpm: hz * 60, p: candidateProbability(features, m), features };
   });
 }

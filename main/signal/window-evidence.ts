@@ -183,6 +183,7 @@ export function evidenceSeries(
   const windows = spectra.values().next().value?.windows ?? [];
   const windowLen = Math.round(o.windowS * grid.fs);
   const faceLost = inp.capture ? flaggedShare(inp.capture.t, inp.capture.faceLost, windows) : null;
+  const keyframes = keyframeTimes(inp.capture);
   const evidence = windows.map((w, k): WindowEvidence => {
     const voters: WindowEvidence['voters'] = {};
     const informants: WindowEvidence['informants'] = {};
@@ -209,7 +210,17 @@ export function evidenceSeries(
       faceLostShare: faceLost?.[k] ?? 0,
       droppedShare: dropped / len,
       gapShare: gaps / len,
+      keyframes: keyframes.filter((t) => t >= w.tStart && t < w.tEnd),
     };
   });
   return { windows, evidence };
+}
+
+/** Times of the frames flagged as keyframes. */
+function keyframeTimes(capture: CaptureFlags | undefined): number[] {
+  const out: number[] = [];
+  const flags = capture?.keyframe;
+  if (!capture || !flags) return out;
+  for (let i = 0; i < Math.min(flags.length, capture.t.length); i++) if (flags[i]) out.push(capture.t[i]!);
+  return out;
 }

@@ -76,6 +76,8 @@ export interface VideoAnalysis {
   blocks: TimedBlocks | null;
   /** Per frame: 1 where no face was detected in it (held or missing), as a recording counts face lost. */
   faceLost: Uint8Array;
+  /** Per frame: 1 where the encoder stored a keyframe (its colours may jump there; see evidence.keyframeComb). */
+  keyframe: Uint8Array;
   /** SSPD output, one sample per frame difference, placed at the later frame's time. */
   sspd: { t: Float64Array; x: Float32Array } | null;
   model: LoadedModelReport | null;
@@ -92,27 +94,36 @@ class Columns {
   g = new Float64Array(1024);
   b = new Float64Array(1024);
   face = new Uint8Array(1024);
-  push(t: number, [r, g, b]: readonly [number, number, number], face: number): void {
+  key = new Uint8Array(1024);
+  push(t: number, [r, g, b]: readonly [number, number, number], face: number, key: boolean): void {
     if (this.n === this.t.length) {
-      for (const key of ['t', 'r', 'g', 'b'] as const) this[key] = grow(this[key]);
-      const flags = new Uint8Array(this.face.length * 2);
-      flags.set(this.face);
-      this.face = flags;
+      for (const column of ['t', 'r', 'g', 'b'] as const) this[column] = grow(this[column], Float64Array);
+      for (const column of ['face', 'key'] as const) this[column] = grow(this[column], Uint8Array);
     }
     this.t[this.n] = t;
     this.r[this.n] = r;
     this.g[this.n] = g;
     this.b[this.n] = b;
     this.face[this.n] = face;
+    this.key[this.n] = key ? 1 : 0;
     this.n++;
   }
 }
 
-function grow(a: Float64Array): Float64Array<ArrayBuffer> {
-  const next = new Float64Array(a.length * 2);
+function grow<A extends Float64Array<ArrayBuffer> | Uint8Array<ArrayBuffer>>(a: A, Kind: new (length: number) => A): A {
+  const next = new Kind(a.length * 2);
   next.set(a);
   return next;
 }
+
+/** An empty chunk of frames on their way to the crop file and the network. */
+const emptyChunk = () => ({
+  t: new Float64Array(CHUNK_FRAMES),
+  face: new Uint8Array(CHUNK_FRAMES),
+  key: new Uint8Array(CHUNK_FRAMES),
+  crops: new Uint8Array(CHUNK_FRAMES * CROP_BYTES),
+  n: 0,
+});
 
 async function startModel(
   modelPath: string,
@@ -169,12 +180,7 @@ async function analyzeWith(
   let info: VideoInfo;
   let faces = 0;
   let held = 0;
-  let chunk = {
-    t: new Float64Array(CHUNK_FRAMES),
-    face: new Uint8Array(CHUNK_FRAMES),
-    crops: new Uint8Array(CHUNK_FRAMES * CROP_BYTES),
-    n: 0,
-  };
+  let chunk = emptyChunk();
   let t0Ms: number | null = null;
   let flushStats: WorkerStats | null = null;
   const flushChunk = async (): Promise<void> => {
@@ -183,18 +189,14 @@ async function analyzeWith(
       timestampsMs: chunk.t.slice(0, chunk.n),
       faceFound: chunk.face.slice(0, chunk.n),
       crops: chunk.crops.subarray(0, chunk.n * CROP_BYTES),
+      keyframe: chunk.key.slice(0, chunk.n),
     };
     o.onCrops?.(out);
     if (model) {
       model.worker.pushFrames(out.crops, { transfer: true });
       await keepUp(model.worker, cols.n);
     }
-    chunk = {
-      t: new Float64Array(CHUNK_FRAMES),
-      face: new Uint8Array(CHUNK_FRAMES),
-      crops: new Uint8Array(CHUNK_FRAMES * CROP_BYTES),
-      n: 0,
-    };
+    chunk = emptyChunk();
   };
   try {
     info = await stream.info;
@@ -205,13 +207,14 @@ async function analyzeWith(
       timings.detect += crop.detectMs;
       timings.crop += crop.cropMs;
       t0Ms ??= frame.tMs;
-      cols.push((frame.tMs - t0Ms) / 1000, crop.means, crop.flag);
+      cols.push((frame.tMs - t0Ms) / 1000, crop.means, crop.flag, frame.key);
       if (crop.rgb && o.roi === 'face') cells.push(crop.rgb, 1, () => crop.flag === FACE_NONE);
       if (faceSeen(crop.flag)) faces++;
       else if (crop.flag === FACE_HELD) held++;
       if (needCrops) {
         chunk.t[chunk.n] = frame.tMs;
         chunk.face[chunk.n] = crop.flag;
+        chunk.key[chunk.n] = frame.key ? 1 : 0;
         if (crop.rgb) chunk.crops.set(crop.rgb, chunk.n * CROP_BYTES);
         if (++chunk.n === CHUNK_FRAMES) await flushChunk();
       }
@@ -249,6 +252,7 @@ async function analyzeWith(
   const signalStart = performance.now();
   // As in a live recording: frames with a face seen count as found (a held crop is real data, but lost).
   const faceLost = Uint8Array.from(cols.face.subarray(0, n), (f) => (faceSeen(f) ? 0 : 1));
+  const keyframe = cols.key.slice(0, n);
   // The cells' roles (skin seeded by the crop's middle, a light reference around it) assume a face crop: a full
   // frame is read as a whole, as it is with or without a network.
   const blocks = o.roi === 'face' && cells.frames === n ? { t, values: cells.view().slice() } : null;
@@ -256,7 +260,7 @@ async function analyzeWith(
     rgb,
     ...(blocks ? { blocks } : {}),
     ...(sspd ? { waveform: sspd } : {}),
-    capture: { t, faceLost },
+    capture: { t, faceLost, keyframe },
     ...(o.signalOptions ? { options: o.signalOptions } : {}),
   });
   timings.signal += performance.now() - signalStart;
@@ -271,6 +275,7 @@ async function analyzeWith(
     rgb,
     blocks,
     faceLost,
+    keyframe,
     sspd,
     model: model?.report ?? null,
     session,

@@ -36,6 +36,26 @@ describe('video decoding', () => {
     expect(frames[10]!.tMs).toBeCloseTo(400, 3);
   });
 
+  it('says which frames the encoder stored as keyframes', async () => {
+    const file = path.join(dir, 'gop.mp4');
+    ffmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=s=64x48:r=30:d=3',
+      '-c:v',
+      'libx264',
+      '-g',
+      '30',
+      '-sc_threshold',
+      '0',
+      file,
+    ]);
+    const keys: number[] = [];
+    for await (const f of openVideo(file).frames()) if (f.key) keys.push(f.index);
+    expect(keys).toEqual([0, 30, 60]);
+  });
+
   it.skipIf(!sharedAvailable())('keeps the real times of a variable-frame-rate file, gaps included', async () => {
     const clip = await generateClip(
       {

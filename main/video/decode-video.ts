@@ -27,6 +27,8 @@ export interface DecodedFrame {
   tMs: number;
   /** width × height × 3 bytes, RGB interleaved; owned by the consumer. */
   rgb: Uint8Array;
+  /** Whether the encoder stored this frame as a keyframe (compression shifts colours in step with them). */
+  key: boolean;
 }
 
 export interface VideoStream {
@@ -38,7 +40,7 @@ export interface VideoStream {
   close(): void;
 }
 
-const SHOWINFO = /n:\s*(\d+)\s+pts:\s*(\S+)\s+pts_time:(\S+)/;
+const SHOWINFO = /n:\s*(\d+)\s+pts:\s*(\S+)\s+pts_time:(\S+)(?:.*?\biskey:(\d))?/;
 const DURATION = /Duration:\s*(\d+):(\d+):(\d+(?:\.\d+)?)/;
 const VIDEO_STREAM = /Stream #\d+:\d+.*?: Video: (\w+)/;
 const SIZE = /(?<!\w)(\d{1,5})x(\d{1,5})(?!\w)/;
@@ -111,6 +113,7 @@ export function openVideo(file: string, options: { signal?: AbortSignal } = {}):
   const stderrTail: string[] = [];
   const warnings: string[] = [];
   const pts: number[] = [];
+  const keys: boolean[] = [];
   let ptsWaiter: (() => void) | null = null;
   let inOutput = false;
   const partial: { durationS: number | null; nominalFps: number | null; codec: string } = {
@@ -138,6 +141,7 @@ export function openVideo(file: string, options: { signal?: AbortSignal } = {}):
     if (shown) {
       const t = Number.parseFloat(shown[3]!);
       pts[Number(shown[1])] = Number.isFinite(t) ? t * 1000 : Number.NaN;
+      keys[Number(shown[1])] = shown[4] === '1';
       ptsWaiter?.();
       return;
     }
@@ -217,7 +221,7 @@ export function openVideo(file: string, options: { signal?: AbortSignal } = {}):
           // A frame without a usable time is placed just after the previous one, never before it.
           if (!Number.isFinite(tMs) || tMs <= lastT) tMs = Number.isFinite(lastT) ? lastT + 1e-3 : 0;
           lastT = tMs;
-          yield { index, tMs, rgb: frame };
+          yield { index, tMs, rgb: frame, key: keys[index] ?? false };
           index++;
           frame = new Uint8Array(size);
           filled = 0;

@@ -2,6 +2,7 @@
 // the development set:
 //   node scripts/calibrate-reliability/cli.ts --set DIR[,DIR…] [--generate 120] [--seed 1] [--cache DIR] [--out FILE]
 //     [--window-features a,b,…]   (the window model's inputs: WINDOW_FEATURES of reliability.ts by default)
+//     [--no-pulse-weight 1]       (weight of a no-pulse clip's windows in the window model's fit)
 // --generate renders a varied set (scripts/synth/varied-set.ts) into the first DIR first (finished clips are kept,
 // so an interrupted run resumes). Each
 // clip is analysed once with the bundled model (traces cached), then: candidate model → tracked decisions →
@@ -31,6 +32,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     cache: { type: 'string' },
     'window-features': { type: 'string' },
+    'no-pulse-weight': { type: 'string', default: '1' },
     out: {
       type: 'string',
       default: path.resolve(import.meta.dirname, '..', '..', 'main', 'signal', 'reliability-model.json'),
@@ -87,14 +89,15 @@ const right = (bpm: number | null, truth: number | null) =>
 
 /** Evidence with and without the network: the app also decides when no model is installed. */
 function evidenceOf(c: Clip): SessionEvidence[] {
-  const { t, rgb, blocks, sspd, faceLost } = c.traces;
-  const base = { rgb: { t, ...rgb }, blocks: { t, values: blocks }, capture: { t, faceLost } };
+  const { t, rgb, blocks, sspd, faceLost, keyframe } = c.traces;
+  const base = { rgb: { t, ...rgb }, blocks: { t, values: blocks }, capture: { t, faceLost, keyframe } };
   return [sessionEvidence({ ...base, waveform: sspd }), sessionEvidence(base)].filter(
     (e): e is SessionEvidence => !('ok' in e),
   );
 }
 const evidence = new Map(clips.map((c) => [c, evidenceOf(c)]));
 
+const NO_PULSE_WEIGHT = Number(values['no-pulse-weight']);
 function fitModel(train: Clip[]): ReliabilityModel {
   const x: number[][] = [];
   const y: boolean[] = [];
@@ -119,16 +122,18 @@ function fitModel(train: Clip[]): ReliabilityModel {
   };
   const wx: number[][] = [];
   const wy: boolean[] = [];
+  const ww: number[] = [];
   for (const c of train) {
     for (const ev of evidence.get(c)!) {
       decideSeries(ev.evidence, ev.bandHz, ev.options.stepS, draft).forEach((d, k) => {
         if (!d.features) return;
         wx.push(windowFeatures.map((f) => d.features![f]));
         wy.push(right(d.bpm, truthOf(c, ev.windows[k]!)));
+        ww.push(c.truth ? 1 : NO_PULSE_WEIGHT);
       });
     }
   }
-  const window = fitLogistic(wx, wy, 1e-3);
+  const window = fitLogistic(wx, wy, 1e-3, ww);
   return { ...draft, window: { features: windowFeatures, weights: window.weights, bias: window.bias } };
 }
 

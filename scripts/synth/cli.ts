@@ -2,8 +2,8 @@
 //   node scripts/synth/cli.ts --out DIR [--count 12] [--seed 1] [--duration 20] [--fps 30] [--size 320x240]
 //        [--bpm 60-150] [--codecs h264,mjpeg] [--crf 23] [--conditions still,drift,shake,light] [--faces a.png,b.jpg]
 //   node scripts/synth/cli.ts --varied --out DIR [--count 100] [--seed 1] [--duration 20] [--size 640x480]
-//        [--levelled] (conditions drawn at random: weak pulses, compression, motion, flicker, uneven light, no-pulse
-//        clips; --levelled draws each clip's conditions from one level: easy, medium or hard)
+//        [--levelled] [--no-pulse-share 0.15] (conditions drawn at random: weak pulses, compression, motion, flicker,
+//        uneven light, no-pulse clips; --levelled draws each clip's conditions from one level: easy, medium or hard)
 // Writes the clips, their ground truth (<clip>.hr.csv, <clip>.ppg.csv) and manifest.csv for `pulse-studio evaluate`.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,6 +30,7 @@ const { values } = parseArgs({
     faces: { type: 'string' },
     varied: { type: 'boolean', default: false },
     levelled: { type: 'boolean', default: false },
+    'no-pulse-share': { type: 'string', default: '0.15' },
   },
 });
 
@@ -41,6 +42,12 @@ function fail(message: string): never {
 const num = (name: string, text: string): number => {
   const v = Number(text);
   if (!Number.isFinite(v) || v <= 0) fail(`--${name} must be a positive number, got "${text}"`);
+  return v;
+};
+
+const share = (name: string, text: string): number => {
+  const v = Number(text);
+  if (!(v >= 0 && v <= 1)) fail(`--${name} must be a share between 0 and 1, got "${text}"`);
   return v;
 };
 
@@ -74,6 +81,7 @@ const { manifest } = values.varied
         height: height!,
         bpmRange: [lo!, hi ?? lo!],
         levelled: values.levelled,
+        noPulseShare: share('no-pulse-share', values['no-pulse-share']),
       }),
       outDir,
       onClip,
