@@ -10,6 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { GRADE_OF, sessionHr } from '../../common/session-hr.ts';
 import { auroc } from '../../main/references/metrics.ts';
 import { parseReference, referenceBpm, type Reference } from '../../main/evaluation/reference.ts';
 import { FEATURES } from '../../main/signal/evidence.ts';
@@ -144,12 +145,14 @@ interface Scored {
   noPulse: boolean;
 }
 
-function scoreWindows(m: ReliabilityModel, test: Clip[], variant = 0): Scored[] {
-  const out: Scored[] = [];
+/** Windows scored under `m`, and per clip the session HR the app would show and the error of it. */
+function scoreWindows(m: ReliabilityModel, test: Clip[], variant = 0): Scored[] & { clips: ClipScore[] } {
+  const out = Object.assign([] as Scored[], { clips: [] as ClipScore[] });
   for (const c of test) {
     const ev = evidence.get(c)![variant];
     if (!ev) continue;
-    decideSeries(ev.evidence, ev.bandHz, ev.options.stepS, m).forEach((d, k) => {
+    const decisions = decideSeries(ev.evidence, ev.bandHz, ev.options.stepS, m);
+    decisions.forEach((d, k) => {
       const truth = truthOf(c, ev.windows[k]!);
       out.push({
         p: d.probability,
@@ -158,8 +161,38 @@ function scoreWindows(m: ReliabilityModel, test: Clip[], variant = 0): Scored[] 
         noPulse: truth === null,
       });
     });
+    const hr = sessionHr(decisions.map((d) => ({ bpm: d.bpm, quality: GRADE_OF[d.reliability] })));
+    const truth = c.truth ? truthOf(c, { tStart: -Infinity, tEnd: Infinity }) : null;
+    out.clips.push({
+      noPulse: truth === null,
+      level: hr.reliability,
+      error: hr.bpm === null || truth === null ? null : Math.abs(hr.bpm - truth),
+    });
   }
   return out;
+}
+
+interface ClipScore {
+  noPulse: boolean;
+  level: 'reliable' | 'caution' | 'none';
+  /** |session HR − true mean HR| (bpm); null without a number or a truth. */
+  error: number | null;
+}
+
+/** What the app would show per clip: share of pulse clips reliable / with a number, their MAE, no-pulse clips given one. */
+function clipReport(clips: readonly ClipScore[]) {
+  const pulse = clips.filter((c) => !c.noPulse);
+  const mae = (xs: ClipScore[]) => (xs.length ? xs.reduce((a, c) => a + c.error!, 0) / xs.length : Number.NaN);
+  const reliable = pulse.filter((c) => c.level === 'reliable');
+  const reported = pulse.filter((c) => c.level !== 'none');
+  return {
+    clipsReliable: reliable.length / Math.max(1, pulse.length),
+    clipsReliableMae: mae(reliable),
+    clipsReported: reported.length / Math.max(1, pulse.length),
+    clipsReportedMae: mae(reported),
+    clipsWrong10: reported.filter((c) => c.error! > 10).length,
+    noPulseClipsReported: clips.filter((c) => c.noPulse && c.level !== 'none').length,
+  };
 }
 
 /**
@@ -185,7 +218,7 @@ function thresholdFor(s: Scored[], precision: number, maxWrong10: number): numbe
   return Math.min(0.999, Math.max(chosen, cap));
 }
 
-function report(m: ReliabilityModel, s: Scored[]) {
+function report(m: ReliabilityModel, s: Scored[] & { clips: ClipScore[] }) {
   const pulse = s.filter((w) => !w.noPulse);
   const reliable = pulse.filter((w) => w.p >= m.thresholds.reliable);
   const caution = pulse.filter((w) => w.p >= m.thresholds.caution);
@@ -205,6 +238,7 @@ function report(m: ReliabilityModel, s: Scored[]) {
       s.filter((w) => w.noPulse),
       (w) => w.p >= m.thresholds.reliable,
     ),
+    ...clipReport(s.clips),
   };
 }
 
