@@ -7,7 +7,7 @@ import { FACES, sharedAvailable, tempDir } from '../../testing/media.ts';
 import { FaceScene, PULSE_SIGNATURE, skinMask } from './face-scene.ts';
 import { generateClip, loadPhoto, setSpecs } from './generate.ts';
 import { pulseTrack } from './pulse-signal.ts';
-import { aliasedMainsHz } from './varied-set.ts';
+import { aliasedMainsHz, variedSpecs } from './varied-set.ts';
 
 describe('synthetic pulse', () => {
   it('varies the heart rate a little around its mean and keeps the pulse PPG-shaped', () => {
@@ -99,6 +99,38 @@ describe.skipIf(!sharedAvailable())('synthetic faces', () => {
       dir,
     );
     expect(fs.readFileSync(clip.video).subarray(0, 10).toString('latin1')).toBe('YUV4MPEG2 ');
+  });
+});
+
+/** Amplitude of harmonic k of one steady beat of `track` at `bpm` (DFT over 8 beats). */
+function harmonic(track: ReturnType<typeof pulseTrack>, bpm: number, k: number): number {
+  const n = 8 * 200;
+  let re = 0;
+  let im = 0;
+  for (let i = 0; i < n; i++) {
+    const t = (i / 200) * (60 / bpm);
+    re += track.pulseAt(t) * Math.cos((2 * Math.PI * k * i) / 200);
+    im += track.pulseAt(t) * Math.sin((2 * Math.PI * k * i) / 200);
+  }
+  return Math.hypot(re, im);
+}
+
+describe('beat shapes of the calibration sets', () => {
+  it('vary from clip to clip with harmonics that fall off as a PPG’s do', () => {
+    const specs = variedSpecs({ count: 40, seed: 3, faces: ['a.png'] });
+    const ratios = specs.map((s) => {
+      const track = pulseTrack({ bpm: 60, hrv: 0, seed: 1, shape: s.beat! }, 10);
+      const h1 = harmonic(track, 60, 1);
+      return { h2: harmonic(track, 60, 2) / h1, h3: harmonic(track, 60, 3) / h1 };
+    });
+    for (const r of ratios) {
+      expect(r.h3).toBeLessThan(0.6);
+      expect(r.h2, 'a strong dicrotic wave may match the fundamental, not far exceed it').toBeLessThan(1.1);
+    }
+    expect(Math.max(...ratios.map((r) => r.h2)) - Math.min(...ratios.map((r) => r.h2))).toBeGreaterThan(0.3);
+    // The fixed shape of the older sets: a third harmonic nearly as strong as the fundamental.
+    const old = pulseTrack({ bpm: 60, hrv: 0, seed: 1 }, 10);
+    expect(harmonic(old, 60, 3) / harmonic(old, 60, 1)).toBeGreaterThan(0.7);
   });
 });
 

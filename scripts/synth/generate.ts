@@ -7,7 +7,7 @@ import { openVideo } from '../../main/video/decode-video.ts';
 import { seeded } from './seeded-random.ts';
 import { openEncoder, EXTENSION, type Codec, type EncodeSpec } from './encode.ts';
 import { FaceScene, type LightingSpec, type MotionSpec, type Photo, type SubjectSpec } from './face-scene.ts';
-import { pulseTrack } from './pulse-signal.ts';
+import { pulseTrack, type BeatShape, type PulseTrack } from './pulse-signal.ts';
 
 export interface ClipSpec {
   /** File name without extension. */
@@ -17,6 +17,8 @@ export interface ClipSpec {
   bpm: number;
   /** Relative HR variability (default 0.03: ±3 %). */
   hrv?: number;
+  /** The beat's shape (default pulse-signal.ts BEAT_SHAPE). */
+  beat?: BeatShape;
   durationS: number;
   fps: number;
   width: number;
@@ -62,12 +64,18 @@ export async function loadPhoto(file: string): Promise<Photo> {
 const photoCache = new Map<string, Promise<Photo>>();
 
 /** The clip of `spec` already in `outDir` (its truth files are written last, so they mark a finished clip), or null. */
+const pulseOf = (spec: ClipSpec): PulseTrack =>
+  pulseTrack(
+    { bpm: spec.bpm, hrv: spec.hrv ?? 0.03, seed: spec.seed, ...(spec.beat ? { shape: spec.beat } : {}) },
+    spec.durationS,
+  );
+
 function finishedClip(spec: ClipSpec, outDir: string): GeneratedClip | null {
   const video = path.join(outDir, spec.name + EXTENSION[spec.encode.codec]);
   const hrCsv = path.join(outDir, `${spec.name}.hr.csv`);
   const ppgCsv = path.join(outDir, `${spec.name}.ppg.csv`);
   if (![video, hrCsv, ppgCsv].every((f) => fs.existsSync(f))) return null;
-  const pulse = pulseTrack({ bpm: spec.bpm, hrv: spec.hrv ?? 0.03, seed: spec.seed }, spec.durationS);
+  const pulse = pulseOf(spec);
   return {
     spec,
     video,
@@ -85,7 +93,7 @@ export async function generateClip(spec: ClipSpec, outDir: string, resume = fals
   fs.mkdirSync(outDir, { recursive: true });
   if (!photoCache.has(spec.face)) photoCache.set(spec.face, loadPhoto(spec.face));
   const photo = await photoCache.get(spec.face)!;
-  const pulse = pulseTrack({ bpm: spec.bpm, hrv: spec.hrv ?? 0.03, seed: spec.seed }, spec.durationS);
+  const pulse = pulseOf(spec);
   const scene = new FaceScene(
     photo,
     {

@@ -8,15 +8,28 @@ export interface PulseSpec {
   /** Relative heart-rate variability: peak deviation of the slow HR oscillations as a share of bpm. */
   hrv: number;
   seed: number;
+  /** The beat's shape (default BEAT_SHAPE). */
+  shape?: BeatShape;
+}
+
+/** One beat as a systolic peak and a dicrotic wave: two Gaussians over the beat's phase (0–1). */
+export interface BeatShape {
+  /** Width of the systolic peak (phase); a narrow one makes strong higher harmonics. */
+  systoleWidth: number;
+  /** Height of the dicrotic wave relative to the systolic peak, where it lies and its width. */
+  dicroticHeight: number;
+  dicroticAt: number;
+  dicroticWidth: number;
 }
 
 /** Respiratory sinus arrhythmia and a slower Mayer-wave rhythm: the two familiar HRV oscillations. */
 const RSA_HZ = 0.25;
 const MAYER_HZ = 0.1;
 
-/** Systolic peak and dicrotic wave as two Gaussians over one beat's phase (0–1). */
-const SYSTOLE = { at: 0.2, width: 0.08, height: 1 };
-const DIASTOLE = { at: 0.5, width: 0.12, height: 0.45 };
+/** The shape every clip had until 2026-12-05 (and still the default): its third harmonic is stronger than a real
+ * PPG's (0.77 of the fundamental; finger and camera PPG fall off with each harmonic). */
+export const BEAT_SHAPE: BeatShape = { systoleWidth: 0.08, dicroticHeight: 0.45, dicroticAt: 0.5, dicroticWidth: 0.12 };
+const SYSTOLE_AT = 0.2;
 
 export interface PulseTrack {
   /** Instantaneous HR (bpm) at t seconds. */
@@ -27,29 +40,29 @@ export interface PulseTrack {
   meanBpm(durationS: number): number;
 }
 
-function beatShape(phase: number): number {
-  const g = (p: { at: number; width: number; height: number }) => {
+function beatValue(s: BeatShape, phase: number): number {
+  const g = (at: number, width: number, height: number) => {
     // Wrapped distance, so the shape is periodic.
-    const d = ((phase - p.at + 1.5) % 1) - 0.5;
-    return p.height * Math.exp(-((d / p.width) ** 2));
+    const d = ((phase - at + 1.5) % 1) - 0.5;
+    return height * Math.exp(-((d / width) ** 2));
   };
-  return g(SYSTOLE) + g(DIASTOLE);
+  return g(SYSTOLE_AT, s.systoleWidth, 1) + g(s.dicroticAt, s.dicroticWidth, s.dicroticHeight);
 }
 
-/** Mean and range of one beat's shape, to centre and scale it once. */
-const SHAPE_STATS = (() => {
+/** Mean and range of one beat's shape, to centre and scale it. */
+function shapeStats(s: BeatShape): { mean: number; range: number } {
   let sum = 0;
   let lo = Infinity;
   let hi = -Infinity;
   const n = 1000;
   for (let i = 0; i < n; i++) {
-    const v = beatShape(i / n);
+    const v = beatValue(s, i / n);
     sum += v;
     lo = Math.min(lo, v);
     hi = Math.max(hi, v);
   }
   return { mean: sum / n, range: hi - lo };
-})();
+}
 
 /** Phase is integrated on a fine grid, so the pulse stays continuous while its rate changes. */
 const PHASE_STEP_S = 1 / 600;
@@ -71,9 +84,11 @@ export function pulseTrack(spec: PulseSpec, durationS: number): PulseTrack {
     const i = Math.floor(x);
     return phase[i]! + (phase[i + 1]! - phase[i]!) * (x - i);
   };
+  const shape = spec.shape ?? BEAT_SHAPE;
+  const stats = shapeStats(shape);
   return {
     bpmAt,
-    pulseAt: (t) => (beatShape(phaseAt(t) % 1) - SHAPE_STATS.mean) / SHAPE_STATS.range,
+    pulseAt: (t) => (beatValue(shape, phaseAt(t) % 1) - stats.mean) / stats.range,
     meanBpm: (d) => ((phase[Math.round(d / PHASE_STEP_S)]! - phase[0]!) / d) * 60,
   };
 }

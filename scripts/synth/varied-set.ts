@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { seeded } from './seeded-random.ts';
 import type { ClipSpec } from './generate.ts';
+import type { BeatShape } from './pulse-signal.ts';
 
 export interface VariedOptions {
   count: number;
@@ -116,6 +117,22 @@ const LEVELS: readonly Conditions[] = [
   },
 ];
 
+/**
+ * A beat shape over a physiological range: the second harmonic 0.15–1.0 of the fundamental, the third 0.15–0.55 (a
+ * PPG's harmonics fall off; the old fixed shape's narrow systolic peak made the third nearly as strong as the first).
+ * Drawn from its own stream, so a seed's other conditions are the same as before shapes were drawn.
+ */
+function beatShapeFor(seed: number, index: number): BeatShape {
+  const rnd = seeded(seed * 104_729 + index * 31 + 7);
+  const between = (lo: number, hi: number) => lo + (hi - lo) * rnd.uniform();
+  return {
+    systoleWidth: between(0.12, 0.16),
+    dicroticHeight: between(0.2, 0.6),
+    dicroticAt: between(0.45, 0.58),
+    dicroticWidth: between(0.12, 0.16),
+  };
+}
+
 export function variedSpecs(o: VariedOptions): ClipSpec[] {
   const rnd = seeded(o.seed * 7919 + 17);
   const between = (range: readonly [number, number]) => range[0] + (range[1] - range[0]) * rnd.uniform();
@@ -139,6 +156,9 @@ export function variedSpecs(o: VariedOptions): ClipSpec[] {
       face,
       bpm,
       hrv: between([0.01, 0.05]),
+      // Beat shapes over a physiological range: the second harmonic 0.15–0.85 of the fundamental, the third
+      // 0.15–0.55 (a PPG's harmonics fall off; a narrow systolic peak would make the third as strong as the first).
+      beat: beatShapeFor(o.seed, i),
       durationS: o.durationS ?? 20,
       fps: 30,
       width,
