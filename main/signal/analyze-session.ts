@@ -112,6 +112,7 @@ export function sessionEvidence(input: SessionInput): SessionEvidence | NotEnoug
       informants: informantsOf(skin),
       motion: skin?.motion ?? null,
       mask: skin && wave ? combineMasks(wave.mask, skin.input.mask) : (wave ?? skin!.input).mask,
+      skinBand: skin?.skinBand ?? null,
       ...(input.capture ? { capture: input.capture } : {}),
     },
     o,

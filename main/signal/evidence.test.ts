@@ -1,6 +1,6 @@
 // Known answers for the candidate features that need no spectra: the keyframe rhythm and the band's lower edge.
 import { describe, expect, it } from 'vitest';
-import { candidateFeatures, FEATURES, keyframeComb, type WindowEvidence } from './evidence.ts';
+import { candidateFeatures, FEATURES, keyframeComb, pulseColourAgreement, type WindowEvidence } from './evidence.ts';
 
 const every = (stepS: number, fromS: number, toS: number) =>
   Array.from({ length: Math.floor((toS - fromS) / stepS) + 1 }, (_, i) => fromS + i * stepS);
@@ -21,6 +21,30 @@ describe('keyframe rhythm', () => {
   });
 });
 
+describe('pulse colour', () => {
+  const fs = 30;
+  /** 15 s of skin whose relative R, G, B change by `direction` at `hz`, under a slower change of brightness. */
+  const skin = (direction: readonly number[], hz = 1.2) => {
+    const n = 15 * fs;
+    const at = (i: number, f: number) => Math.sin((2 * Math.PI * f * i) / fs);
+    const [r, g, b] = direction.map((d) =>
+      Float64Array.from({ length: n }, (_, i) => d * at(i, hz) + 0.3 * at(i, 0.8)),
+    );
+    return { r: r!, g: g!, b: b!, start: 0, length: n, fs };
+  };
+
+  it('is 1 for the blood-volume pulse’s colour, in either sign, and low for the opposite colour', () => {
+    expect(pulseColourAgreement(skin([0.33, 0.77, 0.53]), 1.2)).toBeCloseTo(1, 2);
+    expect(pulseColourAgreement(skin([-0.33, -0.77, -0.53]), 1.2)).toBeCloseTo(1, 2);
+    expect(pulseColourAgreement(skin([0.77, 0.33, 0.53]), 1.2)).toBeLessThan(-0.5);
+  });
+
+  it('has nothing to say about a change of brightness alone, or where nothing changes at that rate', () => {
+    expect(pulseColourAgreement(skin([0.5, 0.5, 0.5]), 1.2)).toBe(0);
+    expect(pulseColourAgreement(skin([0, 0, 0]), 1.2)).toBeCloseTo(0, 1);
+  });
+});
+
 describe('candidate features without spectra', () => {
   const bare: WindowEvidence = {
     voters: {},
@@ -30,6 +54,7 @@ describe('candidate features without spectra', () => {
     droppedShare: 0,
     gapShare: 0,
     keyframes: every(2, 0, 14),
+    skinColour: null,
   };
   const feature = (name: (typeof FEATURES)[number], hz: number) =>
     candidateFeatures(bare, hz, [0.7, 3.5])[FEATURES.indexOf(name)];

@@ -1,6 +1,8 @@
 // The evidence about one HR window: every estimator's spectrum (the network, PBV, POS, CHROM, GREEN, three skin
 // regions), the non-skin light reference's spectrum, motion, lost frames and the video's keyframes; the candidate
 // heart rates they suggest, and for each candidate the features the reliability model reads.
+import { PBV_SIGNATURE } from './pbv-dehaan.ts';
+import type { RgbTrace } from './rgb-means.ts';
 import type { Psd } from './spectrum.ts';
 import { parabolicOffset } from './stats.ts';
 
@@ -98,7 +100,11 @@ export interface WindowEvidence {
   gapShare: number;
   /** Times (s) of the window's frames an imported video's encoder stored as keyframes; none for a camera's frames. */
   keyframes: readonly number[];
+  skinColour: SkinColour | null;
 }
+
+/** The skin's band-passed relative colour change and where a window lies in it (samples at `fs` Hz). */
+export type SkinColour = RgbTrace & { start: number; length: number; fs: number };
 
 /** The heart rates worth judging in a window: each voter's strongest peaks, and half and twice the network's. */
 export function candidatesOf(e: WindowEvidence, bandHz: readonly [number, number]): number[] {
@@ -145,6 +151,7 @@ export const FEATURES = [
   'noLight',
   'keyframeComb',
   'lowEdge',
+  'pulseColour',
 ] as const;
 export type Feature = (typeof FEATURES)[number];
 
@@ -202,6 +209,7 @@ export function candidateFeatures(e: WindowEvidence, hz: number, bandHz: readonl
     noLight: light ? 0 : 1,
     keyframeComb: keyframeComb(e.keyframes, hz),
     lowEdge: clamp01(1 - (hz - bandHz[0]) / LOW_EDGE_HZ),
+    pulseColour: e.skinColour ? (pulseColourAgreement(e.skinColour, hz) + 1) / 2 : 0.5,
   };
   return FEATURES.map((f) => values[f]);
 }
@@ -224,6 +232,49 @@ export function keyframeComb(keyframes: readonly number[], hz: number): number {
     im += Math.sin(2 * Math.PI * hz * t);
   }
   return (re * re + im * im) / (n * n);
+}
+
+/** The blood-volume pulse's colour direction with the equal-channel (brightness) part taken out, unit length. */
+const PULSE_CHROMA = (() => {
+  const mean = (PBV_SIGNATURE[0] + PBV_SIGNATURE[1] + PBV_SIGNATURE[2]) / 3;
+  const v = PBV_SIGNATURE.map((c) => c - mean);
+  const n = Math.hypot(...v);
+  return v.map((c) => c / n);
+})();
+
+/**
+ * Whether the skin's colour changes at `hz` in the blood's direction (de Haan & van Leest 2014): the change of each
+ * relative channel in phase with green, with brightness (equal in all channels: light, shading, many codec
+ * artefacts) taken out, compared with the pulse signature the same way. 1: the colour a pulse makes; near 0:
+ * unrelated; −1: the opposite; 0 where the window holds no colour change at `hz` at all.
+ */
+export function pulseColourAgreement(c: SkinColour, hz: number): number {
+  const at = (x: Float64Array) => {
+    let re = 0;
+    let im = 0;
+    const n = c.length;
+    for (let i = 0; i < n; i++) {
+      const w = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / Math.max(1, n - 1));
+      const phase = (2 * Math.PI * hz * i) / c.fs;
+      const v = w * x[c.start + i]!;
+      re += v * Math.cos(phase);
+      im -= v * Math.sin(phase);
+    }
+    return [re, im] as const;
+  };
+  const [gr, gi] = at(c.g);
+  const gAbs = Math.hypot(gr, gi);
+  if (!(gAbs > 0)) return 0;
+  const inPhase = (x: Float64Array) => {
+    const [re, im] = at(x);
+    return (re * gr + im * gi) / gAbs;
+  };
+  const a = [inPhase(c.r), gAbs, inPhase(c.b)];
+  const mean = (a[0]! + a[1]! + a[2]!) / 3;
+  const chroma = a.map((v) => v - mean);
+  const n = Math.hypot(...chroma);
+  // A change of brightness alone has no colour direction to compare.
+  return n > 1e-6 * Math.hypot(...a) ? chroma.reduce((s, v, i) => s + v * PULSE_CHROMA[i]!, 0) / n : 0;
 }
 
 function nearAtSafe(s: Support | undefined, hz: number): number {

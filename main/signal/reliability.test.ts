@@ -64,6 +64,22 @@ describe('the reliability decision on known answers', () => {
     }
   });
 
+  it('never calls a rate in step with an imported video’s keyframes reliable, and says why', () => {
+    const blocks = syntheticCells({ ...recording, seed: 5 }, { bpm: 90, pulse: 0.01 });
+    const waveform = synthesize(
+      { ...recording, seed: 5 },
+      (t, gauss) => Math.sin((2 * Math.PI * 90 * t) / 60) + 0.4 * gauss(),
+    );
+    const plain = analysed(analyzeSession({ waveform, blocks }));
+    expect(plain.quality.reliable, 'the same pulse from a camera').toBeGreaterThan(plain.hrSeries.length * 0.8);
+    // A keyframe every 2 s (60 frames): 90 bpm is its third harmonic, which the encoder's own rhythm could make.
+    const keyframe = Uint8Array.from(blocks.t, (_, i) => (i % 60 === 0 ? 1 : 0));
+    const r = analysed(analyzeSession({ waveform, blocks, capture: { t: blocks.t, keyframe } }));
+    expect(r.quality.reliable).toBe(0);
+    expect(r.hrSeries.every((w) => w.reliability === 'caution' && Math.abs(w.bpm! - 90) < 2)).toBe(true);
+    expect(reasons(r)).toContain('keyframes');
+  });
+
   it('makes the same decision live as offline on the same seconds (one module)', () => {
     const blocks = syntheticCells({ ...recording, seed: 3 }, { bpm: 84, pulse: 0.008 });
     const waveform = synthesize(

@@ -106,6 +106,7 @@ export const REASON_CODES = [
   'light',
   'movement',
   'harmonic',
+  'keyframes',
   'disagree',
   'weak',
   'no-signal',
@@ -119,6 +120,7 @@ export const REASON_WORDS: Record<ReasonCode, string> = {
   light: 'light flicker',
   movement: 'too much movement',
   harmonic: 'possible double or half of the heart rate',
+  keyframes: 'in step with the video’s compression (keyframes)',
   disagree: 'the methods disagree',
   weak: 'signal too weak',
   'no-signal': 'no signal',
@@ -159,6 +161,7 @@ function sourceReasons(f: Record<Feature, number>): ReasonCode[] {
   // ≈ 0.7 levels per frame of content change: a still face stays near 0.05, ±5 px of head motion reaches it.
   if (f.motion > 0.15) out.push('movement');
   if (f.sspdDoubleRel > 0.8 || f.sspdHalfRel > 0.8) out.push('harmonic');
+  if (f.keyframeComb >= KEYFRAME_LOCK) out.push('keyframes');
   return out;
 }
 
@@ -177,10 +180,20 @@ export function levelOf(p: number, m: ReliabilityModel = RELIABILITY_MODEL): Rel
 export const MISSING_CAUTION_SHARE = 0.2;
 export const MISSING_NONE_SHARE = 0.5;
 
-function capForMissing(level: Reliability, f: Record<Feature, number>): Reliability {
-  const missing = Math.max(f.faceLost, f.gap);
-  if (missing > MISSING_NONE_SHARE) return 'none';
-  return missing > MISSING_CAUTION_SHARE && level === 'reliable' ? 'caution' : level;
+/**
+ * A rate this much in step with an imported video's keyframes (evidence.keyframeComb) cannot be told from the
+ * encoder's own rhythm, which every skin region, the network and the light share: never more than use with caution.
+ */
+export const KEYFRAME_LOCK = 0.5;
+
+/** Whether a window with these features may be called reliable at all, whatever its probability. */
+export function mayBeReliable(f: Record<Feature, number>): boolean {
+  return Math.max(f.faceLost, f.gap) <= MISSING_CAUTION_SHARE && f.keyframeComb < KEYFRAME_LOCK;
+}
+
+function capLevel(level: Reliability, f: Record<Feature, number>): Reliability {
+  if (Math.max(f.faceLost, f.gap) > MISSING_NONE_SHARE) return 'none';
+  return level === 'reliable' && !mayBeReliable(f) ? 'caution' : level;
 }
 
 /**
@@ -220,7 +233,7 @@ export function decideWindow(
     m.window,
     m.window.features.map((k) => all[k]),
   );
-  const reliability = capForMissing(levelOf(probability, m), f);
+  const reliability = capLevel(levelOf(probability, m), f);
   // The network is primary: its reading stands wherever the chosen rate is its own.
   const bySspd =
     sspdBpm !== null &&

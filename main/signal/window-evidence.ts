@@ -29,6 +29,8 @@ export interface ColourSignals {
    * Relative change of the skin's green (where the pulse is strongest), band-passed: what the light is compared with.
    */
   skinLevel: Float64Array | null;
+  /** The rectified skin's relative change per channel, band-passed: the colour direction of a rhythm is read on it. */
+  skinBand: RgbTrace | null;
   motion: Float64Array | null;
   /** The content centre's movement across and down the crop, band-passed (cells); null without cells. */
   centre: { x: Float64Array; y: Float64Array } | null;
@@ -118,12 +120,15 @@ export function colourSignals(
   const regions: ColourSignals['regions'] = {};
   for (const [r, at] of Object.entries(packed.layout.regions) as [Region, number][])
     regions[r] = { r: ch[at]!, g: ch[at + 1]!, b: ch[at + 2]! };
+  const skin = rectifiedSkin(raw, light, fs, o);
+  const [r, g, b] = [skin.r, skin.g, skin.b].map((x) => relativeBand(x, fs, o));
   return {
     input: { ...input, channels: [raw.r, raw.g, raw.b] },
-    skin: rectifiedSkin(raw, light, fs, o),
+    skin,
     regions,
     light,
     skinLevel: relativeBand(raw.g, fs, o),
+    skinBand: r && g && b ? { r, g, b } : null,
     motion: packed.layout.motion >= 0 ? ch[packed.layout.motion]! : null,
     centre: packed.layout.centre >= 0 ? bandOf(ch[packed.layout.centre]!, ch[packed.layout.centre + 1]!, fs, o) : null,
   };
@@ -164,6 +169,8 @@ export interface EvidenceInputs {
   /** Per grid sample: 0 measured, 1 interpolated over dropped frames, 2 inside a gap. */
   mask: Uint8Array;
   capture?: CaptureFlags;
+  /** The skin's band-passed relative colour change (ColourSignals.skinBand). */
+  skinBand?: RgbTrace | null;
 }
 
 /** The HR windows of the grid and the evidence about each. */
@@ -211,6 +218,7 @@ export function evidenceSeries(
       droppedShare: dropped / len,
       gapShare: gaps / len,
       keyframes: keyframes.filter((t) => t >= w.tStart && t < w.tEnd),
+      skinColour: inp.skinBand ? { ...inp.skinBand, start: w.start, length: end - w.start, fs: grid.fs } : null,
     };
   });
   return { windows, evidence };

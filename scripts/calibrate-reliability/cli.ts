@@ -3,6 +3,8 @@
 //   node scripts/calibrate-reliability/cli.ts --set DIR[,DIR…] [--generate 120] [--seed 1] [--cache DIR] [--out FILE]
 //     [--window-features a,b,…]   (the window model's inputs: WINDOW_FEATURES of reliability.ts by default)
 //     [--no-pulse-weight 1]       (weight of a no-pulse clip's windows in the window model's fit)
+//     [--without a,b,…]           (candidate features left out of the candidate model: FEATURES of evidence.ts)
+//     [--folds 5]                 (cross-validation folds for the figures written beside the weights)
 // --generate renders a varied set (scripts/synth/varied-set.ts) into the first DIR first (finished clips are kept,
 // so an interrupted run resumes). Each
 // clip is analysed once with the bundled model (traces cached), then: candidate model → tracked decisions →
@@ -16,6 +18,7 @@ import { parseReference, referenceBpm, type Reference } from '../../main/evaluat
 import { FEATURES } from '../../main/signal/evidence.ts';
 import {
   decideSeries,
+  mayBeReliable,
   scoreCandidates,
   WINDOW_FEATURES,
   type ReliabilityModel,
@@ -34,6 +37,8 @@ const { values } = parseArgs({
     cache: { type: 'string' },
     'window-features': { type: 'string' },
     'no-pulse-weight': { type: 'string', default: '1' },
+    without: { type: 'string', default: '' },
+    folds: { type: 'string', default: '5' },
     out: {
       type: 'string',
       default: path.resolve(import.meta.dirname, '..', '..', 'main', 'signal', 'reliability-model.json'),
@@ -43,6 +48,8 @@ const { values } = parseArgs({
 if (!values.set) throw new Error('--set DIR is required');
 const setDirs = values.set.split(',').map((d) => path.resolve(d));
 const cacheDir = path.resolve(values.cache ?? path.join(setDirs[0]!, 'traces'));
+const left = new Set(values.without.split(',').filter(Boolean));
+const candidateFeatures = FEATURES.filter((f) => !left.has(f));
 const windowFeatures = values['window-features']
   ? (values['window-features'].split(',') as ReliabilityModel['window']['features'])
   : WINDOW_FEATURES;
@@ -108,7 +115,7 @@ function fitModel(train: Clip[]): ReliabilityModel {
       ev.evidence.forEach((e, k) => {
         const truth = truthOf(c, ev.windows[k]!);
         for (const cand of scoreCandidates(e, ev.bandHz)) {
-          x.push(cand.features);
+          x.push(candidateFeatures.map((f) => cand.features[FEATURES.indexOf(f)]!));
           y.push(right(cand.bpm, truth));
           weight.push(variant === 0 ? 1 : 0.5);
         }
@@ -117,7 +124,7 @@ function fitModel(train: Clip[]): ReliabilityModel {
   }
   const candidate = fitLogistic(x, y, 1e-3, weight);
   const draft: ReliabilityModel = {
-    candidate: { features: FEATURES, weights: candidate.weights, bias: candidate.bias },
+    candidate: { features: candidateFeatures, weights: candidate.weights, bias: candidate.bias },
     window: { features: windowFeatures, weights: windowFeatures.map(() => 0), bias: 0 },
     thresholds: { reliable: 0.9, caution: 0.6 },
   };
@@ -143,6 +150,8 @@ interface Scored {
   right: boolean;
   wrong10: boolean;
   noPulse: boolean;
+  /** Whether the decision may call it reliable at all (reliability.mayBeReliable). */
+  eligible: boolean;
 }
 
 /** Windows scored under `m`, and per clip the session HR the app would show and the error of it. */
@@ -159,6 +168,7 @@ function scoreWindows(m: ReliabilityModel, test: Clip[], variant = 0): Scored[] 
         right: right(d.bpm, truth),
         wrong10: truth === null || d.bpm === null || Math.abs(d.bpm - truth) > 10,
         noPulse: truth === null,
+        eligible: d.features !== null && mayBeReliable(d.features),
       });
     });
     const hr = sessionHr(decisions.map((d) => ({ bpm: d.bpm, quality: GRADE_OF[d.reliability] })));
@@ -179,7 +189,7 @@ interface ClipScore {
   error: number | null;
 }
 
-/** What the app would show per clip: share of pulse clips reliable / with a number, their MAE, no-pulse clips given one. */
+/** What the app would show per clip: pulse clips reliable / with a number and their MAE, no-pulse clips given one. */
 function clipReport(clips: readonly ClipScore[]) {
   const pulse = clips.filter((c) => !c.noPulse);
   const mae = (xs: ClipScore[]) => (xs.length ? xs.reduce((a, c) => a + c.error!, 0) / xs.length : Number.NaN);
@@ -218,9 +228,11 @@ function thresholdFor(s: Scored[], precision: number, maxWrong10: number): numbe
   return Math.min(0.999, Math.max(chosen, cap));
 }
 
+const isReliable = (m: ReliabilityModel) => (w: Scored) => w.eligible && w.p >= m.thresholds.reliable;
+
 function report(m: ReliabilityModel, s: Scored[] & { clips: ClipScore[] }) {
   const pulse = s.filter((w) => !w.noPulse);
-  const reliable = pulse.filter((w) => w.p >= m.thresholds.reliable);
+  const reliable = pulse.filter(isReliable(m));
   const caution = pulse.filter((w) => w.p >= m.thresholds.caution);
   const share = (xs: Scored[], f: (w: Scored) => boolean) => (xs.length ? xs.filter(f).length / xs.length : Number.NaN);
   return {
@@ -236,20 +248,23 @@ function report(m: ReliabilityModel, s: Scored[] & { clips: ClipScore[] }) {
     reportedRight: share(caution, (w) => w.right),
     noPulseReliable: share(
       s.filter((w) => w.noPulse),
-      (w) => w.p >= m.thresholds.reliable,
+      isReliable(m),
     ),
     ...clipReport(s.clips),
   };
 }
 
 function withThresholds(m: ReliabilityModel, s: Scored[]): ReliabilityModel {
-  return { ...m, thresholds: { reliable: thresholdFor(s, 0.97, 0.01), caution: thresholdFor(s, 0.8, 0.1) } };
+  // Only windows the decision may call reliable bear on the reliable threshold.
+  const eligible = s.filter((w) => w.eligible);
+  return { ...m, thresholds: { reliable: thresholdFor(eligible, 0.97, 0.01), caution: thresholdFor(s, 0.8, 0.1) } };
 }
 
-// Two-fold cross-validation by clip: the figures a new subject would see.
-const folds = [clips.filter((_, i) => i % 2 === 0), clips.filter((_, i) => i % 2 === 1)];
+// Cross-validation by clip (--folds, clips dealt in turn): the figures a new subject would see.
+const foldCount = Math.max(2, Math.round(Number(values.folds)));
+const folds = Array.from({ length: foldCount }, (_, f) => clips.filter((_, i) => i % foldCount === f));
 const held = folds.map((test, f) => {
-  const train = folds[1 - f]!;
+  const train = clips.filter((_, i) => i % foldCount !== f);
   const m = fitModel(train);
   const tuned = withThresholds(m, scoreWindows(m, train));
   return report(tuned, scoreWindows(tuned, test));
