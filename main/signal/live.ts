@@ -126,7 +126,14 @@ export function liveHeartRate(input: LiveInput): LiveHr {
   }
   const mask = wave ? wave.mask : skin!.input.mask;
   const { windows, evidence } = evidenceSeries(
-    { grid, voters, informants: informantsOf(skin), motion: skin?.motion ?? null, mask },
+    {
+      grid,
+      voters,
+      informants: informantsOf(skin),
+      motion: skin?.motion ?? null,
+      mask,
+      skinBand: skin?.skinBand ?? null,
+    },
     windowO,
   );
   const last = evidence.length - 1;
