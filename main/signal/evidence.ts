@@ -249,32 +249,60 @@ const PULSE_CHROMA = (() => {
  * unrelated; −1: the opposite; 0 where the window holds no colour change at `hz` at all.
  */
 export function pulseColourAgreement(c: SkinColour, hz: number): number {
-  const at = (x: Float64Array) => {
-    let re = 0;
-    let im = 0;
-    const n = c.length;
-    for (let i = 0; i < n; i++) {
-      const w = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / Math.max(1, n - 1));
-      const phase = (2 * Math.PI * hz * i) / c.fs;
-      const v = w * x[c.start + i]!;
-      re += v * Math.cos(phase);
-      im -= v * Math.sin(phase);
-    }
-    return [re, im] as const;
-  };
-  const [gr, gi] = at(c.g);
-  const gAbs = Math.hypot(gr, gi);
+  const [r, g, b] = colourAt(c, hz);
+  const gAbs = Math.hypot(g[0], g[1]);
   if (!(gAbs > 0)) return 0;
-  const inPhase = (x: Float64Array) => {
-    const [re, im] = at(x);
-    return (re * gr + im * gi) / gAbs;
-  };
-  const a = [inPhase(c.r), gAbs, inPhase(c.b)];
+  const inPhase = (z: readonly [number, number]) => (z[0] * g[0] + z[1] * g[1]) / gAbs;
+  const a = [inPhase(r), gAbs, inPhase(b)];
   const mean = (a[0]! + a[1]! + a[2]!) / 3;
   const chroma = a.map((v) => v - mean);
   const n = Math.hypot(...chroma);
   // A change of brightness alone has no colour direction to compare.
   return n > 1e-6 * Math.hypot(...a) ? chroma.reduce((s, v, i) => s + v * PULSE_CHROMA[i]!, 0) / n : 0;
+}
+
+/** Every other sample is enough below 3.5 Hz: the inputs are band-passed, and this runs for every candidate. */
+const COLOUR_STRIDE = 2;
+const hannOf = new Map<number, Float64Array>();
+
+/** Hann-windowed Fourier coefficient of each channel at `hz` over the window (one pass, a rotating phasor). */
+function colourAt(c: SkinColour, hz: number): [number, number][] {
+  const n = Math.floor(c.length / COLOUR_STRIDE);
+  let w = hannOf.get(n);
+  if (!w)
+    hannOf.set(
+      n,
+      (w = Float64Array.from({ length: n }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / Math.max(1, n - 1)))),
+    );
+  const step = (2 * Math.PI * hz * COLOUR_STRIDE) / c.fs;
+  const [cs, sn] = [Math.cos(step), -Math.sin(step)];
+  let pr = 1;
+  let pi = 0;
+  let rr = 0;
+  let ri = 0;
+  let gr = 0;
+  let gi = 0;
+  let br = 0;
+  let bi = 0;
+  for (let i = 0, k = c.start; i < n; i++, k += COLOUR_STRIDE) {
+    const wr = w[i]! * pr;
+    const wi = w[i]! * pi;
+    rr += c.r[k]! * wr;
+    ri += c.r[k]! * wi;
+    gr += c.g[k]! * wr;
+    gi += c.g[k]! * wi;
+    br += c.b[k]! * wr;
+    bi += c.b[k]! * wi;
+    const next = pr * cs - pi * sn;
+    pi = pr * sn + pi * cs;
+    pr = next;
+  }
+  const out: [number, number][] = [
+    [rr, ri],
+    [gr, gi],
+    [br, bi],
+  ];
+  return out;
 }
 
 function nearAtSafe(s: Support | undefined, hz: number): number {
