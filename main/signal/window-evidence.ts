@@ -191,6 +191,14 @@ export function evidenceSeries(
   const windowLen = Math.round(o.windowS * grid.fs);
   const faceLost = inp.capture ? flaggedShare(inp.capture.t, inp.capture.faceLost, windows) : null;
   const keyframes = keyframeTimes(inp.capture);
+  // Windows come in time order: the first keyframe at or after a window's start only moves forward.
+  let firstKey = 0;
+  const keyframesIn = (w: { tStart: number; tEnd: number }) => {
+    while (firstKey < keyframes.length && keyframes[firstKey]! < w.tStart) firstKey++;
+    let end = firstKey;
+    while (end < keyframes.length && keyframes[end]! < w.tEnd) end++;
+    return keyframes.slice(firstKey, end);
+  };
   const evidence = windows.map((w, k): WindowEvidence => {
     const voters: WindowEvidence['voters'] = {};
     const informants: WindowEvidence['informants'] = {};
@@ -217,18 +225,22 @@ export function evidenceSeries(
       faceLostShare: faceLost?.[k] ?? 0,
       droppedShare: dropped / len,
       gapShare: gaps / len,
-      keyframes: keyframes.filter((t) => t >= w.tStart && t < w.tEnd),
+      keyframes: keyframesIn(w),
       skinColour: inp.skinBand ? { ...inp.skinBand, start: w.start, length: end - w.start, fs: grid.fs } : null,
     };
   });
   return { windows, evidence };
 }
 
-/** Times of the frames flagged as keyframes. */
+/**
+ * Times of the frames flagged as keyframes; none where most frames are (an intra-only codec such as MJPEG has no
+ * rhythm of keyframes).
+ */
 function keyframeTimes(capture: CaptureFlags | undefined): number[] {
   const out: number[] = [];
   const flags = capture?.keyframe;
   if (!capture || !flags) return out;
-  for (let i = 0; i < Math.min(flags.length, capture.t.length); i++) if (flags[i]) out.push(capture.t[i]!);
-  return out;
+  const n = Math.min(flags.length, capture.t.length);
+  for (let i = 0; i < n; i++) if (flags[i]) out.push(capture.t[i]!);
+  return out.length > n / 2 ? [] : out;
 }
