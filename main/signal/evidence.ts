@@ -252,7 +252,7 @@ export function pulseColourAgreement(c: SkinColour, hz: number): number {
   const [r, g, b] = colourAt(c, hz);
   const gAbs = Math.hypot(g[0], g[1]);
   if (!(gAbs > 0)) return 0;
-  const inPhase = (z: readonly [number, number]) => (z[0] * g[0] + z[1] * g[1]) / gAbs;
+  const inPhase = (z: Coefficient) => (z[0] * g[0] + z[1] * g[1]) / gAbs;
   const a = [inPhase(r), gAbs, inPhase(b)];
   const mean = (a[0]! + a[1]! + a[2]!) / 3;
   const chroma = a.map((v) => v - mean);
@@ -264,16 +264,17 @@ export function pulseColourAgreement(c: SkinColour, hz: number): number {
 /** Every other sample is enough below 3.5 Hz: the inputs are band-passed, and this runs for every candidate. */
 const COLOUR_STRIDE = 2;
 const hannOf = new Map<number, Float64Array>();
+/** A Fourier coefficient: real and imaginary part. */
+type Coefficient = [number, number];
 
 /** Hann-windowed Fourier coefficient of each channel at `hz` over the window (one pass, a rotating phasor). */
-function colourAt(c: SkinColour, hz: number): [number, number][] {
+function colourAt(c: SkinColour, hz: number): [Coefficient, Coefficient, Coefficient] {
   const n = Math.floor(c.length / COLOUR_STRIDE);
   let w = hannOf.get(n);
-  if (!w)
-    hannOf.set(
-      n,
-      (w = Float64Array.from({ length: n }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / Math.max(1, n - 1)))),
-    );
+  if (!w) {
+    w = Float64Array.from({ length: n }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / Math.max(1, n - 1)));
+    hannOf.set(n, w);
+  }
   const step = (2 * Math.PI * hz * COLOUR_STRIDE) / c.fs;
   const [cs, sn] = [Math.cos(step), -Math.sin(step)];
   let pr = 1;
@@ -297,12 +298,11 @@ function colourAt(c: SkinColour, hz: number): [number, number][] {
     pi = pr * sn + pi * cs;
     pr = next;
   }
-  const out: [number, number][] = [
+  return [
     [rr, ri],
     [gr, gi],
     [br, bi],
   ];
-  return out;
 }
 
 function nearAtSafe(s: Support | undefined, hz: number): number {
