@@ -5,6 +5,7 @@ import { PBV_SIGNATURE } from './pbv-dehaan.ts';
 import type { RgbTrace } from './rgb-means.ts';
 import type { Psd } from './spectrum.ts';
 import { parabolicOffset } from './stats.ts';
+import { hann } from './windows.ts';
 
 /** Estimators whose spectra vote on the heart rate. */
 export const VOTERS = ['sspd', 'pbv', 'pos', 'chrom', 'green', 'upper', 'left', 'right'] as const;
@@ -263,18 +264,13 @@ export function pulseColourAgreement(c: SkinColour, hz: number): number {
 
 /** Every other sample is enough below 3.5 Hz: the inputs are band-passed, and this runs for every candidate. */
 const COLOUR_STRIDE = 2;
-const hannOf = new Map<number, Float64Array>();
 /** A Fourier coefficient: real and imaginary part. */
 type Coefficient = [number, number];
 
-/** Hann-windowed Fourier coefficient of each channel at `hz` over the window (one pass, a rotating phasor). */
+/** Hann-windowed (cached window) Fourier coefficient of each channel at `hz` (one pass, a rotating phasor). */
 function colourAt(c: SkinColour, hz: number): [Coefficient, Coefficient, Coefficient] {
   const n = Math.floor(c.length / COLOUR_STRIDE);
-  let w = hannOf.get(n);
-  if (!w) {
-    w = Float64Array.from({ length: n }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / Math.max(1, n - 1)));
-    hannOf.set(n, w);
-  }
+  const w = hann(n);
   const step = (2 * Math.PI * hz * COLOUR_STRIDE) / c.fs;
   const [cs, sn] = [Math.cos(step), -Math.sin(step)];
   let pr = 1;
