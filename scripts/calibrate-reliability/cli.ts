@@ -1,6 +1,6 @@
 // Calibrates the reliability model (main/signal/reliability-model.json) on clips we generate ourselves, never on
 // the development set:
-//   node scripts/calibrate-reliability/cli.ts --set DIR[,DIR…] [--generate 120] [--seed 1] [--cache DIR] [--out FILE]
+//   node scripts/calibrate-reliability/cli.ts --set DIR[,DIR…] [--generate 120] [--seed 1] [--cache DIR[,DIR…]] [--out FILE]
 //     [--window-features a,b,…]   (the window model's inputs: WINDOW_FEATURES of reliability.ts by default)
 //     [--no-pulse-weight 1]       (weight of a no-pulse clip's windows in the window model's fit)
 //     [--without a,b,…]           (candidate features left out of the candidate model: FEATURES of evidence.ts)
@@ -47,7 +47,9 @@ const { values } = parseArgs({
 });
 if (!values.set) throw new Error('--set DIR is required');
 const setDirs = values.set.split(',').map((d) => path.resolve(d));
-const cacheDir = path.resolve(values.cache ?? path.join(setDirs[0]!, 'traces'));
+// One cache for every set, or one per set (sets made from the same seed share clip names).
+const cacheDirs = (values.cache ?? path.join(setDirs[0]!, 'traces')).split(',').map((d) => path.resolve(d));
+const cacheOf = (dir: string) => cacheDirs[setDirs.indexOf(dir)] ?? cacheDirs[0]!;
 const left = new Set(values.without.split(',').filter(Boolean));
 const candidateFeatures = FEATURES.filter((f) => !left.has(f));
 const windowFeatures = values['window-features']
@@ -83,7 +85,7 @@ const rows = setDirs.flatMap((dir) =>
 );
 const clips: Clip[] = [];
 for (const [i, [dir, video, reference, truth]] of rows.entries()) {
-  const traces = await clipTraces(path.resolve(dir, video!), cacheDir);
+  const traces = await clipTraces(path.resolve(dir, video!), cacheOf(dir));
   clips.push({ name: video!, traces, truth: reference === 'none' ? null : parseReference(truth || reference!, dir) });
   process.stderr.write(`\rtraces ${i + 1}/${rows.length}`);
 }

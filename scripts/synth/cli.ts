@@ -2,8 +2,9 @@
 //   node scripts/synth/cli.ts --out DIR [--count 12] [--seed 1] [--duration 20] [--fps 30] [--size 320x240]
 //        [--bpm 60-150] [--codecs h264,mjpeg] [--crf 23] [--conditions still,drift,shake,light] [--faces a.png,b.jpg]
 //   node scripts/synth/cli.ts --varied --out DIR [--count 100] [--seed 1] [--duration 20] [--size 640x480]
-//        [--levelled] [--no-pulse-share 0.15] (conditions drawn at random: weak pulses, compression, motion, flicker,
-//        uneven light, no-pulse clips; --levelled draws each clip's conditions from one level: easy, medium or hard)
+//        [--levelled] [--no-pulse-share 0.15] [--beat-shapes] (conditions drawn at random: weak pulses, compression,
+//        motion, flicker, uneven light, no-pulse clips; --levelled draws each clip's conditions from one level: easy,
+//        medium or hard; --beat-shapes gives each clip its own beat shape instead of the fixed one)
 // Writes the clips, their ground truth (<clip>.hr.csv, <clip>.ppg.csv) and manifest.csv for `pulse-studio evaluate`.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -31,6 +32,7 @@ const { values } = parseArgs({
     varied: { type: 'boolean', default: false },
     levelled: { type: 'boolean', default: false },
     'no-pulse-share': { type: 'string', default: '0.15' },
+    'beat-shapes': { type: 'boolean', default: false },
   },
 });
 
@@ -82,6 +84,7 @@ const { manifest } = values.varied
         bpmRange: [lo!, hi ?? lo!],
         levelled: values.levelled,
         noPulseShare: share('no-pulse-share', values['no-pulse-share']),
+        beatShapes: values['beat-shapes'],
       }),
       outDir,
       onClip,

@@ -117,7 +117,7 @@ function harmonic(track: ReturnType<typeof pulseTrack>, bpm: number, k: number):
 
 describe('beat shapes of the calibration sets', () => {
   it('vary from clip to clip with harmonics that fall off as a PPG’s do', () => {
-    const specs = variedSpecs({ count: 40, seed: 3, faces: ['a.png'] });
+    const specs = variedSpecs({ count: 40, seed: 3, faces: ['a.png'], beatShapes: true });
     const ratios = specs.map((s) => {
       const track = pulseTrack({ bpm: 60, hrv: 0, seed: 1, shape: s.beat! }, 10);
       const h1 = harmonic(track, 60, 1);

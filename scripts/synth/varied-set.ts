@@ -20,6 +20,8 @@ export interface VariedOptions {
   bpmRange?: readonly [number, number];
   /** Draw each clip's conditions from one level (easy, medium, hard) instead of each over its whole range. */
   levelled?: boolean;
+  /** Give each clip its own beat shape (beatShapeFor) instead of pulse-signal.ts's fixed BEAT_SHAPE. */
+  beatShapes?: boolean;
 }
 
 /** Motion levels: peak shake in pixels (at 640×480), roll in degrees and zoom share. */
@@ -158,7 +160,7 @@ export function variedSpecs(o: VariedOptions): ClipSpec[] {
       hrv: between([0.01, 0.05]),
       // Beat shapes over a physiological range: the second harmonic 0.15–0.85 of the fundamental, the third
       // 0.15–0.55 (a PPG's harmonics fall off; a narrow systolic peak would make the third as strong as the first).
-      beat: beatShapeFor(o.seed, i),
+      ...(o.beatShapes ? { beat: beatShapeFor(o.seed, i) } : {}),
       durationS: o.durationS ?? 20,
       fps: 30,
       width,
