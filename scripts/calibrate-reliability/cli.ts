@@ -1,14 +1,14 @@
 // Calibrates the reliability model (main/signal/reliability-model.json) on clips we generate ourselves, never on
 // the development set:
-//   node scripts/calibrate-reliability/cli.ts --set DIR[,DIR…] [--generate 120] [--seed 1] [--cache DIR[,DIR…]] [--out FILE]
+//   node scripts/calibrate-reliability/cli.ts --set DIR[,DIR…] [--generate 120] [--seed 1] [--out FILE]
+//     [--cache DIR[,DIR…]]        (traces: one folder, or one per set where sets share clip names)
 //     [--window-features a,b,…]   (the window model's inputs: WINDOW_FEATURES of reliability.ts by default)
 //     [--no-pulse-weight 1]       (weight of a no-pulse clip's windows in the window model's fit)
 //     [--without a,b,…]           (candidate features left out of the candidate model: FEATURES of evidence.ts)
 //     [--folds 5]                 (cross-validation folds for the figures written beside the weights)
 // --generate renders a varied set (scripts/synth/varied-set.ts) into the first DIR first (finished clips are kept,
-// so an interrupted run resumes). Each
-// clip is analysed once with the bundled model (traces cached), then: candidate model → tracked decisions →
-// window model → thresholds, with 2-fold cross-validated figures written beside the weights.
+// so an interrupted run resumes). Each clip is analysed once with the bundled model (traces cached), then: candidate
+// model → tracked decisions → window model → thresholds, with cross-validated figures written beside the weights.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
