@@ -204,6 +204,7 @@ function clipReport(clips: readonly ClipScore[]) {
     clipsReportedMae: mae(reported),
     clipsWrong10: reported.filter((c) => c.error! > 10).length,
     noPulseClipsReported: clips.filter((c) => c.noPulse && c.level !== 'none').length,
+    noPulseClipsReliable: clips.filter((c) => c.noPulse && c.level === 'reliable').length,
   };
 }
 
