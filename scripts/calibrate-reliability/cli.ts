@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { GRADE_OF, sessionHr } from '../../common/session-hr.ts';
+import { GRADE_OF, sessionHr, type Reliability } from '../../common/session-hr.ts';
 import { auroc } from '../../main/references/metrics.ts';
 import { parseReference, referenceBpm, type Reference } from '../../main/evaluation/reference.ts';
 import { FEATURES } from '../../main/signal/evidence.ts';
@@ -50,8 +50,9 @@ const setDirs = values.set.split(',').map((d) => path.resolve(d));
 // One cache for every set, or one per set (sets made from the same seed share clip names).
 const cacheDirs = (values.cache ?? path.join(setDirs[0]!, 'traces')).split(',').map((d) => path.resolve(d));
 const cacheOf = (dir: string) => cacheDirs[setDirs.indexOf(dir)] ?? cacheDirs[0]!;
+const NO_PULSE_WEIGHT = Number(values['no-pulse-weight']);
 const left = new Set(values.without.split(',').filter(Boolean));
-const candidateFeatures = FEATURES.filter((f) => !left.has(f));
+const candidateInputs = FEATURES.filter((f) => !left.has(f));
 const windowFeatures = values['window-features']
   ? (values['window-features'].split(',') as ReliabilityModel['window']['features'])
   : WINDOW_FEATURES;
@@ -107,7 +108,6 @@ function evidenceOf(c: Clip): SessionEvidence[] {
 }
 const evidence = new Map(clips.map((c) => [c, evidenceOf(c)]));
 
-const NO_PULSE_WEIGHT = Number(values['no-pulse-weight']);
 function fitModel(train: Clip[]): ReliabilityModel {
   const x: number[][] = [];
   const y: boolean[] = [];
@@ -117,7 +117,7 @@ function fitModel(train: Clip[]): ReliabilityModel {
       ev.evidence.forEach((e, k) => {
         const truth = truthOf(c, ev.windows[k]!);
         for (const cand of scoreCandidates(e, ev.bandHz)) {
-          x.push(candidateFeatures.map((f) => cand.features[FEATURES.indexOf(f)]!));
+          x.push(candidateInputs.map((f) => cand.features[FEATURES.indexOf(f)]!));
           y.push(right(cand.bpm, truth));
           weight.push(variant === 0 ? 1 : 0.5);
         }
@@ -126,7 +126,7 @@ function fitModel(train: Clip[]): ReliabilityModel {
   }
   const candidate = fitLogistic(x, y, 1e-3, weight);
   const draft: ReliabilityModel = {
-    candidate: { features: candidateFeatures, weights: candidate.weights, bias: candidate.bias },
+    candidate: { features: candidateInputs, weights: candidate.weights, bias: candidate.bias },
     window: { features: windowFeatures, weights: windowFeatures.map(() => 0), bias: 0 },
     thresholds: { reliable: 0.9, caution: 0.6 },
   };
@@ -186,7 +186,7 @@ function scoreWindows(m: ReliabilityModel, test: Clip[], variant = 0): Scored[] 
 
 interface ClipScore {
   noPulse: boolean;
-  level: 'reliable' | 'caution' | 'none';
+  level: Reliability;
   /** |session HR − true mean HR| (bpm); null without a number or a truth. */
   error: number | null;
 }
