@@ -1,6 +1,7 @@
 // Every signal the reliability decision reads, on one uniform grid: the network's waveform, the classical
-// methods on light-rectified skin colour, three skin regions, the light reference, motion and frame gaps; then
-// their sliding-window spectra as one WindowEvidence per HR window. Used by whole-session and live analysis alike.
+// methods on light-rectified skin colour, three skin regions, the light reference, motion, frame gaps and an
+// imported video's keyframes; then their sliding-window spectra (and the skin's colour change, for its direction)
+// as one WindowEvidence per HR window. Used by whole-session and live analysis alike.
 import type { BaselineId } from './baselines.ts';
 import { BASELINES } from './baselines.ts';
 import { notEnoughData, type NotEnoughData } from './errors.ts';
