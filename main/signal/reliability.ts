@@ -191,9 +191,11 @@ export function mayBeReliable(f: Record<Feature, number>): boolean {
   return Math.max(f.faceLost, f.gap) <= MISSING_CAUTION_SHARE && f.keyframeComb < KEYFRAME_LOCK;
 }
 
-function capLevel(level: Reliability, f: Record<Feature, number>): Reliability {
+/** The level of a window's probability, for a window that may not be reliable judged against caution's threshold. */
+function levelFor(p: number, f: Record<Feature, number>, m: ReliabilityModel): Reliability {
   if (Math.max(f.faceLost, f.gap) > MISSING_NONE_SHARE) return 'none';
-  return level === 'reliable' && !mayBeReliable(f) ? 'caution' : level;
+  if (mayBeReliable(f)) return levelOf(p, m);
+  return p >= m.thresholds.caution ? 'caution' : 'none';
 }
 
 /**
@@ -233,7 +235,7 @@ export function decideWindow(
     m.window,
     m.window.features.map((k) => all[k]),
   );
-  const reliability = capLevel(levelOf(probability, m), f);
+  const reliability = levelFor(probability, f, m);
   // The network is primary: its reading stands wherever the chosen rate is its own.
   const bySspd =
     sspdBpm !== null &&

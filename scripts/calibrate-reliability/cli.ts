@@ -236,7 +236,7 @@ const isReliable = (m: ReliabilityModel) => (w: Scored) => w.eligible && w.p >= 
 function report(m: ReliabilityModel, s: Scored[] & { clips: ClipScore[] }) {
   const pulse = s.filter((w) => !w.noPulse);
   const reliable = pulse.filter(isReliable(m));
-  const caution = pulse.filter((w) => w.p >= m.thresholds.caution);
+  const caution = pulse.filter((w) => isReliable(m)(w) || w.p >= m.thresholds.caution);
   const share = (xs: Scored[], f: (w: Scored) => boolean) => (xs.length ? xs.filter(f).length / xs.length : Number.NaN);
   return {
     windows: s.length,
