@@ -26,8 +26,10 @@ export interface BeatShape {
 const RSA_HZ = 0.25;
 const MAYER_HZ = 0.1;
 
-/** The shape every clip had until 2026-12-05 (and still the default): its third harmonic is stronger than a real
- * PPG's (0.77 of the fundamental; finger and camera PPG fall off with each harmonic). */
+/**
+ * The shape every clip had until 2026-12-05 (and still the default): its third harmonic is stronger than a real
+ * PPG's (0.77 of the fundamental; finger and camera PPG fall off with each harmonic).
+ */
 export const BEAT_SHAPE: BeatShape = { systoleWidth: 0.08, dicroticHeight: 0.45, dicroticAt: 0.5, dicroticWidth: 0.12 };
 const SYSTOLE_AT = 0.2;
 

@@ -158,8 +158,6 @@ export function variedSpecs(o: VariedOptions): ClipSpec[] {
       face,
       bpm,
       hrv: between([0.01, 0.05]),
-      // Beat shapes over a physiological range: the second harmonic 0.15–0.85 of the fundamental, the third
-      // 0.15–0.55 (a PPG's harmonics fall off; a narrow systolic peak would make the third as strong as the first).
       ...(o.beatShapes ? { beat: beatShapeFor(o.seed, i) } : {}),
       durationS: o.durationS ?? 20,
       fps: 30,
