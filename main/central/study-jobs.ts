@@ -157,7 +157,7 @@ export async function exportStudyJob(ctx: StudyJobContext, appVersion: string): 
     jobId: ctx.jobId,
     requestedBy: data.requestedBy,
     study: data.study,
-    destination: path.join(ctx.mediaRoot, EXPORTS_FOLDER, ctx.jobId),
+    destination: folder,
     stations: exports.map((e) => ({ stationId: e.stationId, sessionIds: e.sessionIds, path: e.path, files: e.files })),
   });
   return storeResult(

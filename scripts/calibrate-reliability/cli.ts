@@ -53,6 +53,7 @@ const cacheOf = (dir: string) => cacheDirs[setDirs.indexOf(dir)] ?? cacheDirs[0]
 const NO_PULSE_WEIGHT = Number(values['no-pulse-weight']);
 const left = new Set(values.without.split(',').filter(Boolean));
 const candidateInputs = FEATURES.filter((f) => !left.has(f));
+const inputPositions = candidateInputs.map((f) => FEATURES.indexOf(f));
 const windowFeatures = values['window-features']
   ? (values['window-features'].split(',') as ReliabilityModel['window']['features'])
   : WINDOW_FEATURES;
@@ -117,7 +118,7 @@ function fitModel(train: Clip[]): ReliabilityModel {
       ev.evidence.forEach((e, k) => {
         const truth = truthOf(c, ev.windows[k]!);
         for (const cand of scoreCandidates(e, ev.bandHz)) {
-          x.push(candidateInputs.map((f) => cand.features[FEATURES.indexOf(f)]!));
+          x.push(inputPositions.map((i) => cand.features[i]!));
           y.push(right(cand.bpm, truth));
           weight.push(variant === 0 ? 1 : 0.5);
         }
