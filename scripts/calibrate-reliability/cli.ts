@@ -6,6 +6,7 @@
 //     [--no-pulse-weight 1]       (weight of a no-pulse clip's windows in the window model's fit)
 //     [--without a,b,…]           (candidate features left out of the candidate model: FEATURES of evidence.ts)
 //     [--folds 5]                 (cross-validation folds for the figures written beside the weights)
+//     [--check FILE]              (no fitting: FILE's figures on these sets, e.g. fresh seeds it was not fitted on)
 // --generate renders a varied set (scripts/synth/varied-set.ts) into the first DIR first (finished clips are kept,
 // so an interrupted run resumes). Each clip is analysed once with the bundled model (traces cached), then: candidate
 // model → tracked decisions → window model → thresholds, with cross-validated figures written beside the weights.
@@ -39,6 +40,7 @@ const { values } = parseArgs({
     'no-pulse-weight': { type: 'string', default: '1' },
     without: { type: 'string', default: '' },
     folds: { type: 'string', default: '5' },
+    check: { type: 'string' },
     out: {
       type: 'string',
       default: path.resolve(import.meta.dirname, '..', '..', 'main', 'signal', 'reliability-model.json'),
@@ -264,33 +266,52 @@ function withThresholds(m: ReliabilityModel, s: Scored[]): ReliabilityModel {
   return { ...m, thresholds: { reliable: thresholdFor(eligible, 0.97, 0.01), caution: thresholdFor(s, 0.8, 0.1) } };
 }
 
-// Cross-validation by clip (--folds, clips dealt in turn): the figures a new subject would see.
-const foldCount = Math.max(2, Math.round(Number(values.folds)));
-const folds = Array.from({ length: foldCount }, (_, f) => clips.filter((_, i) => i % foldCount === f));
-const held = folds.map((test, f) => {
-  const train = clips.filter((_, i) => i % foldCount !== f);
-  const m = fitModel(train);
-  const tuned = withThresholds(m, scoreWindows(m, train));
-  return report(tuned, scoreWindows(tuned, test));
-});
-const model = fitModel(clips);
-const final = withThresholds(model, scoreWindows(model, clips));
-const out = {
-  note: 'Written by scripts/calibrate-reliability/cli.ts; do not edit by hand.',
-  calibration: {
+/** An existing model's figures on these clips, as the app would decide them; nothing is fitted or written. */
+function check(file: string): void {
+  const m = JSON.parse(fs.readFileSync(file, 'utf8')) as ReliabilityModel;
+  const figures = {
+    model: file,
     sets: setDirs.map((d) => path.basename(d)),
     clips: clips.length,
     noPulseClips: clips.filter((c) => !c.truth).length,
-    crossValidated: held,
-    fitted: report(final, scoreWindows(final, clips)),
-    withoutNetwork: report(final, scoreWindows(final, clips, 1)),
-  },
-  ...final,
-};
-fs.writeFileSync(
-  values.out,
-  JSON.stringify(out, (_k, v: unknown) => (typeof v === 'number' ? Number(v.toPrecision(6)) : v), 1) + '\n',
-);
-process.stdout.write(
-  `${JSON.stringify(out.calibration, null, 1)}\nthresholds ${JSON.stringify(final.thresholds)}\nwrote ${values.out}\n`,
-);
+    figures: report(m, scoreWindows(m, clips)),
+    withoutNetwork: report(m, scoreWindows(m, clips, 1)),
+  };
+  process.stdout.write(`${JSON.stringify(figures, null, 1)}\n`);
+}
+
+if (values.check) check(values.check);
+else calibrate();
+
+function calibrate(): void {
+  // Cross-validation by clip (--folds, clips dealt in turn): the figures a new subject would see.
+  const foldCount = Math.max(2, Math.round(Number(values.folds)));
+  const folds = Array.from({ length: foldCount }, (_, f) => clips.filter((_, i) => i % foldCount === f));
+  const held = folds.map((test, f) => {
+    const train = clips.filter((_, i) => i % foldCount !== f);
+    const m = fitModel(train);
+    const tuned = withThresholds(m, scoreWindows(m, train));
+    return report(tuned, scoreWindows(tuned, test));
+  });
+  const model = fitModel(clips);
+  const final = withThresholds(model, scoreWindows(model, clips));
+  const out = {
+    note: 'Written by scripts/calibrate-reliability/cli.ts; do not edit by hand.',
+    calibration: {
+      sets: setDirs.map((d) => path.basename(d)),
+      clips: clips.length,
+      noPulseClips: clips.filter((c) => !c.truth).length,
+      crossValidated: held,
+      fitted: report(final, scoreWindows(final, clips)),
+      withoutNetwork: report(final, scoreWindows(final, clips, 1)),
+    },
+    ...final,
+  };
+  fs.writeFileSync(
+    values.out,
+    JSON.stringify(out, (_k, v: unknown) => (typeof v === 'number' ? Number(v.toPrecision(6)) : v), 1) + '\n',
+  );
+  process.stdout.write(
+    `${JSON.stringify(out.calibration, null, 1)}\nthresholds ${JSON.stringify(final.thresholds)}\nwrote ${values.out}\n`,
+  );
+}
