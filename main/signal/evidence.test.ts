@@ -1,6 +1,13 @@
 // Known answers for the candidate features that need no spectra: the keyframe rhythm and the band's lower edge.
 import { describe, expect, it } from 'vitest';
-import { candidateFeatures, FEATURES, keyframeComb, pulseColourAgreement, type WindowEvidence } from './evidence.ts';
+import {
+  candidateFeatures,
+  FEATURES,
+  keyframeComb,
+  keyframeNear,
+  pulseColourAgreement,
+  type WindowEvidence,
+} from './evidence.ts';
 
 const every = (stepS: number, fromS: number, toS: number) =>
   Array.from({ length: Math.floor((toS - fromS) / stepS) + 1 }, (_, i) => fromS + i * stepS);
@@ -18,6 +25,15 @@ describe('keyframe rhythm', () => {
     expect(keyframeComb([], 1.5)).toBe(0);
     expect(keyframeComb([4, 12], 1.5)).toBe(0);
     expect(keyframeComb(every(1 / 30, 0, 15), 1.37)).toBeLessThan(0.01);
+  });
+
+  it('is found within ±5 bpm of a multiple of the keyframe rate, where spectra put the encoder’s peaks', () => {
+    const keys = every(1, 0, 14); // a keyframe a second: 60 and 120 bpm
+    expect(keyframeComb(keys, 57 / 60)).toBeLessThan(0.2);
+    expect(keyframeNear(keys, 57 / 60)).toBeCloseTo(1, 6);
+    expect(keyframeNear(keys, 124 / 60)).toBeCloseTo(1, 6);
+    expect(keyframeNear(keys, 90 / 60)).toBeLessThan(0.05);
+    expect(keyframeNear([3, 9], 1)).toBe(0);
   });
 });
 

@@ -153,6 +153,7 @@ export const FEATURES = [
   'keyframeComb',
   'lowEdge',
   'pulseColour',
+  'keyframeNear',
 ] as const;
 export type Feature = (typeof FEATURES)[number];
 
@@ -209,6 +210,7 @@ export function candidateFeatures(e: WindowEvidence, hz: number, bandHz: readonl
     noSspd: e.voters.sspd ? 0 : 1,
     noLight: light ? 0 : 1,
     keyframeComb: keyframeComb(e.keyframes, hz),
+    keyframeNear: keyframeNear(e.keyframes, hz),
     lowEdge: clamp01(1 - (hz - bandHz[0]) / LOW_EDGE_HZ),
     pulseColour: e.skinColour ? (pulseColourAgreement(e.skinColour, hz) + 1) / 2 : 0.5,
   };
@@ -233,6 +235,22 @@ export function keyframeComb(keyframes: readonly number[], hz: number): number {
     im += Math.sin(2 * Math.PI * hz * t);
   }
   return (re * re + im * im) / (n * n);
+}
+
+/** Steps on each side of a rate at which keyframeNear looks for the keyframes' rhythm (±5 bpm in all). */
+const NEAR_STEPS = 5;
+
+/**
+ * The keyframes' rhythm within ±5 bpm of `hz` (the most of keyframeComb there): the spectra that read the encoder's
+ * rhythm put their peaks a few bpm from its exact multiple (a face without a pulse, a keyframe a second, read
+ * 55–60 bpm by every method), so nearness, not only the exact rate, makes a candidate suspect.
+ */
+export function keyframeNear(keyframes: readonly number[], hz: number): number {
+  if (keyframes.length < MIN_KEYFRAMES) return 0;
+  let most = 0;
+  for (let i = -NEAR_STEPS; i <= NEAR_STEPS; i++)
+    most = Math.max(most, keyframeComb(keyframes, hz + (i / NEAR_STEPS) * SUPPORT_HALF_WIDTH_HZ));
+  return most;
 }
 
 /** The blood-volume pulse's colour direction with the equal-channel (brightness) part taken out, unit length. */

@@ -31,7 +31,7 @@ type DecisionFeature = Feature | WindowFeature;
 /**
  * What the window-level model reads, unless told otherwise: the window-level values and the evidence that best
  * tells right readings from wrong ones on the calibration clips (the crop moving at this rate, agreeing voters,
- * PBV's peak share, the light reference, the weakest skin region).
+ * PBV's peak share, the light reference, the weakest skin region, nearness to an imported video's keyframe rhythm).
  */
 export const WINDOW_FEATURES: readonly DecisionFeature[] = [
   ...WINDOW_LEVEL,
@@ -40,6 +40,7 @@ export const WINDOW_FEATURES: readonly DecisionFeature[] = [
   'pbvShare',
   'lightOverSkin',
   'regionsMin',
+  'keyframeNear',
 ];
 
 /** Windows on each side whose best candidates say whether the chosen rate is steady. */
