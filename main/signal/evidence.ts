@@ -246,11 +246,28 @@ const NEAR_STEPS = 5;
  * 55–60 bpm by every method), so nearness, not only the exact rate, makes a candidate suspect.
  */
 export function keyframeNear(keyframes: readonly number[], hz: number): number {
-  if (keyframes.length < MIN_KEYFRAMES) return 0;
+  const n = keyframes.length;
+  if (n < MIN_KEYFRAMES) return 0;
+  const step = SUPPORT_HALF_WIDTH_HZ / NEAR_STEPS;
+  const re = new Float64Array(2 * NEAR_STEPS + 1);
+  const im = new Float64Array(2 * NEAR_STEPS + 1);
+  // keyframeComb at every offset at once: each keyframe's phasor at the lowest rate, turned one step at a time.
+  for (const t of keyframes) {
+    const start = 2 * Math.PI * (hz - NEAR_STEPS * step) * t;
+    const [cs, sn] = [Math.cos(2 * Math.PI * step * t), Math.sin(2 * Math.PI * step * t)];
+    let pr = Math.cos(start);
+    let pi = Math.sin(start);
+    for (let j = 0; j < re.length; j++) {
+      re[j] = re[j]! + pr;
+      im[j] = im[j]! + pi;
+      const next = pr * cs - pi * sn;
+      pi = pr * sn + pi * cs;
+      pr = next;
+    }
+  }
   let most = 0;
-  for (let i = -NEAR_STEPS; i <= NEAR_STEPS; i++)
-    most = Math.max(most, keyframeComb(keyframes, hz + (i / NEAR_STEPS) * SUPPORT_HALF_WIDTH_HZ));
-  return most;
+  for (let j = 0; j < re.length; j++) most = Math.max(most, re[j]! * re[j]! + im[j]! * im[j]!);
+  return most / (n * n);
 }
 
 /** The blood-volume pulse's colour direction with the equal-channel (brightness) part taken out, unit length. */
