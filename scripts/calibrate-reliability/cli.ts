@@ -22,6 +22,7 @@ import {
   mayBeReliable,
   scoreCandidates,
   WINDOW_FEATURES,
+  WINDOW_LEVEL,
   type ReliabilityModel,
 } from '../../main/signal/reliability.ts';
 import { sessionEvidence, type SessionEvidence } from '../../main/signal/analyze-session.ts';
@@ -269,6 +270,12 @@ function withThresholds(m: ReliabilityModel, s: Scored[]): ReliabilityModel {
 /** An existing model's figures on these clips, as the app would decide them; nothing is fitted or written. */
 function check(file: string): void {
   const m = JSON.parse(fs.readFileSync(file, 'utf8')) as ReliabilityModel;
+  const known = new Set<string>([...FEATURES, ...WINDOW_LEVEL]);
+  for (const part of [m.candidate, m.window]) {
+    const unknown = part?.features?.filter((f) => !known.has(f)) ?? [];
+    if (!part || part.weights?.length !== part.features?.length || unknown.length)
+      throw new Error(`${file} is not a reliability model this code reads (features: ${unknown.join(', ') || '?'})`);
+  }
   const figures = {
     model: file,
     sets: setDirs.map((d) => path.basename(d)),
