@@ -267,6 +267,13 @@ function withThresholds(m: ReliabilityModel, s: Scored[]): ReliabilityModel {
   return { ...m, thresholds: { reliable: thresholdFor(eligible, 0.97, 0.01), caution: thresholdFor(s, 0.8, 0.1) } };
 }
 
+/** Which clips the figures are on, as both reports name them. */
+const clipsUsed = {
+  sets: setDirs.map((d) => path.basename(d)),
+  clips: clips.length,
+  noPulseClips: clips.filter((c) => !c.truth).length,
+};
+
 /** An existing model's figures on these clips, as the app would decide them; nothing is fitted or written. */
 function check(file: string): void {
   const m = JSON.parse(fs.readFileSync(file, 'utf8')) as ReliabilityModel;
@@ -278,9 +285,7 @@ function check(file: string): void {
   }
   const figures = {
     model: file,
-    sets: setDirs.map((d) => path.basename(d)),
-    clips: clips.length,
-    noPulseClips: clips.filter((c) => !c.truth).length,
+    ...clipsUsed,
     figures: report(m, scoreWindows(m, clips)),
     withoutNetwork: report(m, scoreWindows(m, clips, 1)),
   };
@@ -305,9 +310,7 @@ function calibrate(): void {
   const out = {
     note: 'Written by scripts/calibrate-reliability/cli.ts; do not edit by hand.',
     calibration: {
-      sets: setDirs.map((d) => path.basename(d)),
-      clips: clips.length,
-      noPulseClips: clips.filter((c) => !c.truth).length,
+      ...clipsUsed,
       crossValidated: held,
       fitted: report(final, scoreWindows(final, clips)),
       withoutNetwork: report(final, scoreWindows(final, clips, 1)),
