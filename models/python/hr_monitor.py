@@ -11,6 +11,9 @@ from torch.nn import functional as F
 from sspd_model import INPUT_SIZE, SSPD
 
 BAND_BPM = (40.0, 200.0)
+# Slow pulses get a bucket of their own: frame differences weigh a pulse's power by the square of its rate, so
+# below about 70 bpm its second harmonic reaches the network stronger than its fundamental (MODEL_CARD, Limits).
+SLOW_BPM = 70.0
 # The app's SNR (main/signal/spectrum.ts, de Haan & Jeanne): power within ±6 bpm of the peak and its
 # harmonic over the rest of 0.5–4 Hz.
 SNR_BAND_HZ = (0.5, 4.0)
@@ -78,8 +81,8 @@ class HrMonitor:
 
     @torch.no_grad()
     def evaluate(self, model: SSPD, amp: contextlib.AbstractContextManager = contextlib.nullcontext()) -> dict[str, float]:
-        """val_* over all pulsing windows, val_<condition>_* per condition; for no-pulse windows only
-        the SNR at the model's own peak (low is right) and the share above 0 dB."""
+        """val_* over all pulsing windows, val_<condition>_* per condition and val_below70bpm_* for slow pulses;
+        for no-pulse windows only the SNR at the model's own peak (low is right) and the share above 0 dB."""
         by = defaultdict(lambda: ([], [], [], []))
         pooled = ([], [], [], [])
         nopulse_snrs = []
@@ -88,7 +91,10 @@ class HrMonitor:
             if not meta['pulse']:
                 nopulse_snrs.append(snr)
                 continue
-            for bucket in (by[meta['condition']], pooled):
+            buckets = [by[meta['condition']], pooled]
+            if meta['bpm'] < SLOW_BPM:
+                buckets.append(by[f'below{SLOW_BPM:.0f}bpm'])
+            for bucket in buckets:
                 for values, v in zip(bucket, (abs(bpm - meta['bpm']), meta['bpm'], bpm, snr)):
                     values.append(v)
         out = summarise(*pooled, prefix='val_') | {'val_windows': len(self.windows)}

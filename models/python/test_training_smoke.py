@@ -18,6 +18,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import train  # noqa: E402
 from sspd_model import SSPD, load_checkpoint  # noqa: E402
+from hr_monitor import HrMonitor  # noqa: E402
 from sspd_training_blocks import sspd_losses  # noqa: E402
 
 FACES = os.path.join(os.environ.get('PULSE_SHARED_DIR') or os.path.normpath(os.path.join(HERE, '..', '..', '..', 'shared')), 'faces')
@@ -98,6 +99,23 @@ class TrainingSmoke(unittest.TestCase):
             np.save(os.path.join(clips, 'a.npy'), np.full((20, 64, 64, 3), 120, np.uint8))
             loaded = train.load_clips(clips)
             self.assertEqual(tuple(loaded[0].shape), (20, 151, 151, 3))
+
+    def test_the_monitor_counts_slow_pulses_read_at_twice_their_rate_on_their_own(self) -> None:
+        fps, steps = 30.0, 300
+        t = torch.arange(steps) / fps
+
+        def reads_96_bpm(diffs: torch.Tensor) -> torch.Tensor:
+            # Stands in for the network: whatever the window, a clean rhythm at 96 bpm.
+            return torch.sin(2 * np.pi * 1.6 * t)[None]
+
+        window = torch.zeros(steps + 1, 151, 151, 3, dtype=torch.uint8)
+        monitor = HrMonitor([(window, {'pulse': True, 'condition': 'clean', 'bpm': 48.0}),
+                             (window, {'pulse': True, 'condition': 'clean', 'bpm': 96.0})], fps)
+        record = monitor.evaluate(reads_96_bpm)
+        self.assertEqual(record['val_clean_doubled'], 1)
+        self.assertEqual(record['val_below70bpm_doubled'], 1, 'the 48 bpm window, read at 96')
+        self.assertAlmostEqual(record['val_below70bpm_mae_bpm'], 48.0, delta=0.5)
+        self.assertAlmostEqual(record['val_mae_bpm'], 24.0, delta=0.5, msg='the 96 bpm window is read right')
 
     @unittest.skipUnless(os.path.isdir(FACES), f'../shared is absent ({FACES} not found)')
     def test_a_rendered_face_run_monitors_every_condition(self) -> None:
