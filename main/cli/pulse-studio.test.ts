@@ -69,7 +69,7 @@ describe.skipIf(!sharedAvailable())('pulse-studio on synthetic faces', () => {
     }));
   }, 120_000);
 
-  it('evaluates a 12-clip manifest via npx: POS within 3 bpm MAE, the network within 5 bpm but for a withheld harmonic lock, the app’s reported HR right, report files written and parseable', async () => {
+  it('evaluates a 12-clip manifest via npx: POS within 3 bpm MAE, the network within 5 bpm but for one harmonic lock the app never shows, the app’s reported HR right, report files written and parseable', async () => {
     const out = path.join(dir, 'eval');
     const r = await cli(['evaluate', manifest, '--jobs', '2', '--out', out, '--quiet'], {}, true);
     expect(r.code, r.stderr).toBe(0);
@@ -81,16 +81,16 @@ describe.skipIf(!sharedAvailable())('pulse-studio on synthetic faces', () => {
     expect(Math.max(...e.rows.map((row) => row.referenceBpm!))).toBeGreaterThan(145);
     // Default settings, as the app reads a video: face crops and the bundled model. The classical methods read
     // every clip right; the network alone reads all but one drift clip within 5 bpm, where (measured 2026-12-05,
-    // 15 s windows) it locks onto twice the HR. The reliability decision reports an HR on the still and light-change
-    // clips and withholds it on the shake and drift ones, whose broadband movement the calibration clips teach it
-    // to doubt — so the lock is never shown.
+    // 15 s windows) it locks onto twice the HR. The reliability decision never shows the lock: it withholds an HR
+    // there or reports the one the other evidence agrees on (measured 2026-12-05 with regionsOpposed: 66.3 for
+    // 66.4, an HR on all 12 clips; before it, none on that clip).
     const table = evaluationTableOf(r.stdout);
     expect(e.overall.pos!.maeBpm).toBeLessThan(3);
     const networkOff = e.rows.filter((row) => Math.abs(row.methods!.sspd!.errorBpm!) > 5);
     expect(networkOff.length, table).toBeLessThanOrEqual(1);
     for (const row of networkOff) {
-      expect(row.decision!.bpm, table).toBeNull();
       expect(Math.abs(row.methods!.sspd!.bpm! / row.referenceBpm! - 2), table).toBeLessThan(0.05);
+      if (row.decision!.bpm !== null) expect(Math.abs(row.decision!.errorBpm!), table).toBeLessThanOrEqual(5);
     }
     const app = e.reliability.clips.all!;
     expect(app.clips).toBe(12);

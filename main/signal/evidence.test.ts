@@ -1,4 +1,5 @@
-// Known answers for the candidate features that need no spectra: the keyframe rhythm and the band's lower edge.
+// Known answers for the candidate features that need no spectra: the keyframe rhythm, the band's lower edge, the
+// pulse's colour and the skin regions keeping time.
 import { describe, expect, it } from 'vitest';
 import {
   candidateFeatures,
@@ -6,11 +7,25 @@ import {
   keyframeComb,
   keyframeNear,
   pulseColourAgreement,
+  regionsInPhase,
   type WindowEvidence,
 } from './evidence.ts';
 
 const every = (stepS: number, fromS: number, toS: number) =>
   Array.from({ length: Math.floor((toS - fromS) / stepS) + 1 }, (_, i) => fromS + i * stepS);
+
+/** A window with no spectra, keyframes every 2 s and no colour or region signals. */
+const bare = (): WindowEvidence => ({
+  voters: {},
+  informants: {},
+  motion: 0,
+  faceLostShare: 0,
+  droppedShare: 0,
+  gapShare: 0,
+  keyframes: every(2, 0, 14),
+  skinColour: null,
+  regionWaves: null,
+});
 
 describe('keyframe rhythm', () => {
   it('is 1 at multiples of the keyframe rate and small elsewhere', () => {
@@ -61,19 +76,45 @@ describe('pulse colour', () => {
   });
 });
 
-describe('candidate features without spectra', () => {
-  const bare: WindowEvidence = {
-    voters: {},
-    informants: {},
-    motion: 0,
-    faceLostShare: 0,
-    droppedShare: 0,
-    gapShare: 0,
-    keyframes: every(2, 0, 14),
-    skinColour: null,
+describe('skin regions keeping time', () => {
+  const fs = 30;
+  const n = 15 * fs;
+  /** 15 s of three region signals at `hz`, each delayed by its own phase (radians), over a slower sway. */
+  const regions = (phases: readonly number[], hz = 1.2) => {
+    const [upper, left, right] = phases.map((p) =>
+      Float64Array.from({ length: n }, (_, i) => Math.sin((2 * Math.PI * hz * i) / fs - p) + Math.sin(i / 9)),
+    );
+    return { upper: upper!, left: left!, right: right!, start: 0, length: n, fs };
   };
+
+  it('is 1 where a pulse reaches every region together, and falls with the worst pair’s phase difference', () => {
+    expect(regionsInPhase(regions([0, 0, 0]), 1.2)).toBeCloseTo(1, 3);
+    expect(regionsInPhase(regions([0, 0.1, -0.1]), 1.2)).toBeCloseTo(Math.cos(0.2), 2);
+    expect(regionsInPhase(regions([0, Math.PI / 2, 0]), 1.2)).toBeCloseTo(0, 2);
+    expect(regionsInPhase(regions([0, 0, Math.PI]), 1.2)).toBeCloseTo(-1, 2);
+  });
+
+  it('says nothing where a region holds nothing at that rate', () => {
+    const quiet = { ...regions([0, 0, 0]), right: new Float64Array(n) };
+    expect(regionsInPhase(quiet, 1.2)).toBe(0);
+  });
+
+  it('marks a candidate at which regions change in opposite directions, which no pulse does', () => {
+    const opposed = (w: ReturnType<typeof regions> | null) => {
+      const e: WindowEvidence = { ...bare(), regionWaves: w };
+      return candidateFeatures(e, 1.2, [0.7, 3.5])[FEATURES.indexOf('regionsOpposed')];
+    };
+    expect(opposed(regions([0, 0, Math.PI]))).toBeCloseTo(1, 2);
+    expect(opposed(regions([0, (2 * Math.PI) / 3, 0]))).toBeCloseTo(0.5, 2);
+    expect(opposed(regions([0, 0.3, -0.2]))).toBe(0);
+    expect(opposed(regions([0, Math.PI / 2, 0]))).toBeCloseTo(0, 2);
+    expect(opposed(null)).toBe(0);
+  });
+});
+
+describe('candidate features without spectra', () => {
   const feature = (name: (typeof FEATURES)[number], hz: number) =>
-    candidateFeatures(bare, hz, [0.7, 3.5])[FEATURES.indexOf(name)];
+    candidateFeatures(bare(), hz, [0.7, 3.5])[FEATURES.indexOf(name)];
 
   it('marks candidates hugging the band’s lower edge, where slow light changes leak in', () => {
     expect(feature('lowEdge', 0.7)).toBe(1);

@@ -102,10 +102,21 @@ export interface WindowEvidence {
   /** Times (s) of the window's frames an imported video's encoder stored as keyframes; none for a camera's frames. */
   keyframes: readonly number[];
   skinColour: SkinColour | null;
+  regionWaves: RegionWaves | null;
 }
 
-/** The skin's band-passed relative colour change and where a window lies in it (samples at `fs` Hz). */
-export type SkinColour = RgbTrace & { start: number; length: number; fs: number };
+/** Where a window lies in signals sampled at `fs` Hz. */
+export interface Span {
+  start: number;
+  length: number;
+  fs: number;
+}
+
+/** The skin's band-passed relative colour change and where a window lies in it. */
+export type SkinColour = RgbTrace & Span;
+
+/** The three skin regions' band-passed pulse signals (the region voters' waveforms) and where a window lies in them. */
+export type RegionWaves = { upper: Float64Array; left: Float64Array; right: Float64Array } & Span;
 
 /** The heart rates worth judging in a window: each voter's strongest peaks, and half and twice the network's. */
 export function candidatesOf(e: WindowEvidence, bandHz: readonly [number, number]): number[] {
@@ -154,6 +165,7 @@ export const FEATURES = [
   'lowEdge',
   'pulseColour',
   'keyframeNear',
+  'regionsOpposed',
 ] as const;
 export type Feature = (typeof FEATURES)[number];
 
@@ -213,6 +225,8 @@ export function candidateFeatures(e: WindowEvidence, hz: number, bandHz: readonl
     keyframeNear: keyframeNear(e.keyframes, hz),
     lowEdge: clamp01(1 - (hz - bandHz[0]) / LOW_EDGE_HZ),
     pulseColour: e.skinColour ? (pulseColourAgreement(e.skinColour, hz) + 1) / 2 : 0.5,
+    // A pulse reaches the whole face at once: regions changing in opposite directions at hz are not its doing.
+    regionsOpposed: e.regionWaves ? clamp01(-regionsInPhase(e.regionWaves, hz)) : 0,
   };
   return FEATURES.map((f) => values[f]);
 }
@@ -297,42 +311,66 @@ export function pulseColourAgreement(c: SkinColour, hz: number): number {
   return n > 1e-6 * Math.hypot(...a) ? chroma.reduce((s, v, i) => s + v * PULSE_CHROMA[i]!, 0) / n : 0;
 }
 
+/**
+ * How closely the three skin regions' pulse signals keep time at `hz`: the least cosine of the phase difference
+ * over the three pairs (1: all in step, as a pulse reaches the whole face within a few hundredths of a second;
+ * lower where head motion or shading moves the regions' colour each its own way). 0 where a region holds nothing at
+ * `hz`.
+ */
+export function regionsInPhase(c: RegionWaves, hz: number): number {
+  const [u, l, r] = coefficientsAt([c.upper, c.left, c.right], c, hz);
+  const cos = (a: Coefficient, b: Coefficient) => {
+    const n = Math.hypot(...a) * Math.hypot(...b);
+    return n > 0 ? (a[0] * b[0] + a[1] * b[1]) / n : 0;
+  };
+  return Math.min(cos(u, l), cos(u, r), cos(l, r));
+}
+
 /** Every other sample is enough below 3.5 Hz: the inputs are band-passed, and this runs for every candidate. */
 const COLOUR_STRIDE = 2;
 /** A Fourier coefficient: real and imaginary part. */
 type Coefficient = [number, number];
 
-/** Hann-windowed (cached window) Fourier coefficient of each channel at `hz` (one pass, a rotating phasor). */
+/** The skin's R, G and B Fourier coefficients at `hz` over the window. */
 function colourAt(c: SkinColour, hz: number): [Coefficient, Coefficient, Coefficient] {
+  return coefficientsAt([c.r, c.g, c.b], c, hz);
+}
+
+/** Hann-windowed (cached window) Fourier coefficient of three signals over a span at `hz` (one rotating phasor). */
+function coefficientsAt(
+  [x, y, z]: readonly [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>],
+  c: Span,
+  hz: number,
+): [Coefficient, Coefficient, Coefficient] {
   const n = Math.floor(c.length / COLOUR_STRIDE);
   const w = hann(n);
   const step = (2 * Math.PI * hz * COLOUR_STRIDE) / c.fs;
   const [cs, sn] = [Math.cos(step), -Math.sin(step)];
   let pr = 1;
   let pi = 0;
-  let rr = 0;
-  let ri = 0;
-  let gr = 0;
-  let gi = 0;
-  let br = 0;
-  let bi = 0;
+  let xr = 0;
+  let xi = 0;
+  let yr = 0;
+  let yi = 0;
+  let zr = 0;
+  let zi = 0;
   for (let i = 0, k = c.start; i < n; i++, k += COLOUR_STRIDE) {
     const wr = w[i]! * pr;
     const wi = w[i]! * pi;
-    rr += c.r[k]! * wr;
-    ri += c.r[k]! * wi;
-    gr += c.g[k]! * wr;
-    gi += c.g[k]! * wi;
-    br += c.b[k]! * wr;
-    bi += c.b[k]! * wi;
+    xr += x[k]! * wr;
+    xi += x[k]! * wi;
+    yr += y[k]! * wr;
+    yi += y[k]! * wi;
+    zr += z[k]! * wr;
+    zi += z[k]! * wi;
     const next = pr * cs - pi * sn;
     pi = pr * sn + pi * cs;
     pr = next;
   }
   return [
-    [rr, ri],
-    [gr, gi],
-    [br, bi],
+    [xr, xi],
+    [yr, yi],
+    [zr, zi],
   ];
 }
 

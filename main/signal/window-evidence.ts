@@ -192,6 +192,8 @@ export function evidenceSeries(
   const windowLen = Math.round(o.windowS * grid.fs);
   const faceLost = inp.capture ? flaggedShare(inp.capture.t, inp.capture.faceLost, windows) : null;
   const keyframes = keyframeTimes(inp.capture);
+  const { upper, left, right } = inp.voters;
+  const regions = upper && left && right ? { upper, left, right } : null;
   // Windows come in time order: the first keyframe at or after a window's start only moves forward.
   let firstKey = 0;
   const keyframesIn = (w: { tStart: number; tEnd: number }) => {
@@ -228,6 +230,7 @@ export function evidenceSeries(
       gapShare: gaps / len,
       keyframes: keyframesIn(w),
       skinColour: inp.skinBand ? { ...inp.skinBand, start: w.start, length: end - w.start, fs: grid.fs } : null,
+      regionWaves: regions ? { ...regions, start: w.start, length: end - w.start, fs: grid.fs } : null,
     };
   });
   return { windows, evidence };
