@@ -11,8 +11,8 @@ from torch.nn import functional as F
 from sspd_model import INPUT_SIZE, SSPD
 
 BAND_BPM = (40.0, 200.0)
-# Slow pulses get a bucket of their own: frame differences weigh a pulse's power by the square of its rate, so
-# below about 70 bpm its second harmonic reaches the network stronger than its fundamental (MODEL_CARD, Limits).
+# Slow pulses get a bucket of their own: below about 70 bpm the bundled network passes a pulse's second harmonic far
+# better than its fundamental and reads twice the HR (MODEL_CARD, Limits).
 SLOW_BPM = 70.0
 # The app's SNR (main/signal/spectrum.ts, de Haan & Jeanne): power within ±6 bpm of the peak and its
 # harmonic over the rest of 0.5–4 Hz.
