@@ -221,6 +221,7 @@ export function evidenceSeries(
       if (inp.motion) moved += inp.motion[i]!;
     }
     const len = Math.max(1, end - w.start);
+    const span = { start: w.start, length: end - w.start, fs: grid.fs };
     return {
       voters,
       informants,
@@ -229,8 +230,8 @@ export function evidenceSeries(
       droppedShare: dropped / len,
       gapShare: gaps / len,
       keyframes: keyframesIn(w),
-      skinColour: inp.skinBand ? { ...inp.skinBand, start: w.start, length: end - w.start, fs: grid.fs } : null,
-      regionWaves: regions ? { ...regions, start: w.start, length: end - w.start, fs: grid.fs } : null,
+      skinColour: inp.skinBand ? { ...inp.skinBand, ...span } : null,
+      regionWaves: regions ? { ...regions, ...span } : null,
     };
   });
   return { windows, evidence };
