@@ -82,8 +82,8 @@ describe.skipIf(!sharedAvailable())('pulse-studio on synthetic faces', () => {
     // Default settings, as the app reads a video: face crops and the bundled model. The classical methods read
     // every clip right; the network alone reads all but one drift clip within 5 bpm, where (measured 2026-12-05,
     // 15 s windows) it locks onto twice the HR. The reliability decision never shows the lock: it withholds an HR
-    // there or reports the one the other evidence agrees on (measured 2026-12-05 with regionsOpposed: 66.3 for
-    // 66.4, an HR on all 12 clips; before it, none on that clip).
+    // there or reports the one the other evidence agrees on (measured 2026-12-05: none there with the six-set
+    // calibration, an HR on 10 of 12 clips; 66.3 for 66.4 with the four-set one).
     const table = evaluationTableOf(r.stdout);
     expect(e.overall.pos!.maeBpm).toBeLessThan(3);
     const networkOff = e.rows.filter((row) => Math.abs(row.methods!.sspd!.errorBpm!) > 5);

@@ -45,11 +45,11 @@ describe.skipIf(!MANIFESTS.every((m) => fs.existsSync(m)))('the development set'
       table,
     ).toEqual([]);
     expect(e.reliability.windows.app!.noPulseReliableShare, table).toBeLessThanOrEqual(0.02);
-    // Met since 2026-12-05 (15 s windows): window confidence AUROC ≥ 0.9 (measured 0.908 with the four-set
-    // calibration and regionsOpposed, 0.902 without it, 0.935 with calibG2 + calibK before them).
+    // Met since 2026-12-05 (15 s windows): window confidence AUROC ≥ 0.9 (measured 0.907 with the six-set
+    // calibration and keyframeStepNear, 0.908 with four sets and regionsOpposed, 0.935 with calibG2 + calibK).
     expect(e.reliability.windows.app!.auroc, table).toBeGreaterThanOrEqual(0.9);
-    // Not yet met (issue #19 stays open; measured 2026-12-05 on this machine, calibration on calibG2 + calibK +
-    // calibG3 + calibK2): reliable on 9 of 16 easy + medium clips (target ≥ 75 %), an HR on 9 of 16 (target ≥ 80 %).
+    // Not yet met (issue #19 stays open; measured 2026-12-05 on this machine, calibration on the six sets of the
+    // README): reliable on 9 of 16 easy + medium clips (target ≥ 75 %), an HR on 9 of 16 (target ≥ 80 %).
     // These floors (reliable at what was reached, an HR one clip below) keep it from sliding back while the coverage
     // is worked on.
     expect(reliable.length / easyMedium.length, table).toBeGreaterThanOrEqual(9 / 16);

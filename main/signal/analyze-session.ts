@@ -28,7 +28,14 @@ import {
   type WindowReason,
 } from './summary.ts';
 import type { FrameReport, Grid } from './timing.ts';
-import { colourSignals, evidenceSeries, informantsOf, methodFiltered, type ColourSignals } from './window-evidence.ts';
+import {
+  colourSignals,
+  evidenceSeries,
+  informantsOf,
+  keyframeTimes,
+  methodFiltered,
+  type ColourSignals,
+} from './window-evidence.ts';
 
 export interface SessionInput {
   /** The network's (SSPD) waveform; without it the classical methods read the heart rate. */
@@ -89,7 +96,7 @@ export function sessionEvidence(input: SessionInput): SessionEvidence | NotEnoug
   const wave = waveform ? toUniform(waveform.t, [waveform.x], o) : null;
   if (wave && 'ok' in wave) return wave;
   // The colour signals share the waveform's grid so every method's windows cover the same seconds.
-  const colour = rgb || blocks ? colourSignals(rgb, blocks, o, wave?.grid) : null;
+  const colour = rgb || blocks ? colourSignals(rgb, blocks, o, wave?.grid, keyframeTimes(input.capture)) : null;
   if (!wave && colour && 'ok' in colour) return colour;
   const skin = colour && !('ok' in colour) ? colour : null;
   const grid = (wave ?? skin!.input).grid;

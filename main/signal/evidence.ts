@@ -13,7 +13,7 @@ export type Voter = (typeof VOTERS)[number];
 /**
  * Spectra that only inform: the light reference, the skin's green (to compare the light with), the content's movement.
  */
-export type Informant = 'light' | 'skinLevel' | 'motionX' | 'motionY';
+export type Informant = 'light' | 'skinLevel' | 'keyframeSteps' | 'motionX' | 'motionY';
 
 /** Half-width of the band around a frequency whose power supports it: ±5 bpm, the accuracy asked of a reading. */
 export const SUPPORT_HALF_WIDTH_HZ = 5 / 60;
@@ -166,6 +166,7 @@ export const FEATURES = [
   'pulseColour',
   'keyframeNear',
   'regionsOpposed',
+  'keyframeStepNear',
 ] as const;
 export type Feature = (typeof FEATURES)[number];
 
@@ -183,9 +184,12 @@ export function candidateFeatures(e: WindowEvidence, hz: number, bandHz: readonl
   const regions = (['upper', 'left', 'right'] as const).filter((r) => e.voters[r]).map((r) => rel(r));
   const light = e.informants.light;
   const skin = e.informants.skinLevel;
-  // How much of the skin's brightness change at hz the light alone would explain (≈ 1 under flicker at hz).
-  const lightOverSkin =
-    light && skin ? clamp01(Math.sqrt(nearAtSafe(light, hz) / Math.max(1e-30, nearAtSafe(skin, hz))) / 2) : 0;
+  // How much of the skin's brightness change at hz `part` alone would explain: half its amplitude over the skin's
+  // (0.5 where `part` alone makes the skin's change there, as flicker or the encoder's jumps do; at most 1).
+  const overSkin = (part: Support | undefined) =>
+    part && skin ? clamp01(Math.sqrt(nearAtSafe(part, hz) / Math.max(1e-30, nearAtSafe(skin, hz))) / 2) : 0;
+  const lightOverSkin = overSkin(light);
+  const nearKeyframes = keyframeNear(e.keyframes, hz);
   // How many of the voters present have their own strongest peak at this rate (within ±5 bpm).
   const present = VOTERS.filter((v) => e.voters[v]);
   const tops = new Map(present.map((v) => [v, topPeaks(e.voters[v]!, 1)[0]]));
@@ -222,11 +226,14 @@ export function candidateFeatures(e: WindowEvidence, hz: number, bandHz: readonl
     noSspd: e.voters.sspd ? 0 : 1,
     noLight: light ? 0 : 1,
     keyframeComb: keyframeComb(e.keyframes, hz),
-    keyframeNear: keyframeNear(e.keyframes, hz),
+    keyframeNear: nearKeyframes,
     lowEdge: clamp01(1 - (hz - bandHz[0]) / LOW_EDGE_HZ),
     pulseColour: e.skinColour ? (pulseColourAgreement(e.skinColour, hz) + 1) / 2 : 0.5,
     // A pulse reaches the whole face at once: regions changing in opposite directions at hz are not its doing.
     regionsOpposed: e.regionWaves ? clamp01(-regionsInPhase(e.regionWaves, hz)) : 0,
+    // Near the keyframes' rhythm and made there by the encoder's jumps at keyframes: nearness alone is a prior (with
+    // a keyframe every 2 s, a third of all rates lie within 5 bpm of one of its multiples), the jumps are measured.
+    keyframeStepNear: nearKeyframes * overSkin(e.informants.keyframeSteps),
   };
   return FEATURES.map((f) => values[f]);
 }

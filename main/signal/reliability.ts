@@ -31,7 +31,8 @@ type DecisionFeature = Feature | WindowFeature;
 /**
  * What the window-level model reads, unless told otherwise: the window-level values and the evidence that best
  * tells right readings from wrong ones on the calibration clips (the crop moving at this rate, agreeing voters,
- * PBV's peak share, the light reference, the weakest skin region, nearness to an imported video's keyframe rhythm).
+ * PBV's peak share, the light reference, the weakest skin region, nearness to an imported video's keyframe rhythm and
+ * how much of the skin's change there the encoder's jumps at keyframes make).
  */
 export const WINDOW_FEATURES: readonly DecisionFeature[] = [
   ...WINDOW_LEVEL,
@@ -41,6 +42,7 @@ export const WINDOW_FEATURES: readonly DecisionFeature[] = [
   'lightOverSkin',
   'regionsMin',
   'keyframeNear',
+  'keyframeStepNear',
 ];
 
 /** Windows on each side whose best candidates say whether the chosen rate is steady. */

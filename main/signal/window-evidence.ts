@@ -6,6 +6,7 @@ import type { BaselineId } from './baselines.ts';
 import { BASELINES } from './baselines.ts';
 import { notEnoughData, type NotEnoughData } from './errors.ts';
 import { supportOf, VOTERS, type Informant, type Voter, type WindowEvidence } from './evidence.ts';
+import { keyframeSteps } from './keyframe-steps.ts';
 import { bandsFor, filterWaveform, windowSpectra, type Filtered, type WindowSpectra } from './heart-rate.ts';
 import type { TimedBlocks } from './crop-blocks.ts';
 import type { CaptureFlags, TimedRgb, UniformInput } from './inputs.ts';
@@ -30,6 +31,11 @@ export interface ColourSignals {
    * Relative change of the skin's green (where the pulse is strongest), band-passed: what the light is compared with.
    */
   skinLevel: Float64Array | null;
+  /**
+   * The skin green's jumps at an imported video's keyframes, held (keyframe-steps.ts); relative and band-passed like
+   * skinLevel. Null for a camera's frames.
+   */
+  keyframeSteps: Float64Array | null;
   /** The rectified skin's relative change per channel, band-passed: the colour direction of a rhythm is read on it. */
   skinBand: RgbTrace | null;
   motion: Float64Array | null;
@@ -37,24 +43,35 @@ export interface ColourSignals {
   centre: { x: Float64Array; y: Float64Array } | null;
 }
 
-/** Channels packed for one resampling: skin R, G, B, then optional light, motion and regions. */
+/** Channels packed for one resampling: skin R, G, B, then optional keyframe steps, light, motion and regions. */
 function colourChannels(
   rgb: TimedRgb | undefined,
   blocks: TimedBlocks | undefined,
+  keyframes: readonly number[],
 ):
   | {
       t: ArrayLike<number>;
       channels: ArrayLike<number>[];
-      layout: { light: number; motion: number; centre: number; regions: Partial<Record<Region, number>> };
+      layout: {
+        light: number;
+        motion: number;
+        centre: number;
+        steps: number;
+        regions: Partial<Record<Region, number>>;
+      };
     }
   | NotEnoughData {
   const signals = blocks ? skinSignals(blocks.values) : null;
   if (!signals || !blocks) {
     if (!rgb) return notEnoughData('no-skin', 'The face crops show too little skin to read a pulse from.');
-    return { t: rgb.t, channels: [rgb.r, rgb.g, rgb.b], layout: { light: -1, motion: -1, centre: -1, regions: {} } };
+    const steps = keyframeSteps(rgb.t, rgb.g, keyframes);
+    const channels = [rgb.r, rgb.g, rgb.b, ...(steps ? [steps] : [])];
+    return { t: rgb.t, channels, layout: { light: -1, motion: -1, centre: -1, steps: steps ? 3 : -1, regions: {} } };
   }
   const channels: ArrayLike<number>[] = [signals.skin.r, signals.skin.g, signals.skin.b];
-  const layout = { light: -1, motion: -1, centre: -1, regions: {} as Partial<Record<Region, number>> };
+  const layout = { light: -1, motion: -1, centre: -1, steps: -1, regions: {} as Partial<Record<Region, number>> };
+  const steps = keyframeSteps(blocks.t, signals.skin.g, keyframes);
+  if (steps) layout.steps = channels.push(steps) - 1;
   if (signals.light) layout.light = channels.push(signals.light) - 1;
   // The first frame has no predecessor to move from: count it as still, not as a missing frame.
   signals.motion[0] = 0;
@@ -69,11 +86,14 @@ function colourChannels(
   return { t: blocks.t, channels, layout };
 }
 
-/** Detrended, band-passed relative change of `x` (x / mean(x) − 1), as the spectra want it. */
-function relativeBand(x: Float64Array, fs: number, o: SignalOptions): Float64Array | null {
+/**
+ * Detrended, band-passed relative change of `x` (x / mean(level) − 1; level: x itself unless given), as the spectra
+ * want it.
+ */
+function relativeBand(x: Float64Array, fs: number, o: SignalOptions, level: Float64Array = x): Float64Array | null {
   let m = 0;
-  for (const v of x) m += v;
-  m /= x.length;
+  for (const v of level) m += v;
+  m /= level.length;
   if (!(m > 0)) return null;
   const f = filterWaveform(
     Float64Array.from(x, (v) => v / m - 1),
@@ -109,8 +129,9 @@ export function colourSignals(
   blocks: TimedBlocks | undefined,
   o: SignalOptions,
   grid?: Grid,
+  keyframes: readonly number[] = [],
 ): ColourSignals | NotEnoughData {
-  const packed = colourChannels(rgb, blocks);
+  const packed = colourChannels(rgb, blocks, keyframes);
   if ('ok' in packed) return packed;
   const input = toUniform(packed.t, packed.channels, o, grid);
   if ('ok' in input) return input;
@@ -129,6 +150,7 @@ export function colourSignals(
     regions,
     light,
     skinLevel: relativeBand(raw.g, fs, o),
+    keyframeSteps: packed.layout.steps >= 0 ? relativeBand(ch[packed.layout.steps]!, fs, o, raw.g) : null,
     skinBand: r && g && b ? { r, g, b } : null,
     motion: packed.layout.motion >= 0 ? ch[packed.layout.motion]! : null,
     centre: packed.layout.centre >= 0 ? bandOf(ch[packed.layout.centre]!, ch[packed.layout.centre + 1]!, fs, o) : null,
@@ -147,6 +169,7 @@ export function informantsOf(skin: ColourSignals | null): Partial<Record<Informa
   const out: Partial<Record<Informant, Float64Array>> = {};
   if (skin?.light) out.light = skin.light;
   if (skin?.skinLevel) out.skinLevel = skin.skinLevel;
+  if (skin?.keyframeSteps) out.keyframeSteps = skin.keyframeSteps;
   if (skin?.centre) {
     out.motionX = skin.centre.x;
     out.motionY = skin.centre.y;
@@ -241,7 +264,7 @@ export function evidenceSeries(
  * Times of the frames flagged as keyframes; none where most frames are (an intra-only codec such as MJPEG has no
  * rhythm of keyframes).
  */
-function keyframeTimes(capture: CaptureFlags | undefined): number[] {
+export function keyframeTimes(capture: CaptureFlags | undefined): number[] {
   const out: number[] = [];
   const flags = capture?.keyframe;
   if (!capture || !flags) return out;
