@@ -11,7 +11,8 @@ import { hann } from './windows.ts';
 export const VOTERS = ['sspd', 'pbv', 'pos', 'chrom', 'green', 'upper', 'left', 'right'] as const;
 export type Voter = (typeof VOTERS)[number];
 /**
- * Spectra that only inform: the light reference, the skin's green (to compare the light with), the content's movement.
+ * Spectra that only inform: the light reference, the skin's green (to compare the light with), the encoder's held
+ * jumps at an imported video's keyframes, the content's movement.
  */
 export type Informant = 'light' | 'skinLevel' | 'keyframeSteps' | 'motionX' | 'motionY';
 
